@@ -1,0 +1,186 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strings"
+)
+
+// Palette is a cyclic colour gradient, given by evenly spaced stops; the last
+// stop blends back into the first.
+type Palette struct {
+	Name  string
+	stops []color.RGBA
+}
+
+// palettes lists the gradients in the order --help shows them.
+var palettes = []Palette{
+	{"classic", []color.RGBA{{0, 7, 100, 255}, {32, 107, 203, 255}, {237, 255, 255, 255}, {255, 170, 0, 255}, {0, 2, 0, 255}}},
+	{"fire", []color.RGBA{{20, 0, 0, 255}, {160, 20, 0, 255}, {255, 120, 0, 255}, {255, 230, 120, 255}, {120, 20, 0, 255}}},
+	{"ocean", []color.RGBA{{0, 10, 30, 255}, {0, 80, 120, 255}, {60, 200, 200, 255}, {220, 255, 250, 255}, {10, 60, 110, 255}}},
+	{"twilight", []color.RGBA{{30, 10, 60, 255}, {140, 40, 130, 255}, {250, 140, 110, 255}, {255, 240, 200, 255}, {60, 30, 110, 255}}},
+	{"gray", []color.RGBA{{0, 0, 0, 255}, {255, 255, 255, 255}}},
+}
+
+// PaletteNames returns the names of the palettes in a stable order.
+func PaletteNames() []string {
+	names := make([]string, len(palettes))
+	for i, p := range palettes {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// LookupPalette returns the palette called name. Its error lists the valid names.
+func LookupPalette(name string) (Palette, error) {
+	for _, p := range palettes {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Palette{}, fmt.Errorf("unknown palette %q (valid: %s)", name, strings.Join(PaletteNames(), ", "))
+}
+
+// At returns the colour at position t of the cycle; t is taken modulo 1.
+func (p Palette) At(t float64) color.RGBA {
+	t -= math.Floor(t)
+	pos := t * float64(len(p.stops))
+	i := int(pos)
+	frac := pos - float64(i)
+	a, b := p.stops[i%len(p.stops)], p.stops[(i+1)%len(p.stops)]
+	lerp := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*frac + 0.5) }
+	return color.RGBA{lerp(a.R, b.R), lerp(a.G, b.G), lerp(a.B, b.B), 255}
+}
+
+// Smooth returns the continuous escape time of an escaped sample with n
+// iterations and final |z|^2 = mag2: n + 1 - log2(ln|z|). It removes the
+// bands of the integer count; for points that never escaped it is meaningless.
+func Smooth(n uint32, mag2 float64) float64 {
+	mu := float64(n) + 1 - math.Log2(0.5*math.Log(mag2))
+	return math.Max(mu, 0)
+}
+
+// Painter turns a frame into an image: colouring is separate from iteration,
+// so the same frame can be painted with any palette.
+type Painter struct {
+	Palette Palette
+	// Inside is the colour of points in the set. The zero value (transparent)
+	// means opaque black, so that a zero Painter paints the classic picture.
+	Inside color.RGBA
+	// Period is the smooth escape time, in the square-root scale the painter
+	// uses, of one full cycle of the palette. Zero means DefaultPeriod.
+	Period float64
+}
+
+// DefaultPeriod cycles the palette once per ~40 iterations near the start and
+// progressively slower, which suits both the full view and deep zooms.
+const DefaultPeriod = 6.0
+
+// paletteSize is the number of gradient colours in a paletted image; the last
+// of the 256 entries is the inside colour.
+const paletteSize = 255
+
+// position returns where on the palette cycle an escaped sample falls.
+func (p *Painter) position(n uint32, mag2 float64) float64 {
+	period := p.Period
+	if period == 0 {
+		period = DefaultPeriod
+	}
+	return math.Sqrt(Smooth(n, mag2)) / period
+}
+
+// NewImage returns an image for frame f painted at supersampling aa, not yet
+// painted: an *image.Paletted when aa is 1 (it encodes several times faster
+// than RGBA), an *image.RGBA otherwise, since averaging samples makes colours
+// no palette holds.
+func (p *Painter) NewImage(f *Frame, aa int) image.Image {
+	rect := image.Rect(0, 0, f.Width/aa, f.Height/aa)
+	if aa > 1 {
+		return image.NewRGBA(rect)
+	}
+	pal := make(color.Palette, paletteSize+1)
+	for i := 0; i < paletteSize; i++ {
+		pal[i] = p.Palette.At(float64(i) / paletteSize)
+	}
+	pal[paletteSize] = p.inside()
+	return image.NewPaletted(rect, pal)
+}
+
+// PaintRows paints output rows [lo, hi) of img, which NewImage made for f and
+// aa. Rows are independent, so callers may paint them in parallel.
+func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
+	switch img := img.(type) {
+	case *image.Paletted:
+		for y := lo; y < hi; y++ {
+			row := img.Pix[y*img.Stride : y*img.Stride+img.Rect.Dx()]
+			for x := range row {
+				i := y*f.Width + x
+				if f.Inside(i) {
+					row[x] = paletteSize
+					continue
+				}
+				t := p.position(f.Iter[i], f.Mag2[i])
+				row[x] = uint8(int((t-math.Floor(t))*paletteSize+0.5) % paletteSize)
+			}
+		}
+	case *image.RGBA:
+		samples := float64(aa * aa)
+		for y := lo; y < hi; y++ {
+			for x := 0; x < img.Rect.Dx(); x++ {
+				var r, g, b float64
+				for sy := y * aa; sy < (y+1)*aa; sy++ {
+					for sx := x * aa; sx < (x+1)*aa; sx++ {
+						c := p.sampleColour(f, sy*f.Width+sx)
+						r, g, b = r+float64(c.R), g+float64(c.G), b+float64(c.B)
+					}
+				}
+				o := y*img.Stride + 4*x
+				img.Pix[o+0] = uint8(r/samples + 0.5)
+				img.Pix[o+1] = uint8(g/samples + 0.5)
+				img.Pix[o+2] = uint8(b/samples + 0.5)
+				img.Pix[o+3] = 255
+			}
+		}
+	default:
+		panic(fmt.Sprintf("render: PaintRows: image type %T was not made by NewImage", img))
+	}
+}
+
+func (p *Painter) inside() color.RGBA {
+	if p.Inside == (color.RGBA{}) {
+		return color.RGBA{0, 0, 0, 255}
+	}
+	return p.Inside
+}
+
+func (p *Painter) sampleColour(f *Frame, i int) color.RGBA {
+	if f.Inside(i) {
+		return p.inside()
+	}
+	return p.Palette.At(p.position(f.Iter[i], f.Mag2[i]))
+}
+
+// Bitmap returns the frame as a black-and-white image, in-set pixels black,
+// for 1-bit formats. With supersampling a pixel is black when at least half
+// of its samples are inside.
+func Bitmap(f *Frame, aa int) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, f.Width/aa, f.Height/aa))
+	for y := 0; y < img.Rect.Dy(); y++ {
+		for x := 0; x < img.Rect.Dx(); x++ {
+			inside := 0
+			for sy := y * aa; sy < (y+1)*aa; sy++ {
+				for sx := x * aa; sx < (x+1)*aa; sx++ {
+					if f.Inside(sy*f.Width + sx) {
+						inside++
+					}
+				}
+			}
+			if 2*inside < aa*aa {
+				img.Pix[y*img.Stride+x] = 255
+			}
+		}
+	}
+	return img
+}

@@ -1,0 +1,144 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+func TestPaletteCycles(t *testing.T) {
+	for _, name := range PaletteNames() {
+		p, err := LookupPalette(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.At(0) != p.stops[0] || p.At(1) != p.At(0) || p.At(-0.25) != p.At(0.75) {
+			t.Errorf("%s: the palette is not cyclic", name)
+		}
+	}
+	if len(PaletteNames()) < 4 {
+		t.Errorf("want at least four palettes, have %v", PaletteNames())
+	}
+	if _, err := LookupPalette("nope"); err == nil {
+		t.Error("unknown palette accepted")
+	}
+}
+
+func TestGrayPaletteIsGray(t *testing.T) {
+	p, _ := LookupPalette("gray")
+	for i := 0; i < 100; i++ {
+		c := p.At(float64(i) / 100)
+		if c.R != c.G || c.G != c.B {
+			t.Fatalf("gray palette at %d%% is %v", i, c)
+		}
+	}
+	if p.At(0.25).R >= p.At(0.5).R {
+		t.Error("gray palette does not brighten through its first half")
+	}
+}
+
+func TestSmoothIsContinuousAcrossBands(t *testing.T) {
+	// Just before an escape at step n, |z| is at the radius; just after the
+	// previous step it was the square root of that. The smooth value must
+	// agree across the two descriptions (within the slack of R = 2).
+	for _, n := range []uint32{3, 10, 100} {
+		a := Smooth(n, 1e6)
+		b := Smooth(n+1, 1e12) // the same orbit one step later: |z|^2 squared
+		if math.Abs(a-b) > 0.01 {
+			t.Errorf("n=%d: %v vs %v", n, a, b)
+		}
+	}
+	if Smooth(5, 4.5) <= Smooth(5, 1e3) {
+		t.Error("a larger final |z| must mean an earlier (smaller) escape time")
+	}
+}
+
+func TestPainterInsideAndImageKinds(t *testing.T) {
+	f := render(t, View{Width: 40, Height: 30, Center: -0.5, Scale: 3, MaxIter: 100}, 1)
+	pal, _ := LookupPalette("classic")
+	p := &Painter{Palette: pal, Inside: color.RGBA{1, 2, 3, 255}}
+	img := p.NewImage(f, 1)
+	pimg, ok := img.(*image.Paletted)
+	if !ok {
+		t.Fatalf("aa=1 image is %T, want *image.Paletted", img)
+	}
+	p.PaintRows(img, f, 1, 0, 30)
+	insides := 0
+	for i := range f.Iter {
+		got := pimg.At(i%40, i/40).(color.RGBA)
+		if f.Inside(i) != (got == p.Inside) {
+			t.Fatalf("pixel %d: inside %v but colour %v", i, f.Inside(i), got)
+		}
+		if f.Inside(i) {
+			insides++
+		}
+	}
+	if insides == 0 || insides == len(f.Iter) {
+		t.Fatalf("test view should mix inside and outside, has %d of %d inside", insides, len(f.Iter))
+	}
+
+	f3 := render(t, View{Width: 40, Height: 30, Center: -0.5, Scale: 3, MaxIter: 100}, 3)
+	if _, ok := p.NewImage(f3, 3).(*image.RGBA); !ok {
+		t.Fatal("aa>1 image should be RGBA")
+	}
+}
+
+// variation sums the absolute differences of horizontally and vertically
+// adjacent grey levels: hard, jagged edges make it large.
+func variation(img image.Image) float64 {
+	b := img.Bounds()
+	gray := func(x, y int) float64 { return float64(color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y) }
+	sum := 0.0
+	for y := b.Min.Y; y < b.Max.Y-1; y++ {
+		for x := b.Min.X; x < b.Max.X-1; x++ {
+			sum += math.Abs(gray(x, y)-gray(x+1, y)) + math.Abs(gray(x, y)-gray(x, y+1))
+		}
+	}
+	return sum
+}
+
+func TestSupersamplingSmoothsEdges(t *testing.T) {
+	v := View{Width: 120, Height: 90, Center: complex(-0.75, 0.1), Scale: 0.3, MaxIter: 300}
+	pal, _ := LookupPalette("gray")
+	p := &Painter{Palette: pal}
+	paint := func(aa int) image.Image {
+		f := render(t, v, aa)
+		img := p.NewImage(f, aa)
+		p.PaintRows(img, f, aa, 0, v.Height)
+		return img
+	}
+	plain, smooth := variation(paint(1)), variation(paint(3))
+	if smooth >= 0.9*plain {
+		t.Errorf("3x3 supersampling should smooth edges: variation %.0f vs %.0f without", smooth, plain)
+	}
+}
+
+func TestBitmap(t *testing.T) {
+	f := &Frame{Width: 4, Height: 2, MaxIter: 10, Escape2: 4,
+		Iter: []uint32{10, 3, 10, 10, 10, 10, 1, 10},
+		Mag2: []float64{1, 9, 1, 1, 1, 1, 9, 5}}
+	img := Bitmap(f, 1)
+	want := []uint8{0, 255, 0, 0, 0, 0, 255, 255}
+	for i, w := range want {
+		if img.Pix[i] != w {
+			t.Errorf("pixel %d = %d, want %d", i, img.Pix[i], w)
+		}
+	}
+	half := Bitmap(f, 2) // 2x1: left block has 3 of 4 inside, right block 2 of 4
+	if half.Pix[0] != 0 || half.Pix[1] != 0 {
+		t.Errorf("aa bitmap = %v, want both black (at least half inside)", half.Pix)
+	}
+}
+
+func TestZeroPainterPaintsInsideOpaqueBlack(t *testing.T) {
+	f := &Frame{Width: 1, Height: 1, MaxIter: 5, Escape2: 4, Iter: []uint32{5}, Mag2: []float64{0}}
+	p := &Painter{Palette: palettes[0]}
+	for _, aa := range []int{1} {
+		img := p.NewImage(f, aa)
+		p.PaintRows(img, f, aa, 0, 1)
+		if got := color.RGBAModel.Convert(img.At(0, 0)); got != (color.RGBA{0, 0, 0, 255}) {
+			t.Errorf("inside colour %v, want opaque black", got)
+		}
+	}
+}

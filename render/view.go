@@ -1,0 +1,186 @@
+// Package render computes escape-time images of the Mandelbrot set: views and
+// presets, the pixel-to-plane mapping, the kernel, the frame it fills, and the
+// colouring that turns a frame into an image. It exposes rendering as
+// independent units (rows) and never starts a goroutine: who renders which
+// rows is the business of package strategies.
+package render
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Mapping says how a pixel index becomes a point of the complex plane.
+type Mapping int
+
+const (
+	// Centres maps pixel (x, y) to the centre of its square, row 0 at the top
+	// (largest imaginary part): c = (xmin + (x+0.5)*d) + (ymax - (y+0.5)*d)i,
+	// with d = Scale/Width, xmin = Re(Center) - Scale/2 and
+	// ymax = Im(Center) + Height*d/2.
+	Centres Mapping = iota
+	// Corners is the Computer Language Benchmarks Game's mapping, row 0 at
+	// the bottom and no half-pixel offset: c = (s*x/W + xmin) + (sy*y/H + ymin)i,
+	// with s = Scale, sy = Scale*H/W, xmin = Re(Center) - s/2 and
+	// ymin = Im(Center) - sy/2. For the benchgame preset this is exactly
+	// Cr = 2.0*x/N - 1.5, Ci = 2.0*y/N - 1.0.
+	Corners
+)
+
+// View is a rectangle of the complex plane sampled on a pixel grid, and the
+// iteration limits used there.
+type View struct {
+	Width, Height int
+	// Center is the point at the middle of the image.
+	Center complex128
+	// Scale is the width of the view in the complex plane; pixels are square.
+	Scale float64
+	// MaxIter is the iteration limit: a point that has not escaped after
+	// MaxIter iterations is taken to be in the set.
+	MaxIter int
+	// Escape is the escape radius R: a point escapes once |z| > R.
+	// Zero means DefaultEscape.
+	Escape float64
+	// Mapping selects the pixel-to-plane mapping.
+	Mapping Mapping
+}
+
+// DefaultEscape is the escape radius of every preset. 2 is the smallest
+// radius that is correct, and the one the C yardstick and the Benchmarks
+// Game use, so iteration counts can be compared with them.
+const DefaultEscape = 2.0
+
+// Limits on what a view may ask for. They guard against nonsense, not memory:
+// the command estimates memory separately (see Renderer.Bytes).
+const (
+	MaxSide    = 1 << 20
+	MaxMaxIter = 1 << 30
+)
+
+// ErrInvalidView is wrapped by every error that Validate returns.
+var ErrInvalidView = errors.New("invalid view")
+
+// Validate reports the first problem with v, or nil.
+func (v View) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidView, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case v.Width <= 0 || v.Height <= 0:
+		return bad("size must be positive, got %dx%d", v.Width, v.Height)
+	case v.Width > MaxSide || v.Height > MaxSide:
+		return bad("size %dx%d exceeds the limit of %d per side", v.Width, v.Height, MaxSide)
+	case v.MaxIter <= 0 || v.MaxIter > MaxMaxIter:
+		return bad("maxiter must be in 1..%d, got %d", MaxMaxIter, v.MaxIter)
+	case !finite(real(v.Center)) || !finite(imag(v.Center)):
+		return bad("center must be finite, got %v", v.Center)
+	case !finite(v.Scale) || v.Scale <= 0:
+		return bad("scale must be a positive finite number, got %v", v.Scale)
+	case !finite(v.Escape) || v.Escape < 0 || (v.Escape > 0 && v.Escape < 2):
+		return bad("escape radius must be at least 2 (or 0 for the default), got %v", v.Escape)
+	case v.Mapping != Centres && v.Mapping != Corners:
+		return bad("unknown mapping %d", v.Mapping)
+	}
+	return nil
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// escape2 returns the squared escape radius the kernel compares |z|^2 with.
+func (v View) escape2() float64 {
+	r := v.Escape
+	if r == 0 {
+		r = DefaultEscape
+	}
+	return r * r
+}
+
+// Supersampled returns the view sampled n times more finely in each
+// direction: the same rectangle of the plane on an (n*W) x (n*H) grid.
+func (v View) Supersampled(n int) View {
+	v.Width *= n
+	v.Height *= n
+	return v
+}
+
+// Plane returns the points of the plane that the pixel grid samples: xs[x]
+// is the real part of every pixel in column x, ys[y] the imaginary part of
+// every pixel in row y. They are computed once per view, so the kernel's hot
+// loop never maps pixels.
+func (v View) Plane() (xs, ys []float64) {
+	xs = make([]float64, v.Width)
+	ys = make([]float64, v.Height)
+	s := v.Scale
+	w, h := float64(v.Width), float64(v.Height)
+	switch v.Mapping {
+	case Corners:
+		sy := s * h / w
+		xmin, ymin := real(v.Center)-s/2, imag(v.Center)-sy/2
+		for x := range xs {
+			xs[x] = s*float64(x)/w + xmin
+		}
+		for y := range ys {
+			ys[y] = sy*float64(y)/h + ymin
+		}
+	default:
+		d := s / w
+		xmin, ymax := real(v.Center)-s/2, imag(v.Center)+h*d/2
+		for x := range xs {
+			xs[x] = xmin + (float64(x)+0.5)*d
+		}
+		for y := range ys {
+			ys[y] = ymax - (float64(y)+0.5)*d
+		}
+	}
+	return xs, ys
+}
+
+// Preset is a named view: a famous place, and a default size and iteration
+// limit that show it well.
+type Preset struct {
+	Name        string
+	Description string
+	View        View
+}
+
+// presets lists the named views in the order --help shows them.
+var presets = []Preset{
+	{"full", "the whole set; at 4096x4096 it is the C yardstick's W1 workload",
+		View{Width: 1024, Height: 1024, Center: -0.75, Scale: 3.5, MaxIter: 1000}},
+	{"seahorse", "Seahorse Valley, between the main cardioid and the period-2 bulb",
+		View{Width: 1024, Height: 1024, Center: complex(-0.75, 0.1), Scale: 0.1, MaxIter: 1000}},
+	{"elephant", "Elephant Valley, on the right of the main cardioid",
+		View{Width: 1024, Height: 1024, Center: complex(0.2925, 0.0165), Scale: 0.035, MaxIter: 1000}},
+	{"spiral", "a deep zoom into a double spiral near Seahorse Valley (scale 1e-10)",
+		View{Width: 1024, Height: 1024, Center: complex(-0.743643887037151, 0.131825904205330), Scale: 1e-10, MaxIter: 12000}},
+	{"interior", "mostly inside the set: nearly every pixel costs maxiter",
+		View{Width: 1024, Height: 1024, Center: complex(-0.3, 0), Scale: 1.1, MaxIter: 1000}},
+	{"tophalf", "the whole set shifted so nearly all the work is in the upper rows (the yardstick's W5)",
+		View{Width: 1024, Height: 1024, Center: complex(-0.75, -1.5), Scale: 3.5, MaxIter: 1000}},
+	{"benchgame", "the Computer Language Benchmarks Game mapping: [-1.5-i, 0.5+i], 50 iterations, N=16000",
+		View{Width: 16000, Height: 16000, Center: -0.5, Scale: 2, MaxIter: 50, Mapping: Corners}},
+}
+
+// Presets returns the named views in a stable order.
+func Presets() []Preset { return append([]Preset(nil), presets...) }
+
+// PresetNames returns the names of the presets in a stable order.
+func PresetNames() []string {
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// LookupPreset returns the preset called name. Its error lists the valid names.
+func LookupPreset(name string) (Preset, error) {
+	for _, p := range presets {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Preset{}, fmt.Errorf("unknown view %q (valid: %s)", name, strings.Join(PresetNames(), ", "))
+}
