@@ -1,0 +1,152 @@
+package imageio
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"sync"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+)
+
+// DefaultQuality is the JPEG quality used when Encoder.Quality is 0. It is
+// higher than image/jpeg's default (75) because the fine filaments of the
+// Mandelbrot set are exactly what JPEG's quantisation smears first.
+const DefaultQuality = 90
+
+// ErrEmptyImage is wrapped by the error returned for an image with no pixels:
+// several formats cannot represent one, and mandel never means to write one.
+var ErrEmptyImage = errors.New("empty image")
+
+// Encoder writes images in one format. The zero value of each option selects
+// its default. An Encoder may be used by several goroutines at once.
+type Encoder struct {
+	// Format selects the output format.
+	Format Format
+	// Quality is the JPEG quality, 1 to 100; 0 means DefaultQuality. Other
+	// formats ignore it.
+	Quality int
+}
+
+// Encode writes img to w in the encoder's format. Images whose bounds do not
+// start at (0, 0) are written as if translated there.
+func (e *Encoder) Encode(w io.Writer, img image.Image) error {
+	if err := e.encode(w, img); err != nil {
+		return fmt.Errorf("imageio: %w", err)
+	}
+	return nil
+}
+
+// Encode writes img to w in format f with default options.
+func Encode(w io.Writer, img image.Image, f Format) error {
+	e := Encoder{Format: f}
+	return e.Encode(w, img)
+}
+
+// encode returns errors without the package prefix so that WriteFile can add
+// its own context without repeating it.
+func (e *Encoder) encode(w io.Writer, img image.Image) error {
+	if !known(e.Format) {
+		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, e.Format, formatList())
+	}
+	quality := e.Quality
+	if quality == 0 {
+		quality = DefaultQuality
+	}
+	if e.Format == JPEG && (quality < 1 || quality > 100) {
+		return fmt.Errorf("encode jpeg: quality %d out of range 1..100", e.Quality)
+	}
+	if b := img.Bounds(); b.Empty() {
+		return fmt.Errorf("encode %s: %w (%dx%d)", e.Format, ErrEmptyImage, b.Dx(), b.Dy())
+	}
+	var err error
+	switch e.Format {
+	case PNG:
+		err = pngEncoder.Encode(w, img)
+	case JPEG:
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
+	case GIF:
+		err = gif.Encode(w, gifImage(img), nil)
+	case BMP:
+		err = bmp.Encode(w, img)
+	case TIFF:
+		err = tiff.Encode(w, img, &tiff.Options{Compression: tiff.Deflate})
+	case PGM:
+		err = encodePGM(w, img)
+	case PPM:
+		err = encodePPM(w, img)
+	case PBM:
+		err = encodePBM(w, img)
+	}
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", e.Format, err)
+	}
+	return nil
+}
+
+// pngEncoder uses the default compression: on the renderer's paletted
+// output it costs little more than BestSpeed and gives noticeably smaller
+// files. The buffer pool spares the 1 MiB or so of zlib state per image
+// when a benchmark sweep writes many of them.
+var pngEncoder = png.Encoder{
+	CompressionLevel: png.DefaultCompression,
+	BufferPool:       new(pngBufferPool),
+}
+
+type pngBufferPool struct{ pool sync.Pool }
+
+func (p *pngBufferPool) Get() *png.EncoderBuffer {
+	b, _ := p.pool.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngBufferPool) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
+
+// gifImage returns what to give gif.Encode for img. image/gif already writes
+// a *image.Paletted of up to 256 colours as is (translated to the origin),
+// but it would dither every other image through the Plan 9 palette, even one
+// that has few enough colours to be written exactly.
+func gifImage(img image.Image) image.Image {
+	if p, ok := img.(*image.Paletted); ok && len(p.Palette) <= 256 {
+		return p
+	}
+	if p := exactPaletted(img); p != nil {
+		return p
+	}
+	return img
+}
+
+// exactPaletted returns img converted losslessly to a paletted image, or nil
+// if it has more than 256 distinct colours. The scan stops at the 257th
+// colour, which a smoothly coloured picture reaches within a few rows.
+func exactPaletted(img image.Image) *image.Paletted {
+	b := img.Bounds()
+	index := make(map[color.RGBA64]uint8, 256)
+	var pal color.Palette
+	p := image.NewPaletted(image.Rect(0, 0, b.Dx(), b.Dy()), nil)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := p.Pix[(y-b.Min.Y)*p.Stride:]
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			c := color.RGBA64{uint16(r), uint16(g), uint16(bl), uint16(a)}
+			i, ok := index[c]
+			if !ok {
+				if len(pal) == 256 {
+					return nil
+				}
+				i = uint8(len(pal))
+				index[c] = i
+				pal = append(pal, c)
+			}
+			row[x-b.Min.X] = i
+		}
+	}
+	p.Palette = pal
+	return p
+}

@@ -1,0 +1,133 @@
+// Package imageio writes the images that mandel renders: one encoder per
+// output format, chosen by name or by file extension, and an atomic file
+// writer so that an interrupted or failed run never leaves a truncated image
+// behind.
+//
+// The encoders are the standard library's (png, jpeg, gif),
+// golang.org/x/image's (bmp, tiff) and the package's own netpbm writers (pgm,
+// ppm, pbm). The netpbm writers have fast paths for *image.Gray,
+// *image.RGBA and *image.Paletted because the Benchmarks Game mapping writes
+// 16000x16000 bitmaps, where a per-pixel interface call would dominate.
+package imageio
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Format is an output file format. Its value is the canonical lower-case
+// name that ParseFormat accepts.
+type Format string
+
+// The supported formats.
+const (
+	PNG  Format = "png"
+	JPEG Format = "jpeg"
+	GIF  Format = "gif"
+	BMP  Format = "bmp"
+	TIFF Format = "tiff"
+	PGM  Format = "pgm" // binary (P5) greymap, maxval 255
+	PPM  Format = "ppm" // binary (P6) pixmap, maxval 255
+	PBM  Format = "pbm" // binary (P4) bitmap, the Benchmarks Game output
+)
+
+// ErrUnknownFormat is wrapped by the errors of ParseFormat, FormatOf and the
+// encoders when a format name or file extension is not supported.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// formats is the stable order used by Formats and in error messages.
+var formats = []Format{PNG, JPEG, GIF, BMP, TIFF, PGM, PPM, PBM}
+
+// aliases maps every accepted name (lower case) to its format; the
+// extensions table is derived from it so the two cannot drift apart.
+var aliases = map[string]Format{
+	"png": PNG, "jpg": JPEG, "jpeg": JPEG, "gif": GIF, "bmp": BMP,
+	"tif": TIFF, "tiff": TIFF, "pgm": PGM, "ppm": PPM, "pbm": PBM,
+}
+
+// extensions is in the order shown to users.
+var extensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm"}
+
+// Formats returns all formats in a stable order, for error messages and
+// help text. The caller may modify the returned slice.
+func Formats() []Format {
+	return append([]Format(nil), formats...)
+}
+
+// Extensions returns the file extensions that FormatOf recognises, with the
+// leading dot, in a stable order. The caller may modify the returned slice.
+func Extensions() []string {
+	return append([]string(nil), extensions...)
+}
+
+// ParseFormat returns the format named by name, as given to a --format flag:
+// png, jpg, jpeg, gif, bmp, tif, tiff, pgm, ppm or pbm, in any case.
+func ParseFormat(name string) (Format, error) {
+	if f, ok := aliases[strings.ToLower(name)]; ok {
+		return f, nil
+	}
+	return "", fmt.Errorf("imageio: %w %q (valid: %s)", ErrUnknownFormat, name, formatList())
+}
+
+// FormatOf returns the format that path's extension names (.png, .jpg,
+// .jpeg, .gif, .bmp, .tif, .tiff, .pgm, .ppm, .pbm, in any case).
+func FormatOf(path string) (Format, error) {
+	ext := filepath.Ext(path)
+	if ext == "" {
+		return "", fmt.Errorf("imageio: %w: %q has no file extension (valid extensions: %s)",
+			ErrUnknownFormat, path, strings.Join(extensions, ", "))
+	}
+	if f, ok := aliases[strings.ToLower(ext[1:])]; ok {
+		return f, nil
+	}
+	return "", fmt.Errorf("imageio: %w: file extension %q of %q (valid extensions: %s)",
+		ErrUnknownFormat, ext, path, strings.Join(extensions, ", "))
+}
+
+// Ext returns the conventional file extension of f, with the leading dot,
+// or "" if f is not a known format.
+func (f Format) Ext() string {
+	switch f {
+	case JPEG:
+		return ".jpg"
+	case PNG, GIF, BMP, TIFF, PGM, PPM, PBM:
+		return "." + string(f)
+	}
+	return ""
+}
+
+// String returns the format's canonical name.
+func (f Format) String() string { return string(f) }
+
+// Set parses name with ParseFormat and stores the result, so that a *Format
+// can serve as a flag.Value or pflag.Value.
+func (f *Format) Set(name string) error {
+	v, err := ParseFormat(name)
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// Type names the flag value's type in pflag's help output.
+func (f *Format) Type() string { return "format" }
+
+func formatList() string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
+
+func known(f Format) bool {
+	for _, g := range formats {
+		if f == g {
+			return true
+		}
+	}
+	return false
+}
