@@ -1,0 +1,25 @@
+package strategies
+
+import "sync/atomic"
+
+func init() {
+	register("atomic", "workers claim the next block of grain rows with an atomic add on a shared counter (OpenMP dynamic,k); dynamic and lock-free, one contended cache line", true, scheduleAtomic)
+}
+
+// scheduleAtomic claims blocks with one atomic add each, the Benchmarks
+// Game's Go program. The counter may run past n by up to W blocks, as every
+// worker's last add overshoots; grain is clamped to n, so it cannot overflow.
+func scheduleAtomic(r *run) {
+	var next atomic.Int64
+	r.goWorkers(func(w int) {
+		for {
+			lo := int(next.Add(int64(r.grain))) - r.grain
+			if lo >= r.n {
+				return
+			}
+			if !r.do(w, lo, min(lo+r.grain, r.n)) {
+				return
+			}
+		}
+	})
+}

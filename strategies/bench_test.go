@@ -1,0 +1,63 @@
+package strategies
+
+import (
+	"context"
+	"runtime"
+	"testing"
+)
+
+// The benchmark view is the upper half of the set, 256 x 256, at 200
+// iterations: row 0 runs along the real axis through the set's body, the last
+// rows are almost all outside, so cost is heavy at the top like a
+// fractal's uneven views, and bands is visibly unbalanced.
+const (
+	benchSize    = 256
+	benchMaxIter = 200
+)
+
+// benchRow returns the escape-time iterations of row y of the benchmark view.
+func benchRow(y int) int64 {
+	ci := 1.25 * float64(y) / benchSize
+	var iters int64
+	for x := 0; x < benchSize; x++ {
+		cr := -2 + 2.75*float64(x)/benchSize
+		zr, zi := 0.0, 0.0
+		i := 0
+		for ; i < benchMaxIter && zr*zr+zi*zi <= 4; i++ {
+			zr, zi = zr*zr-zi*zi+cr, 2*zr*zi+ci
+		}
+		iters += int64(i)
+	}
+	return iters
+}
+
+func benchTask(_, lo, hi int) (int64, error) {
+	var iters int64
+	for y := lo; y < hi; y++ {
+		iters += benchRow(y)
+	}
+	return iters, nil
+}
+
+// BenchmarkStrategies renders the benchmark view with every strategy on
+// GOMAXPROCS workers, grain 1, and reports rows per second and the mean load
+// imbalance (max busy / mean busy).
+func BenchmarkStrategies(b *testing.B) {
+	workers := runtime.GOMAXPROCS(0)
+	for _, s := range All() {
+		b.Run(s.Name(), func(b *testing.B) {
+			var imbalance float64
+			runs := 0
+			for b.Loop() {
+				rep, err := s.Run(context.Background(), benchSize, Options{Workers: workers, Grain: 1}, benchTask)
+				if err != nil {
+					b.Fatal(err)
+				}
+				imbalance += rep.Imbalance()
+				runs++
+			}
+			b.ReportMetric(float64(benchSize*runs)/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(imbalance/float64(runs), "imbalance")
+		})
+	}
+}

@@ -1,0 +1,33 @@
+package strategies
+
+import "sync"
+
+func init() {
+	register("mutex", "workers take the next block of grain rows from a queue under a sync.Mutex (Programming Rust's task queue); dynamic, the lock is contended when blocks are cheap", true, scheduleMutex)
+}
+
+// scheduleMutex is the task queue of Programming Rust's Mandelbrot: the
+// queue is a next-index counter, and a worker holds the lock only to claim.
+func scheduleMutex(r *run) {
+	var (
+		mu   sync.Mutex
+		next int
+	)
+	claim := func() (lo, hi int, ok bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next >= r.n {
+			return 0, 0, false
+		}
+		lo, next = next, min(next+r.grain, r.n)
+		return lo, next, true
+	}
+	r.goWorkers(func(w int) {
+		for {
+			lo, hi, ok := claim()
+			if !ok || !r.do(w, lo, hi) {
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package strategies
+
+import "time"
+
+// WorkerStats is what one worker did during a run.
+type WorkerStats struct {
+	// Busy is the time spent inside the task.
+	Busy time.Duration
+	// Items is the number of indices processed (rows, for mandel).
+	Items int
+	// Blocks is the number of task calls.
+	Blocks int
+	// Work is the sum of the work the task reported (iterations, for mandel).
+	Work int64
+	// StealAttempts and Steals count attempts to take work from another
+	// worker, and the successful ones (steal only).
+	StealAttempts, Steals int
+}
+
+// Block is one task call, recorded when Options.Trace is set. Start and End
+// are measured from the start of the run.
+type Block struct {
+	Worker, Lo, Hi int
+	Start, End     time.Duration
+}
+
+// Report describes a finished (or stopped) run.
+type Report struct {
+	Strategy string
+	N, Grain int
+	// Wall is the elapsed time of the whole run.
+	Wall time.Duration
+	// Workers holds one entry per worker, indexed by worker number.
+	Workers []WorkerStats
+	// Trace holds every block in order of start time when tracing was on.
+	Trace []Block
+}
+
+// Busy returns the sum of the workers' busy times.
+func (r *Report) Busy() time.Duration {
+	var sum time.Duration
+	for _, w := range r.Workers {
+		sum += w.Busy
+	}
+	return sum
+}
+
+// Imbalance returns max(busy) / mean(busy) over all workers: 1 is a perfect
+// balance, W means one worker did everything. It is 0 when nobody was busy.
+func (r *Report) Imbalance() float64 {
+	var max time.Duration
+	for _, w := range r.Workers {
+		if w.Busy > max {
+			max = w.Busy
+		}
+	}
+	sum := r.Busy()
+	if sum == 0 {
+		return 0
+	}
+	return float64(max) * float64(len(r.Workers)) / float64(sum)
+}
+
+// Overhead returns W x wall - sum(busy): the worker time not spent in the
+// task (scheduling, waiting, idling at the end).
+func (r *Report) Overhead() time.Duration {
+	return time.Duration(len(r.Workers))*r.Wall - r.Busy()
+}
+
+// Work returns the total work the task reported.
+func (r *Report) Work() int64 {
+	var sum int64
+	for _, w := range r.Workers {
+		sum += w.Work
+	}
+	return sum
+}
+
+// Steals returns the total successful steals.
+func (r *Report) Steals() int {
+	sum := 0
+	for _, w := range r.Workers {
+		sum += w.Steals
+	}
+	return sum
+}

@@ -1,0 +1,140 @@
+// Package strategies schedules a task over an index range [0, n) with W
+// workers. A strategy decides only who runs which indices and when; it knows
+// nothing about what the task computes. Every strategy is cancellable through
+// a context, returns the first error, turns a panicking task into an error,
+// and reports what each worker did.
+package strategies
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Task processes the indices [lo, hi) on behalf of worker and returns the
+// amount of real work it did, in whatever unit the caller counts (mandel
+// counts escape-time iterations). A strategy calls it from several goroutines
+// at once, never with overlapping ranges.
+type Task func(worker, lo, hi int) (work int64, err error)
+
+// Options configures one run.
+type Options struct {
+	// Workers is the number of workers W; it must be at least 1.
+	Workers int
+	// Grain is the number of indices a worker claims at a time, for the
+	// strategies that claim blocks (see Strategy.UsesGrain). Zero means 1.
+	Grain int
+	// Trace records every block in Report.Trace. It costs nothing when false.
+	Trace bool
+}
+
+// ErrInvalid reports options or sizes that no strategy can run with.
+var ErrInvalid = errors.New("invalid arguments")
+
+// Strategy is one way of dividing [0, n) among workers.
+type Strategy interface {
+	// Name is the name a user types, e.g. "steal".
+	Name() string
+	// Summary says in one line how the strategy schedules.
+	Summary() string
+	// UsesGrain reports whether Options.Grain changes the schedule.
+	UsesGrain() bool
+	// Run calls task until every index in [0, n) has been processed exactly
+	// once, the context is cancelled, or a task fails. It returns the first
+	// error (ctx.Err() on cancellation) and, in every case, the report of what
+	// was done.
+	Run(ctx context.Context, n int, opts Options, task Task) (*Report, error)
+}
+
+// scheduler is the common shape of every strategy: a name and a schedule
+// function that hands out blocks through a run.
+type scheduler struct {
+	name, summary string
+	usesGrain     bool
+	schedule      func(r *run)
+}
+
+func (s *scheduler) Name() string    { return s.name }
+func (s *scheduler) Summary() string { return s.summary }
+func (s *scheduler) UsesGrain() bool { return s.usesGrain }
+
+func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*Report, error) {
+	if opts.Workers < 1 {
+		return nil, fmt.Errorf("strategies: %w: workers must be at least 1, got %d", ErrInvalid, opts.Workers)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("strategies: %w: n must not be negative, got %d", ErrInvalid, n)
+	}
+	if opts.Grain < 0 {
+		return nil, fmt.Errorf("strategies: %w: grain must not be negative, got %d", ErrInvalid, opts.Grain)
+	}
+	if opts.Grain == 0 {
+		opts.Grain = 1
+	}
+	r := newRun(ctx, s.name, n, opts, task)
+	defer r.close()
+	if n > 0 && !r.stopped() {
+		s.schedule(r)
+	}
+	return r.finish()
+}
+
+var registry = map[string]Strategy{}
+
+// register adds s to the registry; each strategy's file calls it from init.
+func register(name, summary string, usesGrain bool, schedule func(r *run)) {
+	if _, dup := registry[name]; dup {
+		panic("strategies: duplicate strategy " + name)
+	}
+	registry[name] = &scheduler{name: name, summary: summary, usesGrain: usesGrain, schedule: schedule}
+}
+
+// order is the catalogue order of DESIGN.md: from the baseline, through static
+// schedules, to dynamic ones. Names missing here sort after it alphabetically.
+var order = []string{"serial", "rows", "bands", "cyclic", "chan", "mutex", "atomic", "guided", "steal"}
+
+// Names returns the registered strategy names in catalogue order.
+func Names() []string {
+	rank := make(map[string]int, len(order))
+	for i, name := range order {
+		rank[name] = i + 1
+	}
+	names := make([]string, 0, len(registry))
+	for name := range registry {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ri, rj := rank[names[i]], rank[names[j]]
+		if ri == 0 {
+			ri = len(order) + 1
+		}
+		if rj == 0 {
+			rj = len(order) + 1
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// All returns the registered strategies in catalogue order.
+func All() []Strategy {
+	names := Names()
+	all := make([]Strategy, len(names))
+	for i, name := range names {
+		all[i] = registry[name]
+	}
+	return all
+}
+
+// Lookup returns the strategy called name. Its error lists the valid names.
+func Lookup(name string) (Strategy, error) {
+	if s, ok := registry[name]; ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("unknown strategy %q (valid: %s)", name, strings.Join(Names(), ", "))
+}
