@@ -1,0 +1,49 @@
+# mandel: `make` builds, `make test` runs everything CI runs.
+GO      ?= go
+BIN     ?= bin/mandel
+PKGS    := ./...
+
+.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-quick bench-smoke clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+# render draws one picture with the default view: make render OUT=pic.png
+OUT ?= mandel.png
+render:
+	$(GO) run . -strategy steal $(OUT)
+
+# test is the whole suite, exactly what CI runs: static checks, every test
+# under the race detector, the reference kernel under GOAMD64=v1 and v3, and
+# a smoke run of the benchmark harness.
+test: vet fmt-check race test-v3
+
+race:
+	$(GO) test -race -count=1 $(PKGS)
+
+# The kernel's arithmetic must not change when the compiler may emit FMA
+# instructions (GOAMD64=v3); v1 is the default, named here for symmetry.
+test-v3:
+	GOAMD64=v1 $(GO) test -count=1 ./render/
+	@if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo; then \
+		echo "GOAMD64=v3 $(GO) test -count=1 ./render/"; GOAMD64=v3 $(GO) test -count=1 ./render/; \
+	else echo "test-v3: this CPU lacks AVX2/FMA, so GOAMD64=v3 binaries cannot run here"; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+lint: vet fmt-check
+
+# fuzz runs each fuzz target for a while (not part of test).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
+
+clean:
+	rm -rf bin mandel.png

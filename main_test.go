@@ -1,0 +1,423 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mandel-project/mandel/strategies"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// mandel runs the command in dir and returns its exit code and output.
+func mandel(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	abs := make([]string, len(args))
+	for i, a := range args {
+		// Relative output names (o.png, no/dir/o.png) land in dir, so the
+		// test never writes to the repository.
+		if ext := filepath.Ext(a); looksLikePath(a) && ext != "" || a == "picture" {
+			a = filepath.Join(dir, a)
+		}
+		abs[i] = a
+	}
+	code = run(abs, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func looksLikePath(a string) bool {
+	if a == "" || !(a[0] >= 'a' && a[0] <= 'z') || filepath.IsAbs(a) {
+		return false
+	}
+	for _, c := range strings.TrimPrefix(filepath.Ext(a), ".") {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func TestMain(m *testing.M) {
+	// Pin the machine's memory so the golden messages do not depend on it.
+	availableMemory = func() float64 { return 16 << 30 }
+	os.Exit(m.Run())
+}
+
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// badInputs are command lines that must fail with one line on stderr, exit
+// code 2 (or 1 for failures of the environment), and no file created.
+var badInputs = []struct {
+	name string
+	args []string
+	code int
+}{
+	{"no output", []string{}, 2},
+	{"two outputs", []string{"a.png", "b.png"}, 2},
+	{"zero size", []string{"--size", "0x10", "o.png"}, 2},
+	{"negative size", []string{"--size=-5", "o.png"}, 2},
+	{"size not a number", []string{"--size", "big", "o.png"}, 2},
+	{"size over the side limit", []string{"--size", "2000000x10", "o.png"}, 2},
+	{"size beyond memory", []string{"--size", "300000x300000", "o.png"}, 2},
+	{"zero maxiter", []string{"--maxiter", "0", "o.png"}, 2},
+	{"negative maxiter", []string{"-m", "-3", "o.png"}, 2},
+	{"maxiter not a number", []string{"--maxiter", "lots", "o.png"}, 2},
+	{"NaN scale", []string{"--scale", "NaN", "o.png"}, 2},
+	{"infinite scale", []string{"--scale", "+Inf", "o.png"}, 2},
+	{"negative scale", []string{"--scale=-1", "o.png"}, 2},
+	{"scale not a number", []string{"--scale", "wide", "o.png"}, 2},
+	{"NaN centre", []string{"--center", "NaN,0", "o.png"}, 2},
+	{"centre without imaginary part", []string{"--center", "0.5", "o.png"}, 2},
+	{"centre not numbers", []string{"--center", "a,b", "o.png"}, 2},
+	{"infinite escape", []string{"--escape", "Inf", "o.png"}, 2},
+	{"small escape", []string{"--escape", "1", "o.png"}, 2},
+	{"unknown strategy", []string{"--strategy", "magic", "o.png"}, 2},
+	{"unknown view", []string{"--view", "atlantis", "o.png"}, 2},
+	{"unknown palette", []string{"--palette", "neon", "o.png"}, 2},
+	{"zero workers", []string{"--workers", "0", "o.png"}, 2},
+	{"negative workers", []string{"-w", "-4", "o.png"}, 2},
+	{"zero grain", []string{"--grain", "0", "o.png"}, 2},
+	{"zero aa", []string{"--aa", "0", "o.png"}, 2},
+	{"too much aa", []string{"--aa", "17", "o.png"}, 2},
+	{"aa with benchgame", []string{"--view", "benchgame", "--size", "8", "--aa", "2", "o.pbm"}, 2},
+	{"unknown extension", []string{"o.webp"}, 2},
+	{"no extension", []string{"picture"}, 2},
+	{"stdout without format", []string{"-"}, 2},
+	{"unknown format", []string{"--format", "webp", "-"}, 2},
+	{"unknown flag", []string{"--colour", "red", "o.png"}, 2},
+	{"flag without value", []string{"o.png", "--strategy"}, 2},
+	{"missing directory", []string{"--size", "8", "no/such/dir/o.png"}, 1},
+}
+
+// TestBadInput checks every bad input against testdata/bad-input.golden:
+// the exit code, and the one line on stderr.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	var got strings.Builder
+	for _, tc := range badInputs {
+		code, stdout, stderr := mandel(t, dir, tc.args...)
+		stderr = strings.ReplaceAll(stderr, dir, "DIR")
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", tc.name, code, tc.code, stderr)
+		}
+		if stdout != "" {
+			t.Errorf("%s: wrote to stdout: %q", tc.name, stdout)
+		}
+		if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "mandel: ") {
+			t.Errorf("%s: want one line on stderr starting with \"mandel: \", got %q", tc.name, stderr)
+		}
+		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+			t.Errorf("%s: stack trace on stderr: %q", tc.name, stderr)
+		}
+		fmt.Fprintf(&got, "# %s: mandel %s\nexit %d: %s", tc.name, strings.Join(tc.args, " "), code, stderr)
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("bad input left files behind: %v", files)
+	}
+	golden(t, "bad-input.golden", got.String())
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestUnknownNamesListTheValidOnes(t *testing.T) {
+	for flagName, valid := range map[string]string{"--strategy": "steal", "--view": "seahorse", "--palette": "gray"} {
+		_, _, stderr := mandel(t, t.TempDir(), flagName, "nope", "o.png")
+		if !strings.Contains(stderr, valid) {
+			t.Errorf("%s nope: error %q does not list %q", flagName, stderr, valid)
+		}
+	}
+}
+
+// TestBadInputKeepsExistingFile: a failed run must not destroy a file that
+// was already there.
+func TestFailureKeepsExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keep.png")
+	os.WriteFile(path, []byte("precious"), 0o644)
+	for _, args := range [][]string{
+		{"--maxiter", "0", path},
+		{"--view", "nowhere", path},
+	} {
+		if code, _, _ := mandel(t, dir, args...); code == 0 {
+			t.Fatalf("%v succeeded", args)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code := runContext(ctx, []string{"--size", "64", path}, new(bytes.Buffer), new(bytes.Buffer)); code != exitInterrupted {
+		t.Fatalf("cancelled run: exit %d, want %d", code, exitInterrupted)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "precious" {
+		t.Errorf("existing file changed to %q", b)
+	}
+	if files := dirEntries(t, dir); len(files) != 1 {
+		t.Errorf("stray files: %v", files)
+	}
+}
+
+// TestInterruptMidRender cancels a render that is under way: exit 130, a
+// message, and no file.
+func TestInterruptMidRender(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	var stderr bytes.Buffer
+	start := time.Now()
+	// The spiral at 2000x2000 takes tens of seconds: only an interruption ends it quickly.
+	code := runContext(ctx, []string{"--view", "spiral", "--size", "2000", "-w", "2", filepath.Join(dir, "o.png")}, new(bytes.Buffer), &stderr)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitInterrupted, stderr.String())
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("interruption took %v to stop the render", elapsed)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("interrupted run left files: %v", files)
+	}
+}
+
+func TestFlagSpellings(t *testing.T) {
+	dir := t.TempDir()
+	var want []byte
+	for i, args := range [][]string{
+		{"-strategy", "bands", "-workers", "3", "-size", "40x30", "-maxiter", "100"},
+		{"--strategy", "bands", "--workers", "3", "--size", "40x30", "--maxiter", "100"},
+		{"--strategy=bands", "--workers=3", "--size=40x30", "--maxiter=100"},
+		{"-strategy=bands", "-workers=3", "-size=40x30", "-maxiter=100"},
+		{"-s", "bands", "-w", "3", "--size", "40x30", "-m", "100"},
+		{"-s=bands", "-w3", "--size", "40x30", "-m100"},
+	} {
+		out := filepath.Join(dir, fmt.Sprintf("o%d.png", i))
+		code, stdout, stderr := mandel(t, dir, append(args, out)...)
+		if code != 0 || stdout != "" || stderr != "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			want = got
+		} else if !bytes.Equal(got, want) {
+			t.Errorf("%v gives a different image than %v", args, "the first spelling")
+		}
+	}
+}
+
+// TestEveryStrategyWritesTheSameBytes checks determinism through the whole
+// command: same parameters, same file, whatever the strategy and workers.
+func TestEveryStrategyWritesTheSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	var want []byte
+	for _, s := range strategies.Names() {
+		for _, w := range []string{"1", "3"} {
+			out := filepath.Join(dir, s+w+".png")
+			if code, _, stderr := mandel(t, dir, "-s", s, "-w", w, "--view", "seahorse", "--size", "37x23", out); code != 0 {
+				t.Fatalf("%s: %s", s, stderr)
+			}
+			got, _ := os.ReadFile(out)
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(got, want) {
+				t.Errorf("strategy %s with %s workers wrote different bytes", s, w)
+			}
+		}
+	}
+}
+
+func TestEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "pgm", "ppm", "pbm", "PNG"} {
+		out := filepath.Join(dir, "o."+ext)
+		if code, _, stderr := mandel(t, dir, "--size", "33x17", "--aa", "2", out); code != 0 && ext != "pbm" {
+			t.Errorf("%s: exit %d: %s", ext, code, stderr)
+			continue
+		}
+		if ext == "pbm" {
+			if code, _, stderr := mandel(t, dir, "--size", "33x17", out); code != 0 {
+				t.Errorf("pbm: exit %d: %s", code, stderr)
+			}
+		}
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Errorf("%s: no output (%v)", ext, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "o.png"))
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil || img.Bounds() != image.Rect(0, 0, 33, 17) {
+		t.Errorf("png: %v, bounds %v", err, img.Bounds())
+	}
+}
+
+func TestStdout(t *testing.T) {
+	code, stdout, stderr := mandel(t, t.TempDir(), "--size", "5x3", "--format", "ppm", "-")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "P6\n5 3\n255\n"; !strings.HasPrefix(stdout, want) || len(stdout) != len(want)+5*3*3 {
+		t.Errorf("stdout is not a 5x3 PPM: %q", stdout)
+	}
+}
+
+// TestBenchmarksGame checks the .pbm output of the benchgame view against
+// the bytes of the Benchmarks Game program for N = 8, 10 and 16. They were
+// computed from the task's specification alone (DESIGN.md) by a separate
+// implementation in Python, whose floats are the same IEEE doubles with no
+// fused operations: for each pixel, Cr = 2x/N - 1.5, Ci = 2y/N - 1,
+// 50 iterations of the loop, bit = Tr+Ti <= 4, rows bottom-up, MSB first.
+func TestBenchmarksGame(t *testing.T) {
+	want := map[int]string{
+		8:  "02000f2fff2f0f00",
+		10: "00000100078007c03fc0ff803fc007c007800100",
+		16: "000800100010007c00fe01fe19ff1dfefffe1dfe19ff01fe00fe007c00100010",
+	}
+	dir := t.TempDir()
+	for n, rows := range want {
+		for _, s := range []string{"serial", "steal", "cyclic"} {
+			out := filepath.Join(dir, fmt.Sprintf("bg%d-%s.pbm", n, s))
+			if code, _, stderr := mandel(t, dir, "-view", "benchgame", "-size", fmt.Sprint(n), "-s", s, out); code != 0 {
+				t.Fatalf("N=%d: %s", n, stderr)
+			}
+			got, _ := os.ReadFile(out)
+			header := fmt.Sprintf("P4\n%d %d\n", n, n)
+			if !bytes.HasPrefix(got, []byte(header)) || hex.EncodeToString(got[len(header):]) != rows {
+				t.Errorf("N=%d %s: got %q, want header %q and rows %s", n, s, got, header, rows)
+			}
+		}
+	}
+}
+
+func TestQuietUnlessVerbose(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := mandel(t, dir, "--size", "20", "-w", "2", "-s", "steal", "-v", "o.png")
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	for _, want := range []string{"strategy steal", "2 workers", "pixels/s", "iter/s", "imbalance", "overhead", "worker", "busy", "steals"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("--verbose output lacks %q:\n%s", want, stderr)
+		}
+	}
+	if lines := strings.Count(stderr, "\n"); lines < 6 {
+		t.Errorf("--verbose should end with a line per worker:\n%s", stderr)
+	}
+	_, _, stderr = mandel(t, dir, "--size", "20", "-s", "bands", "--grain", "4", "-v", "o.png")
+	if !strings.Contains(stderr, "bands ignores --grain") {
+		t.Errorf("--verbose should say bands ignores --grain:\n%s", stderr)
+	}
+}
+
+func TestList(t *testing.T) {
+	code, stdout, _ := mandel(t, t.TempDir(), "--list")
+	if code != 0 || stdout != strings.Join(strings.Fields(strings.Join(strategies.Names(), " ")), "\n")+"\n" {
+		t.Errorf("--list: exit %d, %q", code, stdout)
+	}
+	for _, s := range []string{"serial", "rows", "bands", "atomic", "steal"} {
+		if !strings.Contains(stdout, s+"\n") {
+			t.Errorf("--list lacks %s", s)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "-help"} {
+		code, stdout, stderr := mandel(t, t.TempDir(), arg)
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "--strategy") {
+			t.Errorf("%s: exit %d, stderr %q, stdout lacks examples or flags", arg, code, stderr)
+		}
+	}
+	code, stdout, _ := mandel(t, t.TempDir(), "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "mandel "+version) {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+func TestUsageErrorCarriesCode(t *testing.T) {
+	err := fmt.Errorf("context: %w", usagef("bad"))
+	if code := report(new(bytes.Buffer), err); code != exitUsage {
+		t.Errorf("wrapped usage error: exit %d", code)
+	}
+	if code := report(new(bytes.Buffer), errors.New("disk full")); code != exitFailure {
+		t.Errorf("plain error: exit %d", code)
+	}
+	var buf bytes.Buffer
+	report(&buf, errors.New("task panicked: boom\ngoroutine 7 [running]:\n..."))
+	if buf.String() != "mandel: task panicked: boom\n" {
+		t.Errorf("multi-line error printed as %q", buf.String())
+	}
+}
+
+// FuzzRenderFlags feeds arbitrary command lines to the flag and view parser:
+// it must never panic, and whatever it accepts must be a valid view.
+func FuzzRenderFlags(f *testing.F) {
+	f.Add("--size", "10x10", "--center=-0.75,0.1", "o.png")
+	f.Add("-scale", "NaN", "-maxiter", "o.pgm")
+	f.Add("--view", "benchgame", "-s", "x.pbm")
+	f.Add("-w", "-1", "--size=1e9", "-")
+	f.Add("--center", "1,2,3", "--aa", "o.tif")
+	f.Fuzz(func(t *testing.T, a, b, c, d string) {
+		fl := newRenderFlags()
+		if err := fl.fs.Parse(longForms(fl.fs, []string{a, b, c, d})); err != nil {
+			return
+		}
+		if fl.help || fl.list || fl.showVersion {
+			return
+		}
+		cfg, err := fl.config()
+		if err != nil {
+			var usage usageError
+			if !errors.As(err, &usage) {
+				t.Fatalf("config error is not a usage error: %v", err)
+			}
+			return
+		}
+		if err := cfg.view.Validate(); err != nil {
+			t.Fatalf("accepted an invalid view: %v", err)
+		}
+		if cfg.workers < 1 || cfg.grain < 1 || cfg.aa < 1 || cfg.strategy == nil || cfg.format == "" {
+			t.Fatalf("accepted an invalid config: %+v", cfg)
+		}
+	})
+}

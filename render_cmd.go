@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// version is the release; the VCS revision, when the build recorded one, is
+// appended by --version.
+const version = "0.1.0"
+
+// renderConfig is everything the render command needs, parsed and checked.
+type renderConfig struct {
+	view     render.View
+	aa       int
+	palette  render.Palette
+	strategy strategies.Strategy
+	workers  int
+	grain    int
+	output   string
+	format   imageio.Format
+	verbose  bool
+}
+
+// renderFlags declares the render command's flags on a new FlagSet.
+type renderFlags struct {
+	fs                               *pflag.FlagSet
+	strategy, view, palette, format  string
+	workers, grain, maxiter, aa      int
+	size                             sizeValue
+	center                           complexValue
+	scale, escape                    finiteValue
+	list, showVersion, help, verbose bool
+}
+
+func newRenderFlags() *renderFlags {
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError)}
+	fs := f.fs
+	fs.SortFlags = false
+	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
+	fs.IntVarP(&f.workers, "workers", "w", runtime.NumCPU(), "number of workers")
+	fs.IntVarP(&f.grain, "grain", "g", 1, "rows per claim, for the strategies that claim blocks")
+	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
+	fs.Var(&f.size, "size", "image size WxH, or N for NxN (default: the view's)")
+	fs.Var(&f.center, "center", "centre of the view RE,IM (default: the view's)")
+	fs.Var(&f.scale, "scale", "width of the view in the complex plane (default: the view's)")
+	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit (default: the view's)")
+	fs.Var(&f.escape, "escape", "escape radius, at least 2 (default 2)")
+	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
+	fs.IntVar(&f.aa, "aa", 1, "supersampling: N x N samples per pixel, 1..16")
+	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
+	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line, and exit")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
+	fs.BoolVar(&f.showVersion, "version", false, "print the version and exit")
+	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
+	fs.SetOutput(io.Discard) // errors are reported by report, help by printHelp
+	return f
+}
+
+func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newRenderFlags()
+	if err := f.fs.Parse(longForms(f.fs, args)); err != nil {
+		return report(stderr, flagError(err))
+	}
+	switch {
+	case f.help:
+		printHelp(stdout, f.fs)
+		return exitOK
+	case f.showVersion:
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	case f.list:
+		for _, name := range strategies.Names() {
+			fmt.Fprintln(stdout, name)
+		}
+		return exitOK
+	}
+	cfg, err := f.config()
+	if err != nil {
+		return report(stderr, err)
+	}
+	return report(stderr, renderImage(ctx, cfg, stdout, stderr))
+}
+
+// config checks the flags and builds the configuration. Every check that does
+// not need the file system happens here, before anything is allocated.
+func (f *renderFlags) config() (*renderConfig, error) {
+	fs := f.fs
+	switch fs.NArg() {
+	case 0:
+		return nil, usagef("missing OUTPUT file (e.g. mandel -strategy steal out.png; - for stdout)")
+	case 1:
+	default:
+		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
+	}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers}
+
+	preset, err := render.LookupPreset(f.view)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	v := preset.View
+	if fs.Changed("size") {
+		v.Width, v.Height = f.size.w, f.size.h
+	}
+	if fs.Changed("center") {
+		v.Center = f.center.c
+	}
+	if fs.Changed("scale") {
+		if f.scale.f <= 0 {
+			return nil, usagef("--scale must be positive, got %v", f.scale.f)
+		}
+		v.Scale = f.scale.f
+	}
+	if fs.Changed("maxiter") {
+		if f.maxiter <= 0 {
+			return nil, usagef("--maxiter must be positive, got %d", f.maxiter)
+		}
+		v.MaxIter = f.maxiter
+	}
+	if fs.Changed("escape") {
+		v.Escape = f.escape.f
+		if v.Escape < 2 {
+			return nil, usagef("--escape must be at least 2, got %v", v.Escape)
+		}
+	}
+	if err := v.Validate(); err != nil {
+		return nil, usageError{err}
+	}
+	cfg.view = v
+
+	if f.workers <= 0 {
+		return nil, usagef("--workers must be at least 1, got %d", f.workers)
+	}
+	if f.grain <= 0 {
+		return nil, usagef("--grain must be at least 1, got %d", f.grain)
+	}
+	if f.aa < 1 || f.aa > 16 {
+		return nil, usagef("--aa must be in 1..16, got %d", f.aa)
+	}
+	if v.Mapping == render.Corners && f.aa != 1 {
+		return nil, usagef("--aa is not available with --view %s", preset.Name)
+	}
+	if cfg.strategy, err = strategies.Lookup(f.strategy); err != nil {
+		return nil, usageError{err}
+	}
+	if cfg.palette, err = render.LookupPalette(f.palette); err != nil {
+		return nil, usageError{err}
+	}
+
+	switch {
+	case f.format != "":
+		if cfg.format, err = imageio.ParseFormat(f.format); err != nil {
+			return nil, usageError{err}
+		}
+	case cfg.output == "-":
+		return nil, usagef("writing to stdout (-) needs --format (one of %s)", formatList())
+	default:
+		if cfg.format, err = imageio.FormatOf(cfg.output); err != nil {
+			return nil, usageError{err}
+		}
+	}
+
+	need := memoryNeeded(v, f.aa)
+	if avail := availableMemory(); need > avail {
+		return nil, usagef("%dx%d with --aa %d needs about %s of memory; this machine has about %s available",
+			v.Width, v.Height, f.aa, humanBytes(need), humanBytes(avail))
+	}
+	return cfg, nil
+}
+
+// memoryNeeded estimates the peak memory of a render: the frame, the image,
+// and for PNG the encoder's copy of a row or two (ignored).
+func memoryNeeded(v render.View, aa int) float64 {
+	pixels := float64(v.Width) * float64(v.Height)
+	perPixel := 1.0 // paletted or gray
+	if aa > 1 {
+		perPixel = 4 // RGBA
+	}
+	return render.FrameBytes(v, aa) + pixels*perPixel
+}
+
+// renderImage renders, paints and writes the image. The output file is
+// created (as a temporary file) before rendering, so that an unwritable
+// directory is reported at once, and it appears at its path only when
+// complete.
+func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
+	var out io.Writer = stdout
+	var file *imageio.AtomicFile
+	if cfg.output != "-" {
+		var err error
+		if file, err = imageio.NewAtomicFile(cfg.output); err != nil {
+			return err
+		}
+		defer file.Abort()
+		out = file
+	}
+
+	r, err := render.NewRenderer(cfg.view, cfg.aa)
+	if err != nil {
+		return err
+	}
+	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
+	start := time.Now()
+	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
+		return r.RenderUnits(lo, hi), nil
+	})
+	elapsed := time.Since(start)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+
+	img, err := paint(ctx, r, cfg)
+	if err != nil {
+		return err
+	}
+	// A stdout that fails half-way cannot be taken back, but a file can: the
+	// image is encoded into memory only for stdout, to report errors cleanly.
+	if file == nil {
+		var buf bytes.Buffer
+		if err := imageio.Encode(&buf, img, cfg.format); err != nil {
+			return err
+		}
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("writing stdout: %w", err)
+		}
+	} else {
+		if err := imageio.Encode(out, img, cfg.format); err != nil {
+			return err
+		}
+		if err := file.Commit(); err != nil {
+			return err
+		}
+	}
+	if cfg.verbose {
+		printReport(stderr, cfg, r, rep, elapsed)
+	}
+	return nil
+}
+
+// paint colours the frame in parallel: it is cheap next to the kernel, but
+// on one core it would still be a visible serial tail.
+func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Image, error) {
+	f := r.Frame()
+	if cfg.format == imageio.PBM {
+		return render.Bitmap(f, cfg.aa), nil
+	}
+	painter := &render.Painter{Palette: cfg.palette}
+	img := painter.NewImage(f, cfg.aa)
+	paintRows, _ := strategies.Lookup("atomic")
+	_, err := paintRows.Run(ctx, r.Units(), strategies.Options{Workers: cfg.workers, Grain: 16}, func(_, lo, hi int) (int64, error) {
+		painter.PaintRows(img, f, cfg.aa, lo, hi)
+		return 0, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("paint: %w", err)
+	}
+	return img, nil
+}
+
+// printReport writes the --verbose summary: the run, then one line per worker.
+func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strategies.Report, elapsed time.Duration) {
+	v := cfg.view
+	pixels := float64(v.Width) * float64(v.Height)
+	secs := elapsed.Seconds()
+	fmt.Fprintf(w, "strategy %s, %d workers, grain %d, %dx%d, aa %d, maxiter %d\n",
+		cfg.strategy.Name(), cfg.workers, cfg.grain, v.Width, v.Height, cfg.aa, v.MaxIter)
+	if !cfg.strategy.UsesGrain() && cfg.grain != 1 {
+		fmt.Fprintf(w, "note: %s ignores --grain\n", cfg.strategy.Name())
+	}
+	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
+		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
+	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
+		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "worker\trows\tblocks\tbusy\titerations\tsteals\t")
+	for i, s := range rep.Workers {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%v\t%d\t%d/%d\t\n", i, s.Items, s.Blocks, s.Busy.Round(time.Microsecond), s.Work, s.Steals, s.StealAttempts)
+	}
+	tw.Flush()
+}
+
+func versionString() string {
+	s := "mandel " + version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, kv := range info.Settings {
+			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
+				s += " (" + kv.Value[:12] + ")"
+			}
+		}
+	}
+	return s + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+}
+
+func formatList() string {
+	names := make([]string, 0, len(imageio.Formats()))
+	for _, f := range imageio.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+func printHelp(w io.Writer, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, `mandel renders the Mandelbrot set in parallel.
+
+Usage:
+  mandel [flags] OUTPUT       render to OUTPUT (format from the extension; - is stdout)
+  mandel bench [flags]        time every strategy and write results/ (mandel bench --help)
+
+Examples:
+  mandel -strategy steal out.png
+  mandel --view seahorse --size 1920x1080 --palette fire --aa 3 seahorse.png
+  mandel --center=-0.7436,0.1318 --scale 0.002 --maxiter 3000 zoom.jpg
+  mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
+  mandel -v -s bands -w 8 out.png                         # print the per-worker report
+  mandel --format ppm - > out.ppm
+
+Flags (each long flag also works with one dash: -strategy steal):
+%s
+Views:
+`, fs.FlagUsages())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, p := range render.Presets() {
+		fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Description)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nStrategies:")
+	for _, s := range strategies.All() {
+		fmt.Fprintf(tw, "  %s\t%s\n", s.Name(), s.Summary())
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nFormats: %s\nPalettes: %s\n", formatList(), strings.Join(render.PaletteNames(), ", "))
+	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 2 bad command line, 130 interrupted.")
+}
