@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -52,7 +54,8 @@ func looksLikePath(a string) bool {
 func TestMain(m *testing.M) {
 	// Pin the machine's memory so the golden messages do not depend on it.
 	availableMemory = func() float64 { return 16 << 30 }
-	os.Exit(m.Run())
+	// Interrupted renders must not leave goroutines behind.
+	goleak.VerifyTestMain(m)
 }
 
 func dirEntries(t *testing.T, dir string) []string {
