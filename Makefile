@@ -18,7 +18,7 @@ render:
 # test is the whole suite, exactly what CI runs: static checks, every test
 # under the race detector, the reference kernel under GOAMD64=v1 and v3, and
 # a smoke run of the benchmark harness.
-test: vet fmt-check race test-v3
+test: vet fmt-check race test-v3 bench-smoke
 
 race:
 	$(GO) test -race -count=1 $(PKGS)
@@ -45,5 +45,29 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
 
+# bench runs the full default sweep into results/<date>-<host>/ (results/README.md
+# explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
+bench: build
+	$(BIN) bench $(BENCHFLAGS)
+
+# bench-quick is a small sweep (under a minute on 2 cores) into results/quick/.
+bench-quick: build
+	rm -rf results/quick
+	$(BIN) bench --reps 3 --warmup 1 --size 256 --out results/quick $(BENCHFLAGS)
+
+# bench-smoke runs the harness for a second and checks the files it must write.
+SMOKE ?= $(or $(TMPDIR),/tmp)/mandel-bench-smoke
+bench-smoke: build
+	rm -rf $(SMOKE)
+	$(BIN) bench --out $(SMOKE) --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 \
+		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 >/dev/null
+	@for f in runs.csv summary.csv summary.json summary.md env.json bench.txt \
+		charts/speedup-full.png charts/speedup-full.svg charts/busy-tophalf.png \
+		pictures/tophalf/scene.png pictures/tophalf/schedule-bands.png pictures/tophalf/timeline-steal.png; do \
+		test -s $(SMOKE)/$$f || { echo "bench-smoke: $(SMOKE)/$$f is missing"; exit 1; }; done
+	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2/grain=1-2 ' $(SMOKE)/bench.txt
+	@grep -q '"partial": false' $(SMOKE)/summary.json
+	@echo "bench-smoke: ok"
+
 clean:
-	rm -rf bin mandel.png
+	rm -rf bin mandel.png results/quick

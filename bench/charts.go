@@ -1,0 +1,388 @@
+package bench
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// Chart size: 800x500 pixels at vgimg's 96 dpi, a slide's half width.
+const (
+	chartW = vg.Length(600)
+	chartH = vg.Length(375)
+)
+
+// tableau is Tableau 10, a palette whose colours stay distinct for most
+// colour-blind readers and in greyscale print.
+var tableau = []color.RGBA{
+	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
+	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
+}
+
+// strategyColour gives each strategy the same colour in every chart and in
+// every sweep, whatever subset is measured: it depends only on the
+// strategy's place in the catalogue.
+func strategyColour(name string) color.RGBA {
+	i := slices.Index(strategies.Names(), name)
+	if i < 0 {
+		h := 0
+		for _, r := range name {
+			h = h*31 + int(r)
+		}
+		i = h & 0xffff
+	}
+	return tableau[i%len(tableau)]
+}
+
+// charts writes the charts of every scene, as PNG and SVG.
+func (s *sweep) charts(sums []Summary) []error {
+	var errs []error
+	for _, sc := range s.scenes {
+		var mine []Summary
+		for _, sum := range sums {
+			if sum.Scene == sc.Name {
+				mine = append(mine, sum)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		for _, ch := range []struct {
+			name string
+			make func(string, []Summary) (*plot.Plot, error)
+		}{
+			{"speedup", s.speedupChart},
+			{"efficiency", s.efficiencyChart},
+			{"times", s.timesChart},
+			{"busy", s.busyChart},
+		} {
+			p, err := ch.make(sc.Name, mine)
+			if err == nil && p != nil {
+				err = savePlot(p, s.path("charts", ch.name+"-"+sc.Name))
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("bench: chart %s-%s: %w", ch.name, sc.Name, err))
+			}
+		}
+	}
+	return errs
+}
+
+// savePlot writes p as base.png and base.svg.
+func savePlot(p *plot.Plot, base string) error {
+	for _, format := range []string{"png", "svg"} {
+		wt, err := p.WriterTo(chartW, chartH, format)
+		if err != nil {
+			return err
+		}
+		err = writeFile(base+"."+format, func(w io.Writer) error {
+			_, err := wt.WriteTo(w)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// series groups a scene's summaries into one line per strategy (and grain,
+// when several were measured), in catalogue order, serial left out: it is
+// the baseline, a single point at one worker.
+type series struct {
+	label    string
+	strategy string
+	points   []Summary
+}
+
+func (s *sweep) lines(sums []Summary) []series {
+	var out []series
+	for _, sum := range sums {
+		if sum.Strategy == "serial" || sum.Speedup == nil {
+			continue
+		}
+		label := sum.Strategy
+		if sum.UsesGrain && len(s.plan.grains) > 1 {
+			label += " g=" + strconv.Itoa(sum.Grain)
+		}
+		i := slices.IndexFunc(out, func(x series) bool { return x.label == label })
+		if i < 0 {
+			out = append(out, series{label: label, strategy: sum.Strategy})
+			i = len(out) - 1
+		}
+		out[i].points = append(out[i].points, sum)
+	}
+	return out
+}
+
+// workerAxis makes x the worker axis: logarithmic, with a tick at every
+// worker count measured (a log axis needs two distinct counts).
+func (s *sweep) workerAxis(a *plot.Axis) {
+	ws := s.plan.workers
+	ticks := make(plot.ConstantTicks, len(ws))
+	for i, w := range ws {
+		ticks[i] = plot.Tick{Value: float64(w), Label: strconv.Itoa(w)}
+	}
+	a.Tick.Marker = ticks
+	a.Label.Text = "workers (= GOMAXPROCS)"
+	if len(ws) > 1 {
+		a.Scale = plot.LogScale{}
+		a.Min, a.Max = float64(ws[0])/1.15, float64(ws[len(ws)-1])*1.15
+	} else {
+		a.Min, a.Max = float64(ws[0])-1, float64(ws[0])+1
+	}
+}
+
+func newPlot(title string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// addLine adds one strategy's line with points, and its legend entry.
+func addLine(p *plot.Plot, label string, c color.Color, xys plotter.XYs) error {
+	l, pts, err := plotter.NewLinePoints(xys)
+	if err != nil {
+		return err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.5)
+	pts.Color = c
+	pts.Shape = draw.CircleGlyph{}
+	pts.Radius = vg.Points(2.5)
+	p.Add(l, pts)
+	p.Legend.Add(label, l, pts)
+	return nil
+}
+
+// idealLine is a dashed grey reference line.
+func idealLine(xys plotter.XYs) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	l.Color = color.Gray{Y: 110}
+	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	return l, nil
+}
+
+// speedupChart plots speedup against workers, log-log, with the ideal line
+// speedup = workers.
+func (s *sweep) speedupChart(scene string, sums []Summary) (*plot.Plot, error) {
+	lines := s.lines(sums)
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	p := newPlot(fmt.Sprintf("speedup over serial: %s", scene))
+	p.Y.Label.Text = "speedup = median(serial) / median"
+	ws := s.plan.workers
+	ideal, err := idealLine(plotter.XYs{{X: float64(ws[0]), Y: float64(ws[0])}, {X: float64(ws[len(ws)-1]), Y: float64(ws[len(ws)-1])}})
+	if err != nil {
+		return nil, err
+	}
+	p.Add(ideal)
+	p.Legend.Add("ideal", ideal)
+	lo, hi := 1.0, float64(ws[len(ws)-1])
+	for _, ln := range lines {
+		var xys plotter.XYs
+		for _, sum := range ln.points {
+			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: *sum.Speedup})
+			lo, hi = math.Min(lo, *sum.Speedup), math.Max(hi, *sum.Speedup)
+		}
+		if err := addLine(p, ln.label, strategyColour(ln.strategy), xys); err != nil {
+			return nil, err
+		}
+	}
+	s.workerAxis(&p.X)
+	if len(ws) > 1 {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = p.X.Tick.Marker
+	}
+	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
+	return p, nil
+}
+
+// efficiencyChart plots speedup / workers against workers.
+func (s *sweep) efficiencyChart(scene string, sums []Summary) (*plot.Plot, error) {
+	lines := s.lines(sums)
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	p := newPlot(fmt.Sprintf("parallel efficiency: %s", scene))
+	p.Legend.Top, p.Legend.Left = false, true
+	p.Y.Label.Text = "efficiency = speedup / workers"
+	ws := s.plan.workers
+	ideal, err := idealLine(plotter.XYs{{X: float64(ws[0]), Y: 1}, {X: float64(ws[len(ws)-1]), Y: 1}})
+	if err != nil {
+		return nil, err
+	}
+	p.Add(ideal)
+	p.Legend.Add("ideal", ideal)
+	hi := 1.0
+	for _, ln := range lines {
+		var xys plotter.XYs
+		for _, sum := range ln.points {
+			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: *sum.Efficiency})
+			hi = math.Max(hi, *sum.Efficiency)
+		}
+		if err := addLine(p, ln.label, strategyColour(ln.strategy), xys); err != nil {
+			return nil, err
+		}
+	}
+	s.workerAxis(&p.X)
+	p.Y.Min, p.Y.Max = 0, hi*1.1
+	return p, nil
+}
+
+// atMaxWorkers returns the summaries at the largest worker count measured,
+// and that count; serial is included only when that count is 1.
+func atMaxWorkers(sums []Summary) ([]Summary, int) {
+	maxW := 0
+	for _, sum := range sums {
+		maxW = max(maxW, sum.Workers)
+	}
+	var out []Summary
+	for _, sum := range sums {
+		if sum.Workers == maxW {
+			out = append(out, sum)
+		}
+	}
+	return out, maxW
+}
+
+func (s *sweep) label(sum Summary) string {
+	if sum.UsesGrain && len(s.plan.grains) > 1 {
+		return sum.Strategy + " g=" + strconv.Itoa(sum.Grain)
+	}
+	return sum.Strategy
+}
+
+// timesChart shows the distribution of run times of each strategy at the
+// largest worker count as box plots (median, quartiles, whiskers at 1.5
+// IQR, outliers as points).
+func (s *sweep) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
+	at, maxW := atMaxWorkers(sums)
+	p := newPlot(fmt.Sprintf("render times at %d workers: %s", maxW, scene))
+	p.Y.Label.Text = "time (ms)"
+	var names []string
+	for i, sum := range at {
+		vals := make(plotter.Values, len(sum.config.samples))
+		for j, smp := range sum.config.samples {
+			vals[j] = smp.wall.Seconds() * 1e3
+		}
+		box, err := plotter.NewBoxPlot(vg.Points(min(40, 400/float64(len(at)))), float64(i), vals)
+		if err != nil {
+			return nil, err
+		}
+		c := strategyColour(sum.Strategy)
+		box.FillColor = color.NRGBA{c.R, c.G, c.B, 110}
+		box.BoxStyle.Color = c
+		box.MedianStyle.Color = c
+		box.MedianStyle.Width = vg.Points(2)
+		box.WhiskerStyle.Color = c
+		box.GlyphStyle.Color = c
+		p.Add(box)
+		names = append(names, s.label(sum))
+	}
+	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
+	p.Y.Min = 0
+	return p, nil
+}
+
+// busyChart shows, for each strategy at the largest worker count, every
+// worker's busy time in its median run: equal bars are a balanced schedule,
+// a ragged group is imbalance, and the gap above a bar up to the run's wall
+// time (the black tick) is that worker's idle time.
+func (s *sweep) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
+	at, maxW := atMaxWorkers(sums)
+	p := newPlot(fmt.Sprintf("busy time per worker at %d workers (median run): %s", maxW, scene))
+	p.Y.Label.Text = "busy time (ms); black: the run's wall time"
+	var names []string
+	bars := &rects{}
+	for i, sum := range at {
+		c := strategyColour(sum.Strategy)
+		n := len(sum.BusyS)
+		slot := 0.8 / float64(max(n, 1))
+		for w, busy := range sum.BusyS {
+			x0 := float64(i) - 0.4 + float64(w)*slot
+			shade := c
+			if w%2 == 1 { // alternate shades so neighbouring bars stay apart
+				shade = color.RGBA{uint8(int(c.R) * 3 / 4), uint8(int(c.G) * 3 / 4), uint8(int(c.B) * 3 / 4), 255}
+			}
+			bars.add(x0, x0+slot, 0, busy*1e3, shade)
+		}
+		wall := sum.config.samples[medianIndex(walls(sum.config.samples))].wall.Seconds() * 1e3
+		bars.add(float64(i)-0.45, float64(i)+0.45, wall, wall, color.Black)
+		names = append(names, s.label(sum))
+	}
+	p.Add(bars)
+	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
+	p.Y.Min = 0
+	return p, nil
+}
+
+func walls(samples []sample) []float64 {
+	out := make([]float64, len(samples))
+	for i, smp := range samples {
+		out[i] = smp.wall.Seconds()
+	}
+	return out
+}
+
+// rects is a plotter of filled rectangles in data coordinates; one of zero
+// height is drawn as a line.
+type rects struct {
+	r []rect
+}
+
+type rect struct {
+	x0, x1, y0, y1 float64
+	c              color.Color
+}
+
+func (r *rects) add(x0, x1, y0, y1 float64, c color.Color) {
+	r.r = append(r.r, rect{x0, x1, y0, y1, c})
+}
+
+// Plot implements plot.Plotter.
+func (r *rects) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, b := range r.r {
+		x0, x1, y0, y1 := trX(b.x0), trX(b.x1), trY(b.y0), trY(b.y1)
+		if b.y0 == b.y1 {
+			c.StrokeLine2(draw.LineStyle{Color: b.c, Width: vg.Points(1.5)}, x0, y0, x1, y1)
+			continue
+		}
+		pts := c.ClipPolygonXY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		c.FillPolygon(b.c, pts)
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (r *rects) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, b := range r.r {
+		xmin, xmax = math.Min(xmin, b.x0), math.Max(xmax, b.x1)
+		ymin, ymax = math.Min(ymin, b.y0), math.Max(ymax, b.y1)
+	}
+	if len(r.r) == 0 {
+		return 0, 1, 0, 1
+	}
+	return xmin, xmax, ymin, ymax
+}

@@ -1,0 +1,301 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// Config describes a sweep. Start from DefaultConfig: an empty Scenes,
+// Strategies, Workers or Grains, or a zero Reps, is an error, not a default.
+type Config struct {
+	// Out is the results directory. It is created if missing and must be
+	// empty, so that files of two sweeps are never mixed.
+	Out string
+	// Scenes and Strategies name what to measure (see Scenes and
+	// strategies.Names). The serial strategy is always measured, at one
+	// worker, as the baseline of speedup, whether listed or not.
+	Scenes, Strategies []string
+	// Workers lists the worker counts W. A run with W workers also runs with
+	// GOMAXPROCS = W, so that W means W cores for every strategy.
+	Workers []int
+	// Grains lists the grains for the strategies that use one; the others
+	// run once per worker count and are recorded with grain 1.
+	Grains []int
+	// Reps is the number of timed runs per configuration; Warmup the number
+	// of untimed rounds of every configuration before them.
+	Reps, Warmup int
+	// Width, Height and MaxIter override every scene's own when positive.
+	Width, Height, MaxIter int
+	// SizeFactor multiplies every scene's width and height (after Width and
+	// Height), for machines so fast that a default scene renders in a few
+	// milliseconds on all cores; 0 and 1 leave the sizes alone.
+	SizeFactor int
+	// Seed orders the runs of each round; 0 picks one from the clock. The
+	// seed used is recorded in env.json either way.
+	Seed uint64
+	// Args is the command line, recorded in env.json.
+	Args []string
+	// Commit is recorded as the source revision; empty means the one the
+	// binary was built from, or "unknown".
+	Commit string
+	// Progress, if not nil, receives a progress line rewritten with \r.
+	Progress io.Writer
+	// Warnings, if not nil, receives warnings as they arise, one per line
+	// (an oversubscribed machine, a noisy configuration). They are recorded
+	// in env.json and summary.md as well.
+	Warnings io.Writer
+
+	// Test hooks. lookup replaces strategies.Lookup; probeLoop is the
+	// length of the parallelism probe's loop (0: the default); afterRun is
+	// called after every timed run with the number of runs done.
+	lookup    func(name string) (strategies.Strategy, error)
+	probeLoop int
+	afterRun  func(done int)
+}
+
+// Default values.
+const (
+	DefaultReps   = 10
+	DefaultWarmup = 1
+	// NoisyCV is the coefficient of variation above which a configuration
+	// is flagged as noisy.
+	NoisyCV = 0.05
+	// MaxWorkers bounds a worker count, against typing mistakes.
+	MaxWorkers = 4096
+)
+
+// DefaultConfig returns the configuration of `make bench`: the default
+// scenes, every strategy, workers 1, 2, 4, ... up to and including
+// runtime.NumCPU(), grain 1, ten repetitions after one warm-up round, into
+// results/<date>-<host>.
+func DefaultConfig() Config {
+	return Config{
+		Out:        DefaultOut(time.Now()),
+		Scenes:     DefaultScenes(),
+		Strategies: strategies.Names(),
+		Workers:    DefaultWorkers(runtime.NumCPU()),
+		Grains:     []int{1},
+		Reps:       DefaultReps,
+		Warmup:     DefaultWarmup,
+	}
+}
+
+// DefaultWorkers returns 1, 2, 4, ... below ncpu, and ncpu.
+func DefaultWorkers(ncpu int) []int {
+	var ws []int
+	for w := 1; w < ncpu; w *= 2 {
+		ws = append(ws, w)
+	}
+	return append(ws, max(ncpu, 1))
+}
+
+// DefaultOut returns results/<date>-<host>, the default results directory.
+func DefaultOut(now time.Time) string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	host = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == ':' {
+			return '_'
+		}
+		return r
+	}, host)
+	return filepath.Join("results", now.Format("2006-01-02-150405")+"-"+host)
+}
+
+// ConfigError is the error of a configuration that cannot run: nothing was
+// measured and nothing written (a command line maps it to a usage error).
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+func configErrorf(format string, args ...any) error {
+	return &ConfigError{fmt.Errorf(format, args...)}
+}
+
+// ParseList splits a comma-separated list, trimming spaces. An empty string
+// or an empty element is an error.
+func ParseList(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, errors.New("empty list")
+	}
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+		if parts[i] == "" {
+			return nil, fmt.Errorf("empty element in %q", s)
+		}
+	}
+	return parts, nil
+}
+
+// ParseCounts parses a comma-separated list of positive integers such as
+// "1,2,4", for worker counts and grains.
+func ParseCounts(s string) ([]int, error) {
+	parts, err := ParseList(s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", p)
+		}
+		if n < 1 {
+			return nil, fmt.Errorf("%d is not a positive count", n)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// plan is a validated Config: the scenes with their views, the strategies,
+// and sorted, duplicate-free counts.
+type plan struct {
+	scenes     []Scene
+	strategies []strategies.Strategy
+	workers    []int
+	grains     []int
+}
+
+// Validate reports the first problem with c, without touching the file
+// system. Run calls it too.
+func (c *Config) Validate() error {
+	_, err := c.plan()
+	return err
+}
+
+func (c *Config) plan() (*plan, error) {
+	p := &plan{}
+	if c.MaxIter < 0 {
+		return nil, configErrorf("maxiter must be positive, got %d", c.MaxIter)
+	}
+	if c.SizeFactor < 0 || c.SizeFactor > 64 {
+		return nil, configErrorf("size factor must be in 1..64, got %d", c.SizeFactor)
+	}
+	if len(c.Scenes) == 0 {
+		return nil, configErrorf("no scenes (valid: %s)", strings.Join(SceneNames(), ", "))
+	}
+	for _, name := range dedupe(c.Scenes) {
+		s, err := LookupScene(name)
+		if err != nil {
+			return nil, &ConfigError{err}
+		}
+		if c.Width > 0 && c.Height > 0 {
+			s.View.Width, s.View.Height = c.Width, c.Height
+		} else if c.Width != 0 || c.Height != 0 {
+			return nil, configErrorf("size must be positive, got %dx%d", c.Width, c.Height)
+		}
+		if c.SizeFactor > 1 {
+			s.View.Width *= c.SizeFactor
+			s.View.Height *= c.SizeFactor
+		}
+		if c.MaxIter != 0 {
+			s.View.MaxIter = c.MaxIter
+		}
+		if err := s.View.Validate(); err != nil {
+			return nil, configErrorf("scene %s: %w", name, err)
+		}
+		if need := render.FrameBytes(s.View, 1); need > 1<<32 {
+			return nil, configErrorf("scene %s: %dx%d needs %.1f GiB per frame; choose a smaller size",
+				name, s.View.Width, s.View.Height, need/(1<<30))
+		}
+		p.scenes = append(p.scenes, s)
+	}
+	lookup := c.lookup
+	if lookup == nil {
+		lookup = strategies.Lookup
+	}
+	if len(c.Strategies) == 0 {
+		return nil, configErrorf("no strategies (valid: %s)", strings.Join(strategies.Names(), ", "))
+	}
+	for _, name := range dedupe(c.Strategies) {
+		s, err := lookup(name)
+		if err != nil {
+			return nil, &ConfigError{err}
+		}
+		p.strategies = append(p.strategies, s)
+	}
+	var err error
+	if p.workers, err = counts("workers", c.Workers, MaxWorkers); err != nil {
+		return nil, err
+	}
+	if p.grains, err = counts("grain", c.Grains, 1<<20); err != nil {
+		return nil, err
+	}
+	if c.Reps < 1 {
+		return nil, configErrorf("reps must be at least 1, got %d", c.Reps)
+	}
+	if c.Warmup < 0 {
+		return nil, configErrorf("warmup must not be negative, got %d", c.Warmup)
+	}
+	if c.Out == "" {
+		return nil, configErrorf("no output directory")
+	}
+	return p, nil
+}
+
+// counts checks a list of counts and returns it sorted without duplicates.
+func counts(what string, xs []int, limit int) ([]int, error) {
+	if len(xs) == 0 {
+		return nil, configErrorf("empty %s list", what)
+	}
+	for _, x := range xs {
+		if x < 1 || x > limit {
+			return nil, configErrorf("%s must be in 1..%d, got %d", what, limit, x)
+		}
+	}
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// dedupe drops repeated names, keeping the first of each.
+func dedupe(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// prepareOut creates dir if needed and checks that it is empty and writable,
+// so that an unwritable --out fails before minutes of measuring.
+func prepareOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return &ConfigError{fmt.Errorf("output directory: %w", err)}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return &ConfigError{fmt.Errorf("output directory: %w", err)}
+	}
+	if len(entries) > 0 {
+		return configErrorf("output directory %s is not empty; remove it or choose another", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return &ConfigError{fmt.Errorf("output directory %s is not writable: %w", dir, err)}
+	}
+	name := probe.Name()
+	probe.Close()
+	if err := os.Remove(name); err != nil {
+		return &ConfigError{fmt.Errorf("output directory %s: %w", dir, err)}
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package bench
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mandel-project/mandel/render"
+)
+
+func TestDefaultWorkers(t *testing.T) {
+	for ncpu, want := range map[int][]int{
+		1:  {1},
+		2:  {1, 2},
+		6:  {1, 2, 4, 6},
+		8:  {1, 2, 4, 8},
+		64: {1, 2, 4, 8, 16, 32, 64},
+	} {
+		if got := DefaultWorkers(ncpu); !slices.Equal(got, want) {
+			t.Errorf("DefaultWorkers(%d) = %v, want %v", ncpu, got, want)
+		}
+	}
+}
+
+func TestParseCounts(t *testing.T) {
+	good := map[string][]int{"1": {1}, "1,2,4": {1, 2, 4}, " 8 , 2": {8, 2}}
+	for in, want := range good {
+		got, err := ParseCounts(in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParseCounts(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", " ", "0", "a", "-1", "1,,2", "1,", "2.5", "1;2"} {
+		if got, err := ParseCounts(in); err == nil {
+			t.Errorf("ParseCounts(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestScenes(t *testing.T) {
+	if len(Scenes()) != len(sceneSizes) {
+		t.Fatalf("%d scenes for %d sizes: a preset was renamed", len(Scenes()), len(sceneSizes))
+	}
+	for _, name := range []string{"full", "seahorse", "interior", "tophalf"} {
+		if !slices.Contains(DefaultScenes(), name) {
+			t.Errorf("default scenes %v lack %s", DefaultScenes(), name)
+		}
+	}
+	if _, err := LookupScene("nowhere"); err == nil || !strings.Contains(err.Error(), "tophalf") {
+		t.Errorf("LookupScene error %v does not list the scenes", err)
+	}
+	// tophalf must put nearly all of its work in the upper half of the rows,
+	// or it does not show what static bands lose.
+	sc, _ := LookupScene("tophalf")
+	v := sc.View
+	v.Width, v.Height = 64, 64
+	r, err := render.NewRenderer(v, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := r.RenderUnits(0, 32)
+	bottom := r.RenderUnits(32, 64)
+	if frac := float64(top) / float64(top+bottom); frac < 0.9 {
+		t.Errorf("tophalf has %.0f%% of its work in the top half", 100*frac)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	base := tinyConfig(t.TempDir())
+	for _, c := range []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"unknown scene", func(c *Config) { c.Scenes = []string{"full", "nowhere"} }, "unknown scene"},
+		{"no scenes", func(c *Config) { c.Scenes = nil }, "no scenes"},
+		{"unknown strategy", func(c *Config) { c.Strategies = []string{"fastest"} }, "unknown strategy"},
+		{"no workers", func(c *Config) { c.Workers = nil }, "empty workers"},
+		{"zero workers", func(c *Config) { c.Workers = []int{0} }, "workers must be"},
+		{"too many workers", func(c *Config) { c.Workers = []int{1, MaxWorkers + 1} }, "workers must be"},
+		{"zero grain", func(c *Config) { c.Grains = []int{0} }, "grain must be"},
+		{"zero reps", func(c *Config) { c.Reps = 0 }, "reps"},
+		{"negative warmup", func(c *Config) { c.Warmup = -1 }, "warmup"},
+		{"half a size", func(c *Config) { c.Width, c.Height = 10, 0 }, "size"},
+		{"negative maxiter", func(c *Config) { c.MaxIter = -5 }, "maxiter"},
+		{"huge size", func(c *Config) { c.Width, c.Height = 100000, 100000 }, "smaller size"},
+		{"no out", func(c *Config) { c.Out = "" }, "output directory"},
+		{"negative size factor", func(c *Config) { c.SizeFactor = -1 }, "size factor"},
+	} {
+		cfg := base
+		c.edit(&cfg)
+		err := cfg.Validate()
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Validate() = %v, want a ConfigError with %q", c.name, err, c.want)
+		}
+	}
+	if err := base.Validate(); err != nil {
+		t.Errorf("tiny config: %v", err)
+	}
+}
+
+func TestSizeFactor(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Width, cfg.Height, cfg.SizeFactor = 0, 0, 2
+	p, err := cfg.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := LookupScene("full")
+	if v := p.scenes[0].View; v.Width != 2*full.View.Width || v.Height != 2*full.View.Height || v.MaxIter != cfg.MaxIter {
+		t.Errorf("size factor 2: %dx%d maxiter %d", v.Width, v.Height, v.MaxIter)
+	}
+}
+
+func TestPrepareOut(t *testing.T) {
+	dir := t.TempDir()
+	if err := prepareOut(filepath.Join(dir, "a", "b")); err != nil {
+		t.Errorf("new nested directory: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "a", "b")); len(entries) != 0 {
+		t.Errorf("the probe was left behind: %v", entries)
+	}
+	full := filepath.Join(dir, "full")
+	os.MkdirAll(full, 0o755)
+	os.WriteFile(filepath.Join(full, "runs.csv"), nil, 0o644)
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	for _, out := range []string{full, file, filepath.Join(file, "sub")} {
+		var ce *ConfigError
+		if err := prepareOut(out); !errors.As(err, &ce) {
+			t.Errorf("prepareOut(%s) = %v, want a ConfigError", out, err)
+		}
+	}
+}

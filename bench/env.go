@@ -1,0 +1,242 @@
+package bench
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Env describes the machine and the sweep; it is written as env.json.
+type Env struct {
+	// Partial is true when the sweep stopped early (interrupted or failed);
+	// Error then says why.
+	Partial bool   `json:"partial"`
+	Error   string `json:"error,omitempty"`
+
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	DurationS float64   `json:"duration_s"`
+
+	Host        string `json:"host"`
+	CPU         string `json:"cpu"`
+	LogicalCPUs int    `json:"logical_cpus"`
+	// GOMAXPROCS is the value the process started with; each run sets its
+	// own (its worker count).
+	GOMAXPROCS int      `json:"gomaxprocs"`
+	GoVersion  string   `json:"go_version"`
+	GOOS       string   `json:"goos"`
+	GOARCH     string   `json:"goarch"`
+	OS         string   `json:"os"`
+	Kernel     string   `json:"kernel"`
+	Commit     string   `json:"commit"`
+	Args       []string `json:"args"`
+
+	Sweep       SweepInfo   `json:"sweep"`
+	Parallelism Parallelism `json:"parallelism"`
+	Warnings    []string    `json:"warnings"`
+}
+
+// SweepInfo records what was asked for, after defaults and validation.
+type SweepInfo struct {
+	Scenes     []SceneInfo `json:"scenes"`
+	Strategies []string    `json:"strategies"`
+	Workers    []int       `json:"workers"`
+	Grains     []int       `json:"grains"`
+	Reps       int         `json:"reps"`
+	Warmup     int         `json:"warmup"`
+	Seed       uint64      `json:"seed"`
+	Configs    int         `json:"configs"`
+	// RunsPlanned and RunsDone count timed runs.
+	RunsPlanned int `json:"runs_planned"`
+	RunsDone    int `json:"runs_done"`
+}
+
+// SceneInfo describes a scene as measured, with its reference frame.
+type SceneInfo struct {
+	Name       string     `json:"name"`
+	Width      int        `json:"width"`
+	Height     int        `json:"height"`
+	MaxIter    int        `json:"maxiter"`
+	Center     [2]float64 `json:"center"`
+	Scale      float64    `json:"scale"`
+	Iterations int64      `json:"iterations"`
+	// Hash is the FNV-1a hash of the serial reference frame, which every
+	// run's frame must match.
+	Hash string `json:"hash"`
+}
+
+// Parallelism is the result of the probe: the same fixed CPU-bound loop
+// timed on one goroutine and on N at once (GOMAXPROCS = N). On N idle cores
+// both take the same time and Effective = N * One / All is N.
+type Parallelism struct {
+	Goroutines int     `json:"goroutines"`
+	Loop       int     `json:"loop"`
+	OneS       float64 `json:"one_s"`
+	AllS       float64 `json:"all_s"`
+	Effective  float64 `json:"effective"`
+	// Low is set when Effective < LowParallelism * Goroutines: the machine
+	// is shared, throttled or oversubscribed, and scaling charts from it
+	// understate what the strategies can do.
+	Low bool `json:"low"`
+}
+
+// LowParallelism is the fraction of N below which the probe warns.
+const LowParallelism = 0.8
+
+// defaultProbeLoop makes one probe loop take some tens of milliseconds.
+const defaultProbeLoop = 1 << 25
+
+// probeSink keeps the compiler from discarding the probe's loop.
+var probeSink atomic.Uint64
+
+// spin is the probe's work: a fixed-length chain of integer hash steps, no
+// memory traffic, so it measures cores and nothing else.
+func spin(n int) uint64 {
+	x := uint64(0x9E3779B97F4A7C15)
+	for i := 0; i < n; i++ {
+		x ^= x >> 33
+		x *= 0xff51afd7ed558ccd
+		x ^= x >> 29
+	}
+	return x
+}
+
+// probeParallelism times spin(loop) on 1 goroutine and on n goroutines at
+// once, the best of three each, with GOMAXPROCS set to n meanwhile.
+func probeParallelism(n, loop int) Parallelism {
+	prev := runtime.GOMAXPROCS(n)
+	defer runtime.GOMAXPROCS(prev)
+	one, all := time.Duration(1<<62), time.Duration(1<<62)
+	for trial := 0; trial < 3; trial++ {
+		start := time.Now()
+		probeSink.Add(spin(loop))
+		one = min(one, time.Since(start))
+
+		var wg sync.WaitGroup
+		start = time.Now()
+		for g := 0; g < n; g++ {
+			wg.Go(func() { probeSink.Add(spin(loop)) })
+		}
+		wg.Wait()
+		all = min(all, time.Since(start))
+	}
+	p := Parallelism{Goroutines: n, Loop: loop, OneS: one.Seconds(), AllS: all.Seconds()}
+	if all > 0 {
+		p.Effective = float64(n) * p.OneS / p.AllS
+	}
+	p.Low = p.Effective < LowParallelism*float64(n)
+	return p
+}
+
+// machine fills in the description of the machine and the build.
+func machine(e *Env, commit string) {
+	e.Host, _ = os.Hostname()
+	e.CPU = cpuModel()
+	e.LogicalCPUs = runtime.NumCPU()
+	e.GOMAXPROCS = runtime.GOMAXPROCS(0)
+	e.GoVersion = runtime.Version()
+	e.GOOS, e.GOARCH = runtime.GOOS, runtime.GOARCH
+	e.OS = osRelease()
+	e.Kernel = readTrim("/proc/sys/kernel/osrelease")
+	if e.Kernel == "" {
+		e.Kernel = commandOutput("uname", "-r")
+	}
+	e.Commit = commit
+	if e.Commit == "" {
+		e.Commit = buildCommit()
+	}
+}
+
+// cpuModel returns the CPU's name as the Go testing package's "cpu:" line
+// would: /proc/cpuinfo's model name on Linux.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			key, val, ok := strings.Cut(sc.Text(), ":")
+			key = strings.TrimSpace(key)
+			if ok && (key == "model name" || key == "Model" || key == "cpu model") {
+				return strings.TrimSpace(val)
+			}
+		}
+	}
+	if s := commandOutput("sysctl", "-n", "machdep.cpu.brand_string"); s != "" {
+		return s
+	}
+	return "unknown " + runtime.GOARCH
+}
+
+// osRelease returns PRETTY_NAME from /etc/os-release, or GOOS.
+func osRelease() string {
+	f, err := os.Open("/etc/os-release")
+	if err != nil {
+		return runtime.GOOS
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "PRETTY_NAME="); ok {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return runtime.GOOS
+}
+
+// buildCommit returns the VCS revision the binary was built from ("-dirty"
+// when the tree had changes), else asks git, else "unknown". A test binary
+// or `go run` records no revision, hence the fallback.
+func buildCommit() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, kv := range info.Settings {
+			switch kv.Key {
+			case "vcs.revision":
+				rev = kv.Value
+			case "vcs.modified":
+				dirty = kv.Value == "true"
+			}
+		}
+		if rev != "" {
+			if dirty {
+				rev += "-dirty"
+			}
+			return rev
+		}
+	}
+	if rev := commandOutput("git", "rev-parse", "HEAD"); rev != "" {
+		// GIT_OPTIONAL_LOCKS=0 keeps git status from rewriting the index.
+		if commandOutput("git", "status", "--porcelain", "--untracked-files=no") != "" {
+			rev += "-dirty"
+		}
+		return rev
+	}
+	return "unknown"
+}
+
+func readTrim(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// commandOutput runs a command and returns its trimmed output, or "" if it
+// fails: the facts it provides are nice to have, never required.
+func commandOutput(name string, args ...string) string {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

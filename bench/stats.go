@@ -1,0 +1,136 @@
+package bench
+
+import (
+	"math"
+	"slices"
+
+	"github.com/montanaflynn/stats"
+)
+
+// Stats describes a sample of run times, in seconds.
+type Stats struct {
+	N                 int
+	Median, Mean, SD  float64
+	Min, Max, P5, P95 float64
+	CILow, CIHigh     float64
+	// CILevel is the confidence actually achieved by the interval of the
+	// median (at least 0.95), or 0 when there are too few runs for one.
+	CILevel float64
+	// CV is the coefficient of variation, SD / Mean, or 0 with fewer than two
+	// runs; Noisy is CV > NoisyCV.
+	CV    float64
+	Noisy bool
+}
+
+// CIConfidence is the confidence level sought for the interval of the median.
+const CIConfidence = 0.95
+
+// describe computes the statistics of xs, which must not be empty. The
+// standard deviation is the sample one (n-1), the percentiles interpolate
+// linearly between closest ranks (montanaflynn's Percentile, type 7 like
+// NumPy's default), and the interval of the median is distribution-free.
+func describe(xs []float64) Stats {
+	s := Stats{N: len(xs)}
+	if len(xs) == 0 {
+		return s
+	}
+	data := stats.Float64Data(xs)
+	// The errors below can only be "empty input" (ruled out above) or, for
+	// the sample deviation and CV, "too few values" (handled as zero).
+	s.Median, _ = stats.Median(data)
+	s.Mean, _ = stats.Mean(data)
+	s.Min, _ = stats.Min(data)
+	s.Max, _ = stats.Max(data)
+	s.P5, _ = stats.Percentile(data, 5)
+	s.P95, _ = stats.Percentile(data, 95)
+	if len(xs) >= 2 {
+		s.SD, _ = stats.StandardDeviationSample(data)
+		if cv, err := stats.CoefficientOfVariation(data); err == nil {
+			s.CV = cv
+		}
+	}
+	s.Noisy = s.CV > NoisyCV
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	s.CILow, s.CIHigh, s.CILevel = medianCI(sorted, CIConfidence)
+	return s
+}
+
+// medianCI returns a confidence interval of the median of the sorted sample
+// xs from order statistics: the number of values below the true median is
+// Binomial(n, 1/2) whatever the distribution, so [x(k), x(n+1-k)] covers it
+// with probability 1 - 2 P(B <= k-1). It picks the narrowest such interval
+// whose confidence is at least level, and returns that confidence, or
+// level 0 when no interval reaches it (n < 6 for 95%).
+func medianCI(xs []float64, level float64) (lo, hi, achieved float64) {
+	n := len(xs)
+	alpha := 1 - level
+	k := 0 // the interval is [x(k), x(n+1-k)], 1-based
+	for j := 1; j <= n/2; j++ {
+		if binomCDF(j-1, n) > alpha/2 {
+			break
+		}
+		k = j
+	}
+	if k == 0 {
+		return 0, 0, 0
+	}
+	return xs[k-1], xs[n-k], 1 - 2*binomCDF(k-1, n)
+}
+
+// binomCDF returns P(B <= k) for B ~ Binomial(n, 1/2), summed in log space
+// so that large n does not underflow.
+func binomCDF(k, n int) float64 {
+	sum := 0.0
+	lnHalfN := float64(n) * math.Log(0.5)
+	for i := 0; i <= k; i++ {
+		sum += math.Exp(lnChoose(n, i) + lnHalfN)
+	}
+	return math.Min(sum, 1)
+}
+
+func lnChoose(n, k int) float64 {
+	a, _ := math.Lgamma(float64(n + 1))
+	b, _ := math.Lgamma(float64(k + 1))
+	c, _ := math.Lgamma(float64(n - k + 1))
+	return a - b - c
+}
+
+// speedup returns baseline / t: how many times faster than the baseline.
+func speedup(baseline, t float64) float64 {
+	if t <= 0 || baseline <= 0 {
+		return 0
+	}
+	return baseline / t
+}
+
+// efficiency returns speedup per worker: 1 is perfect scaling.
+func efficiency(speedup float64, workers int) float64 {
+	if workers < 1 {
+		return 0
+	}
+	return speedup / float64(workers)
+}
+
+// medianIndex returns the index in xs of the run with the median value (the
+// lower of the two middle ones for an even count), so that one real run can
+// stand for a configuration.
+func medianIndex(xs []float64) int {
+	if len(xs) == 0 {
+		return -1
+	}
+	idx := make([]int, len(xs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case xs[a] < xs[b]:
+			return -1
+		case xs[a] > xs[b]:
+			return 1
+		}
+		return 0
+	})
+	return idx[(len(xs)-1)/2]
+}

@@ -1,0 +1,378 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// Result is what a sweep produced.
+type Result struct {
+	// Dir is the results directory.
+	Dir string
+	// Partial is true when the sweep stopped early.
+	Partial bool
+	// Env is what env.json holds; Summaries what summary.json holds.
+	Env       Env
+	Summaries []Summary
+	// Table is the Markdown table of summary.md.
+	Table string
+}
+
+// sceneRun is a scene being measured: its renderer, reused by every run
+// (every run clears the frame first), and its serial reference.
+type sceneRun struct {
+	Scene
+	r    *render.Renderer
+	ref  *render.Frame // a copy of the serial frame, for the pictures
+	hash uint64
+	work int64
+}
+
+// config is one measured configuration and its timed runs.
+type config struct {
+	scene    *sceneRun
+	strategy strategies.Strategy
+	workers  int
+	grain    int
+	samples  []sample
+}
+
+func (c *config) String() string {
+	workers := "workers"
+	if c.workers == 1 {
+		workers = "worker"
+	}
+	return fmt.Sprintf("scene %s, strategy %s, %d %s, grain %d", c.scene.Name, c.strategy.Name(), c.workers, workers, c.grain)
+}
+
+// sample is one timed run.
+type sample struct {
+	seq, round int
+	wall       time.Duration
+	report     *strategies.Report
+}
+
+// sweep is the state of one Run.
+type sweep struct {
+	cfg      Config
+	plan     *plan
+	env      Env
+	scenes   []*sceneRun
+	configs  []*config
+	traces   map[*config]*strategies.Report
+	runsDone int
+	runs     *runsLog
+	progress *progress
+}
+
+// Run performs the sweep that cfg describes and writes its results into
+// cfg.Out. A *ConfigError means that cfg was invalid and nothing was done.
+// When ctx is cancelled the run in progress completes (a run is not
+// interrupted, so that its time is not skewed), the sweep stops, the results
+// measured so far are written marked partial, and the error wraps
+// ctx.Err(). A frame that differs from the serial reference stops the sweep
+// with an error naming the configuration.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	p, err := cfg.plan()
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareOut(cfg.Out); err != nil {
+		return nil, err
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = uint64(time.Now().UnixNano())
+	}
+	s := &sweep{cfg: cfg, plan: p, traces: map[*config]*strategies.Report{}}
+	s.env.Warnings = []string{}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+
+	s.env.Started = time.Now()
+	s.env.Args = cfg.Args
+	machine(&s.env, cfg.Commit)
+	s.progress = newProgress(cfg.Progress)
+
+	runErr := s.measure(ctx)
+	if runErr != nil {
+		s.env.Partial = true
+		s.env.Error = firstLine(runErr.Error())
+	}
+	res, writeErr := s.finish()
+	s.progress.done()
+	if runErr != nil {
+		return res, runErr
+	}
+	return res, writeErr
+}
+
+// measure runs the phases of the sweep in order: the parallelism probe, the
+// serial references, the traced runs, then the warm-up and timed rounds.
+func (s *sweep) measure(ctx context.Context) error {
+	s.describeSweep()
+	if err := writeJSON(s.path("env.json"), &s.env); err != nil {
+		return err
+	}
+	loop := s.cfg.probeLoop
+	if loop == 0 {
+		loop = defaultProbeLoop
+	}
+	s.progress.phase("probing parallelism")
+	s.env.Parallelism = probeParallelism(runtime.NumCPU(), loop)
+	if pp := s.env.Parallelism; pp.Low {
+		s.warn("effective parallelism is %.2f on %d logical CPUs (below %.0f%%): the machine is shared, throttled or oversubscribed, and speedups measured here understate the strategies",
+			pp.Effective, pp.Goroutines, 100*LowParallelism)
+	}
+	if maxW := s.plan.workers[len(s.plan.workers)-1]; maxW > runtime.NumCPU() {
+		s.warn("%d workers is more than the %d logical CPUs: those runs are oversubscribed", maxW, runtime.NumCPU())
+	}
+	if err := ctx.Err(); err != nil {
+		return s.interrupted(err)
+	}
+	if err := s.references(ctx); err != nil {
+		return err
+	}
+	var err error
+	if s.runs, err = newRunsLog(s.path("runs.csv")); err != nil {
+		return err
+	}
+	if err := s.traced(ctx); err != nil {
+		return err
+	}
+	return s.rounds(ctx)
+}
+
+// describeSweep builds the configurations and records them in env.
+func (s *sweep) describeSweep() {
+	info := &s.env.Sweep
+	for _, sc := range s.plan.scenes {
+		sr := &sceneRun{Scene: sc}
+		s.scenes = append(s.scenes, sr)
+		// The baseline first: serial at one worker, in every sweep.
+		serial, err := strategies.Lookup("serial")
+		if err == nil {
+			s.configs = append(s.configs, &config{scene: sr, strategy: serial, workers: 1, grain: 1})
+		}
+		for _, st := range s.plan.strategies {
+			if st.Name() == "serial" {
+				continue
+			}
+			grains := []int{1}
+			if st.UsesGrain() {
+				grains = s.plan.grains
+			}
+			for _, w := range s.plan.workers {
+				for _, g := range grains {
+					s.configs = append(s.configs, &config{scene: sr, strategy: st, workers: w, grain: g})
+				}
+			}
+		}
+	}
+	for _, st := range s.plan.strategies {
+		info.Strategies = append(info.Strategies, st.Name())
+	}
+	info.Workers, info.Grains = s.plan.workers, s.plan.grains
+	info.Reps, info.Warmup, info.Seed = s.cfg.Reps, s.cfg.Warmup, s.cfg.Seed
+	info.Configs = len(s.configs)
+	info.RunsPlanned = len(s.configs) * s.cfg.Reps
+	s.sceneInfo()
+}
+
+// sceneInfo records the scenes, with their references once known.
+func (s *sweep) sceneInfo() {
+	s.env.Sweep.Scenes = s.env.Sweep.Scenes[:0]
+	for _, sr := range s.scenes {
+		v := sr.View
+		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
+			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.work}
+		if sr.r != nil {
+			si.Hash = fmt.Sprintf("%016x", sr.hash)
+		}
+		s.env.Sweep.Scenes = append(s.env.Sweep.Scenes, si)
+	}
+}
+
+// references renders every scene once, directly with the render package
+// rather than through a strategy, and keeps its hash and work: the truth
+// every run is checked against.
+func (s *sweep) references(ctx context.Context) error {
+	for _, sr := range s.scenes {
+		if err := ctx.Err(); err != nil {
+			return s.interrupted(err)
+		}
+		s.progress.phase("rendering the reference of " + sr.Name)
+		r, err := render.NewRenderer(sr.View, 1)
+		if err != nil {
+			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
+		}
+		sr.r = r
+		sr.work = r.RenderUnits(0, r.Units())
+		f := r.Frame()
+		sr.hash = frameHash(f)
+		ref := *f
+		ref.Iter = append([]uint32(nil), f.Iter...)
+		ref.Mag2 = append([]float64(nil), f.Mag2...)
+		sr.ref = &ref
+	}
+	s.sceneInfo()
+	return nil
+}
+
+// traced runs every strategy once per scene at the largest worker count
+// with tracing on, untimed, for the schedule maps and timelines. Being
+// checked like every run, it also catches a wrong strategy before the long
+// part of the sweep.
+func (s *sweep) traced(ctx context.Context) error {
+	maxW := s.plan.workers[len(s.plan.workers)-1]
+	for _, c := range s.configs {
+		if c.workers != maxW && c.strategy.Name() != "serial" { // serial runs at 1 only
+			continue
+		}
+		if c.strategy.UsesGrain() && c.grain != s.plan.grains[0] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return s.interrupted(err)
+		}
+		s.progress.phase("tracing " + c.String())
+		_, rep, err := s.runOnce(c, true)
+		if err != nil {
+			return err
+		}
+		s.traces[c] = rep
+	}
+	return nil
+}
+
+// order returns, for each round, the order in which to run the n
+// configurations: every round runs each exactly once, shuffled with a
+// generator seeded by seed, so that slow drift in the machine's speed (heat,
+// other load) spreads over all configurations alike instead of biasing
+// those measured last, and so that no configuration always follows the
+// same one. The same seed gives the same order.
+func order(n, rounds int, seed uint64) [][]int {
+	rng := rand.New(rand.NewPCG(seed, 0x6d616e64656c)) // "mandel"
+	out := make([][]int, rounds)
+	for r := range out {
+		out[r] = rng.Perm(n)
+	}
+	return out
+}
+
+// rounds runs the warm-up rounds and then the timed ones.
+func (s *sweep) rounds(ctx context.Context) error {
+	total := (s.cfg.Warmup + s.cfg.Reps) * len(s.configs)
+	s.progress.start(total)
+	for round, idx := range order(len(s.configs), s.cfg.Warmup+s.cfg.Reps, s.cfg.Seed) {
+		timed := round >= s.cfg.Warmup
+		for _, i := range idx {
+			if err := ctx.Err(); err != nil {
+				return s.interrupted(err)
+			}
+			c := s.configs[i]
+			s.progress.run(c, round, s.cfg.Warmup, s.cfg.Reps)
+			wall, rep, err := s.runOnce(c, false)
+			if err != nil {
+				return err
+			}
+			if !timed {
+				continue
+			}
+			smp := sample{seq: s.runsDone, round: round - s.cfg.Warmup, wall: wall, report: rep}
+			c.samples = append(c.samples, smp)
+			s.runsDone++
+			if err := s.runs.add(c, smp); err != nil {
+				return err
+			}
+			if s.cfg.afterRun != nil {
+				s.cfg.afterRun(s.runsDone)
+			}
+		}
+	}
+	return nil
+}
+
+// runOnce runs c once and checks its frame. Only strategy.Run is timed:
+// the frame is cleared and the garbage collector run before, so that a
+// strategy that skips rows leaves zeros that the hash sees and so that no
+// collection owed to earlier runs lands inside this one; GOMAXPROCS is set
+// to the worker count. The strategy runs with a context that is never
+// cancelled: a run is measured whole or not at all.
+func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Report, error) {
+	r := c.scene.r
+	f := r.Frame()
+	clear(f.Iter)
+	clear(f.Mag2)
+	runtime.GOMAXPROCS(c.workers)
+	runtime.GC()
+	task := func(_, lo, hi int) (int64, error) { return r.RenderUnits(lo, hi), nil }
+	opts := strategies.Options{Workers: c.workers, Grain: c.grain, Trace: trace}
+
+	start := time.Now()
+	rep, err := c.strategy.Run(context.Background(), r.Units(), opts, task)
+	wall := time.Since(start)
+
+	if err != nil {
+		return 0, nil, fmt.Errorf("bench: %s: %w", c, err)
+	}
+	if h := frameHash(f); h != c.scene.hash {
+		return 0, nil, fmt.Errorf("bench: %s: the frame differs from serial's (hash %016x, want %016x): the strategy computed a wrong picture", c, h, c.scene.hash)
+	}
+	items := 0
+	for _, w := range rep.Workers {
+		items += w.Items
+	}
+	if items != r.Units() || rep.Work() != c.scene.work {
+		return 0, nil, fmt.Errorf("bench: %s: the report counts %d rows and %d iterations, want %d and %d: the strategy did some work twice",
+			c, items, rep.Work(), r.Units(), c.scene.work)
+	}
+	return wall, rep, nil
+}
+
+// interrupted wraps a cancellation with what was done.
+func (s *sweep) interrupted(err error) error {
+	return fmt.Errorf("bench: interrupted after %d of %d timed runs: %w", s.runsDone, s.env.Sweep.RunsPlanned, err)
+}
+
+// warn records a warning and passes it on at once.
+func (s *sweep) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.env.Warnings = append(s.env.Warnings, msg)
+	if s.cfg.Warnings != nil {
+		s.progress.clear()
+		fmt.Fprintln(s.cfg.Warnings, "warning: "+msg)
+	}
+}
+
+// frameHash is FNV-1a (64 bit) over the frame's iteration counts and the
+// bits of its final magnitudes, little-endian.
+func frameHash(f *render.Frame) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, v := range f.Iter {
+		for i := 0; i < 4; i++ {
+			h ^= uint64(byte(v >> (8 * i)))
+			h *= prime
+		}
+	}
+	for _, m := range f.Mag2 {
+		bits := math.Float64bits(m)
+		for i := 0; i < 8; i++ {
+			h ^= uint64(byte(bits >> (8 * i)))
+			h *= prime
+		}
+	}
+	return h
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,434 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// tinyConfig is a sweep that takes a fraction of a second, even under the
+// race detector: two scenes at 32x24, three strategies, workers 1 and 2.
+func tinyConfig(out string) Config {
+	return Config{
+		Out:        out,
+		Scenes:     []string{"full", "tophalf"},
+		Strategies: []string{"bands", "atomic", "steal"},
+		Workers:    []int{1, 2},
+		Grains:     []int{1},
+		Reps:       2,
+		Warmup:     1,
+		Width:      32,
+		Height:     24,
+		MaxIter:    100,
+		Seed:       42,
+		Commit:     "test",
+		probeLoop:  1 << 14,
+	}
+}
+
+func TestOrderCoversEveryConfigEachRound(t *testing.T) {
+	const n, rounds = 7, 5
+	a := order(n, rounds, 1)
+	if len(a) != rounds {
+		t.Fatalf("%d rounds, want %d", len(a), rounds)
+	}
+	for r, perm := range a {
+		sorted := slices.Sorted(slices.Values(perm))
+		for i, v := range sorted {
+			if v != i {
+				t.Fatalf("round %d is not a permutation of 0..%d: %v", r, n-1, perm)
+			}
+		}
+	}
+	if !slices.EqualFunc(a, order(n, rounds, 1), slices.Equal) {
+		t.Error("the same seed gave a different order")
+	}
+	if slices.EqualFunc(a, order(n, rounds, 2), slices.Equal) {
+		t.Error("seeds 1 and 2 gave the same order")
+	}
+	if slices.Equal(a[0], a[1]) && slices.Equal(a[1], a[2]) {
+		t.Error("every round has the same order: drift would still favour some configurations")
+	}
+}
+
+func TestFrameHashSeesEveryValue(t *testing.T) {
+	f := &render.Frame{Iter: []uint32{1, 2, 3}, Mag2: []float64{4, 5, 6}}
+	h := frameHash(f)
+	f.Iter[2]++
+	if frameHash(f) == h {
+		t.Error("a changed count did not change the hash")
+	}
+	f.Iter[2]--
+	f.Mag2[0] = 4.000000000000001
+	if frameHash(f) == h {
+		t.Error("a changed magnitude did not change the hash")
+	}
+}
+
+func TestProbeParallelism(t *testing.T) {
+	p := probeParallelism(2, 1<<14)
+	if p.Goroutines != 2 || p.Loop != 1<<14 || p.OneS <= 0 || p.AllS <= 0 || p.Effective <= 0 {
+		t.Errorf("probe: %+v", p)
+	}
+	if p.Low != (p.Effective < 1.6) {
+		t.Errorf("Low is %v with effective %.2f of 2", p.Low, p.Effective)
+	}
+}
+
+func TestSweepWritesEveryFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	cfg := tinyConfig(out)
+	cfg.Grains = []int{1, 4} // atomic and steal get two configurations per worker count
+	var warnings bytes.Buffer
+	cfg.Warnings = &warnings
+	before := runtime.GOMAXPROCS(0)
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOMAXPROCS(0) != before {
+		t.Errorf("GOMAXPROCS is %d after the sweep, was %d", runtime.GOMAXPROCS(0), before)
+	}
+	// Per scene: the serial baseline, bands at 2 worker counts, atomic and
+	// steal at 2 worker counts x 2 grains.
+	const configs = 2 * (1 + 2 + 2*2*2)
+	runs := configs * cfg.Reps
+	if res.Partial || len(res.Summaries) != configs || res.Env.Sweep.RunsDone != runs {
+		t.Fatalf("partial %v, %d summaries (want %d), %d runs (want %d)", res.Partial, len(res.Summaries), configs, res.Env.Sweep.RunsDone, runs)
+	}
+
+	rows := readCSV(t, filepath.Join(out, "runs.csv"))
+	if len(rows) != runs+1 || !slices.Equal(rows[0], runsHeader) {
+		t.Errorf("runs.csv: %d rows (want %d and the header), header %v", len(rows), runs+1, rows[0])
+	}
+	perConfig := map[string]int{}
+	for _, r := range rows[1:] {
+		perConfig[strings.Join(r[2:6], "/")]++
+	}
+	for k, n := range perConfig {
+		if n != cfg.Reps {
+			t.Errorf("runs.csv has %d runs of %s, want %d", n, k, cfg.Reps)
+		}
+	}
+	if sum := readCSV(t, filepath.Join(out, "summary.csv")); len(sum) != configs+1 {
+		t.Errorf("summary.csv: %d rows, want %d", len(sum), configs+1)
+	}
+
+	var sf summaryFile
+	readJSON(t, filepath.Join(out, "summary.json"), &sf)
+	if sf.Partial || len(sf.Configs) != configs {
+		t.Errorf("summary.json: partial %v, %d configs", sf.Partial, len(sf.Configs))
+	}
+	for _, s := range sf.Configs {
+		if s.Speedup == nil || s.Efficiency == nil || s.MedianS <= 0 || s.Runs != cfg.Reps || s.IterPerS <= 0 || len(s.BusyS) != s.Workers {
+			t.Errorf("summary of %s/%s/%d/%d: %+v", s.Scene, s.Strategy, s.Workers, s.Grain, s)
+		}
+		if s.Strategy == "serial" && (*s.Speedup != 1 || s.Workers != 1) {
+			t.Errorf("serial: speedup %v at %d workers", *s.Speedup, s.Workers)
+		}
+		if s.CILowS != nil {
+			t.Errorf("a confidence interval from %d runs", s.Runs)
+		}
+		if !near(*s.Efficiency, *s.Speedup/float64(s.Workers)) {
+			t.Errorf("efficiency %v for speedup %v at %d workers", *s.Efficiency, *s.Speedup, s.Workers)
+		}
+	}
+
+	var env Env
+	readJSON(t, filepath.Join(out, "env.json"), &env)
+	if env.Partial || env.Commit != "test" || env.LogicalCPUs != runtime.NumCPU() || env.GoVersion != runtime.Version() ||
+		env.Sweep.Seed != 42 || len(env.Sweep.Scenes) != 2 || env.Sweep.Scenes[0].Hash == "" || env.Sweep.Scenes[0].Iterations <= 0 ||
+		env.Parallelism.Goroutines != runtime.NumCPU() || env.Finished.IsZero() {
+		t.Errorf("env.json: %+v", env)
+	}
+
+	checkBenchfmt(t, filepath.Join(out, "bench.txt"), runs, false)
+
+	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	if err != nil || !bytes.Contains(md, []byte("| scene | strategy | workers |")) || bytes.Contains(md, []byte("PARTIAL")) {
+		t.Errorf("summary.md (%v):\n%s", err, md)
+	}
+	if !strings.Contains(string(md), res.Table) {
+		t.Error("summary.md lacks the table Run returned")
+	}
+
+	var want []string
+	for _, scene := range cfg.Scenes {
+		for _, chart := range []string{"speedup", "efficiency", "times", "busy"} {
+			want = append(want, "charts/"+chart+"-"+scene+".png", "charts/"+chart+"-"+scene+".svg")
+		}
+		want = append(want, "pictures/"+scene+"/scene.png", "pictures/"+scene+"/cost.png")
+		for _, s := range []string{"serial", "bands", "atomic", "steal"} {
+			want = append(want, "pictures/"+scene+"/schedule-"+s+".png", "pictures/"+scene+"/timeline-"+s+".png")
+		}
+	}
+	for _, name := range want {
+		checkImage(t, filepath.Join(out, name))
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(out, "*", ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+// checkBenchfmt parses bench.txt as benchstat would and checks its names,
+// units and configuration lines.
+func checkBenchfmt(t *testing.T, path string, runs int, partial bool) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := benchfmt.NewReader(f, path)
+	name := regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
+	n := 0
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			t.Errorf("bench.txt: %v", rec)
+		case *benchfmt.Result:
+			n++
+			m := name.FindStringSubmatch(rec.Name.String())
+			if m == nil || m[1] != m[2] {
+				t.Errorf("bench.txt: name %q", rec.Name)
+			}
+			for _, unit := range []string{"sec/op", "iter/s", "pixels/s", "imbalance"} {
+				if v, ok := rec.Value(unit); !ok || v <= 0 {
+					t.Errorf("bench.txt: %s: %s = %v, %v", rec.Name, unit, v, ok)
+				}
+			}
+			for _, key := range []string{"goos", "goarch", "pkg", "cpu", "commit"} {
+				if rec.GetConfig(key) == "" {
+					t.Errorf("bench.txt: no %s: line", key)
+				}
+			}
+			if (rec.GetConfig("partial") == "true") != partial {
+				t.Errorf("bench.txt: partial: %q", rec.GetConfig("partial"))
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != runs {
+		t.Errorf("bench.txt has %d results, want %d", n, runs)
+	}
+	if r.Units().GetBetter("iter/s") != 1 || r.Units().GetBetter("imbalance") != -1 {
+		t.Error("bench.txt: Unit lines missing")
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func checkImage(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	switch filepath.Ext(path) {
+	case ".png":
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	case ".svg":
+		if !bytes.HasPrefix(b, []byte("<?xml")) && !bytes.HasPrefix(b, []byte("<svg")) {
+			t.Errorf("%s does not start like an SVG: %.40q", path, b)
+		}
+	}
+}
+
+// wrong is a strategy that runs another one with a sabotaged task.
+type wrong struct {
+	name     string
+	inner    strategies.Strategy
+	sabotage func(n int, task strategies.Task) strategies.Task
+}
+
+func (s wrong) Name() string    { return s.name }
+func (s wrong) Summary() string { return "a wrong strategy, for tests" }
+func (s wrong) UsesGrain() bool { return false }
+func (s wrong) Run(ctx context.Context, n int, opts strategies.Options, task strategies.Task) (*strategies.Report, error) {
+	return s.inner.Run(ctx, n, opts, s.sabotage(n, task))
+}
+
+func withWrong(cfg *Config, w wrong) {
+	cfg.lookup = func(name string) (strategies.Strategy, error) {
+		if name == w.name {
+			return w, nil
+		}
+		return strategies.Lookup(name)
+	}
+	cfg.Strategies = append(cfg.Strategies, w.name)
+}
+
+func TestWrongStrategyFailsLoudly(t *testing.T) {
+	atomic, _ := strategies.Lookup("atomic")
+	for _, c := range []struct {
+		w    wrong
+		want string
+	}{
+		{wrong{"skiplast", atomic, func(n int, task strategies.Task) strategies.Task {
+			return func(w, lo, hi int) (int64, error) {
+				return task(w, lo, min(hi, n-1)) // the last row is never rendered
+			}
+		}}, "frame differs from serial"},
+		{wrong{"twice", atomic, func(n int, task strategies.Task) strategies.Task {
+			return func(w, lo, hi int) (int64, error) {
+				a, _ := task(w, lo, hi)
+				b, err := task(w, lo, hi) // right picture, double the work
+				return a + b, err
+			}
+		}}, "did some work twice"},
+	} {
+		cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+		withWrong(&cfg, c.w)
+		_, err := Run(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "strategy "+c.w.name) {
+			t.Errorf("%s: err = %v, want one naming the strategy and %q", c.w.name, err, c.want)
+		}
+		var env Env
+		readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+		if !env.Partial || !strings.Contains(env.Error, c.w.name) {
+			t.Errorf("%s: env.json partial %v error %q", c.w.name, env.Partial, env.Error)
+		}
+	}
+}
+
+func TestCancelWritesPartialResults(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	const stopAfter = 3
+	cfg.afterRun = func(done int) {
+		if done == stopAfter {
+			cancel()
+		}
+	}
+	res, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || !res.Partial || res.Env.Sweep.RunsDone != stopAfter {
+		t.Fatalf("result %+v", res)
+	}
+	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != stopAfter+1 {
+		t.Errorf("runs.csv has %d runs, want %d", len(rows)-1, stopAfter)
+	}
+	var sf summaryFile
+	readJSON(t, filepath.Join(cfg.Out, "summary.json"), &sf)
+	var env Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+	if !sf.Partial || !env.Partial || !strings.Contains(env.Error, "interrupted after 3 of") {
+		t.Errorf("summary.json partial %v, env.json partial %v error %q", sf.Partial, env.Partial, env.Error)
+	}
+	if md, _ := os.ReadFile(filepath.Join(cfg.Out, "summary.md")); !bytes.Contains(md, []byte("PARTIAL")) {
+		t.Errorf("summary.md is not marked partial:\n%s", md)
+	}
+	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), stopAfter, true)
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	res, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || res == nil || !res.Partial {
+		t.Fatalf("Run = %+v, %v", res, err)
+	}
+	var env Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+	if !env.Partial {
+		t.Error("env.json is not marked partial")
+	}
+}
+
+func TestConfigErrorDoesNothing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := tinyConfig(filepath.Join(dir, "res"))
+	cfg.Scenes = []string{"nowhere"}
+	_, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a ConfigError", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a bad configuration created %v", entries)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf)
+	c := &config{scene: &sceneRun{Scene: Scene{Name: "full"}}, workers: 4, grain: 1}
+	c.strategy, _ = strategies.Lookup("steal")
+	p.start(4)
+	for i := 0; i < 4; i++ {
+		p.run(c, i, 1, 3)
+	}
+	p.done()
+	s := buf.String()
+	for _, want := range []string{"\rrun 1/4  warm-up 1/1  full/steal w=4 g=1  ETA --", "run 4/4  rep 3/3", "ETA 0s"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("progress output %q lacks %q", s, want)
+		}
+	}
+	if !strings.HasSuffix(s, "\r") {
+		t.Errorf("progress line not erased at the end: %q", s)
+	}
+	quiet := newProgress(nil)
+	quiet.start(1)
+	quiet.run(c, 0, 0, 1)
+	quiet.phase("x")
+	quiet.done() // must not panic
+}
+
+func ExampleParseCounts() {
+	ws, err := ParseCounts("1,2,4")
+	fmt.Println(ws, err)
+	_, err = ParseCounts("1,0")
+	fmt.Println(err)
+	// Output:
+	// [1 2 4] <nil>
+	// 0 is not a positive count
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// benchCmd runs `mandel bench args...` and returns its exit code and output.
+func benchCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runContext(ctx, append([]string{"bench"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// tinyBench is a sweep of a second or two: one scene at 32x24, two
+// strategies, workers 1 and 2.
+func tinyBench(out string) []string {
+	return []string{"--out", out, "--scenes", "full", "--strategies", "bands,atomic", "--workers", "1,2",
+		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
+}
+
+func TestBenchBadInput(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	full := filepath.Join(dir, "full")
+	os.Mkdir(full, 0o755)
+	os.WriteFile(filepath.Join(full, "old.csv"), nil, 0o644)
+	out := filepath.Join(dir, "res")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown scene", []string{"--scenes", "full,atlantis"}, "valid: full, seahorse"},
+		{"empty scenes", []string{"--scenes", ""}, "--scenes"},
+		{"unknown strategy", []string{"--strategies", "magic"}, "valid: serial"},
+		{"empty strategy", []string{"--strategies", "steal,"}, "--strategies"},
+		{"empty workers", []string{"--workers", ""}, "--workers"},
+		{"zero workers", []string{"--workers", "0"}, "--workers"},
+		{"negative workers", []string{"-workers=-2"}, "--workers"},
+		{"workers not numbers", []string{"-w", "a,b"}, "--workers"},
+		{"too many workers", []string{"-w", "1,100000"}, "workers must be in"},
+		{"zero grain", []string{"--grain", "0"}, "--grain"},
+		{"zero reps", []string{"--reps", "0"}, "--reps"},
+		{"negative warmup", []string{"--warmup", "-1"}, "--warmup"},
+		{"bad size", []string{"--size", "0x5"}, "--size"},
+		{"size not a number", []string{"--size", "big"}, "--size"},
+		{"zero maxiter", []string{"--maxiter", "0"}, "--maxiter"},
+		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor"},
+		{"an argument", []string{"results"}, "no arguments"},
+		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
+		{"out is a file", []string{"--out", file}, "output directory"},
+		{"out under a file", []string{"--out", filepath.Join(file, "res")}, "output directory"},
+		{"out not empty", []string{"--out", full}, "not empty"},
+	} {
+		args := append([]string{"--out", out}, tc.args...)
+		code, stdout, stderr := benchCmd(t, context.Background(), args...)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want 2 (stderr %q)", tc.name, code, stderr)
+		}
+		if stdout != "" {
+			t.Errorf("%s: wrote to stdout: %q", tc.name, stdout)
+		}
+		if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "mandel: ") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: want one line on stderr with %q, got %q", tc.name, tc.want, stderr)
+		}
+	}
+	if files := dirEntries(t, dir); strings.Join(files, " ") != "file full" {
+		t.Errorf("bad input created files: %v", files)
+	}
+}
+
+func TestBenchTinySweep(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	code, stdout, stderr := benchCmd(t, context.Background(), tinyBench(out)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "| full | atomic | 2 | 1 |") || !strings.Contains(stdout, "results in "+out) {
+		t.Errorf("stdout lacks the table or the directory:\n%s", stdout)
+	}
+	if strings.Contains(stderr, "\r") {
+		t.Errorf("a progress line on a stderr that is not a terminal: %q", stderr)
+	}
+	for _, name := range []string{"runs.csv", "summary.csv", "summary.json", "summary.md", "env.json", "bench.txt",
+		"charts/speedup-full.png", "charts/speedup-full.svg", "pictures/full/schedule-bands.png"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	var env struct {
+		Partial bool     `json:"partial"`
+		Args    []string `json:"args"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "env.json"))
+	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(tinyBench(out), " ") {
+		t.Errorf("env.json: %v, %+v", err, env)
+	}
+	f, err := os.Open(filepath.Join(out, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := benchfmt.NewReader(f, "bench.txt")
+	n := 0
+	for r.Scan() {
+		if _, ok := r.Result().(*benchfmt.Result); ok {
+			n++
+		}
+	}
+	if want := (1 + 2*2) * 2; n != want { // serial, then 2 strategies x 2 worker counts, 2 reps each
+		t.Errorf("bench.txt has %d results, want %d", n, want)
+	}
+}
+
+func TestBenchInterrupted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, stdout, stderr := benchCmd(t, ctx, tinyBench(out)...)
+	if code != exitInterrupted || stdout != "" {
+		t.Errorf("exit %d, stdout %q; want 130 and nothing", code, stdout)
+	}
+	if !strings.Contains(stderr, "partial results") || !strings.Contains(stderr, out) {
+		t.Errorf("stderr %q does not point at the partial results", stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "env.json"))
+	if err != nil || !bytes.Contains(b, []byte(`"partial": true`)) {
+		t.Errorf("env.json (%v) not marked partial", err)
+	}
+}
+
+func TestBenchHelpAndList(t *testing.T) {
+	code, stdout, _ := benchCmd(t, context.Background(), "--help")
+	if code != exitOK || !strings.Contains(stdout, "--workers") || !strings.Contains(stdout, "benchstat") {
+		t.Errorf("--help: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = benchCmd(t, context.Background(), "-list")
+	if code != exitOK || !strings.Contains(stdout, "tophalf") || !strings.Contains(stdout, "(default)") {
+		t.Errorf("--list: exit %d\n%s", code, stdout)
+	}
+}

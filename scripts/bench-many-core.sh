@@ -1,0 +1,71 @@
+#!/bin/sh
+# bench-many-core.sh runs the full benchmark sweep on a many-core machine and
+# packs the results into one file to bring back.
+#
+# Usage: scripts/bench-many-core.sh OUTDIR [mandel bench flags...]
+#
+# On a machine with Go it builds a static binary (CGO_ENABLED=0) into
+# bin/mandel first. On a machine without Go, build it elsewhere and copy the
+# repository (or just bin/mandel and scripts/) over:
+#
+#     CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o bin/mandel .
+#
+# It writes OUTDIR/<date>-<host>/ (the results, plus machine.txt from
+# scripts/env.sh) and OUTDIR/<date>-<host>.tar.gz. Extra arguments go to
+# `mandel bench`; the default doubles every scene's size (SIZE_FACTOR=2), so
+# that a render on dozens of cores still takes tens of milliseconds and
+# start-up costs do not dominate. Close other programs first: the sweep
+# warns (env.json, summary.md) when the cores are not all available.
+set -eu
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 OUTDIR [mandel bench flags...]" >&2
+	exit 2
+fi
+outdir=$1
+shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/bin/mandel
+commit=""
+
+if command -v go >/dev/null 2>&1 && [ -f "$root/go.mod" ]; then
+	echo "building $bin (static)" >&2
+	vcs=-buildvcs=auto
+	if command -v git >/dev/null 2>&1 && [ -d "$root/.git" ]; then
+		vcs=-buildvcs=true
+	fi
+	(cd "$root" && CGO_ENABLED=0 go build -trimpath "$vcs" -o "$bin" .)
+elif [ ! -x "$bin" ]; then
+	echo "$0: no Go to build with and no $bin; build it elsewhere (see the comment at the top)" >&2
+	exit 1
+fi
+# Record the source revision explicitly: a binary built elsewhere, or with
+# -buildvcs=false, does not carry it. GIT_OPTIONAL_LOCKS=0 keeps git status
+# from touching the index.
+if command -v git >/dev/null 2>&1 && [ -d "$root/.git" ]; then
+	commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)
+	if [ -n "$commit" ] && [ -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+		commit=$commit-dirty
+	fi
+fi
+
+host=$(hostname 2>/dev/null || uname -n)
+name=$(date '+%Y-%m-%d-%H%M%S')-$host
+mkdir -p "$outdir"
+results=$outdir/$name
+
+set -- --out "$results" --size-factor "${SIZE_FACTOR:-2}" "$@"
+if [ -n "$commit" ]; then
+	set -- --commit "$commit" "$@"
+fi
+echo "mandel bench $*" >&2
+status=0
+"$bin" bench "$@" || status=$?
+
+# Keep whatever was written, complete or partial (130: interrupted).
+if [ -d "$results" ]; then
+	"$root/scripts/env.sh" >"$results/machine.txt" 2>&1 || true
+	tar -czf "$outdir/$name.tar.gz" -C "$outdir" "$name"
+	echo "results: $results ($outdir/$name.tar.gz)" >&2
+fi
+exit $status
