@@ -44,13 +44,19 @@ func LookupPalette(name string) (Palette, error) {
 }
 
 // At returns the colour at position t of the cycle; t is taken modulo 1.
+// A non-finite t gives the first stop.
 func (p Palette) At(t float64) color.RGBA {
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		t = 0
+	}
 	t -= math.Floor(t)
 	pos := t * float64(len(p.stops))
 	i := int(pos)
 	frac := pos - float64(i)
 	a, b := p.stops[i%len(p.stops)], p.stops[(i+1)%len(p.stops)]
-	lerp := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*frac + 0.5) }
+	// The conversion keeps the multiply unfused (see View.Plane): colours too
+	// must not depend on the target CPU.
+	lerp := func(x, y uint8) uint8 { return uint8(float64(x) + float64((float64(y)-float64(x))*frac) + 0.5) }
 	return color.RGBA{lerp(a.R, b.R), lerp(a.G, b.G), lerp(a.B, b.B), 255}
 }
 
@@ -91,6 +97,15 @@ func (p *Painter) position(n uint32, mag2 float64) float64 {
 	return math.Sqrt(Smooth(n, mag2)) / period
 }
 
+// index returns the paletted image's entry for an escaped sample.
+func (p *Painter) index(n uint32, mag2 float64) uint8 {
+	t := p.position(n, mag2)
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		return 0
+	}
+	return uint8(int(float64((t-math.Floor(t))*paletteSize)+0.5) % paletteSize)
+}
+
 // NewImage returns an image for frame f painted at supersampling aa, not yet
 // painted: an *image.Paletted when aa is 1 (it encodes several times faster
 // than RGBA), an *image.RGBA otherwise, since averaging samples makes colours
@@ -121,8 +136,7 @@ func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
 					row[x] = paletteSize
 					continue
 				}
-				t := p.position(f.Iter[i], f.Mag2[i])
-				row[x] = uint8(int((t-math.Floor(t))*paletteSize+0.5) % paletteSize)
+				row[x] = p.index(f.Iter[i], f.Mag2[i])
 			}
 		}
 	case *image.RGBA:
@@ -162,12 +176,18 @@ func (p *Painter) sampleColour(f *Frame, i int) color.RGBA {
 	return p.Palette.At(p.position(f.Iter[i], f.Mag2[i]))
 }
 
-// Bitmap returns the frame as a black-and-white image, in-set pixels black,
-// for 1-bit formats. With supersampling a pixel is black when at least half
-// of its samples are inside.
-func Bitmap(f *Frame, aa int) *image.Gray {
-	img := image.NewGray(image.Rect(0, 0, f.Width/aa, f.Height/aa))
-	for y := 0; y < img.Rect.Dy(); y++ {
+// NewBitmap returns a black-and-white image for frame f at supersampling aa,
+// for 1-bit formats; BitmapRows paints it.
+func NewBitmap(f *Frame, aa int) *image.Gray {
+	return image.NewGray(image.Rect(0, 0, f.Width/aa, f.Height/aa))
+}
+
+// BitmapRows paints output rows [lo, hi) of img, which NewBitmap made: in-set
+// pixels black, others white. With supersampling a pixel is black when at
+// least half of its samples are inside. Rows are independent, so callers may
+// paint them in parallel.
+func BitmapRows(img *image.Gray, f *Frame, aa, lo, hi int) {
+	for y := lo; y < hi; y++ {
 		for x := 0; x < img.Rect.Dx(); x++ {
 			inside := 0
 			for sy := y * aa; sy < (y+1)*aa; sy++ {
@@ -177,10 +197,18 @@ func Bitmap(f *Frame, aa int) *image.Gray {
 					}
 				}
 			}
+			colour := uint8(0)
 			if 2*inside < aa*aa {
-				img.Pix[y*img.Stride+x] = 255
+				colour = 255
 			}
+			img.Pix[y*img.Stride+x] = colour
 		}
 	}
+}
+
+// Bitmap returns the whole frame as a bitmap (see BitmapRows).
+func Bitmap(f *Frame, aa int) *image.Gray {
+	img := NewBitmap(f, aa)
+	BitmapRows(img, f, aa, 0, img.Rect.Dy())
 	return img
 }

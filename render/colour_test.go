@@ -132,13 +132,46 @@ func TestBitmap(t *testing.T) {
 }
 
 func TestZeroPainterPaintsInsideOpaqueBlack(t *testing.T) {
-	f := &Frame{Width: 1, Height: 1, MaxIter: 5, Escape2: 4, Iter: []uint32{5}, Mag2: []float64{0}}
 	p := &Painter{Palette: palettes[0]}
-	for _, aa := range []int{1} {
+	for _, aa := range []int{1, 2} {
+		n := aa * aa
+		f := &Frame{Width: aa, Height: aa, MaxIter: 5, Escape2: 4, Iter: make([]uint32, n), Mag2: make([]float64, n)}
+		for i := range f.Iter {
+			f.Iter[i] = 5
+		}
 		img := p.NewImage(f, aa)
 		p.PaintRows(img, f, aa, 0, 1)
 		if got := color.RGBAModel.Convert(img.At(0, 0)); got != (color.RGBA{0, 0, 0, 255}) {
-			t.Errorf("inside colour %v, want opaque black", got)
+			t.Errorf("aa %d: inside colour %v, want opaque black", aa, got)
+		}
+	}
+}
+
+func TestNonFiniteColourPositions(t *testing.T) {
+	p := palettes[0]
+	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := p.At(x); got != p.stops[0] {
+			t.Errorf("At(%v) = %v, want the first stop", x, got)
+		}
+	}
+	painter := &Painter{Palette: p}
+	if got := painter.index(3, math.Inf(1)); got >= paletteSize {
+		t.Errorf("index of an infinite |z|^2 = %d, outside the gradient", got)
+	}
+}
+
+func TestBitmapRowsPaintsOnlyItsRows(t *testing.T) {
+	f := &Frame{Width: 2, Height: 3, MaxIter: 10, Escape2: 4,
+		Iter: []uint32{10, 1, 10, 1, 10, 1}, Mag2: []float64{0, 9, 0, 9, 0, 9}}
+	img := NewBitmap(f, 1)
+	for i := range img.Pix {
+		img.Pix[i] = 7 // neither colour
+	}
+	BitmapRows(img, f, 1, 1, 2)
+	want := []uint8{7, 7, 0, 255, 7, 7}
+	for i, w := range want {
+		if img.Pix[i] != w {
+			t.Fatalf("pixels %v, want %v", img.Pix, want)
 		}
 	}
 }

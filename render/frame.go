@@ -1,9 +1,6 @@
 package render
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Frame holds the kernel's results for every sample of a view, row-major,
 // row 0 at the top of the image.
@@ -29,12 +26,11 @@ func (f *Frame) Inside(i int) bool {
 // units write disjoint parts of the frame, so any number of goroutines may
 // render different units at once.
 type Renderer struct {
-	view    View
-	aa      int
-	kernel  Kernel
-	escape2 float64
-	xs, ys  []float64
-	frame   *Frame
+	view   View
+	aa     int
+	kernel Kernel
+	xs, ys []float64
+	frame  *Frame
 }
 
 // bytesPerSample is the frame's memory per sample: Iter and Mag2.
@@ -53,25 +49,18 @@ func NewRenderer(v View, aa int) (*Renderer, error) {
 	if err := v.Validate(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	if aa < 1 || aa > 16 {
-		return nil, fmt.Errorf("render: supersampling must be in 1..16, got %d", aa)
-	}
-	if v.Mapping == Corners && aa != 1 {
-		return nil, fmt.Errorf("render: supersampling is not defined for the Benchmarks Game mapping")
+	if err := CheckSupersampling(v, aa); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
 	}
 	samples := v.Supersampled(aa)
-	if samples.Width > MaxSide || samples.Height > MaxSide || float64(samples.Width)*float64(samples.Height) > math.MaxInt32*8 {
-		return nil, fmt.Errorf("render: %dx%d with %dx%d supersampling is too large", v.Width, v.Height, aa, aa)
-	}
 	xs, ys := samples.Plane()
 	n := samples.Width * samples.Height
 	r := &Renderer{
-		view:    v,
-		aa:      aa,
-		kernel:  Scalar,
-		escape2: v.escape2(),
-		xs:      xs,
-		ys:      ys,
+		view:   v,
+		aa:     aa,
+		kernel: Scalar,
+		xs:     xs,
+		ys:     ys,
 		frame: &Frame{
 			Width:   samples.Width,
 			Height:  samples.Height,
@@ -83,12 +72,6 @@ func NewRenderer(v View, aa int) (*Renderer, error) {
 	}
 	return r, nil
 }
-
-// View returns the view being rendered (at output resolution).
-func (r *Renderer) View() View { return r.view }
-
-// Supersampling returns the number of samples per pixel along each axis.
-func (r *Renderer) Supersampling() int { return r.aa }
 
 // Units returns the number of independent units of work: output rows.
 func (r *Renderer) Units() int { return r.view.Height }
@@ -102,7 +85,7 @@ func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
 	for y := lo * r.aa; y < hi*r.aa; y++ {
 		row := r.frame.Iter[y*w : (y+1)*w]
 		mag := r.frame.Mag2[y*w : (y+1)*w]
-		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.escape2, row, mag)
+		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag)
 	}
 	return work
 }

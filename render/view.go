@@ -53,10 +53,17 @@ type View struct {
 const DefaultEscape = 2.0
 
 // Limits on what a view may ask for. They guard against nonsense, not memory:
-// the command estimates memory separately (see Renderer.Bytes).
+// the command estimates memory separately (see FrameBytes).
 const (
 	MaxSide    = 1 << 20
 	MaxMaxIter = 1 << 30
+	// MaxEscape keeps |z|^2 finite: after the escape test passes, |z| can
+	// reach about R^2, and (R^2)^2 must not overflow a float64. Radii past a
+	// few hundred change nothing visible anyway.
+	MaxEscape = 1e6
+	// MaxCoordinate bounds the centre and the scale. The set lies within
+	// |c| <= 2; the bound only keeps the plane's arithmetic far from overflow.
+	MaxCoordinate = 1e6
 )
 
 // ErrInvalidView is wrapped by every error that Validate returns.
@@ -74,17 +81,42 @@ func (v View) Validate() error {
 		return bad("size %dx%d exceeds the limit of %d per side", v.Width, v.Height, MaxSide)
 	case v.MaxIter <= 0 || v.MaxIter > MaxMaxIter:
 		return bad("maxiter must be in 1..%d, got %d", MaxMaxIter, v.MaxIter)
-	case !finite(real(v.Center)) || !finite(imag(v.Center)):
-		return bad("center must be finite, got %v", v.Center)
-	case !finite(v.Scale) || v.Scale <= 0:
-		return bad("scale must be a positive finite number, got %v", v.Scale)
-	case !finite(v.Escape) || v.Escape < 0 || (v.Escape > 0 && v.Escape < 2):
-		return bad("escape radius must be at least 2 (or 0 for the default), got %v", v.Escape)
+	case !finite(real(v.Center)) || !finite(imag(v.Center)) ||
+		math.Abs(real(v.Center)) > MaxCoordinate || math.Abs(imag(v.Center)) > MaxCoordinate:
+		return bad("center must be finite and within %g of 0, got %v", float64(MaxCoordinate), v.Center)
+	case !finite(v.Scale) || v.Scale <= 0 || v.Scale > MaxCoordinate:
+		return bad("scale must be positive and at most %g, got %v", float64(MaxCoordinate), v.Scale)
+	case !finite(v.Escape) || v.Escape < 0 || (v.Escape > 0 && v.Escape < 2) || v.Escape > MaxEscape:
+		return bad("escape radius must be in 2..%g (or 0 for the default), got %v", float64(MaxEscape), v.Escape)
 	case v.Mapping != Centres && v.Mapping != Corners:
 		return bad("unknown mapping %d", v.Mapping)
 	}
+	// Past float64's precision neighbouring pixels map to the same point and
+	// the picture is a few flat blocks: refuse rather than render nonsense.
+	extent := math.Max(math.Abs(real(v.Center)), math.Abs(imag(v.Center))) + v.Scale*math.Max(1, float64(v.Height)/float64(v.Width))
+	if step, ulp := v.Scale/float64(v.Width), math.Nextafter(extent, math.Inf(1))-extent; step < 4*ulp {
+		return bad("scale %g is too small for float64 at this centre: pixels %.3g apart, but numbers near %.3g are only %.3g apart",
+			v.Scale, step, extent, ulp)
+	}
 	return nil
 }
+
+// CheckSupersampling reports whether v can be rendered with aa x aa samples
+// per pixel.
+func CheckSupersampling(v View, aa int) error {
+	switch {
+	case aa < 1 || aa > MaxSupersampling:
+		return fmt.Errorf("supersampling must be in 1..%d, got %d", MaxSupersampling, aa)
+	case v.Mapping == Corners && aa != 1:
+		return fmt.Errorf("supersampling is not defined for the Benchmarks Game mapping")
+	case v.Width*aa > MaxSide || v.Height*aa > MaxSide:
+		return fmt.Errorf("%dx%d with %dx%d supersampling exceeds the limit of %d samples per side", v.Width, v.Height, aa, aa, MaxSide)
+	}
+	return nil
+}
+
+// MaxSupersampling is the largest number of samples per pixel along an axis.
+const MaxSupersampling = 16
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
@@ -116,6 +148,7 @@ func (v View) Plane() (xs, ys []float64) {
 	w, h := float64(v.Width), float64(v.Height)
 	switch v.Mapping {
 	case Corners:
+		// A division stands between every multiply and add: nothing to fuse.
 		sy := s * h / w
 		xmin, ymin := real(v.Center)-s/2, imag(v.Center)-sy/2
 		for x := range xs {
@@ -125,13 +158,17 @@ func (v View) Plane() (xs, ys []float64) {
 			ys[y] = sy*float64(y)/h + ymin
 		}
 	default:
+		// The conversions forbid fusing the multiply into the add (an FMA
+		// under GOAMD64=v3 or on arm64), which would move pixel centres by an
+		// ulp and change iteration counts: the mapping is part of the
+		// determinism contract, like the kernel.
 		d := s / w
 		xmin, ymax := real(v.Center)-s/2, imag(v.Center)+h*d/2
 		for x := range xs {
-			xs[x] = xmin + (float64(x)+0.5)*d
+			xs[x] = xmin + float64((float64(x)+0.5)*d)
 		}
 		for y := range ys {
-			ys[y] = ymax - (float64(y)+0.5)*d
+			ys[y] = ymax - float64((float64(y)+0.5)*d)
 		}
 	}
 	return xs, ys

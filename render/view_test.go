@@ -63,6 +63,11 @@ func TestValidate(t *testing.T) {
 		"small escape":   func(v *View) { v.Escape = 1.5 },
 		"bad mapping":    func(v *View) { v.Mapping = 7 },
 		"infinite scale": func(v *View) { v.Scale = math.Inf(1) },
+		"huge escape":    func(v *View) { v.Escape = 1e200 },
+		"huge scale":     func(v *View) { v.Scale = 1e308 },
+		"far centre":     func(v *View) { v.Center = complex(1e308, 1e308) },
+		"below ulp":      func(v *View) { v.Center = 0.75; v.Scale = 1e-300 },
+		"at the ulp":     func(v *View) { v.Center = 1; v.Scale = 10 * 0x1p-52 },
 	}
 	for name, mutate := range cases {
 		v := good
@@ -90,5 +95,35 @@ func TestPresets(t *testing.T) {
 	_, err := LookupPreset("nowhere")
 	if err == nil || !strings.Contains(err.Error(), "seahorse") {
 		t.Errorf("unknown preset error should list the valid ones, got %v", err)
+	}
+}
+
+func TestValidateAcceptsDeepButRepresentableZooms(t *testing.T) {
+	p, _ := LookupPreset("spiral")
+	v := p.View
+	v.Scale = 1e-12 // about 1e-15 per pixel at |c| < 1: a few hundred ulps
+	if err := v.Validate(); err != nil {
+		t.Errorf("scale 1e-12 at the spiral: %v", err)
+	}
+}
+
+func TestCheckSupersampling(t *testing.T) {
+	v := View{Width: 100, Height: 10, Scale: 1, MaxIter: 10}
+	for _, aa := range []int{1, 16} {
+		if err := CheckSupersampling(v, aa); err != nil {
+			t.Errorf("aa %d: %v", aa, err)
+		}
+	}
+	wide := v
+	wide.Width = 70000
+	bg := v
+	bg.Mapping = Corners
+	for name, bad := range map[string]struct {
+		v  View
+		aa int
+	}{"zero": {v, 0}, "17": {v, 17}, "over the side limit": {wide, 16}, "benchgame": {bg, 2}} {
+		if err := CheckSupersampling(bad.v, bad.aa); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
