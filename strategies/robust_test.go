@@ -72,7 +72,7 @@ func maxLate(workers int) int64 { return int64(4*workers + 20) }
 
 func checkStopped(t *testing.T, s Strategy, workers int, rep *Report, st *stopper, n int) {
 	t.Helper()
-	if rep == nil || len(rep.Workers) != workers {
+	if rep == nil || len(rep.Workers) != workersOf(s, workers) {
 		t.Fatalf("%s W=%d: report %+v", s.Name(), workers, rep)
 	}
 	items := 0
@@ -142,7 +142,7 @@ func TestCancelledBefore(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: err %v, want context.Canceled", s.Name(), err)
 		}
-		if rep == nil || len(rep.Workers) != 3 {
+		if rep == nil || len(rep.Workers) != workersOf(s, 3) {
 			t.Errorf("%s: report %+v", s.Name(), rep)
 		}
 	}

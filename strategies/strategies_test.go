@@ -52,6 +52,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{10, Options{Workers: 0}},
 		{10, Options{Workers: -1}},
+		{10, Options{Workers: MaxWorkers + 1}},
 		{10, Options{Workers: 2, Grain: -1}},
 		{-1, Options{Workers: 2}},
 	}
@@ -119,7 +120,7 @@ func checkRun(t *testing.T, name string, s Strategy, n int, opts Options) *Repor
 			t.Fatalf("%s: index %d processed %d times", name, i, c)
 		}
 	}
-	if rep.Strategy != s.Name() || rep.N != n || rep.Grain != opts.Grain || len(rep.Workers) != opts.Workers {
+	if rep.Strategy != s.Name() || rep.N != n || rep.Grain != opts.Grain || len(rep.Workers) != workersOf(s, opts.Workers) {
 		t.Fatalf("%s: report header %q N=%d Grain=%d W=%d", name, rep.Strategy, rep.N, rep.Grain, len(rep.Workers))
 	}
 	var items, blocks int
@@ -247,5 +248,26 @@ func TestHugeGrain(t *testing.T) {
 		if s.UsesGrain() && s.Name() != "steal" && blocks != 1 {
 			t.Errorf("%s: %d blocks with a grain beyond n", s.Name(), blocks)
 		}
+	}
+}
+
+// workersOf is the number of workers s reports when asked for w.
+func workersOf(s Strategy, w int) int {
+	if s.Name() == "serial" {
+		return 1
+	}
+	return w
+}
+
+func TestSerialReportsOneWorker(t *testing.T) {
+	s, _ := Lookup("serial")
+	rep, err := s.Run(context.Background(), 10, Options{Workers: 4}, func(w, lo, hi int) (int64, error) {
+		if w != 0 {
+			t.Errorf("serial called the task as worker %d", w)
+		}
+		return 1, nil
+	})
+	if err != nil || len(rep.Workers) != 1 || rep.Workers[0].Items != 10 || rep.Imbalance() != 1 {
+		t.Errorf("serial with 4 workers: err %v, report %+v, imbalance %v", err, rep.Workers, rep.Imbalance())
 	}
 }

@@ -43,8 +43,10 @@ type Strategy interface {
 	UsesGrain() bool
 	// Run calls task until every index in [0, n) has been processed exactly
 	// once, the context is cancelled, or a task fails. It returns the first
-	// error (ctx.Err() on cancellation) and, in every case, the report of what
-	// was done.
+	// error (ctx.Err() on cancellation) and the report of what was done; the
+	// report is nil only when the arguments were invalid (ErrInvalid).
+	// The report has one entry per worker: Options.Workers of them, except
+	// for serial, which always runs on one.
 	Run(ctx context.Context, n int, opts Options, task Task) (*Report, error)
 }
 
@@ -53,7 +55,10 @@ type Strategy interface {
 type scheduler struct {
 	name, summary string
 	usesGrain     bool
-	schedule      func(r *run)
+	// serial runs on one worker whatever Options.Workers says, so that its
+	// report does not show W-1 idle workers as imbalance and overhead.
+	serial   bool
+	schedule func(r *run)
 }
 
 func (s *scheduler) Name() string    { return s.name }
@@ -61,8 +66,11 @@ func (s *scheduler) Summary() string { return s.summary }
 func (s *scheduler) UsesGrain() bool { return s.usesGrain }
 
 func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*Report, error) {
-	if opts.Workers < 1 {
-		return nil, fmt.Errorf("strategies: %w: workers must be at least 1, got %d", ErrInvalid, opts.Workers)
+	if opts.Workers < 1 || opts.Workers > MaxWorkers {
+		return nil, fmt.Errorf("strategies: %w: workers must be in 1..%d, got %d", ErrInvalid, MaxWorkers, opts.Workers)
+	}
+	if s.serial {
+		opts.Workers = 1
 	}
 	if n < 0 {
 		return nil, fmt.Errorf("strategies: %w: n must not be negative, got %d", ErrInvalid, n)
@@ -81,6 +89,10 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 	return r.finish()
 }
 
+// MaxWorkers bounds Options.Workers: every run allocates per-worker state,
+// and far more workers than cores measure nothing but the allocation.
+const MaxWorkers = 1 << 16
+
 var registry = map[string]Strategy{}
 
 // register adds s to the registry; each strategy's file calls it from init.
@@ -88,7 +100,7 @@ func register(name, summary string, usesGrain bool, schedule func(r *run)) {
 	if _, dup := registry[name]; dup {
 		panic("strategies: duplicate strategy " + name)
 	}
-	registry[name] = &scheduler{name: name, summary: summary, usesGrain: usesGrain, schedule: schedule}
+	registry[name] = &scheduler{name: name, summary: summary, usesGrain: usesGrain, serial: name == "serial", schedule: schedule}
 }
 
 // order is the catalogue order of DESIGN.md: from the baseline, through static
