@@ -61,6 +61,9 @@ func (s *sizeValue) Set(v string) error {
 type complexValue struct{ c complex128 }
 
 func (c *complexValue) String() string {
+	if c.c == 0 {
+		return "" // pflag shows no default for an empty value: the view's applies
+	}
 	return strconv.FormatFloat(real(c.c), 'g', -1, 64) + "," + strconv.FormatFloat(imag(c.c), 'g', -1, 64)
 }
 func (c *complexValue) Type() string { return "RE,IM" }

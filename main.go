@@ -24,15 +24,33 @@ const (
 	exitOK          = 0
 	exitFailure     = 1   // the work failed: an unwritable file, a failed task
 	exitUsage       = 2   // the command line was wrong; nothing was done
-	exitInterrupted = 130 // stopped by SIGINT or SIGTERM (128 + SIGINT)
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2)
+	exitTerminated  = 143 // stopped by SIGTERM (128 + 15)
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		// The first signal stops the work cleanly; restoring the default
+		// handling lets a second one kill a process that is slow to stop.
+		signal.Stop(signals)
+		cancel(signalError{sig})
+	}()
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	var sig signalError
+	if code == exitInterrupted && errors.As(context.Cause(ctx), &sig) && sig.Signal == syscall.SIGTERM {
+		code = exitTerminated
+	}
 	os.Exit(code)
 }
+
+// signalError is the cause of a cancellation by a signal.
+type signalError struct{ os.Signal }
+
+func (e signalError) Error() string { return "received " + e.Signal.String() }
 
 // run is the whole command minus the process: it takes the arguments
 // (without the program name) and writers, and returns the exit code.
@@ -77,7 +95,7 @@ func report(stderr io.Writer, err error) int {
 }
 
 // firstLine keeps error output to one line; a panic's stack trace, carried in
-// its error, is for --verbose only.
+// its error, is printed only with --verbose (see renderImage).
 func firstLine(s string) string {
 	for i, c := range s {
 		if c == '\n' {

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -52,7 +53,7 @@ func newRenderFlags() *renderFlags {
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
-	fs.IntVarP(&f.workers, "workers", "w", runtime.NumCPU(), "number of workers")
+	fs.IntVarP(&f.workers, "workers", "w", runtime.GOMAXPROCS(0), "number of workers (default: the CPUs this process may use)")
 	fs.IntVarP(&f.grain, "grain", "g", 1, "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
 	fs.Var(&f.size, "size", "image size WxH, or N for NxN (default: the view's)")
@@ -143,17 +144,14 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 	cfg.view = v
 
-	if f.workers <= 0 {
-		return nil, usagef("--workers must be at least 1, got %d", f.workers)
+	if f.workers < 1 || f.workers > strategies.MaxWorkers {
+		return nil, usagef("--workers must be in 1..%d, got %d", strategies.MaxWorkers, f.workers)
 	}
 	if f.grain <= 0 {
 		return nil, usagef("--grain must be at least 1, got %d", f.grain)
 	}
-	if f.aa < 1 || f.aa > 16 {
-		return nil, usagef("--aa must be in 1..16, got %d", f.aa)
-	}
-	if v.Mapping == render.Corners && f.aa != 1 {
-		return nil, usagef("--aa is not available with --view %s", preset.Name)
+	if err := render.CheckSupersampling(v, f.aa); err != nil {
+		return nil, usagef("--aa %d: %v", f.aa, err)
 	}
 	if cfg.strategy, err = strategies.Lookup(f.strategy); err != nil {
 		return nil, usageError{err}
@@ -216,11 +214,23 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	}
 	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
 	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
-		return r.RenderUnits(lo, hi), nil
+	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, func(_, lo, hi int) (work int64, err error) {
+		// A block can be thousands of rows (a large --grain, bands): look at
+		// the context between rows so that Ctrl-C stops within a row.
+		for y := lo; y < hi; y++ {
+			if err := ctx.Err(); err != nil {
+				return work, err
+			}
+			work += r.RenderUnits(y, y+1)
+		}
+		return work, nil
 	})
 	elapsed := time.Since(start)
 	if err != nil {
+		var panicked *strategies.PanicError
+		if cfg.verbose && errors.As(err, &panicked) {
+			fmt.Fprintf(stderr, "%s", panicked.Stack)
+		}
 		return fmt.Errorf("render: %w", err)
 	}
 
@@ -228,14 +238,12 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	// A stdout that fails half-way cannot be taken back, but a file can: the
-	// image is encoded into memory only for stdout, to report errors cleanly.
 	if file == nil {
-		var buf bytes.Buffer
-		if err := imageio.Encode(&buf, img, cfg.format); err != nil {
+		buf := bufio.NewWriterSize(stdout, 1<<16)
+		if err := imageio.Encode(buf, img, cfg.format); err != nil {
 			return err
 		}
-		if _, err := stdout.Write(buf.Bytes()); err != nil {
+		if err := buf.Flush(); err != nil {
 			return fmt.Errorf("writing stdout: %w", err)
 		}
 	} else {
@@ -256,14 +264,25 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 // on one core it would still be a visible serial tail.
 func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Image, error) {
 	f := r.Frame()
+	var img image.Image
+	var paintRows func(lo, hi int)
 	if cfg.format == imageio.PBM {
-		return render.Bitmap(f, cfg.aa), nil
+		bitmap := render.NewBitmap(f, cfg.aa)
+		img, paintRows = bitmap, func(lo, hi int) { render.BitmapRows(bitmap, f, cfg.aa, lo, hi) }
+	} else {
+		painter := &render.Painter{Palette: cfg.palette}
+		img = painter.NewImage(f, cfg.aa)
+		paintRows = func(lo, hi int) { painter.PaintRows(img, f, cfg.aa, lo, hi) }
 	}
-	painter := &render.Painter{Palette: cfg.palette}
-	img := painter.NewImage(f, cfg.aa)
-	paintRows, _ := strategies.Lookup("atomic")
-	_, err := paintRows.Run(ctx, r.Units(), strategies.Options{Workers: cfg.workers, Grain: 16}, func(_, lo, hi int) (int64, error) {
-		painter.PaintRows(img, f, cfg.aa, lo, hi)
+	// Painting costs about the same per row everywhere: a shared counter
+	// with blocks of 16 rows balances it, on no more workers than cores.
+	pool, err := strategies.Lookup("atomic")
+	if err != nil {
+		return nil, fmt.Errorf("paint: %w", err)
+	}
+	opts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
+	_, err = pool.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
+		paintRows(lo, hi)
 		return 0, nil
 	})
 	if err != nil {
