@@ -1,6 +1,6 @@
 module github.com/mandel-project/mandel
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/montanaflynn/stats v0.14.0

@@ -15,8 +15,37 @@ const fallbackMemory = 8 << 30
 // that tests can pin the machine's memory.
 var availableMemory = systemMemory
 
-// systemMemory returns MemAvailable on Linux, otherwise a conservative guess.
+// systemMemory returns the memory this process may still use: MemAvailable
+// on Linux, lowered to what a cgroup (container) limit leaves, otherwise a
+// conservative guess.
 func systemMemory() float64 {
+	avail := meminfoAvailable()
+	if left, ok := cgroupLeft(); ok && left < avail {
+		return left
+	}
+	return avail
+}
+
+// cgroupLeft returns memory.max - memory.current of this process's cgroup v2,
+// when it has a limit.
+func cgroupLeft() (float64, bool) {
+	read := func(name string) (float64, bool) {
+		b, err := os.ReadFile("/sys/fs/cgroup/" + name)
+		if err != nil {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+		return v, err == nil // "max" (no limit) does not parse
+	}
+	limit, ok := read("memory.max")
+	if !ok {
+		return 0, false
+	}
+	used, _ := read("memory.current")
+	return max(limit-used, 0), true
+}
+
+func meminfoAvailable() float64 {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return fallbackMemory
