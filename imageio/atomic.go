@@ -32,10 +32,12 @@ import (
 //
 // An AtomicFile is not safe for concurrent use.
 type AtomicFile struct {
-	path string
-	tmp  *os.File
-	w    *bufio.Writer
-	done bool // Commit or Abort has run
+	path   string // as given, for messages
+	target string // the file that Commit replaces: path, or where it links to
+	dir    string // target's directory, "" for the current one
+	tmp    *os.File
+	w      *bufio.Writer
+	done   bool // Commit or Abort has run
 }
 
 // atomicBufSize is the write buffer of an AtomicFile; encoders often write
@@ -43,12 +45,30 @@ type AtomicFile struct {
 // system call.
 const atomicBufSize = 256 << 10
 
-// NewAtomicFile creates the temporary file for path in path's directory.
+// maxSymlinks bounds the links followed by hand to a missing file, as the
+// kernel's own limit (40 on Linux) bounds those it follows.
+const maxSymlinks = 40
+
+// errNotRegular refuses to write to devices, pipes and sockets: renaming onto
+// /dev/stdout would replace the device node (as root), not write to it.
+var errNotRegular = errors.New(`not a regular file (write to "-" for standard output)`)
+
+var errIsDir = errors.New("is a directory")
+
+// NewAtomicFile creates the temporary file for path in the directory of the
+// file that Commit will replace (path's own, unless path is a link).
 // It is meant to be called before any expensive work: a missing or
 // unwritable directory, or a path that names a directory, fails here and
 // not after minutes of rendering.
 //
-// A symbolic link at path is replaced by the new file, not followed.
+// If path is a symbolic link, the file it links to is replaced and the link
+// is left alone: the temporary file goes into the target's directory and is
+// renamed onto the target. A link to a file that does not exist yet creates
+// that file. A link to anything but a regular file (a directory, a device
+// such as /dev/stdout, a pipe) is refused, as is such a file at path itself.
+//
+// Replacing a file keeps its permission bits (not its owner); a new file
+// gets mode 0644 less the umask.
 func NewAtomicFile(path string) (*AtomicFile, error) {
 	fail := func(err error) (*AtomicFile, error) {
 		return nil, fmt.Errorf("imageio: create %s: %w", path, err)
@@ -57,19 +77,28 @@ func NewAtomicFile(path string) (*AtomicFile, error) {
 		return fail(fs.ErrInvalid)
 	}
 	if os.IsPathSeparator(path[len(path)-1]) {
-		return fail(errors.New("is a directory"))
+		return fail(errIsDir)
 	}
-	if fi, err := os.Lstat(path); err == nil {
-		// Renaming onto a device such as /dev/stdout would replace the
-		// device node, not write to it.
-		switch mode := fi.Mode(); {
-		case mode.IsDir():
-			return fail(errors.New("is a directory"))
-		case !mode.IsRegular() && mode&fs.ModeSymlink == 0:
-			return fail(errors.New("not a regular file"))
+	target, old, err := destination(path)
+	if err != nil {
+		return fail(err)
+	}
+	if target != path {
+		// Errors creating the temporary file concern the target's
+		// directory, which the user may not know about.
+		fail = func(err error) (*AtomicFile, error) {
+			return nil, fmt.Errorf("imageio: create %s (a link to %s): %w", path, target, err)
 		}
 	}
-	dir, base := filepath.Split(path)
+	// Unlike os.CreateTemp's 0600, 0644 lets the umask decide, as it would
+	// for os.Create. A replacement starts with the old file's bits, which
+	// the umask may narrow, and gets them exactly once created; it is
+	// never, even while empty, more open than the file it replaces.
+	perm := fs.FileMode(0o644)
+	if old != nil {
+		perm = old.Mode().Perm()
+	}
+	dir, base := filepath.Split(target)
 	// Keep the temporary name within NAME_MAX even when base nearly fills it.
 	if n := 64; len(base) > n {
 		for n > 0 && !utf8.RuneStart(base[n]) {
@@ -78,24 +107,145 @@ func NewAtomicFile(path string) (*AtomicFile, error) {
 		base = base[:n]
 	}
 	for range 100 {
-		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
-		// Unlike os.CreateTemp's 0600, 0644 lets the umask decide, as it
-		// would for os.Create.
-		tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		// Not filepath.Join: cleaning "sym/../x" would name another
+		// directory than the kernel resolves it to.
+		name := dir + "." + base + ".tmp-" + strconv.FormatUint(rand.Uint64(), 36)
+		tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
 			// The temporary name would only confuse; report the user's path.
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return fail(err)
+			return fail(bareError(err))
 		}
-		return &AtomicFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, atomicBufSize)}, nil
+		if old != nil {
+			if err := tmp.Chmod(perm); err != nil {
+				tmp.Close()
+				os.Remove(name)
+				return fail(bareError(err))
+			}
+		}
+		return &AtomicFile{path: path, target: target, dir: dir, tmp: tmp, w: bufio.NewWriterSize(tmp, atomicBufSize)}, nil
 	}
 	return fail(errors.New("cannot find an unused temporary file name"))
+}
+
+// destination returns the file that an AtomicFile for path replaces or
+// creates: path itself, or the file that the symbolic link at path leads
+// to. If that file exists, old describes it; it is then a regular file.
+func destination(path string) (target string, old fs.FileInfo, err error) {
+	li, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil, nil // a new file; creating it reports what is missing
+	}
+	if err != nil {
+		return "", nil, bareError(err)
+	}
+	if li.Mode()&fs.ModeSymlink == 0 {
+		if err := checkRegular(li); err != nil {
+			return "", nil, err
+		}
+		return path, li, nil
+	}
+	// Stat sees what the link leads to even where the link text does not
+	// name it: /dev/stdout -> /proc/self/fd/1 -> "pipe:[1234]".
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		target, err := danglingTarget(path)
+		if err != nil {
+			return "", nil, err
+		}
+		return target, nil, nil
+	}
+	if err != nil {
+		return "", nil, bareError(err)
+	}
+	if err := checkRegular(fi); err != nil {
+		return "", nil, err
+	}
+	target, err = filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", nil, bareError(err)
+	}
+	// The target must be the file that Stat saw, and not itself reached
+	// through a link. A link into /proc/self/fd to a deleted file fails
+	// here, rather than creating "/tmp/x (deleted)".
+	if ti, err := os.Lstat(target); err != nil || !os.SameFile(fi, ti) {
+		return "", nil, fmt.Errorf("cannot resolve the symbolic link to %s", target)
+	}
+	return target, fi, nil
+}
+
+// danglingTarget returns the missing file that the symbolic link at link
+// leads to, perhaps through further links. Each link's text is resolved
+// relative to the link's own directory, after resolving links in that
+// directory's path, as the kernel would.
+func danglingTarget(link string) (string, error) {
+	for hop := range maxSymlinks {
+		text, err := os.Readlink(link)
+		if err != nil {
+			return "", bareError(err)
+		}
+		// The messages quote the link's text, as ls -l shows it; the
+		// caller names the first link.
+		fail := func(err error) (string, error) {
+			if hop == 0 {
+				return "", fmt.Errorf("symbolic link to %s: %w", text, err)
+			}
+			return "", fmt.Errorf("symbolic link %s -> %s: %w", link, text, err)
+		}
+		dest := text
+		if !filepath.IsAbs(dest) {
+			dir, _ := filepath.Split(link)
+			dest = dir + dest
+		}
+		dir, base := filepath.Split(dest)
+		switch base {
+		case "", ".", "..":
+			return fail(errIsDir)
+		}
+		if dir != "" {
+			// EvalSymlinks resolves ".." after following the links
+			// before it, as the kernel does, unlike a lexical Clean.
+			if dir, err = filepath.EvalSymlinks(dir); err != nil {
+				return fail(bareError(err))
+			}
+		}
+		target := filepath.Join(dir, base)
+		fi, err := os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			return target, nil
+		}
+		if err != nil {
+			return fail(bareError(err))
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			// Created since Stat found nothing; let the caller retry.
+			return fail(errors.New("the target appeared while resolving the link"))
+		}
+		link = target
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+func checkRegular(fi fs.FileInfo) error {
+	switch mode := fi.Mode(); {
+	case mode.IsDir():
+		return errIsDir
+	case !mode.IsRegular():
+		return errNotRegular
+	}
+	return nil
+}
+
+// bareError strips the *fs.PathError from err: its path (a temporary name,
+// or the path the message names already) would only confuse.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Write writes p to the temporary file, through a buffer. Errors are those
@@ -108,7 +258,8 @@ func (f *AtomicFile) Write(p []byte) (int, error) {
 }
 
 // Commit flushes the buffer, syncs and closes the temporary file, and renames
-// it onto the path, replacing any file there; it then syncs the directory,
+// it onto the path (or the file a symbolic link there leads to), replacing
+// any file there; it then syncs the directory,
 // best effort, so that the rename survives a crash. If any step fails, the
 // temporary file is removed and an existing file at the path is untouched.
 // Commit may be called once; a second call, or one after Abort, is an error.
@@ -125,13 +276,17 @@ func (f *AtomicFile) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.tmp.Name(), f.path)
+		err = os.Rename(f.tmp.Name(), f.target)
 	}
 	if err != nil {
 		os.Remove(f.tmp.Name())
 		return fmt.Errorf("imageio: commit %s: %w", f.path, err)
 	}
-	syncDir(filepath.Dir(f.path))
+	dir := f.dir
+	if dir == "" {
+		dir = "."
+	}
+	syncDir(dir)
 	return nil
 }
 
@@ -169,9 +324,10 @@ func syncDir(dir string) {
 // atomically to path: on any error no file is left behind and an existing
 // file at path is untouched.
 func WriteFile(path string, img image.Image, f Format) error {
-	if !known(f) {
-		// Fail before creating anything.
-		return fmt.Errorf("imageio: write %s: %w %q (valid: %s)", path, ErrUnknownFormat, f, formatList())
+	// Fail before creating anything.
+	b := img.Bounds()
+	if err := checkSize(f, b.Dx(), b.Dy()); err != nil {
+		return fmt.Errorf("imageio: write %s: %w", path, err)
 	}
 	e := Encoder{Format: f}
 	return writeFile(path, img, e.encode)

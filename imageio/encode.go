@@ -35,7 +35,9 @@ type Encoder struct {
 }
 
 // Encode writes img to w in the encoder's format. Images whose bounds do not
-// start at (0, 0) are written as if translated there.
+// start at (0, 0) are written as if translated there. An image that is empty
+// or too large for the format (see CheckSize) is refused before anything is
+// written.
 func (e *Encoder) Encode(w io.Writer, img image.Image) error {
 	if err := e.encode(w, img); err != nil {
 		return fmt.Errorf("imageio: %w", err)
@@ -62,8 +64,11 @@ func (e *Encoder) encode(w io.Writer, img image.Image) error {
 	if e.Format == JPEG && (quality < 1 || quality > 100) {
 		return fmt.Errorf("encode jpeg: quality %d out of range 1..100", e.Quality)
 	}
-	if b := img.Bounds(); b.Empty() {
-		return fmt.Errorf("encode %s: %w (%dx%d)", e.Format, ErrEmptyImage, b.Dx(), b.Dy())
+	// Refuse what the format cannot hold before writing a byte: some
+	// encoders (bmp, tiff) would otherwise write a corrupt file.
+	b := img.Bounds()
+	if err := checkSize(e.Format, b.Dx(), b.Dy()); err != nil {
+		return err
 	}
 	var err error
 	switch e.Format {

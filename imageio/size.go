@@ -1,0 +1,123 @@
+package imageio
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+)
+
+// CheckSize reports whether a w x h image can be encoded in format f, so that
+// callers can refuse a size before rendering it.
+//
+// The limits are those of the formats or of the encoders used:
+//
+//   - gif, jpeg: at most 65535 pixels a side.
+//   - png: at most 2^31-1 pixels a side (the PNG specification).
+//   - bmp: the file must be under 4 GiB, since its header records sizes in
+//     32 bits; the size is that of the largest encoding golang.org/x/image/bmp
+//     may choose (32 bits a pixel, or 8 plus a palette for small images).
+//   - tiff: at most 65535 pixels a side (golang.org/x/image/tiff records the
+//     width and height in 16 bits) and a file under 4 GiB (classic TIFF
+//     offsets are 32 bits); as the compressed size is unknown before
+//     encoding, the check assumes incompressible 4-byte pixels.
+//   - pgm, ppm, pbm: no limit.
+//
+// An empty size (w or h <= 0) gives an error wrapping ErrEmptyImage, and an
+// unknown format one wrapping ErrUnknownFormat.
+func CheckSize(f Format, w, h int) error {
+	if err := checkSize(f, w, h); err != nil {
+		return fmt.Errorf("imageio: %w", err)
+	}
+	return nil
+}
+
+// Size limits; see CheckSize.
+const (
+	maxSide16  = 1<<16 - 1 // gif, jpeg, tiff
+	maxSidePNG = 1<<31 - 1
+	maxFile32  = math.MaxUint32 // bmp, tiff
+
+	bmpHeader  = 14 + 40 // file header and BITMAPINFOHEADER
+	bmpPalette = 256 * 4
+
+	// tiffOverhead covers the 8-byte header and the image file directory
+	// (under 2 KiB, most of it the colour map of a paletted image).
+	tiffOverhead = 4 << 10
+)
+
+// checkSize is CheckSize without the package prefix on its errors.
+func checkSize(f Format, w, h int) error {
+	if !known(f) {
+		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, f, formatList())
+	}
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%s: %w, got %dx%d", f, ErrEmptyImage, w, h)
+	}
+	tooLarge := func(side int) error {
+		return fmt.Errorf("%s supports at most %dx%d pixels, got %dx%d", f, side, side, w, h)
+	}
+	tooBig := func(size uint64) error {
+		return fmt.Errorf("%s supports files under 4 GiB, got %dx%d (%s)", f, w, h, upTo(size))
+	}
+	uw, uh := uint64(w), uint64(h)
+	switch f {
+	case GIF, JPEG:
+		if w > maxSide16 || h > maxSide16 {
+			return tooLarge(maxSide16)
+		}
+	case PNG:
+		if w > maxSidePNG || h > maxSidePNG {
+			return tooLarge(maxSidePNG)
+		}
+	case BMP:
+		// x/image/bmp pads rows to 4 bytes, except for 32-bit pixels,
+		// which are padded already. 8-bit rows with the palette exceed
+		// 32-bit rows only for tiny images, but take the larger anyway.
+		paletted := satAdd(bmpPalette, satMul((uw+3)&^3, uh))
+		rgba := satMul(4, satMul(uw, uh))
+		if size := satAdd(bmpHeader, max(paletted, rgba)); size > maxFile32 {
+			return tooBig(size)
+		}
+	case TIFF:
+		if w > maxSide16 || h > maxSide16 {
+			return tooLarge(maxSide16)
+		}
+		// compress/flate expands incompressible data by far less than
+		// 1/64: a stored block adds 5 bytes per 16 KiB, and a Huffman
+		// block (used when the window has moved on) a few hundred bytes
+		// of header per 32 KiB. The sides fit in 16 bits, so nothing
+		// overflows.
+		raw := 4 * uw * uh
+		if size := tiffOverhead + raw + raw/64; size > maxFile32 {
+			return tooBig(size)
+		}
+	}
+	return nil
+}
+
+// satMul returns a*b, or math.MaxUint64 if that overflows.
+func satMul(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi != 0 {
+		return math.MaxUint64
+	}
+	return lo
+}
+
+// satAdd returns a+b, or math.MaxUint64 if that overflows.
+func satAdd(a, b uint64) uint64 {
+	s, carry := bits.Add64(a, b, 0)
+	if carry != 0 {
+		return math.MaxUint64
+	}
+	return s
+}
+
+// upTo describes a worst-case file size of n bytes for an error message,
+// rounding up so that a size just over the limit never reads as 4.00 GiB.
+func upTo(n uint64) string {
+	if n == math.MaxUint64 { // saturated
+		return "over 16 EiB"
+	}
+	return fmt.Sprintf("up to %.2f GiB", math.Ceil(float64(n)/(1<<30)*100)/100)
+}
