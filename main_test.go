@@ -101,12 +101,15 @@ var badInputs = []struct {
 	{"zero aa", []string{"--aa", "0", "DIR/o.png"}, 2},
 	{"too much aa", []string{"--aa", "17", "DIR/o.png"}, 2},
 	{"aa with benchgame", []string{"--view", "benchgame", "--size", "8", "--aa", "2", "DIR/o.pbm"}, 2},
+	{"gif too wide", []string{"--size", "70000x2", "DIR/o.gif"}, 2},
+	{"jpeg too tall", []string{"--size", "2x70000", "DIR/o.jpg"}, 2},
 	{"unknown extension", []string{"DIR/o.webp"}, 2},
 	{"no extension", []string{"DIR/picture"}, 2},
 	{"stdout without format", []string{"-"}, 2},
 	{"unknown format", []string{"--format", "webp", "-"}, 2},
 	{"unknown flag", []string{"--colour", "red", "DIR/o.png"}, 2},
 	{"flag without value", []string{"DIR/o.png", "--strategy"}, 2},
+	{"a directory as output", []string{"--size", "8", "--format", "png", "DIR/"}, 1},
 	{"missing directory", []string{"--size", "8", "DIR/no/such/dir/o.png"}, 1},
 }
 

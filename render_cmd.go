@@ -173,6 +173,10 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		}
 	}
 
+	if err := imageio.CheckSize(cfg.format, v.Width, v.Height); err != nil {
+		return nil, usageError{err}
+	}
+
 	need := memoryNeeded(v, f.aa)
 	if avail := availableMemory(); need > avail {
 		return nil, usagef("%dx%d with --aa %d needs about %s of memory; this machine has about %s available",
