@@ -188,5 +188,5 @@ measured, marked partial.
 Flags (each long flag also works with one dash: -reps 3):
 %s
 Exit status: 0 success, 1 failure, 2 bad command line, 130 interrupted.
-`, fs.FlagUsages())
+`, flagUsages(fs))
 }

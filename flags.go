@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 )
@@ -120,4 +121,28 @@ func flagError(err error) error {
 		}
 	}
 	return usagef("%s (see mandel --help)", msg)
+}
+
+// flagUsages lists fs's flags for --help, one per line. It replaces pflag's
+// FlagUsages, which marks every boolean flag with "[=true|false]" and would
+// repeat defaults that the usage text already explains.
+func flagUsages(fs *pflag.FlagSet) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fs.VisitAll(func(f *pflag.Flag) {
+		name := "    --" + f.Name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + ", --" + f.Name
+		}
+		varname, usage := pflag.UnquoteUsage(f)
+		if varname != "" && f.Value.Type() != "bool" {
+			name += " " + varname
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" && !strings.Contains(usage, "default") {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", name, usage)
+	})
+	tw.Flush()
+	return b.String()
 }

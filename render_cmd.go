@@ -53,14 +53,14 @@ func newRenderFlags() *renderFlags {
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
-	fs.IntVarP(&f.workers, "workers", "w", runtime.GOMAXPROCS(0), "number of workers (default: the CPUs this process may use)")
+	fs.IntVarP(&f.workers, "workers", "w", runtime.GOMAXPROCS(0), "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
 	fs.IntVarP(&f.grain, "grain", "g", 1, "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
 	fs.Var(&f.size, "size", "image size WxH, or N for NxN (default: the view's)")
 	fs.Var(&f.center, "center", "centre of the view RE,IM (default: the view's)")
 	fs.Var(&f.scale, "scale", "width of the view in the complex plane (default: the view's)")
 	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit (default: the view's)")
-	fs.Var(&f.escape, "escape", "escape radius, at least 2 (default 2)")
+	fs.Var(&f.escape, "escape", "escape radius, 2..1e6 (default 2)")
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.IntVar(&f.aa, "aa", 1, "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
@@ -355,7 +355,7 @@ Examples:
 Flags (each long flag also works with one dash: -strategy steal):
 %s
 Views:
-`, fs.FlagUsages())
+`, flagUsages(fs))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, p := range render.Presets() {
 		fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Description)
