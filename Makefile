@@ -47,13 +47,15 @@ fuzz:
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
 # explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
+# COMMIT is the revision recorded in the results, -dirty when the tree has changes.
+COMMIT = $$(git rev-parse HEAD 2>/dev/null || echo unknown)$$(test -z "$$(git status --porcelain 2>/dev/null)" || echo -dirty)
 bench: build
-	$(BIN) bench $(BENCHFLAGS)
+	$(BIN) bench --commit $(COMMIT) $(BENCHFLAGS)
 
 # bench-quick is a small sweep (under a minute on 2 cores) into results/quick/.
 bench-quick: build
 	rm -rf results/quick
-	$(BIN) bench --reps 3 --warmup 1 --size 256 --out results/quick $(BENCHFLAGS)
+	$(BIN) bench --commit $(COMMIT) --reps 3 --warmup 1 --size 256 --out results/quick $(BENCHFLAGS)
 
 # bench-smoke runs the harness for a second and checks the files it must write.
 SMOKE ?= $(or $(TMPDIR),/tmp)/mandel-bench-smoke
@@ -65,7 +67,7 @@ bench-smoke: build
 		charts/speedup-full.png charts/speedup-full.svg charts/busy-tophalf.png \
 		pictures/tophalf/scene.png pictures/tophalf/schedule-bands.png pictures/tophalf/timeline-steal.png; do \
 		test -s $(SMOKE)/$$f || { echo "bench-smoke: $(SMOKE)/$$f is missing"; exit 1; }; done
-	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2/grain=1-2 ' $(SMOKE)/bench.txt
+	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2-2 ' $(SMOKE)/bench.txt
 	@grep -q '"partial": false' $(SMOKE)/summary.json
 	@echo "bench-smoke: ok"
 

@@ -41,7 +41,7 @@ func newBenchFlags() *benchFlags {
 	fs.IntVar(&f.warmup, "warmup", def.Warmup, "untimed rounds of every configuration before the timed ones")
 	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")
 	fs.IntVar(&f.sizeFactor, "size-factor", 1, "multiply every scene's width and height, for machines with many fast cores")
-	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit for every scene (default: each scene's own)")
+	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit for every scene (default 0: each scene's own)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
@@ -86,10 +86,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch {
 	case errors.As(err, &cfgErr):
 		return report(stderr, usageError{err})
-	case errors.Is(err, context.Canceled) && res != nil:
-		fmt.Fprintf(stderr, "mandel: interrupted; partial results (%d of %d runs) in %s\n",
-			res.Env.Sweep.RunsDone, res.Env.Sweep.RunsPlanned, res.Dir)
-		return exitInterrupted
+	case err != nil && res != nil:
+		return benchFailed(stderr, res, err)
 	case err != nil:
 		return report(stderr, err)
 	}
@@ -98,7 +96,38 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
+// benchFailed reports a sweep that stopped early (interrupted, or a wrong
+// strategy) or could not write all of its results, or both: bench.Run joins
+// those errors, and each gets its line. An interruption exits 130 and says
+// where the partial results are.
+func benchFailed(stderr io.Writer, res *bench.Result, err error) int {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	interrupted, others := false, 0
+	for _, e := range errs {
+		if errors.Is(e, context.Canceled) {
+			interrupted = true
+			continue
+		}
+		fmt.Fprintf(stderr, "mandel: %s\n", firstLine(e.Error()))
+		others++
+	}
+	if !interrupted {
+		return exitFailure
+	}
+	where := "in " + res.Dir
+	if others > 0 { // an interruption stops the sweep, so the others are write errors
+		where = "in " + res.Dir + ", but some files could not be written (above)"
+	}
+	fmt.Fprintf(stderr, "mandel: interrupted; partial results (%d of %d runs) %s\n",
+		res.Env.Sweep.RunsDone, res.Env.Sweep.RunsPlanned, where)
+	return exitInterrupted
+}
+
 // config turns the flags into a bench.Config; every error is a usage error.
+// The values are checked by cfg.Validate, not here.
 func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
@@ -123,25 +152,9 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if cfg.Grains, err = bench.ParseCounts(f.grain); err != nil {
 		return cfg, usagef("--grain: %v; want counts such as 1 or 1,4,16", err)
 	}
-	if f.reps < 1 {
-		return cfg, usagef("--reps must be at least 1, got %d", f.reps)
-	}
-	if f.warmup < 0 {
-		return cfg, usagef("--warmup must not be negative, got %d", f.warmup)
-	}
-	cfg.Reps, cfg.Warmup = f.reps, f.warmup
+	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.size.w, f.size.h
-	}
-	if f.sizeFactor < 1 || f.sizeFactor > 64 {
-		return cfg, usagef("--size-factor must be in 1..64, got %d", f.sizeFactor)
-	}
-	cfg.SizeFactor = f.sizeFactor
-	if fs.Changed("maxiter") {
-		if f.maxiter <= 0 {
-			return cfg, usagef("--maxiter must be positive, got %d", f.maxiter)
-		}
-		cfg.MaxIter = f.maxiter
 	}
 	cfg.Seed, cfg.Commit = f.seed, f.commit
 	cfg.Args = append([]string{"mandel", "bench"}, args...)

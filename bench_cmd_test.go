@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/mandel-project/mandel/bench"
 )
 
 // benchCmd runs `mandel bench args...` and returns its exit code and output.
@@ -52,12 +57,13 @@ func TestBenchBadInput(t *testing.T) {
 		{"workers not numbers", []string{"-w", "a,b"}, "--workers"},
 		{"too many workers", []string{"-w", "1,100000"}, "workers must be in"},
 		{"zero grain", []string{"--grain", "0"}, "--grain"},
-		{"zero reps", []string{"--reps", "0"}, "--reps"},
-		{"negative warmup", []string{"--warmup", "-1"}, "--warmup"},
+		{"zero reps", []string{"--reps", "0"}, "reps must be at least 1"},
+		{"negative warmup", []string{"--warmup", "-1"}, "warmup must not be negative"},
 		{"bad size", []string{"--size", "0x5"}, "--size"},
 		{"size not a number", []string{"--size", "big"}, "--size"},
-		{"zero maxiter", []string{"--maxiter", "0"}, "--maxiter"},
-		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor"},
+		{"negative maxiter", []string{"--maxiter", "-5"}, "maxiter must be positive"},
+		{"zero size factor", []string{"--size-factor", "0"}, "size factor must be in 1..64"},
+		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
 		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
 		{"out is a file", []string{"--out", file}, "output directory"},
@@ -138,6 +144,37 @@ func TestBenchInterrupted(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "env.json"))
 	if err != nil || !bytes.Contains(b, []byte(`"partial": true`)) {
 		t.Errorf("env.json (%v) not marked partial", err)
+	}
+}
+
+// A sweep that stops early and also fails to write some results reports
+// both, and does not claim that the partial results are all there.
+func TestBenchFailedReportsEveryError(t *testing.T) {
+	res := &bench.Result{Dir: "DIR"}
+	res.Env.Sweep.RunsDone, res.Env.Sweep.RunsPlanned = 3, 10
+	interrupted := fmt.Errorf("bench: interrupted after 3 of 10 timed runs: %w", context.Canceled)
+	notWritten := errors.New("bench: writing DIR/summary.md: no space left on device (and 2 more files not written)")
+	wrong := errors.New("bench: scene full, strategy x, 2 workers, grain 1: row 3 was rendered 2 times: the strategy did some work twice")
+	for _, c := range []struct {
+		name string
+		err  error
+		code int
+		want []string
+	}{
+		{"interrupted", errors.Join(interrupted, nil), exitInterrupted,
+			[]string{"mandel: interrupted; partial results (3 of 10 runs) in DIR"}},
+		{"interrupted, not written", errors.Join(interrupted, notWritten), exitInterrupted,
+			[]string{"mandel: " + notWritten.Error(), "mandel: interrupted; partial results (3 of 10 runs) in DIR, but some files could not be written (above)"}},
+		{"wrong strategy, not written", errors.Join(wrong, notWritten), exitFailure,
+			[]string{"mandel: " + wrong.Error(), "mandel: " + notWritten.Error()}},
+		{"not written", errors.Join(nil, notWritten), exitFailure,
+			[]string{"mandel: " + notWritten.Error()}},
+	} {
+		var stderr bytes.Buffer
+		code := benchFailed(&stderr, res, c.err)
+		if got := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n"); code != c.code || !slices.Equal(got, c.want) {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant exit %d and:\n%s", c.name, code, stderr.String(), c.code, strings.Join(c.want, "\n"))
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -180,7 +181,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	need := memoryNeeded(v, f.aa)
 	if avail := availableMemory(); need > avail {
 		return nil, usagef("%dx%d with --aa %d needs about %s of memory; this machine has about %s available",
-			v.Width, v.Height, f.aa, humanBytes(need), humanBytes(avail))
+			v.Width, v.Height, f.aa, sysmem.HumanBytes(need), sysmem.HumanBytes(avail))
 	}
 	return cfg, nil
 }

@@ -14,12 +14,15 @@ const benchPkg = "github.com/mandel-project/mandel/bench"
 // writeBenchfmt writes bench.txt in the Go benchmark format, one line per
 // timed run so that benchstat sees the repetitions:
 //
-//	BenchmarkRender/scene=full/strategy=steal/workers=8/grain=1-8 1 123456789 ns/op 2.1e+08 iter/s ...
+//	BenchmarkRender/scene=full/strategy=steal/workers=8-8 1 123456789 ns/op 2.1e+08 iter/s ...
 //
 // The -8 suffix is GOMAXPROCS for the run (its worker count). Units are
 // base units as benchstat expects (iter/s, not Giter/s), and Unit lines say
 // which direction is better for the custom ones. `benchstat -col /strategy
-// bench.txt` compares strategies; with several grains add -ignore /grain.
+// bench.txt` compares strategies. A /grain=G key is added only when the
+// sweep measured several grains: with one, every strategy shares its rows
+// with serial's (recorded at grain 1) whatever that grain is; with
+// several, `benchstat -col /grain` compares them.
 func (s *sweep) writeBenchfmt(w io.Writer) error {
 	e := &s.env
 	bw := bufio.NewWriter(w)
@@ -46,7 +49,7 @@ func (s *sweep) writeBenchfmt(w io.Writer) error {
 	for _, c := range s.configs {
 		v := c.scene.View
 		pixels := float64(v.Width * v.Height)
-		name := benchName(c)
+		name := benchName(c, len(s.plan.grains) > 1)
 		for _, smp := range c.samples {
 			secs := smp.wall.Seconds()
 			fmt.Fprintf(bw, "%s 1 %d ns/op %.6g iter/s %.6g pixels/s %.4f imbalance %d overhead-ns/op\n",
@@ -57,10 +60,15 @@ func (s *sweep) writeBenchfmt(w io.Writer) error {
 	return bw.Flush()
 }
 
-// benchName is a configuration's benchmark name, GOMAXPROCS suffix included.
-func benchName(c *config) string {
-	return fmt.Sprintf("BenchmarkRender/scene=%s/strategy=%s/workers=%d/grain=%d-%d",
-		c.scene.Name, c.strategy.Name(), c.workers, c.grain, c.workers)
+// benchName is a configuration's benchmark name, GOMAXPROCS suffix
+// included, and the grain when withGrain is set.
+func benchName(c *config, withGrain bool) string {
+	grain := ""
+	if withGrain {
+		grain = fmt.Sprintf("/grain=%d", c.grain)
+	}
+	return fmt.Sprintf("BenchmarkRender/scene=%s/strategy=%s/workers=%d%s-%d",
+		c.scene.Name, c.strategy.Name(), c.workers, grain, c.workers)
 }
 
 // oneLine keeps a config value on its line.

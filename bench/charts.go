@@ -29,6 +29,11 @@ var tableau = []color.RGBA{
 	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
 }
 
+// strategyPalette is Tableau 10 without its grey, which the dashed grey
+// ideal line would be mistaken for: nine colours, one per strategy of the
+// catalogue.
+var strategyPalette = slices.DeleteFunc(slices.Clone(tableau), func(c color.RGBA) bool { return c.R == c.G && c.G == c.B })
+
 // strategyColour gives each strategy the same colour in every chart and in
 // every sweep, whatever subset is measured: it depends only on the
 // strategy's place in the catalogue.
@@ -41,7 +46,7 @@ func strategyColour(name string) color.RGBA {
 		}
 		i = h & 0xffff
 	}
-	return tableau[i%len(tableau)]
+	return strategyPalette[i%len(strategyPalette)]
 }
 
 // charts writes the charts of every scene, as PNG and SVG.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -35,11 +36,12 @@ type Config struct {
 	// Reps is the number of timed runs per configuration; Warmup the number
 	// of untimed rounds of every configuration before them.
 	Reps, Warmup int
-	// Width, Height and MaxIter override every scene's own when positive.
+	// Width, Height and MaxIter override every scene's own when positive;
+	// zero keeps the scene's own.
 	Width, Height, MaxIter int
 	// SizeFactor multiplies every scene's width and height (after Width and
 	// Height), for machines so fast that a default scene renders in a few
-	// milliseconds on all cores; 0 and 1 leave the sizes alone.
+	// milliseconds on all cores; 1 leaves the sizes alone.
 	SizeFactor int
 	// Seed orders the runs of each round; 0 picks one from the clock. The
 	// seed used is recorded in env.json either way.
@@ -58,10 +60,12 @@ type Config struct {
 
 	// Test hooks. lookup replaces strategies.Lookup; probeLoop is the
 	// length of the parallelism probe's loop (0: the default); afterRun is
-	// called after every timed run with the number of runs done.
-	lookup    func(name string) (strategies.Strategy, error)
-	probeLoop int
-	afterRun  func(done int)
+	// called after every timed run with the number of runs done;
+	// availableMemory replaces sysmem.Available.
+	lookup          func(name string) (strategies.Strategy, error)
+	probeLoop       int
+	afterRun        func(done int)
+	availableMemory func() float64
 }
 
 // Default values.
@@ -77,10 +81,11 @@ const (
 
 // DefaultConfig returns the configuration of `make bench`: the default
 // scenes, every strategy, workers 1, 2, 4, ... up to and including
-// runtime.NumCPU(), grain 1, ten repetitions after one warm-up round, into
-// results/<date>-<host>.
+// runtime.NumCPU(), grain 1, ten repetitions after one warm-up round, at
+// the scenes' own sizes, into results/<date>-<host>.
 func DefaultConfig() Config {
 	return Config{
+		SizeFactor: 1,
 		Out:        DefaultOut(time.Now()),
 		Scenes:     DefaultScenes(),
 		Strategies: strategies.Names(),
@@ -173,7 +178,8 @@ type plan struct {
 }
 
 // Validate reports the first problem with c, without touching the file
-// system. Run calls it too.
+// system: counts out of range, unknown names, and a sweep that would not
+// fit in the memory available. Run calls it too.
 func (c *Config) Validate() error {
 	_, err := c.plan()
 	return err
@@ -182,9 +188,9 @@ func (c *Config) Validate() error {
 func (c *Config) plan() (*plan, error) {
 	p := &plan{}
 	if c.MaxIter < 0 {
-		return nil, configErrorf("maxiter must be positive, got %d", c.MaxIter)
+		return nil, configErrorf("maxiter must be positive (or 0 for each scene's own), got %d", c.MaxIter)
 	}
-	if c.SizeFactor < 0 || c.SizeFactor > 64 {
+	if c.SizeFactor < 1 || c.SizeFactor > 64 {
 		return nil, configErrorf("size factor must be in 1..64, got %d", c.SizeFactor)
 	}
 	if len(c.Scenes) == 0 {
@@ -210,11 +216,15 @@ func (c *Config) plan() (*plan, error) {
 		if err := s.View.Validate(); err != nil {
 			return nil, configErrorf("scene %s: %w", name, err)
 		}
-		if need := render.FrameBytes(s.View, 1); need > 1<<32 {
-			return nil, configErrorf("scene %s: %dx%d needs %.1f GiB per frame; choose a smaller size",
-				name, s.View.Width, s.View.Height, need/(1<<30))
-		}
 		p.scenes = append(p.scenes, s)
+	}
+	available := c.availableMemory
+	if available == nil {
+		available = sysmem.Available
+	}
+	if need, avail := memoryNeeded(p.scenes), available(); need > avail {
+		return nil, configErrorf("the sweep needs about %s of memory (every scene's frame is kept); this machine has about %s available; choose a smaller size or fewer scenes",
+			sysmem.HumanBytes(need), sysmem.HumanBytes(avail))
 	}
 	lookup := c.lookup
 	if lookup == nil {
@@ -247,6 +257,20 @@ func (c *Config) plan() (*plan, error) {
 		return nil, configErrorf("no output directory")
 	}
 	return p, nil
+}
+
+// memoryNeeded estimates the peak memory of a sweep: every scene's frame
+// and row counts, which live for the whole sweep, and the largest picture,
+// drawn one at a time (an RGBA image, 4 bytes per pixel). The rest (reports,
+// traces, charts) is small beside them.
+func memoryNeeded(scenes []Scene) float64 {
+	var frames, picture float64
+	for _, s := range scenes {
+		pixels := float64(s.View.Width) * float64(s.View.Height)
+		frames += render.FrameBytes(s.View, 1) + 4*float64(s.View.Height)
+		picture = max(picture, 4*pixels)
+	}
+	return frames + picture
 }
 
 // counts checks a list of counts and returns it sorted without duplicates.

@@ -89,6 +89,13 @@ func TestValidate(t *testing.T) {
 		{"huge size", func(c *Config) { c.Width, c.Height = 100000, 100000 }, "smaller size"},
 		{"no out", func(c *Config) { c.Out = "" }, "output directory"},
 		{"negative size factor", func(c *Config) { c.SizeFactor = -1 }, "size factor"},
+		{"zero size factor", func(c *Config) { c.SizeFactor = 0 }, "size factor"},
+		{"frames beyond memory", func(c *Config) {
+			// 46 MiB per frame, far below any per-frame limit; two frames and
+			// a picture do not fit in 100 MiB.
+			c.Width, c.Height = 2000, 2000
+			c.availableMemory = func() float64 { return 100 << 20 }
+		}, "needs about 106.9 MiB of memory"},
 	} {
 		cfg := base
 		c.edit(&cfg)
@@ -100,6 +107,23 @@ func TestValidate(t *testing.T) {
 	}
 	if err := base.Validate(); err != nil {
 		t.Errorf("tiny config: %v", err)
+	}
+}
+
+func TestMemoryNeeded(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Width, cfg.Height = 2000, 2000
+	cfg.availableMemory = func() float64 { return 100 << 20 }
+	cfg.Scenes = []string{"full"} // one frame and a picture fit
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("one 2000x2000 scene in 100 MiB: %v", err)
+	}
+	full, _ := LookupScene("full")
+	v := full.View
+	v.Width, v.Height = 2000, 2000
+	want := 2*render.FrameBytes(v, 1) + 2*4*2000 + 4*2000*2000
+	if got := memoryNeeded([]Scene{{View: v}, {View: v}}); got != want {
+		t.Errorf("memoryNeeded = %v, want %v: two frames and their row counts, one picture", got, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -191,8 +192,9 @@ func osRelease() string {
 }
 
 // buildCommit returns the VCS revision the binary was built from ("-dirty"
-// when the tree had changes), else asks git, else "unknown". A test binary
-// or `go run` records no revision, hence the fallback.
+// when the tree had changes), else asks git about the current directory's
+// repository if it is this module's, else "unknown". A test binary, `go
+// run` or -buildvcs=false records no revision, hence the fallback.
 func buildCommit() string {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		rev, dirty := "", false
@@ -211,14 +213,43 @@ func buildCommit() string {
 			return rev
 		}
 	}
-	if rev := commandOutput("git", "rev-parse", "HEAD"); rev != "" {
-		// GIT_OPTIONAL_LOCKS=0 keeps git status from rewriting the index.
-		if commandOutput("git", "status", "--porcelain", "--untracked-files=no") != "" {
-			rev += "-dirty"
-		}
-		return rev
+	return gitCommit(".")
+}
+
+// module is this module's path, as go.mod declares it.
+const module = "github.com/mandel-project/mandel"
+
+// gitCommit returns HEAD of the git repository holding dir ("-dirty" when
+// tracked files have changes), or "unknown" when there is none or it is not
+// this module's: the binary may run from inside some other repository.
+func gitCommit(dir string) string {
+	top := commandIn(dir, "git", "rev-parse", "--show-toplevel")
+	if top == "" || modulePath(filepath.Join(top, "go.mod")) != module {
+		return "unknown"
 	}
-	return "unknown"
+	rev := commandIn(top, "git", "rev-parse", "HEAD")
+	if rev == "" {
+		return "unknown"
+	}
+	// GIT_OPTIONAL_LOCKS=0 keeps git status from rewriting the index.
+	if commandIn(top, "git", "status", "--porcelain", "--untracked-files=no") != "" {
+		rev += "-dirty"
+	}
+	return rev
+}
+
+// modulePath returns the module path a go.mod file declares, or "".
+func modulePath(gomod string) string {
+	b, err := os.ReadFile(gomod)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
 }
 
 func readTrim(path string) string {
@@ -232,7 +263,13 @@ func readTrim(path string) string {
 // commandOutput runs a command and returns its trimmed output, or "" if it
 // fails: the facts it provides are nice to have, never required.
 func commandOutput(name string, args ...string) string {
+	return commandIn("", name, args...)
+}
+
+// commandIn is commandOutput run in directory dir ("": the current one).
+func commandIn(dir, name string, args ...string) string {
 	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
 	out, err := cmd.Output()
 	if err != nil {

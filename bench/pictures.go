@@ -15,30 +15,39 @@ import (
 	"github.com/mandel-project/mandel/strategies"
 )
 
-// pictures writes, for every scene: the scene, its cost map, and for every
-// traced strategy a schedule map and a timeline.
-func (s *sweep) pictures() []error {
+// The pictures are drawn while the sweep runs, when the renderer's frame
+// is known to be the reference (no copy of it is kept): the scene and its
+// cost map right after the reference render, each schedule map right after
+// its checked, traced run. Their write errors wait for the end of the sweep.
+
+// scenePictures writes the scene and its cost map from its reference frame.
+func (s *sweep) scenePictures(sc *sceneRun) {
+	dir := s.path("pictures", sc.Name)
+	f := sc.r.Frame()
+	s.writeErrs = append(s.writeErrs,
+		writePNG(dir+"/scene.png", sceneImage(f)),
+		writePNG(dir+"/cost.png", costImage(f)))
+}
+
+// schedulePicture writes the schedule map of c's traced run, whose frame
+// has just been checked.
+func (s *sweep) schedulePicture(c *config, rep *strategies.Report) {
+	path := s.path("pictures", c.scene.Name, "schedule-"+c.strategy.Name()+".png")
+	s.writeErrs = append(s.writeErrs, writePNG(path, scheduleImage(c.scene.r.Frame(), rep)))
+}
+
+// timelines writes, for every traced strategy, a timeline of its run.
+func (s *sweep) timelines() []error {
 	var errs []error
-	for _, sc := range s.scenes {
-		if sc.ref == nil {
-			continue // interrupted before its reference
-		}
-		dir := s.path("pictures", sc.Name)
-		errs = append(errs,
-			writePNG(dir+"/scene.png", sceneImage(sc.ref)),
-			writePNG(dir+"/cost.png", costImage(sc.ref)))
-	}
 	for _, c := range s.configs {
 		rep, ok := s.traces[c]
 		if !ok {
 			continue
 		}
-		dir := s.path("pictures", c.scene.Name)
-		errs = append(errs, writePNG(dir+"/schedule-"+c.strategy.Name()+".png", scheduleImage(c.scene.ref, rep)))
 		p := timeline(c, rep)
 		wt, err := p.WriterTo(chartW, timelineHeight(c.workers), "png")
 		if err == nil {
-			err = writeFile(dir+"/timeline-"+c.strategy.Name()+".png", func(w io.Writer) error {
+			err = writeFile(s.path("pictures", c.scene.Name, "timeline-"+c.strategy.Name()+".png"), func(w io.Writer) error {
 				_, err := wt.WriteTo(w)
 				return err
 			})
@@ -54,7 +63,7 @@ func writePNG(path string, img image.Image) error {
 	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
-// sceneImage paints the reference frame with the classic palette.
+// sceneImage paints a frame with the classic palette.
 func sceneImage(f *render.Frame) image.Image {
 	pal, _ := render.LookupPalette("classic")
 	painter := &render.Painter{Palette: pal}

@@ -7,8 +7,8 @@ import (
 	"github.com/montanaflynn/stats"
 )
 
-// Stats describes a sample of run times, in seconds.
-type Stats struct {
+// sampleStats describes a sample of run times, in seconds.
+type sampleStats struct {
 	N                 int
 	Median, Mean, SD  float64
 	Min, Max, P5, P95 float64
@@ -16,8 +16,8 @@ type Stats struct {
 	// CILevel is the confidence actually achieved by the interval of the
 	// median (at least 0.95), or 0 when there are too few runs for one.
 	CILevel float64
-	// CV is the coefficient of variation, SD / Mean, or 0 with fewer than two
-	// runs; Noisy is CV > NoisyCV.
+	// CV is the coefficient of variation, SD / Mean; Noisy is CV > NoisyCV.
+	// SD and CV are 0 with fewer than two runs (Summary makes them null).
 	CV    float64
 	Noisy bool
 }
@@ -29,8 +29,8 @@ const CIConfidence = 0.95
 // standard deviation is the sample one (n-1), the percentiles interpolate
 // linearly between closest ranks (montanaflynn's Percentile, type 7 like
 // NumPy's default), and the interval of the median is distribution-free.
-func describe(xs []float64) Stats {
-	s := Stats{N: len(xs)}
+func describe(xs []float64) sampleStats {
+	s := sampleStats{N: len(xs)}
 	if len(xs) == 0 {
 		return s
 	}

@@ -18,7 +18,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 func TestDescribeKnownSample(t *testing.T) {
 	xs := []float64{7, 3, 10, 1, 5, 9, 2, 8, 4, 6} // 1..10, shuffled
 	s := describe(xs)
-	want := Stats{
+	want := sampleStats{
 		N: 10, Median: 5.5, Mean: 5.5, SD: math.Sqrt(110.0 / 12), Min: 1, Max: 10,
 		P5: 1.45, P95: 9.55, // linear between closest ranks: rank p/100*(n-1)
 		CILow: 2, CIHigh: 9, CILevel: 1 - 2*11.0/1024, // [x(2), x(9)]: 1 - 2 P(B<=1), B ~ Bin(10, 1/2)

@@ -13,17 +13,19 @@ type Summary struct {
 
 	MedianS float64 `json:"median_s"`
 	MeanS   float64 `json:"mean_s"`
-	SDS     float64 `json:"sd_s"`
-	MinS    float64 `json:"min_s"`
-	MaxS    float64 `json:"max_s"`
-	P5S     float64 `json:"p5_s"`
-	P95S    float64 `json:"p95_s"`
+	// SDS (the sample standard deviation) and CV (SDS / MeanS) are null
+	// with fewer than 2 runs: one run says nothing about the spread.
+	SDS  *float64 `json:"sd_s"`
+	MinS float64  `json:"min_s"`
+	MaxS float64  `json:"max_s"`
+	P5S  float64  `json:"p5_s"`
+	P95S float64  `json:"p95_s"`
 	// CILowS and CIHighS bound the median with confidence CILevel (at least
 	// 0.95); all three are null with fewer than 6 runs.
 	CILowS  *float64 `json:"ci_low_s"`
 	CIHighS *float64 `json:"ci_high_s"`
 	CILevel *float64 `json:"ci_level"`
-	CV      float64  `json:"cv"`
+	CV      *float64 `json:"cv"`
 	Noisy   bool     `json:"noisy"`
 
 	// Speedup is median(serial) / median(this) for the scene; Efficiency is
@@ -56,26 +58,28 @@ func (s *sweep) summarize() []Summary {
 		if len(c.samples) == 0 {
 			continue
 		}
-		walls := make([]float64, len(c.samples))
+		times := walls(c.samples)
 		imb := make([]float64, len(c.samples))
 		ovh := make([]float64, len(c.samples))
 		steals := make([]float64, len(c.samples))
 		for i, smp := range c.samples {
-			walls[i] = smp.wall.Seconds()
 			imb[i] = smp.report.Imbalance()
 			ovh[i] = smp.report.Overhead().Seconds()
 			steals[i] = float64(smp.report.Steals())
 		}
-		st := describe(walls)
+		st := describe(times)
 		v := c.scene.View
 		sum := Summary{
 			Scene: c.scene.Name, Strategy: c.strategy.Name(), Workers: c.workers, Grain: c.grain,
 			UsesGrain: c.strategy.UsesGrain(), Runs: st.N,
-			MedianS: st.Median, MeanS: st.Mean, SDS: st.SD, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
-			CV: st.CV, Noisy: st.Noisy,
+			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
+			Noisy:     st.Noisy,
 			Imbalance: describe(imb).Median, OverheadS: describe(ovh).Median, Steals: describe(steals).Median,
 			Iterations: c.scene.work, Pixels: v.Width * v.Height,
 			config: c,
+		}
+		if st.N >= 2 {
+			sum.SDS, sum.CV = ptr(st.SD), ptr(st.CV)
 		}
 		if st.CILevel > 0 {
 			sum.CILowS, sum.CIHighS, sum.CILevel = ptr(st.CILow), ptr(st.CIHigh), ptr(st.CILevel)
@@ -84,7 +88,7 @@ func (s *sweep) summarize() []Summary {
 			sum.IterPerS = float64(c.scene.work) / st.Median
 			sum.PixelsPerS = float64(sum.Pixels) / st.Median
 		}
-		for _, w := range c.samples[medianIndex(walls)].report.Workers {
+		for _, w := range c.samples[medianIndex(times)].report.Workers {
 			sum.BusyS = append(sum.BusyS, w.Busy.Seconds())
 		}
 		if c.strategy.Name() == "serial" && c.workers == 1 {

@@ -2,11 +2,11 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/mandel-project/mandel/render"
@@ -27,13 +27,14 @@ type Result struct {
 }
 
 // sceneRun is a scene being measured: its renderer, reused by every run
-// (every run clears the frame first), and its serial reference.
+// (every run clears the frame first), the hash and work of its serial
+// reference, and how many times each row was rendered in the current run.
 type sceneRun struct {
 	Scene
-	r    *render.Renderer
-	ref  *render.Frame // a copy of the serial frame, for the pictures
-	hash uint64
-	work int64
+	r        *render.Renderer
+	hash     uint64
+	work     int64
+	rendered []uint32
 }
 
 // config is one measured configuration and its timed runs.
@@ -62,15 +63,17 @@ type sample struct {
 
 // sweep is the state of one Run.
 type sweep struct {
-	cfg      Config
-	plan     *plan
-	env      Env
-	scenes   []*sceneRun
-	configs  []*config
-	traces   map[*config]*strategies.Report
-	runsDone int
-	runs     *runsLog
-	progress *progress
+	cfg     Config
+	plan    *plan
+	env     Env
+	scenes  []*sceneRun
+	configs []*config
+	traces  map[*config]*strategies.Report
+	// writeErrs are the errors writing the pictures drawn during the sweep.
+	writeErrs []error
+	runsDone  int
+	runs      *runsLog
+	progress  *progress
 }
 
 // Run performs the sweep that cfg describes and writes its results into
@@ -93,24 +96,35 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	s := &sweep{cfg: cfg, plan: p, traces: map[*config]*strategies.Report{}}
 	s.env.Warnings = []string{}
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer restoreGOMAXPROCS(runtime.GOMAXPROCS(0))
 
 	s.env.Started = time.Now()
 	s.env.Args = cfg.Args
 	machine(&s.env, cfg.Commit)
 	s.progress = newProgress(cfg.Progress)
 
+	// Until the end, env.json says the sweep is unfinished, so that a sweep
+	// killed outright leaves a folder that does not look complete.
+	s.env.Partial, s.env.Error = true, "unfinished: the sweep was running (or was killed) when this was written"
 	runErr := s.measure(ctx)
+	s.env.Partial, s.env.Error = runErr != nil, ""
 	if runErr != nil {
-		s.env.Partial = true
-		s.env.Error = firstLine(runErr.Error())
+		s.env.Error = runErr.Error()
 	}
 	res, writeErr := s.finish()
 	s.progress.done()
-	if runErr != nil {
-		return res, runErr
+	return res, errors.Join(runErr, writeErr)
+}
+
+// restoreGOMAXPROCS sets GOMAXPROCS back to prev after the sweep set its
+// own. When prev was the runtime's default, the default is restored as
+// such, so that GOMAXPROCS follows the machine's CPU limits again (an
+// explicit value would freeze it).
+func restoreGOMAXPROCS(prev int) {
+	runtime.SetDefaultGOMAXPROCS()
+	if runtime.GOMAXPROCS(0) != prev {
+		runtime.GOMAXPROCS(prev)
 	}
-	return res, writeErr
 }
 
 // measure runs the phases of the sweep in order: the parallelism probe, the
@@ -201,7 +215,8 @@ func (s *sweep) sceneInfo() {
 
 // references renders every scene once, directly with the render package
 // rather than through a strategy, and keeps its hash and work: the truth
-// every run is checked against.
+// every run is checked against. It draws the scene's pictures meanwhile,
+// from the frame while it is the reference.
 func (s *sweep) references(ctx context.Context) error {
 	for _, sr := range s.scenes {
 		if err := ctx.Err(); err != nil {
@@ -213,13 +228,10 @@ func (s *sweep) references(ctx context.Context) error {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}
 		sr.r = r
+		sr.rendered = make([]uint32, r.Units())
 		sr.work = r.RenderUnits(0, r.Units())
-		f := r.Frame()
-		sr.hash = frameHash(f)
-		ref := *f
-		ref.Iter = append([]uint32(nil), f.Iter...)
-		ref.Mag2 = append([]float64(nil), f.Mag2...)
-		sr.ref = &ref
+		sr.hash = frameHash(r.Frame())
+		s.scenePictures(sr)
 	}
 	s.sceneInfo()
 	return nil
@@ -228,7 +240,8 @@ func (s *sweep) references(ctx context.Context) error {
 // traced runs every strategy once per scene at the largest worker count
 // with tracing on, untimed, for the schedule maps and timelines. Being
 // checked like every run, it also catches a wrong strategy before the long
-// part of the sweep.
+// part of the sweep. The schedule map is drawn at once, while the checked
+// frame equals the reference.
 func (s *sweep) traced(ctx context.Context) error {
 	maxW := s.plan.workers[len(s.plan.workers)-1]
 	for _, c := range s.configs {
@@ -247,6 +260,7 @@ func (s *sweep) traced(ctx context.Context) error {
 			return err
 		}
 		s.traces[c] = rep
+		s.schedulePicture(c, rep)
 	}
 	return nil
 }
@@ -299,20 +313,35 @@ func (s *sweep) rounds(ctx context.Context) error {
 	return nil
 }
 
-// runOnce runs c once and checks its frame. Only strategy.Run is timed:
-// the frame is cleared and the garbage collector run before, so that a
-// strategy that skips rows leaves zeros that the hash sees and so that no
-// collection owed to earlier runs lands inside this one; GOMAXPROCS is set
-// to the worker count. The strategy runs with a context that is never
-// cancelled: a run is measured whole or not at all.
+// runOnce runs c once and checks it. Only strategy.Run is timed: the frame
+// and the row counts are cleared and the garbage collector run before, so
+// that a strategy that skips rows leaves zeros that the checks see and so
+// that no collection owed to earlier runs lands inside this one; GOMAXPROCS
+// is set to the worker count. The strategy runs with a context that is
+// never cancelled: a run is measured whole or not at all.
+//
+// The checks, in order: every row was rendered exactly once by the time Run
+// returned (a row finished later would be missing from the time, and might
+// still be in the frame when it is hashed), the frame is serial's, and the
+// strategy's report counts every row and iteration once.
 func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Report, error) {
 	r := c.scene.r
 	f := r.Frame()
 	clear(f.Iter)
 	clear(f.Mag2)
+	rendered := c.scene.rendered
+	clear(rendered)
 	runtime.GOMAXPROCS(c.workers)
 	runtime.GC()
-	task := func(_, lo, hi int) (int64, error) { return r.RenderUnits(lo, hi), nil }
+	// One plain store per row rendered: a row belongs to one task call, so
+	// the counts cost the strategy no contention.
+	task := func(_, lo, hi int) (int64, error) {
+		work := r.RenderUnits(lo, hi)
+		for y := lo; y < hi; y++ {
+			rendered[y]++
+		}
+		return work, nil
+	}
 	opts := strategies.Options{Workers: c.workers, Grain: c.grain, Trace: trace}
 
 	start := time.Now()
@@ -320,6 +349,14 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	wall := time.Since(start)
 
 	if err != nil {
+		var pe *strategies.PanicError
+		if errors.As(err, &pe) {
+			// One line: the stack is of no use in a report.
+			err = fmt.Errorf("a task panicked: %v", pe.Value)
+		}
+		return 0, nil, fmt.Errorf("bench: %s: %w", c, err)
+	}
+	if err := checkRows(rendered); err != nil {
 		return 0, nil, fmt.Errorf("bench: %s: %w", c, err)
 	}
 	if h := frameHash(f); h != c.scene.hash {
@@ -334,6 +371,19 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 			c, items, rep.Work(), r.Units(), c.scene.work)
 	}
 	return wall, rep, nil
+}
+
+// checkRows checks that every row was rendered exactly once.
+func checkRows(rendered []uint32) error {
+	for y, n := range rendered {
+		switch {
+		case n == 0:
+			return fmt.Errorf("row %d was not rendered when Run returned: the strategy skipped it or finished it after returning", y)
+		case n > 1:
+			return fmt.Errorf("row %d was rendered %d times: the strategy did some work twice", y, n)
+		}
+	}
+	return nil
 }
 
 // interrupted wraps a cancellation with what was done.
@@ -351,28 +401,27 @@ func (s *sweep) warn(format string, args ...any) {
 	}
 }
 
-// frameHash is FNV-1a (64 bit) over the frame's iteration counts and the
-// bits of its final magnitudes, little-endian.
+// frameHash hashes the frame's iteration counts, two to a 64-bit word, and
+// the bits of its final magnitudes: FNV-1a over words rather than bytes,
+// each step followed by h ^= h>>32 so that high bits reach the low ones
+// (a multiply carries only upwards). Every step is a bijection of h, so a
+// frame that differs in one word always hashes differently. The hash is
+// the same in every process and on every machine.
 func frameHash(f *render.Frame) uint64 {
 	const prime = 1099511628211
 	h := uint64(14695981039346656037)
-	for _, v := range f.Iter {
-		for i := 0; i < 4; i++ {
-			h ^= uint64(byte(v >> (8 * i)))
-			h *= prime
-		}
+	it := f.Iter
+	for ; len(it) >= 2; it = it[2:] {
+		h = (h ^ (uint64(it[0]) | uint64(it[1])<<32)) * prime
+		h ^= h >> 32
+	}
+	if len(it) == 1 {
+		h = (h ^ uint64(it[0])) * prime
+		h ^= h >> 32
 	}
 	for _, m := range f.Mag2 {
-		bits := math.Float64bits(m)
-		for i := 0; i < 8; i++ {
-			h ^= uint64(byte(bits >> (8 * i)))
-			h *= prime
-		}
+		h = (h ^ math.Float64bits(m)) * prime
+		h ^= h >> 32
 	}
 	return h
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }

@@ -7,13 +7,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/perf/benchfmt"
@@ -36,9 +40,12 @@ func tinyConfig(out string) Config {
 		Width:      32,
 		Height:     24,
 		MaxIter:    100,
+		SizeFactor: 1,
 		Seed:       42,
 		Commit:     "test",
 		probeLoop:  1 << 14,
+		// Pinned, so that the tests do not depend on the machine's memory.
+		availableMemory: func() float64 { return 1 << 30 },
 	}
 }
 
@@ -78,6 +85,42 @@ func TestFrameHashSeesEveryValue(t *testing.T) {
 	f.Mag2[0] = 4.000000000000001
 	if frameHash(f) == h {
 		t.Error("a changed magnitude did not change the hash")
+	}
+	f.Mag2[0] = 4
+	f.Iter[0], f.Iter[1] = f.Iter[1], f.Iter[0]
+	if frameHash(f) == h {
+		t.Error("swapped counts did not change the hash")
+	}
+	f.Iter[0], f.Iter[1] = f.Iter[1], f.Iter[0]
+	// Top bits alone, in two words: a multiply never carries them down, so
+	// without mixing the two changes would cancel out.
+	f.Mag2[1] = math.Float64frombits(math.Float64bits(f.Mag2[1]) ^ 1<<63)
+	f.Mag2[2] = math.Float64frombits(math.Float64bits(f.Mag2[2]) ^ 1<<63)
+	if frameHash(f) == h {
+		t.Error("two sign flips did not change the hash")
+	}
+}
+
+func BenchmarkFrameHash(b *testing.B) {
+	n := 768 * 768 // tophalf
+	f := &render.Frame{Iter: make([]uint32, n), Mag2: make([]float64, n)}
+	b.SetBytes(int64(n * 12))
+	for b.Loop() {
+		frameHash(f)
+	}
+}
+
+func TestStrategyColours(t *testing.T) {
+	seen := map[color.RGBA]string{}
+	for _, name := range strategies.Names() {
+		c := strategyColour(name)
+		if c.R == c.G && c.G == c.B {
+			t.Errorf("%s is grey %v, like the ideal line", name, c)
+		}
+		if other, ok := seen[c]; ok {
+			t.Errorf("%s and %s share the colour %v", name, other, c)
+		}
+		seen[c] = name
 	}
 }
 
@@ -158,7 +201,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 		t.Errorf("env.json: %+v", env)
 	}
 
-	checkBenchfmt(t, filepath.Join(out, "bench.txt"), runs, false)
+	checkBenchfmt(t, filepath.Join(out, "bench.txt"), runs, false, true)
 
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	if err != nil || !bytes.Contains(md, []byte("| scene | strategy | workers |")) || bytes.Contains(md, []byte("PARTIAL")) {
@@ -186,9 +229,9 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	}
 }
 
-// checkBenchfmt parses bench.txt as benchstat would and checks its names,
-// units and configuration lines.
-func checkBenchfmt(t *testing.T, path string, runs int, partial bool) {
+// checkBenchfmt parses bench.txt as benchstat would and checks its names
+// (with a /grain= key if and only if grains), units and configuration lines.
+func checkBenchfmt(t *testing.T, path string, runs int, partial, grains bool) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -196,7 +239,10 @@ func checkBenchfmt(t *testing.T, path string, runs int, partial bool) {
 	}
 	defer f.Close()
 	r := benchfmt.NewReader(f, path)
-	name := regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
+	name := regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)-(\d+)$`)
+	if grains {
+		name = regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
+	}
 	n := 0
 	for r.Scan() {
 		switch rec := r.Result().(type) {
@@ -312,7 +358,7 @@ func TestWrongStrategyFailsLoudly(t *testing.T) {
 			return func(w, lo, hi int) (int64, error) {
 				return task(w, lo, min(hi, n-1)) // the last row is never rendered
 			}
-		}}, "frame differs from serial"},
+		}}, "row 23 was not rendered when Run returned"},
 		{wrong{"twice", atomic, func(n int, task strategies.Task) strategies.Task {
 			return func(w, lo, hi int) (int64, error) {
 				a, _ := task(w, lo, hi)
@@ -365,7 +411,7 @@ func TestCancelWritesPartialResults(t *testing.T) {
 	if md, _ := os.ReadFile(filepath.Join(cfg.Out, "summary.md")); !bytes.Contains(md, []byte("PARTIAL")) {
 		t.Errorf("summary.md is not marked partial:\n%s", md)
 	}
-	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), stopAfter, true)
+	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), stopAfter, true, false)
 }
 
 func TestCancelledBeforeStart(t *testing.T) {
@@ -431,4 +477,236 @@ func ExampleParseCounts() {
 	// Output:
 	// [1 2 4] <nil>
 	// 0 is not a positive count
+}
+
+// A strategy whose last row finishes in a detached goroutine after Run has
+// returned, reporting its work as if it had been done in time, is wrong:
+// its time misses that row. At 2 workers the goroutine could finish before
+// the frame is hashed, so only the per-row counts catch it reliably; here
+// it waits until the sweep is over, for a deterministic test.
+func TestRowFinishedAfterRunFailsLoudly(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Strategies, cfg.Workers = []string{"tophalf"}, nil, []int{2}
+	sc, _ := LookupScene("tophalf")
+	v := sc.View
+	v.Width, v.Height, v.MaxIter = cfg.Width, cfg.Height, cfg.MaxIter
+	r, err := render.NewRenderer(v, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastWork := r.RenderUnits(v.Height-1, v.Height)
+
+	release := make(chan struct{})
+	var late sync.WaitGroup
+	atomic, _ := strategies.Lookup("atomic")
+	withWrong(&cfg, wrong{"late", atomic, func(n int, task strategies.Task) strategies.Task {
+		return func(w, lo, hi int) (int64, error) {
+			if hi < n {
+				return task(w, lo, hi)
+			}
+			late.Go(func() {
+				<-release
+				task(w, n-1, n)
+			})
+			work, err := task(w, lo, n-1)
+			return work + lastWork, err
+		}
+	}})
+	_, err = Run(context.Background(), cfg)
+	close(release)
+	late.Wait()
+	if err == nil || !strings.Contains(err.Error(), "strategy late") || !strings.Contains(err.Error(), "row 23 was not rendered when Run returned") {
+		t.Errorf("err = %v, want one naming the strategy and the row finished late", err)
+	}
+}
+
+func TestCheckRows(t *testing.T) {
+	if err := checkRows([]uint32{1, 1, 1}); err != nil {
+		t.Errorf("every row once: %v", err)
+	}
+	if err := checkRows([]uint32{1, 2, 1}); err == nil || !strings.Contains(err.Error(), "row 1 was rendered 2 times") {
+		t.Errorf("a row twice: %v", err)
+	}
+	if err := checkRows([]uint32{1, 1, 0}); err == nil || !strings.Contains(err.Error(), "row 2 was not rendered") {
+		t.Errorf("a row missing: %v", err)
+	}
+}
+
+// Results that cannot be written after Ctrl-C are reported along with the
+// interruption, not lost.
+func TestCancelReportsWriteErrors(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Warmup = []string{"full"}, 0
+	cfg.afterRun = func(done int) {
+		if done == 2 {
+			// A directory where summary.md goes: it cannot be written.
+			if err := os.Mkdir(filepath.Join(cfg.Out, "summary.md"), 0o755); err != nil {
+				t.Error(err)
+			}
+			cancel()
+		}
+	}
+	res, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || err == nil || !strings.Contains(err.Error(), "summary.md") {
+		t.Errorf("err = %v, want the interruption and the failed summary.md", err)
+	}
+	if res == nil || !res.Partial || res.Env.Sweep.RunsDone != 2 {
+		t.Errorf("result %+v", res)
+	}
+}
+
+// env.json is written at the start of the sweep: until the end it must say
+// that the sweep is unfinished, or a sweep killed outright leaves a folder
+// that looks complete.
+func TestEnvUnfinishedWhileRunning(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Strategies, cfg.Workers, cfg.Warmup = []string{"full"}, []string{"bands"}, []int{2}, 0
+	var during Env
+	cfg.afterRun = func(done int) {
+		if done == 1 {
+			readJSON(t, filepath.Join(cfg.Out, "env.json"), &during)
+		}
+	}
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !during.Partial || !strings.Contains(during.Error, "unfinished") {
+		t.Errorf("env.json during the sweep: partial %v, error %q", during.Partial, during.Error)
+	}
+	var after Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &after)
+	if after.Partial || after.Error != "" {
+		t.Errorf("env.json after the sweep: partial %v, error %q", after.Partial, after.Error)
+	}
+}
+
+// One run says nothing about the spread: SD and CV are null, empty or n/a,
+// never 0 (which would read as a perfectly quiet configuration).
+func TestSingleRunHasNoSpread(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Reps, cfg.Warmup = 1, 0
+	cfg.Scenes, cfg.Strategies, cfg.Workers = []string{"full"}, []string{"bands"}, []int{2}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sf struct {
+		Configs []map[string]any `json:"configs"`
+	}
+	readJSON(t, filepath.Join(cfg.Out, "summary.json"), &sf)
+	for _, c := range sf.Configs {
+		if c["sd_s"] != nil || c["cv"] != nil {
+			t.Errorf("summary.json: sd_s %v, cv %v from one run", c["sd_s"], c["cv"])
+		}
+	}
+	rows := readCSV(t, filepath.Join(cfg.Out, "summary.csv"))
+	sd, cv := slices.Index(rows[0], "sd_s"), slices.Index(rows[0], "cv")
+	for _, row := range rows[1:] {
+		if row[sd] != "" || row[cv] != "" {
+			t.Errorf("summary.csv: sd_s %q, cv %q from one run", row[sd], row[cv])
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(res.Table), "\n")[2:] {
+		if !strings.HasSuffix(line, "| n/a |") {
+			t.Errorf("summary.md: CV of one run is not n/a: %s", line)
+		}
+	}
+}
+
+// counting is a strategy that counts its runs per worker count and grain.
+type counting struct {
+	strategies.Strategy
+	runs map[[2]int]int
+}
+
+func (c *counting) Run(ctx context.Context, n int, opts strategies.Options, task strategies.Task) (*strategies.Report, error) {
+	c.runs[[2]int{opts.Workers, opts.Grain}]++
+	return c.Strategy.Run(ctx, n, opts, task)
+}
+
+// Every configuration runs warm-up + reps times, and once more traced if it
+// is at the largest worker count and the first grain.
+func TestRunsPerConfig(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Grains, cfg.Warmup, cfg.Reps = []string{"full"}, []int{1, 4}, 2, 3
+	counters := map[string]*counting{}
+	cfg.lookup = func(name string) (strategies.Strategy, error) {
+		s, err := strategies.Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		counters[name] = &counting{s, map[[2]int]int{}}
+		return counters[name], nil
+	}
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range cfg.Strategies {
+		c := counters[name]
+		grains := []int{1}
+		if c.UsesGrain() {
+			grains = cfg.Grains
+		}
+		for _, w := range cfg.Workers {
+			for _, g := range grains {
+				want := cfg.Warmup + cfg.Reps
+				if w == 2 && g == grains[0] {
+					want++ // the traced run
+				}
+				if got := c.runs[[2]int{w, g}]; got != want {
+					t.Errorf("%s at %d workers, grain %d: %d runs, want %d", name, w, g, got, want)
+				}
+			}
+		}
+	}
+}
+
+// The timed runs follow the seeded shuffle of their rounds, after the
+// warm-up rounds: runs.csv in seq order is order(n, warmup+reps, seed)'s
+// timed rounds.
+func TestRunOrderFollowsSeed(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Warmup, cfg.Reps = []string{"full"}, 2, 3
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(s Summary) string { // the summaries are in configuration order
+		return fmt.Sprintf("%s/%s/%d/%d", s.Scene, s.Strategy, s.Workers, s.Grain)
+	}
+	var want []string
+	for _, round := range order(len(res.Summaries), cfg.Warmup+cfg.Reps, cfg.Seed)[cfg.Warmup:] {
+		for _, i := range round {
+			want = append(want, key(res.Summaries[i]))
+		}
+	}
+	var got []string
+	for i, row := range readCSV(t, filepath.Join(cfg.Out, "runs.csv"))[1:] {
+		if row[0] != strconv.Itoa(i) {
+			t.Fatalf("runs.csv row %d has seq %s", i, row[0])
+		}
+		got = append(got, strings.Join(row[2:6], "/"))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("runs.csv order:\n%v\nwant the seeded shuffle:\n%v", got, want)
+	}
+}
+
+func TestRestoreGOMAXPROCS(t *testing.T) {
+	defer runtime.SetDefaultGOMAXPROCS()
+	runtime.SetDefaultGOMAXPROCS()
+	def := runtime.GOMAXPROCS(0)
+	explicit := def + 1
+	runtime.GOMAXPROCS(7)
+	restoreGOMAXPROCS(explicit)
+	if got := runtime.GOMAXPROCS(0); got != explicit {
+		t.Errorf("an explicit %d was restored as %d", explicit, got)
+	}
+	runtime.GOMAXPROCS(7)
+	restoreGOMAXPROCS(def)
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("the default %d was restored as %d", def, got)
+	}
 }

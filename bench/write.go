@@ -131,10 +131,10 @@ func numPtr(f *float64) string {
 
 // finish computes the summaries and writes every output from what was
 // measured, even after an error: a partial sweep is worth keeping, and its
-// files say it is partial. It returns the first error and goes on after it.
+// files say it is partial. It goes on after an error and returns the first
+// one, saying how many more files failed.
 func (s *sweep) finish() (*Result, error) {
-	var errs []error
-	errs = append(errs, s.runs.close())
+	errs := append([]error{s.runs.close()}, s.writeErrs...)
 	s.env.Finished = time.Now()
 	s.env.DurationS = s.env.Finished.Sub(s.env.Started).Seconds()
 	s.env.Sweep.RunsDone = s.runsDone
@@ -151,16 +151,18 @@ func (s *sweep) finish() (*Result, error) {
 		writeFile(s.path("bench.txt"), func(w io.Writer) error { return s.writeBenchfmt(w) }),
 	)
 	errs = append(errs, s.charts(sums)...)
-	errs = append(errs, s.pictures()...)
+	errs = append(errs, s.timelines()...)
 	// env.json last: its presence with finished set says the rest is written.
 	errs = append(errs, writeJSON(s.path("env.json"), &s.env))
 	res.Env = s.env
-	for _, err := range errs {
-		if err != nil {
-			return res, err
-		}
+	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
+	switch len(errs) {
+	case 0:
+		return res, nil
+	case 1:
+		return res, errs[0]
 	}
-	return res, nil
+	return res, fmt.Errorf("%w (and %d more files not written)", errs[0], len(errs)-1)
 }
 
 // warnNoisy gives one warning for all the noisy configurations, naming the
@@ -175,10 +177,10 @@ func (s *sweep) warnNoisy(sums []Summary) {
 	if len(noisy) == 0 {
 		return
 	}
-	slices.SortStableFunc(noisy, func(a, b Summary) int { return cmp.Compare(b.CV, a.CV) })
+	slices.SortStableFunc(noisy, func(a, b Summary) int { return cmp.Compare(*b.CV, *a.CV) })
 	var names []string
 	for _, sum := range noisy[:min(len(noisy), 5)] {
-		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, s.label(sum), sum.Workers, 100*sum.CV))
+		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, s.label(sum), sum.Workers, 100*(*sum.CV)))
 	}
 	more := ""
 	if len(noisy) > 5 {
@@ -205,9 +207,9 @@ func writeSummaryCSV(w io.Writer, sums []Summary) error {
 	cw.Write(summaryHeader)
 	for _, s := range sums {
 		cw.Write([]string{s.Scene, s.Strategy, strconv.Itoa(s.Workers), strconv.Itoa(s.Grain), strconv.Itoa(s.Runs),
-			num(s.MedianS), num(s.MeanS), num(s.SDS), num(s.MinS), num(s.MaxS), num(s.P5S), num(s.P95S),
+			num(s.MedianS), num(s.MeanS), numPtr(s.SDS), num(s.MinS), num(s.MaxS), num(s.P5S), num(s.P95S),
 			numPtr(s.CILowS), numPtr(s.CIHighS), numPtr(s.CILevel),
-			num(s.CV), strconv.FormatBool(s.Noisy), numPtr(s.Speedup), numPtr(s.Efficiency),
+			numPtr(s.CV), strconv.FormatBool(s.Noisy), numPtr(s.Speedup), numPtr(s.Efficiency),
 			num(s.Imbalance), num(s.OverheadS), num(s.Steals),
 			num(s.IterPerS), num(s.PixelsPerS), strconv.FormatInt(s.Iterations, 10), strconv.Itoa(s.Pixels)})
 	}
@@ -233,7 +235,10 @@ func markdownTable(sums []Summary) string {
 		if s.Speedup != nil {
 			sp, eff = fmt.Sprintf("%.2f", *s.Speedup), fmt.Sprintf("%.2f", *s.Efficiency)
 		}
-		cv := fmt.Sprintf("%.1f%%", 100*s.CV)
+		cv := "n/a"
+		if s.CV != nil {
+			cv = fmt.Sprintf("%.1f%%", 100*(*s.CV))
+		}
 		if s.Noisy {
 			cv += " (noisy)"
 		}
@@ -270,7 +275,7 @@ func (s *sweep) writeMarkdown(w io.Writer, table string) error {
 	fmt.Fprint(bw, "Times are of the render alone (no colouring or encoding), with GOMAXPROCS set to the worker count. ")
 	fmt.Fprint(bw, "The 95% CI of the median is distribution-free (binomial order statistics; n/a below 6 runs). ")
 	fmt.Fprint(bw, "Speedup = median(serial) / median; efficiency = speedup / workers; imbalance = max / mean of the workers' busy times (median over runs); ")
-	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%%. Grain \"-\": the strategy has none.\n\n", 100*NoisyCV)
+	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*NoisyCV)
 	bw.WriteString(table)
 	if len(e.Warnings) > 0 {
 		bw.WriteString("\nWarnings:\n\n")
