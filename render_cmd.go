@@ -202,15 +202,13 @@ func memoryNeeded(v render.View, aa int) float64 {
 // directory is reported at once, and it appears at its path only when
 // complete.
 func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
-	var out io.Writer = stdout
-	var file *imageio.AtomicFile
+	var file *imageio.AtomicFile // nil for stdout
 	if cfg.output != "-" {
 		var err error
 		if file, err = imageio.NewAtomicFile(cfg.output); err != nil {
 			return err
 		}
 		defer file.Abort()
-		out = file
 	}
 
 	r, err := render.NewRenderer(cfg.view, cfg.aa)
@@ -252,7 +250,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 			return fmt.Errorf("writing stdout: %w", err)
 		}
 	} else {
-		if err := imageio.Encode(out, img, cfg.format); err != nil {
+		if err := imageio.Encode(file, img, cfg.format); err != nil {
 			return err
 		}
 		if err := file.Commit(); err != nil {

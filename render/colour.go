@@ -205,10 +205,3 @@ func BitmapRows(img *image.Gray, f *Frame, aa, lo, hi int) {
 		}
 	}
 }
-
-// Bitmap returns the whole frame as a bitmap (see BitmapRows).
-func Bitmap(f *Frame, aa int) *image.Gray {
-	img := NewBitmap(f, aa)
-	BitmapRows(img, f, aa, 0, img.Rect.Dy())
-	return img
-}

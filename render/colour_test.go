@@ -114,18 +114,24 @@ func TestSupersamplingSmoothsEdges(t *testing.T) {
 	}
 }
 
+func bitmap(f *Frame, aa int) *image.Gray {
+	img := NewBitmap(f, aa)
+	BitmapRows(img, f, aa, 0, img.Rect.Dy())
+	return img
+}
+
 func TestBitmap(t *testing.T) {
 	f := &Frame{Width: 4, Height: 2, MaxIter: 10, Escape2: 4,
 		Iter: []uint32{10, 3, 10, 10, 10, 10, 1, 10},
 		Mag2: []float64{1, 9, 1, 1, 1, 1, 9, 5}}
-	img := Bitmap(f, 1)
+	img := bitmap(f, 1)
 	want := []uint8{0, 255, 0, 0, 0, 0, 255, 255}
 	for i, w := range want {
 		if img.Pix[i] != w {
 			t.Errorf("pixel %d = %d, want %d", i, img.Pix[i], w)
 		}
 	}
-	half := Bitmap(f, 2) // 2x1: left block has 3 of 4 inside, right block 2 of 4
+	half := bitmap(f, 2) // 2x1: left block has 3 of 4 inside, right block 2 of 4
 	if half.Pix[0] != 0 || half.Pix[1] != 0 {
 		t.Errorf("aa bitmap = %v, want both black (at least half inside)", half.Pix)
 	}
