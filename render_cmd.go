@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
@@ -202,10 +203,10 @@ func memoryNeeded(v render.View, aa int) float64 {
 // directory is reported at once, and it appears at its path only when
 // complete.
 func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
-	var file *imageio.AtomicFile // nil for stdout
+	var file *atomicfile.File // nil for stdout
 	if cfg.output != "-" {
 		var err error
-		if file, err = imageio.NewAtomicFile(cfg.output); err != nil {
+		if file, err = atomicfile.New(cfg.output); err != nil {
 			return err
 		}
 		defer file.Abort()

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/atomicfile"
 )
 
 // path returns the path of a results file.
@@ -29,7 +29,7 @@ func writeFile(path string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	f, err := imageio.NewAtomicFile(path)
+	f, err := atomicfile.New(path)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}

@@ -1,7 +1,6 @@
 // Package imageio writes the images that mandel renders: one encoder per
-// output format, chosen by name or by file extension, and an atomic file
-// writer so that an interrupted or failed run never leaves a truncated image
-// behind.
+// output format, chosen by name or by file extension. It writes to an
+// io.Writer; the command makes files with internal/atomicfile.
 //
 // The encoders are the standard library's (png, jpeg, gif),
 // golang.org/x/image's (bmp, tiff) and the package's own netpbm writers (pgm,

@@ -1,9 +1,8 @@
-package imageio
+package atomicfile
 
 import (
 	"bytes"
 	"errors"
-	"image"
 	"io"
 	"io/fs"
 	"os"
@@ -45,10 +44,10 @@ func wantContent(t *testing.T, path, want string) {
 	}
 }
 
-func TestAtomicFileCommit(t *testing.T) {
+func TestFileCommit(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.pbm")
-	f, err := NewAtomicFile(path)
+	f, err := New(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,13 +91,13 @@ func TestAtomicFileCommit(t *testing.T) {
 	}
 }
 
-func TestAtomicFileReplaces(t *testing.T) {
+func TestFileReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.png")
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := NewAtomicFile(path)
+	f, err := New(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +111,10 @@ func TestAtomicFileReplaces(t *testing.T) {
 	wantEntries(t, dir, "out.png")
 }
 
-func TestAtomicFileAbort(t *testing.T) {
+func TestFileAbort(t *testing.T) {
 	t.Run("new", func(t *testing.T) {
 		dir := t.TempDir()
-		f, err := NewAtomicFile(filepath.Join(dir, "out.png"))
+		f, err := New(filepath.Join(dir, "out.png"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +137,7 @@ func TestAtomicFileAbort(t *testing.T) {
 		if err := os.WriteFile(path, []byte("precious"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		f, err := NewAtomicFile(path)
+		f, err := New(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,12 +153,12 @@ func TestAtomicFileAbort(t *testing.T) {
 	})
 }
 
-// TestAtomicFileCommitFails makes the final rename fail and checks that the
+// TestFileCommitFails makes the final rename fail and checks that the
 // temporary file goes away.
-func TestAtomicFileCommitFails(t *testing.T) {
+func TestFileCommitFails(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.png")
-	f, err := NewAtomicFile(path)
+	f, err := New(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +177,7 @@ func TestAtomicFileCommitFails(t *testing.T) {
 	wantEntries(t, path, "sub")
 }
 
-func TestNewAtomicFileErrors(t *testing.T) {
+func TestNewErrors(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
@@ -198,15 +197,15 @@ func TestNewAtomicFileErrors(t *testing.T) {
 		{"empty path", "", fs.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewAtomicFile(tc.path)
+			f, err := New(tc.path)
 			if err == nil {
 				f.Abort()
-				t.Fatalf("NewAtomicFile(%q): no error", tc.path)
+				t.Fatalf("New(%q): no error", tc.path)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("error %v, want %v", err, tc.is)
 			}
-			if !strings.HasPrefix(err.Error(), "imageio: ") || !strings.Contains(err.Error(), tc.path) {
+			if !strings.HasPrefix(err.Error(), "atomicfile: ") || !strings.Contains(err.Error(), tc.path) {
 				t.Errorf("error %q lacks context", err)
 			}
 			wantEntries(t, dir, "file", "subdir")
@@ -215,14 +214,14 @@ func TestNewAtomicFileErrors(t *testing.T) {
 	}
 	if devnull, err := os.Lstat(os.DevNull); err == nil && devnull.Mode()&fs.ModeDevice != 0 {
 		// Renaming onto /dev/null would replace the device (as root).
-		if f, err := NewAtomicFile(os.DevNull); err == nil {
+		if f, err := New(os.DevNull); err == nil {
 			f.Abort()
-			t.Errorf("NewAtomicFile(%s): no error", os.DevNull)
+			t.Errorf("New(%s): no error", os.DevNull)
 		}
 	}
 }
 
-func TestNewAtomicFileReadOnlyDir(t *testing.T) {
+func TestNewReadOnlyDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ro")
 	if err := os.Mkdir(dir, 0o555); err != nil {
 		t.Fatal(err)
@@ -231,12 +230,12 @@ func TestNewAtomicFileReadOnlyDir(t *testing.T) {
 	probe := filepath.Join(dir, "probe")
 	if err := os.WriteFile(probe, nil, 0o644); err == nil {
 		os.Remove(probe)
-		t.Skip("the directory is writable despite mode 0555 (running as root?); TestNewAtomicFileErrors covers unwritable paths")
+		t.Skip("the directory is writable despite mode 0555 (running as root?); TestNewErrors covers unwritable paths")
 	}
-	f, err := NewAtomicFile(filepath.Join(dir, "out.png"))
+	f, err := New(filepath.Join(dir, "out.png"))
 	if err == nil {
 		f.Abort()
-		t.Fatal("NewAtomicFile in a read-only directory: no error")
+		t.Fatal("New in a read-only directory: no error")
 	}
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("error %v, want fs.ErrPermission", err)
@@ -244,88 +243,9 @@ func TestNewAtomicFileReadOnlyDir(t *testing.T) {
 	wantEntries(t, dir)
 }
 
-func TestAtomicFileLongName(t *testing.T) {
+func TestFileLongName(t *testing.T) {
 	dir := t.TempDir()
 	name := strings.Repeat("é", 120) + ".png" // 244 bytes, near NAME_MAX
-	if err := WriteFile(filepath.Join(dir, name), gradientRGBA(small), PNG); err != nil {
-		t.Fatal(err)
-	}
+	commitString(t, filepath.Join(dir, name), "long", dir)
 	wantEntries(t, dir, name)
-}
-
-func TestWriteFile(t *testing.T) {
-	dir := t.TempDir()
-	img := patternPaletted(small)
-	for _, f := range Formats() {
-		path := filepath.Join(dir, "out"+f.Ext())
-		if err := WriteFile(path, img, f); err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want bytes.Buffer
-		if err := Encode(&want, img, f); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(data, want.Bytes()) {
-			t.Errorf("%s: the file differs from Encode's output", f)
-		}
-	}
-	if n := len(entries(t, dir)); n != len(Formats()) {
-		t.Errorf("directory holds %d entries, want %d", n, len(Formats()))
-	}
-}
-
-func TestWriteFileErrors(t *testing.T) {
-	halfway := func(w io.Writer, img image.Image) error {
-		if _, err := w.Write(bytes.Repeat([]byte{1}, 300<<10)); err != nil {
-			return err
-		}
-		return errBoom
-	}
-	for _, tc := range []struct {
-		name string
-		do   func(path string) error
-		is   error
-	}{
-		{"empty image", func(p string) error { return WriteFile(p, image.NewGray(image.Rect(0, 0, 0, 0)), PNG) }, ErrEmptyImage},
-		{"unknown format", func(p string) error { return WriteFile(p, gradientRGBA(small), "webp") }, ErrUnknownFormat},
-		{"fails half-way", func(p string) error { return writeFile(p, gradientRGBA(small), halfway) }, errBoom},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for _, existing := range []bool{false, true} {
-				dir := t.TempDir()
-				path := filepath.Join(dir, "out.png")
-				want := []string(nil)
-				if existing {
-					if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					want = []string{"out.png"}
-				}
-				err := tc.do(path)
-				if !errors.Is(err, tc.is) {
-					t.Errorf("err = %v, want %v", err, tc.is)
-				}
-				if err != nil {
-					msg := err.Error()
-					if !strings.HasPrefix(msg, "imageio: write ") || !strings.Contains(msg, path) {
-						t.Errorf("error %q lacks context", msg)
-					}
-					if strings.Count(msg, "imageio:") != 1 {
-						t.Errorf("error %q repeats the package prefix", msg)
-					}
-				}
-				wantEntries(t, dir, want...)
-				if existing {
-					wantContent(t, path, "old")
-				}
-			}
-		})
-	}
-	if err := WriteFile(filepath.Join(t.TempDir(), "missing", "out.png"), gradientRGBA(small), PNG); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("WriteFile into a missing directory: err = %v, want fs.ErrNotExist", err)
-	}
 }

@@ -1,11 +1,12 @@
-package imageio
+// Package atomicfile writes files that appear at their path only when
+// complete, so that a failed or interrupted command never leaves a truncated
+// file behind or destroys the one it was replacing.
+package atomicfile
 
 import (
 	"bufio"
 	"errors"
 	"fmt"
-	"image"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -14,7 +15,7 @@ import (
 	"unicode/utf8"
 )
 
-// AtomicFile is a file that appears at its path only when complete: it is
+// File is a file that appears at its path only when complete: it is
 // written to a temporary file in the same directory (so that the final
 // rename cannot cross file systems) and renamed onto the path by Commit.
 // Readers of the path therefore see either the old file or the whole new one,
@@ -22,7 +23,7 @@ import (
 //
 // The typical use is
 //
-//	f, err := imageio.NewAtomicFile(path)
+//	f, err := atomicfile.New(path)
 //	if err != nil {
 //		return err
 //	}
@@ -30,8 +31,8 @@ import (
 //	// ... write to f ...
 //	return f.Commit()
 //
-// An AtomicFile is not safe for concurrent use.
-type AtomicFile struct {
+// A File is not safe for concurrent use.
+type File struct {
 	path   string // as given, for messages
 	target string // the file that Commit replaces: path, or where it links to
 	dir    string // target's directory, "" for the current one
@@ -40,10 +41,10 @@ type AtomicFile struct {
 	done   bool // Commit or Abort has run
 }
 
-// atomicBufSize is the write buffer of an AtomicFile; encoders often write
+// bufSize is the write buffer of a File; encoders often write
 // in small pieces (headers, zlib blocks), and each os.File write is a
 // system call.
-const atomicBufSize = 256 << 10
+const bufSize = 256 << 10
 
 // maxSymlinks bounds the links followed by hand to a missing file, as the
 // kernel's own limit (40 on Linux) bounds those it follows.
@@ -55,7 +56,7 @@ var errNotRegular = errors.New(`not a regular file (write to "-" for standard ou
 
 var errIsDir = errors.New("is a directory")
 
-// NewAtomicFile creates the temporary file for path in the directory of the
+// New creates the temporary file for path in the directory of the
 // file that Commit will replace (path's own, unless path is a link).
 // It is meant to be called before any expensive work: a missing or
 // unwritable directory, or a path that names a directory, fails here and
@@ -69,9 +70,9 @@ var errIsDir = errors.New("is a directory")
 //
 // Replacing a file keeps its permission bits (not its owner); a new file
 // gets mode 0644 less the umask.
-func NewAtomicFile(path string) (*AtomicFile, error) {
-	fail := func(err error) (*AtomicFile, error) {
-		return nil, fmt.Errorf("imageio: create %s: %w", path, err)
+func New(path string) (*File, error) {
+	fail := func(err error) (*File, error) {
+		return nil, fmt.Errorf("atomicfile: create %s: %w", path, err)
 	}
 	if path == "" {
 		return fail(fs.ErrInvalid)
@@ -86,8 +87,8 @@ func NewAtomicFile(path string) (*AtomicFile, error) {
 	if target != path {
 		// Errors creating the temporary file concern the target's
 		// directory, which the user may not know about.
-		fail = func(err error) (*AtomicFile, error) {
-			return nil, fmt.Errorf("imageio: create %s (a link to %s): %w", path, target, err)
+		fail = func(err error) (*File, error) {
+			return nil, fmt.Errorf("atomicfile: create %s (a link to %s): %w", path, target, err)
 		}
 	}
 	// Unlike os.CreateTemp's 0600, 0644 lets the umask decide, as it would
@@ -125,12 +126,12 @@ func NewAtomicFile(path string) (*AtomicFile, error) {
 				return fail(bareError(err))
 			}
 		}
-		return &AtomicFile{path: path, target: target, dir: dir, tmp: tmp, w: bufio.NewWriterSize(tmp, atomicBufSize)}, nil
+		return &File{path: path, target: target, dir: dir, tmp: tmp, w: bufio.NewWriterSize(tmp, bufSize)}, nil
 	}
 	return fail(errors.New("cannot find an unused temporary file name"))
 }
 
-// destination returns the file that an AtomicFile for path replaces or
+// destination returns the file that an File for path replaces or
 // creates: path itself, or the file that the symbolic link at path leads
 // to. If that file exists, old describes it; it is then a regular file.
 func destination(path string) (target string, old fs.FileInfo, err error) {
@@ -250,9 +251,9 @@ func bareError(err error) error {
 
 // Write writes p to the temporary file, through a buffer. Errors are those
 // of the underlying file.
-func (f *AtomicFile) Write(p []byte) (int, error) {
+func (f *File) Write(p []byte) (int, error) {
 	if f.done {
-		return 0, fmt.Errorf("imageio: write %s: %w", f.path, fs.ErrClosed)
+		return 0, fmt.Errorf("atomicfile: write %s: %w", f.path, fs.ErrClosed)
 	}
 	return f.w.Write(p)
 }
@@ -263,9 +264,9 @@ func (f *AtomicFile) Write(p []byte) (int, error) {
 // best effort, so that the rename survives a crash. If any step fails, the
 // temporary file is removed and an existing file at the path is untouched.
 // Commit may be called once; a second call, or one after Abort, is an error.
-func (f *AtomicFile) Commit() error {
+func (f *File) Commit() error {
 	if f.done {
-		return fmt.Errorf("imageio: commit %s: %w", f.path, fs.ErrClosed)
+		return fmt.Errorf("atomicfile: commit %s: %w", f.path, fs.ErrClosed)
 	}
 	f.done = true
 	err := f.w.Flush()
@@ -280,7 +281,7 @@ func (f *AtomicFile) Commit() error {
 	}
 	if err != nil {
 		os.Remove(f.tmp.Name())
-		return fmt.Errorf("imageio: commit %s: %w", f.path, err)
+		return fmt.Errorf("atomicfile: commit %s: %w", f.path, err)
 	}
 	dir := f.dir
 	if dir == "" {
@@ -293,17 +294,17 @@ func (f *AtomicFile) Commit() error {
 // Abort closes and removes the temporary file, leaving the path as it was.
 // After Commit, or a previous Abort, it does nothing and returns nil, so that
 // "defer f.Abort()" cleans up on every early return.
-func (f *AtomicFile) Abort() error {
+func (f *File) Abort() error {
 	if f.done {
 		return nil
 	}
 	f.done = true
 	cerr := f.tmp.Close()
 	if err := os.Remove(f.tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("imageio: abort %s: %w", f.path, err)
+		return fmt.Errorf("atomicfile: abort %s: %w", f.path, err)
 	}
 	if cerr != nil {
-		return fmt.Errorf("imageio: abort %s: %w", f.path, cerr)
+		return fmt.Errorf("atomicfile: abort %s: %w", f.path, cerr)
 	}
 	return nil
 }
@@ -318,31 +319,4 @@ func syncDir(dir string) {
 	}
 	d.Sync()
 	d.Close()
-}
-
-// WriteFile encodes img in format f with default options and writes it
-// atomically to path: on any error no file is left behind and an existing
-// file at path is untouched.
-func WriteFile(path string, img image.Image, f Format) error {
-	// Fail before creating anything.
-	b := img.Bounds()
-	if err := checkSize(f, b.Dx(), b.Dy()); err != nil {
-		return fmt.Errorf("imageio: write %s: %w", path, err)
-	}
-	e := Encoder{Format: f}
-	return writeFile(path, img, e.encode)
-}
-
-// writeFile is WriteFile with the encoder as a parameter, so that tests can
-// make encoding fail half-way through.
-func writeFile(path string, img image.Image, encode func(io.Writer, image.Image) error) error {
-	af, err := NewAtomicFile(path)
-	if err != nil {
-		return err
-	}
-	defer af.Abort()
-	if err := encode(af, img); err != nil {
-		return fmt.Errorf("imageio: write %s: %w", path, err)
-	}
-	return af.Commit()
 }
