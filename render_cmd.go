@@ -179,23 +179,12 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usageError{err}
 	}
 
-	need := memoryNeeded(v, f.aa)
+	need := render.MemoryNeeded(v, f.aa).Total()
 	if avail := availableMemory(); need > avail {
 		return nil, usagef("%dx%d with --aa %d needs about %s of memory; this machine has about %s available",
 			v.Width, v.Height, f.aa, sysmem.HumanBytes(need), sysmem.HumanBytes(avail))
 	}
 	return cfg, nil
-}
-
-// memoryNeeded estimates the peak memory of a render: the frame, the image,
-// and for PNG the encoder's copy of a row or two (ignored).
-func memoryNeeded(v render.View, aa int) float64 {
-	pixels := float64(v.Width) * float64(v.Height)
-	perPixel := 1.0 // paletted or gray
-	if aa > 1 {
-		perPixel = 4 // RGBA
-	}
-	return render.FrameBytes(v, aa) + pixels*perPixel
 }
 
 // renderImage renders, paints and writes the image. The output file is
@@ -218,17 +207,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	}
 	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
 	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, func(_, lo, hi int) (work int64, err error) {
-		// A block can be thousands of rows (a large --grain, bands): look at
-		// the context between rows so that Ctrl-C stops within a row.
-		for y := lo; y < hi; y++ {
-			if err := ctx.Err(); err != nil {
-				return work, err
-			}
-			work += r.RenderUnits(y, y+1)
-		}
-		return work, nil
-	})
+	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, r.Task(ctx))
 	elapsed := time.Since(start)
 	if err != nil {
 		var panicked *strategies.PanicError
@@ -280,12 +259,8 @@ func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Im
 	}
 	// Painting costs about the same per row everywhere: a shared counter
 	// with blocks of 16 rows balances it, on no more workers than cores.
-	pool, err := strategies.Lookup("atomic")
-	if err != nil {
-		return nil, fmt.Errorf("paint: %w", err)
-	}
 	opts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
-	_, err = pool.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
+	_, err := strategies.Atomic.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
 		paintRows(lo, hi)
 		return 0, nil
 	})

@@ -113,7 +113,7 @@ type series struct {
 func (s *sweep) lines(sums []Summary) []series {
 	var out []series
 	for _, sum := range sums {
-		if sum.Strategy == "serial" || sum.Speedup == nil {
+		if sum.Strategy == strategies.Serial.Name() || sum.Speedup == nil {
 			continue
 		}
 		label := sum.Strategy

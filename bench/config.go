@@ -267,7 +267,7 @@ func memoryNeeded(scenes []Scene) float64 {
 	var frames, picture float64
 	for _, s := range scenes {
 		pixels := float64(s.View.Width) * float64(s.View.Height)
-		frames += render.FrameBytes(s.View, 1) + 4*float64(s.View.Height)
+		frames += render.MemoryNeeded(s.View, 1).Frame + 4*float64(s.View.Height)
 		picture = max(picture, 4*pixels)
 	}
 	return frames + picture

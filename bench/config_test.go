@@ -121,7 +121,7 @@ func TestMemoryNeeded(t *testing.T) {
 	full, _ := LookupScene("full")
 	v := full.View
 	v.Width, v.Height = 2000, 2000
-	want := 2*render.FrameBytes(v, 1) + 2*4*2000 + 4*2000*2000
+	want := 2*render.MemoryNeeded(v, 1).Frame + 2*4*2000 + 4*2000*2000
 	if got := memoryNeeded([]Scene{{View: v}, {View: v}}); got != want {
 		t.Errorf("memoryNeeded = %v, want %v: two frames and their row counts, one picture", got, want)
 	}

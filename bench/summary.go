@@ -1,5 +1,7 @@
 package bench
 
+import "github.com/mandel-project/mandel/strategies"
+
 // Summary describes one configuration's timed runs; summary.json holds a
 // list of them and summary.csv one row each. Times are in seconds.
 type Summary struct {
@@ -91,7 +93,7 @@ func (s *sweep) summarize() []Summary {
 		for _, w := range c.samples[medianIndex(times)].report.Workers {
 			sum.BusyS = append(sum.BusyS, w.Busy.Seconds())
 		}
-		if c.strategy.Name() == "serial" && c.workers == 1 {
+		if c.strategy == strategies.Serial && c.workers == 1 {
 			baseline[c.scene] = st.Median
 		}
 		out = append(out, sum)

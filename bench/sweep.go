@@ -170,12 +170,9 @@ func (s *sweep) describeSweep() {
 		sr := &sceneRun{Scene: sc}
 		s.scenes = append(s.scenes, sr)
 		// The baseline first: serial at one worker, in every sweep.
-		serial, err := strategies.Lookup("serial")
-		if err == nil {
-			s.configs = append(s.configs, &config{scene: sr, strategy: serial, workers: 1, grain: 1})
-		}
+		s.configs = append(s.configs, &config{scene: sr, strategy: strategies.Serial, workers: 1, grain: 1})
 		for _, st := range s.plan.strategies {
-			if st.Name() == "serial" {
+			if st == strategies.Serial {
 				continue
 			}
 			grains := []int{1}
@@ -245,7 +242,7 @@ func (s *sweep) references(ctx context.Context) error {
 func (s *sweep) traced(ctx context.Context) error {
 	maxW := s.plan.workers[len(s.plan.workers)-1]
 	for _, c := range s.configs {
-		if c.workers != maxW && c.strategy.Name() != "serial" { // serial runs at 1 only
+		if c.workers != maxW && c.strategy != strategies.Serial { // serial runs at 1 only
 			continue
 		}
 		if c.strategy.UsesGrain() && c.grain != s.plan.grains[0] {

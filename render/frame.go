@@ -1,6 +1,9 @@
 package render
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Frame holds the kernel's results for every sample of a view, row-major,
 // row 0 at the top of the image.
@@ -36,15 +39,37 @@ type Renderer struct {
 // bytesPerSample is the frame's memory per sample: Iter and Mag2.
 const bytesPerSample = 4 + 8
 
-// FrameBytes estimates the memory a Renderer for v with supersampling aa
-// allocates, so that callers can refuse a size before allocating it.
-func FrameBytes(v View, aa int) float64 {
-	samples := float64(v.Width) * float64(v.Height) * float64(aa) * float64(aa)
-	return samples*bytesPerSample + 8*float64(v.Width+v.Height)*float64(aa)
+// Footprint is the memory, in bytes, that rendering and painting a view
+// takes, so that callers can refuse a size before allocating it.
+type Footprint struct {
+	// Frame is what a Renderer allocates and holds for the whole render:
+	// the frame and the sample coordinates.
+	Frame float64
+	// Image is the painted picture, as Painter.NewImage makes it (NewBitmap
+	// makes a smaller one).
+	Image float64
 }
 
+// MemoryNeeded estimates the footprint of rendering v with aa x aa samples
+// per pixel and painting it.
+func MemoryNeeded(v View, aa int) Footprint {
+	pixels := float64(v.Width) * float64(v.Height)
+	samples := pixels * float64(aa) * float64(aa)
+	perPixel := 1.0 // paletted
+	if aa > 1 {
+		perPixel = 4 // RGBA: averaged samples make colours no palette holds
+	}
+	return Footprint{
+		Frame: samples*bytesPerSample + 8*float64(v.Width+v.Height)*float64(aa),
+		Image: pixels * perPixel,
+	}
+}
+
+// Total is the peak of a render: the frame and the image live together.
+func (f Footprint) Total() float64 { return f.Frame + f.Image }
+
 // NewRenderer prepares v for rendering with aa x aa samples per pixel. It
-// allocates the frame; the caller should check FrameBytes first.
+// allocates the frame; the caller should check MemoryNeeded first.
 func NewRenderer(v View, aa int) (*Renderer, error) {
 	if err := v.Validate(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -88,4 +113,20 @@ func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
 		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag)
 	}
 	return work
+}
+
+// Task returns a function with the shape of strategies.Task that renders
+// output rows [lo, hi) and returns the iterations done. A block can be
+// thousands of rows (bands, a large grain), so it looks at ctx between rows
+// and returns ctx's error as soon as it is cancelled.
+func (r *Renderer) Task(ctx context.Context) func(worker, lo, hi int) (work int64, err error) {
+	return func(_, lo, hi int) (work int64, err error) {
+		for y := lo; y < hi; y++ {
+			if err := ctx.Err(); err != nil {
+				return work, err
+			}
+			work += r.RenderUnits(y, y+1)
+		}
+		return work, nil
+	}
 }

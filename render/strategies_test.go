@@ -24,8 +24,7 @@ func renderWith(t *testing.T, s strategies.Strategy, v render.View, aa, workers,
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.Run(context.Background(), r.Units(), strategies.Options{Workers: workers, Grain: grain},
-		func(_, lo, hi int) (int64, error) { return r.RenderUnits(lo, hi), nil })
+	rep, err := s.Run(context.Background(), r.Units(), strategies.Options{Workers: workers, Grain: grain}, r.Task(context.Background()))
 	if err != nil {
 		t.Fatalf("%s: %v", s.Name(), err)
 	}
@@ -43,14 +42,10 @@ func renderWith(t *testing.T, s strategies.Strategy, v render.View, aa, workers,
 // frame, byte for byte, does not depend on the strategy or the worker count.
 func TestEveryStrategyRendersTheSameFrame(t *testing.T) {
 	sizes := [][2]int{{1, 1}, {13, 7}, {31, 3}, {2, 17}, {61, 41}}
-	serial, err := strategies.Lookup("serial")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, size := range sizes {
 		for _, aa := range []int{1, 2} {
 			v := render.View{Width: size[0], Height: size[1], Center: complex(-0.75, 0.1), Scale: 2.5, MaxIter: 200}
-			want := renderWith(t, serial, v, aa, 1, 1)
+			want := renderWith(t, strategies.Serial, v, aa, 1, 1)
 			for _, s := range strategies.All() {
 				for _, w := range []int{1, 2, 3, 8} {
 					for _, g := range []int{1, 4} {

@@ -53,7 +53,7 @@ type View struct {
 const DefaultEscape = 2.0
 
 // Limits on what a view may ask for. They guard against nonsense, not memory:
-// the command estimates memory separately (see FrameBytes).
+// the command estimates memory separately (see MemoryNeeded).
 const (
 	MaxSide    = 1 << 20
 	MaxMaxIter = 1 << 30

@@ -2,9 +2,9 @@ package strategies
 
 import "sync/atomic"
 
-func init() {
-	register("atomic", "workers claim the next block of grain rows with an atomic add on a shared counter (OpenMP dynamic,k); dynamic and lock-free, one contended cache line", true, scheduleAtomic)
-}
+// Atomic claims blocks with an atomic add on a shared counter.
+var Atomic Strategy = &scheduler{name: "atomic", usesGrain: true, schedule: scheduleAtomic,
+	summary: "workers claim the next block of grain rows with an atomic add on a shared counter (OpenMP dynamic,k); dynamic and lock-free, one contended cache line"}
 
 // scheduleAtomic claims blocks with one atomic add each, the Benchmarks
 // Game's Go program. The counter may run past n by up to W blocks, as every

@@ -1,8 +1,8 @@
 package strategies
 
-func init() {
-	register("bands", "W contiguous bands of about n/W rows, one goroutine each (fork-join); cheapest, but loses when cost is uneven", false, scheduleBands)
-}
+// Bands gives each worker one contiguous band.
+var Bands Strategy = &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
+	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); cheapest, but loses when cost is uneven"}
 
 // scheduleBands gives worker w the band [w*n/W, (w+1)*n/W) and renders it one
 // row at a time, so that cancellation and the trace see rows, not bands.

@@ -1,8 +1,8 @@
 package strategies
 
-func init() {
-	register("chan", "a producer sends blocks of grain rows on a channel and W workers range over it; Go's idiomatic pool, a channel operation per block", true, scheduleChan)
-}
+// Chan feeds blocks to the workers through a channel.
+var Chan Strategy = &scheduler{name: "chan", usesGrain: true, schedule: scheduleChan,
+	summary: "a producer sends blocks of grain rows on a channel and W workers range over it; Go's idiomatic pool, a channel operation per block"}
 
 // scheduleChan feeds blocks of grain rows to W workers through a channel.
 // The buffer of W blocks lets a worker that finishes pick up its next block

@@ -2,9 +2,9 @@ package strategies
 
 import "sync/atomic"
 
-func init() {
-	register("guided", "workers claim max(remaining/W, grain) rows by compare-and-swap (OpenMP guided); big blocks first, small at the end, loses when the expensive rows come first", true, scheduleGuided)
-}
+// Guided claims shrinking blocks, OpenMP guided.
+var Guided Strategy = &scheduler{name: "guided", usesGrain: true, schedule: scheduleGuided,
+	summary: "workers claim max(remaining/W, grain) rows by compare-and-swap (OpenMP guided); big blocks first, small at the end, loses when the expensive rows come first"}
 
 // scheduleGuided is OpenMP's schedule(guided): each claim takes
 // max(ceil(remaining/W), grain) indices, so that early claims are large

@@ -2,9 +2,9 @@ package strategies
 
 import "sync"
 
-func init() {
-	register("mutex", "workers take the next block of grain rows from a queue under a sync.Mutex (Programming Rust's task queue); dynamic, the lock is contended when blocks are cheap", true, scheduleMutex)
-}
+// Mutex takes blocks from a queue under a mutex.
+var Mutex Strategy = &scheduler{name: "mutex", usesGrain: true, schedule: scheduleMutex,
+	summary: "workers take the next block of grain rows from a queue under a sync.Mutex (Programming Rust's task queue); dynamic, the lock is contended when blocks are cheap"}
 
 // scheduleMutex is the task queue of Programming Rust's Mandelbrot: the
 // queue is a next-index counter, and a worker holds the lock only to claim.

@@ -2,9 +2,9 @@ package strategies
 
 import "sync"
 
-func init() {
-	register("rows", "one goroutine per row, all started at once, at most W running (worker tokens); the Go scheduler balances, at a goroutine's cost per row", false, scheduleRows)
-}
+// Rows starts one goroutine per row.
+var Rows Strategy = &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
+	summary: "one goroutine per row, all started at once, at most W running (worker tokens); the Go scheduler balances, at a goroutine's cost per row"}
 
 // scheduleRows starts one goroutine per row and lets the Go runtime's
 // scheduler pick which runs next. A row's goroutine holds one of W worker

@@ -7,9 +7,9 @@ import (
 	"sync/atomic"
 )
 
-func init() {
-	register("steal", "per-worker deques of row ranges, split in half as they are worked; idle workers steal half of a random victim's work (rayon, the Go runtime); balances any cost profile for a lock and a split per block", true, scheduleSteal)
-}
+// Steal is a work-stealing pool.
+var Steal Strategy = &scheduler{name: "steal", usesGrain: true, schedule: scheduleSteal,
+	summary: "per-worker deques of row ranges, split in half as they are worked; idle workers steal half of a random victim's work (rayon, the Go runtime); balances any cost profile for a lock and a split per block"}
 
 // spinRounds is how many rounds of failed steal attempts over every victim an
 // idle worker makes, yielding between rounds, before it parks. Work often

@@ -9,7 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -93,60 +93,29 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 // and far more workers than cores measure nothing but the allocation.
 const MaxWorkers = 1 << 16
 
-var registry = map[string]Strategy{}
+// all is the catalogue in order: from the baseline, through static
+// schedules, to dynamic ones.
+var all = []Strategy{Serial, Rows, Bands, Cyclic, Chan, Mutex, Atomic, Guided, Steal}
 
-// register adds s to the registry; each strategy's file calls it from init.
-func register(name, summary string, usesGrain bool, schedule func(r *run)) {
-	if _, dup := registry[name]; dup {
-		panic("strategies: duplicate strategy " + name)
-	}
-	registry[name] = &scheduler{name: name, summary: summary, usesGrain: usesGrain, serial: name == "serial", schedule: schedule}
-}
-
-// order is the catalogue order of DESIGN.md: from the baseline, through static
-// schedules, to dynamic ones. Names missing here sort after it alphabetically.
-var order = []string{"serial", "rows", "bands", "cyclic", "chan", "mutex", "atomic", "guided", "steal"}
-
-// Names returns the registered strategy names in catalogue order.
+// Names returns the strategy names in catalogue order.
 func Names() []string {
-	rank := make(map[string]int, len(order))
-	for i, name := range order {
-		rank[name] = i + 1
+	names := make([]string, len(all))
+	for i, s := range all {
+		names[i] = s.Name()
 	}
-	names := make([]string, 0, len(registry))
-	for name := range registry {
-		names = append(names, name)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		ri, rj := rank[names[i]], rank[names[j]]
-		if ri == 0 {
-			ri = len(order) + 1
-		}
-		if rj == 0 {
-			rj = len(order) + 1
-		}
-		if ri != rj {
-			return ri < rj
-		}
-		return names[i] < names[j]
-	})
 	return names
 }
 
-// All returns the registered strategies in catalogue order.
-func All() []Strategy {
-	names := Names()
-	all := make([]Strategy, len(names))
-	for i, name := range names {
-		all[i] = registry[name]
-	}
-	return all
-}
+// All returns the strategies in catalogue order. The caller may modify the
+// returned slice.
+func All() []Strategy { return slices.Clone(all) }
 
 // Lookup returns the strategy called name. Its error lists the valid names.
 func Lookup(name string) (Strategy, error) {
-	if s, ok := registry[name]; ok {
-		return s, nil
+	for _, s := range all {
+		if s.Name() == name {
+			return s, nil
+		}
 	}
 	return nil, fmt.Errorf("unknown strategy %q (valid: %s)", name, strings.Join(Names(), ", "))
 }
