@@ -315,7 +315,7 @@ func TestStdout(t *testing.T) {
 
 // TestBenchmarksGame checks the .pbm output of the benchgame view against
 // the bytes of the Benchmarks Game program for N = 8, 10 and 16. They were
-// computed from the task's specification alone (DESIGN.md) by a separate
+// computed from the task's specification alone (docs/design.md) by a separate
 // implementation in Python, whose floats are the same IEEE doubles with no
 // fused operations: for each pixel, Cr = 2x/N - 1.5, Ci = 2y/N - 1,
 // 50 iterations of the loop, bit = Tr+Ti <= 4, rows bottom-up, MSB first.

@@ -75,7 +75,7 @@ func TestFullViewIsSymmetric(t *testing.T) {
 // TestMatchesYardstick compares the kernel with the C yardstick's canonical
 // non-FMA scalar kernel on its "small" workload (512x512 of W1: x in
 // [-2.5, 1], y in [-1.75, 1.75], 1000 iterations). The figures come from
-// `mb scalar small` in ../shared/anchors/cref; its FNV-1a hash runs over the
+// the C yardstick's `mb scalar small` (docs/design.md); its FNV-1a hash runs over the
 // counts with row 0 at the bottom, so the rows are taken bottom-up here. The
 // FMA kernel's hash on the same workload is 6e9e3b2fec99328f: a kernel that
 // fused would fail this test. The Makefile runs it with GOAMD64=v1 and v3.
