@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/bench"
+	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -27,6 +29,10 @@ type benchFlags struct {
 	list, help                          bool
 }
 
+// maxSizeFactor is bench.Config.Validate's limit on SizeFactor, named in the
+// error for a --size-factor too large for an int.
+const maxSizeFactor = 64
+
 func newBenchFlags() *benchFlags {
 	def := bench.DefaultConfig()
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
@@ -37,12 +43,12 @@ func newBenchFlags() *benchFlags {
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
 	fs.StringVarP(&f.grain, "grain", "g", "1", "grains, for the strategies that claim blocks of rows")
-	fs.IntVar(&f.reps, "reps", def.Reps, "timed runs per configuration")
-	fs.IntVar(&f.warmup, "warmup", def.Warmup, "untimed rounds of every configuration before the timed ones")
+	fs.Var(newIntValue(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
+	fs.Var(newIntValue(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
 	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")
-	fs.IntVar(&f.sizeFactor, "size-factor", 1, "multiply every scene's width and height, for machines with many fast cores")
-	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit for every scene (default 0: each scene's own)")
-	fs.Uint64Var(&f.seed, "seed", 0, "seed of the run order (default: from the clock; recorded in env.json)")
+	fs.Var(newIntValue(&f.sizeFactor, 1, 1, maxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
+	fs.VarP(newIntValue(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
+	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
@@ -54,8 +60,8 @@ func newBenchFlags() *benchFlags {
 // a progress line when stderr is a terminal, and prints the summary table.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newBenchFlags()
-	if err := f.fs.Parse(longForms(f.fs, args)); err != nil {
-		return report(stderr, flagError(err))
+	if err := parseFlags(f.fs, args); err != nil {
+		return report(stderr, err)
 	}
 	switch {
 	case f.help:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,6 +10,19 @@ import (
 
 	"github.com/spf13/pflag"
 )
+
+// parseFlags parses args into fs: it refuses long flags run into their
+// values (see runTogether), accepts long flags with one dash (see
+// longForms), and turns pflag's errors into one-line usage errors.
+func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if err := runTogether(fs, args); err != nil {
+		return err
+	}
+	if err := fs.Parse(longForms(fs, args)); err != nil {
+		return flagError(fs, err)
+	}
+	return nil
+}
 
 // longForms rewrites single-dash long flags (-strategy steal, -size=64) into
 // the double-dash form pflag expects, so both spellings work. Only names of
@@ -31,6 +45,102 @@ func longForms(fs *pflag.FlagSet, args []string) []string {
 	return out
 }
 
+// runTogether refuses a single-dash argument that begins with the name of a
+// long flag of two or more letters and goes on, other than with "=": -size8,
+// -strategysteal. pflag would read it as a shorthand with an attached value
+// (-s with "ize8") and complain about the value, not the spelling.
+//
+// The rule looks only at the spelling, never at whether the shorthand
+// reading would be valid, so that the same argument always means the same.
+// It costs little: an attached shorthand value is refused only when the
+// shorthand's letter and the value spell a long name, and no value of mandel's
+// shorthands does (-s with "cale..." or "ize...", -w with "orkers..."), save
+// a bench directory starting with "ut" (-outdir), for which -o utdir works.
+// -w8, -sbands and -m500 are untouched.
+func runTogether(fs *pflag.FlagSet, args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if fs.Lookup(name) != nil {
+			continue // a long flag, for longForms
+		}
+		var long *pflag.Flag // the longest long name that name begins with
+		fs.VisitAll(func(f *pflag.Flag) {
+			if len(f.Name) > 1 && len(f.Name) < len(name) && strings.HasPrefix(name, f.Name) &&
+				(long == nil || len(f.Name) > len(long.Name)) {
+				long = f
+			}
+		})
+		if long == nil {
+			continue
+		}
+		if long.Value.Type() == "bool" {
+			return usagef("unknown flag %s (see %s --help)", a, fs.Name())
+		}
+		return usagef("unknown flag %s (did you mean --%s %s?)", a, long.Name, a[1+len(long.Name):])
+	}
+	return nil
+}
+
+// intValue is an int flag read in decimal. pflag's own int flags parse with
+// strconv.ParseInt(s, 0, 64), so -m 010 would be 8 and -m 0b11 3 while
+// --size 064 is 64: every number of the command is decimal, and a leading
+// zero changes nothing.
+//
+// lo and hi are the range the command accepts. The command checks it, with
+// messages that name the flag and the value, but a number past an int's
+// range never gets there: its error names the bound instead.
+type intValue struct {
+	p      *int
+	lo, hi int
+}
+
+// newIntValue returns an intValue setting *p, which it sets to def.
+func newIntValue(p *int, def, lo, hi int) *intValue {
+	*p = def
+	return &intValue{p, lo, hi}
+}
+
+func (v *intValue) String() string { return strconv.Itoa(*v.p) }
+func (v *intValue) Type() string   { return "int" }
+func (v *intValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, strconv.IntSize)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && n > 0:
+		return fmt.Errorf("too large, the maximum is %d", v.hi)
+	case errors.Is(err, strconv.ErrRange):
+		return fmt.Errorf("too small, the minimum is %d", v.lo)
+	case err != nil:
+		return errors.New("not a decimal integer")
+	}
+	*v.p = int(n)
+	return nil
+}
+
+// uint64Value is a uint64 flag read in decimal, like intValue.
+type uint64Value struct{ p *uint64 }
+
+func (v uint64Value) String() string { return strconv.FormatUint(*v.p, 10) }
+func (v uint64Value) Type() string   { return "uint" }
+func (v uint64Value) Set(s string) error {
+	n, err := strconv.ParseUint(s, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return fmt.Errorf("too large, the maximum is %d", uint64(math.MaxUint64))
+	case err != nil && strings.HasPrefix(s, "-"):
+		return errors.New("must not be negative")
+	case err != nil:
+		return errors.New("not a decimal integer")
+	}
+	*v.p = n
+	return nil
+}
+
 // sizeValue is a --size flag: WxH, or N for N x N.
 type sizeValue struct{ w, h int }
 
@@ -51,8 +161,11 @@ func (s *sizeValue) Set(v string) error {
 	if errW != nil || errH != nil {
 		return fmt.Errorf("want WxH or N, e.g. 1920x1080 or 1024")
 	}
-	if w <= 0 || h <= 0 {
-		return fmt.Errorf("width and height must be positive")
+	switch {
+	case w <= 0:
+		return fmt.Errorf("width must be positive, got %d", w)
+	case h <= 0:
+		return fmt.Errorf("height must be positive, got %d", h)
 	}
 	s.w, s.h = w, h
 	return nil
@@ -106,8 +219,9 @@ func parseFinite(s string) (float64, error) {
 	return f, nil
 }
 
-// flagError turns pflag's messages into one line that names the flag.
-func flagError(err error) error {
+// flagError turns pflag's messages about fs into one line that names the
+// flag, or points to the command's help.
+func flagError(fs *pflag.FlagSet, err error) error {
 	msg := err.Error()
 	// pflag wraps a Value's error as `invalid argument "x" for "--size" flag: why`.
 	if strings.HasPrefix(msg, "invalid argument") {
@@ -120,7 +234,7 @@ func flagError(err error) error {
 			return usagef("%s: %s", head, why)
 		}
 	}
-	return usagef("%s (see mandel --help)", msg)
+	return usagef("%s (see %s --help)", msg, fs.Name())
 }
 
 // flagUsages lists fs's flags for --help, one per line. It replaces pflag's

@@ -373,18 +373,6 @@ func TestQuietUnlessVerbose(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
-	code, stdout, _ := mandel(t, t.TempDir(), "--list")
-	if code != 0 || stdout != strings.Join(strategies.Names(), "\n")+"\n" {
-		t.Errorf("--list: exit %d, %q", code, stdout)
-	}
-	for _, s := range []string{"serial", "rows", "bands", "atomic", "steal"} {
-		if !strings.Contains(stdout, s+"\n") {
-			t.Errorf("--list lacks %s", s)
-		}
-	}
-}
-
 func TestHelpAndVersion(t *testing.T) {
 	for _, arg := range []string{"--help", "-h", "-help"} {
 		code, stdout, stderr := mandel(t, t.TempDir(), arg)
@@ -423,7 +411,7 @@ func FuzzRenderFlags(f *testing.F) {
 	f.Add("--center", "1,2,3", "--aa", "o.tif")
 	f.Fuzz(func(t *testing.T, a, b, c, d string) {
 		fl := newRenderFlags()
-		if err := fl.fs.Parse(longForms(fl.fs, []string{a, b, c, d})); err != nil {
+		if err := parseFlags(fl.fs, []string{a, b, c, d}); err != nil {
 			return
 		}
 		if fl.help || fl.list || fl.showVersion {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -55,18 +56,18 @@ func newRenderFlags() *renderFlags {
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
-	fs.IntVarP(&f.workers, "workers", "w", runtime.GOMAXPROCS(0), "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
-	fs.IntVarP(&f.grain, "grain", "g", 1, "rows per claim, for the strategies that claim blocks")
+	fs.VarP(newIntValue(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
+	fs.VarP(newIntValue(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
 	fs.Var(&f.size, "size", "image size WxH, or N for NxN (default: the view's)")
 	fs.Var(&f.center, "center", "centre of the view RE,IM (default: the view's)")
 	fs.Var(&f.scale, "scale", "width of the view in the complex plane (default: the view's)")
-	fs.IntVarP(&f.maxiter, "maxiter", "m", 0, "iteration limit (default: the view's)")
+	fs.VarP(newIntValue(&f.maxiter, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit (default: the view's)")
 	fs.Var(&f.escape, "escape", "escape radius, 2..1e6 (default 2)")
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
-	fs.IntVar(&f.aa, "aa", 1, "supersampling: N x N samples per pixel, 1..16")
+	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
-	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line, and exit")
+	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
 	fs.BoolVar(&f.showVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
@@ -76,8 +77,8 @@ func newRenderFlags() *renderFlags {
 
 func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newRenderFlags()
-	if err := f.fs.Parse(longForms(f.fs, args)); err != nil {
-		return report(stderr, flagError(err))
+	if err := parseFlags(f.fs, args); err != nil {
+		return report(stderr, err)
 	}
 	switch {
 	case f.help:
@@ -87,9 +88,7 @@ func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
 	case f.list:
-		for _, name := range strategies.Names() {
-			fmt.Fprintln(stdout, name)
-		}
+		printStrategies(stdout, f.verbose)
 		return exitOK
 	}
 	cfg, err := f.config()
@@ -111,6 +110,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
 	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers}
+	if cfg.output == "" {
+		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
+	}
 
 	preset, err := render.LookupPreset(f.view)
 	if err != nil {
@@ -136,9 +138,11 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
+		// The view reads 0 as the default radius; on the command line
+		// that would only hide a mistake.
 		v.Escape = f.escape.f
-		if v.Escape < 2 {
-			return nil, usagef("--escape must be at least 2, got %v", v.Escape)
+		if v.Escape < 2 || v.Escape > render.MaxEscape {
+			return nil, usagef("--escape must be in 2..%g, got %v", float64(render.MaxEscape), v.Escape)
 		}
 	}
 	if err := v.Validate(); err != nil {
@@ -163,6 +167,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 
 	switch {
+	case fs.Changed("format") && f.format == "":
+		return nil, usagef("--format is empty; want one of %s", formatList())
 	case f.format != "":
 		if cfg.format, err = imageio.ParseFormat(f.format); err != nil {
 			return nil, usageError{err}
@@ -288,6 +294,20 @@ func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strate
 	fmt.Fprintln(tw, "worker\trows\tblocks\tbusy\titerations\tsteals\t")
 	for i, s := range rep.Workers {
 		fmt.Fprintf(tw, "%d\t%d\t%d\t%v\t%d\t%d/%d\t\n", i, s.Items, s.Blocks, s.Busy.Round(time.Microsecond), s.Work, s.Steals, s.StealAttempts)
+	}
+	tw.Flush()
+}
+
+// printStrategies writes the --list output: the names in catalogue order,
+// and with verbose what each does.
+func printStrategies(w io.Writer, verbose bool) {
+	if !verbose {
+		fmt.Fprintln(w, strings.Join(strategies.Names(), "\n"))
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range strategies.All() {
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name(), s.Summary())
 	}
 	tw.Flush()
 }

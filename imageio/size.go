@@ -11,7 +11,11 @@ import (
 //
 // The limits are those of the formats or of the encoders used:
 //
-//   - gif, jpeg: at most 65535 pixels a side.
+//   - gif: at most 65535 pixels a side (16-bit sides in the format).
+//   - jpeg: at most 65500 pixels a side. The format records 16-bit sides
+//     and image/jpeg writes up to 65535, but libjpeg, behind most readers
+//     (Pillow, ImageMagick, netpbm), refuses anything over its
+//     JPEG_MAX_DIMENSION of 65500: a wider file would be unreadable there.
 //   - png: at most 2^31-1 pixels a side (the PNG specification).
 //   - bmp: the file must be under 4 GiB, since its header records sizes in
 //     32 bits; the size is that of the largest encoding golang.org/x/image/bmp
@@ -33,9 +37,10 @@ func CheckSize(f Format, w, h int) error {
 
 // Size limits; see CheckSize.
 const (
-	maxSide16  = 1<<16 - 1 // gif, jpeg, tiff
-	maxSidePNG = 1<<31 - 1
-	maxFile32  = math.MaxUint32 // bmp, tiff
+	maxSide16   = 1<<16 - 1 // gif, tiff
+	maxSideJPEG = 65500     // libjpeg's JPEG_MAX_DIMENSION
+	maxSidePNG  = 1<<31 - 1
+	maxFile32   = math.MaxUint32 // bmp, tiff
 
 	bmpHeader  = 14 + 40 // file header and BITMAPINFOHEADER
 	bmpPalette = 256 * 4
@@ -61,9 +66,13 @@ func checkSize(f Format, w, h int) error {
 	}
 	uw, uh := uint64(w), uint64(h)
 	switch f {
-	case GIF, JPEG:
+	case GIF:
 		if w > maxSide16 || h > maxSide16 {
 			return tooLarge(maxSide16)
+		}
+	case JPEG:
+		if w > maxSideJPEG || h > maxSideJPEG {
+			return tooLarge(maxSideJPEG)
 		}
 	case PNG:
 		if w > maxSidePNG || h > maxSidePNG {

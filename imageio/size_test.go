@@ -27,9 +27,12 @@ func TestCheckSize(t *testing.T) {
 		{f: GIF, w: 65535, h: 65535},
 		{f: GIF, w: 70000, h: 2, msg: "imageio: gif supports at most 65535x65535 pixels, got 70000x2"},
 		{f: GIF, w: 2, h: 65536, msg: "imageio: gif supports at most 65535x65535 pixels, got 2x65536"},
-		{f: JPEG, w: 65535, h: 65535},
-		{f: JPEG, w: 65536, h: 1, msg: "imageio: jpeg supports at most 65535x65535 pixels, got 65536x1"},
-		{f: JPEG, w: 1, h: 65536, msg: "imageio: jpeg supports at most 65535x65535 pixels, got 1x65536"},
+		// libjpeg refuses sides over 65500, though the format allows 65535.
+		{f: JPEG, w: 65500, h: 65500},
+		{f: JPEG, w: 65501, h: 1, msg: "imageio: jpeg supports at most 65500x65500 pixels, got 65501x1"},
+		{f: JPEG, w: 1, h: 65535, msg: "imageio: jpeg supports at most 65500x65500 pixels, got 1x65535"},
+		{f: JPEG, w: 65536, h: 1, msg: "imageio: jpeg supports at most 65500x65500 pixels, got 65536x1"},
+		{f: JPEG, w: 1, h: 65536, msg: "imageio: jpeg supports at most 65500x65500 pixels, got 1x65536"},
 
 		{f: PNG, w: 1, h: 1},
 		{f: PNG, w: 1<<31 - 1, h: 1<<31 - 1},
@@ -154,6 +157,7 @@ func TestEncodeTooLarge(t *testing.T) {
 	}{
 		{GIF, 70000, 2},
 		{JPEG, 2, 70000},
+		{JPEG, 65501, 1},
 		{BMP, 40000, 30000},
 		{BMP, 65536, 16384},
 		{TIFF, 70000, 1},

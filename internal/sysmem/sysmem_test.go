@@ -3,6 +3,8 @@ package sysmem
 import (
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -13,35 +15,178 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-func TestAvailable(t *testing.T) {
-	dir := t.TempDir()
-	meminfo := filepath.Join(dir, "meminfo")
-	write(t, meminfo, "MemTotal:       16000000 kB\nMemFree:         1000000 kB\nMemAvailable:    4194304 kB\n")
-	cgroup := filepath.Join(dir, "cgroup")
-	os.Mkdir(cgroup, 0o755)
-	const gib = 1 << 30
+const gib = 1 << 30
 
-	if got := available(meminfo, cgroup); got != 4*gib {
-		t.Errorf("no cgroup files: %v, want MemAvailable, 4 GiB", got)
+// tree is a fake /proc and /sys/fs/cgroup in a temporary directory.
+type tree struct {
+	t   *testing.T
+	dir string
+	f   files
+}
+
+// newTree starts a tree with MemAvailable of 4 GiB, the process in cgroup
+// lines selfCgroup, and mountinfo lines (with DIR for the tree's
+// directory), or no mountinfo if it is "".
+func newTree(t *testing.T, selfCgroup, mountinfo string) *tree {
+	dir := t.TempDir()
+	tr := &tree{t, dir, files{
+		meminfo:   filepath.Join(dir, "meminfo"),
+		cgroup:    filepath.Join(dir, "cgroup"),
+		mountinfo: filepath.Join(dir, "mountinfo"),
+		cgroupfs:  filepath.Join(dir, "fs"),
+	}}
+	write(t, tr.f.meminfo, "MemTotal:       16000000 kB\nMemFree:         1000000 kB\nMemAvailable:    4194304 kB\n")
+	write(t, tr.f.cgroup, selfCgroup)
+	if mountinfo != "" {
+		write(t, tr.f.mountinfo, strings.ReplaceAll(mountinfo, "DIR", dir))
 	}
-	write(t, filepath.Join(cgroup, "memory.max"), "max\n")
-	if got := available(meminfo, cgroup); got != 4*gib {
-		t.Errorf("cgroup without a limit: %v, want 4 GiB", got)
+	return tr
+}
+
+// set writes the value of a cgroup file, path relative to the tree.
+func (tr *tree) set(path, value string) {
+	tr.t.Helper()
+	path = filepath.Join(tr.dir, path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tr.t.Fatal(err)
 	}
-	write(t, filepath.Join(cgroup, "memory.max"), "3221225472\n")     // 3 GiB
-	write(t, filepath.Join(cgroup, "memory.current"), "1073741824\n") // 1 GiB used
-	if got := available(meminfo, cgroup); got != 2*gib {
-		t.Errorf("cgroup limit: %v, want what it leaves, 2 GiB", got)
+	write(tr.t, path, value+"\n")
+}
+
+func gibs(n float64) string { return strconv.FormatFloat(n*gib, 'f', 0, 64) }
+
+// The mountinfo of a cgroup v2 host, and of a hybrid (v1) host like
+// Ubuntu 20.04's, with the hierarchies under DIR/fs.
+const (
+	mountsV2 = `25 30 0:22 / DIR/fs rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw,nsdelegate
+30 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+`
+	mountsV1 = `30 22 0:27 / DIR/fs ro,nosuid - tmpfs tmpfs ro,mode=755
+31 30 0:28 / DIR/fs/cpu rw,relatime - cgroup cgroup rw,cpu
+34 30 0:31 / DIR/fs/memory rw,nosuid,nodev,noexec,relatime shared:16 - cgroup cgroup rw,memory
+40 30 0:37 / DIR/fs/unified rw,relatime - cgroup2 cgroup2 rw
+`
+	cgroupV1 = `9:name=systemd:/
+4:memory:/job/abc
+1:cpu,cpuacct:/
+0::/
+`
+)
+
+func TestAvailable(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		cgroup, mountinfo string
+		files             map[string]string // path in the tree: content
+		want              float64
+	}{
+		{name: "no cgroup files", cgroup: "0::/\n", mountinfo: mountsV2, want: 4 * gib},
+		{name: "v2 without a limit", cgroup: "0::/a\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/a/memory.max": "max", "fs/a/memory.current": gibs(1)}, want: 4 * gib},
+		{name: "v2 limit", cgroup: "0::/a\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/a/memory.max": gibs(3), "fs/a/memory.current": gibs(1)}, want: 2 * gib},
+		{name: "v2 limit looser than the machine", cgroup: "0::/a\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/a/memory.max": gibs(10)}, want: 4 * gib},
+		{name: "v2 usage past the limit", cgroup: "0::/a\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/a/memory.max": gibs(1), "fs/a/memory.current": gibs(2)}, want: 0},
+		{name: "v2 limit on an ancestor", cgroup: "0::/user.slice/app.scope\n", mountinfo: mountsV2,
+			files: map[string]string{
+				"fs/user.slice/app.scope/memory.max": "max", "fs/user.slice/app.scope/memory.current": gibs(0.5),
+				"fs/user.slice/memory.max": gibs(3), "fs/user.slice/memory.current": gibs(2.5),
+			}, want: 0.5 * gib},
+		{name: "v2 nested, the inner limit tighter", cgroup: "0::/user.slice/app.scope\n", mountinfo: mountsV2,
+			files: map[string]string{
+				"fs/user.slice/app.scope/memory.max": gibs(2), "fs/user.slice/app.scope/memory.current": gibs(0.5),
+				"fs/user.slice/memory.max": gibs(3.5), "fs/user.slice/memory.current": gibs(1),
+			}, want: 1.5 * gib},
+		// A container with its own cgroup namespace sees its cgroup as the root.
+		{name: "v2 root with a limit", cgroup: "0::/\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/memory.max": gibs(1), "fs/memory.current": gibs(0.25)}, want: 0.75 * gib},
+		// Without one it sees the host's path, which its mount does not have.
+		{name: "v2 path missing under the mount", cgroup: "0::/system.slice/docker-1.scope\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/memory.max": gibs(1)}, want: 1 * gib},
+		{name: "v2 missing memory.current", cgroup: "0::/a\n", mountinfo: mountsV2,
+			files: map[string]string{"fs/a/memory.max": gibs(3)}, want: 3 * gib},
+		{name: "v2 without mountinfo", cgroup: "0::/a\n",
+			files: map[string]string{"fs/a/memory.max": gibs(3), "fs/a/memory.current": gibs(1)}, want: 2 * gib},
+		{name: "v2 mounted elsewhere", cgroup: "0::/a\n",
+			mountinfo: "25 30 0:22 / DIR/cg\\040two rw - cgroup2 cgroup2 rw\n",
+			files:     map[string]string{"cg two/a/memory.max": gibs(3), "fs/a/memory.max": gibs(0.5)}, want: 3 * gib},
+
+		{name: "v1 limit", cgroup: cgroupV1, mountinfo: mountsV1,
+			files: map[string]string{"fs/memory/job/abc/memory.limit_in_bytes": gibs(3), "fs/memory/job/abc/memory.usage_in_bytes": gibs(1)},
+			want:  2 * gib},
+		{name: "v1 without a limit", cgroup: cgroupV1, mountinfo: mountsV1,
+			files: map[string]string{
+				"fs/memory/job/abc/memory.limit_in_bytes": "9223372036854771712", "fs/memory/job/abc/memory.usage_in_bytes": gibs(1),
+				"fs/memory/memory.limit_in_bytes": "9223372036854771712",
+			}, want: 4 * gib},
+		{name: "v1 limit on an ancestor", cgroup: cgroupV1, mountinfo: mountsV1,
+			files: map[string]string{
+				"fs/memory/job/abc/memory.limit_in_bytes": "9223372036854771712", "fs/memory/job/abc/memory.usage_in_bytes": gibs(1),
+				"fs/memory/job/memory.limit_in_bytes": gibs(2.5), "fs/memory/job/memory.usage_in_bytes": gibs(1.5),
+			}, want: 1 * gib},
+		{name: "v1 path missing under the mount", cgroup: cgroupV1, mountinfo: mountsV1,
+			files: map[string]string{"fs/memory/memory.limit_in_bytes": gibs(3), "fs/memory/memory.usage_in_bytes": gibs(2)},
+			want:  1 * gib},
+		// A container without a cgroup namespace mounts its own cgroup as
+		// the hierarchy's root: the path is relative to the mount's root.
+		{name: "v1 mount of a subtree", cgroup: cgroupV1,
+			mountinfo: "34 30 0:31 /job DIR/fs/memory rw - cgroup cgroup rw,memory\n",
+			files: map[string]string{
+				"fs/memory/abc/memory.limit_in_bytes": gibs(3), "fs/memory/abc/memory.usage_in_bytes": gibs(1),
+				"fs/memory/job/abc/memory.limit_in_bytes": gibs(0.5),
+			}, want: 2 * gib},
+		{name: "v1 without mountinfo", cgroup: cgroupV1,
+			files: map[string]string{"fs/memory/job/abc/memory.limit_in_bytes": gibs(3), "fs/memory/job/abc/memory.usage_in_bytes": gibs(1)},
+			want:  2 * gib},
+		{name: "v1 and v2, the tighter wins", cgroup: cgroupV1 + "0::/a\n", mountinfo: mountsV1,
+			files: map[string]string{
+				"fs/memory/job/abc/memory.limit_in_bytes": gibs(3),
+				"fs/unified/a/memory.max":                 gibs(1),
+			}, want: 1 * gib},
+		{name: "memory in another v1 hierarchy", cgroup: "4:cpu:/job/abc\n", mountinfo: mountsV1,
+			files: map[string]string{"fs/memory/job/abc/memory.limit_in_bytes": gibs(1)}, want: 4 * gib},
+		{name: "a path escaping the mount", cgroup: "0::/../../outside\n", mountinfo: mountsV2,
+			files: map[string]string{"outside/memory.max": gibs(1)}, want: 4 * gib},
+		{name: "garbage", cgroup: "not a cgroup file\n::\n", mountinfo: "garbage\n - \n", want: 4 * gib},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := newTree(t, tc.cgroup, tc.mountinfo)
+			for path, content := range tc.files {
+				tr.set(path, content)
+			}
+			if got := available(tr.f); got != tc.want {
+				t.Errorf("available = %v (%s), want %v (%s)", got, HumanBytes(got), tc.want, HumanBytes(tc.want))
+			}
+		})
 	}
-	write(t, filepath.Join(cgroup, "memory.max"), "10737418240\n") // 10 GiB: more than the machine has
-	if got := available(meminfo, cgroup); got != 4*gib {
-		t.Errorf("loose cgroup limit: %v, want 4 GiB", got)
-	}
-	if got := available(filepath.Join(dir, "none"), filepath.Join(dir, "none")); got != Fallback {
+}
+
+func TestAvailableWithoutFiles(t *testing.T) {
+	dir := t.TempDir()
+	none := filepath.Join(dir, "none")
+	if got := available(files{none, none, none, none}); got != Fallback {
 		t.Errorf("nothing to read: %v, want the fallback", got)
+	}
+	tr := newTree(t, "0::/\n", "")
+	os.Remove(tr.f.cgroup)
+	tr.set("fs/memory.max", gibs(1))
+	if got := available(tr.f); got != 4*gib {
+		t.Errorf("no /proc/self/cgroup: %v, want MemAvailable, 4 GiB", got)
 	}
 	if got := Available(); got <= 0 {
 		t.Errorf("Available() = %v", got)
+	}
+}
+
+func TestUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		"/sys/fs/cgroup": "/sys/fs/cgroup", `/a\040b`: "/a b", `/a\011b\134`: "/a\tb\\", `/a\04`: `/a\04`, `/a\0x9`: `/a\0x9`,
+	} {
+		if got := unescape(in); got != want {
+			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
