@@ -68,15 +68,12 @@ type Config struct {
 	availableMemory func() float64
 }
 
-// Default values.
 const (
-	DefaultReps   = 10
-	DefaultWarmup = 1
-	// NoisyCV is the coefficient of variation above which a configuration
+	// noisyCV is the coefficient of variation above which a configuration
 	// is flagged as noisy.
-	NoisyCV = 0.05
-	// MaxWorkers bounds a worker count, against typing mistakes.
-	MaxWorkers = 4096
+	noisyCV = 0.05
+	// maxWorkers bounds a worker count, against typing mistakes.
+	maxWorkers = 4096
 )
 
 // DefaultConfig returns the configuration of `make bench`: the default
@@ -86,18 +83,18 @@ const (
 func DefaultConfig() Config {
 	return Config{
 		SizeFactor: 1,
-		Out:        DefaultOut(time.Now()),
-		Scenes:     DefaultScenes(),
+		Out:        defaultOut(time.Now()),
+		Scenes:     defaultScenes(),
 		Strategies: strategies.Names(),
-		Workers:    DefaultWorkers(runtime.NumCPU()),
+		Workers:    defaultWorkers(runtime.NumCPU()),
 		Grains:     []int{1},
-		Reps:       DefaultReps,
-		Warmup:     DefaultWarmup,
+		Reps:       10,
+		Warmup:     1,
 	}
 }
 
-// DefaultWorkers returns 1, 2, 4, ... below ncpu, and ncpu.
-func DefaultWorkers(ncpu int) []int {
+// defaultWorkers returns 1, 2, 4, ... below ncpu, and ncpu.
+func defaultWorkers(ncpu int) []int {
 	var ws []int
 	for w := 1; w < ncpu; w *= 2 {
 		ws = append(ws, w)
@@ -105,8 +102,8 @@ func DefaultWorkers(ncpu int) []int {
 	return append(ws, max(ncpu, 1))
 }
 
-// DefaultOut returns results/<date>-<host>, the default results directory.
-func DefaultOut(now time.Time) string {
+// defaultOut returns results/<date>-<host>, the default results directory.
+func defaultOut(now time.Time) string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "unknown"
@@ -194,10 +191,10 @@ func (c *Config) plan() (*plan, error) {
 		return nil, configErrorf("size factor must be in 1..64, got %d", c.SizeFactor)
 	}
 	if len(c.Scenes) == 0 {
-		return nil, configErrorf("no scenes (valid: %s)", strings.Join(SceneNames(), ", "))
+		return nil, configErrorf("no scenes (valid: %s)", strings.Join(sceneNames(), ", "))
 	}
 	for _, name := range dedupe(c.Scenes) {
-		s, err := LookupScene(name)
+		s, err := lookupScene(name)
 		if err != nil {
 			return nil, &ConfigError{err}
 		}
@@ -241,7 +238,7 @@ func (c *Config) plan() (*plan, error) {
 		p.strategies = append(p.strategies, s)
 	}
 	var err error
-	if p.workers, err = counts("workers", c.Workers, MaxWorkers); err != nil {
+	if p.workers, err = counts("workers", c.Workers, maxWorkers); err != nil {
 		return nil, err
 	}
 	if p.grains, err = counts("grain", c.Grains, 1<<20); err != nil {
