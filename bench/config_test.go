@@ -103,6 +103,10 @@ func TestValidate(t *testing.T) {
 			c.Width, c.Height = 2000, 2000
 			c.availableMemory = func() float64 { return 100 << 20 }
 		}, "needs about 106.9 MiB of memory"},
+		// A newline would go raw into summary.md and end bench.txt's line.
+		{"newline in commit", func(c *Config) { c.Commit = "abc\n# injected" }, `commit "abc\n# injected" holds a control character (U+000A)`},
+		{"tab in commit", func(c *Config) { c.Commit = "abc\tdef" }, "control character (U+0009)"},
+		{"escape in commit", func(c *Config) { c.Commit = "\x1b[31mred" }, "control character (U+001B)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := base
@@ -112,10 +116,17 @@ func TestValidate(t *testing.T) {
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Validate() = %v, want a ConfigError with %q", err, c.want)
 			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("the error is not one line: %q", err)
+			}
 		})
 	}
 	if err := base.Validate(); err != nil {
 		t.Errorf("tiny config: %v", err)
+	}
+	base.Commit = "v1.2.3-4-gabcdef0-dirty (büild)" // any printable text will do
+	if err := base.Validate(); err != nil {
+		t.Errorf("a printable commit: %v", err)
 	}
 }
 
@@ -160,15 +171,37 @@ func TestPrepareOut(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "a", "b")); len(entries) != 0 {
 		t.Errorf("the probe was left behind: %v", entries)
 	}
+	if err := prepareOut(filepath.Join(dir, "a")); err == nil {
+		t.Error("a directory holding one accepted")
+	}
 	full := filepath.Join(dir, "full")
 	os.MkdirAll(full, 0o755)
 	os.WriteFile(filepath.Join(full, "runs.csv"), nil, 0o644)
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, nil, 0o644)
-	for _, out := range []string{full, file, filepath.Join(file, "sub")} {
-		var ce *ConfigError
-		if err := prepareOut(out); !errors.As(err, &ce) {
-			t.Errorf("prepareOut(%s) = %v, want a ConfigError", out, err)
-		}
+	readOnly := filepath.Join(dir, "ro")
+	os.Mkdir(readOnly, 0o555)
+	for _, c := range []struct {
+		name, out string
+		usage     bool // a *ConfigError: the caller chose wrong
+		want      string
+	}{
+		{"not empty", full, true, "not empty"},
+		{"a file", file, true, "is a file"},
+		// A failure, not a usage error: ENOTDIR, even for root.
+		{"under a file", filepath.Join(file, "sub"), false, "cannot create the output directory"},
+		{"read-only, new", filepath.Join(readOnly, "sub"), false, "cannot create the output directory"},
+		{"read-only, existing", readOnly, false, "not writable"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.HasPrefix(c.name, "read-only") && os.Geteuid() == 0 {
+				t.Skip("root writes into a read-only directory")
+			}
+			err := prepareOut(c.out)
+			var ce *ConfigError
+			if err == nil || errors.As(err, &ce) != c.usage || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("prepareOut(%s) = %v (a ConfigError: %v), want %q, a ConfigError: %v", c.out, err, errors.As(err, &ce), c.want, c.usage)
+			}
+		})
 	}
 }

@@ -99,8 +99,10 @@ type sweep struct {
 // until Write replaces it; and the pictures of the reference frames and
 // schedules, drawn when the frame is the one they show.
 //
-// A *ConfigError means that cfg was invalid and nothing was done.
-// Otherwise the Result is not nil, even with an error. When ctx is cancelled the run in progress
+// A *ConfigError means that cfg was invalid, or its output directory
+// unusable as given, and nothing was done; an output directory that cannot
+// be created or written is an ordinary error. Otherwise the Result is not
+// nil, even with an error. When ctx is cancelled the run in progress
 // completes (a run is not interrupted, so that its time is not skewed),
 // the sweep stops, and the error wraps ctx.Err(); the Result holds what was
 // measured so far, marked partial. A frame that differs from the serial

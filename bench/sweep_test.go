@@ -888,3 +888,18 @@ BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.
 		t.Errorf("benchfmt reads sec/op %v, want [2 4 3]", secs)
 	}
 }
+
+// An output directory that cannot be created is a failure, not a bad
+// configuration: the command line was right.
+func TestRunUnwritableOut(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tinyConfig(filepath.Join(file, "res")) // ENOTDIR, even for root
+	res, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if res != nil || err == nil || errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot create the output directory") {
+		t.Errorf("Run = %v, %v; want no result and a failure that is not a ConfigError", res, err)
+	}
+}
