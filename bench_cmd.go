@@ -88,6 +88,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		cfg.Progress = stderr
 	}
 	res, err := bench.Run(ctx, cfg)
+	if res != nil {
+		err = errors.Join(err, res.Write())
+	}
 	var cfgErr *bench.ConfigError
 	switch {
 	case errors.As(err, &cfgErr):
@@ -103,9 +106,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // benchFailed reports a sweep that stopped early (interrupted, or a wrong
-// strategy) or could not write all of its results, or both: bench.Run joins
-// those errors, and each gets its line. An interruption exits 130 and says
-// where the partial results are.
+// strategy) or could not write all of its results, or both: runBench joins
+// the errors of bench.Run and Result.Write, and each gets its line. An
+// interruption exits 130 and says where the partial results are.
 func benchFailed(stderr io.Writer, res *bench.Result, err error) int {
 	errs := []error{err}
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {

@@ -67,7 +67,6 @@ func TestBenchBadInput(t *testing.T) {
 		{"an argument", []string{"results"}, "no arguments"},
 		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
 		{"out is a file", []string{"--out", file}, "output directory"},
-		{"out under a file", []string{"--out", filepath.Join(file, "res")}, "output directory"},
 		{"out not empty", []string{"--out", full}, "not empty"},
 	} {
 		args := append([]string{"--out", out}, tc.args...)
@@ -186,5 +185,36 @@ func TestBenchHelpAndList(t *testing.T) {
 	code, stdout, _ = benchCmd(t, context.Background(), "-list")
 	if code != exitOK || !strings.Contains(stdout, "tophalf") || !strings.Contains(stdout, "(default)") {
 		t.Errorf("--list: exit %d\n%s", code, stdout)
+	}
+}
+
+// An output directory that cannot be created or written is a failure (exit
+// 1), as for rendering, not a bad command line.
+func TestBenchUnwritableOut(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	readOnly := filepath.Join(dir, "ro")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, out string }{
+		{"under a file", filepath.Join(file, "res")}, // ENOTDIR, even for root
+		{"read-only", filepath.Join(readOnly, "res")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "read-only" && os.Geteuid() == 0 {
+				t.Skip("root writes into a read-only directory")
+			}
+			code, stdout, stderr := benchCmd(t, context.Background(), tinyBench(c.out)...)
+			if code != exitFailure || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "cannot create the output directory") {
+				t.Errorf("want one line on stderr naming the directory, got %q", stderr)
+			}
+		})
 	}
 }

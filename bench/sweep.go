@@ -1,29 +1,44 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
-// Result is what a sweep produced.
+// Result is what a sweep measured. Run returns it with the files it wrote
+// as it went (runs.csv, env.json marked unfinished, the pictures); Write
+// writes the rest.
 type Result struct {
-	// Dir is the results directory.
+	// Dir is the results directory, where Run wrote and Write writes.
 	Dir string
-	// Partial is true when the sweep stopped early.
-	Partial bool
-	// Env is what env.json holds; Summaries what summary.json holds.
+	// Env is what env.json holds (Env.Partial is set when the sweep stopped
+	// early); Summaries what summary.json holds.
 	Env       Env
 	Summaries []Summary
 	// Table is the Markdown table of summary.md.
 	Table string
+
+	// What the files need beyond the summaries: every configuration with
+	// its timed runs, in sweep order, the traced runs, and the counts
+	// measured, for the charts' axes and the grain in names.
+	configs         []*config
+	traces          map[*config]*strategies.Report
+	workers, grains []int
+	// writeErrs are the errors of the files written during the sweep,
+	// which Write reports with its own.
+	writeErrs []error
+	progress  *progress
 }
 
 // sceneRun is a scene being measured: its renderer, reused by every run
@@ -69,20 +84,29 @@ type sweep struct {
 	scenes  []*sceneRun
 	configs []*config
 	traces  map[*config]*strategies.Report
-	// writeErrs are the errors writing the pictures drawn during the sweep.
+	// writeErrs are the errors writing the files written during the sweep.
 	writeErrs []error
 	runsDone  int
 	runs      *runsLog
 	progress  *progress
 }
 
-// Run performs the sweep that cfg describes and writes its results into
-// cfg.Out. A *ConfigError means that cfg was invalid and nothing was done.
-// When ctx is cancelled the run in progress completes (a run is not
-// interrupted, so that its time is not skewed), the sweep stops, the results
-// measured so far are written marked partial, and the error wraps
-// ctx.Err(). A frame that differs from the serial reference stops the sweep
-// with an error naming the configuration.
+// Run performs the sweep that cfg describes and returns what it measured;
+// the caller then calls Result.Write for the files derived from it. Run
+// itself writes into cfg.Out only what must be written while measuring:
+// runs.csv, a row per timed run as soon as it is made, so that a sweep
+// that is killed loses nothing it measured; env.json, marked unfinished
+// until Write replaces it; and the pictures of the reference frames and
+// schedules, drawn when the frame is the one they show.
+//
+// A *ConfigError means that cfg was invalid, or its output directory
+// unusable as given, and nothing was done; an output directory that cannot
+// be created or written is an ordinary error. Otherwise the Result is not
+// nil, even with an error. When ctx is cancelled the run in progress
+// completes (a run is not interrupted, so that its time is not skewed),
+// the sweep stops, and the error wraps ctx.Err(); the Result holds what was
+// measured so far, marked partial. A frame that differs from the serial
+// reference stops the sweep with an error naming the configuration.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	p, err := cfg.plan()
 	if err != nil {
@@ -102,18 +126,31 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.Args = cfg.Args
 	machine(&s.env, cfg.Commit)
 	s.progress = newProgress(cfg.Progress)
+	defer s.progress.done()
 
-	// Until the end, env.json says the sweep is unfinished, so that a sweep
+	// Until Write, env.json says the sweep is unfinished, so that a sweep
 	// killed outright leaves a folder that does not look complete.
 	s.env.Partial, s.env.Error = true, "unfinished: the sweep was running (or was killed) when this was written"
 	runErr := s.measure(ctx)
+	s.writeErrs = append(s.writeErrs, s.runs.close())
 	s.env.Partial, s.env.Error = runErr != nil, ""
 	if runErr != nil {
 		s.env.Error = runErr.Error()
 	}
-	res, writeErr := s.finish()
-	s.progress.done()
-	return res, errors.Join(runErr, writeErr)
+	s.env.Finished = time.Now()
+	s.env.DurationS = s.env.Finished.Sub(s.env.Started).Seconds()
+	s.env.Sweep.RunsDone = s.runsDone
+	sums := s.summarize()
+	s.warnNoisy(sums)
+	// The frames are not needed any more: free them before Write draws.
+	for _, sr := range s.scenes {
+		sr.r, sr.rendered = nil, nil
+	}
+	return &Result{
+		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
+		configs: s.configs, traces: s.traces, workers: p.workers, grains: p.grains,
+		writeErrs: s.writeErrs, progress: s.progress,
+	}, runErr
 }
 
 // restoreGOMAXPROCS sets GOMAXPROCS back to prev after the sweep set its
@@ -142,7 +179,7 @@ func (s *sweep) measure(ctx context.Context) error {
 	s.env.Parallelism = probeParallelism(runtime.NumCPU(), loop)
 	if pp := s.env.Parallelism; pp.Low {
 		s.warn("effective parallelism is %.2f on %d logical CPUs (below %.0f%%): the machine is shared, throttled or oversubscribed, and speedups measured here understate the strategies",
-			pp.Effective, pp.Goroutines, 100*LowParallelism)
+			pp.Effective, pp.Goroutines, 100*lowParallelism)
 	}
 	if maxW := s.plan.workers[len(s.plan.workers)-1]; maxW > runtime.NumCPU() {
 		s.warn("%d workers is more than the %d logical CPUs: those runs are oversubscribed", maxW, runtime.NumCPU())
@@ -331,9 +368,14 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	runtime.GOMAXPROCS(c.workers)
 	runtime.GC()
 	// One plain store per row rendered: a row belongs to one task call, so
-	// the counts cost the strategy no contention.
-	task := func(_, lo, hi int) (int64, error) {
-		work := r.RenderUnits(lo, hi)
+	// the counts cost the strategy no contention. The context is never
+	// cancelled (see above), so the task never stops between rows.
+	renderRows := r.Task(context.Background())
+	task := func(w, lo, hi int) (int64, error) {
+		work, err := renderRows(w, lo, hi)
+		if err != nil {
+			return work, err
+		}
 		for y := lo; y < hi; y++ {
 			rendered[y]++
 		}
@@ -381,6 +423,31 @@ func checkRows(rendered []uint32) error {
 		}
 	}
 	return nil
+}
+
+// warnNoisy gives one warning for all the noisy configurations, naming the
+// worst few; summary.md flags each of them.
+func (s *sweep) warnNoisy(sums []Summary) {
+	var noisy []Summary
+	for _, sum := range sums {
+		if sum.Noisy {
+			noisy = append(noisy, sum)
+		}
+	}
+	if len(noisy) == 0 {
+		return
+	}
+	slices.SortStableFunc(noisy, func(a, b Summary) int { return cmp.Compare(*b.CV, *a.CV) })
+	var names []string
+	for _, sum := range noisy[:min(len(noisy), 5)] {
+		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, label(sum, len(s.plan.grains) > 1), sum.Workers, 100*(*sum.CV)))
+	}
+	more := ""
+	if len(noisy) > 5 {
+		more = fmt.Sprintf(" and %d more", len(noisy)-5)
+	}
+	s.warn("%d of %d configurations are noisy (CV above %.0f%%): %s%s; summary.md flags each",
+		len(noisy), len(sums), 100*noisyCV, strings.Join(names, ", "), more)
 }
 
 // interrupted wraps a cancellation with what was done.

@@ -19,7 +19,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"go.uber.org/goleak"
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/mandel-project/mandel/render"
@@ -28,6 +30,20 @@ import (
 
 // tinyConfig is a sweep that takes a fraction of a second, even under the
 // race detector: two scenes at 32x24, three strategies, workers 1 and 2.
+func TestMain(m *testing.M) {
+	// Strategies start goroutines for every run; none may outlive a sweep.
+	goleak.VerifyTestMain(m)
+}
+
+// runAndWrite is what mandel bench does: Run, then Write what it measured.
+func runAndWrite(ctx context.Context, cfg Config) (*Result, error) {
+	res, err := Run(ctx, cfg)
+	if res != nil {
+		err = errors.Join(err, res.Write())
+	}
+	return res, err
+}
+
 func tinyConfig(out string) Config {
 	return Config{
 		Out:        out,
@@ -112,15 +128,21 @@ func BenchmarkFrameHash(b *testing.B) {
 
 func TestStrategyColours(t *testing.T) {
 	seen := map[color.RGBA]string{}
-	for _, name := range strategies.Names() {
-		c := strategyColour(name)
+	for _, st := range strategies.All() {
+		c := strategyColour(st)
 		if c.R == c.G && c.G == c.B {
-			t.Errorf("%s is grey %v, like the ideal line", name, c)
+			t.Errorf("%s is grey %v, like the ideal line", st.Name(), c)
 		}
 		if other, ok := seen[c]; ok {
-			t.Errorf("%s and %s share the colour %v", name, other, c)
+			t.Errorf("%s and %s share the colour %v", st.Name(), other, c)
 		}
-		seen[c] = name
+		seen[c] = st.Name()
+	}
+	// A strategy outside the catalogue gets a colour from its name, the
+	// same in every chart.
+	w := wrong{name: "late", inner: strategies.Atomic}
+	if strategyColour(w) != strategyColour(wrong{name: "late"}) {
+		t.Error("a strategy outside the catalogue changed colour")
 	}
 }
 
@@ -141,7 +163,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	var warnings bytes.Buffer
 	cfg.Warnings = &warnings
 	before := runtime.GOMAXPROCS(0)
-	res, err := Run(context.Background(), cfg)
+	res, err := runAndWrite(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,8 +174,8 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	// steal at 2 worker counts x 2 grains.
 	const configs = 2 * (1 + 2 + 2*2*2)
 	runs := configs * cfg.Reps
-	if res.Partial || len(res.Summaries) != configs || res.Env.Sweep.RunsDone != runs {
-		t.Fatalf("partial %v, %d summaries (want %d), %d runs (want %d)", res.Partial, len(res.Summaries), configs, res.Env.Sweep.RunsDone, runs)
+	if res.Env.Partial || len(res.Summaries) != configs || res.Env.Sweep.RunsDone != runs {
+		t.Fatalf("partial %v, %d summaries (want %d), %d runs (want %d)", res.Env.Partial, len(res.Summaries), configs, res.Env.Sweep.RunsDone, runs)
 	}
 
 	rows := readCSV(t, filepath.Join(out, "runs.csv"))
@@ -182,7 +204,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 		if s.Speedup == nil || s.Efficiency == nil || s.MedianS <= 0 || s.Runs != cfg.Reps || s.IterPerS <= 0 || len(s.BusyS) != s.Workers {
 			t.Errorf("summary of %s/%s/%d/%d: %+v", s.Scene, s.Strategy, s.Workers, s.Grain, s)
 		}
-		if s.Strategy == "serial" && (*s.Speedup != 1 || s.Workers != 1) {
+		if s.Strategy == strategies.Serial.Name() && (*s.Speedup != 1 || s.Workers != 1) {
 			t.Errorf("serial: speedup %v at %d workers", *s.Speedup, s.Workers)
 		}
 		if s.CILowS != nil {
@@ -349,17 +371,16 @@ func withWrong(cfg *Config, w wrong) {
 }
 
 func TestWrongStrategyFailsLoudly(t *testing.T) {
-	atomic, _ := strategies.Lookup("atomic")
 	for _, c := range []struct {
 		w    wrong
 		want string
 	}{
-		{wrong{"skiplast", atomic, func(n int, task strategies.Task) strategies.Task {
+		{wrong{"skiplast", strategies.Atomic, func(n int, task strategies.Task) strategies.Task {
 			return func(w, lo, hi int) (int64, error) {
 				return task(w, lo, min(hi, n-1)) // the last row is never rendered
 			}
 		}}, "row 23 was not rendered when Run returned"},
-		{wrong{"twice", atomic, func(n int, task strategies.Task) strategies.Task {
+		{wrong{"twice", strategies.Atomic, func(n int, task strategies.Task) strategies.Task {
 			return func(w, lo, hi int) (int64, error) {
 				a, _ := task(w, lo, hi)
 				b, err := task(w, lo, hi) // right picture, double the work
@@ -367,17 +388,19 @@ func TestWrongStrategyFailsLoudly(t *testing.T) {
 			}
 		}}, "did some work twice"},
 	} {
-		cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
-		withWrong(&cfg, c.w)
-		_, err := Run(context.Background(), cfg)
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "strategy "+c.w.name) {
-			t.Errorf("%s: err = %v, want one naming the strategy and %q", c.w.name, err, c.want)
-		}
-		var env Env
-		readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
-		if !env.Partial || !strings.Contains(env.Error, c.w.name) {
-			t.Errorf("%s: env.json partial %v error %q", c.w.name, env.Partial, env.Error)
-		}
+		t.Run(c.w.name, func(t *testing.T) {
+			cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+			withWrong(&cfg, c.w)
+			_, err := runAndWrite(context.Background(), cfg)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "strategy "+c.w.name) {
+				t.Errorf("err = %v, want one naming the strategy and %q", err, c.want)
+			}
+			var env Env
+			readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+			if !env.Partial || !strings.Contains(env.Error, c.w.name) {
+				t.Errorf("env.json partial %v error %q", env.Partial, env.Error)
+			}
+		})
 	}
 }
 
@@ -391,11 +414,11 @@ func TestCancelWritesPartialResults(t *testing.T) {
 			cancel()
 		}
 	}
-	res, err := Run(ctx, cfg)
+	res, err := runAndWrite(ctx, cfg)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if res == nil || !res.Partial || res.Env.Sweep.RunsDone != stopAfter {
+	if res == nil || !res.Env.Partial || res.Env.Sweep.RunsDone != stopAfter {
 		t.Fatalf("result %+v", res)
 	}
 	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != stopAfter+1 {
@@ -418,8 +441,8 @@ func TestCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
-	res, err := Run(ctx, cfg)
-	if !errors.Is(err, context.Canceled) || res == nil || !res.Partial {
+	res, err := runAndWrite(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || res == nil || !res.Env.Partial {
 		t.Fatalf("Run = %+v, %v", res, err)
 	}
 	var env Env
@@ -447,7 +470,7 @@ func TestProgressLine(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(&buf)
 	c := &config{scene: &sceneRun{Scene: Scene{Name: "full"}}, workers: 4, grain: 1}
-	c.strategy, _ = strategies.Lookup("steal")
+	c.strategy = strategies.Steal
 	p.start(4)
 	for i := 0; i < 4; i++ {
 		p.run(c, i, 1, 3)
@@ -487,7 +510,7 @@ func ExampleParseCounts() {
 func TestRowFinishedAfterRunFailsLoudly(t *testing.T) {
 	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
 	cfg.Scenes, cfg.Strategies, cfg.Workers = []string{"tophalf"}, nil, []int{2}
-	sc, _ := LookupScene("tophalf")
+	sc, _ := lookupScene("tophalf")
 	v := sc.View
 	v.Width, v.Height, v.MaxIter = cfg.Width, cfg.Height, cfg.MaxIter
 	r, err := render.NewRenderer(v, 1)
@@ -498,8 +521,7 @@ func TestRowFinishedAfterRunFailsLoudly(t *testing.T) {
 
 	release := make(chan struct{})
 	var late sync.WaitGroup
-	atomic, _ := strategies.Lookup("atomic")
-	withWrong(&cfg, wrong{"late", atomic, func(n int, task strategies.Task) strategies.Task {
+	withWrong(&cfg, wrong{"late", strategies.Atomic, func(n int, task strategies.Task) strategies.Task {
 		return func(w, lo, hi int) (int64, error) {
 			if hi < n {
 				return task(w, lo, hi)
@@ -521,14 +543,21 @@ func TestRowFinishedAfterRunFailsLoudly(t *testing.T) {
 }
 
 func TestCheckRows(t *testing.T) {
-	if err := checkRows([]uint32{1, 1, 1}); err != nil {
-		t.Errorf("every row once: %v", err)
-	}
-	if err := checkRows([]uint32{1, 2, 1}); err == nil || !strings.Contains(err.Error(), "row 1 was rendered 2 times") {
-		t.Errorf("a row twice: %v", err)
-	}
-	if err := checkRows([]uint32{1, 1, 0}); err == nil || !strings.Contains(err.Error(), "row 2 was not rendered") {
-		t.Errorf("a row missing: %v", err)
+	for _, c := range []struct {
+		name     string
+		rendered []uint32
+		want     string // "" for no error
+	}{
+		{"every row once", []uint32{1, 1, 1}, ""},
+		{"a row twice", []uint32{1, 2, 1}, "row 1 was rendered 2 times"},
+		{"a row missing", []uint32{1, 1, 0}, "row 2 was not rendered"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := checkRows(c.rendered)
+			if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+				t.Errorf("checkRows(%v) = %v, want %q", c.rendered, err, c.want)
+			}
+		})
 	}
 }
 
@@ -548,11 +577,11 @@ func TestCancelReportsWriteErrors(t *testing.T) {
 			cancel()
 		}
 	}
-	res, err := Run(ctx, cfg)
+	res, err := runAndWrite(ctx, cfg)
 	if !errors.Is(err, context.Canceled) || err == nil || !strings.Contains(err.Error(), "summary.md") {
 		t.Errorf("err = %v, want the interruption and the failed summary.md", err)
 	}
-	if res == nil || !res.Partial || res.Env.Sweep.RunsDone != 2 {
+	if res == nil || !res.Env.Partial || res.Env.Sweep.RunsDone != 2 {
 		t.Errorf("result %+v", res)
 	}
 }
@@ -569,7 +598,7 @@ func TestEnvUnfinishedWhileRunning(t *testing.T) {
 			readJSON(t, filepath.Join(cfg.Out, "env.json"), &during)
 		}
 	}
-	if _, err := Run(context.Background(), cfg); err != nil {
+	if _, err := runAndWrite(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	if !during.Partial || !strings.Contains(during.Error, "unfinished") {
@@ -588,7 +617,7 @@ func TestSingleRunHasNoSpread(t *testing.T) {
 	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
 	cfg.Reps, cfg.Warmup = 1, 0
 	cfg.Scenes, cfg.Strategies, cfg.Workers = []string{"full"}, []string{"bands"}, []int{2}
-	res, err := Run(context.Background(), cfg)
+	res, err := runAndWrite(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -644,22 +673,24 @@ func TestRunsPerConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range cfg.Strategies {
-		c := counters[name]
-		grains := []int{1}
-		if c.UsesGrain() {
-			grains = cfg.Grains
-		}
-		for _, w := range cfg.Workers {
-			for _, g := range grains {
-				want := cfg.Warmup + cfg.Reps
-				if w == 2 && g == grains[0] {
-					want++ // the traced run
-				}
-				if got := c.runs[[2]int{w, g}]; got != want {
-					t.Errorf("%s at %d workers, grain %d: %d runs, want %d", name, w, g, got, want)
+		t.Run(name, func(t *testing.T) {
+			c := counters[name]
+			grains := []int{1}
+			if c.UsesGrain() {
+				grains = cfg.Grains
+			}
+			for _, w := range cfg.Workers {
+				for _, g := range grains {
+					want := cfg.Warmup + cfg.Reps
+					if w == 2 && g == grains[0] {
+						want++ // the traced run
+					}
+					if got := c.runs[[2]int{w, g}]; got != want {
+						t.Errorf("%d workers, grain %d: %d runs, want %d", w, g, got, want)
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -708,5 +739,167 @@ func TestRestoreGOMAXPROCS(t *testing.T) {
 	restoreGOMAXPROCS(def)
 	if got := runtime.GOMAXPROCS(0); got != def {
 		t.Errorf("the default %d was restored as %d", def, got)
+	}
+}
+
+// Run writes only what must be written while measuring; the files derived
+// from the measurements wait for Write, and env.json says unfinished until
+// then.
+func TestRunLeavesTheRestToWrite(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Strategies, cfg.Warmup = []string{"full"}, []string{"steal"}, 0
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := (1 + 2) * cfg.Reps // serial, steal at 1 and 2 workers
+	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != runs+1 {
+		t.Errorf("runs.csv after Run: %d runs, want %d", len(rows)-1, runs)
+	}
+	for _, name := range []string{"pictures/full/scene.png", "pictures/full/cost.png", "pictures/full/schedule-steal.png"} {
+		checkImage(t, filepath.Join(cfg.Out, name))
+	}
+	for _, name := range []string{"summary.json", "summary.csv", "summary.md", "bench.txt", "charts", "pictures/full/timeline-steal.png"} {
+		if _, err := os.Stat(filepath.Join(cfg.Out, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s after Run: %v, want it absent until Write", name, err)
+		}
+	}
+	var env Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+	if !strings.Contains(env.Error, "unfinished") {
+		t.Errorf("env.json after Run: error %q, want unfinished", env.Error)
+	}
+	if res.Env.Partial || res.Env.Finished.IsZero() || res.Env.Sweep.RunsDone != runs {
+		t.Errorf("Result.Env: partial %v, finished %v, %d runs", res.Env.Partial, res.Env.Finished, res.Env.Sweep.RunsDone)
+	}
+
+	if err := res.Write(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"summary.json", "summary.csv", "summary.md", "bench.txt", "charts/speedup-full.svg", "pictures/full/timeline-steal.png"} {
+		if _, err := os.Stat(filepath.Join(cfg.Out, name)); err != nil {
+			t.Errorf("after Write: %v", err)
+		}
+	}
+	var after Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &after)
+	if after.Partial || after.Error != "" || !after.Finished.Equal(res.Env.Finished) {
+		t.Errorf("env.json after Write: partial %v, error %q, finished %v", after.Partial, after.Error, after.Finished)
+	}
+}
+
+// A file that cannot be written does not stop Write: it writes the others,
+// env.json included, and its error counts the failures.
+func TestWriteGoesOnAfterAnError(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Strategies, cfg.Warmup = []string{"full"}, []string{"bands"}, 0
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file where the charts' directory goes: no chart can be written.
+	if err := os.WriteFile(filepath.Join(cfg.Out, "charts"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = res.Write()
+	// 4 charts of one scene, and the other 3 not written.
+	if err == nil || !strings.Contains(err.Error(), "chart speedup-full") || !strings.Contains(err.Error(), "(and 3 more files not written)") {
+		t.Errorf("Write = %v, want the first chart's error and 3 more", err)
+	}
+	for _, name := range []string{"summary.md", "bench.txt", "pictures/full/timeline-bands.png"} {
+		if _, err := os.Stat(filepath.Join(cfg.Out, name)); err != nil {
+			t.Errorf("after a failed chart: %v", err)
+		}
+	}
+	var env Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+	if env.Error != "" {
+		t.Errorf("env.json not rewritten after a failed chart: error %q", env.Error)
+	}
+}
+
+func TestWriteNeedsRun(t *testing.T) {
+	dir := t.TempDir()
+	r := &Result{Dir: dir}
+	if err := r.Write(); err == nil {
+		t.Error("Write of a Result made by hand succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Write of a Result made by hand wrote %v", entries)
+	}
+}
+
+// bench.txt, to the byte, for a run whose numbers are known: the Unit
+// lines, the configuration on one line each, and one result per run.
+func TestBenchTxt(t *testing.T) {
+	sc := &sceneRun{Scene: Scene{Name: "full", View: render.View{Width: 4, Height: 5}}}
+	rep := &strategies.Report{Wall: 2 * time.Second, Workers: []strategies.WorkerStats{
+		{Busy: 2 * time.Second, Work: 600}, {Busy: time.Second, Work: 400}}}
+	odd := &strategies.Report{Wall: 3 * time.Second, Workers: []strategies.WorkerStats{
+		{Busy: 3 * time.Second, Work: 1}, {Busy: 0, Work: 999}}} // one worker did it all
+	c := &config{scene: sc, strategy: strategies.Steal, workers: 2, grain: 4,
+		samples: []sample{{wall: 2 * time.Second, report: rep}, {wall: 4 * time.Second, report: rep}, {wall: 3 * time.Second, report: odd}}}
+	r := &Result{configs: []*config{c}, grains: []int{4, 16}}
+	r.Env = Env{Partial: true, GOOS: "linux", GOARCH: "amd64", CPU: "A CPU\nsplit", Commit: "abc123", GoVersion: "go1.26",
+		Kernel: "6.1", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), LogicalCPUs: 2}
+	r.Env.Parallelism.Effective = 1.954
+	r.Env.Sweep.Seed = 7
+	var b bytes.Buffer
+	if err := r.writeBenchfmt(&b); err != nil {
+		t.Fatal(err)
+	}
+	// 1000 iterations and 20 pixels in 2 s, 4 s and 3 s (rounded to 6
+	// digits); busy 2 s and 1 s, then 3 s and 0: imbalance 2 / 1.5 (rounded
+	// to 4 decimals), then 2; overhead 2 x wall - busy.
+	want := `Unit iter/s better=higher
+Unit pixels/s better=higher
+Unit imbalance better=lower
+Unit overhead-ns/op better=lower
+goos: linux
+goarch: amd64
+pkg: github.com/mandel-project/mandel/bench
+cpu: A CPU split
+commit: abc123
+go: go1.26
+kernel: 6.1
+date: 2026-01-02T03:04:05Z
+logical-cpus: 2
+effective-parallelism: 1.95
+seed: 7
+partial: true
+
+BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 2e+09 ns/op 500 iter/s 10 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 4e+09 ns/op 250 iter/s 5 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.333 iter/s 6.66667 pixels/s 2 imbalance 3e+09 overhead-ns/op
+`
+	if got := b.String(); got != want {
+		t.Errorf("bench.txt:\n%s\nwant:\n%s", got, want)
+	}
+	// benchstat reads ns/op as seconds.
+	rd := benchfmt.NewReader(&b, "bench.txt")
+	var secs []float64
+	for rd.Scan() {
+		if res, ok := rd.Result().(*benchfmt.Result); ok {
+			v, _ := res.Value("sec/op")
+			secs = append(secs, v)
+		}
+	}
+	if !slices.Equal(secs, []float64{2, 4, 3}) {
+		t.Errorf("benchfmt reads sec/op %v, want [2 4 3]", secs)
+	}
+}
+
+// An output directory that cannot be created is a failure, not a bad
+// configuration: the command line was right.
+func TestRunUnwritableOut(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tinyConfig(filepath.Join(file, "res")) // ENOTDIR, even for root
+	res, err := Run(context.Background(), cfg)
+	var ce *ConfigError
+	if res != nil || err == nil || errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot create the output directory") {
+		t.Errorf("Run = %v, %v; want no result and a failure that is not a ConfigError", res, err)
 	}
 }

@@ -2,9 +2,9 @@ package bench
 
 import (
 	"bufio"
-	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,14 +13,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mandel-project/mandel/internal/atomicfile"
 )
 
-// path returns the path of a results file.
+// path returns the path of a results file of the sweep.
 func (s *sweep) path(elem ...string) string {
 	return filepath.Join(append([]string{s.cfg.Out}, elem...)...)
+}
+
+// path returns the path of a results file of r.
+func (r *Result) path(elem ...string) string {
+	return filepath.Join(append([]string{r.Dir}, elem...)...)
 }
 
 // writeFile writes a file atomically: it appears complete or not at all,
@@ -129,65 +133,38 @@ func numPtr(f *float64) string {
 	return num(*f)
 }
 
-// finish computes the summaries and writes every output from what was
-// measured, even after an error: a partial sweep is worth keeping, and its
-// files say it is partial. It goes on after an error and returns the first
-// one, saying how many more files failed.
-func (s *sweep) finish() (*Result, error) {
-	errs := append([]error{s.runs.close()}, s.writeErrs...)
-	s.env.Finished = time.Now()
-	s.env.DurationS = s.env.Finished.Sub(s.env.Started).Seconds()
-	s.env.Sweep.RunsDone = s.runsDone
-	sums := s.summarize()
-	s.warnNoisy(sums)
-	table := markdownTable(sums)
-	res := &Result{Dir: s.cfg.Out, Partial: s.env.Partial, Env: s.env, Summaries: sums, Table: table}
-
-	s.progress.phase("writing results")
+// Write writes the files derived from r into r.Dir: summary.json,
+// summary.csv, summary.md, bench.txt, the charts and the timelines, and
+// env.json last, so that env.json saying the sweep is finished or partial
+// (rather than unfinished) means the rest is written. A partial result is
+// written marked partial. Write goes on after an error and returns the
+// first, saying how many more files failed, the files that Run wrote during
+// the sweep included. r must come from Run.
+func (r *Result) Write() error {
+	if r.progress == nil {
+		return errors.New("bench: Write: the Result did not come from Run")
+	}
+	r.progress.phase("writing results")
+	defer r.progress.done()
+	e := &r.Env
+	errs := slices.Clone(r.writeErrs)
 	errs = append(errs,
-		writeJSON(s.path("summary.json"), summaryFile{Partial: s.env.Partial, Error: s.env.Error, Configs: sums}),
-		writeFile(s.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, sums) }),
-		writeFile(s.path("summary.md"), func(w io.Writer) error { return s.writeMarkdown(w, table) }),
-		writeFile(s.path("bench.txt"), func(w io.Writer) error { return s.writeBenchfmt(w) }),
+		writeJSON(r.path("summary.json"), summaryFile{Partial: e.Partial, Error: e.Error, Configs: r.Summaries}),
+		writeFile(r.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, r.Summaries) }),
+		writeFile(r.path("summary.md"), r.writeMarkdown),
+		writeFile(r.path("bench.txt"), r.writeBenchfmt),
 	)
-	errs = append(errs, s.charts(sums)...)
-	errs = append(errs, s.timelines()...)
-	// env.json last: its presence with finished set says the rest is written.
-	errs = append(errs, writeJSON(s.path("env.json"), &s.env))
-	res.Env = s.env
+	errs = append(errs, r.charts()...)
+	errs = append(errs, r.timelines()...)
+	errs = append(errs, writeJSON(r.path("env.json"), e))
 	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 	switch len(errs) {
 	case 0:
-		return res, nil
+		return nil
 	case 1:
-		return res, errs[0]
+		return errs[0]
 	}
-	return res, fmt.Errorf("%w (and %d more files not written)", errs[0], len(errs)-1)
-}
-
-// warnNoisy gives one warning for all the noisy configurations, naming the
-// worst few; summary.md flags each of them.
-func (s *sweep) warnNoisy(sums []Summary) {
-	var noisy []Summary
-	for _, sum := range sums {
-		if sum.Noisy {
-			noisy = append(noisy, sum)
-		}
-	}
-	if len(noisy) == 0 {
-		return
-	}
-	slices.SortStableFunc(noisy, func(a, b Summary) int { return cmp.Compare(*b.CV, *a.CV) })
-	var names []string
-	for _, sum := range noisy[:min(len(noisy), 5)] {
-		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, s.label(sum), sum.Workers, 100*(*sum.CV)))
-	}
-	more := ""
-	if len(noisy) > 5 {
-		more = fmt.Sprintf(" and %d more", len(noisy)-5)
-	}
-	s.warn("%d of %d configurations are noisy (CV above %.0f%%): %s%s; summary.md flags each",
-		len(noisy), len(sums), 100*NoisyCV, strings.Join(names, ", "), more)
+	return fmt.Errorf("%w (and %d more files not written)", errs[0], len(errs)-1)
 }
 
 // summaryFile is the shape of summary.json.
@@ -250,8 +227,8 @@ func markdownTable(sums []Summary) string {
 
 // writeMarkdown writes summary.md: the machine, how to read the table, the
 // table, and the warnings.
-func (s *sweep) writeMarkdown(w io.Writer, table string) error {
-	e := &s.env
+func (r *Result) writeMarkdown(w io.Writer) error {
+	e := &r.Env
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# mandel bench: %s, %s\n\n", e.Host, e.Started.Format("2006-01-02 15:04 MST"))
 	if e.Partial {
@@ -275,8 +252,8 @@ func (s *sweep) writeMarkdown(w io.Writer, table string) error {
 	fmt.Fprint(bw, "Times are of the render alone (no colouring or encoding), with GOMAXPROCS set to the worker count. ")
 	fmt.Fprint(bw, "The 95% CI of the median is distribution-free (binomial order statistics; n/a below 6 runs). ")
 	fmt.Fprint(bw, "Speedup = median(serial) / median; efficiency = speedup / workers; imbalance = max / mean of the workers' busy times (median over runs); ")
-	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*NoisyCV)
-	bw.WriteString(table)
+	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*noisyCV)
+	bw.WriteString(r.Table)
 	if len(e.Warnings) > 0 {
 		bw.WriteString("\nWarnings:\n\n")
 		for _, msg := range e.Warnings {
