@@ -8,8 +8,8 @@
 // same result from a deterministic task; only the timing and the report
 // differ. Every strategy's Run keeps the same promises:
 //
-//   - Each index in [0, n) is passed to the task exactly once, unless the run
-//     stops early, and a worker runs one task call at a time.
+//   - Each index in [0, n) is passed to the task at most once, and exactly
+//     once unless the run stops early; a worker runs one task call at a time.
 //   - The first failure stops the run and is the error Run returns: a task's
 //     error, or the cancellation of the caller's context, whichever came
 //     first. Workers start no new block once the run has stopped.

@@ -28,7 +28,8 @@ type Options struct {
 type Strategy interface {
 	// Name is the name a user types, e.g. "steal".
 	Name() string
-	// Summary says in one line how the strategy schedules.
+	// Summary is the one-line description users see: how the strategy
+	// schedules, and what that costs and buys.
 	Summary() string
 	// UsesGrain reports whether Options.Grain changes the schedule.
 	UsesGrain() bool
