@@ -2,13 +2,15 @@ package strategies
 
 import "sync/atomic"
 
-// Atomic claims blocks with an atomic add on a shared counter.
+// Atomic is the strategy named "atomic".
 var Atomic Strategy = &scheduler{name: "atomic", usesGrain: true, schedule: scheduleAtomic,
 	summary: "workers claim the next block of grain rows with an atomic add on a shared counter (OpenMP dynamic,k); dynamic and lock-free, one contended cache line"}
 
-// scheduleAtomic claims blocks with one atomic add each, the Benchmarks
-// Game's Go program. The counter may run past n by up to W blocks, as every
-// worker's last add overshoots; grain is clamped to n, so it cannot overflow.
+// scheduleAtomic is the Benchmarks Game's Go program. One add both claims a
+// block and moves the counter past it, so a claim never fails and never
+// retries, unlike guided's compare-and-swap. The price is that the counter
+// runs past n by up to W blocks, as every worker's last add overshoots; grain
+// is clamped to n, so it cannot overflow.
 func scheduleAtomic(r *run) {
 	var next atomic.Int64
 	r.goWorkers(func(w int) {

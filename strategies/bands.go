@@ -1,11 +1,13 @@
 package strategies
 
-// Bands gives each worker one contiguous band.
+// Bands is the strategy named "bands".
 var Bands Strategy = &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
-	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); cheapest, but loses when cost is uneven"}
+	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); no scheduling at all, but loses when cost is uneven"}
 
-// scheduleBands gives worker w the band [w*n/W, (w+1)*n/W) and renders it one
-// row at a time, so that cancellation and the trace see rows, not bands.
+// scheduleBands computes worker w's band from w alone, so workers share no
+// state, and renders it one row at a time rather than as one block, so that
+// a stop is seen after a row, not after a band, and the trace shows where
+// within its band each worker spent its time.
 func scheduleBands(r *run) {
 	r.goWorkers(func(w int) {
 		lo, hi := band(w, r.n, r.workers)

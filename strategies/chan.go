@@ -1,15 +1,16 @@
 package strategies
 
-// Chan feeds blocks to the workers through a channel.
+// Chan is the strategy named "chan".
 var Chan Strategy = &scheduler{name: "chan", usesGrain: true, schedule: scheduleChan,
 	summary: "a producer sends blocks of grain rows on a channel and W workers range over it; Go's idiomatic pool, a channel operation per block"}
 
-// scheduleChan feeds blocks of grain rows to W workers through a channel.
-// The buffer of W blocks lets a worker that finishes pick up its next block
-// without waiting for the producer to be scheduled.
+// scheduleChan runs the producer on a goroutine of its own, so that all W
+// workers run tasks. The buffer of W blocks lets a worker that finishes pick
+// up its next block without waiting for the producer to be scheduled. Workers
+// return early only when the run has stopped, so the run's context is what
+// releases a producer blocked on a send that nobody will receive.
 func scheduleChan(r *run) {
 	blocks := make(chan span, r.workers)
-	done := make(chan struct{})     // closed when the workers have returned
 	produced := make(chan struct{}) // closed when the producer has returned
 	go func() {
 		defer close(produced)
@@ -17,8 +18,8 @@ func scheduleChan(r *run) {
 		for lo := 0; lo < r.n; lo += r.grain {
 			select {
 			case blocks <- span{lo, min(lo+r.grain, r.n)}:
-			case <-done:
-				return // the run stopped early: nobody will receive
+			case <-r.ctx.Done():
+				return
 			}
 		}
 	}()
@@ -29,6 +30,5 @@ func scheduleChan(r *run) {
 			}
 		}
 	})
-	close(done)
 	<-produced
 }

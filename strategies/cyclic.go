@@ -1,12 +1,12 @@
 package strategies
 
-// Cyclic deals blocks round robin.
+// Cyclic is the strategy named "cyclic".
 var Cyclic Strategy = &scheduler{name: "cyclic", usesGrain: true, schedule: scheduleCyclic,
 	summary: "blocks of grain rows dealt round robin, block b to worker b mod W (OpenMP static,k); no coordination, balanced when cost varies smoothly, not when it varies with period W*grain"}
 
-// scheduleCyclic interleaves statically: worker w renders blocks w, w+W,
-// w+2W, ... of grain rows each. Nothing is shared, so nothing is contended;
-// the balance comes from neighbouring rows costing about the same.
+// scheduleCyclic computes worker w's blocks from w alone: it starts at block
+// w and strides W blocks, so workers share no state at all, and which worker
+// renders which row is the same on every run.
 func scheduleCyclic(r *run) {
 	stride := r.workers * r.grain
 	r.goWorkers(func(w int) {

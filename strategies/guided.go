@@ -2,14 +2,15 @@ package strategies
 
 import "sync/atomic"
 
-// Guided claims shrinking blocks, OpenMP guided.
+// Guided is the strategy named "guided".
 var Guided Strategy = &scheduler{name: "guided", usesGrain: true, schedule: scheduleGuided,
-	summary: "workers claim max(remaining/W, grain) rows by compare-and-swap (OpenMP guided); big blocks first, small at the end, loses when the expensive rows come first"}
+	summary: "workers claim max(ceil(remaining/W), grain) rows at a time by compare-and-swap (OpenMP guided); big blocks first, small at the end, loses when the expensive rows come first"}
 
-// scheduleGuided is OpenMP's schedule(guided): each claim takes
-// max(ceil(remaining/W), grain) indices, so that early claims are large
-// (few claims) and late ones small (a balanced finish). The size depends on
-// the index claimed, hence compare-and-swap rather than a blind add.
+// scheduleGuided is OpenMP's schedule(guided), with guidedSize for the
+// size of a claim. Large early claims keep the number of claims down; small
+// late ones let the workers finish together. The size depends on where the
+// claim starts, so a claim is a compare-and-swap, which fails when another
+// worker moved the counter first, rather than atomic's blind add.
 func scheduleGuided(r *run) {
 	var next atomic.Int64
 	r.goWorkers(func(w int) {

@@ -26,8 +26,6 @@ type Block struct {
 
 // Report describes a finished (or stopped) run.
 type Report struct {
-	Strategy string
-	N, Grain int
 	// Wall is the elapsed time of the whole run.
 	Wall time.Duration
 	// Workers holds one entry per worker, indexed by worker number.

@@ -2,35 +2,35 @@ package strategies
 
 import "sync"
 
-// Rows starts one goroutine per row.
+// Rows is the strategy named "rows".
 var Rows Strategy = &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
-	summary: "one goroutine per row, all started at once, at most W running (worker tokens); the Go scheduler balances, at a goroutine's cost per row"}
+	summary: "one goroutine per row, all started up front, at most W of them running the task (worker tokens); the Go scheduler balances, at a goroutine's cost per row"}
 
-// scheduleRows starts one goroutine per row and lets the Go runtime's
-// scheduler pick which runs next. A row's goroutine holds one of W worker
-// tokens while it runs the task, so that W is respected and each worker's
-// stats belong to one goroutine at a time: the channel hand-over orders one
-// holder's writes before the next holder's.
+// scheduleRows leaves the balancing to the Go runtime's scheduler, which
+// picks the row whose goroutine runs next. A row's goroutine holds one of W
+// worker tokens while it runs the task, so that W is respected and each
+// worker's stats belong to one goroutine at a time: the channel hand-over
+// orders one holder's writes before the next holder's.
 func scheduleRows(r *run) {
 	tokens := make(chan int, r.workers)
-	for w := 0; w < r.workers; w++ {
+	for w := range r.workers {
 		tokens <- w
 	}
 	var wg sync.WaitGroup
-	for row := 0; row < r.n; row++ {
+	for row := range r.n {
 		if r.stopped() {
 			break // the rows not yet started would only exit again
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if r.stopped() {
+		wg.Go(func() {
+			var w int
+			select {
+			case w = <-tokens:
+			case <-r.ctx.Done():
 				return
 			}
-			w := <-tokens
 			defer func() { tokens <- w }()
-			r.do(w, row, row+1) // do itself refuses to start once the run stopped
-		}()
+			r.do(w, row, row+1) // do refuses to start once the run stopped
+		})
 	}
 	wg.Wait()
 }

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -18,25 +17,30 @@ var errGoexit = errors.New("task called runtime.Goexit")
 
 // run is the state one Run shares between a strategy's schedule function and
 // its workers. Each worker writes only its own slot, so the hot path takes no
-// lock; the only shared writes are the stop flag and the first error.
+// lock.
+//
+// Stopping works as in golang.org/x/sync/errgroup: the run derives its own
+// context from the caller's, the first task to fail cancels it with its error
+// as the cause, and workers stop when they see it done, between blocks
+// through ctx.Err, an atomic load, and through ctx.Done where they block.
+// The caller's cancellation reaches the same context, so one check covers
+// both.
 type run struct {
-	ctx     context.Context
+	ctx    context.Context // done when the caller cancels or a task fails
+	cancel context.CancelCauseFunc
+	parent context.Context // the caller's context
+
 	name    string
 	n       int
 	workers int
 	// grain is the block size strategies use: Options.Grain clamped to n, so
-	// that block arithmetic such as lo += W*grain cannot overflow. askedGrain
-	// is the value the caller asked for, which the report repeats.
-	grain, askedGrain int
-	trace             bool
-	task              Task
+	// that block arithmetic such as lo += W*grain cannot overflow.
+	grain int
+	trace bool
+	task  Task
 
-	start   time.Time
-	slots   []slot
-	stop    atomic.Bool
-	errOnce sync.Once
-	err     error
-	unwatch func() bool
+	start time.Time
+	slots []slot
 }
 
 // span is the index range [lo, hi), as queues and deques hold it.
@@ -50,47 +54,51 @@ type slot struct {
 	_     [64]byte
 }
 
-func newRun(ctx context.Context, name string, n int, opts Options, task Task) *run {
-	r := &run{
-		ctx:        ctx,
-		name:       name,
-		n:          n,
-		workers:    opts.Workers,
-		grain:      min(opts.Grain, max(n, 1)),
-		askedGrain: opts.Grain,
-		trace:      opts.Trace,
-		task:       task,
-		slots:      make([]slot, opts.Workers),
+// failure is the cause with which a failing task cancels the run's context.
+// The caller's cancellation reaches that context with the caller's cause, so
+// the type tells finish which of the two came first.
+type failure struct{ err error }
+
+func (f *failure) Error() string { return f.err.Error() }
+
+func newRun(parent context.Context, name string, n int, opts Options, task Task) *run {
+	ctx, cancel := context.WithCancelCause(parent)
+	return &run{
+		ctx:     ctx,
+		cancel:  cancel,
+		parent:  parent,
+		name:    name,
+		n:       n,
+		workers: opts.Workers,
+		grain:   min(opts.Grain, max(n, 1)),
+		trace:   opts.Trace,
+		task:    task,
+		slots:   make([]slot, opts.Workers),
+		start:   time.Now(),
 	}
-	// Workers poll an atomic flag between blocks instead of ctx.Err(), which
-	// takes a lock; AfterFunc raises the flag when the context ends.
-	r.unwatch = context.AfterFunc(ctx, func() { r.fail(ctx.Err()) })
-	if ctx.Err() != nil {
-		r.fail(ctx.Err())
-	}
-	r.start = time.Now()
-	return r
 }
 
-// fail records err if it is the first error and tells every worker to stop.
-func (r *run) fail(err error) {
-	r.errOnce.Do(func() { r.err = err })
-	r.stop.Store(true)
-}
+// fail stops the run because of err. Only the first stop is recorded: the
+// context keeps the first cause it is cancelled with.
+func (r *run) fail(err error) { r.cancel(&failure{err}) }
 
 // stopped reports whether workers should stop claiming work.
-func (r *run) stopped() bool { return r.stop.Load() }
+func (r *run) stopped() bool { return r.ctx.Err() != nil }
 
 // stats returns worker w's counters, for strategies that count more than do
 // does (steals). Only the goroutine acting as worker w may use them.
 func (r *run) stats(w int) *WorkerStats { return &r.slots[w].stats }
 
 // do runs the task on [lo, hi) as worker w, recording its time, size and work.
-// It returns false when the run must stop: the task failed or panicked, an
-// earlier task failed, or the context was cancelled. A strategy calls do only
-// from the goroutine that currently acts as worker w.
+// It returns false, without running the task, when the run has stopped, and
+// false when the task fails; a worker that gets false returns. A strategy
+// calls do only from the goroutine that currently acts as worker w.
+//
+// A stop that comes while the task runs is seen by the worker's next do,
+// which costs at most one wasted claim; checking again here would cost a
+// check per block.
 func (r *run) do(w, lo, hi int) bool {
-	if r.stop.Load() {
+	if r.ctx.Err() != nil {
 		return false
 	}
 	t0 := time.Now()
@@ -108,11 +116,13 @@ func (r *run) do(w, lo, hi int) bool {
 		r.fail(err)
 		return false
 	}
-	return !r.stop.Load()
+	return true
 }
 
 // call runs the task, turning a panic into an error that carries the panic
-// value and the stack of the goroutine that panicked.
+// value and the stack of the goroutine that panicked. Unlike errgroup, which
+// lets a panic crash the program, a strategy returns it: the task is the
+// caller's code, and the caller decides what a panic in it means.
 func (r *run) call(w, lo, hi int) (work int64, err error) {
 	returned := false
 	defer func() {
@@ -136,20 +146,19 @@ func (r *run) call(w, lo, hi int) (work int64, err error) {
 // goWorkers runs body(w) for w in [0, W) on W goroutines and waits for all.
 func (r *run) goWorkers(body func(w int)) {
 	var wg sync.WaitGroup
-	wg.Add(r.workers)
-	for w := 0; w < r.workers; w++ {
-		go func() {
-			defer wg.Done()
-			body(w)
-		}()
+	for w := range r.workers {
+		wg.Go(func() { body(w) })
 	}
 	wg.Wait()
 }
 
-func (r *run) close() { r.unwatch() }
-
+// finish builds the report once every worker has returned, and the run's
+// error: the first task's failure, or the caller's cancellation if that came
+// first. The caller's context is consulted as well as the run's because a
+// task that watches it may return early, without error, before the
+// cancellation has propagated to the run's context.
 func (r *run) finish() (*Report, error) {
-	rep := &Report{Strategy: r.name, N: r.n, Grain: r.askedGrain, Wall: time.Since(r.start), Workers: make([]WorkerStats, r.workers)}
+	rep := &Report{Wall: time.Since(r.start), Workers: make([]WorkerStats, r.workers)}
 	for w := range r.slots {
 		rep.Workers[w] = r.slots[w].stats
 		rep.Trace = append(rep.Trace, r.slots[w].trace...)
@@ -159,16 +168,16 @@ func (r *run) finish() (*Report, error) {
 	slices.SortFunc(rep.Trace, func(a, b Block) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Worker, b.Worker), cmp.Compare(a.Lo, b.Lo))
 	})
-	// The AfterFunc that raises the stop flag runs on its own goroutine, so
-	// it may not have run yet; a task that saw ctx.Done and returned early
-	// must not make a cancelled run look complete.
-	if err := r.ctx.Err(); err != nil {
-		r.fail(err)
+	if f, ok := context.Cause(r.ctx).(*failure); ok {
+		return rep, fmt.Errorf("strategies: %s: %w", r.name, f.err)
 	}
-	r.stop.Store(true)
-	r.errOnce.Do(func() {}) // no more writes to r.err after this point
-	if r.err != nil {
-		return rep, fmt.Errorf("strategies: %s: %w", r.name, r.err)
+	if err := r.parent.Err(); err != nil {
+		// Err, not the cause alone, so that errors.Is(err, context.Canceled)
+		// holds whatever cause the caller cancelled with.
+		if cause := context.Cause(r.parent); !errors.Is(cause, err) {
+			return rep, fmt.Errorf("strategies: %s: %w: %w", r.name, err, cause)
+		}
+		return rep, fmt.Errorf("strategies: %s: %w", r.name, err)
 	}
 	return rep, nil
 }

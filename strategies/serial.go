@@ -1,13 +1,15 @@
 package strategies
 
-// Serial runs every index in order on the calling goroutine: the baseline.
+// Serial is the strategy named "serial".
 var Serial Strategy = &scheduler{name: "serial", usesGrain: false, serial: true, schedule: scheduleSerial,
-	summary: "one goroutine renders every row in order; the baseline for speedup, never the fastest on more than one core"}
+	summary: "the calling goroutine renders every row in order, one at a time, whatever W; the baseline for speedup"}
 
-// scheduleSerial runs everything as worker 0 on the calling goroutine, one
-// block of grain 1 per index so that its report counts blocks like the others.
+// scheduleSerial makes one block per index, as grain 1 would, so that its
+// report counts blocks like the others' and a stop is seen after one row.
+// It runs the task on the caller's goroutine, as worker 0: a baseline pays
+// for no goroutine.
 func scheduleSerial(r *run) {
-	for i := 0; i < r.n; i++ {
+	for i := range r.n {
 		if !r.do(0, i, i+1) {
 			return
 		}

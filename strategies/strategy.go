@@ -1,13 +1,7 @@
-// Package strategies schedules a task over an index range [0, n) with W
-// workers. A strategy decides only who runs which indices and when; it knows
-// nothing about what the task computes. Every strategy is cancellable through
-// a context, returns the first error, turns a panicking task into an error,
-// and reports what each worker did.
 package strategies
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,21 +24,19 @@ type Options struct {
 	Trace bool
 }
 
-// ErrInvalid reports options or sizes that no strategy can run with.
-var ErrInvalid = errors.New("invalid arguments")
-
 // Strategy is one way of dividing [0, n) among workers.
 type Strategy interface {
 	// Name is the name a user types, e.g. "steal".
 	Name() string
-	// Summary says in one line how the strategy schedules.
+	// Summary is the one-line description users see: how the strategy
+	// schedules, and what that costs and buys.
 	Summary() string
 	// UsesGrain reports whether Options.Grain changes the schedule.
 	UsesGrain() bool
 	// Run calls task until every index in [0, n) has been processed exactly
 	// once, the context is cancelled, or a task fails. It returns the first
-	// error (ctx.Err() on cancellation) and the report of what was done; the
-	// report is nil only when the arguments were invalid (ErrInvalid).
+	// error (one that wraps ctx.Err() on cancellation) and the report of what
+	// was done; the report is nil only when the arguments were invalid.
 	// The report has one entry per worker: Options.Workers of them, except
 	// for serial, which always runs on one.
 	Run(ctx context.Context, n int, opts Options, task Task) (*Report, error)
@@ -67,22 +59,22 @@ func (s *scheduler) UsesGrain() bool { return s.usesGrain }
 
 func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*Report, error) {
 	if opts.Workers < 1 || opts.Workers > MaxWorkers {
-		return nil, fmt.Errorf("strategies: %w: workers must be in 1..%d, got %d", ErrInvalid, MaxWorkers, opts.Workers)
+		return nil, fmt.Errorf("strategies: %s: workers must be in 1..%d, got %d", s.name, MaxWorkers, opts.Workers)
 	}
 	if s.serial {
 		opts.Workers = 1
 	}
 	if n < 0 {
-		return nil, fmt.Errorf("strategies: %w: n must not be negative, got %d", ErrInvalid, n)
+		return nil, fmt.Errorf("strategies: %s: n must not be negative, got %d", s.name, n)
 	}
 	if opts.Grain < 0 {
-		return nil, fmt.Errorf("strategies: %w: grain must not be negative, got %d", ErrInvalid, opts.Grain)
+		return nil, fmt.Errorf("strategies: %s: grain must not be negative, got %d", s.name, opts.Grain)
 	}
 	if opts.Grain == 0 {
 		opts.Grain = 1
 	}
 	r := newRun(ctx, s.name, n, opts, task)
-	defer r.close()
+	defer r.cancel(nil)
 	if n > 0 && !r.stopped() {
 		s.schedule(r)
 	}

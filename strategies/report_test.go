@@ -1,0 +1,39 @@
+package strategies
+
+import (
+	"testing"
+	"time"
+)
+
+// TestReport checks the derived figures against values worked out by hand.
+func TestReport(t *testing.T) {
+	rep := &Report{
+		Wall: 10 * time.Millisecond,
+		Workers: []WorkerStats{
+			{Busy: 9 * time.Millisecond, Work: 100, Steals: 2},
+			{Busy: 3 * time.Millisecond, Work: 20, Steals: 1},
+			{Busy: 6 * time.Millisecond, Work: 5},
+		},
+	}
+	if got, want := rep.Busy(), 18*time.Millisecond; got != want {
+		t.Errorf("Busy = %v, want %v", got, want)
+	}
+	// max 9 ms over a mean of 6 ms.
+	if got, want := rep.Imbalance(), 1.5; got != want {
+		t.Errorf("Imbalance = %v, want %v", got, want)
+	}
+	// 3 workers x 10 ms of wall time, of which 18 ms busy.
+	if got, want := rep.Overhead(), 12*time.Millisecond; got != want {
+		t.Errorf("Overhead = %v, want %v", got, want)
+	}
+	if got, want := rep.Work(), int64(125); got != want {
+		t.Errorf("Work = %d, want %d", got, want)
+	}
+	if got, want := rep.Steals(), 3; got != want {
+		t.Errorf("Steals = %d, want %d", got, want)
+	}
+	idle := &Report{Wall: time.Millisecond, Workers: make([]WorkerStats, 2)}
+	if got := idle.Imbalance(); got != 0 {
+		t.Errorf("Imbalance with nobody busy = %v, want 0", got)
+	}
+}
