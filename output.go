@@ -26,8 +26,9 @@ type output struct {
 // temporary file for a file path. A path that is standard output (/dev/stdout,
 // /proc/self/fd/1, or a file that the shell opened as standard output) is
 // written through the descriptor, as - is, so that mandel /dev/stdout >>log
-// appends rather than replaces log; standard input and standard error are
-// refused.
+// appends rather than replaces log; standard error is refused. (Replacing
+// the file standard input reads is harmless: the reader keeps the old one;
+// /dev/stdin itself is refused by atomicfile, as a descriptor.)
 func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 	toStdout := cfg.output == "-"
 	if !toStdout {
@@ -36,8 +37,6 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 			toStdout = true
 		case 2:
 			return nil, usagef("%s is standard error, where messages go; write the image to standard output (-) instead", cfg.output)
-		case 0:
-			return nil, usagef("%s is standard input; cannot write the image there", cfg.output)
 		}
 	}
 	if toStdout {
@@ -56,9 +55,9 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 	return &output{file: f}, nil
 }
 
-// stdDescriptor returns the standard descriptor (1, 2 or 0, looked for in
-// that order) that is the same open file as path, or -1. Only writers
-// that are *os.File have a descriptor to compare.
+// stdDescriptor returns the output descriptor (1 or 2, looked for in that
+// order) that is the same open file as path, or -1. Only writers that are
+// *os.File have a descriptor to compare.
 func stdDescriptor(path string, stdout, stderr io.Writer) int {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -67,7 +66,7 @@ func stdDescriptor(path string, stdout, stderr io.Writer) int {
 	for _, std := range []struct {
 		fd int
 		w  any
-	}{{1, stdout}, {2, stderr}, {0, os.Stdin}} {
+	}{{1, stdout}, {2, stderr}} {
 		f, ok := std.w.(*os.File)
 		if !ok || f == nil {
 			continue

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"image"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -13,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mandel-project/mandel/imageio"
 )
 
 // runMainEnv makes the test binary run main instead of the tests, so that
@@ -403,17 +408,49 @@ func TestSignalStops(t *testing.T) {
 }
 
 // TestSecondSignal: a second signal stops at once, cleaning up, with its
-// own code. The render's rows at -m 100000 take long enough that the first
-// signal's clean stop cannot win.
+// own code. The signals come once the render is under way, where each
+// worker finishes its row before the first signal's clean stop: at -m 100000
+// a row through the set takes a tenth of a second or more, far longer than
+// the second signal takes to arrive.
 func TestSecondSignal(t *testing.T) {
 	skipIgnored(t, syscall.SIGINT, syscall.SIGTERM)
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc to see the render under way")
+	}
 	cmd, dir, stderr := startSlow(t)
+	waitCPU(t, cmd, 10)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		if err := cmd.Process.Signal(sig); err != nil {
 			t.Fatal(err)
 		}
 	}
 	waitStopped(t, cmd, dir, stderr, 128+int(syscall.SIGTERM), "second signal (terminated)")
+}
+
+// waitCPU waits until cmd's process has used ticks clock ticks of user CPU
+// time (/proc/PID/stat), which only the render uses so much of.
+func waitCPU(t *testing.T, cmd *exec.Cmd, ticks int) {
+	t.Helper()
+	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// utime is the 14th field; the second, the command name in
+		// parentheses, may hold spaces.
+		fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		var utime int
+		if len(fields) > 11 {
+			fmt.Sscan(fields[11], &utime)
+		}
+		if utime >= ticks {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the render did not start; stderr %q", cmd.Stderr)
+		}
+	}
 }
 
 func TestSignalCode(t *testing.T) {
@@ -431,3 +468,32 @@ type fakeSignal struct{}
 
 func (fakeSignal) String() string { return "fake" }
 func (fakeSignal) Signal()        {}
+
+// TestInterruptDuringEncoding: a signal while the image is encoded, which
+// the render's checks no longer see, stops the encoding and keeps the old
+// file.
+func TestInterruptDuringEncoding(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.png")
+	if err := os.WriteFile(path, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := openOutput(&renderConfig{output: path}, new(bytes.Buffer), new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.abort()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	img := image.NewGray(image.Rect(0, 0, 64, 64))
+	if err := out.write(ctx, img, imageio.PNG); !errors.Is(err, context.Canceled) {
+		t.Errorf("write after cancellation: %v, want context.Canceled", err)
+	}
+	out.abort()
+	if got := readFile(t, path); got != "precious" {
+		t.Errorf("out.png changed to %q", got)
+	}
+	if entries := dirEntries(t, dir); len(entries) != 1 {
+		t.Errorf("directory holds %q", entries)
+	}
+}

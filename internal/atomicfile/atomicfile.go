@@ -152,7 +152,7 @@ func (o Options) New(path string) (*File, error) {
 		// Not filepath.Join: cleaning "sym/../x" would name another
 		// directory than the kernel resolves it to.
 		name := dir + "." + base + ".tmp-" + strconv.FormatUint(rand.Uint64(), 36)
-		tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		tmp, err := pending.create(name, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -164,12 +164,11 @@ func (o Options) New(path string) (*File, error) {
 			if err := tmp.Chmod(perm); err != nil {
 				tmp.Close()
 				os.Remove(name)
+				pending.remove(name)
 				return fail(bareError(err))
 			}
 		}
-		f := &File{path: path, target: target, dir: dir, tmp: tmp, w: bufio.NewWriterSize(tmp, bufSize)}
-		pending.add(name)
-		return f, nil
+		return &File{path: path, target: target, dir: dir, tmp: tmp, w: bufio.NewWriterSize(tmp, bufSize)}, nil
 	}
 	return fail(errors.New("cannot find an unused temporary file name"))
 }
@@ -418,14 +417,25 @@ func (f *File) Abort() error {
 var pending = tempSet{names: make(map[string]struct{})}
 
 type tempSet struct {
-	mu    sync.Mutex
-	names map[string]struct{}
+	mu     sync.Mutex
+	names  map[string]struct{}
+	closed bool // by Cleanup
 }
 
-func (s *tempSet) add(name string) {
+// create creates the temporary file name and records it, unless Cleanup
+// has run. Both happen under the lock, so that a Cleanup from another
+// goroutine cannot come between them and miss the file.
+func (s *tempSet) create(name string, perm fs.FileMode) (*os.File, error) {
 	s.mu.Lock()
-	s.names[name] = struct{}{}
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errCleanedUp
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err == nil {
+		s.names[name] = struct{}{}
+	}
+	return f, err
 }
 
 func (s *tempSet) remove(name string) {
@@ -434,14 +444,18 @@ func (s *tempSet) remove(name string) {
 	s.mu.Unlock()
 }
 
+var errCleanedUp = errors.New("the process is exiting (atomicfile.Cleanup)")
+
 // Cleanup removes the temporary files of all Files that are neither
 // committed nor aborted, leaving their paths as they were. It is meant for
 // a process about to exit without returning through its deferred Aborts,
 // such as on a second interrupt, and is safe to call from any goroutine,
-// even while those Files are being written. Their later Commits fail.
+// even while those Files are being written. Their later Commits fail, and
+// so does New from then on, so that no temporary file outlives the exit.
 func Cleanup() {
 	pending.mu.Lock()
 	defer pending.mu.Unlock()
+	pending.closed = true
 	for name := range pending.names {
 		os.Remove(name)
 		delete(pending.names, name)

@@ -185,7 +185,17 @@ func TestCleanup(t *testing.T) {
 	if got := entries(t, dir); len(got) != 4 {
 		t.Fatalf("before Cleanup the directory holds %q, want two files and two temporary ones", got)
 	}
+	// Cleanup is for a process about to exit: other tests need New back.
+	t.Cleanup(func() {
+		pending.mu.Lock()
+		pending.closed = false
+		pending.mu.Unlock()
+	})
 	Cleanup()
+	if f, err := New(filepath.Join(dir, "late.png")); err == nil {
+		f.Abort()
+		t.Error("New after Cleanup: no error")
+	}
 	wantEntries(t, dir, "committed.png", "existing.png")
 	wantContent(t, existing, "precious")
 	if err := f1.Commit(); err == nil {
