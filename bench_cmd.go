@@ -209,6 +209,6 @@ measured, marked partial.
 
 Flags (each long flag also works with one dash: -reps 3):
 %s
-Exit status: 0 success, 1 failure, 2 bad command line, 130 interrupted.
+Exit status: 0 success, 1 failure, 2 bad command line, 129/130/131/143 stopped by SIGHUP/SIGINT/SIGQUIT/SIGTERM.
 `, flagUsages(fs))
 }

@@ -17,34 +17,60 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mandel-project/mandel/internal/atomicfile"
 )
 
-// Exit codes.
+// Exit codes. A stop by a signal exits 128 + the signal's number, as a
+// shell reports a process killed by it: SIGHUP 129, SIGINT 130, SIGQUIT 131,
+// SIGTERM 143.
 const (
 	exitOK          = 0
 	exitFailure     = 1   // the work failed: an unwritable file, a failed task
 	exitUsage       = 2   // the command line was wrong; nothing was done
-	exitInterrupted = 130 // stopped by SIGINT (128 + 2)
-	exitTerminated  = 143 // stopped by SIGTERM (128 + 15)
+	exitInterrupted = 130 // stopped by a signal; main turns it into 128 + its number
 )
+
+// stopSignals stop the work: the first one cleanly, through the context,
+// and a second one at once. SIGQUIT is among them so that it cleans up
+// rather than dumping every goroutine's stack.
+var stopSignals = []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM}
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signals := make(chan os.Signal, 2)
+	for _, sig := range stopSignals {
+		// nohup, and shells for background jobs, start us with SIGHUP or
+		// SIGINT ignored; Notify would undo that.
+		if !signal.Ignored(sig) {
+			signal.Notify(signals, sig)
+		}
+	}
 	go func() {
 		sig := <-signals
-		// The first signal stops the work cleanly; restoring the default
-		// handling lets a second one kill a process that is slow to stop.
-		signal.Stop(signals)
 		cancel(signalError{sig})
+		// The work stops at its next check, which a deep row or the
+		// encoder can delay; a second signal means now. The deferred
+		// Aborts will not run, so the temporary files go here.
+		sig = <-signals
+		atomicfile.Cleanup()
+		fmt.Fprintf(os.Stderr, "mandel: stopped at once by a second signal (%v)\n", sig)
+		os.Exit(signalCode(sig))
 	}()
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	var sig signalError
-	if code == exitInterrupted && errors.As(context.Cause(ctx), &sig) && sig.Signal == syscall.SIGTERM {
-		code = exitTerminated
+	if code == exitInterrupted && errors.As(context.Cause(ctx), &sig) {
+		code = signalCode(sig.Signal)
 	}
 	os.Exit(code)
+}
+
+// signalCode is the exit code for a stop by sig: 128 + its number.
+func signalCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitInterrupted
 }
 
 // signalError is the cause of a cancellation by a signal.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
-	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
@@ -38,6 +36,7 @@ type renderConfig struct {
 	output   string
 	format   imageio.Format
 	verbose  bool
+	force    bool // replace a write-protected output file
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -49,6 +48,7 @@ type renderFlags struct {
 	center                           complexValue
 	scale, escape                    finiteValue
 	list, showVersion, help, verbose bool
+	force                            bool
 }
 
 func newRenderFlags() *renderFlags {
@@ -67,6 +67,7 @@ func newRenderFlags() *renderFlags {
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
+	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
 	fs.BoolVar(&f.showVersion, "version", false, "print the version and exit")
@@ -95,6 +96,7 @@ func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return report(stderr, err)
 	}
+	cfg.force = f.force
 	return report(stderr, renderImage(ctx, cfg, stdout, stderr))
 }
 
@@ -193,19 +195,16 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	return cfg, nil
 }
 
-// renderImage renders, paints and writes the image. The output file is
-// created (as a temporary file) before rendering, so that an unwritable
-// directory is reported at once, and it appears at its path only when
-// complete.
+// renderImage renders, paints and writes the image. The output is checked,
+// and a file created (as a temporary file), before rendering, so that an
+// unwritable directory is reported at once; the file appears at its path
+// only when complete.
 func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
-	var file *atomicfile.File // nil for stdout
-	if cfg.output != "-" {
-		var err error
-		if file, err = atomicfile.New(cfg.output); err != nil {
-			return err
-		}
-		defer file.Abort()
+	out, err := openOutput(cfg, stdout, stderr)
+	if err != nil {
+		return err
 	}
+	defer out.abort()
 
 	r, err := render.NewRenderer(cfg.view, cfg.aa)
 	if err != nil {
@@ -227,21 +226,8 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	if file == nil {
-		buf := bufio.NewWriterSize(stdout, 1<<16)
-		if err := imageio.Encode(buf, img, cfg.format); err != nil {
-			return err
-		}
-		if err := buf.Flush(); err != nil {
-			return fmt.Errorf("writing stdout: %w", err)
-		}
-	} else {
-		if err := imageio.Encode(file, img, cfg.format); err != nil {
-			return err
-		}
-		if err := file.Commit(); err != nil {
-			return err
-		}
+	if err := out.write(ctx, img, cfg.format); err != nil {
+		return err
 	}
 	if cfg.verbose {
 		printReport(stderr, cfg, r, rep, elapsed)
@@ -362,5 +348,16 @@ Views:
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nFormats: %s\nPalettes: %s\n", formatList(), strings.Join(render.PaletteNames(), ", "))
-	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 2 bad command line, 130 interrupted.")
+	fmt.Fprint(w, `
+Output: the file appears only when complete, and replaces an existing one
+(keeping its mode), except a write-protected one (use --force). /dev/stdout,
+or a path that is the file standard output is redirected to, is written
+through standard output, like -; binary image data is not written to a
+terminal.
+
+Exit status: 0 success, 1 failure, 2 bad command line; stopped by a signal,
+128 + its number: 129 SIGHUP, 130 SIGINT (Ctrl-C), 131 SIGQUIT, 143 SIGTERM.
+A first signal stops cleanly; a second one stops at once. Neither leaves a
+partial or temporary file.
+`)
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -56,6 +58,30 @@ var errNotRegular = errors.New(`not a regular file (write to "-" for standard ou
 
 var errIsDir = errors.New("is a directory")
 
+// errDescriptor refuses /dev/fd/N and /proc/self/fd/N: such a path names an
+// open file of this process, which is written through its descriptor, and
+// replacing what it leads to would destroy a file the caller only meant to
+// append to (mandel /dev/fd/3 3>>log).
+var errDescriptor = errors.New(`an open file descriptor, not a file (write to "-" for standard output)`)
+
+// ErrWriteProtected is returned by New for an existing file that the caller
+// may not write, unless Options.Force is set: renaming onto it would
+// replace it anyway, as rm removes such a file, so New asks, as cp and rm do.
+var ErrWriteProtected = errors.New("write-protected")
+
+// ErrSticky is returned by New when the file to replace is in a sticky
+// directory (such as /tmp) and belongs to another user: only its owner, the
+// directory's owner or root may replace it, so Commit would fail.
+var ErrSticky = errors.New("owned by another user in a sticky directory")
+
+// Options changes how New treats the file it replaces. The zero value is
+// the default.
+type Options struct {
+	// Force replaces a write-protected file (one whose permission bits deny
+	// the caller write access) instead of returning ErrWriteProtected.
+	Force bool
+}
+
 // New creates the temporary file for path in the directory of the
 // file that Commit will replace (path's own, unless path is a link).
 // It is meant to be called before any expensive work: a missing or
@@ -69,10 +95,19 @@ var errIsDir = errors.New("is a directory")
 // such as /dev/stdout, a pipe) is refused, as is such a file at path itself.
 //
 // Replacing a file keeps its permission bits (not its owner); a new file
-// gets mode 0644 less the umask.
+// gets mode 0644 less the umask. A write-protected file is refused with
+// ErrWriteProtected, and a file that the kernel would not let Commit
+// replace (see ErrSticky) is refused at once.
+//
+// Errors are *fs.PathError values naming path, never the temporary file.
 func New(path string) (*File, error) {
+	return Options{}.New(path)
+}
+
+// New is like the package's New with the options o.
+func (o Options) New(path string) (*File, error) {
 	fail := func(err error) (*File, error) {
-		return nil, fmt.Errorf("atomicfile: create %s: %w", path, err)
+		return nil, &fs.PathError{Op: "create", Path: path, Err: err}
 	}
 	if path == "" {
 		return fail(fs.ErrInvalid)
@@ -88,7 +123,7 @@ func New(path string) (*File, error) {
 		// Errors creating the temporary file concern the target's
 		// directory, which the user may not know about.
 		fail = func(err error) (*File, error) {
-			return nil, fmt.Errorf("atomicfile: create %s (a link to %s): %w", path, target, err)
+			return nil, &fs.PathError{Op: "create", Path: path, Err: fmt.Errorf("link to %s: %w", target, err)}
 		}
 	}
 	// Unlike os.CreateTemp's 0600, 0644 lets the umask decide, as it would
@@ -100,6 +135,12 @@ func New(path string) (*File, error) {
 		perm = old.Mode().Perm()
 	}
 	dir, base := filepath.Split(target)
+	if old != nil {
+		// Before the temporary file: a refusal leaves nothing behind.
+		if err := checkReplace(old, dir, o.Force); err != nil {
+			return fail(err)
+		}
+	}
 	// Keep the temporary name within NAME_MAX even when base nearly fills it.
 	if n := 64; len(base) > n {
 		for n > 0 && !utf8.RuneStart(base[n]) {
@@ -111,7 +152,7 @@ func New(path string) (*File, error) {
 		// Not filepath.Join: cleaning "sym/../x" would name another
 		// directory than the kernel resolves it to.
 		name := dir + "." + base + ".tmp-" + strconv.FormatUint(rand.Uint64(), 36)
-		tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		tmp, err := pending.create(name, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -123,6 +164,7 @@ func New(path string) (*File, error) {
 			if err := tmp.Chmod(perm); err != nil {
 				tmp.Close()
 				os.Remove(name)
+				pending.remove(name)
 				return fail(bareError(err))
 			}
 		}
@@ -147,6 +189,11 @@ func destination(path string) (target string, old fs.FileInfo, err error) {
 			return "", nil, err
 		}
 		return path, li, nil
+	}
+	if fd, err := viaDescriptor(path); err != nil {
+		return "", nil, err
+	} else if fd {
+		return "", nil, errDescriptor
 	}
 	// Stat sees what the link leads to even where the link text does not
 	// name it: /dev/stdout -> /proc/self/fd/1 -> "pipe:[1234]".
@@ -229,6 +276,55 @@ func danglingTarget(link string) (string, error) {
 	return "", errors.New("too many levels of symbolic links")
 }
 
+// viaDescriptor reports whether following the symbolic link at link, and
+// the links it leads to, passes through a descriptor link in /proc
+// (/proc/PID/fd/N, which /dev/fd/N and /dev/stdout lead to). Such a link
+// names an open file; its text is the file's path, so EvalSymlinks would
+// find, and Commit replace, the file behind the descriptor.
+func viaDescriptor(link string) (bool, error) {
+	for range maxSymlinks {
+		dir, _ := filepath.Split(link)
+		if dir == "" {
+			dir = "."
+		}
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return false, bareError(err)
+		}
+		if isFDDir(real) {
+			return true, nil
+		}
+		text, err := os.Readlink(link)
+		if err != nil {
+			return false, bareError(err)
+		}
+		if !filepath.IsAbs(text) {
+			// Not filepath.Join: see New.
+			text = real + string(filepath.Separator) + text
+		}
+		li, err := os.Lstat(text)
+		if err != nil || li.Mode()&fs.ModeSymlink == 0 {
+			// The end of the chain, or a link to a missing file
+			// (danglingTarget resolves those).
+			return false, nil
+		}
+		link = text
+	}
+	return false, nil // destination reports the loop
+}
+
+// isFDDir reports whether dir, a resolved path, is a process's (or a
+// thread's) descriptor directory on Linux: /proc/PID/fd or
+// /proc/PID/task/TID/fd.
+func isFDDir(dir string) bool {
+	rest, ok := strings.CutPrefix(filepath.ToSlash(dir), "/proc/")
+	if !ok {
+		return false
+	}
+	parts := strings.Split(rest, "/")
+	return (len(parts) == 2 || len(parts) == 4 && parts[1] == "task") && parts[len(parts)-1] == "fd"
+}
+
 func checkRegular(fi fs.FileInfo) error {
 	switch mode := fi.Mode(); {
 	case mode.IsDir():
@@ -239,12 +335,17 @@ func checkRegular(fi fs.FileInfo) error {
 	return nil
 }
 
-// bareError strips the *fs.PathError from err: its path (a temporary name,
-// or the path the message names already) would only confuse.
+// bareError strips the *fs.PathError or *os.LinkError from err: its paths
+// (a temporary name, or the path the message names already) would only
+// confuse.
 func bareError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
@@ -253,7 +354,7 @@ func bareError(err error) error {
 // of the underlying file.
 func (f *File) Write(p []byte) (int, error) {
 	if f.done {
-		return 0, fmt.Errorf("atomicfile: write %s: %w", f.path, fs.ErrClosed)
+		return 0, &fs.PathError{Op: "write", Path: f.path, Err: fs.ErrClosed}
 	}
 	return f.w.Write(p)
 }
@@ -266,9 +367,10 @@ func (f *File) Write(p []byte) (int, error) {
 // Commit may be called once; a second call, or one after Abort, is an error.
 func (f *File) Commit() error {
 	if f.done {
-		return fmt.Errorf("atomicfile: commit %s: %w", f.path, fs.ErrClosed)
+		return &fs.PathError{Op: "commit", Path: f.path, Err: fs.ErrClosed}
 	}
 	f.done = true
+	defer pending.remove(f.tmp.Name())
 	err := f.w.Flush()
 	if err == nil {
 		err = f.tmp.Sync()
@@ -281,7 +383,7 @@ func (f *File) Commit() error {
 	}
 	if err != nil {
 		os.Remove(f.tmp.Name())
-		return fmt.Errorf("atomicfile: commit %s: %w", f.path, err)
+		return &fs.PathError{Op: "commit", Path: f.path, Err: bareError(err)}
 	}
 	dir := f.dir
 	if dir == "" {
@@ -299,14 +401,65 @@ func (f *File) Abort() error {
 		return nil
 	}
 	f.done = true
+	defer pending.remove(f.tmp.Name())
 	cerr := f.tmp.Close()
 	if err := os.Remove(f.tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("atomicfile: abort %s: %w", f.path, err)
+		return &fs.PathError{Op: "abort", Path: f.path, Err: bareError(err)}
 	}
 	if cerr != nil {
-		return fmt.Errorf("atomicfile: abort %s: %w", f.path, cerr)
+		return &fs.PathError{Op: "abort", Path: f.path, Err: bareError(cerr)}
 	}
 	return nil
+}
+
+// pending holds the names of the temporary files of the Files that are
+// neither committed nor aborted, for Cleanup.
+var pending = tempSet{names: make(map[string]struct{})}
+
+type tempSet struct {
+	mu     sync.Mutex
+	names  map[string]struct{}
+	closed bool // by Cleanup
+}
+
+// create creates the temporary file name and records it, unless Cleanup
+// has run. Both happen under the lock, so that a Cleanup from another
+// goroutine cannot come between them and miss the file.
+func (s *tempSet) create(name string, perm fs.FileMode) (*os.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errCleanedUp
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err == nil {
+		s.names[name] = struct{}{}
+	}
+	return f, err
+}
+
+func (s *tempSet) remove(name string) {
+	s.mu.Lock()
+	delete(s.names, name)
+	s.mu.Unlock()
+}
+
+var errCleanedUp = errors.New("the process is exiting (atomicfile.Cleanup)")
+
+// Cleanup removes the temporary files of all Files that are neither
+// committed nor aborted, leaving their paths as they were. It is meant for
+// a process about to exit without returning through its deferred Aborts,
+// such as on a second interrupt, and is safe to call from any goroutine,
+// even while those Files are being written. Their later Commits fail, and
+// so does New from then on, so that no temporary file outlives the exit.
+func Cleanup() {
+	pending.mu.Lock()
+	defer pending.mu.Unlock()
+	pending.closed = true
+	for name := range pending.names {
+		os.Remove(name)
+		delete(pending.names, name)
+	}
 }
 
 // syncDir makes a rename in dir durable. Errors are ignored: some systems

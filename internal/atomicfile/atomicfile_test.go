@@ -170,8 +170,8 @@ func TestFileCommitFails(t *testing.T) {
 	}
 	if err := f.Commit(); err == nil {
 		t.Fatal("Commit onto a non-empty directory: no error")
-	} else if !strings.Contains(err.Error(), path) {
-		t.Errorf("error %q does not name the path", err)
+	} else if want := "commit " + path + ": "; !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("error %q does not start %q, or names the temporary file", err, want)
 	}
 	wantEntries(t, dir, "out.png")
 	wantEntries(t, path, "sub")
@@ -205,7 +205,8 @@ func TestNewErrors(t *testing.T) {
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("error %v, want %v", err, tc.is)
 			}
-			if !strings.HasPrefix(err.Error(), "atomicfile: ") || !strings.Contains(err.Error(), tc.path) {
+			var pe *fs.PathError
+			if !errors.As(err, &pe) || pe.Op != "create" || pe.Path != tc.path || !strings.HasPrefix(err.Error(), "create "+tc.path+": ") {
 				t.Errorf("error %q lacks context", err)
 			}
 			wantEntries(t, dir, "file", "subdir")

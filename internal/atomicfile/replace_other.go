@@ -1,0 +1,14 @@
+//go:build !unix
+
+package atomicfile
+
+import "io/fs"
+
+// checkReplace refuses to replace a read-only file (on Windows, one with
+// the read-only attribute) unless forced.
+func checkReplace(old fs.FileInfo, dir string, force bool) error {
+	if !force && old.Mode().Perm()&0o200 == 0 {
+		return ErrWriteProtected
+	}
+	return nil
+}

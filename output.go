@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/atomicfile"
+)
+
+// output is where the image goes: standard output, or a file that appears
+// only when complete.
+type output struct {
+	file   *atomicfile.File // nil for standard output
+	stdout io.Writer
+}
+
+// openOutput checks the destination before any rendering, and creates the
+// temporary file for a file path. A path that is standard output (/dev/stdout,
+// /proc/self/fd/1, or a file that the shell opened as standard output) is
+// written through the descriptor, as - is, so that mandel /dev/stdout >>log
+// appends rather than replaces log; standard error is refused. (Replacing
+// the file standard input reads is harmless: the reader keeps the old one;
+// /dev/stdin itself is refused by atomicfile, as a descriptor.)
+func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
+	toStdout := cfg.output == "-"
+	if !toStdout {
+		switch stdDescriptor(cfg.output, stdout, stderr) {
+		case 1:
+			toStdout = true
+		case 2:
+			return nil, usagef("%s is standard error, where messages go; write the image to standard output (-) instead", cfg.output)
+		}
+	}
+	if toStdout {
+		if err := checkStdout(stdout); err != nil {
+			return nil, err
+		}
+		return &output{stdout: stdout}, nil
+	}
+	f, err := atomicfile.Options{Force: cfg.force}.New(cfg.output)
+	if errors.Is(err, atomicfile.ErrWriteProtected) {
+		return nil, fmt.Errorf("cannot overwrite %s: write-protected (use --force)", cfg.output)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &output{file: f}, nil
+}
+
+// stdDescriptor returns the output descriptor (1 or 2, looked for in that
+// order) that is the same open file as path, or -1. Only writers that are
+// *os.File have a descriptor to compare.
+func stdDescriptor(path string, stdout, stderr io.Writer) int {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return -1 // a new file is no descriptor's
+	}
+	for _, std := range []struct {
+		fd int
+		w  any
+	}{{1, stdout}, {2, stderr}} {
+		f, ok := std.w.(*os.File)
+		if !ok || f == nil {
+			continue
+		}
+		if si, err := f.Stat(); err == nil && os.SameFile(fi, si) {
+			return std.fd
+		}
+	}
+	return -1
+}
+
+// checkStdout refuses a standard output that cannot take the image: a
+// terminal, which binary data would garble, and a closed one, whose image
+// would be lost.
+func checkStdout(stdout io.Writer) error {
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return nil
+	}
+	if term.IsTerminal(int(f.Fd())) {
+		return usagef("standard output is a terminal; not writing binary image data to it (redirect it: > out.ppm, or name an OUTPUT file)")
+	}
+	if closedStd(f) {
+		return errors.New("standard output is closed; the image would be lost")
+	}
+	return nil
+}
+
+// write encodes img and, for a file, commits it. An interruption during the
+// encoding, which can take seconds, stops it and keeps any old file.
+func (o *output) write(ctx context.Context, img image.Image, format imageio.Format) error {
+	if o.file == nil {
+		buf := bufio.NewWriterSize(o.stdout, 1<<16)
+		if err := imageio.Encode(buf, img, format); err != nil {
+			return err
+		}
+		if err := buf.Flush(); err != nil {
+			return fmt.Errorf("writing stdout: %w", err)
+		}
+		return nil
+	}
+	if err := imageio.Encode(ctxWriter{ctx, o.file}, img, format); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return o.file.Commit()
+}
+
+// abort removes the temporary file, if it was not committed.
+func (o *output) abort() {
+	if o.file != nil {
+		o.file.Abort()
+	}
+}
+
+// ctxWriter fails writes once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (w ctxWriter) Write(p []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return w.w.Write(p)
+}
