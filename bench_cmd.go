@@ -29,10 +29,6 @@ type benchFlags struct {
 	list, help                          bool
 }
 
-// maxSizeFactor is bench.Config.Validate's limit on SizeFactor, named in the
-// error for a --size-factor too large for an int.
-const maxSizeFactor = 64
-
 func newBenchFlags() *benchFlags {
 	def := bench.DefaultConfig()
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
@@ -46,7 +42,7 @@ func newBenchFlags() *benchFlags {
 	fs.Var(newIntValue(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
 	fs.Var(newIntValue(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
 	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")
-	fs.Var(newIntValue(&f.sizeFactor, 1, 1, maxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
+	fs.Var(newIntValue(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
 	fs.VarP(newIntValue(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")

@@ -116,39 +116,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
 
-	preset, err := render.LookupPreset(f.view)
+	v, err := f.viewFromFlags()
 	if err != nil {
-		return nil, usageError{err}
-	}
-	v := preset.View
-	if fs.Changed("size") {
-		v.Width, v.Height = f.size.w, f.size.h
-	}
-	if fs.Changed("center") {
-		v.Center = f.center.c
-	}
-	if fs.Changed("scale") {
-		if f.scale.f <= 0 {
-			return nil, usagef("--scale must be positive, got %v", f.scale.f)
-		}
-		v.Scale = f.scale.f
-	}
-	if fs.Changed("maxiter") {
-		if f.maxiter <= 0 {
-			return nil, usagef("--maxiter must be positive, got %d", f.maxiter)
-		}
-		v.MaxIter = f.maxiter
-	}
-	if fs.Changed("escape") {
-		// The view reads 0 as the default radius; on the command line
-		// that would only hide a mistake.
-		v.Escape = f.escape.f
-		if v.Escape < 2 || v.Escape > render.MaxEscape {
-			return nil, usagef("--escape must be in 2..%g, got %v", float64(render.MaxEscape), v.Escape)
-		}
-	}
-	if err := v.Validate(); err != nil {
-		return nil, usageError{err}
+		return nil, err
 	}
 	cfg.view = v
 
@@ -168,31 +138,81 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usageError{err}
 	}
 
-	switch {
-	case fs.Changed("format") && f.format == "":
-		return nil, usagef("--format is empty; want one of %s", formatList())
-	case f.format != "":
-		if cfg.format, err = imageio.ParseFormat(f.format); err != nil {
-			return nil, usageError{err}
-		}
-	case cfg.output == "-":
-		return nil, usagef("writing to stdout (-) needs --format (one of %s)", formatList())
-	default:
-		if cfg.format, err = imageio.FormatOf(cfg.output); err != nil {
-			return nil, usageError{err}
-		}
+	if cfg.format, err = f.outputFormat(cfg.output); err != nil {
+		return nil, err
 	}
-
 	if err := imageio.CheckSize(cfg.format, v.Width, v.Height); err != nil {
 		return nil, usageError{err}
 	}
 
-	need := render.MemoryNeeded(v, f.aa).Total()
-	if avail := availableMemory(); need > avail {
-		return nil, usagef("%dx%d with --aa %d needs about %s of memory; this machine has about %s available",
-			v.Width, v.Height, f.aa, sysmem.HumanBytes(need), sysmem.HumanBytes(avail))
+	if err := sysmem.Check(render.MemoryNeeded(v, f.aa).Total(), availableMemory()); err != nil {
+		return nil, usagef("%dx%d with --aa %d %w", v.Width, v.Height, f.aa, err)
 	}
 	return cfg, nil
+}
+
+// viewFromFlags is the preset view with the flags' overrides, checked.
+func (f *renderFlags) viewFromFlags() (render.View, error) {
+	fs := f.fs
+	preset, err := render.LookupPreset(f.view)
+	if err != nil {
+		return render.View{}, usageError{err}
+	}
+	v := preset.View
+	if fs.Changed("size") {
+		v.Width, v.Height = f.size.w, f.size.h
+	}
+	if fs.Changed("center") {
+		v.Center = f.center.c
+	}
+	if fs.Changed("scale") {
+		if f.scale.f <= 0 {
+			return render.View{}, usagef("--scale must be positive, got %v", f.scale.f)
+		}
+		v.Scale = f.scale.f
+	}
+	if fs.Changed("maxiter") {
+		if f.maxiter <= 0 {
+			return render.View{}, usagef("--maxiter must be positive, got %d", f.maxiter)
+		}
+		v.MaxIter = f.maxiter
+	}
+	if fs.Changed("escape") {
+		// The view reads 0 as the default radius; on the command line
+		// that would only hide a mistake.
+		v.Escape = f.escape.f
+		if v.Escape < 2 || v.Escape > render.MaxEscape {
+			return render.View{}, usagef("--escape must be in 2..%g, got %v", float64(render.MaxEscape), v.Escape)
+		}
+	}
+	if err := v.Validate(); err != nil {
+		return render.View{}, usageError{err}
+	}
+	return v, nil
+}
+
+// outputFormat is the --format flag's format, or else output's by its
+// extension.
+func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
+	switch {
+	case f.fs.Changed("format") && f.format == "":
+		return "", usagef("--format is empty; want one of %s", formatList())
+	case f.format != "":
+		format, err := imageio.ParseFormat(f.format)
+		if err != nil {
+			return "", usageError{err}
+		}
+		return format, nil
+	case output == "-":
+		return "", usagef("writing to stdout (-) needs --format (one of %s)", formatList())
+	default:
+		format, err := imageio.FormatOf(output)
+		if err != nil {
+			return "", usageError{err}
+		}
+		return format, nil
+	}
+
 }
 
 // renderImage renders, paints and writes the image. The output is checked,
@@ -236,30 +256,21 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 }
 
 // paint colours the frame in parallel: it is cheap next to the kernel, but
-// on one core it would still be a visible serial tail.
+// on one core it would still be a visible serial tail. It costs about the
+// same per row everywhere, so a shared counter with blocks of 16 rows
+// balances it, on no more workers than cores.
 func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Image, error) {
-	f := r.Frame()
-	var img image.Image
-	var paintRows func(lo, hi int)
+	var canvas *render.Canvas
 	if cfg.format == imageio.PBM {
-		bitmap := render.NewBitmap(f, cfg.aa)
-		img, paintRows = bitmap, func(lo, hi int) { render.BitmapRows(bitmap, f, cfg.aa, lo, hi) }
+		canvas = render.BitmapCanvas(r.Frame(), cfg.aa)
 	} else {
-		painter := &render.Painter{Palette: cfg.palette}
-		img = painter.NewImage(f, cfg.aa)
-		paintRows = func(lo, hi int) { painter.PaintRows(img, f, cfg.aa, lo, hi) }
+		canvas = (&render.Painter{Palette: cfg.palette}).Canvas(r.Frame(), cfg.aa)
 	}
-	// Painting costs about the same per row everywhere: a shared counter
-	// with blocks of 16 rows balances it, on no more workers than cores.
 	opts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
-	_, err := strategies.Atomic.Run(ctx, r.Units(), opts, func(_, lo, hi int) (int64, error) {
-		paintRows(lo, hi)
-		return 0, nil
-	})
-	if err != nil {
+	if _, err := strategies.Atomic.Run(ctx, r.Units(), opts, canvas.Task()); err != nil {
 		return nil, fmt.Errorf("paint: %w", err)
 	}
-	return img, nil
+	return canvas.Image, nil
 }
 
 // printReport writes the --verbose summary: the run, then one line per worker.

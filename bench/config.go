@@ -78,6 +78,10 @@ const (
 	maxWorkers = 4096
 )
 
+// MaxSizeFactor bounds Config.SizeFactor, which multiplies both sides of
+// every scene: at 64 a 1024x1024 scene is already 64K x 64K pixels.
+const MaxSizeFactor = 64
+
 // DefaultConfig returns the configuration of `make bench`: the default
 // scenes, every strategy, workers 1, 2, 4, ... up to and including
 // runtime.NumCPU(), grain 1, ten repetitions after one warm-up round, at
@@ -193,8 +197,8 @@ func (c *Config) plan() (*plan, error) {
 	if c.MaxIter < 0 {
 		return nil, configErrorf("maxiter must be positive (or 0 for each scene's own), got %d", c.MaxIter)
 	}
-	if c.SizeFactor < 1 || c.SizeFactor > 64 {
-		return nil, configErrorf("size factor must be in 1..64, got %d", c.SizeFactor)
+	if c.SizeFactor < 1 || c.SizeFactor > MaxSizeFactor {
+		return nil, configErrorf("size factor must be in 1..%d, got %d", MaxSizeFactor, c.SizeFactor)
 	}
 	if len(c.Scenes) == 0 {
 		return nil, configErrorf("no scenes (valid: %s)", strings.Join(sceneNames(), ", "))
@@ -225,9 +229,8 @@ func (c *Config) plan() (*plan, error) {
 	if available == nil {
 		available = sysmem.Available
 	}
-	if need, avail := memoryNeeded(p.scenes), available(); need > avail {
-		return nil, configErrorf("the sweep needs about %s of memory (every scene's frame is kept); this machine has about %s available; choose a smaller size or fewer scenes",
-			sysmem.HumanBytes(need), sysmem.HumanBytes(avail))
+	if err := sysmem.Check(memoryNeeded(p.scenes), available()); err != nil {
+		return nil, configErrorf("the sweep %w (every scene's frame is kept); choose a smaller size or fewer scenes", err)
 	}
 	lookup := c.lookup
 	if lookup == nil {

@@ -176,17 +176,17 @@ func (p *Painter) sampleColour(f *Frame, i int) color.RGBA {
 	return p.Palette.At(p.position(f.Iter[i], f.Mag2[i]))
 }
 
-// NewBitmap returns a black-and-white image for frame f at supersampling aa,
-// for 1-bit formats; BitmapRows paints it.
-func NewBitmap(f *Frame, aa int) *image.Gray {
+// newBitmap returns a black-and-white image for frame f at supersampling aa,
+// for 1-bit formats; bitmapRows paints it.
+func newBitmap(f *Frame, aa int) *image.Gray {
 	return image.NewGray(image.Rect(0, 0, f.Width/aa, f.Height/aa))
 }
 
-// BitmapRows paints output rows [lo, hi) of img, which NewBitmap made: in-set
+// bitmapRows paints output rows [lo, hi) of img, which newBitmap made: in-set
 // pixels black, others white. With supersampling a pixel is black when at
 // least half of its samples are inside. Rows are independent, so callers may
 // paint them in parallel.
-func BitmapRows(img *image.Gray, f *Frame, aa, lo, hi int) {
+func bitmapRows(img *image.Gray, f *Frame, aa, lo, hi int) {
 	for y := lo; y < hi; y++ {
 		for x := 0; x < img.Rect.Dx(); x++ {
 			inside := 0
@@ -203,5 +203,36 @@ func BitmapRows(img *image.Gray, f *Frame, aa, lo, hi int) {
 			}
 			img.Pix[y*img.Stride+x] = colour
 		}
+	}
+}
+
+// Canvas is an image being painted from a frame, output row by output row.
+type Canvas struct {
+	// Image is the picture; it is complete once every row has been painted.
+	Image image.Image
+	paint func(lo, hi int)
+}
+
+// Canvas returns a canvas for frame f at supersampling aa in the painter's
+// colours (see NewImage).
+func (p *Painter) Canvas(f *Frame, aa int) *Canvas {
+	img := p.NewImage(f, aa)
+	return &Canvas{Image: img, paint: func(lo, hi int) { p.PaintRows(img, f, aa, lo, hi) }}
+}
+
+// BitmapCanvas returns a black-and-white canvas for frame f at supersampling
+// aa, for 1-bit formats (see newBitmap).
+func BitmapCanvas(f *Frame, aa int) *Canvas {
+	img := newBitmap(f, aa)
+	return &Canvas{Image: img, paint: func(lo, hi int) { bitmapRows(img, f, aa, lo, hi) }}
+}
+
+// Task returns a function with the shape of strategies.Task that paints
+// output rows [lo, hi). Rows are independent, so a strategy may paint
+// several at once; the work it reports is zero.
+func (c *Canvas) Task() func(worker, lo, hi int) (int64, error) {
+	return func(_, lo, hi int) (int64, error) {
+		c.paint(lo, hi)
+		return 0, nil
 	}
 }

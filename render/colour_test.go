@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -115,8 +116,8 @@ func TestSupersamplingSmoothsEdges(t *testing.T) {
 }
 
 func bitmap(f *Frame, aa int) *image.Gray {
-	img := NewBitmap(f, aa)
-	BitmapRows(img, f, aa, 0, img.Rect.Dy())
+	img := newBitmap(f, aa)
+	bitmapRows(img, f, aa, 0, img.Rect.Dy())
 	return img
 }
 
@@ -166,18 +167,51 @@ func TestNonFiniteColourPositions(t *testing.T) {
 	}
 }
 
-func TestBitmapRowsPaintsOnlyItsRows(t *testing.T) {
+func TestBitmapRowsPaintOnlyTheirRows(t *testing.T) {
 	f := &Frame{Width: 2, Height: 3, MaxIter: 10, Escape2: 4,
 		Iter: []uint32{10, 1, 10, 1, 10, 1}, Mag2: []float64{0, 9, 0, 9, 0, 9}}
-	img := NewBitmap(f, 1)
+	img := newBitmap(f, 1)
 	for i := range img.Pix {
 		img.Pix[i] = 7 // neither colour
 	}
-	BitmapRows(img, f, 1, 1, 2)
+	bitmapRows(img, f, 1, 1, 2)
 	want := []uint8{7, 7, 0, 255, 7, 7}
 	for i, w := range want {
 		if img.Pix[i] != w {
 			t.Fatalf("pixels %v, want %v", img.Pix, want)
+		}
+	}
+}
+
+// TestCanvasPaintsLikeItsPainter checks that a canvas painted in blocks, in
+// any order, is the image that painting it whole gives.
+func TestCanvasPaintsLikeItsPainter(t *testing.T) {
+	v := View{Width: 19, Height: 9, Center: complex(-0.75, 0.1), Scale: 2.8, MaxIter: 60}
+	for _, aa := range []int{1, 2} {
+		f := render(t, v, aa)
+		p := &Painter{Palette: palettes[1]}
+		want := p.NewImage(f, aa)
+		p.PaintRows(want, f, aa, 0, v.Height)
+		wantBits := newBitmap(f, aa)
+		bitmapRows(wantBits, f, aa, 0, v.Height)
+
+		for _, tc := range []struct {
+			name   string
+			canvas *Canvas
+			want   image.Image
+		}{
+			{"colour", p.Canvas(f, aa), want},
+			{"bitmap", BitmapCanvas(f, aa), wantBits},
+		} {
+			task := tc.canvas.Task()
+			for _, b := range [][2]int{{4, 9}, {0, 2}, {2, 4}} {
+				if work, err := task(0, b[0], b[1]); work != 0 || err != nil {
+					t.Fatalf("aa %d %s: task(%v) = %d, %v", aa, tc.name, b, work, err)
+				}
+			}
+			if !reflect.DeepEqual(tc.canvas.Image, tc.want) {
+				t.Errorf("aa %d %s: the canvas differs from the image painted whole", aa, tc.name)
+			}
 		}
 	}
 }

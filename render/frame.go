@@ -45,7 +45,7 @@ type Footprint struct {
 	// Frame is what a Renderer allocates and holds for the whole render:
 	// the frame and the sample coordinates.
 	Frame float64
-	// Image is the painted picture, as Painter.NewImage makes it (NewBitmap
+	// Image is the painted picture, as Painter.NewImage makes it (newBitmap
 	// makes a smaller one).
 	Image float64
 }

@@ -219,6 +219,16 @@ func meminfoAvailable(path string) float64 {
 	return Fallback
 }
 
+// Check returns nil when need bytes fit in available bytes, and otherwise an
+// error that says both: "needs about 1.1 TiB of memory; this machine has
+// about 16.0 GiB available". Callers put their subject in front of it.
+func Check(need, available float64) error {
+	if need <= available {
+		return nil
+	}
+	return fmt.Errorf("needs about %s of memory; this machine has about %s available", HumanBytes(need), HumanBytes(available))
+}
+
 // HumanBytes writes b in binary units with one decimal: "1.5 GiB".
 func HumanBytes(b float64) string {
 	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}

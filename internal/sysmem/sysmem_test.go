@@ -202,3 +202,13 @@ func TestHumanBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestCheck(t *testing.T) {
+	if err := Check(1<<30, 1<<30); err != nil {
+		t.Errorf("Check(1 GiB, 1 GiB) = %v, want nil: what fits exactly fits", err)
+	}
+	err := Check(1.5*(1<<40), 16<<30)
+	if want := "needs about 1.5 TiB of memory; this machine has about 16.0 GiB available"; err == nil || err.Error() != want {
+		t.Errorf("Check(1.5 TiB, 16 GiB) = %v, want %q", err, want)
+	}
+}
