@@ -226,7 +226,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	}
 	defer out.abort()
 
-	r, err := render.NewRenderer(cfg.view, cfg.aa)
+	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{})
 	if err != nil {
 		return err
 	}

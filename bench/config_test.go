@@ -64,7 +64,7 @@ func TestScenes(t *testing.T) {
 	sc, _ := lookupScene("tophalf")
 	v := sc.View
 	v.Width, v.Height = 64, 64
-	r, err := render.NewRenderer(v, 1)
+	r, err := render.NewRenderer(v, 1, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

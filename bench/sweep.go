@@ -257,7 +257,7 @@ func (s *sweep) references(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.phase("rendering the reference of " + sr.Name)
-		r, err := render.NewRenderer(sr.View, 1)
+		r, err := render.NewRenderer(sr.View, 1, render.Options{})
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}

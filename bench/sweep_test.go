@@ -513,7 +513,7 @@ func TestRowFinishedAfterRunFailsLoudly(t *testing.T) {
 	sc, _ := lookupScene("tophalf")
 	v := sc.View
 	v.Width, v.Height, v.MaxIter = cfg.Width, cfg.Height, cfg.MaxIter
-	r, err := render.NewRenderer(v, 1)
+	r, err := render.NewRenderer(v, 1, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,9 +68,16 @@ func MemoryNeeded(v View, aa int) Footprint {
 // Total is the peak of a render: the frame and the image live together.
 func (f Footprint) Total() float64 { return f.Frame + f.Image }
 
+// Options says how a Renderer computes. The zero value is the reference:
+// the Scalar kernel.
+type Options struct {
+	// Kernel computes each row; nil means Scalar.
+	Kernel Kernel
+}
+
 // NewRenderer prepares v for rendering with aa x aa samples per pixel. It
 // allocates the frame; the caller should check MemoryNeeded first.
-func NewRenderer(v View, aa int) (*Renderer, error) {
+func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	if err := v.Validate(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -83,7 +90,7 @@ func NewRenderer(v View, aa int) (*Renderer, error) {
 	r := &Renderer{
 		view:   v,
 		aa:     aa,
-		kernel: Scalar,
+		kernel: opts.Kernel,
 		xs:     xs,
 		ys:     ys,
 		frame: &Frame{
@@ -94,6 +101,9 @@ func NewRenderer(v View, aa int) (*Renderer, error) {
 			Iter:    make([]uint32, n),
 			Mag2:    make([]float64, n),
 		},
+	}
+	if r.kernel == nil {
+		r.kernel = Scalar
 	}
 	return r, nil
 }

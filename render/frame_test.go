@@ -13,13 +13,13 @@ import (
 func TestTaskRendersLikeRenderUnits(t *testing.T) {
 	v := View{Width: 23, Height: 11, Center: complex(-0.75, 0.1), Scale: 2.5, MaxIter: 300}
 	for _, aa := range []int{1, 3} {
-		want, err := NewRenderer(v, aa)
+		want, err := NewRenderer(v, aa, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		wantWork := want.RenderUnits(0, want.Units())
 
-		got, _ := NewRenderer(v, aa)
+		got, _ := NewRenderer(v, aa, Options{})
 		task := got.Task(context.Background())
 		var work int64
 		for _, block := range [][2]int{{5, 11}, {0, 1}, {1, 5}} {
@@ -58,7 +58,7 @@ func (c *cancelAfter) Err() error {
 // and leaves the other rows untouched.
 func TestTaskStopsBetweenRows(t *testing.T) {
 	v := View{Width: 16, Height: 8, Center: complex(-0.75, 0), Scale: 3, MaxIter: 100}
-	whole, _ := NewRenderer(v, 1)
+	whole, _ := NewRenderer(v, 1, Options{})
 	whole.RenderUnits(0, v.Height)
 	rowWork := func(y int) (sum int64) {
 		for _, n := range whole.Frame().Iter[y*v.Width : (y+1)*v.Width] {
@@ -67,7 +67,7 @@ func TestTaskStopsBetweenRows(t *testing.T) {
 		return sum
 	}
 
-	r, _ := NewRenderer(v, 1)
+	r, _ := NewRenderer(v, 1, Options{})
 	work, err := r.Task(&cancelAfter{context.Background(), 3})(0, 2, 8)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -114,7 +114,7 @@ func TestMemoryNeeded(t *testing.T) {
 	for _, aa := range []int{1, 2} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		r, err := NewRenderer(v, aa)
+		r, err := NewRenderer(v, aa, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

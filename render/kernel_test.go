@@ -50,7 +50,7 @@ func TestKernelWorkIsSumOfCounts(t *testing.T) {
 
 func render(t testing.TB, v View, aa int) *Frame {
 	t.Helper()
-	r, err := NewRenderer(v, aa)
+	r, err := NewRenderer(v, aa, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestInsideUsesFinalMagnitude(t *testing.T) {
 
 func TestRenderUnitsWithSupersampling(t *testing.T) {
 	v := View{Width: 5, Height: 3, Center: -0.5, Scale: 3, MaxIter: 100}
-	r, err := NewRenderer(v, 3)
+	r, err := NewRenderer(v, 3, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,17 +148,17 @@ func TestRenderUnitsWithSupersampling(t *testing.T) {
 
 func TestNewRendererRejects(t *testing.T) {
 	ok := View{Width: 4, Height: 4, Scale: 1, MaxIter: 5}
-	if _, err := NewRenderer(View{}, 1); err == nil {
+	if _, err := NewRenderer(View{}, 1, Options{}); err == nil {
 		t.Error("zero view accepted")
 	}
 	for _, aa := range []int{0, -1, 17} {
-		if _, err := NewRenderer(ok, aa); err == nil {
+		if _, err := NewRenderer(ok, aa, Options{}); err == nil {
 			t.Errorf("aa %d accepted", aa)
 		}
 	}
 	bg := ok
 	bg.Mapping = Corners
-	if _, err := NewRenderer(bg, 2); err == nil {
+	if _, err := NewRenderer(bg, 2, Options{}); err == nil {
 		t.Error("supersampling accepted with the Benchmarks Game mapping")
 	}
 }
@@ -169,7 +169,7 @@ func BenchmarkKernel(b *testing.B) {
 	p, _ := LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = 512, 512
-	r, err := NewRenderer(v, 1)
+	r, err := NewRenderer(v, 1, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

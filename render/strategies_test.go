@@ -22,7 +22,7 @@ func frameBytes(f *render.Frame) []byte {
 // report must count the iterations the frame holds: a strategy that ran a
 // row twice would count it twice.
 func renderWith(s strategies.Strategy, v render.View, aa, workers, grain int) ([]byte, error) {
-	r, err := render.NewRenderer(v, aa)
+	r, err := render.NewRenderer(v, aa, render.Options{})
 	if err != nil {
 		return nil, err
 	}
