@@ -60,9 +60,15 @@ func rowMayShortcut(ci float64) bool { return math.Abs(ci) <= cardioidHeight }
 // inMainComponents reports whether c = x + yi lies, by shortcutMargin,
 // inside the main cardioid or the period-2 bulb (see shortcutMargin for why
 // a point it accepts is one Scalar never lets escape).
+//
+// Like the kernel, it must not depend on GOAMD64, or a sample at the margin
+// could be taken by one build and iterated by another, giving different
+// frames (though the same images): the conversions forbid fusing a multiply
+// into the add after it; the other products are not followed by an add, or
+// are by powers of two, exact either way.
 func inMainComponents(x, y float64) bool {
 	// The period-2 bulb: |4(c+1)| <= 1 - margin.
-	if d := x + 1; d*d+y*y <= bulbRadius2 {
+	if d := x + 1; float64(d*d)+float64(y*y) <= bulbRadius2 {
 		return true
 	}
 	if x < -0.75 || x > 0.375 || y > cardioidHeight || y < -cardioidHeight {
@@ -73,7 +79,7 @@ func inMainComponents(x, y float64) bool {
 	// wrongly by rounding is caught by the multiplier test below.
 	xq := x - 0.25
 	y2 := y * y
-	q := xq*xq + y2
+	q := float64(xq*xq) + y2
 	if q*(q+xq) > 0.25*y2 {
 		return false
 	}

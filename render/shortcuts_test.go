@@ -465,21 +465,27 @@ func FuzzScalarPeriodic(f *testing.F) {
 }
 
 // BenchmarkShortcuts renders full and interior at 1024x1024 with and
-// without shortcuts, reporting the iterations done per render and, as
-// Miter, the frame's counts. Run the pairs interleaved
-// (-count 5 and benchstat) on a quiet machine for the timing ratio.
+// without shortcuts, reporting the iterations done per render (iters/op)
+// and the frame's counts (counts/op), and spiral at 256x256, where they
+// save nothing and show their cost. -count runs each sub-benchmark's
+// repetitions back to back; for a ratio on a busy machine, interleave by
+// running the test binary in a loop with -test.count 1.
 func BenchmarkShortcuts(b *testing.B) {
-	for _, name := range []string{"full", "interior"} {
+	for _, name := range []string{"full", "interior", "spiral"} {
 		p, err := LookupPreset(name)
 		if err != nil {
 			b.Fatal(err)
+		}
+		v := p.View
+		if name == "spiral" {
+			v.Width, v.Height = 256, 256
 		}
 		for _, on := range []bool{false, true} {
 			b.Run(fmt.Sprintf("view=%s/shortcuts=%v", name, on), func(b *testing.B) {
 				var work int64
 				var f *Frame
 				for b.Loop() {
-					f, work = renderOpts(b, p.View, 1, Options{Shortcuts: on})
+					f, work = renderOpts(b, v, 1, Options{Shortcuts: on})
 				}
 				b.ReportMetric(float64(work), "iters/op")
 				b.ReportMetric(float64(sumIter(f)), "counts/op")
