@@ -493,3 +493,33 @@ func BenchmarkShortcuts(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPeriodicityCost runs Scalar and scalarPeriodic on rows of the
+// spiral view, where every point escapes late and periodicity checking
+// finds nothing: the difference is the cost of the comparison per
+// iteration.
+func BenchmarkPeriodicityCost(b *testing.B) {
+	p, err := LookupPreset("spiral")
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := p.View
+	v.Width, v.Height = 128, 8
+	xs, ys := v.Plane()
+	iter, mag2 := make([]uint32, len(xs)), make([]float64, len(xs))
+	for _, k := range []struct {
+		name   string
+		kernel Kernel
+	}{{"scalar", Scalar}, {"periodic", scalarPeriodic}} {
+		b.Run("kernel="+k.name, func(b *testing.B) {
+			var work int64
+			for b.Loop() {
+				work = 0
+				for _, ci := range ys {
+					work += k.kernel(xs, ci, v.MaxIter, 4, iter, mag2)
+				}
+			}
+			b.ReportMetric(float64(work)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Giter/s")
+		})
+	}
+}
