@@ -37,6 +37,8 @@ type renderConfig struct {
 	format   imageio.Format
 	verbose  bool
 	force    bool // replace a write-protected output file
+	// shortcuts skips samples provably in the set (render.Options).
+	shortcuts bool
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -48,7 +50,7 @@ type renderFlags struct {
 	center                           complexValue
 	scale, escape                    finiteValue
 	list, showVersion, help, verbose bool
-	force                            bool
+	force, shortcuts                 bool
 }
 
 func newRenderFlags() *renderFlags {
@@ -67,6 +69,7 @@ func newRenderFlags() *renderFlags {
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
+	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
@@ -111,7 +114,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts}
 	if cfg.output == "" {
 		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
@@ -226,7 +229,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	}
 	defer out.abort()
 
-	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{})
+	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Shortcuts: cfg.shortcuts})
 	if err != nil {
 		return err
 	}
@@ -278,8 +281,14 @@ func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strate
 	v := cfg.view
 	pixels := float64(v.Width) * float64(v.Height)
 	secs := elapsed.Seconds()
-	fmt.Fprintf(w, "strategy %s, %d workers, grain %d, %dx%d, aa %d, maxiter %d\n",
-		cfg.strategy.Name(), cfg.workers, cfg.grain, v.Width, v.Height, cfg.aa, v.MaxIter)
+	// With shortcuts the iterations are those done, fewer than the frame's
+	// counts, so the header says which.
+	shortcuts := "off"
+	if cfg.shortcuts {
+		shortcuts = "on"
+	}
+	fmt.Fprintf(w, "strategy %s, %d workers, grain %d, %dx%d, aa %d, maxiter %d, shortcuts %s\n",
+		cfg.strategy.Name(), cfg.workers, cfg.grain, v.Width, v.Height, cfg.aa, v.MaxIter, shortcuts)
 	if !cfg.strategy.UsesGrain() && cfg.grain != 1 {
 		fmt.Fprintf(w, "note: %s ignores --grain\n", cfg.strategy.Name())
 	}

@@ -78,6 +78,11 @@ func (r *Result) benchConfig() []benchfmt.Config {
 		{"effective-parallelism", fmt.Sprintf("%.2f", e.Parallelism.Effective)},
 		{"seed", strconv.FormatUint(e.Sweep.Seed, 10)},
 	}
+	// Like partial, shortcuts is written only when set: without it the
+	// workload is the classic one every earlier bench.txt measured.
+	if e.Sweep.Shortcuts {
+		kvs = append(kvs, [2]string{"shortcuts", "true"})
+	}
 	if e.Partial {
 		kvs = append(kvs, [2]string{"partial", "true"})
 	}

@@ -52,7 +52,10 @@ type SweepInfo struct {
 	Reps       int         `json:"reps"`
 	Warmup     int         `json:"warmup"`
 	Seed       uint64      `json:"seed"`
-	Configs    int         `json:"configs"`
+	// Shortcuts is Config.Shortcuts: when set, iterations are those done,
+	// not the classic workload's.
+	Shortcuts bool `json:"shortcuts"`
+	Configs   int  `json:"configs"`
 	// RunsPlanned and RunsDone count timed runs.
 	RunsPlanned int `json:"runs_planned"`
 	RunsDone    int `json:"runs_done"`

@@ -45,6 +45,9 @@ type Summary struct {
 	PixelsPerS float64 `json:"pixels_per_s"`
 	Iterations int64   `json:"iterations"`
 	Pixels     int     `json:"pixels"`
+	// Shortcuts is Config.Shortcuts: Iterations and IterPerS then count
+	// the iterations done, not the frame's.
+	Shortcuts bool `json:"shortcuts"`
 	// BusyS is each worker's busy time in the run with the median time.
 	BusyS []float64 `json:"busy_s"`
 
@@ -77,7 +80,7 @@ func (s *sweep) summarize() []Summary {
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
 			Noisy:     st.Noisy,
 			Imbalance: describe(imb).Median, OverheadS: describe(ovh).Median, Steals: describe(steals).Median,
-			Iterations: c.scene.work, Pixels: v.Width * v.Height,
+			Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
 			config: c,
 		}
 		if st.N >= 2 {

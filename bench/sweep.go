@@ -228,6 +228,7 @@ func (s *sweep) describeSweep() {
 	}
 	info.Workers, info.Grains = s.plan.workers, s.plan.grains
 	info.Reps, info.Warmup, info.Seed = s.cfg.Reps, s.cfg.Warmup, s.cfg.Seed
+	info.Shortcuts = s.cfg.Shortcuts
 	info.Configs = len(s.configs)
 	info.RunsPlanned = len(s.configs) * s.cfg.Reps
 	s.sceneInfo()
@@ -257,7 +258,7 @@ func (s *sweep) references(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.phase("rendering the reference of " + sr.Name)
-		r, err := render.NewRenderer(sr.View, 1, render.Options{})
+		r, err := render.NewRenderer(sr.View, 1, render.Options{Shortcuts: s.cfg.Shortcuts})
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}

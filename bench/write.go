@@ -250,6 +250,11 @@ func (r *Result) writeMarkdown(w io.Writer) error {
 	fmt.Fprintf(bw, ".\n\n%d timed runs per configuration after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d). ",
 		e.Sweep.Reps, e.Sweep.Warmup, e.Sweep.Seed)
 	fmt.Fprint(bw, "Times are of the render alone (no colouring or encoding), with GOMAXPROCS set to the worker count. ")
+	if e.Sweep.Shortcuts {
+		fmt.Fprint(bw, "Shortcuts were on (--shortcuts): points provably in the set were not iterated to maxiter, and the iterations are those done, not the classic workload's. ")
+	} else {
+		fmt.Fprint(bw, "Shortcuts were off: every point iterated to its escape or maxiter, the classic workload. ")
+	}
 	fmt.Fprint(bw, "The 95% CI of the median is distribution-free (binomial order statistics; n/a below 6 runs). ")
 	fmt.Fprint(bw, "Speedup = median(serial) / median; efficiency = speedup / workers; imbalance = max / mean of the workers' busy times (median over runs); ")
 	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*noisyCV)

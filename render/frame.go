@@ -32,8 +32,11 @@ type Renderer struct {
 	view   View
 	aa     int
 	kernel Kernel
-	xs, ys []float64
-	frame  *Frame
+	// shortcuts is Options.Shortcuts. With it, scalarPeriodic stands in
+	// for Scalar.
+	shortcuts bool
+	xs, ys    []float64
+	frame     *Frame
 }
 
 // bytesPerSample is the frame's memory per sample: Iter and Mag2.
@@ -69,10 +72,20 @@ func MemoryNeeded(v View, aa int) Footprint {
 func (f Footprint) Total() float64 { return f.Frame + f.Image }
 
 // Options says how a Renderer computes. The zero value is the reference:
-// the Scalar kernel.
+// the Scalar kernel, every sample iterated.
 type Options struct {
 	// Kernel computes each row; nil means Scalar.
 	Kernel Kernel
+	// Shortcuts skips samples that are provably in the set: those well
+	// inside the main cardioid or the period-2 bulb are not iterated at all,
+	// and with the Scalar kernel a sample stops as soon as its orbit repeats
+	// exactly. They keep images identical, not frames: a sample the
+	// cardioid or bulb test takes gets Iter = MaxIter, as without
+	// shortcuts, but Mag2 = 0 instead of its |z|^2 after MaxIter
+	// iterations. Frame.Inside, and so every painter, treats both alike.
+	// The work a Renderer reports is then the iterations actually done,
+	// less than the sum of the frame's counts.
+	Shortcuts bool
 }
 
 // NewRenderer prepares v for rendering with aa x aa samples per pixel. It
@@ -88,11 +101,12 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	xs, ys := samples.Plane()
 	n := samples.Width * samples.Height
 	r := &Renderer{
-		view:   v,
-		aa:     aa,
-		kernel: opts.Kernel,
-		xs:     xs,
-		ys:     ys,
+		view:      v,
+		aa:        aa,
+		kernel:    opts.Kernel,
+		shortcuts: opts.Shortcuts,
+		xs:        xs,
+		ys:        ys,
 		frame: &Frame{
 			Width:   samples.Width,
 			Height:  samples.Height,
@@ -102,7 +116,10 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 			Mag2:    make([]float64, n),
 		},
 	}
-	if r.kernel == nil {
+	switch {
+	case r.shortcuts && isScalar(r.kernel):
+		r.kernel = scalarPeriodic
+	case r.kernel == nil:
 		r.kernel = Scalar
 	}
 	return r, nil
@@ -120,7 +137,34 @@ func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
 	for y := lo * r.aa; y < hi*r.aa; y++ {
 		row := r.frame.Iter[y*w : (y+1)*w]
 		mag := r.frame.Mag2[y*w : (y+1)*w]
+		if r.shortcuts && rowMayShortcut(r.ys[y]) {
+			work += r.renderShortcutRow(r.ys[y], row, mag)
+			continue
+		}
 		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag)
+	}
+	return work
+}
+
+// renderShortcutRow renders the sample row at imaginary part ci: samples in
+// the cardioid or the bulb are marked inside, and the kernel runs on each
+// run of the others between them. Runs are subslices of the row, so nothing
+// is allocated or shared between goroutines.
+func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64) (work int64) {
+	maxIter, escape2 := r.view.MaxIter, r.frame.Escape2
+	start := 0
+	for x, cr := range r.xs {
+		if !inMainComponents(cr, ci) {
+			continue
+		}
+		if start < x {
+			work += r.kernel(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x])
+		}
+		iter[x], mag2[x] = uint32(maxIter), 0
+		start = x + 1
+	}
+	if start < len(r.xs) {
+		work += r.kernel(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:])
 	}
 	return work
 }
