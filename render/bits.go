@@ -89,8 +89,16 @@ const (
 	bitsPad = 4.0
 )
 
-// bitRow is the kernel: bitsAVX2 where the CPU has AVX2, else bitsGo.
-var bitRow = bitsGo
+// bitRow is the kernel: bitsAVX2 where the CPU has AVX2, else bitsGo;
+// bitRowName names it.
+var (
+	bitRow     = bitsGo
+	bitRowName = "go"
+)
+
+// BitsKernel names the kernel NewBitRenderer uses on this CPU: "avx2" or
+// "go".
+func BitsKernel() string { return bitRowName }
 
 // CanRenderBits reports whether NewBitRenderer renders v at supersampling
 // aa exactly: to the bits that painting a Frame in black and white gives.

@@ -6,6 +6,6 @@ import "golang.org/x/sys/cpu"
 
 func init() {
 	if cpu.X86.HasAVX2 {
-		bitRow = bitsAVX2
+		bitRow, bitRowName = bitsAVX2, "avx2"
 	}
 }

@@ -328,3 +328,25 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// BenchmarkBits renders the benchgame view at 2000x2000 on one goroutine,
+// with each kernel; ns/op over 4e6 is the cost of a pixel.
+func BenchmarkBits(b *testing.B) {
+	v := benchgame(2000)
+	for _, k := range bitKernels {
+		b.Run(k.name, func(b *testing.B) {
+			r, err := NewBitRenderer(v)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.kernel = k.fn
+			task := r.Task(context.Background())
+			for b.Loop() {
+				if _, err := task(0, 0, r.Units()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(v.Width*v.Height), "ns/pixel")
+		})
+	}
+}
