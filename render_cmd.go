@@ -296,7 +296,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	}
 	if cfg.verbose {
 		printReport(stderr, cfg, nil, rep, elapsed)
-		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, iterations counted per group of 16 pixels\n", render.BitsKernel())
+		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel; the iterations include those of pixels run on past their escape\n", render.BitsKernel())
 	}
 	return nil
 }

@@ -9,11 +9,11 @@ import (
 // A 1-bit image needs only whether each pixel is inside the set, and the
 // Benchmarks Game asks for exactly that at 16000x16000: a Frame of iteration
 // counts would take 3 GB for a 32 MB answer. BitRenderer computes the bits
-// directly, 16 pixels at a time, and never the counts.
+// directly, 24 pixels at a time, and never the counts.
 //
 // # The algorithm
 //
-// Pixels go in groups of 16 (two output bytes; four AVX2 vectors). Each
+// Pixels go in groups of 24 (three output bytes; six AVX2 vectors). Each
 // pixel's lane runs the reference iteration (see Scalar)
 //
 //	Tr, Ti = Zr*Zr, Zi*Zi
@@ -66,8 +66,11 @@ import (
 // The kernels compute the reference's arithmetic, not fused multiply-adds
 // (see Scalar), so every operation above rounds once, as the argument takes.
 const (
-	// bitsGroup is the number of pixels a kernel computes together.
-	bitsGroup = 16
+	// bitsGroup is the number of pixels a kernel computes together, a
+	// multiple of 8; the generator in internal/bitsgen must use the same.
+	bitsGroup = 24
+	// bitsBytes is the number of output bytes of a group.
+	bitsBytes = bitsGroup / 8
 	// bitsBlock is the number of iterations between two escape tests:
 	// the test costs about half an iteration of the group, and a lane
 	// runs on for at most bitsBlock-1 iterations after escaping. The
@@ -76,7 +79,7 @@ const (
 	// bitsMaxC2 bounds |c|^2 over the view: 3.6 < 1.9^2, leaving room for
 	// the rounding of the check itself.
 	bitsMaxC2 = 3.6
-	// bitsMaxIter bounds MaxIter on the bit path: a group of 16 pixels
+	// bitsMaxIter bounds MaxIter on the bit path: a group of pixels
 	// runs without looking at the context, and at this limit takes about
 	// a millisecond. Deeper views are rendered through a Frame, where
 	// cancellation and shortcuts have finer grain.
@@ -125,7 +128,7 @@ func maxAbs(s []float64) float64 {
 // holds: the bitmap and the sample coordinates.
 func BitsMemory(v View) float64 {
 	stride := float64((v.Width + 7) / 8)
-	groups := math.Ceil(stride / 2)
+	groups := math.Ceil(stride / bitsBytes)
 	return float64(v.Height)*stride + 8*(groups*bitsGroup+float64(v.Height))
 }
 
@@ -139,11 +142,12 @@ type BitRenderer struct {
 	escape2 float64
 	stride  int
 	// cr holds the real parts in kernel order: group g's lane i is
-	// pixel 8*(2g + i/8) + 7 - i%8, so that a vector's sign mask is a
-	// byte's bits in order. Pixels past the row's end are bitsPad.
+	// pixel 8*(bitsBytes*g + i/8) + 7 - i%8, so that a vector's sign mask
+	// is half a byte's bits in order. Pixels past the row's end are
+	// bitsPad.
 	cr      []float64
 	ys      []float64
-	segment int // bytes of a row between two looks at the context; even
+	segment int // bytes of a row between two looks at the context; whole groups
 	bits    []byte
 	kernel  func(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64)
 }
@@ -159,17 +163,17 @@ func NewBitRenderer(v View) (*BitRenderer, error) {
 	}
 	xs, ys := v.Plane()
 	stride := (v.Width + 7) / 8
-	groups := (stride + 1) / 2
+	groups := (stride + bitsBytes - 1) / bitsBytes
 	cr := make([]float64, groups*bitsGroup)
 	for i := range cr {
 		g, lane := i/bitsGroup, i%bitsGroup
-		x := 8*(2*g+lane/8) + 7 - lane%8
+		x := 8*(bitsBytes*g+lane/8) + 7 - lane%8
 		cr[i] = bitsPad
 		if x < len(xs) {
 			cr[i] = xs[x]
 		}
 	}
-	segment := 2 * max(1, bitsSegment/v.MaxIter)
+	segment := bitsBytes * max(1, bitsSegment/v.MaxIter)
 	return &BitRenderer{
 		view:    v,
 		escape2: v.escape2(),
@@ -192,7 +196,7 @@ func (r *BitRenderer) Stride() int { return r.stride }
 func (r *BitRenderer) Bits() []byte { return r.bits }
 
 // Task returns a function with the shape of strategies.Task that renders
-// rows [lo, hi) and returns the work done: for each group of 16 pixels, the
+// rows [lo, hi) and returns the work done: for each group of pixels, the
 // iterations its lanes ran (escaped lanes included). It looks at ctx between
 // rows, and within a row every bitsSegment group-iterations, and returns
 // ctx's error as soon as it is cancelled.
@@ -221,7 +225,7 @@ func (r *BitRenderer) Task(ctx context.Context) func(worker, lo, hi int) (work i
 // iterations each group ran, summed. bitsAVX2 must match it bit for bit and
 // count for count, on any input.
 func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64) {
-	for g := 0; 2*g < len(out); g++ {
+	for g := 0; bitsBytes*g < len(out); g++ {
 		c := (*[bitsGroup]float64)(cr[bitsGroup*g:])
 		zr := *c
 		var zi [bitsGroup]float64
@@ -229,7 +233,7 @@ func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters i
 			zi[i] = ci
 		}
 		iters++
-		word := uint16(0)
+		word := uint32(0)
 		escaped := false
 		for rest := maxIter - 1; rest > 0; {
 			n := min(bitsBlock, rest)
@@ -251,9 +255,8 @@ func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters i
 		if !escaped {
 			word = bitsInside(&zr, &zi, escape2)
 		}
-		out[2*g] = byte(word)
-		if 2*g+1 < len(out) {
-			out[2*g+1] = byte(word >> 8)
+		for i := range min(bitsBytes, len(out)-bitsBytes*g) {
+			out[bitsBytes*g+i] = byte(word >> (8 * i))
 		}
 	}
 	return iters
@@ -261,8 +264,8 @@ func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters i
 
 // bitsInside returns the lanes with |z|^2 <= escape2 (false for NaN), lane i
 // as bit i.
-func bitsInside(zr, zi *[bitsGroup]float64, escape2 float64) uint16 {
-	var word uint16
+func bitsInside(zr, zi *[bitsGroup]float64, escape2 float64) uint32 {
+	var word uint32
 	for i := range zr {
 		if float64(zr[i]*zr[i])+float64(zi[i]*zi[i]) <= escape2 {
 			word |= 1 << i

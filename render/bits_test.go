@@ -198,7 +198,7 @@ func TestCanRenderBits(t *testing.T) {
 
 func TestBitsMemory(t *testing.T) {
 	v := benchgame(16000)
-	if got, want := BitsMemory(v), float64(16000*2000+8*(1000*16+16000)); got != want {
+	if got, want := BitsMemory(v), float64(16000*2000+8*(667*24+16000)); got != want {
 		t.Errorf("BitsMemory = %v, want %v", got, want)
 	}
 	if got := BitsMemory(v); got > 40<<20 {
@@ -224,7 +224,7 @@ func TestBitsCancel(t *testing.T) {
 		}
 	})
 	t.Run("within a row", func(t *testing.T) {
-		// At the deepest maxiter a segment is 32 bytes, half of this row,
+		// At the deepest maxiter a segment is 48 bytes, most of this row,
 		// whose pixels are nearly all inside.
 		v := View{Width: 512, Height: 1, Center: -0.3, Scale: 0.5, MaxIter: bitsMaxIter}
 		whole := renderBits(t, v, bitRow)
@@ -256,7 +256,7 @@ func TestBitsCancel(t *testing.T) {
 // randomRow returns n bytes' worth of kernel input: real parts mostly near
 // the set, with some extreme values (Inf, NaN, huge, tiny, -0).
 func randomRow(rng *rand.Rand, n int) []float64 {
-	cr := make([]float64, (n+1)/2*bitsGroup)
+	cr := make([]float64, (n+bitsBytes-1)/bitsBytes*bitsGroup)
 	special := []float64{math.Inf(1), math.Inf(-1), math.NaN(), 1e300, -1e300, 5e-324, math.Copysign(0, -1), 0, -2, 0.25, bitsPad}
 	for i := range cr {
 		switch rng.IntN(8) {

@@ -10,6 +10,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/mmcloughlin/avo/attr"
@@ -69,15 +70,31 @@ func generate() (asm, stubs []byte, err error) {
 	return asm, stubs, nil
 }
 
-// lanes is one group of pixels: four vectors of four float64s, 16 pixels,
-// two output bytes.
-type lanes [4]reg.VecPhysical
+// vectors is the number of AVX2 vectors, four pixels each, in a group: six
+// keep the four floating-point pipes busy through the latency of an
+// iteration, and with Zr and Zi of each they fill twelve of the sixteen
+// registers. It must equal render's bitsGroup/4.
+const vectors = 6
 
-// kernel builds bitsAVX2. Registers: Y0-Y3 hold Zr of the group's four
-// vectors and Y4-Y7 Zi, Y15 Ci in every lane, Y14 2.0; Y8-Y13 are
-// temporaries, in two sets so that consecutive vectors do not wait for each
-// other's registers.
+// bytesPerGroup is the output of a group: a bit per pixel. The stores
+// below are written for three.
+const bytesPerGroup = vectors / 2
+
+var _ = [1]struct{}{}[bytesPerGroup-3]
+
+// kernel builds bitsAVX2. Registers: Y0-Y5 hold Zr of the group's vectors,
+// Y6-Y11 Zi, Y15 Ci in every lane; Y12-Y14 are temporaries (the CPU renames
+// them, so the vectors do not wait for each other). The constant 2.0 and
+// escape2, four times each, are in memory.
 func kernel(c *build.Context) {
+	two := c.StaticGlobal("bits_two")
+	c.DataAttributes(attr.RODATA | attr.NOPTR)
+	for i := range 4 {
+		// As bits: avo writes F64(2) as $(2), which the assembler
+		// reads as the integer 2.
+		c.AddDatum(8*i, operand.U64(math.Float64bits(2)))
+	}
+
 	c.Function("bitsAVX2")
 	c.Attributes(attr.NOSPLIT)
 	c.SignatureExpr("func(out []byte, cr []float64, ci float64, escape2 float64, maxIter int) (iters int64)")
@@ -87,11 +104,14 @@ func kernel(c *build.Context) {
 		"operations, so the same bits and the same count. The caller guarantees",
 		"len(cr) >= 8*len(out) rounded up to a group, and maxIter >= 1.",
 	)
+	e2 := c.AllocLocal(32)
 
-	zr := lanes{reg.Y0, reg.Y1, reg.Y2, reg.Y3}
-	zi := lanes{reg.Y4, reg.Y5, reg.Y6, reg.Y7}
-	ci, two := reg.Y15, reg.Y14
-	tmp := [2][3]reg.VecPhysical{{reg.Y8, reg.Y9, reg.Y10}, {reg.Y11, reg.Y12, reg.Y13}}
+	var zr, zi [vectors]reg.VecPhysical
+	for v := range vectors {
+		zr[v], zi[v] = ymm(v), ymm(vectors+v)
+	}
+	ci := reg.Y15
+	tr, ti, twice := reg.Y12, reg.Y13, reg.Y14
 
 	out, left, cr := reg.RDI, reg.RSI, reg.RBX
 	rest, n, maxIter, iters := reg.RCX, reg.RDX, reg.R8, reg.R9
@@ -105,14 +125,13 @@ func kernel(c *build.Context) {
 	c.DECQ(maxIter)
 	c.XORQ(iters, iters)
 	c.VBROADCASTSD(arg(c, "ci"), ci)
-	c.MOVQ(operand.U64(0x4000000000000000), word) // 2.0
-	c.VMOVQ(word, two.AsX())
-	c.VBROADCASTSD(two.AsX(), two)
+	c.VBROADCASTSD(arg(c, "escape2"), tr)
+	c.VMOVUPD(tr, e2)
 
 	c.Label("group")
 	c.TESTQ(left, left)
 	c.JLE(operand.LabelRef("done"))
-	for v := range zr {
+	for v := range vectors {
 		c.VMOVUPD(operand.Mem{Base: cr, Disp: 32 * v}, zr[v])
 		c.VMOVAPD(ci, zi[v])
 	}
@@ -129,9 +148,7 @@ func kernel(c *build.Context) {
 	c.ADDQ(n, iters)
 
 	c.Label("iterate")
-	for v := range zr {
-		t := tmp[v%2]
-		tr, ti, twice := t[0], t[1], t[2]
+	for v := range vectors {
 		c.VMULPD(zr[v], zr[v], tr)
 		c.VMULPD(zi[v], zi[v], ti)
 		// 2*Zr is exact either way; half the vectors double with a
@@ -153,37 +170,50 @@ func kernel(c *build.Context) {
 	c.TESTQ(rest, rest)
 	c.JZ(operand.LabelRef("final"))
 	c.Comment("Go on while some lane has Tr+Ti <= escape2 (false for NaN).")
-	inside(c, zr, zi, tmp)
-	c.VORPD(tmp[0][1], tmp[0][0], tmp[0][0])
-	c.VORPD(tmp[1][1], tmp[1][0], tmp[1][0])
-	c.VORPD(tmp[1][0], tmp[0][0], tmp[0][0])
-	c.VPTEST(tmp[0][0], tmp[0][0])
+	for v := range vectors {
+		dst := twice
+		if v == 0 {
+			dst = tr
+		}
+		inside(c, zr[v], zi[v], e2, dst, ti)
+		if v > 0 {
+			c.VORPD(dst, tr, tr)
+		}
+	}
+	c.VPTEST(tr, tr)
 	c.JNZ(operand.LabelRef("block"))
 	c.Comment("Every lane has escaped: every bit is 0.")
 	c.XORL(word.As32(), word.As32())
 	c.JMP(operand.LabelRef("store"))
 
 	c.Label("final")
-	inside(c, zr, zi, tmp)
-	c.Comment("Bit i of the group's two bytes is lane i: vector v gives bits 4v to 4v+3.")
-	c.VMOVMSKPD(tmp[1][1], word.As32())
-	for _, m := range []reg.VecPhysical{tmp[1][0], tmp[0][1], tmp[0][0]} {
+	c.Comment("Bit i of the group's bytes is lane i: vector v gives bits 4v to 4v+3.")
+	c.XORL(word.As32(), word.As32())
+	for v := vectors - 1; v >= 0; v-- {
+		inside(c, zr[v], zi[v], e2, tr, ti)
+		c.VMOVMSKPD(tr, mask.As32())
 		c.SHLL(operand.U8(4), word.As32())
-		c.VMOVMSKPD(m, mask.As32())
 		c.ORL(mask.As32(), word.As32())
 	}
 
+	c.Comment("Store the group's bytes, or as many as the row has left.")
 	c.Label("store")
-	c.CMPQ(left, operand.U32(1))
-	c.JE(operand.LabelRef("last"))
+	c.CMPQ(left, operand.U32(bytesPerGroup))
+	c.JL(operand.LabelRef("tail"))
 	c.MOVW(word.As16(), operand.Mem{Base: out})
-	c.ADDQ(operand.U32(2), out)
-	c.SUBQ(operand.U32(2), left)
-	c.ADDQ(operand.U32(16*8), cr)
+	c.SHRL(operand.U8(16), word.As32())
+	c.MOVB(word.As8(), operand.Mem{Base: out, Disp: 2})
+	c.ADDQ(operand.U32(bytesPerGroup), out)
+	c.SUBQ(operand.U32(bytesPerGroup), left)
+	c.ADDQ(operand.U32(32*vectors), cr)
 	c.JMP(operand.LabelRef("group"))
 
-	c.Label("last")
+	c.Label("tail")
 	c.MOVB(word.As8(), operand.Mem{Base: out})
+	c.CMPQ(left, operand.U32(1))
+	c.JE(operand.LabelRef("done"))
+	c.SHRL(operand.U8(8), word.As32())
+	c.MOVB(word.As8(), operand.Mem{Base: out, Disp: 1})
 
 	c.Label("done")
 	c.VZEROUPPER()
@@ -191,19 +221,20 @@ func kernel(c *build.Context) {
 	c.RET()
 }
 
-// inside leaves in tmp[v/2][v%2] the mask of vector v's lanes with
+// inside leaves in dst the mask of the lanes of (zr, zi) with
 // Tr+Ti <= escape2: all ones where true, zero where false or NaN.
-func inside(c *build.Context, zr, zi lanes, tmp [2][3]reg.VecPhysical) {
-	e2 := tmp[1][2]
-	c.VBROADCASTSD(arg(c, "escape2"), e2)
-	for v := range zr {
-		dst := tmp[v/2][v%2]
-		s := tmp[0][2]
-		c.VMULPD(zr[v], zr[v], dst)
-		c.VMULPD(zi[v], zi[v], s)
-		c.VADDPD(s, dst, dst)
-		c.VCMPPD(operand.U8(0x12), e2, dst, dst) // LE_OQ: dst <= e2, false for NaN
-	}
+func inside(c *build.Context, zr, zi reg.VecPhysical, e2 operand.Mem, dst, scratch reg.VecPhysical) {
+	c.VMULPD(zr, zr, dst)
+	c.VMULPD(zi, zi, scratch)
+	c.VADDPD(scratch, dst, dst)
+	c.VCMPPD(operand.U8(0x12), e2, dst, dst) // LE_OQ: dst <= e2, false for NaN
+}
+
+func ymm(i int) reg.VecPhysical {
+	return []reg.VecPhysical{
+		reg.Y0, reg.Y1, reg.Y2, reg.Y3, reg.Y4, reg.Y5, reg.Y6, reg.Y7,
+		reg.Y8, reg.Y9, reg.Y10, reg.Y11, reg.Y12, reg.Y13, reg.Y14, reg.Y15,
+	}[i]
 }
 
 // arg is the memory operand of the argument called name, so that a float can
