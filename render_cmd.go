@@ -37,6 +37,7 @@ type renderConfig struct {
 	format   imageio.Format
 	verbose  bool
 	force    bool // replace a write-protected output file
+	bits     bool // render straight to bits: see bitPath
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -145,6 +146,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usageError{err}
 	}
 
+	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
 	need := render.MemoryNeeded(v, f.aa).Total()
 	if cfg.bitPath() {
 		need = render.BitsMemory(v)
@@ -270,11 +272,9 @@ func renderFailed(cfg *renderConfig, err error, stderr io.Writer) error {
 
 // bitPath reports whether cfg renders straight to bits, 1 per pixel, with
 // neither a Frame nor an image: a PBM of a view where that gives exactly the
-// Frame's picture (see render.CanRenderBits). This is how the Benchmarks
-// Game's 16000x16000 takes 32 MB rather than 3 GB.
-func (cfg *renderConfig) bitPath() bool {
-	return cfg.format == imageio.PBM && render.CanRenderBits(cfg.view, cfg.aa)
-}
+// Frame's picture (see render.CanRenderBits; config decides, once). This is
+// how the Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
+func (cfg *renderConfig) bitPath() bool { return cfg.bits }
 
 // renderBits renders the bitmap with the user's strategy and workers, one
 // row per unit, and writes it in one piece after the header.
