@@ -35,28 +35,30 @@ import (
 // A lane whose reference loop never escapes runs exactly MaxIter iterations
 // (the group stops early only when every lane is outside), so its bit is the
 // reference's test of its final |z|^2: Frame.Inside. A lane that escapes, at
-// a test that finds |z|^2 > R^2 (R >= 2 the escape radius), runs on for some
-// iterations the reference does not; the claim is that its final test still
-// fails, so its bit is 0, which is Frame.Inside too. That needs |c| <= 1.9
-// for every pixel, which CanRenderBits checks (the Benchmarks Game's
-// [-1.5, 0.5] x [-1, 1] has |c| <= 1.81):
+// a test that finds Tr+Ti > E (E = escape2, the rounded R*R of an escape
+// radius R >= 2; write rho = sqrt(E) >= 2), runs on for iterations the
+// reference does not; the claim is that its final test still fails, so its
+// bit is 0, which is Frame.Inside too. That needs |c| <= 1.9 for every
+// pixel, which CanRenderBits checks (the Benchmarks Game's [-1.5, 0.5] x
+// [-1, 1] has |c| <= 1.81). With u = 2^-53:
 //
-//   - At the failed test, the computed Tr+Ti exceeds R^2, so the exact |z|
-//     of the floats is at least R(1-2^-52): rounding moves each of the three
-//     operations by at most half an ulp.
-//   - While no operation overflows, an iteration computes z^2 + c with an
-//     error below 4u|z|^2 (u = 2^-53, a handful of roundings of quantities no
-//     larger than |z|^2 + |c|), so |z'| >= |z|^2(1-4u) - 1.9. For |z| just
-//     below R that is at least R + 0.1 - 4uR^2 > R + 0.05 (R^2 - R - 1.9 is
-//     0.1 at R = 2 and grows with R; 4uR^2 < 5e-4 for R <= MaxEscape), and
-//     for |z| >= R + 0.05 it is at least |z| + 0.25, since r^2 - r - 1.9 is
-//     increasing there. So |z| only grows, staying at least R + 0.05.
-//   - Then Tr+Ti, computed, is at least (R+0.05)^2(1-2u) > R^2: the test
-//     fails. (The margin, 0.1R, dwarfs the rounding, 2uR^2.)
+//   - At the failed test the computed Tr+Ti, three roundings of a^2 + b^2
+//     (z = a + bi, the floats' exact value), exceeds E, so |z| > rho(1-u).
+//   - While no operation overflows, an iteration computes z^2 + c within
+//     8u(|z|^2 + 2) (six roundings, each of a quantity no larger than
+//     |z|^2 + |c|), so |z'| >= |z|^2 - 1.9 - 8u(|z|^2 + 2). Just after the
+//     failed test that is at least rho + 0.09: rho^2 - rho - 1.9 is 0.1 at
+//     rho = 2 and grows with rho, and the rounding terms are below 1e-3 for
+//     rho <= MaxEscape. For |z| >= rho + 0.05 (>= 2.05) it is at least
+//     |z| + 0.25, since r^2 - r - 1.9 is increasing there. So |z| stays at
+//     least rho + 0.05 from then on.
+//   - Then the computed Tr+Ti is at least (rho+0.05)^2(1-2u) > rho^2 = E
+//     (the margin, 0.1 rho, dwarfs the rounding, 2u(rho+0.05)^2): the test
+//     fails.
 //   - Once an operation overflows, the state is no longer finite, and stays
 //     so: Zi' = (Zr+Zr)*Zi + Ci is Inf or NaN whenever Zr or Zi is (Inf*0 is
-//     NaN), and Zr' is Inf or NaN once Tr or Ti is Inf. Then Tr+Ti is Inf or
-//     NaN, and Inf <= R^2 and NaN <= R^2 are both false.
+//     NaN), and Zr' = (Tr-Ti) + Cr is Inf or NaN once Tr or Ti is. Then
+//     Tr+Ti is Inf or NaN, and Inf <= E and NaN <= E are both false.
 //
 // So the bits do not depend on how many extra iterations an escaped lane
 // runs, nor on which lanes share its group: bitsGo and bitsAVX2 differ only in
@@ -72,16 +74,16 @@ const (
 	// bitsBytes is the number of output bytes of a group.
 	bitsBytes = bitsGroup / 8
 	// bitsBlock is the number of iterations between two escape tests:
-	// the test costs about half an iteration of the group, and a lane
-	// runs on for at most bitsBlock-1 iterations after escaping. The
-	// generator in internal/bitsgen must use the same number.
+	// the test costs about two thirds of an iteration, and a group whose
+	// lanes have all escaped runs on until the next one. The generator in
+	// internal/bitsgen must use the same number.
 	bitsBlock = 7
 	// bitsMaxC2 bounds |c|^2 over the view: 3.6 < 1.9^2, leaving room for
 	// the rounding of the check itself.
 	bitsMaxC2 = 3.6
 	// bitsMaxIter bounds MaxIter on the bit path: a group of pixels
-	// runs without looking at the context, and at this limit takes about
-	// a millisecond. Deeper views are rendered through a Frame, where
+	// runs without looking at the context, and at this limit takes a
+	// fraction of a millisecond. Deeper views are rendered through a Frame, where
 	// cancellation and shortcuts have finer grain.
 	bitsMaxIter = 1 << 16
 	// bitsSegment is the number of group-iterations (a group's MaxIter)
