@@ -37,7 +37,11 @@ type renderConfig struct {
 	format   imageio.Format
 	verbose  bool
 	force    bool // replace a write-protected output file
-	bits     bool // render straight to bits: see bitPath
+	// bits says to render straight to bits, 1 per pixel, with neither a
+	// Frame nor an image: a PBM of a view where that gives exactly the
+	// Frame's picture (see render.CanRenderBits). This is how the
+	// Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
+	bits bool
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -148,7 +152,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 
 	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
 	need := render.MemoryNeeded(v, f.aa).Total()
-	if cfg.bitPath() {
+	if cfg.bits {
 		need = render.BitsMemory(v)
 	}
 	if err := sysmem.Check(need, availableMemory()); err != nil {
@@ -231,7 +235,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 		return err
 	}
 	defer out.abort()
-	if cfg.bitPath() {
+	if cfg.bits {
 		return renderBits(ctx, cfg, out, stderr)
 	}
 
@@ -269,12 +273,6 @@ func renderFailed(cfg *renderConfig, err error, stderr io.Writer) error {
 	}
 	return fmt.Errorf("render: %w", err)
 }
-
-// bitPath reports whether cfg renders straight to bits, 1 per pixel, with
-// neither a Frame nor an image: a PBM of a view where that gives exactly the
-// Frame's picture (see render.CanRenderBits; config decides, once). This is
-// how the Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
-func (cfg *renderConfig) bitPath() bool { return cfg.bits }
 
 // renderBits renders the bitmap with the user's strategy and workers, one
 // row per unit, and writes it in one piece after the header.
