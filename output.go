@@ -98,9 +98,14 @@ func checkStdout(stdout io.Writer) error {
 // write encodes img and, for a file, commits it. An interruption during the
 // encoding, which can take seconds, stops it and keeps any old file.
 func (o *output) write(ctx context.Context, img image.Image, format imageio.Format) error {
+	return o.writeWith(ctx, func(w io.Writer) error { return imageio.Encode(w, img, format) })
+}
+
+// writeWith writes what encode writes, as write does.
+func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) error {
 	if o.file == nil {
 		buf := bufio.NewWriterSize(o.stdout, 1<<16)
-		if err := imageio.Encode(buf, img, format); err != nil {
+		if err := encode(buf); err != nil {
 			return err
 		}
 		if err := buf.Flush(); err != nil {
@@ -108,7 +113,7 @@ func (o *output) write(ctx context.Context, img image.Image, format imageio.Form
 		}
 		return nil
 	}
-	if err := imageio.Encode(ctxWriter{ctx, o.file}, img, format); err != nil {
+	if err := encode(ctxWriter{ctx, o.file}); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

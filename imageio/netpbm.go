@@ -2,6 +2,7 @@ package imageio
 
 import (
 	"bufio"
+	"fmt"
 	"image"
 	"image/color"
 	"io"
@@ -232,4 +233,24 @@ func packBits(dst, src []byte, t *[256]uint8) {
 		}
 		dst[n] = acc
 	}
+}
+
+// WritePBM writes a P4 bitmap of width x height pixels whose rows are
+// already packed, as encodePBM packs them: (width+7)/8 bytes each, most
+// significant bit first, 1 for black, the last byte of a row padded with 0
+// bits. It is for a renderer that computes bits directly: the header and
+// the rows go out in two writes, without a copy.
+func WritePBM(w io.Writer, width, height int, rows []byte) error {
+	if err := checkSize(PBM, width, height); err != nil {
+		return fmt.Errorf("imageio: %w", err)
+	}
+	if want := uint64(height) * uint64((width+7)/8); uint64(len(rows)) != want {
+		return fmt.Errorf("imageio: pbm: %dx%d needs %d bytes of rows, got %d", width, height, want, len(rows))
+	}
+	header := fmt.Appendf(nil, "P4\n%d %d\n", width, height)
+	if _, err := w.Write(header); err != nil {
+		return err
+	}
+	_, err := w.Write(rows)
+	return err
 }

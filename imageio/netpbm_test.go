@@ -292,3 +292,39 @@ func BenchmarkEncodePBM(b *testing.B) {
 		})
 	}
 }
+
+// TestWritePBM checks that packed rows come out as Encode writes the same
+// bitmap, and that rows of the wrong length are refused before any write.
+func TestWritePBM(t *testing.T) {
+	for _, tc := range []struct {
+		w, h int
+		rows string
+		want string
+	}{
+		{1, 1, "\x80", "P4\n1 1\n\x80"},
+		{10, 3, "\xa0\x40\xff\xc0\x00\x00", "P4\n10 3\n\xa0\x40\xff\xc0\x00\x00"},
+		{17, 1, "\x00\x80\x80", "P4\n17 1\n\x00\x80\x80"},
+	} {
+		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WritePBM(&buf, tc.w, tc.h, []byte(tc.rows)); err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.String(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		w, h int
+		rows int
+	}{{"short", 10, 3, 5}, {"long", 10, 3, 7}, {"empty", 0, 3, 0}, {"no rows", 8, 0, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WritePBM(&buf, tc.w, tc.h, make([]byte, tc.rows)); err == nil || buf.Len() != 0 {
+				t.Errorf("err %v, wrote %d bytes: want an error and nothing written", err, buf.Len())
+			}
+		})
+	}
+}
