@@ -158,3 +158,26 @@ func TestBitPathInterrupt(t *testing.T) {
 		t.Errorf("interrupted run left files: %v", files)
 	}
 }
+
+// TestBitPathStrips checks that the bytes do not depend on the strip size:
+// a strip of one row, of a few rows that do not divide the height, and the
+// whole bitmap, with a static and a dynamic strategy.
+func TestBitPathStrips(t *testing.T) {
+	defer func(b int) { bitsStripBytes = b }(bitsStripBytes)
+	dir := t.TempDir()
+	want := framePBM(t, preset(t, "benchgame", 65, 65))
+	for _, stripBytes := range []int{1, 9 * 7, 1 << 22} {
+		bitsStripBytes = stripBytes
+		for _, s := range []string{"cyclic", "steal"} {
+			t.Run(fmt.Sprintf("%d bytes/%s", stripBytes, s), func(t *testing.T) {
+				out := filepath.Join(dir, "o.pbm")
+				if code, _, stderr := mandel(t, dir, "--view", "benchgame", "--size", "65", "-s", s, "-w", "3", out); code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				if got, _ := os.ReadFile(out); !bytes.Equal(got, want) {
+					t.Errorf("output differs from the frame path's")
+				}
+			})
+		}
+	}
+}

@@ -156,7 +156,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
 	need := render.MemoryNeeded(v, f.aa).Total()
 	if cfg.bits {
-		need = render.BitsMemory(v)
+		need = render.BitsMemory(v, bitsStripRows(v.Width))
 	}
 	if err := sysmem.Check(need, availableMemory()); err != nil {
 		return nil, usagef("%dx%d with --aa %d %w", v.Width, v.Height, f.aa, err)
@@ -277,27 +277,58 @@ func renderFailed(cfg *renderConfig, err error, stderr io.Writer) error {
 	return fmt.Errorf("render: %w", err)
 }
 
+// bitsStripBytes bounds the bitmap a bit render holds: it renders and
+// writes a strip of rows at a time, each strip a parallel region of the
+// user's strategy. A variable so that tests can force many strips.
+var bitsStripBytes = 4 << 20
+
+// bitsStripRows is the number of rows of a strip of a bitmap width wide.
+func bitsStripRows(width int) int {
+	return max(1, bitsStripBytes/((width+7)/8))
+}
+
 // renderBits renders the bitmap with the user's strategy and workers, one
-// row per unit, and writes it in one piece after the header.
+// row per unit, a strip at a time, and writes each strip after the header
+// as it is done: the Benchmarks Game's 16000x16000 holds 4 MiB of it, not
+// 32 MiB. The end of a strip is a barrier, which costs a dynamic strategy
+// about a row's time per strip.
 func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.Writer) error {
 	r, err := render.NewBitRenderer(cfg.view)
 	if err != nil {
 		return err
 	}
-	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
-	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, r.Task(ctx))
-	elapsed := time.Since(start)
-	if err != nil {
-		return renderFailed(cfg, err, stderr)
-	}
 	v := cfg.view
-	if err := out.writeWith(ctx, func(w io.Writer) error { return imageio.WritePBM(w, v.Width, v.Height, r.Bits()) }); err != nil {
+	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
+	rows := bitsStripRows(v.Width)
+	strip := make([]byte, min(rows, v.Height)*r.Stride())
+	rep := &strategies.Report{}
+	var elapsed time.Duration
+	err = out.writeWith(ctx, func(w io.Writer) error {
+		pbm, err := imageio.NewPBMWriter(w, v.Width, v.Height)
+		if err != nil {
+			return err
+		}
+		for y0 := 0; y0 < v.Height; y0 += rows {
+			n := min(rows, v.Height-y0)
+			start := time.Now()
+			part, err := cfg.strategy.Run(ctx, n, opts, r.Task(ctx, y0, strip))
+			elapsed += time.Since(start)
+			if err != nil {
+				return renderFailed(cfg, err, stderr)
+			}
+			rep.Add(part)
+			if _, err := pbm.Write(strip[:n*r.Stride()]); err != nil {
+				return err
+			}
+		}
+		return pbm.Close()
+	})
+	if err != nil {
 		return err
 	}
 	if cfg.verbose {
 		printReport(stderr, cfg, nil, rep, elapsed)
-		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel; the iterations include those of pixels run on past their escape\n", render.BitsKernel())
+		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", render.BitsKernel(), rows)
 	}
 	return nil
 }

@@ -235,22 +235,43 @@ func packBits(dst, src []byte, t *[256]uint8) {
 	}
 }
 
-// WritePBM writes a P4 bitmap of width x height pixels whose rows are
-// already packed, as encodePBM packs them: (width+7)/8 bytes each, most
-// significant bit first, 1 for black, the last byte of a row padded with 0
-// bits. It is for a renderer that computes bits directly: the header and
-// the rows go out in two writes, without a copy.
-func WritePBM(w io.Writer, width, height int, rows []byte) error {
+// PBMWriter writes a P4 bitmap whose rows come already packed, as
+// encodePBM packs them: (width+7)/8 bytes each, most significant bit first,
+// 1 for black, the last byte of a row padded with 0 bits. It is for a
+// renderer that computes bits directly and writes them a strip of rows at a
+// time, without holding the whole bitmap.
+type PBMWriter struct {
+	w               io.Writer
+	stride, pending int // pending: rows not yet written
+}
+
+// NewPBMWriter checks the size and writes the header of a width x height
+// bitmap to w.
+func NewPBMWriter(w io.Writer, width, height int) (*PBMWriter, error) {
 	if err := checkSize(PBM, width, height); err != nil {
-		return fmt.Errorf("imageio: %w", err)
+		return nil, fmt.Errorf("imageio: %w", err)
 	}
-	if want := uint64(height) * uint64((width+7)/8); uint64(len(rows)) != want {
-		return fmt.Errorf("imageio: pbm: %dx%d needs %d bytes of rows, got %d", width, height, want, len(rows))
+	if _, err := fmt.Fprintf(w, "P4\n%d %d\n", width, height); err != nil {
+		return nil, err
 	}
-	header := fmt.Appendf(nil, "P4\n%d %d\n", width, height)
-	if _, err := w.Write(header); err != nil {
-		return err
+	return &PBMWriter{w: w, stride: (width + 7) / 8, pending: height}, nil
+}
+
+// Write writes whole packed rows; a partial row, or rows past the height,
+// are refused before anything is written.
+func (p *PBMWriter) Write(rows []byte) (int, error) {
+	if len(rows)%p.stride != 0 || len(rows)/p.stride > p.pending {
+		return 0, fmt.Errorf("imageio: pbm: %d bytes are not whole rows of %d bytes within the %d rows left", len(rows), p.stride, p.pending)
 	}
-	_, err := w.Write(rows)
-	return err
+	p.pending -= len(rows) / p.stride
+	return p.w.Write(rows)
+}
+
+// Close reports an error if rows are missing; it does not close the
+// underlying writer.
+func (p *PBMWriter) Close() error {
+	if p.pending != 0 {
+		return fmt.Errorf("imageio: pbm: %d rows missing", p.pending)
+	}
+	return nil
 }

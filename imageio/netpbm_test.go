@@ -293,21 +293,32 @@ func BenchmarkEncodePBM(b *testing.B) {
 	}
 }
 
-// TestWritePBM checks that packed rows come out as Encode writes the same
-// bitmap, and that rows of the wrong length are refused before any write.
-func TestWritePBM(t *testing.T) {
+// TestPBMWriter checks that packed rows, written in strips of any size,
+// come out as Encode writes the same bitmap, and that rows of the wrong
+// length, too many rows or too few are refused.
+func TestPBMWriter(t *testing.T) {
 	for _, tc := range []struct {
-		w, h int
-		rows string
-		want string
+		w, h   int
+		strips []string
+		want   string
 	}{
-		{1, 1, "\x80", "P4\n1 1\n\x80"},
-		{10, 3, "\xa0\x40\xff\xc0\x00\x00", "P4\n10 3\n\xa0\x40\xff\xc0\x00\x00"},
-		{17, 1, "\x00\x80\x80", "P4\n17 1\n\x00\x80\x80"},
+		{1, 1, []string{"\x80"}, "P4\n1 1\n\x80"},
+		{10, 3, []string{"\xa0\x40\xff\xc0\x00\x00"}, "P4\n10 3\n\xa0\x40\xff\xc0\x00\x00"},
+		{10, 3, []string{"\xa0\x40", "", "\xff\xc0\x00\x00"}, "P4\n10 3\n\xa0\x40\xff\xc0\x00\x00"},
+		{17, 2, []string{"\x00\x80\x80", "\x01\x02\x00"}, "P4\n17 2\n\x00\x80\x80\x01\x02\x00"},
 	} {
-		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%dx%d/%d strips", tc.w, tc.h, len(tc.strips)), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WritePBM(&buf, tc.w, tc.h, []byte(tc.rows)); err != nil {
+			p, err := NewPBMWriter(&buf, tc.w, tc.h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tc.strips {
+				if _, err := p.Write([]byte(s)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := p.Close(); err != nil {
 				t.Fatal(err)
 			}
 			if got := buf.String(); got != tc.want {
@@ -318,13 +329,30 @@ func TestWritePBM(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		w, h int
-		rows int
-	}{{"short", 10, 3, 5}, {"long", 10, 3, 7}, {"empty", 0, 3, 0}, {"no rows", 8, 0, 0}} {
+		rows []int
+	}{{"partial row", 10, 3, []int{5}}, {"too many rows", 10, 3, []int{4, 4}}, {"too few rows", 10, 3, []int{4}}} {
 		t.Run(tc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := WritePBM(&buf, tc.w, tc.h, make([]byte, tc.rows)); err == nil || buf.Len() != 0 {
-				t.Errorf("err %v, wrote %d bytes: want an error and nothing written", err, buf.Len())
+			p, err := NewPBMWriter(io.Discard, tc.w, tc.h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range tc.rows {
+				if _, err = p.Write(make([]byte, n)); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = p.Close()
+			}
+			if err == nil {
+				t.Error("accepted")
 			}
 		})
+	}
+	for _, size := range [][2]int{{0, 3}, {8, 0}} {
+		var buf bytes.Buffer
+		if _, err := NewPBMWriter(&buf, size[0], size[1]); err == nil || buf.Len() != 0 {
+			t.Errorf("%dx%d: err %v, wrote %d bytes: want an error and nothing written", size[0], size[1], err, buf.Len())
+		}
 	}
 }

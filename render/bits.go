@@ -135,19 +135,21 @@ func maxAbs(s []float64) float64 {
 	return m
 }
 
-// BitsMemory is the memory, in bytes, that a BitRenderer for v allocates and
-// holds: the bitmap and the sample coordinates.
-func BitsMemory(v View) float64 {
+// BitsMemory estimates the memory of a bit render of v that holds rows rows
+// of the bitmap at a time: the strip and the coordinates.
+func BitsMemory(v View, rows int) float64 {
 	stride := float64((v.Width + 7) / 8)
 	groups := math.Ceil(stride / bitsBytes)
-	return float64(v.Height)*stride + 8*(groups*bitsGroup+float64(v.Height))
+	return float64(min(rows, v.Height))*stride + 8*(groups*bitsGroup+float64(v.Height))
 }
 
 // BitRenderer renders a view to a bitmap, one bit per pixel, 1 for points in
 // the set, rows top to bottom (in the view's mapping), each Stride bytes,
 // most significant bit first, the last byte of a row padded with 0 bits:
 // the rows of a PBM (P4) image. Like Renderer, it renders independent rows,
-// and any number of goroutines may render different rows at once.
+// and any number of goroutines may render different rows at once. It holds
+// only the plane's coordinates: the caller owns the bitmap, so that it can
+// render and write a strip of rows at a time in bounded memory.
 type BitRenderer struct {
 	view    View
 	escape2 float64
@@ -159,12 +161,11 @@ type BitRenderer struct {
 	cr      []float64
 	ys      []float64
 	segment int // bytes of a row between two looks at the context; whole groups
-	bits    []byte
 	kernel  func(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64)
 }
 
-// NewBitRenderer prepares v for rendering to bits. It allocates the bitmap,
-// BitsMemory(v) bytes; v must satisfy CanRenderBits(v, 1).
+// NewBitRenderer prepares v for rendering to bits; v must satisfy
+// CanRenderBits(v, 1).
 func NewBitRenderer(v View) (*BitRenderer, error) {
 	if err := v.Validate(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -192,7 +193,6 @@ func NewBitRenderer(v View) (*BitRenderer, error) {
 		cr:      cr,
 		ys:      ys,
 		segment: segment,
-		bits:    make([]byte, v.Height*stride),
 		kernel:  bitRow,
 	}, nil
 }
@@ -203,24 +203,22 @@ func (r *BitRenderer) Units() int { return r.view.Height }
 // Stride returns the number of bytes per row.
 func (r *BitRenderer) Stride() int { return r.stride }
 
-// Bits returns the bitmap. It is complete once every row has been rendered.
-func (r *BitRenderer) Bits() []byte { return r.bits }
-
 // Task returns a function with the shape of strategies.Task that renders
-// rows [lo, hi) and returns the work done: for each group of pixels, the
-// iterations its lanes ran (escaped lanes included). It looks at ctx between
-// rows, and within a row every bitsSegment group-iterations, and returns
-// ctx's error as soon as it is cancelled.
-func (r *BitRenderer) Task(ctx context.Context) func(worker, lo, hi int) (work int64, err error) {
+// rows y0+lo to y0+hi of the view into dst[lo*Stride():hi*Stride()], and
+// returns the work done: for each group of pixels, the iterations its lanes
+// ran (escaped lanes included). It looks at ctx between rows, and within a
+// row every bitsSegment group-iterations, and returns ctx's error as soon as
+// it is cancelled.
+func (r *BitRenderer) Task(ctx context.Context, y0 int, dst []byte) func(worker, lo, hi int) (work int64, err error) {
 	return func(_, lo, hi int) (work int64, err error) {
 		for y := lo; y < hi; y++ {
-			row := r.bits[y*r.stride : (y+1)*r.stride]
+			row := dst[y*r.stride : (y+1)*r.stride]
 			for x := 0; x < len(row); x += r.segment {
 				if err := ctx.Err(); err != nil {
 					return work, err
 				}
 				seg := row[x:min(x+r.segment, len(row))]
-				work += bitsGroup * r.kernel(seg, r.cr[8*x:], r.ys[y], r.escape2, r.view.MaxIter)
+				work += bitsGroup * r.kernel(seg, r.cr[8*x:], r.ys[y0+y], r.escape2, r.view.MaxIter)
 			}
 			if pad := r.stride*8 - r.view.Width; pad > 0 {
 				row[len(row)-1] &^= 1<<pad - 1

@@ -50,10 +50,11 @@ func renderBits(t *testing.T, v View, k bitKernel) []byte {
 		t.Fatal(err)
 	}
 	r.kernel = k
-	if _, err := r.Task(context.Background())(0, 0, r.Units()); err != nil {
+	bits := make([]byte, r.Units()*r.Stride())
+	if _, err := r.Task(context.Background(), 0, bits)(0, 0, r.Units()); err != nil {
 		t.Fatal(err)
 	}
-	return r.Bits()
+	return bits
 }
 
 func benchgame(n int) View {
@@ -198,11 +199,13 @@ func TestCanRenderBits(t *testing.T) {
 
 func TestBitsMemory(t *testing.T) {
 	v := benchgame(16000)
-	if got, want := BitsMemory(v), float64(16000*2000+8*(667*24+16000)); got != want {
-		t.Errorf("BitsMemory = %v, want %v", got, want)
+	// A strip of 1000 rows of 2000 bytes; 667 groups of 24 real parts and
+	// 16000 imaginary parts, 8 bytes each.
+	if got, want := BitsMemory(v, 1000), float64(1000*2000+8*(667*24+16000)); got != want {
+		t.Errorf("BitsMemory(1000 rows) = %v, want %v", got, want)
 	}
-	if got := BitsMemory(v); got > 40<<20 {
-		t.Errorf("BitsMemory = %v, over the 40 MB the Benchmarks Game programs take", got)
+	if got, want := BitsMemory(v, 1<<30), float64(16000*2000+8*(667*24+16000)); got != want {
+		t.Errorf("BitsMemory(all rows) = %v, want %v: no more rows than the view has", got, want)
 	}
 }
 
@@ -216,10 +219,11 @@ func TestBitsCancel(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := r.Task(ctx)(0, 0, r.Units()); err != context.Canceled {
+		bits := make([]byte, r.Units()*r.Stride())
+		if _, err := r.Task(ctx, 0, bits)(0, 0, r.Units()); err != context.Canceled {
 			t.Errorf("Task returned %v, want context.Canceled", err)
 		}
-		if !bytes.Equal(r.Bits(), make([]byte, len(r.Bits()))) {
+		if !bytes.Equal(bits, make([]byte, len(bits))) {
 			t.Error("a cancelled render wrote bits")
 		}
 	})
@@ -236,10 +240,10 @@ func TestBitsCancel(t *testing.T) {
 			t.Fatalf("segment %d bytes, row %d: the test needs more than one segment", r.segment, r.stride)
 		}
 		ctx := &cancelAfter{Context: context.Background(), n: 1}
-		if _, err := r.Task(ctx)(0, 0, 1); err != context.Canceled {
+		got := make([]byte, r.Stride())
+		if _, err := r.Task(ctx, 0, got)(0, 0, 1); err != context.Canceled {
 			t.Errorf("Task returned %v, want context.Canceled", err)
 		}
-		got := r.Bits()
 		if !bytes.Equal(got[:r.segment], whole[:r.segment]) {
 			t.Error("the first segment differs from a whole render's")
 		}
@@ -340,7 +344,7 @@ func BenchmarkBits(b *testing.B) {
 				b.Fatal(err)
 			}
 			r.kernel = k.fn
-			task := r.Task(context.Background())
+			task := r.Task(context.Background(), 0, make([]byte, r.Units()*r.Stride()))
 			for b.Loop() {
 				if _, err := task(0, 0, r.Units()); err != nil {
 					b.Fatal(err)

@@ -34,6 +34,26 @@ type Report struct {
 	Trace []Block
 }
 
+// Add accumulates o, a later run on the same workers, into r: the runs of
+// one render done a strip of rows at a time make one report. Walls add up,
+// and so does each worker's every count; traces are not kept.
+func (r *Report) Add(o *Report) {
+	r.Wall += o.Wall
+	for len(r.Workers) < len(o.Workers) {
+		r.Workers = append(r.Workers, WorkerStats{})
+	}
+	for i, w := range o.Workers {
+		s := &r.Workers[i]
+		s.Busy += w.Busy
+		s.Items += w.Items
+		s.Blocks += w.Blocks
+		s.Work += w.Work
+		s.StealAttempts += w.StealAttempts
+		s.Steals += w.Steals
+	}
+	r.Trace = nil
+}
+
 // Busy returns the sum of the workers' busy times.
 func (r *Report) Busy() time.Duration {
 	var sum time.Duration

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -35,5 +36,18 @@ func TestReport(t *testing.T) {
 	idle := &Report{Wall: time.Millisecond, Workers: make([]WorkerStats, 2)}
 	if got := idle.Imbalance(); got != 0 {
 		t.Errorf("Imbalance with nobody busy = %v, want 0", got)
+	}
+}
+
+func TestReportAdd(t *testing.T) {
+	sum := &Report{}
+	sum.Add(&Report{Wall: 3 * time.Millisecond, Workers: []WorkerStats{{Busy: 2 * time.Millisecond, Items: 4, Blocks: 2, Work: 100, StealAttempts: 3, Steals: 1}}})
+	sum.Add(&Report{Wall: 5 * time.Millisecond, Workers: []WorkerStats{{Busy: time.Millisecond, Items: 1, Blocks: 1, Work: 7}, {Busy: 4 * time.Millisecond, Items: 6, Blocks: 3, Work: 50, StealAttempts: 2, Steals: 2}}, Trace: []Block{{}}})
+	want := &Report{Wall: 8 * time.Millisecond, Workers: []WorkerStats{
+		{Busy: 3 * time.Millisecond, Items: 5, Blocks: 3, Work: 107, StealAttempts: 3, Steals: 1},
+		{Busy: 4 * time.Millisecond, Items: 6, Blocks: 3, Work: 50, StealAttempts: 2, Steals: 2},
+	}}
+	if !reflect.DeepEqual(sum, want) {
+		t.Errorf("sum of reports:\n got %+v\nwant %+v", sum, want)
 	}
 }
