@@ -130,14 +130,7 @@ func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
 	case *image.Paletted:
 		for y := lo; y < hi; y++ {
 			row := img.Pix[y*img.Stride : y*img.Stride+img.Rect.Dx()]
-			for x := range row {
-				i := y*f.Width + x
-				if f.Inside(i) {
-					row[x] = paletteSize
-					continue
-				}
-				row[x] = p.index(f.Iter[i], f.Mag2[i])
-			}
+			p.indexRow(row, f.Iter[y*f.Width:], f.Mag2[y*f.Width:], uint32(f.MaxIter), f.Escape2)
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
@@ -159,6 +152,41 @@ func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
 		}
 	default:
 		panic(fmt.Sprintf("render: PaintRows: image type %T was not made by NewImage", img))
+	}
+}
+
+// indexRow sets dst[x] to the paletted image's entry for sample x of iter
+// and mag2: paletteSize for a sample inside the set, index's entry for
+// others. It is index, sample by sample, with the same floating-point
+// operations in the same order, so the same bytes; but the calls that the
+// compiler would not inline (position, Smooth, math.Max, math.Floor) are
+// written out, which makes painting about twice as fast.
+func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter uint32, escape2 float64) {
+	period := p.Period
+	if period == 0 {
+		period = DefaultPeriod
+	}
+	iter, mag2 = iter[:len(dst)], mag2[:len(dst)]
+	for x, n := range iter {
+		m := mag2[x]
+		if n == maxIter && m <= escape2 {
+			dst[x] = paletteSize
+			continue
+		}
+		mu := float64(n) + 1 - math.Log2(0.5*math.Log(m))
+		if !(mu > 0) && mu == mu {
+			mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
+		}
+		t := math.Sqrt(mu) / period
+		if t-t != 0 { // NaN or infinite
+			dst[x] = 0
+			continue
+		}
+		fl := float64(int64(t)) // math.Floor(t) for 0 <= t < 2^52
+		if !(t >= 0 && t < 1<<52) {
+			fl = math.Floor(t)
+		}
+		dst[x] = uint8(int(float64((t-fl)*paletteSize)+0.5) % paletteSize)
 	}
 }
 
