@@ -403,30 +403,32 @@ func TestPNGSize(t *testing.T) {
 // mandel's picture of the full view at 1024x1024.
 func BenchmarkEncodePNGMandel(b *testing.B) {
 	for _, aa := range []int{1, 2} {
-		m := mandelImage(b, 1024, 1024, aa)
 		kind := map[int]string{1: "Paletted", 2: "RGBA"}[aa]
-		encoders := []struct {
-			name string
-			enc  func(io.Writer) error
-		}{
-			{"imagepng", func(w io.Writer) error { return png.Encode(w, m) }},
-			{"parallel-w1", func(w io.Writer) error { return (&Encoder{Format: PNG, Workers: 1}).Encode(w, m) }},
-			{"parallel-w2", func(w io.Writer) error { return (&Encoder{Format: PNG, Workers: 2}).Encode(w, m) }},
-		}
-		for _, e := range encoders {
-			b.Run(kind+"/"+e.name, func(b *testing.B) {
-				b.SetBytes(int64(m.Bounds().Dx() * m.Bounds().Dy()))
-				var n int
-				for b.Loop() {
-					var w countWriter
-					if err := e.enc(&w); err != nil {
-						b.Fatal(err)
+		b.Run(kind, func(b *testing.B) {
+			m := mandelImage(b, 1024, 1024, aa)
+			encoders := []struct {
+				name string
+				enc  func(io.Writer) error
+			}{
+				{"imagepng", func(w io.Writer) error { return png.Encode(w, m) }},
+				{"parallel-w1", func(w io.Writer) error { return (&Encoder{Format: PNG, Workers: 1}).Encode(w, m) }},
+				{"parallel-w2", func(w io.Writer) error { return (&Encoder{Format: PNG, Workers: 2}).Encode(w, m) }},
+			}
+			for _, e := range encoders {
+				b.Run(e.name, func(b *testing.B) {
+					b.SetBytes(int64(m.Bounds().Dx() * m.Bounds().Dy()))
+					var n int
+					for b.Loop() {
+						var w countWriter
+						if err := e.enc(&w); err != nil {
+							b.Fatal(err)
+						}
+						n = int(w)
 					}
-					n = int(w)
-				}
-				b.ReportMetric(float64(n), "file-bytes")
-			})
-		}
+					b.ReportMetric(float64(n), "file-bytes")
+				})
+			}
+		})
 	}
 }
 
