@@ -98,7 +98,8 @@ func (p *Painter) position(n uint32, mag2 float64) float64 {
 	return math.Sqrt(Smooth(n, mag2)) / period
 }
 
-// index returns the paletted image's entry for an escaped sample.
+// index returns the paletted image's entry for an escaped sample: the
+// definition that exactIndex and indexTable reproduce.
 func (p *Painter) index(n uint32, mag2 float64) uint8 {
 	t := p.position(n, mag2)
 	if math.IsNaN(t) || math.IsInf(t, 0) {
@@ -140,12 +141,25 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
+		period := p.Period
+		if period == 0 {
+			period = DefaultPeriod
+		}
+		in := p.inside()
+		maxIter := uint32(f.MaxIter)
 		for y := lo; y < hi; y++ {
 			for x := 0; x < img.Rect.Dx(); x++ {
 				var r, g, b float64
 				for sy := y * aa; sy < (y+1)*aa; sy++ {
 					for sx := x * aa; sx < (x+1)*aa; sx++ {
-						c := p.sampleColour(f, sy*f.Width+sx)
+						// sampleColour, with position written out
+						// as in exactIndex.
+						i := sy*f.Width + sx
+						n, m := f.Iter[i], f.Mag2[i]
+						c := in
+						if n != maxIter || m > f.Escape2 {
+							c = p.Palette.At(exactPosition(n, m, period))
+						}
 						r, g, b = r+float64(c.R), g+float64(c.G), b+float64(c.B)
 					}
 				}
@@ -204,11 +218,7 @@ func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter u
 // position on the palette cycle, and u, the value rounded down to the entry
 // (both NaN where t is not finite).
 func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
-	mu := float64(n) + 1 - math.Log2(0.5*math.Log(m))
-	if !(mu > 0) && mu == mu {
-		mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
-	}
-	t = math.Sqrt(mu) / period
+	t = exactPosition(n, m, period)
 	if t-t != 0 { // NaN or infinite
 		return 0, math.NaN(), math.NaN()
 	}
@@ -218,6 +228,16 @@ func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
 	}
 	u = float64((t-fl)*paletteSize) + 0.5
 	return uint8(int(u) % paletteSize), t, u
+}
+
+// exactPosition is position (for a period that is not 0), with Smooth and
+// math.Max written out.
+func exactPosition(n uint32, m, period float64) float64 {
+	mu := float64(n) + 1 - math.Log2(0.5*math.Log(m))
+	if !(mu > 0) && mu == mu {
+		mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
+	}
+	return math.Sqrt(mu) / period
 }
 
 // Painting a large frame computes a logarithm twice per pixel; an indexTable
@@ -319,6 +339,8 @@ func (p *Painter) inside() color.RGBA {
 	return p.Inside
 }
 
+// sampleColour is the colour of sample i of f: the definition that
+// PaintRows' supersampled loop follows, operation for operation.
 func (p *Painter) sampleColour(f *Frame, i int) color.RGBA {
 	if f.Inside(i) {
 		return p.inside()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -46,6 +47,57 @@ func TestIndexRowMatchesIndex(t *testing.T) {
 					p.PaintRows(got, f, 1, 0, v.Height)
 					if !bytes.Equal(got.Pix, want.Pix) {
 						t.Errorf("%d of %d pixels differ from the reference", differ(got.Pix, want.Pix), len(got.Pix))
+					}
+				})
+			}
+		}
+	}
+}
+
+// referenceRGBARows is how PaintRows painted a supersampled image before
+// the sample loop was written out: sampleColour, sample by sample.
+func referenceRGBARows(p *Painter, img *image.RGBA, f *Frame, aa, lo, hi int) {
+	samples := float64(aa * aa)
+	for y := lo; y < hi; y++ {
+		for x := 0; x < img.Rect.Dx(); x++ {
+			var r, g, b float64
+			for sy := y * aa; sy < (y+1)*aa; sy++ {
+				for sx := x * aa; sx < (x+1)*aa; sx++ {
+					c := p.sampleColour(f, sy*f.Width+sx)
+					r, g, b = r+float64(c.R), g+float64(c.G), b+float64(c.B)
+				}
+			}
+			o := y*img.Stride + 4*x
+			img.Pix[o+0] = uint8(r/samples + 0.5)
+			img.Pix[o+1] = uint8(g/samples + 0.5)
+			img.Pix[o+2] = uint8(b/samples + 0.5)
+			img.Pix[o+3] = 255
+		}
+	}
+}
+
+// TestRGBARowsMatchSampleColour compares supersampled painting with the
+// per-sample reference on every preset.
+func TestRGBARowsMatchSampleColour(t *testing.T) {
+	for _, preset := range Presets() {
+		for _, aa := range []int{2, 3} {
+			for _, period := range []float64{0, 0.37, -2.5} {
+				name := fmt.Sprintf("%s/aa=%d/period=%g", preset.Name, aa, period)
+				t.Run(name, func(t *testing.T) {
+					v := preset.View
+					v.Width, v.Height, v.Escape = 41, 29, 3
+					v.MaxIter = min(v.MaxIter, 2000)
+					if err := CheckSupersampling(v, aa); err != nil {
+						t.Skip(err)
+					}
+					f := render(t, v, aa)
+					p := &Painter{Palette: palettes[len(name)%len(palettes)], Period: period, Inside: color.RGBA{9, 8, 7, 255}}
+					want := p.NewImage(f, aa).(*image.RGBA)
+					referenceRGBARows(p, want, f, aa, 0, v.Height)
+					got := p.NewImage(f, aa).(*image.RGBA)
+					p.PaintRows(got, f, aa, 0, v.Height)
+					if !bytes.Equal(got.Pix, want.Pix) {
+						t.Errorf("%d of %d bytes differ from the reference", differ(got.Pix, want.Pix), len(got.Pix))
 					}
 				})
 			}
@@ -224,6 +276,14 @@ func BenchmarkPaint(b *testing.B) {
 				c.Task()(0, 0, v.Height)
 			}
 		})
+		if aa == 2 {
+			b.Run("aa2-reference", func(b *testing.B) {
+				b.SetBytes(int64(v.Width * v.Height))
+				for b.Loop() {
+					referenceRGBARows(p, p.NewImage(f, aa).(*image.RGBA), f, aa, 0, v.Height)
+				}
+			})
+		}
 		if aa == 1 {
 			b.Run("aa1-notable", func(b *testing.B) {
 				b.SetBytes(int64(v.Width * v.Height))
