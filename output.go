@@ -18,8 +18,9 @@ import (
 // output is where the image goes: standard output, or a file that appears
 // only when complete.
 type output struct {
-	file   *atomicfile.File // nil for standard output
-	stdout io.Writer
+	file    *atomicfile.File // nil for standard output
+	stdout  io.Writer
+	workers int // for the encoders that compress in parallel
 }
 
 // openOutput checks the destination before any rendering, and creates the
@@ -43,7 +44,7 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 		if err := checkStdout(stdout); err != nil {
 			return nil, err
 		}
-		return &output{stdout: stdout}, nil
+		return &output{stdout: stdout, workers: cfg.workers}, nil
 	}
 	f, err := atomicfile.Options{Force: cfg.force}.New(cfg.output)
 	if errors.Is(err, atomicfile.ErrWriteProtected) {
@@ -52,7 +53,7 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &output{file: f}, nil
+	return &output{file: f, workers: cfg.workers}, nil
 }
 
 // stdDescriptor returns the output descriptor (1 or 2, looked for in that
@@ -95,10 +96,12 @@ func checkStdout(stdout io.Writer) error {
 	return nil
 }
 
-// write encodes img and, for a file, commits it. An interruption during the
-// encoding, which can take seconds, stops it and keeps any old file.
+// write encodes img, on up to o.workers cores where the format allows, and,
+// for a file, commits it. An interruption during the encoding, which can
+// take seconds, stops it and keeps any old file.
 func (o *output) write(ctx context.Context, img image.Image, format imageio.Format) error {
-	return o.writeWith(ctx, func(w io.Writer) error { return imageio.Encode(w, img, format) })
+	enc := imageio.Encoder{Format: format, Workers: o.workers}
+	return o.writeWith(ctx, func(w io.Writer) error { return enc.Encode(w, img) })
 }
 
 // writeWith writes what encode writes, as write does.

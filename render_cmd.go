@@ -247,22 +247,27 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 		return err
 	}
 	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
+	var t phaseTimes
 	start := time.Now()
 	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, r.Task(ctx))
-	elapsed := time.Since(start)
+	t.render = time.Since(start)
 	if err != nil {
 		return renderFailed(cfg, err, stderr)
 	}
 
+	start = time.Now()
 	img, err := paint(ctx, r, cfg)
+	t.paint = time.Since(start)
 	if err != nil {
 		return err
 	}
+	start = time.Now()
 	if err := out.write(ctx, img, cfg.format); err != nil {
 		return err
 	}
+	t.encode = time.Since(start)
 	if cfg.verbose {
-		printReport(stderr, cfg, r, rep, elapsed)
+		printReport(stderr, cfg, r, rep, t)
 	}
 	return nil
 }
@@ -303,6 +308,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	strip := make([]byte, min(rows, v.Height)*r.Stride())
 	rep := &strategies.Report{}
 	var elapsed time.Duration
+	begin := time.Now()
 	err = out.writeWith(ctx, func(w io.Writer) error {
 		pbm, err := imageio.NewPBMWriter(w, v.Width, v.Height)
 		if err != nil {
@@ -327,10 +333,29 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 		return err
 	}
 	if cfg.verbose {
-		printReport(stderr, cfg, nil, rep, elapsed)
+		// Strips are written as they are rendered: what is not rendering
+		// is writing.
+		printReport(stderr, cfg, nil, rep, phaseTimes{render: elapsed, encode: time.Since(begin) - elapsed})
 		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", render.BitsKernel(), rows)
 	}
 	return nil
+}
+
+// phaseTimes is the wall time of each step of renderImage: iterating,
+// colouring, and encoding with writing the output.
+type phaseTimes struct{ render, paint, encode time.Duration }
+
+// String is the --verbose line that shows which step the time went to.
+func (t phaseTimes) String() string {
+	total := (t.render + t.paint + t.encode).Seconds()
+	part := func(d time.Duration) string {
+		pct := 0.0
+		if total > 0 {
+			pct = 100 * d.Seconds() / total
+		}
+		return fmt.Sprintf("%.3fs (%.0f%%)", d.Seconds(), pct)
+	}
+	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(t.render), part(t.paint), part(t.encode))
 }
 
 // paint colours the frame in parallel: it is cheap next to the kernel, but
@@ -351,10 +376,11 @@ func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Im
 	return canvas.Image, nil
 }
 
-// printReport writes the --verbose summary: the run, then one line per
-// worker. r is nil on the bit path.
-func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strategies.Report, elapsed time.Duration) {
+// printReport writes the --verbose summary: the run, where the time went,
+// then one line per worker. r is nil on the bit path.
+func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strategies.Report, t phaseTimes) {
 	v := cfg.view
+	elapsed := t.render
 	pixels := float64(v.Width) * float64(v.Height)
 	secs := elapsed.Seconds()
 	// With shortcuts the iterations are those done, fewer than the frame's
@@ -370,6 +396,7 @@ func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strate
 	}
 	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
 		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
+	fmt.Fprintln(w, t)
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -32,6 +32,10 @@ type Encoder struct {
 	// Quality is the JPEG quality, 1 to 100; 0 means DefaultQuality. Other
 	// formats ignore it.
 	Quality int
+	// Workers is the most goroutines that compress a PNG at once; 0 or more
+	// than GOMAXPROCS means GOMAXPROCS. The bytes written do not depend on
+	// it. Other formats ignore it.
+	Workers int
 }
 
 // Encode writes img to w in the encoder's format. Images whose bounds do not
@@ -73,7 +77,7 @@ func (e *Encoder) encode(w io.Writer, img image.Image) error {
 	var err error
 	switch e.Format {
 	case PNG:
-		err = pngEncoder.Encode(w, img)
+		err = encodePNG(w, img, e.Workers)
 	case JPEG:
 		err = jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
 	case GIF:
@@ -95,9 +99,9 @@ func (e *Encoder) encode(w io.Writer, img image.Image) error {
 	return nil
 }
 
-// pngEncoder uses the default compression: on the renderer's paletted
-// output it costs little more than BestSpeed and gives noticeably smaller
-// files. The buffer pool spares the 1 MiB or so of zlib state per image
+// pngEncoder, for the images that encodePNG leaves to image/png, uses the
+// default compression: on the renderer's paletted output it costs little
+// more than BestSpeed and gives noticeably smaller files. The buffer pool spares the 1 MiB or so of zlib state per image
 // when a benchmark sweep writes many of them.
 var pngEncoder = png.Encoder{
 	CompressionLevel: png.DefaultCompression,

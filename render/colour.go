@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"sync/atomic"
 )
 
 // Palette is a cyclic colour gradient, given by evenly spaced stops; the last
@@ -97,7 +98,8 @@ func (p *Painter) position(n uint32, mag2 float64) float64 {
 	return math.Sqrt(Smooth(n, mag2)) / period
 }
 
-// index returns the paletted image's entry for an escaped sample.
+// index returns the paletted image's entry for an escaped sample: the
+// definition that exactIndex and indexTable reproduce.
 func (p *Painter) index(n uint32, mag2 float64) uint8 {
 	t := p.position(n, mag2)
 	if math.IsNaN(t) || math.IsInf(t, 0) {
@@ -126,27 +128,38 @@ func (p *Painter) NewImage(f *Frame, aa int) image.Image {
 // PaintRows paints output rows [lo, hi) of img, which NewImage made for f and
 // aa. Rows are independent, so callers may paint them in parallel.
 func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
+	p.paintRows(img, f, aa, lo, hi, nil)
+}
+
+// paintRows is PaintRows, with tab, if not nil, to look paletted entries up.
+func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *indexTable) {
 	switch img := img.(type) {
 	case *image.Paletted:
 		for y := lo; y < hi; y++ {
 			row := img.Pix[y*img.Stride : y*img.Stride+img.Rect.Dx()]
-			for x := range row {
-				i := y*f.Width + x
-				if f.Inside(i) {
-					row[x] = paletteSize
-					continue
-				}
-				row[x] = p.index(f.Iter[i], f.Mag2[i])
-			}
+			p.indexRow(row, f.Iter[y*f.Width:], f.Mag2[y*f.Width:], uint32(f.MaxIter), f.Escape2, tab)
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
+		period := p.Period
+		if period == 0 {
+			period = DefaultPeriod
+		}
+		in := p.inside()
+		maxIter := uint32(f.MaxIter)
 		for y := lo; y < hi; y++ {
 			for x := 0; x < img.Rect.Dx(); x++ {
 				var r, g, b float64
 				for sy := y * aa; sy < (y+1)*aa; sy++ {
 					for sx := x * aa; sx < (x+1)*aa; sx++ {
-						c := p.sampleColour(f, sy*f.Width+sx)
+						// sampleColour, with position written out
+						// as in exactIndex.
+						i := sy*f.Width + sx
+						n, m := f.Iter[i], f.Mag2[i]
+						c := in
+						if n != maxIter || m > f.Escape2 {
+							c = p.Palette.At(exactPosition(n, m, period))
+						}
 						r, g, b = r+float64(c.R), g+float64(c.G), b+float64(c.B)
 					}
 				}
@@ -162,6 +175,163 @@ func (p *Painter) PaintRows(img image.Image, f *Frame, aa, lo, hi int) {
 	}
 }
 
+// indexRow sets dst[x] to the paletted image's entry for sample x of iter
+// and mag2: paletteSize for a sample inside the set, index's entry for
+// others, looked up in tab where it is certain (tab may be nil), computed
+// by exactIndex otherwise.
+func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter uint32, escape2 float64, tab *indexTable) {
+	period := p.Period
+	if period == 0 {
+		period = DefaultPeriod
+	}
+	var rows []atomic.Pointer[indexTableRow]
+	var key0 uint64
+	if tab != nil {
+		rows, key0 = tab.rows, tab.key0
+	}
+	iter, mag2 = iter[:len(dst)], mag2[:len(dst)]
+	for x, n := range iter {
+		m := mag2[x]
+		if n == maxIter && m <= escape2 {
+			dst[x] = paletteSize
+			continue
+		}
+		if int(n) < len(rows) {
+			// Unsigned, so that |z|^2 below the first bucket (or
+			// negative, or NaN) is past the last one.
+			if k := tableKey(m) - key0; k < indexTableBuckets {
+				if row := tab.row(n); row != nil && row[k] != uncertain {
+					dst[x] = row[k]
+					continue
+				}
+			}
+		}
+		dst[x], _, _ = exactIndex(n, m, period)
+	}
+}
+
+// exactIndex is index's entry for an escaped sample with n iterations and
+// final |z|^2 = m, for a period that is not 0, with the same floating-point
+// operations in the same order, so the same bytes; but the calls that the
+// compiler would not inline (position, Smooth, math.Max, math.Floor) are
+// written out, which makes it about twice as fast. It also returns t, the
+// position on the palette cycle, and u, the value rounded down to the entry
+// (both NaN where t is not finite).
+func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
+	t = exactPosition(n, m, period)
+	if t-t != 0 { // NaN or infinite
+		return 0, math.NaN(), math.NaN()
+	}
+	fl := float64(int64(t)) // math.Floor(t) for 0 <= t < 2^52
+	if !(t >= 0 && t < 1<<52) {
+		fl = math.Floor(t)
+	}
+	u = float64((t-fl)*paletteSize) + 0.5
+	return uint8(int(u) % paletteSize), t, u
+}
+
+// exactPosition is position (for a period that is not 0), with Smooth and
+// math.Max written out.
+func exactPosition(n uint32, m, period float64) float64 {
+	mu := float64(n) + 1 - math.Log2(0.5*math.Log(m))
+	if !(mu > 0) && mu == mu {
+		mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
+	}
+	return math.Sqrt(mu) / period
+}
+
+// Painting a large frame computes a logarithm twice per pixel; an indexTable
+// replaces most of them with a look-up. For an iteration count n it divides
+// |z|^2 into buckets by the top bits of its float64 representation (its
+// exponent and the first few bits of its mantissa: 128 buckets a binade,
+// from the escape radius up), and records the palette entry of each bucket
+// where all its values have the same entry, which is certain when:
+//   - the entry at both ends of the bucket is the same, and the position t
+//     moves by less than half an entry between them: the exact position is
+//     monotonic in |z|^2, so it stays within that entry's span of t;
+//   - the value u that is rounded down to the entry is, at both ends, at
+//     least tableMargin from an integer, so that the rounding errors of the
+//     computed position cannot carry a sample inside the bucket across an
+//     entry boundary: with logarithms within an ulp or two (math.Log is
+//     within one), n < 2^16 and a period of at least 1, they stay under
+//     1e-8 of an entry wherever t is near a boundary, a hundredth of the
+//     margin.
+//
+// Other buckets are uncertain and computed exactly. Building the row of a
+// count costs about as much as painting 800 pixels exactly, so it is built
+// only once tableBuildHits pixels of that count have been (by any worker;
+// two workers may both build it, with the same result).
+type indexTable struct {
+	period float64
+	key0   uint64 // tableKey of the first bucket's lowest value
+	rows   []atomic.Pointer[indexTableRow]
+	hits   []atomic.Int32 // pixels painted exactly while the row was nil
+}
+
+const (
+	indexTableBits     = 7 // mantissa bits in a bucket's key
+	indexTableBuckets  = 6 << indexTableBits
+	indexTableMaxCount = 1 << 16
+	tableMargin        = 1e-6 // in palette entries
+	uncertain          = 0xff // not an entry: paletteSize is the inside colour
+	tableBuildHits     = 1024
+)
+
+type indexTableRow [indexTableBuckets]uint8
+
+func tableKey(m float64) uint64 { return math.Float64bits(m) >> (52 - indexTableBits) }
+
+// newIndexTable returns a table for painting frame f with p at aa 1, or nil
+// where tableMargin would not be safe.
+func (p *Painter) newIndexTable(f *Frame) *indexTable {
+	period := p.Period
+	if period == 0 {
+		period = DefaultPeriod
+	}
+	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) {
+		return nil
+	}
+	counts := min(f.MaxIter+1, indexTableMaxCount)
+	return &indexTable{
+		period: period,
+		key0:   tableKey(f.Escape2),
+		rows:   make([]atomic.Pointer[indexTableRow], counts),
+		hits:   make([]atomic.Int32, counts),
+	}
+}
+
+// row returns the table's row for count n, or nil until it is worth building.
+func (tab *indexTable) row(n uint32) *indexTableRow {
+	if row := tab.rows[n].Load(); row != nil {
+		return row
+	}
+	if tab.hits[n].Add(1) < tableBuildHits {
+		return nil
+	}
+	return tab.build(n)
+}
+
+// build computes the table's row for count n and returns it.
+func (tab *indexTable) build(n uint32) *indexTableRow {
+	row := new(indexTableRow)
+	at := func(k int) (e uint8, t float64, ok bool) {
+		m := math.Float64frombits((tab.key0 + uint64(k)) << (52 - indexTableBits))
+		e, t, u := exactIndex(n, m, tab.period)
+		return e, t, math.Abs(u-math.Round(u)) >= tableMargin // false for NaN
+	}
+	e0, t0, ok0 := at(0)
+	for k := range row {
+		e1, t1, ok1 := at(k + 1)
+		row[k] = uncertain
+		if ok0 && ok1 && e0 == e1 && math.Abs(t1-t0) < 0.5/paletteSize {
+			row[k] = e0
+		}
+		e0, t0, ok0 = e1, t1, ok1
+	}
+	tab.rows[n].CompareAndSwap(nil, row)
+	return tab.rows[n].Load()
+}
+
 func (p *Painter) inside() color.RGBA {
 	if p.Inside == (color.RGBA{}) {
 		return color.RGBA{0, 0, 0, 255}
@@ -169,6 +339,8 @@ func (p *Painter) inside() color.RGBA {
 	return p.Inside
 }
 
+// sampleColour is the colour of sample i of f: the definition that
+// PaintRows' supersampled loop follows, operation for operation.
 func (p *Painter) sampleColour(f *Frame, i int) color.RGBA {
 	if f.Inside(i) {
 		return p.inside()
@@ -211,13 +383,18 @@ type Canvas struct {
 	// Image is the picture; it is complete once every row has been painted.
 	Image image.Image
 	paint func(lo, hi int)
+	table *indexTable // for a paletted image, if painting one pays
 }
 
 // Canvas returns a canvas for frame f at supersampling aa in the painter's
 // colours (see NewImage).
 func (p *Painter) Canvas(f *Frame, aa int) *Canvas {
 	img := p.NewImage(f, aa)
-	return &Canvas{Image: img, paint: func(lo, hi int) { p.PaintRows(img, f, aa, lo, hi) }}
+	var tab *indexTable
+	if aa == 1 {
+		tab = p.newIndexTable(f)
+	}
+	return &Canvas{Image: img, table: tab, paint: func(lo, hi int) { p.paintRows(img, f, aa, lo, hi, tab) }}
 }
 
 // BitmapCanvas returns a black-and-white canvas for frame f at supersampling
