@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# submit.sh renders a picture on a Slurm cluster: an array job of SHARDS
+# tasks, each rendering one shard, and a stitch job that runs once they
+# have all succeeded.
+#
+#   scripts/slurm/submit.sh [-n SHARDS] [-c CPUS] [-w] OUTPUT.png [mandel flags...]
+#
+# -w waits for the stitch job to end (sbatch --wait). bin/mandel and the
+# output's directory must be on a file system the nodes share.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+shards=4 cpus=1 wait=()
+while getopts n:c:w opt; do
+	case $opt in
+	n) shards=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	w) wait=(--wait) ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if (($# < 1)); then
+	echo "usage: submit.sh [-n SHARDS] [-c CPUS] [-w] OUTPUT.png [mandel flags...]" >&2
+	exit 2
+fi
+output=$(realpath -m "$1")
+shift
+export MANDEL=${MANDEL:-$(realpath "$here/../../bin/mandel")}
+export OUTDIR=${OUTDIR:-$output.shards}
+export OUTPUT=$output
+array=$(sbatch --parsable --array=0-$((shards - 1)) --cpus-per-task="$cpus" \
+	--export=ALL --chdir="$(dirname "$output")" "$here/render.sbatch" "$@")
+echo "submit.sh: array job $array renders $shards shards into $OUTDIR" >&2
+sbatch --parsable "${wait[@]}" --dependency=afterok:"${array%%;*}" --kill-on-invalid-dep=yes \
+	--export=ALL --chdir="$(dirname "$output")" "$here/stitch.sbatch"
