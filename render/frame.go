@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // Frame holds the kernel's results for every sample of a view, row-major,
@@ -116,26 +117,46 @@ func (r *Renderer) Frame() *Frame { return r.frame }
 
 // RenderUnits renders output rows [lo, hi) and returns the iterations done.
 func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
-	w := r.frame.Width
-	for y := lo * r.aa; y < hi*r.aa; y++ {
-		row := r.frame.Iter[y*w : (y+1)*w]
-		mag := r.frame.Mag2[y*w : (y+1)*w]
-		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag)
-	}
+	work, _ = r.renderUnits(lo, hi, nil)
 	return work
 }
 
+// renderUnits renders output rows [lo, hi) until stop is set, and reports
+// whether it finished.
+func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bool) {
+	w := r.frame.Width
+	for y := lo * r.aa; y < hi*r.aa; y++ {
+		if stop != nil && stop.Load() {
+			return work, false
+		}
+		row := r.frame.Iter[y*w : (y+1)*w]
+		mag := r.frame.Mag2[y*w : (y+1)*w]
+		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag, stop)
+	}
+	return work, stop == nil || !stop.Load()
+}
+
 // Task returns a function with the shape of strategies.Task that renders
-// output rows [lo, hi) and returns the iterations done. A block can be
-// thousands of rows (bands, a large grain), so it looks at ctx between rows
-// and returns ctx's error as soon as it is cancelled.
+// output rows [lo, hi) and returns the iterations done. It looks at ctx
+// between rows and returns ctx's error as soon as it is cancelled, even
+// inside a row: the kernel looks every few thousand iterations at a flag
+// that cancellation sets, so one pixel of 2^30 iterations does not hold it
+// for seconds. The frame is then incomplete.
 func (r *Renderer) Task(ctx context.Context) func(worker, lo, hi int) (work int64, err error) {
 	return func(_, lo, hi int) (work int64, err error) {
+		// One flag per call, registered for the call only, so that a
+		// long-lived ctx does not collect a callback per block.
+		stop := new(atomic.Bool)
+		defer context.AfterFunc(ctx, func() { stop.Store(true) })()
 		for y := lo; y < hi; y++ {
 			if err := ctx.Err(); err != nil {
 				return work, err
 			}
-			work += r.RenderUnits(y, y+1)
+			w, ok := r.renderUnits(y, y+1, stop)
+			work += w
+			if !ok {
+				return work, ctx.Err()
+			}
 		}
 		return work, nil
 	}

@@ -1,0 +1,158 @@
+package render
+
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+
+	"golang.org/x/sys/cpu"
+)
+
+// hasAVX2 says whether this CPU (and its OS) runs the AVX2 kernel.
+var hasAVX2 = cpu.X86.HasAVX2
+
+// The AVX2 kernel's shape; internal/kernelgen generates avx2Blocks with the
+// same constants.
+const (
+	avx2Vectors = 4 // independent vectors interleaved, to hide latency
+	avx2Unroll  = 4 // iterations per block, between escape tests
+	avx2Lanes   = 4 * avx2Vectors
+	// avx2ChunkBlocks bounds one call of avx2Blocks, so that the stop flag
+	// is looked at every stopCheckIters iterations.
+	avx2ChunkBlocks = stopCheckIters / avx2Unroll
+)
+
+// Offsets of the parts of the lane state that avx2Blocks reads and writes:
+// z now, c, and z at the start of the last block.
+const (
+	offZr  = 0 * avx2Lanes
+	offZi  = 1 * avx2Lanes
+	offCr  = 2 * avx2Lanes
+	offZr0 = 3 * avx2Lanes
+	offZi0 = 4 * avx2Lanes
+)
+
+// avx2Row is the state of avx2Kernel on one row. Each of the 16 lanes holds
+// one pixel; a lane whose pixel is done takes the next one at once, so the
+// vectors never wait for the slowest pixel of a group.
+//
+// The assembly runs blocks of avx2Unroll iterations without an escape test
+// and reports the lanes in which some test of the block would have broken
+// out. Those lanes, and only those, are redone here from the state saved at
+// the block's start, one iteration at a time in Scalar's order: a lane's
+// iterations up to its escape are the same operations on the same values in
+// both places, so its count and its final z are Scalar's. Blocks are capped
+// so that no lane passes maxIter inside one; a lane with fewer than
+// avx2Unroll iterations left finishes here.
+type avx2Row struct {
+	st      [5 * avx2Lanes]float64
+	pixel   [avx2Lanes]int // the lane's pixel, or -1 for an idle lane
+	start   [avx2Lanes]int // steps when the lane's pixel started
+	steps   int            // iterations every lane has done since the row began
+	next    int            // the next pixel to load
+	active  int            // lanes with a pixel
+	cr      []float64
+	ci      float64
+	maxIter int
+	escape2 float64
+	iter    []uint32
+	mag2    []float64
+	work    int64
+}
+
+// avx2Kernel is the AVX2 Kernel: see avx2Row.
+func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	r := avx2Row{cr: cr, ci: ci, maxIter: maxIter, escape2: escape2, iter: iter[:len(cr)], mag2: mag2[:len(cr)]}
+	for l := range avx2Lanes {
+		r.load(l)
+	}
+	for r.active > 0 {
+		if stop != nil && stop.Load() {
+			return r.work
+		}
+		end := math.MaxInt
+		for l, p := range r.pixel {
+			if p >= 0 {
+				end = min(end, r.start[l]+r.maxIter)
+			}
+		}
+		if end-r.steps < avx2Unroll {
+			for l, p := range r.pixel {
+				if p >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
+					r.finish(l)
+				}
+			}
+			continue
+		}
+		done, escaped := avx2Blocks(&r.st, ci, escape2, min((end-r.steps)/avx2Unroll, avx2ChunkBlocks))
+		r.steps += done * avx2Unroll
+		for m := uint(escaped); m != 0; m &= m - 1 {
+			r.redo(bits.TrailingZeros(m))
+		}
+	}
+	return r.work
+}
+
+// load gives lane l the next pixel, or makes it idle (c = z = 0, which never
+// escapes) when the row has none left.
+func (r *avx2Row) load(l int) {
+	r.st[offZr+l], r.st[offZi+l], r.st[offCr+l] = 0, 0, 0
+	r.pixel[l] = -1
+	if r.next < len(r.cr) {
+		r.st[offCr+l] = r.cr[r.next]
+		r.pixel[l] = r.next
+		r.start[l] = r.steps
+		r.next++
+		r.active++
+	}
+}
+
+// store records lane l's result and loads the next pixel into it.
+func (r *avx2Row) store(l, n int, mag2 float64) {
+	p := r.pixel[l]
+	r.iter[p] = uint32(n)
+	r.mag2[p] = mag2
+	r.work += int64(n)
+	r.active--
+	r.load(l)
+}
+
+// finish runs lane l from its present state to the end of its pixel, with
+// Scalar's loop.
+func (r *avx2Row) finish(l int) {
+	zr, zi, c := r.st[offZr+l], r.st[offZi+l], r.st[offCr+l]
+	n := r.steps - r.start[l]
+	for ; n < r.maxIter; n++ {
+		zr2, zi2 := float64(zr*zr), float64(zi*zi)
+		if zr2+zi2 > r.escape2 {
+			break
+		}
+		zi = float64((zr+zr)*zi) + r.ci
+		zr = (zr2 - zi2) + c
+	}
+	r.store(l, n, float64(zr*zr)+float64(zi*zi))
+}
+
+// redo replays lane l's last block one iteration at a time, from the state
+// saved at its start, and stores the pixel at the iteration whose test
+// breaks: the block reported that one did.
+func (r *avx2Row) redo(l int) {
+	if r.pixel[l] < 0 {
+		return // idle lanes never escape; nothing to store
+	}
+	zr, zi, c := r.st[offZr0+l], r.st[offZi0+l], r.st[offCr+l]
+	n := r.steps - avx2Unroll - r.start[l]
+	for range avx2Unroll {
+		zr2, zi2 := float64(zr*zr), float64(zi*zi)
+		if zr2+zi2 > r.escape2 {
+			r.store(l, n, zr2+zi2)
+			return
+		}
+		zi = float64((zr+zr)*zi) + r.ci
+		zr = (zr2 - zi2) + c
+		n++
+	}
+	// Unreachable: the block's own operations found an escape. Were it
+	// reached, the lane's state after the block is still exact, so the
+	// pixel simply goes on.
+}
