@@ -51,6 +51,11 @@ type avx2Row struct {
 	steps   int            // iterations every lane has done since the row began
 	next    int            // the next pixel to load
 	active  int            // lanes with a pixel
+	// end is the least of the lanes' start+maxIter: blocks stop there.
+	// Loading a lane never lowers it; storing the lane that held it makes
+	// it stale, and it is found again before the next block.
+	end     int
+	stale   bool
 	cr      []float64
 	ci      float64
 	maxIter int
@@ -62,7 +67,7 @@ type avx2Row struct {
 
 // avx2Kernel is the AVX2 Kernel: see avx2Row.
 func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
-	r := avx2Row{cr: cr, ci: ci, maxIter: maxIter, escape2: escape2, iter: iter[:len(cr)], mag2: mag2[:len(cr)]}
+	r := avx2Row{cr: cr, ci: ci, maxIter: maxIter, escape2: escape2, iter: iter[:len(cr)], mag2: mag2[:len(cr)], end: math.MaxInt}
 	for l := range avx2Lanes {
 		r.load(l)
 	}
@@ -70,12 +75,15 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 		if stop != nil && stop.Load() {
 			return r.work
 		}
-		end := math.MaxInt
-		for l, p := range r.pixel {
-			if p >= 0 {
-				end = min(end, r.start[l]+r.maxIter)
+		if r.stale {
+			r.end, r.stale = math.MaxInt, false
+			for l, p := range r.pixel {
+				if p >= 0 {
+					r.end = min(r.end, r.start[l]+r.maxIter)
+				}
 			}
 		}
+		end := r.end
 		if end-r.steps < avx2Unroll {
 			for l, p := range r.pixel {
 				if p >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
@@ -102,6 +110,7 @@ func (r *avx2Row) load(l int) {
 		r.st[offCr+l] = r.cr[r.next]
 		r.pixel[l] = r.next
 		r.start[l] = r.steps
+		r.end = min(r.end, r.steps+r.maxIter)
 		r.next++
 		r.active++
 	}
@@ -110,6 +119,9 @@ func (r *avx2Row) load(l int) {
 // store records lane l's result and loads the next pixel into it.
 func (r *avx2Row) store(l, n int, mag2 float64) {
 	p := r.pixel[l]
+	if r.start[l]+r.maxIter == r.end {
+		r.stale = true
+	}
 	r.iter[p] = uint32(n)
 	r.mag2[p] = mag2
 	r.work += int64(n)

@@ -169,20 +169,28 @@ func TestNewRendererRejects(t *testing.T) {
 	}
 }
 
-// BenchmarkKernel measures the reference kernel alone on the full view at
-// 512x512 (the yardstick's "small" workload), one core, in iterations/s.
+// BenchmarkKernel measures each kernel alone on the full view at 512x512
+// (the yardstick's "small" workload), one core, in iterations/s.
 func BenchmarkKernel(b *testing.B) {
 	p, _ := LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = 512, 512
-	r, err := NewRenderer(v, 1, Options{})
-	if err != nil {
-		b.Fatal(err)
+	for _, name := range []string{"scalar", "avx2"} {
+		k, err := LookupKernel(name)
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			r, err := NewRenderer(v, 1, Options{Kernel: k})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var work int64
+			for b.Loop() {
+				work += r.RenderUnits(0, r.Units())
+			}
+			b.ReportMetric(float64(work)/b.Elapsed().Seconds(), "iter/s")
+		})
 	}
-	var work int64
-	b.ResetTimer()
-	for b.Loop() {
-		work += r.RenderUnits(0, r.Units())
-	}
-	b.ReportMetric(float64(work)/b.Elapsed().Seconds(), "iter/s")
 }
