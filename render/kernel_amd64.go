@@ -23,13 +23,13 @@ const (
 )
 
 // Offsets of the parts of the lane state that avx2Blocks reads and writes:
-// z now, c, and z at the start of the last block.
+// z, c, and the |z|^2 that iteration u of the last block tested, at
+// offT+u*avx2Lanes.
 const (
-	offZr  = 0 * avx2Lanes
-	offZi  = 1 * avx2Lanes
-	offCr  = 2 * avx2Lanes
-	offZr0 = 3 * avx2Lanes
-	offZi0 = 4 * avx2Lanes
+	offZr = 0 * avx2Lanes
+	offZi = 1 * avx2Lanes
+	offCr = 2 * avx2Lanes
+	offT  = 3 * avx2Lanes
 )
 
 // avx2Row is the state of avx2Kernel on one row. Each of the 16 lanes holds
@@ -38,24 +38,25 @@ const (
 //
 // The assembly runs blocks of avx2Unroll iterations without an escape test
 // and reports the lanes in which some test of the block would have broken
-// out. Those lanes, and only those, are redone here from the state saved at
-// the block's start, one iteration at a time in Scalar's order: a lane's
-// iterations up to its escape are the same operations on the same values in
-// both places, so its count and its final z are Scalar's. Blocks are capped
-// so that no lane passes maxIter inside one; a lane with fewer than
-// avx2Unroll iterations left finishes here.
+// out. Until a lane's first such test its iterations are Scalar's, the same
+// operations in the same order on the same values, so the first iteration
+// of the block whose |z|^2 exceeds escape2 is where Scalar breaks: it gives
+// the count, and that |z|^2 is Scalar's final one (Scalar does not change z
+// after the test). What the lane computed after it is discarded. Blocks are
+// capped so that no lane passes maxIter inside one; a lane with fewer than
+// avx2Unroll iterations left finishes here, in Scalar's loop.
 type avx2Row struct {
-	st      [5 * avx2Lanes]float64
+	st      [(3 + avx2Unroll) * avx2Lanes]float64
 	pixel   [avx2Lanes]int // the lane's pixel, or -1 for an idle lane
 	start   [avx2Lanes]int // steps when the lane's pixel started
 	steps   int            // iterations every lane has done since the row began
 	next    int            // the next pixel to load
 	active  int            // lanes with a pixel
-	// end is the least of the lanes' start+maxIter: blocks stop there.
-	// Loading a lane never lowers it; storing the lane that held it makes
-	// it stale, and it is found again before the next block.
-	end     int
-	stale   bool
+	// end is at most the least of the lanes' start+maxIter: blocks stop
+	// there. Loading a lane never lowers the least, and storing one can
+	// only raise it, so end stays a safe bound without a scan at every
+	// pixel; it is found exactly when the blocks reach it.
+	end int
 	cr      []float64
 	ci      float64
 	maxIter int
@@ -75,16 +76,15 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 		if stop != nil && stop.Load() {
 			return r.work
 		}
-		if r.stale {
-			r.end, r.stale = math.MaxInt, false
+		if r.end-r.steps < avx2Unroll {
+			r.end = math.MaxInt
 			for l, p := range r.pixel {
 				if p >= 0 {
 					r.end = min(r.end, r.start[l]+r.maxIter)
 				}
 			}
 		}
-		end := r.end
-		if end-r.steps < avx2Unroll {
+		if r.end-r.steps < avx2Unroll {
 			for l, p := range r.pixel {
 				if p >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
 					r.finish(l)
@@ -92,10 +92,10 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 			}
 			continue
 		}
-		done, escaped := avx2Blocks(&r.st, ci, escape2, min((end-r.steps)/avx2Unroll, avx2ChunkBlocks))
+		done, escaped := avx2Blocks(&r.st, ci, escape2, min((r.end-r.steps)/avx2Unroll, avx2ChunkBlocks))
 		r.steps += done * avx2Unroll
 		for m := uint(escaped); m != 0; m &= m - 1 {
-			r.redo(bits.TrailingZeros(m))
+			r.escaped(bits.TrailingZeros(m))
 		}
 	}
 	return r.work
@@ -119,9 +119,6 @@ func (r *avx2Row) load(l int) {
 // store records lane l's result and loads the next pixel into it.
 func (r *avx2Row) store(l, n int, mag2 float64) {
 	p := r.pixel[l]
-	if r.start[l]+r.maxIter == r.end {
-		r.stale = true
-	}
 	r.iter[p] = uint32(n)
 	r.mag2[p] = mag2
 	r.work += int64(n)
@@ -145,26 +142,20 @@ func (r *avx2Row) finish(l int) {
 	r.store(l, n, float64(zr*zr)+float64(zi*zi))
 }
 
-// redo replays lane l's last block one iteration at a time, from the state
-// saved at its start, and stores the pixel at the iteration whose test
-// breaks: the block reported that one did.
-func (r *avx2Row) redo(l int) {
+// escaped stores lane l's pixel at the first iteration of the last block
+// whose test breaks: the block reported that one did.
+func (r *avx2Row) escaped(l int) {
 	if r.pixel[l] < 0 {
 		return // idle lanes never escape; nothing to store
 	}
-	zr, zi, c := r.st[offZr0+l], r.st[offZi0+l], r.st[offCr+l]
 	n := r.steps - avx2Unroll - r.start[l]
-	for range avx2Unroll {
-		zr2, zi2 := float64(zr*zr), float64(zi*zi)
-		if zr2+zi2 > r.escape2 {
-			r.store(l, n, zr2+zi2)
+	for u := range avx2Unroll {
+		if t := r.st[offT+u*avx2Lanes+l]; t > r.escape2 {
+			r.store(l, n+u, t)
 			return
 		}
-		zi = float64((zr+zr)*zi) + r.ci
-		zr = (zr2 - zi2) + c
-		n++
 	}
-	// Unreachable: the block's own operations found an escape. Were it
+	// Unreachable: the block's own comparison found such a test. Were it
 	// reached, the lane's state after the block is still exact, so the
 	// pixel simply goes on.
 }

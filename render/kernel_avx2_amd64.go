@@ -5,11 +5,11 @@
 package render
 
 // avx2Blocks runs up to blocks blocks of 4 iterations on every lane of st,
-// without testing for escape inside a block. Before each block it saves
-// z in the zr0, zi0 part of st. It stops after the first block in which
-// some lane's |z|^2 exceeded escape2 (or became NaN) before an iteration,
-// and returns the blocks done, that one included, and a bit mask of the
-// lanes that did. It needs AVX2 and blocks >= 1.
+// without testing for escape inside a block, and keeps the |z|^2 that
+// each iteration of the block tested. It stops after the first block in
+// which some lane's |z|^2 exceeded escape2 before an iteration, and
+// returns the blocks done, that one included, and a bit mask of those
+// lanes. It needs AVX2 and blocks >= 1.
 //
 //go:noescape
-func avx2Blocks(st *[80]float64, ci float64, escape2 float64, blocks int) (done int, escaped int)
+func avx2Blocks(st *[112]float64, ci float64, escape2 float64, blocks int) (done int, escaped int)

@@ -3,7 +3,9 @@
 // tests check that the committed files are what it produces.
 //
 // The assembly is only the hot loop: blocks of unroll iterations on vectors
-// independent vectors of 4 float64 lanes, with no escape test inside a block.
+// independent vectors of 4 float64 lanes, with no escape test inside a
+// block; it keeps every |z|^2 it tested, from which the Go side reads the
+// iteration at which a lane escaped.
 // Everything that decides an iteration count (which lane escaped at which
 // step, which lane reached maxIter, refilling lanes) is Go code in
 // kernel_amd64.go, so the exactness argument lives in one readable place.
@@ -25,13 +27,14 @@ const (
 	lanes   = 4 * vectors
 )
 
-// Offsets, in float64s, of the parts of the lane state array (laneState).
+// Offsets, in float64s, of the parts of the lane state array: z, c, and
+// the |z|^2 that each iteration of the last block tested.
 const (
-	offZr  = 0 * lanes
-	offZi  = 1 * lanes
-	offCr  = 2 * lanes
-	offZr0 = 3 * lanes
-	offZi0 = 4 * lanes
+	offZr = 0 * lanes
+	offZi = 1 * lanes
+	offCr = 2 * lanes
+	offT  = 3 * lanes
+	size  = offT + unroll*lanes
 )
 
 // two is 2.0 in every lane: zr+zr is computed as zr*2, the same number
@@ -46,15 +49,15 @@ func main() {
 		DATA(8*i, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	}
 
-	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ci, escape2 float64, blocks int) (done, escaped int)", 5*lanes))
+	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ci, escape2 float64, blocks int) (done, escaped int)", size))
 	Pragma("noescape")
 	Doc(
 		"avx2Blocks runs up to blocks blocks of "+fmt.Sprint(unroll)+" iterations on every lane of st,",
-		"without testing for escape inside a block. Before each block it saves",
-		"z in the zr0, zi0 part of st. It stops after the first block in which",
-		"some lane's |z|^2 exceeded escape2 (or became NaN) before an iteration,",
-		"and returns the blocks done, that one included, and a bit mask of the",
-		"lanes that did. It needs AVX2 and blocks >= 1.",
+		"without testing for escape inside a block, and keeps the |z|^2 that",
+		"each iteration of the block tested. It stops after the first block in",
+		"which some lane's |z|^2 exceeded escape2 before an iteration, and",
+		"returns the blocks done, that one included, and a bit mask of those",
+		"lanes. It needs AVX2 and blocks >= 1.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	n := Load(Param("blocks"), GP64())
@@ -73,14 +76,10 @@ func main() {
 	}
 
 	Label("block")
-	for k := range zr {
-		VMOVUPD(zr[k], st.Offset(8*(offZr0+4*k)))
-		VMOVUPD(zi[k], st.Offset(8*(offZi0+4*k)))
-	}
 	for u := 0; u < unroll; u++ {
 		Commentf("iteration %d", u)
 		for k := range zr {
-			step(st, ci, zr[k], zi[k], acc[k], k, u == 0)
+			step(st, ci, zr[k], zi[k], acc[k], k, u)
 		}
 	}
 	INCQ(done)
@@ -127,17 +126,20 @@ func main() {
 	Generate()
 }
 
-// step emits one iteration of vector k in Scalar's order, each operation
-// rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; acc = max(acc,
-// zr2+zi2); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
-func step(st Mem, ci, zr, zi, acc VecVirtual, k int, first bool) {
+// step emits iteration u of vector k in Scalar's order, each operation
+// rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; t = zr2+zi2, kept
+// in st and in acc = max(acc, t); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
+func step(st Mem, ci, zr, zi, acc VecVirtual, k, u int) {
 	zr2, zi2, t := YMM(), YMM(), YMM()
 	VMULPD(zr, zr, zr2)
 	VMULPD(zi, zi, zi2)
-	if first {
+	tmem := st.Offset(8 * (offT + u*lanes + 4*k))
+	if u == 0 {
 		VADDPD(zi2, zr2, acc)
+		VMOVUPD(acc, tmem)
 	} else {
 		VADDPD(zi2, zr2, t)
+		VMOVUPD(t, tmem)
 		VMAXPD(acc, t, acc) // acc is the second source: kept if t is NaN
 	}
 	VMULPD(two, zr, t)
