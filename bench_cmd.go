@@ -23,7 +23,7 @@ type benchFlags struct {
 	fs                                  *pflag.FlagSet
 	out, scenes, strats, workers, grain string
 	reps, warmup, maxiter, sizeFactor   int
-	commit                              string
+	commit, kernel                      string
 	seed                                uint64
 	size                                sizeValue
 	list, help                          bool
@@ -44,6 +44,7 @@ func newBenchFlags() *benchFlags {
 	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")
 	fs.Var(newIntValue(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
 	fs.VarP(newIntValue(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
+	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
 	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
@@ -161,7 +162,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.size.w, f.size.h
 	}
-	cfg.Seed, cfg.Commit = f.seed, f.commit
+	cfg.Seed, cfg.Commit, cfg.Kernel = f.seed, f.commit, f.kernel
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageError{err}

@@ -78,6 +78,9 @@ func (r *Result) benchConfig() []benchfmt.Config {
 		{"effective-parallelism", fmt.Sprintf("%.2f", e.Parallelism.Effective)},
 		{"seed", strconv.FormatUint(e.Sweep.Seed, 10)},
 	}
+	if e.RenderKernel != "" {
+		kvs = append(kvs, [2]string{"render-kernel", e.RenderKernel})
+	}
 	if e.Partial {
 		kvs = append(kvs, [2]string{"partial", "true"})
 	}

@@ -125,6 +125,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.Started = time.Now()
 	s.env.Args = cfg.Args
 	machine(&s.env, cfg.Commit)
+	s.env.RenderKernel = p.kernelName
 	s.progress = newProgress(cfg.Progress)
 	defer s.progress.done()
 
@@ -257,7 +258,7 @@ func (s *sweep) references(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.phase("rendering the reference of " + sr.Name)
-		r, err := render.NewRenderer(sr.View, 1, render.Options{})
+		r, err := render.NewRenderer(sr.View, 1, render.Options{Kernel: s.plan.kernel})
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}

@@ -46,17 +46,17 @@ const (
 // capped so that no lane passes maxIter inside one; a lane with fewer than
 // avx2Unroll iterations left finishes here, in Scalar's loop.
 type avx2Row struct {
-	st      [(3 + avx2Unroll) * avx2Lanes]float64
-	pixel   [avx2Lanes]int // the lane's pixel, or -1 for an idle lane
-	start   [avx2Lanes]int // steps when the lane's pixel started
-	steps   int            // iterations every lane has done since the row began
-	next    int            // the next pixel to load
-	active  int            // lanes with a pixel
+	st     [(3 + avx2Unroll) * avx2Lanes]float64
+	pixel  [avx2Lanes]int // the lane's pixel, or -1 for an idle lane
+	start  [avx2Lanes]int // steps when the lane's pixel started
+	steps  int            // iterations every lane has done since the row began
+	next   int            // the next pixel to load
+	active int            // lanes with a pixel
 	// end is at most the least of the lanes' start+maxIter: blocks stop
 	// there. Loading a lane never lowers the least, and storing one can
 	// only raise it, so end stays a safe bound without a scan at every
 	// pixel; it is found exactly when the blocks reach it.
-	end int
+	end     int
 	cr      []float64
 	ci      float64
 	maxIter int
