@@ -92,7 +92,7 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 			}
 			continue
 		}
-		done, escaped := avx2Blocks(&r.st, ci, escape2, min((r.end-r.steps)/avx2Unroll, avx2ChunkBlocks))
+		done, escaped := runBlocks(&r.st, ci, escape2, min((r.end-r.steps)/avx2Unroll, avx2ChunkBlocks))
 		r.steps += done * avx2Unroll
 		for m := uint(escaped); m != 0; m &= m - 1 {
 			r.escaped(bits.TrailingZeros(m))
@@ -158,4 +158,17 @@ func (r *avx2Row) escaped(l int) {
 	// Unreachable: the block's own comparison found such a test. Were it
 	// reached, the lane's state after the block is still exact, so the
 	// pixel simply goes on.
+}
+
+// runBlocks calls avx2Blocks from a function that is not inlined and not a
+// leaf, so that its prologue's stack check is a preemption point. The
+// runtime cannot preempt assembly asynchronously, and a kernel deep inside
+// the set spends all but a few nanoseconds per call there: without this
+// point, a goroutine that must run to cancel the render (the signal
+// handler's, context.AfterFunc's) can wait seconds for a P when every P
+// runs the kernel.
+//
+//go:noinline
+func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ci, escape2 float64, blocks int) (done, escaped int) {
+	return avx2Blocks(st, ci, escape2, blocks)
 }
