@@ -77,17 +77,15 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 			return r.work
 		}
 		if r.end-r.steps < avx2Unroll {
+			// Finish the lanes too close to maxIter for a block, and find
+			// the least limit of the others and of the new pixels.
 			r.end = math.MaxInt
-			for l, p := range r.pixel {
-				if p >= 0 {
-					r.end = min(r.end, r.start[l]+r.maxIter)
-				}
-			}
-		}
-		if r.end-r.steps < avx2Unroll {
-			for l, p := range r.pixel {
-				if p >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
+			for l := range r.pixel {
+				if r.pixel[l] >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
 					r.finish(l)
+				}
+				if r.pixel[l] >= 0 {
+					r.end = min(r.end, r.start[l]+r.maxIter)
 				}
 			}
 			continue
