@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
+
 // hasAVX2 says whether this CPU (and its OS) runs the AVX2 kernel.
 var hasAVX2 = cpu.X86.HasAVX2
 
@@ -22,9 +23,8 @@ const (
 	avx2ChunkBlocks = stopCheckIters / avx2Unroll
 )
 
-// Offsets of the parts of the lane state that avx2Blocks reads and writes:
-// z, c, and the |z|^2 that iteration u of the last block tested, at
-// offT+u*avx2Lanes.
+// Offsets of the parts of the lane state st: z, c, and the |z|^2 that
+// iteration u of the last block tested, at offT+u*avx2Lanes.
 const (
 	offZr = 0 * avx2Lanes
 	offZi = 1 * avx2Lanes
@@ -32,26 +32,39 @@ const (
 	offT  = 3 * avx2Lanes
 )
 
+// Offsets of the parts of the integer lane state ln: each lane's pixel (-1
+// for an idle lane) and the step at which it started, the next pixel to
+// load, the work stored so far, and the steps every lane has done since the
+// row began.
+const (
+	lnPixel = 0
+	lnStart = avx2Lanes
+	lnNext  = 2 * avx2Lanes
+	lnWork  = lnNext + 1
+	lnSteps = lnNext + 2
+	lnSize  = lnNext + 3
+)
+
 // avx2Row is the state of avx2Kernel on one row. Each of the 16 lanes holds
 // one pixel; a lane whose pixel is done takes the next one at once, so the
 // vectors never wait for the slowest pixel of a group.
 //
 // The assembly runs blocks of avx2Unroll iterations without an escape test
-// and reports the lanes in which some test of the block would have broken
+// and finds the lanes in which some test of the block would have broken
 // out. Until a lane's first such test its iterations are Scalar's, the same
 // operations in the same order on the same values, so the first iteration
 // of the block whose |z|^2 exceeds escape2 is where Scalar breaks: it gives
 // the count, and that |z|^2 is Scalar's final one (Scalar does not change z
-// after the test). What the lane computed after it is discarded. Blocks are
-// capped so that no lane passes maxIter inside one; a lane with fewer than
-// avx2Unroll iterations left finishes here, in Scalar's loop.
+// after the test). What the lane computed after it is discarded. The
+// assembly stores such pixels and loads the next ones itself, as escaped
+// and load do, except near the end of the row, where lanes fall idle and it
+// leaves them to escaped. Blocks are capped so that no lane passes maxIter
+// inside one; a lane with fewer than avx2Unroll iterations left finishes
+// here, in Scalar's loop.
 type avx2Row struct {
 	st     [(3 + avx2Unroll) * avx2Lanes]float64
-	pixel  [avx2Lanes]int // the lane's pixel, or -1 for an idle lane
-	start  [avx2Lanes]int // steps when the lane's pixel started
-	steps  int            // iterations every lane has done since the row began
-	next   int            // the next pixel to load
-	active int            // lanes with a pixel
+	ln     [lnSize]int
+	active int // lanes with a pixel
 	// end is at most the least of the lanes' start+maxIter: blocks stop
 	// there. Loading a lane never lowers the least, and storing one can
 	// only raise it, so end stays a safe bound without a scan at every
@@ -63,7 +76,6 @@ type avx2Row struct {
 	escape2 float64
 	iter    []uint32
 	mag2    []float64
-	work    int64
 }
 
 // avx2Kernel is the AVX2 Kernel: see avx2Row.
@@ -74,52 +86,52 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 	}
 	for r.active > 0 {
 		if stop != nil && stop.Load() {
-			return r.work
+			break
 		}
-		if r.end-r.steps < avx2Unroll {
+		steps := r.ln[lnSteps]
+		if r.end-steps < avx2Unroll {
 			// Finish the lanes too close to maxIter for a block, and find
 			// the least limit of the others and of the new pixels.
 			r.end = math.MaxInt
-			for l := range r.pixel {
-				if r.pixel[l] >= 0 && r.start[l]+r.maxIter-r.steps < avx2Unroll {
+			for l := range avx2Lanes {
+				if r.ln[lnPixel+l] >= 0 && r.ln[lnStart+l]+r.maxIter-steps < avx2Unroll {
 					r.finish(l)
 				}
-				if r.pixel[l] >= 0 {
-					r.end = min(r.end, r.start[l]+r.maxIter)
+				if r.ln[lnPixel+l] >= 0 {
+					r.end = min(r.end, r.ln[lnStart+l]+r.maxIter)
 				}
 			}
 			continue
 		}
-		done, escaped := runBlocks(&r.st, ci, escape2, min((r.end-r.steps)/avx2Unroll, avx2ChunkBlocks))
-		r.steps += done * avx2Unroll
+		_, escaped := runBlocks(&r.st, &r.ln, r.cr, r.iter, r.mag2, ci, escape2, min((r.end-steps)/avx2Unroll, avx2ChunkBlocks))
 		for m := uint(escaped); m != 0; m &= m - 1 {
 			r.escaped(bits.TrailingZeros(m))
 		}
 	}
-	return r.work
+	return int64(r.ln[lnWork])
 }
 
 // load gives lane l the next pixel, or makes it idle (c = z = 0, which never
 // escapes) when the row has none left.
 func (r *avx2Row) load(l int) {
 	r.st[offZr+l], r.st[offZi+l], r.st[offCr+l] = 0, 0, 0
-	r.pixel[l] = -1
-	if r.next < len(r.cr) {
-		r.st[offCr+l] = r.cr[r.next]
-		r.pixel[l] = r.next
-		r.start[l] = r.steps
-		r.end = min(r.end, r.steps+r.maxIter)
-		r.next++
+	r.ln[lnPixel+l] = -1
+	if p := r.ln[lnNext]; p < len(r.cr) {
+		r.st[offCr+l] = r.cr[p]
+		r.ln[lnPixel+l] = p
+		r.ln[lnStart+l] = r.ln[lnSteps]
+		r.end = min(r.end, r.ln[lnSteps]+r.maxIter)
+		r.ln[lnNext]++
 		r.active++
 	}
 }
 
 // store records lane l's result and loads the next pixel into it.
 func (r *avx2Row) store(l, n int, mag2 float64) {
-	p := r.pixel[l]
+	p := r.ln[lnPixel+l]
 	r.iter[p] = uint32(n)
 	r.mag2[p] = mag2
-	r.work += int64(n)
+	r.ln[lnWork] += n
 	r.active--
 	r.load(l)
 }
@@ -128,7 +140,7 @@ func (r *avx2Row) store(l, n int, mag2 float64) {
 // Scalar's loop.
 func (r *avx2Row) finish(l int) {
 	zr, zi, c := r.st[offZr+l], r.st[offZi+l], r.st[offCr+l]
-	n := r.steps - r.start[l]
+	n := r.ln[lnSteps] - r.ln[lnStart+l]
 	for ; n < r.maxIter; n++ {
 		zr2, zi2 := float64(zr*zr), float64(zi*zi)
 		if zr2+zi2 > r.escape2 {
@@ -143,10 +155,10 @@ func (r *avx2Row) finish(l int) {
 // escaped stores lane l's pixel at the first iteration of the last block
 // whose test breaks: the block reported that one did.
 func (r *avx2Row) escaped(l int) {
-	if r.pixel[l] < 0 {
+	if r.ln[lnPixel+l] < 0 {
 		return // idle lanes never escape; nothing to store
 	}
-	n := r.steps - avx2Unroll - r.start[l]
+	n := r.ln[lnSteps] - avx2Unroll - r.ln[lnStart+l]
 	for u := range avx2Unroll {
 		if t := r.st[offT+u*avx2Lanes+l]; t > r.escape2 {
 			r.store(l, n+u, t)
@@ -167,6 +179,6 @@ func (r *avx2Row) escaped(l int) {
 // runs the kernel.
 //
 //go:noinline
-func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ci, escape2 float64, blocks int) (done, escaped int) {
-	return avx2Blocks(st, ci, escape2, blocks)
+func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ln *[lnSize]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, blocks int) (done, escaped int) {
+	return avx2Blocks(st, ln, cr, iter, mag2, ci, escape2, blocks)
 }

@@ -6,10 +6,13 @@ package render
 
 // avx2Blocks runs up to blocks blocks of 4 iterations on every lane of st,
 // without testing for escape inside a block, and keeps the |z|^2 that
-// each iteration of the block tested. It stops after the first block in
-// which some lane's |z|^2 exceeded escape2 before an iteration, and
-// returns the blocks done, that one included, and a bit mask of those
-// lanes. It needs AVX2 and blocks >= 1.
+// each iteration of the block tested. After a block in which some lanes'
+// |z|^2 exceeded escape2 before an iteration, it stores their pixels at
+// the first such iteration and loads the next pixels of cr into them, as
+// avx2Row.escaped and avx2Row.load do, and goes on. It returns the blocks
+// done and, if fewer than 16 pixels were left to load, a bit mask of
+// the lanes it left for the caller to store. It needs AVX2 and
+// blocks >= 1.
 //
 //go:noescape
-func avx2Blocks(st *[112]float64, ci float64, escape2 float64, blocks int) (done int, escaped int)
+func avx2Blocks(st *[112]float64, ln *[35]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, blocks int) (done int, escaped int)

@@ -10,13 +10,15 @@ DATA two<>+16(SB)/8, $0x4000000000000000
 DATA two<>+24(SB)/8, $0x4000000000000000
 GLOBL two<>(SB), RODATA|NOPTR, $32
 
-// func avx2Blocks(st *[112]float64, ci float64, escape2 float64, blocks int) (done int, escaped int)
+// func avx2Blocks(st *[112]float64, ln *[35]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, blocks int) (done int, escaped int)
 // Requires: AVX
-TEXT ·avx2Blocks(SB), NOSPLIT, $0-48
+TEXT ·avx2Blocks(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
-	MOVQ         blocks+24(FP), CX
-	XORQ         DX, DX
-	VBROADCASTSD ci+8(FP), Y0
+	MOVQ         ln+8(FP), CX
+	MOVQ         blocks+104(FP), DX
+	XORQ         BX, BX
+	MOVQ         272(CX), SI
+	VBROADCASTSD ci+88(FP), Y0
 	VMOVUPD      (AX), Y1
 	VMOVUPD      128(AX), Y2
 	VMOVUPD      32(AX), Y4
@@ -190,8 +192,9 @@ block:
 	VADDPD       Y0, Y11, Y11
 	VSUBPD       Y14, Y13, Y10
 	VADDPD       352(AX), Y10, Y10
-	INCQ         DX
-	VBROADCASTSD escape2+16(FP), Y13
+	INCQ         BX
+	ADDQ         $0x04, SI
+	VBROADCASTSD escape2+96(FP), Y13
 	VCMPPD       $0x1e, Y13, Y3, Y3
 	VCMPPD       $0x1e, Y13, Y6, Y6
 	VCMPPD       $0x1e, Y13, Y9, Y9
@@ -201,23 +204,32 @@ block:
 	VORPD        Y12, Y13, Y13
 	VPTEST       Y13, Y13
 	JNE          escaped
-	CMPQ         DX, CX
-	JL           block
+
+next:
+	CMPQ BX, DX
+	JL   block
+	XORQ DI, DI
+	JMP  exit
 
 escaped:
-	XORQ      CX, CX
-	VMOVMSKPD Y12, BX
-	SHLQ      $0x04, CX
-	ORQ       BX, CX
-	VMOVMSKPD Y9, BX
-	SHLQ      $0x04, CX
-	ORQ       BX, CX
-	VMOVMSKPD Y6, BX
-	SHLQ      $0x04, CX
-	ORQ       BX, CX
-	VMOVMSKPD Y3, BX
-	SHLQ      $0x04, CX
-	ORQ       BX, CX
+	XORQ      DI, DI
+	VMOVMSKPD Y12, R8
+	SHLQ      $0x04, DI
+	ORQ       R8, DI
+	VMOVMSKPD Y9, R8
+	SHLQ      $0x04, DI
+	ORQ       R8, DI
+	VMOVMSKPD Y6, R8
+	SHLQ      $0x04, DI
+	ORQ       R8, DI
+	VMOVMSKPD Y3, R8
+	SHLQ      $0x04, DI
+	ORQ       R8, DI
+	MOVQ      256(CX), R8
+	ADDQ      $0x10, R8
+	MOVQ      cr_len+24(FP), R10
+	CMPQ      R8, R10
+	JG        exit
 	VMOVUPD   Y1, (AX)
 	VMOVUPD   Y2, 128(AX)
 	VMOVUPD   Y4, 32(AX)
@@ -226,7 +238,79 @@ escaped:
 	VMOVUPD   Y8, 192(AX)
 	VMOVUPD   Y10, 96(AX)
 	VMOVUPD   Y11, 224(AX)
+
+lane:
+	TESTQ    DI, DI
+	JZ       lanesDone
+	BSFQ     DI, R9
+	LEAQ     -1(DI), R8
+	ANDQ     R8, DI
+	MOVQ     SI, R8
+	SUBQ     128(CX)(R9*8), R8
+	SUBQ     $0x04, R8
+	VMOVSD   384(AX)(R9*8), X1
+	VUCOMISD escape2+96(FP), X1
+	JA       found0
+	VMOVSD   512(AX)(R9*8), X1
+	VUCOMISD escape2+96(FP), X1
+	JA       found1
+	VMOVSD   640(AX)(R9*8), X1
+	VUCOMISD escape2+96(FP), X1
+	JA       found2
+	VMOVSD   768(AX)(R9*8), X1
+	VUCOMISD escape2+96(FP), X1
+	JA       found3
+	UD2
+
+found3:
+	INCQ R8
+
+found2:
+	INCQ R8
+
+found1:
+	INCQ R8
+
+found0:
+	MOVQ   (CX)(R9*8), R10
+	MOVQ   iter_base+40(FP), R11
+	MOVL   R8, (R11)(R10*4)
+	MOVQ   mag2_base+64(FP), R11
+	VMOVSD X1, (R11)(R10*8)
+	ADDQ   R8, 264(CX)
+	MOVQ   256(CX), R10
+	MOVQ   cr_base+16(FP), R8
+	MOVQ   (R8)(R10*8), R8
+	MOVQ   R8, 256(AX)(R9*8)
+	MOVQ   $0x00000000, (AX)(R9*8)
+	MOVQ   $0x00000000, 128(AX)(R9*8)
+	MOVQ   R10, (CX)(R9*8)
+	MOVQ   SI, 128(CX)(R9*8)
+	INCQ   256(CX)
+	JMP    lane
+
+lanesDone:
+	VMOVUPD (AX), Y1
+	VMOVUPD 128(AX), Y2
+	VMOVUPD 32(AX), Y4
+	VMOVUPD 160(AX), Y5
+	VMOVUPD 64(AX), Y7
+	VMOVUPD 192(AX), Y8
+	VMOVUPD 96(AX), Y10
+	VMOVUPD 224(AX), Y11
+	JMP     next
+
+exit:
+	VMOVUPD Y1, (AX)
+	VMOVUPD Y2, 128(AX)
+	VMOVUPD Y4, 32(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y7, 64(AX)
+	VMOVUPD Y8, 192(AX)
+	VMOVUPD Y10, 96(AX)
+	VMOVUPD Y11, 224(AX)
+	MOVQ    SI, 272(CX)
 	VZEROUPPER
-	MOVQ      DX, done+32(FP)
-	MOVQ      CX, escaped+40(FP)
+	MOVQ    BX, done+112(FP)
+	MOVQ    DI, escaped+120(FP)
 	RET

@@ -37,6 +37,18 @@ const (
 	size  = offT + unroll*lanes
 )
 
+// Offsets, in ints, of the parts of the integer lane state (avx2Row.ln):
+// each lane's pixel and the step at which it started, then the next pixel
+// to load, the work stored so far and the steps done.
+const (
+	lnPixel = 0
+	lnStart = lanes
+	lnNext  = 2 * lanes
+	lnWork  = lnNext + 1
+	lnSteps = lnNext + 2
+	lnSize  = lnNext + 3
+)
+
 // two is 2.0 in every lane: zr+zr is computed as zr*2, the same number
 // (doubling is exact, and overflows exactly when the sum does), on a
 // multiply port, which is less busy than the add ports.
@@ -49,20 +61,26 @@ func main() {
 		DATA(8*i, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	}
 
-	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ci, escape2 float64, blocks int) (done, escaped int)", size))
+	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, blocks int) (done, escaped int)", size, lnSize))
 	Pragma("noescape")
 	Doc(
 		"avx2Blocks runs up to blocks blocks of "+fmt.Sprint(unroll)+" iterations on every lane of st,",
 		"without testing for escape inside a block, and keeps the |z|^2 that",
-		"each iteration of the block tested. It stops after the first block in",
-		"which some lane's |z|^2 exceeded escape2 before an iteration, and",
-		"returns the blocks done, that one included, and a bit mask of those",
-		"lanes. It needs AVX2 and blocks >= 1.",
+		"each iteration of the block tested. After a block in which some lanes'",
+		"|z|^2 exceeded escape2 before an iteration, it stores their pixels at",
+		"the first such iteration and loads the next pixels of cr into them, as",
+		"avx2Row.escaped and avx2Row.load do, and goes on. It returns the blocks",
+		"done and, if fewer than "+fmt.Sprint(lanes)+" pixels were left to load, a bit mask of",
+		"the lanes it left for the caller to store. It needs AVX2 and",
+		"blocks >= 1.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
+	ln := Mem{Base: Load(Param("ln"), GP64())}
 	n := Load(Param("blocks"), GP64())
 	done := GP64()
 	XORQ(done, done)
+	steps := GP64()
+	MOVQ(ln.Offset(8*lnSteps), steps)
 
 	ci := YMM()
 	VBROADCASTSD(paramAddr("ci"), ci)
@@ -71,9 +89,20 @@ func main() {
 	acc := make([]VecVirtual, vectors)
 	for k := range zr {
 		zr[k], zi[k], acc[k] = YMM(), YMM(), YMM()
-		VMOVUPD(st.Offset(8*(offZr+4*k)), zr[k])
-		VMOVUPD(st.Offset(8*(offZi+4*k)), zi[k])
 	}
+	load := func() {
+		for k := range zr {
+			VMOVUPD(st.Offset(8*(offZr+4*k)), zr[k])
+			VMOVUPD(st.Offset(8*(offZi+4*k)), zi[k])
+		}
+	}
+	spill := func() {
+		for k := range zr {
+			VMOVUPD(zr[k], st.Offset(8*(offZr+4*k)))
+			VMOVUPD(zi[k], st.Offset(8*(offZi+4*k)))
+		}
+	}
+	load()
 
 	Label("block")
 	for u := 0; u < unroll; u++ {
@@ -83,11 +112,13 @@ func main() {
 		}
 	}
 	INCQ(done)
+	ADDQ(U8(unroll), steps)
 	// acc holds, per lane, the largest |z|^2 tested in the block. VMAXPD
 	// returns its second source when either is NaN, which keeps acc a
 	// number, and a NaN |z|^2 only follows an infinite one in the same
 	// lane, so testing acc once finds every lane the block's tests would
-	// have stopped.
+	// have stopped; and acc is one of the lane's |z|^2, so the search below
+	// finds the first that exceeds escape2.
 	e2 := YMM()
 	VBROADCASTSD(paramAddr("escape2"), e2)
 	mask := make([]VecVirtual, vectors)
@@ -102,11 +133,14 @@ func main() {
 	}
 	VPTEST(any, any)
 	JNE(LabelRef("escaped"))
+	Label("next")
 	CMPQ(done, n)
 	JL(LabelRef("block"))
+	bits := GP64()
+	XORQ(bits, bits)
+	JMP(LabelRef("exit"))
 
 	Label("escaped")
-	bits := GP64()
 	XORQ(bits, bits)
 	for k := vectors - 1; k >= 0; k-- {
 		m := GP64()
@@ -114,10 +148,67 @@ func main() {
 		SHLQ(U8(4), bits)
 		ORQ(m, bits)
 	}
-	for k := range zr {
-		VMOVUPD(zr[k], st.Offset(8*(offZr+4*k)))
-		VMOVUPD(zi[k], st.Offset(8*(offZi+4*k)))
+	// Near the end of the row, where lanes fall idle, the caller does it.
+	next := GP64()
+	MOVQ(ln.Offset(8*lnNext), next)
+	ADDQ(U8(lanes), next)
+	CMPQ(next, Load(Param("cr").Len(), GP64()))
+	JG(LabelRef("exit"))
+
+	// z goes to st, where the escaped lanes restart at 0, and back.
+	spill()
+	Label("lane")
+	TESTQ(bits, bits)
+	JZ(LabelRef("lanesDone"))
+	l := GP64()
+	BSFQ(bits, l)
+	low := GP64()
+	LEAQ(Mem{Base: bits, Disp: -1}, low)
+	ANDQ(low, bits)
+	it := GP64()
+	MOVQ(steps, it)
+	SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
+	SUBQ(U8(unroll), it) // the iterations before the block
+	t := XMM()
+	for u := 0; u < unroll; u++ {
+		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + u*lanes)}, t)
+		VUCOMISD(paramAddr("escape2"), t)
+		JA(LabelRef(fmt.Sprintf("found%d", u)))
 	}
+	UD2() // unreachable: see above
+	for u := unroll - 1; u >= 0; u-- {
+		Label(fmt.Sprintf("found%d", u))
+		if u > 0 {
+			INCQ(it)
+		}
+	}
+	p := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
+	iter := Load(Param("iter").Base(), GP64())
+	MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
+	mag2 := Load(Param("mag2").Base(), GP64())
+	VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
+	ADDQ(it, ln.Offset(8*lnWork))
+
+	MOVQ(ln.Offset(8*lnNext), p)
+	cr := Load(Param("cr").Base(), GP64())
+	c := GP64()
+	MOVQ(Mem{Base: cr, Index: p, Scale: 8}, c)
+	MOVQ(c, Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offCr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offZr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offZi})
+	MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
+	MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
+	INCQ(ln.Offset(8 * lnNext))
+	JMP(LabelRef("lane"))
+
+	Label("lanesDone")
+	load()
+	JMP(LabelRef("next"))
+
+	Label("exit")
+	spill()
+	MOVQ(steps, ln.Offset(8*lnSteps))
 	VZEROUPPER()
 	Store(done, Return("done"))
 	Store(bits, Return("escaped"))
