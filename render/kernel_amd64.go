@@ -8,7 +8,6 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-
 // hasAVX2 says whether this CPU (and its OS) runs the AVX2 kernel.
 var hasAVX2 = cpu.X86.HasAVX2
 
