@@ -194,3 +194,39 @@ func BenchmarkKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKernelW1 measures each kernel alone, one core, on the C
+// yardstick's W1 workload (4096x4096 of the full view, 1000 iterations) in
+// Giter/s, with the frame already in memory: the figure to compare with
+// `mb avx2_tuned_x4u2 W1`. (A first render also pays for the 200 MB
+// frame's first touch, which on some virtual machines costs as much as the
+// iterations; scripts/kernel-vs-c.sh measures the command, that included.)
+func BenchmarkKernelW1(b *testing.B) {
+	p, _ := LookupPreset("full")
+	v := p.View
+	v.Width, v.Height = 4096, 4096
+	for _, name := range []string{"scalar", "avx2"} {
+		k, err := LookupKernel(name)
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			r, err := NewRenderer(v, 1, Options{Kernel: k})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.RenderUnits(0, 1) // a row, so that the kernel's code is warm
+			clear(r.Frame().Iter)
+			clear(r.Frame().Mag2) // the first touch of every page
+			var work int64
+			for b.Loop() {
+				work += r.RenderUnits(0, r.Units())
+			}
+			if want := int64(2133800640) * int64(b.N); work != want {
+				b.Fatalf("%d iterations, want %d", work, want)
+			}
+			b.ReportMetric(float64(work)/b.Elapsed().Seconds()/1e9, "Giter/s")
+		})
+	}
+}
