@@ -19,11 +19,12 @@ import (
 // stop, when not nil, asks the kernel to give up: a kernel loads it every few
 // thousand iterations and, once it is set, returns at once with the work done
 // so far, leaving the rest of iter and mag2 unspecified. A flag rather than a
-// context because the check sits inside the iteration loop, in assembly too:
-// a load and a branch there cost nothing measurable, where ctx.Err takes a
-// lock. It lets a single pixel of 2^30 iterations be cancelled promptly,
-// which checking between rows or pixels cannot do, and needs no resumable
-// kernel state, so the kernels stay exact by construction.
+// context because the check sits inside the iteration loop, in assembly
+// too, where a load and a branch cost nothing measurable and a context
+// cannot be consulted. It lets a single pixel of 2^30 iterations be
+// cancelled promptly, which checking between rows or pixels cannot do; and
+// unlike splitting rows into resumable chunks it needs no kernel state kept
+// between calls, so the kernels stay exact by construction.
 type Kernel func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64)
 
 // stopCheckIters is about how many iterations a kernel does between two
@@ -100,7 +101,7 @@ func LookupKernel(name string) (Kernel, error) {
 		return Scalar, nil
 	case "avx2":
 		if !hasAVX2 {
-			return nil, fmt.Errorf("kernel avx2: %w (it needs amd64 with AVX2; use --kernel scalar or auto)", ErrKernelUnsupported)
+			return nil, fmt.Errorf("kernel avx2: %w (it needs amd64 with AVX2; scalar and auto run anywhere)", ErrKernelUnsupported)
 		}
 		return avx2Kernel, nil
 	}

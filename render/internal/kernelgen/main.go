@@ -2,13 +2,13 @@
 // its Go declaration, with avo. `go generate ./render/` runs it; the render
 // tests check that the committed files are what it produces.
 //
-// The assembly is only the hot loop: blocks of unroll iterations on vectors
-// independent vectors of 4 float64 lanes, with no escape test inside a
-// block; it keeps every |z|^2 it tested, from which the Go side reads the
-// iteration at which a lane escaped.
-// Everything that decides an iteration count (which lane escaped at which
-// step, which lane reached maxIter, refilling lanes) is Go code in
-// kernel_amd64.go, so the exactness argument lives in one readable place.
+// The assembly runs blocks of unroll iterations on vectors independent
+// vectors of 4 float64 lanes, with no escape test inside a block, and keeps
+// every |z|^2 it tested. After a block it stores the pixels that escaped in
+// it, at the first iteration whose |z|^2 exceeded the radius, and loads the
+// next pixels into their lanes. Everything else (lanes at maxIter, idle
+// lanes at the row's end, the stop flag) is Go code in kernel_amd64.go,
+// which also says why the counts are Scalar's.
 package main
 
 import (
@@ -20,7 +20,8 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// These must match avx2Vectors and avx2Unroll in kernel_amd64.go.
+// These, and the offsets below, must match kernel_amd64.go; the kernel
+// tests fail at once if they do not.
 const (
 	vectors = 4 // independent 4-lane vectors in flight, to hide latency
 	unroll  = 4 // iterations per block, between escape tests
