@@ -230,14 +230,6 @@ escaped:
 	MOVQ      cr_len+24(FP), R10
 	CMPQ      R8, R10
 	JG        exit
-	VMOVUPD   Y1, (AX)
-	VMOVUPD   Y2, 128(AX)
-	VMOVUPD   Y4, 32(AX)
-	VMOVUPD   Y5, 160(AX)
-	VMOVUPD   Y7, 64(AX)
-	VMOVUPD   Y8, 192(AX)
-	VMOVUPD   Y10, 96(AX)
-	VMOVUPD   Y11, 224(AX)
 
 lane:
 	TESTQ    DI, DI
@@ -248,17 +240,17 @@ lane:
 	MOVQ     SI, R8
 	SUBQ     128(CX)(R9*8), R8
 	SUBQ     $0x04, R8
-	VMOVSD   384(AX)(R9*8), X1
-	VUCOMISD escape2+96(FP), X1
+	VMOVSD   384(AX)(R9*8), X13
+	VUCOMISD escape2+96(FP), X13
 	JA       found0
-	VMOVSD   512(AX)(R9*8), X1
-	VUCOMISD escape2+96(FP), X1
+	VMOVSD   512(AX)(R9*8), X13
+	VUCOMISD escape2+96(FP), X13
 	JA       found1
-	VMOVSD   640(AX)(R9*8), X1
-	VUCOMISD escape2+96(FP), X1
+	VMOVSD   640(AX)(R9*8), X13
+	VUCOMISD escape2+96(FP), X13
 	JA       found2
-	VMOVSD   768(AX)(R9*8), X1
-	VUCOMISD escape2+96(FP), X1
+	VMOVSD   768(AX)(R9*8), X13
+	VUCOMISD escape2+96(FP), X13
 	JA       found3
 	UD2
 
@@ -276,28 +268,26 @@ found0:
 	MOVQ   iter_base+40(FP), R11
 	MOVL   R8, (R11)(R10*4)
 	MOVQ   mag2_base+64(FP), R11
-	VMOVSD X1, (R11)(R10*8)
+	VMOVSD X13, (R11)(R10*8)
 	ADDQ   R8, 264(CX)
 	MOVQ   256(CX), R10
 	MOVQ   cr_base+16(FP), R8
 	MOVQ   (R8)(R10*8), R8
 	MOVQ   R8, 256(AX)(R9*8)
-	MOVQ   $0x00000000, (AX)(R9*8)
-	MOVQ   $0x00000000, 128(AX)(R9*8)
 	MOVQ   R10, (CX)(R9*8)
 	MOVQ   SI, 128(CX)(R9*8)
 	INCQ   256(CX)
 	JMP    lane
 
 lanesDone:
-	VMOVUPD (AX), Y1
-	VMOVUPD 128(AX), Y2
-	VMOVUPD 32(AX), Y4
-	VMOVUPD 160(AX), Y5
-	VMOVUPD 64(AX), Y7
-	VMOVUPD 192(AX), Y8
-	VMOVUPD 96(AX), Y10
-	VMOVUPD 224(AX), Y11
+	VANDNPD Y1, Y3, Y1
+	VANDNPD Y2, Y3, Y2
+	VANDNPD Y4, Y6, Y4
+	VANDNPD Y5, Y6, Y5
+	VANDNPD Y7, Y9, Y7
+	VANDNPD Y8, Y9, Y8
+	VANDNPD Y10, Y12, Y10
+	VANDNPD Y11, Y12, Y11
 	JMP     next
 
 exit:

@@ -156,8 +156,6 @@ func main() {
 	CMPQ(next, Load(Param("cr").Len(), GP64()))
 	JG(LabelRef("exit"))
 
-	// z goes to st, where the escaped lanes restart at 0, and back.
-	spill()
 	Label("lane")
 	TESTQ(bits, bits)
 	JZ(LabelRef("lanesDone"))
@@ -176,7 +174,7 @@ func main() {
 		VUCOMISD(paramAddr("escape2"), t)
 		JA(LabelRef(fmt.Sprintf("found%d", u)))
 	}
-	UD2() // unreachable: see above
+	UD2() // unreachable (see above): better a crash than a wrong count
 	for u := unroll - 1; u >= 0; u-- {
 		Label(fmt.Sprintf("found%d", u))
 		if u > 0 {
@@ -196,15 +194,17 @@ func main() {
 	c := GP64()
 	MOVQ(Mem{Base: cr, Index: p, Scale: 8}, c)
 	MOVQ(c, Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offCr})
-	MOVQ(U32(0), Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offZr})
-	MOVQ(U32(0), Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * offZi})
 	MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
 	MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
 	INCQ(ln.Offset(8 * lnNext))
 	JMP(LabelRef("lane"))
 
+	// The escaped lanes restart from z = 0: the block's masks clear them.
 	Label("lanesDone")
-	load()
+	for k := range zr {
+		VANDNPD(zr[k], mask[k], zr[k])
+		VANDNPD(zi[k], mask[k], zi[k])
+	}
 	JMP(LabelRef("next"))
 
 	Label("exit")
