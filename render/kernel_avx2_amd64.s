@@ -240,30 +240,35 @@ lane:
 	MOVQ     SI, R8
 	SUBQ     128(CX)(R9*8), R8
 	SUBQ     $0x04, R8
+	XORQ     R10, R10
+	MOVQ     $0x00000001, R11
 	VMOVSD   384(AX)(R9*8), X13
 	VUCOMISD escape2+96(FP), X13
-	JA       found0
+	SETLS    R12
+	MOVBQZX  R12, R12
+	ANDQ     R12, R11
+	ADDQ     R11, R10
 	VMOVSD   512(AX)(R9*8), X13
 	VUCOMISD escape2+96(FP), X13
-	JA       found1
+	SETLS    R12
+	MOVBQZX  R12, R12
+	ANDQ     R12, R11
+	ADDQ     R11, R10
 	VMOVSD   640(AX)(R9*8), X13
 	VUCOMISD escape2+96(FP), X13
-	JA       found2
-	VMOVSD   768(AX)(R9*8), X13
+	SETLS    R12
+	MOVBQZX  R12, R12
+	ANDQ     R12, R11
+	ADDQ     R11, R10
+	ADDQ     R10, R8
+	SHLQ     $0x07, R10
+	ADDQ     AX, R10
+	VMOVSD   384(R10)(R9*8), X13
 	VUCOMISD escape2+96(FP), X13
-	JA       found3
+	JA       found
 	UD2
 
-found3:
-	INCQ R8
-
-found2:
-	INCQ R8
-
-found1:
-	INCQ R8
-
-found0:
+found:
 	MOVQ   (CX)(R9*8), R10
 	MOVQ   iter_base+40(FP), R11
 	MOVL   R8, (R11)(R10*4)

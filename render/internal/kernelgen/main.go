@@ -14,6 +14,7 @@ package main
 import (
 	"fmt"
 	"math"
+	mathbits "math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -25,7 +26,7 @@ import (
 const (
 	vectors = 4 // independent 4-lane vectors in flight, to hide latency
 	unroll  = 4 // iterations per block, between escape tests
-	lanes   = 4 * vectors
+	lanes   = 4 * vectors // a power of two: main shifts by its log
 )
 
 // Offsets, in float64s, of the parts of the lane state array: z, c, and
@@ -168,19 +169,31 @@ func main() {
 	MOVQ(steps, it)
 	SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
 	SUBQ(U8(unroll), it) // the iterations before the block
+	// The escaping iteration u is the number of leading tests that did
+	// not break, counted without branches: which one escaped is as good
+	// as random, and a mispredicted search costs more than the counting.
+	// (Those tests are all numbers: a NaN only follows an escape.)
 	t := XMM()
-	for u := 0; u < unroll; u++ {
-		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + u*lanes)}, t)
+	u := GP64()
+	XORQ(u, u)
+	alive, le := GP64(), GP64()
+	MOVQ(U32(1), alive)
+	for i := 0; i < unroll-1; i++ {
+		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
 		VUCOMISD(paramAddr("escape2"), t)
-		JA(LabelRef(fmt.Sprintf("found%d", u)))
+		SETLS(le.As8()) // t <= escape2
+		MOVBQZX(le.As8(), le)
+		ANDQ(le, alive)
+		ADDQ(alive, u)
 	}
+	ADDQ(u, it)
+	SHLQ(U8(mathbits.TrailingZeros(8*lanes)), u) // u*8*lanes
+	ADDQ(st.Base, u)
+	VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
+	VUCOMISD(paramAddr("escape2"), t)
+	JA(LabelRef("found"))
 	UD2() // unreachable (see above): better a crash than a wrong count
-	for u := unroll - 1; u >= 0; u-- {
-		Label(fmt.Sprintf("found%d", u))
-		if u > 0 {
-			INCQ(it)
-		}
-	}
+	Label("found")
 	p := GP64()
 	MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
 	iter := Load(Param("iter").Base(), GP64())
