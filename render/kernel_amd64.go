@@ -41,7 +41,8 @@ const (
 	lnNext  = 2 * avx2Lanes
 	lnWork  = lnNext + 1
 	lnSteps = lnNext + 2
-	lnSize  = lnNext + 3
+	lnEnd   = lnNext + 3 // avx2Row's end, shared with the assembly
+	lnSize  = lnNext + 4
 )
 
 // avx2Row is the state of avx2Kernel on one row. Each of the 16 lanes holds
@@ -57,18 +58,20 @@ const (
 // after the test). What the lane computed after it is discarded. The
 // assembly stores such pixels and loads the next ones itself, as escaped
 // and load do, except near the end of the row, where lanes fall idle and it
-// leaves them to escaped. Blocks are capped so that no lane passes maxIter
-// inside one; a lane with fewer than avx2Unroll iterations left finishes
-// here, in Scalar's loop.
+// leaves them to escaped. Blocks stop at end, so that no lane passes maxIter
+// inside one. When maxIter is a multiple of avx2Unroll the lanes there are
+// exactly at maxIter, and the assembly stores and reloads them too;
+// otherwise (and near the row's end) a lane with fewer than avx2Unroll
+// iterations left finishes here, in Scalar's loop.
+//
+// ln[lnEnd], end, is at most the least of the lanes' start+maxIter: blocks
+// stop there. Loading a lane never lowers the least, and storing one can
+// only raise it, so end stays a safe bound without a scan at every pixel;
+// it is found exactly when the blocks reach it.
 type avx2Row struct {
-	st     [(3 + avx2Unroll) * avx2Lanes]float64
-	ln     [lnSize]int
-	active int // lanes with a pixel
-	// end is at most the least of the lanes' start+maxIter: blocks stop
-	// there. Loading a lane never lowers the least, and storing one can
-	// only raise it, so end stays a safe bound without a scan at every
-	// pixel; it is found exactly when the blocks reach it.
-	end     int
+	st      [(3 + avx2Unroll) * avx2Lanes]float64
+	ln      [lnSize]int
+	active  int // lanes with a pixel
 	cr      []float64
 	ci      float64
 	maxIter int
@@ -79,7 +82,12 @@ type avx2Row struct {
 
 // avx2Kernel is the AVX2 Kernel: see avx2Row.
 func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
-	r := avx2Row{cr: cr, ci: ci, maxIter: maxIter, escape2: escape2, iter: iter[:len(cr)], mag2: mag2[:len(cr)], end: math.MaxInt}
+	r := avx2Row{cr: cr, ci: ci, maxIter: maxIter, escape2: escape2, iter: iter[:len(cr)], mag2: mag2[:len(cr)]}
+	r.ln[lnEnd] = math.MaxInt
+	asmMaxIter := 0 // the assembly finishes lanes at maxIter only if blocks end there
+	if maxIter%avx2Unroll == 0 {
+		asmMaxIter = maxIter
+	}
 	for l := range avx2Lanes {
 		r.load(l)
 	}
@@ -88,21 +96,21 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 			break
 		}
 		steps := r.ln[lnSteps]
-		if r.end-steps < avx2Unroll {
+		if r.ln[lnEnd]-steps < avx2Unroll {
 			// Finish the lanes too close to maxIter for a block, and find
 			// the least limit of the others and of the new pixels.
-			r.end = math.MaxInt
+			r.ln[lnEnd] = math.MaxInt
 			for l := range avx2Lanes {
 				if r.ln[lnPixel+l] >= 0 && r.ln[lnStart+l]+r.maxIter-steps < avx2Unroll {
 					r.finish(l)
 				}
 				if r.ln[lnPixel+l] >= 0 {
-					r.end = min(r.end, r.ln[lnStart+l]+r.maxIter)
+					r.ln[lnEnd] = min(r.ln[lnEnd], r.ln[lnStart+l]+r.maxIter)
 				}
 			}
 			continue
 		}
-		_, escaped := runBlocks(&r.st, &r.ln, r.cr, r.iter, r.mag2, ci, escape2, min((r.end-steps)/avx2Unroll, avx2ChunkBlocks))
+		_, escaped := runBlocks(&r.st, &r.ln, r.cr, r.iter, r.mag2, ci, escape2, asmMaxIter, avx2ChunkBlocks)
 		for m := uint(escaped); m != 0; m &= m - 1 {
 			r.escaped(bits.TrailingZeros(m))
 		}
@@ -119,7 +127,7 @@ func (r *avx2Row) load(l int) {
 		r.st[offCr+l] = r.cr[p]
 		r.ln[lnPixel+l] = p
 		r.ln[lnStart+l] = r.ln[lnSteps]
-		r.end = min(r.end, r.ln[lnSteps]+r.maxIter)
+		r.ln[lnEnd] = min(r.ln[lnEnd], r.ln[lnSteps]+r.maxIter)
 		r.ln[lnNext]++
 		r.active++
 	}
@@ -178,6 +186,6 @@ func (r *avx2Row) escaped(l int) {
 // runs the kernel.
 //
 //go:noinline
-func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ln *[lnSize]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, blocks int) (done, escaped int) {
-	return avx2Blocks(st, ln, cr, iter, mag2, ci, escape2, blocks)
+func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ln *[lnSize]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (done, escaped int) {
+	return avx2Blocks(st, ln, cr, iter, mag2, ci, escape2, maxIter, blocks)
 }

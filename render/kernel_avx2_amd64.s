@@ -10,12 +10,12 @@ DATA two<>+16(SB)/8, $0x4000000000000000
 DATA two<>+24(SB)/8, $0x4000000000000000
 GLOBL two<>(SB), RODATA|NOPTR, $32
 
-// func avx2Blocks(st *[112]float64, ln *[35]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, blocks int) (done int, escaped int)
-// Requires: AVX
-TEXT ·avx2Blocks(SB), NOSPLIT, $0-128
+// func avx2Blocks(st *[112]float64, ln *[36]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (done int, escaped int)
+// Requires: AVX, CMOV
+TEXT ·avx2Blocks(SB), NOSPLIT, $0-136
 	MOVQ         st+0(FP), AX
 	MOVQ         ln+8(FP), CX
-	MOVQ         blocks+104(FP), DX
+	MOVQ         blocks+112(FP), DX
 	XORQ         BX, BX
 	MOVQ         272(CX), SI
 	VBROADCASTSD ci+88(FP), Y0
@@ -27,6 +27,7 @@ TEXT ·avx2Blocks(SB), NOSPLIT, $0-128
 	VMOVUPD      192(AX), Y8
 	VMOVUPD      96(AX), Y10
 	VMOVUPD      224(AX), Y11
+	JMP          next
 
 block:
 	// iteration 0
@@ -206,10 +207,80 @@ block:
 	JNE          escaped
 
 next:
-	CMPQ BX, DX
-	JL   block
-	XORQ DI, DI
-	JMP  exit
+	XORQ    DI, DI
+	CMPQ    BX, DX
+	JGE     exit
+	MOVQ    280(CX), R8
+	SUBQ    SI, R8
+	CMPQ    R8, $0x04
+	JGE     block
+	MOVQ    maxIter+104(FP), R8
+	TESTQ   R8, R8
+	JZ      exit
+	MOVQ    256(CX), R10
+	ADDQ    $0x10, R10
+	MOVQ    cr_len+24(FP), R11
+	CMPQ    R10, R11
+	JG      exit
+	VMOVUPD Y1, (AX)
+	VMOVUPD Y2, 128(AX)
+	VMOVUPD Y4, 32(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y7, 64(AX)
+	VMOVUPD Y8, 192(AX)
+	VMOVUPD Y10, 96(AX)
+	VMOVUPD Y11, 224(AX)
+	MOVQ    $0x7fffffffffffffff, DI
+	XORQ    R10, R10
+
+limitLane:
+	MOVQ   (CX)(R10*8), R11
+	TESTQ  R11, R11
+	JS     limitNextLane
+	MOVQ   128(CX)(R10*8), R12
+	ADDQ   R8, R12
+	CMPQ   R12, SI
+	JNE    limitMin
+	VMOVSD (AX)(R10*8), X1
+	VMULSD X1, X1, X1
+	VMOVSD 128(AX)(R10*8), X2
+	VMULSD X2, X2, X2
+	VADDSD X2, X1, X1
+	MOVQ   iter_base+40(FP), R12
+	MOVL   R8, (R12)(R11*4)
+	MOVQ   mag2_base+64(FP), R12
+	VMOVSD X1, (R12)(R11*8)
+	ADDQ   R8, 264(CX)
+	MOVQ   256(CX), R11
+	MOVQ   cr_base+16(FP), R12
+	MOVQ   (R12)(R11*8), R12
+	MOVQ   R12, 256(AX)(R10*8)
+	MOVQ   $0x00000000, (AX)(R10*8)
+	MOVQ   $0x00000000, 128(AX)(R10*8)
+	MOVQ   R11, (CX)(R10*8)
+	MOVQ   SI, 128(CX)(R10*8)
+	INCQ   256(CX)
+	MOVQ   SI, R12
+	ADDQ   R8, R12
+
+limitMin:
+	CMPQ    R12, DI
+	CMOVQLT R12, DI
+
+limitNextLane:
+	INCQ    R10
+	CMPQ    R10, $0x10
+	JL      limitLane
+	MOVQ    DI, 280(CX)
+	VMOVUPD (AX), Y1
+	VMOVUPD 128(AX), Y2
+	VMOVUPD 32(AX), Y4
+	VMOVUPD 160(AX), Y5
+	VMOVUPD 64(AX), Y7
+	VMOVUPD 192(AX), Y8
+	VMOVUPD 96(AX), Y10
+	VMOVUPD 224(AX), Y11
+	JMP     next
 
 escaped:
 	XORQ      DI, DI
@@ -306,6 +377,6 @@ exit:
 	VMOVUPD Y11, 224(AX)
 	MOVQ    SI, 272(CX)
 	VZEROUPPER
-	MOVQ    BX, done+112(FP)
-	MOVQ    DI, escaped+120(FP)
+	MOVQ    BX, done+120(FP)
+	MOVQ    DI, escaped+128(FP)
 	RET

@@ -24,8 +24,8 @@ import (
 // These, and the offsets below, must match kernel_amd64.go; the kernel
 // tests fail at once if they do not.
 const (
-	vectors = 4 // independent 4-lane vectors in flight, to hide latency
-	unroll  = 4 // iterations per block, between escape tests
+	vectors = 4           // independent 4-lane vectors in flight, to hide latency
+	unroll  = 4           // iterations per block, between escape tests
 	lanes   = 4 * vectors // a power of two: main shifts by its log
 )
 
@@ -41,14 +41,15 @@ const (
 
 // Offsets, in ints, of the parts of the integer lane state (avx2Row.ln):
 // each lane's pixel and the step at which it started, then the next pixel
-// to load, the work stored so far and the steps done.
+// to load, the work stored so far, the steps done, and avx2Row.end.
 const (
 	lnPixel = 0
 	lnStart = lanes
 	lnNext  = 2 * lanes
 	lnWork  = lnNext + 1
 	lnSteps = lnNext + 2
-	lnSize  = lnNext + 3
+	lnEnd   = lnNext + 3
+	lnSize  = lnNext + 4
 )
 
 // two is 2.0 in every lane: zr+zr is computed as zr*2, the same number
@@ -63,7 +64,7 @@ func main() {
 		DATA(8*i, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	}
 
-	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, blocks int) (done, escaped int)", size, lnSize))
+	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (done, escaped int)", size, lnSize))
 	Pragma("noescape")
 	Doc(
 		"avx2Blocks runs up to blocks blocks of "+fmt.Sprint(unroll)+" iterations on every lane of st,",
@@ -71,10 +72,13 @@ func main() {
 		"each iteration of the block tested. After a block in which some lanes'",
 		"|z|^2 exceeded escape2 before an iteration, it stores their pixels at",
 		"the first such iteration and loads the next pixels of cr into them, as",
-		"avx2Row.escaped and avx2Row.load do, and goes on. It returns the blocks",
-		"done and, if fewer than "+fmt.Sprint(lanes)+" pixels were left to load, a bit mask of",
-		"the lanes it left for the caller to store. It needs AVX2 and",
-		"blocks >= 1.",
+		"avx2Row.escaped and avx2Row.load do, and goes on. Blocks stop at the",
+		"step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0 unless",
+		"maxIter is a multiple of "+fmt.Sprint(unroll)+"), it stores the pixels that reached",
+		"maxIter, loads the next ones and finds the next such step. It returns",
+		"the blocks done and, if it stopped because fewer than "+fmt.Sprint(lanes)+" pixels were",
+		"left to load, a bit mask of the escaped lanes it left for the caller",
+		"to store. It needs AVX2.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := Mem{Base: Load(Param("ln"), GP64())}
@@ -105,6 +109,7 @@ func main() {
 		}
 	}
 	load()
+	JMP(LabelRef("next"))
 
 	Label("block")
 	for u := 0; u < unroll; u++ {
@@ -135,12 +140,75 @@ func main() {
 	}
 	VPTEST(any, any)
 	JNE(LabelRef("escaped"))
-	Label("next")
-	CMPQ(done, n)
-	JL(LabelRef("block"))
 	bits := GP64()
+	Label("next")
 	XORQ(bits, bits)
-	JMP(LabelRef("exit"))
+	CMPQ(done, n)
+	JGE(LabelRef("exit"))
+	room := GP64()
+	MOVQ(ln.Offset(8*lnEnd), room)
+	SUBQ(steps, room)
+	CMPQ(room, U8(unroll))
+	JGE(LabelRef("block"))
+
+	// Some lane is at maxIter (or end is a stale bound: see avx2Row.end).
+	// Steps and every start are multiples of unroll, and so is maxIter
+	// here, so a lane is either at maxIter or a block or more from it.
+	maxIter := GP64()
+	Load(Param("maxIter"), maxIter)
+	TESTQ(maxIter, maxIter)
+	JZ(LabelRef("exit"))
+	nx := GP64()
+	MOVQ(ln.Offset(8*lnNext), nx)
+	ADDQ(U8(lanes), nx)
+	CMPQ(nx, Load(Param("cr").Len(), GP64()))
+	JG(LabelRef("exit")) // near the end of the row the caller does it
+	spill()
+	end := GP64()
+	MOVQ(U64(math.MaxInt64), end)
+	lane := GP64()
+	XORQ(lane, lane)
+	Label("limitLane")
+	pix := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel}, pix)
+	TESTQ(pix, pix)
+	JS(LabelRef("limitNextLane")) // idle
+	e := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart}, e)
+	ADDQ(maxIter, e)
+	CMPQ(e, steps)
+	JNE(LabelRef("limitMin"))
+	// mag2 = zr*zr + zi*zi, each operation rounded, as Scalar.
+	x, y := XMM(), XMM()
+	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr}, x)
+	VMULSD(x, x, x)
+	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi}, y)
+	VMULSD(y, y, y)
+	VADDSD(y, x, x)
+	MOVL(maxIter.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
+	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
+	ADDQ(maxIter, ln.Offset(8*lnWork))
+	MOVQ(ln.Offset(8*lnNext), pix)
+	cl := GP64()
+	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
+	MOVQ(cl, Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offCr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi})
+	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
+	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
+	INCQ(ln.Offset(8 * lnNext))
+	MOVQ(steps, e)
+	ADDQ(maxIter, e)
+	Label("limitMin")
+	CMPQ(e, end)
+	CMOVQLT(e, end)
+	Label("limitNextLane")
+	INCQ(lane)
+	CMPQ(lane, U8(lanes))
+	JL(LabelRef("limitLane"))
+	MOVQ(end, ln.Offset(8*lnEnd))
+	load()
+	JMP(LabelRef("next"))
 
 	Label("escaped")
 	XORQ(bits, bits)
