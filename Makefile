@@ -20,6 +20,10 @@ render:
 # a smoke run of the benchmark harness.
 test: vet fmt-check race test-v3 bench-smoke
 
+# On a CPU with AVX2 the render tests must run the AVX2 kernel, not skip it.
+TEST_KERNELS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2)
+export MANDEL_TEST_KERNELS = $(TEST_KERNELS)
+
 race:
 	$(GO) test -race -count=1 $(PKGS)
 

@@ -87,7 +87,7 @@ func KernelNames() []string { return []string{"auto", "scalar", "avx2"} }
 
 // ErrKernelUnsupported is wrapped by LookupKernel's error for a kernel this
 // CPU cannot run.
-var ErrKernelUnsupported = errors.New("kernel not supported on this CPU")
+var ErrKernelUnsupported = errors.New("not supported on this CPU")
 
 // LookupKernel returns the kernel called name: "scalar", "avx2" (amd64 with
 // AVX2 only), or "auto", the fastest this CPU runs. Every kernel gives the
