@@ -20,6 +20,10 @@ render:
 # a smoke run of the benchmark harness.
 test: vet fmt-check race test-v3 bench-smoke
 
+# On a CPU with AVX2 the render tests must run the AVX2 kernel, not skip it.
+TEST_KERNELS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2)
+export MANDEL_TEST_KERNELS = $(TEST_KERNELS)
+
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
@@ -44,6 +48,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
+	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
 # explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.

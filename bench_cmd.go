@@ -23,7 +23,7 @@ type benchFlags struct {
 	fs                                  *pflag.FlagSet
 	out, scenes, strats, workers, grain string
 	reps, warmup, maxiter, sizeFactor   int
-	commit                              string
+	commit, kernel                      string
 	seed                                uint64
 	size                                sizeValue
 	list, help, shortcuts               bool
@@ -45,6 +45,7 @@ func newBenchFlags() *benchFlags {
 	fs.Var(newIntValue(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
 	fs.VarP(newIntValue(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
+	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
 	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
@@ -162,7 +163,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.size.w, f.size.h
 	}
-	cfg.Seed, cfg.Commit, cfg.Shortcuts = f.seed, f.commit, f.shortcuts
+	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageError{err}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/mandel-project/mandel/bench"
+	"github.com/mandel-project/mandel/render"
 )
 
 // benchCmd runs `mandel bench args...` and returns its exit code and output.
@@ -66,6 +67,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
 		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
+		{"unknown kernel", []string{"--kernel", "gpu"}, "valid: auto, scalar, avx2"},
 		{"out is a file", []string{"--out", file}, "output directory"},
 		{"out not empty", []string{"--out", full}, "not empty"},
 	} {
@@ -105,12 +107,19 @@ func TestBenchTinySweep(t *testing.T) {
 		}
 	}
 	var env struct {
-		Partial bool     `json:"partial"`
-		Args    []string `json:"args"`
+		Partial      bool     `json:"partial"`
+		Args         []string `json:"args"`
+		RenderKernel string   `json:"render_kernel"`
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "env.json"))
 	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(tinyBench(out), " ") {
 		t.Errorf("env.json: %v, %+v", err, env)
+	}
+	if env.RenderKernel != render.AutoKernel() {
+		t.Errorf("env.json: render_kernel %q, want %q (what auto picks here)", env.RenderKernel, render.AutoKernel())
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "summary.md")); !strings.Contains(string(md), "Render kernel: "+render.AutoKernel()+".") {
+		t.Errorf("summary.md does not name the render kernel")
 	}
 	f, err := os.Open(filepath.Join(out, "bench.txt"))
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 
+	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -108,6 +109,7 @@ var badInputs = []struct {
 	{"stdout without format", []string{"-"}, 2},
 	{"unknown format", []string{"--format", "webp", "-"}, 2},
 	{"unknown flag", []string{"--colour", "red", "DIR/o.png"}, 2},
+	{"unknown kernel", []string{"--kernel", "sse9", "DIR/o.png"}, 2},
 	{"flag without value", []string{"DIR/o.png", "--strategy"}, 2},
 	{"a directory as output", []string{"--size", "8", "--format", "png", "DIR/"}, 1},
 	{"missing directory", []string{"--size", "8", "DIR/no/such/dir/o.png"}, 1},
@@ -158,7 +160,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestUnknownNamesListTheValidOnes(t *testing.T) {
-	for flagName, valid := range map[string]string{"--strategy": "steal", "--view": "seahorse", "--palette": "gray"} {
+	for flagName, valid := range map[string]string{"--strategy": "steal", "--view": "seahorse", "--palette": "gray", "--kernel": "scalar"} {
 		_, _, stderr := mandel(t, t.TempDir(), flagName, "nope", "DIR/o.png")
 		if !strings.Contains(stderr, valid) {
 			t.Errorf("%s nope: error %q does not list %q", flagName, stderr, valid)
@@ -274,6 +276,32 @@ func TestEveryStrategyWritesTheSameBytes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEveryKernelWritesTheSameBytes: the kernels differ only in speed.
+func TestEveryKernelWritesTheSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--view", "seahorse", "--size", "37x23", "--maxiter", "333"}
+	var want []byte
+	for _, k := range render.KernelNames() {
+		if _, err := render.LookupKernel(k); err != nil {
+			t.Logf("%s: %v", k, err)
+			continue
+		}
+		out := filepath.Join(dir, k+".png")
+		if code, _, stderr := mandel(t, dir, append(args, "--kernel", k, out)...); code != 0 {
+			t.Fatalf("--kernel %s: exit %d: %s", k, code, stderr)
+		}
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = got
+		} else if !bytes.Equal(got, want) {
+			t.Errorf("--kernel %s wrote different bytes than --kernel %s", k, render.KernelNames()[0])
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ type renderConfig struct {
 	aa       int
 	palette  render.Palette
 	strategy strategies.Strategy
+	kernel   render.Kernel
 	workers  int
 	grain    int
 	output   string
@@ -50,6 +51,7 @@ type renderConfig struct {
 type renderFlags struct {
 	fs                               *pflag.FlagSet
 	strategy, view, palette, format  string
+	kernel                           string
 	workers, grain, maxiter, aa      int
 	size                             sizeValue
 	center                           complexValue
@@ -63,6 +65,7 @@ func newRenderFlags() *renderFlags {
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
+	fs.StringVar(&f.kernel, "kernel", "auto", "iteration kernel: "+strings.Join(render.KernelNames(), ", ")+"; all give the same image")
 	fs.VarP(newIntValue(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
 	fs.VarP(newIntValue(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
@@ -140,6 +143,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usagef("--aa %d: %v", f.aa, err)
 	}
 	if cfg.strategy, err = strategies.Lookup(f.strategy); err != nil {
+		return nil, usageError{err}
+	}
+	if cfg.kernel, err = render.LookupKernel(f.kernel); err != nil {
 		return nil, usageError{err}
 	}
 	if cfg.palette, err = render.LookupPalette(f.palette); err != nil {
@@ -242,7 +248,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 		return renderBits(ctx, cfg, out, stderr)
 	}
 
-	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Shortcuts: cfg.shortcuts})
+	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Kernel: cfg.kernel, Shortcuts: cfg.shortcuts})
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,9 @@ func (r *Result) benchConfig() []benchfmt.Config {
 	if e.Sweep.Shortcuts {
 		kvs = append(kvs, [2]string{"shortcuts", "true"})
 	}
+	if e.RenderKernel != "" {
+		kvs = append(kvs, [2]string{"render-kernel", e.RenderKernel})
+	}
 	if e.Partial {
 		kvs = append(kvs, [2]string{"partial", "true"})
 	}

@@ -56,6 +56,10 @@ type Config struct {
 	Seed uint64
 	// Args is the command line, recorded in env.json.
 	Args []string
+	// Kernel names the render kernel (render.LookupKernel); empty means
+	// "auto". Every kernel gives the same frames, so it changes only the
+	// speed; the one used is recorded in env.json and summary.md.
+	Kernel string
 	// Commit is recorded as the source revision; empty means the one the
 	// binary was built from, or "unknown". It must hold no control
 	// characters: summary.md and bench.txt are made of lines.
@@ -188,6 +192,8 @@ type plan struct {
 	strategies []strategies.Strategy
 	workers    []int
 	grains     []int
+	kernel     render.Kernel
+	kernelName string // what "auto" resolved to
 }
 
 // Validate reports the first problem with c, without touching the file
@@ -239,6 +245,14 @@ func (c *Config) plan() (*plan, error) {
 	if err := sysmem.Check(memoryNeeded(p.scenes), available()); err != nil {
 		return nil, configErrorf("the sweep %w (every scene's frame is kept); choose a smaller size or fewer scenes", err)
 	}
+	p.kernelName = c.Kernel
+	if p.kernelName == "" || p.kernelName == "auto" {
+		p.kernelName = render.AutoKernel()
+	}
+	var err error
+	if p.kernel, err = render.LookupKernel(p.kernelName); err != nil {
+		return nil, &ConfigError{err}
+	}
 	lookup := c.lookup
 	if lookup == nil {
 		lookup = strategies.Lookup
@@ -253,7 +267,6 @@ func (c *Config) plan() (*plan, error) {
 		}
 		p.strategies = append(p.strategies, s)
 	}
-	var err error
 	if p.workers, err = counts("workers", c.Workers, maxWorkers); err != nil {
 		return nil, err
 	}

@@ -85,6 +85,7 @@ func TestValidate(t *testing.T) {
 		{"unknown scene", func(c *Config) { c.Scenes = []string{"full", "nowhere"} }, "unknown scene"},
 		{"no scenes", func(c *Config) { c.Scenes = nil }, "no scenes"},
 		{"unknown strategy", func(c *Config) { c.Strategies = []string{"fastest"} }, "unknown strategy"},
+		{"unknown kernel", func(c *Config) { c.Kernel = "turbo" }, "unknown kernel"},
 		{"no workers", func(c *Config) { c.Workers = nil }, "empty workers"},
 		{"zero workers", func(c *Config) { c.Workers = []int{0} }, "workers must be"},
 		{"too many workers", func(c *Config) { c.Workers = []int{1, maxWorkers + 1} }, "workers must be"},

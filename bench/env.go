@@ -37,6 +37,9 @@ type Env struct {
 	Kernel     string   `json:"kernel"`
 	Commit     string   `json:"commit"`
 	Args       []string `json:"args"`
+	// RenderKernel is the render kernel the runs used ("auto" resolved).
+	// Kernel above is the operating system's.
+	RenderKernel string `json:"render_kernel"`
 
 	Sweep       SweepInfo   `json:"sweep"`
 	Parallelism Parallelism `json:"parallelism"`

@@ -125,6 +125,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.Started = time.Now()
 	s.env.Args = cfg.Args
 	machine(&s.env, cfg.Commit)
+	s.env.RenderKernel = p.kernelName
 	s.progress = newProgress(cfg.Progress)
 	defer s.progress.done()
 
@@ -258,7 +259,7 @@ func (s *sweep) references(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.phase("rendering the reference of " + sr.Name)
-		r, err := render.NewRenderer(sr.View, 1, render.Options{Shortcuts: s.cfg.Shortcuts})
+		r, err := render.NewRenderer(sr.View, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}

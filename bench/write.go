@@ -237,6 +237,9 @@ func (r *Result) writeMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(bw, "Machine: %s, %d logical CPUs, %s %s/%s, %s (kernel %s), commit %s.\n",
 		e.CPU, e.LogicalCPUs, e.GoVersion, e.GOOS, e.GOARCH, e.OS, e.Kernel, e.Commit)
+	if e.RenderKernel != "" {
+		fmt.Fprintf(bw, "Render kernel: %s.\n", e.RenderKernel)
+	}
 	if pp := e.Parallelism; pp.Goroutines > 0 {
 		fmt.Fprintf(bw, "Effective parallelism: %.2f of %d (the same loop on 1 and on %d goroutines).\n", pp.Effective, pp.Goroutines, pp.Goroutines)
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // Frame holds the kernel's results for every sample of a view, row-major,
@@ -133,24 +134,34 @@ func (r *Renderer) Frame() *Frame { return r.frame }
 
 // RenderUnits renders output rows [lo, hi) and returns the iterations done.
 func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
+	work, _ = r.renderUnits(lo, hi, nil)
+	return work
+}
+
+// renderUnits renders output rows [lo, hi) until stop is set, and reports
+// whether it finished.
+func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bool) {
 	w := r.frame.Width
 	for y := lo * r.aa; y < hi*r.aa; y++ {
+		if stop != nil && stop.Load() {
+			return work, false
+		}
 		row := r.frame.Iter[y*w : (y+1)*w]
 		mag := r.frame.Mag2[y*w : (y+1)*w]
 		if r.shortcuts && rowMayShortcut(r.ys[y]) {
-			work += r.renderShortcutRow(r.ys[y], row, mag)
+			work += r.renderShortcutRow(r.ys[y], row, mag, stop)
 			continue
 		}
-		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag)
+		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag, stop)
 	}
-	return work
+	return work, stop == nil || !stop.Load()
 }
 
 // renderShortcutRow renders the sample row at imaginary part ci: samples in
 // the cardioid or the bulb are marked inside, and the kernel runs on each
 // run of the others between them. Runs are subslices of the row, so nothing
 // is allocated or shared between goroutines.
-func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64) (work int64) {
+func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
 	maxIter, escape2 := r.view.MaxIter, r.frame.Escape2
 	start := 0
 	for x, cr := range r.xs {
@@ -158,28 +169,38 @@ func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64) 
 			continue
 		}
 		if start < x {
-			work += r.kernel(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x])
+			work += r.kernel(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x], stop)
 		}
 		iter[x], mag2[x] = uint32(maxIter), 0
 		start = x + 1
 	}
 	if start < len(r.xs) {
-		work += r.kernel(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:])
+		work += r.kernel(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:], stop)
 	}
 	return work
 }
 
 // Task returns a function with the shape of strategies.Task that renders
-// output rows [lo, hi) and returns the iterations done. A block can be
-// thousands of rows (bands, a large grain), so it looks at ctx between rows
-// and returns ctx's error as soon as it is cancelled.
+// output rows [lo, hi) and returns the iterations done. It looks at ctx
+// between rows and returns ctx's error as soon as it is cancelled, even
+// inside a row: the kernel looks every few thousand iterations at a flag
+// that cancellation sets, so one pixel of 2^30 iterations does not hold it
+// for seconds. The frame is then incomplete.
 func (r *Renderer) Task(ctx context.Context) func(worker, lo, hi int) (work int64, err error) {
 	return func(_, lo, hi int) (work int64, err error) {
+		// One flag per call, registered for the call only, so that a
+		// long-lived ctx does not collect a callback per block.
+		stop := new(atomic.Bool)
+		defer context.AfterFunc(ctx, func() { stop.Store(true) })()
 		for y := lo; y < hi; y++ {
 			if err := ctx.Err(); err != nil {
 				return work, err
 			}
-			work += r.RenderUnits(y, y+1)
+			w, ok := r.renderUnits(y, y+1, stop)
+			work += w
+			if !ok {
+				return work, ctx.Err()
+			}
 		}
 		return work, nil
 	}

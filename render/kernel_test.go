@@ -8,7 +8,7 @@ import (
 func iterate(c complex128, maxIter int) (uint32, float64) {
 	iter := make([]uint32, 1)
 	mag2 := make([]float64, 1)
-	Scalar([]float64{real(c)}, imag(c), maxIter, 4, iter, mag2)
+	Scalar([]float64{real(c)}, imag(c), maxIter, 4, iter, mag2, nil)
 	return iter[0], mag2[0]
 }
 
@@ -38,7 +38,7 @@ func TestKernelWorkIsSumOfCounts(t *testing.T) {
 	cr := []float64{-2.5, -1, 0, 0.25, 0.3, 1}
 	iter := make([]uint32, len(cr))
 	mag2 := make([]float64, len(cr))
-	work := Scalar(cr, 0.1, 500, 4, iter, mag2)
+	work := Scalar(cr, 0.1, 500, 4, iter, mag2, nil)
 	var sum int64
 	for _, n := range iter {
 		sum += int64(n)
@@ -78,7 +78,8 @@ func TestFullViewIsSymmetric(t *testing.T) {
 // the C yardstick's `mb scalar small` (docs/design.md); its FNV-1a hash runs over the
 // counts with row 0 at the bottom, so the rows are taken bottom-up here. The
 // FMA kernel's hash on the same workload is 6e9e3b2fec99328f: a kernel that
-// fused would fail this test. The Makefile runs it with GOAMD64=v1 and v3.
+// fused would fail this test. It runs for every kernel this CPU has; the
+// Makefile runs it with GOAMD64=v1 and v3.
 func TestMatchesYardstick(t *testing.T) {
 	const (
 		wantTotal = 33358830
@@ -87,20 +88,25 @@ func TestMatchesYardstick(t *testing.T) {
 	p, _ := LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = 512, 512
-	f := render(t, v, 1)
-	var total uint64
-	// mb.c starts its FNV-1a from 1469598103934665603, the standard offset
-	// basis with its last digit lost; the same start is needed to compare.
-	h := uint64(1469598103934665603)
-	for y := f.Height - 1; y >= 0; y-- {
-		for _, n := range f.Iter[y*f.Width : (y+1)*f.Width] {
-			total += uint64(n)
-			h ^= uint64(n)
-			h *= 1099511628211
-		}
-	}
-	if total != wantTotal || fmt.Sprintf("%016x", h) != wantHash {
-		t.Errorf("total %d hash %016x; want %d %s", total, h, wantTotal, wantHash)
+	for name, k := range kernels(t) {
+		t.Run(name, func(t *testing.T) {
+			f := renderKernel(t, v, k)
+			var total uint64
+			// mb.c starts its FNV-1a from 1469598103934665603, the standard
+			// offset basis with its last digit lost; the same start is
+			// needed to compare.
+			h := uint64(1469598103934665603)
+			for y := f.Height - 1; y >= 0; y-- {
+				for _, n := range f.Iter[y*f.Width : (y+1)*f.Width] {
+					total += uint64(n)
+					h ^= uint64(n)
+					h *= 1099511628211
+				}
+			}
+			if total != wantTotal || fmt.Sprintf("%016x", h) != wantHash {
+				t.Errorf("total %d hash %016x; want %d %s", total, h, wantTotal, wantHash)
+			}
+		})
 	}
 }
 
@@ -163,20 +169,64 @@ func TestNewRendererRejects(t *testing.T) {
 	}
 }
 
-// BenchmarkKernel measures the reference kernel alone on the full view at
-// 512x512 (the yardstick's "small" workload), one core, in iterations/s.
+// BenchmarkKernel measures each kernel alone on the full view at 512x512
+// (the yardstick's "small" workload), one core, in iterations/s.
 func BenchmarkKernel(b *testing.B) {
 	p, _ := LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = 512, 512
-	r, err := NewRenderer(v, 1, Options{})
-	if err != nil {
-		b.Fatal(err)
+	for _, name := range []string{"scalar", "avx2"} {
+		k, err := LookupKernel(name)
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			r, err := NewRenderer(v, 1, Options{Kernel: k})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var work int64
+			for b.Loop() {
+				work += r.RenderUnits(0, r.Units())
+			}
+			b.ReportMetric(float64(work)/b.Elapsed().Seconds(), "iter/s")
+		})
 	}
-	var work int64
-	b.ResetTimer()
-	for b.Loop() {
-		work += r.RenderUnits(0, r.Units())
+}
+
+// BenchmarkKernelW1 measures each kernel alone, one core, on the C
+// yardstick's W1 workload (4096x4096 of the full view, 1000 iterations) in
+// Giter/s, with the frame already in memory: the figure to compare with
+// `mb avx2_tuned_x4u2 W1`. (A first render also pays for the 200 MB
+// frame's first touch, which on some virtual machines costs as much as the
+// iterations; scripts/kernel-vs-c.sh measures the command, that included.)
+func BenchmarkKernelW1(b *testing.B) {
+	p, _ := LookupPreset("full")
+	v := p.View
+	v.Width, v.Height = 4096, 4096
+	for _, name := range []string{"scalar", "avx2"} {
+		k, err := LookupKernel(name)
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			r, err := NewRenderer(v, 1, Options{Kernel: k})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.RenderUnits(0, 1) // a row, so that the kernel's code is warm
+			clear(r.Frame().Iter)
+			clear(r.Frame().Mag2) // the first touch of every page
+			var work int64
+			for b.Loop() {
+				work += r.RenderUnits(0, r.Units())
+			}
+			if want := int64(2133800640) * int64(b.N); work != want {
+				b.Fatalf("%d iterations, want %d", work, want)
+			}
+			b.ReportMetric(float64(work)/b.Elapsed().Seconds()/1e9, "Giter/s")
+		})
 	}
-	b.ReportMetric(float64(work)/b.Elapsed().Seconds(), "iter/s")
 }

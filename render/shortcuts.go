@@ -3,6 +3,7 @@ package render
 import (
 	"math"
 	"reflect"
+	"sync/atomic"
 )
 
 // This file holds the shortcuts, ways to know that a sample is in the set
@@ -133,33 +134,42 @@ func isScalar(k Kernel) bool {
 // index is past the orbit's pre-period and the interval is at least the
 // period, within about twice the iterations the cycle needs to appear, at
 // the cost of one comparison per iteration.
-func scalarPeriodic(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64) (work int64) {
+func scalarPeriodic(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
 	iter = iter[:len(cr)]
 	mag2 = mag2[:len(cr)]
 	for x, c := range cr {
+		if stop != nil && stop.Load() {
+			return work
+		}
 		var zr, zi, zr2, zi2 float64
 		n, did := 0, -1 // did: iterations done, when not n
 	point:
 		for next := 1; n < maxIter; next *= 2 {
 			sr, si, k := zr, zi, n // z_k
-			for end := min(next, maxIter); n < end; n++ {
-				zr2, zi2 = float64(zr*zr), float64(zi*zi)
-				if zr2+zi2 > escape2 {
-					break point
-				}
-				zi = float64((zr+zr)*zi) + ci
-				zr = (zr2 - zi2) + c
-				if zr == sr && zi == si { // z_{n+1} == z_k
-					p := n + 1 - k
-					r := (maxIter - k) % p
-					zr, zi = sr, si
-					for range r {
-						zr2, zi2 = float64(zr*zr), float64(zi*zi)
-						zi = float64((zr+zr)*zi) + ci
-						zr = (zr2 - zi2) + c
+			for end := min(next, maxIter); n < end; {
+				// Chunks, as in Scalar, so that a deep pixel looks at stop.
+				for chunk := min(end, n+stopCheckIters); n < chunk; n++ {
+					zr2, zi2 = float64(zr*zr), float64(zi*zi)
+					if zr2+zi2 > escape2 {
+						break point
 					}
-					did, n = n+1+r, maxIter
-					break point
+					zi = float64((zr+zr)*zi) + ci
+					zr = (zr2 - zi2) + c
+					if zr == sr && zi == si { // z_{n+1} == z_k
+						p := n + 1 - k
+						r := (maxIter - k) % p
+						zr, zi = sr, si
+						for range r {
+							zr2, zi2 = float64(zr*zr), float64(zi*zi)
+							zi = float64((zr+zr)*zi) + ci
+							zr = (zr2 - zi2) + c
+						}
+						did, n = n+1+r, maxIter
+						break point
+					}
+				}
+				if n < maxIter && stop != nil && stop.Load() {
+					return work
 				}
 			}
 		}

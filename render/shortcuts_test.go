@@ -8,6 +8,7 @@ import (
 	"math/cmplx"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -150,9 +151,9 @@ func TestShortcutsKeepImagesNearBoundaries(t *testing.T) {
 // and bulb test in front of it.
 func TestShortcutsWithOtherKernels(t *testing.T) {
 	calls := 0
-	wrapped := func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64) int64 {
+	wrapped := func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 		calls++
-		return Scalar(cr, ci, maxIter, escape2, iter, mag2)
+		return Scalar(cr, ci, maxIter, escape2, iter, mag2, stop)
 	}
 	if isScalar(wrapped) || !isScalar(Scalar) || !isScalar(nil) {
 		t.Fatal("isScalar cannot tell Scalar from another kernel")
@@ -236,7 +237,7 @@ func fnvHash(b []byte) string {
 // scalarOne runs Scalar on one point.
 func scalarOne(c complex128, maxIter int, escape2 float64) (uint32, float64) {
 	iter, mag2 := make([]uint32, 1), make([]float64, 1)
-	Scalar([]float64{real(c)}, imag(c), maxIter, escape2, iter, mag2)
+	Scalar([]float64{real(c)}, imag(c), maxIter, escape2, iter, mag2, nil)
 	return iter[0], mag2[0]
 }
 
@@ -400,8 +401,8 @@ func compareKernels(t *testing.T, cr []float64, ci float64, maxIter int, escape2
 	t.Helper()
 	wantIter, wantMag := make([]uint32, len(cr)), make([]float64, len(cr))
 	gotIter, gotMag := make([]uint32, len(cr)), make([]float64, len(cr))
-	scalar = Scalar(cr, ci, maxIter, escape2, wantIter, wantMag)
-	periodic = scalarPeriodic(cr, ci, maxIter, escape2, gotIter, gotMag)
+	scalar = Scalar(cr, ci, maxIter, escape2, wantIter, wantMag, nil)
+	periodic = scalarPeriodic(cr, ci, maxIter, escape2, gotIter, gotMag, nil)
 	for x := range cr {
 		if gotIter[x] != wantIter[x] || math.Float64bits(gotMag[x]) != math.Float64bits(wantMag[x]) {
 			t.Fatalf("c = %v%+vi, maxiter %d: periodic kernel gives %d, %v; Scalar %d, %v",
@@ -516,7 +517,7 @@ func BenchmarkPeriodicityCost(b *testing.B) {
 			for b.Loop() {
 				work = 0
 				for _, ci := range ys {
-					work += k.kernel(xs, ci, v.MaxIter, 4, iter, mag2)
+					work += k.kernel(xs, ci, v.MaxIter, 4, iter, mag2, nil)
 				}
 			}
 			b.ReportMetric(float64(work)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Giter/s")

@@ -1,0 +1,57 @@
+#!/bin/sh
+# kernel-vs-c.sh compares mandel's kernel on one core with the C yardstick's
+# fastest float64 kernel (avx2_tuned_x4u2, which fuses an FMA; mandel may
+# not) on the W1 workload: 4096x4096 of the whole set, 1000 iterations. The
+# two run alternately N times, so that both see the same machine, and the
+# script prints each run's Giter/s, the medians and their ratio. It also
+# checks mandel's iteration total, 2,133,800,640 for every exact kernel.
+#
+# Usage: scripts/kernel-vs-c.sh [MANDEL [MB [N]]]
+#   MANDEL  the mandel binary (default $MANDEL or bin/mandel; make build)
+#   MB      the yardstick (default $MB or ../shared/anchors/cref/mb;
+#           make -C ../shared/anchors/cref builds it)
+#   N       runs of each (default $N or 5)
+# KERNEL (default auto) is passed to mandel --kernel.
+set -eu
+
+mandel=${1:-${MANDEL:-bin/mandel}}
+mb=${2:-${MB:-../shared/anchors/cref/mb}}
+n=${3:-${N:-5}}
+kernel=${KERNEL:-auto}
+want_total=2133800640
+
+if [ ! -x "$mandel" ]; then
+	echo "kernel-vs-c: $mandel is not an executable; run make build, or pass the mandel binary" >&2
+	exit 2
+fi
+if [ ! -x "$mb" ]; then
+	echo "kernel-vs-c: the C yardstick $mb is missing; build it with make -C ../shared/anchors/cref, or pass its path" >&2
+	exit 2
+fi
+case $n in '' | *[!0-9]* | 0) echo "kernel-vs-c: N must be a positive whole number, got $n" >&2; exit 2 ;; esac
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+i=1
+while [ "$i" -le "$n" ]; do
+	# mandel -v prints "render ..., X iter/s, T iterations" on stderr.
+	line=$("$mandel" -v --kernel "$kernel" -s serial -w 1 --size 4096 --center=-0.75,0 --scale 3.5 \
+		--maxiter 1000 --format pgm - 2>&1 >/dev/null | grep '^render ')
+	total=$(echo "$line" | sed -n 's/.* \([0-9]*\) iterations.*/\1/p')
+	if [ "$total" != "$want_total" ]; then
+		echo "kernel-vs-c: mandel did $total iterations on W1, want $want_total" >&2
+		exit 1
+	fi
+	g=$(echo "$line" | sed -n 's/.*, \([0-9.e+]*\) iter\/s.*/\1/p' | awk '{ printf "%.3f", $1 / 1e9 }')
+	c=$("$mb" avx2_tuned_x4u2 W1 | sed -n 's/.*Giter\/s=\([0-9.]*\).*/\1/p')
+	printf 'run %d: mandel %s Giter/s, C %s Giter/s\n' "$i" "$g" "$c"
+	echo "$g" >>"$tmp/mandel"
+	echo "$c" >>"$tmp/c"
+	i=$((i + 1))
+done
+gm=$(median <"$tmp/mandel")
+cm=$(median <"$tmp/c")
+printf 'median: mandel (--kernel %s) %s Giter/s, C avx2_tuned_x4u2 %s Giter/s, ratio mandel/C %s\n' \
+	"$kernel" "$gm" "$cm" "$(awk -v a="$gm" -v b="$cm" 'BEGIN { printf "%.3f", a / b }')"
