@@ -123,6 +123,8 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	case r.kernel == nil:
 		r.kernel = Scalar
 	}
+	hugePages(r.frame.Iter)
+	hugePages(r.frame.Mag2)
 	return r, nil
 }
 
