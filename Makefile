@@ -66,7 +66,7 @@ bench-quick: build
 SMOKE ?= $(or $(TMPDIR),/tmp)/mandel-bench-smoke
 bench-smoke: build
 	rm -rf $(SMOKE)
-	$(BIN) bench --out $(SMOKE) --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 \
+	$(BIN) bench --out $(SMOKE) --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 --grain 1 \
 		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 >/dev/null
 	@for f in runs.csv summary.csv summary.json summary.md env.json bench.txt \
 		charts/speedup-full.png charts/speedup-full.svg charts/busy-tophalf.png \

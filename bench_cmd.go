@@ -38,7 +38,7 @@ func newBenchFlags() *benchFlags {
 	fs.StringVar(&f.scenes, "scenes", strings.Join(def.Scenes, ","), "scenes to render (see --list)")
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
-	fs.StringVarP(&f.grain, "grain", "g", "1", "grains, for the strategies that claim blocks of rows")
+	fs.StringVarP(&f.grain, "grain", "g", joinInts(def.Grains), "grains, for the strategies that claim blocks of rows")
 	fs.Var(newIntValue(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
 	fs.Var(newIntValue(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
 	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")

@@ -29,7 +29,7 @@ func benchCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdo
 // tinyBench is a sweep of a second or two: one scene at 32x24, two
 // strategies, workers 1 and 2.
 func tinyBench(out string) []string {
-	return []string{"--out", out, "--scenes", "full", "--strategies", "bands,atomic", "--workers", "1,2",
+	return []string{"--out", out, "--scenes", "full", "--strategies", "bands,atomic", "--workers", "1,2", "--grain", "1",
 		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
 }
 

@@ -95,7 +95,7 @@ const MaxSizeFactor = 64
 
 // DefaultConfig returns the configuration of `make bench`: the default
 // scenes, every strategy, workers 1, 2, 4, ... up to and including
-// runtime.NumCPU(), grain 1, ten repetitions after one warm-up round, at
+// runtime.NumCPU(), grains 1, 4, 16 and 64 (where a strategy claims blocks), ten repetitions after one warm-up round, at
 // the scenes' own sizes, into results/<date>-<host>.
 func DefaultConfig() Config {
 	return Config{
@@ -104,7 +104,7 @@ func DefaultConfig() Config {
 		Scenes:     defaultScenes(),
 		Strategies: strategies.Names(),
 		Workers:    defaultWorkers(runtime.NumCPU()),
-		Grains:     []int{1},
+		Grains:     []int{1, 4, 16, 64},
 		Reps:       10,
 		Warmup:     1,
 	}
