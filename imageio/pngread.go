@@ -41,11 +41,8 @@ type PNGInfo struct {
 	// Transparency the tRNS chunk's, if any.
 	Palette, Transparency []byte
 	// Text is the tEXt chunks before the image data, in order.
-	Text []TextChunk
+	Text []PNGText
 }
-
-// TextChunk is a PNG tEXt chunk: a keyword and its text, in Latin-1.
-type TextChunk struct{ Key, Value string }
 
 // maxTextChunk bounds the ancillary chunks a PNGReader keeps in memory.
 const maxTextChunk = 1 << 20
@@ -133,7 +130,7 @@ func (d *PNGReader) keep(typ string, data []byte, seenIHDR *bool) error {
 		if !ok || len(key) == 0 || len(key) > 79 {
 			return pngErrorf("bad tEXt chunk")
 		}
-		d.info.Text = append(d.info.Text, TextChunk{latin1(key), latin1(value)})
+		d.info.Text = append(d.info.Text, PNGText{latin1(key), latin1(value)})
 	}
 	return nil
 }
