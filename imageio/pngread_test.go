@@ -139,7 +139,9 @@ func writeStream(t *testing.T, w io.Writer, m image.Image, workers int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type subImager interface{ SubImage(image.Rectangle) image.Image }
+	type subImager interface {
+		SubImage(image.Rectangle) image.Image
+	}
 	for y := b.Min.Y; y < b.Max.Y; y += 7 {
 		strip := m.(subImager).SubImage(image.Rect(b.Min.X, y, b.Max.X, min(y+7, b.Max.Y)))
 		if err := pw.WriteRows(strip); err != nil {
