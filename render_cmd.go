@@ -79,7 +79,7 @@ func newRenderFlags() *renderFlags {
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
-	fs.StringVar(&f.shard, "shard", "", "render only shard i of n, a strip of rows, to a PNG for mandel stitch (i/n, e.g. 0/4; default: from a Slurm array task's environment)")
+	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
 	fs.Var(newIntValue(&f.shards, 0, 1, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
@@ -469,6 +469,8 @@ func printHelp(w io.Writer, fs *pflag.FlagSet) {
 Usage:
   mandel [flags] OUTPUT       render to OUTPUT (format from the extension; - is stdout)
   mandel bench [flags]        time every strategy and write results/ (mandel bench --help)
+  mandel stitch -o OUT.png SHARD.png...
+                              join the shards of a render (mandel stitch --help)
 
 Examples:
   mandel -strategy steal out.png
@@ -477,6 +479,7 @@ Examples:
   mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
   mandel -v -s bands -w 8 out.png                         # print the per-worker report
   mandel --format ppm - > out.ppm
+  mandel --shard 1/4 --size 16384 shard-%%d.png           # rows 4096-8191 to shard-1.png
 
 Flags (each long flag also works with one dash: -strategy steal):
 %s
