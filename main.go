@@ -5,6 +5,7 @@
 //
 //	mandel [flags] OUTPUT
 //	mandel bench [flags]
+//	mandel stitch -o OUTPUT.png SHARD.png...
 //
 // Run mandel --help for the flags.
 package main
@@ -88,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "bench" {
 		return runBench(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "stitch" {
+		return runStitch(ctx, args[1:], stdout, stderr)
 	}
 	return runRender(ctx, args, stdout, stderr)
 }

@@ -45,6 +45,8 @@ type renderConfig struct {
 	// Frame's picture (see render.CanRenderBits). This is how the
 	// Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
 	bits bool
+	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
+	shard *shardSpec
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -58,10 +60,13 @@ type renderFlags struct {
 	scale, escape                    finiteValue
 	list, showVersion, help, verbose bool
 	force, shortcuts                 bool
+	shard                            string
+	shards                           int
+	env                              func(string) (string, bool) // for the shard of a cluster task
 }
 
 func newRenderFlags() *renderFlags {
-	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError)}
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: lookupEnv}
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
@@ -77,6 +82,8 @@ func newRenderFlags() *renderFlags {
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
+	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
+	fs.Var(newIntValue(&f.shards, 0, 1, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -159,8 +166,20 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usageError{err}
 	}
 
+	if cfg.shard, err = shardFlags(f, v.Height); err != nil {
+		return nil, err
+	}
+	mem := v
+	if s := cfg.shard; s != nil {
+		if cfg.format != imageio.PNG {
+			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.from, cfg.format)
+		}
+		cfg.output = shardOutput(cfg.output, s)
+		mem.Height = s.hi - s.lo
+	}
+
 	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
-	need := render.MemoryNeeded(v, f.aa).Total()
+	need := render.MemoryNeeded(mem, f.aa).Total()
 	if cfg.bits {
 		need = render.BitsMemory(v, bitsStripRows(v.Width))
 	}
@@ -246,6 +265,9 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	defer out.abort()
 	if cfg.bits {
 		return renderBits(ctx, cfg, out, stderr)
+	}
+	if cfg.shard != nil {
+		return renderShard(ctx, cfg, out, stderr)
 	}
 
 	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Kernel: cfg.kernel, Shortcuts: cfg.shortcuts})
@@ -453,6 +475,8 @@ func printHelp(w io.Writer, fs *pflag.FlagSet) {
 Usage:
   mandel [flags] OUTPUT       render to OUTPUT (format from the extension; - is stdout)
   mandel bench [flags]        time every strategy and write results/ (mandel bench --help)
+  mandel stitch -o OUT.png SHARD.png...
+                              join the shards of a render (mandel stitch --help)
 
 Examples:
   mandel -strategy steal out.png
@@ -461,6 +485,7 @@ Examples:
   mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
   mandel -v -s bands -w 8 out.png                         # print the per-worker report
   mandel --format ppm - > out.ppm
+  mandel --shard 1/4 --size 16384 shard-%%d.png           # rows 4096-8191 to shard-1.png
 
 Flags (each long flag also works with one dash: -strategy steal):
 %s
