@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/mandel
 PKGS    := ./...
 
-.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-quick bench-smoke clean
+.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-quick bench-smoke test-slurm clean
 
 all: build
 
@@ -17,8 +17,8 @@ render:
 
 # test is the whole suite, exactly what CI runs: static checks, every test
 # under the race detector, the reference kernel under GOAMD64=v1 and v3, and
-# a smoke run of the benchmark harness.
-test: vet fmt-check race test-v3 bench-smoke
+# a smoke run of the benchmark harness, and sharded renders on a real Slurm.
+test: vet fmt-check race test-v3 bench-smoke test-slurm
 
 # On a CPU with AVX2 the render tests must run the AVX2 kernel, not skip it.
 TEST_KERNELS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2)
@@ -75,6 +75,13 @@ bench-smoke: build
 	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2-2 ' $(SMOKE)/bench.txt
 	@grep -q '"partial": false' $(SMOKE)/summary.json
 	@echo "bench-smoke: ok"
+
+# test-slurm renders four shards as a Slurm array job on a one-node cluster
+# on localhost, stitches them and compares the bytes with a single render.
+# It installs Debian's Slurm packages if they are missing and it can (root
+# and apt-get), and says why it skips otherwise.
+test-slurm: build
+	scripts/slurm/demo.sh $(BIN)
 
 clean:
 	rm -rf bin mandel.png results/quick

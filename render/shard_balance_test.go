@@ -37,7 +37,7 @@ func rowCostPrefix(v View) []float64 {
 		var w int64
 		for k, x := range cr {
 			if !inMainComponents(x, ci) {
-				w += scalarPeriodic(cr[k:k+1], ci, v.MaxIter, v.escape2(), iter, mag2)
+				w += scalarPeriodic(cr[k:k+1], ci, v.MaxIter, v.escape2(), iter, mag2, nil)
 			}
 		}
 		rowCost[j] = (float64(w) + perSampleCost*float64(sc)) / float64(sc)

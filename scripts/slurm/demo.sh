@@ -25,7 +25,11 @@ trap '"$here/cluster.sh" down || true' EXIT
 
 args=(--view seahorse --size 301x203 --maxiter 500)
 start=$(date +%s.%N)
-MANDEL=$mandel "$here/submit.sh" -n 4 -w "$work/stitched.png" "${args[@]}" >/dev/null
+if ! MANDEL=$mandel "$here/submit.sh" -n 4 -w "$work/stitched.png" "${args[@]}" >/dev/null; then
+	echo "demo.sh: FAIL: the jobs did not succeed; their logs:" >&2
+	tail -n 20 "$work"/*.log >&2 || true
+	exit 1
+fi
 end=$(date +%s.%N)
 "$mandel" "${args[@]}" "$work/single.png"
 if ! cmp "$work/single.png" "$work/stitched.png"; then
