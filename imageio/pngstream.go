@@ -156,7 +156,9 @@ func (pw *PNGWriter) writeHeader(text []PNGText) {
 	}
 }
 
-func putUint32(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v) }
+func putUint32(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+}
 
 // WriteRows writes the rows of m, a strip of consecutive rows that follows
 // the rows written before: all of m's rows, whatever its bounds' origin, so
