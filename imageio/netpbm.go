@@ -168,7 +168,7 @@ func ppmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 			}
 		}
 	}
-	return 3*dx, fill
+	return 3 * dx, fill
 }
 
 // darkThreshold separates the 1 (dark) bits of a P4 bitmap from the 0 bits.
@@ -230,7 +230,7 @@ func pbmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 			}
 		}
 	}
-	return (dx+7)/8, fill
+	return (dx + 7) / 8, fill
 }
 
 // packBits packs one bit per source byte, t[v] (0 or 1), into dst, most
