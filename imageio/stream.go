@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"runtime"
 )
 
 // RowWriter writes an image a strip of rows at a time, so that no one holds
@@ -263,4 +264,27 @@ func (p *bmpWriter) Close() error {
 		return err
 	}
 	return p.w.Flush()
+}
+
+// StreamMemory estimates, in bytes, what the encoder's RowWriter holds for
+// an image width pixels wide, besides the strips given to it: for png, the
+// rows of the compression strips queued or being compressed (up to three
+// per worker), each with the 32 KiB before it, their compressed data and a
+// compressor per worker; for the others, a buffer and a row. It assumes 4
+// bytes a pixel, the most any model takes.
+func (e *Encoder) StreamMemory(width int) float64 {
+	row := 1 + 4*float64(width)
+	if e.Format != PNG {
+		return bufSize + row
+	}
+	workers := e.Workers
+	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const flateState = 1 << 20 // compress/flate's compressor, rounded up
+	strip := max(float64(pngStripBytes), row) + windowSize + 2*row
+	// The filters' rows, the strip and its compressed data (less than
+	// the strip, unless it is incompressible).
+	perWorker := 3*(2*strip) + flateState + 7*row
+	return float64(workers)*perWorker + strip
 }
