@@ -46,6 +46,10 @@ const defaultMemory = 512 << 20
 // compressed strips), the binary and the stacks.
 const stripShare = 0.7
 
+// memoryLimitShare is the part of the budget that the Go heap may reach
+// during a render in strips (debug.SetMemoryLimit).
+const memoryLimitShare = 0.85
+
 // stripRowsOverride, when positive, fixes the strip height, so that tests
 // can force strips of a few rows.
 var stripRowsOverride = 0
@@ -113,8 +117,11 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 		return err
 	}
 	// The Go runtime's own limit keeps the garbage of the compressed
-	// strips from doubling the heap.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(cfg.plan.budget)))
+	// strips from doubling the heap (GOGC's default). It is below the
+	// budget by what the heap is not: the binary, the stacks, the
+	// runtime's own structures. The frame and the image hold no pointers,
+	// so the collections it forces cost little.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(memoryLimitShare * cfg.plan.budget)))
 
 	canvas := newCanvas(r, cfg)
 	var model color.Model
