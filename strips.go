@@ -148,6 +148,14 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 		if err != nil {
 			return err
 		}
+		closed := false
+		defer func() {
+			if !closed {
+				// Stopped early: Close refuses the missing rows,
+				// after waiting for the png writer's goroutines.
+				rw.Close()
+			}
+		}()
 		for i := range strips {
 			if bottomUp {
 				i = strips - 1 - i
@@ -180,6 +188,7 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 		}
 		start := time.Now()
 		err = rw.Close()
+		closed = true
 		t.encode += time.Since(start)
 		return err
 	})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	_ "image/png"
@@ -223,5 +224,24 @@ func TestNoProgressOffTerminal(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and nothing printed", code, stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestInterruptStrips cancels a render in strips under way, with strips
+// already written: exit 130, no file, and (TestMain's goleak) no goroutine
+// of the png writer left behind.
+func TestInterruptStrips(t *testing.T) {
+	forceStrips(t, 4)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	var stderr bytes.Buffer
+	code := runContext(ctx, []string{"--view", "spiral", "--size", "400x2000", "-w", "2", filepath.Join(dir, "o.png")}, new(bytes.Buffer), &stderr)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitInterrupted, stderr.String())
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("interrupted run left files: %v", files)
 	}
 }
