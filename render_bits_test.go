@@ -130,7 +130,7 @@ func TestBitPathMemory(t *testing.T) {
 	for _, tc := range []struct {
 		format string
 		ok     bool
-	}{{"pbm", true}, {"pgm", false}} {
+	}{{"pbm", true}, {"pgm", true}, {"jpeg", false}} { // pgm goes in strips; jpeg cannot
 		f := newRenderFlags()
 		if err := parseFlags(f.fs, []string{"--view", "benchgame", "-f", tc.format, "-"}); err != nil {
 			t.Fatal(err)

@@ -47,6 +47,10 @@ type renderConfig struct {
 	bits bool
 	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
 	shard *shardSpec
+	// plan is the whole image at once, or strips within --memory.
+	plan memoryPlan
+	// quiet says to show no progress line.
+	quiet bool
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -59,7 +63,8 @@ type renderFlags struct {
 	center                           complexValue
 	scale, escape                    finiteValue
 	list, showVersion, help, verbose bool
-	force, shortcuts                 bool
+	force, shortcuts, quiet          bool
+	memory                           memoryValue
 	shard                            string
 	shards                           int
 	env                              func(string) (string, bool) // for the shard of a cluster task
@@ -85,6 +90,8 @@ func newRenderFlags() *renderFlags {
 	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
 	fs.Var(newIntValue(&f.shards, 0, 1, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
+	fs.Var(&f.memory, "memory", "memory budget, e.g. 512MiB, 2GiB: larger renders go in strips of rows (png, pgm, ppm, pbm, bmp) or are refused (default: 512 MiB or half the available memory, the less)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
@@ -129,7 +136,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts, quiet: f.quiet}
 	if cfg.output == "" {
 		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
@@ -179,9 +186,18 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 
 	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
-	need := render.MemoryNeeded(mem, f.aa).Total()
-	if cfg.bits {
+	var need float64
+	switch {
+	case cfg.bits:
 		need = render.BitsMemory(v, bitsStripRows(v.Width))
+	case cfg.shard != nil:
+		// A shard is rendered whole: the rows of one cluster task.
+		need = render.MemoryNeeded(mem, f.aa).Total()
+	default:
+		if cfg.plan, err = planMemory(cfg, f.memory.bytes); err != nil {
+			return nil, usagef("%dx%d with --aa %d: %w", v.Width, v.Height, f.aa, err)
+		}
+		need = cfg.plan.need
 	}
 	if err := sysmem.Check(need, availableMemory()); err != nil {
 		return nil, usagef("%dx%d with --aa %d %w", v.Width, v.Height, f.aa, err)
@@ -269,6 +285,9 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	if cfg.shard != nil {
 		return renderShard(ctx, cfg, out, stderr)
 	}
+	if cfg.plan.rows > 0 {
+		return renderStrips(ctx, cfg, out, stderr)
+	}
 
 	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Kernel: cfg.kernel, Shortcuts: cfg.shortcuts})
 	if err != nil {
@@ -276,9 +295,12 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	}
 	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
 	var t phaseTimes
+	prog := startProgress(cfg, stderr)
+	defer prog.stop()
 	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, r.Task(ctx))
+	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, prog.count(r.Task(ctx)))
 	t.render = time.Since(start)
+	prog.stop()
 	if err != nil {
 		return renderFailed(cfg, err, stderr)
 	}
@@ -335,6 +357,8 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	rows := bitsStripRows(v.Width)
 	strip := make([]byte, min(rows, v.Height)*r.Stride())
 	rep := &strategies.Report{}
+	prog := startProgress(cfg, stderr)
+	defer prog.stop()
 	var elapsed time.Duration
 	begin := time.Now()
 	err = out.writeWith(ctx, func(w io.Writer) error {
@@ -345,7 +369,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 		for y0 := 0; y0 < v.Height; y0 += rows {
 			n := min(rows, v.Height-y0)
 			start := time.Now()
-			part, err := cfg.strategy.Run(ctx, n, opts, r.Task(ctx, y0, strip))
+			part, err := cfg.strategy.Run(ctx, n, opts, prog.count(r.Task(ctx, y0, strip)))
 			elapsed += time.Since(start)
 			if err != nil {
 				return renderFailed(cfg, err, stderr)
@@ -360,6 +384,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	if err != nil {
 		return err
 	}
+	prog.stop()
 	if cfg.verbose {
 		// Strips are written as they are rendered: what is not rendering
 		// is writing.
@@ -391,12 +416,7 @@ func (t phaseTimes) String() string {
 // same per row everywhere, so a shared counter with blocks of 16 rows
 // balances it, on no more workers than cores.
 func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Image, error) {
-	var canvas *render.Canvas
-	if cfg.format == imageio.PBM {
-		canvas = render.BitmapCanvas(r.Frame(), cfg.aa)
-	} else {
-		canvas = (&render.Painter{Palette: cfg.palette}).Canvas(r.Frame(), cfg.aa)
-	}
+	canvas := newCanvas(r, cfg)
 	opts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
 	if _, err := strategies.Atomic.Run(ctx, r.Units(), opts, canvas.Task()); err != nil {
 		return nil, fmt.Errorf("paint: %w", err)

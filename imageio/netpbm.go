@@ -74,9 +74,15 @@ func paletteGray(p color.Palette) *[256]uint8 {
 }
 
 func encodePGM(w io.Writer, img image.Image) error {
+	n, fill := pgmRows(img)
+	return writeRows(w, "P5", img.Bounds(), true, n, fill)
+}
+
+// pgmRows returns the bytes per row of img in pgm and a function that
+// fills a row with the bytes of img's row y.
+func pgmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 	b := img.Bounds()
 	dx := b.Dx()
-	var fill func(row []byte, y int)
 	switch m := img.(type) {
 	case *image.Gray:
 		fill = func(row []byte, y int) {
@@ -107,13 +113,19 @@ func encodePGM(w io.Writer, img image.Image) error {
 			}
 		}
 	}
-	return writeRows(w, "P5", b, true, dx, fill)
+	return dx, fill
 }
 
 func encodePPM(w io.Writer, img image.Image) error {
+	n, fill := ppmRows(img)
+	return writeRows(w, "P6", img.Bounds(), true, n, fill)
+}
+
+// ppmRows returns the bytes per row of img in ppm and a function that
+// fills a row with the bytes of img's row y.
+func ppmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 	b := img.Bounds()
 	dx := b.Dx()
-	var fill func(row []byte, y int)
 	switch m := img.(type) {
 	case *image.Gray:
 		fill = func(row []byte, y int) {
@@ -156,7 +168,7 @@ func encodePPM(w io.Writer, img image.Image) error {
 			}
 		}
 	}
-	return writeRows(w, "P6", b, true, 3*dx, fill)
+	return 3 * dx, fill
 }
 
 // darkThreshold separates the 1 (dark) bits of a P4 bitmap from the 0 bits.
@@ -165,9 +177,15 @@ const darkThreshold = 128
 func dark(c color.Color) bool { return grayOf(c) < darkThreshold }
 
 func encodePBM(w io.Writer, img image.Image) error {
+	n, fill := pbmRows(img)
+	return writeRows(w, "P4", img.Bounds(), false, n, fill)
+}
+
+// pbmRows returns the bytes per row of img in pbm and a function that
+// fills a row with the bytes of img's row y.
+func pbmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 	b := img.Bounds()
 	dx := b.Dx()
-	var fill func(row []byte, y int)
 	switch m := img.(type) {
 	case *image.Gray:
 		var t [256]uint8
@@ -212,7 +230,7 @@ func encodePBM(w io.Writer, img image.Image) error {
 			}
 		}
 	}
-	return writeRows(w, "P4", b, false, (dx+7)/8, fill)
+	return (dx + 7) / 8, fill
 }
 
 // packBits packs one bit per source byte, t[v] (0 or 1), into dst, most

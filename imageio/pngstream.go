@@ -1,6 +1,7 @@
 package imageio
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -144,8 +145,8 @@ func (pw *PNGWriter) writeHeader(text []PNGText) {
 	cw := &pw.cw
 	_, cw.err = io.WriteString(cw.w, pngSignature)
 	var ihdr [13]byte
-	putUint32(ihdr[0:4], uint32(pw.p.width/pw.p.bpp))
-	putUint32(ihdr[4:8], uint32(pw.p.height))
+	binary.BigEndian.PutUint32(ihdr[0:4], uint32(pw.p.width/pw.p.bpp))
+	binary.BigEndian.PutUint32(ihdr[4:8], uint32(pw.p.height))
 	ihdr[8], ihdr[9] = 8, byte(pw.p.colour)
 	cw.write("IHDR", ihdr[:])
 	if pw.p.colour == pngPaletted {
@@ -154,10 +155,6 @@ func (pw *PNGWriter) writeHeader(text []PNGText) {
 	for _, t := range text {
 		cw.write("tEXt", []byte(t.Key), []byte{0}, []byte(t.Value))
 	}
-}
-
-func putUint32(b []byte, v uint32) {
-	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 }
 
 // WriteRows writes the rows of m, a strip of consecutive rows that follows
@@ -328,7 +325,7 @@ func (pw *PNGWriter) flush(wait bool) error {
 			head, pw.first = zlibHeader, false
 		}
 		if len(pw.strips) == 0 && pw.next == pw.p.height {
-			tail = []byte{byte(pw.adler >> 24), byte(pw.adler >> 16), byte(pw.adler >> 8), byte(pw.adler)}
+			tail = binary.BigEndian.AppendUint32(nil, pw.adler)
 		}
 		pw.cw.write("IDAT", head, s.data.Bytes(), tail)
 		if pw.cw.err != nil {

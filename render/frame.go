@@ -38,6 +38,9 @@ type Renderer struct {
 	shortcuts bool
 	xs, ys    []float64
 	frame     *Frame
+	// y0 is the output row at the top of the frame, and rows the output
+	// rows it holds: the whole view, or a window (Options.Rows).
+	y0, rows int
 }
 
 // bytesPerSample is the frame's memory per sample: Iter and Mag2.
@@ -57,7 +60,15 @@ type Footprint struct {
 // MemoryNeeded estimates the footprint of rendering v with aa x aa samples
 // per pixel and painting it.
 func MemoryNeeded(v View, aa int) Footprint {
-	pixels := float64(v.Width) * float64(v.Height)
+	return MemoryNeededRows(v, aa, v.Height)
+}
+
+// MemoryNeededRows estimates the footprint of rendering and painting v a
+// window of rows output rows at a time (Options.Rows): the frame and the
+// image of the window, and the coordinates of the whole view.
+func MemoryNeededRows(v View, aa, rows int) Footprint {
+	rows = min(rows, v.Height)
+	pixels := float64(v.Width) * float64(rows)
 	samples := pixels * float64(aa) * float64(aa)
 	perPixel := 1.0 // paletted
 	if aa > 1 {
@@ -87,6 +98,11 @@ type Options struct {
 	// The work a Renderer reports is then the iterations actually done,
 	// less than the sum of the frame's counts.
 	Shortcuts bool
+	// Rows, if positive and less than the view's height, makes the frame
+	// a window of that many output rows, starting at row 0, that
+	// SetWindow moves: memory for a strip of the view rather than all of
+	// it. Rows outside the window cannot be rendered.
+	Rows int
 }
 
 // NewRenderer prepares v for rendering with aa x aa samples per pixel. It
@@ -100,8 +116,13 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	}
 	samples := v.Supersampled(aa)
 	xs, ys := samples.Plane()
-	n := samples.Width * samples.Height
+	rows := v.Height
+	if opts.Rows > 0 && opts.Rows < rows {
+		rows = opts.Rows
+	}
+	n := samples.Width * rows * aa
 	r := &Renderer{
+		rows:      rows,
 		view:      v,
 		aa:        aa,
 		kernel:    opts.Kernel,
@@ -110,7 +131,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		ys:        ys,
 		frame: &Frame{
 			Width:   samples.Width,
-			Height:  samples.Height,
+			Height:  rows * aa,
 			MaxIter: v.MaxIter,
 			Escape2: v.escape2(),
 			Iter:    make([]uint32, n),
@@ -131,10 +152,30 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 // Units returns the number of independent units of work: output rows.
 func (r *Renderer) Units() int { return r.view.Height }
 
-// Frame returns the frame. It is complete once every unit has been rendered.
+// Frame returns the frame. It is complete once every unit has been
+// rendered; with a window (Options.Rows), its row 0 is the window's first
+// row, and it is complete once every row of the window has been.
 func (r *Renderer) Frame() *Frame { return r.frame }
 
-// RenderUnits renders output rows [lo, hi) and returns the iterations done.
+// Window returns the window: the output row at the top of the frame and the
+// number of output rows the frame holds (the view's height without
+// Options.Rows).
+func (r *Renderer) Window() (y0, rows int) { return r.y0, r.rows }
+
+// SetWindow moves the window to start at output row y0, which must be in
+// the view; the frame's contents are then stale until its rows are rendered
+// again. A window that runs past the bottom of the view is fine: its rows
+// past the view are never rendered, and its frame rows there are stale.
+// It must not be called while units are being rendered.
+func (r *Renderer) SetWindow(y0 int) {
+	if y0 < 0 || y0 >= r.view.Height {
+		panic(fmt.Sprintf("render: SetWindow(%d) outside rows 0..%d", y0, r.view.Height-1))
+	}
+	r.y0 = y0
+}
+
+// RenderUnits renders output rows [lo, hi), which must be in the window,
+// and returns the iterations done.
 func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
 	work, _ = r.renderUnits(lo, hi, nil)
 	return work
@@ -144,12 +185,16 @@ func (r *Renderer) RenderUnits(lo, hi int) (work int64) {
 // whether it finished.
 func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bool) {
 	w := r.frame.Width
+	if lo < r.y0 || hi > r.y0+r.rows {
+		panic(fmt.Sprintf("render: rows [%d, %d) outside the window [%d, %d)", lo, hi, r.y0, r.y0+r.rows))
+	}
 	for y := lo * r.aa; y < hi*r.aa; y++ {
 		if stop != nil && stop.Load() {
 			return work, false
 		}
-		row := r.frame.Iter[y*w : (y+1)*w]
-		mag := r.frame.Mag2[y*w : (y+1)*w]
+		fy := y - r.y0*r.aa // the row in the frame
+		row := r.frame.Iter[fy*w : (fy+1)*w]
+		mag := r.frame.Mag2[fy*w : (fy+1)*w]
 		if r.shortcuts && rowMayShortcut(r.ys[y]) {
 			work += r.renderShortcutRow(r.ys[y], row, mag, stop)
 			continue

@@ -1,0 +1,290 @@
+package imageio
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"runtime"
+)
+
+// RowWriter writes an image a strip of rows at a time, so that no one holds
+// the whole image. WriteRows takes a strip of consecutive rows, all of its
+// image's rows whatever its bounds' origin, as wide as the image; Close
+// reports rows that are missing, and does not close the underlying writer.
+// The bytes are those that Encoder writes for the whole image, whatever the
+// strips.
+type RowWriter interface {
+	WriteRows(m image.Image) error
+	Close() error
+}
+
+// Streams reports whether format f can be written a strip at a time by
+// NewRowWriter and, if so, whether the strips go from the bottom of the
+// image to the top (bmp, which stores its rows bottom-up) rather than from
+// the top down. jpeg, gif and tiff need the whole image.
+func Streams(f Format) (ok, bottomUp bool) {
+	switch f {
+	case PNG, PGM, PPM, PBM:
+		return true, false
+	case BMP:
+		return true, true
+	}
+	return false, false
+}
+
+// NewRowWriter writes the header of a width x height image in the
+// encoder's format to w, and returns a writer for its rows, which must
+// arrive in the order that Streams says. model is what the rows are, as
+// for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
+// (*image.Gray) or color.RGBAModel (opaque *image.RGBA); png also takes
+// color.NRGBAModel; pgm, ppm and pbm take rows of any type.
+func (e *Encoder) NewRowWriter(w io.Writer, width, height int, model color.Model) (RowWriter, error) {
+	if ok, _ := Streams(e.Format); !ok {
+		return nil, fmt.Errorf("imageio: %s cannot be written a strip at a time", e.Format)
+	}
+	if err := checkSize(e.Format, width, height); err != nil {
+		return nil, fmt.Errorf("imageio: %w", err)
+	}
+	switch e.Format {
+	case PNG:
+		return NewPNGWriter(w, width, height, model, PNGOptions{Workers: e.Workers})
+	case BMP:
+		return newBMPWriter(w, width, height, model)
+	}
+	return newNetpbmWriter(w, e.Format, width, height), nil
+}
+
+// rowCount keeps the count of rows written, and the first error.
+type rowCount struct {
+	format        Format
+	width, height int
+	done          int
+	err           error
+}
+
+// take checks a strip of m's size and counts its rows.
+func (c *rowCount) take(m image.Image) error {
+	if c.err != nil {
+		return c.err
+	}
+	b := m.Bounds()
+	switch {
+	case b.Dx() != c.width:
+		c.err = fmt.Errorf("imageio: %s writer: a strip %d pixels wide, want %d", c.format, b.Dx(), c.width)
+	case b.Dy() > c.height-c.done:
+		c.err = fmt.Errorf("imageio: %s writer: %d rows, past the %d rows left", c.format, b.Dy(), c.height-c.done)
+	default:
+		c.done += b.Dy()
+	}
+	return c.err
+}
+
+func (c *rowCount) close() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.done != c.height {
+		c.err = fmt.Errorf("imageio: %s writer: %d rows missing", c.format, c.height-c.done)
+		return c.err
+	}
+	c.err = fmt.Errorf("imageio: %s writer: closed", c.format)
+	return nil
+}
+
+// netpbmWriter streams pgm, ppm and pbm, whose rows follow the header top
+// to bottom.
+type netpbmWriter struct {
+	rowCount
+	bw  *bufio.Writer
+	row []byte
+}
+
+func newNetpbmWriter(w io.Writer, f Format, width, height int) *netpbmWriter {
+	bw := bufio.NewWriterSize(w, bufSize)
+	r := image.Rect(0, 0, width, height)
+	switch f {
+	case PGM:
+		writeHeader(bw, "P5", r, true)
+	case PPM:
+		writeHeader(bw, "P6", r, true)
+	default:
+		writeHeader(bw, "P4", r, false)
+	}
+	return &netpbmWriter{rowCount: rowCount{format: f, width: width, height: height}, bw: bw}
+}
+
+func (p *netpbmWriter) WriteRows(m image.Image) error {
+	if err := p.take(m); err != nil {
+		return err
+	}
+	var n int
+	var fill func(row []byte, y int)
+	switch p.format {
+	case PGM:
+		n, fill = pgmRows(m)
+	case PPM:
+		n, fill = ppmRows(m)
+	default:
+		n, fill = pbmRows(m)
+	}
+	if len(p.row) != n {
+		p.row = make([]byte, n)
+	}
+	b := m.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		fill(p.row, y)
+		if _, err := p.bw.Write(p.row); err != nil {
+			p.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *netpbmWriter) Close() error {
+	if err := p.close(); err != nil {
+		return err
+	}
+	return p.bw.Flush()
+}
+
+// bmpWriter streams a bmp bottom to top, with the bytes of
+// golang.org/x/image/bmp: 8 bits per pixel with a palette for paletted and
+// grey images, 24 for opaque RGBA ones, rows padded to 4 bytes.
+type bmpWriter struct {
+	rowCount
+	w     *bufio.Writer
+	model color.Model
+	row   []byte
+}
+
+func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter, error) {
+	var palette []byte
+	bpp, step := 8, (width+3)&^3
+	switch m := model.(type) {
+	case color.Palette:
+		if len(m) > 256 {
+			return nil, fmt.Errorf("imageio: bmp writer: a palette of %d colours, want at most 256", len(m))
+		}
+		palette = make([]byte, 1024)
+		for i, c := range m {
+			r, g, b, _ := c.RGBA()
+			palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(b>>8), uint8(g>>8), uint8(r>>8), 0xff
+		}
+	default:
+		switch model {
+		case color.GrayModel:
+			palette = make([]byte, 1024)
+			for i := range 256 {
+				palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(i), uint8(i), uint8(i), 0xff
+			}
+		case color.RGBAModel:
+			bpp, step = 24, (3*width+3)&^3
+		default:
+			return nil, errors.New("imageio: bmp writer: the model must be a color.Palette, color.GrayModel or color.RGBAModel")
+		}
+	}
+	imageSize := uint32(height * step)
+	var h [54]byte
+	le := binary.LittleEndian
+	h[0], h[1] = 'B', 'M'
+	le.PutUint32(h[2:], 54+uint32(len(palette))+imageSize) // file size
+	le.PutUint32(h[10:], 54+uint32(len(palette)))          // pixel offset
+	le.PutUint32(h[14:], 40)                               // info header size
+	le.PutUint32(h[18:], uint32(width))
+	le.PutUint32(h[22:], uint32(height))
+	le.PutUint16(h[26:], 1) // planes
+	le.PutUint16(h[28:], uint16(bpp))
+	le.PutUint32(h[34:], imageSize)
+	bw := bufio.NewWriterSize(w, bufSize)
+	bw.Write(h[:])
+	bw.Write(palette)
+	return &bmpWriter{
+		rowCount: rowCount{format: BMP, width: width, height: height},
+		w:        bw, model: model, row: make([]byte, step),
+	}, nil
+}
+
+// WriteRows writes the strip m, which lies just above the rows written
+// before it: the strips go bottom to top.
+func (p *bmpWriter) WriteRows(m image.Image) error {
+	b := m.Bounds()
+	var fill func(y int)
+	switch m := m.(type) {
+	case *image.Paletted:
+		if _, ok := p.model.(color.Palette); ok {
+			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
+		}
+	case *image.Gray:
+		if p.model == color.GrayModel {
+			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
+		}
+	case *image.RGBA:
+		if p.model == color.RGBAModel {
+			if !m.Opaque() {
+				return p.fail(errors.New("imageio: bmp writer: a strip with pixels that are not opaque"))
+			}
+			fill = func(y int) {
+				src := m.Pix[m.PixOffset(b.Min.X, y):]
+				for x := range b.Dx() {
+					p.row[3*x], p.row[3*x+1], p.row[3*x+2] = src[4*x+2], src[4*x+1], src[4*x]
+				}
+			}
+		}
+	}
+	if fill == nil {
+		return p.fail(fmt.Errorf("imageio: bmp writer: a %T strip does not match the model", m))
+	}
+	if err := p.take(m); err != nil {
+		return err
+	}
+	for y := b.Max.Y - 1; y >= b.Min.Y; y-- {
+		fill(y)
+		if _, err := p.w.Write(p.row); err != nil {
+			p.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *bmpWriter) fail(err error) error {
+	if p.err == nil {
+		p.err = err
+	}
+	return p.err
+}
+
+func (p *bmpWriter) Close() error {
+	if err := p.close(); err != nil {
+		return err
+	}
+	return p.w.Flush()
+}
+
+// StreamMemory estimates, in bytes, what the encoder's RowWriter holds for
+// an image width pixels wide, besides the strips given to it: for png, the
+// rows of the compression strips queued or being compressed (up to three
+// per worker), each with the 32 KiB before it, their compressed data and a
+// compressor per worker; for the others, a buffer and a row. It assumes 4
+// bytes a pixel, the most any model takes.
+func (e *Encoder) StreamMemory(width int) float64 {
+	row := 1 + 4*float64(width)
+	if e.Format != PNG {
+		return bufSize + row
+	}
+	workers := e.Workers
+	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const flateState = 1 << 20 // compress/flate's compressor, rounded up
+	strip := max(float64(pngStripBytes), row) + windowSize + 2*row
+	// The filters' rows, the strip and its compressed data (less than
+	// the strip, unless it is incompressible).
+	perWorker := 3*(2*strip) + flateState + 7*row
+	return float64(workers)*perWorker + strip
+}
