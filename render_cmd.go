@@ -190,11 +190,12 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	switch {
 	case cfg.bits:
 		need = render.BitsMemory(v, bitsStripRows(v.Width))
-	case cfg.shard != nil:
-		// A shard is rendered whole: the rows of one cluster task.
-		need = render.MemoryNeeded(mem, f.aa).Total()
 	default:
-		if cfg.plan, err = planMemory(cfg, f.memory.bytes); err != nil {
+		// A shard's memory is that of its rows, which it renders in strips
+		// as a whole image does.
+		planned := *cfg
+		planned.view = mem
+		if cfg.plan, err = planMemory(&planned, f.memory.bytes); err != nil {
 			return nil, usagef("%dx%d with --aa %d: %w", v.Width, v.Height, f.aa, err)
 		}
 		need = cfg.plan.need
@@ -282,10 +283,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	if cfg.bits {
 		return renderBits(ctx, cfg, out, stderr)
 	}
-	if cfg.shard != nil {
-		return renderShard(ctx, cfg, out, stderr)
-	}
-	if cfg.plan.rows > 0 {
+	if cfg.plan.rows > 0 || cfg.shard != nil {
 		return renderStrips(ctx, cfg, out, stderr)
 	}
 

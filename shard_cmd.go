@@ -1,20 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"io"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/render"
-	"github.com/mandel-project/mandel/strategies"
 )
 
 // A shard is a strip of whole rows of the image, rendered by one task of a
@@ -205,64 +199,4 @@ func shardText(cfg *renderConfig) []imageio.PNGText {
 	return append(viewText(cfg),
 		imageio.PNGText{Key: keyShard, Value: fmt.Sprintf("%d/%d", s.index, s.count)},
 		imageio.PNGText{Key: keyRows, Value: fmt.Sprintf("%d-%d", s.lo, s.hi-1)})
-}
-
-// renderShard renders, paints and writes the shard's rows of the image, as
-// renderImage does the whole image, to a PNG with the shard's tEXt.
-func renderShard(ctx context.Context, cfg *renderConfig, out *output, stderr io.Writer) error {
-	s := cfg.shard
-	r, err := render.NewShardRenderer(cfg.view, cfg.aa, render.Options{Shortcuts: cfg.shortcuts}, s.lo, s.hi)
-	if err != nil {
-		return err
-	}
-	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
-	var t phaseTimes
-	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, r.Task(ctx))
-	t.render = time.Since(start)
-	if err != nil {
-		return renderFailed(cfg, err, stderr)
-	}
-	start = time.Now()
-	img, err := paint(ctx, r, cfg)
-	t.paint = time.Since(start)
-	if err != nil {
-		return err
-	}
-	start = time.Now()
-	err = out.writeWith(ctx, func(w io.Writer) error {
-		b := img.Bounds()
-		pw, err := imageio.NewPNGWriter(w, b.Dx(), b.Dy(), pngModel(img), imageio.PNGOptions{Workers: cfg.workers, Text: shardText(cfg)})
-		if err != nil {
-			return err
-		}
-		if err := pw.WriteRows(img); err != nil {
-			return err
-		}
-		return pw.Close()
-	})
-	if err != nil {
-		return err
-	}
-	t.encode = time.Since(start)
-	if cfg.verbose {
-		printReport(stderr, cfg, r, rep, t)
-		fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, cfg.view.Height)
-	}
-	return nil
-}
-
-// pngModel is the PNGWriter model that writes img as Encoder would.
-func pngModel(img image.Image) color.Model {
-	switch m := img.(type) {
-	case *image.Paletted:
-		return m.Palette
-	case *image.Gray:
-		return color.GrayModel
-	case *image.RGBA:
-		if m.Opaque() {
-			return color.RGBAModel
-		}
-	}
-	return color.NRGBAModel
 }

@@ -55,9 +55,15 @@ func TestStitchIsTheWholeRender(t *testing.T) {
 		{"one", 1, []string{"--size", "20x9"}},
 		{"a row each", 9, []string{"--size", "20x9", "--maxiter", "60"}},
 		{"benchgame", 5, []string{"--view", "benchgame", "--size", "33x47"}},
+		// Shards in strips of 4 rows, as a shard over its --memory renders.
+		{"shards in strips", 3, []string{"--view", "seahorse", "--size", "41x37", "strips"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
+			strips := c.args[len(c.args)-1] == "strips"
+			if strips {
+				c.args = c.args[:len(c.args)-1]
+			}
 			whole := filepath.Join(dir, "whole.png")
 			if code, _, stderr := mandel(t, dir, append(slices.Clone(c.args), whole)...); code != 0 {
 				t.Fatalf("whole: %s", stderr)
@@ -65,6 +71,9 @@ func TestStitchIsTheWholeRender(t *testing.T) {
 			want, err := os.ReadFile(whole)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if strips {
+				forceStrips(t, 4)
 			}
 			shards := renderShards(t, dir, c.n, c.args...)
 			for _, w := range []string{"1", "3"} {

@@ -111,8 +111,16 @@ func streamingFormats() string {
 // bytes are those of the whole-image path, whatever the strip height.
 func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io.Writer) error {
 	v := cfg.view
+	// The rows [lo, hi) of the view to write: all of them, or a shard's.
+	lo, hi := 0, v.Height
+	if s := cfg.shard; s != nil {
+		lo, hi = s.lo, s.hi
+	}
 	rows := cfg.plan.rows
-	r, err := render.NewRenderer(v, cfg.aa, render.Options{Shortcuts: cfg.shortcuts, Rows: rows})
+	if rows == 0 { // the whole image fits: one strip
+		rows = hi - lo
+	}
+	r, err := render.NewRenderer(v, cfg.aa, render.Options{Kernel: cfg.kernel, Shortcuts: cfg.shortcuts, Rows: rows})
 	if err != nil {
 		return err
 	}
@@ -142,9 +150,16 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	defer prog.stop()
 	rep := &strategies.Report{}
 	var t phaseTimes
-	strips := (v.Height + rows - 1) / rows
+	strips := (hi - lo + rows - 1) / rows
 	err = out.writeWith(ctx, func(w io.Writer) error {
-		rw, err := enc.NewRowWriter(w, v.Width, v.Height, model)
+		var rw imageio.RowWriter
+		var err error
+		if cfg.shard != nil {
+			// A shard carries the view and its place for mandel stitch.
+			rw, err = imageio.NewPNGWriter(w, v.Width, hi-lo, model, imageio.PNGOptions{Workers: cfg.workers, Text: shardText(cfg)})
+		} else {
+			rw, err = enc.NewRowWriter(w, v.Width, v.Height, model)
+		}
 		if err != nil {
 			return err
 		}
@@ -160,8 +175,8 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 			if bottomUp {
 				i = strips - 1 - i
 			}
-			y0 := i * rows
-			n := min(rows, v.Height-y0)
+			y0 := lo + i*rows
+			n := min(rows, hi-y0)
 			r.SetWindow(y0)
 			start := time.Now()
 			part, err := cfg.strategy.Run(ctx, n, opts, prog.count(func(worker, lo, hi int) (int64, error) {
@@ -198,6 +213,9 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	prog.stop()
 	if cfg.verbose {
 		printReport(stderr, cfg, r, rep, t)
+		if s := cfg.shard; s != nil {
+			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
+		}
 		fmt.Fprintf(stderr, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
 			strips, rows, sysmem.HumanBytes(cfg.plan.need), sysmem.HumanBytes(cfg.plan.whole), sysmem.HumanBytes(cfg.plan.budget))
 	}
