@@ -111,8 +111,8 @@ func TestStripsDecode(t *testing.T) {
 	}
 }
 
-// TestMemoryPlan: the budget picks the whole image or strips, and the
-// strip height follows the budget.
+// TestMemoryPlan: the budget and wholeImageCap pick the whole image or
+// strips, and the strip height follows the smaller of the two.
 func TestMemoryPlan(t *testing.T) {
 	for _, c := range []struct {
 		args       []string
@@ -126,8 +126,11 @@ func TestMemoryPlan(t *testing.T) {
 		{[]string{"--size", "1000", "--memory", "8MiB", "o.jpg"}, false, 0, 0, "jpeg needs the whole image"},
 		{[]string{"--size", "1000", "--memory", "8MiB", "o.gif"}, false, 0, 0, "gif needs the whole image"},
 		{[]string{"--size", "1000", "--memory", "8MiB", "o.tiff"}, false, 0, 0, "tiff needs the whole image"},
-		{[]string{"--size", "32768", "o.png"}, false, 500, 1000, ""},
-		{[]string{"--size", "32768", "--aa", "2", "o.png"}, false, 100, 300, ""},
+		// Past wholeImageCap (32 MiB) strips are cheaper than a whole
+		// frame touched for the first time, whatever the budget.
+		{[]string{"--size", "4096", "--memory", "4GiB", "o.pgm"}, false, 400, 700, ""}, // 208 MiB whole, ~53 KB a row
+		{[]string{"--size", "32768", "o.png"}, false, 30, 60, ""},
+		{[]string{"--size", "32768", "--aa", "2", "o.png"}, false, 5, 20, ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			f := newRenderFlags()
