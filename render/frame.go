@@ -234,11 +234,14 @@ func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64, 
 // that cancellation sets, so one pixel of 2^30 iterations does not hold it
 // for seconds. The frame is then incomplete.
 func (r *Renderer) Task(ctx context.Context) func(worker, lo, hi int) (work int64, err error) {
+	// One flag for every call of the task, raised once when ctx ends:
+	// registering a callback per call would take ctx's lock once per block,
+	// which every worker contends for at grain 1. The callback stays
+	// registered until ctx ends; with a context that never ends
+	// (context.Background) nothing is registered at all.
+	stop := new(atomic.Bool)
+	context.AfterFunc(ctx, func() { stop.Store(true) })
 	return func(_, lo, hi int) (work int64, err error) {
-		// One flag per call, registered for the call only, so that a
-		// long-lived ctx does not collect a callback per block.
-		stop := new(atomic.Bool)
-		defer context.AfterFunc(ctx, func() { stop.Store(true) })()
 		for y := lo; y < hi; y++ {
 			if err := ctx.Err(); err != nil {
 				return work, err
