@@ -23,7 +23,7 @@ type benchFlags struct {
 	fs                                  *pflag.FlagSet
 	out, scenes, strats, workers, grain string
 	reps, warmup, maxiter, sizeFactor   int
-	commit, kernel                      string
+	commit, kernel, simulate            string
 	seed                                uint64
 	size                                sizeValue
 	list, help, shortcuts               bool
@@ -47,6 +47,7 @@ func newBenchFlags() *benchFlags {
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
 	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
+	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row costs (model.csv), e.g. 1,2,4,...,256")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
@@ -158,6 +159,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	}
 	if cfg.Grains, err = bench.ParseCounts(f.grain); err != nil {
 		return cfg, usagef("--grain: %v; want counts such as 1 or 1,4,16", err)
+	}
+	if fs.Changed("simulate") {
+		if cfg.Simulate, err = bench.ParseCounts(f.simulate); err != nil {
+			return cfg, usagef("--simulate: %v; want counts such as 1,2,4,8", err)
+		}
 	}
 	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
 	if fs.Changed("size") {

@@ -71,6 +71,12 @@ type Config struct {
 	// in env.json and summary.md as well.
 	Warnings io.Writer
 
+	// Simulate lists the worker counts at which bench/model predicts every
+	// configuration from the scenes' measured row costs, into model.csv,
+	// and the counts measured too are compared with the sweep in
+	// model-validation.csv. Empty: no model.
+	Simulate []int
+
 	// Test hooks. lookup replaces strategies.Lookup; probeLoop is the
 	// length of the parallelism probe's loop (0: the default); afterRun is
 	// called after every timed run with the number of runs done;
@@ -194,6 +200,7 @@ type plan struct {
 	grains     []int
 	kernel     render.Kernel
 	kernelName string // what "auto" resolved to
+	simulate   []int
 }
 
 // Validate reports the first problem with c, without touching the file
@@ -272,6 +279,11 @@ func (c *Config) plan() (*plan, error) {
 	}
 	if p.grains, err = counts("grain", c.Grains, 1<<20); err != nil {
 		return nil, err
+	}
+	if len(c.Simulate) > 0 {
+		if p.simulate, err = counts("simulate", c.Simulate, strategies.MaxWorkers); err != nil {
+			return nil, err
+		}
 	}
 	if c.Reps < 1 {
 		return nil, configErrorf("reps must be at least 1, got %d", c.Reps)

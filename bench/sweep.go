@@ -32,8 +32,13 @@ type Result struct {
 	// What the files need beyond the summaries: every configuration with
 	// its timed runs, in sweep order, the traced runs, and the counts
 	// measured, for the charts' axes and the grain in names.
-	configs         []*config
-	traces          map[*config]*strategies.Report
+	configs []*config
+	traces  map[*config]*strategies.Report
+	// For model.csv: the scenes with their row costs, the strategies, and
+	// the worker counts to simulate.
+	scenes          []*sceneRun
+	strategies      []strategies.Strategy
+	simulate        []int
 	workers, grains []int
 	// writeErrs are the errors of the files written during the sweep,
 	// which Write reports with its own.
@@ -50,6 +55,9 @@ type sceneRun struct {
 	hash     uint64
 	work     int64
 	rendered []uint32
+	// rowCosts is each unit's (row's) serial render time in seconds, for
+	// the model; nil unless Config.Simulate is set.
+	rowCosts []float64
 }
 
 // config is one measured configuration and its timed runs.
@@ -150,6 +158,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
 		configs: s.configs, traces: s.traces, workers: p.workers, grains: p.grains,
+		scenes: s.scenes, strategies: p.strategies, simulate: p.simulate,
 		writeErrs: s.writeErrs, progress: s.progress,
 	}, runErr
 }
@@ -196,6 +205,9 @@ func (s *sweep) measure(ctx context.Context) error {
 		return err
 	}
 	if err := s.traced(ctx); err != nil {
+		return err
+	}
+	if err := s.rowCosts(ctx); err != nil {
 		return err
 	}
 	return s.rounds(ctx)

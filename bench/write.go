@@ -154,6 +154,7 @@ func (r *Result) Write() error {
 		writeFile(r.path("summary.md"), r.writeMarkdown),
 		writeFile(r.path("bench.txt"), r.writeBenchfmt),
 	)
+	errs = append(errs, r.writeModel()...)
 	errs = append(errs, r.charts()...)
 	errs = append(errs, r.timelines()...)
 	errs = append(errs, writeJSON(r.path("env.json"), e))

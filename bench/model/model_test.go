@@ -1,0 +1,322 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/mandel-project/mandel/strategies"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func equal(n int, c float64) []float64 {
+	costs := make([]float64, n)
+	for i := range costs {
+		costs[i] = c
+	}
+	return costs
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*max(1, math.Abs(b)) }
+
+// TestEqualCosts checks the makespan against the hand count: with rows of
+// cost c and a claim overhead o, a static schedule's makespan is the largest
+// share times c plus its claims times o. On a shared queue the W workers
+// that all claim at time 0 take turns, so the last of them starts (W-1)o
+// late and stays that late: ceil(n/(W*g)) blocks of g*c, their claims, and
+// (W-1)o.
+func TestEqualCosts(t *testing.T) {
+	const c, o = 1.0, 0.001
+	cases := []struct {
+		name      string
+		n, w, g   int
+		shared    bool
+		makespan  float64
+		claims    int
+		imbalance float64
+	}{
+		{"serial", 10, 4, 1, false, 10*c + 10*o, 10, 1},
+		{"bands", 10, 4, 1, false, 3*c + 3*o, 10, 3 * 4 / 10.0},
+		{"bands", 8, 4, 1, false, 2*c + 2*o, 8, 1},
+		{"cyclic", 10, 4, 1, false, 3*c + 3*o, 10, 3 * 4 / 10.0},
+		{"cyclic", 10, 2, 3, false, 6*c + 2*o, 4, 6 * 2 / 10.0}, // blocks 0,2 (6 rows) and 1,3 (4 rows)
+		{"atomic", 10, 4, 1, true, 3*c + 3*o + 1*o, 10, 3 * 4 / 10.0},
+		{"mutex", 12, 3, 2, true, 4*c + 2*o + 2*o, 6, 1},
+		{"chan", 9, 3, 1, true, 3*c + 3*o + 2*o, 9, 1},
+		{"rows", 9, 3, 1, true, 3*c + 3*o + 2*o, 9, 1},
+		{"steal", 8, 4, 1, false, 2*c + 2*o, 8, 1},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%s/n=%d,W=%d,g=%d", tc.name, tc.n, tc.w, tc.g), func(t *testing.T) {
+			r, err := Simulate(tc.name, equal(tc.n, c), Params{Workers: tc.w, Grain: tc.g, Overhead: Overhead{Claim: o, Shared: tc.shared}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(r.Makespan, tc.makespan) || r.Claims != tc.claims || !near(r.Imbalance, tc.imbalance) {
+				t.Errorf("makespan %g, claims %d, imbalance %g; want %g, %d, %g", r.Makespan, r.Claims, r.Imbalance, tc.makespan, tc.claims, tc.imbalance)
+			}
+			if r.Steals != 0 {
+				t.Errorf("steals %d, want 0 on a balanced start", r.Steals)
+			}
+		})
+	}
+}
+
+// TestSharedClaimsSerialize checks the contention model: when blocks cost
+// nothing, W workers on a shared queue take n claims one at a time, n x o,
+// however many workers there are, while static schedules divide them.
+func TestSharedClaimsSerialize(t *testing.T) {
+	const n, o = 64, 1.0
+	for _, w := range []int{1, 2, 8} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			r, err := Simulate("atomic", equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o, Shared: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(r.Makespan, n*o) {
+				t.Errorf("atomic: makespan %g, want %g", r.Makespan, n*o)
+			}
+			r, err = Simulate("cyclic", equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := float64(n/w) * o; !near(r.Makespan, want) {
+				t.Errorf("cyclic: makespan %g, want %g", r.Makespan, want)
+			}
+		})
+	}
+}
+
+// TestOneExpensiveRow checks that no schedule beats its most expensive row,
+// that the dynamic ones reach it exactly when the rest fits beside it, and
+// that bands, which gives the expensive row's worker its whole band, does
+// not.
+func TestOneExpensiveRow(t *testing.T) {
+	costs := equal(64, 1)
+	costs[0] = 40
+	for _, name := range strategies.Names() {
+		t.Run(name, func(t *testing.T) {
+			r, err := Simulate(name, costs, Params{Workers: 4, Overhead: Overheads[name]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Makespan < 40 {
+				t.Errorf("makespan %g, less than the expensive row", r.Makespan)
+			}
+			want := 40.0 // the other 63 rows fit on 3 workers in 21 < 40
+			switch name {
+			case "serial":
+				want = 40 + 63
+			case "bands":
+				want = 40 + 15
+			case "cyclic":
+				want = 40 + 15 // rows 0, 4, ..., 60
+			case "guided":
+				want = 40 + 15 // the first claim is ceil(64/4) rows
+			}
+			if math.Abs(r.Makespan-want) > 1e-3 {
+				t.Errorf("makespan %g, want %g within overheads", r.Makespan, want)
+			}
+		})
+	}
+}
+
+// TestMoreWorkersThanRows checks that W > n leaves the extra workers idle
+// without failing, and that the makespan is the largest row.
+func TestMoreWorkersThanRows(t *testing.T) {
+	costs := []float64{1, 3, 2}
+	for _, name := range strategies.Names() {
+		t.Run(name, func(t *testing.T) {
+			r, err := Simulate(name, costs, Params{Workers: 16})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 3.0
+			if name == "serial" {
+				want = 6
+			}
+			if r.Makespan != want || r.Claims != 3 {
+				t.Errorf("makespan %g, claims %d; want %g, 3", r.Makespan, r.Claims, want)
+			}
+		})
+	}
+}
+
+// TestOneWorker checks that W = 1 is the serial sum plus one overhead per
+// claim for every strategy, and that it steals nothing.
+func TestOneWorker(t *testing.T) {
+	costs := []float64{5, 1, 0.5, 3, 2, 2, 7}
+	const o = 0.01
+	for _, name := range strategies.Names() {
+		for _, g := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/grain=%d", name, g), func(t *testing.T) {
+				r, err := Simulate(name, costs, Params{Workers: 1, Grain: g, Overhead: Overhead{Claim: o, StealAttempt: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := 20.5 + float64(r.Claims)*o; !near(r.Makespan, want) {
+					t.Errorf("makespan %g, want %g (%d claims)", r.Makespan, want, r.Claims)
+				}
+				if r.StealAttempts != 0 || r.Imbalance != 1 {
+					t.Errorf("steal attempts %d, imbalance %g; want 0, 1", r.StealAttempts, r.Imbalance)
+				}
+			})
+		}
+	}
+}
+
+// TestStealBalances checks that steal, starting from bands, moves work off
+// the expensive band: fewer rows for its owner and a makespan well below
+// bands'.
+func TestStealBalances(t *testing.T) {
+	costs := equal(256, 0.01)
+	for i := range 64 {
+		costs[i] = 1 // the first band of four is 100 times dearer
+	}
+	bands, err := Simulate("bands", costs, Params{Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steal, err := Simulate("steal", costs, Params{Workers: 4, Overhead: Overheads["steal"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steal.Steals == 0 || steal.Makespan > bands.Makespan/2 {
+		t.Errorf("steal: makespan %g with %d steals, bands %g: want steals and at most half", steal.Makespan, steal.Steals, bands.Makespan)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Params
+	}{
+		{"nope", Params{Workers: 1}},
+		{"atomic", Params{Workers: 0}},
+		{"atomic", Params{Workers: 1, Grain: -1}},
+	} {
+		if _, err := Simulate(tc.name, []float64{1}, tc.p); err == nil {
+			t.Errorf("Simulate(%q, %+v): no error", tc.name, tc.p)
+		}
+	}
+}
+
+type blockKey struct{ worker, lo, hi int }
+
+// realTrace runs the real strategy on n indices and returns its blocks.
+func realTrace(t *testing.T, name string, n, w, g int) []strategies.Block {
+	t.Helper()
+	s, err := strategies.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noop := func(_, _, _ int) (int64, error) { return 0, nil }
+	rep, err := s.Run(context.Background(), n, strategies.Options{Workers: w, Grain: g, Trace: true}, noop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep.Trace
+}
+
+// TestSameScheduleAsReal checks that the simulator's bands and cyclic give
+// each worker exactly the blocks the real strategies give it, and that its
+// guided claims have the real sizes in the real order; the costs do not
+// matter to these schedules, so the real task does nothing.
+func TestSameScheduleAsReal(t *testing.T) {
+	for _, tc := range []struct{ n, w, g int }{{37, 4, 1}, {37, 4, 3}, {10, 16, 2}, {100, 7, 5}, {64, 1, 4}} {
+		costs := equal(tc.n, 1)
+		for _, name := range []string{"bands", "cyclic", "guided"} {
+			t.Run(fmt.Sprintf("%s/n=%d,W=%d,g=%d", name, tc.n, tc.w, tc.g), func(t *testing.T) {
+				real := realTrace(t, name, tc.n, tc.w, tc.g)
+				sim, err := Simulate(name, costs, Params{Workers: tc.w, Grain: tc.g, Trace: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if name == "guided" {
+					// Which worker wins a claim is the real scheduler's
+					// choice; the sizes in index order are the rule's.
+					if got, want := sizes(sim.Trace, func(b Block) (int, int) { return b.Lo, b.Hi }),
+						sizes(real, func(b strategies.Block) (int, int) { return b.Lo, b.Hi }); !slices.Equal(got, want) {
+						t.Errorf("guided sizes %v, want %v", got, want)
+					}
+					return
+				}
+				var got, want []blockKey
+				for _, b := range sim.Trace {
+					got = append(got, blockKey{b.Worker, b.Lo, b.Hi})
+				}
+				for _, b := range real {
+					want = append(want, blockKey{b.Worker, b.Lo, b.Hi})
+				}
+				less := func(a, b blockKey) int { return a.lo - b.lo }
+				slices.SortFunc(got, less)
+				slices.SortFunc(want, less)
+				if !slices.Equal(got, want) {
+					t.Errorf("blocks\n%v\nwant\n%v", got, want)
+				}
+			})
+		}
+	}
+}
+
+// sizes returns the sizes of blocks in index order.
+func sizes[B any](blocks []B, span func(B) (int, int)) []int {
+	sorted := slices.Clone(blocks)
+	slices.SortFunc(sorted, func(a, b B) int {
+		la, _ := span(a)
+		lb, _ := span(b)
+		return la - lb
+	})
+	var out []int
+	for _, b := range sorted {
+		lo, hi := span(b)
+		out = append(out, hi-lo)
+	}
+	return out
+}
+
+// BenchmarkSimulate runs every strategy at W = 1, 2, 4, ..., 256 on a
+// 4096-row scene whose cost is heavy at the top, as the --simulate table
+// does for one scene and grain.
+func BenchmarkSimulate(b *testing.B) {
+	costs := make([]float64, 4096)
+	for i := range costs {
+		costs[i] = 1e-5 * (1 + 10*math.Exp(-float64(i)/500))
+	}
+	for b.Loop() {
+		for _, name := range strategies.Names() {
+			for w := 1; w <= 256; w *= 2 {
+				if _, err := Simulate(name, costs, Params{Workers: w, Grain: 1, Overhead: Overheads[name]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkOverhead measures what each strategy pays per claim: the task
+// does nothing, grain is 1, so the time per index is the overhead alone. At
+// one worker it is the uncontended cost that Overheads records; at
+// GOMAXPROCS workers it shows the contention the Shared flag models.
+func BenchmarkOverhead(b *testing.B) {
+	const n = 1 << 14
+	noop := func(_, _, _ int) (int64, error) { return 0, nil }
+	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+		for _, s := range strategies.All() {
+			b.Run(fmt.Sprintf("%s/W=%d", s.Name(), w), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.Run(context.Background(), n, strategies.Options{Workers: w, Grain: 1}, noop); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/claim")
+			})
+		}
+	}
+}
