@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mandel-project/mandel/bench/model"
@@ -48,6 +49,24 @@ func TestSimulateWritesModel(t *testing.T) {
 			t.Errorf("overheads.csv: %v, want a positive figure at 1 worker that the model uses", r)
 		}
 	}
+	for _, chart := range []string{"speedup", "efficiency"} {
+		t.Run(chart, func(t *testing.T) {
+			svg, err := os.ReadFile(filepath.Join(cfg.Out, "charts", chart+"-tophalf.svg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One dashed model curve per strategy, said so in the legend
+			// and the title, on an axis that reaches the 256 simulated.
+			for _, want := range []string{"bands (model)", "atomic (model)", "steal (model)", "dashed: model, grain 1"} {
+				if n := strings.Count(string(svg), want); n != 1 {
+					t.Errorf("%q appears %d times, want once", want, n)
+				}
+			}
+			if !strings.Contains(string(svg), ">256<") {
+				t.Error("no tick at 256 workers")
+			}
+		})
+	}
 	val := readCSV(t, filepath.Join(cfg.Out, "model-validation.csv"))
 	// 2 scenes x (serial, and 3 strategies at 1 and 2 workers).
 	if got, want := len(val)-1, 2*(1+3*2); got != want {
@@ -74,6 +93,13 @@ func TestNoSimulateNoModel(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(cfg.Out, name)); !os.IsNotExist(err) {
 			t.Errorf("%s: %v, want it absent", name, err)
 		}
+	}
+	svg, err := os.ReadFile(filepath.Join(cfg.Out, "charts", "speedup-tophalf.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(svg), "model") {
+		t.Error("speedup chart mentions a model without --simulate")
 	}
 }
 
@@ -113,5 +139,44 @@ func TestModelOverheads(t *testing.T) {
 		if got[name] != w {
 			t.Errorf("%s: %+v, want %+v", name, got[name], w)
 		}
+	}
+}
+
+// TestPredictionsOneGrain checks that with several grains measured each
+// strategy gets one model curve, at the smallest grain, over the simulated
+// worker counts, with the model's own figures.
+func TestPredictionsOneGrain(t *testing.T) {
+	costs := []float64{8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+	r := &Result{
+		scenes:   []*sceneRun{{Scene: Scene{Name: "s"}, rowCosts: costs}},
+		simulate: []int{1, 3, 16},
+		grains:   []int{16, 2, 4},
+	}
+	lines := []series{{strategy: strategies.Atomic}, {strategy: strategies.Atomic}, {strategy: strategies.Steal}}
+	pred, grain, err := r.predictions(speedupScaling, "s", lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grain != 2 || len(pred) != 2 {
+		t.Fatalf("grain %d, %d curves; want grain 2 and 2 curves", grain, len(pred))
+	}
+	for _, p := range pred {
+		t.Run(p.strategy.Name(), func(t *testing.T) {
+			if len(p.xys) != len(r.simulate) {
+				t.Fatalf("%d points, want %d", len(p.xys), len(r.simulate))
+			}
+			for i, w := range r.simulate {
+				res, err := model.Simulate(p.strategy.Name(), costs, model.Params{Workers: w, Grain: 2, Overhead: model.Overheads[p.strategy.Name()]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.xys[i].X != float64(w) || p.xys[i].Y != res.Speedup {
+					t.Errorf("point %d: %v, want (%d, %g)", i, p.xys[i], w, res.Speedup)
+				}
+			}
+		})
+	}
+	if pred, _, _ := (&Result{scenes: r.scenes, grains: r.grains}).predictions(speedupScaling, "s", lines); pred != nil {
+		t.Error("curves without --simulate")
 	}
 }
