@@ -216,7 +216,7 @@ var (
 		value:     func(s Summary) float64 { return *s.Speedup },
 		predicted: func(r *model.Result) float64 { return r.Speedup },
 		ideal:     func(w float64) float64 { return w },
-		logY:  true,
+		logY:      true,
 	}
 	efficiencyScaling = scaling{
 		title: "parallel efficiency", yLabel: "efficiency = speedup / workers",
