@@ -234,17 +234,24 @@ func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*pl
 }
 
 func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
+	title := fmt.Sprintf("%s: %s", m.title, scene)
+	if len(r.simulate) > 0 && m.predicted != nil && len(r.grains) > 1 {
+		// A model curve beside every measured grain would make a legend
+		// taller than the chart: with the model, measured lines show the
+		// model's grain only (summary.md has them all).
+		g := r.modelGrain()
+		sums = slices.DeleteFunc(slices.Clone(sums), func(s Summary) bool { return s.UsesGrain && s.Grain != g })
+	}
 	lines := r.lines(sums)
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	title := fmt.Sprintf("%s: %s", m.title, scene)
 	pred, grain, err := r.predictions(m, scene, lines)
 	if err != nil {
 		return nil, err
 	}
 	if pred != nil {
-		title += fmt.Sprintf("; dashed: model, grain %d", grain)
+		title += fmt.Sprintf(", grain %d; dashed: model", grain)
 	}
 	p := newPlot(title)
 	p.Legend.Top = !m.legendBelow
@@ -302,11 +309,14 @@ type prediction struct {
 	xys      plotter.XYs
 }
 
+// modelGrain is the grain of the model curves: 1 when it was measured, else
+// the smallest measured.
+func (r *Result) modelGrain() int { return slices.Min(r.grains) }
+
 // predictions returns, when the sweep had --simulate, the model's curve of
 // m for each strategy charted, over the simulated worker counts, and the
-// grain of the strategies that use one: 1 when it was measured, else the
-// smallest measured, so that each strategy has one model curve and the
-// chart stays readable.
+// grain of the strategies that use one (modelGrain), so that each strategy
+// has one model curve and the chart stays readable.
 func (r *Result) predictions(m scaling, scene string, lines []series) ([]prediction, int, error) {
 	if len(r.simulate) == 0 || m.predicted == nil {
 		return nil, 0, nil
@@ -316,7 +326,7 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 		return nil, 0, nil // the sweep stopped before the rows were timed
 	}
 	costs := r.scenes[i].rowCosts
-	grain := slices.Min(r.grains)
+	grain := r.modelGrain()
 	overheads := modelOverheads(r.overheads)
 	var out []prediction
 	for _, ln := range lines {

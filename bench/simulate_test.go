@@ -57,7 +57,7 @@ func TestSimulateWritesModel(t *testing.T) {
 			}
 			// One dashed model curve per strategy, said so in the legend
 			// and the title, on an axis that reaches the 256 simulated.
-			for _, want := range []string{"bands (model)", "atomic (model)", "steal (model)", "dashed: model, grain 1"} {
+			for _, want := range []string{"bands (model)", "atomic (model)", "steal (model)", "grain 1; dashed: model"} {
 				if n := strings.Count(string(svg), want); n != 1 {
 					t.Errorf("%q appears %d times, want once", want, n)
 				}
