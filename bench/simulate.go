@@ -225,7 +225,9 @@ const overheadIndices = 1 << 14
 const overheadReps = 5
 
 // claimCost is one strategy's measured overhead per claim, in seconds, at
-// one worker and at two (GOMAXPROCS set to match).
+// one worker and at two (GOMAXPROCS set to match): a run's wall time over
+// its claims, so a strategy whose claims proceed in parallel halves at two
+// workers, and one whose claims serialize does not.
 type claimCost struct {
 	strategy string
 	one, two float64
