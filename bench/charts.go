@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -128,10 +129,19 @@ func (r *Result) lines(sums []Summary) []series {
 	return out
 }
 
+// axisWorkers returns the worker counts of the scaling charts' axis, in
+// increasing order: those measured and, with --simulate, those simulated.
+func (r *Result) axisWorkers() []int {
+	ws := slices.Concat(r.workers, r.simulate)
+	slices.Sort(ws)
+	return slices.Compact(ws)
+}
+
 // workerAxis makes x the worker axis: logarithmic, with a tick at every
-// worker count measured (a log axis needs two distinct counts).
+// worker count measured or simulated (a log axis needs two distinct
+// counts).
 func (r *Result) workerAxis(a *plot.Axis) {
-	ws := r.workers
+	ws := r.axisWorkers()
 	ticks := make(plot.ConstantTicks, len(ws))
 	for i, w := range ws {
 		ticks[i] = plot.Tick{Value: float64(w), Label: strconv.Itoa(w)}
@@ -185,8 +195,10 @@ func idealLine(xys plotter.XYs) (*plotter.Line, error) {
 // scaling is a measure of scaling that a chart plots against workers.
 type scaling struct {
 	title, yLabel string
-	// value is the measure of a summary that has a speedup.
-	value func(Summary) float64
+	// value is the measure of a summary that has a speedup; predicted is
+	// the same measure of a simulated run.
+	value     func(Summary) float64
+	predicted func(*model.Result) float64
 	// ideal is the measure of perfect scaling at w workers.
 	ideal func(w float64) float64
 	// logY puts y on a log scale with the worker axis's ticks: a measure
@@ -201,13 +213,15 @@ type scaling struct {
 var (
 	speedupScaling = scaling{
 		title: "speedup over serial", yLabel: "speedup = median(serial) / median",
-		value: func(s Summary) float64 { return *s.Speedup },
-		ideal: func(w float64) float64 { return w },
-		logY:  true,
+		value:     func(s Summary) float64 { return *s.Speedup },
+		predicted: func(r *model.Result) float64 { return r.Speedup },
+		ideal:     func(w float64) float64 { return w },
+		logY:      true,
 	}
 	efficiencyScaling = scaling{
 		title: "parallel efficiency", yLabel: "efficiency = speedup / workers",
 		value:       func(s Summary) float64 { return *s.Efficiency },
+		predicted:   func(r *model.Result) float64 { return r.Efficiency },
 		ideal:       func(float64) float64 { return 1 },
 		legendBelow: true,
 	}
@@ -220,14 +234,30 @@ func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*pl
 }
 
 func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
+	title := fmt.Sprintf("%s: %s", m.title, scene)
+	if len(r.simulate) > 0 && m.predicted != nil && len(r.grains) > 1 {
+		// A model curve beside every measured grain would make a legend
+		// taller than the chart: with the model, measured lines show the
+		// model's grain only (summary.md has them all).
+		g := r.modelGrain()
+		sums = slices.DeleteFunc(slices.Clone(sums), func(s Summary) bool { return s.UsesGrain && s.Grain != g })
+	}
 	lines := r.lines(sums)
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	p := newPlot(fmt.Sprintf("%s: %s", m.title, scene))
+	pred, grain, err := r.predictions(m, scene, lines)
+	if err != nil {
+		return nil, err
+	}
+	if pred != nil {
+		title += fmt.Sprintf(", grain %d; dashed: model", grain)
+	}
+	p := newPlot(title)
 	p.Legend.Top = !m.legendBelow
 	p.Y.Label.Text = m.yLabel
-	first, last := float64(r.workers[0]), float64(r.workers[len(r.workers)-1])
+	axis := r.axisWorkers()
+	first, last := float64(axis[0]), float64(axis[len(axis)-1])
 	ideal, err := idealLine(plotter.XYs{{X: first, Y: m.ideal(first)}, {X: last, Y: m.ideal(last)}})
 	if err != nil {
 		return nil, err
@@ -246,17 +276,74 @@ func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plo
 			return nil, err
 		}
 	}
+	for _, pr := range pred {
+		for _, xy := range pr.xys {
+			lo, hi = math.Min(lo, xy.Y), math.Max(hi, xy.Y)
+		}
+		l, err := plotter.NewLine(pr.xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = strategyColour(pr.strategy)
+		l.Width = vg.Points(1.2)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+		p.Add(l)
+		p.Legend.Add(pr.strategy.Name()+" (model)", l)
+	}
 	r.workerAxis(&p.X)
 	if !m.logY {
 		p.Y.Min, p.Y.Max = 0, hi*1.1
 		return p, nil
 	}
-	if len(r.workers) > 1 { // a log axis needs two distinct counts, as x does
+	if len(axis) > 1 { // a log axis needs two distinct counts, as x does
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = p.X.Tick.Marker
 	}
 	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
 	return p, nil
+}
+
+// prediction is one strategy's model curve in a scaling chart.
+type prediction struct {
+	strategy strategies.Strategy
+	xys      plotter.XYs
+}
+
+// modelGrain is the grain of the model curves: 1 when it was measured, else
+// the smallest measured.
+func (r *Result) modelGrain() int { return slices.Min(r.grains) }
+
+// predictions returns, when the sweep had --simulate, the model's curve of
+// m for each strategy charted, over the simulated worker counts, and the
+// grain of the strategies that use one (modelGrain), so that each strategy
+// has one model curve and the chart stays readable.
+func (r *Result) predictions(m scaling, scene string, lines []series) ([]prediction, int, error) {
+	if len(r.simulate) == 0 || m.predicted == nil {
+		return nil, 0, nil
+	}
+	i := slices.IndexFunc(r.scenes, func(sr *sceneRun) bool { return sr.Name == scene })
+	if i < 0 || r.scenes[i].rowCosts == nil {
+		return nil, 0, nil // the sweep stopped before the rows were timed
+	}
+	costs := r.scenes[i].rowCosts
+	grain := r.modelGrain()
+	overheads := modelOverheads(r.overheads)
+	var out []prediction
+	for _, ln := range lines {
+		if slices.ContainsFunc(out, func(p prediction) bool { return p.strategy == ln.strategy }) {
+			continue
+		}
+		pr := prediction{strategy: ln.strategy}
+		for _, w := range r.simulate {
+			res, err := model.Simulate(ln.strategy.Name(), costs, model.Params{Workers: w, Grain: grain, Overhead: overheads[ln.strategy.Name()]})
+			if err != nil {
+				return nil, 0, err
+			}
+			pr.xys = append(pr.xys, plotter.XY{X: float64(w), Y: m.predicted(res)})
+		}
+		out = append(out, pr)
+	}
+	return out, grain, nil
 }
 
 // atMaxWorkers returns the summaries at the largest worker count measured,

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -18,11 +19,29 @@ import (
 // median, so that one preemption does not make a row look expensive.
 const rowCostPasses = 3
 
-// rowCosts times every row of every scene, rendered alone on one worker as
-// serial renders it, for the model. Only when Config.Simulate is set.
+// rowCosts measures the model's inputs on this machine: each strategy's
+// overhead per claim, then every row of every scene, rendered alone on one
+// worker as serial renders it. Only when Config.Simulate is set.
 func (s *sweep) rowCosts(ctx context.Context) error {
 	if len(s.plan.simulate) == 0 {
 		return nil
+	}
+	s.progress.phase("measuring the strategies' overheads")
+	sts := []strategies.Strategy{strategies.Serial}
+	for _, st := range s.plan.strategies {
+		if st != strategies.Serial {
+			sts = append(sts, st)
+		}
+	}
+	if slices.Contains(sts, strategies.Guided) && !slices.Contains(sts, strategies.Atomic) {
+		sts = append(sts, strategies.Atomic) // guided's claim costs what atomic's does; see modelOverheads
+	}
+	var err error
+	if s.overheads, err = measureOverheads(ctx, sts, overheadIndices, overheadReps); err != nil {
+		if ctx.Err() != nil {
+			return s.interrupted(ctx.Err())
+		}
+		return err
 	}
 	runtime.GOMAXPROCS(1)
 	for _, sr := range s.scenes {
@@ -66,6 +85,7 @@ func (r *Result) writeModel() []error {
 	if len(r.simulate) == 0 {
 		return nil
 	}
+	overheads := modelOverheads(r.overheads)
 	costs := map[string][]float64{}
 	for _, sr := range r.scenes {
 		if sr.rowCosts != nil {
@@ -73,7 +93,7 @@ func (r *Result) writeModel() []error {
 		}
 	}
 	simulate := func(scene, strategy string, workers, grain int) (*model.Result, error) {
-		res, err := model.Simulate(strategy, costs[scene], model.Params{Workers: workers, Grain: grain, Overhead: model.Overheads[strategy]})
+		res, err := model.Simulate(strategy, costs[scene], model.Params{Workers: workers, Grain: grain, Overhead: overheads[strategy]})
 		if err != nil {
 			return nil, fmt.Errorf("bench: model.csv: %w", err)
 		}
@@ -135,5 +155,119 @@ func (r *Result) writeModel() []error {
 		cw.Flush()
 		return cw.Error()
 	})
-	return []error{pred, val}
+	ovh := writeFile(r.path("overheads.csv"), func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(overheadsHeader)
+		for _, name := range names {
+			i := slices.IndexFunc(r.overheads, func(c claimCost) bool { return c.strategy == name })
+			one, two := "", ""
+			if i >= 0 {
+				one, two = num(r.overheads[i].one*1e9), num(r.overheads[i].two*1e9)
+			}
+			cw.Write([]string{name, one, two, num(overheads[name].Claim * 1e9), overheadSource(name, r.overheads)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	return []error{pred, val, ovh}
+}
+
+var overheadsHeader = []string{"strategy", "claim_ns_1", "claim_ns_2", "model_claim_ns", "source"}
+
+// modelOverheads returns the overheads the model uses: model.Overheads with
+// each claim cost replaced by the one measured on this machine at one
+// worker, where there is one. One worker's figure is the uncontended cost;
+// contention is the model's to add (Overhead.Shared), so the figure at two
+// workers is recorded, not used. Guided makes too few claims for its own
+// figure to be one claim's cost (at one worker, one claim takes every row),
+// and its compare-and-swap costs what atomic's add does when uncontended:
+// it gets atomic's. The steal attempt stays the constant's estimate.
+func modelOverheads(measured []claimCost) map[string]model.Overhead {
+	out := maps.Clone(model.Overheads)
+	for _, c := range measured {
+		o, ok := out[c.strategy]
+		if !ok || c.strategy == "guided" {
+			continue
+		}
+		o.Claim = c.one
+		out[c.strategy] = o
+		if c.strategy == "atomic" {
+			g := out["guided"]
+			g.Claim = c.one
+			out["guided"] = g
+		}
+	}
+	return out
+}
+
+// overheadSource says where the model's claim cost of the strategy comes
+// from, for overheads.csv.
+func overheadSource(name string, measured []claimCost) string {
+	has := func(n string) bool {
+		return slices.ContainsFunc(measured, func(c claimCost) bool { return c.strategy == n })
+	}
+	switch {
+	case name == "guided" && has("atomic"):
+		return "atomic's, measured at 1 worker"
+	case name != "guided" && has(name):
+		return "measured at 1 worker"
+	}
+	return "constant (model.Overheads)"
+}
+
+// overheadIndices is how many indices the overhead measurement runs each
+// strategy over: enough claims that a run's fixed cost (starting the
+// workers) is a small share of its time.
+const overheadIndices = 1 << 14
+
+// overheadReps is how many times each strategy is timed at each worker
+// count; the median is kept.
+const overheadReps = 5
+
+// claimCost is one strategy's measured overhead per claim, in seconds, at
+// one worker and at two (GOMAXPROCS set to match): a run's wall time over
+// its claims, so a strategy whose claims proceed in parallel halves at two
+// workers, and one whose claims serialize does not.
+type claimCost struct {
+	strategy string
+	one, two float64
+}
+
+// measureOverheads times each strategy on a task that does nothing, over n
+// indices at grain 1, on one worker and on two, and returns the median time
+// per claim (per task call, as the strategy's report counts them) for each.
+// This is BenchmarkOverhead of bench/model, run by the harness on the
+// machine it measures, so that the model's claim costs are this machine's.
+func measureOverheads(ctx context.Context, sts []strategies.Strategy, n, reps int) ([]claimCost, error) {
+	noop := func(_, _, _ int) (int64, error) { return 0, nil }
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	out := make([]claimCost, 0, len(sts))
+	for _, st := range sts {
+		c := claimCost{strategy: st.Name()}
+		for _, w := range []int{1, 2} {
+			runtime.GOMAXPROCS(w)
+			per := make([]float64, 0, reps)
+			for range reps {
+				t0 := time.Now()
+				rep, err := st.Run(ctx, n, strategies.Options{Workers: w, Grain: 1}, noop)
+				elapsed := time.Since(t0).Seconds()
+				if err != nil {
+					return nil, fmt.Errorf("bench: overhead of %s on %d workers: %w", st.Name(), w, err)
+				}
+				claims := 0
+				for _, ws := range rep.Workers {
+					claims += ws.Blocks
+				}
+				per = append(per, elapsed/float64(max(claims, 1)))
+			}
+			slices.Sort(per)
+			if w == 1 {
+				c.one = per[len(per)/2]
+			} else {
+				c.two = per[len(per)/2]
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -2,11 +2,16 @@ package bench
 
 import (
 	"context"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/strategies"
 )
 
 // TestSimulateWritesModel checks that --simulate writes a prediction for
@@ -32,6 +37,36 @@ func TestSimulateWritesModel(t *testing.T) {
 			t.Errorf("model.csv: makespan %q in %v", r[4], r)
 		}
 	}
+	ovh := readCSV(t, filepath.Join(cfg.Out, "overheads.csv"))
+	// serial and the 3 strategies, each measured here and used by the model.
+	if got, want := len(ovh)-1, 4; got != want {
+		t.Errorf("overheads.csv: %d rows, want %d", got, want)
+	}
+	for _, r := range ovh[1:] {
+		one, _ := strconv.ParseFloat(r[1], 64)
+		used, _ := strconv.ParseFloat(r[3], 64)
+		if one <= 0 || used != one || r[4] != "measured at 1 worker" {
+			t.Errorf("overheads.csv: %v, want a positive figure at 1 worker that the model uses", r)
+		}
+	}
+	for _, chart := range []string{"speedup", "efficiency"} {
+		t.Run(chart, func(t *testing.T) {
+			svg, err := os.ReadFile(filepath.Join(cfg.Out, "charts", chart+"-tophalf.svg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One dashed model curve per strategy, said so in the legend
+			// and the title, on an axis that reaches the 256 simulated.
+			for _, want := range []string{"bands (model)", "atomic (model)", "steal (model)", "grain 1; dashed: model"} {
+				if n := strings.Count(string(svg), want); n != 1 {
+					t.Errorf("%q appears %d times, want once", want, n)
+				}
+			}
+			if !strings.Contains(string(svg), ">256<") {
+				t.Error("no tick at 256 workers")
+			}
+		})
+	}
 	val := readCSV(t, filepath.Join(cfg.Out, "model-validation.csv"))
 	// 2 scenes x (serial, and 3 strategies at 1 and 2 workers).
 	if got, want := len(val)-1, 2*(1+3*2); got != want {
@@ -54,9 +89,94 @@ func TestNoSimulateNoModel(t *testing.T) {
 	if _, err := runAndWrite(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"model.csv", "model-validation.csv"} {
+	for _, name := range []string{"model.csv", "model-validation.csv", "overheads.csv"} {
 		if _, err := os.Stat(filepath.Join(cfg.Out, name)); !os.IsNotExist(err) {
 			t.Errorf("%s: %v, want it absent", name, err)
 		}
+	}
+	svg, err := os.ReadFile(filepath.Join(cfg.Out, "charts", "speedup-tophalf.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(svg), "model") {
+		t.Error("speedup chart mentions a model without --simulate")
+	}
+}
+
+// TestMeasureOverheads checks that every strategy's measured claim cost, at
+// one worker and at two, is positive and plausible: under 100 us, where the
+// slowest claim (a goroutine per row) costs about 1 us. A figure of zero or
+// of milliseconds means the claims were miscounted.
+func TestMeasureOverheads(t *testing.T) {
+	got, err := measureOverheads(context.Background(), strategies.All(), 1<<12, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(strategies.All()) {
+		t.Fatalf("%d strategies measured, want %d", len(got), len(strategies.All()))
+	}
+	for _, c := range got {
+		t.Run(c.strategy, func(t *testing.T) {
+			for _, x := range []float64{c.one, c.two} {
+				if !(x > 0 && x < 100e-6) {
+					t.Errorf("%g s per claim at 1 and %g at 2 workers, want both in (0, 100 us)", c.one, c.two)
+				}
+			}
+		})
+	}
+}
+
+// TestModelOverheads checks that measured claim costs replace the
+// constants, that guided takes atomic's, and that what was not measured
+// (a strategy, the steal attempt, the Shared flag) keeps the constant.
+func TestModelOverheads(t *testing.T) {
+	got := modelOverheads([]claimCost{{"atomic", 7e-9, 9e-9}, {"steal", 11e-9, 13e-9}, {"guided", 1e-3, 1e-3}})
+	want := maps.Clone(model.Overheads)
+	want["atomic"] = model.Overhead{Claim: 7e-9, Shared: true}
+	want["guided"] = model.Overhead{Claim: 7e-9, Shared: true}
+	want["steal"] = model.Overhead{Claim: 11e-9, StealAttempt: model.Overheads["steal"].StealAttempt}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %+v, want %+v", name, got[name], w)
+		}
+	}
+}
+
+// TestPredictionsOneGrain checks that with several grains measured each
+// strategy gets one model curve, at the smallest grain, over the simulated
+// worker counts, with the model's own figures.
+func TestPredictionsOneGrain(t *testing.T) {
+	costs := []float64{8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+	r := &Result{
+		scenes:   []*sceneRun{{Scene: Scene{Name: "s"}, rowCosts: costs}},
+		simulate: []int{1, 3, 16},
+		grains:   []int{16, 2, 4},
+	}
+	lines := []series{{strategy: strategies.Atomic}, {strategy: strategies.Atomic}, {strategy: strategies.Steal}}
+	pred, grain, err := r.predictions(speedupScaling, "s", lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grain != 2 || len(pred) != 2 {
+		t.Fatalf("grain %d, %d curves; want grain 2 and 2 curves", grain, len(pred))
+	}
+	for _, p := range pred {
+		t.Run(p.strategy.Name(), func(t *testing.T) {
+			if len(p.xys) != len(r.simulate) {
+				t.Fatalf("%d points, want %d", len(p.xys), len(r.simulate))
+			}
+			for i, w := range r.simulate {
+				res, err := model.Simulate(p.strategy.Name(), costs, model.Params{Workers: w, Grain: 2, Overhead: model.Overheads[p.strategy.Name()]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.xys[i].X != float64(w) || p.xys[i].Y != res.Speedup {
+					t.Errorf("point %d: %v, want (%d, %g)", i, p.xys[i], w, res.Speedup)
+				}
+			}
+		})
+	}
+	if pred, _, _ := (&Result{scenes: r.scenes, grains: r.grains}).predictions(speedupScaling, "s", lines); pred != nil {
+		t.Error("curves without --simulate")
 	}
 }
