@@ -104,6 +104,13 @@ func sleepOvershoot(d time.Duration, n int) float64 {
 // with each of its grains and each worker count, in that order, on a task
 // that sleeps costs, and the model on the same costs. GOMAXPROCS is set to
 // the worker count of each run and restored at the end.
+//
+// A grain that leaves fewer blocks than workers is not emulated at that
+// worker count: every block has a worker of its own, so the schedule holds
+// no decision to check, and such runs, as long as their costliest block,
+// took most of the emulation's time. Grains are counted in the rows given,
+// so on a subsample a grain covers more of the scene than in the sweep.
+
 func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
 	grains, workers []int) ([]emulated, error) {
 	prefix := make([]time.Duration, len(costs)+1)
@@ -134,6 +141,9 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		ov.Shared = false
 		for _, g := range gs {
 			for _, w := range workers {
+				if blocks := (len(costs) + g - 1) / g; blocks < w {
+					continue
+				}
 				if err := ctx.Err(); err != nil {
 					return out, err
 				}

@@ -98,9 +98,10 @@ func TestEmulate(t *testing.T) {
 	if got := runtime.GOMAXPROCS(0); got != before {
 		t.Errorf("GOMAXPROCS is %d after emulating, was %d", got, before)
 	}
-	// 2 scenes x (bands at 2 worker counts, guided and steal at 2 grains
-	// and 2 worker counts), serial left out.
-	if got, want := len(a), 2*(2+2*2*2); got != want {
+	// 2 scenes x (bands at 2 worker counts, guided and steal at grain 1
+	// with 2 worker counts and at grain 4 with 4 workers, the 6 blocks of
+	// the 24 rows being too few for 8), serial left out.
+	if got, want := len(a), 2*(2+2*(2+1)); got != want {
 		t.Fatalf("%d emulated configurations, want %d", got, want)
 	}
 	key := func(r emulated) string {
@@ -114,7 +115,7 @@ func TestEmulate(t *testing.T) {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
 		}
 	}
-	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/4/4"}
+	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/4/4", "full/steal/1/4"}
 	for i, k := range want {
 		if got := key(a[i]); got != k {
 			t.Errorf("configuration %d is %s, want %s", i, got, k)
