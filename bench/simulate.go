@@ -65,7 +65,7 @@ func (s *sweep) rowCosts(ctx context.Context) error {
 			sr.rowCosts[y] = xs[len(xs)/2]
 		}
 	}
-	return nil
+	return s.emulate(ctx)
 }
 
 var (

@@ -1,0 +1,220 @@
+package bench
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// Emulation checks the model at worker counts that the machine does not
+// have. The real strategies run with W goroutines (GOMAXPROCS = W) on a task
+// that sleeps each row's cost instead of computing it: sleeping needs no
+// core, so the real claims, hand-overs and steals happen at W = 64 on two
+// cores. The simulator replays the same costs, and emulated.csv holds both.
+//
+// The costs are a scene's measured row costs, emulateRows of them taken
+// evenly, scaled so that the mean row sleeps emulateMeanRow, and raised to
+// emulateMinRow where they fall below: time.Sleep rounds anything shorter
+// than a millisecond up to about one (the runtime's timer wake-up), so a
+// shorter row would sleep a different time from the one the model is given.
+// The model gets the same, subsampled, scaled and raised, costs, so the
+// comparison is exact about what both are given even where the costs are no
+// longer the scene's.
+const (
+	emulateRows    = 256
+	emulateMeanRow = 3 * time.Millisecond
+	emulateMinRow  = time.Millisecond
+	// emulateMinW and emulateMaxW bound the worker counts of
+	// Config.Simulate that are emulated: below 4 the sweep measures the
+	// strategies for real, and above 64 the emulated runs are dominated by
+	// rows of one sleep each, too few per worker to say much.
+	emulateMinW, emulateMaxW = 4, 64
+)
+
+// emulatedHeader is the header of emulated.csv. Error is
+// predicted / measured - 1; block_overhead_s is the sleep overshoot that the
+// model added to every block (see sleepOvershoot).
+var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s"}
+
+// emulated is one emulated configuration: its measured makespan and the
+// model's, in seconds.
+type emulated struct {
+	scene, strategy     string
+	grain, workers      int
+	measured, predicted float64
+}
+
+// emulation is what an emulated run is made of.
+type emulation struct {
+	// rows, meanRow and minRow shape the costs; see emulateCosts.
+	rows            int
+	meanRow, minRow time.Duration
+	// overshoot is what time.Sleep adds to a sleep, in seconds, paid
+	// once per block; the model adds it to every block.
+	overshoot float64
+}
+
+// emulateCosts returns rows of costs, in seconds, taken evenly (the middle
+// row of each of rows equal stretches), scaled so that their mean is
+// meanRow and raised to at least minRow. All of costs when it has no more
+// than rows.
+func emulateCosts(costs []float64, rows int, meanRow, minRow time.Duration) []float64 {
+	n := len(costs)
+	m := min(n, rows)
+	out := make([]float64, m)
+	var sum float64
+	for j := range out {
+		out[j] = costs[(2*j+1)*n/(2*m)]
+		sum += out[j]
+	}
+	k := 0.0
+	if sum > 0 {
+		k = meanRow.Seconds() * float64(m) / sum
+	}
+	for j := range out {
+		out[j] = max(out[j]*k, minRow.Seconds())
+	}
+	return out
+}
+
+// sleepOvershoot returns the median by which time.Sleep(d) overruns d,
+// over n sleeps, in seconds. It is what an emulated block pays beyond its
+// rows: the timer's slack and the scheduler's wake-up of the goroutine.
+func sleepOvershoot(d time.Duration, n int) float64 {
+	xs := make([]float64, n)
+	for i := range xs {
+		t0 := time.Now()
+		time.Sleep(d)
+		xs[i] = (time.Since(t0) - d).Seconds()
+	}
+	slices.Sort(xs)
+	return xs[n/2]
+}
+
+// emulate runs every strategy of strats but serial (whose one worker would
+// take the whole sum of the costs, and which the model replays trivially)
+// with each of its grains and each worker count, in that order, on a task
+// that sleeps costs, and the model on the same costs. GOMAXPROCS is set to
+// the worker count of each run and restored at the end.
+//
+// A grain that leaves fewer blocks than workers is not emulated at that
+// worker count: every block has a worker of its own, so the schedule holds
+// no decision to check, and such runs, as long as their costliest block,
+// took most of the emulation's time. Grains are counted in the rows given,
+// so on a subsample a grain covers more of the scene than in the sweep.
+
+func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
+	grains, workers []int) ([]emulated, error) {
+	prefix := make([]time.Duration, len(costs)+1)
+	for i, c := range costs {
+		prefix[i+1] = prefix[i] + time.Duration(c*1e9)
+	}
+	task := func(_, lo, hi int) (int64, error) {
+		time.Sleep(prefix[hi] - prefix[lo])
+		return int64(hi - lo), nil
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var out []emulated
+	for _, st := range strats {
+		if st == strategies.Serial {
+			continue
+		}
+		gs := []int{1}
+		if st.UsesGrain() {
+			gs = grains
+		}
+		// The sleep's overshoot is paid inside the task, by the worker
+		// alone, so it goes into the claim with Shared off: serializing it
+		// would be wrong, and the claims themselves, a few hundred
+		// nanoseconds against blocks of milliseconds, are too short to
+		// queue behind each other.
+		ov := model.Overheads[st.Name()]
+		ov.Claim += e.overshoot
+		ov.Shared = false
+		for _, g := range gs {
+			for _, w := range workers {
+				if blocks := (len(costs) + g - 1) / g; blocks < w {
+					continue
+				}
+				if err := ctx.Err(); err != nil {
+					return out, err
+				}
+				runtime.GOMAXPROCS(w)
+				rep, err := st.Run(ctx, len(costs), strategies.Options{Workers: w, Grain: g}, task)
+				if err != nil {
+					return out, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, st.Name(), w, g, err)
+				}
+				pred, err := model.Simulate(st.Name(), costs, model.Params{Workers: w, Grain: g, Overhead: ov})
+				if err != nil {
+					return out, fmt.Errorf("bench: emulating %s: %w", scene, err)
+				}
+				out = append(out, emulated{scene: scene, strategy: st.Name(), grain: g, workers: w,
+					measured: rep.Wall.Seconds(), predicted: pred.Makespan})
+			}
+		}
+	}
+	return out, nil
+}
+
+// emulateWorkers returns the worker counts of simulate that are emulated.
+func emulateWorkers(simulate []int) []int {
+	var ws []int
+	for _, w := range simulate {
+		if w >= emulateMinW && w <= emulateMaxW {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// emulate runs the emulation of every scene whose rows were timed, at the
+// worker counts of Config.Simulate from 4 to 64, and writes emulated.csv.
+// A sweep without such counts writes nothing.
+func (s *sweep) emulate(ctx context.Context) error {
+	workers := emulateWorkers(s.plan.simulate)
+	if len(workers) == 0 {
+		return nil
+	}
+	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow}
+	e.overshoot = sleepOvershoot(time.Millisecond, 51)
+	var all []emulated
+	for _, sr := range s.scenes {
+		if sr.rowCosts == nil {
+			continue
+		}
+		s.progress.phase("emulating " + sr.Name + " on sleeping workers")
+		costs := emulateCosts(sr.rowCosts, e.rows, e.meanRow, e.minRow)
+		rs, err := e.emulate(ctx, sr.Name, costs, s.plan.strategies, s.plan.grains, workers)
+		all = append(all, rs...)
+		if err != nil {
+			if ctx.Err() != nil {
+				return s.interrupted(err)
+			}
+			return err
+		}
+	}
+	if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all, e.overshoot) }); err != nil {
+		s.writeErrs = append(s.writeErrs, err)
+	}
+	return nil
+}
+
+// writeEmulated writes rs as emulated.csv.
+func writeEmulated(w io.Writer, rs []emulated, overshoot float64) error {
+	cw := csv.NewWriter(w)
+	cw.Write(emulatedHeader)
+	for _, r := range rs {
+		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
+			num(r.measured), num(r.predicted), num(r.predicted/r.measured - 1), num(overshoot)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
