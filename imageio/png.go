@@ -9,9 +9,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"runtime"
-	"sync"
-	"sync/atomic"
 )
 
 // The parallel PNG encoder cuts the filtered image data into strips of whole
@@ -64,39 +61,26 @@ type pngImage struct {
 	row     func(y int, dst []byte)
 }
 
-// pngImageOf returns m as a pngImage, or false for the images it leaves to
-// image/png: other types, and palettes of 16 or fewer colours, which
-// image/png packs several pixels to a byte, or of more than 256.
-func pngImageOf(m image.Image) (pngImage, bool) {
-	b := m.Bounds()
-	p := pngImage{width: b.Dx(), height: b.Dy(), bpp: 1}
+// pngModelOf returns the PNGWriter model that writes m as image/png would,
+// or false for the images left to image/png: other types, and palettes of
+// 16 or fewer colours, which image/png packs several pixels to a byte, or
+// of more than 256.
+func pngModelOf(m image.Image) (color.Model, bool) {
 	switch m := m.(type) {
 	case *image.Paletted:
 		if len(m.Palette) <= 16 || len(m.Palette) > 256 {
-			return pngImage{}, false
+			return nil, false
 		}
-		p.colour, p.palette = pngPaletted, m.Palette
-		p.row = func(y int, dst []byte) {
-			copy(dst, m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):])
-		}
+		return m.Palette, true
 	case *image.Gray:
-		p.colour = pngGray
-		p.row = func(y int, dst []byte) {
-			copy(dst, m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):])
-		}
+		return color.GrayModel, true
 	case *image.RGBA:
 		if m.Opaque() {
-			p.colour, p.bpp = pngRGB, 3
-			p.row = func(y int, dst []byte) { rgbRow(dst, m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]) }
-		} else {
-			p.colour, p.bpp = pngRGBAlpha, 4
-			p.row = func(y int, dst []byte) { nrgbaRow(dst, m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]) }
+			return color.RGBAModel, true
 		}
-	default:
-		return pngImage{}, false
+		return color.NRGBAModel, true
 	}
-	p.width *= p.bpp
-	return p, true
+	return nil, false
 }
 
 // rgbRow drops the alpha of an opaque RGBA row.
@@ -140,90 +124,22 @@ type pngStrip struct {
 }
 
 // encodePNG writes m as a PNG, compressing on up to workers goroutines (at
-// most GOMAXPROCS; 0 means GOMAXPROCS). Images that pngImageOf does not take
-// go to image/png.
+// most GOMAXPROCS; 0 means GOMAXPROCS): a PNGWriter given the whole image
+// as one strip. Images that pngModelOf does not take go to image/png.
 func encodePNG(w io.Writer, m image.Image, workers int) error {
-	p, ok := pngImageOf(m)
+	model, ok := pngModelOf(m)
 	if !ok {
 		return pngEncoder.Encode(w, m)
 	}
-	if p.width <= 0 || p.height <= 0 || int64(p.width/p.bpp) >= 1<<31 || int64(p.height) >= 1<<31 {
-		return pngEncoder.Encode(w, m) // and its error
+	b := m.Bounds()
+	pw, err := NewPNGWriter(w, b.Dx(), b.Dy(), model, PNGOptions{Workers: workers})
+	if err != nil {
+		return err
 	}
-	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
-		workers = runtime.GOMAXPROCS(0)
+	if err := pw.WriteRows(m); err != nil {
+		return err
 	}
-	rowsPerStrip := max(1, (pngStripBytes+p.width)/(p.width+1))
-	strips := make([]pngStrip, (p.height+rowsPerStrip-1)/rowsPerStrip)
-	workers = min(workers, len(strips))
-	for i := range strips {
-		strips[i].done = make(chan struct{})
-	}
-
-	// Workers claim strips in order, so that the writer below, which
-	// writes them in order, waits as little as possible.
-	var next atomic.Int64
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	work := func() {
-		defer wg.Done()
-		f := newPNGFilter(p)
-		for !stop.Load() {
-			i := int(next.Add(1) - 1)
-			if i >= len(strips) {
-				return
-			}
-			lo := i * rowsPerStrip
-			f.compress(&strips[i], lo, min(lo+rowsPerStrip, p.height), i == len(strips)-1)
-			close(strips[i].done)
-		}
-	}
-	wg.Add(workers)
-	for range workers {
-		go work()
-	}
-	err := writePNG(w, p, strips)
-	stop.Store(true)
-	wg.Wait()
-	return err
-}
-
-// writePNG writes the PNG around the strips, each in its own IDAT chunk, as
-// they become ready.
-func writePNG(w io.Writer, p pngImage, strips []pngStrip) error {
-	cw := chunkWriter{w: w}
-	_, cw.err = io.WriteString(w, pngSignature)
-	var ihdr [13]byte
-	binary.BigEndian.PutUint32(ihdr[0:4], uint32(p.width/p.bpp))
-	binary.BigEndian.PutUint32(ihdr[4:8], uint32(p.height))
-	ihdr[8], ihdr[9] = 8, byte(p.colour) // bit depth, colour type; compression, filter, interlace 0
-	cw.write("IHDR", ihdr[:])
-	if p.colour == pngPaletted {
-		cw.writePalette(p.palette)
-	}
-	var adler uint32 = 1
-	for i := range strips {
-		s := &strips[i]
-		<-s.done
-		if s.err != nil {
-			return s.err
-		}
-		adler = adler32Combine(adler, s.adler, s.n)
-		var head, tail []byte
-		if i == 0 {
-			head = zlibHeader
-		}
-		if i == len(strips)-1 {
-			tail = binary.BigEndian.AppendUint32(nil, adler)
-		}
-		cw.write("IDAT", head, s.data.Bytes(), tail)
-		s.data = bytes.Buffer{} // written: let it go
-		if cw.err != nil {
-			return cw.err
-		}
-	}
-	cw.write("IEND")
-	return cw.err
+	return pw.Close()
 }
 
 // chunkWriter writes PNG chunks; the first error sticks.

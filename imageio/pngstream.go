@@ -48,6 +48,7 @@ type PNGWriter struct {
 	bufLo     int
 	strips    []*pngStrip // compressed or compressing, not yet written
 	filters   chan *pngFilter
+	spare     chan []byte // row buffers whose strip is compressed, for reuse
 	maxQueue  int
 	adler     uint32
 	first     bool // no IDAT written yet
@@ -107,6 +108,7 @@ func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOpt
 		model:     model,
 		stripRows: max(1, (pngStripBytes+p.width)/(p.width+1)),
 		filters:   make(chan *pngFilter, workers),
+		spare:     make(chan []byte, 2*workers+1),
 		maxQueue:  2 * workers,
 		adler:     1,
 		first:     true,
@@ -114,6 +116,9 @@ func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOpt
 	for range workers {
 		pw.filters <- nil // made when first needed
 	}
+	// Room for the first strip: growing a row at a time would copy it
+	// over and over.
+	pw.buf = make([]byte, 0, pw.stripRows*p.width)
 	pw.writeHeader(opts.Text)
 	if pw.cw.err != nil {
 		return nil, pw.cw.err
@@ -274,7 +279,8 @@ func (pw *PNGWriter) submit() error {
 	// The rows that compress reads: the dictionary's, and one above them
 	// for the filter of the first.
 	from := max(0, lo-(windowSize+rowLen-1)/rowLen-1)
-	rows := pw.buf[(from-pw.bufLo)*pw.p.width:]
+	old := pw.buf
+	rows := old[(from-pw.bufLo)*pw.p.width:]
 	s := &pngStrip{done: make(chan struct{})}
 	pw.strips = append(pw.strips, s)
 	f := <-pw.filters
@@ -289,15 +295,32 @@ func (pw *PNGWriter) submit() error {
 		f.p = job
 		f.compress(s, lo, hi, last)
 		pw.filters <- f // never blocks: it has room for every filter
+		select {
+		case pw.spare <- old[:0]:
+		default: // enough spares already
+		}
 		close(s.done)
 	}()
 	// Keep the rows that the next strip reads before its own; the job
 	// holds on to the old buffer.
 	keepFrom := max(0, hi-(windowSize+rowLen-1)/rowLen-1)
 	kept := pw.buf[(keepFrom-pw.bufLo)*pw.p.width:]
-	pw.buf = append(make([]byte, 0, (hi-keepFrom+pw.stripRows)*pw.p.width), kept...)
+	pw.buf = append(pw.rowBuffer((hi-keepFrom+pw.stripRows)*pw.p.width), kept...)
 	pw.bufLo = keepFrom
 	return pw.flush(len(pw.strips) >= pw.maxQueue)
+}
+
+// rowBuffer returns an empty buffer of at least size bytes, reusing one
+// whose strip has been compressed when it is large enough.
+func (pw *PNGWriter) rowBuffer(size int) []byte {
+	select {
+	case b := <-pw.spare:
+		if cap(b) >= size {
+			return b
+		}
+	default:
+	}
+	return make([]byte, 0, size)
 }
 
 // flush writes the strips that are done, in order; with wait, it waits
