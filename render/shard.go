@@ -46,31 +46,3 @@ func ShardRows(height, i, n int) (lo, hi int) {
 // rowCut is the first row of shard i of n; the product cannot overflow, as
 // height is at most MaxSide and i at most height.
 func rowCut(height, i, n int) int { return i * height / n }
-
-// NewShardRenderer is NewRenderer for output rows [lo, hi) of v only: its
-// units are those rows, numbered from 0, and its frame holds them alone, so
-// a shard needs memory for its own rows. Each sample's coordinates are those
-// of the whole view's grid, computed as NewRenderer computes them, so the
-// rows come out exactly as in a render of the whole view.
-func NewShardRenderer(v View, aa int, opts Options, lo, hi int) (*Renderer, error) {
-	if err := v.Validate(); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	if err := CheckSupersampling(v, aa); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	if lo < 0 || hi > v.Height || lo >= hi {
-		return nil, fmt.Errorf("render: rows [%d, %d) are not a strip of a %d-row view", lo, hi, v.Height)
-	}
-	part := v
-	part.Height = hi - lo
-	r, err := NewRenderer(part, aa, opts)
-	if err != nil {
-		return nil, err
-	}
-	// The plane of the strip alone would centre the strip, not the view:
-	// take the rows from the whole view's grid.
-	_, ys := v.Supersampled(aa).Plane()
-	r.ys = ys[lo*aa : hi*aa]
-	return r, nil
-}

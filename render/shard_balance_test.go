@@ -110,11 +110,12 @@ func BenchmarkShardMakespan(b *testing.B) {
 				for i := range n {
 					start := time.Now()
 					lo, hi := c.rows(i)
-					r, err := NewShardRenderer(v, 1, Options{Shortcuts: true}, lo, hi)
+					r, err := NewRenderer(v, 1, Options{Shortcuts: true, Rows: hi - lo})
 					if err != nil {
 						b.Fatal(err)
 					}
-					w := r.RenderUnits(0, hi-lo)
+					r.SetWindow(lo)
+					w := r.RenderUnits(lo, hi)
 					d := time.Since(start)
 					maxT, sumT = max(maxT, d), sumT+d
 					maxW, sumW = max(maxW, w), sumW+w

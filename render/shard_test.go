@@ -40,9 +40,10 @@ func TestCheckShard(t *testing.T) {
 	}
 }
 
-// TestShardRendererRows renders a view whole and in shards, and wants each
+// TestShardWindowRows renders a view whole and each shard through a window
+// of its rows (Options.Rows, SetWindow), and wants each
 // shard's frame to be its rows of the whole frame, bit for bit.
-func TestShardRendererRows(t *testing.T) {
+func TestShardWindowRows(t *testing.T) {
 	seahorse, _ := LookupPreset("seahorse")
 	bench, _ := LookupPreset("benchgame")
 	for _, c := range []struct {
@@ -67,32 +68,21 @@ func TestShardRendererRows(t *testing.T) {
 			const n = 4
 			for i := range n {
 				lo, hi := ShardRows(v.Height, i, n)
-				r, err := NewShardRenderer(v, c.aa, c.opts, lo, hi)
+				// A shard renders through a window of its rows, as the
+				// command's strip path does.
+				opts := c.opts
+				opts.Rows = hi - lo
+				r, err := NewRenderer(v, c.aa, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r.Units() != hi-lo {
-					t.Fatalf("shard %d: %d units, want %d", i, r.Units(), hi-lo)
-				}
-				r.RenderUnits(0, r.Units())
+				r.SetWindow(lo)
+				r.RenderUnits(lo, hi)
 				f := r.Frame()
 				from, to := lo*c.aa*wf.Width, hi*c.aa*wf.Width
 				if !slices.Equal(f.Iter, wf.Iter[from:to]) || !slices.Equal(f.Mag2, wf.Mag2[from:to]) {
 					t.Fatalf("shard %d (rows [%d, %d)) differs from those rows of the whole frame", i, lo, hi)
 				}
-			}
-		})
-	}
-}
-
-func TestNewShardRendererRefusesBadRows(t *testing.T) {
-	p, _ := LookupPreset("full")
-	v := p.View
-	v.Width, v.Height = 16, 16
-	for _, rows := range [][2]int{{-1, 4}, {4, 4}, {8, 17}, {5, 3}} {
-		t.Run(fmt.Sprint(rows), func(t *testing.T) {
-			if _, err := NewShardRenderer(v, 1, Options{}, rows[0], rows[1]); err == nil {
-				t.Fatalf("rows %v accepted", rows)
 			}
 		})
 	}
