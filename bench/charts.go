@@ -335,7 +335,7 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 		}
 		pr := prediction{strategy: ln.strategy}
 		for _, w := range r.simulate {
-			res, err := model.Simulate(ln.strategy.Name(), costs, model.Params{Workers: w, Grain: grain, Overhead: overheads[ln.strategy.Name()]})
+			res, err := model.Simulate(ln.strategy, costs, model.Params{Workers: w, Grain: grain, Overhead: overheads[ln.strategy]})
 			if err != nil {
 				return nil, 0, err
 			}

@@ -136,7 +136,7 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		// would be wrong, and the claims themselves, a few hundred
 		// nanoseconds against blocks of milliseconds, are too short to
 		// queue behind each other.
-		ov := model.Overheads[st.Name()]
+		ov := model.Overheads[st]
 		ov.Claim += e.overshoot
 		ov.Shared = false
 		for _, g := range gs {
@@ -152,7 +152,7 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 				if err != nil {
 					return out, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, st.Name(), w, g, err)
 				}
-				pred, err := model.Simulate(st.Name(), costs, model.Params{Workers: w, Grain: g, Overhead: ov})
+				pred, err := model.Simulate(st, costs, model.Params{Workers: w, Grain: g, Overhead: ov})
 				if err != nil {
 					return out, fmt.Errorf("bench: emulating %s: %w", scene, err)
 				}

@@ -92,17 +92,17 @@ func (r *Result) writeModel() []error {
 			costs[sr.Name] = sr.rowCosts
 		}
 	}
-	simulate := func(scene, strategy string, workers, grain int) (*model.Result, error) {
-		res, err := model.Simulate(strategy, costs[scene], model.Params{Workers: workers, Grain: grain, Overhead: overheads[strategy]})
+	simulate := func(scene string, st strategies.Strategy, workers, grain int) (*model.Result, error) {
+		res, err := model.Simulate(st, costs[scene], model.Params{Workers: workers, Grain: grain, Overhead: overheads[st]})
 		if err != nil {
 			return nil, fmt.Errorf("bench: model.csv: %w", err)
 		}
 		return res, nil
 	}
-	names := []string{strategies.Serial.Name()}
+	sts := []strategies.Strategy{strategies.Serial}
 	for _, st := range r.strategies {
 		if st != strategies.Serial {
-			names = append(names, st.Name())
+			sts = append(sts, st)
 		}
 	}
 	pred := writeFile(r.path("model.csv"), func(w io.Writer) error {
@@ -112,22 +112,21 @@ func (r *Result) writeModel() []error {
 			if sr.rowCosts == nil {
 				continue // the sweep stopped before its rows were timed
 			}
-			for _, name := range names {
-				st, _ := strategies.Lookup(name)
+			for _, st := range sts {
 				grains := []int{1}
 				if st.UsesGrain() {
 					grains = r.grains
 				}
 				for _, g := range grains {
 					for _, wk := range r.simulate {
-						if name == "serial" && wk != 1 {
+						if st == strategies.Serial && wk != 1 {
 							continue
 						}
-						res, err := simulate(sr.Name, name, wk, g)
+						res, err := simulate(sr.Name, st, wk, g)
 						if err != nil {
 							return err
 						}
-						cw.Write([]string{sr.Name, name, strconv.Itoa(g), strconv.Itoa(wk), num(res.Makespan),
+						cw.Write([]string{sr.Name, st.Name(), strconv.Itoa(g), strconv.Itoa(wk), num(res.Makespan),
 							num(res.Speedup), num(res.Efficiency), num(res.Imbalance),
 							strconv.Itoa(res.Claims), strconv.Itoa(res.StealAttempts), strconv.Itoa(res.Steals)})
 					}
@@ -144,7 +143,11 @@ func (r *Result) writeModel() []error {
 			if costs[s.Scene] == nil {
 				continue
 			}
-			res, err := simulate(s.Scene, s.Strategy, s.Workers, s.Grain)
+			st, err := strategies.Lookup(s.Strategy)
+			if err != nil {
+				return fmt.Errorf("bench: model-validation.csv: %w", err)
+			}
+			res, err := simulate(s.Scene, st, s.Workers, s.Grain)
 			if err != nil {
 				return err
 			}
@@ -158,13 +161,13 @@ func (r *Result) writeModel() []error {
 	ovh := writeFile(r.path("overheads.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(overheadsHeader)
-		for _, name := range names {
-			i := slices.IndexFunc(r.overheads, func(c claimCost) bool { return c.strategy == name })
+		for _, st := range sts {
+			i := slices.IndexFunc(r.overheads, func(c claimCost) bool { return c.strategy == st })
 			one, two := "", ""
 			if i >= 0 {
 				one, two = num(r.overheads[i].one*1e9), num(r.overheads[i].two*1e9)
 			}
-			cw.Write([]string{name, one, two, num(overheads[name].Claim * 1e9), overheadSource(name, r.overheads)})
+			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), overheadSource(st, r.overheads)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -182,19 +185,19 @@ var overheadsHeader = []string{"strategy", "claim_ns_1", "claim_ns_2", "model_cl
 // figure to be one claim's cost (at one worker, one claim takes every row),
 // and its compare-and-swap costs what atomic's add does when uncontended:
 // it gets atomic's. The steal attempt stays the constant's estimate.
-func modelOverheads(measured []claimCost) map[string]model.Overhead {
+func modelOverheads(measured []claimCost) map[strategies.Strategy]model.Overhead {
 	out := maps.Clone(model.Overheads)
 	for _, c := range measured {
 		o, ok := out[c.strategy]
-		if !ok || c.strategy == "guided" {
+		if !ok || c.strategy == strategies.Guided {
 			continue
 		}
 		o.Claim = c.one
 		out[c.strategy] = o
-		if c.strategy == "atomic" {
-			g := out["guided"]
+		if c.strategy == strategies.Atomic {
+			g := out[strategies.Guided]
 			g.Claim = c.one
-			out["guided"] = g
+			out[strategies.Guided] = g
 		}
 	}
 	return out
@@ -202,14 +205,14 @@ func modelOverheads(measured []claimCost) map[string]model.Overhead {
 
 // overheadSource says where the model's claim cost of the strategy comes
 // from, for overheads.csv.
-func overheadSource(name string, measured []claimCost) string {
-	has := func(n string) bool {
-		return slices.ContainsFunc(measured, func(c claimCost) bool { return c.strategy == n })
+func overheadSource(st strategies.Strategy, measured []claimCost) string {
+	has := func(s strategies.Strategy) bool {
+		return slices.ContainsFunc(measured, func(c claimCost) bool { return c.strategy == s })
 	}
 	switch {
-	case name == "guided" && has("atomic"):
+	case st == strategies.Guided && has(strategies.Atomic):
 		return "atomic's, measured at 1 worker"
-	case name != "guided" && has(name):
+	case st != strategies.Guided && has(st):
 		return "measured at 1 worker"
 	}
 	return "constant (model.Overheads)"
@@ -229,7 +232,7 @@ const overheadReps = 5
 // its claims, so a strategy whose claims proceed in parallel halves at two
 // workers, and one whose claims serialize does not.
 type claimCost struct {
-	strategy string
+	strategy strategies.Strategy
 	one, two float64
 }
 
@@ -243,7 +246,7 @@ func measureOverheads(ctx context.Context, sts []strategies.Strategy, n, reps in
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	out := make([]claimCost, 0, len(sts))
 	for _, st := range sts {
-		c := claimCost{strategy: st.Name()}
+		c := claimCost{strategy: st}
 		for _, w := range []int{1, 2} {
 			runtime.GOMAXPROCS(w)
 			per := make([]float64, 0, reps)

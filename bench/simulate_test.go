@@ -116,7 +116,7 @@ func TestMeasureOverheads(t *testing.T) {
 		t.Fatalf("%d strategies measured, want %d", len(got), len(strategies.All()))
 	}
 	for _, c := range got {
-		t.Run(c.strategy, func(t *testing.T) {
+		t.Run(c.strategy.Name(), func(t *testing.T) {
 			for _, x := range []float64{c.one, c.two} {
 				if !(x > 0 && x < 100e-6) {
 					t.Errorf("%g s per claim at 1 and %g at 2 workers, want both in (0, 100 us)", c.one, c.two)
@@ -130,14 +130,14 @@ func TestMeasureOverheads(t *testing.T) {
 // constants, that guided takes atomic's, and that what was not measured
 // (a strategy, the steal attempt, the Shared flag) keeps the constant.
 func TestModelOverheads(t *testing.T) {
-	got := modelOverheads([]claimCost{{"atomic", 7e-9, 9e-9}, {"steal", 11e-9, 13e-9}, {"guided", 1e-3, 1e-3}})
+	got := modelOverheads([]claimCost{{strategies.Atomic, 7e-9, 9e-9}, {strategies.Steal, 11e-9, 13e-9}, {strategies.Guided, 1e-3, 1e-3}})
 	want := maps.Clone(model.Overheads)
-	want["atomic"] = model.Overhead{Claim: 7e-9, Shared: true}
-	want["guided"] = model.Overhead{Claim: 7e-9, Shared: true}
-	want["steal"] = model.Overhead{Claim: 11e-9, StealAttempt: model.Overheads["steal"].StealAttempt}
-	for name, w := range want {
-		if got[name] != w {
-			t.Errorf("%s: %+v, want %+v", name, got[name], w)
+	want[strategies.Atomic] = model.Overhead{Claim: 7e-9, Shared: true}
+	want[strategies.Guided] = model.Overhead{Claim: 7e-9, Shared: true}
+	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealAttempt: model.Overheads[strategies.Steal].StealAttempt}
+	for st, w := range want {
+		if got[st] != w {
+			t.Errorf("%s: %+v, want %+v", st.Name(), got[st], w)
 		}
 	}
 }
@@ -166,7 +166,7 @@ func TestPredictionsOneGrain(t *testing.T) {
 				t.Fatalf("%d points, want %d", len(p.xys), len(r.simulate))
 			}
 			for i, w := range r.simulate {
-				res, err := model.Simulate(p.strategy.Name(), costs, model.Params{Workers: w, Grain: 2, Overhead: model.Overheads[p.strategy.Name()]})
+				res, err := model.Simulate(p.strategy, costs, model.Params{Workers: w, Grain: 2, Overhead: model.Overheads[p.strategy]})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -44,16 +44,16 @@ type Overhead struct {
 // of them is fitted to the sweeps that the model is compared with. A sweep
 // with --simulate measures the claim costs on its own machine and uses those
 // instead; these are the fallback, and what tests use.
-var Overheads = map[string]Overhead{
-	"serial": {Claim: 126e-9},
-	"rows":   {Claim: 1340e-9, Shared: true}, // a goroutine and a token hand-over per row, all started by one goroutine
-	"bands":  {Claim: 121e-9},
-	"cyclic": {Claim: 131e-9},
-	"chan":   {Claim: 340e-9, Shared: true},
-	"mutex":  {Claim: 153e-9, Shared: true},
-	"atomic": {Claim: 131e-9, Shared: true},
-	"guided": {Claim: 131e-9, Shared: true},
-	"steal":  {Claim: 166e-9, StealAttempt: 50e-9},
+var Overheads = map[strategies.Strategy]Overhead{
+	strategies.Serial: {Claim: 126e-9},
+	strategies.Rows:   {Claim: 1340e-9, Shared: true}, // a goroutine and a token hand-over per row, all started by one goroutine
+	strategies.Bands:  {Claim: 121e-9},
+	strategies.Cyclic: {Claim: 131e-9},
+	strategies.Chan:   {Claim: 340e-9, Shared: true},
+	strategies.Mutex:  {Claim: 153e-9, Shared: true},
+	strategies.Atomic: {Claim: 131e-9, Shared: true},
+	strategies.Guided: {Claim: 131e-9, Shared: true},
+	strategies.Steal:  {Claim: 166e-9, StealAttempt: 50e-9},
 }
 
 // Params describes one simulated run.
@@ -95,9 +95,10 @@ type Result struct {
 	Trace []Block
 }
 
-// Simulate replays the strategy called name over rows whose costs, in
-// seconds, are costs[i].
-func Simulate(name string, costs []float64, p Params) (*Result, error) {
+// Simulate replays strategy st over rows whose costs, in seconds, are
+// costs[i].
+func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error) {
+	name := st.Name()
 	if p.Workers < 1 {
 		return nil, fmt.Errorf("model: %s: workers must be at least 1, got %d", name, p.Workers)
 	}
@@ -109,7 +110,7 @@ func Simulate(name string, costs []float64, p Params) (*Result, error) {
 		p.Grain = 1
 	}
 	p.Grain = min(p.Grain, max(n, 1)) // as strategies clamp it
-	if name == "serial" {
+	if st == strategies.Serial {
 		p.Workers = 1
 	}
 	s := &sim{p: p, n: n, clock: make([]float64, p.Workers), busy: make([]float64, p.Workers)}
@@ -117,35 +118,35 @@ func Simulate(name string, costs []float64, p Params) (*Result, error) {
 	for i, c := range costs {
 		s.prefix[i+1] = s.prefix[i] + c
 	}
-	switch name {
-	case "serial":
+	switch st {
+	case strategies.Serial:
 		for i := range n {
 			s.do(0, i, i+1)
 		}
-	case "bands":
+	case strategies.Bands:
 		for w := range p.Workers {
 			lo, hi := strategies.Band(w, n, p.Workers)
 			for i := lo; i < hi; i++ {
 				s.do(w, i, i+1)
 			}
 		}
-	case "cyclic":
+	case strategies.Cyclic:
 		for w := range p.Workers {
 			for lo := w * p.Grain; lo < n; lo += p.Workers * p.Grain {
 				s.do(w, lo, min(lo+p.Grain, n))
 			}
 		}
-	case "rows":
+	case strategies.Rows:
 		s.p.Grain = 1
 		s.queue(func(next int) int { return 1 })
-	case "chan", "mutex", "atomic":
+	case strategies.Chan, strategies.Mutex, strategies.Atomic:
 		s.queue(func(next int) int { return p.Grain })
-	case "guided":
+	case strategies.Guided:
 		s.queue(func(next int) int { return strategies.GuidedSize(n-next, p.Workers, p.Grain) })
-	case "steal":
+	case strategies.Steal:
 		s.steal()
 	default:
-		return nil, fmt.Errorf("model: unknown strategy %q", name)
+		return nil, fmt.Errorf("model: no rule for strategy %q", name)
 	}
 	return s.result(), nil
 }

@@ -54,7 +54,7 @@ func TestEqualCosts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/n=%d,W=%d,g=%d", tc.name, tc.n, tc.w, tc.g), func(t *testing.T) {
-			r, err := Simulate(tc.name, equal(tc.n, c), Params{Workers: tc.w, Grain: tc.g, Overhead: Overhead{Claim: o, Shared: tc.shared}})
+			r, err := Simulate(byName(tc.name), equal(tc.n, c), Params{Workers: tc.w, Grain: tc.g, Overhead: Overhead{Claim: o, Shared: tc.shared}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,14 +75,14 @@ func TestSharedClaimsSerialize(t *testing.T) {
 	const n, o = 64, 1.0
 	for _, w := range []int{1, 2, 8} {
 		t.Run(fmt.Sprint(w), func(t *testing.T) {
-			r, err := Simulate("atomic", equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o, Shared: true}})
+			r, err := Simulate(byName("atomic"), equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o, Shared: true}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !near(r.Makespan, n*o) {
 				t.Errorf("atomic: makespan %g, want %g", r.Makespan, n*o)
 			}
-			r, err = Simulate("cyclic", equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o}})
+			r, err = Simulate(byName("cyclic"), equal(n, 0), Params{Workers: w, Overhead: Overhead{Claim: o}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +102,7 @@ func TestOneExpensiveRow(t *testing.T) {
 	costs[0] = 40
 	for _, name := range strategies.Names() {
 		t.Run(name, func(t *testing.T) {
-			r, err := Simulate(name, costs, Params{Workers: 4, Overhead: Overheads[name]})
+			r, err := Simulate(byName(name), costs, Params{Workers: 4, Overhead: Overheads[byName(name)]})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestMoreWorkersThanRows(t *testing.T) {
 	costs := []float64{1, 3, 2}
 	for _, name := range strategies.Names() {
 		t.Run(name, func(t *testing.T) {
-			r, err := Simulate(name, costs, Params{Workers: 16})
+			r, err := Simulate(byName(name), costs, Params{Workers: 16})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +156,7 @@ func TestOneWorker(t *testing.T) {
 	for _, name := range strategies.Names() {
 		for _, g := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%s/grain=%d", name, g), func(t *testing.T) {
-				r, err := Simulate(name, costs, Params{Workers: 1, Grain: g, Overhead: Overhead{Claim: o, StealAttempt: 1}})
+				r, err := Simulate(byName(name), costs, Params{Workers: 1, Grain: g, Overhead: Overhead{Claim: o, StealAttempt: 1}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -179,11 +179,11 @@ func TestStealBalances(t *testing.T) {
 	for i := range 64 {
 		costs[i] = 1 // the first band of four is 100 times dearer
 	}
-	bands, err := Simulate("bands", costs, Params{Workers: 4})
+	bands, err := Simulate(byName("bands"), costs, Params{Workers: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	steal, err := Simulate("steal", costs, Params{Workers: 4, Overhead: Overheads["steal"]})
+	steal, err := Simulate(byName("steal"), costs, Params{Workers: 4, Overhead: Overheads[byName("steal")]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,17 +192,22 @@ func TestStealBalances(t *testing.T) {
 	}
 }
 
+// unknownStrategy is a strategy the model has no rule for.
+type unknownStrategy struct{ strategies.Strategy }
+
+func (unknownStrategy) Name() string { return "nope" }
+
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		p    Params
+		st strategies.Strategy
+		p  Params
 	}{
-		{"nope", Params{Workers: 1}},
-		{"atomic", Params{Workers: 0}},
-		{"atomic", Params{Workers: 1, Grain: -1}},
+		{unknownStrategy{}, Params{Workers: 1}},
+		{strategies.Atomic, Params{Workers: 0}},
+		{strategies.Atomic, Params{Workers: 1, Grain: -1}},
 	} {
-		if _, err := Simulate(tc.name, []float64{1}, tc.p); err == nil {
-			t.Errorf("Simulate(%q, %+v): no error", tc.name, tc.p)
+		if _, err := Simulate(tc.st, []float64{1}, tc.p); err == nil {
+			t.Errorf("Simulate(%s, %+v): no error", tc.st.Name(), tc.p)
 		}
 	}
 }
@@ -234,7 +239,7 @@ func TestSameScheduleAsReal(t *testing.T) {
 		for _, name := range []string{"bands", "cyclic", "guided"} {
 			t.Run(fmt.Sprintf("%s/n=%d,W=%d,g=%d", name, tc.n, tc.w, tc.g), func(t *testing.T) {
 				real := realTrace(t, name, tc.n, tc.w, tc.g)
-				sim, err := Simulate(name, costs, Params{Workers: tc.w, Grain: tc.g, Trace: true})
+				sim, err := Simulate(byName(name), costs, Params{Workers: tc.w, Grain: tc.g, Trace: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -292,7 +297,7 @@ func BenchmarkSimulate(b *testing.B) {
 	for b.Loop() {
 		for _, name := range strategies.Names() {
 			for w := 1; w <= 256; w *= 2 {
-				if _, err := Simulate(name, costs, Params{Workers: w, Grain: 1, Overhead: Overheads[name]}); err != nil {
+				if _, err := Simulate(byName(name), costs, Params{Workers: w, Grain: 1, Overhead: Overheads[byName(name)]}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -319,4 +324,13 @@ func BenchmarkOverhead(b *testing.B) {
 			})
 		}
 	}
+}
+
+// byName is the strategy called name, for tables of cases.
+func byName(name string) strategies.Strategy {
+	s, err := strategies.Lookup(name)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
