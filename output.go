@@ -5,22 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"os"
 
 	"golang.org/x/term"
 
-	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/atomicfile"
 )
 
 // output is where the image goes: standard output, or a file that appears
 // only when complete.
 type output struct {
-	file    *atomicfile.File // nil for standard output
-	stdout  io.Writer
-	workers int // for the encoders that compress in parallel
+	file   *atomicfile.File // nil for standard output
+	stdout io.Writer
 }
 
 // openOutput checks the destination before any rendering, and creates the
@@ -44,7 +41,7 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 		if err := checkStdout(stdout); err != nil {
 			return nil, err
 		}
-		return &output{stdout: stdout, workers: cfg.workers}, nil
+		return &output{stdout: stdout}, nil
 	}
 	f, err := atomicfile.Options{Force: cfg.force}.New(cfg.output)
 	if errors.Is(err, atomicfile.ErrWriteProtected) {
@@ -53,7 +50,7 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &output{file: f, workers: cfg.workers}, nil
+	return &output{file: f}, nil
 }
 
 // stdDescriptor returns the output descriptor (1 or 2, looked for in that
@@ -96,15 +93,9 @@ func checkStdout(stdout io.Writer) error {
 	return nil
 }
 
-// write encodes img, on up to o.workers cores where the format allows, and,
-// for a file, commits it. An interruption during the encoding, which can
-// take seconds, stops it and keeps any old file.
-func (o *output) write(ctx context.Context, img image.Image, format imageio.Format) error {
-	enc := imageio.Encoder{Format: format, Workers: o.workers}
-	return o.writeWith(ctx, func(w io.Writer) error { return enc.Encode(w, img) })
-}
-
-// writeWith writes what encode writes, as write does.
+// writeWith writes what encode writes and, for a file, commits it. An
+// interruption during the encoding, which can take seconds, stops it and
+// keeps any old file.
 func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) error {
 	if o.file == nil {
 		buf := bufio.NewWriterSize(o.stdout, 1<<16)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -488,7 +489,7 @@ func TestInterruptDuringEncoding(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	img := image.NewGray(image.Rect(0, 0, 64, 64))
-	if err := out.write(ctx, img, imageio.PNG); !errors.Is(err, context.Canceled) {
+	if err := out.writeWith(ctx, func(w io.Writer) error { return imageio.Encode(w, img, imageio.PNG) }); !errors.Is(err, context.Canceled) {
 		t.Errorf("write after cancellation: %v, want context.Canceled", err)
 	}
 	out.abort()

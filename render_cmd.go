@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"math"
 	"runtime"
@@ -283,41 +282,7 @@ func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Write
 	if cfg.bits {
 		return renderBits(ctx, cfg, out, stderr)
 	}
-	if cfg.plan.rows > 0 || cfg.shard != nil {
-		return renderStrips(ctx, cfg, out, stderr)
-	}
-
-	r, err := render.NewRenderer(cfg.view, cfg.aa, render.Options{Kernel: cfg.kernel, Shortcuts: cfg.shortcuts})
-	if err != nil {
-		return err
-	}
-	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
-	var t phaseTimes
-	prog := startProgress(cfg, stderr)
-	defer prog.stop()
-	start := time.Now()
-	rep, err := cfg.strategy.Run(ctx, r.Units(), opts, prog.count(r.Task(ctx)))
-	t.render = time.Since(start)
-	prog.stop()
-	if err != nil {
-		return renderFailed(cfg, err, stderr)
-	}
-
-	start = time.Now()
-	img, err := paint(ctx, r, cfg)
-	t.paint = time.Since(start)
-	if err != nil {
-		return err
-	}
-	start = time.Now()
-	if err := out.write(ctx, img, cfg.format); err != nil {
-		return err
-	}
-	t.encode = time.Since(start)
-	if cfg.verbose {
-		printReport(stderr, cfg, r, rep, t)
-	}
-	return nil
+	return renderStrips(ctx, cfg, out, stderr)
 }
 
 // renderFailed is the error of a render that failed; with --verbose, a
@@ -407,19 +372,6 @@ func (t phaseTimes) String() string {
 		return fmt.Sprintf("%.3fs (%.0f%%)", d.Seconds(), pct)
 	}
 	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(t.render), part(t.paint), part(t.encode))
-}
-
-// paint colours the frame in parallel: it is cheap next to the kernel, but
-// on one core it would still be a visible serial tail. It costs about the
-// same per row everywhere, so a shared counter with blocks of 16 rows
-// balances it, on no more workers than cores.
-func paint(ctx context.Context, r *render.Renderer, cfg *renderConfig) (image.Image, error) {
-	canvas := newCanvas(r, cfg)
-	opts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
-	if _, err := strategies.Atomic.Run(ctx, r.Units(), opts, canvas.Task()); err != nil {
-		return nil, fmt.Errorf("paint: %w", err)
-	}
-	return canvas.Image, nil
 }
 
 // printReport writes the --verbose summary: the run, where the time went,

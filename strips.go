@@ -138,7 +138,9 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	// budget by what the heap is not: the binary, the stacks, the
 	// runtime's own structures. The frame and the image hold no pointers,
 	// so the collections it forces cost little.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(memoryLimitShare * cfg.plan.budget)))
+	if cfg.plan.rows > 0 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(memoryLimitShare * cfg.plan.budget)))
+	}
 
 	canvas := newCanvas(r, cfg)
 	var model color.Model
@@ -225,8 +227,10 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 		if s := cfg.shard; s != nil {
 			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
 		}
-		fmt.Fprintf(stderr, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
-			strips, rows, sysmem.HumanBytes(cfg.plan.need), sysmem.HumanBytes(cfg.plan.whole), sysmem.HumanBytes(cfg.plan.budget))
+		if strips > 1 {
+			fmt.Fprintf(stderr, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
+				strips, rows, sysmem.HumanBytes(cfg.plan.need), sysmem.HumanBytes(cfg.plan.whole), sysmem.HumanBytes(cfg.plan.budget))
+		}
 	}
 	return nil
 }

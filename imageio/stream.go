@@ -22,6 +22,30 @@ type RowWriter interface {
 	Close() error
 }
 
+// wholeWriter is the RowWriter of a format that needs the whole image: it
+// takes one strip of every row and encodes it at once.
+type wholeWriter struct {
+	e       *Encoder
+	w       io.Writer
+	height  int
+	written bool
+}
+
+func (p *wholeWriter) WriteRows(m image.Image) error {
+	if p.written || m.Bounds().Dy() != p.height {
+		return fmt.Errorf("imageio: %s needs the whole image, %d rows, in one strip", p.e.Format, p.height)
+	}
+	p.written = true
+	return p.e.Encode(p.w, m)
+}
+
+func (p *wholeWriter) Close() error {
+	if !p.written {
+		return fmt.Errorf("imageio: %s: the image was not written", p.e.Format)
+	}
+	return nil
+}
+
 // Streams reports whether format f can be written a strip at a time by
 // NewRowWriter and, if so, whether the strips go from the bottom of the
 // image to the top (bmp, which stores its rows bottom-up) rather than from
@@ -41,13 +65,15 @@ func Streams(f Format) (ok, bottomUp bool) {
 // arrive in the order that Streams says. model is what the rows are, as
 // for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
 // (*image.Gray) or color.RGBAModel (opaque *image.RGBA); png also takes
-// color.NRGBAModel; pgm, ppm and pbm take rows of any type.
+// color.NRGBAModel; pgm, ppm and pbm take rows of any type. The formats
+// that do not stream (jpeg, gif, tiff) take the whole image as one strip
+// and encode it as Encode does.
 func (e *Encoder) NewRowWriter(w io.Writer, width, height int, model color.Model) (RowWriter, error) {
-	if ok, _ := Streams(e.Format); !ok {
-		return nil, fmt.Errorf("imageio: %s cannot be written a strip at a time", e.Format)
-	}
 	if err := checkSize(e.Format, width, height); err != nil {
 		return nil, fmt.Errorf("imageio: %w", err)
+	}
+	if ok, _ := Streams(e.Format); !ok {
+		return &wholeWriter{e: e, w: w, height: height}, nil
 	}
 	switch e.Format {
 	case PNG:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"strings"
 	"testing"
 )
@@ -78,13 +79,35 @@ func TestRowWriterSameBytes(t *testing.T) {
 }
 
 func TestRowWriterErrors(t *testing.T) {
-	t.Run("formats", func(t *testing.T) {
-		for _, f := range []Format{JPEG, GIF, TIFF} {
-			if _, err := (&Encoder{Format: f}).NewRowWriter(&bytes.Buffer{}, 5, 5, color.GrayModel); err == nil {
-				t.Errorf("%s: no error", f)
+	// The formats that do not stream take the whole image as one strip,
+	// with Encode's bytes, and refuse a part of it.
+	for _, f := range []Format{JPEG, GIF, TIFF} {
+		t.Run(string(f), func(t *testing.T) {
+			img := image.NewGray(image.Rect(0, 0, 5, 5))
+			img.Pix[7] = 200
+			var want, got bytes.Buffer
+			if err := Encode(&want, img, f); err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
+			rw, err := (&Encoder{Format: f}).NewRowWriter(&got, 5, 5, color.GrayModel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rw.WriteRows(img); err != nil {
+				t.Fatal(err)
+			}
+			if err := rw.Close(); err != nil || !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("Close: %v; %d bytes, Encode's %d", err, got.Len(), want.Len())
+			}
+			part, _ := (&Encoder{Format: f}).NewRowWriter(io.Discard, 5, 5, color.GrayModel)
+			if err := part.WriteRows(img.SubImage(image.Rect(0, 0, 5, 2))); err == nil {
+				t.Error("a strip of 2 of 5 rows accepted")
+			}
+			if err := part.Close(); err == nil {
+				t.Error("Close without the image: no error")
+			}
+		})
+	}
 	for _, f := range []Format{PGM, PPM, PBM, BMP} {
 		t.Run(string(f), func(t *testing.T) {
 			e := &Encoder{Format: f}
