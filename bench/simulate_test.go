@@ -180,3 +180,25 @@ func TestPredictionsOneGrain(t *testing.T) {
 		t.Error("curves without --simulate")
 	}
 }
+
+// TestScaledMedians checks the row costs on hand-computed passes: each
+// row's median gives the shape, the median pass total the level.
+func TestScaledMedians(t *testing.T) {
+	passes := [][]float64{{1, 2}, {1, 4}, {3, 2}} // totals 3, 5, 5; medians 1, 2
+	got := scaledMedians(passes)
+	want := []float64{5.0 / 3, 10.0 / 3}
+	if len(got) != len(want) {
+		t.Fatalf("scaledMedians: %v, want %v", got, want)
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Errorf("scaledMedians: %v, want %v", got, want)
+		}
+	}
+	if got := scaledMedians([][]float64{{0, 0}}); got[0] != 0 || got[1] != 0 {
+		t.Errorf("scaledMedians of zero costs: %v, want zeros", got)
+	}
+	if got := scaledMedians(nil); got != nil {
+		t.Errorf("scaledMedians(nil) = %v, want nil", got)
+	}
+}
