@@ -134,7 +134,7 @@ func TestModelOverheads(t *testing.T) {
 	want := maps.Clone(model.Overheads)
 	want[strategies.Atomic] = model.Overhead{Claim: 7e-9, Shared: true}
 	want[strategies.Guided] = model.Overhead{Claim: 7e-9, Shared: true}
-	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealAttempt: model.Overheads[strategies.Steal].StealAttempt}
+	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealEmpty: model.Overheads[strategies.Steal].StealEmpty, StealSuccess: model.Overheads[strategies.Steal].StealSuccess}
 	for st, w := range want {
 		if got[st] != w {
 			t.Errorf("%s: %+v, want %+v", st.Name(), got[st], w)

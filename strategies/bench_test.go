@@ -3,8 +3,6 @@ package strategies
 import (
 	"context"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -88,79 +86,12 @@ func BenchmarkClaim(b *testing.B) {
 }
 
 // BenchmarkPrimitives times, one at a time, the operations the strategies'
-// claims are made of, for the cost model (bench/model) and for reading
-// BenchmarkClaim: what an atomic add, a mutex, a channel hand-off, a
-// goroutine start and park, a failed compare-and-swap, and a steal probe of
-// an empty and of a full deque cost on this machine, uncontended. Run them
-// with -cpu 1,2 to see what a second core adds where they are shared.
+// claims are made of (Primitives), for the cost model (bench/model) and for
+// reading BenchmarkClaim: an atomic add, a mutex, a failed compare-and-swap,
+// a channel hand-off, a goroutine start and park, and a steal probe of an
+// empty and of a full deque, uncontended.
 func BenchmarkPrimitives(b *testing.B) {
-	b.Run("atomic-add", func(b *testing.B) {
-		var n atomic.Int64
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				n.Add(1)
-			}
-		})
-	})
-	b.Run("mutex", func(b *testing.B) {
-		var mu sync.Mutex
-		n := 0
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				mu.Lock()
-				n++
-				mu.Unlock()
-			}
-		})
-	})
-	b.Run("cas-retry", func(b *testing.B) {
-		// A compare-and-swap that fails once, then succeeds: guided's
-		// claim when another worker claimed first.
-		var n atomic.Int64
-		for b.Loop() {
-			old := n.Load()
-			n.CompareAndSwap(old+1, old+2)
-			n.CompareAndSwap(old, old+1)
-		}
-	})
-	b.Run("chan-send-recv", func(b *testing.B) {
-		c := make(chan span)
-		done := make(chan struct{})
-		go func() {
-			for range c {
-			}
-			close(done)
-		}()
-		for b.Loop() {
-			c <- span{0, 1}
-		}
-		close(c)
-		<-done
-	})
-	b.Run("goroutine-start-park", func(b *testing.B) {
-		// rows' cost per row: a goroutine started, and the starter parked
-		// until it has run.
-		var wg sync.WaitGroup
-		for b.Loop() {
-			wg.Add(1)
-			go wg.Done()
-			wg.Wait()
-		}
-	})
-	b.Run("steal-empty", func(b *testing.B) {
-		var d deque
-		for b.Loop() {
-			d.stealHalf(1)
-		}
-	})
-	b.Run("steal-success", func(b *testing.B) {
-		var d deque
-		for b.Loop() {
-			d.push(span{0, 2})
-			if _, ok := d.stealHalf(1); !ok {
-				b.Fatal("nothing to steal")
-			}
-			d.pop()
-		}
-	})
+	for _, p := range Primitives() {
+		b.Run(p.Name, func(b *testing.B) { p.Run(b.N) })
+	}
 }

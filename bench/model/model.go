@@ -29,8 +29,9 @@ type Overhead struct {
 	// that no two claims overlap in time: a worker that wants to claim
 	// while another does waits for it.
 	Shared bool
-	// StealAttempt is paid for each probe of another worker's deque (steal).
-	StealAttempt float64
+	// StealEmpty is paid for each probe of another worker's deque that
+	// finds it empty, and StealSuccess for one that takes work (steal).
+	StealEmpty, StealSuccess float64
 }
 
 // Overheads holds each strategy's overhead: the ns/claim of BenchmarkOverhead
@@ -39,8 +40,8 @@ type Overhead struct {
 // what a block costs beyond its rows, the bookkeeping of every task call
 // included. Guided makes too few claims for that benchmark to time one, and
 // its compare-and-swap costs what atomic's add does when uncontended, so it
-// has atomic's figure; a steal attempt (a probe of another deque: an atomic
-// load, and a lock when it has work) is an estimate, not a measurement. None
+// has atomic's figure. The steal probes are BenchmarkPrimitives' steal-empty
+// (an atomic load) and steal-success (a lock, a split, a push and a pop). None
 // of them is fitted to the sweeps that the model is compared with. A sweep
 // with --simulate measures the claim costs on its own machine and uses those
 // instead; these are the fallback, and what tests use.
@@ -53,7 +54,7 @@ var Overheads = map[strategies.Strategy]Overhead{
 	strategies.Mutex:  {Claim: 153e-9, Shared: true},
 	strategies.Atomic: {Claim: 131e-9, Shared: true},
 	strategies.Guided: {Claim: 131e-9, Shared: true},
-	strategies.Steal:  {Claim: 166e-9, StealAttempt: 50e-9},
+	strategies.Steal:  {Claim: 166e-9, StealEmpty: 2e-9, StealSuccess: 55e-9},
 }
 
 // Params describes one simulated run.
@@ -64,6 +65,11 @@ type Params struct {
 	Grain int
 	// Overhead is the strategy's; see Overheads.
 	Overhead Overhead
+	// Wake is how long an idle core takes to start running a worker, in
+	// seconds: every worker but the first, which starts on the core that
+	// starts the run, begins this late. It is the machine's, not the
+	// strategy's (the harness measures it), and 0 leaves it out.
+	Wake float64
 	// Trace records every block in Result.Trace.
 	Trace bool
 }
@@ -105,6 +111,9 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 	if p.Grain < 0 {
 		return nil, fmt.Errorf("model: %s: grain must not be negative, got %d", name, p.Grain)
 	}
+	if p.Wake < 0 {
+		return nil, fmt.Errorf("model: %s: wake must not be negative, got %g", name, p.Wake)
+	}
 	n := len(costs)
 	if p.Grain == 0 {
 		p.Grain = 1
@@ -114,6 +123,9 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 		p.Workers = 1
 	}
 	s := &sim{p: p, n: n, clock: make([]float64, p.Workers), busy: make([]float64, p.Workers)}
+	for w := 1; w < p.Workers; w++ {
+		s.clock[w] = p.Wake
+	}
 	s.prefix = make([]float64, n+1)
 	for i, c := range costs {
 		s.prefix[i+1] = s.prefix[i] + c
@@ -230,11 +242,12 @@ func (s *sim) steal() {
 					continue
 				}
 				s.stealAttempts++
-				s.clock[w] += s.p.Overhead.StealAttempt
 				d := deques[v]
 				if len(d) == 0 {
+					s.clock[w] += s.p.Overhead.StealEmpty
 					continue
 				}
+				s.clock[w] += s.p.Overhead.StealSuccess
 				top := d[0]
 				if len(d) == 1 && top.hi-top.lo > g {
 					mid := strategies.SplitPoint(top.lo, top.hi, g)

@@ -156,7 +156,7 @@ func TestOneWorker(t *testing.T) {
 	for _, name := range strategies.Names() {
 		for _, g := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%s/grain=%d", name, g), func(t *testing.T) {
-				r, err := Simulate(byName(name), costs, Params{Workers: 1, Grain: g, Overhead: Overhead{Claim: o, StealAttempt: 1}})
+				r, err := Simulate(byName(name), costs, Params{Workers: 1, Grain: g, Overhead: Overhead{Claim: o, StealEmpty: 1, StealSuccess: 1}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -192,6 +192,61 @@ func TestStealBalances(t *testing.T) {
 	}
 }
 
+// TestWake checks the late start of every worker but the first on hand
+// counts: bands' second band ends Wake later; a shared queue hands the first
+// worker the rows that arrive before the others wake.
+func TestWake(t *testing.T) {
+	const c, wake = 1.0, 2.5
+	bands, err := Simulate(strategies.Bands, equal(8, c), Params{Workers: 2, Wake: wake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 4*c + wake; !near(bands.Makespan, want) {
+		t.Errorf("bands: makespan %g, want %g", bands.Makespan, want)
+	}
+	// Worker 0 runs rows 0, 1 and 2 (to 3) before worker 1 wakes at 2.5;
+	// then they alternate: row 3 (w1, to 3.5), 4 (w0, to 4), 5 (w1, to
+	// 4.5), 6 (w0, to 5), 7 (w1, to 5.5).
+	atomic, err := Simulate(strategies.Atomic, equal(8, c), Params{Workers: 2, Wake: wake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 5.5; !near(atomic.Makespan, want) {
+		t.Errorf("atomic: makespan %g, want %g", atomic.Makespan, want)
+	}
+	if want := []float64{5, 3}; !near(atomic.Busy[0], want[0]) || !near(atomic.Busy[1], want[1]) {
+		t.Errorf("atomic: busy %v, want %v", atomic.Busy, want)
+	}
+	serial, err := Simulate(strategies.Serial, equal(8, c), Params{Workers: 4, Wake: wake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(serial.Makespan, 8*c) {
+		t.Errorf("serial: makespan %g, want %g: one worker never waits to wake", serial.Makespan, 8*c)
+	}
+}
+
+// TestStealProbeCosts checks that a probe of an empty deque costs
+// StealEmpty and one that takes work StealSuccess, on a hand-run schedule.
+func TestStealProbeCosts(t *testing.T) {
+	const empty, success = 0.25, 0.5
+	r, err := Simulate(strategies.Steal, equal(3, 1), Params{Workers: 2, Overhead: Overhead{StealEmpty: empty, StealSuccess: success}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bands are [0,1) and [1,3). Worker 0 runs row 0 (to 1); worker 1
+	// splits its band, pushes row 2 and runs row 1 (to 1). At 1 worker 0
+	// (ties go to the lower number) steals row 2 (to 1.5) and runs it (to
+	// 2.5); worker 1 probes worker 0's empty deque (to 1.25) and is done;
+	// worker 0 probes worker 1's, empty by then (to 2.75), and is done.
+	if r.Steals != 1 {
+		t.Fatalf("steals %d, want 1", r.Steals)
+	}
+	if want := 1 + success + 1 + empty; !near(r.Makespan, want) {
+		t.Errorf("makespan %g, want %g", r.Makespan, want)
+	}
+}
+
 // unknownStrategy is a strategy the model has no rule for.
 type unknownStrategy struct{ strategies.Strategy }
 
@@ -205,6 +260,7 @@ func TestErrors(t *testing.T) {
 		{unknownStrategy{}, Params{Workers: 1}},
 		{strategies.Atomic, Params{Workers: 0}},
 		{strategies.Atomic, Params{Workers: 1, Grain: -1}},
+		{strategies.Atomic, Params{Workers: 2, Wake: -1}},
 	} {
 		if _, err := Simulate(tc.st, []float64{1}, tc.p); err == nil {
 			t.Errorf("Simulate(%s, %+v): no error", tc.st.Name(), tc.p)
