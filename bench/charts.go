@@ -327,7 +327,6 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 	}
 	costs := r.scenes[i].rowCosts
 	grain := r.modelGrain()
-	overheads := modelOverheads(r.overheads)
 	var out []prediction
 	for _, ln := range lines {
 		if slices.ContainsFunc(out, func(p prediction) bool { return p.strategy == ln.strategy }) {
@@ -335,7 +334,7 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 		}
 		pr := prediction{strategy: ln.strategy}
 		for _, w := range r.simulate {
-			res, err := model.Simulate(ln.strategy, costs, model.Params{Workers: w, Grain: grain, Overhead: overheads[ln.strategy]})
+			res, err := model.Simulate(ln.strategy, costs, r.measured.params(ln.strategy, w, grain))
 			if err != nil {
 				return nil, 0, err
 			}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/mandel-project/mandel/bench/model"
@@ -39,12 +40,15 @@ func (s *sweep) rowCosts(ctx context.Context) error {
 		sts = append(sts, strategies.Atomic) // guided's claim costs what atomic's does; see modelOverheads
 	}
 	var err error
-	if s.overheads, err = measureOverheads(ctx, sts, overheadIndices, overheadReps); err != nil {
+	if s.measured.claims, err = measureOverheads(ctx, sts, overheadIndices, overheadReps); err != nil {
 		if ctx.Err() != nil {
 			return s.interrupted(ctx.Err())
 		}
 		return err
 	}
+	s.progress.phase("timing the primitives and an idle core's wake-up")
+	s.measured.primitives = measurePrimitives(primitiveMinTime, primitiveReps)
+	s.measured.wake = measureWake(wakeIdle, wakeReps)
 	runtime.GOMAXPROCS(1)
 	for _, sr := range s.scenes {
 		if err := ctx.Err(); err != nil {
@@ -124,7 +128,6 @@ func (r *Result) writeModel() []error {
 	if len(r.simulate) == 0 {
 		return nil
 	}
-	overheads := modelOverheads(r.overheads)
 	costs := map[string][]float64{}
 	for _, sr := range r.scenes {
 		if sr.rowCosts != nil {
@@ -132,7 +135,7 @@ func (r *Result) writeModel() []error {
 		}
 	}
 	simulate := func(scene string, st strategies.Strategy, workers, grain int) (*model.Result, error) {
-		res, err := model.Simulate(st, costs[scene], model.Params{Workers: workers, Grain: grain, Overhead: overheads[st]})
+		res, err := model.Simulate(st, costs[scene], r.measured.params(st, workers, grain))
 		if err != nil {
 			return nil, fmt.Errorf("bench: model.csv: %w", err)
 		}
@@ -197,36 +200,55 @@ func (r *Result) writeModel() []error {
 		cw.Flush()
 		return cw.Error()
 	})
+	overheads := r.measured.overheads()
 	ovh := writeFile(r.path("overheads.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(overheadsHeader)
 		for _, st := range sts {
-			i := slices.IndexFunc(r.overheads, func(c claimCost) bool { return c.strategy == st })
+			i := slices.IndexFunc(r.measured.claims, func(c claimCost) bool { return c.strategy == st })
 			one, two := "", ""
 			if i >= 0 {
-				one, two = num(r.overheads[i].one*1e9), num(r.overheads[i].two*1e9)
+				one, two = num(r.measured.claims[i].one*1e9), num(r.measured.claims[i].two*1e9)
 			}
-			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), overheadSource(st, r.overheads)})
+			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), overheadSource(st, r.measured.claims)})
 		}
 		cw.Flush()
 		return cw.Error()
 	})
-	return []error{pred, val, ovh}
+	prim := writeFile(r.path("primitives.csv"), func(w io.Writer) error { return writePrimitives(w, r.measured) })
+	return []error{pred, val, ovh, prim}
 }
 
 var overheadsHeader = []string{"strategy", "claim_ns_1", "claim_ns_2", "model_claim_ns", "source"}
 
-// modelOverheads returns the overheads the model uses: model.Overheads with
+// machineCosts is what the model is told about the machine besides the
+// rows' costs, all measured on it by the sweep: each strategy's claim, the
+// primitives claims are made of, and how long an idle core takes to wake.
+type machineCosts struct {
+	claims     []claimCost
+	primitives []primitiveCost
+	// wake is the median delay before an idle core starts a goroutine, in
+	// seconds; 0 where it was not measured (one CPU).
+	wake float64
+}
+
+// params returns the model's parameters for st at workers and grain.
+func (m *machineCosts) params(st strategies.Strategy, workers, grain int) model.Params {
+	return model.Params{Workers: workers, Grain: grain, Overhead: m.overheads()[st], Wake: m.wake}
+}
+
+// overheads returns the overheads the model uses: model.Overheads with
 // each claim cost replaced by the one measured on this machine at one
-// worker, where there is one. One worker's figure is the uncontended cost;
-// contention is the model's to add (Overhead.Shared), so the figure at two
-// workers is recorded, not used. Guided makes too few claims for its own
-// figure to be one claim's cost (at one worker, one claim takes every row),
-// and its compare-and-swap costs what atomic's add does when uncontended:
-// it gets atomic's. The steal attempt stays the constant's estimate.
-func modelOverheads(measured []claimCost) map[strategies.Strategy]model.Overhead {
+// worker, where there is one, and steal's probes by steal-empty and
+// steal-success. One worker's figure is the uncontended cost; contention is
+// the model's to add (Overhead.Shared), so the figure at two workers is
+// recorded, not used. Guided makes too few claims for its own figure to be
+// one claim's cost (at one worker, one claim takes every row), and its
+// compare-and-swap costs what atomic's add does when uncontended: it gets
+// atomic's.
+func (m *machineCosts) overheads() map[strategies.Strategy]model.Overhead {
 	out := maps.Clone(model.Overheads)
-	for _, c := range measured {
+	for _, c := range m.claims {
 		o, ok := out[c.strategy]
 		if !ok || c.strategy == strategies.Guided {
 			continue
@@ -239,6 +261,16 @@ func modelOverheads(measured []claimCost) map[strategies.Strategy]model.Overhead
 			out[strategies.Guided] = g
 		}
 	}
+	st := out[strategies.Steal]
+	for _, p := range m.primitives {
+		switch p.name {
+		case "steal-empty":
+			st.StealEmpty = p.one
+		case "steal-success":
+			st.StealSuccess = p.one
+		}
+	}
+	out[strategies.Steal] = st
 	return out
 }
 
@@ -312,4 +344,124 @@ func measureOverheads(ctx context.Context, sts []strategies.Strategy, n, reps in
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// primitiveMinTime and primitiveReps shape the timing of each primitive:
+// repetitions of at least primitiveMinTime each, the median kept. Short,
+// because the sweep's own runs are what it is for.
+const (
+	primitiveMinTime = 20 * time.Millisecond
+	primitiveReps    = 5
+)
+
+// primitiveCost is one of strategies.Primitives timed on this machine: the
+// median time per operation, in seconds, with GOMAXPROCS 1 and 2 (a
+// hand-over between goroutines can run on both cores at 2).
+type primitiveCost struct {
+	name     string
+	one, two float64
+}
+
+// measurePrimitives times every primitive, as BenchmarkPrimitives of
+// package strategies does, with GOMAXPROCS 1 and then 2.
+func measurePrimitives(minTime time.Duration, reps int) []primitiveCost {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var out []primitiveCost
+	for _, p := range strategies.Primitives() {
+		c := primitiveCost{name: p.Name}
+		runtime.GOMAXPROCS(1)
+		c.one = timePerOp(p.Run, minTime, reps)
+		runtime.GOMAXPROCS(2)
+		c.two = timePerOp(p.Run, minTime, reps)
+		out = append(out, c)
+	}
+	return out
+}
+
+// timePerOp returns the median time per operation of run(n), in seconds,
+// over reps runs of an n that takes at least minTime, found by doubling.
+func timePerOp(run func(n int), minTime time.Duration, reps int) float64 {
+	n := 1
+	for {
+		t0 := time.Now()
+		run(n)
+		if time.Since(t0) >= minTime || n >= 1<<30 {
+			break
+		}
+		n *= 2
+	}
+	per := make([]float64, reps)
+	for i := range per {
+		t0 := time.Now()
+		run(n)
+		per[i] = time.Since(t0).Seconds() / float64(n)
+	}
+	slices.Sort(per)
+	return per[reps/2]
+}
+
+// wakeIdle and wakeReps shape measureWake: how long the other cores idle
+// before each wake, and how many wakes; the median is kept.
+const (
+	wakeIdle = time.Millisecond
+	wakeReps = 31
+)
+
+// measureWake returns the median delay, in seconds, between starting a
+// goroutine and its running, while the starting goroutine keeps its own core
+// busy and the other core has been idle for idle: what the second worker of
+// a run waits when the run begins, as every sweep run does, after the
+// single-threaded checks of the previous one. A parked core is woken by the
+// operating system (on a VM, by the hypervisor), which takes tens of
+// microseconds where a block may take a few. 0 on a machine with one CPU.
+func measureWake(idle time.Duration, reps int) float64 {
+	if runtime.NumCPU() < 2 {
+		return 0
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	delays := make([]float64, reps)
+	for i := range delays {
+		spinFor(idle)
+		var started atomic.Int64
+		t0 := time.Now()
+		go func() { started.Store(max(1, int64(time.Since(t0)))) }()
+		for started.Load() == 0 {
+			// Spinning keeps this core busy, so that the goroutine runs
+			// on the other one, once it wakes.
+		}
+		delays[i] = time.Duration(started.Load()).Seconds()
+	}
+	slices.Sort(delays)
+	return delays[reps/2]
+}
+
+// spinFor keeps the calling goroutine's core busy for d.
+func spinFor(d time.Duration) {
+	for t0 := time.Now(); time.Since(t0) < d; {
+	}
+}
+
+var primitivesHeader = []string{"primitive", "ns_1", "ns_2", "used_by_model"}
+
+// writePrimitives writes primitives.csv: each primitive's time per
+// operation at GOMAXPROCS 1 and 2, and the idle core's wake-up, with what
+// the model takes from each.
+func writePrimitives(w io.Writer, m machineCosts) error {
+	cw := csv.NewWriter(w)
+	cw.Write(primitivesHeader)
+	for _, p := range m.primitives {
+		use := ""
+		switch p.name {
+		case "steal-empty":
+			use = "steal: each probe of an empty deque (ns_1)"
+		case "steal-success":
+			use = "steal: each probe that takes work (ns_1)"
+		}
+		cw.Write([]string{p.name, num(p.one * 1e9), num(p.two * 1e9), use})
+	}
+	if m.wake > 0 {
+		cw.Write([]string{"wake-idle-core", "", num(m.wake * 1e9), "every strategy: every worker but the first starts this late (ns_2)"})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -6,9 +6,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
@@ -48,6 +50,14 @@ func TestSimulateWritesModel(t *testing.T) {
 		if one <= 0 || used != one || r[4] != "measured at 1 worker" {
 			t.Errorf("overheads.csv: %v, want a positive figure at 1 worker that the model uses", r)
 		}
+	}
+	prim := readCSV(t, filepath.Join(cfg.Out, "primitives.csv"))
+	want := len(strategies.Primitives())
+	if runtime.NumCPU() >= 2 {
+		want++ // the idle core's wake-up
+	}
+	if got := len(prim) - 1; got != want {
+		t.Errorf("primitives.csv: %d rows, want %d", got, want)
 	}
 	for _, chart := range []string{"speedup", "efficiency"} {
 		t.Run(chart, func(t *testing.T) {
@@ -89,7 +99,7 @@ func TestNoSimulateNoModel(t *testing.T) {
 	if _, err := runAndWrite(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"model.csv", "model-validation.csv", "overheads.csv"} {
+	for _, name := range []string{"model.csv", "model-validation.csv", "overheads.csv", "primitives.csv"} {
 		if _, err := os.Stat(filepath.Join(cfg.Out, name)); !os.IsNotExist(err) {
 			t.Errorf("%s: %v, want it absent", name, err)
 		}
@@ -127,18 +137,83 @@ func TestMeasureOverheads(t *testing.T) {
 }
 
 // TestModelOverheads checks that measured claim costs replace the
-// constants, that guided takes atomic's, and that what was not measured
-// (a strategy, the steal attempt, the Shared flag) keeps the constant.
+// constants, that guided takes atomic's, that steal's probes take the
+// measured primitives, and that what was not measured (a strategy, the
+// Shared flag) keeps the constant.
 func TestModelOverheads(t *testing.T) {
-	got := modelOverheads([]claimCost{{strategies.Atomic, 7e-9, 9e-9}, {strategies.Steal, 11e-9, 13e-9}, {strategies.Guided, 1e-3, 1e-3}})
+	m := machineCosts{
+		claims:     []claimCost{{strategies.Atomic, 7e-9, 9e-9}, {strategies.Steal, 11e-9, 13e-9}, {strategies.Guided, 1e-3, 1e-3}},
+		primitives: []primitiveCost{{"steal-empty", 3e-9, 4e-9}, {"steal-success", 5e-9, 6e-9}, {"mutex", 1, 1}},
+		wake:       2e-6,
+	}
+	got := m.overheads()
 	want := maps.Clone(model.Overheads)
 	want[strategies.Atomic] = model.Overhead{Claim: 7e-9, Shared: true}
 	want[strategies.Guided] = model.Overhead{Claim: 7e-9, Shared: true}
-	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealEmpty: model.Overheads[strategies.Steal].StealEmpty, StealSuccess: model.Overheads[strategies.Steal].StealSuccess}
+	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealEmpty: 3e-9, StealSuccess: 5e-9}
 	for st, w := range want {
 		if got[st] != w {
 			t.Errorf("%s: %+v, want %+v", st.Name(), got[st], w)
 		}
+	}
+	if p := m.params(strategies.Steal, 4, 2); p != (model.Params{Workers: 4, Grain: 2, Overhead: want[strategies.Steal], Wake: 2e-6}) {
+		t.Errorf("params: %+v", p)
+	}
+}
+
+// TestMeasurePrimitives checks that every primitive of package strategies
+// is timed at GOMAXPROCS 1 and 2 with a plausible figure: positive and under
+// 100 us (the slowest, a goroutine start and park, takes about 0.5 us).
+func TestMeasurePrimitives(t *testing.T) {
+	got := measurePrimitives(time.Millisecond, 3)
+	if len(got) != len(strategies.Primitives()) {
+		t.Fatalf("%d primitives timed, want %d", len(got), len(strategies.Primitives()))
+	}
+	for i, p := range strategies.Primitives() {
+		c := got[i]
+		if c.name != p.Name || !(c.one > 0 && c.one < 100e-6) || !(c.two > 0 && c.two < 100e-6) {
+			t.Errorf("%+v for %s: want its name and times in (0, 100 us)", c, p.Name)
+		}
+	}
+}
+
+// TestMeasureWake checks that the wake-up delay is positive where the
+// machine has two CPUs and below a second (a delay of seconds means the
+// goroutine ran only when the spinning one was preempted).
+func TestMeasureWake(t *testing.T) {
+	got := measureWake(100*time.Microsecond, 3)
+	if runtime.NumCPU() < 2 {
+		if got != 0 {
+			t.Errorf("one CPU: wake %g, want 0", got)
+		}
+		return
+	}
+	if !(got > 0 && got < 1) {
+		t.Errorf("wake %g s, want in (0, 1)", got)
+	}
+}
+
+// TestWritePrimitives checks primitives.csv on hand-made figures: ns, the
+// model's use of the steal probes and of the wake-up, and no wake row when
+// it was not measured.
+func TestWritePrimitives(t *testing.T) {
+	m := machineCosts{primitives: []primitiveCost{{"mutex", 12e-9, 30e-9}, {"steal-empty", 2e-9, 2e-9}}, wake: 90e-6}
+	var b strings.Builder
+	if err := writePrimitives(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	want := "primitive,ns_1,ns_2,used_by_model\n" +
+		"mutex,12,30,\n" +
+		"steal-empty,2,2,steal: each probe of an empty deque (ns_1)\n" +
+		"wake-idle-core,,90000,every strategy: every worker but the first starts this late (ns_2)\n"
+	if b.String() != want {
+		t.Errorf("primitives.csv:\n%s\nwant\n%s", b.String(), want)
+	}
+	m.wake = 0
+	b.Reset()
+	writePrimitives(&b, m)
+	if strings.Contains(b.String(), "wake") {
+		t.Errorf("primitives.csv without a wake-up measured:\n%s", b.String())
 	}
 }
 

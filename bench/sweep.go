@@ -39,7 +39,7 @@ type Result struct {
 	scenes          []*sceneRun
 	strategies      []strategies.Strategy
 	simulate        []int
-	overheads       []claimCost // measured per-claim costs, for the model
+	measured        machineCosts // the machine's costs, for the model
 	workers, grains []int
 	// writeErrs are the errors of the files written during the sweep,
 	// which Write reports with its own.
@@ -98,8 +98,8 @@ type sweep struct {
 	runsDone  int
 	runs      *runsLog
 	progress  *progress
-	// overheads are the per-claim costs measured for the model.
-	overheads []claimCost
+	// measured is what the model is told about the machine.
+	measured machineCosts
 }
 
 // Run performs the sweep that cfg describes and returns what it measured;
@@ -161,7 +161,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
 		configs: s.configs, traces: s.traces, workers: p.workers, grains: p.grains,
-		scenes: s.scenes, strategies: p.strategies, simulate: p.simulate, overheads: s.overheads,
+		scenes: s.scenes, strategies: p.strategies, simulate: p.simulate, measured: s.measured,
 		writeErrs: s.writeErrs, progress: s.progress,
 	}, runErr
 }
