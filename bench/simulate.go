@@ -115,7 +115,8 @@ var (
 	modelHeader = []string{"scene", "strategy", "grain", "workers", "makespan_s", "speedup", "efficiency",
 		"imbalance", "claims", "steal_attempts", "steals"}
 	validationHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s",
-		"error", "measured_speedup", "predicted_speedup"}
+		"error", "measured_speedup", "predicted_speedup", "measured_busy_s", "predicted_busy_s", "busy_error",
+		"schedule_error"}
 )
 
 // writeModel writes model.csv, the model's prediction for every scene,
@@ -124,6 +125,15 @@ var (
 // every configuration the sweep measured. Speedups are against the sum of
 // the row costs, the model's serial run without overhead; error is
 // predicted / measured - 1.
+//
+// The validation also splits each miss in two. busy_error compares the
+// time the workers spent in the task with the sum of the row costs: where
+// it is not 0 the rows themselves cost more (or less) in that run than
+// alone, which no schedule explains (another core's writes nearby, a
+// shared cache, the machine's load). schedule_error is what the error
+// would have been had the model known that: the prediction scaled by the
+// measured busy time over the predicted one, against the measured time;
+// what remains is the schedule, the claims and the waiting.
 func (r *Result) writeModel() []error {
 	if len(r.simulate) == 0 {
 		return nil
@@ -193,9 +203,15 @@ func (r *Result) writeModel() []error {
 			if err != nil {
 				return err
 			}
+			var predBusy float64
+			for _, b := range res.Busy {
+				predBusy += b
+			}
 			cw.Write([]string{s.Scene, s.Strategy, strconv.Itoa(s.Grain), strconv.Itoa(s.Workers),
 				num(s.MedianS), num(res.Makespan), num(res.Makespan/s.MedianS - 1),
-				numPtr(s.Speedup), num(res.Speedup)})
+				numPtr(s.Speedup), num(res.Speedup),
+				num(s.TotalBusyS), num(predBusy), num(s.TotalBusyS/predBusy - 1),
+				num(res.Makespan*s.TotalBusyS/predBusy/s.MedianS - 1)})
 		}
 		cw.Flush()
 		return cw.Error()

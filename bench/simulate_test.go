@@ -89,6 +89,14 @@ func TestSimulateWritesModel(t *testing.T) {
 		if measured <= 0 || predicted <= 0 || math.Abs(e-(predicted/measured-1)) > 1e-4 {
 			t.Errorf("model-validation.csv: %v", r)
 		}
+		mBusy, _ := strconv.ParseFloat(r[9], 64)
+		pBusy, _ := strconv.ParseFloat(r[10], 64)
+		be, _ := strconv.ParseFloat(r[11], 64)
+		se, _ := strconv.ParseFloat(r[12], 64)
+		if mBusy <= 0 || pBusy <= 0 || math.Abs(be-(mBusy/pBusy-1)) > 1e-4 ||
+			math.Abs(se-(predicted*mBusy/pBusy/measured-1)) > 1e-3 {
+			t.Errorf("model-validation.csv: busy columns of %v", r)
+		}
 	}
 }
 

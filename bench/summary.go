@@ -50,6 +50,10 @@ type Summary struct {
 	Shortcuts bool `json:"shortcuts"`
 	// BusyS is each worker's busy time in the run with the median time.
 	BusyS []float64 `json:"busy_s"`
+	// TotalBusyS is the median over the runs of the workers' busy time
+	// summed: the time spent in the task, which the model predicts as the
+	// sum of the row costs.
+	TotalBusyS float64 `json:"total_busy_s"`
 
 	config *config // the configuration, for the charts
 }
@@ -67,7 +71,9 @@ func (s *sweep) summarize() []Summary {
 		imb := make([]float64, len(c.samples))
 		ovh := make([]float64, len(c.samples))
 		steals := make([]float64, len(c.samples))
+		busy := make([]float64, len(c.samples))
 		for i, smp := range c.samples {
+			busy[i] = smp.report.Busy().Seconds()
 			imb[i] = smp.report.Imbalance()
 			ovh[i] = smp.report.Overhead().Seconds()
 			steals[i] = float64(smp.report.Steals())
@@ -80,7 +86,7 @@ func (s *sweep) summarize() []Summary {
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
 			Noisy:     st.Noisy,
 			Imbalance: describe(imb).Median, OverheadS: describe(ovh).Median, Steals: describe(steals).Median,
-			Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
+			TotalBusyS: describe(busy).Median, Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
 			config: c,
 		}
 		if st.N >= 2 {
