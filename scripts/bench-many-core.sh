@@ -14,7 +14,10 @@
 # scripts/env.sh) and OUTDIR/<date>-<host>.tar.gz. Extra arguments go to
 # `mandel bench`; the default doubles every scene's size (SIZE_FACTOR=2), so
 # that a render on dozens of cores still takes tens of milliseconds and
-# start-up costs do not dominate. Close other programs first: the sweep
+# start-up costs do not dominate, and it runs the cost model to 256 workers
+# (SIMULATE=1,2,4,...,256; SIMULATE= turns it off), whose
+# model-validation.csv then checks the model at every worker count the
+# machine has. Close other programs first: the sweep
 # warns (env.json, summary.md) when the cores are not all available.
 set -eu
 
@@ -55,6 +58,10 @@ mkdir -p "$outdir"
 results=$outdir/$name
 
 set -- --out "$results" --size-factor "${SIZE_FACTOR:-2}" "$@"
+simulate=${SIMULATE-1,2,4,8,16,32,64,128,256}
+if [ -n "$simulate" ]; then
+	set -- --simulate "$simulate" "$@"
+fi
 if [ -n "$commit" ]; then
 	set -- --commit "$commit" "$@"
 fi
