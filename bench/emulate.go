@@ -32,6 +32,9 @@ const (
 	emulateRows    = 256
 	emulateMeanRow = 3 * time.Millisecond
 	emulateMinRow  = time.Millisecond
+	// emulateReps is how many times each configuration is emulated: the
+	// median of three drops one disturbed run.
+	emulateReps = 3
 	// emulateMinW and emulateMaxW bound the worker counts of
 	// Config.Simulate that are emulated: below 4 the sweep measures the
 	// strategies for real, and above 64 the emulated runs are dominated by
@@ -41,15 +44,22 @@ const (
 
 // emulatedHeader is the header of emulated.csv. Error is
 // predicted / measured - 1; block_overhead_s is the sleep overshoot that the
-// model added to every block (see sleepOvershoot).
-var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s"}
+// model added to every block (see sleepOvershoot). measured_s is the median
+// of reps runs, measured_min_s and measured_max_s their spread.
+var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s",
+	"reps", "measured_min_s", "measured_max_s"}
 
 // emulated is one emulated configuration: its measured makespan and the
-// model's, in seconds.
+// model's, in seconds. Measured is the median of reps runs, min and max
+// their spread; serial is the sum of the costs, what one worker would take,
+// the baseline of the emulated speedups.
 type emulated struct {
 	scene, strategy     string
 	grain, workers      int
 	measured, predicted float64
+	reps                int
+	min, max            float64
+	serial              float64
 }
 
 // emulation is what an emulated run is made of.
@@ -60,6 +70,11 @@ type emulation struct {
 	// overshoot is what time.Sleep adds to a sleep, in seconds, paid
 	// once per block; the model adds it to every block.
 	overshoot float64
+	// reps is how many times each configuration runs; zero means 1.
+	reps int
+	// run runs a strategy; nil means its Run. Tests script wall times
+	// through it, which real sleeps would make depend on the machine's load.
+	run func(strategies.Strategy, context.Context, int, strategies.Options, strategies.Task) (*strategies.Report, error)
 }
 
 // emulateCosts returns rows of costs, in seconds, taken evenly (the middle
@@ -105,24 +120,36 @@ func sleepOvershoot(d time.Duration, n int) float64 {
 // that sleeps costs, and the model on the same costs. GOMAXPROCS is set to
 // the worker count of each run and restored at the end.
 //
+// Each configuration runs e.reps times and its median wall time is the
+// measured one. The repetitions go in rounds, each round running every
+// configuration once, so that a noisy moment (another process taking the
+// cores, a GC of the harness) costs one repetition of several
+// configurations, which their medians drop, rather than every repetition
+// of one.
+//
 // A grain that leaves fewer blocks than workers is not emulated at that
 // worker count: every block has a worker of its own, so the schedule holds
 // no decision to check, and such runs, as long as their costliest block,
 // took most of the emulation's time. Grains are counted in the rows given,
 // so on a subsample a grain covers more of the scene than in the sweep.
-
 func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
 	grains, workers []int) ([]emulated, error) {
 	prefix := make([]time.Duration, len(costs)+1)
+	var serial float64
 	for i, c := range costs {
 		prefix[i+1] = prefix[i] + time.Duration(c*1e9)
+		serial += c
 	}
 	task := func(_, lo, hi int) (int64, error) {
 		time.Sleep(prefix[hi] - prefix[lo])
 		return int64(hi - lo), nil
 	}
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	type run struct {
+		st    strategies.Strategy
+		walls []float64
+	}
 	var out []emulated
+	var runs []run
 	for _, st := range strats {
 		if st == strategies.Serial {
 			continue
@@ -144,22 +171,42 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 				if blocks := (len(costs) + g - 1) / g; blocks < w {
 					continue
 				}
-				if err := ctx.Err(); err != nil {
-					return out, err
-				}
-				runtime.GOMAXPROCS(w)
-				rep, err := st.Run(ctx, len(costs), strategies.Options{Workers: w, Grain: g}, task)
-				if err != nil {
-					return out, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, st.Name(), w, g, err)
-				}
 				pred, err := model.Simulate(st, costs, model.Params{Workers: w, Grain: g, Overhead: ov})
 				if err != nil {
-					return out, fmt.Errorf("bench: emulating %s: %w", scene, err)
+					return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
 				}
 				out = append(out, emulated{scene: scene, strategy: st.Name(), grain: g, workers: w,
-					measured: rep.Wall.Seconds(), predicted: pred.Makespan})
+					predicted: pred.Makespan, serial: serial})
+				runs = append(runs, run{st: st})
 			}
 		}
+	}
+	runStrategy := e.run
+	if runStrategy == nil {
+		runStrategy = strategies.Strategy.Run
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for range max(e.reps, 1) {
+		for i := range out {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			r := &out[i]
+			runtime.GOMAXPROCS(r.workers)
+			rep, err := runStrategy(runs[i].st, ctx, len(costs), strategies.Options{Workers: r.workers, Grain: r.grain}, task)
+			if err != nil {
+				return nil, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, r.strategy, r.workers, r.grain, err)
+			}
+			runs[i].walls = append(runs[i].walls, rep.Wall.Seconds())
+		}
+	}
+	for i := range out {
+		xs := runs[i].walls
+		slices.Sort(xs)
+		n := len(xs)
+		out[i].reps = n
+		out[i].measured = (xs[(n-1)/2] + xs[n/2]) / 2
+		out[i].min, out[i].max = xs[0], xs[n-1]
 	}
 	return out, nil
 }
@@ -183,7 +230,7 @@ func (s *sweep) emulate(ctx context.Context) error {
 	if len(workers) == 0 {
 		return nil
 	}
-	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow}
+	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow, reps: emulateReps}
 	e.overshoot = sleepOvershoot(time.Millisecond, 51)
 	var all []emulated
 	for _, sr := range s.scenes {
@@ -213,7 +260,8 @@ func writeEmulated(w io.Writer, rs []emulated, overshoot float64) error {
 	cw.Write(emulatedHeader)
 	for _, r := range rs {
 		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
-			num(r.measured), num(r.predicted), num(r.predicted/r.measured - 1), num(overshoot)})
+			num(r.measured), num(r.predicted), num(r.predicted/r.measured - 1), num(overshoot),
+			strconv.Itoa(r.reps), num(r.min), num(r.max)})
 	}
 	cw.Flush()
 	return cw.Error()

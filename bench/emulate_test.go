@@ -2,11 +2,13 @@ package bench
 
 import (
 	"context"
+	"encoding/csv"
 	"math"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,6 +149,11 @@ func TestSimulateWritesEmulated(t *testing.T) {
 		if r[3] != "4" || measured <= 0 || predicted <= 0 || math.Abs(e-(predicted/measured-1)) > 1e-4 {
 			t.Errorf("emulated.csv: %v", r)
 		}
+		lo, _ := strconv.ParseFloat(r[9], 64)
+		hi, _ := strconv.ParseFloat(r[10], 64)
+		if r[8] != strconv.Itoa(emulateReps) || lo <= 0 || lo > measured || hi < measured {
+			t.Errorf("emulated.csv: %v: not the median of %d runs within their spread", r, emulateReps)
+		}
 	}
 }
 
@@ -154,5 +161,104 @@ func TestEmulateWorkers(t *testing.T) {
 	got := emulateWorkers([]int{1, 2, 4, 8, 64, 128, 256})
 	if want := []int{4, 8, 64}; !slices.Equal(got, want) {
 		t.Errorf("emulateWorkers = %v, want %v", got, want)
+	}
+}
+
+// TestEmulateReps scripts the wall time of every run and checks that each
+// configuration keeps the median of its repetitions and their spread, and
+// that the repetitions go in rounds over all the configurations.
+func TestEmulateReps(t *testing.T) {
+	bands, _ := strategies.Lookup("bands")
+	steal, _ := strategies.Lookup("steal")
+	costs := []float64{1e-6, 2e-6, 3e-6, 4e-6, 5e-6, 6e-6, 7e-6, 8e-6}
+	// Wall times by configuration, in the order of its repetitions: the
+	// median is the middle one whatever the order, which a mean or the
+	// last run would not give.
+	walls := map[string][]time.Duration{
+		"bands/1/4": {30, 10, 20},
+		"bands/1/8": {5, 50, 7},
+		"steal/1/4": {9, 9, 1},
+		"steal/1/8": {100, 200, 300},
+		"steal/4/4": {}, // 2 blocks: fewer than 4 workers, not run
+	}
+	var order []string
+	e := &emulation{reps: 3, run: func(st strategies.Strategy, _ context.Context, n int, o strategies.Options, _ strategies.Task) (*strategies.Report, error) {
+		k := st.Name() + "/" + strconv.Itoa(o.Grain) + "/" + strconv.Itoa(o.Workers)
+		if n != len(costs) {
+			t.Errorf("%s: run over %d indices, want %d", k, n, len(costs))
+		}
+		if got := runtime.GOMAXPROCS(0); got != o.Workers {
+			t.Errorf("%s: GOMAXPROCS %d", k, got)
+		}
+		i := 0
+		for _, prev := range order {
+			if prev == k {
+				i++
+			}
+		}
+		order = append(order, k)
+		if i >= len(walls[k]) {
+			t.Fatalf("%s: run %d, want %d runs", k, i+1, len(walls[k]))
+		}
+		return &strategies.Report{Wall: walls[k][i]}, nil
+	}}
+	rs, err := e.emulate(context.Background(), "s", costs, []strategies.Strategy{strategies.Serial, bands, steal}, []int{1, 4}, []int{4, 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	round := []string{"bands/1/4", "bands/1/8", "steal/1/4", "steal/1/8"}
+	if want := slices.Concat(round, round, round); !slices.Equal(order, want) {
+		t.Errorf("runs in order %v, want %v", order, want)
+	}
+	want := map[string][3]time.Duration{ // median, min, max
+		"bands/1/4": {20, 10, 30},
+		"bands/1/8": {7, 5, 50},
+		"steal/1/4": {9, 1, 9},
+		"steal/1/8": {200, 100, 300},
+	}
+	if len(rs) != len(want) {
+		t.Fatalf("%d configurations, want %d", len(rs), len(want))
+	}
+	for _, r := range rs {
+		k := r.strategy + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
+		t.Run(k, func(t *testing.T) {
+			w, ok := want[k]
+			if !ok {
+				t.Fatalf("unexpected configuration")
+			}
+			if r.reps != 3 || r.measured != w[0].Seconds() || r.min != w[1].Seconds() || r.max != w[2].Seconds() {
+				t.Errorf("reps %d, measured %g s in [%g, %g] s, want 3, %g s in [%g, %g] s",
+					r.reps, r.measured, r.min, r.max, w[0].Seconds(), w[1].Seconds(), w[2].Seconds())
+			}
+			if math.Abs(r.serial-36e-6) > 1e-12 {
+				t.Errorf("serial %g s, want the costs' sum, 36e-6 s", r.serial)
+			}
+			if r.predicted <= 0 {
+				t.Errorf("predicted %g s", r.predicted)
+			}
+		})
+	}
+}
+
+// TestWriteEmulated checks emulated.csv's columns: the first eight as they
+// were, then the repetitions and their spread.
+func TestWriteEmulated(t *testing.T) {
+	rs := []emulated{{scene: "full", strategy: "steal", grain: 4, workers: 16,
+		measured: 0.5, predicted: 0.55, reps: 3, min: 0.25, max: 2, serial: 4}}
+	var b strings.Builder
+	if err := writeEmulated(&b, rs, 1e-4); err != nil {
+		t.Fatal(err)
+	}
+	got, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s",
+			"reps", "measured_min_s", "measured_max_s"},
+		{"full", "steal", "4", "16", "0.5", "0.55", "0.1", "0.0001", "3", "0.25", "2"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("emulated.csv:\n%q\nwant\n%q", got, want)
 	}
 }
