@@ -35,6 +35,9 @@ const (
 	// emulateReps is how many times each configuration is emulated: the
 	// median of three drops one disturbed run.
 	emulateReps = 3
+	// emulateMinBlocks is the fewest blocks per worker that a
+	// configuration must have to be emulated; see emulation.emulate.
+	emulateMinBlocks = 2
 	// emulateMinW and emulateMaxW bound the worker counts of
 	// Config.Simulate that are emulated: below 4 the sweep measures the
 	// strategies for real, and above 64 the emulated runs are dominated by
@@ -127,11 +130,13 @@ func sleepOvershoot(d time.Duration, n int) float64 {
 // configurations, which their medians drop, rather than every repetition
 // of one.
 //
-// A grain that leaves fewer blocks than workers is not emulated at that
-// worker count: every block has a worker of its own, so the schedule holds
-// no decision to check, and such runs, as long as their costliest block,
-// took most of the emulation's time. Grains are counted in the rows given,
-// so on a subsample a grain covers more of the scene than in the sweep.
+// A grain that leaves fewer than emulateMinBlocks blocks per worker is not
+// emulated at that worker count: with one block per worker, or a few
+// workers taking a second, the schedule holds next to no decision to check,
+// and such runs, each as long as its costliest block, took over a quarter
+// of the emulation's time. Grains are counted in the rows given, so on a subsample a grain
+// covers more of the scene than in the sweep: of 256 rows, grain 64 leaves
+// 4 blocks, too few for 4 workers.
 func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
 	grains, workers []int) ([]emulated, error) {
 	prefix := make([]time.Duration, len(costs)+1)
@@ -168,7 +173,7 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		ov.Shared = false
 		for _, g := range gs {
 			for _, w := range workers {
-				if blocks := (len(costs) + g - 1) / g; blocks < w {
+				if blocks := (len(costs) + g - 1) / g; blocks < emulateMinBlocks*w {
 					continue
 				}
 				pred, err := model.Simulate(st, costs, model.Params{Workers: w, Grain: g, Overhead: ov})

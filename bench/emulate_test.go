@@ -72,7 +72,7 @@ func TestEmulate(t *testing.T) {
 		strats = append(strats, st)
 	}
 	e := &emulation{rows: 256, meanRow: 200 * time.Microsecond, minRow: 100 * time.Microsecond, overshoot: 50e-6}
-	grains, workers := []int{1, 4}, []int{4, 8}
+	grains, workers := []int{1, 3}, []int{4, 8}
 	before := runtime.GOMAXPROCS(0)
 	run := func() []emulated {
 		var all []emulated
@@ -101,8 +101,8 @@ func TestEmulate(t *testing.T) {
 		t.Errorf("GOMAXPROCS is %d after emulating, was %d", got, before)
 	}
 	// 2 scenes x (bands at 2 worker counts, guided and steal at grain 1
-	// with 2 worker counts and at grain 4 with 4 workers, the 6 blocks of
-	// the 24 rows being too few for 8), serial left out.
+	// with 2 worker counts and at grain 3 with 4 workers, the 8 blocks of
+	// the 24 rows being too few for 8, which need 2 each), serial left out.
 	if got, want := len(a), 2*(2+2*(2+1)); got != want {
 		t.Fatalf("%d emulated configurations, want %d", got, want)
 	}
@@ -117,7 +117,7 @@ func TestEmulate(t *testing.T) {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
 		}
 	}
-	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/4/4", "full/steal/1/4"}
+	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/3/4", "full/steal/1/4"}
 	for i, k := range want {
 		if got := key(a[i]); got != k {
 			t.Errorf("configuration %d is %s, want %s", i, got, k)
@@ -170,7 +170,10 @@ func TestEmulateWorkers(t *testing.T) {
 func TestEmulateReps(t *testing.T) {
 	bands, _ := strategies.Lookup("bands")
 	steal, _ := strategies.Lookup("steal")
-	costs := []float64{1e-6, 2e-6, 3e-6, 4e-6, 5e-6, 6e-6, 7e-6, 8e-6}
+	costs := make([]float64, 16)
+	for i := range costs {
+		costs[i] = float64(i+1) * 1e-6
+	}
 	// Wall times by configuration, in the order of its repetitions: the
 	// median is the middle one whatever the order, which a mean or the
 	// last run would not give.
@@ -179,7 +182,8 @@ func TestEmulateReps(t *testing.T) {
 		"bands/1/8": {5, 50, 7},
 		"steal/1/4": {9, 9, 1},
 		"steal/1/8": {100, 200, 300},
-		"steal/4/4": {}, // 2 blocks: fewer than 4 workers, not run
+		"steal/2/4": {4, 6, 5},
+		"steal/2/8": {}, // 8 blocks: fewer than 2 for each of 8 workers, not run
 	}
 	var order []string
 	e := &emulation{reps: 3, run: func(st strategies.Strategy, _ context.Context, n int, o strategies.Options, _ strategies.Task) (*strategies.Report, error) {
@@ -202,11 +206,11 @@ func TestEmulateReps(t *testing.T) {
 		}
 		return &strategies.Report{Wall: walls[k][i]}, nil
 	}}
-	rs, err := e.emulate(context.Background(), "s", costs, []strategies.Strategy{strategies.Serial, bands, steal}, []int{1, 4}, []int{4, 8})
+	rs, err := e.emulate(context.Background(), "s", costs, []strategies.Strategy{strategies.Serial, bands, steal}, []int{1, 2}, []int{4, 8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	round := []string{"bands/1/4", "bands/1/8", "steal/1/4", "steal/1/8"}
+	round := []string{"bands/1/4", "bands/1/8", "steal/1/4", "steal/1/8", "steal/2/4"}
 	if want := slices.Concat(round, round, round); !slices.Equal(order, want) {
 		t.Errorf("runs in order %v, want %v", order, want)
 	}
@@ -215,6 +219,7 @@ func TestEmulateReps(t *testing.T) {
 		"bands/1/8": {7, 5, 50},
 		"steal/1/4": {9, 1, 9},
 		"steal/1/8": {200, 100, 300},
+		"steal/2/4": {5, 4, 6},
 	}
 	if len(rs) != len(want) {
 		t.Fatalf("%d configurations, want %d", len(rs), len(want))
@@ -230,8 +235,8 @@ func TestEmulateReps(t *testing.T) {
 				t.Errorf("reps %d, measured %g s in [%g, %g] s, want 3, %g s in [%g, %g] s",
 					r.reps, r.measured, r.min, r.max, w[0].Seconds(), w[1].Seconds(), w[2].Seconds())
 			}
-			if math.Abs(r.serial-36e-6) > 1e-12 {
-				t.Errorf("serial %g s, want the costs' sum, 36e-6 s", r.serial)
+			if math.Abs(r.serial-136e-6) > 1e-12 {
+				t.Errorf("serial %g s, want the costs' sum, 136e-6 s", r.serial)
 			}
 			if r.predicted <= 0 {
 				t.Errorf("predicted %g s", r.predicted)
