@@ -245,6 +245,7 @@ func (s *sweep) emulate(ctx context.Context) error {
 		s.progress.phase("emulating " + sr.Name + " on sleeping workers")
 		costs := emulateCosts(sr.rowCosts, e.rows, e.meanRow, e.minRow)
 		rs, err := e.emulate(ctx, sr.Name, costs, s.plan.strategies, s.plan.grains, workers)
+		sr.emulated = rs
 		all = append(all, rs...)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -153,6 +154,11 @@ func TestSimulateWritesEmulated(t *testing.T) {
 		hi, _ := strconv.ParseFloat(r[10], 64)
 		if r[8] != strconv.Itoa(emulateReps) || lo <= 0 || lo > measured || hi < measured {
 			t.Errorf("emulated.csv: %v: not the median of %d runs within their spread", r, emulateReps)
+		}
+	}
+	for _, sc := range cfg.Scenes {
+		if fi, err := os.Stat(filepath.Join(cfg.Out, "charts", "emulated-"+sc+".png")); err != nil || fi.Size() == 0 {
+			t.Errorf("chart of the emulation of %s: %v", sc, err)
 		}
 	}
 }
