@@ -91,8 +91,12 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 	slices.Sort(ws)
 	ws = slices.Compact(ws)
 
-	p := newPlot(fmt.Sprintf("emulated speedup (sleeping workers): %s, grain %d", scene, g))
-	p.Y.Label.Text = fmt.Sprintf("speedup = sum of sleeps / wall; points: median of %d, bars: min-max", reps)
+	p := newPlot(fmt.Sprintf("emulated speedup: %s, grain %d; points: median of %d runs, bars: min-max; dashed: model", scene, g, reps))
+	p.Y.Label.Text = "speedup = sum of sleeps / wall"
+	// Eight strategies, each with points and a model line, would make a
+	// legend taller than the chart: each strategy has one entry showing
+	// both, and the title says which is the model.
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
 	first, last := float64(ws[0]), float64(ws[len(ws)-1])
 	ideal, err := idealLine(plotter.XYs{{X: first, Y: first}, {X: last, Y: last}})
 	if err != nil {
@@ -139,12 +143,17 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 		l.Width = vg.Points(1.2)
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 		p.Add(l, bars, sc)
-		p.Legend.Add(c.st.Name(), sc)
-		p.Legend.Add(c.st.Name()+" (model)", l)
+		p.Legend.Add(c.st.Name(), l, sc)
 	}
 	logAxis(&p.X, ws)
 	p.X.Label.Text = "workers (= GOMAXPROCS), sleeping"
-	logAxis(&p.Y, ws)
+	var ys []int
+	for y := 1; float64(y) <= hi; y *= 2 {
+		if float64(2*y) >= lo {
+			ys = append(ys, y)
+		}
+	}
+	logAxis(&p.Y, ys)
 	p.X.Min, p.X.Max = first/1.2, last*1.2
 	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
 	return p, nil
