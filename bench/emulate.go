@@ -1,10 +1,13 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -32,6 +35,12 @@ const (
 	emulateRows    = 256
 	emulateMeanRow = 3 * time.Millisecond
 	emulateMinRow  = time.Millisecond
+	// emulateReps is how many times each configuration is emulated: the
+	// median of three drops one disturbed run.
+	emulateReps = 3
+	// emulateMinBlocks is the fewest blocks per worker that a
+	// configuration must have to be emulated; see emulation.emulate.
+	emulateMinBlocks = 2
 	// emulateMinW and emulateMaxW bound the worker counts of
 	// Config.Simulate that are emulated: below 4 the sweep measures the
 	// strategies for real, and above 64 the emulated runs are dominated by
@@ -41,15 +50,22 @@ const (
 
 // emulatedHeader is the header of emulated.csv. Error is
 // predicted / measured - 1; block_overhead_s is the sleep overshoot that the
-// model added to every block (see sleepOvershoot).
-var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s"}
+// model added to every block (see sleepOvershoot). measured_s is the median
+// of reps runs, measured_min_s and measured_max_s their spread.
+var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s",
+	"reps", "measured_min_s", "measured_max_s"}
 
 // emulated is one emulated configuration: its measured makespan and the
-// model's, in seconds.
+// model's, in seconds. Measured is the median of reps runs, min and max
+// their spread; serial is the sum of the costs, what one worker would take,
+// the baseline of the emulated speedups.
 type emulated struct {
 	scene, strategy     string
 	grain, workers      int
 	measured, predicted float64
+	reps                int
+	min, max            float64
+	serial              float64
 }
 
 // emulation is what an emulated run is made of.
@@ -60,6 +76,11 @@ type emulation struct {
 	// overshoot is what time.Sleep adds to a sleep, in seconds, paid
 	// once per block; the model adds it to every block.
 	overshoot float64
+	// reps is how many times each configuration runs; zero means 1.
+	reps int
+	// run runs a strategy; nil means its Run. Tests script wall times
+	// through it, which real sleeps would make depend on the machine's load.
+	run func(strategies.Strategy, context.Context, int, strategies.Options, strategies.Task) (*strategies.Report, error)
 }
 
 // emulateCosts returns rows of costs, in seconds, taken evenly (the middle
@@ -105,24 +126,38 @@ func sleepOvershoot(d time.Duration, n int) float64 {
 // that sleeps costs, and the model on the same costs. GOMAXPROCS is set to
 // the worker count of each run and restored at the end.
 //
-// A grain that leaves fewer blocks than workers is not emulated at that
-// worker count: every block has a worker of its own, so the schedule holds
-// no decision to check, and such runs, as long as their costliest block,
-// took most of the emulation's time. Grains are counted in the rows given,
-// so on a subsample a grain covers more of the scene than in the sweep.
-
+// Each configuration runs e.reps times and its median wall time is the
+// measured one. The repetitions go in rounds, each round running every
+// configuration once, so that a noisy moment (another process taking the
+// cores, a GC of the harness) costs one repetition of several
+// configurations, which their medians drop, rather than every repetition
+// of one.
+//
+// A grain that leaves fewer than emulateMinBlocks blocks per worker is not
+// emulated at that worker count: with one block per worker, or a few
+// workers taking a second, the schedule holds next to no decision to check,
+// and such runs, each as long as its costliest block, took over a quarter
+// of the emulation's time. Grains are counted in the rows given, so on a subsample a grain
+// covers more of the scene than in the sweep: of 256 rows, grain 64 leaves
+// 4 blocks, too few for 4 workers.
 func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
 	grains, workers []int) ([]emulated, error) {
 	prefix := make([]time.Duration, len(costs)+1)
+	var serial float64
 	for i, c := range costs {
 		prefix[i+1] = prefix[i] + time.Duration(c*1e9)
+		serial += c
 	}
 	task := func(_, lo, hi int) (int64, error) {
 		time.Sleep(prefix[hi] - prefix[lo])
 		return int64(hi - lo), nil
 	}
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	type run struct {
+		st    strategies.Strategy
+		walls []float64
+	}
 	var out []emulated
+	var runs []run
 	for _, st := range strats {
 		if st == strategies.Serial {
 			continue
@@ -141,25 +176,45 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		ov.Shared = false
 		for _, g := range gs {
 			for _, w := range workers {
-				if blocks := (len(costs) + g - 1) / g; blocks < w {
+				if blocks := (len(costs) + g - 1) / g; blocks < emulateMinBlocks*w {
 					continue
-				}
-				if err := ctx.Err(); err != nil {
-					return out, err
-				}
-				runtime.GOMAXPROCS(w)
-				rep, err := st.Run(ctx, len(costs), strategies.Options{Workers: w, Grain: g}, task)
-				if err != nil {
-					return out, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, st.Name(), w, g, err)
 				}
 				pred, err := model.Simulate(st, costs, model.Params{Workers: w, Grain: g, Overhead: ov})
 				if err != nil {
-					return out, fmt.Errorf("bench: emulating %s: %w", scene, err)
+					return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
 				}
 				out = append(out, emulated{scene: scene, strategy: st.Name(), grain: g, workers: w,
-					measured: rep.Wall.Seconds(), predicted: pred.Makespan})
+					predicted: pred.Makespan, serial: serial})
+				runs = append(runs, run{st: st})
 			}
 		}
+	}
+	runStrategy := e.run
+	if runStrategy == nil {
+		runStrategy = strategies.Strategy.Run
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for range max(e.reps, 1) {
+		for i := range out {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			r := &out[i]
+			runtime.GOMAXPROCS(r.workers)
+			rep, err := runStrategy(runs[i].st, ctx, len(costs), strategies.Options{Workers: r.workers, Grain: r.grain}, task)
+			if err != nil {
+				return nil, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, r.strategy, r.workers, r.grain, err)
+			}
+			runs[i].walls = append(runs[i].walls, rep.Wall.Seconds())
+		}
+	}
+	for i := range out {
+		xs := runs[i].walls
+		slices.Sort(xs)
+		n := len(xs)
+		out[i].reps = n
+		out[i].measured = (xs[(n-1)/2] + xs[n/2]) / 2
+		out[i].min, out[i].max = xs[0], xs[n-1]
 	}
 	return out, nil
 }
@@ -183,7 +238,7 @@ func (s *sweep) emulate(ctx context.Context) error {
 	if len(workers) == 0 {
 		return nil
 	}
-	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow}
+	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow, reps: emulateReps}
 	e.overshoot = sleepOvershoot(time.Millisecond, 51)
 	var all []emulated
 	for _, sr := range s.scenes {
@@ -193,6 +248,7 @@ func (s *sweep) emulate(ctx context.Context) error {
 		s.progress.phase("emulating " + sr.Name + " on sleeping workers")
 		costs := emulateCosts(sr.rowCosts, e.rows, e.meanRow, e.minRow)
 		rs, err := e.emulate(ctx, sr.Name, costs, s.plan.strategies, s.plan.grains, workers)
+		sr.emulated = rs
 		all = append(all, rs...)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -213,8 +269,110 @@ func writeEmulated(w io.Writer, rs []emulated, overshoot float64) error {
 	cw.Write(emulatedHeader)
 	for _, r := range rs {
 		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
-			num(r.measured), num(r.predicted), num(r.predicted/r.measured - 1), num(overshoot)})
+			num(r.measured), num(r.predicted), num(emulatedError(r)), num(overshoot),
+			strconv.Itoa(r.reps), num(r.min), num(r.max)})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// emulationAccuracy is how close the model came to the emulation, for each
+// grain emulated, for the strategies without a grain, and over all; see
+// summarizeEmulation.
+type emulationAccuracy struct {
+	grains []accuracy // in increasing grain, then the strategies without one
+	all    accuracy
+}
+
+// accuracy summarizes the errors, predicted / measured - 1, of some
+// emulated configurations.
+type accuracy struct {
+	grain     int     // 0 for the strategies without a grain, and for all
+	count     int     // configurations
+	medianAbs float64 // median |error|
+	within10  int     // configurations whose |error| is at most 10%
+	worst     emulated
+}
+
+// emulatedError is a configuration's error: the model's time over the
+// measured median, less 1, negative where the model is too fast.
+func emulatedError(r emulated) float64 { return r.predicted/r.measured - 1 }
+
+// summarizeEmulation returns the accuracy of the model on rs. A strategy
+// without a grain is emulated, and written in emulated.csv, at grain 1, but
+// counted apart: its schedule is the same at every grain, and mixing it
+// into grain 1 would make that grain look better or worse for a reason
+// that is not the grain's.
+func summarizeEmulation(rs []emulated) emulationAccuracy {
+	byGrain := map[int][]emulated{}
+	for _, r := range rs {
+		g := 0
+		if usesGrain(r.strategy) {
+			g = r.grain
+		}
+		byGrain[g] = append(byGrain[g], r)
+	}
+	var out emulationAccuracy
+	for _, g := range slices.Sorted(maps.Keys(byGrain)) {
+		if g > 0 {
+			out.grains = append(out.grains, summarizeErrors(g, byGrain[g]))
+		}
+	}
+	if none, ok := byGrain[0]; ok {
+		out.grains = append(out.grains, summarizeErrors(0, none))
+	}
+	out.all = summarizeErrors(0, rs)
+	return out
+}
+
+func summarizeErrors(grain int, rs []emulated) accuracy {
+	a := accuracy{grain: grain, count: len(rs)}
+	if len(rs) == 0 {
+		return a
+	}
+	abs := make([]float64, len(rs))
+	for i, r := range rs {
+		abs[i] = math.Abs(emulatedError(r))
+		if abs[i] <= 0.10 {
+			a.within10++
+		}
+		if i == 0 || abs[i] > math.Abs(emulatedError(a.worst)) {
+			a.worst = r
+		}
+	}
+	slices.Sort(abs)
+	n := len(abs)
+	a.medianAbs = (abs[(n-1)/2] + abs[n/2]) / 2
+	return a
+}
+
+// writeMarkdown writes a as a Markdown table, a row per grain (grain "-":
+// the strategies without one) and a last row over all configurations.
+func (a emulationAccuracy) writeMarkdown(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("| grain | configurations | median \\|error\\| | within 10% | worst error | worst configuration |\n")
+	bw.WriteString("|--:|--:|--:|--:|--:|---|\n")
+	row := func(name string, x accuracy) {
+		if x.count == 0 {
+			fmt.Fprintf(bw, "| %s | 0 | n/a | n/a | n/a | n/a |\n", name)
+			return
+		}
+		r := x.worst
+		config := r.scene + " " + r.strategy
+		if usesGrain(r.strategy) {
+			config += ", grain " + strconv.Itoa(r.grain)
+		}
+		fmt.Fprintf(bw, "| %s | %d | %.1f%% | %d (%.0f%%) | %+.1f%% | %s, %d workers |\n",
+			name, x.count, 100*x.medianAbs, x.within10, 100*float64(x.within10)/float64(x.count),
+			100*emulatedError(r), config, r.workers)
+	}
+	for _, x := range a.grains {
+		name := "-"
+		if x.grain > 0 {
+			name = strconv.Itoa(x.grain)
+		}
+		row(name, x)
+	}
+	row("all", a.all)
+	return bw.Flush()
 }

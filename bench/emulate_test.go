@@ -2,11 +2,14 @@ package bench
 
 import (
 	"context"
+	"encoding/csv"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +73,7 @@ func TestEmulate(t *testing.T) {
 		strats = append(strats, st)
 	}
 	e := &emulation{rows: 256, meanRow: 200 * time.Microsecond, minRow: 100 * time.Microsecond, overshoot: 50e-6}
-	grains, workers := []int{1, 4}, []int{4, 8}
+	grains, workers := []int{1, 3}, []int{4, 8}
 	before := runtime.GOMAXPROCS(0)
 	run := func() []emulated {
 		var all []emulated
@@ -99,8 +102,8 @@ func TestEmulate(t *testing.T) {
 		t.Errorf("GOMAXPROCS is %d after emulating, was %d", got, before)
 	}
 	// 2 scenes x (bands at 2 worker counts, guided and steal at grain 1
-	// with 2 worker counts and at grain 4 with 4 workers, the 6 blocks of
-	// the 24 rows being too few for 8), serial left out.
+	// with 2 worker counts and at grain 3 with 4 workers, the 8 blocks of
+	// the 24 rows being too few for 8, which need 2 each), serial left out.
 	if got, want := len(a), 2*(2+2*(2+1)); got != want {
 		t.Fatalf("%d emulated configurations, want %d", got, want)
 	}
@@ -115,7 +118,7 @@ func TestEmulate(t *testing.T) {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
 		}
 	}
-	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/4/4", "full/steal/1/4"}
+	want := []string{"full/bands/1/4", "full/bands/1/8", "full/guided/1/4", "full/guided/1/8", "full/guided/3/4", "full/steal/1/4"}
 	for i, k := range want {
 		if got := key(a[i]); got != k {
 			t.Errorf("configuration %d is %s, want %s", i, got, k)
@@ -147,6 +150,16 @@ func TestSimulateWritesEmulated(t *testing.T) {
 		if r[3] != "4" || measured <= 0 || predicted <= 0 || math.Abs(e-(predicted/measured-1)) > 1e-4 {
 			t.Errorf("emulated.csv: %v", r)
 		}
+		lo, _ := strconv.ParseFloat(r[9], 64)
+		hi, _ := strconv.ParseFloat(r[10], 64)
+		if r[8] != strconv.Itoa(emulateReps) || lo <= 0 || lo > measured || hi < measured {
+			t.Errorf("emulated.csv: %v: not the median of %d runs within their spread", r, emulateReps)
+		}
+	}
+	for _, sc := range cfg.Scenes {
+		if fi, err := os.Stat(filepath.Join(cfg.Out, "charts", "emulated-"+sc+".png")); err != nil || fi.Size() == 0 {
+			t.Errorf("chart of the emulation of %s: %v", sc, err)
+		}
 	}
 }
 
@@ -154,5 +167,179 @@ func TestEmulateWorkers(t *testing.T) {
 	got := emulateWorkers([]int{1, 2, 4, 8, 64, 128, 256})
 	if want := []int{4, 8, 64}; !slices.Equal(got, want) {
 		t.Errorf("emulateWorkers = %v, want %v", got, want)
+	}
+}
+
+// TestEmulateReps scripts the wall time of every run and checks that each
+// configuration keeps the median of its repetitions and their spread, and
+// that the repetitions go in rounds over all the configurations.
+func TestEmulateReps(t *testing.T) {
+	bands, _ := strategies.Lookup("bands")
+	steal, _ := strategies.Lookup("steal")
+	costs := make([]float64, 16)
+	for i := range costs {
+		costs[i] = float64(i+1) * 1e-6
+	}
+	// Wall times by configuration, in the order of its repetitions: the
+	// median is the middle one whatever the order, which a mean or the
+	// last run would not give.
+	walls := map[string][]time.Duration{
+		"bands/1/4": {30, 10, 20},
+		"bands/1/8": {5, 50, 7},
+		"steal/1/4": {9, 9, 1},
+		"steal/1/8": {100, 200, 300},
+		"steal/2/4": {4, 6, 5},
+		"steal/2/8": {}, // 8 blocks: fewer than 2 for each of 8 workers, not run
+	}
+	var order []string
+	e := &emulation{reps: 3, run: func(st strategies.Strategy, _ context.Context, n int, o strategies.Options, _ strategies.Task) (*strategies.Report, error) {
+		k := st.Name() + "/" + strconv.Itoa(o.Grain) + "/" + strconv.Itoa(o.Workers)
+		if n != len(costs) {
+			t.Errorf("%s: run over %d indices, want %d", k, n, len(costs))
+		}
+		if got := runtime.GOMAXPROCS(0); got != o.Workers {
+			t.Errorf("%s: GOMAXPROCS %d", k, got)
+		}
+		i := 0
+		for _, prev := range order {
+			if prev == k {
+				i++
+			}
+		}
+		order = append(order, k)
+		if i >= len(walls[k]) {
+			t.Fatalf("%s: run %d, want %d runs", k, i+1, len(walls[k]))
+		}
+		return &strategies.Report{Wall: walls[k][i]}, nil
+	}}
+	rs, err := e.emulate(context.Background(), "s", costs, []strategies.Strategy{strategies.Serial, bands, steal}, []int{1, 2}, []int{4, 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	round := []string{"bands/1/4", "bands/1/8", "steal/1/4", "steal/1/8", "steal/2/4"}
+	if want := slices.Concat(round, round, round); !slices.Equal(order, want) {
+		t.Errorf("runs in order %v, want %v", order, want)
+	}
+	want := map[string][3]time.Duration{ // median, min, max
+		"bands/1/4": {20, 10, 30},
+		"bands/1/8": {7, 5, 50},
+		"steal/1/4": {9, 1, 9},
+		"steal/1/8": {200, 100, 300},
+		"steal/2/4": {5, 4, 6},
+	}
+	if len(rs) != len(want) {
+		t.Fatalf("%d configurations, want %d", len(rs), len(want))
+	}
+	for _, r := range rs {
+		k := r.strategy + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
+		t.Run(k, func(t *testing.T) {
+			w, ok := want[k]
+			if !ok {
+				t.Fatalf("unexpected configuration")
+			}
+			if r.reps != 3 || r.measured != w[0].Seconds() || r.min != w[1].Seconds() || r.max != w[2].Seconds() {
+				t.Errorf("reps %d, measured %g s in [%g, %g] s, want 3, %g s in [%g, %g] s",
+					r.reps, r.measured, r.min, r.max, w[0].Seconds(), w[1].Seconds(), w[2].Seconds())
+			}
+			if math.Abs(r.serial-136e-6) > 1e-12 {
+				t.Errorf("serial %g s, want the costs' sum, 136e-6 s", r.serial)
+			}
+			if r.predicted <= 0 {
+				t.Errorf("predicted %g s", r.predicted)
+			}
+		})
+	}
+}
+
+// TestWriteEmulated checks emulated.csv's columns: the first eight as they
+// were, then the repetitions and their spread.
+func TestWriteEmulated(t *testing.T) {
+	rs := []emulated{{scene: "full", strategy: "steal", grain: 4, workers: 16,
+		measured: 0.5, predicted: 0.55, reps: 3, min: 0.25, max: 2, serial: 4}}
+	var b strings.Builder
+	if err := writeEmulated(&b, rs, 1e-4); err != nil {
+		t.Fatal(err)
+	}
+	got, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s",
+			"reps", "measured_min_s", "measured_max_s"},
+		{"full", "steal", "4", "16", "0.5", "0.55", "0.1", "0.0001", "3", "0.25", "2"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("emulated.csv:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestSummarizeEmulation checks the accuracy of hand-made emulations: the
+// medians of odd and even counts, the count within 10%, the worst error
+// whatever its sign, and the strategies without a grain counted apart.
+func TestSummarizeEmulation(t *testing.T) {
+	at := func(strategy string, grain, workers int, err float64) emulated {
+		return emulated{scene: "s", strategy: strategy, grain: grain, workers: workers, measured: 2, predicted: 2 * (1 + err)}
+	}
+	rs := []emulated{
+		at("steal", 1, 4, 0.05), at("steal", 1, 8, -0.20), at("guided", 1, 4, 0.01),
+		at("bands", 1, 4, 0.30),
+		at("steal", 4, 4, 0.08), at("guided", 4, 8, -0.12),
+	}
+	got := summarizeEmulation(rs)
+	type want struct {
+		grain     int
+		count     int
+		medianAbs float64
+		within10  int
+		worst     emulated
+	}
+	check := func(t *testing.T, a accuracy, w want) {
+		t.Helper()
+		if a.grain != w.grain || a.count != w.count || math.Abs(a.medianAbs-w.medianAbs) > 1e-9 || a.within10 != w.within10 || a.worst != w.worst {
+			t.Errorf("grain %d, %d configurations, median |error| %g, %d within 10%%, worst %+v; want grain %d, %d, %g, %d, %+v",
+				a.grain, a.count, a.medianAbs, a.within10, a.worst, w.grain, w.count, w.medianAbs, w.within10, w.worst)
+		}
+	}
+	wants := []want{
+		{1, 3, 0.05, 2, rs[1]},
+		{4, 2, 0.10, 1, rs[5]},
+		{0, 1, 0.30, 0, rs[3]},
+	}
+	if len(got.grains) != len(wants) {
+		t.Fatalf("%d rows, want %d", len(got.grains), len(wants))
+	}
+	for i, w := range wants {
+		t.Run("grain "+strconv.Itoa(w.grain), func(t *testing.T) { check(t, got.grains[i], w) })
+	}
+	// |errors| 0.01 0.05 0.08 0.12 0.20 0.30: the median is between the
+	// third and the fourth.
+	t.Run("all", func(t *testing.T) { check(t, got.all, want{0, 6, 0.10, 3, rs[3]}) })
+
+	var b strings.Builder
+	if err := got.writeMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	wantLines := []string{
+		"| grain | configurations | median \\|error\\| | within 10% | worst error | worst configuration |",
+		"|--:|--:|--:|--:|--:|---|",
+		"| 1 | 3 | 5.0% | 2 (67%) | -20.0% | s steal, grain 1, 8 workers |",
+		"| 4 | 2 | 10.0% | 1 (50%) | -12.0% | s guided, grain 4, 8 workers |",
+		"| - | 1 | 30.0% | 0 (0%) | +30.0% | s bands, 4 workers |",
+		"| all | 6 | 10.0% | 3 (50%) | +30.0% | s bands, 4 workers |",
+	}
+	if !slices.Equal(lines, wantLines) {
+		t.Errorf("markdown:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
+	}
+}
+
+func TestSummarizeEmulationEmpty(t *testing.T) {
+	var b strings.Builder
+	if err := summarizeEmulation(nil).writeMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(b.String(), "| all | 0 | n/a | n/a | n/a | n/a |\n") {
+		t.Errorf("markdown of no emulation:\n%s", b.String())
 	}
 }

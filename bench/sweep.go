@@ -59,6 +59,7 @@ type sceneRun struct {
 	// rowCosts is each unit's (row's) serial render time in seconds, for
 	// the model; nil unless Config.Simulate is set.
 	rowCosts []float64
+	emulated []emulated // the scene's emulation, for its chart
 }
 
 // config is one measured configuration and its timed runs.

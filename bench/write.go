@@ -156,6 +156,7 @@ func (r *Result) Write() error {
 	)
 	errs = append(errs, r.writeModel()...)
 	errs = append(errs, r.charts()...)
+	errs = append(errs, r.emulatedCharts()...)
 	errs = append(errs, r.timelines()...)
 	errs = append(errs, writeJSON(r.path("env.json"), e))
 	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })

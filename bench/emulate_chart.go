@@ -1,0 +1,173 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// emulatedCharts writes charts/emulated-<scene>.png and .svg for every
+// scene that was emulated.
+func (r *Result) emulatedCharts() []error {
+	var errs []error
+	for _, sr := range r.scenes {
+		if len(sr.emulated) == 0 {
+			continue
+		}
+		p, err := emulatedChart(sr.Name, sr.emulated)
+		if err == nil {
+			err = savePlot(p, r.path("charts", "emulated-"+sr.Name))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("bench: chart emulated-%s: %w", sr.Name, err))
+		}
+	}
+	return errs
+}
+
+// emulatedGrain returns the grain that the emulated chart shows: the
+// smallest emulated by a strategy that uses one, 1 when none does. One grain
+// keeps one colour per strategy; the smallest makes the most claims, the
+// schedule with the most decisions for the model to get right.
+func emulatedGrain(rs []emulated) int {
+	g := 0
+	for _, r := range rs {
+		if usesGrain(r.strategy) && (g == 0 || r.grain < g) {
+			g = r.grain
+		}
+	}
+	return max(g, 1)
+}
+
+// usesGrain reports whether the strategy named uses a grain; a name outside
+// the catalogue is taken to, so that its grain is not ignored.
+func usesGrain(name string) bool {
+	st, err := strategies.Lookup(name)
+	return err != nil || st.UsesGrain()
+}
+
+// emulatedChart returns the chart of one scene's emulation: speedup against
+// workers, one colour per strategy at emulatedGrain, the emulated medians as
+// points with their min-max spread as bars, the model dashed, the ideal
+// dashed grey. Both speedups divide the same sum of the emulated costs, so a
+// point on its strategy's dashed line is a prediction without error.
+func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
+	g := emulatedGrain(rs)
+	type curve struct {
+		st  strategies.Strategy
+		pts []emulated
+	}
+	var curves []curve
+	var ws []int
+	reps := 0
+	for _, r := range rs {
+		if usesGrain(r.strategy) && r.grain != g {
+			continue
+		}
+		st, err := strategies.Lookup(r.strategy)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(curves, func(c curve) bool { return c.st == st })
+		if i < 0 {
+			curves = append(curves, curve{st: st})
+			i = len(curves) - 1
+		}
+		curves[i].pts = append(curves[i].pts, r)
+		ws = append(ws, r.workers)
+		reps = max(reps, r.reps)
+	}
+	if len(curves) == 0 {
+		return nil, fmt.Errorf("no emulated configuration at grain %d", g)
+	}
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+
+	p := newPlot(fmt.Sprintf("emulated speedup: %s, grain %d; points: median of %d runs, bars: min-max; dashed: model", scene, g, reps))
+	p.Y.Label.Text = "speedup = sum of sleeps / wall"
+	// Eight strategies, each with points and a model line, would make a
+	// legend taller than the chart: each strategy has one entry showing
+	// both, and the title says which is the model.
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	first, last := float64(ws[0]), float64(ws[len(ws)-1])
+	ideal, err := idealLine(plotter.XYs{{X: first, Y: first}, {X: last, Y: last}})
+	if err != nil {
+		return nil, err
+	}
+	p.Add(ideal)
+	p.Legend.Add("ideal", ideal)
+	lo, hi := first, last
+	for k, c := range curves {
+		colour := strategyColour(c.st)
+		// The strategies' points share their worker counts; each is moved
+		// a little sideways so that none hides another's bar.
+		dodge := math.Pow(2, 0.04*(float64(k)-float64(len(curves)-1)/2))
+		pts := make(plotter.XYs, len(c.pts))
+		spread := make(plotter.YErrors, len(c.pts))
+		model := make(plotter.XYs, len(c.pts))
+		for i, r := range c.pts {
+			y := r.serial / r.measured
+			pts[i] = plotter.XY{X: float64(r.workers) * dodge, Y: y}
+			spread[i].Low, spread[i].High = y-r.serial/r.max, r.serial/r.min-y
+			model[i] = plotter.XY{X: float64(r.workers), Y: r.serial / r.predicted}
+			lo = min(lo, r.serial/r.max, model[i].Y)
+			hi = max(hi, r.serial/r.min, model[i].Y)
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: colour, Shape: draw.CircleGlyph{}, Radius: vg.Points(2.5)}
+		bars, err := plotter.NewYErrorBars(struct {
+			plotter.XYs
+			plotter.YErrors
+		}{pts, spread})
+		if err != nil {
+			return nil, err
+		}
+		bars.LineStyle.Color = colour
+		bars.CapWidth = vg.Points(4)
+		l, err := plotter.NewLine(model)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = colour
+		l.Width = vg.Points(1.2)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+		p.Add(l, bars, sc)
+		p.Legend.Add(c.st.Name(), l, sc)
+	}
+	logAxis(&p.X, ws)
+	p.X.Label.Text = "workers (= GOMAXPROCS), sleeping"
+	var ys []int
+	for y := 1; float64(y) <= hi; y *= 2 {
+		if float64(2*y) >= lo {
+			ys = append(ys, y)
+		}
+	}
+	logAxis(&p.Y, ys)
+	p.X.Min, p.X.Max = first/1.2, last*1.2
+	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
+	return p, nil
+}
+
+// logAxis makes a a base-2 logarithmic axis with a tick at each of ws, or a
+// linear one around a single count, which a log axis cannot span.
+func logAxis(a *plot.Axis, ws []int) {
+	ticks := make(plot.ConstantTicks, len(ws))
+	for i, w := range ws {
+		ticks[i] = plot.Tick{Value: float64(w), Label: strconv.Itoa(w)}
+	}
+	a.Tick.Marker = ticks
+	if len(ws) > 1 {
+		a.Scale = plot.LogScale{}
+	}
+}
