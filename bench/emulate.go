@@ -1,13 +1,10 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"maps"
-	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -60,12 +57,10 @@ var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured
 // their spread; serial is the sum of the costs, what one worker would take,
 // the baseline of the emulated speedups.
 type emulated struct {
-	scene, strategy     string
-	grain, workers      int
-	measured, predicted float64
-	reps                int
-	min, max            float64
-	serial              float64
+	modelPoint
+	reps     int
+	min, max float64
+	serial   float64
 }
 
 // emulation is what an emulated run is made of.
@@ -183,8 +178,8 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 				if err != nil {
 					return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
 				}
-				out = append(out, emulated{scene: scene, strategy: st.Name(), grain: g, workers: w,
-					predicted: pred.Makespan, serial: serial})
+				out = append(out, emulated{modelPoint: modelPoint{scene: scene, strategy: st.Name(), grain: g, workers: w,
+					predicted: pred.Makespan}, serial: serial})
 				runs = append(runs, run{st: st})
 			}
 		}
@@ -269,110 +264,18 @@ func writeEmulated(w io.Writer, rs []emulated, overshoot float64) error {
 	cw.Write(emulatedHeader)
 	for _, r := range rs {
 		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
-			num(r.measured), num(r.predicted), num(emulatedError(r)), num(overshoot),
+			num(r.measured), num(r.predicted), num(r.err()), num(overshoot),
 			strconv.Itoa(r.reps), num(r.min), num(r.max)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-// emulationAccuracy is how close the model came to the emulation, for each
-// grain emulated, for the strategies without a grain, and over all; see
-// summarizeEmulation.
-type emulationAccuracy struct {
-	grains []accuracy // in increasing grain, then the strategies without one
-	all    accuracy
-}
-
-// accuracy summarizes the errors, predicted / measured - 1, of some
-// emulated configurations.
-type accuracy struct {
-	grain     int     // 0 for the strategies without a grain, and for all
-	count     int     // configurations
-	medianAbs float64 // median |error|
-	within10  int     // configurations whose |error| is at most 10%
-	worst     emulated
-}
-
-// emulatedError is a configuration's error: the model's time over the
-// measured median, less 1, negative where the model is too fast.
-func emulatedError(r emulated) float64 { return r.predicted/r.measured - 1 }
-
-// summarizeEmulation returns the accuracy of the model on rs. A strategy
-// without a grain is emulated, and written in emulated.csv, at grain 1, but
-// counted apart: its schedule is the same at every grain, and mixing it
-// into grain 1 would make that grain look better or worse for a reason
-// that is not the grain's.
-func summarizeEmulation(rs []emulated) emulationAccuracy {
-	byGrain := map[int][]emulated{}
-	for _, r := range rs {
-		g := 0
-		if usesGrain(r.strategy) {
-			g = r.grain
-		}
-		byGrain[g] = append(byGrain[g], r)
-	}
-	var out emulationAccuracy
-	for _, g := range slices.Sorted(maps.Keys(byGrain)) {
-		if g > 0 {
-			out.grains = append(out.grains, summarizeErrors(g, byGrain[g]))
-		}
-	}
-	if none, ok := byGrain[0]; ok {
-		out.grains = append(out.grains, summarizeErrors(0, none))
-	}
-	out.all = summarizeErrors(0, rs)
-	return out
-}
-
-func summarizeErrors(grain int, rs []emulated) accuracy {
-	a := accuracy{grain: grain, count: len(rs)}
-	if len(rs) == 0 {
-		return a
-	}
-	abs := make([]float64, len(rs))
+// emulatedPoints returns the model points of rs.
+func emulatedPoints(rs []emulated) []modelPoint {
+	ps := make([]modelPoint, len(rs))
 	for i, r := range rs {
-		abs[i] = math.Abs(emulatedError(r))
-		if abs[i] <= 0.10 {
-			a.within10++
-		}
-		if i == 0 || abs[i] > math.Abs(emulatedError(a.worst)) {
-			a.worst = r
-		}
+		ps[i] = r.modelPoint
 	}
-	slices.Sort(abs)
-	n := len(abs)
-	a.medianAbs = (abs[(n-1)/2] + abs[n/2]) / 2
-	return a
-}
-
-// writeMarkdown writes a as a Markdown table, a row per grain (grain "-":
-// the strategies without one) and a last row over all configurations.
-func (a emulationAccuracy) writeMarkdown(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("| grain | configurations | median \\|error\\| | within 10% | worst error | worst configuration |\n")
-	bw.WriteString("|--:|--:|--:|--:|--:|---|\n")
-	row := func(name string, x accuracy) {
-		if x.count == 0 {
-			fmt.Fprintf(bw, "| %s | 0 | n/a | n/a | n/a | n/a |\n", name)
-			return
-		}
-		r := x.worst
-		config := r.scene + " " + r.strategy
-		if usesGrain(r.strategy) {
-			config += ", grain " + strconv.Itoa(r.grain)
-		}
-		fmt.Fprintf(bw, "| %s | %d | %.1f%% | %d (%.0f%%) | %+.1f%% | %s, %d workers |\n",
-			name, x.count, 100*x.medianAbs, x.within10, 100*float64(x.within10)/float64(x.count),
-			100*emulatedError(r), config, r.workers)
-	}
-	for _, x := range a.grains {
-		name := "-"
-		if x.grain > 0 {
-			name = strconv.Itoa(x.grain)
-		}
-		row(name, x)
-	}
-	row("all", a.all)
-	return bw.Flush()
+	return ps
 }

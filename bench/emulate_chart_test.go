@@ -13,8 +13,8 @@ func TestEmulatedGrain(t *testing.T) {
 		rs   []emulated
 		want int
 	}{
-		{"smallest of a grained strategy", []emulated{{strategy: "bands", grain: 1}, {strategy: "steal", grain: 16}, {strategy: "guided", grain: 4}}, 4},
-		{"no grained strategy", []emulated{{strategy: "bands", grain: 1}, {strategy: "rows", grain: 1}}, 1},
+		{"smallest of a grained strategy", []emulated{{modelPoint: modelPoint{strategy: "bands", grain: 1}}, {modelPoint: modelPoint{strategy: "steal", grain: 16}}, {modelPoint: modelPoint{strategy: "guided", grain: 4}}}, 4},
+		{"no grained strategy", []emulated{{modelPoint: modelPoint{strategy: "bands", grain: 1}}, {modelPoint: modelPoint{strategy: "rows", grain: 1}}}, 1},
 		{"none", nil, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,8 +33,8 @@ func TestEmulatedCharts(t *testing.T) {
 	for _, st := range []string{"bands", "steal"} {
 		for _, g := range []int{4, 16} {
 			for _, w := range []int{4, 8, 16} {
-				rs = append(rs, emulated{scene: "full", strategy: st, grain: g, workers: w, reps: 3,
-					measured: 1.1 / float64(w), min: 1 / float64(w), max: 1.5 / float64(w), predicted: 1.05 / float64(w), serial: 1})
+				rs = append(rs, emulated{modelPoint: modelPoint{scene: "full", strategy: st, grain: g, workers: w,
+					measured: 1.1 / float64(w), predicted: 1.05 / float64(w)}, reps: 3, min: 1 / float64(w), max: 1.5 / float64(w), serial: 1})
 			}
 		}
 	}

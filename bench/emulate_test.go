@@ -254,8 +254,8 @@ func TestEmulateReps(t *testing.T) {
 // TestWriteEmulated checks emulated.csv's columns: the first eight as they
 // were, then the repetitions and their spread.
 func TestWriteEmulated(t *testing.T) {
-	rs := []emulated{{scene: "full", strategy: "steal", grain: 4, workers: 16,
-		measured: 0.5, predicted: 0.55, reps: 3, min: 0.25, max: 2, serial: 4}}
+	rs := []emulated{{modelPoint: modelPoint{scene: "full", strategy: "steal", grain: 4, workers: 16,
+		measured: 0.5, predicted: 0.55}, reps: 3, min: 0.25, max: 2, serial: 4}}
 	var b strings.Builder
 	if err := writeEmulated(&b, rs, 1e-4); err != nil {
 		t.Fatal(err)
@@ -271,75 +271,5 @@ func TestWriteEmulated(t *testing.T) {
 	}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("emulated.csv:\n%q\nwant\n%q", got, want)
-	}
-}
-
-// TestSummarizeEmulation checks the accuracy of hand-made emulations: the
-// medians of odd and even counts, the count within 10%, the worst error
-// whatever its sign, and the strategies without a grain counted apart.
-func TestSummarizeEmulation(t *testing.T) {
-	at := func(strategy string, grain, workers int, err float64) emulated {
-		return emulated{scene: "s", strategy: strategy, grain: grain, workers: workers, measured: 2, predicted: 2 * (1 + err)}
-	}
-	rs := []emulated{
-		at("steal", 1, 4, 0.05), at("steal", 1, 8, -0.20), at("guided", 1, 4, 0.01),
-		at("bands", 1, 4, 0.30),
-		at("steal", 4, 4, 0.08), at("guided", 4, 8, -0.12),
-	}
-	got := summarizeEmulation(rs)
-	type want struct {
-		grain     int
-		count     int
-		medianAbs float64
-		within10  int
-		worst     emulated
-	}
-	check := func(t *testing.T, a accuracy, w want) {
-		t.Helper()
-		if a.grain != w.grain || a.count != w.count || math.Abs(a.medianAbs-w.medianAbs) > 1e-9 || a.within10 != w.within10 || a.worst != w.worst {
-			t.Errorf("grain %d, %d configurations, median |error| %g, %d within 10%%, worst %+v; want grain %d, %d, %g, %d, %+v",
-				a.grain, a.count, a.medianAbs, a.within10, a.worst, w.grain, w.count, w.medianAbs, w.within10, w.worst)
-		}
-	}
-	wants := []want{
-		{1, 3, 0.05, 2, rs[1]},
-		{4, 2, 0.10, 1, rs[5]},
-		{0, 1, 0.30, 0, rs[3]},
-	}
-	if len(got.grains) != len(wants) {
-		t.Fatalf("%d rows, want %d", len(got.grains), len(wants))
-	}
-	for i, w := range wants {
-		t.Run("grain "+strconv.Itoa(w.grain), func(t *testing.T) { check(t, got.grains[i], w) })
-	}
-	// |errors| 0.01 0.05 0.08 0.12 0.20 0.30: the median is between the
-	// third and the fourth.
-	t.Run("all", func(t *testing.T) { check(t, got.all, want{0, 6, 0.10, 3, rs[3]}) })
-
-	var b strings.Builder
-	if err := got.writeMarkdown(&b); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-	wantLines := []string{
-		"| grain | configurations | median \\|error\\| | within 10% | worst error | worst configuration |",
-		"|--:|--:|--:|--:|--:|---|",
-		"| 1 | 3 | 5.0% | 2 (67%) | -20.0% | s steal, grain 1, 8 workers |",
-		"| 4 | 2 | 10.0% | 1 (50%) | -12.0% | s guided, grain 4, 8 workers |",
-		"| - | 1 | 30.0% | 0 (0%) | +30.0% | s bands, 4 workers |",
-		"| all | 6 | 10.0% | 3 (50%) | +30.0% | s bands, 4 workers |",
-	}
-	if !slices.Equal(lines, wantLines) {
-		t.Errorf("markdown:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
-	}
-}
-
-func TestSummarizeEmulationEmpty(t *testing.T) {
-	var b strings.Builder
-	if err := summarizeEmulation(nil).writeMarkdown(&b); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(b.String(), "| all | 0 | n/a | n/a | n/a | n/a |\n") {
-		t.Errorf("markdown of no emulation:\n%s", b.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -189,29 +190,18 @@ func (r *Result) writeModel() []error {
 		return cw.Error()
 	})
 	val := writeFile(r.path("model-validation.csv"), func(w io.Writer) error {
+		vs, err := r.validation()
+		if err != nil {
+			return err
+		}
 		cw := csv.NewWriter(w)
 		cw.Write(validationHeader)
-		for _, s := range r.Summaries {
-			if costs[s.Scene] == nil {
-				continue
-			}
-			st, err := strategies.Lookup(s.Strategy)
-			if err != nil {
-				return fmt.Errorf("bench: model-validation.csv: %w", err)
-			}
-			res, err := simulate(s.Scene, st, s.Workers, s.Grain)
-			if err != nil {
-				return err
-			}
-			var predBusy float64
-			for _, b := range res.Busy {
-				predBusy += b
-			}
-			cw.Write([]string{s.Scene, s.Strategy, strconv.Itoa(s.Grain), strconv.Itoa(s.Workers),
-				num(s.MedianS), num(res.Makespan), num(res.Makespan/s.MedianS - 1),
-				numPtr(s.Speedup), num(res.Speedup),
-				num(s.TotalBusyS), num(predBusy), num(s.TotalBusyS/predBusy - 1),
-				num(res.Makespan*s.TotalBusyS/predBusy/s.MedianS - 1)})
+		for _, v := range vs {
+			cw.Write([]string{v.scene, v.strategy, strconv.Itoa(v.grain), strconv.Itoa(v.workers),
+				num(v.measured), num(v.predicted), num(v.err()),
+				numPtr(v.measuredSpeedup), num(v.predictedSpeedup),
+				num(v.measuredBusy), num(v.predictedBusy), num(v.measuredBusy/v.predictedBusy - 1),
+				num(v.predicted*v.measuredBusy/v.predictedBusy/v.measured - 1)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -233,6 +223,97 @@ func (r *Result) writeModel() []error {
 	})
 	prim := writeFile(r.path("primitives.csv"), func(w io.Writer) error { return writePrimitives(w, r.measured) })
 	return []error{pred, val, ovh, prim}
+}
+
+// validated is a configuration the sweep measured beside the model's
+// prediction of it: times (the median and the makespan), speedups, and the
+// time spent in the task (the median busy time summed over the workers, and
+// the sum of the row costs).
+type validated struct {
+	modelPoint
+	measuredSpeedup             *float64
+	predictedSpeedup            float64
+	measuredBusy, predictedBusy float64
+}
+
+// validation predicts every configuration the sweep measured on a scene
+// whose rows were timed.
+func (r *Result) validation() ([]validated, error) {
+	var out []validated
+	for _, s := range r.Summaries {
+		i := slices.IndexFunc(r.scenes, func(sr *sceneRun) bool { return sr.Name == s.Scene })
+		if i < 0 || r.scenes[i].rowCosts == nil || s.config == nil {
+			continue
+		}
+		st := s.config.strategy
+		res, err := model.Simulate(st, r.scenes[i].rowCosts, r.measured.params(st, s.Workers, s.Grain))
+		if err != nil {
+			return nil, fmt.Errorf("bench: model-validation.csv: %w", err)
+		}
+		v := validated{
+			modelPoint: modelPoint{scene: s.Scene, strategy: s.Strategy, grain: s.Grain, workers: s.Workers,
+				measured: s.MedianS, predicted: res.Makespan},
+			measuredSpeedup: s.Speedup, predictedSpeedup: res.Speedup, measuredBusy: s.TotalBusyS,
+		}
+		for _, b := range res.Busy {
+			v.predictedBusy += b
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// writeModelMarkdown writes summary.md's section on the model: its error
+// on the configurations measured, by worker count and, from two workers,
+// by grain, and on the emulated ones by grain. Nothing without --simulate.
+func (r *Result) writeModelMarkdown(w io.Writer) error {
+	if len(r.simulate) == 0 {
+		return nil
+	}
+	vs, err := r.validation()
+	if err != nil {
+		return err
+	}
+	var all, parallel []modelPoint
+	misses, rowsDearer := 0, 0
+	for _, v := range vs {
+		all = append(all, v.modelPoint)
+		if v.workers >= 2 {
+			parallel = append(parallel, v.modelPoint)
+			if math.Abs(v.err()) > 0.10 {
+				misses++
+				if v.measuredBusy/v.predictedBusy-1 > 0.05 {
+					rowsDearer++
+				}
+			}
+		}
+	}
+	fmt.Fprint(w, "\n## The model (--simulate)\n\n")
+	fmt.Fprint(w, "Predicted against measured, every configuration above (model-validation.csv; error = predicted / measured - 1, negative where the model is too fast; model.csv has the predictions to ")
+	fmt.Fprintf(w, "%d workers):\n\n", slices.Max(r.simulate))
+	if err := byWorkers(all).writeMarkdown(w); err != nil {
+		return err
+	}
+	if len(parallel) > 0 {
+		fmt.Fprint(w, "\nFrom 2 workers, by grain:\n\n")
+		if err := byGrain(parallel).writeMarkdown(w); err != nil {
+			return err
+		}
+		if misses > 0 {
+			fmt.Fprintf(w, "\nOf the %d misses beyond 10%% from 2 workers, %d had the rows themselves more than 5%% dearer than alone (busy_error in model-validation.csv), which no schedule explains.\n", misses, rowsDearer)
+		}
+	}
+	var emulated []modelPoint
+	for _, sr := range r.scenes {
+		emulated = append(emulated, emulatedPoints(sr.emulated)...)
+	}
+	if len(emulated) > 0 {
+		fmt.Fprint(w, "\nEmulated many cores (emulated.csv: the real strategies on tasks that sleep each row's cost), by grain:\n\n")
+		if err := byGrain(emulated).writeMarkdown(w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var overheadsHeader = []string{"strategy", "claim_ns_1", "claim_ns_2", "model_claim_ns", "source"}

@@ -51,6 +51,19 @@ func TestSimulateWritesModel(t *testing.T) {
 			t.Errorf("overheads.csv: %v, want a positive figure at 1 worker that the model uses", r)
 		}
 	}
+	md, err := os.ReadFile(filepath.Join(cfg.Out, "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The model's section: every measured configuration in the table by
+	// workers (2 scenes x (serial, 3 strategies at 1 and 2)), and those at
+	// 2 workers by grain.
+	for _, want := range []string{"## The model (--simulate)", "predictions to 256 workers",
+		"| workers | configurations |", "| all | 14 |", "From 2 workers, by grain", "| all | 6 |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("summary.md lacks %q", want)
+		}
+	}
 	prim := readCSV(t, filepath.Join(cfg.Out, "primitives.csv"))
 	want := len(strategies.Primitives())
 	if runtime.NumCPU() >= 2 {
@@ -118,6 +131,9 @@ func TestNoSimulateNoModel(t *testing.T) {
 	}
 	if strings.Contains(string(svg), "model") {
 		t.Error("speedup chart mentions a model without --simulate")
+	}
+	if md, err := os.ReadFile(filepath.Join(cfg.Out, "summary.md")); err != nil || strings.Contains(string(md), "The model") {
+		t.Errorf("summary.md without --simulate: %v, or it has a model section", err)
 	}
 }
 

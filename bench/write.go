@@ -264,6 +264,9 @@ func (r *Result) writeMarkdown(w io.Writer) error {
 	fmt.Fprint(bw, "Speedup = median(serial) / median; efficiency = speedup / workers; imbalance = max / mean of the workers' busy times (median over runs); ")
 	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*noisyCV)
 	bw.WriteString(r.Table)
+	if err := r.writeModelMarkdown(bw); err != nil {
+		return err
+	}
 	if len(e.Warnings) > 0 {
 		bw.WriteString("\nWarnings:\n\n")
 		for _, msg := range e.Warnings {
