@@ -80,9 +80,11 @@ type Config struct {
 	// Test hooks. lookup replaces strategies.Lookup; probeLoop is the
 	// length of the parallelism probe's loop (0: the default); afterRun is
 	// called after every timed run with the number of runs done;
-	// availableMemory replaces sysmem.Available.
+	// availableMemory replaces sysmem.Available; primitiveTime is how long
+	// each repetition of a primitive's timing lasts (0: primitiveMinTime).
 	lookup          func(name string) (strategies.Strategy, error)
 	probeLoop       int
+	primitiveTime   time.Duration
 	afterRun        func(done int)
 	availableMemory func() float64
 }

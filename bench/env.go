@@ -62,6 +62,9 @@ type SweepInfo struct {
 	// RunsPlanned and RunsDone count timed runs.
 	RunsPlanned int `json:"runs_planned"`
 	RunsDone    int `json:"runs_done"`
+	// RowPasses counts the passes over every scene's rows that timed them
+	// for the model (--simulate), spread over the timed rounds; 0 without.
+	RowPasses int `json:"row_passes"`
 }
 
 // SceneInfo describes a scene as measured, with its reference frame.

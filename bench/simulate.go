@@ -17,16 +17,16 @@ import (
 	"github.com/mandel-project/mandel/strategies"
 )
 
-// rowCostPasses is how many times each row is timed. Each row's median
+// minRowPasses is the fewest times each row is timed. Each row's median
 // over the passes gives the shape of the costs, so that one preemption does
 // not make a row look expensive, and the passes' median total gives their
 // level (see scaledMedians).
-const rowCostPasses = 5
+const minRowPasses = 5
 
-// rowCosts measures the model's inputs on this machine: each strategy's
-// overhead per claim, then every row of every scene, rendered alone on one
-// worker as serial renders it. Only when Config.Simulate is set.
-func (s *sweep) rowCosts(ctx context.Context) error {
+// machineCosts measures what the model is told about the machine before
+// the timed rounds: each strategy's overhead per claim, the primitives, and
+// an idle core's wake-up. Only when Config.Simulate is set.
+func (s *sweep) machineCosts(ctx context.Context) error {
 	if len(s.plan.simulate) == 0 {
 		return nil
 	}
@@ -38,7 +38,7 @@ func (s *sweep) rowCosts(ctx context.Context) error {
 		}
 	}
 	if slices.Contains(sts, strategies.Guided) && !slices.Contains(sts, strategies.Atomic) {
-		sts = append(sts, strategies.Atomic) // guided's claim costs what atomic's does; see modelOverheads
+		sts = append(sts, strategies.Atomic) // guided's claim costs what atomic's does; see machineCosts.overheads
 	}
 	var err error
 	if s.measured.claims, err = measureOverheads(ctx, sts, overheadIndices, overheadReps); err != nil {
@@ -48,35 +48,64 @@ func (s *sweep) rowCosts(ctx context.Context) error {
 		return err
 	}
 	s.progress.phase("timing the primitives and an idle core's wake-up")
-	s.measured.primitives = measurePrimitives(primitiveMinTime, primitiveReps)
+	pt := s.cfg.primitiveTime
+	if pt == 0 {
+		pt = primitiveMinTime
+	}
+	s.measured.primitives = measurePrimitives(pt, primitiveReps)
 	s.measured.wake = measureWake(wakeIdle, wakeReps)
+	return nil
+}
+
+// rowPassesPerRound is how many passes over every scene's rows each timed
+// round makes, so that all of them together make at least minRowPasses.
+func (s *sweep) rowPassesPerRound() int {
+	if len(s.plan.simulate) == 0 {
+		return 0
+	}
+	return (minRowPasses + s.cfg.Reps - 1) / s.cfg.Reps
+}
+
+// timeRows makes one pass over every scene, timing each row rendered alone
+// on one worker, as serial renders it, for the model. The passes are spread
+// over the timed rounds, one or more at the end of each, so that the rows
+// are timed in the same minutes as the runs they predict: a disturbance
+// that lasts (another program, the hypervisor, the clock speed) then moves
+// both, where row costs timed all at once before the rounds were off by up
+// to 24% for one scene in one sweep of the development VM, and within 1%
+// in the next.
+func (s *sweep) timeRows() {
 	runtime.GOMAXPROCS(1)
 	for _, sr := range s.scenes {
-		if err := ctx.Err(); err != nil {
-			return s.interrupted(err)
-		}
-		s.progress.phase("timing the rows of " + sr.Name)
-		n := sr.r.Units()
-		passes := make([][]float64, rowCostPasses)
-		runtime.GC()
+		// Each pass starts as every timed run does (runOnce): the frame
+		// cleared and a collection just done, so that the rows are timed
+		// with the caches as the runs find them.
 		f := sr.r.Frame()
-		for p := range passes {
-			// Each pass starts as every timed run does (runOnce): the
-			// frame cleared and a collection just done, so that the rows
-			// are timed with the caches as the runs find them.
-			clear(f.Iter)
-			clear(f.Mag2)
-			runtime.GC()
-			passes[p] = make([]float64, n)
-			for y := range n {
-				t0 := time.Now()
-				sr.r.RenderUnits(y, y+1)
-				passes[p][y] = time.Since(t0).Seconds()
-			}
+		clear(f.Iter)
+		clear(f.Mag2)
+		runtime.GC()
+		n := sr.r.Units()
+		pass := make([]float64, n)
+		for y := range n {
+			t0 := time.Now()
+			sr.r.RenderUnits(y, y+1)
+			pass[y] = time.Since(t0).Seconds()
 		}
-		sr.rowCosts = scaledMedians(passes)
+		sr.rowPasses = append(sr.rowPasses, pass)
 	}
-	return s.emulate(ctx)
+	s.env.Sweep.RowPasses++
+}
+
+// settleRowCosts sets every scene's row costs from the passes made, if
+// any: after the rounds, or after as many of them as an interrupted sweep
+// made.
+func (s *sweep) settleRowCosts() {
+	for _, sr := range s.scenes {
+		if len(sr.rowPasses) > 0 {
+			sr.rowCosts = scaledMedians(sr.rowPasses)
+		}
+		sr.rowPasses = nil
+	}
 }
 
 // scaledMedians returns each row's median over passes (passes[p][y] is

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"os"
@@ -277,6 +278,35 @@ func TestPredictionsOneGrain(t *testing.T) {
 	}
 	if pred, _, _ := (&Result{scenes: r.scenes, grains: r.grains}).predictions(speedupScaling, "s", lines); pred != nil {
 		t.Error("curves without --simulate")
+	}
+}
+
+// TestRowPasses checks that the rows are timed at least minRowPasses
+// times, spread evenly over the timed rounds, and only with --simulate.
+func TestRowPasses(t *testing.T) {
+	for _, tc := range []struct {
+		reps     int
+		simulate []int
+		want     int
+	}{
+		{5, []int{1, 2}, 5}, {2, []int{1}, 6}, {1, []int{1}, 5}, {3, nil, 0},
+	} {
+		t.Run(fmt.Sprintf("reps=%d,simulate=%v", tc.reps, tc.simulate), func(t *testing.T) {
+			cfg := tinyConfig(t.TempDir())
+			cfg.Reps, cfg.Simulate = tc.reps, tc.simulate
+			r, err := Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Env.Sweep.RowPasses; got != tc.want {
+				t.Errorf("%d row passes, want %d", got, tc.want)
+			}
+			for _, sr := range r.scenes {
+				if (sr.rowCosts != nil) != (tc.want > 0) {
+					t.Errorf("%s: row costs %v with %d passes", sr.Name, sr.rowCosts, tc.want)
+				}
+			}
+		})
 	}
 }
 

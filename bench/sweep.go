@@ -56,6 +56,9 @@ type sceneRun struct {
 	hash     uint64
 	work     int64
 	rendered []uint32
+	// rowPasses are the passes of timeRows, rowPasses[pass][row], in
+	// seconds, until settleRowCosts makes them rowCosts.
+	rowPasses [][]float64
 	// rowCosts is each unit's (row's) serial render time in seconds, for
 	// the model; nil unless Config.Simulate is set.
 	rowCosts []float64
@@ -211,10 +214,15 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := s.traced(ctx); err != nil {
 		return err
 	}
-	if err := s.rowCosts(ctx); err != nil {
+	if err := s.machineCosts(ctx); err != nil {
 		return err
 	}
-	return s.rounds(ctx)
+	err = s.rounds(ctx)
+	s.settleRowCosts()
+	if err != nil {
+		return err
+	}
+	return s.emulate(ctx)
 }
 
 // describeSweep builds the configurations and records them in env.
@@ -359,6 +367,11 @@ func (s *sweep) rounds(ctx context.Context) error {
 			}
 			if s.cfg.afterRun != nil {
 				s.cfg.afterRun(s.runsDone)
+			}
+		}
+		if timed {
+			for range s.rowPassesPerRound() {
+				s.timeRows()
 			}
 		}
 	}

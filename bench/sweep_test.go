@@ -60,6 +60,9 @@ func tinyConfig(out string) Config {
 		Seed:       42,
 		Commit:     "test",
 		probeLoop:  1 << 14,
+		// Short, so that a test with Simulate does not spend seconds on
+		// what only a real sweep needs timed well.
+		primitiveTime: time.Millisecond,
 		// Pinned, so that the tests do not depend on the machine's memory.
 		availableMemory: func() float64 { return 1 << 30 },
 	}
