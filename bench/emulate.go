@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/mandel-project/mandel/bench/model"
@@ -21,13 +23,12 @@ import (
 // cores. The simulator replays the same costs, and emulated.csv holds both.
 //
 // The costs are a scene's measured row costs, emulateRows of them taken
-// evenly, scaled so that the mean row sleeps emulateMeanRow, and raised to
-// emulateMinRow where they fall below: time.Sleep rounds anything shorter
-// than a millisecond up to about one (the runtime's timer wake-up), so a
-// shorter row would sleep a different time from the one the model is given.
-// The model gets the same, subsampled, scaled and raised, costs, so the
-// comparison is exact about what both are given even where the costs are no
-// longer the scene's.
+// evenly, scaled so that the mean row sleeps emulateMeanRow, and rounded to
+// whole multiples of emulateMinRow, at least one: the runtime's timers wait
+// in whole milliseconds (see emulateCosts), so any other sleep would last a
+// different time from the one the model is given. The model gets the same,
+// subsampled, scaled and rounded, costs, so the comparison is exact about
+// what both are given even where the costs are no longer quite the scene's.
 const (
 	emulateRows    = 256
 	emulateMeanRow = 3 * time.Millisecond
@@ -47,7 +48,7 @@ const (
 
 // emulatedHeader is the header of emulated.csv. Error is
 // predicted / measured - 1; block_overhead_s is the sleep overshoot that the
-// model added to every block (see sleepOvershoot). measured_s is the median
+// model added to every block (emulated.overshoot). measured_s is the median
 // of reps runs, measured_min_s and measured_max_s their spread.
 var emulatedHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s", "error", "block_overhead_s",
 	"reps", "measured_min_s", "measured_max_s"}
@@ -61,6 +62,10 @@ type emulated struct {
 	reps     int
 	min, max float64
 	serial   float64
+	// overshoot is the mean time by which a block's sleep outlasted its
+	// rows in the run, the median over the runs: the model adds it to
+	// every block.
+	overshoot float64
 }
 
 // emulation is what an emulated run is made of.
@@ -68,9 +73,6 @@ type emulation struct {
 	// rows, meanRow and minRow shape the costs; see emulateCosts.
 	rows            int
 	meanRow, minRow time.Duration
-	// overshoot is what time.Sleep adds to a sleep, in seconds, paid
-	// once per block; the model adds it to every block.
-	overshoot float64
 	// reps is how many times each configuration runs; zero means 1.
 	reps int
 	// run runs a strategy; nil means its Run. Tests script wall times
@@ -80,8 +82,16 @@ type emulation struct {
 
 // emulateCosts returns rows of costs, in seconds, taken evenly (the middle
 // row of each of rows equal stretches), scaled so that their mean is
-// meanRow and raised to at least minRow. All of costs when it has no more
-// than rows.
+// meanRow, and rounded to a whole number of minRow, at least one. All of
+// costs when it has no more than rows; minRow 0 leaves them unrounded.
+//
+// The rounding is the timer's: Go waits for a timer in epoll_wait, whose
+// timeout is in whole milliseconds (runtime/netpoll_epoll.go truncates the
+// delay, then waits once more for the rest), so a sleep of 3.4 ms lasts
+// about 4, and what a sleep overshoots depends on its fraction of a
+// millisecond. With every row, and so every block, a whole number of
+// milliseconds, every block overshoots about alike, and the mean overshoot
+// that the run measures (emulated.overshoot) stands for each.
 func emulateCosts(costs []float64, rows int, meanRow, minRow time.Duration) []float64 {
 	n := len(costs)
 	m := min(n, rows)
@@ -95,24 +105,14 @@ func emulateCosts(costs []float64, rows int, meanRow, minRow time.Duration) []fl
 	if sum > 0 {
 		k = meanRow.Seconds() * float64(m) / sum
 	}
+	q := minRow.Seconds()
 	for j := range out {
-		out[j] = max(out[j]*k, minRow.Seconds())
+		out[j] *= k
+		if q > 0 {
+			out[j] = max(math.Round(out[j]/q), 1) * q
+		}
 	}
 	return out
-}
-
-// sleepOvershoot returns the median by which time.Sleep(d) overruns d,
-// over n sleeps, in seconds. It is what an emulated block pays beyond its
-// rows: the timer's slack and the scheduler's wake-up of the goroutine.
-func sleepOvershoot(d time.Duration, n int) float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		t0 := time.Now()
-		time.Sleep(d)
-		xs[i] = (time.Since(t0) - d).Seconds()
-	}
-	slices.Sort(xs)
-	return xs[n/2]
 }
 
 // emulate runs every strategy of strats but serial (whose one worker would
@@ -143,13 +143,21 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		prefix[i+1] = prefix[i] + time.Duration(c*1e9)
 		serial += c
 	}
+	// The task times its own sleep: what the sleeps overshoot in a run is
+	// the instrument's error, not the schedule's, and the model is given
+	// it (see emulated).
+	var overshoot, sleeps atomic.Int64
 	task := func(_, lo, hi int) (int64, error) {
-		time.Sleep(prefix[hi] - prefix[lo])
+		d := prefix[hi] - prefix[lo]
+		t0 := time.Now()
+		time.Sleep(d)
+		overshoot.Add(int64(time.Since(t0) - d))
+		sleeps.Add(1)
 		return int64(hi - lo), nil
 	}
 	type run struct {
-		st    strategies.Strategy
-		walls []float64
+		st                strategies.Strategy
+		walls, overshoots []float64
 	}
 	var out []emulated
 	var runs []run
@@ -161,25 +169,13 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		if st.UsesGrain() {
 			gs = grains
 		}
-		// The sleep's overshoot is paid inside the task, by the worker
-		// alone, so it goes into the claim with Shared off: serializing it
-		// would be wrong, and the claims themselves, a few hundred
-		// nanoseconds against blocks of milliseconds, are too short to
-		// queue behind each other.
-		ov := model.Overheads[st]
-		ov.Claim += e.overshoot
-		ov.Shared = false
 		for _, g := range gs {
 			for _, w := range workers {
 				if blocks := (len(costs) + g - 1) / g; blocks < emulateMinBlocks*w {
 					continue
 				}
-				pred, err := model.Simulate(st, costs, model.Params{Workers: w, Grain: g, Overhead: ov})
-				if err != nil {
-					return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
-				}
-				out = append(out, emulated{modelPoint: modelPoint{scene: scene, strategy: st.Name(), grain: g, workers: w,
-					predicted: pred.Makespan}, serial: serial})
+				out = append(out, emulated{modelPoint: modelPoint{scene: scene, strategy: st.Name(), grain: g, workers: w},
+					serial: serial})
 				runs = append(runs, run{st: st})
 			}
 		}
@@ -196,22 +192,47 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 			}
 			r := &out[i]
 			runtime.GOMAXPROCS(r.workers)
+			overshoot.Store(0)
+			sleeps.Store(0)
 			rep, err := runStrategy(runs[i].st, ctx, len(costs), strategies.Options{Workers: r.workers, Grain: r.grain}, task)
 			if err != nil {
 				return nil, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, r.strategy, r.workers, r.grain, err)
 			}
 			runs[i].walls = append(runs[i].walls, rep.Wall.Seconds())
+			if n := sleeps.Load(); n > 0 {
+				runs[i].overshoots = append(runs[i].overshoots, time.Duration(overshoot.Load()/n).Seconds())
+			}
 		}
 	}
 	for i := range out {
-		xs := runs[i].walls
-		slices.Sort(xs)
-		n := len(xs)
-		out[i].reps = n
-		out[i].measured = (xs[(n-1)/2] + xs[n/2]) / 2
-		out[i].min, out[i].max = xs[0], xs[n-1]
+		r := &out[i]
+		r.reps, r.measured, r.min, r.max = medianOf(runs[i].walls)
+		if len(runs[i].overshoots) > 0 {
+			_, r.overshoot, _, _ = medianOf(runs[i].overshoots)
+		}
+		// The overshoot is paid inside the task, by the worker alone, so
+		// it goes into the claim with Shared off: serializing it would be
+		// wrong, and the claims themselves, a few hundred nanoseconds
+		// against blocks of milliseconds, are too short to queue behind
+		// each other.
+		ov := model.Overheads[runs[i].st]
+		ov.Claim += r.overshoot
+		ov.Shared = false
+		pred, err := model.Simulate(runs[i].st, costs, model.Params{Workers: r.workers, Grain: r.grain, Overhead: ov})
+		if err != nil {
+			return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
+		}
+		r.predicted = pred.Makespan
 	}
 	return out, nil
+}
+
+// medianOf returns the number of xs, their median, least and greatest; it
+// sorts xs.
+func medianOf(xs []float64) (n int, median, least, greatest float64) {
+	slices.Sort(xs)
+	n = len(xs)
+	return n, (xs[(n-1)/2] + xs[n/2]) / 2, xs[0], xs[n-1]
 }
 
 // emulateWorkers returns the worker counts of simulate that are emulated.
@@ -234,7 +255,6 @@ func (s *sweep) emulate(ctx context.Context) error {
 		return nil
 	}
 	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow, reps: emulateReps}
-	e.overshoot = sleepOvershoot(time.Millisecond, 51)
 	var all []emulated
 	for _, sr := range s.scenes {
 		if sr.rowCosts == nil {
@@ -252,19 +272,19 @@ func (s *sweep) emulate(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all, e.overshoot) }); err != nil {
+	if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all) }); err != nil {
 		s.writeErrs = append(s.writeErrs, err)
 	}
 	return nil
 }
 
 // writeEmulated writes rs as emulated.csv.
-func writeEmulated(w io.Writer, rs []emulated, overshoot float64) error {
+func writeEmulated(w io.Writer, rs []emulated) error {
 	cw := csv.NewWriter(w)
 	cw.Write(emulatedHeader)
 	for _, r := range rs {
 		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
-			num(r.measured), num(r.predicted), num(r.err()), num(overshoot),
+			num(r.measured), num(r.predicted), num(r.err()), num(r.overshoot),
 			strconv.Itoa(r.reps), num(r.min), num(r.max)})
 	}
 	cw.Flush()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -29,7 +30,8 @@ func TestEmulateCosts(t *testing.T) {
 	}{
 		{"subsampled", 256, 3 * time.Millisecond, 0, 256},
 		{"all rows", 2000, 3 * time.Millisecond, 0, 1000},
-		{"raised", 256, 3 * time.Millisecond, time.Millisecond, 256},
+		{"rounded", 256, 3 * time.Millisecond, time.Millisecond, 256},
+		{"rounded, cheap rows raised", 256, 3 * time.Millisecond, 2 * time.Millisecond, 256},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := emulateCosts(costs, tc.rows, tc.meanRow, tc.minRow)
@@ -50,8 +52,15 @@ func TestEmulateCosts(t *testing.T) {
 			if tc.minRow == 0 && math.Abs(mean/tc.meanRow.Seconds()-1) > 1e-9 {
 				t.Errorf("mean row %g s, want %v", mean, tc.meanRow)
 			}
-			if tc.minRow > 0 && mean < tc.meanRow.Seconds() {
-				t.Errorf("mean row %g s, below %v although rows were only raised", mean, tc.meanRow)
+			if q := tc.minRow.Seconds(); q > 0 {
+				if math.Abs(mean-tc.meanRow.Seconds()) > q {
+					t.Errorf("mean row %g s, more than %v from %v", mean, tc.minRow, tc.meanRow)
+				}
+				for i, c := range got {
+					if r := c / q; math.Abs(r-math.Round(r)) > 1e-9 {
+						t.Errorf("row %d sleeps %g s, not a whole number of %v", i, c, tc.minRow)
+					}
+				}
 			}
 		})
 	}
@@ -72,7 +81,7 @@ func TestEmulate(t *testing.T) {
 		st, _ := strategies.Lookup(name)
 		strats = append(strats, st)
 	}
-	e := &emulation{rows: 256, meanRow: 200 * time.Microsecond, minRow: 100 * time.Microsecond, overshoot: 50e-6}
+	e := &emulation{rows: 256, meanRow: 200 * time.Microsecond, minRow: 100 * time.Microsecond}
 	grains, workers := []int{1, 3}, []int{4, 8}
 	before := runtime.GOMAXPROCS(0)
 	run := func() []emulated {
@@ -88,6 +97,14 @@ func TestEmulate(t *testing.T) {
 				sum += c
 			}
 			for _, r := range rs {
+				st, _ := strategies.Lookup(r.strategy)
+				ov := model.Overheads[st]
+				ov.Claim += r.overshoot
+				ov.Shared = false
+				want, err := model.Simulate(st, costs, model.Params{Workers: r.workers, Grain: r.grain, Overhead: ov})
+				if err != nil || want.Makespan != r.predicted {
+					t.Errorf("%+v: predicted %g s, want the model's %g s with the run's overshoot (%v)", r, r.predicted, want.Makespan, err)
+				}
 				floor := sum / float64(r.workers)
 				if r.measured < floor*(1-1e-6) || r.predicted < floor*(1-1e-6) {
 					t.Errorf("%+v: a time is below the sleeps per worker, %g s", r, floor)
@@ -111,8 +128,13 @@ func TestEmulate(t *testing.T) {
 		return r.scene + "/" + r.strategy + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
 	}
 	for i := range a {
-		if key(a[i]) != key(b[i]) || a[i].predicted != b[i].predicted {
-			t.Errorf("configuration %d: %s predicted %g s, then %s predicted %g s", i, key(a[i]), a[i].predicted, key(b[i]), b[i].predicted)
+		if key(a[i]) != key(b[i]) {
+			t.Errorf("configuration %d: %s, then %s", i, key(a[i]), key(b[i]))
+		}
+		// The prediction is the model's on the costs with the run's
+		// overshoot added to every block, which a sleep makes positive.
+		if a[i].overshoot <= 0 {
+			t.Errorf("configuration %d: %s overshot %g s per sleep", i, key(a[i]), a[i].overshoot)
 		}
 		if a[i].strategy == "serial" {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
@@ -255,9 +277,9 @@ func TestEmulateReps(t *testing.T) {
 // were, then the repetitions and their spread.
 func TestWriteEmulated(t *testing.T) {
 	rs := []emulated{{modelPoint: modelPoint{scene: "full", strategy: "steal", grain: 4, workers: 16,
-		measured: 0.5, predicted: 0.55}, reps: 3, min: 0.25, max: 2, serial: 4}}
+		measured: 0.5, predicted: 0.55}, reps: 3, min: 0.25, max: 2, serial: 4, overshoot: 1e-4}}
 	var b strings.Builder
-	if err := writeEmulated(&b, rs, 1e-4); err != nil {
+	if err := writeEmulated(&b, rs); err != nil {
 		t.Fatal(err)
 	}
 	got, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
