@@ -2,8 +2,10 @@ package strategies
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // The benchmark view is the upper half of the set, 256 x 256, at 200
@@ -93,5 +95,46 @@ func BenchmarkClaim(b *testing.B) {
 func BenchmarkPrimitives(b *testing.B) {
 	for _, p := range Primitives() {
 		b.Run(p.Name, func(b *testing.B) { p.Run(b.N) })
+	}
+}
+
+// BenchmarkBusyClaim measures what a claim costs when the workers are busy,
+// which a task that does nothing (BenchmarkClaim) cannot show: each index
+// spins for a fixed time, and the report is the time beyond the spinning
+// per claim, (wall x workers - indices x spin) / claims, on GOMAXPROCS
+// workers at grain 1. It includes what every run pays once (waking the
+// other cores), spread over the claims. Where it grows with the spin rather than staying a
+// constant, the claim waits for something that needs a core: chan's
+// producer, readied onto a busy worker's core, runs only when that worker's
+// block ends or an idle core takes it over, so the longer the blocks, the
+// longer a worker that finds the channel empty waits. The cost model
+// (bench/model) knows claims as constants, and so misses chan on real cores.
+func BenchmarkBusyClaim(b *testing.B) {
+	workers := runtime.GOMAXPROCS(0)
+	for _, spin := range []time.Duration{5 * time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond} {
+		const n = 1000 // claims per run, enough that the start of a run (waking the cores) is a small share
+		task := func(_, lo, hi int) (int64, error) {
+			for range hi - lo {
+				for t0 := time.Now(); time.Since(t0) < spin; {
+				}
+			}
+			return 0, nil
+		}
+		for _, s := range []Strategy{Atomic, Chan, Steal} {
+			b.Run(fmt.Sprintf("%s/spin=%v", s.Name(), spin), func(b *testing.B) {
+				claims := 0
+				for b.Loop() {
+					rep, err := s.Run(context.Background(), n, Options{Workers: workers, Grain: 1}, task)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, w := range rep.Workers {
+						claims += w.Blocks
+					}
+				}
+				extra := b.Elapsed().Seconds()*float64(workers) - float64(n*b.N)*spin.Seconds()
+				b.ReportMetric(extra/float64(claims)*1e9, "extra-ns/claim")
+			})
+		}
 	}
 }
