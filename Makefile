@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/mandel
 PKGS    := ./...
 
-.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-quick bench-smoke test-slurm clean
+.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
 
 all: build
 
@@ -57,6 +57,12 @@ COMMIT = $$(git rev-parse HEAD 2>/dev/null || echo unknown)$$(test -z "$$(git st
 bench: build
 	$(BIN) bench --commit $(COMMIT) $(BENCHFLAGS)
 
+# bench-model is the default sweep with the cost model to 256 workers: the
+# model's predictions, its error at the worker counts measured, and the
+# emulation of 4 to 64 workers on sleeping tasks (about 2.5 minutes on 2 cores).
+bench-model: build
+	$(BIN) bench --commit $(COMMIT) --simulate 1,2,4,8,16,32,64,128,256 $(BENCHFLAGS)
+
 # bench-quick is a small sweep (under a minute on 2 cores) into results/quick/.
 bench-quick: build
 	rm -rf results/quick
@@ -67,13 +73,15 @@ SMOKE ?= $(or $(TMPDIR),/tmp)/mandel-bench-smoke
 bench-smoke: build
 	rm -rf $(SMOKE)
 	$(BIN) bench --out $(SMOKE) --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 --grain 1 \
-		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 >/dev/null
+		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 --simulate 1,2,256 >/dev/null
 	@for f in runs.csv summary.csv summary.json summary.md env.json bench.txt \
+		model.csv model-validation.csv overheads.csv primitives.csv \
 		charts/speedup-full.png charts/speedup-full.svg charts/busy-tophalf.png \
 		pictures/tophalf/scene.png pictures/tophalf/schedule-bands.png pictures/tophalf/timeline-steal.png; do \
 		test -s $(SMOKE)/$$f || { echo "bench-smoke: $(SMOKE)/$$f is missing"; exit 1; }; done
 	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2-2 ' $(SMOKE)/bench.txt
 	@grep -q '"partial": false' $(SMOKE)/summary.json
+	@grep -q '^## The model' $(SMOKE)/summary.md
 	@echo "bench-smoke: ok"
 
 # test-slurm renders four shards as a Slurm array job on a one-node cluster
