@@ -94,9 +94,7 @@ func summarizeErrors(key int, ps []modelPoint) accuracy {
 			a.worst = p
 		}
 	}
-	slices.Sort(abs)
-	n := len(abs)
-	a.medianAbs = (abs[(n-1)/2] + abs[n/2]) / 2
+	a.medianAbs = median(abs)
 	return a
 }
 

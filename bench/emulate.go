@@ -75,6 +75,9 @@ type emulation struct {
 	meanRow, minRow time.Duration
 	// reps is how many times each configuration runs; zero means 1.
 	reps int
+	// machine is what the model is told about the machine (the sweep's
+	// measurements), as for the runs it predicts at 1 and 2 workers.
+	machine machineCosts
 	// run runs a strategy; nil means its Run. Tests script wall times
 	// through it, which real sleeps would make depend on the machine's load.
 	run func(strategies.Strategy, context.Context, int, strategies.Options, strategies.Task) (*strategies.Report, error)
@@ -132,9 +135,9 @@ func emulateCosts(costs []float64, rows int, meanRow, minRow time.Duration) []fl
 // emulated at that worker count: with one block per worker, or a few
 // workers taking a second, the schedule holds next to no decision to check,
 // and such runs, each as long as its costliest block, took over a quarter
-// of the emulation's time. Grains are counted in the rows given, so on a subsample a grain
-// covers more of the scene than in the sweep: of 256 rows, grain 64 leaves
-// 4 blocks, too few for 4 workers.
+// of the emulation's time. Grains are counted in the rows given, so on a
+// subsample a grain covers more of the scene than in the sweep: of 256
+// rows, grain 64 leaves 4 blocks, too few for 4 workers.
 func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, strats []strategies.Strategy,
 	grains, workers []int) ([]emulated, error) {
 	prefix := make([]time.Duration, len(costs)+1)
@@ -206,19 +209,11 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 	}
 	for i := range out {
 		r := &out[i]
-		r.reps, r.measured, r.min, r.max = medianOf(runs[i].walls)
-		if len(runs[i].overshoots) > 0 {
-			_, r.overshoot, _, _ = medianOf(runs[i].overshoots)
-		}
-		// The overshoot is paid inside the task, by the worker alone, so
-		// it goes into the claim with Shared off: serializing it would be
-		// wrong, and the claims themselves, a few hundred nanoseconds
-		// against blocks of milliseconds, are too short to queue behind
-		// each other.
-		ov := model.Overheads[runs[i].st]
-		ov.Claim += r.overshoot
-		ov.Shared = false
-		pred, err := model.Simulate(runs[i].st, costs, model.Params{Workers: r.workers, Grain: r.grain, Overhead: ov})
+		walls := runs[i].walls
+		r.reps, r.measured = len(walls), median(walls)
+		r.min, r.max = slices.Min(walls), slices.Max(walls)
+		r.overshoot = median(runs[i].overshoots)
+		pred, err := model.Simulate(runs[i].st, costs, e.params(runs[i].st, r.workers, r.grain, r.overshoot))
 		if err != nil {
 			return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
 		}
@@ -227,12 +222,18 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 	return out, nil
 }
 
-// medianOf returns the number of xs, their median, least and greatest; it
-// sorts xs.
-func medianOf(xs []float64) (n int, median, least, greatest float64) {
-	slices.Sort(xs)
-	n = len(xs)
-	return n, (xs[(n-1)/2] + xs[n/2]) / 2, xs[0], xs[n-1]
+// params returns the model's parameters for an emulated configuration:
+// the machine's, measured by the sweep (or the constants, when e.machine is
+// the zero value), with the sleeps' overshoot added to every claim. The
+// overshoot is paid inside the task, by the worker alone, so Shared is off:
+// serializing it would be wrong, and the claims themselves, a few hundred
+// nanoseconds against blocks of milliseconds, are too short to queue
+// behind each other.
+func (e *emulation) params(st strategies.Strategy, workers, grain int, overshoot float64) model.Params {
+	p := e.machine.params(st, workers, grain)
+	p.Overhead.Claim += overshoot
+	p.Overhead.Shared = false
+	return p
 }
 
 // emulateWorkers returns the worker counts of simulate that are emulated.
@@ -254,8 +255,15 @@ func (s *sweep) emulate(ctx context.Context) error {
 	if len(workers) == 0 {
 		return nil
 	}
-	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow, reps: emulateReps}
+	e := &emulation{rows: emulateRows, meanRow: emulateMeanRow, minRow: emulateMinRow, reps: emulateReps, machine: s.measured}
 	var all []emulated
+	// emulated.csv holds what was emulated even when the emulation stops
+	// early, as the charts and summary.md, drawn from the same scenes, do.
+	defer func() {
+		if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all) }); err != nil {
+			s.writeErrs = append(s.writeErrs, err)
+		}
+	}()
 	for _, sr := range s.scenes {
 		if sr.rowCosts == nil {
 			continue
@@ -267,13 +275,10 @@ func (s *sweep) emulate(ctx context.Context) error {
 		all = append(all, rs...)
 		if err != nil {
 			if ctx.Err() != nil {
-				return s.interrupted(err)
+				return fmt.Errorf("bench: interrupted while emulating %s, after all %d timed runs: %w", sr.Name, s.runsDone, err)
 			}
 			return err
 		}
-	}
-	if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all) }); err != nil {
-		s.writeErrs = append(s.writeErrs, err)
 	}
 	return nil
 }

@@ -159,7 +159,7 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 	return p, nil
 }
 
-// logAxis makes a a base-2 logarithmic axis with a tick at each of ws, or a
+// logAxis makes a base-2 logarithmic axis with a tick at each of ws, or a
 // linear one around a single count, which a log axis cannot span.
 func logAxis(a *plot.Axis, ws []int) {
 	ticks := make(plot.ConstantTicks, len(ws))

@@ -7,6 +7,8 @@ import (
 	"testing"
 )
 
+// TestEmulatedGrain checks which grain the emulated chart shows: the
+// smallest of the strategies that have one, 1 when none has.
 func TestEmulatedGrain(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -202,19 +202,24 @@ func TestMeasurePrimitives(t *testing.T) {
 	}
 }
 
-// TestMeasureWake checks that the wake-up delay is positive where the
-// machine has two CPUs and below a second (a delay of seconds means the
-// goroutine ran only when the spinning one was preempted).
-func TestMeasureWake(t *testing.T) {
-	got := measureWake(100*time.Microsecond, 3)
+// TestWakeDelays checks that the wake-ups are as many as asked, each
+// positive and below a second (a delay of seconds means the goroutine ran
+// only when the spinning one was preempted), and none with one CPU.
+func TestWakeDelays(t *testing.T) {
+	got := wakeDelays(100*time.Microsecond, 3)
 	if runtime.NumCPU() < 2 {
-		if got != 0 {
-			t.Errorf("one CPU: wake %g, want 0", got)
+		if got != nil {
+			t.Errorf("one CPU: wake-ups %v, want none", got)
 		}
 		return
 	}
-	if !(got > 0 && got < 1) {
-		t.Errorf("wake %g s, want in (0, 1)", got)
+	if len(got) != 3 {
+		t.Fatalf("%d wake-ups, want 3", len(got))
+	}
+	for _, d := range got {
+		if !(d > 0 && d < 1) {
+			t.Errorf("wake-up %g s, want in (0, 1)", d)
+		}
 	}
 }
 
@@ -236,7 +241,9 @@ func TestWritePrimitives(t *testing.T) {
 	}
 	m.wake = 0
 	b.Reset()
-	writePrimitives(&b, m)
+	if err := writePrimitives(&b, m); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(b.String(), "wake") {
 		t.Errorf("primitives.csv without a wake-up measured:\n%s", b.String())
 	}

@@ -22,6 +22,13 @@ type sampleStats struct {
 	Noisy bool
 }
 
+// median returns the median of xs (the mean of the middle two for an even
+// count, as describe's), or 0 for none. It does not reorder xs.
+func median(xs []float64) float64 {
+	m, _ := stats.Median(stats.Float64Data(xs)) // copies before sorting; only empty input fails
+	return m
+}
+
 // ciConfidence is the confidence level sought for the interval of the median.
 const ciConfidence = 0.95
 

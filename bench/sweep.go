@@ -62,7 +62,7 @@ type sceneRun struct {
 	// rowCosts is each unit's (row's) serial render time in seconds, for
 	// the model; nil unless Config.Simulate is set.
 	rowCosts []float64
-	emulated []emulated // the scene's emulation, for its chart
+	emulated []emulated // the scene's emulation, for its chart and summary.md
 }
 
 // config is one measured configuration and its timed runs.
@@ -102,8 +102,11 @@ type sweep struct {
 	runsDone  int
 	runs      *runsLog
 	progress  *progress
-	// measured is what the model is told about the machine.
+	// measured is what the model is told about the machine; wakes are
+	// the idle core's wake-ups timed so far (see timeRows), until
+	// settleRowCosts gives measured their median.
 	measured machineCosts
+	wakes    []float64
 }
 
 // Run performs the sweep that cfg describes and returns what it measured;
@@ -371,7 +374,9 @@ func (s *sweep) rounds(ctx context.Context) error {
 		}
 		if timed {
 			for range s.rowPassesPerRound() {
-				s.timeRows()
+				if err := s.timeRows(ctx); err != nil {
+					return err
+				}
 			}
 		}
 	}
