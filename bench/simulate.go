@@ -23,11 +23,11 @@ import (
 // level (see scaledMedians).
 const minRowPasses = 5
 
-// machineCosts measures what the model is told about the machine before
+// measureMachine measures what the model is told about the machine before
 // the timed rounds: each strategy's overhead per claim and the primitives.
 // The rows and an idle core's wake-up are timed during the rounds (see
 // timeRows). Only when Config.Simulate is set.
-func (s *sweep) machineCosts(ctx context.Context) error {
+func (s *sweep) measureMachine(ctx context.Context) error {
 	if len(s.plan.simulate) == 0 {
 		return nil
 	}

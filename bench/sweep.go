@@ -217,7 +217,7 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := s.traced(ctx); err != nil {
 		return err
 	}
-	if err := s.machineCosts(ctx); err != nil {
+	if err := s.measureMachine(ctx); err != nil {
 		return err
 	}
 	err = s.rounds(ctx)
