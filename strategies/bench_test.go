@@ -107,8 +107,11 @@ func BenchmarkPrimitives(b *testing.B) {
 // constant, the claim waits for something that needs a core: chan's
 // producer, readied onto a busy worker's core, runs only when that worker's
 // block ends or an idle core takes it over, so the longer the blocks, the
-// longer a worker that finds the channel empty waits. The cost model
-// (bench/model) knows claims as constants, and so misses chan on real cores.
+// longer a worker that finds the channel empty waits. The control,
+// chan-prefilled, is chan with every block sent before the workers start,
+// so that no producer needs a core: what it saves is the producer's cost.
+// The cost model (bench/model) knows claims as constants, and so misses
+// chan on real cores.
 func BenchmarkBusyClaim(b *testing.B) {
 	workers := runtime.GOMAXPROCS(0)
 	for _, spin := range []time.Duration{5 * time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond} {
@@ -120,7 +123,7 @@ func BenchmarkBusyClaim(b *testing.B) {
 			}
 			return 0, nil
 		}
-		for _, s := range []Strategy{Atomic, Chan, Steal} {
+		for _, s := range []Strategy{Atomic, Chan, prefilledChan, Steal} {
 			b.Run(fmt.Sprintf("%s/spin=%v", s.Name(), spin), func(b *testing.B) {
 				claims := 0
 				for b.Loop() {
@@ -138,3 +141,21 @@ func BenchmarkBusyClaim(b *testing.B) {
 		}
 	}
 }
+
+// prefilledChan is chan with a buffer that holds every block, filled
+// before the workers start: BenchmarkBusyClaim's control, a channel with no
+// producer running beside the workers.
+var prefilledChan Strategy = &scheduler{name: "chan-prefilled", usesGrain: true, schedule: func(r *run) {
+	blocks := make(chan span, (r.n+r.grain-1)/r.grain)
+	for lo := 0; lo < r.n; lo += r.grain {
+		blocks <- span{lo, min(lo+r.grain, r.n)}
+	}
+	close(blocks)
+	r.goWorkers(func(w int) {
+		for b := range blocks {
+			if !r.do(w, b.lo, b.hi) {
+				return
+			}
+		}
+	})
+}}
