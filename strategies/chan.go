@@ -6,9 +6,14 @@ var Chan Strategy = &scheduler{name: "chan", usesGrain: true, schedule: schedule
 
 // scheduleChan runs the producer on a goroutine of its own, so that all W
 // workers run tasks. The buffer of W blocks lets a worker that finishes pick
-// up its next block without waiting for the producer to be scheduled. Workers
-// return early only when the run has stopped, so the run's context is what
-// releases a producer blocked on a send that nobody will receive.
+// up its next block without waiting for the producer, but only while the
+// buffer lasts: when every core runs a worker, the producer, readied into
+// the run queue of the worker that received (runtime.ready), waits for that
+// worker's block to end or for an idle core to take it, so workers do wait
+// (BenchmarkBusyClaim measures it). That is this strategy's cost, and what
+// it shows. Workers return early only when the run has stopped, so the
+// run's context is what releases a producer blocked on a send that nobody
+// will receive.
 func scheduleChan(r *run) {
 	blocks := make(chan span, r.workers)
 	produced := make(chan struct{}) // closed when the producer has returned
