@@ -172,27 +172,7 @@ func TestNewRendererRejects(t *testing.T) {
 // BenchmarkKernel measures each kernel alone on the full view at 512x512
 // (the yardstick's "small" workload), one core, in iterations/s.
 func BenchmarkKernel(b *testing.B) {
-	p, _ := LookupPreset("full")
-	v := p.View
-	v.Width, v.Height = 512, 512
-	for _, name := range []string{"scalar", "avx2"} {
-		k, err := LookupKernel(name)
-		if err != nil {
-			b.Logf("%s: %v", name, err)
-			continue
-		}
-		b.Run(name, func(b *testing.B) {
-			r, err := NewRenderer(v, 1, Options{Kernel: k})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var work int64
-			for b.Loop() {
-				work += r.RenderUnits(0, r.Units())
-			}
-			b.ReportMetric(float64(work)/b.Elapsed().Seconds(), "iter/s")
-		})
-	}
+	benchmarkKernels(b, 512, 0, "iter/s", 1)
 }
 
 // BenchmarkKernelW1 measures each kernel alone, one core, on the C
@@ -202,9 +182,18 @@ func BenchmarkKernel(b *testing.B) {
 // frame's first touch, which on some virtual machines costs as much as the
 // iterations; scripts/kernel-vs-c.sh measures the command, that included.)
 func BenchmarkKernelW1(b *testing.B) {
+	benchmarkKernels(b, 4096, 2133800640, "Giter/s", 1e-9)
+}
+
+// benchmarkKernels renders the full view at size x size with each kernel,
+// one core, after a row (so that the kernel's code is warm) and after
+// touching every page of the frame, and reports the iterations per second
+// times scale in unit. A wantWork above 0 is the iterations a render must
+// do.
+func benchmarkKernels(b *testing.B, size int, wantWork int64, unit string, scale float64) {
 	p, _ := LookupPreset("full")
 	v := p.View
-	v.Width, v.Height = 4096, 4096
+	v.Width, v.Height = size, size
 	for _, name := range []string{"scalar", "avx2"} {
 		k, err := LookupKernel(name)
 		if err != nil {
@@ -216,17 +205,17 @@ func BenchmarkKernelW1(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r.RenderUnits(0, 1) // a row, so that the kernel's code is warm
+			r.RenderUnits(0, 1)
 			clear(r.Frame().Iter)
-			clear(r.Frame().Mag2) // the first touch of every page
+			clear(r.Frame().Mag2)
 			var work int64
 			for b.Loop() {
 				work += r.RenderUnits(0, r.Units())
 			}
-			if want := int64(2133800640) * int64(b.N); work != want {
+			if want := wantWork * int64(b.N); wantWork > 0 && work != want {
 				b.Fatalf("%d iterations, want %d", work, want)
 			}
-			b.ReportMetric(float64(work)/b.Elapsed().Seconds()/1e9, "Giter/s")
+			b.ReportMetric(float64(work)/b.Elapsed().Seconds()*scale, unit)
 		})
 	}
 }
