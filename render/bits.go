@@ -111,20 +111,12 @@ func BitsKernel() string { return bitRowName }
 // |c| <= 1.9 (see the argument in bits.go), which includes the benchgame
 // preset. Other views need the Frame.
 func CanRenderBits(v View, aa int) bool {
-	if aa != 1 || v.Validate() != nil {
+	if aa != 1 || v.Validate() != nil || v.MaxIter > bitsMaxIter {
 		return false
 	}
-	return bitsExact(v, v.Plane)
-}
-
-// bitsExact is CanRenderBits for a valid view at aa 1, given the function
-// that maps its pixels.
-func bitsExact(v View, plane func() (xs, ys []float64)) bool {
-	if v.MaxIter > bitsMaxIter {
-		return false
-	}
-	xs, ys := plane()
-	return maxAbs(xs)*maxAbs(xs)+maxAbs(ys)*maxAbs(ys) <= bitsMaxC2
+	xs, ys := v.Plane()
+	mx, my := maxAbs(xs), maxAbs(ys)
+	return mx*mx+my*my <= bitsMaxC2
 }
 
 func maxAbs(s []float64) float64 {
@@ -170,10 +162,10 @@ func NewBitRenderer(v View) (*BitRenderer, error) {
 	if err := v.Validate(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	xs, ys := v.Plane()
-	if !bitsExact(v, func() ([]float64, []float64) { return xs, ys }) {
+	if !CanRenderBits(v, 1) {
 		return nil, fmt.Errorf("render: the bit path is not exact for this view (it needs |c| <= 1.9 and maxiter <= %d)", bitsMaxIter)
 	}
+	xs, ys := v.Plane()
 	stride := (v.Width + 7) / 8
 	groups := (stride + bitsBytes - 1) / bitsBytes
 	cr := make([]float64, groups*bitsGroup)

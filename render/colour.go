@@ -91,11 +91,7 @@ const paletteSize = 255
 
 // position returns where on the palette cycle an escaped sample falls.
 func (p *Painter) position(n uint32, mag2 float64) float64 {
-	period := p.Period
-	if period == 0 {
-		period = DefaultPeriod
-	}
-	return math.Sqrt(Smooth(n, mag2)) / period
+	return math.Sqrt(Smooth(n, mag2)) / p.period()
 }
 
 // index returns the paletted image's entry for an escaped sample: the
@@ -141,10 +137,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
-		period := p.Period
-		if period == 0 {
-			period = DefaultPeriod
-		}
+		period := p.period()
 		in := p.inside()
 		maxIter := uint32(f.MaxIter)
 		for y := lo; y < hi; y++ {
@@ -180,10 +173,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 // others, looked up in tab where it is certain (tab may be nil), computed
 // by exactIndex otherwise.
 func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter uint32, escape2 float64, tab *indexTable) {
-	period := p.Period
-	if period == 0 {
-		period = DefaultPeriod
-	}
+	period := p.period()
 	var rows []atomic.Pointer[indexTableRow]
 	var key0 uint64
 	if tab != nil {
@@ -284,10 +274,7 @@ func tableKey(m float64) uint64 { return math.Float64bits(m) >> (52 - indexTable
 // newIndexTable returns a table for painting frame f with p at aa 1, or nil
 // where tableMargin would not be safe.
 func (p *Painter) newIndexTable(f *Frame) *indexTable {
-	period := p.Period
-	if period == 0 {
-		period = DefaultPeriod
-	}
+	period := p.period()
 	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) {
 		return nil
 	}
@@ -412,4 +399,12 @@ func (c *Canvas) Task() func(worker, lo, hi int) (int64, error) {
 		c.paint(lo, hi)
 		return 0, nil
 	}
+}
+
+// period is p.Period, or DefaultPeriod where that is zero.
+func (p *Painter) period() float64 {
+	if p.Period == 0 {
+		return DefaultPeriod
+	}
+	return p.Period
 }

@@ -110,7 +110,7 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 			}
 			continue
 		}
-		_, escaped := runBlocks(&r.st, &r.ln, r.cr, r.iter, r.mag2, ci, escape2, asmMaxIter, avx2ChunkBlocks)
+		escaped := runBlocks(&r.st, &r.ln, r.cr, r.iter, r.mag2, ci, escape2, asmMaxIter, avx2ChunkBlocks)
 		for m := uint(escaped); m != 0; m &= m - 1 {
 			r.escaped(bits.TrailingZeros(m))
 		}
@@ -186,6 +186,6 @@ func (r *avx2Row) escaped(l int) {
 // runs the kernel.
 //
 //go:noinline
-func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ln *[lnSize]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (done, escaped int) {
+func runBlocks(st *[(3 + avx2Unroll) * avx2Lanes]float64, ln *[lnSize]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int) {
 	return avx2Blocks(st, ln, cr, iter, mag2, ci, escape2, maxIter, blocks)
 }

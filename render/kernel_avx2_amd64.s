@@ -10,9 +10,9 @@ DATA two<>+16(SB)/8, $0x4000000000000000
 DATA two<>+24(SB)/8, $0x4000000000000000
 GLOBL two<>(SB), RODATA|NOPTR, $32
 
-// func avx2Blocks(st *[112]float64, ln *[36]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (done int, escaped int)
+// func avx2Blocks(st *[112]float64, ln *[36]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
 // Requires: AVX, CMOV
-TEXT ·avx2Blocks(SB), NOSPLIT, $0-136
+TEXT ·avx2Blocks(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
 	MOVQ         ln+8(FP), CX
 	MOVQ         blocks+112(FP), DX
@@ -377,6 +377,5 @@ exit:
 	VMOVUPD Y11, 224(AX)
 	MOVQ    SI, 272(CX)
 	VZEROUPPER
-	MOVQ    BX, done+120(FP)
-	MOVQ    DI, escaped+128(FP)
+	MOVQ    DI, escaped+120(FP)
 	RET

@@ -64,7 +64,7 @@ func main() {
 		DATA(8*i, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	}
 
-	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (done, escaped int)", size, lnSize))
+	TEXT("avx2Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
 	Pragma("noescape")
 	Doc(
 		"avx2Blocks runs up to blocks blocks of "+fmt.Sprint(unroll)+" iterations on every lane of st,",
@@ -75,10 +75,10 @@ func main() {
 		"avx2Row.escaped and avx2Row.load do, and goes on. Blocks stop at the",
 		"step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0 unless",
 		"maxIter is a multiple of "+fmt.Sprint(unroll)+"), it stores the pixels that reached",
-		"maxIter, loads the next ones and finds the next such step. It returns",
-		"the blocks done and, if it stopped because fewer than "+fmt.Sprint(lanes)+" pixels were",
-		"left to load, a bit mask of the escaped lanes it left for the caller",
-		"to store. It needs AVX2.",
+		"maxIter, loads the next ones and finds the next such step. If it",
+		"stopped because fewer than "+fmt.Sprint(lanes)+" pixels were left to load, it returns",
+		"a bit mask of the escaped lanes it left for the caller to store. It",
+		"needs AVX2.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := Mem{Base: Load(Param("ln"), GP64())}
@@ -292,7 +292,6 @@ func main() {
 	spill()
 	MOVQ(steps, ln.Offset(8*lnSteps))
 	VZEROUPPER()
-	Store(done, Return("done"))
 	Store(bits, Return("escaped"))
 	RET()
 
