@@ -47,7 +47,7 @@ func (r *Result) writeBenchfmt(w io.Writer) error {
 	for _, c := range r.configs {
 		v := c.scene.View
 		pixels := float64(v.Width * v.Height)
-		res.Name = benchfmt.Name(benchName(c, len(r.grains) > 1))
+		res.Name = benchfmt.Name(benchName(c, len(r.Env.Sweep.Grains) > 1))
 		for _, smp := range c.samples {
 			secs := smp.wall.Seconds()
 			ns := float64(smp.wall.Nanoseconds())

@@ -118,7 +118,7 @@ func (r *Result) lines(sums []Summary) []series {
 		if sum.config.strategy == strategies.Serial || sum.Speedup == nil {
 			continue
 		}
-		lbl := label(sum, len(r.grains) > 1)
+		lbl := label(sum, len(r.Env.Sweep.Grains) > 1)
 		i := slices.IndexFunc(out, func(x series) bool { return x.label == lbl })
 		if i < 0 {
 			out = append(out, series{label: lbl, strategy: sum.config.strategy})
@@ -132,7 +132,7 @@ func (r *Result) lines(sums []Summary) []series {
 // axisWorkers returns the worker counts of the scaling charts' axis, in
 // increasing order: those measured and, with --simulate, those simulated.
 func (r *Result) axisWorkers() []int {
-	ws := slices.Concat(r.workers, r.simulate)
+	ws := slices.Concat(r.Env.Sweep.Workers, r.simulate)
 	slices.Sort(ws)
 	return slices.Compact(ws)
 }
@@ -142,14 +142,9 @@ func (r *Result) axisWorkers() []int {
 // counts).
 func (r *Result) workerAxis(a *plot.Axis) {
 	ws := r.axisWorkers()
-	ticks := make(plot.ConstantTicks, len(ws))
-	for i, w := range ws {
-		ticks[i] = plot.Tick{Value: float64(w), Label: strconv.Itoa(w)}
-	}
-	a.Tick.Marker = ticks
+	logAxis(a, ws)
 	a.Label.Text = "workers (= GOMAXPROCS)"
 	if len(ws) > 1 {
-		a.Scale = plot.LogScale{}
 		a.Min, a.Max = float64(ws[0])/1.15, float64(ws[len(ws)-1])*1.15
 	} else {
 		a.Min, a.Max = float64(ws[0])-1, float64(ws[0])+1
@@ -235,7 +230,7 @@ func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*pl
 
 func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
 	title := fmt.Sprintf("%s: %s", m.title, scene)
-	if len(r.simulate) > 0 && m.predicted != nil && len(r.grains) > 1 {
+	if len(r.simulate) > 0 && m.predicted != nil && len(r.Env.Sweep.Grains) > 1 {
 		// A model curve beside every measured grain would make a legend
 		// taller than the chart: with the model, measured lines show the
 		// model's grain only (summary.md has them all).
@@ -311,7 +306,7 @@ type prediction struct {
 
 // modelGrain is the grain of the model curves: 1 when it was measured, else
 // the smallest measured.
-func (r *Result) modelGrain() int { return slices.Min(r.grains) }
+func (r *Result) modelGrain() int { return slices.Min(r.Env.Sweep.Grains) }
 
 // predictions returns, when the sweep had --simulate, the model's curve of
 // m for each strategy charted, over the simulated worker counts, and the
@@ -395,7 +390,7 @@ func (r *Result) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 		box.WhiskerStyle.Color = c
 		box.GlyphStyle.Color = c
 		p.Add(box)
-		names = append(names, label(sum, len(r.grains) > 1))
+		names = append(names, label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
@@ -427,7 +422,7 @@ func (r *Result) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
 		}
 		wall := sum.config.samples[medianIndex(walls(sum.config.samples))].wall.Seconds() * 1e3
 		bars.add(float64(i)-0.45, float64(i)+0.45, wall, wall, color.Black)
-		names = append(names, label(sum, len(r.grains) > 1))
+		names = append(names, label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
 	p.Add(bars)
 	p.NominalX(names...)

@@ -211,7 +211,7 @@ func (r *Result) writeModel() []error {
 			for _, st := range sts {
 				grains := []int{1}
 				if st.UsesGrain() {
-					grains = r.grains
+					grains = r.Env.Sweep.Grains
 				}
 				for _, g := range grains {
 					for _, wk := range r.simulate {

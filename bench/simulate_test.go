@@ -257,8 +257,8 @@ func TestPredictionsOneGrain(t *testing.T) {
 	r := &Result{
 		scenes:   []*sceneRun{{Scene: Scene{Name: "s"}, rowCosts: costs}},
 		simulate: []int{1, 3, 16},
-		grains:   []int{16, 2, 4},
 	}
+	r.Env.Sweep.Grains = []int{16, 2, 4}
 	lines := []series{{strategy: strategies.Atomic}, {strategy: strategies.Atomic}, {strategy: strategies.Steal}}
 	pred, grain, err := r.predictions(speedupScaling, "s", lines)
 	if err != nil {
@@ -283,7 +283,7 @@ func TestPredictionsOneGrain(t *testing.T) {
 			}
 		})
 	}
-	if pred, _, _ := (&Result{scenes: r.scenes, grains: r.grains}).predictions(speedupScaling, "s", lines); pred != nil {
+	if pred, _, _ := (&Result{scenes: r.scenes, Env: r.Env}).predictions(speedupScaling, "s", lines); pred != nil {
 		t.Error("curves without --simulate")
 	}
 }

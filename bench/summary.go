@@ -85,8 +85,8 @@ func (s *sweep) summarize() []Summary {
 			UsesGrain: c.strategy.UsesGrain(), Runs: st.N,
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
 			Noisy:     st.Noisy,
-			Imbalance: describe(imb).Median, OverheadS: describe(ovh).Median, Steals: describe(steals).Median,
-			TotalBusyS: describe(busy).Median, Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
+			Imbalance: median(imb), OverheadS: median(ovh), Steals: median(steals),
+			TotalBusyS: median(busy), Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
 			config: c,
 		}
 		if st.N >= 2 {

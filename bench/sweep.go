@@ -30,17 +30,17 @@ type Result struct {
 	Table string
 
 	// What the files need beyond the summaries: every configuration with
-	// its timed runs, in sweep order, the traced runs, and the counts
-	// measured, for the charts' axes and the grain in names.
+	// its timed runs, in sweep order, and the traced runs. (The counts
+	// measured, for the charts' axes and the grain in names, are
+	// Env.Sweep's.)
 	configs []*config
 	traces  map[*config]*strategies.Report
 	// For model.csv: the scenes with their row costs, the strategies, and
 	// the worker counts to simulate.
-	scenes          []*sceneRun
-	strategies      []strategies.Strategy
-	simulate        []int
-	measured        machineCosts // the machine's costs, for the model
-	workers, grains []int
+	scenes     []*sceneRun
+	strategies []strategies.Strategy
+	simulate   []int
+	measured   machineCosts // the machine's costs, for the model
 	// writeErrs are the errors of the files written during the sweep,
 	// which Write reports with its own.
 	writeErrs []error
@@ -167,7 +167,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	return &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
-		configs: s.configs, traces: s.traces, workers: p.workers, grains: p.grains,
+		configs: s.configs, traces: s.traces,
 		scenes: s.scenes, strategies: p.strategies, simulate: p.simulate, measured: s.measured,
 		writeErrs: s.writeErrs, progress: s.progress,
 	}, runErr
@@ -406,12 +406,8 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	// One plain store per row rendered: a row belongs to one task call, so
 	// the counts cost the strategy no contention. The context is never
 	// cancelled (see above), so the task never stops between rows.
-	renderRows := r.Task(context.Background())
-	task := func(w, lo, hi int) (int64, error) {
-		work, err := renderRows(w, lo, hi)
-		if err != nil {
-			return work, err
-		}
+	task := func(_, lo, hi int) (int64, error) {
+		work := r.RenderUnits(lo, hi)
 		for y := lo; y < hi; y++ {
 			rendered[y]++
 		}

@@ -842,11 +842,12 @@ func TestBenchTxt(t *testing.T) {
 		{Busy: 3 * time.Second, Work: 1}, {Busy: 0, Work: 999}}} // one worker did it all
 	c := &config{scene: sc, strategy: strategies.Steal, workers: 2, grain: 4,
 		samples: []sample{{wall: 2 * time.Second, report: rep}, {wall: 4 * time.Second, report: rep}, {wall: 3 * time.Second, report: odd}}}
-	r := &Result{configs: []*config{c}, grains: []int{4, 16}}
+	r := &Result{configs: []*config{c}}
 	r.Env = Env{Partial: true, GOOS: "linux", GOARCH: "amd64", CPU: "A CPU\nsplit", Commit: "abc123", GoVersion: "go1.26",
 		Kernel: "6.1", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), LogicalCPUs: 2}
 	r.Env.Parallelism.Effective = 1.954
 	r.Env.Sweep.Seed = 7
+	r.Env.Sweep.Grains = []int{4, 16}
 	var b bytes.Buffer
 	if err := r.writeBenchfmt(&b); err != nil {
 		t.Fatal(err)

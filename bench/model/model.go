@@ -149,7 +149,6 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 			}
 		}
 	case strategies.Rows:
-		s.p.Grain = 1
 		s.queue(func(next int) int { return 1 })
 	case strategies.Chan, strategies.Mutex, strategies.Atomic:
 		s.queue(func(next int) int { return p.Grain })
