@@ -7,12 +7,15 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/mandel-project/mandel/strategies"
 )
 
 // modelPoint is a configuration whose time the model predicted and the
 // sweep measured, by running it or by emulating it; times in seconds.
 type modelPoint struct {
-	scene, strategy     string
+	scene               string
+	strategy            strategies.Strategy
 	grain, workers      int
 	measured, predicted float64
 }
@@ -44,7 +47,7 @@ type accuracyTable struct {
 // worse for a reason that is not the grain's.
 func byGrain(ps []modelPoint) accuracyTable {
 	return tabulate("grain", ps, func(p modelPoint) int {
-		if usesGrain(p.strategy) {
+		if p.strategy.UsesGrain() {
 			return p.grain
 		}
 		return 0
@@ -110,8 +113,8 @@ func (t accuracyTable) writeMarkdown(w io.Writer) error {
 			return
 		}
 		p := x.worst
-		config := p.scene + " " + p.strategy
-		if usesGrain(p.strategy) {
+		config := p.scene + " " + p.strategy.Name()
+		if p.strategy.UsesGrain() {
 			config += ", grain " + strconv.Itoa(p.grain)
 		}
 		workers := strconv.Itoa(p.workers) + " workers"

@@ -6,19 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mandel-project/mandel/strategies"
 )
 
 // TestByGrain checks the accuracy of hand-made points: the
 // medians of odd and even counts, the count within 10%, the worst error
 // whatever its sign, and the strategies without a grain counted apart.
 func TestByGrain(t *testing.T) {
-	at := func(strategy string, grain, workers int, err float64) modelPoint {
+	at := func(strategy strategies.Strategy, grain, workers int, err float64) modelPoint {
 		return modelPoint{scene: "s", strategy: strategy, grain: grain, workers: workers, measured: 2, predicted: 2 * (1 + err)}
 	}
 	rs := []modelPoint{
-		at("steal", 1, 4, 0.05), at("steal", 1, 8, -0.20), at("guided", 1, 4, 0.01),
-		at("bands", 1, 4, 0.30),
-		at("steal", 4, 4, 0.08), at("guided", 4, 8, -0.12),
+		at(strategies.Steal, 1, 4, 0.05), at(strategies.Steal, 1, 8, -0.20), at(strategies.Guided, 1, 4, 0.01),
+		at(strategies.Bands, 1, 4, 0.30),
+		at(strategies.Steal, 4, 4, 0.08), at(strategies.Guided, 4, 8, -0.12),
 	}
 	got := byGrain(rs)
 	type want struct {
@@ -83,7 +85,7 @@ func TestAccuracyEmpty(t *testing.T) {
 // heading.
 func TestByWorkers(t *testing.T) {
 	at := func(workers int, err float64) modelPoint {
-		return modelPoint{scene: "s", strategy: "atomic", grain: 1, workers: workers, measured: 1, predicted: 1 + err}
+		return modelPoint{scene: "s", strategy: strategies.Atomic, grain: 1, workers: workers, measured: 1, predicted: 1 + err}
 	}
 	got := byWorkers([]modelPoint{at(2, -0.3), at(1, 0.01), at(2, 0.02), at(1, -0.02)})
 	if len(got.rows) != 2 || got.rows[0].key != 1 || got.rows[1].key != 2 || got.rows[0].count != 2 ||

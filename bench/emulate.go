@@ -158,10 +158,7 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		sleeps.Add(1)
 		return int64(hi - lo), nil
 	}
-	type run struct {
-		st                strategies.Strategy
-		walls, overshoots []float64
-	}
+	type run struct{ walls, overshoots []float64 }
 	var out []emulated
 	var runs []run
 	for _, st := range strats {
@@ -177,9 +174,9 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 				if blocks := (len(costs) + g - 1) / g; blocks < emulateMinBlocks*w {
 					continue
 				}
-				out = append(out, emulated{modelPoint: modelPoint{scene: scene, strategy: st.Name(), grain: g, workers: w},
+				out = append(out, emulated{modelPoint: modelPoint{scene: scene, strategy: st, grain: g, workers: w},
 					serial: serial})
-				runs = append(runs, run{st: st})
+				runs = append(runs, run{})
 			}
 		}
 	}
@@ -197,9 +194,9 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 			runtime.GOMAXPROCS(r.workers)
 			overshoot.Store(0)
 			sleeps.Store(0)
-			rep, err := runStrategy(runs[i].st, ctx, len(costs), strategies.Options{Workers: r.workers, Grain: r.grain}, task)
+			rep, err := runStrategy(r.strategy, ctx, len(costs), strategies.Options{Workers: r.workers, Grain: r.grain}, task)
 			if err != nil {
-				return nil, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, r.strategy, r.workers, r.grain, err)
+				return nil, fmt.Errorf("bench: emulating %s, %s, %d workers, grain %d: %w", scene, r.strategy.Name(), r.workers, r.grain, err)
 			}
 			runs[i].walls = append(runs[i].walls, rep.Wall.Seconds())
 			if n := sleeps.Load(); n > 0 {
@@ -213,7 +210,7 @@ func (e *emulation) emulate(ctx context.Context, scene string, costs []float64, 
 		r.reps, r.measured = len(walls), median(walls)
 		r.min, r.max = slices.Min(walls), slices.Max(walls)
 		r.overshoot = median(runs[i].overshoots)
-		pred, err := model.Simulate(runs[i].st, costs, e.params(runs[i].st, r.workers, r.grain, r.overshoot))
+		pred, err := model.Simulate(r.strategy, costs, e.params(r.strategy, r.workers, r.grain, r.overshoot))
 		if err != nil {
 			return nil, fmt.Errorf("bench: emulating %s: %w", scene, err)
 		}
@@ -288,7 +285,7 @@ func writeEmulated(w io.Writer, rs []emulated) error {
 	cw := csv.NewWriter(w)
 	cw.Write(emulatedHeader)
 	for _, r := range rs {
-		cw.Write([]string{r.scene, r.strategy, strconv.Itoa(r.grain), strconv.Itoa(r.workers),
+		cw.Write([]string{r.scene, r.strategy.Name(), strconv.Itoa(r.grain), strconv.Itoa(r.workers),
 			num(r.measured), num(r.predicted), num(r.err()), num(r.overshoot),
 			strconv.Itoa(r.reps), num(r.min), num(r.max)})
 	}

@@ -40,18 +40,11 @@ func (r *Result) emulatedCharts() []error {
 func emulatedGrain(rs []emulated) int {
 	g := 0
 	for _, r := range rs {
-		if usesGrain(r.strategy) && (g == 0 || r.grain < g) {
+		if r.strategy.UsesGrain() && (g == 0 || r.grain < g) {
 			g = r.grain
 		}
 	}
 	return max(g, 1)
-}
-
-// usesGrain reports whether the strategy named uses a grain; a name outside
-// the catalogue is taken to, so that its grain is not ignored.
-func usesGrain(name string) bool {
-	st, err := strategies.Lookup(name)
-	return err != nil || st.UsesGrain()
 }
 
 // emulatedChart returns the chart of one scene's emulation: speedup against
@@ -69,13 +62,10 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 	var ws []int
 	reps := 0
 	for _, r := range rs {
-		if usesGrain(r.strategy) && r.grain != g {
+		if r.strategy.UsesGrain() && r.grain != g {
 			continue
 		}
-		st, err := strategies.Lookup(r.strategy)
-		if err != nil {
-			return nil, err
-		}
+		st := r.strategy
 		i := slices.IndexFunc(curves, func(c curve) bool { return c.st == st })
 		if i < 0 {
 			curves = append(curves, curve{st: st})

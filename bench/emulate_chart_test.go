@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mandel-project/mandel/strategies"
 )
 
 // TestEmulatedGrain checks which grain the emulated chart shows: the
@@ -15,8 +17,8 @@ func TestEmulatedGrain(t *testing.T) {
 		rs   []emulated
 		want int
 	}{
-		{"smallest of a grained strategy", []emulated{{modelPoint: modelPoint{strategy: "bands", grain: 1}}, {modelPoint: modelPoint{strategy: "steal", grain: 16}}, {modelPoint: modelPoint{strategy: "guided", grain: 4}}}, 4},
-		{"no grained strategy", []emulated{{modelPoint: modelPoint{strategy: "bands", grain: 1}}, {modelPoint: modelPoint{strategy: "rows", grain: 1}}}, 1},
+		{"smallest of a grained strategy", []emulated{{modelPoint: modelPoint{strategy: strategies.Bands, grain: 1}}, {modelPoint: modelPoint{strategy: strategies.Steal, grain: 16}}, {modelPoint: modelPoint{strategy: strategies.Guided, grain: 4}}}, 4},
+		{"no grained strategy", []emulated{{modelPoint: modelPoint{strategy: strategies.Bands, grain: 1}}, {modelPoint: modelPoint{strategy: strategies.Rows, grain: 1}}}, 1},
 		{"none", nil, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -32,7 +34,7 @@ func TestEmulatedGrain(t *testing.T) {
 // and an SVG.
 func TestEmulatedCharts(t *testing.T) {
 	var rs []emulated
-	for _, st := range []string{"bands", "steal"} {
+	for _, st := range []strategies.Strategy{strategies.Bands, strategies.Steal} {
 		for _, g := range []int{4, 16} {
 			for _, w := range []int{4, 8, 16} {
 				rs = append(rs, emulated{modelPoint: modelPoint{scene: "full", strategy: st, grain: g, workers: w,

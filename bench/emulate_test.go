@@ -99,7 +99,7 @@ func TestEmulate(t *testing.T) {
 			for _, r := range rs {
 				// The run's overshoot, positive for a sleep, makes the
 				// prediction later than the model's without it.
-				st, _ := strategies.Lookup(r.strategy)
+				st := r.strategy
 				base, err := model.Simulate(st, costs, e.machine.params(st, r.workers, r.grain))
 				if err != nil || r.overshoot <= 0 || !(r.predicted > base.Makespan) {
 					t.Errorf("%+v: predicted %g s with an overshoot of %g s, the model without it %g s (%v)", r, r.predicted, r.overshoot, base.Makespan, err)
@@ -124,14 +124,14 @@ func TestEmulate(t *testing.T) {
 		t.Fatalf("%d emulated configurations, want %d", got, want)
 	}
 	key := func(r emulated) string {
-		return r.scene + "/" + r.strategy + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
+		return r.scene + "/" + r.strategy.Name() + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
 	}
 	for i := range a {
 		if key(a[i]) != key(b[i]) {
 			t.Errorf("configuration %d: %s, then %s", i, key(a[i]), key(b[i]))
 		}
 
-		if a[i].strategy == "serial" {
+		if a[i].strategy == strategies.Serial {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
 		}
 	}
@@ -248,7 +248,7 @@ func TestEmulateReps(t *testing.T) {
 		t.Fatalf("%d configurations, want %d", len(rs), len(want))
 	}
 	for _, r := range rs {
-		k := r.strategy + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
+		k := r.strategy.Name() + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
 		t.Run(k, func(t *testing.T) {
 			w, ok := want[k]
 			if !ok {
@@ -271,7 +271,7 @@ func TestEmulateReps(t *testing.T) {
 // TestWriteEmulated checks emulated.csv's columns: the first eight as they
 // were, then the repetitions and their spread.
 func TestWriteEmulated(t *testing.T) {
-	rs := []emulated{{modelPoint: modelPoint{scene: "full", strategy: "steal", grain: 4, workers: 16,
+	rs := []emulated{{modelPoint: modelPoint{scene: "full", strategy: strategies.Steal, grain: 4, workers: 16,
 		measured: 0.5, predicted: 0.55}, reps: 3, min: 0.25, max: 2, serial: 4, overshoot: 1e-4}}
 	var b strings.Builder
 	if err := writeEmulated(&b, rs); err != nil {

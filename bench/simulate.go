@@ -240,7 +240,7 @@ func (r *Result) writeModel() []error {
 		cw := csv.NewWriter(w)
 		cw.Write(validationHeader)
 		for _, v := range vs {
-			cw.Write([]string{v.scene, v.strategy, strconv.Itoa(v.grain), strconv.Itoa(v.workers),
+			cw.Write([]string{v.scene, v.strategy.Name(), strconv.Itoa(v.grain), strconv.Itoa(v.workers),
 				num(v.measured), num(v.predicted), num(v.err()),
 				numPtr(v.measuredSpeedup), num(v.predictedSpeedup),
 				num(v.measuredBusy), num(v.predictedBusy), num(v.measuredBusy/v.predictedBusy - 1),
@@ -301,7 +301,7 @@ func (r *Result) validation() ([]validated, error) {
 			return nil, fmt.Errorf("bench: model-validation.csv: %w", err)
 		}
 		v := validated{
-			modelPoint: modelPoint{scene: s.Scene, strategy: s.Strategy, grain: s.Grain, workers: s.Workers,
+			modelPoint: modelPoint{scene: s.Scene, strategy: st, grain: s.Grain, workers: s.Workers,
 				measured: s.MedianS, predicted: res.Makespan},
 			measuredSpeedup: s.Speedup, predictedSpeedup: res.Speedup, measuredBusy: s.TotalBusyS,
 		}
