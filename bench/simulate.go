@@ -475,11 +475,7 @@ func measureOverheads(ctx context.Context, sts []strategies.Strategy, n, reps in
 				if err != nil {
 					return nil, fmt.Errorf("bench: overhead of %s on %d workers: %w", st.Name(), w, err)
 				}
-				claims := 0
-				for _, ws := range rep.Workers {
-					claims += ws.Blocks
-				}
-				per = append(per, elapsed/float64(max(claims, 1)))
+				per = append(per, elapsed/float64(max(rep.Blocks(), 1)))
 			}
 			if w == 1 {
 				c.one = median(per)

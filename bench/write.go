@@ -93,10 +93,7 @@ func (l *runsLog) add(c *config, smp sample) error {
 	v := c.scene.View
 	pixels := v.Width * v.Height
 	secs := smp.wall.Seconds()
-	blocks := 0
-	for _, w := range rep.Workers {
-		blocks += w.Blocks
-	}
+	blocks := rep.Blocks()
 	return l.write([]string{
 		strconv.Itoa(smp.seq), strconv.Itoa(smp.round), c.scene.Name, c.strategy.Name(),
 		strconv.Itoa(c.workers), strconv.Itoa(c.grain), strconv.Itoa(c.workers),

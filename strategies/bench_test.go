@@ -131,9 +131,7 @@ func BenchmarkBusyClaim(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					for _, w := range rep.Workers {
-						claims += w.Blocks
-					}
+					claims += rep.Blocks()
 				}
 				extra := b.Elapsed().Seconds()*float64(workers) - float64(n*b.N)*spin.Seconds()
 				b.ReportMetric(extra/float64(claims)*1e9, "extra-ns/claim")

@@ -94,6 +94,15 @@ func (r *Report) Work() int64 {
 	return sum
 }
 
+// Blocks returns the total task calls, the claims the workers made.
+func (r *Report) Blocks() int {
+	sum := 0
+	for _, w := range r.Workers {
+		sum += w.Blocks
+	}
+	return sum
+}
+
 // Steals returns the total successful steals.
 func (r *Report) Steals() int {
 	sum := 0

@@ -11,9 +11,9 @@ func TestReport(t *testing.T) {
 	rep := &Report{
 		Wall: 10 * time.Millisecond,
 		Workers: []WorkerStats{
-			{Busy: 9 * time.Millisecond, Work: 100, Steals: 2},
-			{Busy: 3 * time.Millisecond, Work: 20, Steals: 1},
-			{Busy: 6 * time.Millisecond, Work: 5},
+			{Busy: 9 * time.Millisecond, Blocks: 4, Work: 100, Steals: 2},
+			{Busy: 3 * time.Millisecond, Blocks: 2, Work: 20, Steals: 1},
+			{Busy: 6 * time.Millisecond, Blocks: 1, Work: 5},
 		},
 	}
 	if got, want := rep.Busy(), 18*time.Millisecond; got != want {
@@ -29,6 +29,9 @@ func TestReport(t *testing.T) {
 	}
 	if got, want := rep.Work(), int64(125); got != want {
 		t.Errorf("Work = %d, want %d", got, want)
+	}
+	if got, want := rep.Blocks(), 7; got != want {
+		t.Errorf("Blocks = %d, want %d", got, want)
 	}
 	if got, want := rep.Steals(), 3; got != want {
 		t.Errorf("Steals = %d, want %d", got, want)

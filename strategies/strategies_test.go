@@ -251,10 +251,7 @@ func TestGuidedSize(t *testing.T) {
 func TestHugeGrain(t *testing.T) {
 	forEach(t, func(t *testing.T, s Strategy) {
 		rep := checkRun(t, s, 10, Options{Workers: 3, Grain: int(^uint(0) >> 1)})
-		blocks := 0
-		for _, ws := range rep.Workers {
-			blocks += ws.Blocks
-		}
+		blocks := rep.Blocks()
 		// Steal starts from W bands, so it makes one block per band.
 		if s.UsesGrain() && s.Name() != "steal" && blocks != 1 {
 			t.Errorf("%d blocks with a grain beyond n", blocks)
