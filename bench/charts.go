@@ -187,6 +187,18 @@ func idealLine(xys plotter.XYs) (*plotter.Line, error) {
 	return l, nil
 }
 
+// modelLine is a strategy's predicted curve: dashed, in its colour.
+func modelLine(xys plotter.XYs, c color.Color) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.2)
+	l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+	return l, nil
+}
+
 // scaling is a measure of scaling that a chart plots against workers.
 type scaling struct {
 	title, yLabel string
@@ -230,7 +242,7 @@ func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*pl
 
 func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
 	title := fmt.Sprintf("%s: %s", m.title, scene)
-	if len(r.simulate) > 0 && m.predicted != nil && len(r.Env.Sweep.Grains) > 1 {
+	if len(r.simulate) > 0 && len(r.Env.Sweep.Grains) > 1 {
 		// A model curve beside every measured grain would make a legend
 		// taller than the chart: with the model, measured lines show the
 		// model's grain only (summary.md has them all).
@@ -275,13 +287,10 @@ func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plo
 		for _, xy := range pr.xys {
 			lo, hi = math.Min(lo, xy.Y), math.Max(hi, xy.Y)
 		}
-		l, err := plotter.NewLine(pr.xys)
+		l, err := modelLine(pr.xys, strategyColour(pr.strategy))
 		if err != nil {
 			return nil, err
 		}
-		l.Color = strategyColour(pr.strategy)
-		l.Width = vg.Points(1.2)
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 		p.Add(l)
 		p.Legend.Add(pr.strategy.Name()+" (model)", l)
 	}
@@ -313,7 +322,7 @@ func (r *Result) modelGrain() int { return slices.Min(r.Env.Sweep.Grains) }
 // grain of the strategies that use one (modelGrain), so that each strategy
 // has one model curve and the chart stays readable.
 func (r *Result) predictions(m scaling, scene string, lines []series) ([]prediction, int, error) {
-	if len(r.simulate) == 0 || m.predicted == nil {
+	if len(r.simulate) == 0 {
 		return nil, 0, nil
 	}
 	i := slices.IndexFunc(r.scenes, func(sr *sceneRun) bool { return sr.Name == scene })

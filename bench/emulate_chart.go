@@ -125,13 +125,10 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 		}
 		bars.LineStyle.Color = colour
 		bars.CapWidth = vg.Points(4)
-		l, err := plotter.NewLine(model)
+		l, err := modelLine(model, colour)
 		if err != nil {
 			return nil, err
 		}
-		l.Color = colour
-		l.Width = vg.Points(1.2)
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 		p.Add(l, bars, sc)
 		p.Legend.Add(c.st.Name(), l, sc)
 	}

@@ -32,14 +32,11 @@ func (s *sweep) measureMachine(ctx context.Context) error {
 		return nil
 	}
 	s.progress.phase("measuring the strategies' overheads")
-	sts := []strategies.Strategy{strategies.Serial}
-	for _, st := range s.plan.strategies {
-		if st != strategies.Serial {
-			sts = append(sts, st)
+	sts := serialFirst(s.plan.strategies)
+	for _, st := range sts {
+		if src := claimSource(st); !slices.Contains(sts, src) {
+			sts = append(sts, src)
 		}
-	}
-	if slices.Contains(sts, strategies.Guided) && !slices.Contains(sts, strategies.Atomic) {
-		sts = append(sts, strategies.Atomic) // guided's claim costs what atomic's does; see machineCosts.overheads
 	}
 	var err error
 	if s.measured.claims, err = measureOverheads(ctx, sts, overheadIndices, overheadReps); err != nil {
@@ -195,12 +192,7 @@ func (r *Result) writeModel() []error {
 		}
 		return res, nil
 	}
-	sts := []strategies.Strategy{strategies.Serial}
-	for _, st := range r.strategies {
-		if st != strategies.Serial {
-			sts = append(sts, st)
-		}
-	}
+	sts := serialFirst(r.strategies)
 	pred := writeFile(r.path("model.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(modelHeader)
@@ -254,12 +246,11 @@ func (r *Result) writeModel() []error {
 		cw := csv.NewWriter(w)
 		cw.Write(overheadsHeader)
 		for _, st := range sts {
-			i := slices.IndexFunc(r.measured.claims, func(c claimCost) bool { return c.strategy == st })
 			one, two := "", ""
-			if i >= 0 {
-				one, two = num(r.measured.claims[i].one*1e9), num(r.measured.claims[i].two*1e9)
+			if c, ok := r.measured.claim(st); ok {
+				one, two = num(c.one*1e9), num(c.two*1e9)
 			}
-			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), overheadSource(st, r.measured.claims)})
+			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), r.measured.overheadSource(st)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -386,26 +377,16 @@ func (m *machineCosts) params(st strategies.Strategy, workers, grain int) model.
 
 // overheads returns the overheads the model uses: model.Overheads with
 // each claim cost replaced by the one measured on this machine at one
-// worker, where there is one, and steal's probes by steal-empty and
-// steal-success. One worker's figure is the uncontended cost; contention is
-// the model's to add (Overhead.Shared), so the figure at two workers is
-// recorded, not used. Guided makes too few claims for its own figure to be
-// one claim's cost (at one worker, one claim takes every row), and its
-// compare-and-swap costs what atomic's add does when uncontended: it gets
-// atomic's.
+// worker for its claimSource, where there is one, and steal's probes by
+// steal-empty and steal-success. One worker's figure is the uncontended
+// cost; contention is the model's to add (Overhead.Shared), so the figure
+// at two workers is recorded, not used.
 func (m *machineCosts) overheads() map[strategies.Strategy]model.Overhead {
 	out := maps.Clone(model.Overheads)
-	for _, c := range m.claims {
-		o, ok := out[c.strategy]
-		if !ok || c.strategy == strategies.Guided {
-			continue
-		}
-		o.Claim = c.one
-		out[c.strategy] = o
-		if c.strategy == strategies.Atomic {
-			g := out[strategies.Guided]
-			g.Claim = c.one
-			out[strategies.Guided] = g
+	for st, o := range out {
+		if c, ok := m.claim(claimSource(st)); ok {
+			o.Claim = c.one
+			out[st] = o
 		}
 	}
 	st := out[strategies.Steal]
@@ -421,19 +402,49 @@ func (m *machineCosts) overheads() map[strategies.Strategy]model.Overhead {
 	return out
 }
 
-// overheadSource says where the model's claim cost of the strategy comes
-// from, for overheads.csv.
-func overheadSource(st strategies.Strategy, measured []claimCost) string {
-	has := func(s strategies.Strategy) bool {
-		return slices.ContainsFunc(measured, func(c claimCost) bool { return c.strategy == s })
+// claim returns the claim cost measured for st, if it was.
+func (m *machineCosts) claim(st strategies.Strategy) (claimCost, bool) {
+	i := slices.IndexFunc(m.claims, func(c claimCost) bool { return c.strategy == st })
+	if i < 0 {
+		return claimCost{}, false
 	}
-	switch {
-	case st == strategies.Guided && has(strategies.Atomic):
-		return "atomic's, measured at 1 worker"
-	case st != strategies.Guided && has(st):
-		return "measured at 1 worker"
+	return m.claims[i], true
+}
+
+// claimSource is the strategy whose measured claim cost the model charges
+// st: its own, but for guided, which makes too few claims for its own
+// figure to be one claim's cost (at one worker, one claim takes every row),
+// and whose compare-and-swap costs what atomic's add does uncontended.
+func claimSource(st strategies.Strategy) strategies.Strategy {
+	if st == strategies.Guided {
+		return strategies.Atomic
 	}
-	return "constant (model.Overheads)"
+	return st
+}
+
+// overheadSource says where the model's claim cost of st comes from, for
+// overheads.csv.
+func (m *machineCosts) overheadSource(st strategies.Strategy) string {
+	src := claimSource(st)
+	switch _, ok := m.claim(src); {
+	case !ok:
+		return "constant (model.Overheads)"
+	case src != st:
+		return src.Name() + "'s, measured at 1 worker"
+	}
+	return "measured at 1 worker"
+}
+
+// serialFirst returns serial, then the strategies of sts but serial: the
+// strategies a sweep measures, serial always among them as the baseline.
+func serialFirst(sts []strategies.Strategy) []strategies.Strategy {
+	out := []strategies.Strategy{strategies.Serial}
+	for _, st := range sts {
+		if st != strategies.Serial {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // overheadIndices is how many indices the overhead measurement runs each

@@ -184,6 +184,15 @@ func TestModelOverheads(t *testing.T) {
 	if p := m.params(strategies.Steal, 4, 2); p != (model.Params{Workers: 4, Grain: 2, Overhead: want[strategies.Steal], Wake: 2e-6}) {
 		t.Errorf("params: %+v", p)
 	}
+	for st, src := range map[strategies.Strategy]string{
+		strategies.Atomic: "measured at 1 worker",
+		strategies.Guided: "atomic's, measured at 1 worker",
+		strategies.Mutex:  "constant (model.Overheads)",
+	} {
+		if got := m.overheadSource(st); got != src {
+			t.Errorf("%s: source %q, want %q", st.Name(), got, src)
+		}
+	}
 }
 
 // TestMeasurePrimitives checks that every primitive of package strategies
