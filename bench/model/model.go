@@ -13,6 +13,7 @@
 package model
 
 import (
+	"cmp"
 	"container/heap"
 	"fmt"
 	"math/rand/v2"
@@ -321,13 +322,7 @@ func (s *sim) result() *Result {
 	}
 	if s.p.Trace {
 		slices.SortStableFunc(s.trace, func(a, b Block) int {
-			switch {
-			case a.Start < b.Start:
-				return -1
-			case a.Start > b.Start:
-				return 1
-			}
-			return a.Worker - b.Worker
+			return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Worker, b.Worker))
 		})
 		r.Trace = s.trace
 	}
