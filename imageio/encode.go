@@ -55,8 +55,7 @@ func Encode(w io.Writer, img image.Image, f Format) error {
 	return e.Encode(w, img)
 }
 
-// encode returns errors without the package prefix so that WriteFile can add
-// its own context without repeating it.
+// encode returns errors without the package prefix, which Encode adds.
 func (e *Encoder) encode(w io.Writer, img image.Image) error {
 	if !known(e.Format) {
 		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, e.Format, formatList())

@@ -266,8 +266,8 @@ type PBMWriter struct {
 // NewPBMWriter checks the size and writes the header of a width x height
 // bitmap to w.
 func NewPBMWriter(w io.Writer, width, height int) (*PBMWriter, error) {
-	if err := checkSize(PBM, width, height); err != nil {
-		return nil, fmt.Errorf("imageio: %w", err)
+	if err := CheckSize(PBM, width, height); err != nil {
+		return nil, err
 	}
 	if _, err := fmt.Fprintf(w, "P4\n%d %d\n", width, height); err != nil {
 		return nil, err

@@ -135,6 +135,7 @@ func (d *PNGReader) keep(typ string, data []byte, seenIHDR *bool) error {
 	return nil
 }
 
+// latin1 returns the Latin-1 bytes b as a Go string.
 func latin1(b []byte) string {
 	r := make([]rune, len(b))
 	for i, c := range b {
@@ -247,9 +248,6 @@ func (d *PNGReader) ReadRow() ([]byte, error) {
 			return nil, pngErrorf("image data ends at row %d of %d", d.y, d.info.Height)
 		}
 		return nil, fmt.Errorf("png image data: %w", err)
-	}
-	if d.y == 0 {
-		clear(d.prev)
 	}
 	if err := unfilter(d.cur, d.prev, d.bpp); err != nil {
 		return nil, err

@@ -63,7 +63,9 @@ func rawRows(t *testing.T, m image.Image) []byte {
 	return out
 }
 
-var testText = []PNGText{{"mandel:shard", "1/4"}, {"Comment", "x y, z"}}
+// testText has Latin-1 characters beyond ASCII, which the chunk holds as
+// one byte each: a string must come back as it was written.
+var testText = []PNGText{{"mandel:shard", "1/4"}, {"Comment", "x y, z"}, {"Légende", "été, naïve, 1×2 µs"}}
 
 // TestPNGReaderRows reads the PNGs of this package's encoder and of
 // image/png, which picks every filter for the colour types, and wants
@@ -163,7 +165,7 @@ func withText(t *testing.T, buf *bytes.Buffer) {
 	buf.Write(data[:afterIHDR])
 	cw := chunkWriter{w: buf}
 	for _, x := range testText {
-		cw.write("tEXt", []byte(x.Key), []byte{0}, []byte(x.Value))
+		cw.write("tEXt", latin1Bytes(x.Key), []byte{0}, latin1Bytes(x.Value))
 	}
 	buf.Write(data[afterIHDR:])
 }

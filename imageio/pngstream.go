@@ -10,11 +10,14 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // PNGText is a tEXt chunk: a keyword of 1 to 79 Latin-1 characters
-// (printable, no leading, trailing or double spaces) and a text without NUL
-// bytes.
+// (printable, no leading, trailing or double spaces) and a text of Latin-1
+// characters without NUL. The strings are Go's, UTF-8; the chunk holds
+// their Latin-1 bytes, as the PNG specification asks, and PNGReader turns
+// them back.
 type PNGText struct{ Key, Value string }
 
 // PNGOptions are the options of a PNGWriter. The zero value is the default.
@@ -39,12 +42,12 @@ type PNGOptions struct {
 // A PNGWriter is not safe for concurrent use. A method that returns an error
 // has waited for its compressing goroutines; so has Close, always.
 type PNGWriter struct {
+	rowCount
 	cw        chunkWriter
 	p         pngImage // row is unused: the strips carry their rows
-	model     color.Model
-	stripRows int    // rows per compression strip
-	next      int    // the next row to arrive
-	buf       []byte // raw rows [bufLo, next), PNG bytes without the filter byte
+	stripRows int      // rows per compression strip
+	next      int      // the next row to arrive
+	buf       []byte   // raw rows [bufLo, next), PNG bytes without the filter byte
 	bufLo     int
 	strips    []*pngStrip // compressed or compressing, not yet written
 	filters   chan *pngFilter
@@ -52,7 +55,15 @@ type PNGWriter struct {
 	maxQueue  int
 	adler     uint32
 	first     bool // no IDAT written yet
-	err       error
+}
+
+// pngWorkers is how many goroutines compress at once when n are asked
+// for: n, but GOMAXPROCS where n is 0 or more.
+func pngWorkers(n int) int {
+	if n <= 0 || n > runtime.GOMAXPROCS(0) {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
 }
 
 // NewPNGWriter writes the signature and the header chunks of a width x
@@ -70,8 +81,8 @@ type PNGWriter struct {
 //     written as 8-bit RGBA with straight alpha (image/png's choice for an
 //     RGBA image that is not opaque).
 func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOptions) (*PNGWriter, error) {
-	if err := checkSize(PNG, width, height); err != nil {
-		return nil, fmt.Errorf("imageio: %w", err)
+	if err := CheckSize(PNG, width, height); err != nil {
+		return nil, err
 	}
 	p := pngImage{width: width, height: height, bpp: 1}
 	switch m := model.(type) {
@@ -98,14 +109,11 @@ func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOpt
 		}
 	}
 	p.width *= p.bpp
-	workers := opts.Workers
-	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := pngWorkers(opts.Workers)
 	pw := &PNGWriter{
+		rowCount:  rowCount{format: PNG, width: width, height: height},
 		cw:        chunkWriter{w: w},
 		p:         p,
-		model:     model,
 		stripRows: max(1, (pngStripBytes+p.width)/(p.width+1)),
 		filters:   make(chan *pngFilter, workers),
 		spare:     make(chan []byte, 2*workers+1),
@@ -135,15 +143,32 @@ func checkText(t PNGText) error {
 	if k[0] == ' ' || k[len(k)-1] == ' ' || strings.Contains(k, "  ") {
 		return fmt.Errorf("tEXt keyword %q: leading, trailing or double space", k)
 	}
-	for _, c := range []byte(k) {
-		if c < 32 || (c > 126 && c < 161) {
-			return fmt.Errorf("tEXt keyword %q: byte %#x is not printable Latin-1", k, c)
+	if utf8.RuneCountInString(k) > 79 {
+		return fmt.Errorf("tEXt keyword %q: want 1 to 79 characters", k)
+	}
+	for _, c := range k {
+		if c < 32 || (c > 126 && c < 161) || c > 255 {
+			return fmt.Errorf("tEXt keyword %q: %q is not printable Latin-1", k, c)
 		}
 	}
-	if strings.IndexByte(t.Value, 0) >= 0 {
-		return fmt.Errorf("tEXt %q: the text contains a NUL byte", k)
+	for _, c := range t.Value {
+		switch {
+		case c == 0:
+			return fmt.Errorf("tEXt %q: the text contains a NUL byte", k)
+		case c > 255:
+			return fmt.Errorf("tEXt %q: %q is not a Latin-1 character", k, c)
+		}
 	}
 	return nil
+}
+
+// latin1Bytes returns s, of Latin-1 characters (checkText), in Latin-1.
+func latin1Bytes(s string) []byte {
+	b := make([]byte, 0, len(s))
+	for _, c := range s {
+		b = append(b, byte(c))
+	}
+	return b
 }
 
 func (pw *PNGWriter) writeHeader(text []PNGText) {
@@ -158,7 +183,7 @@ func (pw *PNGWriter) writeHeader(text []PNGText) {
 		cw.writePalette(pw.p.palette)
 	}
 	for _, t := range text {
-		cw.write("tEXt", []byte(t.Key), []byte{0}, []byte(t.Value))
+		cw.write("tEXt", latin1Bytes(t.Key), []byte{0}, latin1Bytes(t.Value))
 	}
 }
 
@@ -169,16 +194,10 @@ func (pw *PNGWriter) writeHeader(text []PNGText) {
 // past the height are refused before any is taken. It may compress and
 // write strips that are complete; m may be reused once it returns.
 func (pw *PNGWriter) WriteRows(m image.Image) error {
-	if pw.err != nil {
-		return pw.err
+	if err := pw.take(m); err != nil {
+		return pw.fail(err)
 	}
 	b := m.Bounds()
-	if b.Dx() != pw.p.width/pw.p.bpp {
-		return pw.fail(fmt.Errorf("imageio: png writer: a strip %d pixels wide, want %d", b.Dx(), pw.p.width/pw.p.bpp))
-	}
-	if b.Dy() > pw.p.height-pw.next {
-		return pw.fail(fmt.Errorf("imageio: png writer: %d rows, past the %d rows left", b.Dy(), pw.p.height-pw.next))
-	}
 	row, err := pw.rowReader(m)
 	if err != nil {
 		return pw.fail(err)
@@ -373,11 +392,8 @@ func (pw *PNGWriter) fail(err error) error {
 // chunk, and reports an error if rows are missing. It does not close the
 // underlying writer.
 func (pw *PNGWriter) Close() error {
-	if pw.err != nil {
-		return pw.err
-	}
-	if pw.next != pw.p.height {
-		return pw.fail(fmt.Errorf("imageio: png writer: %d rows missing", pw.p.height-pw.next))
+	if err := pw.close(); err != nil {
+		return pw.fail(err)
 	}
 	for len(pw.strips) > 0 {
 		if err := pw.flush(true); err != nil {
@@ -388,6 +404,5 @@ func (pw *PNGWriter) Close() error {
 	if pw.cw.err != nil {
 		return pw.fail(pw.cw.err)
 	}
-	pw.err = errors.New("imageio: png writer: closed")
 	return nil
 }

@@ -143,6 +143,8 @@ func TestPNGWriterErrors(t *testing.T) {
 			{"space", 5, 5, color.GrayModel, []PNGText{{" k", "v"}}},
 			{"NUL in key", 5, 5, color.GrayModel, []PNGText{{"k\x00", "v"}}},
 			{"NUL in text", 5, 5, color.GrayModel, []PNGText{{"k", "v\x00"}}},
+			{"beyond Latin-1 in key", 5, 5, color.GrayModel, []PNGText{{"k€", "v"}}},
+			{"beyond Latin-1 in text", 5, 5, color.GrayModel, []PNGText{{"k", "5 €"}}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				var buf bytes.Buffer

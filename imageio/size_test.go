@@ -146,7 +146,7 @@ type noWrites struct{}
 
 func (noWrites) Write(p []byte) (int, error) { return 0, errWrote }
 
-// TestEncodeTooLarge checks that Encode and WriteFile refuse what CheckSize
+// TestEncodeTooLarge checks that Encode refuses what CheckSize
 // refuses, with the same message, before writing a byte or reading a pixel.
 // Without the check bmp writes a header with wrapped sizes, and tiff writes a
 // 70000-pixel width as 4464.

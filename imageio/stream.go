@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"runtime"
 )
 
 // RowWriter writes an image a strip of rows at a time, so that no one holds
@@ -69,8 +68,8 @@ func Streams(f Format) (ok, bottomUp bool) {
 // that do not stream (jpeg, gif, tiff) take the whole image as one strip
 // and encode it as Encode does.
 func (e *Encoder) NewRowWriter(w io.Writer, width, height int, model color.Model) (RowWriter, error) {
-	if err := checkSize(e.Format, width, height); err != nil {
-		return nil, fmt.Errorf("imageio: %w", err)
+	if err := CheckSize(e.Format, width, height); err != nil {
+		return nil, err
 	}
 	if ok, _ := Streams(e.Format); !ok {
 		return &wholeWriter{e: e, w: w, height: height}, nil
@@ -303,10 +302,7 @@ func (e *Encoder) StreamMemory(width int) float64 {
 	if e.Format != PNG {
 		return bufSize + row
 	}
-	workers := e.Workers
-	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := pngWorkers(e.Workers)
 	const flateState = 1 << 20 // compress/flate's compressor, rounded up
 	strip := max(float64(pngStripBytes), row) + windowSize + 2*row
 	// The filters' rows, the strip and its compressed data (less than
