@@ -320,7 +320,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	rows := bitsStripRows(v.Width)
 	strip := make([]byte, min(rows, v.Height)*r.Stride())
 	rep := &strategies.Report{}
-	prog := startProgress(cfg, stderr)
+	prog := startProgress(cfg, cfg.view.Height, stderr)
 	defer prog.stop()
 	var elapsed time.Duration
 	begin := time.Now()

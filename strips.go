@@ -157,7 +157,7 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
 	paintOpts := strategies.Options{Workers: min(cfg.workers, runtime.GOMAXPROCS(0)), Grain: 16}
 	task := r.Task(ctx)
-	prog := startProgress(cfg, stderr)
+	prog := startProgress(cfg, hi-lo, stderr)
 	defer prog.stop()
 	rep := &strategies.Report{}
 	var t phaseTimes
@@ -264,14 +264,14 @@ type renderProgress struct {
 	closed bool
 }
 
-// startProgress starts the progress line of cfg's render on stderr, or
-// returns nil where there should be none: stderr is not a terminal, or
-// --quiet.
-func startProgress(cfg *renderConfig, stderr io.Writer) *renderProgress {
+// startProgress starts the progress line of a render of rows rows (a
+// shard renders only its own) on stderr, or returns nil where there should
+// be none: stderr is not a terminal, or --quiet.
+func startProgress(cfg *renderConfig, rows int, stderr io.Writer) *renderProgress {
 	if cfg.quiet || !stderrIsTerminal(stderr) {
 		return nil
 	}
-	p := newRenderProgress(progress.New(stderr), cfg.view.Height)
+	p := newRenderProgress(progress.New(stderr), rows)
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()

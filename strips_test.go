@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -246,5 +247,28 @@ func TestInterruptStrips(t *testing.T) {
 	}
 	if files := dirEntries(t, dir); len(files) != 0 {
 		t.Errorf("interrupted run left files: %v", files)
+	}
+}
+
+// TestShardProgress: a shard's progress line counts the shard's rows, not
+// the whole image's.
+func TestShardProgress(t *testing.T) {
+	oldDelay, oldTerm := progressDelay, stderrIsTerminal
+	t.Cleanup(func() { progressDelay, stderrIsTerminal = oldDelay, oldTerm })
+	progressDelay = 0
+	stderrIsTerminal = func(io.Writer) bool { return true }
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--shard", "2/4", "-w", "1", "--shortcuts=false", "--size", "400x400", "--maxiter", "20000", "DIR/s-%d.png")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := regexp.MustCompile(`rows \d+/(\d+) `).FindAllStringSubmatch(stderr, -1)
+	if len(lines) == 0 {
+		t.Fatalf("no progress line in %q", stderr)
+	}
+	for _, l := range lines {
+		if l[1] != "100" {
+			t.Errorf("progress %q: want the shard's 100 rows as the total", l[0])
+		}
 	}
 }
