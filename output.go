@@ -27,14 +27,14 @@ type output struct {
 // appends rather than replaces log; standard error is refused. (Replacing
 // the file standard input reads is harmless: the reader keeps the old one;
 // /dev/stdin itself is refused by atomicfile, as a descriptor.)
-func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
-	toStdout := cfg.output == "-"
+func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, error) {
+	toStdout := path == "-"
 	if !toStdout {
-		switch stdDescriptor(cfg.output, stdout, stderr) {
+		switch stdDescriptor(path, stdout, stderr) {
 		case 1:
 			toStdout = true
 		case 2:
-			return nil, usagef("%s is standard error, where messages go; write the image to standard output (-) instead", cfg.output)
+			return nil, usagef("%s is standard error, where messages go; write the image to standard output (-) instead", path)
 		}
 	}
 	if toStdout {
@@ -43,9 +43,9 @@ func openOutput(cfg *renderConfig, stdout, stderr io.Writer) (*output, error) {
 		}
 		return &output{stdout: stdout}, nil
 	}
-	f, err := atomicfile.Options{Force: cfg.force}.New(cfg.output)
+	f, err := atomicfile.Options{Force: force}.New(path)
 	if errors.Is(err, atomicfile.ErrWriteProtected) {
-		return nil, fmt.Errorf("cannot overwrite %s: write-protected (use --force)", cfg.output)
+		return nil, fmt.Errorf("cannot overwrite %s: write-protected (use --force)", path)
 	}
 	if err != nil {
 		return nil, err

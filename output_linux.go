@@ -2,7 +2,8 @@ package main
 
 import (
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // closedStd reports whether f, a standard descriptor, was closed when the
@@ -23,6 +24,6 @@ func closedStd(f *os.File) bool {
 	if err != nil || !os.SameFile(fi, null) {
 		return false
 	}
-	flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_GETFL, 0)
-	return errno == 0 && flags&syscall.O_ACCMODE == syscall.O_RDWR
+	flags, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
+	return err == nil && flags&unix.O_ACCMODE == unix.O_RDWR
 }

@@ -481,7 +481,7 @@ func TestInterruptDuringEncoding(t *testing.T) {
 	if err := os.WriteFile(path, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := openOutput(&renderConfig{output: path}, new(bytes.Buffer), new(bytes.Buffer))
+	out, err := openOutput(path, false, new(bytes.Buffer), new(bytes.Buffer))
 	if err != nil {
 		t.Fatal(err)
 	}

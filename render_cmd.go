@@ -120,7 +120,6 @@ func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return report(stderr, err)
 	}
-	cfg.force = f.force
 	return report(stderr, renderImage(ctx, cfg, stdout, stderr))
 }
 
@@ -135,7 +134,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts, quiet: f.quiet}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts, quiet: f.quiet, force: f.force}
 	if cfg.output == "" {
 		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
@@ -274,7 +273,7 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 // unwritable directory is reported at once; the file appears at its path
 // only when complete.
 func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
-	out, err := openOutput(cfg, stdout, stderr)
+	out, err := openOutput(cfg.output, cfg.force, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -351,7 +350,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 	if cfg.verbose {
 		// Strips are written as they are rendered: what is not rendering
 		// is writing.
-		printReport(stderr, cfg, nil, rep, phaseTimes{render: elapsed, encode: time.Since(begin) - elapsed})
+		printReport(stderr, cfg, rep, phaseTimes{render: elapsed, encode: time.Since(begin) - elapsed})
 		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", render.BitsKernel(), rows)
 	}
 	return nil
@@ -375,8 +374,8 @@ func (t phaseTimes) String() string {
 }
 
 // printReport writes the --verbose summary: the run, where the time went,
-// then one line per worker. r is nil on the bit path.
-func printReport(w io.Writer, cfg *renderConfig, r *render.Renderer, rep *strategies.Report, t phaseTimes) {
+// then one line per worker.
+func printReport(w io.Writer, cfg *renderConfig, rep *strategies.Report, t phaseTimes) {
 	v := cfg.view
 	elapsed := t.render
 	pixels := float64(v.Width) * float64(v.Height)

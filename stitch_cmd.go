@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"image"
@@ -127,15 +126,17 @@ func stitch(ctx context.Context, f *stitchFlags, paths []string, stdout, stderr 
 			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d from %s\n", s.index, s.count, s.lo, s.hi-1, s.path)
 		}
 	}
-	out, err := openOutput(&renderConfig{output: f.output, force: f.force, workers: f.workers}, stdout, stderr)
+	out, err := openOutput(f.output, f.force, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
 	height := shards[len(shards)-1].hi
 	return out.writeWith(ctx, func(w io.Writer) error {
+		// No tEXt: a render of the whole view writes none, and the bytes
+		// must be that render's.
 		pw, err := imageio.NewPNGWriter(w, first.info.Width, height, model,
-			imageio.PNGOptions{Workers: f.workers, Text: wholeText(first)})
+			imageio.PNGOptions{Workers: f.workers})
 		if err != nil {
 			return err
 		}
@@ -148,11 +149,6 @@ func stitch(ctx context.Context, f *stitchFlags, paths []string, stdout, stderr 
 		return pw.Close()
 	})
 }
-
-// wholeText is the tEXt of the stitched image: that of a render of the
-// whole view, which has none, so that the bytes are the same. Were renders
-// to carry their view, first.view would be it.
-func wholeText(first *shardFile) []imageio.PNGText { return nil }
 
 // readShard reads what a shard file says before its rows.
 func readShard(path string) (*shardFile, error) {
@@ -356,7 +352,7 @@ func copyShard(ctx context.Context, pw *imageio.PNGWriter, s *shardFile, st *str
 		return err
 	}
 	defer file.Close()
-	d, err := imageio.NewPNGReader(bufio.NewReaderSize(file, 1<<16))
+	d, err := imageio.NewPNGReader(file)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.path, err)
 	}

@@ -223,7 +223,7 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	}
 	prog.stop()
 	if cfg.verbose {
-		printReport(stderr, cfg, r, rep, t)
+		printReport(stderr, cfg, rep, t)
 		if s := cfg.shard; s != nil {
 			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
 		}
