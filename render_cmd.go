@@ -191,9 +191,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		// A shard's memory is that of its rows, which it renders in strips
 		// as a whole image does.
-		planned := *cfg
-		planned.view = mem
-		if cfg.plan, err = planMemory(&planned, f.memory.bytes); err != nil {
+		if cfg.plan, err = planMemory(mem, cfg.aa, cfg.format, cfg.workers, f.memory.bytes); err != nil {
 			return nil, usagef("%dx%d with --aa %d: %w", v.Width, v.Height, f.aa, err)
 		}
 		need = cfg.plan.need

@@ -70,15 +70,15 @@ type memoryPlan struct {
 	need   float64 // the chosen path's footprint
 }
 
-// planMemory chooses between the whole image and strips for cfg within
-// budget (0: the default), or says why neither fits.
-func planMemory(cfg *renderConfig, budget float64) (memoryPlan, error) {
-	v := cfg.view
+// planMemory chooses between the whole image and strips for rendering v
+// at aa into format with workers, within budget (0: the default), or says
+// why neither fits.
+func planMemory(v render.View, aa int, format imageio.Format, workers int, budget float64) (memoryPlan, error) {
 	if budget <= 0 {
 		budget = min(defaultMemory, availableMemory()/2)
 	}
-	p := memoryPlan{budget: budget, whole: render.MemoryNeeded(v, cfg.aa).Total()}
-	streams, _ := imageio.Streams(cfg.format)
+	p := memoryPlan{budget: budget, whole: render.MemoryNeeded(v, aa).Total()}
+	streams, _ := imageio.Streams(format)
 	switch {
 	case !streams && p.whole <= budget,
 		streams && p.whole <= min(budget, wholeImageCap) && stripRowsOverride == 0:
@@ -87,18 +87,18 @@ func planMemory(cfg *renderConfig, budget float64) (memoryPlan, error) {
 	}
 	if !streams {
 		return p, fmt.Errorf("%s needs the whole image in memory (%s, over --memory %s); %s stream",
-			cfg.format, sysmem.HumanBytes(p.whole), sysmem.HumanBytes(budget), streamingFormats())
+			format, sysmem.HumanBytes(p.whole), sysmem.HumanBytes(budget), streamingFormats())
 	}
-	enc := imageio.Encoder{Format: cfg.format, Workers: cfg.workers}
-	fixed := render.MemoryNeededRows(v, cfg.aa, 0).Total() + enc.StreamMemory(v.Width)
-	perRow := render.MemoryNeededRows(v, cfg.aa, 2).Total() - render.MemoryNeededRows(v, cfg.aa, 1).Total()
+	enc := imageio.Encoder{Format: format, Workers: workers}
+	fixed := render.MemoryNeededRows(v, aa, 0).Total() + enc.StreamMemory(v.Width)
+	perRow := render.MemoryNeededRows(v, aa, 2).Total() - render.MemoryNeededRows(v, aa, 1).Total()
 	p.rows = int(math.Min((min(stripShare*budget, wholeImageCap)-fixed)/perRow, float64(v.Height)))
 	if stripRowsOverride > 0 {
 		p.rows = min(stripRowsOverride, v.Height)
 	}
 	if p.rows < 1 {
 		return p, fmt.Errorf("--memory %s is too small for a strip of one row of %d pixels at --aa %d (about %s)",
-			sysmem.HumanBytes(budget), v.Width, cfg.aa, sysmem.HumanBytes((fixed+perRow)/stripShare))
+			sysmem.HumanBytes(budget), v.Width, aa, sysmem.HumanBytes((fixed+perRow)/stripShare))
 	}
 	p.need = fixed + float64(p.rows)*perRow
 	return p, nil
