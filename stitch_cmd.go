@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -176,22 +177,21 @@ func readShard(path string) (*shardFile, error) {
 	if shard == "" {
 		return nil, fmt.Errorf("%s: not a mandel shard (no %s text; render shards with mandel --shard i/n)", path, keyShard)
 	}
-	var ok bool
-	if s.index, s.count, ok = parseShard(shard); !ok || s.count < 1 || s.index < 0 || s.index >= s.count {
-		return nil, fmt.Errorf("%s: bad %s %q", path, keyShard, shard)
-	}
-	first, last, found := strings.Cut(rows, "-")
-	lo, errLo := strconv.Atoi(first)
-	hi, errHi := strconv.Atoi(last)
-	if !found || errLo != nil || errHi != nil || lo < 0 || hi < lo {
-		return nil, fmt.Errorf("%s: bad %s %q", path, keyRows, rows)
-	}
-	s.lo, s.hi = lo, hi+1
 	var w, h int
 	if _, err := fmt.Sscanf(s.view[keyPrefix+"size"], "%dx%d", &w, &h); err != nil {
 		return nil, fmt.Errorf("%s: bad %ssize %q", path, keyPrefix, s.view[keyPrefix+"size"])
 	}
-	if s.info.Width != w || s.info.Height != s.hi-s.lo || s.hi > h {
+	var ok bool
+	if s.index, s.count, ok = parseShard(shard); !ok || render.CheckShard(h, s.index, s.count) != nil {
+		return nil, fmt.Errorf("%s: bad %s %q of a %d-row image", path, keyShard, shard, h)
+	}
+	// The rows are those that mandel --shard renders (render.ShardRows),
+	// so the shards of one render, one per index, cover it in order.
+	s.lo, s.hi = render.ShardRows(h, s.index, s.count)
+	if want := fmt.Sprintf("%d-%d", s.lo, s.hi-1); rows != want {
+		return nil, fmt.Errorf("%s: %s %q, but shard %s of %d rows holds rows %s", path, keyRows, rows, shard, h, want)
+	}
+	if s.info.Width != w || s.info.Height != s.hi-s.lo {
 		return nil, fmt.Errorf("%s: a %dx%d PNG cannot be rows %s of a %dx%d image", path, s.info.Width, s.info.Height, rows, w, h)
 	}
 	return s, nil
@@ -222,19 +222,6 @@ func checkShards(shards []*shardFile) ([]*shardFile, error) {
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("missing shard %s of %d (have %d files)", strings.Join(missing, ", "), n, len(shards))
-	}
-	var w, h int
-	fmt.Sscanf(first.view[keyPrefix+"size"], "%dx%d", &w, &h)
-	next := 0
-	for _, s := range byIndex {
-		if s.lo != next {
-			return nil, fmt.Errorf("%s: shard %d/%d holds rows %d-%d, but the shards before it end at row %d", s.path, s.index, n, s.lo, s.hi-1, next-1)
-		}
-		next = s.hi
-	}
-	if next != h {
-		last := byIndex[n-1]
-		return nil, fmt.Errorf("%s: the last shard ends at row %d of %d", last.path, next-1, h)
 	}
 	return byIndex, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
@@ -155,6 +157,37 @@ func TestStitchRefuses(t *testing.T) {
 	four := shard("four.png", "--shard", "1/4")
 	plain := shard("plain.png")
 	fire := shard("fire.png", "--palette", "fire", "--shard", "1/3")
+	// Shard 1 of 3 of 30 rows, its text but for rows 11-20, not 10-19.
+	shifted := filepath.Join(dir, "shifted.png")
+	{
+		f, err := os.Open(good[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := imageio.NewPNGReader(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := slices.Clone(d.Info().Text)
+		for i := range text {
+			if text[i].Key == "mandel:rows" {
+				text[i].Value = "11-20"
+			}
+		}
+		var buf bytes.Buffer
+		pw, err := imageio.NewPNGWriter(&buf, 40, 10, color.GrayModel, imageio.PNGOptions{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.WriteRows(image.NewGray(image.Rect(0, 0, 40, 10))); err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		write("shifted.png", buf.Bytes())
+	}
 	for _, c := range []struct {
 		name  string
 		files []string
@@ -167,6 +200,7 @@ func TestStitchRefuses(t *testing.T) {
 		{"other count", []string{good[0], four, good[2]}, "four.png"},
 		{"other palette", []string{good[0], fire, good[2]}, "fire.png"},
 		{"not a shard", []string{good[0], plain, good[2]}, "plain.png"},
+		{"rows not its shard's", []string{good[0], shifted, good[2]}, "shifted.png"},
 		{"corrupt", []string{good[0], write("corrupt.png", corrupt), good[2]}, "corrupt.png"},
 		{"truncated header", []string{good[0], write("t1.png", data[:30]), good[2]}, "t1.png"},
 		{"truncated data", []string{good[0], write("t2.png", data[:len(data)/2]), good[2]}, "t2.png"},
