@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/mandel
 PKGS    := ./...
 
-.PHONY: all build render test test-v3 race vet fmt-check lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
+.PHONY: all build render test test-v3 race vet fmt-check staticcheck lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
 
 all: build
 
@@ -15,10 +15,11 @@ OUT ?= mandel.png
 render:
 	$(GO) run . -strategy steal $(OUT)
 
-# test is the whole suite, exactly what CI runs: static checks, every test
+# test is the whole suite, exactly what CI runs: static checks (vet, gofmt,
+# staticcheck), every test
 # under the race detector, the reference kernel under GOAMD64=v1 and v3, and
 # a smoke run of the benchmark harness, and sharded renders on a real Slurm.
-test: vet fmt-check race test-v3 bench-smoke test-slurm
+test: vet fmt-check staticcheck race test-v3 bench-smoke test-slurm
 
 # On a CPU with AVX2 the render tests must run the AVX2 kernel, not skip it.
 TEST_KERNELS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2)
@@ -41,7 +42,12 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-lint: vet fmt-check
+# staticcheck is pinned in go.mod as a tool (go get -tool), so that every
+# machine runs the same version of it with nothing installed by hand.
+staticcheck:
+	$(GO) tool staticcheck $(PKGS)
+
+lint: vet fmt-check staticcheck
 
 # fuzz runs each fuzz target for a while (not part of test).
 FUZZTIME ?= 30s

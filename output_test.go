@@ -108,9 +108,6 @@ const ppm5x3 = len("P6\n5 3\n255\n") + 5*3*3
 // log.txt opened for appending (mandel /dev/stdout >>log.txt): the image is
 // appended to log.txt, which is not replaced.
 func TestOutputIsStdout(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no /dev/stdout")
-	}
 	for _, path := range []string{"/dev/stdout", "/proc/self/fd/1", "/dev/fd/1", "DIR/log.txt"} {
 		t.Run(path, func(t *testing.T) {
 			dir := t.TempDir()
@@ -139,9 +136,6 @@ func TestOutputIsStdout(t *testing.T) {
 // TestOutputIsStderr: standard error is where messages go, so writing the
 // image there is refused; err.log keeps its content and gets the message.
 func TestOutputIsStderr(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no /dev/stderr")
-	}
 	for _, path := range []string{"/dev/stderr", "/proc/self/fd/2", "DIR/err.log"} {
 		t.Run(path, func(t *testing.T) {
 			dir := t.TempDir()
@@ -231,9 +225,6 @@ func TestClosedStdout(t *testing.T) {
 // TestWriteProtectedOutput: a file its owner made read-only is refused,
 // as cp refuses it, unless --force.
 func TestWriteProtectedOutput(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows has no Unix permission bits")
-	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ro.pgm")
 	if err := os.WriteFile(path, []byte("precious"), 0o644); err != nil {
@@ -385,9 +376,6 @@ func waitStopped(t *testing.T, cmd *exec.Cmd, dir string, stderr *bytes.Buffer, 
 
 func skipIgnored(t *testing.T, sigs ...syscall.Signal) {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("no signals to send on Windows")
-	}
 	for _, sig := range sigs {
 		// Inherited by the process, which leaves it ignored, as nohup wants.
 		if signal.Ignored(sig) {
