@@ -107,16 +107,7 @@ func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) er
 		}
 		return nil
 	}
-	if err := encode(ctxWriter{ctx, o.file}); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return o.file.Commit()
+	return o.file.WriteWith(ctx, encode)
 }
 
 // abort removes the temporary file, if it was not committed.
@@ -124,17 +115,4 @@ func (o *output) abort() {
 	if o.file != nil {
 		o.file.Abort()
 	}
-}
-
-// ctxWriter fails writes once ctx is done.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (w ctxWriter) Write(p []byte) (int, error) {
-	if err := w.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return w.w.Write(p)
 }

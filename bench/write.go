@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -33,16 +34,8 @@ func writeFile(path string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	f, err := atomicfile.New(path)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	defer f.Abort()
-	if err := write(f); err != nil {
+	if err := atomicfile.WriteFile(context.Background(), path, write); err != nil {
 		return fmt.Errorf("bench: writing %s: %w", path, err)
-	}
-	if err := f.Commit(); err != nil {
-		return fmt.Errorf("bench: %w", err)
 	}
 	return nil
 }
