@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/render"
@@ -57,7 +55,8 @@ func newBenchFlags() *benchFlags {
 
 // runBench is the bench subcommand: it parses the flags, runs the sweep with
 // a progress line when stderr is a terminal, and prints the summary table.
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (a *app) runBench(ctx context.Context, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	f := newBenchFlags()
 	if err := parseFlags(f.fs, args); err != nil {
 		return report(stderr, err)
@@ -83,7 +82,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return report(stderr, err)
 	}
 	cfg.Warnings = stderr
-	if isTerminal(stderr) {
+	if a.isTerminal(stderr) {
 		cfg.Progress = stderr
 	}
 	res, err := bench.Run(ctx, cfg)
@@ -175,13 +174,6 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		return cfg, usageError{err}
 	}
 	return cfg, nil
-}
-
-// isTerminal reports whether w is a terminal, where a progress line
-// rewritten in place makes sense; in a log file it would be noise.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func joinInts(xs []int) string {

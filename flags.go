@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
+
+	"github.com/mandel-project/mandel/internal/sysmem"
 )
 
 // parseFlags parses args into fs: it refuses long flags run into their
@@ -87,14 +89,10 @@ func runTogether(fs *pflag.FlagSet, args []string) error {
 	return nil
 }
 
-// intValue is an int flag read in decimal. pflag's own int flags parse with
-// strconv.ParseInt(s, 0, 64), so -m 010 would be 8 and -m 0b11 3 while
-// --size 064 is 64: every number of the command is decimal, and a leading
-// zero changes nothing.
-//
-// lo and hi are the range the command accepts. The command checks it, with
-// messages that name the flag and the value, but a number past an int's
-// range never gets there: its error names the bound instead.
+// intValue is an int flag read in decimal, within lo..hi. pflag's own int
+// flags parse with strconv.ParseInt(s, 0, 64), so -m 010 would be 8 and
+// -m 0b11 3 while --size 064 is 64: every number of the command is decimal,
+// and a leading zero changes nothing.
 type intValue struct {
 	p      *int
 	lo, hi int
@@ -117,9 +115,22 @@ func (v *intValue) Set(s string) error {
 		return fmt.Errorf("too small, the minimum is %d", v.lo)
 	case err != nil:
 		return errors.New("not a decimal integer")
+	case n < int64(v.lo) || n > int64(v.hi):
+		return rangeError{int(n), v.lo, v.hi}
 	}
 	*v.p = int(n)
 	return nil
+}
+
+// rangeError is an intValue's number out of its range; flagError words it
+// with the flag's name first, as mandel's other checks are.
+type rangeError struct{ n, lo, hi int }
+
+func (e rangeError) Error() string {
+	if e.hi == math.MaxInt {
+		return fmt.Sprintf("must be at least %d, got %d", e.lo, e.n)
+	}
+	return fmt.Sprintf("must be in %d..%d, got %d", e.lo, e.hi, e.n)
 }
 
 // uint64Value is a uint64 flag read in decimal, like intValue.
@@ -222,6 +233,11 @@ func parseFinite(s string) (float64, error) {
 // flagError turns pflag's messages about fs into one line that names the
 // flag, or points to the command's help.
 func flagError(fs *pflag.FlagSet, err error) error {
+	var invalid *pflag.InvalidValueError
+	var outside rangeError
+	if errors.As(err, &invalid) && errors.As(err, &outside) {
+		return usagef("--%s %v", invalid.GetFlag().Name, outside)
+	}
 	msg := err.Error()
 	// pflag wraps a Value's error as `invalid argument "x" for "--size" flag: why`.
 	if strings.HasPrefix(msg, "invalid argument") {
@@ -259,4 +275,46 @@ func flagUsages(fs *pflag.FlagSet) string {
 	})
 	tw.Flush()
 	return b.String()
+}
+
+// memoryValue is a --memory flag: a size in bytes with an optional unit,
+// binary (K, M, G, T, KiB, MiB, GiB, TiB) or decimal (KB, MB, GB, TB):
+// 512MiB, 2G, 1.5GiB.
+type memoryValue struct{ bytes float64 }
+
+func (m *memoryValue) String() string {
+	if m.bytes == 0 {
+		return ""
+	}
+	return sysmem.HumanBytes(m.bytes)
+}
+
+func (m *memoryValue) Type() string { return "size" }
+
+func (m *memoryValue) Set(s string) error {
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'A' && r <= 'z' })
+	unit := strings.TrimSpace(s[len(num):])
+	mult, ok := memoryUnits[strings.ToLower(unit)]
+	if strings.TrimSpace(num) == "" {
+		return errors.New("not a size (e.g. 512MiB, 2GiB)")
+	}
+	if !ok {
+		return fmt.Errorf("unknown unit %q (use B, KiB, MiB, GiB, TiB, or KB, MB, GB, TB)", unit)
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return errors.New("not a size (e.g. 512MiB, 2GiB)")
+	}
+	if f*mult < 1<<20 {
+		return errors.New("must be at least 1 MiB")
+	}
+	m.bytes = f * mult
+	return nil
+}
+
+var memoryUnits = map[string]float64{
+	"": 1, "b": 1,
+	"k": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mib": 1 << 20,
+	"g": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tib": 1 << 40,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
 }

@@ -45,6 +45,7 @@ func init() {
 func parseRender(t *testing.T, args ...string) (*renderFlags, error) {
 	t.Helper()
 	f := newRenderFlags()
+	f.env = noEnv
 	return f, parseFlags(f.fs, args)
 }
 
@@ -353,7 +354,25 @@ func TestEscapeRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg, err := f.config(); err != nil || cfg.view.Escape != 1e6 {
+	if cfg, err := f.config(); err != nil || cfg.job.View.Escape != 1e6 {
 		t.Errorf("--escape 1e6: %v", err)
+	}
+}
+
+func TestMemoryValue(t *testing.T) {
+	for in, want := range map[string]float64{
+		"512MiB": 512 << 20, "2GiB": 2 << 30, "2G": 2 << 30, "1.5gib": 1.5 * (1 << 30),
+		"100MB": 100e6, "1048576": 1 << 20, "4096K": 4 << 20, "1 TiB": 1 << 40,
+	} {
+		var m memoryValue
+		if err := m.Set(in); err != nil || m.bytes != want {
+			t.Errorf("Set(%q): %v, %v; want %v", in, m.bytes, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "2GiBs", "-1GiB", "1KiB", "NaNMiB", "InfGiB", "1e400"} {
+		var m memoryValue
+		if err := m.Set(in); err == nil {
+			t.Errorf("Set(%q) = %v, want an error", in, m.bytes)
+		}
 	}
 }

@@ -18,18 +18,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/internal/atomicfile"
-)
-
-// Exit codes. A stop by a signal exits 128 + the signal's number, as a
-// shell reports a process killed by it: SIGHUP 129, SIGINT 130, SIGQUIT 131,
-// SIGTERM 143.
-const (
-	exitOK          = 0
-	exitFailure     = 1   // the work failed: an unwritable file, a failed task
-	exitUsage       = 2   // the command line was wrong; nothing was done
-	exitInterrupted = 130 // stopped by a signal; main turns it into 128 + its number
+	"github.com/mandel-project/mandel/internal/sysmem"
 )
 
 // stopSignals stop the work: the first one cleanly, through the context,
@@ -58,7 +52,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "mandel: stopped at once by a second signal (%v)\n", sig)
 		os.Exit(signalCode(sig))
 	}()
-	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := newApp(os.Stdout, os.Stderr).run(ctx, os.Args[1:])
 	var sig signalError
 	if code == exitInterrupted && errors.As(context.Cause(ctx), &sig) {
 		code = signalCode(sig.Signal)
@@ -79,58 +73,46 @@ type signalError struct{ os.Signal }
 
 func (e signalError) Error() string { return "received " + e.Signal.String() }
 
-// run is the whole command minus the process: it takes the arguments
-// (without the program name) and writers, and returns the exit code.
-func run(args []string, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdout, stderr)
+// app is the command with what it takes from the machine: its standard
+// output and error, the environment, the terminal and the memory. Tests
+// build their own.
+type app struct {
+	stdout, stderr io.Writer
+	// env reads the environment, where a cluster task's shard is.
+	env func(string) (string, bool)
+	// isTerminal says whether w is a terminal, where progress lines show.
+	isTerminal func(w io.Writer) bool
+	// availableMemory is the bytes a render may use.
+	availableMemory func() float64
+	// progressDelay is how long a render runs before its progress line
+	// shows: a render that is over sooner needs none.
+	progressDelay time.Duration
+	// stripRows, when positive, fixes the strip height (tests).
+	stripRows int
 }
 
-// runContext is run with a context whose cancellation interrupts the work.
-func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// newApp is the command on the real machine.
+func newApp(stdout, stderr io.Writer) *app {
+	return &app{stdout: stdout, stderr: stderr, env: os.LookupEnv, isTerminal: isTerminal,
+		availableMemory: sysmem.Available, progressDelay: time.Second}
+}
+
+// run is the whole command minus the process: it takes the arguments
+// (without the program name), and returns the exit code. Cancelling ctx
+// interrupts the work.
+func (a *app) run(ctx context.Context, args []string) int {
 	if len(args) > 0 && args[0] == "bench" {
-		return runBench(ctx, args[1:], stdout, stderr)
+		return a.runBench(ctx, args[1:])
 	}
 	if len(args) > 0 && args[0] == "stitch" {
-		return runStitch(ctx, args[1:], stdout, stderr)
+		return runStitch(ctx, args[1:], a.stdout, a.stderr)
 	}
-	return runRender(ctx, args, stdout, stderr)
+	return a.runRender(ctx, args)
 }
 
-// usageError marks errors in the command line: exit code 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
-
-// report prints err as one line on stderr and returns the exit code it means.
-func report(stderr io.Writer, err error) int {
-	var usage usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "mandel: interrupted; no output written")
-		return exitInterrupted
-	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
-		return exitUsage
-	default:
-		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
-		return exitFailure
-	}
-}
-
-// firstLine keeps error output to one line; a panic's stack trace, carried in
-// its error, is printed only with --verbose (see renderImage).
-func firstLine(s string) string {
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
-	}
-	return s
+// isTerminal reports whether w is a terminal, where a progress line
+// rewritten in place makes sense; in a log file it would be noise.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

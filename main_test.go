@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"io"
 	_ "image/gif"
 	_ "image/jpeg"
 	_ "image/png"
@@ -41,9 +42,47 @@ func mandel(t *testing.T, dir string, args ...string) (code int, stdout, stderr 
 	return code, out.String(), strings.ReplaceAll(errOut.String(), dir, "DIR")
 }
 
+// testApp is the command as the tests run it: the machine's memory pinned,
+// so that the golden messages do not depend on it, and no environment, so
+// that a test run inside a Slurm array task or an Indexed Job does not
+// shard every render (tests of the environment set their own).
+func testApp(stdout, stderr io.Writer) *app {
+	a := newApp(stdout, stderr)
+	a.env = testEnv
+	a.availableMemory = func() float64 { return 16 << 30 }
+	a.stripRows = testStripRows
+	return a
+}
+
+func noEnv(string) (string, bool) { return "", false }
+
+// testEnv is the environment of the tests' runs; a test of the environment
+// sets it, and restores noEnv.
+var testEnv = noEnv
+
+// testStripRows is the strip height of the tests' runs (0: the plan's);
+// forceStrips sets it for a test.
+var testStripRows = 0
+
+// forceStrips makes every render that streams go in strips of rows rows
+// (0: as the budget says) for the rest of the test.
+func forceStrips(t *testing.T, rows int) {
+	old := testStripRows
+	testStripRows = rows
+	t.Cleanup(func() { testStripRows = old })
+}
+
+// run runs the command as testApp, with args (without the program name).
+func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run with a context whose cancellation interrupts the work.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return testApp(stdout, stderr).run(ctx, args)
+}
+
 func TestMain(m *testing.M) {
-	// Pin the machine's memory so the golden messages do not depend on it.
-	availableMemory = func() float64 { return 16 << 30 }
 	// Interrupted renders must not leave goroutines behind.
 	goleak.VerifyTestMain(m)
 }
@@ -457,10 +496,10 @@ func FuzzRenderFlags(f *testing.F) {
 			}
 			return
 		}
-		if err := cfg.view.Validate(); err != nil {
+		if err := cfg.job.View.Validate(); err != nil {
 			t.Fatalf("accepted an invalid view: %v", err)
 		}
-		if cfg.workers < 1 || cfg.grain < 1 || cfg.aa < 1 || cfg.strategy == nil || cfg.format == "" {
+		if j := cfg.job; j.Workers < 1 || j.Grain < 1 || j.AA < 1 || j.Strategy == nil || j.Format == "" {
 			t.Fatalf("accepted an invalid config: %+v", cfg)
 		}
 	})

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,41 +15,23 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
+	"github.com/mandel-project/mandel/pipeline"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
-// version is the release; the VCS revision, when the build recorded one, is
-// appended by --version.
-const version = "0.1.0"
-
 // renderConfig is everything the render command needs, parsed and checked.
 type renderConfig struct {
-	view     render.View
-	aa       int
-	palette  render.Palette
-	strategy strategies.Strategy
-	kernel   render.Kernel
-	workers  int
-	grain    int
-	output   string
-	format   imageio.Format
-	verbose  bool
-	force    bool // replace a write-protected output file
-	// shortcuts skips samples provably in the set (render.Options).
-	shortcuts bool
-	// bits says to render straight to bits, 1 per pixel, with neither a
-	// Frame nor an image: a PBM of a view where that gives exactly the
-	// Frame's picture (see render.CanRenderBits). This is how the
-	// Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
-	bits bool
+	job     pipeline.Job
+	plan    pipeline.Plan // job's, checked before any output is opened
+	output  string
+	verbose bool
+	force   bool // replace a write-protected output file
+	quiet   bool // show no progress line
 	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
 	shard *shardSpec
-	// plan is the whole image at once, or strips within --memory.
-	plan memoryPlan
-	// quiet says to show no progress line.
-	quiet bool
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -67,10 +49,12 @@ type renderFlags struct {
 	shard                            string
 	shards                           int
 	env                              func(string) (string, bool) // for the shard of a cluster task
+	available                        func() float64              // the machine's memory, for the plan
+	stripRows                        int                         // a fixed strip height (tests)
 }
 
 func newRenderFlags() *renderFlags {
-	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: lookupEnv}
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available}
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
@@ -87,9 +71,10 @@ func newRenderFlags() *renderFlags {
 	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
 	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
-	fs.Var(newIntValue(&f.shards, 0, 1, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
+	// 0 is --shards unset; shardFlags refuses it set, with its own message.
+	fs.Var(newIntValue(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
-	fs.Var(&f.memory, "memory", "memory budget, e.g. 512MiB, 2GiB: larger renders go in strips of rows (png, pgm, ppm, pbm, bmp) or are refused (default: 512 MiB or half the available memory, the less)")
+	fs.Var(&f.memory, "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -100,27 +85,28 @@ func newRenderFlags() *renderFlags {
 	return f
 }
 
-func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (a *app) runRender(ctx context.Context, args []string) int {
 	f := newRenderFlags()
+	f.env, f.available, f.stripRows = a.env, a.availableMemory, a.stripRows
 	if err := parseFlags(f.fs, args); err != nil {
-		return report(stderr, err)
+		return report(a.stderr, err)
 	}
 	switch {
 	case f.help:
-		printHelp(stdout, f.fs)
+		printHelp(a.stdout, f.fs)
 		return exitOK
 	case f.showVersion:
-		fmt.Fprintln(stdout, versionString())
+		fmt.Fprintln(a.stdout, versionString())
 		return exitOK
 	case f.list:
-		printStrategies(stdout, f.verbose)
+		printStrategies(a.stdout, f.verbose)
 		return exitOK
 	}
 	cfg, err := f.config()
 	if err != nil {
-		return report(stderr, err)
+		return report(a.stderr, err)
 	}
-	return report(stderr, renderImage(ctx, cfg, stdout, stderr))
+	return report(a.stderr, a.renderImage(ctx, cfg))
 }
 
 // config checks the flags and builds the configuration. Every check that does
@@ -134,70 +120,50 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, aa: f.aa, grain: f.grain, workers: f.workers, shortcuts: f.shortcuts, quiet: f.quiet, force: f.force}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force}
 	if cfg.output == "" {
 		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
-
+	j := &cfg.job
+	*j = pipeline.Job{AA: f.aa, Grain: f.grain, Workers: f.workers, Shortcuts: f.shortcuts,
+		Memory: f.memory.bytes, Available: f.available(), StripRows: f.stripRows}
 	v, err := f.viewFromFlags()
 	if err != nil {
 		return nil, err
 	}
-	cfg.view = v
-
-	if f.workers < 1 || f.workers > strategies.MaxWorkers {
-		return nil, usagef("--workers must be in 1..%d, got %d", strategies.MaxWorkers, f.workers)
-	}
-	if f.grain <= 0 {
-		return nil, usagef("--grain must be at least 1, got %d", f.grain)
-	}
+	j.View = v
 	if err := render.CheckSupersampling(v, f.aa); err != nil {
 		return nil, usagef("--aa %d: %v", f.aa, err)
 	}
-	if cfg.strategy, err = strategies.Lookup(f.strategy); err != nil {
+	if j.Strategy, err = strategies.Lookup(f.strategy); err != nil {
 		return nil, usageError{err}
 	}
-	if cfg.kernel, err = render.LookupKernel(f.kernel); err != nil {
+	if j.Kernel, err = render.LookupKernel(f.kernel); err != nil {
 		return nil, usageError{err}
 	}
-	if cfg.palette, err = render.LookupPalette(f.palette); err != nil {
+	if j.Palette, err = render.LookupPalette(f.palette); err != nil {
 		return nil, usageError{err}
 	}
-
-	if cfg.format, err = f.outputFormat(cfg.output); err != nil {
+	if j.Format, err = f.outputFormat(cfg.output); err != nil {
 		return nil, err
 	}
-	if err := imageio.CheckSize(cfg.format, v.Width, v.Height); err != nil {
+	if err := imageio.CheckSize(j.Format, v.Width, v.Height); err != nil {
 		return nil, usageError{err}
 	}
 
 	if cfg.shard, err = shardFlags(f, v.Height); err != nil {
 		return nil, err
 	}
-	mem := v
 	if s := cfg.shard; s != nil {
-		if cfg.format != imageio.PNG {
-			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.from, cfg.format)
+		if j.Format != imageio.PNG {
+			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.from, j.Format)
 		}
 		cfg.output = shardOutput(cfg.output, s)
-		mem.Height = s.hi - s.lo
+		j.Lo, j.Hi = s.lo, s.hi
+		j.Text = shardText(cfg)
 	}
-
-	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)
-	var need float64
-	switch {
-	case cfg.bits:
-		need = render.BitsMemory(v, bitsStripRows(v.Width))
-	default:
-		// A shard's memory is that of its rows, which it renders in strips
-		// as a whole image does.
-		if cfg.plan, err = planMemory(mem, cfg.aa, cfg.format, cfg.workers, f.memory.bytes); err != nil {
-			return nil, usagef("%dx%d with --aa %d: %w", v.Width, v.Height, f.aa, err)
-		}
-		need = cfg.plan.need
-	}
-	if err := sysmem.Check(need, availableMemory()); err != nil {
-		return nil, usagef("%dx%d with --aa %d %w", v.Width, v.Height, f.aa, err)
+	if cfg.plan, err = j.Plan(); err != nil {
+		return nil, usageError{err}
 	}
 	return cfg, nil
 }
@@ -223,9 +189,6 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 		v.Scale = f.scale.f
 	}
 	if fs.Changed("maxiter") {
-		if f.maxiter <= 0 {
-			return render.View{}, usagef("--maxiter must be positive, got %d", f.maxiter)
-		}
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
@@ -270,97 +233,39 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 // and a file created (as a temporary file), before rendering, so that an
 // unwritable directory is reported at once; the file appears at its path
 // only when complete.
-func renderImage(ctx context.Context, cfg *renderConfig, stdout, stderr io.Writer) error {
-	out, err := openOutput(cfg.output, cfg.force, stdout, stderr)
+func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
+	out, err := openOutput(cfg.output, cfg.force, a.stdout, a.stderr)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
-	if cfg.bits {
-		return renderBits(ctx, cfg, out, stderr)
+	job := cfg.job
+	var prog *progress.RowCounter
+	if !cfg.quiet && a.isTerminal(a.stderr) {
+		lo, hi := job.Window() // a shard's line counts the shard's rows
+		prog = progress.StartRows(progress.New(a.stderr), hi-lo, a.progressDelay)
+		defer prog.Stop()
+		job.Progress = prog.Add
 	}
-	return renderStrips(ctx, cfg, out, stderr)
-}
-
-// renderFailed is the error of a render that failed; with --verbose, a
-// panic's stack goes to stderr first.
-func renderFailed(cfg *renderConfig, err error, stderr io.Writer) error {
+	var st pipeline.Stats
+	err = out.writeWith(ctx, func(w io.Writer) (err error) {
+		st, err = pipeline.Run(ctx, w, job)
+		return err
+	})
+	prog.Stop()
 	var panicked *strategies.PanicError
 	if cfg.verbose && errors.As(err, &panicked) {
-		fmt.Fprintf(stderr, "%s", panicked.Stack)
+		fmt.Fprintf(a.stderr, "%s", panicked.Stack)
 	}
-	return fmt.Errorf("render: %w", err)
+	if err == nil && cfg.verbose {
+		printReport(a.stderr, cfg, &st)
+	}
+	return err
 }
 
-// bitsStripBytes bounds the bitmap a bit render holds: it renders and
-// writes a strip of rows at a time, each strip a parallel region of the
-// user's strategy. A variable so that tests can force many strips.
-var bitsStripBytes = 4 << 20
-
-// bitsStripRows is the number of rows of a strip of a bitmap width wide.
-func bitsStripRows(width int) int {
-	return max(1, bitsStripBytes/((width+7)/8))
-}
-
-// renderBits renders the bitmap with the user's strategy and workers, one
-// row per unit, a strip at a time, and writes each strip after the header
-// as it is done: the Benchmarks Game's 16000x16000 holds 4 MiB of it, not
-// 32 MiB. The end of a strip is a barrier, which costs a dynamic strategy
-// about a row's time per strip.
-func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.Writer) error {
-	r, err := render.NewBitRenderer(cfg.view)
-	if err != nil {
-		return err
-	}
-	v := cfg.view
-	opts := strategies.Options{Workers: cfg.workers, Grain: cfg.grain}
-	rows := bitsStripRows(v.Width)
-	strip := make([]byte, min(rows, v.Height)*r.Stride())
-	rep := &strategies.Report{}
-	prog := startProgress(cfg, cfg.view.Height, stderr)
-	defer prog.stop()
-	var elapsed time.Duration
-	begin := time.Now()
-	err = out.writeWith(ctx, func(w io.Writer) error {
-		pbm, err := imageio.NewPBMWriter(w, v.Width, v.Height)
-		if err != nil {
-			return err
-		}
-		for y0 := 0; y0 < v.Height; y0 += rows {
-			n := min(rows, v.Height-y0)
-			start := time.Now()
-			part, err := cfg.strategy.Run(ctx, n, opts, prog.count(r.Task(ctx, y0, strip)))
-			elapsed += time.Since(start)
-			if err != nil {
-				return renderFailed(cfg, err, stderr)
-			}
-			rep.Add(part)
-			if _, err := pbm.Write(strip[:n*r.Stride()]); err != nil {
-				return err
-			}
-		}
-		return pbm.Close()
-	})
-	if err != nil {
-		return err
-	}
-	prog.stop()
-	if cfg.verbose {
-		// Strips are written as they are rendered: what is not rendering
-		// is writing.
-		printReport(stderr, cfg, rep, phaseTimes{render: elapsed, encode: time.Since(begin) - elapsed})
-		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", render.BitsKernel(), rows)
-	}
-	return nil
-}
-
-// phaseTimes is the wall time of each step of renderImage: iterating,
-// colouring, and encoding with writing the output.
-type phaseTimes struct{ render, paint, encode time.Duration }
-
-// String is the --verbose line that shows which step the time went to.
-func (t phaseTimes) String() string {
-	total := (t.render + t.paint + t.encode).Seconds()
+// phaseTimes is the --verbose line that shows which step the time went to.
+func phaseTimes(st *pipeline.Stats) string {
+	total := (st.Render + st.Paint + st.Encode).Seconds()
 	part := func(d time.Duration) string {
 		pct := 0.0
 		if total > 0 {
@@ -368,30 +273,31 @@ func (t phaseTimes) String() string {
 		}
 		return fmt.Sprintf("%.3fs (%.0f%%)", d.Seconds(), pct)
 	}
-	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(t.render), part(t.paint), part(t.encode))
+	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(st.Render), part(st.Paint), part(st.Encode))
 }
 
 // printReport writes the --verbose summary: the run, where the time went,
-// then one line per worker.
-func printReport(w io.Writer, cfg *renderConfig, rep *strategies.Report, t phaseTimes) {
-	v := cfg.view
-	elapsed := t.render
+// one line per worker, then how the image was cut.
+func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
+	j, rep := &cfg.job, &st.Report
+	v := j.View
+	elapsed := st.Render
 	pixels := float64(v.Width) * float64(v.Height)
 	secs := elapsed.Seconds()
 	// With shortcuts the iterations are those done, fewer than the frame's
 	// counts, so the header says which.
 	shortcuts := "off"
-	if cfg.shortcuts {
+	if j.Shortcuts {
 		shortcuts = "on"
 	}
 	fmt.Fprintf(w, "strategy %s, %d workers, grain %d, %dx%d, aa %d, maxiter %d, shortcuts %s\n",
-		cfg.strategy.Name(), cfg.workers, cfg.grain, v.Width, v.Height, cfg.aa, v.MaxIter, shortcuts)
-	if !cfg.strategy.UsesGrain() && cfg.grain != 1 {
-		fmt.Fprintf(w, "note: %s ignores --grain\n", cfg.strategy.Name())
+		j.Strategy.Name(), j.Workers, j.Grain, v.Width, v.Height, j.AA, v.MaxIter, shortcuts)
+	if !j.Strategy.UsesGrain() && j.Grain != 1 {
+		fmt.Fprintf(w, "note: %s ignores --grain\n", j.Strategy.Name())
 	}
 	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
 		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
-	fmt.Fprintln(w, t)
+	fmt.Fprintln(w, phaseTimes(st))
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -400,6 +306,19 @@ func printReport(w io.Writer, cfg *renderConfig, rep *strategies.Report, t phase
 		fmt.Fprintf(tw, "%d\t%d\t%d\t%v\t%d\t%d/%d\t\n", i, s.Items, s.Blocks, s.Busy.Round(time.Microsecond), s.Work, s.Steals, s.StealAttempts)
 	}
 	tw.Flush()
+	p := st.Plan
+	switch {
+	case p.Bits:
+		fmt.Fprintf(w, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", st.BitsKernel, p.Rows)
+		return
+	case cfg.shard != nil:
+		s := cfg.shard
+		fmt.Fprintf(w, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
+	}
+	if st.Strips > 1 {
+		fmt.Fprintf(w, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
+			st.Strips, p.Rows, sysmem.HumanBytes(p.Need), sysmem.HumanBytes(p.Whole), sysmem.HumanBytes(p.Budget))
+	}
 }
 
 // printStrategies writes the --list output: the names in catalogue order,
@@ -414,18 +333,6 @@ func printStrategies(w io.Writer, verbose bool) {
 		fmt.Fprintf(tw, "%s\t%s\n", s.Name(), s.Summary())
 	}
 	tw.Flush()
-}
-
-func versionString() string {
-	s := "mandel " + version
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, kv := range info.Settings {
-			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
-				s += " (" + kv.Value[:12] + ")"
-			}
-		}
-	}
-	return s + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 func formatList() string {

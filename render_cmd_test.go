@@ -1,9 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
 )
 
 // TestVerboseTimeSplit checks that --verbose says where the wall time went:
@@ -38,5 +47,154 @@ func TestVerboseTimeSplit(t *testing.T) {
 				t.Errorf("the shares add up to %d%%, want 100%% give or take rounding: %q", pct, m[0])
 			}
 		})
+	}
+}
+
+// framePBM is what the frame path writes for v: the reference kernel's frame,
+// painted black and white and encoded as PBM.
+func framePBM(t *testing.T, v render.View) []byte {
+	t.Helper()
+	r, err := render.NewRenderer(v, 1, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RenderUnits(0, r.Units())
+	canvas := render.BitmapCanvas(r.Frame(), 1)
+	if _, err := canvas.Task()(0, 0, v.Height); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := imageio.Encode(&buf, canvas.Image, imageio.PBM); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func preset(t *testing.T, name string, w, h int) render.View {
+	t.Helper()
+	p, err := render.LookupPreset(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.View.Width, p.View.Height = w, h
+	return p.View
+}
+
+// TestBitPathToStdout checks the bit path through standard output, and that
+// --verbose says which path and kernel rendered.
+func TestBitPathToStdout(t *testing.T) {
+	code, stdout, stderr := mandel(t, t.TempDir(), "--view", "benchgame", "--size", "30", "-f", "pbm", "-v", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := framePBM(t, preset(t, "benchgame", 30, 30)); stdout != string(want) {
+		t.Errorf("stdout differs from the frame path's output")
+	}
+	if !strings.Contains(stderr, "bit path: 1 bit per pixel, "+render.BitsKernel()+" kernel") {
+		t.Errorf("--verbose does not name the bit path:\n%s", stderr)
+	}
+}
+
+// TestBitPathMemory checks that the memory check counts the bitmap, not a
+// frame: the Benchmarks Game's 16000x16000 needs 32 MB, not 3 GB.
+func TestBitPathMemory(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		ok     bool
+	}{{"pbm", true}, {"pgm", true}, {"jpeg", false}} { // pgm goes in strips; jpeg cannot
+		f := newRenderFlags()
+		f.available = func() float64 { return 200 << 20 }
+		if err := parseFlags(f.fs, []string{"--view", "benchgame", "-f", tc.format, "-"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.config(); (err == nil) != tc.ok {
+			t.Errorf("%s with 200 MB available: config error %v, want ok=%v", tc.format, err, tc.ok)
+		}
+	}
+}
+
+// TestBitPathInterrupt cancels a bit-path render under way: exit 130 and
+// no file.
+func TestBitPathInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	var stderr bytes.Buffer
+	// Seconds of work at full depth: only an interruption ends it quickly.
+	args := []string{"--view", "interior", "--size", "2000", "--maxiter", "65536", "-w", "2", filepath.Join(dir, "o.pbm")}
+	if code := runContext(ctx, args, new(bytes.Buffer), &stderr); code != exitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitInterrupted, stderr.String())
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("interrupted run left files: %v", files)
+	}
+}
+
+// TestNoProgressOffTerminal: stderr that is not a terminal, or --quiet,
+// gets no progress line, even from a render that outlasts the delay.
+func TestNoProgressOffTerminal(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		terminal bool
+		args     []string
+	}{
+		{"not a terminal", false, nil},
+		{"quiet", true, []string{"--quiet"}},
+		{"q", true, []string{"-q"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append(c.args, "--size", "400x300", "--maxiter", "3000", dir+"/o.png")
+			var out, errOut bytes.Buffer
+			a := testApp(&out, &errOut)
+			a.progressDelay, a.isTerminal = 0, func(io.Writer) bool { return c.terminal }
+			code, stdout, stderr := a.run(context.Background(), args), out.String(), errOut.String()
+			if code != 0 || stdout != "" || stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and nothing printed", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestInterruptStrips cancels a render in strips under way, with strips
+// already written: exit 130, no file, and (TestMain's goleak) no goroutine
+// of the png writer left behind.
+func TestInterruptStrips(t *testing.T) {
+	forceStrips(t, 4)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	var stderr bytes.Buffer
+	code := runContext(ctx, []string{"--view", "spiral", "--size", "400x2000", "-w", "2", filepath.Join(dir, "o.png")}, new(bytes.Buffer), &stderr)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitInterrupted, stderr.String())
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("interrupted run left files: %v", files)
+	}
+}
+
+// TestShardProgress: a shard's progress line counts the shard's rows, not
+// the whole image's.
+func TestShardProgress(t *testing.T) {
+	dir := t.TempDir()
+	var errOut bytes.Buffer
+	a := testApp(new(bytes.Buffer), &errOut)
+	a.progressDelay, a.isTerminal = 0, func(io.Writer) bool { return true }
+	code := a.run(context.Background(), []string{"--shard", "2/4", "-w", "1", "--shortcuts=false", "--size", "400x400", "--maxiter", "20000", dir + "/s-%d.png"})
+	stderr := errOut.String()
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := regexp.MustCompile(`rows \d+/(\d+) `).FindAllStringSubmatch(stderr, -1)
+	if len(lines) == 0 {
+		t.Fatalf("no progress line in %q", stderr)
+	}
+	for _, l := range lines {
+		if l[1] != "100" {
+			t.Errorf("progress %q: want the shard's 100 rows as the total", l[0])
+		}
 	}
 }

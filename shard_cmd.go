@@ -170,7 +170,7 @@ func shardOutput(output string, s *shardSpec) string {
 // viewText is the tEXt that says which image a shard is part of: every
 // setting that changes a pixel.
 func viewText(cfg *renderConfig) []imageio.PNGText {
-	v := cfg.view
+	v := cfg.job.View
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	escape := v.Escape
 	if escape == 0 {
@@ -188,8 +188,8 @@ func viewText(cfg *renderConfig) []imageio.PNGText {
 		{Key: keyPrefix + "maxiter", Value: strconv.Itoa(v.MaxIter)},
 		{Key: keyPrefix + "escape", Value: f(escape)},
 		{Key: keyPrefix + "mapping", Value: mapping},
-		{Key: keyPrefix + "aa", Value: strconv.Itoa(cfg.aa)},
-		{Key: keyPrefix + "palette", Value: cfg.palette.Name},
+		{Key: keyPrefix + "aa", Value: strconv.Itoa(cfg.job.AA)},
+		{Key: keyPrefix + "palette", Value: cfg.job.Palette.Name},
 	}
 }
 

@@ -25,8 +25,8 @@ func TestShortcutsFlags(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
-		if cfg.shortcuts != tc.want {
-			t.Errorf("mandel %v: shortcuts %v, want %v", tc.args, cfg.shortcuts, tc.want)
+		if cfg.job.Shortcuts != tc.want {
+			t.Errorf("mandel %v: shortcuts %v, want %v", tc.args, cfg.job.Shortcuts, tc.want)
 		}
 	}
 	for _, tc := range []struct {
@@ -59,7 +59,7 @@ func TestShortcutsSameBytes(t *testing.T) {
 			for i, flag := range []string{"--shortcuts=true", "--shortcuts=false"} {
 				var stderr bytes.Buffer
 				args := []string{flag, "--size", "96x64", "--maxiter", "300", "--format", format, "-"}
-				if code := runRender(context.Background(), args, &outs[i], &stderr); code != exitOK {
+				if code := runContext(context.Background(), args, &outs[i], &stderr); code != exitOK {
 					t.Fatalf("mandel %v: exit %d: %s", args, code, stderr.String())
 				}
 			}

@@ -16,12 +16,6 @@ import (
 	"github.com/mandel-project/mandel/strategies"
 )
 
-func init() {
-	// A test run inside a Slurm array task or an Indexed Job must not shard
-	// every render; tests of the environment pass theirs (see shardEnv).
-	lookupEnv = func(string) (string, bool) { return "", false }
-}
-
 // renderShards renders shards 0..n-1 of the view args describes into dir,
 // each with another strategy and number of workers, and returns their paths
 // in reverse order, as a shell's glob would not give them.
@@ -340,8 +334,8 @@ func TestShardSources(t *testing.T) {
 // TestShardFromSlurmEnvironment runs the command with a Slurm array task's
 // environment, as sbatch --array=0-1 sets it, read by os.LookupEnv.
 func TestShardFromSlurmEnvironment(t *testing.T) {
-	lookupEnv = os.LookupEnv
-	t.Cleanup(func() { lookupEnv = func(string) (string, bool) { return "", false } })
+	testEnv = os.LookupEnv
+	t.Cleanup(func() { testEnv = noEnv })
 	dir := t.TempDir()
 	t.Setenv("SLURM_ARRAY_TASK_MIN", "0")
 	t.Setenv("SLURM_ARRAY_TASK_MAX", "1")

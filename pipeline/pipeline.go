@@ -1,0 +1,320 @@
+// Package pipeline renders an image and writes it, in strips of rows within
+// a memory budget: the render command's whole path from a view to the bytes
+// of a file.
+//
+// A render that does not fit its strip footprint renders, paints and writes
+// a strip of rows at a time: the Renderer's frame is a window of the strip's
+// rows (render.Options.Rows), the canvas is as tall as the strip, and the
+// format's imageio.RowWriter takes each strip as it is painted. Peak memory
+// then depends on the width and the budget, not the height. A PBM of a view
+// that render.CanRenderBits takes goes the same way with neither a frame nor
+// a canvas: each strip is a bitmap, rendered by a render.BitRenderer.
+//
+// Each strip is a parallel region of the job's strategy, over the strip's
+// rows only: the end of a strip is a barrier, where workers that finish
+// early wait for the last block of the strip. That costs a dynamic strategy
+// (steal, atomic, guided) about one block per strip and worker, and a
+// static one (bands, cyclic) the imbalance of each strip, which for bands
+// is smaller than over the whole image, since a band of a strip is a
+// slice of similar rows. The bytes written never depend on the strip
+// height.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// Job is one render: what to draw, how to schedule it, and where its rows
+// go.
+type Job struct {
+	View      render.View
+	AA        int
+	Palette   render.Palette
+	Kernel    render.Kernel // nil: render.Scalar
+	Shortcuts bool          // render.Options.Shortcuts: the image is the same either way
+
+	Strategy strategies.Strategy
+	Workers  int
+	Grain    int
+
+	// Lo and Hi are the rows [Lo, Hi) of the view to write, a shard's;
+	// Hi == 0 means every row.
+	Lo, Hi int
+	Format imageio.Format
+	// Text, if not nil, is written as the PNG's tEXt chunks before its
+	// rows: a shard carries its view and place for mandel stitch. It needs
+	// Format PNG.
+	Text []imageio.PNGText
+
+	// Progress, if not nil, is called with the number of rows of each
+	// block rendered, from the workers' goroutines at once.
+	Progress func(rows int)
+
+	// Memory is the budget in bytes; 0 means DefaultMemory or half of
+	// Available, the less.
+	Memory float64
+	// Available is the memory the machine has available, in bytes
+	// (sysmem.Available).
+	Available float64
+	// StripRows, when positive, fixes the strip height whatever the
+	// budget, so that tests can force strips of a few rows.
+	StripRows int
+}
+
+// Window is the rows [lo, hi) of the view that the job writes.
+func (j Job) Window() (lo, hi int) {
+	if j.Hi == 0 {
+		return 0, j.View.Height
+	}
+	return j.Lo, j.Hi
+}
+
+// Stats is what a Run did, for a report.
+type Stats struct {
+	// Report is the strategy's, added up over the strips.
+	Report strategies.Report
+	// Render, Paint and Encode are the wall time of each step: iterating,
+	// colouring, and encoding with writing the output.
+	Render, Paint, Encode time.Duration
+	// Plan is the memory plan the job ran under.
+	Plan Plan
+	// Strips is the number of strips, of Plan.Rows rows but the last.
+	Strips int
+	// BitsKernel names the bit path's kernel, when Plan.Bits.
+	BitsKernel string
+}
+
+// Run renders the job and writes its image to w, a strip at a time in the
+// order the format stores its rows (bmp: bottom to top). It stops at ctx's
+// cancellation with an error that wraps ctx.Err(), having written only
+// whole strips. During a render of more than one strip of frames it lowers
+// the Go runtime's memory limit (debug.SetMemoryLimit) to a share of the
+// budget, and restores it on return.
+func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
+	if job.Text != nil && job.Format != imageio.PNG {
+		return Stats{}, fmt.Errorf("pipeline: tEXt chunks need a png, not %s", job.Format)
+	}
+	plan, err := job.Plan()
+	if err != nil {
+		return Stats{}, err
+	}
+	var s stripper
+	if plan.Bits {
+		s, err = newBitStrips(ctx, &job, plan.Rows)
+	} else {
+		s, err = newFrameStrips(ctx, &job, plan.Rows)
+	}
+	if err != nil {
+		return Stats{}, fmt.Errorf("pipeline: %w", err)
+	}
+	lo, hi := job.Window()
+	st := Stats{Plan: plan, Strips: (hi - lo + plan.Rows - 1) / plan.Rows}
+	if plan.Bits {
+		st.BitsKernel = render.BitsKernel()
+	}
+	if st.Strips > 1 && !plan.Bits {
+		// The Go runtime's own limit keeps the garbage of the compressed
+		// strips from doubling the heap (GOGC's default). It is below the
+		// budget the plan needs by what the heap is not: the binary, the
+		// stacks, the runtime's own structures. The frame and the image hold no
+		// pointers, so the collections it forces cost little.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(plan.heapLimit()))
+	}
+	if err := s.open(w); err != nil {
+		return st, fmt.Errorf("pipeline: %w", err)
+	}
+	err = writeStrips(ctx, &job, s, plan.Rows, &st)
+	start := time.Now()
+	// After a failure close refuses the missing rows, after waiting for
+	// the png writer's goroutines; its error says nothing new.
+	if cerr := s.close(); err == nil {
+		err = cerr
+	}
+	st.Encode += time.Since(start)
+	return st, err
+}
+
+// writeStrips is the strip loop, for frames and bits alike.
+func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats) error {
+	lo, hi := job.Window()
+	_, bottomUp := imageio.Streams(job.Format)
+	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
+	for i := range st.Strips {
+		if bottomUp {
+			i = st.Strips - 1 - i
+		}
+		y0 := lo + i*rows
+		n := min(rows, hi-y0)
+		rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
+		st.Render += elapsed
+		if err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
+		st.Report.Add(rep)
+		start := time.Now()
+		if err := s.paint(ctx, n); err != nil {
+			return fmt.Errorf("paint: %w", err)
+		}
+		st.Paint += time.Since(start)
+		start = time.Now()
+		if err := s.write(n); err != nil {
+			return err
+		}
+		st.Encode += time.Since(start)
+	}
+	return nil
+}
+
+// RenderRows is the render stage: it runs task over the rows [lo, hi) with
+// strategy s, as one parallel region, and returns the strategy's report and
+// the region's wall time. The strategy's indices 0..hi-lo reach task as the
+// rows lo..hi. progress, if not nil, is called with each block's rows as it
+// is done. Run calls it for each strip; a benchmark calls it for a whole
+// frame.
+func RenderRows(ctx context.Context, s strategies.Strategy, opts strategies.Options, lo, hi int, task strategies.Task, progress func(rows int)) (*strategies.Report, time.Duration, error) {
+	rowTask := task
+	if lo != 0 || progress != nil {
+		rowTask = func(worker, a, b int) (int64, error) {
+			work, err := task(worker, lo+a, lo+b)
+			if progress != nil {
+				progress(b - a)
+			}
+			return work, err
+		}
+	}
+	start := time.Now()
+	rep, err := s.Run(ctx, hi-lo, opts, rowTask)
+	return rep, time.Since(start), err
+}
+
+// stripper is one way of making strips: what renders a strip's rows, what
+// paints them, and what writes them.
+type stripper interface {
+	// open starts the job's image on w.
+	open(w io.Writer) error
+	// task renders rows of the strip that starts at row y0, counted in
+	// the view's rows.
+	task(y0 int) strategies.Task
+	// paint colours the strip's first n rows.
+	paint(ctx context.Context, n int) error
+	// write writes the strip's first n rows.
+	write(n int) error
+	// close ends the image; it fails if rows are missing.
+	close() error
+}
+
+// frameStrips render a window of a Renderer's frame, paint it on a canvas
+// and write the canvas's rows.
+type frameStrips struct {
+	job    *Job
+	r      *render.Renderer
+	rows   strategies.Task
+	canvas *render.Canvas
+	rw     imageio.RowWriter
+}
+
+func newFrameStrips(ctx context.Context, job *Job, rows int) (*frameStrips, error) {
+	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows})
+	if err != nil {
+		return nil, err
+	}
+	s := &frameStrips{job: job, r: r, rows: r.Task(ctx)}
+	if job.Format == imageio.PBM {
+		s.canvas = render.BitmapCanvas(r.Frame(), job.AA)
+	} else {
+		s.canvas = (&render.Painter{Palette: job.Palette}).Canvas(r.Frame(), job.AA)
+	}
+	return s, nil
+}
+
+func (s *frameStrips) open(w io.Writer) (err error) {
+	var model color.Model
+	switch m := s.canvas.Image.(type) {
+	case *image.Paletted:
+		model = m.Palette
+	case *image.Gray:
+		model = color.GrayModel
+	default:
+		model = color.RGBAModel // painted pixels are opaque
+	}
+	j := s.job
+	lo, hi := j.Window()
+	if j.Text != nil {
+		s.rw, err = imageio.NewPNGWriter(w, j.View.Width, hi-lo, model, imageio.PNGOptions{Workers: j.Workers, Text: j.Text})
+		return err
+	}
+	enc := imageio.Encoder{Format: j.Format, Workers: j.Workers}
+	s.rw, err = enc.NewRowWriter(w, j.View.Width, hi-lo, model)
+	return err
+}
+
+func (s *frameStrips) task(y0 int) strategies.Task {
+	s.r.SetWindow(y0)
+	return s.rows
+}
+
+func (s *frameStrips) paint(ctx context.Context, n int) error {
+	opts := strategies.Options{Workers: min(s.job.Workers, runtime.GOMAXPROCS(0)), Grain: 16}
+	_, err := strategies.Atomic.Run(ctx, n, opts, s.canvas.Task())
+	return err
+}
+
+func (s *frameStrips) write(n int) error {
+	strip := s.canvas.Image.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(image.Rect(0, 0, s.job.View.Width, n))
+	return s.rw.WriteRows(strip)
+}
+
+func (s *frameStrips) close() error { return s.rw.Close() }
+
+// bitStrips render straight to a bitmap, 1 bit per pixel, which is
+// already the PBM's rows: no frame, no painting.
+type bitStrips struct {
+	ctx   context.Context
+	job   *Job
+	r     *render.BitRenderer
+	strip []byte
+	pbm   *imageio.PBMWriter
+}
+
+func newBitStrips(ctx context.Context, job *Job, rows int) (*bitStrips, error) {
+	r, err := render.NewBitRenderer(job.View)
+	if err != nil {
+		return nil, err
+	}
+	return &bitStrips{ctx: ctx, job: job, r: r, strip: make([]byte, rows*r.Stride())}, nil
+}
+
+func (s *bitStrips) open(w io.Writer) (err error) {
+	lo, hi := s.job.Window()
+	s.pbm, err = imageio.NewPBMWriter(w, s.job.View.Width, hi-lo)
+	return err
+}
+
+func (s *bitStrips) task(y0 int) strategies.Task {
+	// The renderer's task counts rows from y0; the strip loop's are the
+	// view's.
+	t := s.r.Task(s.ctx, y0, s.strip)
+	return func(worker, lo, hi int) (int64, error) { return t(worker, lo-y0, hi-y0) }
+}
+
+func (s *bitStrips) paint(context.Context, int) error { return nil }
+
+func (s *bitStrips) write(n int) error {
+	_, err := s.pbm.Write(s.strip[:n*s.r.Stride()])
+	return err
+}
+
+func (s *bitStrips) close() error { return s.pbm.Close() }

@@ -1,0 +1,143 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/sysmem"
+	"github.com/mandel-project/mandel/render"
+)
+
+// DefaultMemory is the budget of a Job without Memory: at most 512 MiB, and
+// at most half of what the machine has available.
+const DefaultMemory = 512 << 20
+
+// stripShare is the part of the budget that the strips' frame and image,
+// with the encoder's buffers, may take at most; the rest is for the Go
+// runtime's garbage (the PNG writer's compressed strips), the binary and
+// the stacks.
+const stripShare = 0.7
+
+// stripPart is the part of the budget a strip's frame and image take by
+// default, when the image does not fit in one: 2 MiB of the default budget,
+// which --memory raises with no cap. Measured on the 2-core VM (shared,
+// noisy; medians of 5 interleaved runs, wall time and peak RSS), strips of
+// PLACEHOLDER
+const stripPart = 1.0 / 256
+
+// memoryLimitShare is the part of the plan's budget that the Go heap may
+// reach during a render in strips (debug.SetMemoryLimit).
+const memoryLimitShare = 0.85
+
+// Plan is how a Job uses memory: strips of Rows rows, or the whole image
+// (window) in one.
+type Plan struct {
+	Budget float64 // Job.Memory, or the default
+	Whole  float64 // the footprint of the whole window at once
+	Need   float64 // the footprint of the strips planned
+	Rows   int     // rows per strip; the window's height for one strip
+	// Bits says that the job renders straight to bits, 1 per pixel, with
+	// neither a frame nor an image: a PBM of a view where that gives
+	// exactly the frame's picture (see render.CanRenderBits). This is how
+	// the Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
+	Bits bool
+}
+
+// heapLimit is the Go heap's limit during the plan's strips: the share of
+// the budget that the plan would just fit, so that a plan that needs less
+// than its budget does not let garbage fill the rest.
+func (p Plan) heapLimit() int64 {
+	return int64(memoryLimitShare * min(p.Budget, p.Need/stripShare))
+}
+
+// Plan chooses the strip height of j within its budget and checks the
+// result against the memory available, or says why nothing fits: a format
+// that does not stream, over the budget, or a budget too small for a row.
+// Its errors begin with the view's size, for the command line.
+func (j Job) Plan() (Plan, error) {
+	v := j.View
+	lo, hi := j.Window()
+	budget := j.Memory
+	if budget <= 0 {
+		budget = DefaultMemory
+		if j.Available > 0 {
+			budget = min(budget, j.Available/2)
+		}
+	}
+	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && render.CanRenderBits(v, j.AA)}
+	what := fmt.Sprintf("%dx%d with --aa %d", v.Width, v.Height, j.AA)
+	var err error
+	if p.Bits {
+		p.Rows = max(1, int(stripPart*budget)/((v.Width+7)/8))
+		p.Whole = render.BitsMemory(v, hi-lo)
+	} else {
+		// A shard's memory is that of its rows, which it renders in
+		// strips as a whole image does.
+		win := v
+		win.Height = hi - lo
+		p.Rows, err = frameRows(&p, win, j)
+		if err != nil {
+			return p, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if p.Bits {
+		if j.StripRows > 0 {
+			p.Rows = j.StripRows
+		}
+		p.Rows = min(p.Rows, hi-lo)
+		p.Need = render.BitsMemory(v, p.Rows)
+	}
+	if j.Available > 0 {
+		if err := sysmem.Check(p.Need, j.Available); err != nil {
+			return p, fmt.Errorf("%s %w", what, err)
+		}
+	}
+	return p, nil
+}
+
+// frameRows is the strip height of a frame render of win within p.Budget,
+// and sets p.Whole and p.Need.
+func frameRows(p *Plan, win render.View, j Job) (int, error) {
+	p.Whole = render.MemoryNeeded(win, j.AA).Total()
+	streams, _ := imageio.Streams(j.Format)
+	if !streams {
+		if p.Whole > p.Budget {
+			return 0, fmt.Errorf("%s needs the whole image in memory (%s, over --memory %s); %s stream",
+				j.Format, sysmem.HumanBytes(p.Whole), sysmem.HumanBytes(p.Budget), streamingFormats())
+		}
+		p.Need = p.Whole
+		return win.Height, nil
+	}
+	enc := imageio.Encoder{Format: j.Format, Workers: j.Workers}
+	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width)
+	perRow := render.MemoryNeededRows(win, j.AA, 2).Total() - render.MemoryNeededRows(win, j.AA, 1).Total()
+	strip := stripPart * p.Budget
+	if p.Whole <= strip && j.StripRows == 0 {
+		// One strip: the encoder's buffers are small beside the image.
+		p.Need = p.Whole
+		return win.Height, nil
+	}
+	room := stripShare*p.Budget - fixed // the most the strips may take
+	if room < perRow {
+		return 0, fmt.Errorf("--memory %s is too small for a strip of one row of %d pixels at --aa %d (about %s)",
+			sysmem.HumanBytes(p.Budget), win.Width, j.AA, sysmem.HumanBytes((fixed+perRow)/stripShare))
+	}
+	rows := min(max(1, int(strip/perRow)), int(room/perRow), win.Height)
+	if j.StripRows > 0 {
+		rows = min(j.StripRows, win.Height)
+	}
+	p.Need = fixed + float64(rows)*perRow
+	return rows, nil
+}
+
+// streamingFormats lists, for messages, the formats that render in strips.
+func streamingFormats() string {
+	var names []string
+	for _, f := range imageio.Formats() {
+		if ok, _ := imageio.Streams(f); ok {
+			names = append(names, string(f))
+		}
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Exit codes. A stop by a signal exits 128 + the signal's number, as a
+// shell reports a process killed by it: SIGHUP 129, SIGINT 130, SIGQUIT 131,
+// SIGTERM 143.
+const (
+	exitOK          = 0
+	exitFailure     = 1   // the work failed: an unwritable file, a failed task
+	exitUsage       = 2   // the command line was wrong; nothing was done
+	exitInterrupted = 130 // stopped by a signal; main turns it into 128 + its number
+)
+
+// usageError marks errors in the command line: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// report prints err as one line on stderr and returns the exit code it means.
+func report(stderr io.Writer, err error) int {
+	var usage usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "mandel: interrupted; no output written")
+		return exitInterrupted
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
+		return exitFailure
+	}
+}
+
+// firstLine keeps error output to one line; a panic's stack trace, carried in
+// its error, is printed only with --verbose (see renderImage).
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
