@@ -17,6 +17,7 @@ import (
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/shard"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -45,7 +46,7 @@ type renderConfig struct {
 	// Benchmarks Game's 16000x16000 takes 32 MB rather than 3 GB.
 	bits bool
 	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
-	shard *shardSpec
+	shard *shard.Spec
 	// plan is the whole image at once, or strips within --memory.
 	plan memoryPlan
 	// quiet says to show no progress line.
@@ -177,10 +178,10 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	mem := v
 	if s := cfg.shard; s != nil {
 		if cfg.format != imageio.PNG {
-			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.from, cfg.format)
+			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, cfg.format)
 		}
-		cfg.output = shardOutput(cfg.output, s)
-		mem.Height = s.hi - s.lo
+		cfg.output = s.Output(cfg.output)
+		mem.Height = s.Hi - s.Lo
 	}
 
 	cfg.bits = cfg.format == imageio.PBM && render.CanRenderBits(v, f.aa)

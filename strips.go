@@ -20,6 +20,7 @@ import (
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/shard"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -123,7 +124,7 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	// The rows [lo, hi) of the view to write: all of them, or a shard's.
 	lo, hi := 0, v.Height
 	if s := cfg.shard; s != nil {
-		lo, hi = s.lo, s.hi
+		lo, hi = s.Lo, s.Hi
 	}
 	rows := cfg.plan.rows
 	if rows == 0 { // the whole image fits: one strip
@@ -167,7 +168,9 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 		var err error
 		if cfg.shard != nil {
 			// A shard carries the view and its place for mandel stitch.
-			rw, err = imageio.NewPNGWriter(w, v.Width, hi-lo, model, imageio.PNGOptions{Workers: cfg.workers, Text: shardText(cfg)})
+			rw, err = imageio.NewPNGWriter(w, v.Width, hi-lo, model, imageio.PNGOptions{Workers: cfg.workers, Text: shard.Header{
+				Version: version, View: v, AA: cfg.aa, Palette: cfg.palette.Name, Index: cfg.shard.Index, Count: cfg.shard.Count,
+			}.Text()})
 		} else {
 			rw, err = enc.NewRowWriter(w, v.Width, v.Height, model)
 		}
@@ -225,7 +228,7 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	if cfg.verbose {
 		printReport(stderr, cfg, rep, t)
 		if s := cfg.shard; s != nil {
-			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
+			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.Index, s.Count, s.Lo, s.Hi-1, v.Height)
 		}
 		if strips > 1 {
 			fmt.Fprintf(stderr, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
