@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
 	"io"
 	"os"
@@ -146,7 +145,10 @@ func (s *Set) Stitch(ctx context.Context, w io.Writer, workers int) error {
 	if err != nil {
 		return err
 	}
-	strip := newStrip(model, first.info.Width)
+	// A strip of rows at a time, up to a MiB, as the PNG stores them: the
+	// reader's rows go to the writer as they are.
+	rowLen := pw.RowBytes()
+	strip := make([]byte, 0, max(1, (1<<20)/rowLen)*rowLen)
 	for _, f := range s.files {
 		if err := copyShard(ctx, pw, f, strip); err != nil {
 			// Close waits for the compressing goroutines, which must not
@@ -194,59 +196,14 @@ func (s *Set) model() (color.Model, error) {
 		}
 		return pal, nil
 	}
-	// Straight alpha would have to be premultiplied for the writer and back,
-	// which does not give every byte back; mandel's shards are opaque.
+	// mandel writes no RGBA image, whole or shard, so an RGBA shard is not
+	// one of its renders, and there is no whole render to be equal to.
 	return nil, fmt.Errorf("%s: colour type %d (RGBA) is not stitched; mandel writes opaque shards", f.Path, f.info.ColourType)
-}
-
-// strip is an image of up to a MiB of rows, which the PNG writer takes.
-type strip struct {
-	model  color.Model
-	width  int
-	rows   int // at most
-	pix    []byte
-	stride int
-}
-
-func newStrip(model color.Model, width int) *strip {
-	bpp := 1
-	if model == color.RGBAModel {
-		bpp = 4
-	}
-	rows := max(1, (1<<20)/(width*bpp))
-	return &strip{model: model, width: width, rows: rows, pix: make([]byte, rows*width*bpp), stride: width * bpp}
-}
-
-// image returns the first n rows as an image of the model's type.
-func (s *strip) image(n int) image.Image {
-	r := image.Rect(0, 0, s.width, n)
-	pix := s.pix[:n*s.stride]
-	switch s.model {
-	case color.GrayModel:
-		return &image.Gray{Pix: pix, Stride: s.stride, Rect: r}
-	case color.RGBAModel:
-		return &image.RGBA{Pix: pix, Stride: s.stride, Rect: r}
-	}
-	return &image.Paletted{Pix: pix, Stride: s.stride, Rect: r, Palette: s.model.(color.Palette)}
-}
-
-// setRow sets row y of the strip from a PNG row.
-func (s *strip) setRow(y int, row []byte) {
-	dst := s.pix[y*s.stride : (y+1)*s.stride]
-	if s.model != color.RGBAModel {
-		copy(dst, row)
-		return
-	}
-	for len(row) >= 3 {
-		d := (*[4]byte)(dst)
-		d[0], d[1], d[2], d[3] = row[0], row[1], row[2], 0xff
-		dst, row = dst[4:], row[3:]
-	}
 }
 
 // copyShard reads f's rows and writes them to pw, a strip at a time, and
 // checks the rest of its file.
-func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, st *strip) error {
+func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, strip []byte) error {
 	file, err := os.Open(f.Path)
 	if err != nil {
 		return err
@@ -264,18 +221,17 @@ func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, st *strip) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n := min(st.rows, f.info.Height-y)
-		for i := range n {
+		strip = strip[:0]
+		for ; y < f.info.Height && len(strip) < cap(strip); y++ {
 			row, err := d.ReadRow()
 			if err != nil {
 				return fmt.Errorf("%s: %w", f.Path, err)
 			}
-			st.setRow(i, row)
+			strip = append(strip, row...)
 		}
-		if err := pw.WriteRows(st.image(n)); err != nil {
+		if err := pw.WriteRawRows(strip); err != nil {
 			return err
 		}
-		y += n
 	}
 	if err := d.Finish(); err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
