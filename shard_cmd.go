@@ -7,8 +7,8 @@ import (
 )
 
 // lookupEnv reads the environment. Tests replace it before any test runs
-// (see stitch_cmd_test.go), so that a test run inside a cluster job does not shard;
-// tests of the environment give the flags their own.
+// (see stitch_cmd_test.go), so that a test run inside a cluster job does
+// not shard; tests of the environment give the flags their own.
 var lookupEnv = os.LookupEnv
 
 // shardFlags resolves the shard of a render from --shard, --shards and the
