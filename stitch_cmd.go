@@ -87,7 +87,7 @@ func (f *stitchFlags) check() ([]string, error) {
 	return paths, nil
 }
 
-// stitch checks the shards, then writes the whole image with shard.Stitch:
+// stitch checks the shards, then writes the whole image (shard.Set.Stitch):
 // a bad shard leaves no output.
 func stitch(ctx context.Context, f *stitchFlags, paths []string, stdout, stderr io.Writer) error {
 	set, err := shard.ReadSet(paths)

@@ -177,28 +177,20 @@ func (c *cutWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// model is the PNG writer's model for the shards' colour type.
+// model is the PNG writer's model for the shards' colour type, in which
+// their rows pass through unchanged.
 func (s *Set) model() (color.Model, error) {
 	f := s.files[0]
-	switch f.info.ColourType {
-	case 0:
-		return color.GrayModel, nil
-	case 2:
-		return color.RGBAModel, nil
-	case 3:
-		pal := make(color.Palette, len(f.info.Palette)/3)
-		for i := range pal {
-			c := color.NRGBA{f.info.Palette[3*i], f.info.Palette[3*i+1], f.info.Palette[3*i+2], 0xff}
-			if i < len(f.info.Transparency) {
-				c.A = f.info.Transparency[i]
-			}
-			pal[i] = c
-		}
-		return pal, nil
+	if f.info.ColourType == 6 {
+		// mandel writes no RGBA image, whole or shard, so an RGBA shard is
+		// not one of its renders, and there is no whole render to equal.
+		return nil, fmt.Errorf("%s: colour type %d (RGBA) is not stitched; mandel writes opaque shards", f.Path, f.info.ColourType)
 	}
-	// mandel writes no RGBA image, whole or shard, so an RGBA shard is not
-	// one of its renders, and there is no whole render to be equal to.
-	return nil, fmt.Errorf("%s: colour type %d (RGBA) is not stitched; mandel writes opaque shards", f.Path, f.info.ColourType)
+	m, err := f.info.Model()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return m, nil
 }
 
 // copyShard reads f's rows and writes them to pw, a strip at a time, and
