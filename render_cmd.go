@@ -19,6 +19,7 @@ import (
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
 	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/shard"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -31,7 +32,7 @@ type renderConfig struct {
 	force   bool // replace a write-protected output file
 	quiet   bool // show no progress line
 	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
-	shard *shardSpec
+	shard *shard.Spec
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -156,11 +157,12 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 	if s := cfg.shard; s != nil {
 		if j.Format != imageio.PNG {
-			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.from, j.Format)
+			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
 		}
-		cfg.output = shardOutput(cfg.output, s)
-		j.Lo, j.Hi = s.lo, s.hi
-		j.Text = shardText(cfg)
+		cfg.output = s.Output(cfg.output)
+		j.Lo, j.Hi = s.Lo, s.Hi
+		// A shard carries the view and its place for mandel stitch.
+		j.Text = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.Name, Index: s.Index, Count: s.Count}.Text()
 	}
 	if cfg.plan, err = j.Plan(); err != nil {
 		return nil, usageError{err}
@@ -313,7 +315,7 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		return
 	case cfg.shard != nil:
 		s := cfg.shard
-		fmt.Fprintf(w, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
+		fmt.Fprintf(w, "shard %d/%d: rows %d-%d of %d\n", s.Index, s.Count, s.Lo, s.Hi-1, v.Height)
 	}
 	if st.Strips > 1 {
 		fmt.Fprintf(w, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",

@@ -315,12 +315,12 @@ func TestShardSources(t *testing.T) {
 			}
 			switch s := cfg.shard; {
 			case c.count == 0 && s != nil:
-				t.Fatalf("shard %d/%d, want none", s.index, s.count)
+				t.Fatalf("shard %d/%d, want none", s.Index, s.Count)
 			case c.count == 0:
 				if cfg.output != "out-%d.png" {
 					t.Fatalf("output %q, want it as given", cfg.output)
 				}
-			case s == nil || s.index != c.index || s.count != c.count:
+			case s == nil || s.Index != c.index || s.Count != c.count:
 				t.Fatalf("shard %+v, want %d/%d", s, c.index, c.count)
 			default:
 				if want := fmt.Sprintf("out-%d.png", c.index); cfg.output != want {

@@ -202,10 +202,44 @@ func (pw *PNGWriter) WriteRows(m image.Image) error {
 	if err != nil {
 		return pw.fail(err)
 	}
-	for y := 0; y < b.Dy(); y++ {
-		n := len(pw.buf)
-		pw.buf = slices.Grow(pw.buf, pw.p.width)[:n+pw.p.width]
-		row(b.Min.Y+y, pw.buf[n:])
+	return pw.addRows(b.Dy(), func(i int, dst []byte) { row(b.Min.Y+i, dst) })
+}
+
+// RowBytes is the length of a row as WriteRawRows takes it: the width
+// times the bytes per pixel of the PNG's colour type (1 grey or paletted,
+// 3 RGB, 4 RGBA), as PNGReader.ReadRow returns it.
+func (pw *PNGWriter) RowBytes() int { return pw.p.width }
+
+// WriteRawRows writes rows already in the PNG's own layout, RowBytes bytes
+// each, one after the other: palette indices, grey levels, RGB triples or
+// straight-alpha RGBA quadruples, as PNGReader.ReadRow returns them. So a
+// PNG's rows pass through without becoming an image and back (an RGB row
+// would be widened to RGBA for WriteRows to drop the alpha again). The
+// bytes written are those of WriteRows given the same pixels. rows must
+// hold whole rows, not past the height: anything else is an error, and
+// nothing of it is taken. rows may be reused once it returns.
+func (pw *PNGWriter) WriteRawRows(rows []byte) error {
+	if pw.err != nil {
+		return pw.err
+	}
+	rowLen := pw.p.width
+	if len(rows)%rowLen != 0 {
+		return pw.fail(fmt.Errorf("imageio: png writer: %d bytes of raw rows, not whole rows of %d bytes", len(rows), rowLen))
+	}
+	n := len(rows) / rowLen
+	if err := pw.count(n); err != nil {
+		return pw.fail(err)
+	}
+	return pw.addRows(n, func(i int, dst []byte) { copy(dst, rows[i*rowLen:(i+1)*rowLen]) })
+}
+
+// addRows appends n rows, which row copies in PNG bytes, to the buffer,
+// and hands each compression strip that they complete to a goroutine.
+func (pw *PNGWriter) addRows(n int, row func(i int, dst []byte)) error {
+	for i := range n {
+		k := len(pw.buf)
+		pw.buf = slices.Grow(pw.buf, pw.p.width)[:k+pw.p.width]
+		row(i, pw.buf[k:])
 		pw.next++
 		if pw.next%pw.stripRows == 0 || pw.next == pw.p.height {
 			if err := pw.submit(); err != nil {

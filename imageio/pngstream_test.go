@@ -209,3 +209,103 @@ func TestPNGWriterErrors(t *testing.T) {
 		}
 	})
 }
+
+// writeRaw writes raw, rows of rowBytes bytes in the PNG's layout, through
+// a PNGWriter for a width x height image of model, perStrip rows a call.
+func writeRaw(t *testing.T, raw []byte, width, height int, model color.Model, perStrip, workers int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	pw, err := NewPNGWriter(&buf, width, height, model, PNGOptions{Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := perStrip * pw.RowBytes()
+	for len(raw) > 0 {
+		n := min(step, len(raw))
+		if err := pw.WriteRawRows(raw[:n]); err != nil {
+			t.Fatal(err)
+		}
+		raw = raw[n:]
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestPNGWriterRawRows: the rows a PNGReader reads from a PNG, written back
+// raw, whatever the strips and the workers, give the PNG's bytes, which are
+// WriteRows's.
+func TestPNGWriterRawRows(t *testing.T) {
+	smallStrips(t)
+	for _, kind := range pngKinds {
+		for _, r := range pngSizes {
+			m := noisy(kind, r, 4)
+			want := encodeWith(t, m, 1)
+			info, raw, err := readAll(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rows := range []int{1, 3, 41, 1000} {
+				for _, workers := range []int{1, 3} {
+					t.Run(fmt.Sprintf("%s/%v/rows%d/w%d", kind, r, rows, workers), func(t *testing.T) {
+						got := writeRaw(t, raw, info.Width, info.Height, modelOf(m), rows, workers)
+						if !bytes.Equal(got, want) {
+							t.Fatalf("%d bytes differ from WriteRows's %d", len(got), len(want))
+						}
+						if rows == 3 && workers == 3 && !bytes.Equal(streamPNG(t, m, rows, workers, nil), want) {
+							t.Fatal("WriteRows in the same strips differs")
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestPNGWriterRawRowsRefused: a part of a row, or rows past the height,
+// are an error, not a panic, and the writer refuses to go on.
+func TestPNGWriterRawRowsRefused(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		model color.Model
+		n     int // bytes, for a 10x4 image
+		want  string
+	}{
+		{"part of a grey row", color.GrayModel, 15, "not whole rows of 10 bytes"},
+		{"RGBA rows for RGB", color.RGBAModel, 40, "not whole rows of 30 bytes"},
+		{"past the height", color.GrayModel, 50, "past the 4 rows left"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			pw, err := NewPNGWriter(&buf, 10, 4, c.model, PNGOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pw.WriteRawRows(make([]byte, c.n)); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("WriteRawRows(%d bytes): %v, want %q", c.n, err, c.want)
+			}
+			if err := pw.WriteRawRows(make([]byte, 4*pw.RowBytes())); err == nil {
+				t.Error("whole rows after a refusal: no error")
+			}
+			if err := pw.Close(); err == nil {
+				t.Error("Close after a refusal: no error")
+			}
+		})
+	}
+	t.Run("no rows", func(t *testing.T) {
+		pw, err := NewPNGWriter(&bytes.Buffer{}, 10, 4, color.GrayModel, PNGOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.WriteRawRows(nil); err != nil {
+			t.Fatalf("no rows: %v", err)
+		}
+		if err := pw.WriteRawRows(make([]byte, 40)); err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -96,16 +96,24 @@ func (c *rowCount) take(m image.Image) error {
 	if c.err != nil {
 		return c.err
 	}
-	b := m.Bounds()
-	switch {
-	case b.Dx() != c.width:
-		c.err = fmt.Errorf("imageio: %s writer: a strip %d pixels wide, want %d", c.format, b.Dx(), c.width)
-	case b.Dy() > c.height-c.done:
-		c.err = fmt.Errorf("imageio: %s writer: %d rows, past the %d rows left", c.format, b.Dy(), c.height-c.done)
-	default:
-		c.done += b.Dy()
+	if w := m.Bounds().Dx(); w != c.width {
+		c.err = fmt.Errorf("imageio: %s writer: a strip %d pixels wide, want %d", c.format, w, c.width)
+		return c.err
 	}
-	return c.err
+	return c.count(m.Bounds().Dy())
+}
+
+// count counts n rows as written, unless they go past the height.
+func (c *rowCount) count(n int) error {
+	if c.err != nil {
+		return c.err
+	}
+	if n > c.height-c.done {
+		c.err = fmt.Errorf("imageio: %s writer: %d rows, past the %d rows left", c.format, n, c.height-c.done)
+		return c.err
+	}
+	c.done += n
+	return nil
 }
 
 func (c *rowCount) close() error {

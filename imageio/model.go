@@ -1,0 +1,116 @@
+package imageio
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+)
+
+// The row writers (NewPNGWriter, Encoder.NewRowWriter) are told what their
+// strips are by a colour model, and take strips of the matching image type:
+//
+//	color.Palette       *image.Paletted with that palette
+//	color.GrayModel     *image.Gray
+//	color.RGBAModel     *image.RGBA, opaque
+//	color.NRGBAModel    *image.RGBA, translucent (png only)
+//
+// ModelOf, NewStripImage and FirstRows go between the two, and
+// PNGInfo.Model from a PNG that is read to the model that writes it again.
+
+// ModelOf returns the model to give a row writer for strips of img's type:
+// the palette of an *image.Paletted, color.GrayModel for an *image.Gray and
+// color.RGBAModel for an *image.RGBA. It looks at the type, not the pixels,
+// so that it serves for a canvas not yet painted; an RGBA image whose
+// pixels are not all opaque needs color.NRGBAModel, which only png takes.
+// For other types it returns img.ColorModel(), which pgm, ppm and pbm
+// accept and png and bmp refuse.
+func ModelOf(img image.Image) color.Model {
+	switch m := img.(type) {
+	case *image.Paletted:
+		return m.Palette
+	case *image.Gray:
+		return color.GrayModel
+	case *image.RGBA:
+		return color.RGBAModel
+	}
+	return img.ColorModel()
+}
+
+// NewStripImage returns a width x rows image at the origin, of the type that
+// the row writers take for model (see ModelOf): an *image.Paletted for a
+// color.Palette, an *image.Gray for color.GrayModel, an *image.RGBA for
+// color.RGBAModel or color.NRGBAModel. Its rows are filled through its Pix,
+// and FirstRows gives the strip of those filled.
+func NewStripImage(model color.Model, width, rows int) (image.Image, error) {
+	if width <= 0 || rows <= 0 {
+		return nil, fmt.Errorf("imageio: strip image: %w, got %dx%d", ErrEmptyImage, width, rows)
+	}
+	r := image.Rect(0, 0, width, rows)
+	if p, ok := model.(color.Palette); ok {
+		if len(p) == 0 || len(p) > 256 {
+			return nil, fmt.Errorf("imageio: strip image: a palette of %d colours, want 1..256", len(p))
+		}
+		return image.NewPaletted(r, p), nil
+	}
+	switch model {
+	case color.GrayModel:
+		return image.NewGray(r), nil
+	case color.RGBAModel, color.NRGBAModel:
+		return image.NewRGBA(r), nil
+	}
+	return nil, errors.New("imageio: strip image: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
+}
+
+// FirstRows returns the first n rows of img (the top n of its bounds, all of
+// them if it has fewer) as an image of its type that shares its pixels: the
+// strip to give a row writer when the last strip of a picture is shorter
+// than the image it is painted in.
+func FirstRows(img image.Image, n int) image.Image {
+	b := img.Bounds()
+	r := image.Rect(b.Min.X, b.Min.Y, b.Max.X, b.Min.Y+max(0, min(n, b.Dy())))
+	if s, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return s.SubImage(r)
+	}
+	return rowsOf{img, r}
+}
+
+// rowsOf is some rows of an image with no SubImage method.
+type rowsOf struct {
+	image.Image
+	r image.Rectangle
+}
+
+func (m rowsOf) Bounds() image.Rectangle { return m.r }
+
+// Model returns the model that writes a PNG of this colour type and palette
+// again with NewPNGWriter, so that the rows PNGReader.ReadRow returns can go
+// to PNGWriter.WriteRawRows unchanged: color.GrayModel for colour type 0,
+// color.RGBAModel for 2, the palette (with the alpha of tRNS) for 3 and
+// color.NRGBAModel for 6.
+func (info PNGInfo) Model() (color.Model, error) {
+	switch pngColour(info.ColourType) {
+	case pngGray:
+		return color.GrayModel, nil
+	case pngRGB:
+		return color.RGBAModel, nil
+	case pngRGBAlpha:
+		return color.NRGBAModel, nil
+	case pngPaletted:
+		if len(info.Palette)%3 != 0 || len(info.Palette) == 0 || len(info.Palette) > 3*256 {
+			return nil, fmt.Errorf("imageio: png: %w: a PLTE chunk of %d bytes", errPNG, len(info.Palette))
+		}
+		pal := make(color.Palette, len(info.Palette)/3)
+		for i := range pal {
+			c := color.NRGBA{info.Palette[3*i], info.Palette[3*i+1], info.Palette[3*i+2], 0xff}
+			if i < len(info.Transparency) {
+				c.A = info.Transparency[i]
+			}
+			pal[i] = c
+		}
+		return pal, nil
+	}
+	return nil, fmt.Errorf("imageio: png: unsupported colour type %d", info.ColourType)
+}

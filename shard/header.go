@@ -1,0 +1,234 @@
+// Package shard cuts a render into shards and puts them back together.
+//
+// A shard is a strip of whole rows of the image, rendered by one task of a
+// cluster job and written to its own PNG; Stitch puts the shards together
+// into the image that one machine would have written. Spec and Resolve say
+// which shard a task renders; Header is what its file says of itself.
+package shard
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
+)
+
+// The shard files carry, in tEXt chunks, everything that decides their
+// pixels, so that Stitch can refuse shards of different renders:
+//
+//	mandel:version  the release, whose pixels may differ from another's
+//	mandel:size     WxH of the whole image
+//	mandel:center   RE,IM
+//	mandel:scale, mandel:maxiter, mandel:escape (the radius, default resolved)
+//	mandel:mapping  centres or corners
+//	mandel:aa, mandel:palette
+//	mandel:shard    i/n: this is shard i of n, counting from 0
+//	mandel:rows     first-last: the rows of the whole image it holds, inclusive
+//
+// Numbers are decimal, floats in Go's shortest form that reads back exactly.
+// The strategy, workers, grain, kernel and shortcuts are left out: they do
+// not change a pixel.
+const (
+	keyPrefix  = "mandel:"
+	keyVersion = keyPrefix + "version"
+	keySize    = keyPrefix + "size"
+	keyCenter  = keyPrefix + "center"
+	keyScale   = keyPrefix + "scale"
+	keyMaxIter = keyPrefix + "maxiter"
+	keyEscape  = keyPrefix + "escape"
+	keyMapping = keyPrefix + "mapping"
+	keyAA      = keyPrefix + "aa"
+	keyPalette = keyPrefix + "palette"
+	keyShard   = keyPrefix + "shard"
+	keyRows    = keyPrefix + "rows"
+)
+
+// Header is what a shard's file says of itself: every setting that changes
+// a pixel, and which shard of the image it is.
+type Header struct {
+	// Version is the release that rendered the shard: another release's
+	// pixels may differ.
+	Version string
+	// View is the whole image's view. Text writes its escape radius
+	// resolved, so Parse gives render.DefaultEscape for a zero Escape.
+	View render.View
+	// AA is the antialiasing factor and Palette the palette's name.
+	AA      int
+	Palette string
+	// Index and Count say that this is shard Index of Count, from 0.
+	Index, Count int
+}
+
+// Rows returns the rows [lo, hi) of the whole image that the shard holds.
+// They are render.ShardRows', so that the shards of one render, one per
+// index, cover the image in order.
+func (h Header) Rows() (lo, hi int) {
+	return render.ShardRows(h.View.Height, h.Index, h.Count)
+}
+
+// Text is the header as the tEXt chunks of the shard's PNG: the view's,
+// then which shard it is and its rows.
+func (h Header) Text() []imageio.PNGText {
+	lo, hi := h.Rows()
+	return append(h.viewText(),
+		imageio.PNGText{Key: keyShard, Value: fmt.Sprintf("%d/%d", h.Index, h.Count)},
+		imageio.PNGText{Key: keyRows, Value: fmt.Sprintf("%d-%d", lo, hi-1)})
+}
+
+// viewText is the tEXt that says which image a shard is part of: the part
+// of the header that the shards of one render share.
+func (h Header) viewText() []imageio.PNGText {
+	v := h.View
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	escape := v.Escape
+	if escape == 0 {
+		escape = render.DefaultEscape
+	}
+	mapping := "centres"
+	if v.Mapping == render.Corners {
+		mapping = "corners"
+	}
+	return []imageio.PNGText{
+		{Key: keyVersion, Value: h.Version},
+		{Key: keySize, Value: fmt.Sprintf("%dx%d", v.Width, v.Height)},
+		{Key: keyCenter, Value: f(real(v.Center)) + "," + f(imag(v.Center))},
+		{Key: keyScale, Value: f(v.Scale)},
+		{Key: keyMaxIter, Value: strconv.Itoa(v.MaxIter)},
+		{Key: keyEscape, Value: f(escape)},
+		{Key: keyMapping, Value: mapping},
+		{Key: keyAA, Value: strconv.Itoa(h.AA)},
+		{Key: keyPalette, Value: h.Palette},
+	}
+}
+
+// ErrNotShard is wrapped by the error of Parse and Read for a PNG with no
+// shard header at all.
+var ErrNotShard = errors.New("not a mandel shard")
+
+// Parse reads a header back from the tEXt chunks that Text wrote; other
+// chunks, mandel: or not, are ignored. Every value must be as Text writes
+// it, so that Parse accepts exactly the headers that Text writes.
+func Parse(texts []imageio.PNGText) (Header, error) {
+	values := map[string]string{}
+	for _, t := range texts {
+		if !strings.HasPrefix(t.Key, keyPrefix) {
+			continue
+		}
+		if _, dup := values[t.Key]; dup {
+			return Header{}, fmt.Errorf("%s given twice", t.Key)
+		}
+		values[t.Key] = t.Value
+	}
+	shard, ok := values[keyShard]
+	if !ok || shard == "" {
+		return Header{}, fmt.Errorf("%w (no %s text; render shards with mandel --shard i/n)", ErrNotShard, keyShard)
+	}
+	var h Header
+	size := values[keySize]
+	w, ht, ok := parsePair(size, "x")
+	if !ok {
+		return Header{}, fmt.Errorf("bad %s %q", keySize, size)
+	}
+	h.View.Width, h.View.Height = w, ht
+	if h.Index, h.Count, ok = parsePair(shard, "/"); !ok || render.CheckShard(ht, h.Index, h.Count) != nil {
+		return Header{}, fmt.Errorf("bad %s %q of a %d-row image", keyShard, shard, ht)
+	}
+	lo, hi := h.Rows()
+	if rows, want := values[keyRows], fmt.Sprintf("%d-%d", lo, hi-1); rows != want {
+		return Header{}, fmt.Errorf("%s %q, but shard %s of %d rows holds rows %s", keyRows, rows, shard, ht, want)
+	}
+	if err := h.parseView(values); err != nil {
+		return Header{}, err
+	}
+	// The canonical form: a value that parses but that Text would write
+	// otherwise (0300, 2.50) is not Text's.
+	for _, t := range h.viewText() {
+		if values[t.Key] != t.Value {
+			return Header{}, fmt.Errorf("bad %s %q", t.Key, values[t.Key])
+		}
+	}
+	return h, nil
+}
+
+// parseView parses the view's keys but the size into h.
+func (h *Header) parseView(values map[string]string) error {
+	for _, key := range []string{keyVersion, keyCenter, keyScale, keyMaxIter, keyEscape, keyMapping, keyAA, keyPalette} {
+		if _, ok := values[key]; !ok {
+			return fmt.Errorf("no %s text", key)
+		}
+	}
+	h.Version, h.Palette = values[keyVersion], values[keyPalette]
+	v := &h.View
+	bad := func(key string) error { return fmt.Errorf("bad %s %q", key, values[key]) }
+	re, im, ok := strings.Cut(values[keyCenter], ",")
+	r, errR := strconv.ParseFloat(re, 64)
+	i, errI := strconv.ParseFloat(im, 64)
+	if !ok || errR != nil || errI != nil {
+		return bad(keyCenter)
+	}
+	v.Center = complex(r, i)
+	var err error
+	if v.Scale, err = strconv.ParseFloat(values[keyScale], 64); err != nil {
+		return bad(keyScale)
+	}
+	if v.MaxIter, err = strconv.Atoi(values[keyMaxIter]); err != nil {
+		return bad(keyMaxIter)
+	}
+	if v.Escape, err = strconv.ParseFloat(values[keyEscape], 64); err != nil {
+		return bad(keyEscape)
+	}
+	switch values[keyMapping] {
+	case "centres":
+		v.Mapping = render.Centres
+	case "corners":
+		v.Mapping = render.Corners
+	default:
+		return bad(keyMapping)
+	}
+	if h.AA, err = strconv.Atoi(values[keyAA]); err != nil {
+		return bad(keyAA)
+	}
+	return nil
+}
+
+// parsePair parses two decimal numbers, without signs, joined by sep:
+// i/n, WxH.
+func parsePair(v, sep string) (a, b int, ok bool) {
+	as, bs, found := strings.Cut(v, sep)
+	a, errA := strconv.Atoi(as)
+	b, errB := strconv.Atoi(bs)
+	return a, b, found && errA == nil && errB == nil && !strings.HasPrefix(as, "+") && !strings.HasPrefix(bs, "+")
+}
+
+// Read reads the header of the shard file at path, and checks that the
+// PNG's size is that of the header's rows.
+func Read(path string) (Header, error) {
+	f, err := readFile(path)
+	return f.Header, err
+}
+
+// readFile reads what a shard file says before its rows.
+func readFile(path string) (File, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer file.Close()
+	d, err := imageio.NewPNGReader(file)
+	if err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	f := File{Path: path, info: d.Info()}
+	if f.Header, err = Parse(f.info.Text); err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	w, h := f.Header.View.Width, f.Header.View.Height
+	if lo, hi := f.Header.Rows(); f.info.Width != w || f.info.Height != hi-lo {
+		return File{}, fmt.Errorf("%s: a %dx%d PNG cannot be rows %d-%d of a %dx%d image", path, f.info.Width, f.info.Height, lo, hi-1, w, h)
+	}
+	return f, nil
+}
