@@ -23,8 +23,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"image"
-	"image/color"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -239,15 +237,7 @@ func newFrameStrips(ctx context.Context, job *Job, rows int) (*frameStrips, erro
 }
 
 func (s *frameStrips) open(w io.Writer) (err error) {
-	var model color.Model
-	switch m := s.canvas.Image.(type) {
-	case *image.Paletted:
-		model = m.Palette
-	case *image.Gray:
-		model = color.GrayModel
-	default:
-		model = color.RGBAModel // painted pixels are opaque
-	}
+	model := imageio.ModelOf(s.canvas.Image)
 	j := s.job
 	lo, hi := j.Window()
 	if j.Text != nil {
@@ -271,10 +261,7 @@ func (s *frameStrips) paint(ctx context.Context, n int) error {
 }
 
 func (s *frameStrips) write(n int) error {
-	strip := s.canvas.Image.(interface {
-		SubImage(image.Rectangle) image.Image
-	}).SubImage(image.Rect(0, 0, s.job.View.Width, n))
-	return s.rw.WriteRows(strip)
+	return s.rw.WriteRows(imageio.FirstRows(s.canvas.Image, n))
 }
 
 func (s *frameStrips) close() error { return s.rw.Close() }
