@@ -1,0 +1,158 @@
+package pipeline
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
+)
+
+const gib = 1 << 30
+
+// planOf is the plan of a w x h render of the full view into format with
+// the budget (0: the default) on a machine with 16 GiB available.
+func planOf(t *testing.T, w, h, aa int, format imageio.Format, budget float64) (Plan, error) {
+	t.Helper()
+	j := job(t, preset(t, "full", w, h), aa, format)
+	j.Workers, j.Memory, j.Available = 2, budget, 16*gib
+	return j.Plan()
+}
+
+// TestPlan: the budget picks one strip or strips, the strips' height grows
+// with the budget, and what does not fit is refused with its reason.
+func TestPlan(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		w, h, aa   int
+		format     imageio.Format
+		budget     float64
+		minRows    int
+		maxRows    int
+		wantErrSub string
+	}{
+		{"small: one strip", 300, 200, 1, imageio.PNG, 0, 200, 200, ""},
+		{"the issue's 4000x3000", 4000, 3000, 1, imageio.PNG, 0, 10, 100, ""},
+		{"16 MiB", 1000, 1000, 1, imageio.PNG, 16 << 20, 1, 200, ""},
+		{"jpeg whole", 1000, 1000, 1, imageio.JPEG, 8 << 20, 0, 0, "jpeg needs the whole image"},
+		{"gif whole", 1000, 1000, 1, imageio.GIF, 8 << 20, 0, 0, "gif needs the whole image"},
+		{"tiff whole", 1000, 1000, 1, imageio.TIFF, 8 << 20, 0, 0, "tiff needs the whole image"},
+		{"jpeg within the budget", 1000, 1000, 1, imageio.JPEG, 0, 1000, 1000, ""},
+		{"32768", 32768, 32768, 1, imageio.PNG, 0, 1, 100, ""},
+		{"32768 aa 2", 32768, 32768, 2, imageio.PNG, 0, 1, 100, ""},
+		// Once refused at any budget: a row of a png this wide is 13 MB,
+		// and its encoder's buffers more.
+		{"a million wide", 1000000, 4, 1, imageio.PNG, 0, 1, 4, ""},
+		{"a million wide, 64 MiB", 1000000, 4, 1, imageio.PNG, 64 << 20, 0, 0, "too small for a strip of one row of 1000000 pixels"},
+		{"beyond the machine", 60000, 60000, 1, imageio.JPEG, 64 * gib, 0, 0, "needs about 43.6 GiB of memory; this machine has about 16.0 GiB available"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := planOf(t, c.w, c.h, c.aa, c.format, c.budget)
+			if c.wantErrSub != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErrSub) {
+					t.Fatalf("got %v, want an error with %q", err, c.wantErrSub)
+				}
+				if want := "x" + strconv.Itoa(c.h) + " with --aa "; !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not name the size", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Rows < c.minRows || p.Rows > c.maxRows {
+				t.Errorf("strips of %d rows, want %d..%d", p.Rows, c.minRows, c.maxRows)
+			}
+			if p.Need > p.Budget {
+				t.Errorf("needs %v, over the budget %v", p.Need, p.Budget)
+			}
+			if p.Rows == c.h && p.Need != p.Whole {
+				t.Errorf("one strip needs %v, not the whole image's %v", p.Need, p.Whole)
+			}
+		})
+	}
+}
+
+// TestPlanIssueRender: the 4000x3000 png of the issue plans for well under
+// 20 MB, where it once held 32 MiB of strips.
+func TestPlanIssueRender(t *testing.T) {
+	p, err := planOf(t, 4000, 3000, 1, imageio.PNG, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Need > 16<<20 {
+		t.Errorf("plans for %v bytes, want under 16 MiB", p.Need)
+	}
+	if p.heapLimit() > 20<<20 {
+		t.Errorf("the heap may reach %v bytes, want under 20 MiB", p.heapLimit())
+	}
+}
+
+// TestPlanBudgetRaisesStrips: --memory raises the strip height, past the
+// 32 MiB that once capped every strip.
+func TestPlanBudgetRaisesStrips(t *testing.T) {
+	var last Plan
+	for _, budget := range []float64{64 << 20, 512 << 20, 4 * gib, 64 * gib} {
+		p, err := planOf(t, 8192, 65536, 1, imageio.PGM, budget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Rows <= last.Rows {
+			t.Errorf("--memory %v: strips of %d rows, not more than %d at %v", budget, p.Rows, last.Rows, last.Budget)
+		}
+		last = p
+	}
+	if strip := float64(last.Rows) * 8192 * 13; strip <= 32<<20 {
+		t.Errorf("strips of %v bytes at --memory 64GiB, want past 32 MiB", strip)
+	}
+	whole, err := planOf(t, 8192, 1024, 1, imageio.PGM, 64*gib)
+	if err != nil || whole.Rows != 1024 {
+		t.Errorf("8192x1024 at 64 GiB: %d rows, %v; want one strip", whole.Rows, err)
+	}
+}
+
+// TestPlanDefaultBudget: without Memory the budget is DefaultMemory, or
+// half of what is available when that is less.
+func TestPlanDefaultBudget(t *testing.T) {
+	j := job(t, preset(t, "full", 100, 100), 1, imageio.PNG)
+	for _, c := range []struct{ available, want float64 }{{0, DefaultMemory}, {16 * gib, DefaultMemory}, {200 << 20, 100 << 20}} {
+		j.Available = c.available
+		if p, err := j.Plan(); err != nil || p.Budget != c.want {
+			t.Errorf("available %v: budget %v, %v; want %v", c.available, p.Budget, err, c.want)
+		}
+	}
+}
+
+// TestPlanBits checks that the bit path's plan counts the bitmap, not a
+// frame: the Benchmarks Game's 16000x16000 needs 32 MB, not 3 GB.
+func TestPlanBits(t *testing.T) {
+	j := job(t, preset(t, "benchgame", 16000, 16000), 1, imageio.PBM)
+	j.Available = 200 << 20
+	p, err := j.Plan()
+	if err != nil || !p.Bits {
+		t.Fatalf("plan %+v, %v; want the bit path", p, err)
+	}
+	if p.Need > 40e6 || p.Need != render.BitsMemory(j.View, p.Rows) {
+		t.Errorf("the bit path needs %v for strips of %d rows", p.Need, p.Rows)
+	}
+	j.StripRows = 7
+	if p, _ := j.Plan(); p.Rows != 7 {
+		t.Errorf("StripRows 7: strips of %d rows", p.Rows)
+	}
+}
+
+// TestPlanWindow: a shard's plan is that of its rows.
+func TestPlanWindow(t *testing.T) {
+	j := job(t, preset(t, "full", 1000, 1000), 1, imageio.PNG)
+	j.Lo, j.Hi = 100, 150
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	win := j.View
+	win.Height = 50
+	if p.Rows != 50 || p.Whole != render.MemoryNeeded(win, 1).Total() {
+		t.Errorf("plan %+v, want one strip of the 50 rows", p)
+	}
+}
