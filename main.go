@@ -14,16 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
-
-	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/internal/atomicfile"
-	"github.com/mandel-project/mandel/internal/sysmem"
 )
 
 // stopSignals stop the work: the first one cleanly, through the context,
@@ -73,30 +68,6 @@ type signalError struct{ os.Signal }
 
 func (e signalError) Error() string { return "received " + e.Signal.String() }
 
-// app is the command with what it takes from the machine: its standard
-// output and error, the environment, the terminal and the memory. Tests
-// build their own.
-type app struct {
-	stdout, stderr io.Writer
-	// env reads the environment, where a cluster task's shard is.
-	env func(string) (string, bool)
-	// isTerminal says whether w is a terminal, where progress lines show.
-	isTerminal func(w io.Writer) bool
-	// availableMemory is the bytes a render may use.
-	availableMemory func() float64
-	// progressDelay is how long a render runs before its progress line
-	// shows: a render that is over sooner needs none.
-	progressDelay time.Duration
-	// stripRows, when positive, fixes the strip height (tests).
-	stripRows int
-}
-
-// newApp is the command on the real machine.
-func newApp(stdout, stderr io.Writer) *app {
-	return &app{stdout: stdout, stderr: stderr, env: os.LookupEnv, isTerminal: isTerminal,
-		availableMemory: sysmem.Available, progressDelay: time.Second}
-}
-
 // run is the whole command minus the process: it takes the arguments
 // (without the program name), and returns the exit code. Cancelling ctx
 // interrupts the work.
@@ -108,11 +79,4 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return runStitch(ctx, args[1:], a.stdout, a.stderr)
 	}
 	return a.runRender(ctx, args)
-}
-
-// isTerminal reports whether w is a terminal, where a progress line
-// rewritten in place makes sense; in a log file it would be noise.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

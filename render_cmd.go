@@ -31,7 +31,7 @@ type renderConfig struct {
 	verbose bool
 	force   bool // replace a write-protected output file
 	quiet   bool // show no progress line
-	// shard, if not nil, is the strip of rows to render (shard_cmd.go).
+	// shard, if not nil, is the strip of rows to render (shard.Resolve).
 	shard *shard.Spec
 }
 
@@ -152,8 +152,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, usageError{err}
 	}
 
-	if cfg.shard, err = shardFlags(f, v.Height); err != nil {
-		return nil, err
+	cfg.shard, err = shard.Resolve(shard.Flags{Shard: f.shard, ShardSet: fs.Changed("shard"), Shards: f.shards, ShardsSet: fs.Changed("shards")}, f.env, v.Height)
+	if err != nil {
+		return nil, usageError{err}
 	}
 	if s := cfg.shard; s != nil {
 		if j.Format != imageio.PNG {
