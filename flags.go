@@ -127,10 +127,14 @@ func (v *intValue) Set(s string) error {
 type rangeError struct{ n, lo, hi int }
 
 func (e rangeError) Error() string {
-	if e.hi == math.MaxInt {
+	switch {
+	case e.lo == 0 && e.n < 0:
+		return fmt.Sprintf("must not be negative, got %d", e.n)
+	case e.hi == math.MaxInt:
 		return fmt.Sprintf("must be at least %d, got %d", e.lo, e.n)
+	default:
+		return fmt.Sprintf("must be in %d..%d, got %d", e.lo, e.hi, e.n)
 	}
-	return fmt.Sprintf("must be in %d..%d, got %d", e.lo, e.hi, e.n)
 }
 
 // uint64Value is a uint64 flag read in decimal, like intValue.
