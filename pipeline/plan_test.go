@@ -33,8 +33,8 @@ func TestPlan(t *testing.T) {
 		wantErrSub string
 	}{
 		{"small: one strip", 300, 200, 1, imageio.PNG, 0, 200, 200, ""},
-		{"the issue's 4000x3000", 4000, 3000, 1, imageio.PNG, 0, 10, 100, ""},
-		{"16 MiB", 1000, 1000, 1, imageio.PNG, 16 << 20, 1, 200, ""},
+		{"the issue's 4000x3000", 4000, 3000, 1, imageio.PNG, 0, 32, 40, ""},
+		{"16 MiB", 1000, 1000, 1, imageio.PNG, 16 << 20, 32, 200, ""},
 		{"jpeg whole", 1000, 1000, 1, imageio.JPEG, 8 << 20, 0, 0, "jpeg needs the whole image"},
 		{"gif whole", 1000, 1000, 1, imageio.GIF, 8 << 20, 0, 0, "gif needs the whole image"},
 		{"tiff whole", 1000, 1000, 1, imageio.TIFF, 8 << 20, 0, 0, "tiff needs the whole image"},
@@ -67,8 +67,8 @@ func TestPlan(t *testing.T) {
 			if p.Need > p.Budget {
 				t.Errorf("needs %v, over the budget %v", p.Need, p.Budget)
 			}
-			if p.Rows == c.h && p.Need != p.Whole {
-				t.Errorf("one strip needs %v, not the whole image's %v", p.Need, p.Whole)
+			if p.Rows == c.h && p.Need < p.Whole {
+				t.Errorf("one strip needs %v, less than the whole image's %v", p.Need, p.Whole)
 			}
 		})
 	}
@@ -93,7 +93,7 @@ func TestPlanIssueRender(t *testing.T) {
 // 32 MiB that once capped every strip.
 func TestPlanBudgetRaisesStrips(t *testing.T) {
 	var last Plan
-	for _, budget := range []float64{64 << 20, 512 << 20, 4 * gib, 64 * gib} {
+	for _, budget := range []float64{512 << 20, 4 * gib, 16 * gib, 64 * gib} {
 		p, err := planOf(t, 8192, 65536, 1, imageio.PGM, budget)
 		if err != nil {
 			t.Fatal(err)
