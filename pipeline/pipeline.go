@@ -98,7 +98,7 @@ type Stats struct {
 // cancellation with an error that wraps ctx.Err(), having written only
 // whole strips. During a render of more than one strip of frames it lowers
 // the Go runtime's memory limit (debug.SetMemoryLimit) to a share of the
-// budget, and restores it on return.
+// budget the plan needs, and restores it on return.
 func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 	if job.Text != nil && job.Format != imageio.PNG {
 		return Stats{}, fmt.Errorf("pipeline: tEXt chunks need a png, not %s", job.Format)
@@ -125,8 +125,8 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 		// The Go runtime's own limit keeps the garbage of the compressed
 		// strips from doubling the heap (GOGC's default). It is below the
 		// budget the plan needs by what the heap is not: the binary, the
-		// stacks, the runtime's own structures. The frame and the image hold no
-		// pointers, so the collections it forces cost little.
+		// stacks, the runtime's own structures. The frame and the image
+		// hold no pointers, so the collections it forces cost little.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(plan.heapLimit()))
 	}
 	if err := s.open(w); err != nil {
