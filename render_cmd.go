@@ -308,7 +308,7 @@ func bitsStripRows(width int) int {
 // 32 MiB. The end of a strip is a barrier, which costs a dynamic strategy
 // about a row's time per strip.
 func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.Writer) error {
-	r, err := render.NewBitRenderer(cfg.view)
+	r, err := render.NewBitRenderer(cfg.view, cfg.kernel)
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func renderBits(ctx context.Context, cfg *renderConfig, out *output, stderr io.W
 		// Strips are written as they are rendered: what is not rendering
 		// is writing.
 		printReport(stderr, cfg, rep, phaseTimes{render: elapsed, encode: time.Since(begin) - elapsed})
-		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", render.BitsKernel(), rows)
+		fmt.Fprintf(stderr, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", r.Kernel().Name, rows)
 	}
 	return nil
 }

@@ -224,6 +224,12 @@ func renderStrips(ctx context.Context, cfg *renderConfig, out *output, stderr io
 	prog.stop()
 	if cfg.verbose {
 		printReport(stderr, cfg, rep, t)
+		if periodicity := "off"; cfg.shortcuts {
+			if r.ChecksPeriodicity() {
+				periodicity = "on"
+			}
+			fmt.Fprintf(stderr, "kernel %s: shortcuts are the cardioid and bulb test, periodicity checking %s\n", r.Kernel().Name, periodicity)
+		}
 		if s := cfg.shard; s != nil {
 			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d of %d\n", s.index, s.count, s.lo, s.hi-1, v.Height)
 		}
