@@ -312,9 +312,16 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	p := st.Plan
 	switch {
 	case p.Bits:
-		fmt.Fprintf(w, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", st.BitsKernel, p.Rows)
+		fmt.Fprintf(w, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", st.Kernel, p.Rows)
 		return
-	case cfg.shard != nil:
+	case j.Shortcuts:
+		periodicity := "off"
+		if st.Periodicity {
+			periodicity = "on"
+		}
+		fmt.Fprintf(w, "kernel %s: shortcuts are the cardioid and bulb test, periodicity checking %s\n", st.Kernel, periodicity)
+	}
+	if cfg.shard != nil {
 		s := cfg.shard
 		fmt.Fprintf(w, "shard %d/%d: rows %d-%d of %d\n", s.Index, s.Count, s.Lo, s.Hi-1, v.Height)
 	}

@@ -90,7 +90,7 @@ func TestBitPathToStdout(t *testing.T) {
 	if want := framePBM(t, preset(t, "benchgame", 30, 30)); stdout != string(want) {
 		t.Errorf("stdout differs from the frame path's output")
 	}
-	if !strings.Contains(stderr, "bit path: 1 bit per pixel, "+render.BitsKernel()+" kernel") {
+	if !strings.Contains(stderr, "bit path: 1 bit per pixel, "+render.AutoKernel()+" kernel") {
 		t.Errorf("--verbose does not name the bit path:\n%s", stderr)
 	}
 }

@@ -39,7 +39,7 @@ type Job struct {
 	View      render.View
 	AA        int
 	Palette   render.Palette
-	Kernel    render.Kernel // nil: render.Scalar
+	Kernel    render.Kernel // the zero Kernel is the scalar kernel
 	Shortcuts bool          // render.Options.Shortcuts: the image is the same either way
 
 	Strategy strategies.Strategy
@@ -89,8 +89,11 @@ type Stats struct {
 	Plan Plan
 	// Strips is the number of strips, of Plan.Rows rows but the last.
 	Strips int
-	// BitsKernel names the bit path's kernel, when Plan.Bits.
-	BitsKernel string
+	// Kernel names the kernel that rendered.
+	Kernel string
+	// Periodicity says whether the frame path stopped samples whose orbit
+	// repeats (render.Renderer.ChecksPeriodicity).
+	Periodicity bool
 }
 
 // Run renders the job and writes its image to w, a strip at a time in the
@@ -118,9 +121,7 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 	}
 	lo, hi := job.Window()
 	st := Stats{Plan: plan, Strips: (hi - lo + plan.Rows - 1) / plan.Rows}
-	if plan.Bits {
-		st.BitsKernel = render.BitsKernel()
-	}
+	st.Kernel, st.Periodicity = s.kernel()
 	if st.Strips > 1 && !plan.Bits {
 		// The Go runtime's own limit keeps the garbage of the compressed
 		// strips from doubling the heap (GOGC's default). It is below the
@@ -210,6 +211,9 @@ type stripper interface {
 	write(n int) error
 	// close ends the image; it fails if rows are missing.
 	close() error
+	// kernel names the kernel that renders, and says whether it checks
+	// orbits for periodicity.
+	kernel() (name string, periodicity bool)
 }
 
 // frameStrips render a window of a Renderer's frame, paint it on a canvas
@@ -266,6 +270,8 @@ func (s *frameStrips) write(n int) error {
 
 func (s *frameStrips) close() error { return s.rw.Close() }
 
+func (s *frameStrips) kernel() (string, bool) { return s.r.Kernel().Name, s.r.ChecksPeriodicity() }
+
 // bitStrips render straight to a bitmap, 1 bit per pixel, which is
 // already the PBM's rows: no frame, no painting.
 type bitStrips struct {
@@ -277,7 +283,7 @@ type bitStrips struct {
 }
 
 func newBitStrips(ctx context.Context, job *Job, rows int) (*bitStrips, error) {
-	r, err := render.NewBitRenderer(job.View)
+	r, err := render.NewBitRenderer(job.View, job.Kernel)
 	if err != nil {
 		return nil, err
 	}
@@ -305,3 +311,5 @@ func (s *bitStrips) write(n int) error {
 }
 
 func (s *bitStrips) close() error { return s.pbm.Close() }
+
+func (s *bitStrips) kernel() (string, bool) { return s.r.Kernel().Name, false }

@@ -94,17 +94,6 @@ const (
 	bitsPad = 4.0
 )
 
-// bitRow is the kernel: bitsAVX2 where the CPU has AVX2, else bitsGo;
-// bitRowName names it.
-var (
-	bitRow     = bitsGo
-	bitRowName = "go"
-)
-
-// BitsKernel names the kernel NewBitRenderer uses on this CPU: "avx2" or
-// "go".
-func BitsKernel() string { return bitRowName }
-
 // CanRenderBits reports whether NewBitRenderer renders v at supersampling
 // aa exactly: to the bits that painting a Frame in black and white gives.
 // That holds for aa 1, MaxIter up to 65536, and views whose points all have
@@ -153,13 +142,19 @@ type BitRenderer struct {
 	cr      []float64
 	ys      []float64
 	segment int // bytes of a row between two looks at the context; whole groups
-	kernel  func(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64)
+	kernel  Kernel
+	bits    BitsFunc // kernel's
 }
 
-// NewBitRenderer prepares v for rendering to bits; v must satisfy
-// CanRenderBits(v, 1).
-func NewBitRenderer(v View) (*BitRenderer, error) {
+// NewBitRenderer prepares v for rendering to bits with kernel k's bit
+// routine (Kernel.Bits; the zero Kernel is the scalar kernel, whose routine
+// is Go); v must satisfy CanRenderBits(v, 1). Every kernel gives the same
+// bits.
+func NewBitRenderer(v View, k Kernel) (*BitRenderer, error) {
 	if err := v.Validate(); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	if err := k.checkAvailable(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	if !CanRenderBits(v, 1) {
@@ -185,9 +180,14 @@ func NewBitRenderer(v View) (*BitRenderer, error) {
 		cr:      cr,
 		ys:      ys,
 		segment: segment,
-		kernel:  bitRow,
+		kernel:  k.orScalar(),
+		bits:    k.bits(),
 	}, nil
 }
+
+// Kernel returns the kernel whose bit routine renders: the one
+// NewBitRenderer took, or the scalar kernel for the zero Kernel.
+func (r *BitRenderer) Kernel() Kernel { return r.kernel }
 
 // Units returns the number of independent units of work: rows.
 func (r *BitRenderer) Units() int { return r.view.Height }
@@ -210,7 +210,7 @@ func (r *BitRenderer) Task(ctx context.Context, y0 int, dst []byte) func(worker,
 					return work, err
 				}
 				seg := row[x:min(x+r.segment, len(row))]
-				work += bitsGroup * r.kernel(seg, r.cr[8*x:], r.ys[y0+y], r.escape2, r.view.MaxIter)
+				work += bitsGroup * r.bits(seg, r.cr[8*x:], r.ys[y0+y], r.escape2, r.view.MaxIter)
 			}
 			if pad := r.stride*8 - r.view.Width; pad > 0 {
 				row[len(row)-1] &^= 1<<pad - 1
@@ -241,11 +241,8 @@ func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters i
 			rest -= n
 			iters += int64(n)
 			for range n {
-				// The conversions forbid fused multiply-adds: see Scalar.
 				for i := range zr {
-					tr, ti := float64(zr[i]*zr[i]), float64(zi[i]*zi[i])
-					zi[i] = float64((zr[i]+zr[i])*zi[i]) + ci
-					zr[i] = (tr - ti) + c[i]
+					zr[i], zi[i] = step(zr[i], zi[i], c[i], ci)
 				}
 			}
 			if rest > 0 && bitsInside(&zr, &zi, escape2) == 0 {
@@ -268,7 +265,7 @@ func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters i
 func bitsInside(zr, zi *[bitsGroup]float64, escape2 float64) uint32 {
 	var word uint32
 	for i := range zr {
-		if float64(zr[i]*zr[i])+float64(zi[i]*zi[i]) <= escape2 {
+		if norm2(zr[i], zi[i]) <= escape2 {
 			word |= 1 << i
 		}
 	}

@@ -9,15 +9,22 @@ import (
 	"testing"
 )
 
-// bitKernel is the shape of bitsGo and bitsAVX2.
-type bitKernel = func(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64)
-
-// bitKernels lists the kernels this machine can run; bits_amd64_test.go adds
-// bitsAVX2 where the CPU has AVX2.
-var bitKernels = []struct {
-	name string
-	fn   bitKernel
-}{{"go", bitsGo}}
+// bitKernels returns every kernel this CPU runs (see kernels), in
+// KernelNames' order: the scalar kernel, whose bit routine is bitsGo, first.
+func bitKernels(t testing.TB) []Kernel {
+	t.Helper()
+	ks := kernels(t)
+	var out []Kernel
+	for _, name := range KernelNames() {
+		if k, ok := ks[name]; ok {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 || out[0].Name != "scalar" {
+		t.Fatalf("kernels %v: the scalar kernel is not first", KernelNames())
+	}
+	return out
+}
 
 // frameBits is the existing path's answer: the frame rendered by the
 // reference kernel, painted black and white and packed as a P4 bitmap's rows.
@@ -42,14 +49,13 @@ func frameBits(t *testing.T, v View) []byte {
 	return bits
 }
 
-// renderBits renders v with kernel k, rows one at a time.
-func renderBits(t *testing.T, v View, k bitKernel) []byte {
+// renderBits renders v with kernel k's bit routine, rows one at a time.
+func renderBits(t *testing.T, v View, k Kernel) []byte {
 	t.Helper()
-	r, err := NewBitRenderer(v)
+	r, err := NewBitRenderer(v, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.kernel = k
 	bits := make([]byte, r.Units()*r.Stride())
 	if _, err := r.Task(context.Background(), 0, bits)(0, 0, r.Units()); err != nil {
 		t.Fatal(err)
@@ -101,15 +107,15 @@ func TestBitsMatchFrame(t *testing.T) {
 		}
 		views = append(views, p.View)
 	}
-	for _, k := range bitKernels {
-		t.Run(k.name, func(t *testing.T) {
+	for _, k := range bitKernels(t) {
+		t.Run(k.Name, func(t *testing.T) {
 			for _, v := range views {
 				name := fmt.Sprintf("%dx%d/c=%v/s=%g/m=%d/R=%g", v.Width, v.Height, v.Center, v.Scale, v.MaxIter, v.Escape)
 				if !CanRenderBits(v, 1) {
 					t.Fatalf("%s: CanRenderBits is false", name)
 				}
 				want := frameBits(t, v)
-				if got := renderBits(t, v, k.fn); !bytes.Equal(got, want) {
+				if got := renderBits(t, v, k); !bytes.Equal(got, want) {
 					t.Errorf("%s: bits differ from the frame's\n got %x\nwant %x", name, head(got), head(want))
 				}
 			}
@@ -144,10 +150,10 @@ func specBits(n int) []byte {
 }
 
 func TestBitsMatchSpec(t *testing.T) {
-	for _, k := range bitKernels {
-		t.Run(k.name, func(t *testing.T) {
+	for _, k := range bitKernels(t) {
+		t.Run(k.Name, func(t *testing.T) {
 			for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 257, 600} {
-				if got, want := renderBits(t, benchgame(n), k.fn), specBits(n); !bytes.Equal(got, want) {
+				if got, want := renderBits(t, benchgame(n), k), specBits(n); !bytes.Equal(got, want) {
 					t.Errorf("N=%d: bits differ from the specification's\n got %x\nwant %x", n, head(got), head(want))
 				}
 			}
@@ -190,7 +196,7 @@ func TestCanRenderBits(t *testing.T) {
 			if got := CanRenderBits(tc.v, tc.aa); got != tc.want {
 				t.Errorf("CanRenderBits = %v, want %v", got, tc.want)
 			}
-			if _, err := NewBitRenderer(tc.v); (err == nil) != (tc.want || tc.aa != 1) {
+			if _, err := NewBitRenderer(tc.v, Kernel{}); (err == nil) != (tc.want || tc.aa != 1) {
 				t.Errorf("NewBitRenderer: %v", err)
 			}
 		})
@@ -213,7 +219,7 @@ func TestBitsMemory(t *testing.T) {
 // within a long row.
 func TestBitsCancel(t *testing.T) {
 	t.Run("before", func(t *testing.T) {
-		r, err := NewBitRenderer(benchgame(64))
+		r, err := NewBitRenderer(benchgame(64), Kernel{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +237,12 @@ func TestBitsCancel(t *testing.T) {
 		// At the deepest maxiter a segment is 48 bytes, most of this row,
 		// whose pixels are nearly all inside.
 		v := View{Width: 512, Height: 1, Center: -0.3, Scale: 0.5, MaxIter: bitsMaxIter}
-		whole := renderBits(t, v, bitRow)
-		r, err := NewBitRenderer(v)
+		auto, err := LookupKernel("auto")
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := renderBits(t, v, auto)
+		r, err := NewBitRenderer(v, auto)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,8 +290,8 @@ func randomRow(rng *rand.Rand, n int) []float64 {
 // same steps, so they agree on any input.
 func TestBitsKernelsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, k := range bitKernels[1:] {
-		t.Run(k.name, func(t *testing.T) {
+	for _, k := range bitKernels(t)[1:] {
+		t.Run(k.Name, func(t *testing.T) {
 			for trial := range 2000 {
 				n := 1 + rng.IntN(9)
 				cr := randomRow(rng, n)
@@ -291,13 +301,13 @@ func TestBitsKernelsAgree(t *testing.T) {
 				}
 				escape2 := []float64{4, 9, 1e12, 0, math.Inf(1), math.NaN()}[rng.IntN(6)]
 				maxIter := 1 + rng.IntN(120)
-				compareBitKernels(t, k.fn, cr, ci, escape2, maxIter, n)
+				compareBitKernels(t, k.Bits, cr, ci, escape2, maxIter, n)
 			}
 		})
 	}
 }
 
-func compareBitKernels(t *testing.T, k bitKernel, cr []float64, ci, escape2 float64, maxIter, n int) {
+func compareBitKernels(t *testing.T, k BitsFunc, cr []float64, ci, escape2 float64, maxIter, n int) {
 	t.Helper()
 	want, got := make([]byte, n+1), make([]byte, n+1)
 	want[n], got[n] = 0xa5, 0xa5 // must survive: kernels write n bytes
@@ -313,15 +323,16 @@ func FuzzBitsKernels(f *testing.F) {
 	f.Add(uint64(1), 3, 50, 4.0, 0.25)
 	f.Add(uint64(7), 1, 1, 4.0, -1.0)
 	f.Add(uint64(9), 9, 120, 9.0, math.Inf(1))
+	ks := bitKernels(f)
 	f.Fuzz(func(t *testing.T, seed uint64, n, maxIter int, escape2, ci float64) {
-		if len(bitKernels) < 2 {
+		if len(ks) < 2 {
 			t.Skip("only the Go kernel runs here")
 		}
 		n = 1 + abs(n)%64
 		maxIter = 1 + abs(maxIter)%200
 		cr := randomRow(rand.New(rand.NewPCG(seed, 0)), n)
-		for _, k := range bitKernels[1:] {
-			compareBitKernels(t, k.fn, cr, ci, escape2, maxIter, n)
+		for _, k := range ks[1:] {
+			compareBitKernels(t, k.Bits, cr, ci, escape2, maxIter, n)
 		}
 	})
 }
@@ -337,13 +348,12 @@ func abs(n int) int {
 // with each kernel; ns/op over 4e6 is the cost of a pixel.
 func BenchmarkBits(b *testing.B) {
 	v := benchgame(2000)
-	for _, k := range bitKernels {
-		b.Run(k.name, func(b *testing.B) {
-			r, err := NewBitRenderer(v)
+	for _, k := range bitKernels(b) {
+		b.Run(k.Name, func(b *testing.B) {
+			r, err := NewBitRenderer(v, k)
 			if err != nil {
 				b.Fatal(err)
 			}
-			r.kernel = k.fn
 			task := r.Task(context.Background(), 0, make([]byte, r.Units()*r.Stride()))
 			for b.Loop() {
 				if _, err := task(0, 0, r.Units()); err != nil {

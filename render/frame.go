@@ -30,11 +30,14 @@ func (f *Frame) Inside(i int) bool {
 // units write disjoint parts of the frame, so any number of goroutines may
 // render different units at once.
 type Renderer struct {
-	view   View
-	aa     int
+	view View
+	aa   int
+	// kernel is Options.Kernel, the scalar kernel for the zero Kernel, and
+	// row the function that computes a row: its Periodic with shortcuts,
+	// where it has one, else its Row.
 	kernel Kernel
-	// shortcuts is Options.Shortcuts. With it, scalarPeriodic stands in
-	// for Scalar.
+	row    RowFunc
+	// shortcuts is Options.Shortcuts.
 	shortcuts bool
 	xs, ys    []float64
 	frame     *Frame
@@ -84,13 +87,14 @@ func MemoryNeededRows(v View, aa, rows int) Footprint {
 func (f Footprint) Total() float64 { return f.Frame + f.Image }
 
 // Options says how a Renderer computes. The zero value is the reference:
-// the Scalar kernel, every sample iterated.
+// the scalar kernel, every sample iterated.
 type Options struct {
-	// Kernel computes each row; nil means Scalar.
+	// Kernel computes each row; the zero Kernel is the scalar kernel.
 	Kernel Kernel
 	// Shortcuts skips samples that are provably in the set: those well
 	// inside the main cardioid or the period-2 bulb are not iterated at all,
-	// and with the Scalar kernel a sample stops as soon as its orbit repeats
+	// and with a kernel that checks periodicity (Kernel.ChecksPeriodicity:
+	// the scalar kernel) a sample stops as soon as its orbit repeats
 	// exactly. They keep images identical, not frames: a sample the
 	// cardioid or bulb test takes gets Iter = MaxIter, as without
 	// shortcuts, but Mag2 = 0 instead of its |z|^2 after MaxIter
@@ -114,6 +118,9 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	if err := CheckSupersampling(v, aa); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	if err := opts.Kernel.checkAvailable(); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
 	samples := v.Supersampled(aa)
 	xs, ys := samples.Plane()
 	rows := v.Height
@@ -125,7 +132,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		rows:      rows,
 		view:      v,
 		aa:        aa,
-		kernel:    opts.Kernel,
+		kernel:    opts.Kernel.orScalar(),
 		shortcuts: opts.Shortcuts,
 		xs:        xs,
 		ys:        ys,
@@ -138,11 +145,9 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 			Mag2:    make([]float64, n),
 		},
 	}
-	switch {
-	case r.shortcuts && isScalar(r.kernel):
-		r.kernel = scalarPeriodic
-	case r.kernel == nil:
-		r.kernel = Scalar
+	r.row = r.kernel.Row
+	if r.ChecksPeriodicity() {
+		r.row = r.kernel.Periodic
 	}
 	hugePages(r.frame.Iter)
 	hugePages(r.frame.Mag2)
@@ -151,6 +156,15 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 
 // Units returns the number of independent units of work: output rows.
 func (r *Renderer) Units() int { return r.view.Height }
+
+// Kernel returns the kernel that renders: Options.Kernel, or the scalar
+// kernel for the zero Kernel.
+func (r *Renderer) Kernel() Kernel { return r.kernel }
+
+// ChecksPeriodicity reports whether the Renderer stops a sample once its
+// orbit repeats: with Options.Shortcuts and a kernel that has a Periodic
+// row.
+func (r *Renderer) ChecksPeriodicity() bool { return r.shortcuts && r.kernel.ChecksPeriodicity() }
 
 // Frame returns the frame. It is complete once every unit has been
 // rendered; with a window (Options.Rows), its row 0 is the window's first
@@ -199,7 +213,7 @@ func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bo
 			work += r.renderShortcutRow(r.ys[y], row, mag, stop)
 			continue
 		}
-		work += r.kernel(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag, stop)
+		work += r.row(r.xs, r.ys[y], r.view.MaxIter, r.frame.Escape2, row, mag, stop)
 	}
 	return work, stop == nil || !stop.Load()
 }
@@ -216,13 +230,13 @@ func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64, 
 			continue
 		}
 		if start < x {
-			work += r.kernel(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x], stop)
+			work += r.row(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x], stop)
 		}
 		iter[x], mag2[x] = uint32(maxIter), 0
 		start = x + 1
 	}
 	if start < len(r.xs) {
-		work += r.kernel(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:], stop)
+		work += r.row(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:], stop)
 	}
 	return work
 }

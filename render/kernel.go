@@ -9,7 +9,7 @@ import (
 
 //go:generate go run ./internal/kernelgen -out kernel_avx2_amd64.s -stubs kernel_avx2_amd64.go -pkg render
 
-// Kernel computes one row of escape times. cr holds the real parts of the
+// RowFunc computes one row of escape times. cr holds the real parts of the
 // row's sample points and ci their common imaginary part. For each point it
 // stores in iter the number of iterations done before |z|^2 exceeded escape2
 // (maxIter if it never did) and in mag2 the final |z|^2. It returns the sum of
@@ -25,7 +25,79 @@ import (
 // cancelled promptly, which checking between rows or pixels cannot do; and
 // unlike splitting rows into resumable chunks it needs no kernel state kept
 // between calls, so the kernels stay exact by construction.
-type Kernel func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64)
+type RowFunc func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64)
+
+// BitsFunc computes the Benchmarks Game bits of len(out) bytes of one row,
+// as bitsGo documents; BitRenderer calls it.
+type BitsFunc func(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64)
+
+// Kernel is one way of iterating: a row of escape times for a Renderer, the
+// bits of a row for a BitRenderer, each exact, so that the choice of kernel
+// changes only the speed. KernelNames lists the kernels of this
+// architecture and LookupKernel returns them.
+//
+// The zero Kernel, or any Kernel without a Row, means the scalar kernel:
+// Options{} renders with Scalar.
+type Kernel struct {
+	// Name is what --kernel and LookupKernel call it.
+	Name string
+	// Summary says in a line what it is.
+	Summary string
+	// Row computes a row of escape times, Scalar's bit for bit.
+	Row RowFunc
+	// Periodic is Row with exact periodicity checking (see scalarPeriodic),
+	// which a Renderer with Options.Shortcuts uses in place of Row; nil
+	// where the kernel has none, and then the shortcuts are the cardioid and
+	// bulb test alone.
+	Periodic RowFunc
+	// Bits computes a row of the bit path; nil means the Go routine.
+	Bits BitsFunc
+	// Available says whether this CPU and OS run the kernel. A Renderer or
+	// BitRenderer refuses a kernel that is not available.
+	Available bool
+}
+
+// scalarKernel is Scalar and the Go routines: the reference, which runs
+// anywhere.
+var scalarKernel = Kernel{
+	Name:      "scalar",
+	Summary:   "the reference, in Go, one point at a time",
+	Row:       Scalar,
+	Periodic:  scalarPeriodic,
+	Bits:      bitsGo,
+	Available: true,
+}
+
+// orScalar returns k, or the scalar kernel for a Kernel without a Row.
+func (k Kernel) orScalar() Kernel {
+	if k.Row == nil {
+		return scalarKernel
+	}
+	return k
+}
+
+// bits returns k's bit routine, the Go one if it names none.
+func (k Kernel) bits() BitsFunc {
+	if b := k.orScalar().Bits; b != nil {
+		return b
+	}
+	return bitsGo
+}
+
+// ChecksPeriodicity reports whether a Renderer with this kernel and
+// Options.Shortcuts stops a point once its orbit repeats: whether the
+// kernel has a Periodic row. Without it the shortcuts are the cardioid and
+// bulb test alone, which saves far less inside the set.
+func (k Kernel) ChecksPeriodicity() bool { return k.orScalar().Periodic != nil }
+
+// checkAvailable returns an error wrapping ErrKernelUnsupported if this CPU
+// cannot run k.
+func (k Kernel) checkAvailable() error {
+	if k = k.orScalar(); !k.Available {
+		return fmt.Errorf("kernel %s: %w (it is %s; scalar and auto run anywhere)", k.Name, ErrKernelUnsupported, k.Summary)
+	}
+	return nil
+}
 
 // stopCheckIters is about how many iterations a kernel does between two
 // looks at its stop flag: a few microseconds of work.
@@ -56,7 +128,7 @@ func Scalar(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint3
 		if stop != nil && stop.Load() {
 			return work
 		}
-		var zr, zi, zr2, zi2 float64
+		var zr, zi float64
 		n := 0
 	chunks:
 		// The iterations run in chunks so that a deep pixel looks at stop
@@ -64,54 +136,79 @@ func Scalar(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint3
 		for n < maxIter {
 			end := min(n+stopCheckIters, maxIter)
 			for ; n < end; n++ {
-				zr2, zi2 = float64(zr*zr), float64(zi*zi)
-				if zr2+zi2 > escape2 {
+				if norm2(zr, zi) > escape2 {
 					break chunks
 				}
-				zi = float64((zr+zr)*zi) + ci
-				zr = (zr2 - zi2) + c
+				zr, zi = step(zr, zi, c, ci)
 			}
 			if n < maxIter && stop != nil && stop.Load() {
 				return work
 			}
 		}
 		iter[x] = uint32(n)
-		mag2[x] = float64(zr*zr) + float64(zi*zi)
+		mag2[x] = norm2(zr, zi)
 		work += int64(n)
 	}
 	return work
 }
 
-// KernelNames returns the names LookupKernel accepts, "auto" first.
-func KernelNames() []string { return []string{"auto", "scalar", "avx2"} }
+// norm2 is |z|^2 as the contract computes it (see Scalar): the escape test's
+// and the final one. The conversions forbid fusing a product into the sum.
+func norm2(zr, zi float64) float64 {
+	return float64(zr*zr) + float64(zi*zi)
+}
+
+// step is one iteration of the contract after its escape test (see Scalar):
+// z^2 + c with every operation rounded to float64, in the contract's order.
+// It is the one copy of the iteration in Go; every Go kernel calls it, and
+// it inlines, so that the squares it computes and those of norm2 just
+// before it are computed once. The conversions forbid fused multiply-adds.
+func step(zr, zi, cr, ci float64) (nzr, nzi float64) {
+	zr2, zi2 := float64(zr*zr), float64(zi*zi)
+	return (zr2 - zi2) + cr, float64((zr+zr)*zi) + ci
+}
+
+// KernelNames returns the names LookupKernel accepts: "auto", then this
+// architecture's kernels, the reference first.
+func KernelNames() []string {
+	names := []string{"auto"}
+	for _, k := range kernelTable {
+		names = append(names, k.Name)
+	}
+	return names
+}
 
 // ErrKernelUnsupported is wrapped by LookupKernel's error for a kernel this
 // CPU cannot run.
 var ErrKernelUnsupported = errors.New("not supported on this CPU")
 
-// LookupKernel returns the kernel called name: "scalar", "avx2" (amd64 with
-// AVX2 only), or "auto", the fastest this CPU runs. Every kernel gives the
-// same results, so the choice changes only the speed. Its error lists the
-// valid names.
+// LookupKernel returns the kernel called name, one of KernelNames: "auto"
+// is the fastest this CPU runs (AutoKernel). Every kernel gives the same
+// results, so the choice changes only the speed. Its error lists the valid
+// names, and wraps ErrKernelUnsupported for a kernel this CPU cannot run.
 func LookupKernel(name string) (Kernel, error) {
-	switch name {
-	case "auto":
-		return LookupKernel(AutoKernel())
-	case "scalar":
-		return Scalar, nil
-	case "avx2":
-		if !hasAVX2 {
-			return nil, fmt.Errorf("kernel avx2: %w (it needs amd64 with AVX2; scalar and auto run anywhere)", ErrKernelUnsupported)
-		}
-		return avx2Kernel, nil
+	if name == "auto" {
+		name = AutoKernel()
 	}
-	return nil, fmt.Errorf("unknown kernel %q (valid: %s)", name, strings.Join(KernelNames(), ", "))
+	for _, k := range kernelTable {
+		if k.Name == name {
+			if err := k.checkAvailable(); err != nil {
+				return Kernel{}, err
+			}
+			return k, nil
+		}
+	}
+	return Kernel{}, fmt.Errorf("unknown kernel %q (valid: %s)", name, strings.Join(KernelNames(), ", "))
 }
 
-// AutoKernel returns the name of the kernel that "auto" selects on this CPU.
+// AutoKernel returns the name of the kernel that "auto" selects on this CPU:
+// the last available one of kernelTable, which lists the kernels from the
+// reference to the fastest.
 func AutoKernel() string {
-	if hasAVX2 {
-		return "avx2"
+	for i := len(kernelTable) - 1; i >= 0; i-- {
+		if kernelTable[i].Available {
+			return kernelTable[i].Name
+		}
 	}
-	return "scalar"
+	return scalarKernel.Name
 }

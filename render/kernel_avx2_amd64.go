@@ -9,13 +9,13 @@ package render
 // each iteration of the block tested. After a block in which some lanes'
 // |z|^2 exceeded escape2 before an iteration, it stores their pixels at
 // the first such iteration and loads the next pixels of cr into them, as
-// avx2Row.escaped and avx2Row.load do, and goes on. Blocks stop at the
-// step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0 unless
-// maxIter is a multiple of 4), it stores the pixels that reached
-// maxIter, loads the next ones and finds the next such step. If it
-// stopped because fewer than 16 pixels were left to load, it returns
-// a bit mask of the escaped lanes it left for the caller to store. It
-// needs AVX2.
+// laneDriver.escapedLanes and laneDriver.load do, and goes on. Blocks
+// stop at the step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0
+// unless maxIter is a multiple of 4), it stores the pixels that
+// reached maxIter, loads the next ones and finds the next such step. If
+// it stopped because fewer than 16 pixels were left to load, it
+// returns a bit mask of the escaped lanes it left for the caller to store.
+// It needs AVX2.
 //
 //go:noescape
 func avx2Blocks(st *[112]float64, ln *[36]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)

@@ -86,7 +86,7 @@ func TestKernelsMatchScalar(t *testing.T) {
 						v.Scale *= 1e4 // at 1e-10 a 1-pixel-wide view is too fine for float64
 					}
 					t.Run(name+"/"+p.Name+"/"+strings.Join([]string{itoa(size[0]), itoa(size[1]), itoa(m)}, "x"), func(t *testing.T) {
-						sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Scalar))
+						sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Kernel{}))
 					})
 				}
 			}
@@ -107,13 +107,13 @@ func TestKernelsMatchScalarDeep(t *testing.T) {
 					v.Width = 251
 				}
 				t.Run(name+"/"+p.Name+"/escape="+ftoa(escape), func(t *testing.T) {
-					sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Scalar))
+					sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Kernel{}))
 				})
 			}
 		}
 		v := View{Width: 9, Height: 3, Center: -0.2, Scale: 0.5, MaxIter: 3*stopCheckIters + 7}
 		t.Run(name+"/interior-deep", func(t *testing.T) {
-			sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Scalar))
+			sameFrames(t, renderKernel(t, v, k), renderKernel(t, v, Kernel{}))
 		})
 	}
 }
@@ -146,7 +146,7 @@ func FuzzKernels(f *testing.F) {
 		for name, k := range ks {
 			got := make([]uint32, n)
 			gotMag := make([]float64, n)
-			work := k(cr, ci, int(maxIter), escape2, got, gotMag, nil)
+			work := k.Row(cr, ci, int(maxIter), escape2, got, gotMag, nil)
 			for i := range cr {
 				if got[i] != want[i] || math.Float64bits(gotMag[i]) != math.Float64bits(wantMag[i]) {
 					t.Fatalf("%s: c=%v%+vi: iter %d, mag2 %v; Scalar: %d, %v", name, cr[i], ci, got[i], gotMag[i], want[i], wantMag[i])
@@ -160,23 +160,32 @@ func FuzzKernels(f *testing.F) {
 }
 
 func TestLookupKernel(t *testing.T) {
+	names := strings.Join(KernelNames(), ", ")
 	for _, name := range []string{"", "AVX2", "sse", "fast"} {
 		_, err := LookupKernel(name)
-		if err == nil || !strings.Contains(err.Error(), "auto, scalar, avx2") {
+		if err == nil || !strings.Contains(err.Error(), names) {
 			t.Errorf("LookupKernel(%q) = %v; want an error listing the names", name, err)
 		}
 	}
-	if k, err := LookupKernel("auto"); err != nil || k == nil {
-		t.Errorf("auto: %v", err)
+	if k, err := LookupKernel("auto"); err != nil || k.Row == nil || k.Name != AutoKernel() {
+		t.Errorf("auto: %+v, %v; want the kernel called %s", k, err, AutoKernel())
 	}
-	saved := hasAVX2
-	t.Cleanup(func() { hasAVX2 = saved })
-	hasAVX2 = false
-	if _, err := LookupKernel("avx2"); !errors.Is(err, ErrKernelUnsupported) {
-		t.Errorf("avx2 without AVX2: err = %v, want ErrKernelUnsupported", err)
+	// Without its CPU feature a kernel is refused, and auto falls back.
+	saved := kernelTable
+	t.Cleanup(func() { kernelTable = saved })
+	kernelTable = slices.Clone(saved)
+	for i := range kernelTable {
+		if kernelTable[i].Name != "scalar" {
+			kernelTable[i].Available = false
+		}
+	}
+	for _, name := range KernelNames()[1:] {
+		if _, err := LookupKernel(name); name != "scalar" && !errors.Is(err, ErrKernelUnsupported) {
+			t.Errorf("%s without its CPU feature: err = %v, want ErrKernelUnsupported", name, err)
+		}
 	}
 	if AutoKernel() != "scalar" {
-		t.Errorf("auto without AVX2 is %s, want scalar", AutoKernel())
+		t.Errorf("auto with no vector kernel is %s, want scalar", AutoKernel())
 	}
 }
 
@@ -189,7 +198,7 @@ func TestKernelsStop(t *testing.T) {
 			var stop atomic.Bool
 			stop.Store(true)
 			iter := make([]uint32, 4)
-			work := k([]float64{-0.1, -0.2, -0.3, 0.1}, 0, MaxMaxIter, 4, iter, make([]float64, 4), &stop)
+			work := k.Row([]float64{-0.1, -0.2, -0.3, 0.1}, 0, MaxMaxIter, 4, iter, make([]float64, 4), &stop)
 			if work > 4*stopCheckIters*16 { // a check per chunk of every lane
 				t.Errorf("work %d after stop; want at most a few thousand iterations per pixel", work)
 			}

@@ -2,7 +2,6 @@
 
 package render
 
-// Only amd64 has a vector kernel so far; elsewhere "auto" is Scalar.
-var hasAVX2 = false
-
-var avx2Kernel Kernel
+// kernelTable lists this architecture's kernels: only amd64 has a vector
+// kernel so far, so here "auto" is the scalar kernel.
+var kernelTable = []Kernel{scalarKernel}

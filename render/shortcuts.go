@@ -2,7 +2,6 @@ package render
 
 import (
 	"math"
-	"reflect"
 	"sync/atomic"
 )
 
@@ -104,14 +103,6 @@ func inMainComponents(x, y float64) bool {
 	return 1-2*re+abs <= cardioidMu2
 }
 
-// isScalar reports whether k is the Scalar kernel, for which the Renderer
-// may use scalarPeriodic. Functions do not compare with ==; the code pointer
-// of a top-level function identifies it (Go does not merge identical
-// functions).
-func isScalar(k Kernel) bool {
-	return k == nil || reflect.ValueOf(k).Pointer() == reflect.ValueOf(Scalar).Pointer()
-}
-
 // scalarPeriodic is Scalar with periodicity checking: it stops iterating a
 // point once its orbit repeats exactly, and then gives the very counts and
 // |z|^2 that Scalar gives, bit for bit. It returns the iterations it did,
@@ -141,7 +132,7 @@ func scalarPeriodic(cr []float64, ci float64, maxIter int, escape2 float64, iter
 		if stop != nil && stop.Load() {
 			return work
 		}
-		var zr, zi, zr2, zi2 float64
+		var zr, zi float64
 		n, did := 0, -1 // did: iterations done, when not n
 	point:
 		for next := 1; n < maxIter; next *= 2 {
@@ -149,20 +140,16 @@ func scalarPeriodic(cr []float64, ci float64, maxIter int, escape2 float64, iter
 			for end := min(next, maxIter); n < end; {
 				// Chunks, as in Scalar, so that a deep pixel looks at stop.
 				for chunk := min(end, n+stopCheckIters); n < chunk; n++ {
-					zr2, zi2 = float64(zr*zr), float64(zi*zi)
-					if zr2+zi2 > escape2 {
+					if norm2(zr, zi) > escape2 {
 						break point
 					}
-					zi = float64((zr+zr)*zi) + ci
-					zr = (zr2 - zi2) + c
+					zr, zi = step(zr, zi, c, ci)
 					if zr == sr && zi == si { // z_{n+1} == z_k
 						p := n + 1 - k
 						r := (maxIter - k) % p
 						zr, zi = sr, si
 						for range r {
-							zr2, zi2 = float64(zr*zr), float64(zi*zi)
-							zi = float64((zr+zr)*zi) + ci
-							zr = (zr2 - zi2) + c
+							zr, zi = step(zr, zi, c, ci)
 						}
 						did, n = n+1+r, maxIter
 						break point
@@ -177,7 +164,7 @@ func scalarPeriodic(cr []float64, ci float64, maxIter int, escape2 float64, iter
 			did = n
 		}
 		iter[x] = uint32(n)
-		mag2[x] = float64(zr*zr) + float64(zi*zi)
+		mag2[x] = norm2(zr, zi)
 		work += int64(did)
 	}
 	return work

@@ -130,7 +130,7 @@ func TestShortcutsKeepImagesForEveryPreset(t *testing.T) {
 				continue // benchgame has no supersampling
 			}
 			t.Run(fmt.Sprintf("%s/aa%d", p.Name, aa), func(t *testing.T) {
-				with, without := checkSameImages(t, v, aa, nil)
+				with, without := checkSameImages(t, v, aa, Kernel{})
 				t.Logf("%d iterations with shortcuts, %d without", with, without)
 				if (p.Name == "full" || p.Name == "interior") && 2*with > without {
 					t.Errorf("shortcuts saved too little on %s: %d iterations of %d", p.Name, with, without)
@@ -142,21 +142,21 @@ func TestShortcutsKeepImagesForEveryPreset(t *testing.T) {
 
 func TestShortcutsKeepImagesNearBoundaries(t *testing.T) {
 	for _, bv := range boundaryViews {
-		t.Run(bv.name, func(t *testing.T) { checkSameImages(t, bv.view, 1, nil) })
+		t.Run(bv.name, func(t *testing.T) { checkSameImages(t, bv.view, 1, Kernel{}) })
 	}
 }
 
-// TestShortcutsWithOtherKernels wraps Scalar so that the Renderer cannot
-// tell it is Scalar: it must then keep the kernel, with only the cardioid
-// and bulb test in front of it.
+// TestShortcutsWithOtherKernels wraps Scalar in a kernel without a Periodic
+// row: the Renderer must then keep the kernel, with only the cardioid and
+// bulb test in front of it.
 func TestShortcutsWithOtherKernels(t *testing.T) {
 	calls := 0
-	wrapped := func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	wrapped := Kernel{Name: "wrapped", Available: true, Row: func(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 		calls++
 		return Scalar(cr, ci, maxIter, escape2, iter, mag2, stop)
-	}
-	if isScalar(wrapped) || !isScalar(Scalar) || !isScalar(nil) {
-		t.Fatal("isScalar cannot tell Scalar from another kernel")
+	}}
+	if wrapped.ChecksPeriodicity() || !scalarKernel.ChecksPeriodicity() || !(Kernel{}).ChecksPeriodicity() {
+		t.Fatal("ChecksPeriodicity does not say which kernels have a Periodic row")
 	}
 	v := View{Width: 64, Height: 48, Center: -0.75, Scale: 3.5, MaxIter: 500}
 	with, without := checkSameImages(t, v, 1, wrapped)
@@ -510,7 +510,7 @@ func BenchmarkPeriodicityCost(b *testing.B) {
 	iter, mag2 := make([]uint32, len(xs)), make([]float64, len(xs))
 	for _, k := range []struct {
 		name   string
-		kernel Kernel
+		kernel RowFunc
 	}{{"scalar", Scalar}, {"periodic", scalarPeriodic}} {
 		b.Run("kernel="+k.name, func(b *testing.B) {
 			var work int64

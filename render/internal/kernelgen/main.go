@@ -6,9 +6,10 @@
 // vectors of 4 float64 lanes, with no escape test inside a block, and keeps
 // every |z|^2 it tested. After a block it stores the pixels that escaped in
 // it, at the first iteration whose |z|^2 exceeded the radius, and loads the
-// next pixels into their lanes. Everything else (lanes at maxIter, idle
-// lanes at the row's end, the stop flag) is Go code in kernel_amd64.go,
-// which also says why the counts are Scalar's.
+// next pixels into their lanes: it is the AVX2 kernel's block routine.
+// Everything else (lanes at maxIter, idle lanes at the row's end, the stop
+// flag) is the lane driver's Go code, render's laneDriver in
+// lanes_amd64.go, which also says why the counts are Scalar's.
 package main
 
 import (
@@ -21,7 +22,8 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// These, and the offsets below, must match kernel_amd64.go; the kernel
+// These must match the avx2 constants of kernel_amd64.go, and the offsets
+// below the layout of laneFloats and laneInts in lanes_amd64.go; the kernel
 // tests fail at once if they do not.
 const (
 	vectors = 4           // independent 4-lane vectors in flight, to hide latency
@@ -39,9 +41,9 @@ const (
 	size  = offT + unroll*lanes
 )
 
-// Offsets, in ints, of the parts of the integer lane state (avx2Row.ln):
+// Offsets, in ints, of the parts of the integer lane state (laneInts):
 // each lane's pixel and the step at which it started, then the next pixel
-// to load, the work stored so far, the steps done, and avx2Row.end.
+// to load, the work stored so far, the steps done, and laneDriver's end.
 const (
 	lnPixel = 0
 	lnStart = lanes
@@ -72,13 +74,13 @@ func main() {
 		"each iteration of the block tested. After a block in which some lanes'",
 		"|z|^2 exceeded escape2 before an iteration, it stores their pixels at",
 		"the first such iteration and loads the next pixels of cr into them, as",
-		"avx2Row.escaped and avx2Row.load do, and goes on. Blocks stop at the",
-		"step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0 unless",
-		"maxIter is a multiple of "+fmt.Sprint(unroll)+"), it stores the pixels that reached",
-		"maxIter, loads the next ones and finds the next such step. If it",
-		"stopped because fewer than "+fmt.Sprint(lanes)+" pixels were left to load, it returns",
-		"a bit mask of the escaped lanes it left for the caller to store. It",
-		"needs AVX2.",
+		"laneDriver.escapedLanes and laneDriver.load do, and goes on. Blocks",
+		"stop at the step ln[lnEnd]; there, if maxIter > 0 (the caller passes 0",
+		"unless maxIter is a multiple of "+fmt.Sprint(unroll)+"), it stores the pixels that",
+		"reached maxIter, loads the next ones and finds the next such step. If",
+		"it stopped because fewer than "+fmt.Sprint(lanes)+" pixels were left to load, it",
+		"returns a bit mask of the escaped lanes it left for the caller to store.",
+		"It needs AVX2.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := Mem{Base: Load(Param("ln"), GP64())}
@@ -151,7 +153,7 @@ func main() {
 	CMPQ(room, U8(unroll))
 	JGE(LabelRef("block"))
 
-	// Some lane is at maxIter (or end is a stale bound: see avx2Row.end).
+	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
 	// Steps and every start are multiples of unroll, and so is maxIter
 	// here, so a lane is either at maxIter or a block or more from it.
 	maxIter := GP64()

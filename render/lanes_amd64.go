@@ -1,0 +1,193 @@
+package render
+
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+)
+
+// The widest lane kernel's shape (see laneDriver): the driver's state is
+// sized for it, so that every lane kernel uses the same driver.
+const (
+	maxLanes  = avx2Lanes
+	maxUnroll = avx2Unroll
+)
+
+// laneFloats is the float state of a lane kernel of l lanes and unroll u,
+// at its front: each lane's zr at l*0, zi at l*1 and cr at l*2, then the
+// |z|^2 that iteration i of the last block tested at l*(3+i). A block
+// routine reads and writes it at these offsets, with its own l.
+type laneFloats = [(3 + maxUnroll) * maxLanes]float64
+
+// laneInts is the integer state of a lane kernel of l lanes, at its front:
+// each lane's pixel (-1 for an idle lane) at 0 and the step at which it
+// started at l, then at 2l the next pixel to load, the work stored so far,
+// the steps every lane has done since the row began, and end (see
+// laneDriver). A block routine reads and writes it at these offsets.
+type laneInts = [2*maxLanes + 4]int
+
+// laneDriver is the Go side of a lane kernel: a SIMD routine that iterates
+// lanes pixels at once and refills a lane as soon as its pixel is done, so
+// that the vectors never wait for the slowest pixel of a group. The routine
+// (the block routine) runs blocks of unroll iterations without an escape
+// test and finds the lanes in which some test of the block would have
+// broken out; the driver does the rest. A kernel is its block routine and
+// a RowFunc of a few lines around the driver (avx2Kernel is one).
+//
+// Until a lane's first such test its iterations are Scalar's, the same
+// operations in the same order on the same values, so the first iteration
+// of the block whose |z|^2 exceeds escape2 is where Scalar breaks: it gives
+// the count, and that |z|^2 is Scalar's final one (Scalar does not change z
+// after the test). What the lane computed after it is discarded. The block
+// routine stores such pixels and loads the next ones itself, as
+// escapedLanes and load do, except near the end of the row, where lanes
+// fall idle and it leaves them to escapedLanes. Blocks stop at end, so that
+// no lane passes maxIter inside one. When maxIter is a multiple of unroll
+// the lanes there are exactly at maxIter, and the block routine stores and
+// reloads them too; otherwise (and near the row's end) a lane with fewer
+// than unroll iterations left finishes here, in Scalar's loop.
+//
+// end is at most the least of the lanes' start+maxIter: blocks stop there.
+// Loading a lane never lowers the least, and storing one can only raise it,
+// so end stays a safe bound without a scan at every pixel; it is found
+// exactly when the blocks reach it.
+type laneDriver struct {
+	st            laneFloats
+	ln            laneInts
+	lanes, unroll int
+	active        int // lanes with a pixel
+	cr            []float64
+	ci            float64
+	maxIter       int
+	escape2       float64
+	iter          []uint32
+	mag2          []float64
+}
+
+// Offsets in ln of the row's counters (see laneInts).
+func (d *laneDriver) lnNext() int  { return 2 * d.lanes }
+func (d *laneDriver) lnWork() int  { return 2*d.lanes + 1 }
+func (d *laneDriver) lnSteps() int { return 2*d.lanes + 2 }
+func (d *laneDriver) lnEnd() int   { return 2*d.lanes + 3 }
+
+// start prepares d, zero, for a row with a block routine of the given
+// lanes and unroll, and loads the first pixels.
+func (d *laneDriver) start(lanes, unroll int, cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64) {
+	d.lanes, d.unroll = lanes, unroll
+	d.cr, d.ci, d.maxIter, d.escape2 = cr, ci, maxIter, escape2
+	d.iter, d.mag2 = iter[:len(cr)], mag2[:len(cr)]
+	d.ln[d.lnEnd()] = math.MaxInt
+	for l := range lanes {
+		d.load(l)
+	}
+}
+
+// blockMaxIter is the maxIter the block routine takes: it finishes lanes at
+// maxIter itself only if blocks end there, and 0 says they do not.
+func (d *laneDriver) blockMaxIter() int {
+	if d.maxIter%d.unroll == 0 {
+		return d.maxIter
+	}
+	return 0
+}
+
+// chunkBlocks bounds the blocks of one call of the block routine, so that
+// the stop flag is looked at every stopCheckIters iterations.
+func (d *laneDriver) chunkBlocks() int { return stopCheckIters / d.unroll }
+
+// ready reports whether the block routine is to run: false once the row is
+// done or stop is set. Before that it finishes, in Go, the lanes too close
+// to maxIter for a block.
+func (d *laneDriver) ready(stop *atomic.Bool) bool {
+	for d.active > 0 {
+		if stop != nil && stop.Load() {
+			return false
+		}
+		steps, end := d.ln[d.lnSteps()], d.lnEnd()
+		if d.ln[end]-steps >= d.unroll {
+			return true
+		}
+		// Finish the lanes too close to maxIter for a block, and find the
+		// least limit of the others and of the new pixels.
+		d.ln[end] = math.MaxInt
+		for l := range d.lanes {
+			if d.ln[l] >= 0 && d.ln[d.lanes+l]+d.maxIter-steps < d.unroll {
+				d.finish(l)
+			}
+			if d.ln[l] >= 0 {
+				d.ln[end] = min(d.ln[end], d.ln[d.lanes+l]+d.maxIter)
+			}
+		}
+	}
+	return false
+}
+
+// work returns the iterations of the pixels stored.
+func (d *laneDriver) work() int64 { return int64(d.ln[d.lnWork()]) }
+
+// load gives lane l the next pixel, or makes it idle (c = z = 0, which never
+// escapes) when the row has none left.
+func (d *laneDriver) load(l int) {
+	d.st[l], d.st[d.lanes+l], d.st[2*d.lanes+l] = 0, 0, 0
+	d.ln[l] = -1
+	if p := d.ln[d.lnNext()]; p < len(d.cr) {
+		steps := d.ln[d.lnSteps()]
+		d.st[2*d.lanes+l] = d.cr[p]
+		d.ln[l] = p
+		d.ln[d.lanes+l] = steps
+		d.ln[d.lnEnd()] = min(d.ln[d.lnEnd()], steps+d.maxIter)
+		d.ln[d.lnNext()]++
+		d.active++
+	}
+}
+
+// store records lane l's result and loads the next pixel into it.
+func (d *laneDriver) store(l, n int, mag2 float64) {
+	p := d.ln[l]
+	d.iter[p] = uint32(n)
+	d.mag2[p] = mag2
+	d.ln[d.lnWork()] += n
+	d.active--
+	d.load(l)
+}
+
+// finish runs lane l from its present state to the end of its pixel, with
+// Scalar's loop.
+func (d *laneDriver) finish(l int) {
+	zr, zi, c := d.st[l], d.st[d.lanes+l], d.st[2*d.lanes+l]
+	n := d.ln[d.lnSteps()] - d.ln[d.lanes+l]
+	for ; n < d.maxIter; n++ {
+		if norm2(zr, zi) > d.escape2 {
+			break
+		}
+		zr, zi = step(zr, zi, c, d.ci)
+	}
+	d.store(l, n, norm2(zr, zi))
+}
+
+// escapedLanes stores the pixels of the lanes in mask, bit l for lane l,
+// which the block routine returns: lanes in which a test of the last block
+// broke out, left to the driver.
+func (d *laneDriver) escapedLanes(mask int) {
+	for m := uint(mask); m != 0; m &= m - 1 {
+		d.escaped(bits.TrailingZeros(m))
+	}
+}
+
+// escaped stores lane l's pixel at the first iteration of the last block
+// whose test breaks: the block reported that one did.
+func (d *laneDriver) escaped(l int) {
+	if d.ln[l] < 0 {
+		return // idle lanes never escape; nothing to store
+	}
+	n := d.ln[d.lnSteps()] - d.unroll - d.ln[d.lanes+l]
+	for u := range d.unroll {
+		if t := d.st[(3+u)*d.lanes+l]; t > d.escape2 {
+			d.store(l, n+u, t)
+			return
+		}
+	}
+	// Unreachable: the block's own comparison found such a test. Were it
+	// reached, the lane's state after the block is still exact, so the
+	// pixel simply goes on.
+}
