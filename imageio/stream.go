@@ -48,39 +48,29 @@ func (p *wholeWriter) Close() error {
 // Streams reports whether format f can be written a strip at a time by
 // NewRowWriter and, if so, whether the strips go from the bottom of the
 // image to the top (bmp, which stores its rows bottom-up) rather than from
-// the top down. jpeg, gif and tiff need the whole image.
+// the top down: f.Streams() and f.BottomUp() at once. jpeg, gif and tiff
+// need the whole image.
 func Streams(f Format) (ok, bottomUp bool) {
-	switch f {
-	case PNG, PGM, PPM, PBM:
-		return true, false
-	case BMP:
-		return true, true
-	}
-	return false, false
+	return f.Streams(), f.BottomUp()
 }
 
 // NewRowWriter writes the header of a width x height image in the
 // encoder's format to w, and returns a writer for its rows, which must
 // arrive in the order that Streams says. model is what the rows are, as
 // for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
-// (*image.Gray) or color.RGBAModel (opaque *image.RGBA); png also takes
-// color.NRGBAModel; pgm, ppm and pbm take rows of any type. The formats
-// that do not stream (jpeg, gif, tiff) take the whole image as one strip
-// and encode it as Encode does.
+// (*image.Gray) or color.RGBAModel (opaque *image.RGBA), as ModelOf gives;
+// png also takes color.NRGBAModel; pgm, ppm and pbm take rows of any type.
+// The formats that do not stream (jpeg, gif, tiff) take the whole image as
+// one strip and encode it as Encode does.
 func (e *Encoder) NewRowWriter(w io.Writer, width, height int, model color.Model) (RowWriter, error) {
 	if err := CheckSize(e.Format, width, height); err != nil {
 		return nil, err
 	}
-	if ok, _ := Streams(e.Format); !ok {
+	row := rowOf(e.Format) // known: CheckSize knows it
+	if row.newRowWriter == nil {
 		return &wholeWriter{e: e, w: w, height: height}, nil
 	}
-	switch e.Format {
-	case PNG:
-		return NewPNGWriter(w, width, height, model, PNGOptions{Workers: e.Workers})
-	case BMP:
-		return newBMPWriter(w, width, height, model)
-	}
-	return newNetpbmWriter(w, e.Format, width, height), nil
+	return row.newRowWriter(e, w, width, height, model)
 }
 
 // rowCount keeps the count of rows written, and the first error.
@@ -132,38 +122,22 @@ func (c *rowCount) close() error {
 // to bottom.
 type netpbmWriter struct {
 	rowCount
-	bw  *bufio.Writer
-	row []byte
+	kind netpbmKind
+	bw   *bufio.Writer
+	row  []byte
 }
 
-func newNetpbmWriter(w io.Writer, f Format, width, height int) *netpbmWriter {
+func newNetpbmWriter(w io.Writer, f Format, kind netpbmKind, width, height int) *netpbmWriter {
 	bw := bufio.NewWriterSize(w, bufSize)
-	r := image.Rect(0, 0, width, height)
-	switch f {
-	case PGM:
-		writeHeader(bw, "P5", r, true)
-	case PPM:
-		writeHeader(bw, "P6", r, true)
-	default:
-		writeHeader(bw, "P4", r, false)
-	}
-	return &netpbmWriter{rowCount: rowCount{format: f, width: width, height: height}, bw: bw}
+	writeHeader(bw, kind.magic, image.Rect(0, 0, width, height), kind.maxval)
+	return &netpbmWriter{rowCount: rowCount{format: f, width: width, height: height}, kind: kind, bw: bw}
 }
 
 func (p *netpbmWriter) WriteRows(m image.Image) error {
 	if err := p.take(m); err != nil {
 		return err
 	}
-	var n int
-	var fill func(row []byte, y int)
-	switch p.format {
-	case PGM:
-		n, fill = pgmRows(m)
-	case PPM:
-		n, fill = ppmRows(m)
-	default:
-		n, fill = pbmRows(m)
-	}
+	n, fill := p.kind.rows(m)
 	if len(p.row) != n {
 		p.row = make([]byte, n)
 	}
@@ -300,16 +274,30 @@ func (p *bmpWriter) Close() error {
 }
 
 // StreamMemory estimates, in bytes, what the encoder's RowWriter holds for
-// an image width pixels wide, besides the strips given to it: for png, the
-// rows of the compression strips queued or being compressed (up to three
-// per worker), each with the 32 KiB before it, their compressed data and a
-// compressor per worker; for the others, a buffer and a row. It assumes 4
-// bytes a pixel, the most any model takes.
+// an image width pixels wide, besides the strips given to it, assuming 4
+// bytes a pixel, the most any model takes: for png, the rows of the
+// compression strips queued or being compressed (up to three per worker),
+// each with the 32 KiB before it, their compressed data and a compressor
+// per worker; for the other formats that stream, a buffer and a row. It is
+// 0 for a format that does not stream: its writer takes the whole image,
+// which the caller holds.
 func (e *Encoder) StreamMemory(width int) float64 {
-	row := 1 + 4*float64(width)
-	if e.Format != PNG {
-		return bufSize + row
+	row := rowOf(e.Format)
+	if row == nil || row.streamMemory == nil {
+		return 0
 	}
+	return row.streamMemory(e, width)
+}
+
+// bufferedStreamMemory is StreamMemory for a writer that holds a buffer
+// and a row.
+func bufferedStreamMemory(_ *Encoder, width int) float64 {
+	return bufSize + 1 + 4*float64(width)
+}
+
+// pngStreamMemory is StreamMemory for png.
+func pngStreamMemory(e *Encoder, width int) float64 {
+	row := 1 + 4*float64(width)
 	workers := pngWorkers(e.Workers)
 	const flateState = 1 << 20 // compress/flate's compressor, rounded up
 	strip := max(float64(pngStripBytes), row) + windowSize + 2*row
