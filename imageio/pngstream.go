@@ -37,7 +37,8 @@ type PNGOptions struct {
 // never on how the rows arrive or on the number of workers: rows are
 // buffered until a compression strip is full. So the bytes are those that an
 // Encoder with PNG writes for the whole image (with the same colour type),
-// whatever the strips given to WriteRows, plus the tEXt chunks.
+// whatever the strips given to WriteRows or WriteRawRows, plus the tEXt
+// chunks.
 //
 // A PNGWriter is not safe for concurrent use. A method that returns an error
 // has waited for its compressing goroutines; so has Close, always.
