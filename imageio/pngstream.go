@@ -86,23 +86,20 @@ func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOpt
 		return nil, err
 	}
 	p := pngImage{width: width, height: height, bpp: 1}
-	switch m := model.(type) {
-	case color.Palette:
-		if len(m) <= 16 || len(m) > 256 {
-			return nil, fmt.Errorf("imageio: png writer: a palette of %d colours, want 17..256", len(m))
+	switch kind, pal := kindOf(model); kind {
+	case palettedRows:
+		if len(pal) <= 16 || len(pal) > 256 {
+			return nil, fmt.Errorf("imageio: png writer: a palette of %d colours, want 17..256", len(pal))
 		}
-		p.colour, p.palette = pngPaletted, m
+		p.colour, p.palette = pngPaletted, pal
+	case grayRows:
+		p.colour = pngGray
+	case rgbaRows:
+		p.colour, p.bpp = pngRGB, 3
+	case nrgbaRows:
+		p.colour, p.bpp = pngRGBAlpha, 4
 	default:
-		switch model {
-		case color.GrayModel:
-			p.colour = pngGray
-		case color.RGBAModel:
-			p.colour, p.bpp = pngRGB, 3
-		case color.NRGBAModel:
-			p.colour, p.bpp = pngRGBAlpha, 4
-		default:
-			return nil, errors.New("imageio: png writer: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
-		}
+		return nil, errors.New("imageio: png writer: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
 	}
 	for _, t := range opts.Text {
 		if err := checkText(t); err != nil {

@@ -164,36 +164,34 @@ func (p *netpbmWriter) Close() error {
 // grey images, 24 for opaque RGBA ones, rows padded to 4 bytes.
 type bmpWriter struct {
 	rowCount
-	w     *bufio.Writer
-	model color.Model
-	row   []byte
+	w    *bufio.Writer
+	kind stripKind
+	row  []byte
 }
 
 func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter, error) {
 	var palette []byte
 	bpp, step := 8, (width+3)&^3
-	switch m := model.(type) {
-	case color.Palette:
-		if len(m) > 256 {
-			return nil, fmt.Errorf("imageio: bmp writer: a palette of %d colours, want at most 256", len(m))
+	kind, pal := kindOf(model)
+	switch kind {
+	case palettedRows:
+		if len(pal) > 256 {
+			return nil, fmt.Errorf("imageio: bmp writer: a palette of %d colours, want at most 256", len(pal))
 		}
 		palette = make([]byte, 1024)
-		for i, c := range m {
+		for i, c := range pal {
 			r, g, b, _ := c.RGBA()
 			palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(b>>8), uint8(g>>8), uint8(r>>8), 0xff
 		}
-	default:
-		switch model {
-		case color.GrayModel:
-			palette = make([]byte, 1024)
-			for i := range 256 {
-				palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(i), uint8(i), uint8(i), 0xff
-			}
-		case color.RGBAModel:
-			bpp, step = 24, (3*width+3)&^3
-		default:
-			return nil, errors.New("imageio: bmp writer: the model must be a color.Palette, color.GrayModel or color.RGBAModel")
+	case grayRows:
+		palette = make([]byte, 1024)
+		for i := range 256 {
+			palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(i), uint8(i), uint8(i), 0xff
 		}
+	case rgbaRows:
+		bpp, step = 24, (3*width+3)&^3
+	default:
+		return nil, errors.New("imageio: bmp writer: the model must be a color.Palette, color.GrayModel or color.RGBAModel")
 	}
 	imageSize := uint32(height * step)
 	var h [54]byte
@@ -212,7 +210,7 @@ func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter
 	bw.Write(palette)
 	return &bmpWriter{
 		rowCount: rowCount{format: BMP, width: width, height: height},
-		w:        bw, model: model, row: make([]byte, step),
+		w:        bw, kind: kind, row: make([]byte, step),
 	}, nil
 }
 
@@ -223,15 +221,15 @@ func (p *bmpWriter) WriteRows(m image.Image) error {
 	var fill func(y int)
 	switch m := m.(type) {
 	case *image.Paletted:
-		if _, ok := p.model.(color.Palette); ok {
+		if p.kind == palettedRows {
 			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
 		}
 	case *image.Gray:
-		if p.model == color.GrayModel {
+		if p.kind == grayRows {
 			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
 		}
 	case *image.RGBA:
-		if p.model == color.RGBAModel {
+		if p.kind == rgbaRows {
 			if !m.Opaque() {
 				return p.fail(errors.New("imageio: bmp writer: a strip with pixels that are not opaque"))
 			}
