@@ -5,14 +5,9 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/gif"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"sync"
-
-	"golang.org/x/image/bmp"
-	"golang.org/x/image/tiff"
 )
 
 // DefaultQuality is the JPEG quality used when Encoder.Quality is 0. It is
@@ -57,15 +52,14 @@ func Encode(w io.Writer, img image.Image, f Format) error {
 
 // encode returns errors without the package prefix, which Encode adds.
 func (e *Encoder) encode(w io.Writer, img image.Image) error {
-	if !known(e.Format) {
-		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, e.Format, formatList())
+	row := rowOf(e.Format)
+	if row == nil {
+		return unknownFormat(e.Format)
 	}
-	quality := e.Quality
-	if quality == 0 {
-		quality = DefaultQuality
-	}
-	if e.Format == JPEG && (quality < 1 || quality > 100) {
-		return fmt.Errorf("encode jpeg: quality %d out of range 1..100", e.Quality)
+	if row.checkOptions != nil {
+		if err := row.checkOptions(e); err != nil {
+			return err
+		}
 	}
 	// Refuse what the format cannot hold before writing a byte: some
 	// encoders (bmp, tiff) would otherwise write a corrupt file.
@@ -73,29 +67,18 @@ func (e *Encoder) encode(w io.Writer, img image.Image) error {
 	if err := checkSize(e.Format, b.Dx(), b.Dy()); err != nil {
 		return err
 	}
-	var err error
-	switch e.Format {
-	case PNG:
-		err = encodePNG(w, img, e.Workers)
-	case JPEG:
-		err = jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
-	case GIF:
-		err = gif.Encode(w, gifImage(img), nil)
-	case BMP:
-		err = bmp.Encode(w, img)
-	case TIFF:
-		err = tiff.Encode(w, img, &tiff.Options{Compression: tiff.Deflate})
-	case PGM:
-		err = encodePGM(w, img)
-	case PPM:
-		err = encodePPM(w, img)
-	case PBM:
-		err = encodePBM(w, img)
-	}
-	if err != nil {
+	if err := row.encode(e, w, img); err != nil {
 		return fmt.Errorf("encode %s: %w", e.Format, err)
 	}
 	return nil
+}
+
+// quality is the JPEG quality that the encoder uses.
+func (e *Encoder) quality() int {
+	if e.Quality == 0 {
+		return DefaultQuality
+	}
+	return e.Quality
 }
 
 // pngEncoder, for the images that encodePNG leaves to image/png, uses the

@@ -2,6 +2,11 @@
 // output format, chosen by name or by file extension. It writes to an
 // io.Writer; the command makes files with internal/atomicfile.
 //
+// Each format is a row of one table (table.go): its names and extensions,
+// its whole-image encoder, its streaming row writer if it has one, whether
+// it stores its rows bottom-up, and its size limits. Everything else reads
+// the table rather than switching on the format.
+//
 // The encoders are the standard library's (png, jpeg, gif),
 // golang.org/x/image's (bmp, tiff) and the package's own netpbm writers (pgm,
 // ppm, pbm). The netpbm writers have fast paths for *image.Gray,
@@ -36,36 +41,31 @@ const (
 // encoders when a format name or file extension is not supported.
 var ErrUnknownFormat = errors.New("unknown format")
 
-// formats is the stable order used by Formats and in error messages.
-var formats = []Format{PNG, JPEG, GIF, BMP, TIFF, PGM, PPM, PBM}
-
-// aliases maps every accepted name (lower case) to its format; the
-// extensions table is derived from it so the two cannot drift apart.
-var aliases = map[string]Format{
-	"png": PNG, "jpg": JPEG, "jpeg": JPEG, "gif": GIF, "bmp": BMP,
-	"tif": TIFF, "tiff": TIFF, "pgm": PGM, "ppm": PPM, "pbm": PBM,
-}
-
-// extensions is in the order shown to users.
-var extensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm"}
-
 // Formats returns all formats in a stable order, for error messages and
 // help text. The caller may modify the returned slice.
 func Formats() []Format {
-	return append([]Format(nil), formats...)
+	formats := make([]Format, len(table))
+	for i, row := range table {
+		formats[i] = row.format
+	}
+	return formats
 }
 
 // Extensions returns the file extensions that FormatOf recognises, with the
 // leading dot, in a stable order. The caller may modify the returned slice.
 func Extensions() []string {
-	return append([]string(nil), extensions...)
+	var exts []string
+	for _, row := range table {
+		exts = append(exts, row.exts...)
+	}
+	return exts
 }
 
 // ParseFormat returns the format named by name, as given to a --format flag:
 // png, jpg, jpeg, gif, bmp, tif, tiff, pgm, ppm or pbm, in any case.
 func ParseFormat(name string) (Format, error) {
-	if f, ok := aliases[strings.ToLower(name)]; ok {
-		return f, nil
+	if row, ok := byName[strings.ToLower(name)]; ok {
+		return row.format, nil
 	}
 	return "", fmt.Errorf("imageio: %w %q (valid: %s)", ErrUnknownFormat, name, formatList())
 }
@@ -76,25 +76,36 @@ func FormatOf(path string) (Format, error) {
 	ext := filepath.Ext(path)
 	if ext == "" {
 		return "", fmt.Errorf("imageio: %w: %q has no file extension (valid extensions: %s)",
-			ErrUnknownFormat, path, strings.Join(extensions, ", "))
+			ErrUnknownFormat, path, strings.Join(Extensions(), ", "))
 	}
-	if f, ok := aliases[strings.ToLower(ext[1:])]; ok {
-		return f, nil
+	if row, ok := byName[strings.ToLower(ext[1:])]; ok {
+		return row.format, nil
 	}
 	return "", fmt.Errorf("imageio: %w: file extension %q of %q (valid extensions: %s)",
-		ErrUnknownFormat, ext, path, strings.Join(extensions, ", "))
+		ErrUnknownFormat, ext, path, strings.Join(Extensions(), ", "))
 }
 
 // Ext returns the conventional file extension of f, with the leading dot,
 // or "" if f is not a known format.
 func (f Format) Ext() string {
-	switch f {
-	case JPEG:
-		return ".jpg"
-	case PNG, GIF, BMP, TIFF, PGM, PPM, PBM:
-		return "." + string(f)
+	if row := rowOf(f); row != nil {
+		return row.ext
 	}
 	return ""
+}
+
+// Streams reports whether f can be written a strip at a time by
+// Encoder.NewRowWriter; jpeg, gif and tiff need the whole image.
+func (f Format) Streams() bool {
+	row := rowOf(f)
+	return row != nil && row.newRowWriter != nil
+}
+
+// BottomUp reports whether f stores its rows from the bottom of the image
+// up (bmp), so that its row writer takes the strips bottom to top.
+func (f Format) BottomUp() bool {
+	row := rowOf(f)
+	return row != nil && row.bottomUp
 }
 
 // String returns the format's canonical name.
@@ -114,19 +125,11 @@ func (f *Format) Set(name string) error {
 // Type names the flag value's type in pflag's help output.
 func (f *Format) Type() string { return "format" }
 
+// formatList is the formats' names, for error messages.
 func formatList() string {
-	names := make([]string, len(formats))
-	for i, f := range formats {
-		names[i] = string(f)
+	names := make([]string, len(table))
+	for i, row := range table {
+		names[i] = string(row.format)
 	}
 	return strings.Join(names, ", ")
-}
-
-func known(f Format) bool {
-	for _, g := range formats {
-		if f == g {
-			return true
-		}
-	}
-	return false
 }

@@ -18,6 +18,34 @@ import (
 // ModelOf, NewStripImage and FirstRows go between the two, and
 // PNGInfo.Model from a PNG that is read to the model that writes it again.
 
+// stripKind is what a row writer's model says its strips are.
+type stripKind uint8
+
+const (
+	notAStrip    stripKind = iota
+	palettedRows           // *image.Paletted with the model's palette
+	grayRows               // *image.Gray
+	rgbaRows               // *image.RGBA, opaque
+	nrgbaRows              // *image.RGBA, translucent
+)
+
+// kindOf says what strips model stands for, and their palette if they are
+// paletted; notAStrip for a model that no writer takes.
+func kindOf(model color.Model) (stripKind, color.Palette) {
+	if p, ok := model.(color.Palette); ok {
+		return palettedRows, p
+	}
+	switch model {
+	case color.GrayModel:
+		return grayRows, nil
+	case color.RGBAModel:
+		return rgbaRows, nil
+	case color.NRGBAModel:
+		return nrgbaRows, nil
+	}
+	return notAStrip, nil
+}
+
 // ModelOf returns the model to give a row writer for strips of img's type:
 // the palette of an *image.Paletted, color.GrayModel for an *image.Gray and
 // color.RGBAModel for an *image.RGBA. It looks at the type, not the pixels,
@@ -47,16 +75,15 @@ func NewStripImage(model color.Model, width, rows int) (image.Image, error) {
 		return nil, fmt.Errorf("imageio: strip image: %w, got %dx%d", ErrEmptyImage, width, rows)
 	}
 	r := image.Rect(0, 0, width, rows)
-	if p, ok := model.(color.Palette); ok {
-		if len(p) == 0 || len(p) > 256 {
-			return nil, fmt.Errorf("imageio: strip image: a palette of %d colours, want 1..256", len(p))
+	switch kind, pal := kindOf(model); kind {
+	case palettedRows:
+		if len(pal) == 0 || len(pal) > 256 {
+			return nil, fmt.Errorf("imageio: strip image: a palette of %d colours, want 1..256", len(pal))
 		}
-		return image.NewPaletted(r, p), nil
-	}
-	switch model {
-	case color.GrayModel:
+		return image.NewPaletted(r, pal), nil
+	case grayRows:
 		return image.NewGray(r), nil
-	case color.RGBAModel, color.NRGBAModel:
+	case rgbaRows, nrgbaRows:
 		return image.NewRGBA(r), nil
 	}
 	return nil, errors.New("imageio: strip image: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")

@@ -52,6 +52,28 @@ func writeRows(w io.Writer, magic string, b image.Rectangle, maxval bool, n int,
 	return bw.Flush()
 }
 
+// netpbmKind is what sets pgm, ppm and pbm apart: the header's magic
+// number, whether it gives a maxval, and the bytes of a row.
+type netpbmKind struct {
+	magic  string
+	maxval bool
+	// rows returns the bytes per row of img and a function that fills a
+	// row with the bytes of img's row y.
+	rows func(img image.Image) (n int, fill func(row []byte, y int))
+}
+
+var (
+	pgmKind = netpbmKind{"P5", true, pgmRows}
+	ppmKind = netpbmKind{"P6", true, ppmRows}
+	pbmKind = netpbmKind{"P4", false, pbmRows}
+)
+
+// encode writes img whole.
+func (k netpbmKind) encode(w io.Writer, img image.Image) error {
+	n, fill := k.rows(img)
+	return writeRows(w, k.magic, img.Bounds(), k.maxval, n, fill)
+}
+
 // lum is color.GrayModel's luminance of an 8-bit sRGB triple, inlined so the
 // RGBA fast paths give the same bytes as the generic path without a
 // conversion through the color.Color interface.
@@ -71,11 +93,6 @@ func paletteGray(p color.Palette) *[256]uint8 {
 		t[i] = grayOf(p[i])
 	}
 	return &t
-}
-
-func encodePGM(w io.Writer, img image.Image) error {
-	n, fill := pgmRows(img)
-	return writeRows(w, "P5", img.Bounds(), true, n, fill)
 }
 
 // pgmRows returns the bytes per row of img in pgm and a function that
@@ -114,11 +131,6 @@ func pgmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 		}
 	}
 	return dx, fill
-}
-
-func encodePPM(w io.Writer, img image.Image) error {
-	n, fill := ppmRows(img)
-	return writeRows(w, "P6", img.Bounds(), true, n, fill)
 }
 
 // ppmRows returns the bytes per row of img in ppm and a function that
@@ -175,11 +187,6 @@ func ppmRows(img image.Image) (n int, fill func(row []byte, y int)) {
 const darkThreshold = 128
 
 func dark(c color.Color) bool { return grayOf(c) < darkThreshold }
-
-func encodePBM(w io.Writer, img image.Image) error {
-	n, fill := pbmRows(img)
-	return writeRows(w, "P4", img.Bounds(), false, n, fill)
-}
 
 // pbmRows returns the bytes per row of img in pbm and a function that
 // fills a row with the bytes of img's row y.
@@ -253,8 +260,8 @@ func packBits(dst, src []byte, t *[256]uint8) {
 	}
 }
 
-// PBMWriter writes a P4 bitmap whose rows come already packed, as
-// encodePBM packs them: (width+7)/8 bytes each, most significant bit first,
+// PBMWriter writes a P4 bitmap whose rows come already packed, as pbmRows
+// packs them: (width+7)/8 bytes each, most significant bit first,
 // 1 for black, the last byte of a row padded with 0 bits. It is for a
 // renderer that computes bits directly and writes them a strip of rows at a
 // time, without holding the whole bitmap.

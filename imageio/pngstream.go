@@ -37,7 +37,8 @@ type PNGOptions struct {
 // never on how the rows arrive or on the number of workers: rows are
 // buffered until a compression strip is full. So the bytes are those that an
 // Encoder with PNG writes for the whole image (with the same colour type),
-// whatever the strips given to WriteRows, plus the tEXt chunks.
+// whatever the strips given to WriteRows or WriteRawRows, plus the tEXt
+// chunks.
 //
 // A PNGWriter is not safe for concurrent use. A method that returns an error
 // has waited for its compressing goroutines; so has Close, always.
@@ -85,23 +86,20 @@ func NewPNGWriter(w io.Writer, width, height int, model color.Model, opts PNGOpt
 		return nil, err
 	}
 	p := pngImage{width: width, height: height, bpp: 1}
-	switch m := model.(type) {
-	case color.Palette:
-		if len(m) <= 16 || len(m) > 256 {
-			return nil, fmt.Errorf("imageio: png writer: a palette of %d colours, want 17..256", len(m))
+	switch kind, pal := kindOf(model); kind {
+	case palettedRows:
+		if len(pal) <= 16 || len(pal) > 256 {
+			return nil, fmt.Errorf("imageio: png writer: a palette of %d colours, want 17..256", len(pal))
 		}
-		p.colour, p.palette = pngPaletted, m
+		p.colour, p.palette = pngPaletted, pal
+	case grayRows:
+		p.colour = pngGray
+	case rgbaRows:
+		p.colour, p.bpp = pngRGB, 3
+	case nrgbaRows:
+		p.colour, p.bpp = pngRGBAlpha, 4
 	default:
-		switch model {
-		case color.GrayModel:
-			p.colour = pngGray
-		case color.RGBAModel:
-			p.colour, p.bpp = pngRGB, 3
-		case color.NRGBAModel:
-			p.colour, p.bpp = pngRGBAlpha, 4
-		default:
-			return nil, errors.New("imageio: png writer: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
-		}
+		return nil, errors.New("imageio: png writer: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
 	}
 	for _, t := range opts.Text {
 		if err := checkText(t); err != nil {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"strings"
 	"testing"
 )
@@ -308,4 +309,52 @@ func TestPNGWriterRawRowsRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// BenchmarkPNGWriterRGBRows writes PNG rows of RGB, as mandel stitch reads
+// them: raw, or widened to an RGBA strip for WriteRows to narrow again.
+func BenchmarkPNGWriterRGBRows(b *testing.B) {
+	const width, height, perStrip = 2048, 256, 64
+	m := noisy("rgba", image.Rect(0, 0, width, height), 1)
+	_, raw, err := readAll(encodeWith(b, m, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	strip, err := NewStripImage(color.RGBAModel, width, perStrip)
+	if err != nil {
+		b.Fatal(err)
+	}
+	widen := func(rows []byte) image.Image {
+		pix := strip.(*image.RGBA).Pix
+		for i := 0; len(rows) >= 3; i += 4 {
+			pix[i], pix[i+1], pix[i+2], pix[i+3] = rows[0], rows[1], rows[2], 0xff
+			rows = rows[3:]
+		}
+		return strip
+	}
+	for _, c := range []struct {
+		name  string
+		write func(pw *PNGWriter, rows []byte) error
+	}{
+		{"raw", func(pw *PNGWriter, rows []byte) error { return pw.WriteRawRows(rows) }},
+		{"rgba", func(pw *PNGWriter, rows []byte) error { return pw.WriteRows(widen(rows)) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				pw, err := NewPNGWriter(io.Discard, width, height, color.RGBAModel, PNGOptions{Workers: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows := raw; len(rows) > 0; rows = rows[perStrip*3*width:] {
+					if err := c.write(pw, rows[:perStrip*3*width]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := pw.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

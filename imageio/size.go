@@ -52,56 +52,43 @@ const (
 
 // checkSize is CheckSize without the package prefix on its errors.
 func checkSize(f Format, w, h int) error {
-	if !known(f) {
-		return fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, f, formatList())
+	row := rowOf(f)
+	if row == nil {
+		return unknownFormat(f)
 	}
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("%s: %w, got %dx%d", f, ErrEmptyImage, w, h)
 	}
-	tooLarge := func(side int) error {
+	if side := row.maxSide; side > 0 && (w > side || h > side) {
 		return fmt.Errorf("%s supports at most %dx%d pixels, got %dx%d", f, side, side, w, h)
 	}
-	tooBig := func(size uint64) error {
-		return fmt.Errorf("%s supports files under 4 GiB, got %dx%d (%s)", f, w, h, upTo(size))
-	}
-	uw, uh := uint64(w), uint64(h)
-	switch f {
-	case GIF:
-		if w > maxSide16 || h > maxSide16 {
-			return tooLarge(maxSide16)
-		}
-	case JPEG:
-		if w > maxSideJPEG || h > maxSideJPEG {
-			return tooLarge(maxSideJPEG)
-		}
-	case PNG:
-		if w > maxSidePNG || h > maxSidePNG {
-			return tooLarge(maxSidePNG)
-		}
-	case BMP:
-		// x/image/bmp pads rows to 4 bytes, except for 32-bit pixels,
-		// which are padded already. 8-bit rows with the palette exceed
-		// 32-bit rows only for tiny images, but take the larger anyway.
-		paletted := satAdd(bmpPalette, satMul((uw+3)&^3, uh))
-		rgba := satMul(4, satMul(uw, uh))
-		if size := satAdd(bmpHeader, max(paletted, rgba)); size > maxFile32 {
-			return tooBig(size)
-		}
-	case TIFF:
-		if w > maxSide16 || h > maxSide16 {
-			return tooLarge(maxSide16)
-		}
-		// compress/flate expands incompressible data by far less than
-		// 1/64: a stored block adds 5 bytes per 16 KiB, and a Huffman
-		// block (used when the window has moved on) a few hundred bytes
-		// of header per 32 KiB. The sides fit in 16 bits, so nothing
-		// overflows.
-		raw := 4 * uw * uh
-		if size := tiffOverhead + raw + raw/64; size > maxFile32 {
-			return tooBig(size)
+	if row.fileSize != nil {
+		if size := row.fileSize(uint64(w), uint64(h)); size > maxFile32 {
+			return fmt.Errorf("%s supports files under 4 GiB, got %dx%d (%s)", f, w, h, upTo(size))
 		}
 	}
 	return nil
+}
+
+// bmpFileSize is the largest encoding that golang.org/x/image/bmp may
+// choose for a w x h image. It pads rows to 4 bytes, except for 32-bit
+// pixels, which are padded already. 8-bit rows with the palette exceed
+// 32-bit rows only for tiny images, but take the larger anyway.
+func bmpFileSize(w, h uint64) uint64 {
+	paletted := satAdd(bmpPalette, satMul((w+3)&^3, h))
+	rgba := satMul(4, satMul(w, h))
+	return satAdd(bmpHeader, max(paletted, rgba))
+}
+
+// tiffFileSize is the largest file that golang.org/x/image/tiff may write
+// for a w x h image of incompressible 4-byte pixels, once maxSide16 holds.
+// compress/flate expands incompressible data by far less than 1/64: a
+// stored block adds 5 bytes per 16 KiB, and a Huffman block (used when the
+// window has moved on) a few hundred bytes of header per 32 KiB. The sides
+// fit in 16 bits, so nothing overflows.
+func tiffFileSize(w, h uint64) uint64 {
+	raw := 4 * w * h
+	return tiffOverhead + raw + raw/64
 }
 
 // satMul returns a*b, or math.MaxUint64 if that overflows.

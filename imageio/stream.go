@@ -48,39 +48,29 @@ func (p *wholeWriter) Close() error {
 // Streams reports whether format f can be written a strip at a time by
 // NewRowWriter and, if so, whether the strips go from the bottom of the
 // image to the top (bmp, which stores its rows bottom-up) rather than from
-// the top down. jpeg, gif and tiff need the whole image.
+// the top down: f.Streams() and f.BottomUp() at once. jpeg, gif and tiff
+// need the whole image.
 func Streams(f Format) (ok, bottomUp bool) {
-	switch f {
-	case PNG, PGM, PPM, PBM:
-		return true, false
-	case BMP:
-		return true, true
-	}
-	return false, false
+	return f.Streams(), f.BottomUp()
 }
 
 // NewRowWriter writes the header of a width x height image in the
 // encoder's format to w, and returns a writer for its rows, which must
 // arrive in the order that Streams says. model is what the rows are, as
 // for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
-// (*image.Gray) or color.RGBAModel (opaque *image.RGBA); png also takes
-// color.NRGBAModel; pgm, ppm and pbm take rows of any type. The formats
-// that do not stream (jpeg, gif, tiff) take the whole image as one strip
-// and encode it as Encode does.
+// (*image.Gray) or color.RGBAModel (opaque *image.RGBA), as ModelOf gives;
+// png also takes color.NRGBAModel; pgm, ppm and pbm take rows of any type.
+// The formats that do not stream (jpeg, gif, tiff) take the whole image as
+// one strip and encode it as Encode does.
 func (e *Encoder) NewRowWriter(w io.Writer, width, height int, model color.Model) (RowWriter, error) {
 	if err := CheckSize(e.Format, width, height); err != nil {
 		return nil, err
 	}
-	if ok, _ := Streams(e.Format); !ok {
+	row := rowOf(e.Format) // known: CheckSize knows it
+	if row.newRowWriter == nil {
 		return &wholeWriter{e: e, w: w, height: height}, nil
 	}
-	switch e.Format {
-	case PNG:
-		return NewPNGWriter(w, width, height, model, PNGOptions{Workers: e.Workers})
-	case BMP:
-		return newBMPWriter(w, width, height, model)
-	}
-	return newNetpbmWriter(w, e.Format, width, height), nil
+	return row.newRowWriter(e, w, width, height, model)
 }
 
 // rowCount keeps the count of rows written, and the first error.
@@ -132,38 +122,22 @@ func (c *rowCount) close() error {
 // to bottom.
 type netpbmWriter struct {
 	rowCount
-	bw  *bufio.Writer
-	row []byte
+	kind netpbmKind
+	bw   *bufio.Writer
+	row  []byte
 }
 
-func newNetpbmWriter(w io.Writer, f Format, width, height int) *netpbmWriter {
+func newNetpbmWriter(w io.Writer, f Format, kind netpbmKind, width, height int) *netpbmWriter {
 	bw := bufio.NewWriterSize(w, bufSize)
-	r := image.Rect(0, 0, width, height)
-	switch f {
-	case PGM:
-		writeHeader(bw, "P5", r, true)
-	case PPM:
-		writeHeader(bw, "P6", r, true)
-	default:
-		writeHeader(bw, "P4", r, false)
-	}
-	return &netpbmWriter{rowCount: rowCount{format: f, width: width, height: height}, bw: bw}
+	writeHeader(bw, kind.magic, image.Rect(0, 0, width, height), kind.maxval)
+	return &netpbmWriter{rowCount: rowCount{format: f, width: width, height: height}, kind: kind, bw: bw}
 }
 
 func (p *netpbmWriter) WriteRows(m image.Image) error {
 	if err := p.take(m); err != nil {
 		return err
 	}
-	var n int
-	var fill func(row []byte, y int)
-	switch p.format {
-	case PGM:
-		n, fill = pgmRows(m)
-	case PPM:
-		n, fill = ppmRows(m)
-	default:
-		n, fill = pbmRows(m)
-	}
+	n, fill := p.kind.rows(m)
 	if len(p.row) != n {
 		p.row = make([]byte, n)
 	}
@@ -190,36 +164,34 @@ func (p *netpbmWriter) Close() error {
 // grey images, 24 for opaque RGBA ones, rows padded to 4 bytes.
 type bmpWriter struct {
 	rowCount
-	w     *bufio.Writer
-	model color.Model
-	row   []byte
+	w    *bufio.Writer
+	kind stripKind
+	row  []byte
 }
 
 func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter, error) {
 	var palette []byte
 	bpp, step := 8, (width+3)&^3
-	switch m := model.(type) {
-	case color.Palette:
-		if len(m) > 256 {
-			return nil, fmt.Errorf("imageio: bmp writer: a palette of %d colours, want at most 256", len(m))
+	kind, pal := kindOf(model)
+	switch kind {
+	case palettedRows:
+		if len(pal) > 256 {
+			return nil, fmt.Errorf("imageio: bmp writer: a palette of %d colours, want at most 256", len(pal))
 		}
 		palette = make([]byte, 1024)
-		for i, c := range m {
+		for i, c := range pal {
 			r, g, b, _ := c.RGBA()
 			palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(b>>8), uint8(g>>8), uint8(r>>8), 0xff
 		}
-	default:
-		switch model {
-		case color.GrayModel:
-			palette = make([]byte, 1024)
-			for i := range 256 {
-				palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(i), uint8(i), uint8(i), 0xff
-			}
-		case color.RGBAModel:
-			bpp, step = 24, (3*width+3)&^3
-		default:
-			return nil, errors.New("imageio: bmp writer: the model must be a color.Palette, color.GrayModel or color.RGBAModel")
+	case grayRows:
+		palette = make([]byte, 1024)
+		for i := range 256 {
+			palette[i*4+0], palette[i*4+1], palette[i*4+2], palette[i*4+3] = uint8(i), uint8(i), uint8(i), 0xff
 		}
+	case rgbaRows:
+		bpp, step = 24, (3*width+3)&^3
+	default:
+		return nil, errors.New("imageio: bmp writer: the model must be a color.Palette, color.GrayModel or color.RGBAModel")
 	}
 	imageSize := uint32(height * step)
 	var h [54]byte
@@ -238,7 +210,7 @@ func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter
 	bw.Write(palette)
 	return &bmpWriter{
 		rowCount: rowCount{format: BMP, width: width, height: height},
-		w:        bw, model: model, row: make([]byte, step),
+		w:        bw, kind: kind, row: make([]byte, step),
 	}, nil
 }
 
@@ -249,15 +221,15 @@ func (p *bmpWriter) WriteRows(m image.Image) error {
 	var fill func(y int)
 	switch m := m.(type) {
 	case *image.Paletted:
-		if _, ok := p.model.(color.Palette); ok {
+		if p.kind == palettedRows {
 			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
 		}
 	case *image.Gray:
-		if p.model == color.GrayModel {
+		if p.kind == grayRows {
 			fill = func(y int) { copy(p.row, m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]) }
 		}
 	case *image.RGBA:
-		if p.model == color.RGBAModel {
+		if p.kind == rgbaRows {
 			if !m.Opaque() {
 				return p.fail(errors.New("imageio: bmp writer: a strip with pixels that are not opaque"))
 			}
@@ -300,16 +272,30 @@ func (p *bmpWriter) Close() error {
 }
 
 // StreamMemory estimates, in bytes, what the encoder's RowWriter holds for
-// an image width pixels wide, besides the strips given to it: for png, the
-// rows of the compression strips queued or being compressed (up to three
-// per worker), each with the 32 KiB before it, their compressed data and a
-// compressor per worker; for the others, a buffer and a row. It assumes 4
-// bytes a pixel, the most any model takes.
+// an image width pixels wide, besides the strips given to it, assuming 4
+// bytes a pixel, the most any model takes: for png, the rows of the
+// compression strips queued or being compressed (up to three per worker),
+// each with the 32 KiB before it, their compressed data and a compressor
+// per worker; for the other formats that stream, a buffer and a row. It is
+// 0 for a format that does not stream: its writer takes the whole image,
+// which the caller holds.
 func (e *Encoder) StreamMemory(width int) float64 {
-	row := 1 + 4*float64(width)
-	if e.Format != PNG {
-		return bufSize + row
+	row := rowOf(e.Format)
+	if row == nil || row.streamMemory == nil {
+		return 0
 	}
+	return row.streamMemory(e, width)
+}
+
+// bufferedStreamMemory is StreamMemory for a writer that holds a buffer
+// and a row.
+func bufferedStreamMemory(_ *Encoder, width int) float64 {
+	return bufSize + 1 + 4*float64(width)
+}
+
+// pngStreamMemory is StreamMemory for png.
+func pngStreamMemory(e *Encoder, width int) float64 {
+	row := 1 + 4*float64(width)
 	workers := pngWorkers(e.Workers)
 	const flateState = 1 << 20 // compress/flate's compressor, rounded up
 	strip := max(float64(pngStripBytes), row) + windowSize + 2*row
