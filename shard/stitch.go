@@ -145,10 +145,10 @@ func (s *Set) Stitch(ctx context.Context, w io.Writer, workers int) error {
 	if err != nil {
 		return err
 	}
-	// A strip of rows at a time, up to a MiB, as the PNG stores them: the
-	// reader's rows go to the writer as they are.
+	// A strip of rows at a time, as the PNG stores them: the reader's rows
+	// go to the writer as they are.
 	rowLen := pw.RowBytes()
-	strip := make([]byte, 0, max(1, (1<<20)/rowLen)*rowLen)
+	strip := make([]byte, 0, max(1, stripBytes/rowLen)*rowLen)
 	for _, f := range s.files {
 		if err := copyShard(ctx, pw, f, strip); err != nil {
 			// Close waits for the compressing goroutines, which must not
@@ -160,6 +160,11 @@ func (s *Set) Stitch(ctx context.Context, w io.Writer, workers int) error {
 	}
 	return pw.Close()
 }
+
+// stripBytes is how many bytes of rows Stitch copies at a time, as many
+// rows as fit but at least one; a variable so that tests cut small shards
+// into several strips.
+var stripBytes = 1 << 20
 
 // errCut is what a cutWriter's writes return once it is cut off.
 var errCut = errors.New("shard: stitch stopped")

@@ -115,6 +115,14 @@ func writeShards(t *testing.T, dir string, m image.Image, n int) []string {
 	return paths
 }
 
+// stripRows makes Stitch copy n rows of 1000 bytes at a time, so that
+// small shards are copied in several strips.
+func stripRows(t *testing.T, n int) {
+	old := stripBytes
+	stripBytes = n * 1000
+	t.Cleanup(func() { stripBytes = old })
+}
+
 // TestStitchIsTheWhole cuts images into shards and wants Stitch to write
 // the bytes of the whole image written by the PNG writer, for every colour
 // type that mandel writes, shard counts that divide the height and others,
@@ -130,11 +138,13 @@ func TestStitchIsTheWhole(t *testing.T) {
 		{"paletted", 40, 31, 3},
 		{"rgb", 20, 9, 1},
 		{"paletted", 20, 9, 9},
-		// 87 RGB rows of 4000 pixels make a MiB: two strips a shard.
-		{"rgb", 4000, 300, 2},
-		{"paletted", 3000, 1000, 3},
+		// Of more than a strip of rows (stripRows), and more than
+		// one of the PNG writer's compression strips.
+		{"rgb", 1000, 300, 2},
+		{"paletted", 700, 1000, 3},
 	} {
 		t.Run(fmt.Sprintf("%s-%dx%d-%d", c.kind, c.width, c.height, c.n), func(t *testing.T) {
+			stripRows(t, 50)
 			m := testImage(c.kind, c.width, c.height)
 			want := encode(t, m, nil)
 			paths := writeShards(t, t.TempDir(), m, c.n)
@@ -274,8 +284,9 @@ func TestStitchRefuses(t *testing.T) {
 // is writing: it must name the file, write nothing more, and leave no
 // goroutine behind (TestMain).
 func TestStitchStops(t *testing.T) {
-	// Large enough that strips are compressing when the last shard fails.
-	m := testImage("rgb", 2000, 400)
+	// More than one compression strip, and shards of several strips.
+	m := testImage("rgb", 600, 400)
+	stripRows(t, 30)
 	whole := encode(t, m, nil)
 	for _, c := range []struct {
 		name  string
@@ -304,7 +315,7 @@ func TestStitchStops(t *testing.T) {
 			}
 		}, "shard-2.png: png image data: not a valid PNG: truncated"},
 		{"changed", func(t *testing.T, set *Set, _ func()) {
-			writeShard(t, filepath.Dir(set.Files()[1].Path), testImage("rgb", 2000, 500), headerOf(testImage("rgb", 2000, 500), 1, 4))
+			writeShard(t, filepath.Dir(set.Files()[1].Path), testImage("rgb", 600, 500), headerOf(testImage("rgb", 600, 500), 1, 4))
 		}, "shard-1.png: changed while being stitched"},
 		{"removed", func(t *testing.T, set *Set, _ func()) {
 			if err := os.Remove(set.Files()[1].Path); err != nil {
