@@ -125,7 +125,11 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 	}
 	enc := imageio.Encoder{Format: j.Format, Workers: j.Workers}
 	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width)
-	perRow := render.MemoryNeededRows(win, j.AA, 2).Total() - render.MemoryNeededRows(win, j.AA, 1).Total()
+	// A row's footprint, from a view tall enough to have two: the
+	// difference would be 0 for a window of one row.
+	tall := win
+	tall.Height = 2
+	perRow := render.MemoryNeededRows(tall, j.AA, 2).Total() - render.MemoryNeededRows(tall, j.AA, 1).Total()
 	room := stripShare*p.Budget - fixed // the most the strips may take
 	if room < perRow {
 		return 0, fmt.Errorf("--memory %s is too small for a strip of one row of %d pixels at --aa %d (about %s)",

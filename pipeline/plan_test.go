@@ -33,6 +33,7 @@ func TestPlan(t *testing.T) {
 		wantErrSub string
 	}{
 		{"small: one strip", 300, 200, 1, imageio.PNG, 0, 200, 200, ""},
+		{"one row", 20, 1, 1, imageio.PNG, 0, 1, 1, ""},
 		{"the issue's 4000x3000", 4000, 3000, 1, imageio.PNG, 0, 32, 40, ""},
 		{"16 MiB", 1000, 1000, 1, imageio.PNG, 16 << 20, 32, 200, ""},
 		{"jpeg whole", 1000, 1000, 1, imageio.JPEG, 8 << 20, 0, 0, "jpeg needs the whole image"},
@@ -154,5 +155,9 @@ func TestPlanWindow(t *testing.T) {
 	win.Height = 50
 	if p.Rows != 50 || p.Whole != render.MemoryNeeded(win, 1).Total() {
 		t.Errorf("plan %+v, want one strip of the 50 rows", p)
+	}
+	j.Lo, j.Hi = 999, 1000
+	if p, err := j.Plan(); err != nil || p.Rows != 1 || p.Need <= 0 {
+		t.Errorf("the last row: plan %+v, %v; want one strip of one row", p, err)
 	}
 }
