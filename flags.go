@@ -116,24 +116,27 @@ func (v *intValue) Set(s string) error {
 	case err != nil:
 		return errors.New("not a decimal integer")
 	case n < int64(v.lo) || n > int64(v.hi):
-		return rangeError{int(n), v.lo, v.hi}
+		return outOfRange(intRange(int(n), v.lo, v.hi))
 	}
 	*v.p = int(n)
 	return nil
 }
 
-// rangeError is an intValue's number out of its range; flagError words it
-// with the flag's name first, as mandel's other checks are.
-type rangeError struct{ n, lo, hi int }
+// outOfRange is why a flag's number is out of its range; flagError puts
+// the flag's name first, as mandel's other checks word it.
+type outOfRange string
 
-func (e rangeError) Error() string {
+func (e outOfRange) Error() string { return string(e) }
+
+// intRange says why n is not in lo..hi.
+func intRange(n, lo, hi int) string {
 	switch {
-	case e.lo == 0 && e.n < 0:
-		return fmt.Sprintf("must not be negative, got %d", e.n)
-	case e.hi == math.MaxInt:
-		return fmt.Sprintf("must be at least %d, got %d", e.lo, e.n)
+	case lo == 0 && n < 0:
+		return fmt.Sprintf("must not be negative, got %d", n)
+	case hi == math.MaxInt:
+		return fmt.Sprintf("must be at least %d, got %d", lo, n)
 	default:
-		return fmt.Sprintf("must be in %d..%d, got %d", e.lo, e.hi, e.n)
+		return fmt.Sprintf("must be in %d..%d, got %d", lo, hi, n)
 	}
 }
 
@@ -213,14 +216,27 @@ func (c *complexValue) Set(v string) error {
 	return nil
 }
 
-// finiteValue is a float flag that refuses NaN and infinities.
-type finiteValue struct{ f float64 }
+// finiteValue is a float flag that refuses NaN and infinities, and, if in
+// is set, the numbers in refuses, for which want says what it wants
+// ("positive").
+type finiteValue struct {
+	f    float64
+	in   func(float64) bool
+	want string
+}
 
 func (f *finiteValue) String() string { return strconv.FormatFloat(f.f, 'g', -1, 64) }
 func (f *finiteValue) Type() string   { return "float" }
-func (f *finiteValue) Set(v string) (err error) {
-	f.f, err = parseFinite(v)
-	return err
+func (f *finiteValue) Set(v string) error {
+	x, err := parseFinite(v)
+	switch {
+	case err != nil:
+		return err
+	case f.in != nil && !f.in(x):
+		return outOfRange(fmt.Sprintf("must be %s, got %v", f.want, x))
+	}
+	f.f = x
+	return nil
 }
 
 func parseFinite(s string) (float64, error) {
@@ -238,7 +254,7 @@ func parseFinite(s string) (float64, error) {
 // flag, or points to the command's help.
 func flagError(fs *pflag.FlagSet, err error) error {
 	var invalid *pflag.InvalidValueError
-	var outside rangeError
+	var outside outOfRange
 	if errors.As(err, &invalid) && errors.As(err, &outside) {
 		return usagef("--%s %v", invalid.GetFlag().Name, outside)
 	}

@@ -55,7 +55,11 @@ type renderFlags struct {
 }
 
 func newRenderFlags() *renderFlags {
-	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available}
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available,
+		scale: finiteValue{in: func(x float64) bool { return x > 0 }, want: "positive"},
+		// The view reads 0 as the default radius; on the command line that
+		// would only hide a mistake.
+		escape: finiteValue{in: func(x float64) bool { return x >= 2 && x <= render.MaxEscape }, want: fmt.Sprintf("in 2..%g", float64(render.MaxEscape))}}
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
@@ -186,21 +190,13 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 		v.Center = f.center.c
 	}
 	if fs.Changed("scale") {
-		if f.scale.f <= 0 {
-			return render.View{}, usagef("--scale must be positive, got %v", f.scale.f)
-		}
 		v.Scale = f.scale.f
 	}
 	if fs.Changed("maxiter") {
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
-		// The view reads 0 as the default radius; on the command line
-		// that would only hide a mistake.
 		v.Escape = f.escape.f
-		if v.Escape < 2 || v.Escape > render.MaxEscape {
-			return render.View{}, usagef("--escape must be in 2..%g, got %v", float64(render.MaxEscape), v.Escape)
-		}
 	}
 	if err := v.Validate(); err != nil {
 		return render.View{}, usageError{err}
