@@ -13,6 +13,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
 )
 
 // TestVerboseTimeSplit checks that --verbose says where the wall time went:
@@ -195,6 +196,48 @@ func TestShardProgress(t *testing.T) {
 	for _, l := range lines {
 		if l[1] != "100" {
 			t.Errorf("progress %q: want the shard's 100 rows as the total", l[0])
+		}
+	}
+}
+
+// panicky is a strategy whose tasks panic.
+type panicky struct{ strategies.Strategy }
+
+func (p panicky) Run(ctx context.Context, n int, opts strategies.Options, task strategies.Task) (*strategies.Report, error) {
+	return p.Strategy.Run(ctx, n, opts, func(int, int, int) (int64, error) { panic("boom") })
+}
+
+// TestPanicStack: a task's panic fails the render with one line, and
+// --verbose prints its stack first.
+func TestPanicStack(t *testing.T) {
+	for _, verbose := range []bool{false, true} {
+		dir := t.TempDir()
+		args := []string{"--size", "20", filepath.Join(dir, "o.png")}
+		if verbose {
+			args = append(args, "-v")
+		}
+		f, err := parseRender(t, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := f.config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.job.Strategy = panicky{strategies.Steal}
+		var stderr bytes.Buffer
+		a := testApp(new(bytes.Buffer), &stderr)
+		code := report(&stderr, a.renderImage(context.Background(), cfg))
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		last := lines[len(lines)-1]
+		if code != exitFailure || !strings.HasPrefix(last, "mandel: render: ") || !strings.Contains(last, "boom") {
+			t.Errorf("-v %v: exit %d, last line %q; want 1 and the panic's one line", verbose, code, last)
+		}
+		if hasStack := strings.Contains(stderr.String(), "goroutine "); hasStack != verbose {
+			t.Errorf("-v %v: stack printed: %v\n%s", verbose, hasStack, stderr.String())
+		}
+		if files := dirEntries(t, dir); len(files) != 0 {
+			t.Errorf("a failed render left %v", files)
 		}
 	}
 }
