@@ -51,8 +51,8 @@ func kindOf(model color.Model) (stripKind, color.Palette) {
 // color.RGBAModel for an *image.RGBA. It looks at the type, not the pixels,
 // so that it serves for a canvas not yet painted; an RGBA image whose
 // pixels are not all opaque needs color.NRGBAModel, which only png takes.
-// For other types it returns img.ColorModel(), which pgm, ppm and pbm
-// accept and png and bmp refuse.
+// For other types it returns img.ColorModel(): pgm, ppm and pbm take strips
+// of any type, png and bmp only those three.
 func ModelOf(img image.Image) color.Model {
 	switch m := img.(type) {
 	case *image.Paletted:
