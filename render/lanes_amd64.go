@@ -7,7 +7,8 @@ import (
 )
 
 // The widest lane kernel's shape (see laneDriver): the driver's state is
-// sized for it, so that every lane kernel uses the same driver.
+// sized for it, so that every lane kernel uses the same driver. A wider
+// kernel raises them.
 const (
 	maxLanes  = avx2Lanes
 	maxUnroll = avx2Unroll
@@ -31,8 +32,10 @@ type laneInts = [2*maxLanes + 4]int
 // that the vectors never wait for the slowest pixel of a group. The routine
 // (the block routine) runs blocks of unroll iterations without an escape
 // test and finds the lanes in which some test of the block would have
-// broken out; the driver does the rest. A kernel is its block routine and
-// a RowFunc of a few lines around the driver (avx2Kernel is one).
+// broken out; the driver does the rest. A kernel is its block routine, a
+// noinline function that calls it (a preemption point, see runBlocks), a
+// RowFunc of a few lines around the driver (avx2Kernel is one) and a row of
+// kernelTable.
 //
 // Until a lane's first such test its iterations are Scalar's, the same
 // operations in the same order on the same values, so the first iteration
