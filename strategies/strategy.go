@@ -51,6 +51,10 @@ type scheduler struct {
 	// report does not show W-1 idle workers as imbalance and overhead.
 	serial   bool
 	schedule func(r *run)
+	// simulate replays schedule in simulated time (Simulated), and costs
+	// are its default costs there.
+	simulate func(s Sim)
+	costs    Costs
 }
 
 func (s *scheduler) Name() string    { return s.name }
