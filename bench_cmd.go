@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/bench"
+	benchreport "github.com/mandel-project/mandel/bench/report"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -88,7 +89,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	res, err := bench.Run(ctx, cfg)
 	if res != nil {
-		err = errors.Join(err, res.Write())
+		err = errors.Join(err, benchreport.Write(res))
 	}
 	var cfgErr *bench.ConfigError
 	switch {

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"fmt"
@@ -6,14 +6,15 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/bench/stats"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -23,39 +24,11 @@ const (
 	chartH = vg.Length(375)
 )
 
-// tableau is Tableau 10, a palette whose colours stay distinct for most
-// colour-blind readers and in greyscale print.
-var tableau = []color.RGBA{
-	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
-	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
-}
-
-// strategyPalette is Tableau 10 without its grey, which the dashed grey
-// ideal line would be mistaken for: nine colours, one per strategy of the
-// catalogue.
-var strategyPalette = slices.DeleteFunc(slices.Clone(tableau), func(c color.RGBA) bool { return c.R == c.G && c.G == c.B })
-
-// strategyColour gives each strategy the same colour in every chart and in
-// every sweep, whatever subset is measured: it depends only on the
-// strategy's place in the catalogue (a strategy from outside it, in tests,
-// gets one from its name).
-func strategyColour(st strategies.Strategy) color.RGBA {
-	i := slices.Index(strategies.All(), st)
-	if i < 0 {
-		h := 0
-		for _, r := range st.Name() {
-			h = h*31 + int(r)
-		}
-		i = h & 0xffff
-	}
-	return strategyPalette[i%len(strategyPalette)]
-}
-
 // charts writes the charts of every scene, as PNG and SVG.
-func (r *Result) charts() []error {
+func (r *report) charts() []error {
 	var errs []error
 	for _, sc := range r.Env.Sweep.Scenes {
-		var mine []Summary
+		var mine []bench.Summary
 		for _, sum := range r.Summaries {
 			if sum.Scene == sc.Name {
 				mine = append(mine, sum)
@@ -66,7 +39,7 @@ func (r *Result) charts() []error {
 		}
 		for _, ch := range []struct {
 			name string
-			make func(string, []Summary) (*plot.Plot, error)
+			make func(string, []bench.Summary) (*plot.Plot, error)
 		}{
 			{"speedup", r.scalingChart(speedupScaling)},
 			{"efficiency", r.scalingChart(efficiencyScaling)},
@@ -78,7 +51,7 @@ func (r *Result) charts() []error {
 				err = savePlot(p, r.path("charts", ch.name+"-"+sc.Name))
 			}
 			if err != nil {
-				errs = append(errs, fmt.Errorf("bench: chart %s-%s: %w", ch.name, sc.Name, err))
+				errs = append(errs, fmt.Errorf("report: chart %s-%s: %w", ch.name, sc.Name, err))
 			}
 		}
 	}
@@ -109,19 +82,19 @@ func savePlot(p *plot.Plot, base string) error {
 type series struct {
 	label    string
 	strategy strategies.Strategy
-	points   []Summary
+	points   []bench.Summary
 }
 
-func (r *Result) lines(sums []Summary) []series {
+func (r *report) lines(sums []bench.Summary) []series {
 	var out []series
 	for _, sum := range sums {
-		if sum.config.strategy == strategies.Serial || sum.Speedup == nil {
+		if sum.Measured.Strategy == strategies.Serial || sum.Speedup == nil {
 			continue
 		}
-		lbl := label(sum, len(r.Env.Sweep.Grains) > 1)
+		lbl := bench.Label(sum, len(r.Env.Sweep.Grains) > 1)
 		i := slices.IndexFunc(out, func(x series) bool { return x.label == lbl })
 		if i < 0 {
-			out = append(out, series{label: lbl, strategy: sum.config.strategy})
+			out = append(out, series{label: lbl, strategy: sum.Measured.Strategy})
 			i = len(out) - 1
 		}
 		out[i].points = append(out[i].points, sum)
@@ -131,8 +104,8 @@ func (r *Result) lines(sums []Summary) []series {
 
 // axisWorkers returns the worker counts of the scaling charts' axis, in
 // increasing order: those measured and, with --simulate, those simulated.
-func (r *Result) axisWorkers() []int {
-	ws := slices.Concat(r.Env.Sweep.Workers, r.simulate)
+func (r *report) axisWorkers() []int {
+	ws := slices.Concat(r.Env.Sweep.Workers, r.Simulate)
 	slices.Sort(ws)
 	return slices.Compact(ws)
 }
@@ -140,7 +113,7 @@ func (r *Result) axisWorkers() []int {
 // workerAxis makes x the worker axis: logarithmic, with a tick at every
 // worker count measured or simulated (a log axis needs two distinct
 // counts).
-func (r *Result) workerAxis(a *plot.Axis) {
+func (r *report) workerAxis(a *plot.Axis) {
 	ws := r.axisWorkers()
 	logAxis(a, ws)
 	a.Label.Text = "workers (= GOMAXPROCS)"
@@ -204,7 +177,7 @@ type scaling struct {
 	title, yLabel string
 	// value is the measure of a summary that has a speedup; predicted is
 	// the same measure of a simulated run.
-	value     func(Summary) float64
+	value     func(bench.Summary) float64
 	predicted func(*model.Result) float64
 	// ideal is the measure of perfect scaling at w workers.
 	ideal func(w float64) float64
@@ -220,14 +193,14 @@ type scaling struct {
 var (
 	speedupScaling = scaling{
 		title: "speedup over serial", yLabel: "speedup = median(serial) / median",
-		value:     func(s Summary) float64 { return *s.Speedup },
+		value:     func(s bench.Summary) float64 { return *s.Speedup },
 		predicted: func(r *model.Result) float64 { return r.Speedup },
 		ideal:     func(w float64) float64 { return w },
 		logY:      true,
 	}
 	efficiencyScaling = scaling{
 		title: "parallel efficiency", yLabel: "efficiency = speedup / workers",
-		value:       func(s Summary) float64 { return *s.Efficiency },
+		value:       func(s bench.Summary) float64 { return *s.Efficiency },
 		predicted:   func(r *model.Result) float64 { return r.Efficiency },
 		ideal:       func(float64) float64 { return 1 },
 		legendBelow: true,
@@ -236,18 +209,18 @@ var (
 
 // scalingChart returns the chart of m against workers, one line per
 // strategy, with m's ideal as a dashed line.
-func (r *Result) scalingChart(m scaling) func(scene string, sums []Summary) (*plot.Plot, error) {
-	return func(scene string, sums []Summary) (*plot.Plot, error) { return r.plotScaling(m, scene, sums) }
+func (r *report) scalingChart(m scaling) func(scene string, sums []bench.Summary) (*plot.Plot, error) {
+	return func(scene string, sums []bench.Summary) (*plot.Plot, error) { return r.plotScaling(m, scene, sums) }
 }
 
-func (r *Result) plotScaling(m scaling, scene string, sums []Summary) (*plot.Plot, error) {
+func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*plot.Plot, error) {
 	title := fmt.Sprintf("%s: %s", m.title, scene)
-	if len(r.simulate) > 0 && len(r.Env.Sweep.Grains) > 1 {
+	if len(r.Simulate) > 0 && len(r.Env.Sweep.Grains) > 1 {
 		// A model curve beside every measured grain would make a legend
 		// taller than the chart: with the model, measured lines show the
 		// model's grain only (summary.md has them all).
 		g := r.modelGrain()
-		sums = slices.DeleteFunc(slices.Clone(sums), func(s Summary) bool { return s.UsesGrain && s.Grain != g })
+		sums = slices.DeleteFunc(slices.Clone(sums), func(s bench.Summary) bool { return s.UsesGrain && s.Grain != g })
 	}
 	lines := r.lines(sums)
 	if len(lines) == 0 {
@@ -315,21 +288,21 @@ type prediction struct {
 
 // modelGrain is the grain of the model curves: 1 when it was measured, else
 // the smallest measured.
-func (r *Result) modelGrain() int { return slices.Min(r.Env.Sweep.Grains) }
+func (r *report) modelGrain() int { return slices.Min(r.Env.Sweep.Grains) }
 
 // predictions returns, when the sweep had --simulate, the model's curve of
 // m for each strategy charted, over the simulated worker counts, and the
 // grain of the strategies that use one (modelGrain), so that each strategy
 // has one model curve and the chart stays readable.
-func (r *Result) predictions(m scaling, scene string, lines []series) ([]prediction, int, error) {
-	if len(r.simulate) == 0 {
+func (r *report) predictions(m scaling, scene string, lines []series) ([]prediction, int, error) {
+	if len(r.Simulate) == 0 {
 		return nil, 0, nil
 	}
-	i := slices.IndexFunc(r.scenes, func(sr *sceneRun) bool { return sr.Name == scene })
-	if i < 0 || r.scenes[i].rowCosts == nil {
+	i := slices.IndexFunc(r.Scenes, func(sr *bench.SceneResult) bool { return sr.Name == scene })
+	if i < 0 || r.Scenes[i].RowCosts == nil {
 		return nil, 0, nil // the sweep stopped before the rows were timed
 	}
-	costs := r.scenes[i].rowCosts
+	costs := r.Scenes[i].RowCosts
 	grain := r.modelGrain()
 	var out []prediction
 	for _, ln := range lines {
@@ -337,8 +310,8 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 			continue
 		}
 		pr := prediction{strategy: ln.strategy}
-		for _, w := range r.simulate {
-			res, err := model.Simulate(ln.strategy, costs, r.measured.params(ln.strategy, w, grain))
+		for _, w := range r.Simulate {
+			res, err := model.Simulate(ln.strategy, costs, r.Machine.Params(ln.strategy, w, grain))
 			if err != nil {
 				return nil, 0, err
 			}
@@ -351,12 +324,12 @@ func (r *Result) predictions(m scaling, scene string, lines []series) ([]predict
 
 // atMaxWorkers returns the summaries at the largest worker count measured,
 // and that count; serial is included only when that count is 1.
-func atMaxWorkers(sums []Summary) ([]Summary, int) {
+func atMaxWorkers(sums []bench.Summary) ([]bench.Summary, int) {
 	maxW := 0
 	for _, sum := range sums {
 		maxW = max(maxW, sum.Workers)
 	}
-	var out []Summary
+	var out []bench.Summary
 	for _, sum := range sums {
 		if sum.Workers == maxW {
 			out = append(out, sum)
@@ -365,33 +338,24 @@ func atMaxWorkers(sums []Summary) ([]Summary, int) {
 	return out, maxW
 }
 
-// label names a summary's strategy in a chart or a warning, with its grain
-// when several were measured.
-func label(sum Summary, withGrain bool) string {
-	if sum.UsesGrain && withGrain {
-		return sum.Strategy + " g=" + strconv.Itoa(sum.Grain)
-	}
-	return sum.Strategy
-}
-
 // timesChart shows the distribution of run times of each strategy at the
 // largest worker count as box plots (median, quartiles, whiskers at 1.5
 // IQR, outliers as points).
-func (r *Result) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
+func (r *report) timesChart(scene string, sums []bench.Summary) (*plot.Plot, error) {
 	at, maxW := atMaxWorkers(sums)
 	p := newPlot(fmt.Sprintf("render times at %d workers: %s", maxW, scene))
 	p.Y.Label.Text = "time (ms)"
 	var names []string
 	for i, sum := range at {
-		vals := make(plotter.Values, len(sum.config.samples))
-		for j, smp := range sum.config.samples {
-			vals[j] = smp.wall.Seconds() * 1e3
+		vals := make(plotter.Values, len(sum.Measured.Samples))
+		for j, smp := range sum.Measured.Samples {
+			vals[j] = smp.Wall.Seconds() * 1e3
 		}
 		box, err := plotter.NewBoxPlot(vg.Points(min(40, 400/float64(len(at)))), float64(i), vals)
 		if err != nil {
 			return nil, err
 		}
-		c := strategyColour(sum.config.strategy)
+		c := strategyColour(sum.Measured.Strategy)
 		box.FillColor = color.NRGBA{c.R, c.G, c.B, 110}
 		box.BoxStyle.Color = c
 		box.MedianStyle.Color = c
@@ -399,7 +363,7 @@ func (r *Result) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 		box.WhiskerStyle.Color = c
 		box.GlyphStyle.Color = c
 		p.Add(box)
-		names = append(names, label(sum, len(r.Env.Sweep.Grains) > 1))
+		names = append(names, bench.Label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
@@ -411,14 +375,14 @@ func (r *Result) timesChart(scene string, sums []Summary) (*plot.Plot, error) {
 // worker's busy time in its median run: equal bars are a balanced schedule,
 // a ragged group is imbalance, and the gap above a bar up to the run's wall
 // time (the black tick) is that worker's idle time.
-func (r *Result) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
+func (r *report) busyChart(scene string, sums []bench.Summary) (*plot.Plot, error) {
 	at, maxW := atMaxWorkers(sums)
 	p := newPlot(fmt.Sprintf("busy time per worker at %d workers (median run): %s", maxW, scene))
 	p.Y.Label.Text = "busy time (ms); black: the run's wall time"
 	var names []string
 	bars := &rects{}
 	for i, sum := range at {
-		c := strategyColour(sum.config.strategy)
+		c := strategyColour(sum.Measured.Strategy)
 		n := len(sum.BusyS)
 		slot := 0.8 / float64(max(n, 1))
 		for w, busy := range sum.BusyS {
@@ -429,23 +393,15 @@ func (r *Result) busyChart(scene string, sums []Summary) (*plot.Plot, error) {
 			}
 			bars.add(x0, x0+slot, 0, busy*1e3, shade)
 		}
-		wall := sum.config.samples[medianIndex(walls(sum.config.samples))].wall.Seconds() * 1e3
+		wall := sum.Measured.Samples[stats.MedianIndex(bench.Walls(sum.Measured.Samples))].Wall.Seconds() * 1e3
 		bars.add(float64(i)-0.45, float64(i)+0.45, wall, wall, color.Black)
-		names = append(names, label(sum, len(r.Env.Sweep.Grains) > 1))
+		names = append(names, bench.Label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
 	p.Add(bars)
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
 	p.Y.Min = 0
 	return p, nil
-}
-
-func walls(samples []sample) []float64 {
-	out := make([]float64, len(samples))
-	for i, smp := range samples {
-		out[i] = smp.wall.Seconds()
-	}
-	return out
 }
 
 // rects is a plotter of filled rectangles in data coordinates; one of zero
