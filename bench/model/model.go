@@ -116,7 +116,6 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 	for i, c := range costs {
 		s.prefix[i+1] = s.prefix[i] + c
 	}
-	s.active = newByClock(s.clock)
 	ss.Simulate(s)
 	return s.result(), nil
 }
@@ -129,7 +128,10 @@ type sim struct {
 	prefix []float64 // prefix[i] is the cost of rows [0, i)
 	clock  []float64 // when each worker is next free
 	busy   []float64
-	active *byClock // the workers not retired, the earliest free on top
+	// active holds the workers not retired, the earliest free on top. It is
+	// built at the first Next or Retire: static schedules, which never ask,
+	// pay nothing for it.
+	active *byClock
 	// shared is when the shared structure is next free, for Shared claims.
 	shared                        float64
 	claims, stealAttempts, steals int
@@ -155,7 +157,7 @@ func (s *sim) Do(w, lo, hi int) {
 	s.clock[w] = t + cost
 	s.busy[w] += cost
 	s.claims++
-	s.active.moved(w)
+	s.moved(w)
 }
 
 // Probe charges worker w a probe of another worker's deque.
@@ -167,19 +169,38 @@ func (s *sim) Probe(w int, took bool) {
 	} else {
 		s.clock[w] += s.p.Overhead.StealEmpty
 	}
-	s.active.moved(w)
+	s.moved(w)
 }
 
 func (s *sim) Next() (int, bool) {
-	if s.active.Len() == 0 {
+	q := s.queue()
+	if q.Len() == 0 {
 		return 0, false
 	}
-	return s.active.ws[0], true
+	return q.ws[0], true
 }
 
 func (s *sim) Retire(w int) {
-	if i := s.active.pos[w]; i >= 0 {
-		heap.Remove(s.active, i)
+	q := s.queue()
+	if i := q.pos[w]; i >= 0 {
+		heap.Remove(q, i)
+	}
+}
+
+// queue returns the heap of active workers, built on first use.
+func (s *sim) queue() *byClock {
+	if s.active == nil {
+		s.active = newByClock(s.clock)
+	}
+	return s.active
+}
+
+// moved restores the heap's order, if it is built, after w's clock changed.
+func (s *sim) moved(w int) {
+	if s.active != nil {
+		if i := s.active.pos[w]; i >= 0 {
+			heap.Fix(s.active, i)
+		}
 	}
 }
 
@@ -201,13 +222,6 @@ func newByClock(clock []float64) *byClock {
 	}
 	heap.Init(q)
 	return q
-}
-
-// moved restores the order after w's clock changed.
-func (q *byClock) moved(w int) {
-	if i := q.pos[w]; i >= 0 {
-		heap.Fix(q, i)
-	}
 }
 
 func (q *byClock) Len() int { return len(q.ws) }
