@@ -75,8 +75,8 @@ func (r *report) writeModel() []error {
 						if err != nil {
 							return err
 						}
-						cw.Write([]string{sr.Name, st.Name(), strconv.Itoa(g), strconv.Itoa(wk), bench.CSVFloat(res.Makespan),
-							bench.CSVFloat(res.Speedup), bench.CSVFloat(res.Efficiency), bench.CSVFloat(res.Imbalance),
+						cw.Write([]string{sr.Name, st.Name(), strconv.Itoa(g), strconv.Itoa(wk), num(res.Makespan),
+							num(res.Speedup), num(res.Efficiency), num(res.Imbalance),
 							strconv.Itoa(res.Claims), strconv.Itoa(res.StealAttempts), strconv.Itoa(res.Steals)})
 					}
 				}
@@ -94,10 +94,10 @@ func (r *report) writeModel() []error {
 		cw.Write(validationHeader)
 		for _, v := range vs {
 			cw.Write([]string{v.Scene, v.Strategy.Name(), strconv.Itoa(v.Grain), strconv.Itoa(v.Workers),
-				bench.CSVFloat(v.Measured), bench.CSVFloat(v.Predicted), bench.CSVFloat(v.Err()),
-				numPtr(v.measuredSpeedup), bench.CSVFloat(v.predictedSpeedup),
-				bench.CSVFloat(v.measuredBusy), bench.CSVFloat(v.predictedBusy), bench.CSVFloat(v.measuredBusy/v.predictedBusy - 1),
-				bench.CSVFloat(v.scheduleErr())})
+				num(v.Measured), num(v.Predicted), num(v.Err()),
+				numPtr(v.measuredSpeedup), num(v.predictedSpeedup),
+				num(v.measuredBusy), num(v.predictedBusy), num(v.measuredBusy/v.predictedBusy - 1),
+				num(v.scheduleErr())})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -109,9 +109,9 @@ func (r *report) writeModel() []error {
 		for _, st := range sts {
 			one, two := "", ""
 			if c, ok := r.Machine.Claim(st); ok {
-				one, two = bench.CSVFloat(c.One*1e9), bench.CSVFloat(c.Two*1e9)
+				one, two = num(c.One*1e9), num(c.Two*1e9)
 			}
-			cw.Write([]string{st.Name(), one, two, bench.CSVFloat(overheads[st].Claim * 1e9), r.Machine.OverheadSource(st)})
+			cw.Write([]string{st.Name(), one, two, num(overheads[st].Claim * 1e9), r.Machine.OverheadSource(st)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -236,10 +236,10 @@ func writePrimitives(w io.Writer, m model.Machine) error {
 		case "steal-success":
 			use = "steal: each probe that takes work (ns_1)"
 		}
-		cw.Write([]string{p.Name, bench.CSVFloat(p.One * 1e9), bench.CSVFloat(p.Two * 1e9), use})
+		cw.Write([]string{p.Name, num(p.One * 1e9), num(p.Two * 1e9), use})
 	}
 	if m.Wake > 0 {
-		cw.Write([]string{"wake-idle-core", "", bench.CSVFloat(m.Wake * 1e9), "every strategy: every worker but the first starts this late (ns_2)"})
+		cw.Write([]string{"wake-idle-core", "", num(m.Wake * 1e9), "every strategy: every worker but the first starts this late (ns_2)"})
 	}
 	cw.Flush()
 	return cw.Error()

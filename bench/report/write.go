@@ -112,21 +112,25 @@ func writeSummaryCSV(w io.Writer, sums []bench.Summary) error {
 	cw.Write(summaryHeader)
 	for _, s := range sums {
 		cw.Write([]string{s.Scene, s.Strategy, strconv.Itoa(s.Workers), strconv.Itoa(s.Grain), strconv.Itoa(s.Runs),
-			bench.CSVFloat(s.MedianS), bench.CSVFloat(s.MeanS), numPtr(s.SDS), bench.CSVFloat(s.MinS), bench.CSVFloat(s.MaxS), bench.CSVFloat(s.P5S), bench.CSVFloat(s.P95S),
+			num(s.MedianS), num(s.MeanS), numPtr(s.SDS), num(s.MinS), num(s.MaxS), num(s.P5S), num(s.P95S),
 			numPtr(s.CILowS), numPtr(s.CIHighS), numPtr(s.CILevel),
 			numPtr(s.CV), strconv.FormatBool(s.Noisy), numPtr(s.Speedup), numPtr(s.Efficiency),
-			bench.CSVFloat(s.Imbalance), bench.CSVFloat(s.OverheadS), bench.CSVFloat(s.Steals),
-			bench.CSVFloat(s.IterPerS), bench.CSVFloat(s.PixelsPerS), strconv.FormatInt(s.Iterations, 10), strconv.Itoa(s.Pixels)})
+			num(s.Imbalance), num(s.OverheadS), num(s.Steals),
+			num(s.IterPerS), num(s.PixelsPerS), strconv.FormatInt(s.Iterations, 10), strconv.Itoa(s.Pixels)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
+// num formats a number for CSV as runs.csv has it.
+func num(f float64) string { return bench.CSVFloat(f) }
+
+// numPtr is num, or an empty cell for nil.
 func numPtr(f *float64) string {
 	if f == nil {
 		return ""
 	}
-	return bench.CSVFloat(*f)
+	return num(*f)
 }
 
 // writeMarkdown writes summary.md: the machine, how to read the table, the
