@@ -1,9 +1,9 @@
 package strategies
 
 // Bands is the strategy named "bands".
-var Bands Strategy = &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
+var Bands = register(30, &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
 	simulate: simulateBands, costs: Costs{Claim: 121e-9},
-	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); no scheduling at all, but loses when cost is uneven"}
+	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); no scheduling at all, but loses when cost is uneven"})
 
 // scheduleBands computes worker w's band from w alone, so workers share no
 // state, and renders it one row at a time rather than as one block, so that

@@ -3,9 +3,9 @@ package strategies
 import "iter"
 
 // Cyclic is the strategy named "cyclic".
-var Cyclic Strategy = &scheduler{name: "cyclic", usesGrain: true, schedule: scheduleCyclic,
+var Cyclic = register(40, &scheduler{name: "cyclic", usesGrain: true, schedule: scheduleCyclic,
 	simulate: simulateCyclic, costs: Costs{Claim: 131e-9},
-	summary: "blocks of grain rows dealt round robin, block b to worker b mod W (OpenMP static,k); no coordination, balanced when cost varies smoothly, not when it varies with period W*grain"}
+	summary: "blocks of grain rows dealt round robin, block b to worker b mod W (OpenMP static,k); no coordination, balanced when cost varies smoothly, not when it varies with period W*grain"})
 
 // scheduleCyclic computes worker w's blocks from w alone: it starts at block
 // w and strides W blocks, so workers share no state at all, and which worker

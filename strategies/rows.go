@@ -3,12 +3,12 @@ package strategies
 import "sync"
 
 // Rows is the strategy named "rows".
-var Rows Strategy = &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
+var Rows = register(20, &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
 	simulate: simulateRows,
 	// A goroutine and a token hand-over per row, all started by one
 	// goroutine: the claims serialize.
 	costs:   Costs{Claim: 1340e-9, Shared: true},
-	summary: "one goroutine per row, all started up front, at most W of them running the task (worker tokens); the Go scheduler balances, at a goroutine's cost per row"}
+	summary: "one goroutine per row, all started up front, at most W of them running the task (worker tokens); the Go scheduler balances, at a goroutine's cost per row"})
 
 // scheduleRows leaves the balancing to the Go runtime's scheduler, which
 // picks the row whose goroutine runs next. A row's goroutine holds one of W

@@ -1,9 +1,9 @@
 package strategies
 
 // Serial is the strategy named "serial".
-var Serial Strategy = &scheduler{name: "serial", usesGrain: false, serial: true, schedule: scheduleSerial,
+var Serial = register(10, &scheduler{name: "serial", usesGrain: false, serial: true, schedule: scheduleSerial,
 	simulate: simulateSerial, costs: Costs{Claim: 126e-9},
-	summary: "the calling goroutine renders every row in order, one at a time, whatever W; the baseline for speedup"}
+	summary: "the calling goroutine renders every row in order, one at a time, whatever W; the baseline for speedup"})
 
 // scheduleSerial makes one block per index, as grain 1 would, so that its
 // report counts blocks like the others' and a stop is seen after one row.

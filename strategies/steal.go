@@ -7,9 +7,9 @@ import (
 )
 
 // Steal is the strategy named "steal".
-var Steal Strategy = &scheduler{name: "steal", usesGrain: true, schedule: scheduleSteal,
+var Steal = register(90, &scheduler{name: "steal", usesGrain: true, schedule: scheduleSteal,
 	simulate: simulateSteal, costs: Costs{Claim: 166e-9, StealEmpty: 2e-9, StealSuccess: 55e-9},
-	summary: "per-worker deques of row ranges, halved as they are worked; an idle worker steals about half the queued work of the first worker that has some, probing from a random one (rayon, the Go runtime); balances any cost profile for about a split and two uncontended locks per block"}
+	summary: "per-worker deques of row ranges, halved as they are worked; an idle worker steals about half the queued work of the first worker that has some, probing from a random one (rayon, the Go runtime); balances any cost profile for about a split and two uncontended locks per block"})
 
 // spinRounds is how many rounds of failed steal attempts over every victim an
 // idle worker makes, yielding between rounds, before it parks. Work often
