@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/bench"
+	benchreport "github.com/mandel-project/mandel/bench/report"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -87,7 +88,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	res, err := bench.Run(ctx, cfg)
 	if res != nil {
-		err = errors.Join(err, res.Write())
+		err = errors.Join(err, benchreport.Write(res))
 	}
 	var cfgErr *bench.ConfigError
 	switch {

@@ -77,22 +77,25 @@ type Config struct {
 	// model-validation.csv. Empty: no model.
 	Simulate []int
 
-	// Test hooks. lookup replaces strategies.Lookup; probeLoop is the
-	// length of the parallelism probe's loop (0: the default); afterRun is
-	// called after every timed run with the number of runs done;
-	// availableMemory replaces sysmem.Available; primitiveTime is how long
-	// each repetition of a primitive's timing lasts (0: primitiveMinTime).
-	lookup          func(name string) (strategies.Strategy, error)
-	probeLoop       int
-	primitiveTime   time.Duration
-	afterRun        func(done int)
-	availableMemory func() float64
+	// Lookup resolves the names in Strategies; nil means strategies.Lookup.
+	// With it a caller measures a strategy of its own beside the catalogue
+	// (tests measure wrong ones).
+	Lookup func(name string) (strategies.Strategy, error)
+	// ProbeLoop is the length of the parallelism probe's loop; 0 means the
+	// default, which takes some tens of milliseconds.
+	ProbeLoop int
+	// PrimitiveTime is how long each repetition of a primitive's timing
+	// lasts (with Simulate); 0 means 20 ms.
+	PrimitiveTime time.Duration
+	// AfterRun, if not nil, is called after every timed run with the
+	// number of timed runs done.
+	AfterRun func(done int)
+	// AvailableMemory returns the bytes of memory the sweep may use; nil
+	// means sysmem.Available.
+	AvailableMemory func() float64
 }
 
 const (
-	// noisyCV is the coefficient of variation above which a configuration
-	// is flagged as noisy.
-	noisyCV = 0.05
 	// maxWorkers bounds a worker count, against typing mistakes.
 	maxWorkers = 4096
 )
@@ -247,7 +250,7 @@ func (c *Config) plan() (*plan, error) {
 		}
 		p.scenes = append(p.scenes, s)
 	}
-	available := c.availableMemory
+	available := c.AvailableMemory
 	if available == nil {
 		available = sysmem.Available
 	}
@@ -262,7 +265,7 @@ func (c *Config) plan() (*plan, error) {
 	if p.kernel, err = render.LookupKernel(p.kernelName); err != nil {
 		return nil, &ConfigError{err}
 	}
-	lookup := c.lookup
+	lookup := c.Lookup
 	if lookup == nil {
 		lookup = strategies.Lookup
 	}

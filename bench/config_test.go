@@ -102,7 +102,7 @@ func TestValidate(t *testing.T) {
 			// 46 MiB per frame, far below any per-frame limit; two frames and
 			// a picture do not fit in 100 MiB.
 			c.Width, c.Height = 2000, 2000
-			c.availableMemory = func() float64 { return 100 << 20 }
+			c.AvailableMemory = func() float64 { return 100 << 20 }
 		}, "needs about 106.9 MiB of memory"},
 		// A newline would go raw into summary.md and end bench.txt's line.
 		{"newline in commit", func(c *Config) { c.Commit = "abc\n# injected" }, `commit "abc\n# injected" holds a control character (U+000A)`},
@@ -134,7 +134,7 @@ func TestValidate(t *testing.T) {
 func TestMemoryNeeded(t *testing.T) {
 	cfg := tinyConfig(t.TempDir())
 	cfg.Width, cfg.Height = 2000, 2000
-	cfg.availableMemory = func() float64 { return 100 << 20 }
+	cfg.AvailableMemory = func() float64 { return 100 << 20 }
 	cfg.Scenes = []string{"full"} // one frame and a picture fit
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("one 2000x2000 scene in 100 MiB: %v", err)

@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/csv"
-	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -16,55 +14,6 @@ import (
 	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
-
-func TestEmulateCosts(t *testing.T) {
-	costs := make([]float64, 1000)
-	for i := range costs {
-		costs[i] = float64(i + 1)
-	}
-	for _, tc := range []struct {
-		name            string
-		rows            int
-		meanRow, minRow time.Duration
-		wantLen         int
-	}{
-		{"subsampled", 256, 3 * time.Millisecond, 0, 256},
-		{"all rows", 2000, 3 * time.Millisecond, 0, 1000},
-		{"rounded", 256, 3 * time.Millisecond, time.Millisecond, 256},
-		{"rounded, cheap rows raised", 256, 3 * time.Millisecond, 2 * time.Millisecond, 256},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := emulateCosts(costs, tc.rows, tc.meanRow, tc.minRow)
-			if len(got) != tc.wantLen {
-				t.Fatalf("%d rows, want %d", len(got), tc.wantLen)
-			}
-			var sum float64
-			for i, c := range got {
-				sum += c
-				if c < tc.minRow.Seconds() {
-					t.Errorf("row %d sleeps %g s, below %v", i, c, tc.minRow)
-				}
-				if i > 0 && c < got[i-1] {
-					t.Errorf("row %d sleeps %g s, less than row %d: the order of the rows is lost", i, c, i-1)
-				}
-			}
-			mean := sum / float64(len(got))
-			if tc.minRow == 0 && math.Abs(mean/tc.meanRow.Seconds()-1) > 1e-9 {
-				t.Errorf("mean row %g s, want %v", mean, tc.meanRow)
-			}
-			if q := tc.minRow.Seconds(); q > 0 {
-				if math.Abs(mean-tc.meanRow.Seconds()) > q {
-					t.Errorf("mean row %g s, more than %v from %v", mean, tc.minRow, tc.meanRow)
-				}
-				for i, c := range got {
-					if r := c / q; math.Abs(r-math.Round(r)) > 1e-9 {
-						t.Errorf("row %d sleeps %g s, not a whole number of %v", i, c, tc.minRow)
-					}
-				}
-			}
-		})
-	}
-}
 
 // TestEmulate runs a small emulation and checks its configurations, their
 // order, and that both times are no less than the sleeps shared among the
@@ -81,14 +30,14 @@ func TestEmulate(t *testing.T) {
 		st, _ := strategies.Lookup(name)
 		strats = append(strats, st)
 	}
-	e := &emulation{rows: 256, meanRow: 200 * time.Microsecond, minRow: 100 * time.Microsecond}
+	e := &model.Emulation{Rows: 256, MeanRow: 200 * time.Microsecond, MinRow: 100 * time.Microsecond}
 	grains, workers := []int{1, 3}, []int{4, 8}
 	before := runtime.GOMAXPROCS(0)
-	run := func() []emulated {
-		var all []emulated
-		for _, sr := range res.scenes {
-			costs := emulateCosts(sr.rowCosts, e.rows, e.meanRow, e.minRow)
-			rs, err := e.emulate(context.Background(), sr.Name, costs, strats, grains, workers)
+	run := func() []model.Emulated {
+		var all []model.Emulated
+		for _, sr := range res.Scenes {
+			costs := model.EmulateCosts(sr.RowCosts, e.Rows, e.MeanRow, e.MinRow)
+			rs, err := e.Emulate(context.Background(), sr.Name, costs, strats, grains, workers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,13 +48,13 @@ func TestEmulate(t *testing.T) {
 			for _, r := range rs {
 				// The run's overshoot, positive for a sleep, makes the
 				// prediction later than the model's without it.
-				st := r.strategy
-				base, err := model.Simulate(st, costs, e.machine.params(st, r.workers, r.grain))
-				if err != nil || r.overshoot <= 0 || !(r.predicted > base.Makespan) {
-					t.Errorf("%+v: predicted %g s with an overshoot of %g s, the model without it %g s (%v)", r, r.predicted, r.overshoot, base.Makespan, err)
+				st := r.Strategy
+				base, err := model.Simulate(st, costs, e.Machine.Params(st, r.Workers, r.Grain))
+				if err != nil || r.Overshoot <= 0 || !(r.Predicted > base.Makespan) {
+					t.Errorf("%+v: predicted %g s with an overshoot of %g s, the model without it %g s (%v)", r, r.Predicted, r.Overshoot, base.Makespan, err)
 				}
-				floor := sum / float64(r.workers)
-				if r.measured < floor*(1-1e-6) || r.predicted < floor*(1-1e-6) {
+				floor := sum / float64(r.Workers)
+				if r.Measured < floor*(1-1e-6) || r.Predicted < floor*(1-1e-6) {
 					t.Errorf("%+v: a time is below the sleeps per worker, %g s", r, floor)
 				}
 			}
@@ -123,15 +72,15 @@ func TestEmulate(t *testing.T) {
 	if got, want := len(a), 2*(2+2*(2+1)); got != want {
 		t.Fatalf("%d emulated configurations, want %d", got, want)
 	}
-	key := func(r emulated) string {
-		return r.scene + "/" + r.strategy.Name() + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
+	key := func(r model.Emulated) string {
+		return r.Scene + "/" + r.Strategy.Name() + "/" + strconv.Itoa(r.Grain) + "/" + strconv.Itoa(r.Workers)
 	}
 	for i := range a {
 		if key(a[i]) != key(b[i]) {
 			t.Errorf("configuration %d: %s, then %s", i, key(a[i]), key(b[i]))
 		}
 
-		if a[i].strategy == strategies.Serial {
+		if a[i].Strategy == strategies.Serial {
 			t.Errorf("configuration %d: %s emulates serial", i, key(a[i]))
 		}
 	}
@@ -143,136 +92,11 @@ func TestEmulate(t *testing.T) {
 	}
 }
 
-// TestSimulateWritesEmulated checks that a sweep simulating worker counts
-// from 4 to 64 writes emulated.csv for those counts only, with errors that
-// are what their two times say.
-func TestSimulateWritesEmulated(t *testing.T) {
-	cfg := tinyConfig(t.TempDir())
-	cfg.Simulate = []int{1, 4, 128}
-	if _, err := runAndWrite(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	rows := readCSV(t, filepath.Join(cfg.Out, "emulated.csv"))
-	if !slices.Equal(rows[0], emulatedHeader) {
-		t.Errorf("header %v, want %v", rows[0], emulatedHeader)
-	}
-	// 2 scenes x (bands, atomic, steal) at 4 workers, grain 1.
-	if got, want := len(rows)-1, 2*3; got != want {
-		t.Errorf("emulated.csv: %d rows, want %d", got, want)
-	}
-	for _, r := range rows[1:] {
-		measured, _ := strconv.ParseFloat(r[4], 64)
-		predicted, _ := strconv.ParseFloat(r[5], 64)
-		e, _ := strconv.ParseFloat(r[6], 64)
-		if r[3] != "4" || measured <= 0 || predicted <= 0 || math.Abs(e-(predicted/measured-1)) > 1e-4 {
-			t.Errorf("emulated.csv: %v", r)
-		}
-		lo, _ := strconv.ParseFloat(r[9], 64)
-		hi, _ := strconv.ParseFloat(r[10], 64)
-		if r[8] != strconv.Itoa(emulateReps) || lo <= 0 || lo > measured || hi < measured {
-			t.Errorf("emulated.csv: %v: not the median of %d runs within their spread", r, emulateReps)
-		}
-	}
-	for _, sc := range cfg.Scenes {
-		if fi, err := os.Stat(filepath.Join(cfg.Out, "charts", "emulated-"+sc+".png")); err != nil || fi.Size() == 0 {
-			t.Errorf("chart of the emulation of %s: %v", sc, err)
-		}
-	}
-}
-
-func TestEmulateWorkers(t *testing.T) {
-	got := emulateWorkers([]int{1, 2, 4, 8, 64, 128, 256})
-	if want := []int{4, 8, 64}; !slices.Equal(got, want) {
-		t.Errorf("emulateWorkers = %v, want %v", got, want)
-	}
-}
-
-// TestEmulateReps scripts the wall time of every run and checks that each
-// configuration keeps the median of its repetitions and their spread, and
-// that the repetitions go in rounds over all the configurations.
-func TestEmulateReps(t *testing.T) {
-	bands, _ := strategies.Lookup("bands")
-	steal, _ := strategies.Lookup("steal")
-	costs := make([]float64, 16)
-	for i := range costs {
-		costs[i] = float64(i+1) * 1e-6
-	}
-	// Wall times by configuration, in the order of its repetitions: the
-	// median is the middle one whatever the order, which a mean or the
-	// last run would not give.
-	walls := map[string][]time.Duration{
-		"bands/1/4": {30, 10, 20},
-		"bands/1/8": {5, 50, 7},
-		"steal/1/4": {9, 9, 1},
-		"steal/1/8": {100, 200, 300},
-		"steal/2/4": {4, 6, 5},
-		"steal/2/8": {}, // 8 blocks: fewer than 2 for each of 8 workers, not run
-	}
-	var order []string
-	e := &emulation{reps: 3, run: func(st strategies.Strategy, _ context.Context, n int, o strategies.Options, _ strategies.Task) (*strategies.Report, error) {
-		k := st.Name() + "/" + strconv.Itoa(o.Grain) + "/" + strconv.Itoa(o.Workers)
-		if n != len(costs) {
-			t.Errorf("%s: run over %d indices, want %d", k, n, len(costs))
-		}
-		if got := runtime.GOMAXPROCS(0); got != o.Workers {
-			t.Errorf("%s: GOMAXPROCS %d", k, got)
-		}
-		i := 0
-		for _, prev := range order {
-			if prev == k {
-				i++
-			}
-		}
-		order = append(order, k)
-		if i >= len(walls[k]) {
-			t.Fatalf("%s: run %d, want %d runs", k, i+1, len(walls[k]))
-		}
-		return &strategies.Report{Wall: walls[k][i]}, nil
-	}}
-	rs, err := e.emulate(context.Background(), "s", costs, []strategies.Strategy{strategies.Serial, bands, steal}, []int{1, 2}, []int{4, 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	round := []string{"bands/1/4", "bands/1/8", "steal/1/4", "steal/1/8", "steal/2/4"}
-	if want := slices.Concat(round, round, round); !slices.Equal(order, want) {
-		t.Errorf("runs in order %v, want %v", order, want)
-	}
-	want := map[string][3]time.Duration{ // median, min, max
-		"bands/1/4": {20, 10, 30},
-		"bands/1/8": {7, 5, 50},
-		"steal/1/4": {9, 1, 9},
-		"steal/1/8": {200, 100, 300},
-		"steal/2/4": {5, 4, 6},
-	}
-	if len(rs) != len(want) {
-		t.Fatalf("%d configurations, want %d", len(rs), len(want))
-	}
-	for _, r := range rs {
-		k := r.strategy.Name() + "/" + strconv.Itoa(r.grain) + "/" + strconv.Itoa(r.workers)
-		t.Run(k, func(t *testing.T) {
-			w, ok := want[k]
-			if !ok {
-				t.Fatalf("unexpected configuration")
-			}
-			if r.reps != 3 || r.measured != w[0].Seconds() || r.min != w[1].Seconds() || r.max != w[2].Seconds() {
-				t.Errorf("reps %d, measured %g s in [%g, %g] s, want 3, %g s in [%g, %g] s",
-					r.reps, r.measured, r.min, r.max, w[0].Seconds(), w[1].Seconds(), w[2].Seconds())
-			}
-			if math.Abs(r.serial-136e-6) > 1e-12 {
-				t.Errorf("serial %g s, want the costs' sum, 136e-6 s", r.serial)
-			}
-			if r.predicted <= 0 {
-				t.Errorf("predicted %g s", r.predicted)
-			}
-		})
-	}
-}
-
 // TestWriteEmulated checks emulated.csv's columns: the first eight as they
 // were, then the repetitions and their spread.
 func TestWriteEmulated(t *testing.T) {
-	rs := []emulated{{modelPoint: modelPoint{scene: "full", strategy: strategies.Steal, grain: 4, workers: 16,
-		measured: 0.5, predicted: 0.55}, reps: 3, min: 0.25, max: 2, serial: 4, overshoot: 1e-4}}
+	rs := []model.Emulated{{Point: model.Point{Scene: "full", Strategy: strategies.Steal, Grain: 4, Workers: 16,
+		Measured: 0.5, Predicted: 0.55}, Reps: 3, Min: 0.25, Max: 2, Serial: 4, Overshoot: 1e-4}}
 	var b strings.Builder
 	if err := writeEmulated(&b, rs); err != nil {
 		t.Fatal(err)
@@ -302,7 +126,7 @@ func TestEmulateInterrupted(t *testing.T) {
 		progress: newProgress(nil),
 	}
 	for _, name := range []string{"a", "b"} {
-		s.scenes = append(s.scenes, &sceneRun{Scene: Scene{Name: name}, rowCosts: []float64{1, 2, 3, 4, 5, 6, 7, 8}})
+		s.scenes = append(s.scenes, &sceneRun{SceneResult: &SceneResult{Scene: Scene{Name: name}, RowCosts: []float64{1, 2, 3, 4, 5, 6, 7, 8}}})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -311,7 +135,7 @@ func TestEmulateInterrupted(t *testing.T) {
 		t.Errorf("error %v, want one saying the emulation of a was interrupted", err)
 	}
 	rows := readCSV(t, filepath.Join(s.cfg.Out, "emulated.csv"))
-	if len(rows) != 1 || !slices.Equal(rows[0], emulatedHeader) {
+	if len(rows) != 1 || !slices.Equal(rows[0], EmulatedHeader) {
 		t.Errorf("emulated.csv: %v, want its header alone", rows)
 	}
 }

@@ -1,6 +1,13 @@
 package bench
 
-import "github.com/mandel-project/mandel/strategies"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mandel-project/mandel/bench/stats"
+	"github.com/mandel-project/mandel/strategies"
+)
 
 // Summary describes one configuration's timed runs; summary.json holds a
 // list of them and summary.csv one row each. Times are in seconds.
@@ -55,39 +62,41 @@ type Summary struct {
 	// sum of the row costs.
 	TotalBusyS float64 `json:"total_busy_s"`
 
-	config *config // the configuration, for the charts
+	// Measured is the configuration summarized, with its runs, for the
+	// report; summary.json leaves it out.
+	Measured *Configuration `json:"-"`
 }
 
 // summarize computes the summary of every configuration with at least one
 // timed run, in the sweep's order (scene, strategy, workers, grain).
 func (s *sweep) summarize() []Summary {
 	var out []Summary
-	baseline := map[*sceneRun]float64{}
+	baseline := map[*SceneResult]float64{}
 	for _, c := range s.configs {
-		if len(c.samples) == 0 {
+		if len(c.Samples) == 0 {
 			continue
 		}
-		times := walls(c.samples)
-		imb := make([]float64, len(c.samples))
-		ovh := make([]float64, len(c.samples))
-		steals := make([]float64, len(c.samples))
-		busy := make([]float64, len(c.samples))
-		for i, smp := range c.samples {
-			busy[i] = smp.report.Busy().Seconds()
-			imb[i] = smp.report.Imbalance()
-			ovh[i] = smp.report.Overhead().Seconds()
-			steals[i] = float64(smp.report.Steals())
+		times := Walls(c.Samples)
+		imb := make([]float64, len(c.Samples))
+		ovh := make([]float64, len(c.Samples))
+		steals := make([]float64, len(c.Samples))
+		busy := make([]float64, len(c.Samples))
+		for i, smp := range c.Samples {
+			busy[i] = smp.Report.Busy().Seconds()
+			imb[i] = smp.Report.Imbalance()
+			ovh[i] = smp.Report.Overhead().Seconds()
+			steals[i] = float64(smp.Report.Steals())
 		}
-		st := describe(times)
+		st := stats.Describe(times)
 		v := c.scene.View
 		sum := Summary{
-			Scene: c.scene.Name, Strategy: c.strategy.Name(), Workers: c.workers, Grain: c.grain,
-			UsesGrain: c.strategy.UsesGrain(), Runs: st.N,
+			Scene: c.scene.Name, Strategy: c.Strategy.Name(), Workers: c.Workers, Grain: c.Grain,
+			UsesGrain: c.Strategy.UsesGrain(), Runs: st.N,
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
 			Noisy:     st.Noisy,
-			Imbalance: median(imb), OverheadS: median(ovh), Steals: median(steals),
-			TotalBusyS: median(busy), Iterations: c.scene.work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
-			config: c,
+			Imbalance: stats.Median(imb), OverheadS: stats.Median(ovh), Steals: stats.Median(steals),
+			TotalBusyS: stats.Median(busy), Iterations: c.scene.Work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
+			Measured: c.Configuration,
 		}
 		if st.N >= 2 {
 			sum.SDS, sum.CV = ptr(st.SD), ptr(st.CV)
@@ -96,25 +105,98 @@ func (s *sweep) summarize() []Summary {
 			sum.CILowS, sum.CIHighS, sum.CILevel = ptr(st.CILow), ptr(st.CIHigh), ptr(st.CILevel)
 		}
 		if st.Median > 0 {
-			sum.IterPerS = float64(c.scene.work) / st.Median
+			sum.IterPerS = float64(c.scene.Work) / st.Median
 			sum.PixelsPerS = float64(sum.Pixels) / st.Median
 		}
-		for _, w := range c.samples[medianIndex(times)].report.Workers {
+		for _, w := range c.Samples[stats.MedianIndex(times)].Report.Workers {
 			sum.BusyS = append(sum.BusyS, w.Busy.Seconds())
 		}
-		if c.strategy == strategies.Serial && c.workers == 1 {
-			baseline[c.scene] = st.Median
+		if c.Strategy == strategies.Serial && c.Workers == 1 {
+			baseline[c.Scene] = st.Median
 		}
 		out = append(out, sum)
 	}
 	for i := range out {
-		if b, ok := baseline[out[i].config.scene]; ok {
-			sp := speedup(b, out[i].MedianS)
+		if b, ok := baseline[out[i].Measured.Scene]; ok {
+			sp := stats.Speedup(b, out[i].MedianS)
 			out[i].Speedup = ptr(sp)
-			out[i].Efficiency = ptr(efficiency(sp, out[i].Workers))
+			out[i].Efficiency = ptr(stats.Efficiency(sp, out[i].Workers))
 		}
 	}
 	return out
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Walls returns the wall times of samples, in seconds.
+func Walls(samples []Sample) []float64 {
+	out := make([]float64, len(samples))
+	for i, smp := range samples {
+		out[i] = smp.Wall.Seconds()
+	}
+	return out
+}
+
+// Label names a summary's strategy in a chart or a warning, with its grain
+// when several were measured.
+func Label(sum Summary, withGrain bool) string {
+	if sum.UsesGrain && withGrain {
+		return sum.Strategy + " g=" + strconv.Itoa(sum.Grain)
+	}
+	return sum.Strategy
+}
+
+// markdownTable returns the table of summary.md, ready to paste.
+func markdownTable(sums []Summary) string {
+	var b strings.Builder
+	b.WriteString("| scene | strategy | workers | grain | median | 95% CI of median | speedup | efficiency | imbalance | CV |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, s := range sums {
+		grain := "-"
+		if s.UsesGrain {
+			grain = strconv.Itoa(s.Grain)
+		}
+		ci := "n/a"
+		if s.CILowS != nil {
+			ci = durationRange(*s.CILowS, *s.CIHighS)
+		}
+		sp, eff := "n/a", "n/a"
+		if s.Speedup != nil {
+			sp, eff = fmt.Sprintf("%.2f", *s.Speedup), fmt.Sprintf("%.2f", *s.Efficiency)
+		}
+		cv := "n/a"
+		if s.CV != nil {
+			cv = fmt.Sprintf("%.1f%%", 100*(*s.CV))
+		}
+		if s.Noisy {
+			cv += " (noisy)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s |\n",
+			s.Scene, s.Strategy, s.Workers, grain, FormatSeconds(s.MedianS), ci, sp, eff, s.Imbalance, cv)
+	}
+	return b.String()
+}
+
+// FormatSeconds writes a time with three significant digits in a unit that
+// suits it.
+func FormatSeconds(s float64) string {
+	unit, scale := unitFor(s)
+	return fmt.Sprintf("%.3g %s", s*scale, unit)
+}
+
+// durationRange writes lo-hi in the unit of hi.
+func durationRange(lo, hi float64) string {
+	unit, scale := unitFor(hi)
+	return fmt.Sprintf("%.3g-%.3g %s", lo*scale, hi*scale, unit)
+}
+
+func unitFor(s float64) (string, float64) {
+	switch {
+	case s >= 1:
+		return "s", 1
+	case s >= 1e-3:
+		return "ms", 1e3
+	default:
+		return "µs", 1e6
+	}
+}

@@ -12,82 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/bench/stats"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
-
-// Result is what a sweep measured. Run returns it with the files it wrote
-// as it went (runs.csv, env.json marked unfinished, the pictures); Write
-// writes the rest.
-type Result struct {
-	// Dir is the results directory, where Run wrote and Write writes.
-	Dir string
-	// Env is what env.json holds (Env.Partial is set when the sweep stopped
-	// early); Summaries what summary.json holds.
-	Env       Env
-	Summaries []Summary
-	// Table is the Markdown table of summary.md.
-	Table string
-
-	// What the files need beyond the summaries: every configuration with
-	// its timed runs, in sweep order, and the traced runs. (The counts
-	// measured, for the charts' axes and the grain in names, are
-	// Env.Sweep's.)
-	configs []*config
-	traces  map[*config]*strategies.Report
-	// For model.csv: the scenes with their row costs, the strategies, and
-	// the worker counts to simulate.
-	scenes     []*sceneRun
-	strategies []strategies.Strategy
-	simulate   []int
-	measured   machineCosts // the machine's costs, for the model
-	// writeErrs are the errors of the files written during the sweep,
-	// which Write reports with its own.
-	writeErrs []error
-	progress  *progress
-}
-
-// sceneRun is a scene being measured: its renderer, reused by every run
-// (every run clears the frame first), the hash and work of its serial
-// reference, and how many times each row was rendered in the current run.
-type sceneRun struct {
-	Scene
-	r        *render.Renderer
-	hash     uint64
-	work     int64
-	rendered []uint32
-	// rowPasses are the passes of timeRows, rowPasses[pass][row], in
-	// seconds, until settleRowCosts makes them rowCosts.
-	rowPasses [][]float64
-	// rowCosts is each unit's (row's) serial render time in seconds, for
-	// the model; nil unless Config.Simulate is set.
-	rowCosts []float64
-	emulated []emulated // the scene's emulation, for its chart and summary.md
-}
-
-// config is one measured configuration and its timed runs.
-type config struct {
-	scene    *sceneRun
-	strategy strategies.Strategy
-	workers  int
-	grain    int
-	samples  []sample
-}
-
-func (c *config) String() string {
-	workers := "workers"
-	if c.workers == 1 {
-		workers = "worker"
-	}
-	return fmt.Sprintf("scene %s, strategy %s, %d %s, grain %d", c.scene.Name, c.strategy.Name(), c.workers, workers, c.grain)
-}
-
-// sample is one timed run.
-type sample struct {
-	seq, round int
-	wall       time.Duration
-	report     *strategies.Report
-}
 
 // sweep is the state of one Run.
 type sweep struct {
@@ -96,26 +25,26 @@ type sweep struct {
 	env     Env
 	scenes  []*sceneRun
 	configs []*config
-	traces  map[*config]*strategies.Report
 	// writeErrs are the errors writing the files written during the sweep.
 	writeErrs []error
 	runsDone  int
 	runs      *runsLog
-	progress  *progress
+	progress  *Progress
 	// measured is what the model is told about the machine; wakes are
 	// the idle core's wake-ups timed so far (see timeRows), until
 	// settleRowCosts gives measured their median.
-	measured machineCosts
+	measured model.Machine
 	wakes    []float64
 }
 
 // Run performs the sweep that cfg describes and returns what it measured;
-// the caller then calls Result.Write for the files derived from it. Run
-// itself writes into cfg.Out only what must be written while measuring:
-// runs.csv, a row per timed run as soon as it is made, so that a sweep
-// that is killed loses nothing it measured; env.json, marked unfinished
-// until Write replaces it; and the pictures of the reference frames and
-// schedules, drawn when the frame is the one they show.
+// the caller then calls report.Write (package bench/report) for the files
+// derived from it. Run itself writes into cfg.Out only what must be written
+// while measuring: runs.csv, a row per timed run as soon as it is made, so
+// that a sweep that is killed loses nothing it measured; env.json, marked
+// unfinished until the report replaces it; the pictures of the reference
+// frames and schedules, drawn when the frame is the one they show; and
+// emulated.csv.
 //
 // A *ConfigError means that cfg was invalid, or its output directory
 // unusable as given, and nothing was done; an output directory that cannot
@@ -136,7 +65,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = uint64(time.Now().UnixNano())
 	}
-	s := &sweep{cfg: cfg, plan: p, traces: map[*config]*strategies.Report{}}
+	s := &sweep{cfg: cfg, plan: p}
 	s.env.Warnings = []string{}
 	defer restoreGOMAXPROCS(runtime.GOMAXPROCS(0))
 
@@ -145,9 +74,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	machine(&s.env, cfg.Commit)
 	s.env.RenderKernel = p.kernelName
 	s.progress = newProgress(cfg.Progress)
-	defer s.progress.done()
+	defer s.progress.Done()
 
-	// Until Write, env.json says the sweep is unfinished, so that a sweep
+	// Until the report, env.json says the sweep is unfinished, so that a sweep
 	// killed outright leaves a folder that does not look complete.
 	s.env.Partial, s.env.Error = true, "unfinished: the sweep was running (or was killed) when this was written"
 	runErr := s.measure(ctx)
@@ -161,16 +90,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.Sweep.RunsDone = s.runsDone
 	sums := s.summarize()
 	s.warnNoisy(sums)
-	// The frames are not needed any more: free them before Write draws.
-	for _, sr := range s.scenes {
-		sr.r, sr.rendered = nil, nil
-	}
-	return &Result{
+	res := &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
-		configs: s.configs, traces: s.traces,
-		scenes: s.scenes, strategies: p.strategies, simulate: p.simulate, measured: s.measured,
-		writeErrs: s.writeErrs, progress: s.progress,
-	}, runErr
+		Strategies: serialFirst(p.strategies), Simulate: p.simulate, Machine: s.measured,
+		WriteErrs: s.writeErrs, Progress: s.progress,
+	}
+	// The frames are not needed any more: the Result keeps none of them,
+	// so that they are freed before the report draws.
+	for _, sr := range s.scenes {
+		res.Scenes = append(res.Scenes, sr.SceneResult)
+	}
+	for _, c := range s.configs {
+		res.Configs = append(res.Configs, c.Configuration)
+	}
+	return res, runErr
 }
 
 // restoreGOMAXPROCS sets GOMAXPROCS back to prev after the sweep set its
@@ -191,11 +124,11 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := writeJSON(s.path("env.json"), &s.env); err != nil {
 		return err
 	}
-	loop := s.cfg.probeLoop
+	loop := s.cfg.ProbeLoop
 	if loop == 0 {
 		loop = defaultProbeLoop
 	}
-	s.progress.phase("probing parallelism")
+	s.progress.Phase("probing parallelism")
 	s.env.Parallelism = probeParallelism(runtime.NumCPU(), loop)
 	if pp := s.env.Parallelism; pp.Low {
 		s.warn("effective parallelism is %.2f on %d logical CPUs (below %.0f%%): the machine is shared, throttled or oversubscribed, and speedups measured here understate the strategies",
@@ -232,10 +165,10 @@ func (s *sweep) measure(ctx context.Context) error {
 func (s *sweep) describeSweep() {
 	info := &s.env.Sweep
 	for _, sc := range s.plan.scenes {
-		sr := &sceneRun{Scene: sc}
+		sr := &sceneRun{SceneResult: &SceneResult{Scene: sc}}
 		s.scenes = append(s.scenes, sr)
 		// The baseline first: serial at one worker, in every sweep.
-		s.configs = append(s.configs, &config{scene: sr, strategy: strategies.Serial, workers: 1, grain: 1})
+		s.configs = append(s.configs, newConfig(sr, strategies.Serial, 1, 1))
 		for _, st := range s.plan.strategies {
 			if st == strategies.Serial {
 				continue
@@ -246,7 +179,7 @@ func (s *sweep) describeSweep() {
 			}
 			for _, w := range s.plan.workers {
 				for _, g := range grains {
-					s.configs = append(s.configs, &config{scene: sr, strategy: st, workers: w, grain: g})
+					s.configs = append(s.configs, newConfig(sr, st, w, g))
 				}
 			}
 		}
@@ -268,7 +201,7 @@ func (s *sweep) sceneInfo() {
 	for _, sr := range s.scenes {
 		v := sr.View
 		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
-			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.work}
+			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work}
 		if sr.r != nil {
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}
@@ -285,14 +218,14 @@ func (s *sweep) references(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return s.interrupted(err)
 		}
-		s.progress.phase("rendering the reference of " + sr.Name)
+		s.progress.Phase("rendering the reference of " + sr.Name)
 		r, err := render.NewRenderer(sr.View, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}
 		sr.r = r
 		sr.rendered = make([]uint32, r.Units())
-		sr.work = r.RenderUnits(0, r.Units())
+		sr.Work = r.RenderUnits(0, r.Units())
 		sr.hash = frameHash(r.Frame())
 		s.scenePictures(sr)
 	}
@@ -308,21 +241,21 @@ func (s *sweep) references(ctx context.Context) error {
 func (s *sweep) traced(ctx context.Context) error {
 	maxW := s.plan.workers[len(s.plan.workers)-1]
 	for _, c := range s.configs {
-		if c.workers != maxW && c.strategy != strategies.Serial { // serial runs at 1 only
+		if c.Workers != maxW && c.Strategy != strategies.Serial { // serial runs at 1 only
 			continue
 		}
-		if c.strategy.UsesGrain() && c.grain != s.plan.grains[0] {
+		if c.Strategy.UsesGrain() && c.Grain != s.plan.grains[0] {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return s.interrupted(err)
 		}
-		s.progress.phase("tracing " + c.String())
+		s.progress.Phase("tracing " + c.String())
 		_, rep, err := s.runOnce(c, true)
 		if err != nil {
 			return err
 		}
-		s.traces[c] = rep
+		c.Trace = rep
 		s.schedulePicture(c, rep)
 	}
 	return nil
@@ -362,14 +295,14 @@ func (s *sweep) rounds(ctx context.Context) error {
 			if !timed {
 				continue
 			}
-			smp := sample{seq: s.runsDone, round: round - s.cfg.Warmup, wall: wall, report: rep}
-			c.samples = append(c.samples, smp)
+			smp := Sample{Seq: s.runsDone, Round: round - s.cfg.Warmup, Wall: wall, Report: rep}
+			c.Samples = append(c.Samples, smp)
 			s.runsDone++
 			if err := s.runs.add(c, smp); err != nil {
 				return err
 			}
-			if s.cfg.afterRun != nil {
-				s.cfg.afterRun(s.runsDone)
+			if s.cfg.AfterRun != nil {
+				s.cfg.AfterRun(s.runsDone)
 			}
 		}
 		if timed {
@@ -401,7 +334,7 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	clear(f.Mag2)
 	rendered := c.scene.rendered
 	clear(rendered)
-	runtime.GOMAXPROCS(c.workers)
+	runtime.GOMAXPROCS(c.Workers)
 	runtime.GC()
 	// One plain store per row rendered: a row belongs to one task call, so
 	// the counts cost the strategy no contention. The context is never
@@ -413,10 +346,10 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 		}
 		return work, nil
 	}
-	opts := strategies.Options{Workers: c.workers, Grain: c.grain, Trace: trace}
+	opts := strategies.Options{Workers: c.Workers, Grain: c.Grain, Trace: trace}
 
 	start := time.Now()
-	rep, err := c.strategy.Run(context.Background(), r.Units(), opts, task)
+	rep, err := c.Strategy.Run(context.Background(), r.Units(), opts, task)
 	wall := time.Since(start)
 
 	if err != nil {
@@ -437,9 +370,9 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	for _, w := range rep.Workers {
 		items += w.Items
 	}
-	if items != r.Units() || rep.Work() != c.scene.work {
+	if items != r.Units() || rep.Work() != c.scene.Work {
 		return 0, nil, fmt.Errorf("bench: %s: the report counts %d rows and %d iterations, want %d and %d: the strategy did some work twice",
-			c, items, rep.Work(), r.Units(), c.scene.work)
+			c, items, rep.Work(), r.Units(), c.scene.Work)
 	}
 	return wall, rep, nil
 }
@@ -472,14 +405,14 @@ func (s *sweep) warnNoisy(sums []Summary) {
 	slices.SortStableFunc(noisy, func(a, b Summary) int { return cmp.Compare(*b.CV, *a.CV) })
 	var names []string
 	for _, sum := range noisy[:min(len(noisy), 5)] {
-		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, label(sum, len(s.plan.grains) > 1), sum.Workers, 100*(*sum.CV)))
+		names = append(names, fmt.Sprintf("%s/%s/%d (%.0f%%)", sum.Scene, Label(sum, len(s.plan.grains) > 1), sum.Workers, 100*(*sum.CV)))
 	}
 	more := ""
 	if len(noisy) > 5 {
 		more = fmt.Sprintf(" and %d more", len(noisy)-5)
 	}
 	s.warn("%d of %d configurations are noisy (CV above %.0f%%): %s%s; summary.md flags each",
-		len(noisy), len(sums), 100*noisyCV, strings.Join(names, ", "), more)
+		len(noisy), len(sums), 100*stats.NoisyCV, strings.Join(names, ", "), more)
 }
 
 // interrupted wraps a cancellation with what was done.

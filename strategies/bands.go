@@ -1,8 +1,9 @@
 package strategies
 
 // Bands is the strategy named "bands".
-var Bands Strategy = &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
-	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); no scheduling at all, but loses when cost is uneven"}
+var Bands = register(30, &scheduler{name: "bands", usesGrain: false, schedule: scheduleBands,
+	simulate: simulateBands, costs: Costs{Claim: 121e-9},
+	summary: "W contiguous bands of about n/W rows, one goroutine each (fork-join); no scheduling at all, but loses when cost is uneven"})
 
 // scheduleBands computes worker w's band from w alone, so workers share no
 // state, and renders it one row at a time rather than as one block, so that
@@ -17,6 +18,16 @@ func scheduleBands(r *run) {
 			}
 		}
 	})
+}
+
+// simulateBands is scheduleBands in simulated time.
+func simulateBands(s Sim) {
+	for w := range s.Workers() {
+		lo, hi := band(w, s.N(), s.Workers())
+		for i := lo; i < hi; i++ {
+			s.Do(w, i, i+1)
+		}
+	}
 }
 
 // band returns worker w's share [w*n/W, (w+1)*n/W) of [0, n): W contiguous

@@ -1,8 +1,9 @@
 package strategies
 
 // Chan is the strategy named "chan".
-var Chan Strategy = &scheduler{name: "chan", usesGrain: true, schedule: scheduleChan,
-	summary: "a producer sends blocks of grain rows on a channel and W workers range over it; Go's idiomatic pool, a channel operation per block"}
+var Chan = register(50, &scheduler{name: "chan", usesGrain: true, schedule: scheduleChan,
+	simulate: simulateBlocks, costs: Costs{Claim: 340e-9, Shared: true},
+	summary: "a producer sends blocks of grain rows on a channel and W workers range over it; Go's idiomatic pool, a channel operation per block"})
 
 // scheduleChan runs the producer on a goroutine of its own, so that all W
 // workers run tasks. The buffer of W blocks lets a worker that finishes pick

@@ -35,4 +35,12 @@
 // the idle take from the busy.
 //
 // Strategy.Summary describes each one; All lists them in this order.
+//
+// # Simulation
+//
+// Every strategy is also Simulated: beside its Run, its file holds the same
+// schedule replayed on a Sim, the simulated run of package bench/model, and
+// its default costs there. Both are built from the same functions (bands,
+// guided's claim sizes, steal's deques, splits and victim order), so a
+// strategy's decisions are written once, and adding a strategy is one file.
 package strategies

@@ -3,8 +3,9 @@ package strategies
 import "sync"
 
 // Mutex is the strategy named "mutex".
-var Mutex Strategy = &scheduler{name: "mutex", usesGrain: true, schedule: scheduleMutex,
-	summary: "workers take the next block of grain rows from a shared counter under a sync.Mutex (Programming Rust's task queue); dynamic, the lock is contended when blocks are cheap"}
+var Mutex = register(60, &scheduler{name: "mutex", usesGrain: true, schedule: scheduleMutex,
+	simulate: simulateBlocks, costs: Costs{Claim: 153e-9, Shared: true},
+	summary: "workers take the next block of grain rows from a shared counter under a sync.Mutex (Programming Rust's task queue); dynamic, the lock is contended when blocks are cheap"})
 
 // scheduleMutex is the task queue of Programming Rust's Mandelbrot, reduced
 // to what it needs: the queue is a next-index counter, and a worker holds the

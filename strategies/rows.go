@@ -3,8 +3,12 @@ package strategies
 import "sync"
 
 // Rows is the strategy named "rows".
-var Rows Strategy = &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
-	summary: "one goroutine per row, all started up front, at most W of them running the task (worker tokens); the Go scheduler balances, at a goroutine's cost per row"}
+var Rows = register(20, &scheduler{name: "rows", usesGrain: false, schedule: scheduleRows,
+	simulate: simulateRows,
+	// A goroutine and a token hand-over per row, all started by one
+	// goroutine: the claims serialize.
+	costs:   Costs{Claim: 1340e-9, Shared: true},
+	summary: "one goroutine per row, all started up front, at most W of them running the task (worker tokens); the Go scheduler balances, at a goroutine's cost per row"})
 
 // scheduleRows leaves the balancing to the Go runtime's scheduler, which
 // picks the row whose goroutine runs next. A row's goroutine holds one of W
@@ -34,3 +38,7 @@ func scheduleRows(r *run) {
 	}
 	wg.Wait()
 }
+
+// simulateRows replays rows as a shared queue of one row at a time: the Go
+// scheduler runs the waiting goroutines about in order as tokens free up.
+func simulateRows(s Sim) { simulateQueue(s, func(int) int { return 1 }) }

@@ -7,8 +7,9 @@ import (
 )
 
 // Steal is the strategy named "steal".
-var Steal Strategy = &scheduler{name: "steal", usesGrain: true, schedule: scheduleSteal,
-	summary: "per-worker deques of row ranges, halved as they are worked; an idle worker steals about half the queued work of the first worker that has some, probing from a random one (rayon, the Go runtime); balances any cost profile for about a split and two uncontended locks per block"}
+var Steal = register(90, &scheduler{name: "steal", usesGrain: true, schedule: scheduleSteal,
+	simulate: simulateSteal, costs: Costs{Claim: 166e-9, StealEmpty: 2e-9, StealSuccess: 55e-9},
+	summary: "per-worker deques of row ranges, halved as they are worked; an idle worker steals about half the queued work of the first worker that has some, probing from a random one (rayon, the Go runtime); balances any cost profile for about a split and two uncontended locks per block"})
 
 // spinRounds is how many rounds of failed steal attempts over every victim an
 // idle worker makes, yielding between rounds, before it parks. Work often
@@ -35,12 +36,87 @@ func scheduleSteal(r *run) {
 		done:   make(chan struct{}),
 	}
 	p.remaining.Store(int64(r.n))
-	for w := range p.deques {
-		if lo, hi := band(w, r.n, r.workers); lo < hi {
-			p.deques[w].push(span{lo, hi})
+	startBands(p.deques, r.n)
+	r.goWorkers(p.work)
+}
+
+// simulateSteal is scheduleSteal in simulated time, on the same deques,
+// bands, splits, victim order and seeds: the worker free first pops its own
+// deque, or probes the others; one that finds every deque empty is done,
+// for all unclaimed work is always in some deque (a split pushes at once).
+func simulateSteal(s Sim) {
+	workers, grain := s.Workers(), s.Grain()
+	deques := make([]deque, workers)
+	startBands(deques, s.N())
+	rngs := make([]*rand.Rand, workers)
+	for w := range rngs {
+		rngs[w] = victimRNG(w)
+	}
+	for {
+		w, ok := s.Next()
+		if !ok {
+			return
+		}
+		sp, ok := deques[w].pop()
+		if !ok {
+			sp, ok = probeVictims(w, workers, rngs[w], func(v int) (span, bool) {
+				sp, took := deques[v].stealHalf(grain)
+				s.Probe(w, took)
+				return sp, took
+			})
+		}
+		if !ok {
+			s.Retire(w)
+			continue
+		}
+		sp = splitOff(sp, grain, deques[w].push)
+		s.Do(w, sp.lo, sp.hi)
+	}
+}
+
+// startBands gives each worker's deque its band, as bands would render it.
+func startBands(deques []deque, n int) {
+	for w := range deques {
+		if lo, hi := band(w, n, len(deques)); lo < hi {
+			deques[w].push(span{lo, hi})
 		}
 	}
-	r.goWorkers(p.work)
+}
+
+// victimRNG returns worker w's generator of victims. The seed makes the
+// victim order reproducible; it affects only who renders what, never the
+// result.
+func victimRNG(w int) *rand.Rand { return rand.New(rand.NewPCG(uint64(w), 0)) }
+
+// probeVictims offers every worker but w, once each, starting from a random
+// one, to take, and returns the first range taken.
+func probeVictims(w, workers int, rng *rand.Rand, take func(v int) (span, bool)) (span, bool) {
+	if workers == 1 {
+		return span{}, false
+	}
+	start := rng.IntN(workers)
+	for i := range workers {
+		v := (start + i) % workers
+		if v == w {
+			continue
+		}
+		if s, ok := take(v); ok {
+			return s, true
+		}
+	}
+	return span{}, false
+}
+
+// splitOff returns the first grain of s after pushing the rest, in halves,
+// the upper first: rayon's splitting, so that the owner renders in order
+// and leaves ever smaller ranges from top to bottom.
+func splitOff(s span, grain int, push func(span)) span {
+	for s.hi-s.lo > grain {
+		mid := splitPoint(s, grain)
+		push(span{mid, s.hi})
+		s.hi = mid
+	}
+	return s
 }
 
 // stealPool is the state of one steal run.
@@ -60,9 +136,7 @@ type stealPool struct {
 
 // work is worker w's loop: its own deque first, then other workers'.
 func (p *stealPool) work(w int) {
-	// The seed makes the victim order reproducible; it affects only who
-	// renders what, never the result.
-	rng := rand.New(rand.NewPCG(uint64(w), 0))
+	rng := victimRNG(w)
 	own := &p.deques[w]
 	for {
 		s, ok := own.pop()
@@ -80,11 +154,7 @@ func (p *stealPool) work(w int) {
 // process renders the first grain of s as worker w after pushing the rest
 // of s, in halves, on w's deque, where the next pop or a thief finds it.
 func (p *stealPool) process(w int, s span) bool {
-	for s.hi-s.lo > p.r.grain {
-		mid := splitPoint(s, p.r.grain)
-		p.push(w, span{mid, s.hi})
-		s.hi = mid
-	}
+	s = splitOff(s, p.r.grain, func(rest span) { p.push(w, rest) })
 	if !p.r.do(w, s.lo, s.hi) {
 		return false
 	}
@@ -138,23 +208,15 @@ func (p *stealPool) findWork(w int, rng *rand.Rand) (span, bool) {
 // steal probes every other worker once, starting from a random one, and
 // takes from the first deque that has work. Each probe counts as an attempt.
 func (p *stealPool) steal(w int, rng *rand.Rand) (span, bool) {
-	if p.r.workers == 1 {
-		return span{}, false
-	}
 	st := p.r.stats(w)
-	start := rng.IntN(p.r.workers)
-	for i := range p.r.workers {
-		v := (start + i) % p.r.workers
-		if v == w {
-			continue
-		}
+	return probeVictims(w, p.r.workers, rng, func(v int) (span, bool) {
 		st.StealAttempts++
-		if s, ok := p.deques[v].stealHalf(p.r.grain); ok {
+		s, ok := p.deques[v].stealHalf(p.r.grain)
+		if ok {
 			st.Steals++
-			return s, true
 		}
-	}
-	return span{}, false
+		return s, ok
+	})
 }
 
 // push puts s at the bottom of w's deque and wakes a parked worker, if any,

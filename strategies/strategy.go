@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -51,6 +52,10 @@ type scheduler struct {
 	// report does not show W-1 idle workers as imbalance and overhead.
 	serial   bool
 	schedule func(r *run)
+	// simulate replays schedule in simulated time (Simulated), and costs
+	// are its default costs there.
+	simulate func(s Sim)
+	costs    Costs
 }
 
 func (s *scheduler) Name() string    { return s.name }
@@ -85,9 +90,37 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 // and far more workers than cores measure nothing but the allocation.
 const MaxWorkers = 1 << 16
 
-// all is the catalogue in order: from the baseline, through static
-// schedules, to dynamic ones.
-var all = []Strategy{Serial, Rows, Bands, Cyclic, Chan, Mutex, Atomic, Guided, Steal}
+// catalogue is every strategy with its place, as each strategy's file
+// registers it, so that adding a strategy is adding its file.
+var catalogue []placed
+
+// placed is a strategy and its place in the catalogue's order.
+type placed struct {
+	place int
+	s     Strategy
+}
+
+// register adds s to the catalogue at place and returns it. The places
+// order All: from the baseline (serial, 10), through static schedules
+// (rows, bands, cyclic), to dynamic ones (chan, mutex, atomic, guided,
+// steal, 90), in tens, so that a new strategy slots in between.
+func register(place int, s *scheduler) Strategy {
+	catalogue = append(catalogue, placed{place, s})
+	return s
+}
+
+// all is the catalogue in order, built once every file has registered.
+var all []Strategy
+
+func init() {
+	slices.SortFunc(catalogue, func(a, b placed) int { return cmp.Compare(a.place, b.place) })
+	for i, p := range catalogue {
+		if i > 0 && p.place == catalogue[i-1].place {
+			panic(fmt.Sprintf("strategies: %s and %s share place %d in the catalogue", catalogue[i-1].s.Name(), p.s.Name(), p.place))
+		}
+		all = append(all, p.s)
+	}
+}
 
 // Names returns the strategy names in catalogue order.
 func Names() []string {

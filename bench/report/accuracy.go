@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"bufio"
@@ -8,21 +8,9 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/mandel-project/mandel/strategies"
+	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/bench/stats"
 )
-
-// modelPoint is a configuration whose time the model predicted and the
-// sweep measured, by running it or by emulating it; times in seconds.
-type modelPoint struct {
-	scene               string
-	strategy            strategies.Strategy
-	grain, workers      int
-	measured, predicted float64
-}
-
-// err is the model's error on p: predicted / measured - 1, negative where
-// the model is too fast.
-func (p modelPoint) err() float64 { return p.predicted/p.measured - 1 }
 
 // accuracy summarizes the model's errors on a group of points.
 type accuracy struct {
@@ -30,7 +18,7 @@ type accuracy struct {
 	count     int     // configurations
 	medianAbs float64 // median |error|
 	within10  int     // configurations whose |error| is at most 10%
-	worst     modelPoint
+	worst     model.Point
 }
 
 // accuracyTable is the model's accuracy on some points, a row per group and
@@ -45,23 +33,23 @@ type accuracyTable struct {
 // grain 1 but counted apart, as "-": its schedule is the same at every
 // grain, and mixing it into grain 1 would make that grain look better or
 // worse for a reason that is not the grain's.
-func byGrain(ps []modelPoint) accuracyTable {
-	return tabulate("grain", ps, func(p modelPoint) int {
-		if p.strategy.UsesGrain() {
-			return p.grain
+func byGrain(ps []model.Point) accuracyTable {
+	return tabulate("grain", ps, func(p model.Point) int {
+		if p.Strategy.UsesGrain() {
+			return p.Grain
 		}
 		return 0
 	})
 }
 
 // byWorkers tabulates ps by worker count.
-func byWorkers(ps []modelPoint) accuracyTable {
-	return tabulate("workers", ps, func(p modelPoint) int { return p.workers })
+func byWorkers(ps []model.Point) accuracyTable {
+	return tabulate("workers", ps, func(p model.Point) int { return p.Workers })
 }
 
 // tabulate groups ps by key and summarizes each group, and all of ps.
-func tabulate(by string, ps []modelPoint, key func(modelPoint) int) accuracyTable {
-	groups := map[int][]modelPoint{}
+func tabulate(by string, ps []model.Point, key func(model.Point) int) accuracyTable {
+	groups := map[int][]model.Point{}
 	var keys []int
 	for _, p := range ps {
 		k := key(p)
@@ -82,22 +70,22 @@ func tabulate(by string, ps []modelPoint, key func(modelPoint) int) accuracyTabl
 }
 
 // summarizeErrors summarizes the errors of ps, the group key's.
-func summarizeErrors(key int, ps []modelPoint) accuracy {
+func summarizeErrors(key int, ps []model.Point) accuracy {
 	a := accuracy{key: key, count: len(ps)}
 	if len(ps) == 0 {
 		return a
 	}
 	abs := make([]float64, len(ps))
 	for i, p := range ps {
-		abs[i] = math.Abs(p.err())
+		abs[i] = math.Abs(p.Err())
 		if abs[i] <= 0.10 {
 			a.within10++
 		}
-		if i == 0 || abs[i] > math.Abs(a.worst.err()) {
+		if i == 0 || abs[i] > math.Abs(a.worst.Err()) {
 			a.worst = p
 		}
 	}
-	a.medianAbs = median(abs)
+	a.medianAbs = stats.Median(abs)
 	return a
 }
 
@@ -113,17 +101,17 @@ func (t accuracyTable) writeMarkdown(w io.Writer) error {
 			return
 		}
 		p := x.worst
-		config := p.scene + " " + p.strategy.Name()
-		if p.strategy.UsesGrain() {
-			config += ", grain " + strconv.Itoa(p.grain)
+		config := p.Scene + " " + p.Strategy.Name()
+		if p.Strategy.UsesGrain() {
+			config += ", grain " + strconv.Itoa(p.Grain)
 		}
-		workers := strconv.Itoa(p.workers) + " workers"
-		if p.workers == 1 {
+		workers := strconv.Itoa(p.Workers) + " workers"
+		if p.Workers == 1 {
 			workers = "1 worker"
 		}
 		fmt.Fprintf(bw, "| %s | %d | %.1f%% | %d (%.0f%%) | %+.1f%% | %s, %s |\n",
 			name, x.count, 100*x.medianAbs, x.within10, 100*float64(x.within10)/float64(x.count),
-			100*p.err(), config, workers)
+			100*p.Err(), config, workers)
 	}
 	for _, x := range t.rows {
 		name := "-"

@@ -1,14 +1,20 @@
-package bench
+// Package stats describes samples of run times for the benchmark harness
+// and its report: medians, spreads and a distribution-free confidence
+// interval of the median, and speedup.
+package stats
 
 import (
 	"math"
 	"slices"
 
-	"github.com/montanaflynn/stats"
+	flynn "github.com/montanaflynn/stats"
 )
 
-// sampleStats describes a sample of run times, in seconds.
-type sampleStats struct {
+// NoisyCV is the coefficient of variation above which a sample is noisy.
+const NoisyCV = 0.05
+
+// Sample describes a sample of run times, in seconds.
+type Sample struct {
 	N                 int
 	Median, Mean, SD  float64
 	Min, Max, P5, P95 float64
@@ -16,60 +22,61 @@ type sampleStats struct {
 	// CILevel is the confidence actually achieved by the interval of the
 	// median (at least 0.95), or 0 when there are too few runs for one.
 	CILevel float64
-	// CV is the coefficient of variation, SD / Mean; Noisy is CV > noisyCV.
-	// SD and CV are 0 with fewer than two runs (Summary makes them null).
+	// CV is the coefficient of variation, SD / Mean; Noisy is CV > NoisyCV.
+	// SD and CV are 0 with fewer than two runs (bench.Summary makes them
+	// null).
 	CV    float64
 	Noisy bool
 }
 
-// median returns the median of xs (the mean of the middle two for an even
-// count, as describe's), or 0 for none. It does not reorder xs.
-func median(xs []float64) float64 {
-	m, _ := stats.Median(stats.Float64Data(xs)) // copies before sorting; only empty input fails
+// Median returns the median of xs (the mean of the middle two for an even
+// count, as Describe's), or 0 for none. It does not reorder xs.
+func Median(xs []float64) float64 {
+	m, _ := flynn.Median(flynn.Float64Data(xs)) // copies before sorting; only empty input fails
 	return m
 }
 
 // ciConfidence is the confidence level sought for the interval of the median.
 const ciConfidence = 0.95
 
-// describe computes the statistics of xs, which must not be empty. The
+// Describe computes the statistics of xs, which must not be empty. The
 // standard deviation is the sample one (n-1), the percentiles interpolate
 // linearly between closest ranks (montanaflynn's Percentile, type 7 like
 // NumPy's default), and the interval of the median is distribution-free.
-func describe(xs []float64) sampleStats {
-	s := sampleStats{N: len(xs)}
+func Describe(xs []float64) Sample {
+	s := Sample{N: len(xs)}
 	if len(xs) == 0 {
 		return s
 	}
-	data := stats.Float64Data(xs)
+	data := flynn.Float64Data(xs)
 	// The errors below can only be "empty input" (ruled out above) or, for
 	// the sample deviation and CV, "too few values" (handled as zero).
-	s.Median, _ = stats.Median(data)
-	s.Mean, _ = stats.Mean(data)
-	s.Min, _ = stats.Min(data)
-	s.Max, _ = stats.Max(data)
-	s.P5, _ = stats.Percentile(data, 5)
-	s.P95, _ = stats.Percentile(data, 95)
+	s.Median, _ = flynn.Median(data)
+	s.Mean, _ = flynn.Mean(data)
+	s.Min, _ = flynn.Min(data)
+	s.Max, _ = flynn.Max(data)
+	s.P5, _ = flynn.Percentile(data, 5)
+	s.P95, _ = flynn.Percentile(data, 95)
 	if len(xs) >= 2 {
-		s.SD, _ = stats.StandardDeviationSample(data)
-		if cv, err := stats.CoefficientOfVariation(data); err == nil {
+		s.SD, _ = flynn.StandardDeviationSample(data)
+		if cv, err := flynn.CoefficientOfVariation(data); err == nil {
 			s.CV = cv
 		}
 	}
-	s.Noisy = s.CV > noisyCV
+	s.Noisy = s.CV > NoisyCV
 	sorted := slices.Clone(xs)
 	slices.Sort(sorted)
-	s.CILow, s.CIHigh, s.CILevel = medianCI(sorted, ciConfidence)
+	s.CILow, s.CIHigh, s.CILevel = MedianCI(sorted, ciConfidence)
 	return s
 }
 
-// medianCI returns a confidence interval of the median of the sorted sample
+// MedianCI returns a confidence interval of the median of the sorted sample
 // xs from order statistics: the number of values below the true median is
 // Binomial(n, 1/2) whatever the distribution, so [x(k), x(n+1-k)] covers it
 // with probability 1 - 2 P(B <= k-1). It picks the narrowest such interval
 // whose confidence is at least level, and returns that confidence, or
 // level 0 when no interval reaches it (n < 6 for 95%).
-func medianCI(xs []float64, level float64) (lo, hi, achieved float64) {
+func MedianCI(xs []float64, level float64) (lo, hi, achieved float64) {
 	n := len(xs)
 	alpha := 1 - level
 	k := 0 // the interval is [x(k), x(n+1-k)], 1-based
@@ -103,26 +110,26 @@ func lnChoose(n, k int) float64 {
 	return a - b - c
 }
 
-// speedup returns baseline / t: how many times faster than the baseline.
-func speedup(baseline, t float64) float64 {
+// Speedup returns baseline / t: how many times faster than the baseline.
+func Speedup(baseline, t float64) float64 {
 	if t <= 0 || baseline <= 0 {
 		return 0
 	}
 	return baseline / t
 }
 
-// efficiency returns speedup per worker: 1 is perfect scaling.
-func efficiency(speedup float64, workers int) float64 {
+// Efficiency returns speedup per worker: 1 is perfect scaling.
+func Efficiency(speedup float64, workers int) float64 {
 	if workers < 1 {
 		return 0
 	}
 	return speedup / float64(workers)
 }
 
-// medianIndex returns the index in xs of the run with the median value (the
+// MedianIndex returns the index in xs of the run with the median value (the
 // lower of the two middle ones for an even count), so that one real run can
 // stand for a configuration.
-func medianIndex(xs []float64) int {
+func MedianIndex(xs []float64) int {
 	if len(xs) == 0 {
 		return -1
 	}

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/mandel-project/mandel/bench"
 )
 
 // benchPkg is the pkg: line of bench.txt; benchstat shows it in headers.
@@ -31,7 +33,7 @@ var benchUnits = [][2]string{
 // sweep measured several grains: with one, every strategy shares its rows
 // with serial's (recorded at grain 1) whatever that grain is; with
 // several, `benchstat -col /grain` compares them.
-func (r *Result) writeBenchfmt(w io.Writer) error {
+func (r *report) writeBenchfmt(w io.Writer) error {
 	bw := benchfmt.NewWriter(w)
 	for _, u := range benchUnits {
 		err := bw.Write(&benchfmt.UnitMetadata{
@@ -44,19 +46,19 @@ func (r *Result) writeBenchfmt(w io.Writer) error {
 		}
 	}
 	res := &benchfmt.Result{Config: r.benchConfig(), Iters: 1}
-	for _, c := range r.configs {
-		v := c.scene.View
+	for _, c := range r.Configs {
+		v := c.Scene.View
 		pixels := float64(v.Width * v.Height)
 		res.Name = benchfmt.Name(benchName(c, len(r.Env.Sweep.Grains) > 1))
-		for _, smp := range c.samples {
-			secs := smp.wall.Seconds()
-			ns := float64(smp.wall.Nanoseconds())
+		for _, smp := range c.Samples {
+			secs := smp.Wall.Seconds()
+			ns := float64(smp.Wall.Nanoseconds())
 			res.Values = append(res.Values[:0],
 				benchfmt.Value{Value: secs, Unit: "sec/op", OrigValue: ns, OrigUnit: "ns/op"},
-				benchfmt.Value{Value: sig6(float64(smp.report.Work()) / secs), Unit: "iter/s"},
+				benchfmt.Value{Value: sig6(float64(smp.Report.Work()) / secs), Unit: "iter/s"},
 				benchfmt.Value{Value: sig6(pixels / secs), Unit: "pixels/s"},
-				benchfmt.Value{Value: math.Round(smp.report.Imbalance()*1e4) / 1e4, Unit: "imbalance"},
-				benchfmt.Value{Value: float64(smp.report.Overhead().Nanoseconds()), Unit: "overhead-ns/op"},
+				benchfmt.Value{Value: math.Round(smp.Report.Imbalance()*1e4) / 1e4, Unit: "imbalance"},
+				benchfmt.Value{Value: float64(smp.Report.Overhead().Nanoseconds()), Unit: "overhead-ns/op"},
 			)
 			if err := bw.Write(res); err != nil {
 				return err
@@ -68,7 +70,7 @@ func (r *Result) writeBenchfmt(w io.Writer) error {
 
 // benchConfig is the file configuration of bench.txt: the machine, the
 // build and the sweep, as `go test -bench` writes its goos:, cpu: lines.
-func (r *Result) benchConfig() []benchfmt.Config {
+func (r *report) benchConfig() []benchfmt.Config {
 	e := &r.Env
 	kvs := [][2]string{
 		{"goos", e.GOOS}, {"goarch", e.GOARCH}, {"pkg", benchPkg}, {"cpu", e.CPU},
@@ -99,13 +101,13 @@ func (r *Result) benchConfig() []benchfmt.Config {
 
 // benchName is a configuration's benchmark name without the Benchmark
 // prefix, GOMAXPROCS suffix included, and the grain when withGrain is set.
-func benchName(c *config, withGrain bool) string {
+func benchName(c *bench.Configuration, withGrain bool) string {
 	grain := ""
 	if withGrain {
-		grain = fmt.Sprintf("/grain=%d", c.grain)
+		grain = fmt.Sprintf("/grain=%d", c.Grain)
 	}
 	return fmt.Sprintf("Render/scene=%s/strategy=%s/workers=%d%s-%d",
-		c.scene.Name, c.strategy.Name(), c.workers, grain, c.workers)
+		c.Scene.Name, c.Strategy.Name(), c.Workers, grain, c.Workers)
 }
 
 // sig6 rounds x to 6 significant digits: the Writer prints every digit of

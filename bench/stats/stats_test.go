@@ -1,4 +1,4 @@
-package bench
+package stats
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 
 func TestDescribeKnownSample(t *testing.T) {
 	xs := []float64{7, 3, 10, 1, 5, 9, 2, 8, 4, 6} // 1..10, shuffled
-	s := describe(xs)
-	want := sampleStats{
+	s := Describe(xs)
+	want := Sample{
 		N: 10, Median: 5.5, Mean: 5.5, SD: math.Sqrt(110.0 / 12), Min: 1, Max: 10,
 		P5: 1.45, P95: 9.55, // linear between closest ranks: rank p/100*(n-1)
 		CILow: 2, CIHigh: 9, CILevel: 1 - 2*11.0/1024, // [x(2), x(9)]: 1 - 2 P(B<=1), B ~ Bin(10, 1/2)
@@ -30,20 +30,20 @@ func TestDescribeKnownSample(t *testing.T) {
 		t.Errorf("N %d noisy %v, want 10 true", s.N, s.Noisy)
 	}
 	if !slices.Equal(xs, []float64{7, 3, 10, 1, 5, 9, 2, 8, 4, 6}) {
-		t.Error("describe reordered its input")
+		t.Error("Describe reordered its input")
 	}
 }
 
 func TestNoisyThreshold(t *testing.T) {
-	quiet := describe([]float64{1.00, 1.01, 0.99, 1.02, 0.98, 1.00})
+	quiet := Describe([]float64{1.00, 1.01, 0.99, 1.02, 0.98, 1.00})
 	if quiet.Noisy || quiet.CV > 0.02 {
 		t.Errorf("CV %.4f noisy %v for a 1%% spread", quiet.CV, quiet.Noisy)
 	}
-	loud := describe([]float64{1.0, 1.2, 0.9, 1.1, 1.0, 0.8})
+	loud := Describe([]float64{1.0, 1.2, 0.9, 1.1, 1.0, 0.8})
 	if !loud.Noisy {
 		t.Errorf("CV %.4f not flagged noisy", loud.CV)
 	}
-	one := describe([]float64{3})
+	one := Describe([]float64{3})
 	if one.CV != 0 || one.Noisy || one.SD != 0 || one.Median != 3 || one.CILevel != 0 {
 		t.Errorf("one run: %+v", one)
 	}
@@ -68,7 +68,7 @@ func TestMedianCI(t *testing.T) {
 		{20, 6, 15, 1 - 2*21700.0/1048576}, // the textbook x(6)..x(15)
 	} {
 		t.Run(fmt.Sprintf("n=%d", c.n), func(t *testing.T) {
-			lo, hi, level := medianCI(seq(c.n), 0.95)
+			lo, hi, level := MedianCI(seq(c.n), 0.95)
 			if lo != c.lo || hi != c.hi || !near(level, c.level) {
 				t.Errorf("got [%v, %v] at %v, want [%v, %v] at %v", lo, hi, level, c.lo, c.hi, c.level)
 			}
@@ -76,20 +76,20 @@ func TestMedianCI(t *testing.T) {
 	}
 	// Large samples must not underflow: the interval stays near the middle
 	// and its confidence just above 95%.
-	lo, hi, level := medianCI(seq(2000), 0.95)
+	lo, hi, level := MedianCI(seq(2000), 0.95)
 	if level < 0.95 || level > 0.96 || lo < 950 || hi > 1051 || hi-lo < 60 {
 		t.Errorf("n=2000: [%v, %v] at %v", lo, hi, level)
 	}
 }
 
 func TestSpeedupAndEfficiency(t *testing.T) {
-	if got := speedup(2.0, 0.5); got != 4 {
-		t.Errorf("speedup(2, 0.5) = %v, want 4", got)
+	if got := Speedup(2.0, 0.5); got != 4 {
+		t.Errorf("Speedup(2, 0.5) = %v, want 4", got)
 	}
-	if got := efficiency(4, 8); got != 0.5 {
-		t.Errorf("efficiency(4, 8) = %v, want 0.5", got)
+	if got := Efficiency(4, 8); got != 0.5 {
+		t.Errorf("Efficiency(4, 8) = %v, want 0.5", got)
 	}
-	if speedup(1, 0) != 0 || efficiency(1, 0) != 0 {
+	if Speedup(1, 0) != 0 || Efficiency(1, 0) != 0 {
 		t.Error("zero time or workers must not divide by zero")
 	}
 }
@@ -104,8 +104,8 @@ func TestMedianIndex(t *testing.T) {
 		{[]float64{4, 1, 3, 2}, 3}, // the lower middle: 2
 	} {
 		t.Run(fmt.Sprint(c.xs), func(t *testing.T) {
-			if got := medianIndex(c.xs); got != c.want {
-				t.Errorf("medianIndex(%v) = %d, want %d", c.xs, got, c.want)
+			if got := MedianIndex(c.xs); got != c.want {
+				t.Errorf("MedianIndex(%v) = %d, want %d", c.xs, got, c.want)
 			}
 		})
 	}

@@ -1,18 +1,17 @@
-package bench
+package report
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -138,105 +137,11 @@ func TestNoSimulateNoModel(t *testing.T) {
 	}
 }
 
-// TestMeasureOverheads checks that every strategy's measured claim cost, at
-// one worker and at two, is positive and plausible: under 100 us, where the
-// slowest claim (a goroutine per row) costs about 1 us. A figure of zero or
-// of milliseconds means the claims were miscounted.
-func TestMeasureOverheads(t *testing.T) {
-	got, err := measureOverheads(context.Background(), strategies.All(), 1<<12, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(strategies.All()) {
-		t.Fatalf("%d strategies measured, want %d", len(got), len(strategies.All()))
-	}
-	for _, c := range got {
-		t.Run(c.strategy.Name(), func(t *testing.T) {
-			for _, x := range []float64{c.one, c.two} {
-				if !(x > 0 && x < 100e-6) {
-					t.Errorf("%g s per claim at 1 and %g at 2 workers, want both in (0, 100 us)", c.one, c.two)
-				}
-			}
-		})
-	}
-}
-
-// TestModelOverheads checks that measured claim costs replace the
-// constants, that guided takes atomic's, that steal's probes take the
-// measured primitives, and that what was not measured (a strategy, the
-// Shared flag) keeps the constant.
-func TestModelOverheads(t *testing.T) {
-	m := machineCosts{
-		claims:     []claimCost{{strategies.Atomic, 7e-9, 9e-9}, {strategies.Steal, 11e-9, 13e-9}, {strategies.Guided, 1e-3, 1e-3}},
-		primitives: []primitiveCost{{"steal-empty", 3e-9, 4e-9}, {"steal-success", 5e-9, 6e-9}, {"mutex", 1, 1}},
-		wake:       2e-6,
-	}
-	got := m.overheads()
-	want := maps.Clone(model.Overheads)
-	want[strategies.Atomic] = model.Overhead{Claim: 7e-9, Shared: true}
-	want[strategies.Guided] = model.Overhead{Claim: 7e-9, Shared: true}
-	want[strategies.Steal] = model.Overhead{Claim: 11e-9, StealEmpty: 3e-9, StealSuccess: 5e-9}
-	for st, w := range want {
-		if got[st] != w {
-			t.Errorf("%s: %+v, want %+v", st.Name(), got[st], w)
-		}
-	}
-	if p := m.params(strategies.Steal, 4, 2); p != (model.Params{Workers: 4, Grain: 2, Overhead: want[strategies.Steal], Wake: 2e-6}) {
-		t.Errorf("params: %+v", p)
-	}
-	for st, src := range map[strategies.Strategy]string{
-		strategies.Atomic: "measured at 1 worker",
-		strategies.Guided: "atomic's, measured at 1 worker",
-		strategies.Mutex:  "constant (model.Overheads)",
-	} {
-		if got := m.overheadSource(st); got != src {
-			t.Errorf("%s: source %q, want %q", st.Name(), got, src)
-		}
-	}
-}
-
-// TestMeasurePrimitives checks that every primitive of package strategies
-// is timed at GOMAXPROCS 1 and 2 with a plausible figure: positive and under
-// 100 us (the slowest, a goroutine start and park, takes about 0.5 us).
-func TestMeasurePrimitives(t *testing.T) {
-	got := measurePrimitives(time.Millisecond, 3)
-	if len(got) != len(strategies.Primitives()) {
-		t.Fatalf("%d primitives timed, want %d", len(got), len(strategies.Primitives()))
-	}
-	for i, p := range strategies.Primitives() {
-		c := got[i]
-		if c.name != p.Name || !(c.one > 0 && c.one < 100e-6) || !(c.two > 0 && c.two < 100e-6) {
-			t.Errorf("%+v for %s: want its name and times in (0, 100 us)", c, p.Name)
-		}
-	}
-}
-
-// TestWakeDelays checks that the wake-ups are as many as asked, each
-// positive and below a second (a delay of seconds means the goroutine ran
-// only when the spinning one was preempted), and none with one CPU.
-func TestWakeDelays(t *testing.T) {
-	got := wakeDelays(100*time.Microsecond, 3)
-	if runtime.NumCPU() < 2 {
-		if got != nil {
-			t.Errorf("one CPU: wake-ups %v, want none", got)
-		}
-		return
-	}
-	if len(got) != 3 {
-		t.Fatalf("%d wake-ups, want 3", len(got))
-	}
-	for _, d := range got {
-		if !(d > 0 && d < 1) {
-			t.Errorf("wake-up %g s, want in (0, 1)", d)
-		}
-	}
-}
-
 // TestWritePrimitives checks primitives.csv on hand-made figures: ns, the
 // model's use of the steal probes and of the wake-up, and no wake row when
 // it was not measured.
 func TestWritePrimitives(t *testing.T) {
-	m := machineCosts{primitives: []primitiveCost{{"mutex", 12e-9, 30e-9}, {"steal-empty", 2e-9, 2e-9}}, wake: 90e-6}
+	m := model.Machine{Primitives: []model.PrimitiveCost{{Name: "mutex", One: 12e-9, Two: 30e-9}, {Name: "steal-empty", One: 2e-9, Two: 2e-9}}, Wake: 90e-6}
 	var b strings.Builder
 	if err := writePrimitives(&b, m); err != nil {
 		t.Fatal(err)
@@ -248,7 +153,7 @@ func TestWritePrimitives(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("primitives.csv:\n%s\nwant\n%s", b.String(), want)
 	}
-	m.wake = 0
+	m.Wake = 0
 	b.Reset()
 	if err := writePrimitives(&b, m); err != nil {
 		t.Fatal(err)
@@ -263,10 +168,10 @@ func TestWritePrimitives(t *testing.T) {
 // worker counts, with the model's own figures.
 func TestPredictionsOneGrain(t *testing.T) {
 	costs := []float64{8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
-	r := &Result{
-		scenes:   []*sceneRun{{Scene: Scene{Name: "s"}, rowCosts: costs}},
-		simulate: []int{1, 3, 16},
-	}
+	r := &report{&bench.Result{
+		Scenes:   []*bench.SceneResult{{Scene: bench.Scene{Name: "s"}, RowCosts: costs}},
+		Simulate: []int{1, 3, 16},
+	}}
 	r.Env.Sweep.Grains = []int{16, 2, 4}
 	lines := []series{{strategy: strategies.Atomic}, {strategy: strategies.Atomic}, {strategy: strategies.Steal}}
 	pred, grain, err := r.predictions(speedupScaling, "s", lines)
@@ -278,10 +183,10 @@ func TestPredictionsOneGrain(t *testing.T) {
 	}
 	for _, p := range pred {
 		t.Run(p.strategy.Name(), func(t *testing.T) {
-			if len(p.xys) != len(r.simulate) {
-				t.Fatalf("%d points, want %d", len(p.xys), len(r.simulate))
+			if len(p.xys) != len(r.Simulate) {
+				t.Fatalf("%d points, want %d", len(p.xys), len(r.Simulate))
 			}
-			for i, w := range r.simulate {
+			for i, w := range r.Simulate {
 				res, err := model.Simulate(p.strategy, costs, model.Params{Workers: w, Grain: 2, Overhead: model.Overheads[p.strategy]})
 				if err != nil {
 					t.Fatal(err)
@@ -292,58 +197,44 @@ func TestPredictionsOneGrain(t *testing.T) {
 			}
 		})
 	}
-	if pred, _, _ := (&Result{scenes: r.scenes, Env: r.Env}).predictions(speedupScaling, "s", lines); pred != nil {
+	if pred, _, _ := (&report{&bench.Result{Scenes: r.Scenes, Env: r.Env}}).predictions(speedupScaling, "s", lines); pred != nil {
 		t.Error("curves without --simulate")
 	}
 }
 
-// TestRowPasses checks that the rows are timed at least minRowPasses
-// times, spread evenly over the timed rounds, and only with --simulate.
-func TestRowPasses(t *testing.T) {
-	for _, tc := range []struct {
-		reps     int
-		simulate []int
-		want     int
-	}{
-		{5, []int{1, 2}, 5}, {2, []int{1}, 6}, {1, []int{1}, 5}, {3, nil, 0},
-	} {
-		t.Run(fmt.Sprintf("reps=%d,simulate=%v", tc.reps, tc.simulate), func(t *testing.T) {
-			cfg := tinyConfig(t.TempDir())
-			cfg.Reps, cfg.Simulate = tc.reps, tc.simulate
-			r, err := Run(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := r.Env.Sweep.RowPasses; got != tc.want {
-				t.Errorf("%d row passes, want %d", got, tc.want)
-			}
-			for _, sr := range r.scenes {
-				if (sr.rowCosts != nil) != (tc.want > 0) {
-					t.Errorf("%s: row costs %v with %d passes", sr.Name, sr.rowCosts, tc.want)
-				}
-			}
-		})
+// TestSimulateWritesEmulated checks that a sweep simulating worker counts
+// from 4 to 64 writes emulated.csv for those counts only, with errors that
+// are what their two times say.
+func TestSimulateWritesEmulated(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Simulate = []int{1, 4, 128}
+	if _, err := runAndWrite(context.Background(), cfg); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// TestScaledMedians checks the row costs on hand-computed passes: each
-// row's median gives the shape, the median pass total the level.
-func TestScaledMedians(t *testing.T) {
-	passes := [][]float64{{1, 2}, {1, 4}, {3, 2}} // totals 3, 5, 5; medians 1, 2
-	got := scaledMedians(passes)
-	want := []float64{5.0 / 3, 10.0 / 3}
-	if len(got) != len(want) {
-		t.Fatalf("scaledMedians: %v, want %v", got, want)
+	rows := readCSV(t, filepath.Join(cfg.Out, "emulated.csv"))
+	if !slices.Equal(rows[0], bench.EmulatedHeader) {
+		t.Errorf("header %v, want %v", rows[0], bench.EmulatedHeader)
 	}
-	for i := range want {
-		if math.Abs(got[i]-want[i]) > 1e-12 {
-			t.Errorf("scaledMedians: %v, want %v", got, want)
+	// 2 scenes x (bands, atomic, steal) at 4 workers, grain 1.
+	if got, want := len(rows)-1, 2*3; got != want {
+		t.Errorf("emulated.csv: %d rows, want %d", got, want)
+	}
+	for _, r := range rows[1:] {
+		measured, _ := strconv.ParseFloat(r[4], 64)
+		predicted, _ := strconv.ParseFloat(r[5], 64)
+		e, _ := strconv.ParseFloat(r[6], 64)
+		if r[3] != "4" || measured <= 0 || predicted <= 0 || math.Abs(e-(predicted/measured-1)) > 1e-4 {
+			t.Errorf("emulated.csv: %v", r)
+		}
+		lo, _ := strconv.ParseFloat(r[9], 64)
+		hi, _ := strconv.ParseFloat(r[10], 64)
+		if r[8] != strconv.Itoa(model.EmulateReps) || lo <= 0 || lo > measured || hi < measured {
+			t.Errorf("emulated.csv: %v: not the median of %d runs within their spread", r, model.EmulateReps)
 		}
 	}
-	if got := scaledMedians([][]float64{{0, 0}}); got[0] != 0 || got[1] != 0 {
-		t.Errorf("scaledMedians of zero costs: %v, want zeros", got)
-	}
-	if got := scaledMedians(nil); got != nil {
-		t.Errorf("scaledMedians(nil) = %v, want nil", got)
+	for _, sc := range cfg.Scenes {
+		if fi, err := os.Stat(filepath.Join(cfg.Out, "charts", "emulated-"+sc+".png")); err != nil || fi.Size() == 0 {
+			t.Errorf("chart of the emulation of %s: %v", sc, err)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mandel-project/mandel/bench"
 )
 
 // TestShortcutsRecorded runs the tiny sweep with and without shortcuts: the
@@ -22,7 +24,7 @@ func TestShortcutsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		var env Env
+		var env bench.Env
 		readJSON(t, filepath.Join(dir, "env.json"), &env)
 		if env.Sweep.Shortcuts != on {
 			t.Errorf("shortcuts %v: env.json says %v", on, env.Sweep.Shortcuts)

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -14,10 +15,10 @@ import (
 // medians of odd and even counts, the count within 10%, the worst error
 // whatever its sign, and the strategies without a grain counted apart.
 func TestByGrain(t *testing.T) {
-	at := func(strategy strategies.Strategy, grain, workers int, err float64) modelPoint {
-		return modelPoint{scene: "s", strategy: strategy, grain: grain, workers: workers, measured: 2, predicted: 2 * (1 + err)}
+	at := func(strategy strategies.Strategy, grain, workers int, err float64) model.Point {
+		return model.Point{Scene: "s", Strategy: strategy, Grain: grain, Workers: workers, Measured: 2, Predicted: 2 * (1 + err)}
 	}
-	rs := []modelPoint{
+	rs := []model.Point{
 		at(strategies.Steal, 1, 4, 0.05), at(strategies.Steal, 1, 8, -0.20), at(strategies.Guided, 1, 4, 0.01),
 		at(strategies.Bands, 1, 4, 0.30),
 		at(strategies.Steal, 4, 4, 0.08), at(strategies.Guided, 4, 8, -0.12),
@@ -28,7 +29,7 @@ func TestByGrain(t *testing.T) {
 		count     int
 		medianAbs float64
 		within10  int
-		worst     modelPoint
+		worst     model.Point
 	}
 	check := func(t *testing.T, a accuracy, w want) {
 		t.Helper()
@@ -84,12 +85,12 @@ func TestAccuracyEmpty(t *testing.T) {
 // TestByWorkers checks the grouping by worker count and the table's
 // heading.
 func TestByWorkers(t *testing.T) {
-	at := func(workers int, err float64) modelPoint {
-		return modelPoint{scene: "s", strategy: strategies.Atomic, grain: 1, workers: workers, measured: 1, predicted: 1 + err}
+	at := func(workers int, err float64) model.Point {
+		return model.Point{Scene: "s", Strategy: strategies.Atomic, Grain: 1, Workers: workers, Measured: 1, Predicted: 1 + err}
 	}
-	got := byWorkers([]modelPoint{at(2, -0.3), at(1, 0.01), at(2, 0.02), at(1, -0.02)})
+	got := byWorkers([]model.Point{at(2, -0.3), at(1, 0.01), at(2, 0.02), at(1, -0.02)})
 	if len(got.rows) != 2 || got.rows[0].key != 1 || got.rows[1].key != 2 || got.rows[0].count != 2 ||
-		got.rows[1].within10 != 1 || got.all.count != 4 || got.all.worst.workers != 2 {
+		got.rows[1].within10 != 1 || got.all.count != 4 || got.all.worst.Workers != 2 {
 		t.Errorf("byWorkers: %+v", got)
 	}
 	var b strings.Builder

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"image/png"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mandel-project/mandel/bench"
+	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -14,11 +16,11 @@ import (
 func TestEmulatedGrain(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		rs   []emulated
+		rs   []model.Emulated
 		want int
 	}{
-		{"smallest of a grained strategy", []emulated{{modelPoint: modelPoint{strategy: strategies.Bands, grain: 1}}, {modelPoint: modelPoint{strategy: strategies.Steal, grain: 16}}, {modelPoint: modelPoint{strategy: strategies.Guided, grain: 4}}}, 4},
-		{"no grained strategy", []emulated{{modelPoint: modelPoint{strategy: strategies.Bands, grain: 1}}, {modelPoint: modelPoint{strategy: strategies.Rows, grain: 1}}}, 1},
+		{"smallest of a grained strategy", []model.Emulated{{Point: model.Point{Strategy: strategies.Bands, Grain: 1}}, {Point: model.Point{Strategy: strategies.Steal, Grain: 16}}, {Point: model.Point{Strategy: strategies.Guided, Grain: 4}}}, 4},
+		{"no grained strategy", []model.Emulated{{Point: model.Point{Strategy: strategies.Bands, Grain: 1}}, {Point: model.Point{Strategy: strategies.Rows, Grain: 1}}}, 1},
 		{"none", nil, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,19 +35,19 @@ func TestEmulatedGrain(t *testing.T) {
 // that each emulated scene, and only such a scene, gets a PNG that decodes
 // and an SVG.
 func TestEmulatedCharts(t *testing.T) {
-	var rs []emulated
+	var rs []model.Emulated
 	for _, st := range []strategies.Strategy{strategies.Bands, strategies.Steal} {
 		for _, g := range []int{4, 16} {
 			for _, w := range []int{4, 8, 16} {
-				rs = append(rs, emulated{modelPoint: modelPoint{scene: "full", strategy: st, grain: g, workers: w,
-					measured: 1.1 / float64(w), predicted: 1.05 / float64(w)}, reps: 3, min: 1 / float64(w), max: 1.5 / float64(w), serial: 1})
+				rs = append(rs, model.Emulated{Point: model.Point{Scene: "full", Strategy: st, Grain: g, Workers: w,
+					Measured: 1.1 / float64(w), Predicted: 1.05 / float64(w)}, Reps: 3, Min: 1 / float64(w), Max: 1.5 / float64(w), Serial: 1})
 			}
 		}
 	}
-	r := &Result{Dir: t.TempDir(), scenes: []*sceneRun{
-		{Scene: Scene{Name: "full"}, emulated: rs},
-		{Scene: Scene{Name: "tophalf"}},
-	}}
+	r := &report{&bench.Result{Dir: t.TempDir(), Scenes: []*bench.SceneResult{
+		{Scene: bench.Scene{Name: "full"}, Emulated: rs},
+		{Scene: bench.Scene{Name: "tophalf"}},
+	}}}
 	if errs := r.emulatedCharts(); len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"fmt"
@@ -11,23 +11,24 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/strategies"
 )
 
 // emulatedCharts writes charts/emulated-<scene>.png and .svg for every
 // scene that was emulated.
-func (r *Result) emulatedCharts() []error {
+func (r *report) emulatedCharts() []error {
 	var errs []error
-	for _, sr := range r.scenes {
-		if len(sr.emulated) == 0 {
+	for _, sr := range r.Scenes {
+		if len(sr.Emulated) == 0 {
 			continue
 		}
-		p, err := emulatedChart(sr.Name, sr.emulated)
+		p, err := emulatedChart(sr.Name, sr.Emulated)
 		if err == nil {
 			err = savePlot(p, r.path("charts", "emulated-"+sr.Name))
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("bench: chart emulated-%s: %w", sr.Name, err))
+			errs = append(errs, fmt.Errorf("report: chart emulated-%s: %w", sr.Name, err))
 		}
 	}
 	return errs
@@ -37,11 +38,11 @@ func (r *Result) emulatedCharts() []error {
 // smallest emulated by a strategy that uses one, 1 when none does. One grain
 // keeps one colour per strategy; the smallest makes the most claims, the
 // schedule with the most decisions for the model to get right.
-func emulatedGrain(rs []emulated) int {
+func emulatedGrain(rs []model.Emulated) int {
 	g := 0
 	for _, r := range rs {
-		if r.strategy.UsesGrain() && (g == 0 || r.grain < g) {
-			g = r.grain
+		if r.Strategy.UsesGrain() && (g == 0 || r.Grain < g) {
+			g = r.Grain
 		}
 	}
 	return max(g, 1)
@@ -52,28 +53,28 @@ func emulatedGrain(rs []emulated) int {
 // points with their min-max spread as bars, the model dashed, the ideal
 // dashed grey. Both speedups divide the same sum of the emulated costs, so a
 // point on its strategy's dashed line is a prediction without error.
-func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
+func emulatedChart(scene string, rs []model.Emulated) (*plot.Plot, error) {
 	g := emulatedGrain(rs)
 	type curve struct {
 		st  strategies.Strategy
-		pts []emulated
+		pts []model.Emulated
 	}
 	var curves []curve
 	var ws []int
 	reps := 0
 	for _, r := range rs {
-		if r.strategy.UsesGrain() && r.grain != g {
+		if r.Strategy.UsesGrain() && r.Grain != g {
 			continue
 		}
-		st := r.strategy
+		st := r.Strategy
 		i := slices.IndexFunc(curves, func(c curve) bool { return c.st == st })
 		if i < 0 {
 			curves = append(curves, curve{st: st})
 			i = len(curves) - 1
 		}
 		curves[i].pts = append(curves[i].pts, r)
-		ws = append(ws, r.workers)
-		reps = max(reps, r.reps)
+		ws = append(ws, r.Workers)
+		reps = max(reps, r.Reps)
 	}
 	if len(curves) == 0 {
 		return nil, fmt.Errorf("no emulated configuration at grain %d", g)
@@ -102,14 +103,14 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 		dodge := math.Pow(2, 0.04*(float64(k)-float64(len(curves)-1)/2))
 		pts := make(plotter.XYs, len(c.pts))
 		spread := make(plotter.YErrors, len(c.pts))
-		model := make(plotter.XYs, len(c.pts))
+		pred := make(plotter.XYs, len(c.pts))
 		for i, r := range c.pts {
-			y := r.serial / r.measured
-			pts[i] = plotter.XY{X: float64(r.workers) * dodge, Y: y}
-			spread[i].Low, spread[i].High = y-r.serial/r.max, r.serial/r.min-y
-			model[i] = plotter.XY{X: float64(r.workers), Y: r.serial / r.predicted}
-			lo = min(lo, r.serial/r.max, model[i].Y)
-			hi = max(hi, r.serial/r.min, model[i].Y)
+			y := r.Serial / r.Measured
+			pts[i] = plotter.XY{X: float64(r.Workers) * dodge, Y: y}
+			spread[i].Low, spread[i].High = y-r.Serial/r.Max, r.Serial/r.Min-y
+			pred[i] = plotter.XY{X: float64(r.Workers), Y: r.Serial / r.Predicted}
+			lo = min(lo, r.Serial/r.Max, pred[i].Y)
+			hi = max(hi, r.Serial/r.Min, pred[i].Y)
 		}
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
@@ -125,7 +126,7 @@ func emulatedChart(scene string, rs []emulated) (*plot.Plot, error) {
 		}
 		bars.LineStyle.Color = colour
 		bars.CapWidth = vg.Points(4)
-		l, err := modelLine(model, colour)
+		l, err := modelLine(pred, colour)
 		if err != nil {
 			return nil, err
 		}

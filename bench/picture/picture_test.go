@@ -1,0 +1,45 @@
+package picture
+
+import (
+	"image/color"
+	"testing"
+
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// TestSchedule checks that each row takes its worker's colour, full where
+// the pixel costs maxiter and darkened to 35% where it costs nothing, and
+// that a row no block covered stays white (darkened alike).
+func TestSchedule(t *testing.T) {
+	f := &render.Frame{Width: 2, Height: 3, MaxIter: 100, Iter: []uint32{100, 0, 100, 0, 100, 0}, Mag2: make([]float64, 6)}
+	rep := &strategies.Report{Trace: []strategies.Block{{Worker: 0, Lo: 0, Hi: 1}, {Worker: 1, Lo: 1, Hi: 2}}}
+	img := Schedule(f, rep)
+	scale := func(c color.RGBA, k float64) color.RGBA {
+		return color.RGBA{uint8(float64(c.R) * k), uint8(float64(c.G) * k), uint8(float64(c.B) * k), 255}
+	}
+	white := color.RGBA{255, 255, 255, 255}
+	for _, tc := range []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{0, 0, scale(WorkerColour(0), 1)}, {1, 0, scale(WorkerColour(0), 0.35)},
+		{0, 1, scale(WorkerColour(1), 1)}, {1, 2, scale(white, 0.35)},
+	} {
+		if got := img.At(tc.x, tc.y); got != tc.want {
+			t.Errorf("pixel (%d, %d) is %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
+// TestWorkerColours checks that the first 64 workers have distinct colours.
+func TestWorkerColours(t *testing.T) {
+	seen := map[color.RGBA]int{}
+	for w := range 64 {
+		c := WorkerColour(w)
+		if v, ok := seen[c]; ok {
+			t.Errorf("workers %d and %d share the colour %v", v, w, c)
+		}
+		seen[c] = w
+	}
+}
