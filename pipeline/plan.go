@@ -36,8 +36,16 @@ const stripShare = 0.7
 // medians, 0.8-1.6 s minima at every size), and no faster at 32 MiB. With
 // these constants the 4000x3000 peaks at 19.1 MB (44.3 MB with the 32 MiB
 // strips of before) in 1.58 s (1.80 s before; medians of 9, interleaved).
+//
+// wholePart is the most of the budget that a window rendered in one piece
+// may take: 16 MiB of the default budget, so that the preset views at
+// their own sizes render whole, as bench times them. Strips would not slow
+// them, but each strip's end is a barrier, which changes what -v reports of
+// a strategy: bands' imbalance on tophalf at 1024x1024 reads 1.11 in 14
+// strips and 1.24 over the whole frame.
 const (
 	stripPart     = 1.0 / 512
+	wholePart     = 1.0 / 32
 	rowsPerWorker = 16
 )
 
@@ -135,6 +143,9 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 	}
 	strip := max(stripPart*p.Budget, float64(rowsPerWorker*j.Workers)*perRow)
 	rows := min(int(strip/perRow), int(room/perRow), win.Height)
+	if p.Whole <= min(wholePart*p.Budget, room) {
+		rows = win.Height
+	}
 	if j.StripRows > 0 {
 		rows = min(j.StripRows, win.Height)
 	}

@@ -34,6 +34,11 @@ func TestPlan(t *testing.T) {
 	}{
 		{"small: one strip", 300, 200, 1, imageio.PNG, 0, 200, 200, ""},
 		{"one row", 20, 1, 1, imageio.PNG, 0, 1, 1, ""},
+		// A preset's own size renders whole, as bench times it, unless
+		// the budget is small.
+		{"1024x1024: one strip", 1024, 1024, 1, imageio.PNG, 0, 1024, 1024, ""},
+		{"1024x1024 in 64 MiB: strips", 1024, 1024, 1, imageio.PNG, 64 << 20, 32, 512, ""},
+		{"1920x1080 aa 2: strips", 1920, 1080, 2, imageio.PNG, 0, 32, 540, ""},
 		{"the issue's 4000x3000", 4000, 3000, 1, imageio.PNG, 0, 32, 40, ""},
 		{"16 MiB", 1000, 1000, 1, imageio.PNG, 16 << 20, 32, 200, ""},
 		{"jpeg whole", 1000, 1000, 1, imageio.JPEG, 8 << 20, 0, 0, "jpeg needs the whole image"},
