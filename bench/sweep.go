@@ -14,6 +14,7 @@ import (
 
 	"github.com/mandel-project/mandel/bench/model"
 	"github.com/mandel-project/mandel/bench/stats"
+	"github.com/mandel-project/mandel/pipeline"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -348,10 +349,9 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 	}
 	opts := strategies.Options{Workers: c.Workers, Grain: c.Grain, Trace: trace}
 
-	start := time.Now()
-	rep, err := c.Strategy.Run(context.Background(), r.Units(), opts, task)
-	wall := time.Since(start)
-
+	// The pipeline's render stage, over the whole frame: a render's strips
+	// would add barriers that change what a sweep measures.
+	rep, wall, err := pipeline.RenderRows(context.Background(), c.Strategy, opts, 0, r.Units(), task, nil)
 	if err != nil {
 		var pe *strategies.PanicError
 		if errors.As(err, &pe) {
