@@ -30,7 +30,7 @@ func (s *sweep) emulate(ctx context.Context) error {
 	// emulated.csv holds what was emulated even when the emulation stops
 	// early, as the charts and summary.md, drawn from the same scenes, do.
 	defer func() {
-		if err := writeFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all) }); err != nil {
+		if err := WriteFile(s.path("emulated.csv"), func(w io.Writer) error { return writeEmulated(w, all) }); err != nil {
 			s.writeErrs = append(s.writeErrs, err)
 		}
 	}()

@@ -19,9 +19,10 @@ func (s *sweep) path(elem ...string) string {
 	return filepath.Join(append([]string{s.cfg.Out}, elem...)...)
 }
 
-// writeFile writes a file atomically: it appears complete or not at all,
-// even if the sweep is killed while writing.
-func writeFile(path string, write func(w io.Writer) error) error {
+// WriteFile writes a file of the results, creating its directory: it
+// appears complete or not at all, even if the process is killed while
+// writing. bench/report writes the rest of the results with it.
+func WriteFile(path string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -31,8 +32,9 @@ func writeFile(path string, write func(w io.Writer) error) error {
 	return nil
 }
 
-func writeJSON(path string, v any) error {
-	return writeFile(path, func(w io.Writer) error {
+// WriteJSON writes v as indented JSON with WriteFile.
+func WriteJSON(path string, v any) error {
+	return WriteFile(path, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)

@@ -35,5 +35,5 @@ func (s *sweep) schedulePicture(c *config, rep *strategies.Report) {
 }
 
 func writePNG(path string, img image.Image) error {
-	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return WriteFile(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

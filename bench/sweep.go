@@ -122,7 +122,7 @@ func restoreGOMAXPROCS(prev int) {
 // serial references, the traced runs, then the warm-up and timed rounds.
 func (s *sweep) measure(ctx context.Context) error {
 	s.describeSweep()
-	if err := writeJSON(s.path("env.json"), &s.env); err != nil {
+	if err := WriteJSON(s.path("env.json"), &s.env); err != nil {
 		return err
 	}
 	loop := s.cfg.ProbeLoop

@@ -61,7 +61,7 @@ func savePlot(p *plot.Plot, base string) error {
 		if err != nil {
 			return err
 		}
-		err = writeFile(base+"."+format, func(w io.Writer) error {
+		err = bench.WriteFile(base+"."+format, func(w io.Writer) error {
 			_, err := wt.WriteTo(w)
 			return err
 		})

@@ -54,7 +54,7 @@ func (r *report) writeModel() []error {
 		return res, nil
 	}
 	sts := r.Strategies
-	pred := writeFile(r.path("model.csv"), func(w io.Writer) error {
+	pred := bench.WriteFile(r.path("model.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(modelHeader)
 		for _, sr := range r.Scenes {
@@ -85,7 +85,7 @@ func (r *report) writeModel() []error {
 		cw.Flush()
 		return cw.Error()
 	})
-	val := writeFile(r.path("model-validation.csv"), func(w io.Writer) error {
+	val := bench.WriteFile(r.path("model-validation.csv"), func(w io.Writer) error {
 		vs, err := r.validation()
 		if err != nil {
 			return err
@@ -103,7 +103,7 @@ func (r *report) writeModel() []error {
 		return cw.Error()
 	})
 	overheads := r.Machine.Overheads()
-	ovh := writeFile(r.path("overheads.csv"), func(w io.Writer) error {
+	ovh := bench.WriteFile(r.path("overheads.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(overheadsHeader)
 		for _, st := range sts {
@@ -116,7 +116,7 @@ func (r *report) writeModel() []error {
 		cw.Flush()
 		return cw.Error()
 	})
-	prim := writeFile(r.path("primitives.csv"), func(w io.Writer) error { return writePrimitives(w, r.Machine) })
+	prim := bench.WriteFile(r.path("primitives.csv"), func(w io.Writer) error { return writePrimitives(w, r.Machine) })
 	return []error{pred, val, ovh, prim}
 }
 

@@ -25,7 +25,7 @@ func (r *report) timelines() []error {
 		p := timeline(c, rep)
 		wt, err := p.WriterTo(chartW, timelineHeight(c.Workers), "png")
 		if err == nil {
-			err = writeFile(r.path("pictures", c.Scene.Name, "timeline-"+c.Strategy.Name()+".png"), func(w io.Writer) error {
+			err = bench.WriteFile(r.path("pictures", c.Scene.Name, "timeline-"+c.Strategy.Name()+".png"), func(w io.Writer) error {
 				_, err := wt.WriteTo(w)
 				return err
 			})

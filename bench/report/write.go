@@ -14,20 +14,16 @@ package report
 
 import (
 	"bufio"
-	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 
 	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/bench/stats"
-	"github.com/mandel-project/mandel/internal/atomicfile"
 )
 
 // report is the Result being written.
@@ -50,16 +46,16 @@ func Write(res *bench.Result) error {
 	e := &r.Env
 	errs := slices.Clone(r.WriteErrs)
 	errs = append(errs,
-		writeJSON(r.path("summary.json"), summaryFile{Partial: e.Partial, Error: e.Error, Configs: r.Summaries}),
-		writeFile(r.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, r.Summaries) }),
-		writeFile(r.path("summary.md"), r.writeMarkdown),
-		writeFile(r.path("bench.txt"), r.writeBenchfmt),
+		bench.WriteJSON(r.path("summary.json"), summaryFile{Partial: e.Partial, Error: e.Error, Configs: r.Summaries}),
+		bench.WriteFile(r.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, r.Summaries) }),
+		bench.WriteFile(r.path("summary.md"), r.writeMarkdown),
+		bench.WriteFile(r.path("bench.txt"), r.writeBenchfmt),
 	)
 	errs = append(errs, r.writeModel()...)
 	errs = append(errs, r.charts()...)
 	errs = append(errs, r.emulatedCharts()...)
 	errs = append(errs, r.timelines()...)
-	errs = append(errs, writeJSON(r.path("env.json"), e))
+	errs = append(errs, bench.WriteJSON(r.path("env.json"), e))
 	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 	switch len(errs) {
 	case 0:
@@ -73,26 +69,6 @@ func Write(res *bench.Result) error {
 // path returns the path of a results file of r.
 func (r *report) path(elem ...string) string {
 	return filepath.Join(append([]string{r.Dir}, elem...)...)
-}
-
-// writeFile writes a file atomically: it appears complete or not at all,
-// even if the process is killed while writing.
-func writeFile(path string, write func(w io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := atomicfile.WriteFile(context.Background(), path, write); err != nil {
-		return fmt.Errorf("report: writing %s: %w", path, err)
-	}
-	return nil
-}
-
-func writeJSON(path string, v any) error {
-	return writeFile(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	})
 }
 
 // summaryFile is the shape of summary.json.
