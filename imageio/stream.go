@@ -45,18 +45,9 @@ func (p *wholeWriter) Close() error {
 	return nil
 }
 
-// Streams reports whether format f can be written a strip at a time by
-// NewRowWriter and, if so, whether the strips go from the bottom of the
-// image to the top (bmp, which stores its rows bottom-up) rather than from
-// the top down: f.Streams() and f.BottomUp() at once. jpeg, gif and tiff
-// need the whole image.
-func Streams(f Format) (ok, bottomUp bool) {
-	return f.Streams(), f.BottomUp()
-}
-
 // NewRowWriter writes the header of a width x height image in the
 // encoder's format to w, and returns a writer for its rows, which must
-// arrive in the order that Streams says. model is what the rows are, as
+// arrive in the order that Format.BottomUp says. model is what the rows are, as
 // for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
 // (*image.Gray) or color.RGBAModel (opaque *image.RGBA), as ModelOf gives;
 // png also takes color.NRGBAModel; pgm, ppm and pbm take rows of any type.

@@ -21,7 +21,7 @@ func streamRows(t *testing.T, e *Encoder, m image.Image, model color.Model, rows
 	if err != nil {
 		return nil, err
 	}
-	_, bottomUp := Streams(e.Format)
+	bottomUp := e.Format.BottomUp()
 	var strips []image.Rectangle
 	for y := b.Min.Y; y < b.Max.Y; y += rows {
 		strips = append(strips, image.Rect(b.Min.X, y, b.Max.X, min(y+rows, b.Max.Y)))
@@ -48,7 +48,7 @@ func TestRowWriterSameBytes(t *testing.T) {
 	kinds := []string{"paletted", "gray", "rgba"}
 	sizes := []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 13, 7), image.Rect(-5, 3, 94, 60), image.Rect(0, 0, 200, 333)}
 	for _, f := range Formats() {
-		if ok, _ := Streams(f); !ok {
+		if !f.Streams() {
 			continue
 		}
 		for _, kind := range kinds {

@@ -40,10 +40,10 @@ func TestTable(t *testing.T) {
 		if row.encode == nil {
 			t.Errorf("%s: no encoder", f)
 		}
-		streams, bottomUp := Streams(f)
-		if streams != (row.newRowWriter != nil) || streams != f.Streams() || bottomUp != f.BottomUp() || bottomUp != row.bottomUp {
-			t.Errorf("%s: Streams = %v, %v; Format.Streams %v, BottomUp %v; the row %v, %v",
-				f, streams, bottomUp, f.Streams(), f.BottomUp(), row.newRowWriter != nil, row.bottomUp)
+		streams, bottomUp := f.Streams(), f.BottomUp()
+		if streams != (row.newRowWriter != nil) || bottomUp != row.bottomUp {
+			t.Errorf("%s: Streams %v, BottomUp %v; the row %v, %v",
+				f, streams, bottomUp, row.newRowWriter != nil, row.bottomUp)
 		}
 		if row.bottomUp && !streams {
 			t.Errorf("%s: bottom-up, but it does not stream", f)

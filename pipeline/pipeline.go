@@ -147,7 +147,7 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 // writeStrips is the strip loop, for frames and bits alike.
 func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats) error {
 	lo, hi := job.Window()
-	_, bottomUp := imageio.Streams(job.Format)
+	bottomUp := job.Format.BottomUp()
 	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
 	for i := range st.Strips {
 		if bottomUp {

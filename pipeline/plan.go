@@ -120,8 +120,7 @@ func (j Job) Plan() (Plan, error) {
 // and sets p.Whole and p.Need.
 func frameRows(p *Plan, win render.View, j Job) (int, error) {
 	p.Whole = render.MemoryNeeded(win, j.AA).Total()
-	streams, _ := imageio.Streams(j.Format)
-	if !streams {
+	if !j.Format.Streams() {
 		if p.Whole > p.Budget {
 			return 0, fmt.Errorf("%s needs the whole image in memory (%s, over --memory %s); %s stream",
 				j.Format, sysmem.HumanBytes(p.Whole), sysmem.HumanBytes(p.Budget), streamingFormats())
@@ -157,7 +156,7 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 func streamingFormats() string {
 	var names []string
 	for _, f := range imageio.Formats() {
-		if ok, _ := imageio.Streams(f); ok {
+		if f.Streams() {
 			names = append(names, string(f))
 		}
 	}
