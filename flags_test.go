@@ -169,8 +169,9 @@ func TestIntegersTooLarge(t *testing.T) {
 }
 
 // TestRunTogether checks both sides of cli.Parse's rule against flags run
-// into their values on mandel's own flags: no value of mandel's shorthands
-// is refused but bench's -outdir.
+// into their values on mandel's own flags, where it refuses no valid value
+// of a shorthand but -o's that begin with "ut" in bench (-outdir) or
+// "utput" in stitch; -o utdir works.
 func TestRunTogether(t *testing.T) {
 	for _, tc := range []struct {
 		bench bool
