@@ -13,6 +13,7 @@ import (
 
 	"github.com/mandel-project/mandel/bench"
 	benchreport "github.com/mandel-project/mandel/bench/report"
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -24,7 +25,7 @@ type benchFlags struct {
 	reps, warmup, maxiter, sizeFactor   int
 	commit, kernel, simulate            string
 	seed                                uint64
-	size                                sizeValue
+	width, height                       int
 	list, help, shortcuts               bool
 }
 
@@ -38,14 +39,14 @@ func newBenchFlags() *benchFlags {
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
 	fs.StringVarP(&f.grain, "grain", "g", joinInts(def.Grains), "grains, for the strategies that claim blocks of rows")
-	fs.Var(newIntValue(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
-	fs.Var(newIntValue(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
-	fs.Var(&f.size, "size", "image size WxH or N, for every scene (default: each scene's own)")
-	fs.Var(newIntValue(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
-	fs.VarP(newIntValue(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
+	fs.Var(cli.Int(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
+	fs.Var(cli.Int(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
+	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene (default: each scene's own)")
+	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
+	fs.VarP(cli.Int(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
-	fs.Var(uint64Value{&f.seed}, "seed", "seed of the run order (default: from the clock; recorded in env.json)")
+	fs.Var(cli.Uint64(&f.seed), "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,...,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
@@ -59,7 +60,7 @@ func newBenchFlags() *benchFlags {
 func (a *app) runBench(ctx context.Context, args []string) int {
 	stdout, stderr := a.stdout, a.stderr
 	f := newBenchFlags()
-	if err := parseFlags(f.fs, args); err != nil {
+	if err := cli.Parse(f.fs, args); err != nil {
 		return report(stderr, err)
 	}
 	switch {
@@ -93,7 +94,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	var cfgErr *bench.ConfigError
 	switch {
 	case errors.As(err, &cfgErr):
-		return report(stderr, usageError{err})
+		return report(stderr, cli.UsageError{Err: err})
 	case err != nil && res != nil:
 		return benchFailed(stderr, res, err)
 	case err != nil:
@@ -140,39 +141,39 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
 	if fs.NArg() > 0 {
-		return cfg, usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
+		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
 	}
 	if f.out != "" {
 		cfg.Out = f.out
 	} else if fs.Changed("out") {
-		return cfg, usagef("--out must not be empty")
+		return cfg, cli.Usagef("--out must not be empty")
 	}
 	var err error
 	if cfg.Scenes, err = bench.ParseList(f.scenes); err != nil {
-		return cfg, usagef("--scenes: %v", err)
+		return cfg, cli.Usagef("--scenes: %v", err)
 	}
 	if cfg.Strategies, err = bench.ParseList(f.strats); err != nil {
-		return cfg, usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
+		return cfg, cli.Usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
 	}
 	if cfg.Workers, err = bench.ParseCounts(f.workers); err != nil {
-		return cfg, usagef("--workers: %v; want counts such as 1,2,4", err)
+		return cfg, cli.Usagef("--workers: %v; want counts such as 1,2,4", err)
 	}
 	if cfg.Grains, err = bench.ParseCounts(f.grain); err != nil {
-		return cfg, usagef("--grain: %v; want counts such as 1 or 1,4,16", err)
+		return cfg, cli.Usagef("--grain: %v; want counts such as 1 or 1,4,16", err)
 	}
 	if fs.Changed("simulate") {
 		if cfg.Simulate, err = bench.ParseCounts(f.simulate); err != nil {
-			return cfg, usagef("--simulate: %v; want counts such as 1,2,4,8", err)
+			return cfg, cli.Usagef("--simulate: %v; want counts such as 1,2,4,8", err)
 		}
 	}
 	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
 	if fs.Changed("size") {
-		cfg.Width, cfg.Height = f.size.w, f.size.h
+		cfg.Width, cfg.Height = f.width, f.height
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, cli.UsageError{Err: err}
 	}
 	return cfg, nil
 }
@@ -207,5 +208,5 @@ measured, marked partial.
 Flags (each long flag also works with one dash: -reps 3):
 %s
 Exit status: 0 success, 1 failure, 2 bad command line, 129/130/131/143 stopped by SIGHUP/SIGINT/SIGQUIT/SIGTERM.
-`, flagUsages(fs))
+`, cli.Usages(fs))
 }

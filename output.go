@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mandel-project/mandel/internal/atomicfile"
+	"github.com/mandel-project/mandel/internal/cli"
 )
 
 // output is where the image goes: standard output, or a file that appears
@@ -34,7 +35,7 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 		case 1:
 			toStdout = true
 		case 2:
-			return nil, usagef("%s is standard error, where messages go; write the image to standard output (-) instead", path)
+			return nil, cli.Usagef("%s is standard error, where messages go; write the image to standard output (-) instead", path)
 		}
 	}
 	if toStdout {
@@ -85,7 +86,7 @@ func checkStdout(stdout io.Writer) error {
 		return nil
 	}
 	if term.IsTerminal(int(f.Fd())) {
-		return usagef("standard output is a terminal; not writing binary image data to it (redirect it: > out.ppm, or name an OUTPUT file)")
+		return cli.Usagef("standard output is a terminal; not writing binary image data to it (redirect it: > out.ppm, or name an OUTPUT file)")
 	}
 	if closedStd(f) {
 		return errors.New("standard output is closed; the image would be lost")

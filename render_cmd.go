@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
@@ -41,12 +42,12 @@ type renderFlags struct {
 	strategy, view, palette, format  string
 	kernel                           string
 	workers, grain, maxiter, aa      int
-	size                             sizeValue
-	center                           complexValue
-	scale, escape                    finiteValue
+	width, height                    int
+	center                           complex128
+	scale, escape                    float64
 	list, showVersion, help, verbose bool
 	force, shortcuts, quiet          bool
-	memory                           memoryValue
+	memory                           float64
 	shard                            string
 	shards                           int
 	env                              func(string) (string, bool) // for the shard of a cluster task
@@ -55,31 +56,30 @@ type renderFlags struct {
 }
 
 func newRenderFlags() *renderFlags {
-	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available,
-		scale: finiteValue{in: func(x float64) bool { return x > 0 }, want: "positive"},
-		// The view reads 0 as the default radius; on the command line that
-		// would only hide a mistake.
-		escape: finiteValue{in: func(x float64) bool { return x >= 2 && x <= render.MaxEscape }, want: fmt.Sprintf("in 2..%g", float64(render.MaxEscape))}}
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available}
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "iteration kernel: "+strings.Join(render.KernelNames(), ", ")+"; all give the same image")
-	fs.VarP(newIntValue(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
-	fs.VarP(newIntValue(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
+	fs.VarP(cli.Int(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "number of workers (default: GOMAXPROCS, the CPUs this process may use)")
+	fs.VarP(cli.Int(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
-	fs.Var(&f.size, "size", "image size WxH, or N for NxN (default: the view's)")
-	fs.Var(&f.center, "center", "centre of the view RE,IM (default: the view's)")
-	fs.Var(&f.scale, "scale", "width of the view in the complex plane (default: the view's)")
-	fs.VarP(newIntValue(&f.maxiter, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit (default: the view's)")
-	fs.Var(&f.escape, "escape", "escape radius, 2..1e6 (default 2)")
+	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH, or N for NxN (default: the view's)")
+	fs.Var(cli.Complex(&f.center), "center", "centre of the view RE,IM (default: the view's)")
+	fs.Var(cli.Finite(&f.scale, "positive", func(x float64) bool { return x > 0 }), "scale", "width of the view in the complex plane (default: the view's)")
+	fs.VarP(cli.Int(&f.maxiter, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit (default: the view's)")
+	// The view reads 0 as the default radius; on the command line that
+	// would only hide a mistake.
+	validRadius := func(x float64) bool { return x >= 2 && x <= render.MaxEscape }
+	fs.Var(cli.Finite(&f.escape, fmt.Sprintf("in 2..%g", float64(render.MaxEscape)), validRadius), "escape", "escape radius, 2..1e6 (default 2)")
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
-	fs.Var(newIntValue(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
+	fs.Var(cli.Int(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
 	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
 	// 0 is --shards unset; shardFlags refuses it set, with its own message.
-	fs.Var(newIntValue(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
+	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
-	fs.Var(&f.memory, "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
+	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -93,7 +93,7 @@ func newRenderFlags() *renderFlags {
 func (a *app) runRender(ctx context.Context, args []string) int {
 	f := newRenderFlags()
 	f.env, f.available, f.stripRows = a.env, a.availableMemory, a.stripRows
-	if err := parseFlags(f.fs, args); err != nil {
+	if err := cli.Parse(f.fs, args); err != nil {
 		return report(a.stderr, err)
 	}
 	switch {
@@ -120,49 +120,49 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	fs := f.fs
 	switch fs.NArg() {
 	case 0:
-		return nil, usagef("missing OUTPUT file (e.g. mandel -strategy steal out.png; - for stdout)")
+		return nil, cli.Usagef("missing OUTPUT file (e.g. mandel -strategy steal out.png; - for stdout)")
 	case 1:
 	default:
-		return nil, usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
+		return nil, cli.Usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
 	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force}
 	if cfg.output == "" {
-		return nil, usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
+		return nil, cli.Usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
 	j := &cfg.job
 	*j = pipeline.Job{AA: f.aa, Grain: f.grain, Workers: f.workers, Shortcuts: f.shortcuts,
-		Memory: f.memory.bytes, Available: f.available(), StripRows: f.stripRows}
+		Memory: f.memory, Available: f.available(), StripRows: f.stripRows}
 	v, err := f.viewFromFlags()
 	if err != nil {
 		return nil, err
 	}
 	j.View = v
 	if err := render.CheckSupersampling(v, f.aa); err != nil {
-		return nil, usagef("--aa %d: %v", f.aa, err)
+		return nil, cli.Usagef("--aa %d: %v", f.aa, err)
 	}
 	if j.Strategy, err = strategies.Lookup(f.strategy); err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 	if j.Kernel, err = render.LookupKernel(f.kernel); err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 	if j.Palette, err = render.LookupPalette(f.palette); err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 	if j.Format, err = f.outputFormat(cfg.output); err != nil {
 		return nil, err
 	}
 	if err := imageio.CheckSize(j.Format, v.Width, v.Height); err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 
 	cfg.shard, err = shard.Resolve(shard.Flags{Shard: f.shard, ShardSet: fs.Changed("shard"), Shards: f.shards, ShardsSet: fs.Changed("shards")}, f.env, v.Height)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 	if s := cfg.shard; s != nil {
 		if j.Format != imageio.PNG {
-			return nil, usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
+			return nil, cli.Usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
 		}
 		cfg.output = s.Output(cfg.output)
 		j.Lo, j.Hi = s.Lo, s.Hi
@@ -170,7 +170,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		j.Text = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.Name, Index: s.Index, Count: s.Count}.Text()
 	}
 	if cfg.plan, err = j.Plan(); err != nil {
-		return nil, usageError{err}
+		return nil, cli.UsageError{Err: err}
 	}
 	return cfg, nil
 }
@@ -180,26 +180,26 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 	fs := f.fs
 	preset, err := render.LookupPreset(f.view)
 	if err != nil {
-		return render.View{}, usageError{err}
+		return render.View{}, cli.UsageError{Err: err}
 	}
 	v := preset.View
 	if fs.Changed("size") {
-		v.Width, v.Height = f.size.w, f.size.h
+		v.Width, v.Height = f.width, f.height
 	}
 	if fs.Changed("center") {
-		v.Center = f.center.c
+		v.Center = f.center
 	}
 	if fs.Changed("scale") {
-		v.Scale = f.scale.f
+		v.Scale = f.scale
 	}
 	if fs.Changed("maxiter") {
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
-		v.Escape = f.escape.f
+		v.Escape = f.escape
 	}
 	if err := v.Validate(); err != nil {
-		return render.View{}, usageError{err}
+		return render.View{}, cli.UsageError{Err: err}
 	}
 	return v, nil
 }
@@ -209,19 +209,19 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 	switch {
 	case f.fs.Changed("format") && f.format == "":
-		return "", usagef("--format is empty; want one of %s", formatList())
+		return "", cli.Usagef("--format is empty; want one of %s", formatList())
 	case f.format != "":
 		format, err := imageio.ParseFormat(f.format)
 		if err != nil {
-			return "", usageError{err}
+			return "", cli.UsageError{Err: err}
 		}
 		return format, nil
 	case output == "-":
-		return "", usagef("writing to stdout (-) needs --format (one of %s)", formatList())
+		return "", cli.Usagef("writing to stdout (-) needs --format (one of %s)", formatList())
 	default:
 		format, err := imageio.FormatOf(output)
 		if err != nil {
-			return "", usageError{err}
+			return "", cli.UsageError{Err: err}
 		}
 		return format, nil
 	}
@@ -370,7 +370,7 @@ Examples:
 Flags (each long flag also works with one dash: -strategy steal):
 %s
 Views:
-`, flagUsages(fs))
+`, cli.Usages(fs))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, p := range render.Presets() {
 		fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Description)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mandel-project/mandel/internal/cli"
 )
 
 // Exit codes. A stop by a signal exits 128 + the signal's number, as a
@@ -17,19 +19,9 @@ const (
 	exitInterrupted = 130 // stopped by a signal; main turns it into 128 + its number
 )
 
-// usageError marks errors in the command line: exit code 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
-
 // report prints err as one line on stderr and returns the exit code it means.
 func report(stderr io.Writer, err error) int {
-	var usage usageError
+	var usage cli.UsageError
 	switch {
 	case err == nil:
 		return exitOK

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/shard"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -28,7 +29,7 @@ func newStitchFlags() *stitchFlags {
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.output, "output", "o", "", "the whole image, a PNG (- for stdout)")
-	fs.VarP(newIntValue(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "goroutines that compress (default: GOMAXPROCS); the bytes are the same for any number")
+	fs.VarP(cli.Int(&f.workers, runtime.GOMAXPROCS(0), 1, strategies.MaxWorkers), "workers", "w", "goroutines that compress (default: GOMAXPROCS); the bytes are the same for any number")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print each shard's rows on stderr")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
@@ -38,7 +39,7 @@ func newStitchFlags() *stitchFlags {
 
 func runStitch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newStitchFlags()
-	if err := parseFlags(f.fs, args); err != nil {
+	if err := cli.Parse(f.fs, args); err != nil {
 		return report(stderr, err)
 	}
 	if f.help {
@@ -56,16 +57,16 @@ func runStitch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // files, none given twice nor the output itself.
 func (f *stitchFlags) check() ([]string, error) {
 	if f.output == "" {
-		return nil, usagef("missing -o OUTPUT, the whole image (e.g. mandel stitch -o big.png shard-*.png)")
+		return nil, cli.Usagef("missing -o OUTPUT, the whole image (e.g. mandel stitch -o big.png shard-*.png)")
 	}
 	if f.output != "-" {
 		if format, err := imageio.FormatOf(f.output); err != nil || format != imageio.PNG {
-			return nil, usagef("%s: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
+			return nil, cli.Usagef("%s: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
 		}
 	}
 	paths := f.fs.Args()
 	if len(paths) == 0 {
-		return nil, usagef("no shard files (e.g. mandel stitch -o big.png shard-*.png)")
+		return nil, cli.Usagef("no shard files (e.g. mandel stitch -o big.png shard-*.png)")
 	}
 	out, _ := os.Stat(f.output)
 	seen := make([]os.FileInfo, len(paths))
@@ -76,11 +77,11 @@ func (f *stitchFlags) check() ([]string, error) {
 		}
 		for j := range i {
 			if seen[j] != nil && os.SameFile(fi, seen[j]) {
-				return nil, usagef("%s is given twice (as %s and %s)", p, paths[j], p)
+				return nil, cli.Usagef("%s is given twice (as %s and %s)", p, paths[j], p)
 			}
 		}
 		if out != nil && os.SameFile(fi, out) {
-			return nil, usagef("%s is both a shard and the output", p)
+			return nil, cli.Usagef("%s is both a shard and the output", p)
 		}
 		seen[i] = fi
 	}
@@ -143,5 +144,5 @@ status 1, and no OUTPUT. A file given twice is a command line error, exit
 status 2.
 
 Flags:
-%s`, flagUsages(fs))
+%s`, cli.Usages(fs))
 }
