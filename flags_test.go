@@ -43,28 +43,19 @@ func init() {
 	}...)
 }
 
-// The commands' tests call internal/cli's machinery by the names it had in
-// package main, so that moving it there changed none of them.
-var (
-	parseFlags = cli.Parse
-	usagef     = cli.Usagef
-)
-
-type usageError = cli.UsageError
-
 // parseRender parses args as the render command's flags.
 func parseRender(t *testing.T, args ...string) (*renderFlags, error) {
 	t.Helper()
 	f := newRenderFlags()
 	f.env = noEnv
-	return f, parseFlags(f.fs, args)
+	return f, cli.Parse(f.fs, args)
 }
 
 // parseBench parses args as the bench command's flags.
 func parseBench(t *testing.T, args ...string) (*benchFlags, error) {
 	t.Helper()
 	f := newBenchFlags()
-	return f, parseFlags(f.fs, args)
+	return f, cli.Parse(f.fs, args)
 }
 
 // TestIntegersAreDecimal: pflag's int flags read 010 as 8 and 0b11 as 3.
@@ -211,7 +202,7 @@ func TestRunTogether(t *testing.T) {
 			case tc.want != "" && (err == nil || err.Error() != tc.want):
 				t.Errorf("error %v, want %q", err, tc.want)
 			case tc.want != "":
-				if _, usage := err.(usageError); !usage {
+				if _, usage := err.(cli.UsageError); !usage {
 					t.Errorf("%v is not a usage error", err)
 				}
 			}

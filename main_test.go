@@ -22,6 +22,7 @@ import (
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -458,7 +459,7 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestUsageErrorCarriesCode(t *testing.T) {
-	err := fmt.Errorf("context: %w", usagef("bad"))
+	err := fmt.Errorf("context: %w", cli.Usagef("bad"))
 	if code := report(new(bytes.Buffer), err); code != exitUsage {
 		t.Errorf("wrapped usage error: exit %d", code)
 	}
@@ -482,7 +483,7 @@ func FuzzRenderFlags(f *testing.F) {
 	f.Add("--center", "1,2,3", "--aa", "o.tif")
 	f.Fuzz(func(t *testing.T, a, b, c, d string) {
 		fl := newRenderFlags()
-		if err := parseFlags(fl.fs, []string{a, b, c, d}); err != nil {
+		if err := cli.Parse(fl.fs, []string{a, b, c, d}); err != nil {
 			return
 		}
 		if fl.help || fl.list || fl.showVersion {
@@ -490,7 +491,7 @@ func FuzzRenderFlags(f *testing.F) {
 		}
 		cfg, err := fl.config()
 		if err != nil {
-			var usage usageError
+			var usage cli.UsageError
 			if !errors.As(err, &usage) {
 				t.Fatalf("config error is not a usage error: %v", err)
 			}

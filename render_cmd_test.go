@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -105,7 +106,7 @@ func TestBitPathMemory(t *testing.T) {
 	}{{"pbm", true}, {"pgm", true}, {"jpeg", false}} { // pgm goes in strips; jpeg cannot
 		f := newRenderFlags()
 		f.available = func() float64 { return 200 << 20 }
-		if err := parseFlags(f.fs, []string{"--view", "benchgame", "-f", tc.format, "-"}); err != nil {
+		if err := cli.Parse(f.fs, []string{"--view", "benchgame", "-f", tc.format, "-"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.config(); (err == nil) != tc.ok {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -299,12 +300,12 @@ func TestShardSources(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := newRenderFlags()
 			f.env = shardEnv(c.env...)
-			if err := parseFlags(f.fs, append(slices.Clone(c.args), "--size", "10", "out-%d.png")); err != nil {
+			if err := cli.Parse(f.fs, append(slices.Clone(c.args), "--size", "10", "out-%d.png")); err != nil {
 				t.Fatal(err)
 			}
 			cfg, err := f.config()
 			if c.err != "" {
-				var usage usageError
+				var usage cli.UsageError
 				if err == nil || !strings.Contains(err.Error(), c.err) || !errors.As(err, &usage) {
 					t.Fatalf("error %v, want a usage error holding %q", err, c.err)
 				}
