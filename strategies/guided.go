@@ -5,9 +5,10 @@ import "sync/atomic"
 // Guided is the strategy named "guided".
 var Guided = register(80, &scheduler{name: "guided", usesGrain: true, schedule: scheduleGuided,
 	simulate: simulateGuided,
-	// Guided makes too few claims for BenchmarkOverhead to time one, and
-	// its compare-and-swap costs what atomic's add does when uncontended.
-	costs:   Costs{Claim: 131e-9, Shared: true},
+	// Guided makes too few claims for BenchmarkOverhead to time one (at
+	// one worker, one claim takes every row), and its compare-and-swap
+	// costs what atomic's add does when uncontended.
+	costs: Costs{Claim: 131e-9, Shared: true}, claimsLike: Atomic,
 	summary: "workers claim max(ceil(remaining/W), grain) rows at a time by compare-and-swap (OpenMP guided); big blocks first, small at the end, loses when the expensive rows come first"})
 
 // scheduleGuided is OpenMP's schedule(guided), with guidedSize for the

@@ -60,10 +60,21 @@ type Simulated interface {
 	// with --simulate measures them on its own machine and uses those
 	// instead; these are the fallback, and what tests use.
 	DefaultCosts() Costs
+	// ClaimsLike returns the strategy whose claim cost, measured on a
+	// machine, the model charges this one: itself, unless a one-worker
+	// run of it makes too few claims for its time to be one claim's.
+	ClaimsLike() Strategy
 }
 
 func (s *scheduler) Simulate(sim Sim)    { s.simulate(sim) }
 func (s *scheduler) DefaultCosts() Costs { return s.costs }
+
+func (s *scheduler) ClaimsLike() Strategy {
+	if s.claimsLike != nil {
+		return s.claimsLike
+	}
+	return s
+}
 
 func (s *scheduler) WorkersFor(w int) int {
 	if s.serial {

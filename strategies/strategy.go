@@ -56,6 +56,9 @@ type scheduler struct {
 	// are its default costs there.
 	simulate func(s Sim)
 	costs    Costs
+	// claimsLike, if not nil, is the strategy whose measured claim cost
+	// stands for this one's (Simulated.ClaimsLike).
+	claimsLike Strategy
 }
 
 func (s *scheduler) Name() string    { return s.name }

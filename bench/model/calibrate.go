@@ -62,12 +62,10 @@ func (m *Machine) Claim(st strategies.Strategy) (ClaimCost, bool) {
 }
 
 // ClaimSource is the strategy whose measured claim cost the model charges
-// st: its own, but for guided, which makes too few claims for its own
-// figure to be one claim's cost (at one worker, one claim takes every row),
-// and whose compare-and-swap costs what atomic's add does uncontended.
+// st: the one its rule names (strategies.Simulated.ClaimsLike), or st.
 func ClaimSource(st strategies.Strategy) strategies.Strategy {
-	if st == strategies.Guided {
-		return strategies.Atomic
+	if ss, ok := st.(strategies.Simulated); ok {
+		return ss.ClaimsLike()
 	}
 	return st
 }
