@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -47,8 +48,7 @@ func init() {
 // parseRender parses args as the render command's flags.
 func parseRender(t *testing.T, args ...string) (*renderFlags, error) {
 	t.Helper()
-	f := newRenderFlags()
-	f.env = noEnv
+	f := newRenderFlags(testApp(io.Discard, io.Discard))
 	return f, cli.Parse(f.fs, args)
 }
 

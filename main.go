@@ -76,7 +76,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.runBench(ctx, args[1:])
 	}
 	if len(args) > 0 && args[0] == "stitch" {
-		return runStitch(ctx, args[1:], a.stdout, a.stderr)
+		return a.runStitch(ctx, args[1:])
 	}
 	return a.runRender(ctx, args)
 }

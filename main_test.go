@@ -482,7 +482,7 @@ func FuzzRenderFlags(f *testing.F) {
 	f.Add("-w", "-1", "--size=1e9", "-")
 	f.Add("--center", "1,2,3", "--aa", "o.tif")
 	f.Fuzz(func(t *testing.T, a, b, c, d string) {
-		fl := newRenderFlags()
+		fl := newRenderFlags(testApp(io.Discard, io.Discard))
 		if err := cli.Parse(fl.fs, []string{a, b, c, d}); err != nil {
 			return
 		}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,8 +55,10 @@ type renderFlags struct {
 	stripRows                        int                         // a fixed strip height (tests)
 }
 
-func newRenderFlags() *renderFlags {
-	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: os.LookupEnv, available: sysmem.Available}
+// newRenderFlags declares the render command's flags; a carries what they
+// read from the machine (the environment, the memory).
+func newRenderFlags(a *app) *renderFlags {
+	f := &renderFlags{fs: pflag.NewFlagSet("mandel", pflag.ContinueOnError), env: a.env, available: a.availableMemory, stripRows: a.stripRows}
 	fs := f.fs
 	fs.SortFlags = false
 	fs.StringVarP(&f.strategy, "strategy", "s", "steal", "scheduling strategy (see --list)")
@@ -91,8 +93,7 @@ func newRenderFlags() *renderFlags {
 }
 
 func (a *app) runRender(ctx context.Context, args []string) int {
-	f := newRenderFlags()
-	f.env, f.available, f.stripRows = a.env, a.availableMemory, a.stripRows
+	f := newRenderFlags(a)
 	if err := cli.Parse(f.fs, args); err != nil {
 		return report(a.stderr, err)
 	}
@@ -246,6 +247,12 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 		defer prog.Stop()
 		job.Progress = prog.Add
 	}
+	if limit, ok := cfg.plan.HeapLimit(); ok {
+		// The Go runtime's own limit keeps the garbage of the compressed
+		// strips from doubling the heap (GOGC's default). It is the
+		// process's, so the command sets it, not the pipeline.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	}
 	var st pipeline.Stats
 	err = out.writeWith(ctx, func(w io.Writer) (err error) {
 		st, err = pipeline.Run(ctx, w, job)
@@ -281,7 +288,8 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	j, rep := &cfg.job, &st.Report
 	v := j.View
 	elapsed := st.Render
-	pixels := float64(v.Width) * float64(v.Height)
+	lo, hi := j.Window() // a shard renders only its rows
+	pixels := float64(v.Width) * float64(hi-lo)
 	secs := elapsed.Seconds()
 	// With shortcuts the iterations are those done, fewer than the frame's
 	// counts, so the header says which.
@@ -321,9 +329,9 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		s := cfg.shard
 		fmt.Fprintf(w, "shard %d/%d: rows %d-%d of %d\n", s.Index, s.Count, s.Lo, s.Hi-1, v.Height)
 	}
-	if st.Strips > 1 {
+	if st.Plan.Strips > 1 {
 		fmt.Fprintf(w, "strips: %d of %d rows (%s of %s for the whole image, --memory %s); each strip is a parallel region, its end a barrier\n",
-			st.Strips, p.Rows, sysmem.HumanBytes(p.Need), sysmem.HumanBytes(p.Whole), sysmem.HumanBytes(p.Budget))
+			st.Plan.Strips, p.Rows, sysmem.HumanBytes(p.Need), sysmem.HumanBytes(p.Whole), sysmem.HumanBytes(p.Budget))
 	}
 }
 

@@ -104,7 +104,7 @@ func TestBitPathMemory(t *testing.T) {
 		format string
 		ok     bool
 	}{{"pbm", true}, {"pgm", true}, {"jpeg", false}} { // pgm goes in strips; jpeg cannot
-		f := newRenderFlags()
+		f := newRenderFlags(testApp(io.Discard, io.Discard))
 		f.available = func() float64 { return 200 << 20 }
 		if err := cli.Parse(f.fs, []string{"--view", "benchgame", "-f", tc.format, "-"}); err != nil {
 			t.Fatal(err)
@@ -240,5 +240,20 @@ func TestPanicStack(t *testing.T) {
 		if files := dirEntries(t, dir); len(files) != 0 {
 			t.Errorf("a failed render left %v", files)
 		}
+	}
+}
+
+// TestVerboseReportsStripsAndShard checks -v's lines on how the image was
+// cut: the strips, and a shard's rows.
+func TestVerboseReportsStripsAndShard(t *testing.T) {
+	dir := t.TempDir()
+	forceStrips(t, 7)
+	code, _, stderr := mandel(t, dir, "-v", "-q", "--size", "40x30", "DIR/o.png")
+	if want := "\nstrips: 5 of 7 rows ("; code != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant a line beginning %q", code, stderr, want[1:])
+	}
+	code, _, stderr = mandel(t, dir, "-v", "-q", "--shard", "1/3", "--size", "40x30", "DIR/s-%d.png")
+	if want := "\nshard 1/3: rows 10-19 of 30\n"; code != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant the line %q", code, stderr, want[1:len(want)-1])
 	}
 }

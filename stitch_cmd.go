@@ -37,20 +37,20 @@ func newStitchFlags() *stitchFlags {
 	return f
 }
 
-func runStitch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (a *app) runStitch(ctx context.Context, args []string) int {
 	f := newStitchFlags()
 	if err := cli.Parse(f.fs, args); err != nil {
-		return report(stderr, err)
+		return report(a.stderr, err)
 	}
 	if f.help {
-		printStitchHelp(stdout, f.fs)
+		printStitchHelp(a.stdout, f.fs)
 		return exitOK
 	}
 	paths, err := f.check()
 	if err != nil {
-		return report(stderr, err)
+		return report(a.stderr, err)
 	}
-	return report(stderr, stitch(ctx, f, paths, stdout, stderr))
+	return report(a.stderr, a.stitch(ctx, f, paths))
 }
 
 // check checks the command line: an output, which is a PNG, and shard
@@ -90,7 +90,7 @@ func (f *stitchFlags) check() ([]string, error) {
 
 // stitch checks the shards, then writes the whole image (shard.Set.Stitch):
 // a bad shard leaves no output.
-func stitch(ctx context.Context, f *stitchFlags, paths []string, stdout, stderr io.Writer) error {
+func (a *app) stitch(ctx context.Context, f *stitchFlags, paths []string) error {
 	set, err := shard.ReadSet(paths)
 	if err != nil {
 		return err
@@ -98,10 +98,10 @@ func stitch(ctx context.Context, f *stitchFlags, paths []string, stdout, stderr 
 	if f.verbose {
 		for _, s := range set.Files() {
 			lo, hi := s.Header.Rows()
-			fmt.Fprintf(stderr, "shard %d/%d: rows %d-%d from %s\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
+			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %s\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
 		}
 	}
-	out, err := openOutput(f.output, f.force, stdout, stderr)
+	out, err := openOutput(f.output, f.force, a.stdout, a.stderr)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -298,7 +299,7 @@ func TestShardSources(t *testing.T) {
 		{"slurm not png", []string{"--format", "ppm"}, slurm, 0, 0, "SLURM_ARRAY_TASK_ID=6: shards are PNG"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f := newRenderFlags()
+			f := newRenderFlags(testApp(io.Discard, io.Discard))
 			f.env = shardEnv(c.env...)
 			if err := cli.Parse(f.fs, append(slices.Clone(c.args), "--size", "10", "out-%d.png")); err != nil {
 				t.Fatal(err)

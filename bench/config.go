@@ -82,7 +82,9 @@ type Config struct {
 	// (tests measure wrong ones).
 	Lookup func(name string) (strategies.Strategy, error)
 	// ProbeLoop is the length of the parallelism probe's loop; 0 means the
-	// default, which takes some tens of milliseconds.
+	// default, which takes some tens of milliseconds. ProbeLoop,
+	// PrimitiveTime and AfterRun are for tests, which shorten a sweep and
+	// stop it at a chosen run; the command leaves them zero.
 	ProbeLoop int
 	// PrimitiveTime is how long each repetition of a primitive's timing
 	// lasts (with Simulate); 0 means 20 ms.

@@ -101,8 +101,9 @@ func (l *runsLog) close() error {
 	return nil
 }
 
-// CSVFloat formats a number for CSV: shortest exact form, "" for NaN or
-// infinity (an empty cell, which spreadsheets and pandas read as missing).
+// CSVFloat formats a number for CSV: six significant digits, more than
+// any timing here is good for, and "" for NaN or infinity (an empty cell,
+// which spreadsheets and pandas read as missing).
 func CSVFloat(f float64) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return ""

@@ -1,7 +1,6 @@
 package imageio
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,7 +14,7 @@ import (
 //	color.RGBAModel     *image.RGBA, opaque
 //	color.NRGBAModel    *image.RGBA, translucent (png only)
 //
-// ModelOf, NewStripImage and FirstRows go between the two, and
+// ModelOf and FirstRows go between the two, and
 // PNGInfo.Model from a PNG that is read to the model that writes it again.
 
 // stripKind is what a row writer's model says its strips are.
@@ -63,30 +62,6 @@ func ModelOf(img image.Image) color.Model {
 		return color.RGBAModel
 	}
 	return img.ColorModel()
-}
-
-// NewStripImage returns a width x rows image at the origin, of the type that
-// the row writers take for model (see ModelOf): an *image.Paletted for a
-// color.Palette, an *image.Gray for color.GrayModel, an *image.RGBA for
-// color.RGBAModel or color.NRGBAModel. Its rows are filled through its Pix,
-// and FirstRows gives the strip of those filled.
-func NewStripImage(model color.Model, width, rows int) (image.Image, error) {
-	if width <= 0 || rows <= 0 {
-		return nil, fmt.Errorf("imageio: strip image: %w, got %dx%d", ErrEmptyImage, width, rows)
-	}
-	r := image.Rect(0, 0, width, rows)
-	switch kind, pal := kindOf(model); kind {
-	case palettedRows:
-		if len(pal) == 0 || len(pal) > 256 {
-			return nil, fmt.Errorf("imageio: strip image: a palette of %d colours, want 1..256", len(pal))
-		}
-		return image.NewPaletted(r, pal), nil
-	case grayRows:
-		return image.NewGray(r), nil
-	case rgbaRows, nrgbaRows:
-		return image.NewRGBA(r), nil
-	}
-	return nil, errors.New("imageio: strip image: the model must be a color.Palette, color.GrayModel, color.RGBAModel or color.NRGBAModel")
 }
 
 // FirstRows returns the first n rows of img (the top n of its bounds, all of

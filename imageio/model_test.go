@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"reflect"
-	"strings"
 	"testing"
 )
 
 // TestModelOf: the model of each strip type is the one a PNGWriter needs to
-// write Encoder's bytes, and NewStripImage makes that type back from it.
+// write Encoder's bytes.
 func TestModelOf(t *testing.T) {
 	smallStrips(t)
 	for _, kind := range []string{"paletted", "gray", "rgba"} {
@@ -35,16 +33,6 @@ func TestModelOf(t *testing.T) {
 			if !bytes.Equal(buf.Bytes(), encodeWith(t, m, 1)) {
 				t.Error("a PNGWriter with ModelOf's model differs from Encoder")
 			}
-			s, err := NewStripImage(model, 7, 3)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if reflect.TypeOf(s) != reflect.TypeOf(m) || s.Bounds() != image.Rect(0, 0, 7, 3) {
-				t.Errorf("NewStripImage: a %T over %v, want a %T over (0,0)-(7,3)", s, s.Bounds(), m)
-			}
-			if kind != "paletted" && ModelOf(s) != model {
-				t.Errorf("ModelOf(NewStripImage(model)) = %v, want %v", ModelOf(s), model)
-			}
 		})
 	}
 	// The type decides, not the pixels: an unpainted RGBA canvas is all
@@ -59,27 +47,6 @@ func TestModelOf(t *testing.T) {
 	p := noisy("paletted", image.Rect(0, 0, 2, 2), 1).(*image.Paletted)
 	if got, ok := ModelOf(p).(color.Palette); !ok || &got[0] != &p.Palette[0] {
 		t.Error("ModelOf(*image.Paletted) is not its palette")
-	}
-}
-
-func TestNewStripImageRefuses(t *testing.T) {
-	for _, c := range []struct {
-		name        string
-		model       color.Model
-		width, rows int
-		want        string
-	}{
-		{"no rows", color.GrayModel, 5, 0, "empty image"},
-		{"no width", color.GrayModel, 0, 5, "empty image"},
-		{"model", color.RGBA64Model, 5, 5, "the model must be"},
-		{"empty palette", color.Palette{}, 5, 5, "0 colours"},
-		{"big palette", make(color.Palette, 257), 5, 5, "257 colours"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if m, err := NewStripImage(c.model, c.width, c.rows); err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("NewStripImage = %T, %v; want an error saying %q", m, err, c.want)
-			}
-		})
 	}
 }
 

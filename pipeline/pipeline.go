@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
@@ -87,8 +86,6 @@ type Stats struct {
 	Render, Paint, Encode time.Duration
 	// Plan is the memory plan the job ran under.
 	Plan Plan
-	// Strips is the number of strips, of Plan.Rows rows but the last.
-	Strips int
 	// Kernel names the kernel that rendered.
 	Kernel string
 	// Periodicity says whether the frame path stopped samples whose orbit
@@ -99,9 +96,8 @@ type Stats struct {
 // Run renders the job and writes its image to w, a strip at a time in the
 // order the format stores its rows (bmp: bottom to top). It stops at ctx's
 // cancellation with an error that wraps ctx.Err(), having written only
-// whole strips. During a render of more than one strip of frames it lowers
-// the Go runtime's memory limit (debug.SetMemoryLimit) to a share of the
-// budget the plan needs, and restores it on return.
+// whole strips. The Go heap's limit during the strips is the caller's to
+// set (Plan.HeapLimit).
 func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 	if job.Text != nil && job.Format != imageio.PNG {
 		return Stats{}, fmt.Errorf("pipeline: tEXt chunks need a png, not %s", job.Format)
@@ -117,21 +113,12 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 		s, err = newFrameStrips(ctx, &job, plan.Rows)
 	}
 	if err != nil {
-		return Stats{}, fmt.Errorf("pipeline: %w", err)
+		return Stats{}, err
 	}
-	lo, hi := job.Window()
-	st := Stats{Plan: plan, Strips: (hi - lo + plan.Rows - 1) / plan.Rows}
+	st := Stats{Plan: plan}
 	st.Kernel, st.Periodicity = s.kernel()
-	if st.Strips > 1 && !plan.Bits {
-		// The Go runtime's own limit keeps the garbage of the compressed
-		// strips from doubling the heap (GOGC's default). It is below the
-		// budget the plan needs by what the heap is not: the binary, the
-		// stacks, the runtime's own structures. The frame and the image
-		// hold no pointers, so the collections it forces cost little.
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(plan.heapLimit()))
-	}
 	if err := s.open(w); err != nil {
-		return st, fmt.Errorf("pipeline: %w", err)
+		return st, err
 	}
 	err = writeStrips(ctx, &job, s, plan.Rows, &st)
 	start := time.Now()
@@ -149,9 +136,9 @@ func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats)
 	lo, hi := job.Window()
 	bottomUp := job.Format.BottomUp()
 	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
-	for i := range st.Strips {
+	for i := range st.Plan.Strips {
 		if bottomUp {
-			i = st.Strips - 1 - i
+			i = st.Plan.Strips - 1 - i
 		}
 		y0 := lo + i*rows
 		n := min(rows, hi-y0)

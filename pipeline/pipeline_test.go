@@ -103,8 +103,8 @@ func TestStripsSameBytes(t *testing.T) {
 					if rows == 0 { // the plan's
 						rows = st.Plan.Rows
 					}
-					if strips := (203 + rows - 1) / rows; st.Strips != strips || st.Plan.Rows != rows {
-						t.Errorf("%d strips of %d rows, want %d of %d", st.Strips, st.Plan.Rows, strips, rows)
+					if strips := (203 + rows - 1) / rows; st.Plan.Strips != strips || st.Plan.Rows != rows {
+						t.Errorf("%d strips of %d rows, want %d of %d", st.Plan.Strips, st.Plan.Rows, strips, rows)
 					}
 					if !bytes.Equal(got, want) {
 						t.Fatalf("%d bytes differ from the whole image's %d", len(got), len(want))
@@ -260,8 +260,8 @@ func TestBitPathStrips(t *testing.T) {
 				j := j
 				j.StripRows, j.Strategy, j.Workers = rows, s, 3
 				got, st := run(t, j)
-				if st.Strips != (65+rows-1)/rows {
-					t.Errorf("%d strips, want %d", st.Strips, (65+rows-1)/rows)
+				if st.Plan.Strips != (65+rows-1)/rows {
+					t.Errorf("%d strips, want %d", st.Plan.Strips, (65+rows-1)/rows)
 				}
 				if !bytes.Equal(got, want) {
 					t.Errorf("output differs from the frame path's")

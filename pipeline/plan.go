@@ -60,6 +60,7 @@ type Plan struct {
 	Whole  float64 // the footprint of the whole window at once
 	Need   float64 // the footprint of the strips planned
 	Rows   int     // rows per strip; the window's height for one strip
+	Strips int     // the number of strips
 	// Bits says that the job renders straight to bits, 1 per pixel, with
 	// neither a frame nor an image: a PBM of a view where that gives
 	// exactly the frame's picture (see render.CanRenderBits). This is how
@@ -67,11 +68,17 @@ type Plan struct {
 	Bits bool
 }
 
-// heapLimit is the Go heap's limit during the plan's strips: the share of
-// the budget that the plan would just fit, so that a plan that needs less
-// than its budget does not let garbage fill the rest.
-func (p Plan) heapLimit() int64 {
-	return int64(memoryLimitShare * min(p.Budget, p.Need/stripShare))
+// HeapLimit is the Go heap's limit (debug.SetMemoryLimit) for a render in
+// strips of frames: the share of the budget that the plan would just fit,
+// so that a plan that needs less than its budget does not let garbage fill
+// the rest. ok is false where no limit is needed: one strip, or bits, whose
+// compressed garbage is small. The limit is the process's, so the caller
+// sets it, not Run: two Runs at once would restore each other's.
+func (p Plan) HeapLimit() (limit int64, ok bool) {
+	if p.Strips <= 1 || p.Bits {
+		return 0, false
+	}
+	return int64(memoryLimitShare * min(p.Budget, p.Need/stripShare)), true
 }
 
 // Plan chooses the strip height of j within its budget and checks the
@@ -90,6 +97,9 @@ func (j Job) Plan() (Plan, error) {
 	}
 	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && render.CanRenderBits(v, j.AA)}
 	what := fmt.Sprintf("%dx%d with --aa %d", v.Width, v.Height, j.AA)
+	if j.Lo < 0 || j.Hi < 0 || j.Hi > v.Height || (j.Hi > 0 && j.Lo >= j.Hi) || (j.Hi == 0 && j.Lo != 0) {
+		return p, fmt.Errorf("pipeline: rows %d to %d are not a window of the view's %d rows", j.Lo, j.Hi, v.Height)
+	}
 	if p.Bits {
 		stride := (v.Width + 7) / 8
 		p.Rows = max(rowsPerWorker*j.Workers, int(stripPart*budget)/stride)
@@ -108,6 +118,7 @@ func (j Job) Plan() (Plan, error) {
 			return p, fmt.Errorf("%s: %w", what, err)
 		}
 	}
+	p.Strips = (hi - lo + p.Rows - 1) / p.Rows
 	if j.Available > 0 {
 		if err := sysmem.Check(p.Need, j.Available); err != nil {
 			return p, fmt.Errorf("%s %w", what, err)

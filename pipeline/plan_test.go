@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,8 +92,11 @@ func TestPlanIssueRender(t *testing.T) {
 	if p.Need > 16<<20 {
 		t.Errorf("plans for %v bytes, want under 16 MiB", p.Need)
 	}
-	if p.heapLimit() > 20<<20 {
-		t.Errorf("the heap may reach %v bytes, want under 20 MiB", p.heapLimit())
+	if limit, ok := p.HeapLimit(); !ok || limit > 20<<20 {
+		t.Errorf("HeapLimit() = %v, %v; want a limit under 20 MiB", limit, ok)
+	}
+	if _, ok := (Plan{Rows: 3000, Strips: 1}).HeapLimit(); ok {
+		t.Error("one strip has a heap limit")
 	}
 }
 
@@ -164,5 +169,29 @@ func TestPlanWindow(t *testing.T) {
 	j.Lo, j.Hi = 999, 1000
 	if p, err := j.Plan(); err != nil || p.Rows != 1 || p.Need <= 0 {
 		t.Errorf("the last row: plan %+v, %v; want one strip of one row", p, err)
+	}
+}
+
+// TestPlanBadWindow: a job's rows must be a window of its view; one that
+// is not is refused before anything renders, rather than panicking in it.
+func TestPlanBadWindow(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi int
+		ok     bool
+	}{
+		{0, 0, true}, {0, 30, true}, {10, 20, true}, {29, 30, true},
+		{10, 0, false}, {-1, 5, false}, {5, 31, false}, {20, 10, false}, {10, 10, false}, {0, -1, false},
+	} {
+		j := job(t, preset(t, "full", 40, 30), 1, imageio.PNG)
+		j.Lo, j.Hi = c.lo, c.hi
+		_, err := j.Plan()
+		if (err == nil) != c.ok {
+			t.Errorf("rows %d to %d: Plan() error %v, want ok %v", c.lo, c.hi, err, c.ok)
+		}
+		if !c.ok {
+			if _, err := Run(context.Background(), io.Discard, j); err == nil {
+				t.Errorf("rows %d to %d: Run succeeded", c.lo, c.hi)
+			}
+		}
 	}
 }

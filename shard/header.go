@@ -204,13 +204,6 @@ func parsePair(v, sep string) (a, b int, ok bool) {
 	return a, b, found && errA == nil && errB == nil && !strings.HasPrefix(as, "+") && !strings.HasPrefix(bs, "+")
 }
 
-// Read reads the header of the shard file at path, and checks that the
-// PNG's size is that of the header's rows.
-func Read(path string) (Header, error) {
-	f, err := readFile(path)
-	return f.Header, err
-}
-
 // readFile reads what a shard file says before its rows.
 func readFile(path string) (File, error) {
 	file, err := os.Open(path)

@@ -66,17 +66,17 @@ func Describe(xs []float64) Sample {
 	s.Noisy = s.CV > NoisyCV
 	sorted := slices.Clone(xs)
 	slices.Sort(sorted)
-	s.CILow, s.CIHigh, s.CILevel = MedianCI(sorted, ciConfidence)
+	s.CILow, s.CIHigh, s.CILevel = medianCI(sorted, ciConfidence)
 	return s
 }
 
-// MedianCI returns a confidence interval of the median of the sorted sample
+// medianCI returns a confidence interval of the median of the sorted sample
 // xs from order statistics: the number of values below the true median is
 // Binomial(n, 1/2) whatever the distribution, so [x(k), x(n+1-k)] covers it
 // with probability 1 - 2 P(B <= k-1). It picks the narrowest such interval
 // whose confidence is at least level, and returns that confidence, or
 // level 0 when no interval reaches it (n < 6 for 95%).
-func MedianCI(xs []float64, level float64) (lo, hi, achieved float64) {
+func medianCI(xs []float64, level float64) (lo, hi, achieved float64) {
 	n := len(xs)
 	alpha := 1 - level
 	k := 0 // the interval is [x(k), x(n+1-k)], 1-based

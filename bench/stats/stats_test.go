@@ -68,7 +68,7 @@ func TestMedianCI(t *testing.T) {
 		{20, 6, 15, 1 - 2*21700.0/1048576}, // the textbook x(6)..x(15)
 	} {
 		t.Run(fmt.Sprintf("n=%d", c.n), func(t *testing.T) {
-			lo, hi, level := MedianCI(seq(c.n), 0.95)
+			lo, hi, level := medianCI(seq(c.n), 0.95)
 			if lo != c.lo || hi != c.hi || !near(level, c.level) {
 				t.Errorf("got [%v, %v] at %v, want [%v, %v] at %v", lo, hi, level, c.lo, c.hi, c.level)
 			}
@@ -76,7 +76,7 @@ func TestMedianCI(t *testing.T) {
 	}
 	// Large samples must not underflow: the interval stays near the middle
 	// and its confidence just above 95%.
-	lo, hi, level := MedianCI(seq(2000), 0.95)
+	lo, hi, level := medianCI(seq(2000), 0.95)
 	if level < 0.95 || level > 0.96 || lo < 950 || hi > 1051 || hi-lo < 60 {
 		t.Errorf("n=2000: [%v, %v] at %v", lo, hi, level)
 	}

@@ -109,7 +109,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--bogus"}, "unknown flag: --bogus (see cmd sub --help)"},
 		{[]string{"--maxiter"}, "flag needs an argument: --maxiter (see cmd sub --help)"},
 		{[]string{"-x"}, "unknown shorthand flag: 'x' in -x (see cmd sub --help)"},
-		{[]string{"-m", "0"}, "--maxiter must be in 1..1073741824, got 0"},
+		{[]string{"-m", "0"}, "--maxiter must be positive, got 0"},
 		{[]string{"-w", "0x10"}, `invalid argument "0x10" for "-w, --workers" flag: not a decimal integer`},
 		{[]string{"--size", "0x40"}, `invalid argument "0x40" for "--size" flag: width must be positive, got 0`},
 		{[]string{"--ratio", "x"}, `invalid argument "x" for "--ratio" flag: must be a number`},

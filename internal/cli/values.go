@@ -51,13 +51,18 @@ func (v *intValue) Set(s string) error {
 	return nil
 }
 
-// intRange says why n is not in lo..hi.
+// intRange says why n is not in lo..hi. Below a range that starts at 0 or
+// 1 and ends far off (--maxiter's 1..2^30), the bound that matters is the
+// low one, and a billion in the message would only distract.
 func intRange(n, lo, hi int) string {
+	farHigh := hi > 1<<20
 	switch {
 	case lo == 0 && n < 0:
 		return fmt.Sprintf("must not be negative, got %d", n)
 	case hi == math.MaxInt:
 		return fmt.Sprintf("must be at least %d, got %d", lo, n)
+	case lo == 1 && n < 1 && farHigh:
+		return fmt.Sprintf("must be positive, got %d", n)
 	default:
 		return fmt.Sprintf("must be in %d..%d, got %d", lo, hi, n)
 	}

@@ -48,6 +48,8 @@ func TestIntRange(t *testing.T) {
 		{1, math.MaxInt, "9223372036854775808", "too large, the maximum is 9223372036854775807"},
 		{1, 1 << 30, "1073741825", "must be in 1..1073741824, got 1073741825"},
 		{1, 64, "0", "must be in 1..64, got 0"},
+		{1, 1 << 30, "0", "must be positive, got 0"},
+		{1, 1 << 30, "-3", "must be positive, got -3"},
 		{1, math.MaxInt, "0", "must be at least 1, got 0"},
 		{0, math.MaxInt, "-1", "must not be negative, got -1"},
 		{0, 16, "-1", "must not be negative, got -1"},
