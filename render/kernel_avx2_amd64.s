@@ -573,6 +573,9 @@ block:
 	VORPD        Y3, Y6, Y13
 	VORPD        Y9, Y13, Y13
 	VORPD        Y12, Y13, Y13
+	VXORPD       Y14, Y14, Y14
+	TESTQ        $0x00000007, R8
+	JNZ          compared
 	VCMPPD       $0x00, 896(CX), Y1, Y14
 	VCMPPD       $0x00, 928(CX), Y4, Y15
 	VORPD        Y15, Y14, Y14
@@ -580,10 +583,12 @@ block:
 	VORPD        Y15, Y14, Y14
 	VCMPPD       $0x00, 992(CX), Y10, Y15
 	VORPD        Y15, Y14, Y14
-	VPTEST       Y13, Y13
-	JNE          escaped
 	VPTEST       Y14, Y14
-	JNE          periodic
+	JNE          repeats
+
+compared:
+	VPTEST Y13, Y13
+	JNE    escaped
 
 next:
 	XORQ         AX, AX
@@ -594,7 +599,7 @@ next:
 	SUBQ         R8, DX
 	CMPQ         DX, $0x04
 	JL           limit
-	TESTQ        $0x0000001f, R8
+	TESTQ        $0x0000003f, R8
 	JNZ          block
 	MOVQ         R8, X3
 	VPBROADCASTQ X3, Y3
@@ -711,6 +716,11 @@ limitNextLane:
 	VMOVUPD 96(CX), Y10
 	VMOVUPD 224(CX), Y11
 	JMP     next
+
+repeats:
+	VPTEST Y13, Y13
+	JNE    escaped
+	JMP    periodic
 
 escaped:
 	XORQ      AX, AX

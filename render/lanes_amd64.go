@@ -56,21 +56,21 @@ type laneInts = [3*maxLanes + 4]int
 //
 // A periodic block routine (the Periodic row's) also checks periodicity,
 // exactly, as scalarPeriodic does: each lane keeps a saved z, z_k, and the
-// step at which it saved it, and after every block (and so at every
-// multiple m of unroll of the lane's iterations) compares z_m with it. If
+// step at which it saved it, and every block or every few blocks (so at
+// multiples m of unroll of the lane's iterations) compares z_m with it. If
 // they are equal and no test of the block broke out, the orbit is periodic
 // from k with period p = m - k, every z of the cycle passed the escape
 // test, and Scalar runs to maxIter and ends at z_{k + (maxIter-k) mod p}
-// (see scalarPeriodic): the lane stores that and maxIter (periodic), so
-// the frame is Scalar's, bit for bit, and the lane takes the next pixel.
-// The saved z moves on Brent's scheme: a lane loads with z_0 saved, and
-// every few blocks the lanes that have run at least twice as long as when
-// they saved save the present z, so the interval doubles and soon exceeds
-// both the orbit's way into the cycle and the cycle's length. Only the
-// pace of finding cycles depends on when z is saved: the saved step says
-// which z it is, so the final z is exact whatever the schedule. Idle lanes
-// get NaN for z and the saved z, which is never equal to anything and
-// never escapes.
+// (see scalarPeriodic): the lane stores that and maxIter (periodicLane),
+// so the frame is Scalar's, bit for bit, and the lane takes the next
+// pixel. The saved z moves on Brent's scheme: a lane loads with z_0 saved,
+// and every few blocks the lanes that have run at least twice as long as
+// when they saved save the present z, so the interval doubles and soon
+// exceeds both the orbit's way into the cycle and the cycle's length. Only
+// the pace of finding cycles depends on when z is saved: the saved step
+// says which z it is, so the final z is exact whatever the schedule. Idle
+// lanes get NaN for z and the saved z, which is never equal to anything
+// and never escapes.
 //
 // end is at most the least of the lanes' start+maxIter: blocks stop there.
 // Loading a lane never lowers the least, and storing one can only raise it,
