@@ -5,7 +5,7 @@ import "sync/atomic"
 // The AVX-512 kernel's shape; internal/avx512gen generates avx512Blocks
 // with the same numbers (its flags' defaults), and says why this shape.
 const (
-	avx512Vectors = 4 // independent vectors interleaved, to hide latency
+	avx512Vectors = 6 // independent vectors interleaved, to hide latency
 	avx512Unroll  = 4 // iterations per block, between escape tests
 	avx512Lanes   = 8 * avx512Vectors
 	// The parts of laneFloats and laneInts that avx512Blocks uses.

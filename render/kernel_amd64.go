@@ -21,7 +21,7 @@ var kernelTable = []Kernel{
 	},
 	{
 		Name:    "avx512",
-		Summary: "AVX-512 assembly, 32 points at a time, for amd64 CPUs with AVX-512F",
+		Summary: "AVX-512 assembly, 48 points at a time, for amd64 CPUs with AVX-512F",
 		Row:     avx512Kernel,
 		Bits:    bitsAVX2,
 		// HasAVX512F is set only where the OS saves the opmask and ZMM

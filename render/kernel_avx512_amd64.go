@@ -4,9 +4,9 @@
 
 package render
 
-// avx512Blocks is avx2Blocks with 4 vectors of 8 lanes, 32 in all, and
+// avx512Blocks is avx2Blocks with 6 vectors of 8 lanes, 48 in all, and
 // blocks of 4 iterations; the escape test compares into mask registers.
 // It needs AVX-512F.
 //
 //go:noescape
-func avx512Blocks(st *[224]float64, ln *[68]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
+func avx512Blocks(st *[336]float64, ln *[100]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
