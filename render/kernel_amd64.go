@@ -20,6 +20,16 @@ var kernelTable = []Kernel{
 		Bits:      bitsAVX2,
 		Available: cpu.X86.HasAVX2,
 	},
+	{
+		Name:    "avx512",
+		Summary: "AVX-512 assembly, 48 points at a time, for amd64 CPUs with AVX-512F",
+		Row:     avx512Kernel,
+		Bits:    bitsAVX512,
+		// HasAVX512F is set only where the OS saves the opmask and ZMM
+		// state too (XCR0 bits 5 to 7); every such CPU has POPCNT, which
+		// the refill counts lanes with, but it costs nothing to ask.
+		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT,
+	},
 }
 
 // The AVX2 kernel's shape; internal/kernelgen generates avx2Blocks with the

@@ -10,8 +10,8 @@ import (
 // sized for it, so that every lane kernel uses the same driver. A wider
 // kernel raises them.
 const (
-	maxLanes  = avx2Lanes
-	maxUnroll = avx2Unroll
+	maxLanes  = max(avx2Lanes, avx512Lanes)
+	maxUnroll = max(avx2Unroll, avx512Unroll)
 )
 
 // laneFloats is the float state of a lane kernel of l lanes and unroll u,
