@@ -17,7 +17,7 @@ const (
 // (see laneDriver).
 func avx512Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	var d laneDriver
-	d.start(avx512Lanes, avx512Unroll, cr, ci, maxIter, escape2, iter, mag2)
+	d.start(avx512Lanes, avx512Unroll, false, cr, ci, maxIter, escape2, iter, mag2)
 	for d.ready(stop) {
 		d.escapedLanes(runBlocks512(&d.st, &d.ln, d.cr, d.iter, d.mag2, ci, escape2, d.blockMaxIter(), d.chunkBlocks()))
 	}
