@@ -21,8 +21,10 @@ render:
 # a smoke run of the benchmark harness, and sharded renders on a real Slurm.
 test: vet fmt-check staticcheck race test-v3 bench-smoke test-slurm
 
-# On a CPU with AVX2 the render tests must run the AVX2 kernel, not skip it.
-TEST_KERNELS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2)
+# On a CPU with AVX2 (AVX-512F) the render tests must run the AVX2 (AVX-512)
+# kernel, not skip it.
+TEST_KERNELS := $(strip $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo avx2) \
+	$(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo avx512))
 export MANDEL_TEST_KERNELS = $(TEST_KERNELS)
 
 race:

@@ -61,8 +61,8 @@ import (
 //     Tr+Ti is Inf or NaN, and Inf <= E and NaN <= E are both false.
 //
 // So the bits do not depend on how many extra iterations an escaped lane
-// runs, nor on which lanes share its group: bitsGo and bitsAVX2 differ only in
-// speed, and the padding lanes past a row's end (their c is outside the
+// runs, nor on which lanes share its group: bitsGo, bitsAVX2 and bitsAVX512
+// differ only in speed, and the padding lanes past a row's end (their c is outside the
 // bound, and their bits are cleared) change nothing either.
 //
 // The kernels compute the reference's arithmetic, not fused multiply-adds
@@ -223,8 +223,8 @@ func (r *BitRenderer) Task(ctx context.Context, y0 int, dst []byte) func(worker,
 // bitsGo computes the bits of len(out) bytes of one row: out[j] holds the
 // pixels whose real parts are cr[8j:8j+8] (in kernel order, see
 // BitRenderer.cr) and whose imaginary part is ci. It returns the number of
-// iterations each group ran, summed. bitsAVX2 must match it bit for bit and
-// count for count, on any input.
+// iterations each group ran, summed. bitsAVX2 and bitsAVX512 must match it
+// bit for bit and count for count, on any input.
 func bitsGo(out []byte, cr []float64, ci, escape2 float64, maxIter int) (iters int64) {
 	for g := 0; bitsBytes*g < len(out); g++ {
 		c := (*[bitsGroup]float64)(cr[bitsGroup*g:])

@@ -204,3 +204,347 @@ done:
 	VZEROUPPER
 	MOVQ R9, iters+72(FP)
 	RET
+
+DATA bits_two512<>+0(SB)/8, $0x4000000000000000
+GLOBL bits_two512<>(SB), RODATA|NOPTR, $8
+
+// func bitsAVX512(out []byte, cr []float64, ci float64, escape2 float64, maxIter int) (iters int64)
+// Requires: AVX, AVX512F, CMOV, POPCNT
+TEXT ·bitsAVX512(SB), NOSPLIT, $0-80
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), SI
+	MOVQ cr_base+24(FP), BX
+	MOVQ maxIter+64(FP), R8
+
+	// The first iteration from z = 0 gives z = c: start there.
+	DECQ         R8
+	XORQ         R9, R9
+	VBROADCASTSD ci+48(FP), Z31
+	VBROADCASTSD bits_two512<>+0(SB), Z30
+
+wideGroup:
+	CMPQ    SI, $0x00000006
+	JL      wideOut
+	VMOVUPD (BX), Z0
+	VMOVAPD Z31, Z6
+	VMOVUPD 64(BX), Z1
+	VMOVAPD Z31, Z7
+	VMOVUPD 128(BX), Z2
+	VMOVAPD Z31, Z8
+	VMOVUPD 192(BX), Z3
+	VMOVAPD Z31, Z9
+	VMOVUPD 256(BX), Z4
+	VMOVAPD Z31, Z10
+	VMOVUPD 320(BX), Z5
+	VMOVAPD Z31, Z11
+	MOVQ    $0x00000003, R11
+	ADDQ    $0x00000002, R9
+	MOVQ    R8, CX
+
+wideBlock:
+	TESTQ   CX, CX
+	JZ      wideFinal
+	MOVQ    $0x00000007, DX
+	CMPQ    CX, DX
+	CMOVQLT CX, DX
+	SUBQ    DX, CX
+
+	// Each group still going does the block's iterations.
+	POPCNTQ R11, R12
+	IMULQ   DX, R12
+	ADDQ    R12, R9
+
+wideIterate:
+	VMULPD Z0, Z0, Z28
+	VMULPD Z6, Z6, Z29
+	VADDPD Z0, Z0, Z26
+	VMULPD Z26, Z6, Z6
+	VADDPD Z31, Z6, Z6
+	VSUBPD Z29, Z28, Z0
+	VADDPD (BX), Z0, Z0
+	VMULPD Z1, Z1, Z28
+	VMULPD Z7, Z7, Z29
+	VMULPD Z30, Z1, Z26
+	VMULPD Z26, Z7, Z7
+	VADDPD Z31, Z7, Z7
+	VSUBPD Z29, Z28, Z1
+	VADDPD 64(BX), Z1, Z1
+	VMULPD Z2, Z2, Z28
+	VMULPD Z8, Z8, Z29
+	VADDPD Z2, Z2, Z26
+	VMULPD Z26, Z8, Z8
+	VADDPD Z31, Z8, Z8
+	VSUBPD Z29, Z28, Z2
+	VADDPD 128(BX), Z2, Z2
+	VMULPD Z3, Z3, Z28
+	VMULPD Z9, Z9, Z29
+	VMULPD Z30, Z3, Z26
+	VMULPD Z26, Z9, Z9
+	VADDPD Z31, Z9, Z9
+	VSUBPD Z29, Z28, Z3
+	VADDPD 192(BX), Z3, Z3
+	VMULPD Z4, Z4, Z28
+	VMULPD Z10, Z10, Z29
+	VADDPD Z4, Z4, Z26
+	VMULPD Z26, Z10, Z10
+	VADDPD Z31, Z10, Z10
+	VSUBPD Z29, Z28, Z4
+	VADDPD 256(BX), Z4, Z4
+	VMULPD Z5, Z5, Z28
+	VMULPD Z11, Z11, Z29
+	VMULPD Z30, Z5, Z26
+	VMULPD Z26, Z11, Z11
+	VADDPD Z31, Z11, Z11
+	VSUBPD Z29, Z28, Z5
+	VADDPD 320(BX), Z5, Z5
+	DECQ   DX
+	JNZ    wideIterate
+	TESTQ  CX, CX
+	JZ     wideFinal
+
+	// A group with no lane at Tr+Ti <= escape2 (false for NaN) stops.
+	VMULPD      Z0, Z0, Z28
+	VMULPD      Z6, Z6, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	VMULPD      Z1, Z1, Z28
+	VMULPD      Z7, Z7, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K2
+	VMULPD      Z2, Z2, Z28
+	VMULPD      Z8, Z8, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K3
+	KORW        K1, K2, K1
+	KORW        K1, K3, K1
+	KMOVW       K1, R10
+	XORL        R12, R12
+	TESTL       R10, R10
+	SETEQ       R12
+	NOTQ        R12
+	ANDQ        R12, R11
+	VMULPD      Z3, Z3, Z28
+	VMULPD      Z9, Z9, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	VMULPD      Z4, Z4, Z28
+	VMULPD      Z10, Z10, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K2
+	VMULPD      Z5, Z5, Z28
+	VMULPD      Z11, Z11, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K3
+	KORW        K1, K2, K1
+	KORW        K1, K3, K1
+	KMOVW       K1, R10
+	XORL        R12, R12
+	TESTL       R10, R10
+	SETEQ       R12
+	SHLL        $0x01, R12
+	NOTQ        R12
+	ANDQ        R12, R11
+	TESTQ       R11, R11
+	JNZ         wideBlock
+
+	// Every lane has escaped: Final finds every bit 0.
+wideFinal:
+	// Vector i's mask is byte i of the batch's bytes; a group that
+	// stopped early has none.
+	XORL        AX, AX
+	VMULPD      Z2, Z2, Z28
+	VMULPD      Z8, Z8, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z1, Z1, Z28
+	VMULPD      Z7, Z7, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z0, Z0, Z28
+	VMULPD      Z6, Z6, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	MOVQ        R11, R12
+	ANDL        $0x00000001, R12
+	NEGL        R12
+	ANDL        R12, AX
+	MOVW        AX, (DI)
+	SHRL        $0x10, AX
+	MOVB        AL, 2(DI)
+	XORL        AX, AX
+	VMULPD      Z5, Z5, Z28
+	VMULPD      Z11, Z11, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z4, Z4, Z28
+	VMULPD      Z10, Z10, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z3, Z3, Z28
+	VMULPD      Z9, Z9, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	MOVQ        R11, R12
+	SHRQ        $0x01, R12
+	ANDL        $0x00000001, R12
+	NEGL        R12
+	ANDL        R12, AX
+	MOVW        AX, 3(DI)
+	SHRL        $0x10, AX
+	MOVB        AL, 5(DI)
+	ADDQ        $0x00000006, DI
+	SUBQ        $0x00000006, SI
+	ADDQ        $0x00000180, BX
+	JMP         wideGroup
+
+wideOut:
+oneGroup:
+	TESTQ   SI, SI
+	JLE     oneOut
+	VMOVUPD (BX), Z0
+	VMOVAPD Z31, Z3
+	VMOVUPD 64(BX), Z1
+	VMOVAPD Z31, Z4
+	VMOVUPD 128(BX), Z2
+	VMOVAPD Z31, Z5
+	MOVQ    $0x00000001, R11
+	ADDQ    $0x00000001, R9
+	MOVQ    R8, CX
+
+oneBlock:
+	TESTQ   CX, CX
+	JZ      oneFinal
+	MOVQ    $0x00000007, DX
+	CMPQ    CX, DX
+	CMOVQLT CX, DX
+	SUBQ    DX, CX
+
+	// Each group still going does the block's iterations.
+	POPCNTQ R11, R12
+	IMULQ   DX, R12
+	ADDQ    R12, R9
+
+oneIterate:
+	VMULPD Z0, Z0, Z28
+	VMULPD Z3, Z3, Z29
+	VADDPD Z0, Z0, Z26
+	VMULPD Z26, Z3, Z3
+	VADDPD Z31, Z3, Z3
+	VSUBPD Z29, Z28, Z0
+	VADDPD (BX), Z0, Z0
+	VMULPD Z1, Z1, Z28
+	VMULPD Z4, Z4, Z29
+	VMULPD Z30, Z1, Z26
+	VMULPD Z26, Z4, Z4
+	VADDPD Z31, Z4, Z4
+	VSUBPD Z29, Z28, Z1
+	VADDPD 64(BX), Z1, Z1
+	VMULPD Z2, Z2, Z28
+	VMULPD Z5, Z5, Z29
+	VADDPD Z2, Z2, Z26
+	VMULPD Z26, Z5, Z5
+	VADDPD Z31, Z5, Z5
+	VSUBPD Z29, Z28, Z2
+	VADDPD 128(BX), Z2, Z2
+	DECQ   DX
+	JNZ    oneIterate
+	TESTQ  CX, CX
+	JZ     oneFinal
+
+	// A group with no lane at Tr+Ti <= escape2 (false for NaN) stops.
+	VMULPD      Z0, Z0, Z28
+	VMULPD      Z3, Z3, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	VMULPD      Z1, Z1, Z28
+	VMULPD      Z4, Z4, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K2
+	VMULPD      Z2, Z2, Z28
+	VMULPD      Z5, Z5, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K3
+	KORW        K1, K2, K1
+	KORW        K1, K3, K1
+	KMOVW       K1, R10
+	XORL        R12, R12
+	TESTL       R10, R10
+	SETEQ       R12
+	NOTQ        R12
+	ANDQ        R12, R11
+	TESTQ       R11, R11
+	JNZ         oneBlock
+
+	// Every lane has escaped: Final finds every bit 0.
+oneFinal:
+	// Vector i's mask is byte i of the batch's bytes; a group that
+	// stopped early has none.
+	XORL        AX, AX
+	VMULPD      Z2, Z2, Z28
+	VMULPD      Z5, Z5, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z1, Z1, Z28
+	VMULPD      Z4, Z4, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	VMULPD      Z0, Z0, Z28
+	VMULPD      Z3, Z3, Z29
+	VADDPD      Z29, Z28, Z28
+	VCMPPD.BCST $0x12, escape2+56(FP), Z28, K1
+	KMOVW       K1, R10
+	SHLL        $0x08, AX
+	ORL         R10, AX
+	MOVQ        R11, R12
+	ANDL        $0x00000001, R12
+	NEGL        R12
+	ANDL        R12, AX
+
+	// Store the group's bytes, or as many as the row has left.
+	CMPQ SI, $0x00000003
+	JL   oneTail
+	MOVW AX, (DI)
+	SHRL $0x10, AX
+	MOVB AL, 2(DI)
+	ADDQ $0x00000003, DI
+	SUBQ $0x00000003, SI
+	ADDQ $0x000000c0, BX
+	JMP  oneGroup
+
+oneTail:
+	MOVB AL, (DI)
+	CMPQ SI, $0x00000001
+	JE   done512
+	SHRL $0x08, AX
+	MOVB AL, 1(DI)
+	JMP  done512
+
+oneOut:
+done512:
+	VZEROUPPER
+	MOVQ R9, iters+72(FP)
+	RET

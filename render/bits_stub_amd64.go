@@ -8,3 +8,10 @@ package render
 //
 //go:noescape
 func bitsAVX2(out []byte, cr []float64, ci float64, escape2 float64, maxIter int) (iters int64)
+
+// bitsAVX512 is bitsGo in AVX-512F instructions: the same groups, blocks
+// and operations, so the same bits and the same count. The caller
+// guarantees len(cr) >= 8*len(out) rounded up to a group, and maxIter >= 1.
+//
+//go:noescape
+func bitsAVX512(out []byte, cr []float64, ci float64, escape2 float64, maxIter int) (iters int64)

@@ -16,8 +16,19 @@ var kernelTable = []Kernel{
 		Name:      "avx2",
 		Summary:   "AVX2 assembly, 16 points at a time, for amd64 CPUs with AVX2",
 		Row:       avx2Kernel,
+		Periodic:  avx2Periodic,
 		Bits:      bitsAVX2,
 		Available: cpu.X86.HasAVX2,
+	},
+	{
+		Name:    "avx512",
+		Summary: "AVX-512 assembly, 48 points at a time, for amd64 CPUs with AVX-512F",
+		Row:     avx512Kernel,
+		Bits:    bitsAVX512,
+		// HasAVX512F is set only where the OS saves the opmask and ZMM
+		// state too (XCR0 bits 5 to 7); every such CPU has POPCNT, which
+		// the refill counts lanes with, but it costs nothing to ask.
+		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT,
 	},
 }
 
@@ -30,15 +41,31 @@ const (
 	// The parts of laneFloats and laneInts that avx2Blocks uses.
 	avx2Floats = (3 + avx2Unroll) * avx2Lanes
 	avx2Ints   = 2*avx2Lanes + 4
+	// And those that avx2PeriodicBlocks uses.
+	avx2PeriodicFloats = avx2Floats + 2*avx2Lanes
+	avx2PeriodicInts   = avx2Ints + avx2Lanes
 )
 
 // avx2Kernel is the AVX2 RowFunc: avx2Blocks is its block routine (see
 // laneDriver).
 func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	var d laneDriver
-	d.start(avx2Lanes, avx2Unroll, cr, ci, maxIter, escape2, iter, mag2)
+	d.start(avx2Lanes, avx2Unroll, false, cr, ci, maxIter, escape2, iter, mag2)
 	for d.ready(stop) {
 		d.escapedLanes(runBlocks(&d.st, &d.ln, d.cr, d.iter, d.mag2, ci, escape2, d.blockMaxIter(), d.chunkBlocks()))
+	}
+	return d.work()
+}
+
+// avx2Periodic is avx2Kernel with periodicity checking, the AVX2 kernel's
+// Periodic row: avx2PeriodicBlocks is its block routine (see laneDriver).
+func avx2Periodic(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	var d laneDriver
+	d.start(avx2Lanes, avx2Unroll, true, cr, ci, maxIter, escape2, iter, mag2)
+	for d.ready(stop) {
+		escaped, periodic := runPeriodicBlocks(&d.st, &d.ln, d.cr, d.iter, d.mag2, ci, escape2, d.blockMaxIter(), d.chunkBlocks(), maxIter)
+		d.escapedLanes(escaped)
+		d.periodicLanes(periodic)
 	}
 	return d.work()
 }
@@ -56,4 +83,11 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 //go:noinline
 func runBlocks(st *laneFloats, ln *laneInts, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int) {
 	return avx2Blocks((*[avx2Floats]float64)(st[:avx2Floats]), (*[avx2Ints]int)(ln[:avx2Ints]), cr, iter, mag2, ci, escape2, maxIter, blocks)
+}
+
+// runPeriodicBlocks is runBlocks for avx2PeriodicBlocks.
+//
+//go:noinline
+func runPeriodicBlocks(st *laneFloats, ln *laneInts, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int) {
+	return avx2PeriodicBlocks((*[avx2PeriodicFloats]float64)(st[:avx2PeriodicFloats]), (*[avx2PeriodicInts]int)(ln[:avx2PeriodicInts]), cr, iter, mag2, ci, escape2, maxIter, blocks, limit)
 }

@@ -19,3 +19,16 @@ package render
 //
 //go:noescape
 func avx2Blocks(st *[112]float64, ln *[36]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
+
+// avx2PeriodicBlocks is avx2Blocks with periodicity checking (see
+// laneDriver): every 2 blocks it also compares each lane's z
+// with the z the lane saved, and a lane whose z repeats is stored as
+// laneDriver.periodicLanes stores it, with the final z of a run to
+// limit (maxIter itself), and reloaded. Every 16 blocks the lanes that
+// have run at least twice as long as when they saved z save it again.
+// Near the end of the row it returns the lanes it left, those that
+// escaped and those that repeat, as two bit masks.
+// It needs AVX2.
+//
+//go:noescape
+func avx2PeriodicBlocks(st *[144]float64, ln *[52]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)

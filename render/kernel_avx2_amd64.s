@@ -379,3 +379,619 @@ exit:
 	VZEROUPPER
 	MOVQ    DI, escaped+120(FP)
 	RET
+
+// func avx2PeriodicBlocks(st *[144]float64, ln *[52]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
+// Requires: AVX, AVX2, BMI, CMOV, SSE2
+TEXT ·avx2PeriodicBlocks(SB), NOSPLIT, $0-144
+	MOVQ         st+0(FP), CX
+	MOVQ         ln+8(FP), BX
+	MOVQ         blocks+112(FP), SI
+	XORQ         DI, DI
+	MOVQ         272(BX), R8
+	VBROADCASTSD ci+88(FP), Y0
+	VMOVUPD      (CX), Y1
+	VMOVUPD      128(CX), Y2
+	VMOVUPD      32(CX), Y4
+	VMOVUPD      160(CX), Y5
+	VMOVUPD      64(CX), Y7
+	VMOVUPD      192(CX), Y8
+	VMOVUPD      96(CX), Y10
+	VMOVUPD      224(CX), Y11
+	JMP          next
+
+block:
+	// iteration 0
+	VMULPD  Y1, Y1, Y6
+	VMULPD  Y2, Y2, Y9
+	VADDPD  Y9, Y6, Y3
+	VMOVUPD Y3, 384(CX)
+	VMULPD  two<>+0(SB), Y1, Y1
+	VMULPD  Y2, Y1, Y2
+	VADDPD  Y0, Y2, Y2
+	VSUBPD  Y9, Y6, Y1
+	VADDPD  256(CX), Y1, Y1
+	VMULPD  Y4, Y4, Y9
+	VMULPD  Y5, Y5, Y12
+	VADDPD  Y12, Y9, Y6
+	VMOVUPD Y6, 416(CX)
+	VMULPD  two<>+0(SB), Y4, Y4
+	VMULPD  Y5, Y4, Y5
+	VADDPD  Y0, Y5, Y5
+	VSUBPD  Y12, Y9, Y4
+	VADDPD  288(CX), Y4, Y4
+	VMULPD  Y7, Y7, Y12
+	VMULPD  Y8, Y8, Y13
+	VADDPD  Y13, Y12, Y9
+	VMOVUPD Y9, 448(CX)
+	VMULPD  two<>+0(SB), Y7, Y7
+	VMULPD  Y8, Y7, Y8
+	VADDPD  Y0, Y8, Y8
+	VSUBPD  Y13, Y12, Y7
+	VADDPD  320(CX), Y7, Y7
+	VMULPD  Y10, Y10, Y13
+	VMULPD  Y11, Y11, Y14
+	VADDPD  Y14, Y13, Y12
+	VMOVUPD Y12, 480(CX)
+	VMULPD  two<>+0(SB), Y10, Y10
+	VMULPD  Y11, Y10, Y11
+	VADDPD  Y0, Y11, Y11
+	VSUBPD  Y14, Y13, Y10
+	VADDPD  352(CX), Y10, Y10
+
+	// iteration 1
+	VMULPD  Y1, Y1, Y13
+	VMULPD  Y2, Y2, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 512(CX)
+	VMAXPD  Y3, Y15, Y3
+	VMULPD  two<>+0(SB), Y1, Y15
+	VMULPD  Y2, Y15, Y2
+	VADDPD  Y0, Y2, Y2
+	VSUBPD  Y14, Y13, Y1
+	VADDPD  256(CX), Y1, Y1
+	VMULPD  Y4, Y4, Y13
+	VMULPD  Y5, Y5, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 544(CX)
+	VMAXPD  Y6, Y15, Y6
+	VMULPD  two<>+0(SB), Y4, Y15
+	VMULPD  Y5, Y15, Y5
+	VADDPD  Y0, Y5, Y5
+	VSUBPD  Y14, Y13, Y4
+	VADDPD  288(CX), Y4, Y4
+	VMULPD  Y7, Y7, Y13
+	VMULPD  Y8, Y8, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 576(CX)
+	VMAXPD  Y9, Y15, Y9
+	VMULPD  two<>+0(SB), Y7, Y15
+	VMULPD  Y8, Y15, Y8
+	VADDPD  Y0, Y8, Y8
+	VSUBPD  Y14, Y13, Y7
+	VADDPD  320(CX), Y7, Y7
+	VMULPD  Y10, Y10, Y13
+	VMULPD  Y11, Y11, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 608(CX)
+	VMAXPD  Y12, Y15, Y12
+	VMULPD  two<>+0(SB), Y10, Y15
+	VMULPD  Y11, Y15, Y11
+	VADDPD  Y0, Y11, Y11
+	VSUBPD  Y14, Y13, Y10
+	VADDPD  352(CX), Y10, Y10
+
+	// iteration 2
+	VMULPD  Y1, Y1, Y13
+	VMULPD  Y2, Y2, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 640(CX)
+	VMAXPD  Y3, Y15, Y3
+	VMULPD  two<>+0(SB), Y1, Y15
+	VMULPD  Y2, Y15, Y2
+	VADDPD  Y0, Y2, Y2
+	VSUBPD  Y14, Y13, Y1
+	VADDPD  256(CX), Y1, Y1
+	VMULPD  Y4, Y4, Y13
+	VMULPD  Y5, Y5, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 672(CX)
+	VMAXPD  Y6, Y15, Y6
+	VMULPD  two<>+0(SB), Y4, Y15
+	VMULPD  Y5, Y15, Y5
+	VADDPD  Y0, Y5, Y5
+	VSUBPD  Y14, Y13, Y4
+	VADDPD  288(CX), Y4, Y4
+	VMULPD  Y7, Y7, Y13
+	VMULPD  Y8, Y8, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 704(CX)
+	VMAXPD  Y9, Y15, Y9
+	VMULPD  two<>+0(SB), Y7, Y15
+	VMULPD  Y8, Y15, Y8
+	VADDPD  Y0, Y8, Y8
+	VSUBPD  Y14, Y13, Y7
+	VADDPD  320(CX), Y7, Y7
+	VMULPD  Y10, Y10, Y13
+	VMULPD  Y11, Y11, Y14
+	VADDPD  Y14, Y13, Y15
+	VMOVUPD Y15, 736(CX)
+	VMAXPD  Y12, Y15, Y12
+	VMULPD  two<>+0(SB), Y10, Y15
+	VMULPD  Y11, Y15, Y11
+	VADDPD  Y0, Y11, Y11
+	VSUBPD  Y14, Y13, Y10
+	VADDPD  352(CX), Y10, Y10
+
+	// iteration 3
+	VMULPD       Y1, Y1, Y13
+	VMULPD       Y2, Y2, Y14
+	VADDPD       Y14, Y13, Y15
+	VMOVUPD      Y15, 768(CX)
+	VMAXPD       Y3, Y15, Y3
+	VMULPD       two<>+0(SB), Y1, Y15
+	VMULPD       Y2, Y15, Y2
+	VADDPD       Y0, Y2, Y2
+	VSUBPD       Y14, Y13, Y1
+	VADDPD       256(CX), Y1, Y1
+	VMULPD       Y4, Y4, Y13
+	VMULPD       Y5, Y5, Y14
+	VADDPD       Y14, Y13, Y15
+	VMOVUPD      Y15, 800(CX)
+	VMAXPD       Y6, Y15, Y6
+	VMULPD       two<>+0(SB), Y4, Y15
+	VMULPD       Y5, Y15, Y5
+	VADDPD       Y0, Y5, Y5
+	VSUBPD       Y14, Y13, Y4
+	VADDPD       288(CX), Y4, Y4
+	VMULPD       Y7, Y7, Y13
+	VMULPD       Y8, Y8, Y14
+	VADDPD       Y14, Y13, Y15
+	VMOVUPD      Y15, 832(CX)
+	VMAXPD       Y9, Y15, Y9
+	VMULPD       two<>+0(SB), Y7, Y15
+	VMULPD       Y8, Y15, Y8
+	VADDPD       Y0, Y8, Y8
+	VSUBPD       Y14, Y13, Y7
+	VADDPD       320(CX), Y7, Y7
+	VMULPD       Y10, Y10, Y13
+	VMULPD       Y11, Y11, Y14
+	VADDPD       Y14, Y13, Y15
+	VMOVUPD      Y15, 864(CX)
+	VMAXPD       Y12, Y15, Y12
+	VMULPD       two<>+0(SB), Y10, Y15
+	VMULPD       Y11, Y15, Y11
+	VADDPD       Y0, Y11, Y11
+	VSUBPD       Y14, Y13, Y10
+	VADDPD       352(CX), Y10, Y10
+	INCQ         DI
+	ADDQ         $0x04, R8
+	VBROADCASTSD escape2+96(FP), Y13
+	VCMPPD       $0x1e, Y13, Y3, Y3
+	VCMPPD       $0x1e, Y13, Y6, Y6
+	VCMPPD       $0x1e, Y13, Y9, Y9
+	VCMPPD       $0x1e, Y13, Y12, Y12
+	VORPD        Y3, Y6, Y13
+	VORPD        Y9, Y13, Y13
+	VORPD        Y12, Y13, Y13
+	VXORPD       Y14, Y14, Y14
+	TESTQ        $0x00000007, R8
+	JNZ          compared
+	VCMPPD       $0x00, 896(CX), Y1, Y14
+	VCMPPD       $0x00, 928(CX), Y4, Y15
+	VORPD        Y15, Y14, Y14
+	VCMPPD       $0x00, 960(CX), Y7, Y15
+	VORPD        Y15, Y14, Y14
+	VCMPPD       $0x00, 992(CX), Y10, Y15
+	VORPD        Y15, Y14, Y14
+	VPTEST       Y14, Y14
+	JNE          repeats
+
+compared:
+	VPTEST Y13, Y13
+	JNE    escaped
+
+next:
+	XORQ         AX, AX
+	XORQ         R9, R9
+	CMPQ         DI, SI
+	JGE          exit
+	MOVQ         280(BX), DX
+	SUBQ         R8, DX
+	CMPQ         DX, $0x04
+	JL           limit
+	TESTQ        $0x0000003f, R8
+	JNZ          block
+	MOVQ         R8, X3
+	VPBROADCASTQ X3, Y3
+	VMOVDQU      288(BX), Y6
+	VPADDQ       Y6, Y6, Y6
+	VPSUBQ       128(BX), Y6, Y6
+	VPCMPGTQ     Y3, Y6, Y6
+	VBLENDVPD    Y6, 896(CX), Y1, Y9
+	VMOVUPD      Y9, 896(CX)
+	VBLENDVPD    Y6, 1024(CX), Y2, Y9
+	VMOVUPD      Y9, 1024(CX)
+	VBLENDVPD    Y6, 288(BX), Y3, Y9
+	VMOVDQU      Y9, 288(BX)
+	VMOVDQU      320(BX), Y6
+	VPADDQ       Y6, Y6, Y6
+	VPSUBQ       160(BX), Y6, Y6
+	VPCMPGTQ     Y3, Y6, Y6
+	VBLENDVPD    Y6, 928(CX), Y4, Y9
+	VMOVUPD      Y9, 928(CX)
+	VBLENDVPD    Y6, 1056(CX), Y5, Y9
+	VMOVUPD      Y9, 1056(CX)
+	VBLENDVPD    Y6, 320(BX), Y3, Y9
+	VMOVDQU      Y9, 320(BX)
+	VMOVDQU      352(BX), Y6
+	VPADDQ       Y6, Y6, Y6
+	VPSUBQ       192(BX), Y6, Y6
+	VPCMPGTQ     Y3, Y6, Y6
+	VBLENDVPD    Y6, 960(CX), Y7, Y9
+	VMOVUPD      Y9, 960(CX)
+	VBLENDVPD    Y6, 1088(CX), Y8, Y9
+	VMOVUPD      Y9, 1088(CX)
+	VBLENDVPD    Y6, 352(BX), Y3, Y9
+	VMOVDQU      Y9, 352(BX)
+	VMOVDQU      384(BX), Y6
+	VPADDQ       Y6, Y6, Y6
+	VPSUBQ       224(BX), Y6, Y6
+	VPCMPGTQ     Y3, Y6, Y6
+	VBLENDVPD    Y6, 992(CX), Y10, Y9
+	VMOVUPD      Y9, 992(CX)
+	VBLENDVPD    Y6, 1120(CX), Y11, Y9
+	VMOVUPD      Y9, 1120(CX)
+	VBLENDVPD    Y6, 384(BX), Y3, Y9
+	VMOVDQU      Y9, 384(BX)
+	JMP          block
+
+limit:
+	MOVQ    maxIter+104(FP), DX
+	TESTQ   DX, DX
+	JZ      exit
+	MOVQ    256(BX), R11
+	ADDQ    $0x10, R11
+	MOVQ    cr_len+24(FP), R13
+	CMPQ    R11, R13
+	JG      exit
+	VMOVUPD Y1, (CX)
+	VMOVUPD Y2, 128(CX)
+	VMOVUPD Y4, 32(CX)
+	VMOVUPD Y5, 160(CX)
+	VMOVUPD Y7, 64(CX)
+	VMOVUPD Y8, 192(CX)
+	VMOVUPD Y10, 96(CX)
+	VMOVUPD Y11, 224(CX)
+	MOVQ    $0x7fffffffffffffff, AX
+	XORQ    R9, R9
+
+limitLane:
+	MOVQ   (BX)(R9*8), R11
+	TESTQ  R11, R11
+	JS     limitNextLane
+	MOVQ   128(BX)(R9*8), R13
+	ADDQ   DX, R13
+	CMPQ   R13, R8
+	JNE    limitMin
+	VMOVSD (CX)(R9*8), X1
+	VMULSD X1, X1, X1
+	VMOVSD 128(CX)(R9*8), X2
+	VMULSD X2, X2, X2
+	VADDSD X2, X1, X1
+	MOVQ   iter_base+40(FP), R13
+	MOVL   DX, (R13)(R11*4)
+	MOVQ   mag2_base+64(FP), R13
+	VMOVSD X1, (R13)(R11*8)
+	ADDQ   DX, 264(BX)
+	MOVQ   256(BX), R11
+	MOVQ   cr_base+16(FP), R13
+	MOVQ   (R13)(R11*8), R13
+	MOVQ   R13, 256(CX)(R9*8)
+	MOVQ   $0x00000000, (CX)(R9*8)
+	MOVQ   $0x00000000, 128(CX)(R9*8)
+	MOVQ   $0x00000000, 896(CX)(R9*8)
+	MOVQ   $0x00000000, 1024(CX)(R9*8)
+	MOVQ   R8, 288(BX)(R9*8)
+	MOVQ   R11, (BX)(R9*8)
+	MOVQ   R8, 128(BX)(R9*8)
+	INCQ   256(BX)
+	MOVQ   R8, R13
+	ADDQ   DX, R13
+
+limitMin:
+	CMPQ    R13, AX
+	CMOVQLT R13, AX
+
+limitNextLane:
+	INCQ    R9
+	CMPQ    R9, $0x10
+	JL      limitLane
+	MOVQ    AX, 280(BX)
+	VMOVUPD (CX), Y1
+	VMOVUPD 128(CX), Y2
+	VMOVUPD 32(CX), Y4
+	VMOVUPD 160(CX), Y5
+	VMOVUPD 64(CX), Y7
+	VMOVUPD 192(CX), Y8
+	VMOVUPD 96(CX), Y10
+	VMOVUPD 224(CX), Y11
+	JMP     next
+
+repeats:
+	VPTEST Y13, Y13
+	JNE    escaped
+	JMP    periodic
+
+escaped:
+	XORQ      AX, AX
+	VMOVMSKPD Y12, DX
+	SHLQ      $0x04, AX
+	ORQ       DX, AX
+	VMOVMSKPD Y9, DX
+	SHLQ      $0x04, AX
+	ORQ       DX, AX
+	VMOVMSKPD Y6, DX
+	SHLQ      $0x04, AX
+	ORQ       DX, AX
+	VMOVMSKPD Y3, DX
+	SHLQ      $0x04, AX
+	ORQ       DX, AX
+	MOVQ      256(BX), DX
+	ADDQ      $0x10, DX
+	MOVQ      cr_len+24(FP), R9
+	CMPQ      DX, R9
+	JLE       lane
+	XORQ      R9, R9
+	VCMPPD    $0x00, 992(CX), Y10, Y0
+	VCMPPD    $0x00, 1120(CX), Y11, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 960(CX), Y7, Y0
+	VCMPPD    $0x00, 1088(CX), Y8, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 928(CX), Y4, Y0
+	VCMPPD    $0x00, 1056(CX), Y5, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 896(CX), Y1, Y0
+	VCMPPD    $0x00, 1024(CX), Y2, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	ANDNQ     R9, AX, R9
+	JMP       exit
+
+lane:
+	TESTQ    AX, AX
+	JZ       lanesDone
+	BSFQ     AX, R10
+	LEAQ     -1(AX), DX
+	ANDQ     DX, AX
+	MOVQ     R8, DX
+	SUBQ     128(BX)(R10*8), DX
+	SUBQ     $0x04, DX
+	XORQ     R9, R9
+	MOVQ     $0x00000001, R11
+	VMOVSD   384(CX)(R10*8), X13
+	VUCOMISD escape2+96(FP), X13
+	SETLS    R13
+	MOVBQZX  R13, R13
+	ANDQ     R13, R11
+	ADDQ     R11, R9
+	VMOVSD   512(CX)(R10*8), X13
+	VUCOMISD escape2+96(FP), X13
+	SETLS    R13
+	MOVBQZX  R13, R13
+	ANDQ     R13, R11
+	ADDQ     R11, R9
+	VMOVSD   640(CX)(R10*8), X13
+	VUCOMISD escape2+96(FP), X13
+	SETLS    R13
+	MOVBQZX  R13, R13
+	ANDQ     R13, R11
+	ADDQ     R11, R9
+	ADDQ     R9, DX
+	SHLQ     $0x07, R9
+	ADDQ     CX, R9
+	VMOVSD   384(R9)(R10*8), X13
+	VUCOMISD escape2+96(FP), X13
+	JA       found
+	UD2
+
+found:
+	MOVQ   (BX)(R10*8), R9
+	MOVQ   iter_base+40(FP), R11
+	MOVL   DX, (R11)(R9*4)
+	MOVQ   mag2_base+64(FP), R11
+	VMOVSD X13, (R11)(R9*8)
+	ADDQ   DX, 264(BX)
+	MOVQ   256(BX), R9
+	MOVQ   cr_base+16(FP), DX
+	MOVQ   (DX)(R9*8), DX
+	MOVQ   DX, 256(CX)(R10*8)
+	MOVQ   $0x00000000, 896(CX)(R10*8)
+	MOVQ   $0x00000000, 1024(CX)(R10*8)
+	MOVQ   R8, 288(BX)(R10*8)
+	MOVQ   R9, (BX)(R10*8)
+	MOVQ   R8, 128(BX)(R10*8)
+	INCQ   256(BX)
+	JMP    lane
+
+lanesDone:
+	VANDNPD Y1, Y3, Y1
+	VANDNPD Y2, Y3, Y2
+	VANDNPD Y4, Y6, Y4
+	VANDNPD Y5, Y6, Y5
+	VANDNPD Y7, Y9, Y7
+	VANDNPD Y8, Y9, Y8
+	VANDNPD Y10, Y12, Y10
+	VANDNPD Y11, Y12, Y11
+	VPTEST  Y14, Y14
+	JNE     periodic
+	JMP     next
+
+periodic:
+	MOVQ      256(BX), DX
+	ADDQ      $0x10, DX
+	MOVQ      cr_len+24(FP), R9
+	CMPQ      DX, R9
+	JLE       cycleLanes
+	XORQ      R9, R9
+	VCMPPD    $0x00, 992(CX), Y10, Y0
+	VCMPPD    $0x00, 1120(CX), Y11, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 960(CX), Y7, Y0
+	VCMPPD    $0x00, 1088(CX), Y8, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 928(CX), Y4, Y0
+	VCMPPD    $0x00, 1056(CX), Y5, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	VCMPPD    $0x00, 896(CX), Y1, Y0
+	VCMPPD    $0x00, 1024(CX), Y2, Y3
+	VANDPD    Y0, Y3, Y0
+	VMOVMSKPD Y0, DX
+	SHLQ      $0x04, R9
+	ORQ       DX, R9
+	JMP       exit
+
+cycleLanes:
+	XORQ      R9, R9
+	VCMPPD    $0x00, 992(CX), Y10, Y3
+	VCMPPD    $0x00, 1120(CX), Y11, Y6
+	VANDPD    Y3, Y6, Y3
+	VMOVMSKPD Y3, AX
+	SHLQ      $0x04, R9
+	ORQ       AX, R9
+	VCMPPD    $0x00, 960(CX), Y7, Y3
+	VCMPPD    $0x00, 1088(CX), Y8, Y6
+	VANDPD    Y3, Y6, Y3
+	VMOVMSKPD Y3, AX
+	SHLQ      $0x04, R9
+	ORQ       AX, R9
+	VCMPPD    $0x00, 928(CX), Y4, Y3
+	VCMPPD    $0x00, 1056(CX), Y5, Y6
+	VANDPD    Y3, Y6, Y3
+	VMOVMSKPD Y3, AX
+	SHLQ      $0x04, R9
+	ORQ       AX, R9
+	VCMPPD    $0x00, 896(CX), Y1, Y3
+	VCMPPD    $0x00, 1024(CX), Y2, Y6
+	VANDPD    Y3, Y6, Y3
+	VMOVMSKPD Y3, AX
+	SHLQ      $0x04, R9
+	ORQ       AX, R9
+	VMOVUPD   Y1, (CX)
+	VMOVUPD   Y2, 128(CX)
+	VMOVUPD   Y4, 32(CX)
+	VMOVUPD   Y5, 160(CX)
+	VMOVUPD   Y7, 64(CX)
+	VMOVUPD   Y8, 192(CX)
+	VMOVUPD   Y10, 96(CX)
+	VMOVUPD   Y11, 224(CX)
+	MOVQ      limit+120(FP), R11
+
+cycleLane:
+	TESTQ  R9, R9
+	JZ     cyclesDone
+	BSFQ   R9, R12
+	LEAQ   -1(R9), AX
+	ANDQ   AX, R9
+	MOVQ   R8, R13
+	SUBQ   288(BX)(R12*8), R13
+	JLE    cycleLane
+	MOVQ   288(BX)(R12*8), DX
+	SUBQ   128(BX)(R12*8), DX
+	MOVQ   R11, AX
+	SUBQ   DX, AX
+	XORQ   DX, DX
+	DIVQ   R13
+	MOVQ   DX, AX
+	CMPQ   AX, $0x00001000
+	JA     cycleLane
+	MOVQ   R8, DX
+	SUBQ   128(BX)(R12*8), DX
+	ADDQ   AX, DX
+	ADDQ   DX, 264(BX)
+	VMOVSD (CX)(R12*8), X1
+	VMOVSD 128(CX)(R12*8), X2
+	VMOVSD 256(CX)(R12*8), X3
+
+cycleStep:
+	TESTQ  AX, AX
+	JZ     cycleEnd
+	VMULSD X1, X1, X4
+	VMULSD X2, X2, X5
+	VADDSD X1, X1, X1
+	VMULSD X2, X1, X1
+	VADDSD X0, X1, X2
+	VSUBSD X5, X4, X1
+	VADDSD X3, X1, X1
+	DECQ   AX
+	JMP    cycleStep
+
+cycleEnd:
+	VMULSD X1, X1, X1
+	VMULSD X2, X2, X2
+	VADDSD X2, X1, X1
+	MOVQ   (BX)(R12*8), AX
+	MOVQ   iter_base+40(FP), DX
+	MOVL   R11, (DX)(AX*4)
+	MOVQ   mag2_base+64(FP), DX
+	VMOVSD X1, (DX)(AX*8)
+	MOVQ   256(BX), AX
+	MOVQ   cr_base+16(FP), DX
+	MOVQ   (DX)(AX*8), DX
+	MOVQ   DX, 256(CX)(R12*8)
+	MOVQ   $0x00000000, (CX)(R12*8)
+	MOVQ   $0x00000000, 128(CX)(R12*8)
+	MOVQ   $0x00000000, 896(CX)(R12*8)
+	MOVQ   $0x00000000, 1024(CX)(R12*8)
+	MOVQ   R8, 288(BX)(R12*8)
+	MOVQ   AX, (BX)(R12*8)
+	MOVQ   R8, 128(BX)(R12*8)
+	INCQ   256(BX)
+	JMP    cycleLane
+
+cyclesDone:
+	VMOVUPD (CX), Y1
+	VMOVUPD 128(CX), Y2
+	VMOVUPD 32(CX), Y4
+	VMOVUPD 160(CX), Y5
+	VMOVUPD 64(CX), Y7
+	VMOVUPD 192(CX), Y8
+	VMOVUPD 96(CX), Y10
+	VMOVUPD 224(CX), Y11
+	XORQ    R9, R9
+	JMP     next
+
+exit:
+	VMOVUPD Y1, (CX)
+	VMOVUPD Y2, 128(CX)
+	VMOVUPD Y4, 32(CX)
+	VMOVUPD Y5, 160(CX)
+	VMOVUPD Y7, 64(CX)
+	VMOVUPD Y8, 192(CX)
+	VMOVUPD Y10, 96(CX)
+	VMOVUPD Y11, 224(CX)
+	MOVQ    R8, 272(BX)
+	VZEROUPPER
+	MOVQ    AX, escaped+128(FP)
+	MOVQ    R9, periodic+136(FP)
+	RET

@@ -122,7 +122,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-// FuzzKernels compares every kernel with Scalar on random rows.
+// FuzzKernels compares every kernel, its Row and its Periodic row, with
+// Scalar on random rows.
 func FuzzKernels(f *testing.F) {
 	f.Add(uint64(1), uint8(17), -0.75, 0.1, uint16(1000), 4.0)
 	f.Add(uint64(2), uint8(1), 0.0, 0.0, uint16(3), 4.0)
@@ -154,6 +155,21 @@ func FuzzKernels(f *testing.F) {
 			}
 			if work != wantWork {
 				t.Fatalf("%s: work %d, Scalar %d", name, work, wantWork)
+			}
+			if k.Periodic == nil {
+				continue
+			}
+			// The Periodic row gives the same frame for less work.
+			clear(got)
+			clear(gotMag)
+			work = k.Periodic(cr, ci, int(maxIter), escape2, got, gotMag, nil)
+			for i := range cr {
+				if got[i] != want[i] || math.Float64bits(gotMag[i]) != math.Float64bits(wantMag[i]) {
+					t.Fatalf("%s periodic: c=%v%+vi: iter %d, mag2 %v; Scalar: %d, %v", name, cr[i], ci, got[i], gotMag[i], want[i], wantMag[i])
+				}
+			}
+			if work > wantWork {
+				t.Fatalf("%s periodic: work %d, Scalar %d", name, work, wantWork)
 			}
 		}
 	})

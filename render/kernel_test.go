@@ -194,7 +194,7 @@ func benchmarkKernels(b *testing.B, size int, wantWork int64, unit string, scale
 	p, _ := LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = size, size
-	for _, name := range []string{"scalar", "avx2"} {
+	for _, name := range KernelNames()[1:] {
 		k, err := LookupKernel(name)
 		if err != nil {
 			b.Logf("%s: %v", name, err)

@@ -10,22 +10,26 @@ import (
 // sized for it, so that every lane kernel uses the same driver. A wider
 // kernel raises them.
 const (
-	maxLanes  = avx2Lanes
-	maxUnroll = avx2Unroll
+	maxLanes  = max(avx2Lanes, avx512Lanes)
+	maxUnroll = max(avx2Unroll, avx512Unroll)
 )
 
 // laneFloats is the float state of a lane kernel of l lanes and unroll u,
 // at its front: each lane's zr at l*0, zi at l*1 and cr at l*2, then the
-// |z|^2 that iteration i of the last block tested at l*(3+i). A block
-// routine reads and writes it at these offsets, with its own l.
-type laneFloats = [(3 + maxUnroll) * maxLanes]float64
+// |z|^2 that iteration i of the last block tested at l*(3+i), and, for a
+// periodic block routine, each lane's saved zr at l*(3+u) and saved zi at
+// l*(4+u) (offSaved). A block routine reads and writes it at these
+// offsets, with its own l.
+type laneFloats = [(5 + maxUnroll) * maxLanes]float64
 
 // laneInts is the integer state of a lane kernel of l lanes, at its front:
 // each lane's pixel (-1 for an idle lane) at 0 and the step at which it
 // started at l, then at 2l the next pixel to load, the work stored so far,
 // the steps every lane has done since the row began, and end (see
-// laneDriver). A block routine reads and writes it at these offsets.
-type laneInts = [2*maxLanes + 4]int
+// laneDriver), and, for a periodic block routine, the step at which each
+// lane saved its z at 2l+4 (lnSaved). A block routine reads and writes it
+// at these offsets.
+type laneInts = [3*maxLanes + 4]int
 
 // laneDriver is the Go side of a lane kernel: a SIMD routine that iterates
 // lanes pixels at once and refills a lane as soon as its pixel is done, so
@@ -50,6 +54,24 @@ type laneInts = [2*maxLanes + 4]int
 // reloads them too; otherwise (and near the row's end) a lane with fewer
 // than unroll iterations left finishes here, in Scalar's loop.
 //
+// A periodic block routine (the Periodic row's) also checks periodicity,
+// exactly, as scalarPeriodic does: each lane keeps a saved z, z_k, and the
+// step at which it saved it, and every block or every few blocks (so at
+// multiples m of unroll of the lane's iterations) compares z_m with it. If
+// they are equal and no test of the block broke out, the orbit is periodic
+// from k with period p = m - k, every z of the cycle passed the escape
+// test, and Scalar runs to maxIter and ends at z_{k + (maxIter-k) mod p}
+// (see scalarPeriodic): the lane stores that and maxIter (periodicLane),
+// so the frame is Scalar's, bit for bit, and the lane takes the next
+// pixel. The saved z moves on Brent's scheme: a lane loads with z_0 saved,
+// and every few blocks the lanes that have run at least twice as long as
+// when they saved save the present z, so the interval doubles and soon
+// exceeds both the orbit's way into the cycle and the cycle's length. Only
+// the pace of finding cycles depends on when z is saved: the saved step
+// says which z it is, so the final z is exact whatever the schedule. Idle
+// lanes get NaN for z and the saved z, which is never equal to anything
+// and never escapes.
+//
 // end is at most the least of the lanes' start+maxIter: blocks stop there.
 // Loading a lane never lowers the least, and storing one can only raise it,
 // so end stays a safe bound without a scan at every pixel; it is found
@@ -65,6 +87,7 @@ type laneDriver struct {
 	escape2       float64
 	iter          []uint32
 	mag2          []float64
+	periodic      bool // the block routine checks periodicity
 }
 
 // Offsets in ln of the row's counters (see laneInts).
@@ -73,10 +96,15 @@ func (d *laneDriver) lnWork() int  { return 2*d.lanes + 1 }
 func (d *laneDriver) lnSteps() int { return 2*d.lanes + 2 }
 func (d *laneDriver) lnEnd() int   { return 2*d.lanes + 3 }
 
+// Offsets of a periodic routine's state (see laneFloats and laneInts):
+// the saved zr, then zi, of every lane in st, and the saved step in ln.
+func (d *laneDriver) offSaved() int { return (3 + d.unroll) * d.lanes }
+func (d *laneDriver) lnSaved() int  { return 2*d.lanes + 4 }
+
 // start prepares d, zero, for a row with a block routine of the given
-// lanes and unroll, and loads the first pixels.
-func (d *laneDriver) start(lanes, unroll int, cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64) {
-	d.lanes, d.unroll = lanes, unroll
+// lanes and unroll, periodic or not, and loads the first pixels.
+func (d *laneDriver) start(lanes, unroll int, periodic bool, cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64) {
+	d.lanes, d.unroll, d.periodic = lanes, unroll, periodic
 	d.cr, d.ci, d.maxIter, d.escape2 = cr, ci, maxIter, escape2
 	d.iter, d.mag2 = iter[:len(cr)], mag2[:len(cr)]
 	d.ln[d.lnEnd()] = math.MaxInt
@@ -133,23 +161,35 @@ func (d *laneDriver) work() int64 { return int64(d.ln[d.lnWork()]) }
 func (d *laneDriver) load(l int) {
 	d.st[l], d.st[d.lanes+l], d.st[2*d.lanes+l] = 0, 0, 0
 	d.ln[l] = -1
+	steps := d.ln[d.lnSteps()]
+	if d.periodic {
+		d.st[d.offSaved()+l], d.st[d.offSaved()+d.lanes+l] = 0, 0
+		d.ln[d.lnSaved()+l] = steps
+	}
 	if p := d.ln[d.lnNext()]; p < len(d.cr) {
-		steps := d.ln[d.lnSteps()]
 		d.st[2*d.lanes+l] = d.cr[p]
 		d.ln[l] = p
 		d.ln[d.lanes+l] = steps
 		d.ln[d.lnEnd()] = min(d.ln[d.lnEnd()], steps+d.maxIter)
 		d.ln[d.lnNext()]++
 		d.active++
+	} else if d.periodic {
+		nan := math.NaN()
+		d.st[l], d.st[d.lanes+l] = nan, nan
+		d.st[d.offSaved()+l], d.st[d.offSaved()+d.lanes+l] = nan, nan
 	}
 }
 
-// store records lane l's result and loads the next pixel into it.
-func (d *laneDriver) store(l, n int, mag2 float64) {
+// store records lane l's result, n iterations, and loads the next pixel
+// into it.
+func (d *laneDriver) store(l, n int, mag2 float64) { d.storeWork(l, n, mag2, n) }
+
+// storeWork is store for a lane that did work iterations to find it.
+func (d *laneDriver) storeWork(l, n int, mag2 float64, work int) {
 	p := d.ln[l]
 	d.iter[p] = uint32(n)
 	d.mag2[p] = mag2
-	d.ln[d.lnWork()] += n
+	d.ln[d.lnWork()] += work
 	d.active--
 	d.load(l)
 }
@@ -194,3 +234,36 @@ func (d *laneDriver) escaped(l int) {
 	// reached, the lane's state after the block is still exact, so the
 	// pixel simply goes on.
 }
+
+// periodicLanes stores the pixels of the lanes in mask, bit l for lane l,
+// which a periodic block routine returns: lanes whose z may be the one
+// they saved, left to the driver.
+func (d *laneDriver) periodicLanes(mask int) {
+	for m := uint(mask); m != 0; m &= m - 1 {
+		d.periodicLane(bits.TrailingZeros(m))
+	}
+}
+
+// periodicLane stores lane l's pixel as inside if its z is the one it
+// saved (see laneDriver), as the periodic block routine does.
+func (d *laneDriver) periodicLane(l int) {
+	steps, start, saved := d.ln[d.lnSteps()], d.ln[d.lanes+l], d.ln[d.lnSaved()+l]
+	zr, zi := d.st[l], d.st[d.lanes+l]
+	if d.ln[l] < 0 || saved >= steps || zr != d.st[d.offSaved()+l] || zi != d.st[d.offSaved()+d.lanes+l] {
+		return // idle, loaded at this step (z is z_0 again), or no repeat
+	}
+	k, p := saved-start, steps-saved
+	r := (d.maxIter - k) % p
+	if r > cycleMax {
+		return // as the block routine does, which bounds its calls' length
+	}
+	c := d.st[2*d.lanes+l]
+	for range r {
+		zr, zi = step(zr, zi, c, d.ci)
+	}
+	d.storeWork(l, d.maxIter, norm2(zr, zi), steps-start+r)
+}
+
+// cycleMax bounds the iterations a periodic block routine runs to bring a
+// lane found periodic to its final z (internal/kernelgen's cycleMax).
+const cycleMax = 4096

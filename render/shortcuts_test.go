@@ -465,14 +465,16 @@ func FuzzScalarPeriodic(f *testing.F) {
 	})
 }
 
-// BenchmarkShortcuts renders full and interior at 1024x1024 with and
-// without shortcuts, reporting the iterations done per render (iters/op)
-// and the frame's counts (counts/op), and spiral at 256x256, where they
-// save nothing and show their cost. -count runs each sub-benchmark's
-// repetitions back to back; for a ratio on a busy machine, interleave by
-// running the test binary in a loop with -test.count 1.
+// BenchmarkShortcuts renders full, seahorse and interior at 1024x1024 on
+// one core with each kernel, without shortcuts, with the cardioid and bulb
+// test alone (the kernel's Periodic row left out) and with all of them,
+// reporting the iterations done per render (iters/op) and the frame's
+// counts (counts/op); and spiral at 256x256, where they save nothing and
+// show their cost. -count runs each sub-benchmark's repetitions back to
+// back; for a ratio on a busy machine, interleave by running the test
+// binary in a loop with -test.count 1.
 func BenchmarkShortcuts(b *testing.B) {
-	for _, name := range []string{"full", "interior", "spiral"} {
+	for _, name := range []string{"full", "seahorse", "interior", "spiral"} {
 		p, err := LookupPreset(name)
 		if err != nil {
 			b.Fatal(err)
@@ -481,24 +483,38 @@ func BenchmarkShortcuts(b *testing.B) {
 		if name == "spiral" {
 			v.Width, v.Height = 256, 256
 		}
-		for _, on := range []bool{false, true} {
-			b.Run(fmt.Sprintf("view=%s/shortcuts=%v", name, on), func(b *testing.B) {
-				var work int64
-				var f *Frame
-				for b.Loop() {
-					f, work = renderOpts(b, v, 1, Options{Shortcuts: on})
-				}
-				b.ReportMetric(float64(work), "iters/op")
-				b.ReportMetric(float64(sumIter(f)), "counts/op")
-			})
+		for _, kname := range KernelNames()[1:] {
+			k, err := LookupKernel(kname)
+			if err != nil {
+				continue
+			}
+			cardioid := k
+			cardioid.Periodic = nil
+			for _, mode := range []struct {
+				name string
+				opts Options
+			}{
+				{"off", Options{Kernel: k}},
+				{"cardioid", Options{Kernel: cardioid, Shortcuts: true}},
+				{"on", Options{Kernel: k, Shortcuts: true}},
+			} {
+				b.Run(fmt.Sprintf("view=%s/kernel=%s/shortcuts=%s", name, kname, mode.name), func(b *testing.B) {
+					var work int64
+					var f *Frame
+					for b.Loop() {
+						f, work = renderOpts(b, v, 1, mode.opts)
+					}
+					b.ReportMetric(float64(work), "iters/op")
+					b.ReportMetric(float64(sumIter(f)), "counts/op")
+				})
+			}
 		}
 	}
 }
 
-// BenchmarkPeriodicityCost runs Scalar and scalarPeriodic on rows of the
-// spiral view, where every point escapes late and periodicity checking
-// finds nothing: the difference is the cost of the comparison per
-// iteration.
+// BenchmarkPeriodicityCost runs each kernel's Row and Periodic row on rows
+// of the spiral view, where every point escapes late and periodicity
+// checking finds nothing: the difference is the cost of the checks.
 func BenchmarkPeriodicityCost(b *testing.B) {
 	p, err := LookupPreset("spiral")
 	if err != nil {
@@ -508,19 +524,25 @@ func BenchmarkPeriodicityCost(b *testing.B) {
 	v.Width, v.Height = 128, 8
 	xs, ys := v.Plane()
 	iter, mag2 := make([]uint32, len(xs)), make([]float64, len(xs))
-	for _, k := range []struct {
-		name   string
-		kernel RowFunc
-	}{{"scalar", Scalar}, {"periodic", scalarPeriodic}} {
-		b.Run("kernel="+k.name, func(b *testing.B) {
-			var work int64
-			for b.Loop() {
-				work = 0
-				for _, ci := range ys {
-					work += k.kernel(xs, ci, v.MaxIter, 4, iter, mag2, nil)
+	for _, name := range KernelNames()[1:] {
+		k, err := LookupKernel(name)
+		if err != nil || k.Periodic == nil {
+			continue
+		}
+		for _, row := range []struct {
+			name string
+			row  RowFunc
+		}{{"row", k.Row}, {"periodic", k.Periodic}} {
+			b.Run("kernel="+name+"/"+row.name, func(b *testing.B) {
+				var work int64
+				for b.Loop() {
+					work = 0
+					for _, ci := range ys {
+						work += row.row(xs, ci, v.MaxIter, 4, iter, mag2, nil)
+					}
 				}
-			}
-			b.ReportMetric(float64(work)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Giter/s")
-		})
+				b.ReportMetric(float64(work)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Giter/s")
+			})
+		}
 	}
 }

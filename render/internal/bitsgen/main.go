@@ -53,6 +53,7 @@ func main() {
 func generate() (asm, stubs []byte, err error) {
 	ctx := build.NewContext()
 	kernel(ctx)
+	kernel512(ctx)
 	f, err := ctx.Result()
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,405 @@
+// Command avx512gen generates render's AVX-512 kernel,
+// kernel_avx512_amd64.s and its Go declaration, with avo. `go generate
+// ./render/` runs it; the render tests check that the committed files are
+// what it produces.
+//
+// It is the AVX2 kernel of internal/kernelgen made wider: blocks of unroll
+// iterations on vectors independent vectors of 8 float64 lanes (or 4, with
+// -width 256), no escape test inside a block, every |z|^2 it tested kept.
+// The escape test after a block compares into mask registers, whose bits
+// are the escaped lanes as they are; the escaped lanes' z is cleared for
+// their new pixels under the same masks. The lane driver's Go code
+// (render's laneDriver in lanes_amd64.go) does the rest, and says why the
+// counts are Scalar's.
+//
+// The shape is a choice by measurement, on the machine it was written on:
+// AMD EPYC Zen 5 (family 26, model 2), 2 cores shared with other jobs (load
+// 5 to 8), W1 (4096x4096 of the full view, maxiter 1000) on one thread with
+// the frame already touched, Giter per thread-CPU second (wall time varied
+// 2x with the load; CPU time about 10%), interleaved rounds, medians:
+//
+//	-width -vectors -unroll     Giter/cpu-s   (same rounds)
+//	512    4        4           5.34  5.70  4.66  5.23
+//	512    6        4                 6.00  4.76  5.87
+//	512    5        4                       4.55  5.77
+//	512    4        2           4.81  5.36
+//	512    4        8           4.43
+//	512    2        4           3.54
+//	512    2        2           3.59
+//	512    1        4           2.15
+//	512    4 -crmem 4                 5.39
+//	512    6 -crmem 4                 5.50
+//	256    4        4 (VL)      3.04
+//	256    6        4 (VL)            3.72
+//	avx2 kernel (4x4 lanes)     3.07
+//	C avx512_nofma_x4u2         3.51  3.90        3.65
+//	C avx512_fma_x4u2           3.49
+//
+// Paired by round, 6 vectors beat 4 by a median of 4% (19 pairs, 0.99 to
+// 1.27). 512-bit vectors are 1.6 to 1.75 times as fast as 256-bit ones
+// with the same masks: Zen 5 executes them whole. (Zen 4 splits them in
+// two; run the same table there before choosing its shape.) Unrolls
+// other than a power of two make blocks miss maxIter (1000), and the
+// lanes finish in Go; 8 vectors need more than the 7 usable mask
+// registers and 32 vector registers in this form.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	mathbits "math/bits"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// The shape. The defaults must match the avx512 constants of
+// kernel_amd64.go, and the offsets below the layout of laneFloats and
+// laneInts in lanes_amd64.go; the render package does not compile if they
+// do not.
+var (
+	vectors = flag.Int("vectors", 6, "independent vectors in flight, to hide latency")
+	unroll  = flag.Int("unroll", 4, "iterations per block, between escape tests")
+	width   = flag.Int("width", 512, "vector `bits`: 512, or 256 with AVX-512VL's masks")
+	crMem   = flag.Bool("crmem", false, "read c from the lane state in memory rather than keep it in registers")
+)
+
+// Derived from the shape in main.
+var (
+	vl    int // float64 lanes per vector
+	lanes int // vl * vectors, a power of two: the escape search shifts by its log
+
+	// Offsets, in float64s, of the parts of the lane state array: z, c,
+	// and the |z|^2 that each iteration of the last block tested.
+	offZr, offZi, offCr, offT, size int
+
+	// Offsets, in ints, of the parts of the integer lane state
+	// (laneInts): each lane's pixel and the step at which it started,
+	// then the next pixel to load, the work stored so far, the steps
+	// done, and laneDriver's end.
+	lnPixel, lnStart, lnNext, lnWork, lnSteps, lnEnd, lnSize int
+)
+
+func main() {
+	flag.Parse()
+	vl = *width / 64
+	lanes = vl * *vectors
+	if (*width != 512 && *width != 256) || *vectors < 1 || *unroll < 1 || lanes > 64 {
+		panic(fmt.Sprintf("avx512gen: unsupported shape: %d vectors of %d bits, unroll %d", *vectors, *width, *unroll))
+	}
+	offZr, offZi, offCr, offT = 0, lanes, 2*lanes, 3*lanes
+	size = offT + *unroll*lanes
+	lnPixel, lnStart, lnNext = 0, lanes, 2*lanes
+	lnWork, lnSteps, lnEnd, lnSize = lnNext+1, lnNext+2, lnNext+3, lnNext+4
+	kernel()
+	Generate()
+}
+
+// vec allocates a vector register of the kernel's width.
+func vec() VecVirtual {
+	if *width == 512 {
+		return ZMM()
+	}
+	return YMM()
+}
+
+func kernel() {
+	ConstraintExpr("amd64")
+	two := GLOBL("two512", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
+
+	TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
+	Pragma("noescape")
+	Doc(
+		fmt.Sprintf("avx512Blocks is avx2Blocks with %d vectors of %d lanes, %d in all, and", *vectors, vl, lanes),
+		fmt.Sprintf("blocks of %d iterations; the escape test compares into mask registers.", *unroll),
+		"It needs AVX-512F"+map[bool]string{true: " and AVX-512VL", false: ""}[*width == 256]+".",
+	)
+	st := Mem{Base: Load(Param("st"), GP64())}
+	ln := Mem{Base: Load(Param("ln"), GP64())}
+	n := Load(Param("blocks"), GP64())
+	done := GP64()
+	XORQ(done, done)
+	steps := GP64()
+	MOVQ(ln.Offset(8*lnSteps), steps)
+
+	ci, twos, e2 := vec(), vec(), vec()
+	VBROADCASTSD(paramAddr("ci"), ci)
+	VBROADCASTSD(two, twos)
+	VBROADCASTSD(paramAddr("escape2"), e2)
+	zr := make([]VecVirtual, *vectors)
+	zi := make([]VecVirtual, *vectors)
+	cr := make([]Op, *vectors)
+	acc := make([]VecVirtual, *vectors)
+	for k := range zr {
+		zr[k], zi[k], acc[k] = vec(), vec(), vec()
+		if *crMem {
+			cr[k] = st.Offset(8*offCr + 8*vl*k)
+		} else {
+			cr[k] = vec()
+		}
+	}
+	bytes := 8 * vl
+	load := func() {
+		for k := range zr {
+			VMOVUPD(st.Offset(8*offZr+bytes*k), zr[k])
+			VMOVUPD(st.Offset(8*offZi+bytes*k), zi[k])
+			if !*crMem {
+				VMOVUPD(st.Offset(8*offCr+bytes*k), cr[k])
+			}
+		}
+	}
+	spill := func() {
+		for k := range zr {
+			VMOVUPD(zr[k], st.Offset(8*offZr+bytes*k))
+			VMOVUPD(zi[k], st.Offset(8*offZi+bytes*k))
+			if !*crMem {
+				VMOVUPD(cr[k], st.Offset(8*offCr+bytes*k))
+			}
+		}
+	}
+	load()
+	JMP(LabelRef("next"))
+
+	Label("block")
+	for u := 0; u < *unroll; u++ {
+		Commentf("iteration %d", u)
+		for k := range zr {
+			tmem := st.Offset(8*(offT+u*lanes) + bytes*k)
+			step(tmem, ci, twos, zr[k], zi[k], cr[k], acc[k], u)
+		}
+	}
+	INCQ(done)
+	ADDQ(U8(*unroll), steps)
+	// acc holds, per lane, the largest |z|^2 tested in the block (see
+	// kernelgen for why VMAXPD's NaN rule keeps that exact): a lane whose
+	// acc exceeds escape2 escaped in the block.
+	mask := make([]OpmaskVirtual, *vectors)
+	for k := range acc {
+		mask[k] = K()
+		VCMPPD(U8(0x1e), e2, acc[k], mask[k]) // acc > escape2, ordered
+	}
+	any := mask[0]
+	if *vectors > 1 {
+		any = K()
+		KORW(mask[0], mask[1], any)
+		for k := 2; k < *vectors; k++ {
+			KORW(mask[k], any, any)
+		}
+	}
+	KORTESTW(any, any)
+	JNE(LabelRef("escaped"))
+	bits := GP64()
+	Label("next")
+	XORQ(bits, bits)
+	CMPQ(done, n)
+	JGE(LabelRef("exit"))
+	room := GP64()
+	MOVQ(ln.Offset(8*lnEnd), room)
+	SUBQ(steps, room)
+	CMPQ(room, U8(*unroll))
+	JGE(LabelRef("block"))
+
+	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
+	// Steps and every start are multiples of unroll, and so is maxIter
+	// here, so a lane is either at maxIter or a block or more from it.
+	maxIter := GP64()
+	Load(Param("maxIter"), maxIter)
+	TESTQ(maxIter, maxIter)
+	JZ(LabelRef("exit"))
+	nx := GP64()
+	MOVQ(ln.Offset(8*lnNext), nx)
+	ADDQ(U8(lanes), nx)
+	CMPQ(nx, Load(Param("cr").Len(), GP64()))
+	JG(LabelRef("exit")) // near the end of the row the caller does it
+	spill()
+	end := GP64()
+	MOVQ(U64(math.MaxInt64), end)
+	lane := GP64()
+	XORQ(lane, lane)
+	Label("limitLane")
+	pix := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel}, pix)
+	TESTQ(pix, pix)
+	JS(LabelRef("limitNextLane")) // idle
+	e := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart}, e)
+	ADDQ(maxIter, e)
+	CMPQ(e, steps)
+	JNE(LabelRef("limitMin"))
+	// mag2 = zr*zr + zi*zi, each operation rounded, as Scalar.
+	x, y := XMM(), XMM()
+	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr}, x)
+	VMULSD(x, x, x)
+	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi}, y)
+	VMULSD(y, y, y)
+	VADDSD(y, x, x)
+	MOVL(maxIter.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
+	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
+	ADDQ(maxIter, ln.Offset(8*lnWork))
+	MOVQ(ln.Offset(8*lnNext), pix)
+	cl := GP64()
+	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
+	MOVQ(cl, Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offCr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr})
+	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi})
+	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
+	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
+	INCQ(ln.Offset(8 * lnNext))
+	MOVQ(steps, e)
+	ADDQ(maxIter, e)
+	Label("limitMin")
+	CMPQ(e, end)
+	CMOVQLT(e, end)
+	Label("limitNextLane")
+	INCQ(lane)
+	CMPQ(lane, U8(lanes))
+	JL(LabelRef("limitLane"))
+	MOVQ(end, ln.Offset(8*lnEnd))
+	load()
+	JMP(LabelRef("next"))
+
+	Label("escaped")
+	// The masks are the escaped lanes' bits as they are: vector k's lanes
+	// are bits vl*k on.
+	XORQ(bits, bits)
+	for k := *vectors - 1; k >= 0; k-- {
+		m := GP64()
+		KMOVW(mask[k], m.As32())
+		SHLQ(U8(vl), bits)
+		ORQ(m, bits)
+	}
+	// Near the end of the row, where lanes fall idle, the caller does it.
+	next := GP64()
+	MOVQ(ln.Offset(8*lnNext), next)
+	ADDQ(U8(lanes), next)
+	CMPQ(next, Load(Param("cr").Len(), GP64()))
+	JG(LabelRef("exit"))
+
+	lbits, first := GP64(), GP64()
+	MOVQ(bits, lbits)
+	MOVQ(ln.Offset(8*lnNext), first)
+	Label("lane")
+	TESTQ(lbits, lbits)
+	JZ(LabelRef("lanesDone"))
+	l := GP64()
+	BSFQ(lbits, l)
+	low := GP64()
+	LEAQ(Mem{Base: lbits, Disp: -1}, low)
+	ANDQ(low, lbits)
+	it := GP64()
+	MOVQ(steps, it)
+	SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
+	SUBQ(U8(*unroll), it) // the iterations before the block
+	// The escaping iteration u is the number of leading tests that did
+	// not break, counted without branches, as in kernelgen.
+	t := XMM()
+	u := GP64()
+	XORQ(u, u)
+	alive, le := GP64(), GP64()
+	MOVQ(U32(1), alive)
+	for i := 0; i < *unroll-1; i++ {
+		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
+		VUCOMISD(paramAddr("escape2"), t)
+		SETLS(le.As8()) // t <= escape2
+		MOVBQZX(le.As8(), le)
+		ANDQ(le, alive)
+		ADDQ(alive, u)
+	}
+	ADDQ(u, it)
+	if lanes&(lanes-1) == 0 {
+		SHLQ(U8(mathbits.TrailingZeros(uint(8*lanes))), u) // u*8*lanes
+	} else {
+		IMUL3Q(U32(8*lanes), u, u)
+	}
+	ADDQ(st.Base, u)
+	VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
+	VUCOMISD(paramAddr("escape2"), t)
+	JA(LabelRef("found"))
+	UD2() // unreachable (see kernelgen): better a crash than a wrong count
+	Label("found")
+	p := GP64()
+	MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
+	iter := Load(Param("iter").Base(), GP64())
+	MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
+	mag2 := Load(Param("mag2").Base(), GP64())
+	VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
+	ADDQ(it, ln.Offset(8*lnWork))
+	MOVQ(ln.Offset(8*lnNext), p)
+	MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
+	MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
+	INCQ(ln.Offset(8 * lnNext))
+	JMP(LabelRef("lane"))
+
+	// The escaped lanes restart from z = 0 with the next pixels' c, which
+	// lie one after another in cr, given out above in lane order: under
+	// each vector's mask, VEXPANDPD loads them into its escaped lanes in
+	// that order, from cr itself (a load from the lane state just written
+	// lane by lane would wait for the stores).
+	Label("lanesDone")
+	crBase := Load(Param("cr").Base(), GP64())
+	// A masked move of zero, not a masked VXORPD of z with itself: avo
+	// takes that for the zeroing idiom, which reads nothing, and would let
+	// z's register be reused above.
+	zero := vec()
+	VPXORQ(zero, zero, zero)
+	for k := range zr {
+		if *crMem {
+			c := vec()
+			VEXPANDPD_Z(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], c)
+			VMOVUPD(c, mask[k], cr[k])
+		} else {
+			VEXPANDPD(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], cr[k])
+		}
+		VMOVAPD(zero, mask[k], zr[k])
+		VMOVAPD(zero, mask[k], zi[k])
+		if k < *vectors-1 {
+			m := GP32()
+			KMOVW(mask[k], m)
+			POPCNTL(m, m)
+			ADDQ(m.As64(), first)
+		}
+	}
+	JMP(LabelRef("next"))
+
+	Label("exit")
+	spill()
+	MOVQ(steps, ln.Offset(8*lnSteps))
+	VZEROUPPER()
+	Store(bits, Return("escaped"))
+	RET()
+}
+
+// step emits iteration u of one vector in Scalar's order, each operation
+// rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; t = zr2+zi2, kept
+// in tmem and in acc = max(acc, t); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
+func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int) {
+	zr2, zi2, t := vec(), vec(), vec()
+	VMULPD(zr, zr, zr2)
+	VMULPD(zi, zi, zi2)
+	if u == 0 {
+		VADDPD(zi2, zr2, acc)
+		VMOVUPD(acc, tmem)
+	} else {
+		VADDPD(zi2, zr2, t)
+		VMOVUPD(t, tmem)
+		VMAXPD(acc, t, acc) // acc is the second source: kept if t is NaN
+	}
+	VMULPD(twos, zr, t)
+	VMULPD(zi, t, zi)
+	VADDPD(ci, zi, zi)
+	VSUBPD(zi2, zr2, zr) // zr2 - zi2: Go assembly puts the subtrahend first
+	VADDPD(cr, zr, zr)
+}
+
+// paramAddr is the stack address of a float64 argument, for instructions
+// that broadcast it straight from memory.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
