@@ -32,6 +32,14 @@ const (
 	avx2Ints   = 2*avx2Lanes + 4
 )
 
+// The widest lane kernel's shape (see laneDriver): the driver's state is
+// sized for it, so that every lane kernel uses the same driver. A wider
+// kernel raises them.
+const (
+	maxLanes  = avx2Lanes
+	maxUnroll = avx2Unroll
+)
+
 // avx2Kernel is the AVX2 RowFunc: avx2Blocks is its block routine (see
 // laneDriver).
 func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {

@@ -1,3 +1,5 @@
+//go:build amd64
+
 package render
 
 import (
@@ -6,13 +8,9 @@ import (
 	"sync/atomic"
 )
 
-// The widest lane kernel's shape (see laneDriver): the driver's state is
-// sized for it, so that every lane kernel uses the same driver. A wider
-// kernel raises them.
-const (
-	maxLanes  = avx2Lanes
-	maxUnroll = avx2Unroll
-)
+// The driver's state is sized for the widest lane kernel of the
+// architecture, maxLanes lanes and maxUnroll iterations a block, which
+// kernel_<arch>.go defines, so that every lane kernel uses the same driver.
 
 // laneFloats is the float state of a lane kernel of l lanes and unroll u,
 // at its front: each lane's zr at l*0, zi at l*1 and cr at l*2, then the
