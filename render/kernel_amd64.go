@@ -51,6 +51,15 @@ func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 	return d.work()
 }
 
+// blockMaxIter is the maxIter an amd64 block routine takes: it finishes lanes at
+// maxIter itself only if blocks end there, and 0 says they do not.
+func (d *laneDriver) blockMaxIter() int {
+	if d.maxIter%d.unroll == 0 {
+		return d.maxIter
+	}
+	return 0
+}
+
 // runBlocks calls avx2Blocks from a function that is not inlined and not a
 // leaf, so that its prologue's stack check is a preemption point. The
 // runtime cannot preempt assembly asynchronously, and a kernel deep inside

@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 package render
 
@@ -81,15 +81,6 @@ func (d *laneDriver) start(lanes, unroll int, cr []float64, ci float64, maxIter 
 	for l := range lanes {
 		d.load(l)
 	}
-}
-
-// blockMaxIter is the maxIter the block routine takes: it finishes lanes at
-// maxIter itself only if blocks end there, and 0 says they do not.
-func (d *laneDriver) blockMaxIter() int {
-	if d.maxIter%d.unroll == 0 {
-		return d.maxIter
-	}
-	return 0
 }
 
 // chunkBlocks bounds the blocks of one call of the block routine, so that
