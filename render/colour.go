@@ -65,7 +65,8 @@ func (p Palette) At(t float64) color.RGBA {
 // iterations and final |z|^2 = mag2: n + 1 - log2(ln|z|). It removes the
 // bands of the integer count; for points that never escaped it is meaningless.
 func Smooth(n uint32, mag2 float64) float64 {
-	mu := float64(n) + 1 - math.Log2(0.5*math.Log(mag2))
+	// portableLog2 and portableLog, not math's: see portable.go.
+	mu := float64(n) + 1 - portableLog2(0.5*portableLog(mag2))
 	return math.Max(mu, 0)
 }
 
@@ -223,7 +224,7 @@ func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
 // exactPosition is position (for a period that is not 0), with Smooth and
 // math.Max written out.
 func exactPosition(n uint32, m, period float64) float64 {
-	mu := float64(n) + 1 - math.Log2(0.5*math.Log(m))
+	mu := float64(n) + 1 - portableLog2(0.5*portableLog(m))
 	if !(mu > 0) && mu == mu {
 		mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
 	}
@@ -242,10 +243,10 @@ func exactPosition(n uint32, m, period float64) float64 {
 //   - the value u that is rounded down to the entry is, at both ends, at
 //     least tableMargin from an integer, so that the rounding errors of the
 //     computed position cannot carry a sample inside the bucket across an
-//     entry boundary: with logarithms within an ulp or two (math.Log is
-//     within one), n < 2^16 and a period of at least 1, they stay under
-//     1e-8 of an entry wherever t is near a boundary, a hundredth of the
-//     margin.
+//     entry boundary: with logarithms within an ulp or two (portableLog,
+//     amd64's math.Log, is within one), n < 2^16 and a period of at least
+//     1, they stay under 1e-8 of an entry wherever t is near a boundary, a
+//     hundredth of the margin.
 //
 // Other buckets are uncertain and computed exactly. Building the row of a
 // count costs about as much as painting 800 pixels exactly, so it is built

@@ -9,6 +9,7 @@ import (
 
 //go:generate go run ./internal/kernelgen -out kernel_avx2_amd64.s -stubs kernel_avx2_amd64.go -pkg render
 //go:generate go run ./internal/avx512gen -out kernel_avx512_amd64.s -stubs kernel_avx512_amd64.go -pkg render
+//go:generate go run ./internal/neongen -out kernel_neon_arm64.s
 
 // RowFunc computes one row of escape times. cr holds the real parts of the
 // row's sample points and ci their common imaginary part. For each point it

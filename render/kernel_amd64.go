@@ -46,6 +46,14 @@ const (
 	avx2PeriodicInts   = avx2Ints + avx2Lanes
 )
 
+// The widest lane kernel's shape (see laneDriver): the driver's state is
+// sized for it, so that every lane kernel uses the same driver. A wider
+// kernel raises them.
+const (
+	maxLanes  = max(avx2Lanes, avx512Lanes)
+	maxUnroll = max(avx2Unroll, avx512Unroll)
+)
+
 // avx2Kernel is the AVX2 RowFunc: avx2Blocks is its block routine (see
 // laneDriver).
 func avx2Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
@@ -68,6 +76,15 @@ func avx2Periodic(cr []float64, ci float64, maxIter int, escape2 float64, iter [
 		d.periodicLanes(periodic)
 	}
 	return d.work()
+}
+
+// blockMaxIter is the maxIter an amd64 block routine takes: it finishes lanes at
+// maxIter itself only if blocks end there, and 0 says they do not.
+func (d *laneDriver) blockMaxIter() int {
+	if d.maxIter%d.unroll == 0 {
+		return d.maxIter
+	}
+	return 0
 }
 
 // runBlocks calls avx2Blocks from a function that is not inlined and not a

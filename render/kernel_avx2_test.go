@@ -306,6 +306,11 @@ func TestGeneratedKernelIsUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the generator")
 	}
+	if runtime.GOARCH != "amd64" {
+		// The go command would build the generator for the test's
+		// GOARCH, and the files are amd64's: the amd64 run checks them.
+		t.Skip("the AVX2 kernel's files are amd64's")
+	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command")

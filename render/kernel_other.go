@@ -1,7 +1,7 @@
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package render
 
-// kernelTable lists this architecture's kernels: only amd64 has a vector
-// kernel so far, so here "auto" is the scalar kernel.
+// kernelTable lists this architecture's kernels: only amd64 and arm64 have
+// vector kernels so far, so here "auto" is the scalar kernel.
 var kernelTable = []Kernel{scalarKernel}

@@ -93,7 +93,7 @@ func inMainComponents(x, y float64) bool {
 	// |mu|^2 = 1 - 2 Re w + |a|. Re w comes from the formula without
 	// cancellation for either sign of Re a (as in a careful complex sqrt).
 	ar, ai := 1-4*x, -4*y
-	abs := math.Hypot(ar, ai)
+	abs := portableHypot(ar, ai) // math.Hypot's amd64 bits everywhere: see portable.go
 	var re float64
 	if ar >= 0 {
 		re = math.Sqrt((abs + ar) / 2)

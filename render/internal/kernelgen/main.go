@@ -9,7 +9,7 @@
 // next pixels into their lanes: it is the AVX2 kernel's block routine.
 // Everything else (lanes at maxIter, idle lanes at the row's end, the stop
 // flag) is the lane driver's Go code, render's laneDriver in
-// lanes_amd64.go, which also says why the counts are Scalar's.
+// lanes.go, which also says why the counts are Scalar's.
 package main
 
 import (
@@ -23,7 +23,7 @@ import (
 )
 
 // These must match the avx2 constants of kernel_amd64.go, and the offsets
-// below the layout of laneFloats and laneInts in lanes_amd64.go; the kernel
+// below the layout of laneFloats and laneInts in lanes.go; the kernel
 // tests fail at once if they do not.
 const (
 	vectors = 4           // independent 4-lane vectors in flight, to hide latency

@@ -1,3 +1,5 @@
+//go:build amd64 || arm64
+
 package render
 
 import (
@@ -6,13 +8,9 @@ import (
 	"sync/atomic"
 )
 
-// The widest lane kernel's shape (see laneDriver): the driver's state is
-// sized for it, so that every lane kernel uses the same driver. A wider
-// kernel raises them.
-const (
-	maxLanes  = max(avx2Lanes, avx512Lanes)
-	maxUnroll = max(avx2Unroll, avx512Unroll)
-)
+// The driver's state is sized for the widest lane kernel of the
+// architecture, maxLanes lanes and maxUnroll iterations a block, which
+// kernel_<arch>.go defines, so that every lane kernel uses the same driver.
 
 // laneFloats is the float state of a lane kernel of l lanes and unroll u,
 // at its front: each lane's zr at l*0, zi at l*1 and cr at l*2, then the
@@ -111,15 +109,6 @@ func (d *laneDriver) start(lanes, unroll int, periodic bool, cr []float64, ci fl
 	for l := range lanes {
 		d.load(l)
 	}
-}
-
-// blockMaxIter is the maxIter the block routine takes: it finishes lanes at
-// maxIter itself only if blocks end there, and 0 says they do not.
-func (d *laneDriver) blockMaxIter() int {
-	if d.maxIter%d.unroll == 0 {
-		return d.maxIter
-	}
-	return 0
 }
 
 // chunkBlocks bounds the blocks of one call of the block routine, so that
