@@ -283,12 +283,7 @@ func (s *bitStrips) open(w io.Writer) (err error) {
 	return err
 }
 
-func (s *bitStrips) task(y0 int) strategies.Task {
-	// The renderer's task counts rows from y0; the strip loop's are the
-	// view's.
-	t := s.r.Task(s.ctx, y0, s.strip)
-	return func(worker, lo, hi int) (int64, error) { return t(worker, lo-y0, hi-y0) }
-}
+func (s *bitStrips) task(y0 int) strategies.Task { return s.r.Task(s.ctx, y0, s.strip) }
 
 func (s *bitStrips) paint(context.Context, int) error { return nil }
 

@@ -196,7 +196,8 @@ func (r *BitRenderer) Units() int { return r.view.Height }
 func (r *BitRenderer) Stride() int { return r.stride }
 
 // Task returns a function with the shape of strategies.Task that renders
-// rows y0+lo to y0+hi of the view into dst[lo*Stride():hi*Stride()], and
+// rows lo to hi of the view, as Renderer.Task does, into the strip dst
+// whose first row is row y0: rows [lo-y0, hi-y0) of dst. It
 // returns the work done: for each group of pixels, the iterations its lanes
 // ran (escaped lanes included). It looks at ctx between rows, and within a
 // row every bitsSegment group-iterations, and returns ctx's error as soon as
@@ -204,13 +205,13 @@ func (r *BitRenderer) Stride() int { return r.stride }
 func (r *BitRenderer) Task(ctx context.Context, y0 int, dst []byte) func(worker, lo, hi int) (work int64, err error) {
 	return func(_, lo, hi int) (work int64, err error) {
 		for y := lo; y < hi; y++ {
-			row := dst[y*r.stride : (y+1)*r.stride]
+			row := dst[(y-y0)*r.stride : (y-y0+1)*r.stride]
 			for x := 0; x < len(row); x += r.segment {
 				if err := ctx.Err(); err != nil {
 					return work, err
 				}
 				seg := row[x:min(x+r.segment, len(row))]
-				work += bitsGroup * r.bits(seg, r.cr[8*x:], r.ys[y0+y], r.escape2, r.view.MaxIter)
+				work += bitsGroup * r.bits(seg, r.cr[8*x:], r.ys[y], r.escape2, r.view.MaxIter)
 			}
 			if pad := r.stride*8 - r.view.Width; pad > 0 {
 				row[len(row)-1] &^= 1<<pad - 1
