@@ -21,10 +21,11 @@ var kernelTable = []Kernel{
 		Available: cpu.X86.HasAVX2,
 	},
 	{
-		Name:    "avx512",
-		Summary: "AVX-512 assembly, 48 points at a time, for amd64 CPUs with AVX-512F",
-		Row:     avx512Kernel,
-		Bits:    bitsAVX512,
+		Name:     "avx512",
+		Summary:  "AVX-512 assembly, 48 points at a time, for amd64 CPUs with AVX-512F",
+		Row:      avx512Kernel,
+		Periodic: avx512Periodic,
+		Bits:     bitsAVX512,
 		// HasAVX512F is set only where the OS saves the opmask and ZMM
 		// state too (XCR0 bits 5 to 7); every such CPU has POPCNT, which
 		// the refill counts lanes with, but it costs nothing to ask.

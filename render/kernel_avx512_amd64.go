@@ -10,3 +10,15 @@ package render
 //
 //go:noescape
 func avx512Blocks(st *[336]float64, ln *[100]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
+
+// avx512PeriodicBlocks is avx512Blocks with avx2PeriodicBlocks's
+// periodicity checking: every 2 blocks it compares each lane's z
+// with the z the lane saved, into mask registers, and stores and
+// reloads the lanes whose z repeats; every 16 blocks the lanes
+// that have run at least twice as long as when they saved z save it
+// again. Near the end of the row it returns the lanes it left, those
+// that escaped and those that repeat, as two bit masks.
+// It needs AVX-512F.
+//
+//go:noescape
+func avx512PeriodicBlocks(st *[432]float64, ln *[148]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)

@@ -80,6 +80,17 @@ var (
 	// then the next pixel to load, the work stored so far, the steps
 	// done, and laneDriver's end.
 	lnPixel, lnStart, lnNext, lnWork, lnSteps, lnEnd, lnSize int
+
+	// The periodic routine's parts (laneDriver.offSaved and lnSaved): each
+	// lane's saved zr and zi, and the step at which it saved them.
+	offSr, offSi, sizeP, lnSaved, lnSizeP int
+)
+
+// compareEvery, saveEvery and cycleMax are kernelgen's, which says why.
+const (
+	compareEvery = 2
+	saveEvery    = 16
+	cycleMax     = 4096
 )
 
 func main() {
@@ -93,7 +104,13 @@ func main() {
 	size = offT + *unroll*lanes
 	lnPixel, lnStart, lnNext = 0, lanes, 2*lanes
 	lnWork, lnSteps, lnEnd, lnSize = lnNext+1, lnNext+2, lnNext+3, lnNext+4
-	kernel()
+	offSr, offSi, sizeP = size, size+lanes, size+2*lanes
+	lnSaved, lnSizeP = lnSize, lnSize+lanes
+	ConstraintExpr("amd64")
+	two := GLOBL("two512", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
+	blocks(two, false)
+	blocks(two, true)
 	Generate()
 }
 
@@ -105,18 +122,32 @@ func vec() VecVirtual {
 	return YMM()
 }
 
-func kernel() {
-	ConstraintExpr("amd64")
-	two := GLOBL("two512", RODATA|NOPTR)
-	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
-
-	TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
-	Pragma("noescape")
-	Doc(
-		fmt.Sprintf("avx512Blocks is avx2Blocks with %d vectors of %d lanes, %d in all, and", *vectors, vl, lanes),
-		fmt.Sprintf("blocks of %d iterations; the escape test compares into mask registers.", *unroll),
-		"It needs AVX-512F"+map[bool]string{true: " and AVX-512VL", false: ""}[*width == 256]+".",
-	)
+// blocks emits avx512Blocks, or with periodic avx512PeriodicBlocks, which
+// is to avx512Blocks what kernelgen's avx2PeriodicBlocks is to avx2Blocks.
+func blocks(two Mem, periodic bool) {
+	needs := "It needs AVX-512F" + map[bool]string{true: " and AVX-512VL", false: ""}[*width == 256] + "."
+	if !periodic {
+		TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
+		Pragma("noescape")
+		Doc(
+			fmt.Sprintf("avx512Blocks is avx2Blocks with %d vectors of %d lanes, %d in all, and", *vectors, vl, lanes),
+			fmt.Sprintf("blocks of %d iterations; the escape test compares into mask registers.", *unroll),
+			needs,
+		)
+	} else {
+		TEXT("avx512PeriodicBlocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int)", sizeP, lnSizeP))
+		Pragma("noescape")
+		Doc(
+			"avx512PeriodicBlocks is avx512Blocks with avx2PeriodicBlocks's",
+			"periodicity checking: every "+fmt.Sprint(compareEvery)+" blocks it compares each lane's z",
+			"with the z the lane saved, into mask registers, and stores and",
+			"reloads the lanes whose z repeats; every "+fmt.Sprint(saveEvery)+" blocks the lanes",
+			"that have run at least twice as long as when they saved z save it",
+			"again. Near the end of the row it returns the lanes it left, those",
+			"that escaped and those that repeat, as two bit masks.",
+			needs,
+		)
+	}
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := Mem{Base: Load(Param("ln"), GP64())}
 	n := Load(Param("blocks"), GP64())
@@ -160,6 +191,31 @@ func kernel() {
 			}
 		}
 	}
+	// laneMem is the float64 or int of lane l at offset off of st or ln.
+	laneMem := func(m Mem, l Register, off int) Mem {
+		return Mem{Base: m.Base, Index: l, Scale: 8, Disp: 8 * off}
+	}
+	// reset gives lane l, just loaded, its saved z: z_0 = 0, at this step.
+	reset := func(l Register) {
+		if periodic {
+			MOVQ(U32(0), laneMem(st, l, offSr))
+			MOVQ(U32(0), laneMem(st, l, offSi))
+			MOVQ(steps, laneMem(ln, l, lnSaved))
+		}
+	}
+	// eqBits sets pb to the mask of the lanes whose z is the saved one.
+	eqBits := func(pb GPVirtual) {
+		XORQ(pb, pb)
+		for k := *vectors - 1; k >= 0; k-- {
+			a := K()
+			VCMPPD(U8(0), st.Offset(8*offSr+bytes*k), zr[k], a)    // equal, ordered
+			VCMPPD(U8(0), st.Offset(8*offSi+bytes*k), zi[k], a, a) // and under a
+			m := GP64()
+			KMOVW(a, m.As32())
+			SHLQ(U8(vl), pb)
+			ORQ(m, pb)
+		}
+	}
 	load()
 	JMP(LabelRef("next"))
 
@@ -177,30 +233,81 @@ func kernel() {
 	// kernelgen for why VMAXPD's NaN rule keeps that exact): a lane whose
 	// acc exceeds escape2 escaped in the block.
 	mask := make([]OpmaskVirtual, *vectors)
-	for k := range acc {
+	for k := range mask {
 		mask[k] = K()
-		VCMPPD(U8(0x1e), e2, acc[k], mask[k]) // acc > escape2, ordered
 	}
 	any := mask[0]
 	if *vectors > 1 {
 		any = K()
-		KORW(mask[0], mask[1], any)
-		for k := 2; k < *vectors; k++ {
-			KORW(mask[k], any, any)
-		}
 	}
-	KORTESTW(any, any)
+	escTest := func() {
+		for k := range acc {
+			VCMPPD(U8(0x1e), e2, acc[k], mask[k]) // acc > escape2, ordered
+		}
+		if *vectors > 1 {
+			KORW(mask[0], mask[1], any)
+			for k := 2; k < *vectors; k++ {
+				KORW(mask[k], any, any)
+			}
+		}
+		KORTESTW(any, any)
+	}
+	if periodic {
+		// Every compareEvery blocks only zr is compared here, before the
+		// escape masks take the mask registers, which finds every repeat
+		// for half the cost; the lanes found are checked whole at periodic.
+		TESTQ(U32(*unroll*compareEvery-1), steps)
+		JNZ(LabelRef("compared"))
+		eq := K()
+		VCMPPD(U8(0), st.Offset(8*offSr), zr[0], eq)
+		for k := 1; k < *vectors; k++ {
+			e := K()
+			VCMPPD(U8(0), st.Offset(8*offSr+bytes*k), zr[k], e)
+			KORW(e, eq, eq)
+		}
+		KORTESTW(eq, eq)
+		JNE(LabelRef("repeats"))
+		Label("compared")
+	}
+	escTest()
 	JNE(LabelRef("escaped"))
 	bits := GP64()
+	var pbits GPVirtual
 	Label("next")
 	XORQ(bits, bits)
+	if periodic {
+		pbits = GP64()
+		XORQ(pbits, pbits)
+	}
 	CMPQ(done, n)
 	JGE(LabelRef("exit"))
 	room := GP64()
 	MOVQ(ln.Offset(8*lnEnd), room)
 	SUBQ(steps, room)
 	CMPQ(room, U8(*unroll))
-	JGE(LabelRef("block"))
+	if !periodic {
+		JGE(LabelRef("block"))
+	} else {
+		JL(LabelRef("limit"))
+		// Brent's scheme, as in kernelgen: a lane that has run at least
+		// twice as long as when it saved z saves the present one.
+		TESTQ(U32(*unroll*saveEvery-1), steps)
+		JNZ(LabelRef("block"))
+		stepsV := vec()
+		VPBROADCASTQ(steps, stepsV)
+		for k := range zr {
+			t, save := vec(), K()
+			VMOVDQU64(ln.Offset(8*lnSaved+bytes*k), t)
+			VPADDQ(t, t, t)
+			VPSUBQ(ln.Offset(8*lnStart+bytes*k), t, t) // 2 saved - start: when to save next
+			VPCMPQ(U8(2), stepsV, t, save)             // that <= steps: now
+			VMOVUPD(zr[k], save, st.Offset(8*offSr+bytes*k))
+			VMOVUPD(zi[k], save, st.Offset(8*offSi+bytes*k))
+			VMOVDQU64(stepsV, save, ln.Offset(8*lnSaved+bytes*k))
+		}
+		JMP(LabelRef("block"))
+		Label("limit")
+	}
 
 	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
 	// Steps and every start are multiples of unroll, and so is maxIter
@@ -245,6 +352,7 @@ func kernel() {
 	MOVQ(cl, Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offCr})
 	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr})
 	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi})
+	reset(lane)
 	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
 	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
 	INCQ(ln.Offset(8 * lnNext))
@@ -261,115 +369,248 @@ func kernel() {
 	load()
 	JMP(LabelRef("next"))
 
-	Label("escaped")
-	// The masks are the escaped lanes' bits as they are: vector k's lanes
-	// are bits vl*k on.
-	XORQ(bits, bits)
-	for k := *vectors - 1; k >= 0; k-- {
-		m := GP64()
-		KMOVW(mask[k], m.As32())
-		SHLQ(U8(vl), bits)
-		ORQ(m, bits)
-	}
-	// Near the end of the row, where lanes fall idle, the caller does it.
-	next := GP64()
-	MOVQ(ln.Offset(8*lnNext), next)
-	ADDQ(U8(lanes), next)
-	CMPQ(next, Load(Param("cr").Len(), GP64()))
-	JG(LabelRef("exit"))
-
-	lbits, first := GP64(), GP64()
-	MOVQ(bits, lbits)
-	MOVQ(ln.Offset(8*lnNext), first)
-	Label("lane")
-	TESTQ(lbits, lbits)
-	JZ(LabelRef("lanesDone"))
-	l := GP64()
-	BSFQ(lbits, l)
-	low := GP64()
-	LEAQ(Mem{Base: lbits, Disp: -1}, low)
-	ANDQ(low, lbits)
-	it := GP64()
-	MOVQ(steps, it)
-	SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
-	SUBQ(U8(*unroll), it) // the iterations before the block
-	// The escaping iteration u is the number of leading tests that did
-	// not break, counted without branches, as in kernelgen.
-	t := XMM()
-	u := GP64()
-	XORQ(u, u)
-	alive, le := GP64(), GP64()
-	MOVQ(U32(1), alive)
-	for i := 0; i < *unroll-1; i++ {
-		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
-		VUCOMISD(paramAddr("escape2"), t)
-		SETLS(le.As8()) // t <= escape2
-		MOVBQZX(le.As8(), le)
-		ANDQ(le, alive)
-		ADDQ(alive, u)
-	}
-	ADDQ(u, it)
-	if lanes&(lanes-1) == 0 {
-		SHLQ(U8(mathbits.TrailingZeros(uint(8*lanes))), u) // u*8*lanes
-	} else {
-		IMUL3Q(U32(8*lanes), u, u)
-	}
-	ADDQ(st.Base, u)
-	VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
-	VUCOMISD(paramAddr("escape2"), t)
-	JA(LabelRef("found"))
-	UD2() // unreachable (see kernelgen): better a crash than a wrong count
-	Label("found")
-	p := GP64()
-	MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
-	iter := Load(Param("iter").Base(), GP64())
-	MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
-	mag2 := Load(Param("mag2").Base(), GP64())
-	VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
-	ADDQ(it, ln.Offset(8*lnWork))
-	MOVQ(ln.Offset(8*lnNext), p)
-	MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
-	MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
-	INCQ(ln.Offset(8 * lnNext))
-	JMP(LabelRef("lane"))
-
-	// The escaped lanes restart from z = 0 with the next pixels' c, which
-	// lie one after another in cr, given out above in lane order: under
-	// each vector's mask, VEXPANDPD loads them into its escaped lanes in
-	// that order, from cr itself (a load from the lane state just written
-	// lane by lane would wait for the stores).
-	Label("lanesDone")
-	crBase := Load(Param("cr").Base(), GP64())
-	// A masked move of zero, not a masked VXORPD of z with itself: avo
-	// takes that for the zeroing idiom, which reads nothing, and would let
-	// z's register be reused above.
-	zero := vec()
-	VPXORQ(zero, zero, zero)
-	for k := range zr {
-		if *crMem {
-			c := vec()
-			VEXPANDPD_Z(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], c)
-			VMOVUPD(c, mask[k], cr[k])
+	// escapePath emits the handling of the escaped lanes, at label
+	// sfx+"escaped", which goes on at then.
+	escapePath := func(sfx, then string) {
+		Label(sfx + "escaped")
+		// The masks are the escaped lanes' bits as they are: vector k's lanes
+		// are bits vl*k on.
+		XORQ(bits, bits)
+		for k := *vectors - 1; k >= 0; k-- {
+			m := GP64()
+			KMOVW(mask[k], m.As32())
+			SHLQ(U8(vl), bits)
+			ORQ(m, bits)
+		}
+		// Near the end of the row, where lanes fall idle, the caller does it.
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		ADDQ(U8(lanes), next)
+		CMPQ(next, Load(Param("cr").Len(), GP64()))
+		if sfx == "" {
+			JG(LabelRef("exit"))
 		} else {
-			VEXPANDPD(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], cr[k])
+			JLE(LabelRef(sfx + "lanes"))
+			// The lanes that escaped are the caller's, and so are those
+			// that repeat but did not escape.
+			eqBits(pbits)
+			ANDNQ(pbits, bits, pbits)
+			JMP(LabelRef("exit"))
+			Label(sfx + "lanes")
 		}
-		VMOVAPD(zero, mask[k], zr[k])
-		VMOVAPD(zero, mask[k], zi[k])
-		if k < *vectors-1 {
-			m := GP32()
-			KMOVW(mask[k], m)
-			POPCNTL(m, m)
-			ADDQ(m.As64(), first)
+
+		lbits, first := GP64(), GP64()
+		MOVQ(bits, lbits)
+		MOVQ(ln.Offset(8*lnNext), first)
+		Label(sfx + "lane")
+		TESTQ(lbits, lbits)
+		JZ(LabelRef(sfx + "lanesDone"))
+		l := GP64()
+		if periodic {
+			// avo takes BSFQ to read its destination (which it keeps when
+			// the source is 0), and so l to be live from the start: too
+			// many such registers for the periodic routine's.
+			XORQ(l, l)
 		}
+		BSFQ(lbits, l)
+		low := GP64()
+		LEAQ(Mem{Base: lbits, Disp: -1}, low)
+		ANDQ(low, lbits)
+		it := GP64()
+		MOVQ(steps, it)
+		SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
+		SUBQ(U8(*unroll), it) // the iterations before the block
+		// The escaping iteration u is the number of leading tests that did
+		// not break, counted without branches, as in kernelgen.
+		t := XMM()
+		u := GP64()
+		XORQ(u, u)
+		alive, le := GP64(), GP64()
+		MOVQ(U32(1), alive)
+		if periodic {
+			XORQ(le, le) // as l: SETLS writes le in part
+		}
+		for i := 0; i < *unroll-1; i++ {
+			VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
+			VUCOMISD(paramAddr("escape2"), t)
+			SETLS(le.As8()) // t <= escape2
+			MOVBQZX(le.As8(), le)
+			ANDQ(le, alive)
+			ADDQ(alive, u)
+		}
+		ADDQ(u, it)
+		if lanes&(lanes-1) == 0 {
+			SHLQ(U8(mathbits.TrailingZeros(uint(8*lanes))), u) // u*8*lanes
+		} else {
+			IMUL3Q(U32(8*lanes), u, u)
+		}
+		ADDQ(st.Base, u)
+		VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
+		VUCOMISD(paramAddr("escape2"), t)
+		JA(LabelRef(sfx + "found"))
+		UD2() // unreachable (see kernelgen): better a crash than a wrong count
+		Label(sfx + "found")
+		p := GP64()
+		MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
+		iter := Load(Param("iter").Base(), GP64())
+		MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
+		mag2 := Load(Param("mag2").Base(), GP64())
+		VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
+		ADDQ(it, ln.Offset(8*lnWork))
+		MOVQ(ln.Offset(8*lnNext), p)
+		MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
+		MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
+		reset(l)
+		INCQ(ln.Offset(8 * lnNext))
+		JMP(LabelRef(sfx + "lane"))
+
+		// The escaped lanes restart from z = 0 with the next pixels' c, which
+		// lie one after another in cr, given out above in lane order: under
+		// each vector's mask, VEXPANDPD loads them into its escaped lanes in
+		// that order, from cr itself (a load from the lane state just written
+		// lane by lane would wait for the stores).
+		Label(sfx + "lanesDone")
+		crBase := Load(Param("cr").Base(), GP64())
+		// A masked move of zero, not a masked VXORPD of z with itself: avo
+		// takes that for the zeroing idiom, which reads nothing, and would let
+		// z's register be reused above.
+		zero := vec()
+		VPXORQ(zero, zero, zero)
+		for k := range zr {
+			if *crMem {
+				c := vec()
+				VEXPANDPD_Z(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], c)
+				VMOVUPD(c, mask[k], cr[k])
+			} else {
+				VEXPANDPD(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], cr[k])
+			}
+			VMOVAPD(zero, mask[k], zr[k])
+			VMOVAPD(zero, mask[k], zi[k])
+			if k < *vectors-1 {
+				m := GP32()
+				KMOVW(mask[k], m)
+				POPCNTL(m, m)
+				ADDQ(m.As64(), first)
+			}
+		}
+		if sfx != "" {
+			XORQ(bits, bits) // stored: the caller is not to store them again
+		}
+		JMP(LabelRef(then))
 	}
-	JMP(LabelRef("next"))
+	escapePath("", "next")
+	if periodic {
+		Label("repeats")
+		escTest()
+		JNE(LabelRef("repeatsescaped"))
+		JMP(LabelRef("periodic"))
+		escapePath("repeats", "periodic")
+		cycles(st, ln, ci, steps, pbits, eqBits, spill, load, laneMem, reset)
+	}
 
 	Label("exit")
 	spill()
 	MOVQ(steps, ln.Offset(8*lnSteps))
 	VZEROUPPER()
 	Store(bits, Return("escaped"))
+	if periodic {
+		Store(pbits, Return("periodic"))
+	}
 	RET()
+}
+
+// cycles emits the periodic routine's handling of the lanes whose z may
+// repeat (label periodic): those whose z is the saved one are stored as
+// inside, with Scalar's final z, and reloaded, as
+// laneDriver.periodicLanes does; near the end of the row they are left to
+// the caller in pbits. It returns to next, or to exit.
+func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVirtual), spill, load func(), laneMem func(Mem, Register, int) Mem, reset func(Register)) {
+	Label("periodic")
+	next := GP64()
+	MOVQ(ln.Offset(8*lnNext), next)
+	ADDQ(U8(lanes), next)
+	CMPQ(next, Load(Param("cr").Len(), GP64()))
+	JLE(LabelRef("cycleLanes"))
+	eqBits(pbits)
+	JMP(LabelRef("exit"))
+
+	Label("cycleLanes")
+	eqBits(pbits)
+	spill()
+	Label("cycleLane")
+	TESTQ(pbits, pbits)
+	JZ(LabelRef("cyclesDone"))
+	l := GP64()
+	XORQ(l, l) // for avo: see escapePath
+	BSFQ(pbits, l)
+	low := GP64()
+	LEAQ(Mem{Base: pbits, Disp: -1}, low)
+	ANDQ(low, pbits)
+	// z_m == z_k, m the lane's iterations, k those when it saved z: the
+	// period p = m - k divides every later lap, and the final z is
+	// z_{k + (limit-k) mod p}, r = (limit-k) mod p iterations from z_m.
+	per := GP64()
+	MOVQ(steps, per)
+	SUBQ(laneMem(ln, l, lnSaved), per)
+	JLE(LabelRef("cycleLane")) // loaded in this block: z is z_0 again
+	// limit-k, with k = saved-start, kept in no register of its own:
+	// the general registers are all taken.
+	Load(Param("limit"), RAX)
+	SUBQ(laneMem(ln, l, lnSaved), RAX)
+	ADDQ(laneMem(ln, l, lnStart), RAX)
+	XORQ(RDX, RDX)
+	DIVQ(per)
+	r := GP64()
+	MOVQ(RDX, r)
+	CMPQ(r, U32(cycleMax))
+	JA(LabelRef("cycleLane"))
+	did := GP64()
+	MOVQ(steps, did)
+	SUBQ(laneMem(ln, l, lnStart), did)
+	ADDQ(r, did)
+	ADDQ(did, ln.Offset(8*lnWork))
+	x, y, c, x2, y2, t := XMM(), XMM(), XMM(), XMM(), XMM(), XMM()
+	VMOVSD(laneMem(st, l, offZr), x)
+	VMOVSD(laneMem(st, l, offZi), y)
+	VMOVSD(laneMem(st, l, offCr), c)
+	Label("cycleStep")
+	TESTQ(r, r)
+	JZ(LabelRef("cycleEnd"))
+	// Scalar's step, as in the blocks.
+	VMULSD(x, x, x2)
+	VMULSD(y, y, y2)
+	VADDSD(x, x, t)
+	VMULSD(y, t, t)
+	VADDSD(ci.AsX(), t, y)
+	VSUBSD(y2, x2, x)
+	VADDSD(c, x, x)
+	DECQ(r)
+	JMP(LabelRef("cycleStep"))
+	Label("cycleEnd")
+	VMULSD(x, x, x)
+	VMULSD(y, y, y)
+	VADDSD(y, x, x)
+	pix := GP64()
+	MOVQ(laneMem(ln, l, lnPixel), pix)
+	limit := GP64()
+	Load(Param("limit"), limit)
+	MOVL(limit.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
+	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
+	MOVQ(ln.Offset(8*lnNext), pix)
+	cl := GP64()
+	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
+	MOVQ(cl, laneMem(st, l, offCr))
+	MOVQ(U32(0), laneMem(st, l, offZr))
+	MOVQ(U32(0), laneMem(st, l, offZi))
+	reset(l)
+	MOVQ(pix, laneMem(ln, l, lnPixel))
+	MOVQ(steps, laneMem(ln, l, lnStart))
+	INCQ(ln.Offset(8 * lnNext))
+	JMP(LabelRef("cycleLane"))
+	Label("cyclesDone")
+	load()
+	XORQ(pbits, pbits)
+	JMP(LabelRef("next"))
 }
 
 // step emits iteration u of one vector in Scalar's order, each operation
