@@ -77,9 +77,9 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
 	fs.Var(cli.Int(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
-	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d in OUTPUT becomes i (default: from a Slurm array task's environment)")
+	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d (or %05d) in OUTPUT becomes i; env takes it from a Slurm array task's environment")
 	// 0 is --shards unset; shardFlags refuses it set, with its own message.
-	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
+	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (which --shards reads)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
@@ -165,7 +165,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		if j.Format != imageio.PNG {
 			return nil, cli.Usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
 		}
-		cfg.output = s.Output(cfg.output)
+		if cfg.output, err = s.Output(cfg.output); err != nil {
+			return nil, cli.UsageError{Err: err}
+		}
 		j.Lo, j.Hi = s.Lo, s.Hi
 		// A shard carries the view and its place for mandel stitch.
 		j.Text = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.Name, Index: s.Index, Count: s.Count}.Text()

@@ -125,10 +125,10 @@ task of a cluster job, writes one PNG per shard:
   mandel --shard 3/4 --view full --size 65536 shard-%%d.png
   mandel stitch -o poster.png shard-*.png
 
-The shard comes from --shard i/n, or else from the environment: in a Slurm
-job array (sbatch --array=0-3) from SLURM_ARRAY_TASK_ID and the array's
-size; in a Kubernetes Indexed Job from JOB_COMPLETION_INDEX, with
---shards N for the number of completions.
+The shard comes from --shard i/n, or from the environment when asked: in a
+Slurm job array (sbatch --array=0-3), --shard env reads SLURM_ARRAY_TASK_ID
+and the array's size; in a Kubernetes Indexed Job, --shards N (the number
+of completions) reads JOB_COMPLETION_INDEX.
 
 Each shard carries the view, the settings that change pixels, its index and
 its rows in PNG tEXt chunks (mandel:size, mandel:center, ..., mandel:shard,
