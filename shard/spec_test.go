@@ -94,13 +94,13 @@ func TestResolve(t *testing.T) {
 func TestSpecOutput(t *testing.T) {
 	s := &Spec{Index: 12, Count: 16}
 	for name, want := range map[string]string{
-		"shard-%d.png":     "shard-12.png",
-		"%d/s-%d.png":      "12/s-12.png",
-		"s-%05d.png":       "s-00012.png",
-		"s-%3d.png":        "s- 12.png",
-		"s-%1d.png":        "s-12.png",
-		"100%%-%d.png":     "100%-12.png",
-		"50%-%d.png":       "50%-12.png",
+		"shard-%d.png": "shard-12.png",
+		"%d/s-%d.png":  "12/s-12.png",
+		"s-%05d.png":   "s-00012.png",
+		"s-%3d.png":    "s- 12.png",
+		"s-%1d.png":    "s-12.png",
+		"100%%-%d.png": "100%-12.png",
+		"50%-%d.png":   "50%-12.png",
 	} {
 		got, err := s.Output(name)
 		if err != nil || got != want {
