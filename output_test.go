@@ -509,3 +509,32 @@ func TestInterruptDuringEncoding(t *testing.T) {
 		t.Errorf("directory holds %q", entries)
 	}
 }
+
+// TestWriteErrorNamesOutput renders more than the file size limit allows
+// (ulimit -f, whose EFBIG stands for a full disk's ENOSPC): the message
+// names OUTPUT, not the hidden temporary file, and none is left.
+func TestWriteErrorNamesOutput(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs sh's ulimit -f and Go's ignored SIGXFSZ, as on Linux")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"big.png", "big.ppm"} {
+		cmd := command(t, dir, "--size", "300", "DIR/"+name)
+		// Go ignores SIGXFSZ, so writes past the limit fail with EFBIG.
+		cmd.Args = append([]string{"sh", "-c", `ulimit -f 1 && exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
+		cmd.Path = "/bin/sh"
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if code := exitCode(t, cmd); code != exitFailure {
+			t.Fatalf("%s: exit %d, want %d; stderr %q", name, code, exitFailure, stderr.String())
+		}
+		msg := strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), "DIR/")
+		oneLine(t, msg, "DIR/"+name+": file too large")
+		if strings.Contains(msg, ".tmp-") {
+			t.Errorf("%s: the message names the temporary file: %q", name, msg)
+		}
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("left behind: %q", entries)
+	}
+}

@@ -351,12 +351,17 @@ func bareError(err error) error {
 }
 
 // Write writes p to the temporary file, through a buffer. Errors are those
-// of the underlying file.
+// of the underlying file (ENOSPC, EFBIG), as *fs.PathError values naming
+// the path, not the hidden temporary file the user never asked for.
 func (f *File) Write(p []byte) (int, error) {
 	if f.done {
 		return 0, &fs.PathError{Op: "write", Path: f.path, Err: fs.ErrClosed}
 	}
-	return f.w.Write(p)
+	n, err := f.w.Write(p)
+	if err != nil {
+		err = &fs.PathError{Op: "write", Path: f.path, Err: bareError(err)}
+	}
+	return n, err
 }
 
 // Commit flushes the buffer, syncs and closes the temporary file, and renames
