@@ -94,8 +94,9 @@ type Options struct {
 // that file. A link to anything but a regular file (a directory, a device
 // such as /dev/stdout, a pipe) is refused, as is such a file at path itself.
 //
-// Replacing a file keeps its permission bits (not its owner); a new file
-// gets mode 0644 less the umask. A write-protected file is refused with
+// Replacing a file keeps its permission bits, and its owner and group
+// where the caller may give them (root may; a user, a group of theirs); a
+// new file gets mode 0644 less the umask. A write-protected file is refused with
 // ErrWriteProtected, and a file that the kernel would not let Commit
 // replace (see ErrSticky) is refused at once.
 //
@@ -161,6 +162,8 @@ func (o Options) New(path string) (*File, error) {
 			return fail(bareError(err))
 		}
 		if old != nil {
+			// Owner first: chown may clear the set-ID bits that Chmod sets.
+			keepOwner(tmp, old)
 			if err := tmp.Chmod(perm); err != nil {
 				tmp.Close()
 				os.Remove(name)
