@@ -538,3 +538,36 @@ func TestWriteErrorNamesOutput(t *testing.T) {
 		t.Errorf("left behind: %q", entries)
 	}
 }
+
+// TestOutputCharacterDevice writes to character devices directly, as
+// mandel -f png /dev/null does to time a render: renaming onto one would
+// replace the device node. /dev/full fails in one line naming it.
+func TestOutputCharacterDevice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs Linux's /dev/null and /dev/full")
+	}
+	for _, args := range [][]string{
+		{"-f", "png", "--size", "40", os.DevNull},
+		{"--size", "40", "-f", "pbm", os.DevNull},
+		{"stitch", "-o", os.DevNull, "SHARD"},
+	} {
+		if args[0] == "stitch" {
+			dir := t.TempDir()
+			args[3] = renderShards(t, dir, 1, "--size", "12x8")[0]
+		}
+		if code, _, stderr := mandel(t, t.TempDir(), args...); code != exitOK {
+			t.Errorf("%q: exit %d, %s", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip(err)
+	}
+	code, _, stderr := mandel(t, t.TempDir(), "-f", "png", "--size", "40", "/dev/full")
+	if code != exitFailure {
+		t.Errorf("/dev/full: exit %d, want %d", code, exitFailure)
+	}
+	oneLine(t, stderr, "/dev/full: no space left on device")
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("%s is no longer a character device: %v, %v", os.DevNull, fi, err)
+	}
+}

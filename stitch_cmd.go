@@ -59,7 +59,7 @@ func (f *stitchFlags) check() ([]string, error) {
 	if f.output == "" {
 		return nil, cli.Usagef("missing -o OUTPUT, the whole image (e.g. mandel stitch -o big.png shard-*.png)")
 	}
-	if f.output != "-" {
+	if f.output != "-" && !isCharDevice(f.output) {
 		if format, err := imageio.FormatOf(f.output); err != nil || format != imageio.PNG {
 			return nil, cli.Usagef("%s: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
 		}
