@@ -405,3 +405,18 @@ func TestShardOutputNames(t *testing.T) {
 		t.Fatal(stderr)
 	}
 }
+
+// TestStitchWorkersRange gives stitch the worker counts that render
+// refuses: both refuse them, with the same message.
+func TestStitchWorkersRange(t *testing.T) {
+	dir := t.TempDir()
+	shards := renderShards(t, dir, 1, "--size", "12x8")
+	for _, w := range []string{"0", "-3", "100000000"} {
+		rcode, _, rerr := mandel(t, dir, "-w", w, "DIR/o.png")
+		scode, _, serr := mandel(t, dir, "stitch", "-w", w, "-o", "DIR/st.png", shards[0])
+		if rcode != exitUsage || scode != exitUsage || rerr != serr {
+			t.Errorf("-w %s: render exit %d %q, stitch exit %d %q; want both 2 with one message", w, rcode, rerr, scode, serr)
+		}
+		oneLine(t, serr, "--workers must be in 1..")
+	}
+}
