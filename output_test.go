@@ -10,6 +10,7 @@ import (
 	"image"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
 )
 
 // runMainEnv makes the test binary run main instead of the tests, so that
@@ -569,5 +571,38 @@ func TestOutputCharacterDevice(t *testing.T) {
 	oneLine(t, stderr, "/dev/full: no space left on device")
 	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
 		t.Errorf("%s is no longer a character device: %v, %v", os.DevNull, fi, err)
+	}
+}
+
+// TestFreeSpace renders a PPM larger than its file system's free space: it
+// is refused at once, in one line, with nothing left behind, rather than
+// filling the disk before failing.
+func TestFreeSpace(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the free space is checked on Linux")
+	}
+	dir := t.TempDir()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	free := float64(st.Bavail) * float64(st.Bsize)
+	side := int(math.Sqrt(free*2/3)) + 1 // twice the free space, 3 bytes a pixel
+	if side > render.MaxSide {
+		t.Skipf("%v bytes free, more than the largest PPM", free)
+	}
+	// On today's code this would render for hours; the timeout makes it
+	// a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	size := fmt.Sprintf("%dx%d", side, side)
+	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "big.ppm")}, &stdout, &stderr)
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), "DIR/big.ppm: not enough space: the "+size+" ppm takes ")
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("left behind: %q", entries)
 	}
 }

@@ -242,6 +242,9 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 	}
 	defer out.abort()
 	job := cfg.job
+	if err := checkSpace(out, job); err != nil {
+		return err
+	}
 	var prog *progress.RowCounter
 	if !cfg.quiet && a.isTerminal(a.stderr) {
 		lo, hi := job.Window() // a shard's line counts the shard's rows
@@ -269,6 +272,26 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 		printReport(a.stderr, cfg, &st)
 	}
 	return err
+}
+
+// checkSpace refuses, before rendering, a file whose size is known in
+// advance (imageio.MinFileSize) and more than its file system has free: a
+// 125 GB PBM would otherwise fill the disk before failing.
+func checkSpace(out *output, job pipeline.Job) error {
+	if out.file == nil {
+		return nil
+	}
+	lo, hi := job.Window()
+	size, ok := imageio.MinFileSize(job.Format, job.View.Width, hi-lo)
+	if !ok {
+		return nil
+	}
+	free, ok := out.file.Free()
+	if !ok || size <= free {
+		return nil
+	}
+	return fmt.Errorf("%s: not enough space: the %dx%d %s takes %s; its file system has %s free",
+		out.file.Name(), job.View.Width, hi-lo, job.Format, sysmem.HumanBytes(float64(size)), sysmem.HumanBytes(float64(free)))
 }
 
 // phaseTimes is the --verbose line that shows which step the time went to.

@@ -353,6 +353,9 @@ func bareError(err error) error {
 	return err
 }
 
+// Name returns the path as given to New, for messages.
+func (f *File) Name() string { return f.path }
+
 // Write writes p to the temporary file, through a buffer. Errors are those
 // of the underlying file (ENOSPC, EFBIG), as *fs.PathError values naming
 // the path, not the hidden temporary file the user never asked for.
