@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -216,7 +217,20 @@ func readFile(path string) (File, error) {
 		return File{}, fmt.Errorf("%s: %w", path, err)
 	}
 	f := File{Path: path, info: d.Info()}
-	if f.Header, err = Parse(f.info.Text); err != nil {
+	f.Header, err = Parse(f.info.Text)
+	if errors.Is(err, ErrNotShard) {
+		// The text may follow the image data, where a tool that re-saved
+		// the shard put it. f.info keeps what precedes it, which
+		// copyShard compares.
+		after, terr := trailingText(path)
+		if terr != nil {
+			return File{}, fmt.Errorf("%s: %w", path, terr)
+		}
+		if len(after) > 0 {
+			f.Header, err = Parse(append(slices.Clone(f.info.Text), after...))
+		}
+	}
+	if err != nil {
 		return File{}, fmt.Errorf("%s: %w", path, err)
 	}
 	w, h := f.Header.View.Width, f.Header.View.Height
