@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/mandel-project/mandel/render"
@@ -22,11 +23,15 @@ type Spec struct {
 // with an optional zero flag and width (%05d), or %%, a literal percent.
 var indexVerb = regexp.MustCompile(`%(%|0?[0-9]*d)`)
 
+// numbers are the whole decimal numbers in a name.
+var numbers = regexp.MustCompile(`[0-9]+`)
+
 // Output is name with each %d (or %05d, printf's width) replaced by the
 // shard's index, and %% by %, so that one command line serves every task:
-// shard-%d.png. A name without %d is refused when there are several shards:
-// every shard would write it, the last one winning, and only stitch would
-// notice, after the whole cluster run.
+// shard-%d.png. A name with neither %d nor the index itself (put there by
+// the shell or the kubelet: shard-$(JOB_COMPLETION_INDEX).png) is refused
+// when there are several shards: every shard would write it, the last one
+// winning, and only stitch would notice, after the whole cluster run.
 func (s *Spec) Output(name string) (string, error) {
 	index := false
 	out := indexVerb.ReplaceAllStringFunc(name, func(verb string) string {
@@ -36,7 +41,7 @@ func (s *Spec) Output(name string) (string, error) {
 		index = true
 		return fmt.Sprintf(verb, s.Index)
 	})
-	if !index && s.Count > 1 {
+	if !index && s.Count > 1 && !slices.Contains(numbers.FindAllString(name, -1), strconv.Itoa(s.Index)) {
 		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, name)
 	}
 	return out, nil

@@ -119,6 +119,21 @@ func TestSpecOutputSameName(t *testing.T) {
 			t.Errorf("Output(%q): error %v, want the refusal", name, err)
 		}
 	}
+	// The index in the name already, put there by the shell or the
+	// kubelet: each shard's name is its own.
+	for _, name := range []string{"s-1.png", "1/s.png", "shard-$(X)-1.png"} {
+		s := &Spec{Index: 1, Count: 2}
+		if got, err := s.Output(name); err != nil || got != name {
+			t.Errorf("Output(%q) = %q, %v, want it as it is", name, got, err)
+		}
+	}
+	// Only the index as a whole number counts.
+	for _, name := range []string{"s-10.png", "s-01.png"} {
+		s := &Spec{Index: 0, Count: 2, From: "--shard 0/2"}
+		if _, err := s.Output(name); err == nil {
+			t.Errorf("Output(%q) for shard 0: no error", name)
+		}
+	}
 	one := &Spec{Index: 0, Count: 1}
 	if got, err := one.Output("s.png"); err != nil || got != "s.png" {
 		t.Errorf("one shard: Output = %q, %v, want s.png", got, err)
