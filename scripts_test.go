@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +90,97 @@ func TestSlurmScripts(t *testing.T) {
 		if got := readFile(t, filepath.Join(dir, "out.png")); got != want {
 			t.Errorf("submit.sh -n %s: the stitched picture differs from a single render", n)
 		}
+	}
+}
+
+// k8sJob is what TestKubernetesJobs reads of a Job's YAML: the container's
+// args (a flow sequence of quoted strings, which is JSON), the volume's
+// mount path and the number of completions.
+type k8sJob struct {
+	args        []string
+	mountPath   string
+	completions int
+}
+
+func readK8sJob(t *testing.T, path string) k8sJob {
+	t.Helper()
+	text := readFile(t, path)
+	var j k8sJob
+	m := regexp.MustCompile(`(?s)\n\s*args: (\[.*?\])\n`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("%s: no args: [...]", path)
+	}
+	if err := json.Unmarshal([]byte(m[1]), &j.args); err != nil {
+		t.Fatalf("%s: args: %v", path, err)
+	}
+	mounts := regexp.MustCompile(`mountPath: (\S+?)\}`).FindAllStringSubmatch(text, -1)
+	if len(mounts) != 1 {
+		t.Fatalf("%s: %d mountPaths, want 1", path, len(mounts))
+	}
+	j.mountPath = mounts[0][1]
+	if c := regexp.MustCompile(`\n\s*completions: (\d+)\n`).FindStringSubmatch(text); c != nil {
+		j.completions, _ = strconv.Atoi(c[1])
+	}
+	return j
+}
+
+// TestKubernetesJobs runs scripts/k8s's render and stitch jobs' command
+// lines on a fresh volume, an empty directory standing for the mount
+// point, at a small size: every pod's index from JOB_COMPLETION_INDEX, as
+// an Indexed Job gives it, then the stitch, which must equal a single
+// render. The image has no shell, so nothing else may create a directory.
+func TestKubernetesJobs(t *testing.T) {
+	render := readK8sJob(t, "scripts/k8s/render-job.yaml")
+	stitch := readK8sJob(t, "scripts/k8s/stitch-job.yaml")
+	if render.completions < 2 {
+		t.Fatalf("render-job.yaml: completions %d", render.completions)
+	}
+	volume := t.TempDir()
+	onVolume := func(args []string, mount string) []string {
+		out := slices.Clone(args)
+		for i, a := range out {
+			if rest, ok := strings.CutPrefix(a, mount+"/"); ok {
+				out[i] = filepath.Join(volume, rest)
+			}
+			if i > 0 && out[i-1] == "--size" {
+				out[i] = "64x48" // the job's picture at a test's size
+			}
+		}
+		return out
+	}
+	t.Cleanup(func() { testEnv = noEnv })
+	for i := range render.completions {
+		testEnv = shardEnv("JOB_COMPLETION_INDEX", strconv.Itoa(i))
+		args := onVolume(render.args, render.mountPath)
+		for j := range args { // the kubelet expands $(VAR) in args
+			args[j] = strings.ReplaceAll(args[j], "$(JOB_COMPLETION_INDEX)", strconv.Itoa(i))
+		}
+		if code, _, stderr := mandel(t, volume, args...); code != 0 {
+			t.Fatalf("render pod %d: %s", i, stderr)
+		}
+	}
+	testEnv = noEnv
+	args := onVolume(stitch.args, stitch.mountPath)
+	if code, _, stderr := mandel(t, volume, args...); code != 0 {
+		t.Fatalf("stitch: %s", stderr)
+	}
+	if len(args) != 3+render.completions {
+		t.Errorf("stitch lists %d shards, want the %d the render job writes", len(args)-3, render.completions)
+	}
+	// The single render: the render job's flags without --shards N, to
+	// another file.
+	var single []string
+	for i, a := range onVolume(render.args, render.mountPath) {
+		if a == "--shards" || i > 0 && render.args[i-1] == "--shards" {
+			continue
+		}
+		single = append(single, a)
+	}
+	single[len(single)-1] = filepath.Join(volume, "single.png")
+	if code, _, stderr := mandel(t, volume, single...); code != 0 {
+		t.Fatalf("single render: %s", stderr)
+	}
+	if readFile(t, args[2]) != readFile(t, filepath.Join(volume, "single.png")) {
+		t.Error("the stitched picture differs from a single render")
 	}
 }
