@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -236,4 +240,131 @@ func isPlaceholder(w string) bool {
 	}
 	name, _, _ := strings.Cut(w, ".")
 	return len(name) > 1 && strings.ToUpper(name) == name && strings.ToLower(name) != name
+}
+
+// The gallery: every preset, small, in docs/gallery/, and its table in
+// README.md between these markers. scripts/gallery.sh (go test -run
+// TestREADMEGallery -update) renders both again.
+const (
+	galleryBegin = "<!-- gallery: generated from render.Presets() by scripts/gallery.sh -->\n"
+	galleryEnd   = "<!-- end gallery -->\n"
+	galleryDir   = "docs/gallery"
+)
+
+// galleryArgs is how each picture of the gallery is rendered; the README
+// says so above the table. The Benchmarks Game's corner mapping has no
+// supersampling.
+func galleryArgs(p render.Preset, out string) []string {
+	args := []string{"--view", p.Name, "--size", "160"}
+	if p.View.Mapping != render.Corners {
+		args = append(args, "--aa", "2")
+	}
+	return append(args, out)
+}
+
+// galleryTable is the README's gallery table: every preset, its picture
+// and its description, the one --help shows.
+func galleryTable() string {
+	var b strings.Builder
+	b.WriteString("| view | picture | what it shows |\n|---|---|---|\n")
+	for _, p := range render.Presets() {
+		fmt.Fprintf(&b, "| `%s` | ![%s](%s/%s.png) | %s |\n", p.Name, p.Name, galleryDir, p.Name,
+			strings.ReplaceAll(p.Description, "|", `\|`))
+	}
+	return b.String()
+}
+
+// TestREADMEGallery keeps the README's gallery true: its table lists every
+// preset, in --help's order, and each picture in docs/gallery/ has the
+// pixels mandel renders today (pixels, not bytes, so that metadata in the
+// file does not make the gallery stale). With -update it renders the
+// pictures again, removes those of presets that are gone and rewrites the
+// table.
+func TestREADMEGallery(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	begin, end := strings.Index(text, galleryBegin), strings.Index(text, galleryEnd)
+	if begin < 0 || end < begin {
+		t.Fatalf("README.md lacks the markers %q and %q around the gallery", galleryBegin, galleryEnd)
+	}
+	want := galleryTable()
+	if *update {
+		if err := os.MkdirAll(galleryDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old, err := filepath.Glob(filepath.Join(galleryDir, "*.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range render.Presets() {
+			if code, _, stderr := mandel(t, galleryDir, galleryArgs(p, "DIR/"+p.Name+".png")...); code != 0 {
+				t.Fatalf("gallery %s: exit %d: %s", p.Name, code, stderr)
+			}
+		}
+		text = text[:begin+len(galleryBegin)] + want + text[end:]
+		if err := os.WriteFile("README.md", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := text[begin+len(galleryBegin) : end]; got != want {
+		t.Errorf("README.md's gallery table is not the presets' (scripts/gallery.sh rewrites it):\n--- README\n%s--- presets\n%s", got, want)
+	}
+	var pictures []string
+	for _, e := range dirEntries(t, galleryDir) {
+		pictures = append(pictures, strings.TrimSuffix(e, ".png"))
+	}
+	if names := render.PresetNames(); !slices.Equal(slices.Sorted(slices.Values(names)), pictures) {
+		t.Errorf("%s holds %q, want a picture of each preset, %q (scripts/gallery.sh renders them)", galleryDir, pictures, names)
+	}
+	dir := t.TempDir()
+	for _, p := range render.Presets() {
+		if code, _, stderr := mandel(t, dir, galleryArgs(p, "DIR/"+p.Name+".png")...); code != 0 {
+			t.Fatalf("gallery %s: exit %d: %s", p.Name, code, stderr)
+		}
+		committed := filepath.Join(galleryDir, p.Name+".png")
+		if diff := samePixels(t, committed, filepath.Join(dir, p.Name+".png")); diff != "" {
+			t.Errorf("%s is not what mandel %s renders today: %s (scripts/gallery.sh renders it again)",
+				committed, strings.Join(galleryArgs(p, p.Name+".png"), " "), diff)
+		}
+	}
+}
+
+// samePixels compares two images' pixels and says how they differ, or
+// returns "" when they are the same.
+func samePixels(t *testing.T, a, b string) string {
+	t.Helper()
+	decode := func(path string) image.Image {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return img
+	}
+	ia, ib := decode(a), decode(b)
+	if ia.Bounds() != ib.Bounds() {
+		return fmt.Sprintf("size %v, want %v", ia.Bounds().Size(), ib.Bounds().Size())
+	}
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if color.RGBA64Model.Convert(ia.At(x, y)) != color.RGBA64Model.Convert(ib.At(x, y)) {
+				return fmt.Sprintf("pixel (%d,%d) is %v, want %v", x, y, ia.At(x, y), ib.At(x, y))
+			}
+		}
+	}
+	return ""
 }
