@@ -7,7 +7,9 @@ import (
 	"image/color"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -367,4 +369,60 @@ func samePixels(t *testing.T, a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestREADMEMakeTestAsksBeforeInstalling checks what the README says of
+// make test's two legs that need more than Go: where their tools are
+// missing and nobody asked for them to be installed (INSTALL_SLURM,
+// INSTALL_QEMU), each exits 0 with one line saying it skipped and why,
+// instead of installing packages.
+func TestREADMEMakeTestAsksBeforeInstalling(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the scripts need Linux and bash")
+	}
+	// A PATH with the few tools the scripts need before they decide, and
+	// neither Slurm nor apt-get, whatever this machine has installed.
+	bin := t.TempDir()
+	for _, tool := range []string{"bash", "dirname", "realpath", "id", "go"} {
+		path, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skip(err)
+		}
+		if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "INSTALL_") && !strings.HasPrefix(kv, "QEMU_ARM64=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "PATH="+bin, "QEMU_ARM64=qemu-aarch64-missing-here")
+	legs := []struct {
+		script, want string
+	}{
+		{"scripts/slurm/demo.sh", "test-slurm: skipped: Slurm is not installed (missing: slurmctld slurmd slurm-client munge); INSTALL_SLURM=1 installs"},
+		{"scripts/test-arm64.sh", "test-arm64: skipped: qemu-aarch64-missing-here is missing"},
+	}
+	for _, leg := range legs {
+		if leg.script == "scripts/test-arm64.sh" && runtime.GOARCH == "arm64" {
+			continue // native: nothing to emulate, so it runs
+		}
+		cmd := exec.Command(filepath.Join(bin, "bash"), leg.script, exe)
+		cmd.Env = env
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%s: %v: %s%s", leg.script, err, stdout.String(), stderr.String())
+			continue
+		}
+		if out := stdout.String(); !strings.HasPrefix(out, leg.want) || strings.Count(out, "\n") != 1 || stderr.Len() != 0 {
+			t.Errorf("%s said %q on stdout and %q on stderr, want one line starting %q", leg.script, out, stderr.String(), leg.want)
+		}
+	}
 }
