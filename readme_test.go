@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -423,6 +424,32 @@ func TestREADMEMakeTestAsksBeforeInstalling(t *testing.T) {
 		}
 		if out := stdout.String(); !strings.HasPrefix(out, leg.want) || strings.Count(out, "\n") != 1 || stderr.Len() != 0 {
 			t.Errorf("%s said %q on stdout and %q on stderr, want one line starting %q", leg.script, out, stderr.String(), leg.want)
+		}
+	}
+}
+
+// TestREADMELinks checks that every relative link of README.md and of the
+// pages of docs/ names a file or folder of the repository, so that text
+// moved between them keeps its links working.
+func TestREADMELinks(t *testing.T) {
+	pages, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, page := range append([]string{"README.md"}, pages...) {
+		text, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(text), -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if target == "" || strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(page), target)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", page, m[1])
+			}
 		}
 	}
 }
