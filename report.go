@@ -47,3 +47,11 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// plural is n and noun, with an s unless n is 1: "1 worker", "4 workers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

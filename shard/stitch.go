@@ -97,6 +97,8 @@ func sameRender(first, f *File) error {
 		}
 	}
 	switch {
+	case f.Header.Preset != first.Header.Preset:
+		return differ(keyView, first.Header.Preset, f.Header.Preset)
 	case f.Header.Count != first.Header.Count:
 		return differ("shard count", strconv.Itoa(first.Header.Count), strconv.Itoa(f.Header.Count))
 	case f.info.ColourType != first.info.ColourType:
@@ -137,11 +139,11 @@ func (s *Set) Stitch(ctx context.Context, w io.Writer, workers int) error {
 		return err
 	}
 	first := s.files[0]
-	// No tEXt: a render of the whole view writes none, and the bytes must
-	// be that render's.
+	// The whole picture's tEXt, as a render of the whole view writes it:
+	// the bytes must be that render's.
 	cw := &cutWriter{w: w}
 	pw, err := imageio.NewPNGWriter(cw, first.info.Width, first.Header.View.Height, model,
-		imageio.PNGOptions{Workers: workers})
+		imageio.PNGOptions{Workers: workers, Text: first.Header.Picture().Text()})
 	if err != nil {
 		return err
 	}
