@@ -7,8 +7,10 @@ PKGS    := ./...
 
 all: build
 
+# -buildvcs=true records the revision that mandel --version prints, even
+# where GOFLAGS says -buildvcs=false.
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -buildvcs=true -o $(BIN) .
 
 # render draws one picture with the default view: make render OUT=pic.png
 OUT ?= mandel.png

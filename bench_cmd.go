@@ -34,7 +34,14 @@ func newBenchFlags() *benchFlags {
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
 	fs := f.fs
 	fs.SortFlags = false
-	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>)")
+	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>); --output works too, as in mandel and mandel stitch")
+	// --output is -o's name in the other commands; here it is --out's.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "output" {
+			name = "out"
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.StringVar(&f.scenes, "scenes", strings.Join(def.Scenes, ","), "scenes to render (see --list)")
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
@@ -65,7 +72,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		printBenchHelp(stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 		return exitOK
 	case f.list:
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -141,7 +148,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
 	if fs.NArg() > 0 {
-		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
+		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", quoteAll(fs.Args()))
 	}
 	if f.out != "" {
 		cfg.Out = f.out

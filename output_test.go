@@ -237,7 +237,7 @@ func TestWriteProtectedOutput(t *testing.T) {
 	if code != exitFailure || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want %d and nothing", code, stdout, exitFailure)
 	}
-	if want := "mandel: cannot overwrite DIR/ro.pgm: write-protected (use --force)\n"; stderr != want {
+	if want := "mandel: cannot overwrite \"DIR/ro.pgm\": write-protected (use --force)\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if got := readFile(t, path); got != "precious" {

@@ -102,10 +102,10 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
-	fs.StringVarP(&f.output, "output", "o", "", "the image file, as the OUTPUT argument (- for stdout)")
-	fs.StringVar(&f.from, "from", "", "take the settings from a PNG that mandel wrote (its mandel:* text); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
-	fs.StringVar(&f.params, "params", "", "take the settings from a file of key = value lines, as --from does")
-	fs.StringVar(&f.saveParams, "save-params", "", "write the picture's settings to this file for --params (- for stdout); without OUTPUT, write only that")
+	fs.StringVarP(&f.output, "output", "o", "", "the image `file`, as the OUTPUT argument (- for stdout)")
+	fs.StringVar(&f.from, "from", "", "take the settings from a `PNG` that mandel wrote (its mandel:* text); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
+	fs.StringVar(&f.params, "params", "", "take the settings from a `file` of key = value lines, as --from does")
+	fs.StringVar(&f.saveParams, "save-params", "", "write the picture's settings to `file` for --params (- for stdout); without OUTPUT, write only that")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -544,19 +544,26 @@ func printHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel renders the Mandelbrot set in parallel.
 
 Usage:
-  mandel [flags] OUTPUT       render to OUTPUT (format from the extension; - is stdout)
-  mandel bench [flags]        time every strategy and write results/ (mandel bench --help)
+  mandel [flags] OUTPUT       render to OUTPUT (or -o; - is stdout)
+  mandel bench [flags]        time every strategy and write results/
   mandel stitch -o OUT.png SHARD.png...
-                              join the shards of a render (mandel stitch --help)
+                              join the shards of a render
+  mandel help [COMMAND]       this help, or a command's (bench, stitch)
 
 Examples:
   mandel -strategy steal out.png
   mandel --view seahorse --size 1920x1080 --palette fire --aa 3 seahorse.png
   mandel --center=-0.7436,0.1318 --scale 0.002 --maxiter 3000 zoom.jpg
-  mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
-  mandel -v -s bands -w 8 out.png                         # print the per-worker report
+  mandel --from seahorse.png --size 3840x2160 big.png    # again, larger
+  mandel -v -s bands -w 8 out.png       # the per-worker report, reproduce: line
+  mandel -view benchgame -size 16000 -s cyclic out.pbm   # Benchmarks Game
   mandel --format ppm - > out.ppm
-  mandel --shard 1/4 --size 16384 shard-%%d.png           # rows 4096-8191 to shard-1.png
+  mandel --shard 1/4 --size 16384 shard-%%d.png    # rows 4096-8191, shard-1.png
+
+Every PNG carries its settings in mandel:* text chunks (view, size,
+centre, scale, maxiter, escape, aa, palette, release); --from renders one
+again, --save-params writes them to a file of key = value lines for
+--params. Flags given override both.
 
 Flags (each long flag also works with one dash: -strategy steal):
 %s

@@ -43,7 +43,7 @@ func (a *app) runStitch(ctx context.Context, args []string) int {
 		return report(a.stderr, err)
 	}
 	if f.help {
-		printStitchHelp(a.stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
 		return exitOK
 	}
 	paths, err := f.check()
@@ -61,7 +61,7 @@ func (f *stitchFlags) check() ([]string, error) {
 	}
 	if f.output != "-" {
 		if format, err := imageio.FormatOf(f.output); err != nil || format != imageio.PNG {
-			return nil, cli.Usagef("%s: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
+			return nil, cli.Usagef("%q: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
 		}
 	}
 	paths := f.fs.Args()
@@ -77,11 +77,11 @@ func (f *stitchFlags) check() ([]string, error) {
 		}
 		for j := range i {
 			if seen[j] != nil && os.SameFile(fi, seen[j]) {
-				return nil, cli.Usagef("%s is given twice (as %s and %s)", p, paths[j], p)
+				return nil, cli.Usagef("%q is given twice (as %q and %q)", p, paths[j], p)
 			}
 		}
 		if out != nil && os.SameFile(fi, out) {
-			return nil, cli.Usagef("%s is both a shard and the output", p)
+			return nil, cli.Usagef("%q is both a shard and the output", p)
 		}
 		seen[i] = fi
 	}
