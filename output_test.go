@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -313,7 +314,7 @@ func TestStickyDirectoryOtherOwner(t *testing.T) {
 	if code := exitCode(t, cmd); code != exitFailure {
 		t.Errorf("exit %d, want %d; stderr %q", code, exitFailure, stderr.String())
 	}
-	oneLine(t, stderr.String(), "create "+theirs+": owned by another user in a sticky directory")
+	oneLine(t, stderr.String(), "create "+strconv.Quote(theirs)+": owned by another user in a sticky directory")
 	if got := readFile(t, theirs); got != "precious" {
 		t.Errorf("their file changed to %q", got)
 	}
