@@ -173,6 +173,11 @@ func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 		case f.fs.Changed(p.key):
 			continue
 		}
+		// The flag's own Set first, for its message without pflag's
+		// wrapping; fs.Set then marks the flag given.
+		if err := f.fs.Lookup(p.key).Value.Set(p.value); err != nil {
+			return nil, cli.Usagef("%s %q: %s %q: %v", src.flag, src.path, p.where, p.value, err)
+		}
 		if err := f.fs.Set(p.key, p.value); err != nil {
 			return nil, cli.Usagef("%s %q: %s %q: %v", src.flag, src.path, p.where, p.value, err)
 		}

@@ -370,7 +370,7 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 	case f.format != "":
 		format, err := imageio.ParseFormat(f.format)
 		if err != nil {
-			return "", cli.Unknown("format", f.format, formatNames())
+			return "", unknownFormat(f.format)
 		}
 		return format, nil
 	case output == "-":
@@ -398,20 +398,28 @@ func extensionError(output string) error {
 		}
 		return cli.Usagef("OUTPUT %q has no file extension to tell the format: add one (%s) or give --format", output, exts)
 	}
-	if guess := cli.Suggest(ext, imageio.Extensions()); guess != "" {
+	var canonical []string // .jpeg, not also .jpg, which would tie
+	for _, f := range imageio.Formats() {
+		canonical = append(canonical, "."+string(f))
+	}
+	if guess := cli.Suggest(ext, canonical); guess != "" {
 		return cli.Usagef("OUTPUT %q: unknown file extension %q: did you mean %s? (valid: %s; or give --format)", output, ext, guess, exts)
 	}
 	return cli.Usagef("OUTPUT %q: unknown file extension %q (valid: %s; or give --format)", output, ext, exts)
 }
 
-// formatNames are the names --format takes: the formats and their other
-// extensions (jpg, tif).
-func formatNames() []string {
+// unknownFormat refuses --format name, with a guess among the formats'
+// names (not their other spellings, jpg and tif, which would tie with
+// jpeg and tiff).
+func unknownFormat(name string) error {
 	var names []string
-	for _, e := range imageio.Extensions() {
-		names = append(names, strings.TrimPrefix(e, "."))
+	for _, f := range imageio.Formats() {
+		names = append(names, string(f))
 	}
-	return names
+	if guess := cli.Suggest(name, names); guess != "" {
+		return cli.Usagef("unknown format %q: did you mean %s? (valid: %s)", name, guess, formatList())
+	}
+	return cli.Usagef("unknown format %q (valid: %s)", name, formatList())
 }
 
 // renderImage renders, paints and writes the image. The output is checked,

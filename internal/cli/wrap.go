@@ -49,32 +49,57 @@ func Wrap(text string, width int) string {
 	return b.String()
 }
 
-// breakAt splits s at the last space within room runes, or at the first
-// space after them if a word is longer than the room.
+// breakAt splits s at the last space within room runes; failing that,
+// after the last comma within them (a list: a,b,c), or at the first space
+// after them, if a word is longer than the room.
 func breakAt(s string, room int) (head, rest string) {
 	if utf8.RuneCountInString(s) <= room {
 		return s, ""
 	}
-	cut, n := -1, 0
+	space, comma, n := -1, -1, 0
 	for i, r := range s {
-		if n > room {
+		if n >= room {
 			break
 		}
 		// Not the spaces that indent the line: breaking there would
 		// leave an empty line.
-		if r == ' ' && strings.TrimSpace(s[:i]) != "" {
-			cut = i
+		switch {
+		case r == ' ' && strings.TrimSpace(s[:i]) != "":
+			space = i
+		case r == ',':
+			comma = i
 		}
 		n++
 	}
-	if cut < 0 {
-		i := strings.IndexByte(strings.TrimLeft(s, " "), ' ')
-		if i < 0 {
-			return s, ""
-		}
-		cut = len(s) - len(strings.TrimLeft(s, " ")) + i
+	// The space may be the room's last column plus one: a line of
+	// exactly room runes.
+	if i := byteIndexOfRune(s, room); i >= 0 && s[i] == ' ' && strings.TrimSpace(s[:i]) != "" {
+		space = i
 	}
-	return s[:cut], s[cut+1:]
+	switch {
+	case space >= 0:
+		return s[:space], s[space+1:]
+	case comma >= 0:
+		return s[:comma+1], s[comma+1:]
+	}
+	lead := len(s) - len(strings.TrimLeft(s, " "))
+	i := strings.IndexByte(s[lead:], ' ')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:lead+i], s[lead+i+1:]
+}
+
+// byteIndexOfRune is the byte offset of s's rune number n, or -1.
+func byteIndexOfRune(s string, n int) int {
+	k := 0
+	for i := range s {
+		if k == n {
+			return i
+		}
+		k++
+	}
+	return -1
 }
 
 // hangingIndent is the column where a line's text starts: after its first
