@@ -156,10 +156,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		return cfg, cli.Usagef("--out must not be empty")
 	}
 	var err error
-	if cfg.Scenes, err = bench.ParseList(f.scenes); err != nil {
+	// Names in any case, as the render command takes them.
+	if cfg.Scenes, err = bench.ParseList(strings.ToLower(f.scenes)); err != nil {
 		return cfg, cli.Usagef("--scenes: %v", err)
 	}
-	if cfg.Strategies, err = bench.ParseList(f.strats); err != nil {
+	if cfg.Strategies, err = bench.ParseList(strings.ToLower(f.strats)); err != nil {
 		return cfg, cli.Usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
 	}
 	if cfg.Workers, err = bench.ParseCounts(f.workers); err != nil {
@@ -177,7 +178,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
-	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}

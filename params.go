@@ -246,6 +246,9 @@ func reproduce(cfg *renderConfig) string {
 	if s := cfg.shard; s != nil {
 		args = append(args, "--shard", fmt.Sprintf("%d/%d", s.Index, s.Count))
 	}
+	if cfg.formatGiven {
+		args = append(args, "--format", string(cfg.job.Format))
+	}
 	if cfg.userOutput != "" {
 		out := cfg.userOutput
 		if strings.HasPrefix(out, "-") && out != "-" {

@@ -251,3 +251,16 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestReproduceFormat: the reproduce: line keeps --format, which stdout
+// needs, and quotes an output that a shell would split.
+func TestReproduceFormat(t *testing.T) {
+	code, _, stderr := mandel(t, t.TempDir(), "-v", "--size", "8", "-f", "ppm", "-")
+	if line, _, _ := strings.Cut(stderr, "\n"); code != 0 || !strings.HasSuffix(line, " --format ppm -") {
+		t.Errorf("exit %d, reproduce line %q, want it to end in --format ppm -", code, line)
+	}
+	code, _, stderr = mandel(t, t.TempDir(), "-v", "--size", "8", "DIR/my picture.png")
+	if line, _, _ := strings.Cut(stderr, "\n"); code != 0 || !strings.HasSuffix(line, " 'DIR/my picture.png'") {
+		t.Errorf("exit %d, reproduce line %q, want the output quoted", code, line)
+	}
+}

@@ -134,8 +134,9 @@ Each shard carries the view, the settings that change pixels, its index and
 its rows in PNG tEXt chunks (mandel:size, mandel:center, ..., mandel:shard,
 mandel:rows). stitch checks that the shards are of one render, each index
 0..n-1 once and their rows covering the image, then streams the rows out
-through the same PNG writer as a single render: the bytes are those that
-mandel writes rendering the whole view on one machine. Memory stays bounded
+through the same PNG writer as a single render, with the whole picture's
+text (its settings, for mandel --from): the bytes are those that mandel
+writes rendering the whole view on one machine. Memory stays bounded
 whatever the size: a strip of rows and the compressor's buffers.
 
 Shards of different renders, a missing or doubled shard, a truncated or

@@ -63,7 +63,11 @@ func ReadSet(paths []string) (*Set, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing shard %s of %d (have %d files)", strings.Join(missing, ", "), n, len(files))
+		have := fmt.Sprintf("%d files", len(files))
+		if len(files) == 1 {
+			have = "1 file"
+		}
+		return nil, fmt.Errorf("missing shard %s of %d (have %s)", strings.Join(missing, ", "), n, have)
 	}
 	s := &Set{files: make([]File, n)}
 	for i, f := range byIndex {

@@ -259,7 +259,7 @@ func TestStitchRefuses(t *testing.T) {
 		want  string
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
-		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 files)"},
+		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, filepath.Join(dir, "plain.png") + ": not a mandel shard"},
 		{"too tall for its rows", []string{good[2], write("tall.png", encode(t, testImage("paletted", 40, 11), headerOf(m, 1, 3).Text())), good[0]},
