@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -288,20 +287,19 @@ func grainStrategies() []string {
 }
 
 // lookupName looks name up with lookup, which knows names. A name in
-// another case (Fire, STEAL) is found as names spells it; one that is
-// none of them is refused with a guess at what was meant (cli.Unknown).
-// lookup's other errors (a kernel this CPU lacks) pass as they are.
+// another case (Fire, STEAL) is found as names spells it; one that lookup
+// calls unknown is refused with a guess at what was meant (cli.Unknown).
+// lookup's other errors (a kernel this CPU lacks, a palette of stops that
+// does not parse) pass as they are.
 func lookupName[T any](what, name string, names []string, lookup func(string) (T, error)) (T, error) {
 	v, err := lookup(name)
 	if err == nil {
 		return v, nil
 	}
-	if canonical, lerr := cli.Lookup(what, name, names); lerr == nil {
-		if canonical != name {
-			v, err = lookup(canonical)
-		}
-	} else if !slices.Contains(names, name) {
-		return v, lerr
+	if canonical, lerr := cli.Lookup(what, name, names); lerr == nil && canonical != name {
+		v, err = lookup(canonical)
+	} else if strings.HasPrefix(err.Error(), "unknown "+what) {
+		return v, cli.Unknown(what, name, names)
 	}
 	if err != nil {
 		return v, cli.UsageError{Err: err}
