@@ -7,6 +7,7 @@
 //	mandel bench [flags]
 //	mandel stitch -o OUTPUT.png SHARD.png...
 //	mandel help [COMMAND]
+//	mandel completion bash|zsh
 //
 // Run mandel help, or mandel COMMAND --help, for the flags.
 package main
@@ -84,6 +85,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 			return a.runStitch(ctx, args[1:])
 		case "help":
 			return a.runHelp(args[1:])
+		case "completion":
+			return a.runCompletion(args[1:])
 		}
 	}
 	return a.runRender(ctx, args)
@@ -108,6 +111,16 @@ func (a *app) runHelp(args []string) int {
 	case "stitch":
 		f := newStitchFlags()
 		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
+	case "completion":
+		a.printHelp(func(w io.Writer) {
+			fmt.Fprint(w, `mandel completion prints a script that completes mandel's commands, flags,
+and the names of strategies, views, palettes, kernels and formats.
+
+Usage:
+  mandel completion bash    # then: source <(mandel completion bash)
+  mandel completion zsh     # then: source <(mandel completion zsh)
+`)
+		})
 	default:
 		return report(a.stderr, cli.Unknown("command", command, commands))
 	}

@@ -383,7 +383,7 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 }
 
 // commands are mandel's subcommands, which a mistyped one is compared with.
-var commands = []string{"bench", "stitch", "help"}
+var commands = []string{"bench", "stitch", "help", "completion"}
 
 // extensionError says why output's extension names no format, and how to
 // name one; an OUTPUT that looks like a mistyped command says so.
@@ -555,6 +555,7 @@ Usage:
   mandel stitch -o OUT.png SHARD.png...
                               join the shards of a render
   mandel help [COMMAND]       this help, or a command's (bench, stitch)
+  mandel completion bash|zsh  a script that completes flags and names
 
 Examples:
   mandel -strategy steal out.png
