@@ -35,7 +35,6 @@ func complete(t *testing.T, bash, script, dir string, words ...string) []string 
 	return got
 }
 
-
 // TestCompletionBash runs the bash script: commands, flags of each
 // command, the names a flag takes (in either form), and files.
 func TestCompletionBash(t *testing.T) {
