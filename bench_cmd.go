@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -180,10 +181,39 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
+	if err := guessNames(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
 	}
 	return cfg, nil
+}
+
+// guessNames refuses a scene, strategy or kernel that is none of the
+// valid names, with a guess at the name meant; Validate would refuse it
+// too, but without the guess.
+func guessNames(cfg *bench.Config) error {
+	var scenes []string
+	for _, s := range bench.Scenes() {
+		scenes = append(scenes, s.Name)
+	}
+	for _, list := range []struct {
+		flag, what string
+		given      []string
+		valid      []string
+	}{
+		{"--scenes", "scene", cfg.Scenes, scenes},
+		{"--strategies", "strategy", cfg.Strategies, strategies.Names()},
+		{"--kernel", "kernel", []string{cfg.Kernel}, render.KernelNames()},
+	} {
+		for _, name := range list.given {
+			if name != "" && !slices.Contains(list.valid, name) {
+				return cli.Usagef("%s: %v", list.flag, cli.Unknown(list.what, name, list.valid))
+			}
+		}
+	}
+	return nil
 }
 
 func joinInts(xs []int) string {

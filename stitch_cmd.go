@@ -98,7 +98,7 @@ func (a *app) stitch(ctx context.Context, f *stitchFlags, paths []string) error 
 	if f.verbose {
 		for _, s := range set.Files() {
 			lo, hi := s.Header.Rows()
-			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %s\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
+			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %q\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
 		}
 	}
 	out, err := openOutput(f.output, f.force, a.stdout, a.stderr)
