@@ -66,6 +66,7 @@ var guides = []struct {
 	{"--params of another release", []string{"--params", "DIR/old.par", "DIR/old.png"}, 0},
 	{"--save-params empty", []string{"--save-params", "", "DIR/o.png"}, 2},
 	{"--save-params and the image to stdout", []string{"--save-params", "-", "-f", "png", "-"}, 2},
+	{"--save-params to OUTPUT", []string{"--save-params", "DIR/./o.png", "DIR/o.png"}, 2},
 }
 
 // guideFiles are the parameter files of guides.

@@ -147,6 +147,11 @@ func TestParamsFile(t *testing.T) {
 	if got := mustRender(t, dir, "DIR/b.png", "--params", par); !bytes.Equal(got, want) {
 		t.Errorf("hand-written --params: bytes differ from the command line's")
 	}
+	// Flags given override the file's settings.
+	want = mustRender(t, dir, "DIR/c.png", "-V", "seahorse", "--size", "16x12", "-p", "ocean", "--scale", "0.05")
+	if got := mustRender(t, dir, "DIR/d.png", "--params", par, "--size", "16x12", "-p", "ocean"); !bytes.Equal(got, want) {
+		t.Errorf("--params with --size and -p: bytes differ from the command line's")
+	}
 }
 
 // TestFromOverrides: flags given with --from win over the picture's

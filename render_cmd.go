@@ -171,6 +171,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, cli.Usagef("--save-params is empty; give the file to write the settings to (- for stdout)")
 	case f.saveParams == "-" && output == "-":
 		return nil, cli.Usagef("the image and --save-params cannot both go to stdout (-)")
+	case f.saveParams != "" && filepath.Clean(f.saveParams) == filepath.Clean(output):
+		return nil, cli.Usagef("--save-params %q is OUTPUT too; the settings would replace the image", f.saveParams)
 	}
 	src, err := f.readParams()
 	if err != nil {
