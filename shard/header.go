@@ -114,16 +114,11 @@ func (h Header) Picture() Header {
 	return h
 }
 
-// FormatFloat writes a float of the header (a centre's parts, the scale,
-// the escape radius): Go's shortest form that reads back exactly. The
-// reproduce line and parameter files of the command use it too.
-func FormatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
 // viewText is the tEXt that says which image a shard is part of: the part
 // of the header that the shards of one render share.
 func (h Header) viewText() []imageio.PNGText {
 	v := h.View
-	f := FormatFloat
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	escape := v.Escape
 	if escape == 0 {
 		escape = render.DefaultEscape
