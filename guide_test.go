@@ -58,6 +58,7 @@ var guides = []struct {
 	{"--params missing", []string{"--params", "DIR/none.par", "DIR/o.png"}, 1},
 	{"--params line without =", []string{"--params", "DIR/noeq.par", "DIR/o.png"}, 2},
 	{"--params unknown key", []string{"--params", "DIR/key.par", "DIR/o.png"}, 2},
+	{"--params # after a value", []string{"--params", "DIR/hash.par", "DIR/o.png"}, 2},
 	{"--params key twice", []string{"--params", "DIR/twice.par", "DIR/o.png"}, 2},
 	{"--params bad value", []string{"--params", "DIR/value.par", "DIR/o.png"}, 2},
 	{"--params bad view", []string{"--params", "DIR/view.par", "DIR/o.png"}, 2},
@@ -73,6 +74,7 @@ var guides = []struct {
 var guideFiles = map[string]string{
 	"ok.par":      "size = 8\n",
 	"noeq.par":    "# a comment\nsize 30x20\n",
+	"hash.par":    "size = 8 # eight\n",
 	"key.par":     "palete = fire\n",
 	"twice.par":   "size = 8\nsize = 9\n",
 	"value.par":   "size = 8\nmaxiter = lots\n",

@@ -98,7 +98,8 @@ func readPNGParams(path string) ([]param, error) {
 }
 
 // readParamsFile reads a parameter file: "key = value" lines, blank lines,
-// and comments from # to the end of a line.
+// and comment lines that begin with #. A # later in a line is the value's:
+// a palette's colours are written #rrggbb.
 func readParamsFile(path string) ([]param, error) {
 	if path == "" {
 		return nil, cli.Usagef("--params is empty; give a file of key = value lines (--save-params writes one)")
@@ -118,9 +119,8 @@ func readParamsFile(path string) ([]param, error) {
 	var ps []param
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		line = strings.TrimSpace(line)
-		if line == "" {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		key, value, ok := strings.Cut(line, "=")

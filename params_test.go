@@ -134,13 +134,13 @@ func TestParamsRoundTrip(t *testing.T) {
 	}
 }
 
-// TestParamsFile reads a parameter file written by hand: comments, blank
-// lines, spaces, keys in capitals or as the chunks name them, numbers not
+// TestParamsFile reads a parameter file written by hand: comment lines,
+// blank lines, spaces, keys in capitals or as the chunks name them, numbers not
 // in the shortest form, and a subset of the keys.
 func TestParamsFile(t *testing.T) {
 	dir := t.TempDir()
 	par := filepath.Join(dir, "hand.par")
-	if err := os.WriteFile(par, []byte("# my favourite\n\n  VIEW = seahorse  \nsize=30x20 # small\nmandel:palette = fire\nscale = 0.0500\n"), 0o644); err != nil {
+	if err := os.WriteFile(par, []byte("# my favourite\n\n  VIEW = seahorse  \n  # small\nsize=30x20\nmandel:palette = fire\nscale = 0.0500\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	want := mustRender(t, dir, "DIR/a.png", "-V", "seahorse", "--size", "30x20", "-p", "fire", "--scale", "0.05")
