@@ -264,7 +264,7 @@ func (f *renderFlags) outputArg() (string, error) {
 	case fs.Changed("save-params"):
 		return "", nil
 	}
-	return "", cli.Usagef("missing OUTPUT file (e.g. mandel -strategy steal out.png; - for stdout)")
+	return "", cli.Usagef("missing OUTPUT file (e.g. mandel out.png, or -o out.png; - for stdout; mandel help for more)")
 }
 
 // quoteAll quotes each of args with %q, so that a space or a newline in one
