@@ -41,6 +41,7 @@ var guides = []struct {
 	{"help with two commands", []string{"help", "bench", "stitch"}, 2},
 	{"a word for OUTPUT", []string{"out"}, 2},
 	{"bool flag with a separate value", []string{"--shortcuts", "false", "DIR/a.png"}, 2},
+	{"a --no- flag", []string{"--no-shortcuts", "DIR/a.png"}, 2},
 	{"bool shorthand with a separate value", []string{"-q", "true", "DIR/a.png"}, 2},
 	{"bench bool flag with a separate value", []string{"bench", "--shortcuts", "false"}, 2},
 	{"-o and OUTPUT", []string{"-o", "DIR/a.png", "DIR/b.png"}, 2},

@@ -187,6 +187,12 @@ func unknownFlag(fs *pflag.FlagSet, msg string) string {
 		return ""
 	}
 	name, _, _ := strings.Cut(arg, "=")
+	// --no-shortcuts, as other tools spell a boolean flag's false.
+	if rest, ok := strings.CutPrefix(name, "no-"); ok {
+		if f := fs.Lookup(rest); f != nil && f.Value.Type() == "bool" {
+			return fmt.Sprintf("unknown flag: --%s (did you mean --%s=false?)", arg, rest)
+		}
+	}
 	if guess := Suggest(name, longNames(fs)); guess != "" {
 		return fmt.Sprintf("unknown flag: --%s (did you mean --%s?)", arg, guess)
 	}

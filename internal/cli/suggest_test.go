@@ -98,6 +98,8 @@ func TestGuesses(t *testing.T) {
 		{[]string{"--verbsoe"}, "unknown flag: --verbsoe (did you mean --verbose?)"},
 		{[]string{"--maxiter=5", "--strat=steal"}, "unknown flag: --strat (did you mean --strategy?)"},
 		{[]string{"--colour", "red"}, "unknown flag: --colour (see cmd --help)"},
+		{[]string{"--no-verbose"}, "unknown flag: --no-verbose (did you mean --verbose=false?)"},
+		{[]string{"--no-strategy"}, "unknown flag: --no-strategy (see cmd --help)"},
 		{[]string{"-stratgy", "steal"}, "unknown flag -stratgy (did you mean --strategy?)"},
 		{[]string{"-maxitre", "5"}, "unknown flag -maxitre (did you mean --maxiter?)"},
 		{[]string{"--verbose", "false", "a.png"}, "--verbose takes no separate value: write --verbose=false (--verbose alone means true)"},
