@@ -260,3 +260,17 @@ func TestVersionText(t *testing.T) {
 		t.Errorf("--version: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestStitchOddPath: a shard whose name holds a newline is named quoted,
+// on one line.
+func TestStitchOddPath(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "bad\nname.png")
+	if err := os.WriteFile(odd, []byte("not a png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := mandel(t, dir, "stitch", "-o", "DIR/out.png", odd)
+	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `"DIR/bad\nname.png"`) {
+		t.Errorf("exit %d, stderr %q; want one line naming the shard quoted", code, stderr)
+	}
+}
