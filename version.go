@@ -27,7 +27,7 @@ func versionString() string {
 func versionText(info *debug.BuildInfo) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mandel %s\n", version)
-	revision := "unknown (this build recorded none; make build records it)"
+	revision := "unknown (this build recorded none; make build in a git clone records it)"
 	if info != nil {
 		if info.Main.Path != "" {
 			fmt.Fprintf(&b, "module %s %s\n", info.Main.Path, info.Main.Version)
