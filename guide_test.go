@@ -193,6 +193,7 @@ func TestHelpCommand(t *testing.T) {
 		{[]string{"help", "help"}, []string{"-h"}},
 		{[]string{"help", "bench"}, []string{"bench", "--help"}},
 		{[]string{"help", "STITCH"}, []string{"stitch", "-h"}},
+		{[]string{"help", "completion"}, []string{"completion", "--help"}},
 	} {
 		code, stdout, stderr := mandel(t, t.TempDir(), tc.help...)
 		_, want, _ := mandel(t, t.TempDir(), tc.flag...)
