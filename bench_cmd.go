@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -34,7 +35,14 @@ func newBenchFlags() *benchFlags {
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
 	fs := f.fs
 	fs.SortFlags = false
-	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>)")
+	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>); --output works too, as in mandel and mandel stitch")
+	// --output is -o's name in the other commands; here it is --out's.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "output" {
+			name = "out"
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.StringVar(&f.scenes, "scenes", strings.Join(def.Scenes, ","), "scenes to render (see --list)")
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
@@ -65,7 +73,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		printBenchHelp(stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 		return exitOK
 	case f.list:
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -141,7 +149,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
 	if fs.NArg() > 0 {
-		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
+		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", quoteAll(fs.Args()))
 	}
 	if f.out != "" {
 		cfg.Out = f.out
@@ -149,10 +157,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		return cfg, cli.Usagef("--out must not be empty")
 	}
 	var err error
-	if cfg.Scenes, err = bench.ParseList(f.scenes); err != nil {
+	// Names in any case, as the render command takes them.
+	if cfg.Scenes, err = bench.ParseList(strings.ToLower(f.scenes)); err != nil {
 		return cfg, cli.Usagef("--scenes: %v", err)
 	}
-	if cfg.Strategies, err = bench.ParseList(f.strats); err != nil {
+	if cfg.Strategies, err = bench.ParseList(strings.ToLower(f.strats)); err != nil {
 		return cfg, cli.Usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
 	}
 	if cfg.Workers, err = bench.ParseCounts(f.workers); err != nil {
@@ -170,12 +179,41 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
-	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
+	if err := guessNames(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
 	}
 	return cfg, nil
+}
+
+// guessNames refuses a scene, strategy or kernel that is none of the
+// valid names, with a guess at the name meant; Validate would refuse it
+// too, but without the guess.
+func guessNames(cfg *bench.Config) error {
+	var scenes []string
+	for _, s := range bench.Scenes() {
+		scenes = append(scenes, s.Name)
+	}
+	for _, list := range []struct {
+		flag, what string
+		given      []string
+		valid      []string
+	}{
+		{"--scenes", "scene", cfg.Scenes, scenes},
+		{"--strategies", "strategy", cfg.Strategies, strategies.Names()},
+		{"--kernel", "kernel", []string{cfg.Kernel}, render.KernelNames()},
+	} {
+		for _, name := range list.given {
+			if name != "" && !slices.Contains(list.valid, name) {
+				return cli.Usagef("%s: %v", list.flag, cli.Unknown(list.what, name, list.valid))
+			}
+		}
+	}
+	return nil
 }
 
 func joinInts(xs []int) string {

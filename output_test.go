@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -239,7 +240,7 @@ func TestWriteProtectedOutput(t *testing.T) {
 	if code != exitFailure || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want %d and nothing", code, stdout, exitFailure)
 	}
-	if want := "mandel: cannot overwrite DIR/ro.pgm: write-protected (use --force)\n"; stderr != want {
+	if want := "mandel: cannot overwrite \"DIR/ro.pgm\": write-protected (use --force)\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if got := readFile(t, path); got != "precious" {
@@ -315,7 +316,7 @@ func TestStickyDirectoryOtherOwner(t *testing.T) {
 	if code := exitCode(t, cmd); code != exitFailure {
 		t.Errorf("exit %d, want %d; stderr %q", code, exitFailure, stderr.String())
 	}
-	oneLine(t, stderr.String(), "create "+theirs+": owned by another user in a sticky directory")
+	oneLine(t, stderr.String(), "create "+strconv.Quote(theirs)+": owned by another user in a sticky directory")
 	if got := readFile(t, theirs); got != "precious" {
 		t.Errorf("their file changed to %q", got)
 	}
