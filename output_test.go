@@ -532,7 +532,7 @@ func TestWriteErrorNamesOutput(t *testing.T) {
 			t.Fatalf("%s: exit %d, want %d; stderr %q", name, code, exitFailure, stderr.String())
 		}
 		msg := strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), "DIR/")
-		oneLine(t, msg, "DIR/"+name+": file too large")
+		oneLine(t, msg, `"DIR/`+name+`": file too large`)
 		if strings.Contains(msg, ".tmp-") {
 			t.Errorf("%s: the message names the temporary file: %q", name, msg)
 		}
@@ -569,7 +569,7 @@ func TestOutputCharacterDevice(t *testing.T) {
 	if code != exitFailure {
 		t.Errorf("/dev/full: exit %d, want %d", code, exitFailure)
 	}
-	oneLine(t, stderr, "/dev/full: no space left on device")
+	oneLine(t, stderr, `"/dev/full": no space left on device`)
 	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
 		t.Errorf("%s is no longer a character device: %v, %v", os.DevNull, fi, err)
 	}
