@@ -50,6 +50,8 @@ func Write(res *bench.Result) error {
 		bench.WriteFile(r.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, r.Summaries) }),
 		bench.WriteFile(r.path("summary.md"), r.writeMarkdown),
 		bench.WriteFile(r.path("bench.txt"), r.writeBenchfmt),
+		bench.WriteFile(r.path("rankings.csv"), func(w io.Writer) error { return writeRankingsCSV(w, r.rankings()) }),
+		bench.WriteFile(r.path("rankings.md"), func(w io.Writer) error { return writeRankingsMarkdown(w, r.rankings()) }),
 	)
 	errs = append(errs, r.writeModel()...)
 	errs = append(errs, r.charts()...)
@@ -64,6 +66,11 @@ func Write(res *bench.Result) error {
 		return errs[0]
 	}
 	return fmt.Errorf("%w (and %d more files not written)", errs[0], len(errs)-1)
+}
+
+// rankings ranks r's configurations (Rankings).
+func (r *report) rankings() []Ranking {
+	return Rankings(r.Summaries, len(r.Env.Sweep.Grains) > 1)
 }
 
 // path returns the path of a results file of r.
