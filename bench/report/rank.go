@@ -76,7 +76,9 @@ func Rankings(sums []bench.Summary, withGrain bool) []Ranking {
 		}
 		out[i].Entries = append(out[i].Entries, Ranked{Label: bench.Label(s, withGrain), Sum: s})
 	}
-	sceneOrder := func(name string) int { return slices.IndexFunc(sums, func(s bench.Summary) bool { return s.Scene == name }) }
+	sceneOrder := func(name string) int {
+		return slices.IndexFunc(sums, func(s bench.Summary) bool { return s.Scene == name })
+	}
 	slices.SortStableFunc(out, func(a, b Ranking) int {
 		return cmp.Or(cmp.Compare(sceneOrder(a.Scene), sceneOrder(b.Scene)), cmp.Compare(a.Workers, b.Workers))
 	})
