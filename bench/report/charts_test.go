@@ -157,3 +157,54 @@ func TestLogTicks(t *testing.T) {
 		t.Errorf("log2Ticks(0.3, 1.4) labels %v", got)
 	}
 }
+
+// report.md puts the warnings first, then the machine, the rankings and
+// the charts that exist, each with a caption computed from the numbers.
+func TestReportMarkdown(t *testing.T) {
+	r := tinySweep(t)
+	makeNoisy(r)
+	r.Result.Warnings = []string{"a warning from the sweep"}
+	if err := errors.Join(r.charts()...); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.writeStory(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	order := []string{"## Warnings", "**NOISY**: effective parallelism 1.10", "a warning from the sweep",
+		"## Machine and method", "## Ranking per scene", "### full, 2 workers", "| rank | strategy |", "## Charts",
+		"![speedup by scene and strategy](charts/heatmap.png)", "![speedup on full](charts/speedup-full.png)"}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(md[at:], want)
+		if i < 0 {
+			t.Fatalf("report.md lacks %q after byte %d:\n%s", want, at, md)
+		}
+		at += i + len(want)
+	}
+	// The caption of the speedup chart names the fastest of the ranking.
+	rk := atLargestWorkers(r.rankings())[0]
+	if want := "at 2 workers " + rk.Entries[0].Label + " is fastest"; !strings.Contains(md, want) {
+		t.Errorf("report.md lacks %q", want)
+	}
+	for _, ch := range []string{"charts/claims.png", "charts/model-vs-measured.png", "charts/grain-tophalf.png"} {
+		if !strings.Contains(md, "]("+ch+")") {
+			t.Errorf("report.md does not embed %s", ch)
+		}
+	}
+	// A chart that was not written is not embedded.
+	if strings.Contains(md, "charts/emulated-") {
+		t.Error("report.md embeds the emulated chart of a sweep that emulated nothing")
+	}
+
+	makeClean(r)
+	r.Result.Warnings, r.Env.Warnings = nil, nil
+	b.Reset()
+	if err := r.writeStory(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "## Warnings\n\nNone:") {
+		t.Errorf("a clean run's report.md:\n%s", b.String())
+	}
+}

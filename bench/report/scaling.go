@@ -143,11 +143,24 @@ func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*pl
 	serial := r.serialSummary(scene)
 	grains := shownGrains(lines)
 	bars := false
+	// A CI bar may reach far beyond the points on a noisy machine: the
+	// axis stops at twice the points' range (log) or half of it above
+	// (linear), and bars end there, so that the points stay readable.
+	pLo, pHi := lo, hi
+	for _, ln := range lines {
+		for _, sum := range ln.points {
+			pLo, pHi = math.Min(pLo, m.value(sum)), math.Max(pHi, m.value(sum))
+		}
+	}
+	capLo, capHi := pLo/2, pHi*2
+	if !m.logY {
+		capLo, capHi = 0, pHi*1.5
+	}
 	for k, ln := range lines {
 		style := grainStyle(ln, grains)
 		// Strategies share their worker counts: each moves a little
-		// sideways so that no error bar hides another.
-		dodge := math.Pow(2, 0.025*(float64(k)-float64(len(lines)-1)/2))
+		// sideways so that no error bar hides another, within +-8%.
+		dodge := math.Pow(2, 0.22*(float64(k)/float64(max(len(lines)-1, 1))-0.5))
 		var xys plotter.XYs
 		var cis plotter.YErrors
 		var ciXYs plotter.XYs
@@ -158,9 +171,10 @@ func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*pl
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 			if clo, chi, ok := speedupCI(serial, sum); ok {
 				f := y / *sum.Speedup // the measure's scale against speedup: 1, or 1/workers
+				clo, chi = math.Max(clo*f, capLo), math.Min(chi*f, capHi)
 				ciXYs = append(ciXYs, plotter.XY{X: x, Y: y})
-				cis = append(cis, struct{ Low, High float64 }{y - clo*f, chi*f - y})
-				lo, hi = math.Min(lo, clo*f), math.Max(hi, chi*f)
+				cis = append(cis, struct{ Low, High float64 }{y - clo, chi - y})
+				lo, hi = math.Min(lo, clo), math.Max(hi, chi)
 			}
 		}
 		c := strategyColour(ln.strategy)

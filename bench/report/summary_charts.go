@@ -45,6 +45,15 @@ func (r *report) grainChart(scene string, sums []bench.Summary) (*plot.Plot, err
 		return slices.Index(r.Strategies, a.strategy) - slices.Index(r.Strategies, b.strategy)
 	})
 	bars := false
+	// CI bars end at half the points' range above the highest, as on the
+	// speedup chart.
+	capHi := float64(maxW)
+	for _, s := range at {
+		if s.Speedup != nil {
+			capHi = math.Max(capHi, *s.Speedup)
+		}
+	}
+	capHi *= 1.5
 	for k, st := range r.Strategies {
 		var pts []bench.Summary
 		for _, ln := range lines {
@@ -68,7 +77,7 @@ func (r *report) grainChart(scene string, sums []bench.Summary) (*plot.Plot, err
 			continue
 		}
 		slices.SortFunc(pts, func(a, b bench.Summary) int { return a.Grain - b.Grain })
-		dodge := math.Pow(2, 0.02*(float64(k)-float64(len(r.Strategies)-1)/2))
+		dodge := math.Pow(2, 0.22*(float64(k)/float64(max(len(r.Strategies)-1, 1))-0.5))
 		var xys, ciXYs plotter.XYs
 		var cis plotter.YErrors
 		for _, s := range pts {
@@ -76,6 +85,7 @@ func (r *report) grainChart(scene string, sums []bench.Summary) (*plot.Plot, err
 			xys = append(xys, plotter.XY{X: x, Y: y})
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 			if clo, chi, ok := speedupCI(serial, s); ok {
+				chi = math.Min(chi, capHi)
 				ciXYs = append(ciXYs, plotter.XY{X: x, Y: y})
 				cis = append(cis, struct{ Low, High float64 }{y - clo, chi - y})
 				lo, hi = math.Min(lo, clo), math.Max(hi, chi)

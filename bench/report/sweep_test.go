@@ -133,6 +133,14 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	}
 
 	checkBenchfmt(t, filepath.Join(out, "bench.txt"), runs, false, true)
+	for _, name := range []string{"report.md", "rankings.md", "rankings.csv"} {
+		if b, err := os.ReadFile(filepath.Join(out, name)); err != nil || len(b) == 0 {
+			t.Errorf("%s: %v, %d bytes", name, err, len(b))
+		}
+	}
+	if rk := readCSV(t, filepath.Join(out, "rankings.csv")); len(rk) != configs+1 || !slices.Equal(rk[0], rankingsHeader) {
+		t.Errorf("rankings.csv: %d rows, want %d and the header %v", len(rk), configs+1, rankingsHeader)
+	}
 
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	if err != nil || !bytes.Contains(md, []byte("| scene | strategy | workers |")) || bytes.Contains(md, []byte("PARTIAL")) {

@@ -30,8 +30,9 @@ import (
 type report struct{ *bench.Result }
 
 // Write writes the files derived from res into res.Dir: summary.json,
-// summary.csv, summary.md, bench.txt, the model's files, the charts and the
-// timelines, and env.json last, so that env.json saying the sweep is
+// summary.csv, summary.md, bench.txt, rankings.csv and rankings.md, the
+// model's files, the charts and the timelines, report.md (which embeds the
+// charts written), and env.json last, so that env.json saying the sweep is
 // finished or partial (rather than unfinished) means the rest is written. A
 // partial result is written marked partial. Write goes on after an error
 // and returns the first, saying how many more files failed, the files that
@@ -57,6 +58,7 @@ func Write(res *bench.Result) error {
 	errs = append(errs, r.charts()...)
 	errs = append(errs, r.emulatedCharts()...)
 	errs = append(errs, r.timelines()...)
+	errs = append(errs, bench.WriteFile(r.path("report.md"), r.writeStory))
 	errs = append(errs, bench.WriteJSON(r.path("env.json"), e))
 	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 	switch len(errs) {
