@@ -239,7 +239,9 @@ func grainCaption(rk Ranking, at []bench.Summary) string {
 	for g := range count {
 		grains = append(grains, g)
 	}
-	sort.Slice(grains, func(i, j int) bool { return count[grains[i]] > count[grains[j]] || count[grains[i]] == count[grains[j]] && grains[i] < grains[j] })
+	sort.Slice(grains, func(i, j int) bool {
+		return count[grains[i]] > count[grains[j]] || count[grains[i]] == count[grains[j]] && grains[i] < grains[j]
+	})
 	g := grains[0]
 	return fmt.Sprintf("Speedup against grain (rows per claim) at %d workers on %s, bars the 95%% CI: the best grain is %d for %d of the %d strategies that have one.",
 		rk.Workers, rk.Scene, g, count[g], len(best))
