@@ -201,7 +201,8 @@ func (r *report) busyChart(scene string, sums []bench.Summary) (*plot.Plot, erro
 	p.Add(bars)
 	nominalX(p, names)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
-	p.Y.Min = 0
+	_, _, _, top := bars.DataRange()
+	p.Y.Min, p.Y.Max = 0, top*1.05 // the wall ticks clear of the frame
 	p.Legend.Add("a worker's busy time", legendBox{color.Gray{Y: 90}, color.Gray{Y: 140}})
 	p.Legend.Add("(workers in order)", legendBox{color.White, color.White})
 	p.Legend.Add("the run's wall time", legendBox{color.Black, nil})

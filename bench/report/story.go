@@ -108,7 +108,7 @@ func (r *report) storyCharts() []storyChart {
 		at := r.atWorkers(sc, rk.Workers)
 		out = append(out,
 			storyChart{"charts/speedup-" + sc + ".png", "speedup on " + sc, r.speedupCaption(rk)},
-			storyChart{"charts/efficiency-" + sc + ".png", "efficiency on " + sc, efficiencyCaption(rk, at)},
+			storyChart{"charts/efficiency-" + sc + ".png", "efficiency on " + sc, efficiencyCaption(rk, at, len(r.Env.Sweep.Grains) > 1)},
 			storyChart{"charts/busy-" + sc + ".png", "busy time per worker on " + sc, busyCaption(rk, at, len(r.Env.Sweep.Grains) > 1)},
 			storyChart{"charts/times-" + sc + ".png", "run times on " + sc, timesCaption(rk, at, len(r.Env.Sweep.Grains) > 1)},
 			storyChart{"charts/grain-" + sc + ".png", "speedup against grain on " + sc, grainCaption(rk, at)},
@@ -175,7 +175,7 @@ func (r *report) speedupCaption(rk Ranking) string {
 	return s + "."
 }
 
-func efficiencyCaption(rk Ranking, at []bench.Summary) string {
+func efficiencyCaption(rk Ranking, at []bench.Summary, withGrain bool) string {
 	lo, hi := extreme(at, func(s bench.Summary) (float64, bool) {
 		if s.Efficiency == nil || s.Measured.Strategy == strategies.Serial {
 			return 0, false
@@ -186,7 +186,7 @@ func efficiencyCaption(rk Ranking, at []bench.Summary) string {
 		return fmt.Sprintf("Parallel efficiency (speedup / workers) against workers on %s; 1 is perfect scaling.", rk.Scene)
 	}
 	return fmt.Sprintf("Parallel efficiency (speedup / workers) on %s, 1 being perfect scaling: at %d workers from %.2f (%s) to %.2f (%s).",
-		rk.Scene, rk.Workers, *lo.Efficiency, lo.Strategy, *hi.Efficiency, hi.Strategy)
+		rk.Scene, rk.Workers, *lo.Efficiency, bench.Label(*lo, withGrain), *hi.Efficiency, bench.Label(*hi, withGrain))
 }
 
 func busyCaption(rk Ranking, at []bench.Summary, withGrain bool) string {
@@ -214,7 +214,7 @@ func timesCaption(rk Ranking, at []bench.Summary, withGrain bool) string {
 			noisy++
 		}
 	}
-	return fmt.Sprintf("The distribution of run times at %d workers on %s: the widest spread is %s's (CV %.1f%%), the narrowest %s's (%.1f%%); %d of %d configurations have CV above 5%%.",
+	return fmt.Sprintf("The distribution of run times at %d workers on %s: the widest spread is %s (CV %.1f%%), the narrowest %s (%.1f%%); %d of %d configurations have CV above 5%%.",
 		rk.Workers, rk.Scene, bench.Label(*hi, withGrain), 100**hi.CV, bench.Label(*lo, withGrain), 100**lo.CV, noisy, len(at))
 }
 

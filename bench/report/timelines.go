@@ -41,6 +41,8 @@ func timelineHeight(workers int) vg.Length {
 // their boundaries show, and the gaps are time the worker was not rendering.
 func timeline(c *bench.Configuration, rep *strategies.Report) *plot.Plot {
 	p := plot.New()
+	p.Legend.TextStyle.Font.Size = 10
+	p.Title.TextStyle.Font.Size = 13
 	p.Title.Text = fmt.Sprintf("%s / %s: %d workers, grain %d, %d blocks, wall %s (traced, untimed run)",
 		c.Scene.Name, c.Strategy.Name(), c.Workers, c.Grain, len(rep.Trace), bench.FormatSeconds(rep.Wall.Seconds()))
 	p.X.Label.Text = "time since the start of the run (ms)"
