@@ -80,22 +80,6 @@ func newPlot(title string) *plot.Plot {
 	return p
 }
 
-// addLine adds one strategy's line with points, and its legend entry.
-func addLine(p *plot.Plot, label string, c color.Color, xys plotter.XYs) error {
-	l, pts, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return err
-	}
-	l.Color = c
-	l.Width = vg.Points(1.5)
-	pts.Color = c
-	pts.Shape = draw.CircleGlyph{}
-	pts.Radius = vg.Points(2.5)
-	p.Add(l, pts)
-	p.Legend.Add(label, l, pts)
-	return nil
-}
-
 // idealLine is a dashed grey reference line.
 func idealLine(xys plotter.XYs) (*plotter.Line, error) {
 	l, err := plotter.NewLine(xys)
