@@ -26,6 +26,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The sweeps' charts are drawn small: only the chart tests need them
+	// at full size, and they set it back (withFullSizeCharts).
+	pngDPI = 16
 	// Strategies start goroutines for every run; none may outlive a sweep.
 	goleak.VerifyTestMain(m)
 }
