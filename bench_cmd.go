@@ -195,7 +195,9 @@ func joinInts(xs []int) string {
 func printBenchHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel bench times every strategy on a set of scenes and worker counts and
 writes the results (CSV, JSON, Markdown, Go benchmark format, charts and
-pictures) into a directory; results/README.md explains every file.
+pictures) into a directory: report.md tells the run in one page, rankings.md
+ranks the strategies with significance tests, and results/README.md explains
+every file.
 
 Usage:
   mandel bench [flags]
