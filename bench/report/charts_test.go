@@ -220,3 +220,19 @@ func TestReportMarkdown(t *testing.T) {
 		t.Errorf("a clean run's report.md:\n%s", b.String())
 	}
 }
+
+func TestRunsWords(t *testing.T) {
+	r := &report{&bench.Result{}}
+	r.Env.Sweep.Reps = 10
+	if got := r.runsWords(); got != "10 runs" {
+		t.Errorf("no summaries: %q", got)
+	}
+	r.Summaries = []bench.Summary{{Runs: 12}, {Runs: 10}, {Runs: 14}}
+	if got := r.runsWords(); got != "10-14 runs" {
+		t.Errorf("10, 12 and 14 runs: %q", got)
+	}
+	r.Summaries = []bench.Summary{{Runs: 1}}
+	if got := r.runsWords(); got != "1 run" {
+		t.Errorf("one run: %q", got)
+	}
+}

@@ -229,9 +229,25 @@ func (r *report) caption(scenes ...string) string {
 	if e.Sweep.Shortcuts {
 		shortcuts = ", shortcuts on"
 	}
-	return fmt.Sprintf("%s: %s. Kernel %s%s. %s, %d logical CPUs, effective parallelism %.2f; %s %s/%s. Commit %s, %s, %d runs per configuration.",
+	return fmt.Sprintf("%s: %s. Kernel %s%s. %s, %d logical CPUs, effective parallelism %.2f; %s %s/%s. Commit %s, %s, %s per configuration.",
 		word, strings.Join(sc, "; "), kernel, shortcuts, orUnknown(e.CPU), e.LogicalCPUs, e.Parallelism.Effective,
-		e.GoVersion, e.GOOS, e.GOARCH, shortCommit(e.Commit), e.Started.UTC().Format("2006-01-02 15:04 UTC"), e.Sweep.Reps)
+		e.GoVersion, e.GOOS, e.GOARCH, shortCommit(e.Commit), e.Started.UTC().Format("2006-01-02 15:04 UTC"), r.runsWords())
+}
+
+// runsWords says how many timed runs the configurations had: "10 runs",
+// or "10-14 runs" when some had more (or, in a partial sweep, fewer).
+func (r *report) runsWords() string {
+	lo, hi := r.Env.Sweep.Reps, r.Env.Sweep.Reps
+	for i, s := range r.Summaries {
+		if i == 0 {
+			lo, hi = s.Runs, s.Runs
+		}
+		lo, hi = min(lo, s.Runs), max(hi, s.Runs)
+	}
+	if lo == hi {
+		return fmt.Sprintf("%d %s", lo, plural(lo, "run"))
+	}
+	return fmt.Sprintf("%d-%d runs", lo, hi)
 }
 
 func contains(xs []string, x string) bool {

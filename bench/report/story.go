@@ -48,12 +48,12 @@ func (r *report) writeStory(w io.Writer) error {
 		}
 		fmt.Fprintf(bw, "%s %dx%d, maxiter %d (%.3g iterations)", sc.Name, sc.Width, sc.Height, sc.MaxIter, float64(sc.Iterations))
 	}
-	fmt.Fprintf(bw, ".\n\nEach configuration (scene, strategy, workers, grain) was timed %d times after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d), "+
+	fmt.Fprintf(bw, ".\n\nEach configuration (scene, strategy, workers, grain) was timed (%s) after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d), "+
 		"timing the render alone with GOMAXPROCS set to the worker count, every frame checked against serial's. "+
 		"A configuration is its median run; its 95%% confidence interval is distribution-free (order statistics; none below 6 runs). "+
 		"Speedup is median(serial) / median, its interval the widest the two medians' intervals allow. "+
 		"Two configurations differ significantly when benchstat's test (Mann-Whitney U, no assumption on the distribution) gives p < %.2g.\n",
-		e.Sweep.Reps, e.Sweep.Warmup, e.Sweep.Seed, alpha)
+		r.runsWords(), e.Sweep.Warmup, e.Sweep.Seed, alpha)
 
 	rks := r.rankings()
 	fmt.Fprint(bw, "\n## Ranking per scene\n\n")
