@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -87,4 +90,44 @@ func TestPaletteFlagErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "o.png")); err == nil {
 		t.Error("a refused palette wrote o.png")
 	}
+}
+
+// TestPaletteGalleryIsCurrent: the renders in docs/palettes/ have the
+// pixels that scripts/palettes.sh's commands give today (pixels, not
+// bytes, so that what a PNG says of itself may change).
+func TestPaletteGalleryIsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	uf := filepath.Join("docs", "palettes", "ultrafractal.txt")
+	cases := map[string][]string{
+		"elephant-ultrafractal.png":          {"--palette-file", uf},
+		"elephant-ultrafractal-density3.png": {"--palette-file", uf, "--palette-density", "3"},
+		"elephant-ultrafractal-offset05.png": {"--palette-file", uf, "--palette-offset", "0.5"},
+	}
+	for _, p := range []string{"classic", "fire", "ocean", "twilight", "gray"} {
+		cases["elephant-"+p+".png"] = []string{"-p", p}
+	}
+	for name, args := range cases {
+		out := filepath.Join(dir, name)
+		if code, _, stderr := mandel(t, dir, append([]string{"-q", "-V", "elephant", "--size", "320x120", out}, args...)...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		got, want := decodePNG(t, out), decodePNG(t, filepath.Join("docs", "palettes", name))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("docs/palettes/%s is not today's render: run scripts/palettes.sh", name)
+		}
+	}
+}
+
+func decodePNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return m
 }
