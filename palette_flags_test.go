@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -130,4 +131,36 @@ func decodePNG(t *testing.T, path string) image.Image {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return m
+}
+
+// TestPaletteInShardHeader: a shard records the whole palette, gradient,
+// density and offset, so shards of one render stitch to its bytes and
+// shards of different densities are refused.
+func TestPaletteInShardHeader(t *testing.T) {
+	dir := t.TempDir()
+	g := "gradient:0=#000764,0.16=#206bcb,0.42=#edffff,0.6425=#ffaa00,0.8575=#000200"
+	for i, density := range []string{"2", "2", "3"} {
+		args := []string{"-q", "--size", "30x20", "-p", g, "--palette-density", density, "--shard", strconv.Itoa(i) + "/3", "DIR/s-%d.png"}
+		if code, _, stderr := mandel(t, dir, args...); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	code, _, stderr := mandel(t, dir, "stitch", "-o", "DIR/all.png", "DIR/s-0.png", "DIR/s-1.png", "DIR/s-2.png")
+	if want := ";density=3, not " + g + ";density=2"; code == 0 || !strings.Contains(stderr, want) {
+		t.Errorf("stitch of densities 2 and 3: exit %d, %q; want a refusal naming %q", code, stderr, want)
+	}
+	if code, _, stderr := mandel(t, dir, "-q", "--size", "30x20", "-p", g+";density=2", "--shard", "2/3", "DIR/s-%d.png"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := mandel(t, dir, "stitch", "-o", "DIR/all.png", "DIR/s-0.png", "DIR/s-1.png", "DIR/s-2.png"); code != 0 {
+		t.Fatalf("stitch: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := mandel(t, dir, "-q", "--size", "30x20", "--palette-density", "2", "-p", g, "DIR/whole.png"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	all, _ := os.ReadFile(filepath.Join(dir, "all.png"))
+	whole, _ := os.ReadFile(filepath.Join(dir, "whole.png"))
+	if len(all) == 0 || !bytes.Equal(all, whole) {
+		t.Error("the stitched shards are not the whole render's bytes")
+	}
 }

@@ -70,22 +70,29 @@ func (p Palette) At(t float64) color.RGBA {
 // one division: nothing a compiler may fuse.
 func (p Palette) segment(t float64) (a, b color.RGBA, frac float64) {
 	n := len(p.pos)
-	// j is the last stop at or before t; -1 before the first stop, where
-	// the segment is the one that wraps from the last stop round.
-	j := n - 1
-	for j >= 0 && p.pos[j] > t {
-		j--
+	// j is the last stop at or before t, by bisection (a gradient may have
+	// MaxStops); -1 before the first stop, where the segment is the one
+	// that wraps from the last stop round.
+	lo, hi := 0, n // pos[:lo] <= t < pos[hi:]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if p.pos[mid] <= t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	var lo, hi float64
+	j := lo - 1
+	var from, to float64
 	switch {
 	case j < 0:
-		j, lo, hi = n-1, p.pos[n-1]-1, p.pos[0]
+		j, from, to = n-1, p.pos[n-1]-1, p.pos[0]
 	case j == n-1:
-		lo, hi = p.pos[j], p.pos[0]+1
+		from, to = p.pos[j], p.pos[0]+1
 	default:
-		lo, hi = p.pos[j], p.pos[j+1]
+		from, to = p.pos[j], p.pos[j+1]
 	}
-	return p.stops[j], p.stops[(j+1)%n], (t - lo) / (hi - lo)
+	return p.stops[j], p.stops[(j+1)%n], (t - from) / (to - from)
 }
 
 // Smooth returns the continuous escape time of an escaped sample with n

@@ -345,3 +345,30 @@ func TestIndexTableWithDensityAndOffset(t *testing.T) {
 		t.Error("a table for an offset of 17")
 	}
 }
+
+// BenchmarkPaletteAt: the colour of a place on the cycle, as the
+// supersampled painter asks for every sample: evenly spaced stops, a few
+// stops with positions, and the most stops a gradient may have.
+func BenchmarkPaletteAt(b *testing.B) {
+	many := make([]string, MaxStops)
+	for i := range many {
+		many[i] = fmt.Sprintf("%g=#%06x", float64(i)/MaxStops*0.999, i*4099%0x1000000)
+	}
+	for _, tc := range []struct{ name, spec string }{
+		{"classic", "classic"},
+		{"positions5", "gradient:0=#000764,0.16=#206bcb,0.42=#edffff,0.6425=#ffaa00,0.8575=#000200"},
+		{"positions1024", "gradient:" + strings.Join(many, ",")},
+	} {
+		p, err := LookupPalette(tc.spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			var sink uint8
+			for i := range b.N {
+				sink += p.At(float64(i&0xffff) * (1.0 / 0x10000)).R
+			}
+			_ = sink
+		})
+	}
+}
