@@ -372,3 +372,29 @@ func BenchmarkPaletteAt(b *testing.B) {
 		})
 	}
 }
+
+// FuzzLookupPalette: any text gives a one-line error or a palette whose
+// String reads back as the same palette, and whose colours can be taken
+// anywhere on the cycle.
+func FuzzLookupPalette(f *testing.F) {
+	for _, s := range []string{"classic", "fire;density=2;offset=-0.5", "gradient:#000000,#ffffff",
+		"gradient:0=#000764,0.16=#206bcb,0.42=#edffff,0.6425=#ffaa00,0.8575=#000200", "gradient:0.5=#000000,0.5=#ffffff,1=#ff0000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := LookupPalette(s)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") && !strings.Contains(s, "\n") {
+				t.Fatalf("%q: a message of several lines: %q", s, err)
+			}
+			return
+		}
+		q, err := LookupPalette(p.String())
+		if err != nil || !reflect.DeepEqual(p, q) {
+			t.Fatalf("%q: String %q reads back as %+v, %v", s, p.String(), q, err)
+		}
+		for _, x := range []float64{0, 0.3, 0.999999, -7.1, 1e300} {
+			p.At(x)
+		}
+	})
+}
