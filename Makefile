@@ -76,6 +76,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
 	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
+	$(GO) test -run '^$$' -fuzz FuzzLookupPalette -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
 # explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.

@@ -72,6 +72,7 @@ type renderFlags struct {
 	env       func(string) (string, bool) // for the shard of a cluster task
 	available func() float64              // the machine's memory, for the plan
 	stripRows int                         // a fixed strip height (tests)
+	pal       paletteFlags
 }
 
 // newRenderFlags declares the render command's flags; a carries what they
@@ -93,7 +94,8 @@ func newRenderFlags(a *app) *renderFlags {
 	// would only hide a mistake.
 	validRadius := func(x float64) bool { return x >= 2 && x <= render.MaxEscape }
 	fs.Var(cli.Finite(&f.escape, fmt.Sprintf("in 2..%g", float64(render.MaxEscape)), validRadius), "escape", "escape radius, 2..1e6 (default 2)")
-	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
+	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", ")+", or gradient:POS=#RRGGBB,... (docs/palettes.md)")
+	f.pal.declare(fs)
 	fs.Var(cli.Int(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
 	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d (or %05d) in OUTPUT becomes i; env takes it from a Slurm array task's environment")
@@ -207,7 +209,10 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if j.Palette, err = lookupName("palette", f.palette, render.PaletteNames(), render.LookupPalette); err != nil {
 		return nil, err
 	}
-	cfg.header = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.Name, Preset: preset}
+	if err := f.pal.apply(fs, &j.Palette); err != nil {
+		return nil, err
+	}
+	cfg.header = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.String(), Preset: preset}
 	if cfg.paramsOnly {
 		return cfg, nil
 	}

@@ -107,9 +107,12 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 		return Stats{}, err
 	}
 	var s stripper
-	if plan.Bits {
+	switch {
+	case plan.Bits:
 		s, err = newBitStrips(ctx, &job, plan.Rows)
-	} else {
+	case job.Format.NPYType() != "":
+		s, err = newCountStrips(ctx, &job, plan.Rows)
+	default:
 		s, err = newFrameStrips(ctx, &job, plan.Rows)
 	}
 	if err != nil {
@@ -295,3 +298,59 @@ func (s *bitStrips) write(n int) error {
 func (s *bitStrips) close() error { return s.pbm.Close() }
 
 func (s *bitStrips) kernel() (string, bool) { return s.r.Kernel().Name, false }
+
+// countStrips render a window of a Renderer's frame and write its numbers
+// rather than colours, for npy and npy-smooth: the "paint" step encodes
+// each sample's count, or its smooth escape time, as the array's 4 bytes.
+// Job.AA is 1 (Plan refuses others).
+type countStrips struct {
+	job    *Job
+	r      *render.Renderer
+	rows   strategies.Task
+	strip  []byte
+	smooth bool
+	npy    *imageio.NPYWriter
+}
+
+func newCountStrips(ctx context.Context, job *Job, rows int) (*countStrips, error) {
+	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows})
+	if err != nil {
+		return nil, err
+	}
+	return &countStrips{job: job, r: r, rows: r.Task(ctx), strip: make([]byte, 4*rows*job.View.Width),
+		smooth: job.Format == imageio.NPYSmooth}, nil
+}
+
+func (s *countStrips) open(w io.Writer) (err error) {
+	lo, hi := s.job.Window()
+	s.npy, err = imageio.NewNPYWriter(w, s.job.Format, s.job.View.Width, hi-lo)
+	return err
+}
+
+func (s *countStrips) task(y0 int) strategies.Task {
+	s.r.SetWindow(y0)
+	return s.rows
+}
+
+func (s *countStrips) paint(ctx context.Context, n int) error {
+	f := s.r.Frame()
+	opts := strategies.Options{Workers: min(s.job.Workers, runtime.GOMAXPROCS(0)), Grain: 16}
+	_, err := strategies.Atomic.Run(ctx, n, opts, func(_, lo, hi int) (int64, error) {
+		if s.smooth {
+			render.SmoothRows(s.strip, f, lo, hi)
+		} else {
+			render.CountRows(s.strip, f, lo, hi)
+		}
+		return 0, nil
+	})
+	return err
+}
+
+func (s *countStrips) write(n int) error {
+	_, err := s.npy.Write(s.strip[:4*n*s.job.View.Width])
+	return err
+}
+
+func (s *countStrips) close() error { return s.npy.Close() }
+
+func (s *countStrips) kernel() (string, bool) { return s.r.Kernel().Name, s.r.ChecksPeriodicity() }
