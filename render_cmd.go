@@ -16,6 +16,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
@@ -34,6 +35,8 @@ type renderConfig struct {
 	quiet   bool // show no progress line
 	// shard, if not nil, is the strip of rows to render (shard.Resolve).
 	shard *shard.Spec
+	// profiles are the --trace and --cpuprofile files.
+	profiles profiling.Files
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -49,6 +52,7 @@ type renderFlags struct {
 	force, shortcuts, quiet          bool
 	memory                           float64
 	shard                            string
+	trace, cpuProfile                string
 	shards                           int
 	env                              func(string) (string, bool) // for the shard of a cluster task
 	available                        func() float64              // the machine's memory, for the plan
@@ -82,6 +86,8 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace to FILE, each block a region named by strategy, worker and rows (go tool trace FILE)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to FILE (go tool pprof FILE)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -112,7 +118,25 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	if err != nil {
 		return report(a.stderr, err)
 	}
-	return report(a.stderr, a.renderImage(ctx, cfg))
+	return report(a.stderr, a.profiled(cfg.profiles, func() (bool, error) {
+		err := a.renderImage(ctx, cfg)
+		return err == nil, err
+	}))
+}
+
+// profiled runs work while recording the --trace and --cpuprofile files.
+// work reports whether it wrote its output; the files are kept only then,
+// as the output is, so that a failed command leaves nothing behind.
+func (a *app) profiled(files profiling.Files, work func() (bool, error)) error {
+	s, err := profiling.Start(files)
+	if err != nil {
+		return err
+	}
+	wrote, err := work()
+	if serr := s.Stop(wrote); err == nil {
+		err = serr
+	}
+	return err
 }
 
 // config checks the flags and builds the configuration. Every check that does
@@ -126,7 +150,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, cli.Usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force,
+		profiles: profiling.Files{Trace: f.trace, CPUProfile: f.cpuProfile}}
 	if cfg.output == "" {
 		return nil, cli.Usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
