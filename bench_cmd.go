@@ -26,6 +26,7 @@ type benchFlags struct {
 	reps, warmup, maxiter, sizeFactor   int
 	commit, kernel, simulate            string
 	trace, cpuProfile                   string
+	profiles                            profiling.Files // checked by config
 	seed                                uint64
 	width, height                       int
 	list, help, shortcuts               bool
@@ -94,7 +95,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	var res *bench.Result
 	// The trace and profile are kept whenever results are written, partial
 	// ones included: they show what the partial run did.
-	err = a.profiled(profiling.Files{Trace: f.trace, CPUProfile: f.cpuProfile}, func() (bool, error) {
+	err = a.profiled(f.profiles, func() (bool, error) {
 		var err error
 		res, err = bench.Run(ctx, cfg)
 		if res != nil {
@@ -182,6 +183,9 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return cfg, err
+	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}

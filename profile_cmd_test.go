@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
@@ -146,5 +147,29 @@ func TestBenchTrace(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("block regions of %v, want serial w0 and atomic w0 and w1 only", seen)
+	}
+}
+
+// TestTraceFlagValues: --trace and --cpuprofile want a file name, on both
+// commands.
+func TestTraceFlagValues(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trace=", "DIR/o.png"}, "mandel: --trace is empty; want a file name\n"},
+		{[]string{"--cpuprofile", "", "DIR/o.png"}, "mandel: --cpuprofile is empty; want a file name\n"},
+		{[]string{"--trace", "-", "DIR/o.png"}, "mandel: --trace -: want a file name; standard output is for the image or the results table\n"},
+		{[]string{"bench", "--out", "DIR/res", "--cpuprofile", "-"}, "mandel: --cpuprofile -: want a file name; standard output is for the image or the results table\n"},
+		{[]string{"bench", "--out", "DIR/res", "--trace="}, "mandel: --trace is empty; want a file name\n"},
+	} {
+		dir := t.TempDir()
+		code, stdout, stderr := mandel(t, dir, tc.args...)
+		if code != exitUsage || stdout != "" || stderr != tc.want {
+			t.Errorf("mandel %s: exit %d, stdout %q, stderr %q; want 2 and %q", strings.Join(tc.args, " "), code, stdout, stderr, tc.want)
+		}
+		if files := dirEntries(t, dir); len(files) != 0 {
+			t.Errorf("mandel %s wrote %v", strings.Join(tc.args, " "), files)
+		}
 	}
 }

@@ -124,6 +124,21 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	}))
 }
 
+// profileFiles checks the --trace and --cpuprofile flags of fs: each names
+// a file, neither empty when given nor standard output, where the image or
+// the results table goes.
+func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files, error) {
+	for _, f := range []struct{ flag, path string }{{"trace", trace}, {"cpuprofile", cpuProfile}} {
+		switch {
+		case fs.Changed(f.flag) && f.path == "":
+			return profiling.Files{}, cli.Usagef("--%s is empty; want a file name", f.flag)
+		case f.path == "-":
+			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
+		}
+	}
+	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
+}
+
 // profiled runs work while recording the --trace and --cpuprofile files.
 // work reports whether it wrote its output; the files are kept only then,
 // as the output is, so that a failed command leaves nothing behind.
@@ -150,8 +165,11 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	default:
 		return nil, cli.Usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force,
-		profiles: profiling.Files{Trace: f.trace, CPUProfile: f.cpuProfile}}
+	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force}
+	var err error
+	if cfg.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return nil, err
+	}
 	if cfg.output == "" {
 		return nil, cli.Usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
 	}
