@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -37,7 +38,14 @@ func newBenchFlags() *benchFlags {
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
 	fs := f.fs
 	fs.SortFlags = false
-	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>)")
+	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>); --output works too, as in mandel and mandel stitch")
+	// --output is -o's name in the other commands; here it is --out's.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "output" {
+			name = "out"
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.StringVar(&f.scenes, "scenes", strings.Join(def.Scenes, ","), "scenes to render (see --list)")
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
@@ -50,7 +58,7 @@ func newBenchFlags() *benchFlags {
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
 	fs.Var(cli.Uint64(&f.seed), "seed", "seed of the run order (default: from the clock; recorded in env.json)")
-	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,...,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
+	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,8,16,32,64,128,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
 	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace of the sweep to FILE, each block a region named by strategy, worker and rows (go tool trace FILE; large for a long sweep)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the sweep to FILE (go tool pprof FILE)")
@@ -70,7 +78,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		printBenchHelp(stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 		return exitOK
 	case f.list:
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -153,7 +161,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
 	if fs.NArg() > 0 {
-		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
+		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", quoteAll(fs.Args()))
 	}
 	if f.out != "" {
 		cfg.Out = f.out
@@ -161,10 +169,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		return cfg, cli.Usagef("--out must not be empty")
 	}
 	var err error
-	if cfg.Scenes, err = bench.ParseList(f.scenes); err != nil {
+	// Names in any case, as the render command takes them.
+	if cfg.Scenes, err = bench.ParseList(strings.ToLower(f.scenes)); err != nil {
 		return cfg, cli.Usagef("--scenes: %v", err)
 	}
-	if cfg.Strategies, err = bench.ParseList(f.strats); err != nil {
+	if cfg.Strategies, err = bench.ParseList(strings.ToLower(f.strats)); err != nil {
 		return cfg, cli.Usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
 	}
 	if cfg.Workers, err = bench.ParseCounts(f.workers); err != nil {
@@ -182,15 +191,44 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
-	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
 		return cfg, err
 	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
+	if err := guessNames(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
 	}
 	return cfg, nil
+}
+
+// guessNames refuses a scene, strategy or kernel that is none of the
+// valid names, with a guess at the name meant; Validate would refuse it
+// too, but without the guess.
+func guessNames(cfg *bench.Config) error {
+	var scenes []string
+	for _, s := range bench.Scenes() {
+		scenes = append(scenes, s.Name)
+	}
+	for _, list := range []struct {
+		flag, what string
+		given      []string
+		valid      []string
+	}{
+		{"--scenes", "scene", cfg.Scenes, scenes},
+		{"--strategies", "strategy", cfg.Strategies, strategies.Names()},
+		{"--kernel", "kernel", []string{cfg.Kernel}, render.KernelNames()},
+	} {
+		for _, name := range list.given {
+			if name != "" && !slices.Contains(list.valid, name) {
+				return cli.Usagef("%s: %v", list.flag, cli.Unknown(list.what, name, list.valid))
+			}
+		}
+	}
+	return nil
 }
 
 func joinInts(xs []int) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"golang.org/x/term"
@@ -14,11 +15,12 @@ import (
 	"github.com/mandel-project/mandel/internal/cli"
 )
 
-// output is where the image goes: standard output, or a file that appears
-// only when complete.
+// output is where the image goes: standard output, a character device, or
+// a file that appears only when complete.
 type output struct {
-	file   *atomicfile.File // nil for standard output
-	stdout io.Writer
+	file   *atomicfile.File // nil for standard output or a device
+	stdout io.Writer        // standard output, or the device
+	dev    *os.File         // the device, closed after writing
 }
 
 // openOutput checks the destination before any rendering, and creates the
@@ -27,7 +29,8 @@ type output struct {
 // written through the descriptor, as - is, so that mandel /dev/stdout >>log
 // appends rather than replaces log; standard error is refused. (Replacing
 // the file standard input reads is harmless: the reader keeps the old one;
-// /dev/stdin itself is refused by atomicfile, as a descriptor.)
+// /dev/stdin itself is refused by atomicfile, as a descriptor.) Another
+// character device, such as /dev/null, is written directly.
 func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, error) {
 	toStdout := path == "-"
 	if !toStdout {
@@ -35,7 +38,7 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 		case 1:
 			toStdout = true
 		case 2:
-			return nil, cli.Usagef("%s is standard error, where messages go; write the image to standard output (-) instead", path)
+			return nil, cli.Usagef("%q is standard error, where messages go; write the image to standard output (-) instead", path)
 		}
 	}
 	if toStdout {
@@ -44,14 +47,39 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 		}
 		return &output{stdout: stdout}, nil
 	}
+	if isCharDevice(path) {
+		return openDevice(path)
+	}
 	f, err := atomicfile.Options{Force: force}.New(path)
 	if errors.Is(err, atomicfile.ErrWriteProtected) {
-		return nil, fmt.Errorf("cannot overwrite %s: write-protected (use --force)", path)
+		return nil, fmt.Errorf("cannot overwrite %q: write-protected (use --force)", path)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &output{file: f}, nil
+}
+
+// isCharDevice reports whether path is, or links to, a character device,
+// such as /dev/null: mandel -f png /dev/null is the usual way to time a
+// render, and renaming a file onto the device would replace its node.
+func isCharDevice(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&fs.ModeCharDevice != 0
+}
+
+// openDevice opens the character device at path for writing through, as
+// the shell's > would, except a terminal, which binary data would garble.
+func openDevice(path string) (*output, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	if term.IsTerminal(int(f.Fd())) {
+		f.Close()
+		return nil, cli.Usagef("%s is a terminal; not writing binary image data to it (name an OUTPUT file)", path)
+	}
+	return &output{stdout: f, dev: f}, nil
 }
 
 // stdDescriptor returns the output descriptor (1 or 2, looked for in that
@@ -100,20 +128,32 @@ func checkStdout(stdout io.Writer) error {
 func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) error {
 	if o.file == nil {
 		buf := bufio.NewWriterSize(o.stdout, 1<<16)
-		if err := encode(buf); err != nil {
-			return err
+		err := encode(buf)
+		if err == nil {
+			if err = buf.Flush(); err != nil && o.dev == nil {
+				err = fmt.Errorf("writing stdout: %w", err)
+			}
 		}
-		if err := buf.Flush(); err != nil {
-			return fmt.Errorf("writing stdout: %w", err)
+		if o.dev != nil {
+			// A device's errors are *fs.PathErrors that name it already.
+			if cerr := o.dev.Close(); err == nil {
+				err = cerr
+			}
+			o.dev = nil
 		}
-		return nil
+		return err
 	}
 	return o.file.WriteWith(ctx, encode)
 }
 
-// abort removes the temporary file, if it was not committed.
+// abort removes the temporary file, if it was not committed, or closes the
+// device.
 func (o *output) abort() {
 	if o.file != nil {
 		o.file.Abort()
+	}
+	if o.dev != nil {
+		o.dev.Close()
+		o.dev = nil
 	}
 }

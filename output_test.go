@@ -10,17 +10,20 @@ import (
 	"image"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/render"
 )
 
 // runMainEnv makes the test binary run main instead of the tests, so that
@@ -237,7 +240,7 @@ func TestWriteProtectedOutput(t *testing.T) {
 	if code != exitFailure || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want %d and nothing", code, stdout, exitFailure)
 	}
-	if want := "mandel: cannot overwrite DIR/ro.pgm: write-protected (use --force)\n"; stderr != want {
+	if want := "mandel: cannot overwrite \"DIR/ro.pgm\": write-protected (use --force)\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if got := readFile(t, path); got != "precious" {
@@ -313,7 +316,7 @@ func TestStickyDirectoryOtherOwner(t *testing.T) {
 	if code := exitCode(t, cmd); code != exitFailure {
 		t.Errorf("exit %d, want %d; stderr %q", code, exitFailure, stderr.String())
 	}
-	oneLine(t, stderr.String(), "create "+theirs+": owned by another user in a sticky directory")
+	oneLine(t, stderr.String(), "create "+strconv.Quote(theirs)+": owned by another user in a sticky directory")
 	if got := readFile(t, theirs); got != "precious" {
 		t.Errorf("their file changed to %q", got)
 	}
@@ -507,5 +510,100 @@ func TestInterruptDuringEncoding(t *testing.T) {
 	}
 	if entries := dirEntries(t, dir); len(entries) != 1 {
 		t.Errorf("directory holds %q", entries)
+	}
+}
+
+// TestWriteErrorNamesOutput renders more than the file size limit allows
+// (ulimit -f, whose EFBIG stands for a full disk's ENOSPC): the message
+// names OUTPUT, not the hidden temporary file, and none is left.
+func TestWriteErrorNamesOutput(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs sh's ulimit -f and Go's ignored SIGXFSZ, as on Linux")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"big.png", "big.ppm"} {
+		cmd := command(t, dir, "--size", "300", "DIR/"+name)
+		// Go ignores SIGXFSZ, so writes past the limit fail with EFBIG.
+		cmd.Args = append([]string{"sh", "-c", `ulimit -f 1 && exec "$0" "$@"`, cmd.Path}, cmd.Args[1:]...)
+		cmd.Path = "/bin/sh"
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if code := exitCode(t, cmd); code != exitFailure {
+			t.Fatalf("%s: exit %d, want %d; stderr %q", name, code, exitFailure, stderr.String())
+		}
+		msg := strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), "DIR/")
+		oneLine(t, msg, `"DIR/`+name+`": file too large`)
+		if strings.Contains(msg, ".tmp-") {
+			t.Errorf("%s: the message names the temporary file: %q", name, msg)
+		}
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("left behind: %q", entries)
+	}
+}
+
+// TestOutputCharacterDevice writes to character devices directly, as
+// mandel -f png /dev/null does to time a render: renaming onto one would
+// replace the device node. /dev/full fails in one line naming it.
+func TestOutputCharacterDevice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs Linux's /dev/null and /dev/full")
+	}
+	for _, args := range [][]string{
+		{"-f", "png", "--size", "40", os.DevNull},
+		{"--size", "40", "-f", "pbm", os.DevNull},
+		{"stitch", "-o", os.DevNull, "SHARD"},
+	} {
+		if args[0] == "stitch" {
+			dir := t.TempDir()
+			args[3] = renderShards(t, dir, 1, "--size", "12x8")[0]
+		}
+		if code, _, stderr := mandel(t, t.TempDir(), args...); code != exitOK {
+			t.Errorf("%q: exit %d, %s", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip(err)
+	}
+	code, _, stderr := mandel(t, t.TempDir(), "-f", "png", "--size", "40", "/dev/full")
+	if code != exitFailure {
+		t.Errorf("/dev/full: exit %d, want %d", code, exitFailure)
+	}
+	oneLine(t, stderr, `"/dev/full": no space left on device`)
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("%s is no longer a character device: %v, %v", os.DevNull, fi, err)
+	}
+}
+
+// TestFreeSpace renders a PPM larger than its file system's free space: it
+// is refused at once, in one line, with nothing left behind, rather than
+// filling the disk before failing.
+func TestFreeSpace(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the free space is checked on Linux")
+	}
+	dir := t.TempDir()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	free := float64(st.Bavail) * float64(st.Bsize)
+	side := int(math.Sqrt(free*2/3)) + 1 // twice the free space, 3 bytes a pixel
+	if side > render.MaxSide {
+		t.Skipf("%v bytes free, more than the largest PPM", free)
+	}
+	// On today's code this would render for hours; the timeout makes it
+	// a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	size := fmt.Sprintf("%dx%d", side, side)
+	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "big.ppm")}, &stdout, &stderr)
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), "DIR/big.ppm: not enough space: the "+size+" ppm takes ")
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("left behind: %q", entries)
 	}
 }

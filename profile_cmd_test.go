@@ -108,9 +108,9 @@ func TestTraceFailures(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"trace in a missing directory", []string{"--trace", "DIR/no/t.out", "--size", "8", "DIR/o.png"}, "mandel: trace: create DIR/no/t.out: no such file or directory\n"},
-		{"profile in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/no/p.out", "--size", "8", "DIR/o.png"}, "mandel: cpu profile: create DIR/no/p.out: no such file or directory\n"},
-		{"output in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/p.out", "--size", "8", "DIR/no/o.png"}, "mandel: create DIR/no/o.png: no such file or directory\n"},
+		{"trace in a missing directory", []string{"--trace", "DIR/no/t.out", "--size", "8", "DIR/o.png"}, "mandel: trace: create \"DIR/no/t.out\": no such file or directory\n"},
+		{"profile in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/no/p.out", "--size", "8", "DIR/o.png"}, "mandel: cpu profile: create \"DIR/no/p.out\": no such file or directory\n"},
+		{"output in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/p.out", "--size", "8", "DIR/no/o.png"}, "mandel: create \"DIR/no/o.png\": no such file or directory\n"},
 	} {
 		code, stdout, stderr := mandel(t, dir, tc.args...)
 		if code != exitFailure || stdout != "" || stderr != tc.want {

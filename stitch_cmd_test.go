@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,10 +93,10 @@ func TestStitchIsTheWholeRender(t *testing.T) {
 func TestShardText(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, stderr := mandel(t, dir, "--center=-0.5,0.25", "--scale", "0.1", "--size", "30x10", "--escape", "4",
-		"--aa", "2", "--palette", "ocean", "-m", "300", "--shard", "2/3", "DIR/s.png"); code != 0 {
+		"--aa", "2", "--palette", "ocean", "-m", "300", "--shard", "2/3", "DIR/s-%d.png"); code != 0 {
 		t.Fatal(stderr)
 	}
-	f, err := os.Open(filepath.Join(dir, "s.png"))
+	f, err := os.Open(filepath.Join(dir, "s-2.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,8 @@ func TestShardText(t *testing.T) {
 		{Key: "mandel:maxiter", Value: "300"}, {Key: "mandel:escape", Value: "4"},
 		{Key: "mandel:mapping", Value: "centres"}, {Key: "mandel:aa", Value: "2"},
 		{Key: "mandel:palette", Value: "ocean"}, {Key: "mandel:shard", Value: "2/3"},
-		{Key: "mandel:rows", Value: "6-9"},
+		{Key: "mandel:rows", Value: "6-9"}, {Key: "mandel:view", Value: "full"},
+		{Key: "Software", Value: "mandel " + version},
 	}
 	if got := d.Info().Text; !slices.Equal(got, want) {
 		t.Errorf("text\n%q\nwant\n%q", got, want)
@@ -126,13 +129,15 @@ func TestStitchRefuses(t *testing.T) {
 	args := []string{"--size", "40x30", "--maxiter", "100"}
 	good := renderShards(t, dir, 3, args...)
 	slices.Reverse(good) // shard-0, shard-1, shard-2
+	// shard renders to name, whose %d is 1 for the shards (each shard 1
+	// of its render).
 	shard := func(name string, extra ...string) string {
 		t.Helper()
 		out := filepath.Join(dir, name)
 		if code, _, stderr := mandel(t, dir, append(append(slices.Clone(args), extra...), out)...); code != 0 {
 			t.Fatal(stderr)
 		}
-		return out
+		return strings.ReplaceAll(out, "%d", "1")
 	}
 	data, err := os.ReadFile(good[1])
 	if err != nil {
@@ -148,11 +153,11 @@ func TestStitchRefuses(t *testing.T) {
 	corrupt := bytes.Clone(data)
 	corrupt[len(corrupt)-40] ^= 1 // in the image data
 	copy1 := write("copy-of-1.png", data)
-	other := shard("other.png", "--maxiter", "99", "--shard", "1/3")
-	tall := shard("tall.png", "--size", "40x31", "--shard", "1/3")
-	four := shard("four.png", "--shard", "1/4")
+	other := shard("other-%d.png", "--maxiter", "99", "--shard", "1/3")
+	tall := shard("tall-%d.png", "--size", "40x31", "--shard", "1/3")
+	four := shard("four-%d.png", "--shard", "1/4")
 	plain := shard("plain.png")
-	fire := shard("fire.png", "--palette", "fire", "--shard", "1/3")
+	fire := shard("fire-%d.png", "--palette", "fire", "--shard", "1/3")
 	// Shard 1 of 3 of 30 rows, its text but for rows 11-20, not 10-19.
 	shifted := filepath.Join(dir, "shifted.png")
 	{
@@ -191,10 +196,10 @@ func TestStitchRefuses(t *testing.T) {
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3"},
 		{"doubled", []string{good[0], good[1], copy1, good[2]}, "copy-of-1.png"},
-		{"other view", []string{good[0], other, good[2]}, "other.png"},
-		{"other size", []string{good[0], tall, good[2]}, "tall.png"},
-		{"other count", []string{good[0], four, good[2]}, "four.png"},
-		{"other palette", []string{good[0], fire, good[2]}, "fire.png"},
+		{"other view", []string{good[0], other, good[2]}, "other-1.png"},
+		{"other size", []string{good[0], tall, good[2]}, "tall-1.png"},
+		{"other count", []string{good[0], four, good[2]}, "four-1.png"},
+		{"other palette", []string{good[0], fire, good[2]}, "fire-1.png"},
 		{"not a shard", []string{good[0], plain, good[2]}, "plain.png"},
 		{"rows not its shard's", []string{good[0], shifted, good[2]}, "shifted.png"},
 		{"corrupt", []string{good[0], write("corrupt.png", corrupt), good[2]}, "corrupt.png"},
@@ -273,18 +278,20 @@ func TestShardSources(t *testing.T) {
 		{"flag", []string{"--shard", "2/5"}, nil, 2, 5, ""},
 		{"flag wins over slurm", []string{"--shard", "0/2"}, slurm, 0, 2, ""},
 		{"flag wins over garbage", []string{"--shard", "0/2"}, []string{"SLURM_ARRAY_TASK_ID", "x"}, 0, 2, ""},
-		{"slurm min max", nil, slurm, 2, 4, ""},
-		{"slurm count only", nil, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "3"}, 1, 3, ""},
+		{"slurm min max", []string{"--shard", "env"}, slurm, 2, 4, ""},
+		{"slurm not asked", nil, slurm, 0, 0, ""},
+		{"min without max", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_COUNT", "4"}, 0, 0, "without SLURM_ARRAY_TASK_MAX"},
+		{"slurm count only", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "3"}, 1, 3, ""},
 		{"slurm with --shards", []string{"--shards", "4"}, slurm, 2, 4, ""},
 		{"indexed job", []string{"--shards", "3"}, []string{"JOB_COMPLETION_INDEX", "2"}, 2, 3, ""},
 		{"indexed job without --shards", nil, []string{"JOB_COMPLETION_INDEX", "2"}, 0, 0, ""},
 		{"slurm over indexed job", []string{"--shards", "4"}, append(slices.Clone(slurm), "JOB_COMPLETION_INDEX", "0"), 2, 4, ""},
-		{"garbage id", nil, []string{"SLURM_ARRAY_TASK_ID", "two", "SLURM_ARRAY_TASK_COUNT", "3"}, 0, 0, `SLURM_ARRAY_TASK_ID="two"`},
-		{"garbage count", nil, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "-3"}, 0, 0, "SLURM_ARRAY_TASK_COUNT"},
+		{"garbage id", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "two", "SLURM_ARRAY_TASK_COUNT", "3"}, 0, 0, `SLURM_ARRAY_TASK_ID="two"`},
+		{"garbage count", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "-3"}, 0, 0, "SLURM_ARRAY_TASK_COUNT"},
 		{"garbage index", []string{"--shards", "3"}, []string{"JOB_COMPLETION_INDEX", "1.5"}, 0, 0, "JOB_COMPLETION_INDEX"},
-		{"id without count", nil, []string{"SLURM_ARRAY_TASK_ID", "1"}, 0, 0, "without SLURM_ARRAY_TASK_COUNT"},
-		{"array with a step", nil, []string{"SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", "12", "SLURM_ARRAY_TASK_COUNT", "4"}, 0, 0, "without a step"},
-		{"id past count", nil, []string{"SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "3"}, 0, 0, "must be in 0..2"},
+		{"id without count", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "1"}, 0, 0, "without SLURM_ARRAY_TASK_COUNT"},
+		{"array with a step", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", "12", "SLURM_ARRAY_TASK_COUNT", "4"}, 0, 0, "without a step"},
+		{"id past count", []string{"--shard", "env"}, []string{"SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "3"}, 0, 0, "must be in 0..2"},
 		{"--shards disagrees with slurm", []string{"--shards", "5"}, slurm, 0, 0, "--shards 5"},
 		{"--shards disagrees with --shard", []string{"--shards", "5", "--shard", "1/4"}, nil, 0, 0, "disagree"},
 		{"--shards alone", []string{"--shards", "5"}, nil, 0, 0, "needs the shard's index"},
@@ -296,7 +303,8 @@ func TestShardSources(t *testing.T) {
 		{"garbage flag", []string{"--shard", "1of4"}, nil, 0, 0, "want i/n"},
 		{"plus sign", []string{"--shard", "+1/4"}, nil, 0, 0, "want i/n"},
 		{"not png", []string{"--shard", "1/4", "--format", "jpeg"}, nil, 0, 0, "shards are PNG files"},
-		{"slurm not png", []string{"--format", "ppm"}, slurm, 0, 0, "SLURM_ARRAY_TASK_ID=6: shards are PNG"},
+		{"env without an environment", []string{"--shard", "env"}, nil, 0, 0, "--shard env: the environment names no shard"},
+		{"slurm not png", []string{"--shard", "env", "--format", "ppm"}, slurm, 0, 0, "SLURM_ARRAY_TASK_ID=6: shards are PNG"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newRenderFlags(testApp(io.Discard, io.Discard))
@@ -344,17 +352,72 @@ func TestShardFromSlurmEnvironment(t *testing.T) {
 	t.Setenv("SLURM_ARRAY_TASK_COUNT", "2")
 	for _, id := range []string{"0", "1"} {
 		t.Setenv("SLURM_ARRAY_TASK_ID", id)
-		if code, _, stderr := mandel(t, dir, "--size", "12x8", "DIR/s-%d.png"); code != 0 {
+		if code, _, stderr := mandel(t, dir, "--shard", "env", "--size", "12x8", "DIR/s-%d.png"); code != 0 {
 			t.Fatal(stderr)
 		}
 	}
 	if code, _, stderr := mandel(t, dir, "stitch", "-o", "DIR/st.png", "DIR/s-0.png", "DIR/s-1.png"); code != 0 {
 		t.Fatal(stderr)
 	}
+	// Without --shard env the task renders the whole frame, as an array
+	// of one frame per task needs.
+	if code, _, stderr := mandel(t, dir, "--size", "12x8", "DIR/whole.png"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if cfg, err := decodePNGConfig(filepath.Join(dir, "whole.png")); err != nil || cfg.Width != 12 || cfg.Height != 8 {
+		t.Errorf("a render in a Slurm array task without --shard env: %+v, %v; want the whole 12x8 frame", cfg, err)
+	}
 	t.Setenv("SLURM_ARRAY_TASK_ID", "garbage")
-	code, _, stderr := mandel(t, dir, "--size", "12x8", "DIR/g-%d.png")
+	code, _, stderr := mandel(t, dir, "--shard", "env", "--size", "12x8", "DIR/g-%d.png")
 	if code != exitUsage {
 		t.Errorf("garbage in the environment: exit %d, want 2", code)
 	}
 	oneLine(t, stderr, "SLURM_ARRAY_TASK_ID")
+}
+
+// decodePNGConfig reads the size of the PNG at path.
+func decodePNGConfig(path string) (image.Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return image.Config{}, err
+	}
+	defer f.Close()
+	return png.DecodeConfig(f)
+}
+
+// TestShardOutputNames refuses an OUTPUT that every shard would write, and
+// gives printf's widths their meaning.
+func TestShardOutputNames(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--shard", "1/2", "--size", "12x8", "DIR/s.png")
+	if code != exitUsage {
+		t.Errorf("--shard 1/2 s.png: exit %d, want 2", code)
+	}
+	oneLine(t, stderr, "every shard would write")
+	if _, err := os.Stat(filepath.Join(dir, "s.png")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("s.png was written: %v", err)
+	}
+	for _, i := range []string{"0", "1"} {
+		if code, _, stderr := mandel(t, dir, "--shard", i+"/2", "--size", "12x8", "DIR/s-%05d.png"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	if code, _, stderr := mandel(t, dir, "stitch", "-o", "DIR/st.png", "DIR/s-00000.png", "DIR/s-00001.png"); code != 0 {
+		t.Fatal(stderr)
+	}
+}
+
+// TestStitchWorkersRange gives stitch the worker counts that render
+// refuses: both refuse them, with the same message.
+func TestStitchWorkersRange(t *testing.T) {
+	dir := t.TempDir()
+	shards := renderShards(t, dir, 1, "--size", "12x8")
+	for _, w := range []string{"0", "-3", "100000000"} {
+		rcode, _, rerr := mandel(t, dir, "-w", w, "DIR/o.png")
+		scode, _, serr := mandel(t, dir, "stitch", "-w", w, "-o", "DIR/st.png", shards[0])
+		if rcode != exitUsage || scode != exitUsage || rerr != serr {
+			t.Errorf("-w %s: render exit %d %q, stitch exit %d %q; want both 2 with one message", w, rcode, rerr, scode, serr)
+		}
+		oneLine(t, serr, "--workers must be in 1..")
+	}
 }

@@ -349,36 +349,35 @@ func dedupe(names []string) []string {
 	return out
 }
 
-// prepareOut creates dir if needed and checks that it is empty and writable,
-// so that an unwritable output fails before minutes of measuring. A dir
-// that exists as a file or holds files is the caller's choice to change (a
+// prepareOut creates dir if needed, claims it (claimOut) and checks that
+// it is empty, so that an unwritable output fails before minutes of
+// measuring and two sweeps never write into one folder. A dir that exists
+// as a file or holds files is the caller's choice to change (a
 // *ConfigError); one that cannot be created or written, for want of
 // permission or on a read-only file system, is a failure like any other
-// write (a plain error).
-func prepareOut(dir string) error {
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
-			return configErrorf("output directory %s is a file; choose a directory", dir)
-		}
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return fmt.Errorf("bench: output directory: %w", err)
-		}
-		if len(entries) > 0 {
-			return configErrorf("output directory %s is not empty; remove it or choose another", dir)
-		}
+// write (a plain error). release gives up the claim once the sweep has
+// written its files.
+func prepareOut(dir string) (release func(), err error) {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, configErrorf("output directory %s is a file; choose a directory", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("bench: cannot create the output directory: %w", err)
+		return nil, fmt.Errorf("bench: cannot create the output directory: %w", err)
 	}
-	probe, err := os.CreateTemp(dir, ".probe-*")
+	release, err = claimOut(dir)
 	if err != nil {
-		return fmt.Errorf("bench: output directory %s is not writable: %w", dir, err)
+		return nil, err
 	}
-	name := probe.Name()
-	probe.Close()
-	if err := os.Remove(name); err != nil {
-		return fmt.Errorf("bench: output directory %s: %w", dir, err)
+	// After the claim: a sweep that claimed and released the folder
+	// before this one has left its files in it.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("bench: output directory: %w", err)
 	}
-	return nil
+	if len(entries) > 1 {
+		release()
+		return nil, configErrorf("output directory %s is not empty; remove it or choose another", dir)
+	}
+	return release, nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mandel-project/mandel/render"
@@ -166,13 +167,15 @@ func TestSizeFactor(t *testing.T) {
 
 func TestPrepareOut(t *testing.T) {
 	dir := t.TempDir()
-	if err := prepareOut(filepath.Join(dir, "a", "b")); err != nil {
-		t.Errorf("new nested directory: %v", err)
+	release, err := prepareOut(filepath.Join(dir, "a", "b"))
+	if err != nil {
+		t.Fatalf("new nested directory: %v", err)
 	}
+	release()
 	if entries, _ := os.ReadDir(filepath.Join(dir, "a", "b")); len(entries) != 0 {
-		t.Errorf("the probe was left behind: %v", entries)
+		t.Errorf("the claim was left behind: %v", entries)
 	}
-	if err := prepareOut(filepath.Join(dir, "a")); err == nil {
+	if _, err := prepareOut(filepath.Join(dir, "a")); err == nil {
 		t.Error("a directory holding one accepted")
 	}
 	full := filepath.Join(dir, "full")
@@ -198,11 +201,62 @@ func TestPrepareOut(t *testing.T) {
 			if strings.HasPrefix(c.name, "read-only") && os.Geteuid() == 0 {
 				t.Skip("root writes into a read-only directory")
 			}
-			err := prepareOut(c.out)
+			_, err := prepareOut(c.out)
 			var ce *ConfigError
 			if err == nil || errors.As(err, &ce) != c.usage || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("prepareOut(%s) = %v (a ConfigError: %v), want %q, a ConfigError: %v", c.out, err, errors.As(err, &ce), c.want, c.usage)
 			}
 		})
+	}
+}
+
+// TestPrepareOutClaims starts sweeps into one folder together: exactly one
+// gets it, the others are refused in a line that says why, and once it is
+// released, the folder holding its files, it is not empty to the next.
+func TestPrepareOutClaims(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	const n = 8
+	var (
+		wg       sync.WaitGroup
+		start    = make(chan struct{})
+		releases = make(chan func(), n)
+		errs     = make(chan error, n)
+	)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			release, err := prepareOut(dir)
+			if err != nil {
+				errs <- err
+				return
+			}
+			releases <- release
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(releases)
+	close(errs)
+	if len(releases) != 1 {
+		t.Fatalf("%d sweeps claimed the folder, want 1", len(releases))
+	}
+	for err := range errs {
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "is in use by another mandel bench") && !strings.Contains(err.Error(), "not empty") {
+			t.Errorf("refusal %v, want a ConfigError saying the folder is in use", err)
+		}
+	}
+	if _, err := prepareOut(dir); err == nil || !strings.Contains(err.Error(), "is in use by another mandel bench") {
+		t.Errorf("while claimed: %v, want the in-use refusal", err)
+	}
+	os.WriteFile(filepath.Join(dir, "runs.csv"), []byte("seq\n"), 0o644)
+	(<-releases)()
+	if _, err := prepareOut(dir); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("after a sweep: %v, want the not-empty refusal", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %v, want runs.csv alone", entries)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +19,29 @@ import (
 // path returns the path of a results file of the sweep.
 func (s *sweep) path(elem ...string) string {
 	return filepath.Join(append([]string{s.cfg.Out}, elem...)...)
+}
+
+// claimName is the file that marks an output directory as a sweep's while
+// it runs.
+const claimName = ".mandel-bench-claim"
+
+// claimOut claims dir for one sweep by creating its claim file, which only
+// one process can create (O_EXCL), so that two sweeps started together
+// with the same --out cannot both write there (runs.csv in neither order,
+// a stray line). A directory claimed by another sweep, or by one that was
+// killed, is a *ConfigError naming the file. release removes it.
+func claimOut(dir string) (release func(), err error) {
+	name := filepath.Join(dir, claimName)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, configErrorf("output directory %s is in use by another mandel bench (if none runs, remove %s)", dir, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bench: output directory %s is not writable: %w", dir, err)
+	}
+	fmt.Fprintf(f, "%d\n", os.Getpid())
+	f.Close()
+	return func() { os.Remove(name) }, nil
 }
 
 // WriteFile writes a file of the results, creating its directory: it
@@ -54,7 +79,8 @@ var RunsHeader = []string{"seq", "round", "scene", "strategy", "workers", "grain
 	"imbalance", "overhead_ns", "busy_ns", "blocks", "steals"}
 
 func newRunsLog(path string) (*runsLog, error) {
-	f, err := os.Create(path)
+	// A new file: the claim on the directory means no other sweep's.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}

@@ -60,9 +60,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := prepareOut(cfg.Out); err != nil {
+	release, err := prepareOut(cfg.Out)
+	if err != nil {
 		return nil, err
 	}
+	defer release()
 	if cfg.Seed == 0 {
 		cfg.Seed = uint64(time.Now().UnixNano())
 	}

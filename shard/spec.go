@@ -3,8 +3,9 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/mandel-project/mandel/render"
 )
@@ -18,14 +19,36 @@ type Spec struct {
 	From         string
 }
 
-// Output is name with each %d replaced by the shard's index, so that one
-// command line serves every task: shard-%d.png.
-func (s *Spec) Output(name string) string {
-	return strings.ReplaceAll(name, "%d", strconv.Itoa(s.Index))
+// indexVerb is a printf verb for the shard's index in an output name, %d
+// with an optional zero flag and width (%05d), or %%, a literal percent.
+var indexVerb = regexp.MustCompile(`%(%|0?[0-9]*d)`)
+
+// numbers are the whole decimal numbers in a name.
+var numbers = regexp.MustCompile(`[0-9]+`)
+
+// Output is name with each %d (or %05d, printf's width) replaced by the
+// shard's index, and %% by %, so that one command line serves every task:
+// shard-%d.png. A name with neither %d nor the index itself (put there by
+// the shell or the kubelet: shard-$(JOB_COMPLETION_INDEX).png) is refused
+// when there are several shards: every shard would write it, the last one
+// winning, and only stitch would notice, after the whole cluster run.
+func (s *Spec) Output(name string) (string, error) {
+	index := false
+	out := indexVerb.ReplaceAllStringFunc(name, func(verb string) string {
+		if verb == "%%" {
+			return "%"
+		}
+		index = true
+		return fmt.Sprintf(verb, s.Index)
+	})
+	if !index && s.Count > 1 && !slices.Contains(numbers.FindAllString(name, -1), strconv.Itoa(s.Index)) {
+		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, name)
+	}
+	return out, nil
 }
 
-// Flags are the command line's say in the shard: --shard i/n and --shards
-// n, each with whether it was given at all.
+// Flags are the command line's say in the shard: --shard i/n (or env) and
+// --shards n, each with whether it was given at all.
 type Flags struct {
 	Shard     string
 	ShardSet  bool
@@ -34,9 +57,13 @@ type Flags struct {
 }
 
 // Resolve resolves the shard of a render height rows high from the flags
-// and then the environment, which env reads, and checks it against height.
+// or the environment, which env reads, and checks it against height.
 // It returns nil for a render of the whole image. Its errors are the
 // command line's or the environment's, and name the flag or variable.
+//
+// The environment is read only when asked, by --shard env or by --shards
+// (whose index can only come from it): a Slurm array whose tasks render
+// a whole frame each must not get a strip of one.
 //
 // Slurm job arrays set SLURM_ARRAY_TASK_ID in each task, with
 // SLURM_ARRAY_TASK_MIN/MAX and SLURM_ARRAY_TASK_COUNT; Kubernetes Indexed
@@ -48,16 +75,24 @@ func Resolve(f Flags, env func(string) (string, bool), height int) (*Spec, error
 	}
 	var s *Spec
 	switch {
+	case f.ShardSet && f.Shard == EnvShard:
+		var err error
+		if s, err = fromEnv(env, f.Shards, f.ShardsSet); err != nil {
+			return nil, err
+		}
+		if s == nil {
+			return nil, errors.New("--shard env: the environment names no shard: SLURM_ARRAY_TASK_ID (a Slurm array task) or JOB_COMPLETION_INDEX with --shards N (a Kubernetes Indexed Job)")
+		}
 	case f.ShardSet:
 		i, n, ok := parsePair(f.Shard, "/")
 		if !ok {
-			return nil, fmt.Errorf("--shard %q: want i/n, shard i of n counting from 0, e.g. 0/4", f.Shard)
+			return nil, fmt.Errorf("--shard %q: want i/n (or env), shard i of n counting from 0, e.g. 0/4", f.Shard)
 		}
 		if f.ShardsSet && f.Shards != n {
 			return nil, fmt.Errorf("--shard %s and --shards %d disagree on the count", f.Shard, f.Shards)
 		}
 		s = &Spec{Index: i, Count: n, From: "--shard " + f.Shard}
-	default:
+	case f.ShardsSet:
 		var err error
 		if s, err = fromEnv(env, f.Shards, f.ShardsSet); err != nil {
 			return nil, err
@@ -75,6 +110,10 @@ func Resolve(f Flags, env func(string) (string, bool), height int) (*Spec, error
 	s.Lo, s.Hi = render.ShardRows(height, s.Index, s.Count)
 	return s, nil
 }
+
+// EnvShard is the value of --shard that takes the shard from the
+// environment.
+const EnvShard = "env"
 
 // fromEnv is the shard that env gives, or nil; its rows are left for
 // Resolve. A Slurm array task's index is its ID less the array's first ID,
@@ -121,6 +160,12 @@ func fromEnv(env func(string) (string, bool), shards int, shardsSet bool) (*Spec
 				return nil, fmt.Errorf("the Slurm array %d-%d has %d tasks, not %d: shards need an array without a step or gaps, e.g. --array=0-%d", lo, hi, count, hi-lo+1, count-1)
 			}
 			s.Index, s.Count = id-lo, hi-lo+1
+		case loSet:
+			// ID less MIN is the index; without MAX the count may be
+			// another array's span, so an incomplete set is refused.
+			return nil, errors.New("SLURM_ARRAY_TASK_MIN is set without SLURM_ARRAY_TASK_MAX; give --shard i/n")
+		case hiSet:
+			return nil, errors.New("SLURM_ARRAY_TASK_MAX is set without SLURM_ARRAY_TASK_MIN; give --shard i/n")
 		case countSet:
 		default:
 			return nil, errors.New("SLURM_ARRAY_TASK_ID is set without SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MIN and _MAX; give --shard i/n")

@@ -94,8 +94,9 @@ type Options struct {
 // that file. A link to anything but a regular file (a directory, a device
 // such as /dev/stdout, a pipe) is refused, as is such a file at path itself.
 //
-// Replacing a file keeps its permission bits (not its owner); a new file
-// gets mode 0644 less the umask. A write-protected file is refused with
+// Replacing a file keeps its permission bits, and its owner and group
+// where the caller may give them (root may; a user, a group of theirs); a
+// new file gets mode 0644 less the umask. A write-protected file is refused with
 // ErrWriteProtected, and a file that the kernel would not let Commit
 // replace (see ErrSticky) is refused at once.
 //
@@ -161,6 +162,8 @@ func (o Options) New(path string) (*File, error) {
 			return fail(bareError(err))
 		}
 		if old != nil {
+			// Owner first: chown may clear the set-ID bits that Chmod sets.
+			keepOwner(tmp, old)
 			if err := tmp.Chmod(perm); err != nil {
 				tmp.Close()
 				os.Remove(name)
@@ -350,13 +353,21 @@ func bareError(err error) error {
 	return err
 }
 
+// Name returns the path as given to New, for messages.
+func (f *File) Name() string { return f.path }
+
 // Write writes p to the temporary file, through a buffer. Errors are those
-// of the underlying file.
+// of the underlying file (ENOSPC, EFBIG), as *fs.PathError values naming
+// the path, not the hidden temporary file the user never asked for.
 func (f *File) Write(p []byte) (int, error) {
 	if f.done {
 		return 0, &fs.PathError{Op: "write", Path: f.path, Err: fs.ErrClosed}
 	}
-	return f.w.Write(p)
+	n, err := f.w.Write(p)
+	if err != nil {
+		err = &fs.PathError{Op: "write", Path: f.path, Err: bareError(err)}
+	}
+	return n, err
 }
 
 // Commit flushes the buffer, syncs and closes the temporary file, and renames
@@ -383,7 +394,9 @@ func (f *File) Commit() error {
 	}
 	if err != nil {
 		os.Remove(f.tmp.Name())
-		return &fs.PathError{Op: "commit", Path: f.path, Err: bareError(err)}
+		// "write", not "commit": the user wrote a file, and the last of its
+		// bytes failing to reach the disk is a failed write to them.
+		return &fs.PathError{Op: "write", Path: f.path, Err: bareError(err)}
 	}
 	dir := f.dir
 	if dir == "" {

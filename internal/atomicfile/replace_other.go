@@ -2,7 +2,10 @@
 
 package atomicfile
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
 
 // checkReplace refuses to replace a read-only file (on Windows, one with
 // the read-only attribute) unless forced.
@@ -12,3 +15,6 @@ func checkReplace(old fs.FileInfo, dir string, force bool) error {
 	}
 	return nil
 }
+
+// keepOwner does nothing where files have no Unix owner.
+func keepOwner(tmp *os.File, old fs.FileInfo) {}

@@ -86,3 +86,21 @@ func writeProtected(c cred, file owner) bool {
 		return perm&0o002 == 0
 	}
 }
+
+// keepOwner gives tmp, the replacement of old, old's owner and group where
+// the caller may: root replacing another user's file would otherwise make
+// it root's, and its owner could no longer read it. A user may give a file
+// only to a group of theirs, so that is tried next, and failing both the
+// file stays the caller's, as a new file would be.
+func keepOwner(tmp *os.File, old fs.FileInfo) {
+	st, ok := old.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	if st.Uid == uint32(os.Geteuid()) && st.Gid == uint32(os.Getegid()) {
+		return
+	}
+	if tmp.Chown(int(st.Uid), int(st.Gid)) != nil {
+		tmp.Chown(-1, int(st.Gid))
+	}
+}

@@ -3,7 +3,12 @@
 package atomicfile
 
 import (
+	"context"
+	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -47,5 +52,39 @@ func TestReplaceError(t *testing.T) {
 				t.Errorf("replaceError(%+v, file %+v, dir %+v, force %v) = %v, want %v", tc.c, tc.file, tc.dir, tc.force, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReplaceKeepsOwner replaces, as root, a file of another user: the new
+// file is theirs, with their mode, so that they can still read it. It
+// needs root, which alone may give a file away.
+func TestReplaceKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to own a file of another user; as a user, the owner is kept by construction")
+	}
+	const nobody = 65534
+	path := filepath.Join(t.TempDir(), "theirs.png")
+	if err := os.WriteFile(path, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(context.Background(), path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	if st.Uid != nobody || st.Gid != nobody || fi.Mode().Perm() != 0o640 {
+		t.Errorf("replaced file is %d:%d %v, want %d:%d -rw-r-----", st.Uid, st.Gid, fi.Mode(), nobody, nobody)
 	}
 }

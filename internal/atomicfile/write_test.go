@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +67,46 @@ func checkUntouched(t *testing.T, dir, path, want string) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("%d entries in the directory, want only the file", len(entries))
+	}
+}
+
+// TestWriteErrorNamesPath fails the temporary file's writes: the errors,
+// from Write and from Commit's flush, name the user's path, never the
+// hidden temporary file, which the user never asked for.
+func TestWriteErrorNamesPath(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.png")
+	f, err := New(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	f.tmp.Close() // every write to it now fails, as a full disk's would
+	_, err = f.Write(make([]byte, 2*bufSize))
+	checkNamesPath(t, "Write", err, path)
+	checkNamesPath(t, "Commit", f.Commit(), path)
+
+	g, err := New(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Abort()
+	g.tmp.Close()
+	if _, err := g.Write([]byte("small")); err != nil {
+		t.Fatalf("a buffered write failed: %v", err)
+	}
+	checkNamesPath(t, "Commit after a buffered write", g.Commit(), path)
+}
+
+func checkNamesPath(t *testing.T, what string, err error, path string) {
+	t.Helper()
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		t.Errorf("%s: no error", what)
+	case strings.Contains(err.Error(), ".tmp-"):
+		t.Errorf("%s: %v names the temporary file", what, err)
+	case !errors.As(err, &pe) || pe.Path != path:
+		t.Errorf("%s: %v does not name %s", what, err, path)
 	}
 }

@@ -19,7 +19,8 @@ const Fallback = 8 << 30
 // Available returns the bytes this process may still use: MemAvailable on
 // Linux, lowered to what the tightest memory limit of the process's cgroup
 // and its ancestors leaves (cgroup v2 or v1, as containers and systemd set
-// them), otherwise Fallback, a conservative guess.
+// them) and to what the address-space limit (RLIMIT_AS, ulimit -v) leaves
+// the heap, otherwise Fallback, a conservative guess.
 func Available() float64 {
 	return available(system)
 }
@@ -33,21 +34,66 @@ type files struct {
 	// for a hierarchy that mountinfo does not list (or when it cannot be
 	// read): v2 there, v1's memory in memory/.
 	cgroupfs string
+	status   string // /proc/self/status: VmSize, the address space in use
+	// addressLimit is RLIMIT_AS's soft limit in bytes, ok false for none.
+	addressLimit func() (limit float64, ok bool)
 }
 
 var system = files{
-	meminfo:   "/proc/meminfo",
-	cgroup:    "/proc/self/cgroup",
-	mountinfo: "/proc/self/mountinfo",
-	cgroupfs:  "/sys/fs/cgroup",
+	meminfo:      "/proc/meminfo",
+	cgroup:       "/proc/self/cgroup",
+	mountinfo:    "/proc/self/mountinfo",
+	cgroupfs:     "/sys/fs/cgroup",
+	status:       "/proc/self/status",
+	addressLimit: addressLimit,
 }
 
 func available(f files) float64 {
 	avail := meminfoAvailable(f.meminfo)
 	if left, ok := cgroupLeft(f); ok && left < avail {
-		return left
+		avail = left
+	}
+	if left, ok := addressLeft(f); ok && left < avail {
+		avail = left
 	}
 	return avail
+}
+
+// addressLeft is the part of the address-space limit (RLIMIT_AS, ulimit -v)
+// that the heap may still take, and whether there is a limit: half of the
+// limit less the address space in use. Half, because the heap grows to
+// about twice what it holds live before a collection (GOGC=100) and keeps
+// its addresses. The Go runtime reserves what it can of the rest at start
+// (hundreds of MiB, PROT_NONE), so that VmSize then holds most of what
+// it will map: without the count, a render under ulimit -v died with
+// "fatal error: out of memory" and a goroutine dump.
+func addressLeft(f files) (float64, bool) {
+	if f.addressLimit == nil {
+		return 0, false
+	}
+	limit, ok := f.addressLimit()
+	if !ok {
+		return 0, false
+	}
+	used := statusBytes(f.status, "VmSize:")
+	return max(limit-used, 0) / 2, true
+}
+
+// statusBytes reads a "Key:  N kB" line of /proc/self/status, 0 if absent.
+func statusBytes(path, key string) float64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, key); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
 }
 
 // mount is a mounted cgroup hierarchy: the directory root of the hierarchy

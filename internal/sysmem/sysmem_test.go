@@ -166,7 +166,7 @@ func TestAvailable(t *testing.T) {
 func TestAvailableWithoutFiles(t *testing.T) {
 	dir := t.TempDir()
 	none := filepath.Join(dir, "none")
-	if got := available(files{none, none, none, none}); got != Fallback {
+	if got := available(files{meminfo: none, cgroup: none, mountinfo: none, cgroupfs: none, status: none}); got != Fallback {
 		t.Errorf("nothing to read: %v, want the fallback", got)
 	}
 	tr := newTree(t, "0::/\n", "")
@@ -210,5 +210,32 @@ func TestCheck(t *testing.T) {
 	err := Check(1.5*(1<<40), 16<<30)
 	if want := "needs about 1.5 TiB of memory; this machine has about 16.0 GiB available"; err == nil || err.Error() != want {
 		t.Errorf("Check(1.5 TiB, 16 GiB) = %v, want %q", err, want)
+	}
+}
+
+// TestAvailableAddressLimit counts the address-space limit (ulimit -v):
+// half of what it leaves above VmSize, as the heap needs twice its live
+// bytes, and the tighter of it and the other limits.
+func TestAvailableAddressLimit(t *testing.T) {
+	tr := newTree(t, "0::/\n", mountsV2)
+	tr.f.status = filepath.Join(tr.dir, "status")
+	write(t, tr.f.status, "Name:\tmandel\nVmPeak:\t  800000 kB\nVmSize:\t  745792 kB\nVmRSS:\t 24780 kB\n")
+	limit := func(kb float64, ok bool) func() (float64, bool) {
+		return func() (float64, bool) { return kb * 1024, ok }
+	}
+	for _, tc := range []struct {
+		name  string
+		limit func() (float64, bool)
+		want  float64
+	}{
+		{"ulimit -v 1000000", limit(1000000, true), (1000000 - 745792) * 1024 / 2},
+		{"no limit", limit(0, false), 4 * gib},
+		{"a limit looser than the machine", limit(64<<20, true), 4 * gib},
+		{"a limit below what is mapped", limit(500000, true), 0},
+	} {
+		tr.f.addressLimit = tc.limit
+		if got := available(tr.f); got != tc.want {
+			t.Errorf("%s: available = %v (%s), want %v (%s)", tc.name, got, HumanBytes(got), tc.want, HumanBytes(tc.want))
+		}
 	}
 }

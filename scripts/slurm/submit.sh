@@ -28,6 +28,9 @@ shift
 export MANDEL=${MANDEL:-$(realpath "$here/../../bin/mandel")}
 export OUTDIR=${OUTDIR:-$output.shards}
 export OUTPUT=$output
+# The stitch job stitches exactly shards 0..SHARDS-1: a folder reused from
+# a run with more shards keeps stale ones, which a glob would pick up.
+export SHARDS=$shards
 array=$(sbatch --parsable --array=0-$((shards - 1)) --cpus-per-task="$cpus" \
 	--export=ALL --chdir="$(dirname "$output")" "$here/render.sbatch" "$@")
 echo "submit.sh: array job $array renders $shards shards into $OUTDIR" >&2

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// fakeSbatch stands in for Slurm's sbatch: it runs the script at once, an
+// array job's tasks one after another with the variables Slurm sets, in
+// the --chdir directory, and fails as the job would.
+const fakeSbatch = `#!/usr/bin/env bash
+set -euo pipefail
+array= chdir=.
+while [[ $1 == --* ]]; do
+	case $1 in
+	--array=*) array=${1#--array=} ;;
+	--chdir=*) chdir=${1#--chdir=} ;;
+	esac
+	shift
+done
+script=$1
+shift
+cd "$chdir"
+if [[ -z $array ]]; then
+	"$script" "$@" >"$chdir/fake-$(basename "$script").log" 2>&1
+	echo 2
+	exit
+fi
+lo=${array%-*} hi=${array#*-}
+for ((id = lo; id <= hi; id++)); do
+	SLURM_ARRAY_TASK_ID=$id SLURM_ARRAY_TASK_MIN=$lo SLURM_ARRAY_TASK_MAX=$hi \
+		SLURM_ARRAY_TASK_COUNT=$((hi - lo + 1)) "$script" "$@" >"$chdir/fake-render-$id.log" 2>&1
+done
+echo 1
+`
+
+// TestSlurmScripts runs scripts/slurm/submit.sh with a fake sbatch: four
+// shards, then two into the same output, whose folder keeps the stale
+// shards 2 and 3 of the first run. Both give the single render's bytes.
+func TestSlurmScripts(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the scripts need bash")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(path, text string) {
+		if err := os.WriteFile(path, []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(bin, "sbatch"), fakeSbatch)
+	mandelBin := filepath.Join(bin, "mandel")
+	write(mandelBin, "#!/bin/sh\n"+runMainEnv+"=1 exec '"+exe+"' \"$@\"\n")
+	args := []string{"--size", "40x30", "--maxiter", "200"}
+	if code, _, stderr := mandel(t, dir, append(args, "DIR/single.png")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	want := readFile(t, filepath.Join(dir, "single.png"))
+	for _, n := range []string{"4", "2"} {
+		cmd := exec.Command("scripts/slurm/submit.sh", append([]string{"-n", n, "-w", filepath.Join(dir, "out.png")}, args...)...)
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "MANDEL="+mandelBin)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			logs, _ := filepath.Glob(filepath.Join(dir, "fake-*.log"))
+			for _, l := range logs {
+				stderr.WriteString(l + ": " + readFile(t, l))
+			}
+			t.Fatalf("submit.sh -n %s: %v\n%s", n, err, stderr.String())
+		}
+		if got := readFile(t, filepath.Join(dir, "out.png")); got != want {
+			t.Errorf("submit.sh -n %s: the stitched picture differs from a single render", n)
+		}
+	}
+}
+
+// k8sJob is what TestKubernetesJobs reads of a Job's YAML: the container's
+// args (a flow sequence of quoted strings, which is JSON), the volume's
+// mount path and the number of completions.
+type k8sJob struct {
+	args        []string
+	mountPath   string
+	completions int
+}
+
+func readK8sJob(t *testing.T, path string) k8sJob {
+	t.Helper()
+	text := readFile(t, path)
+	var j k8sJob
+	m := regexp.MustCompile(`(?s)\n\s*args: (\[.*?\])\n`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("%s: no args: [...]", path)
+	}
+	if err := json.Unmarshal([]byte(m[1]), &j.args); err != nil {
+		t.Fatalf("%s: args: %v", path, err)
+	}
+	mounts := regexp.MustCompile(`mountPath: (\S+?)\}`).FindAllStringSubmatch(text, -1)
+	if len(mounts) != 1 {
+		t.Fatalf("%s: %d mountPaths, want 1", path, len(mounts))
+	}
+	j.mountPath = mounts[0][1]
+	if c := regexp.MustCompile(`\n\s*completions: (\d+)\n`).FindStringSubmatch(text); c != nil {
+		j.completions, _ = strconv.Atoi(c[1])
+	}
+	return j
+}
+
+// TestKubernetesJobs runs scripts/k8s's render and stitch jobs' command
+// lines on a fresh volume, an empty directory standing for the mount
+// point, at a small size: every pod's index from JOB_COMPLETION_INDEX, as
+// an Indexed Job gives it, then the stitch, which must equal a single
+// render. The image has no shell, so nothing else may create a directory.
+func TestKubernetesJobs(t *testing.T) {
+	render := readK8sJob(t, "scripts/k8s/render-job.yaml")
+	stitch := readK8sJob(t, "scripts/k8s/stitch-job.yaml")
+	if render.completions < 2 {
+		t.Fatalf("render-job.yaml: completions %d", render.completions)
+	}
+	volume := t.TempDir()
+	onVolume := func(args []string, mount string) []string {
+		out := slices.Clone(args)
+		for i, a := range out {
+			if rest, ok := strings.CutPrefix(a, mount+"/"); ok {
+				out[i] = filepath.Join(volume, rest)
+			}
+			if i > 0 && out[i-1] == "--size" {
+				out[i] = "64x48" // the job's picture at a test's size
+			}
+		}
+		return out
+	}
+	t.Cleanup(func() { testEnv = noEnv })
+	for i := range render.completions {
+		testEnv = shardEnv("JOB_COMPLETION_INDEX", strconv.Itoa(i))
+		args := onVolume(render.args, render.mountPath)
+		for j := range args { // the kubelet expands $(VAR) in args
+			args[j] = strings.ReplaceAll(args[j], "$(JOB_COMPLETION_INDEX)", strconv.Itoa(i))
+		}
+		if code, _, stderr := mandel(t, volume, args...); code != 0 {
+			t.Fatalf("render pod %d: %s", i, stderr)
+		}
+	}
+	testEnv = noEnv
+	args := onVolume(stitch.args, stitch.mountPath)
+	if code, _, stderr := mandel(t, volume, args...); code != 0 {
+		t.Fatalf("stitch: %s", stderr)
+	}
+	if len(args) != 3+render.completions {
+		t.Errorf("stitch lists %d shards, want the %d the render job writes", len(args)-3, render.completions)
+	}
+	// The single render: the render job's flags without --shards N, to
+	// another file.
+	var single []string
+	for i, a := range onVolume(render.args, render.mountPath) {
+		if a == "--shards" || i > 0 && render.args[i-1] == "--shards" {
+			continue
+		}
+		single = append(single, a)
+	}
+	single[len(single)-1] = filepath.Join(volume, "single.png")
+	if code, _, stderr := mandel(t, volume, single...); code != 0 {
+		t.Fatalf("single render: %s", stderr)
+	}
+	if readFile(t, args[2]) != readFile(t, filepath.Join(volume, "single.png")) {
+		t.Error("the stitched picture differs from a single render")
+	}
+}
