@@ -10,9 +10,9 @@
  * overflow to inf and then NaN, which compares false as well). The totals
  * the driver checks are the proof in floating point.
  *
- * 2*zr is a multiply by 2 (exact, like zr + zr) so that it runs on the
- * multiply pipes, which have room, rather than the add pipes, which have
- * not. exact kernels round zi = 2zr*zi + ci twice, fused ones use one FMA. */
+ * 2*zr is exact whichever way it is computed (gcc emits zr + zr for the
+ * multiply by 2 written here). exact kernels round zi = 2zr*zi + ci twice,
+ * fused ones use one FMA. */
 #if defined(__x86_64__)
 #include <immintrin.h>
 
