@@ -30,17 +30,18 @@ var (
 	fusedName = regexp.MustCompile(`(^|_)fma(_|$)`)
 )
 
-// yardstick runs the yardstick's kernel on a workload and returns its total
-// and hash.
-func yardstick(t *testing.T, bin, kernel, workload string) (total, hash string) {
+// yardstick runs the yardstick's kernel on a workload, with the threads and
+// schedule of more if given, and returns its total and hash.
+func yardstick(t *testing.T, bin, kernel, workload string, more ...string) (total, hash string) {
 	t.Helper()
-	out, err := exec.Command(bin, kernel, workload).Output()
+	args := append([]string{kernel, workload}, more...)
+	out, err := exec.Command(bin, args...).Output()
 	if err != nil {
-		t.Fatalf("yardstick %s %s: %v", kernel, workload, err)
+		t.Fatalf("yardstick %s: %v", strings.Join(args, " "), err)
 	}
 	m := yardstickTotal.FindStringSubmatch(string(out))
 	if m == nil {
-		t.Fatalf("yardstick %s %s printed no total: %q", kernel, workload, out)
+		t.Fatalf("yardstick %s printed no total: %q", strings.Join(args, " "), out)
 	}
 	return m[1], m[2]
 }
@@ -89,6 +90,12 @@ func TestYardstickCountsAsMandel(t *testing.T) {
 		for _, k := range exact {
 			if total, _ := yardstick(t, bin, k, workload); total != m[1] {
 				t.Errorf("yardstick %s %s: total %s, mandel counts %s", k, workload, total, m[1])
+			}
+		}
+		// OpenMP over rows changes who renders a row, not its counts.
+		for _, sched := range []string{"static", "static1", "dynamic1", "guided"} {
+			if total, _ := yardstick(t, bin, "scalar", workload, "3", sched); total != m[1] {
+				t.Errorf("yardstick scalar %s 3 %s: total %s, mandel counts %s", workload, sched, total, m[1])
 			}
 		}
 	}
