@@ -22,5 +22,5 @@ set -- "$dir/yardstick.c" "$dir/scalar.c" "$dir/avx2.c" "$dir/avx512.c"
 # shellcheck disable=SC2086 # MARCH is zero or more flags
 if ! "$cc" -O3 $march -fopenmp -ffp-contract=off -Wall -o "$out" "$@" -lm 2>/dev/null; then
 	"$cc" -O3 $march -ffp-contract=off -Wall -Wno-unknown-pragmas -o "$out" "$@" -lm
-	echo "build.sh: built without OpenMP (gcc -fopenmp failed): one thread only" >&2
+	echo "build.sh: built without OpenMP ($cc -fopenmp failed): one thread only" >&2
 fi
