@@ -121,7 +121,13 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 		return report(stderr, err)
 	}
 	fmt.Fprint(stdout, res.Table)
-	fmt.Fprintf(stdout, "\nresults in %s (summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
+	if lines := benchreport.Headlines(res); len(lines) > 0 {
+		fmt.Fprintf(stdout, "\nFastest at the largest worker count (Mann-Whitney U against the runner-up and the fastest; rankings.md has every count):\n")
+		for _, l := range lines {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+	}
+	fmt.Fprintf(stdout, "\nresults in %s (report.md, summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
 	return exitOK
 }
 
@@ -242,7 +248,9 @@ func joinInts(xs []int) string {
 func printBenchHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel bench times every strategy on a set of scenes and worker counts and
 writes the results (CSV, JSON, Markdown, Go benchmark format, charts and
-pictures) into a directory; results/README.md explains every file.
+pictures) into a directory: report.md tells the run in one page, rankings.md
+ranks the strategies with significance tests, and results/README.md explains
+every file.
 
 Usage:
   mandel bench [flags]
@@ -251,7 +259,11 @@ Examples:
   mandel bench                                  # the full default sweep (make bench)
   mandel bench --reps 3 --size 256 --out /tmp/quick
   mandel bench --scenes tophalf --strategies bands,cyclic,steal --workers 1,2,4,8
-  benchstat -col /strategy results/<name>/bench.txt
+  %s
+
+The benchstat line compares every strategy with the first after serial, at
+grain 1 (serial exists only at one worker, so as the base column it would
+leave "vs base" empty); -filter '/strategy:(bands OR steal)' compares two.
 
 Only the render is timed, with GOMAXPROCS set to the worker count; every run's
 frame is checked against serial's. Runs of all configurations are interleaved
@@ -261,5 +273,5 @@ measured, marked partial.
 Flags (each long flag also works with one dash: -reps 3):
 %s
 Exit status: 0 success, 1 failure, 2 bad command line, 129/130/131/143 stopped by SIGHUP/SIGINT/SIGQUIT/SIGTERM.
-`, cli.Usages(fs))
+`, benchreport.BenchstatCommand("results/<name>/bench.txt"), cli.Usages(fs))
 }
