@@ -17,7 +17,9 @@ const minWidth = 40
 // continues under where its text starts: for a table row, a name and two
 // or more spaces before its text (a flag and its usage), under the text;
 // otherwise under the line's own indentation. A word longer than the room
-// stays whole, past the width.
+// stays whole, past the width. An example command line (one that starts
+// with mandel, benchstat or go) breaks with a shell continuation, " \\",
+// so that it still runs when pasted.
 func Wrap(text string, width int) string {
 	width = max(width, minWidth)
 	var b strings.Builder
@@ -28,9 +30,24 @@ func Wrap(text string, width int) string {
 			b.WriteString(line)
 			continue
 		}
+		command := isCommand(body)
+		if i := strings.Index(body, " # "); command && i > 0 {
+			// A comment cannot continue a shell line: it goes above it.
+			lead := strings.Repeat(" ", leadingSpaces(body))
+			b.WriteString(Wrap(lead+strings.TrimSpace(body[i+1:])+"\n", width))
+			body = strings.TrimRight(body[:i], " ")
+			if utf8.RuneCountInString(body) <= width {
+				b.WriteString(body + "\n")
+				continue
+			}
+		}
 		indent := hangingIndent(body)
-		if indent > width/2 {
+		if indent > width/2 || command {
 			indent = leadingSpaces(body) + 4
+		}
+		suffix := ""
+		if command {
+			suffix = " \\"
 		}
 		first := true
 		for body != "" {
@@ -40,8 +57,11 @@ func Wrap(text string, width int) string {
 				b.WriteString(strings.Repeat(" ", indent))
 				body = strings.TrimLeft(body, " ")
 			}
-			head, rest := breakAt(body, room)
+			head, rest := breakAt(body, room-len(suffix))
 			b.WriteString(strings.TrimRight(head, " "))
+			if rest != "" {
+				b.WriteString(suffix)
+			}
 			b.WriteByte('\n')
 			body, first = rest, false
 		}
@@ -121,6 +141,18 @@ func hangingIndent(line string) int {
 		}
 	}
 	return lead
+}
+
+// isCommand reports whether line is an example command: a shell line a
+// reader copies, which must survive wrapping.
+func isCommand(line string) bool {
+	t := strings.TrimLeft(line, " ")
+	for _, c := range []string{"mandel ", "benchstat ", "go "} {
+		if strings.HasPrefix(t, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
