@@ -15,6 +15,7 @@ import (
 	"github.com/mandel-project/mandel/bench"
 	benchreport "github.com/mandel-project/mandel/bench/report"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -25,6 +26,8 @@ type benchFlags struct {
 	out, scenes, strats, workers, grain string
 	reps, warmup, maxiter, sizeFactor   int
 	commit, kernel, simulate            string
+	trace, cpuProfile                   string
+	profiles                            profiling.Files // checked by config
 	seed                                uint64
 	width, height                       int
 	list, help, shortcuts               bool
@@ -57,6 +60,8 @@ func newBenchFlags() *benchFlags {
 	fs.Var(cli.Uint64(&f.seed), "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,8,16,32,64,128,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace of the sweep to `file`, each block a region named by strategy, worker and rows (go tool trace file; large for a long sweep)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the sweep to `file` (go tool pprof file)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
 	fs.SetOutput(io.Discard)
@@ -95,10 +100,17 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	if a.isTerminal(stderr) {
 		cfg.Progress = stderr
 	}
-	res, err := bench.Run(ctx, cfg)
-	if res != nil {
-		err = errors.Join(err, benchreport.Write(res))
-	}
+	var res *bench.Result
+	// The trace and profile are kept whenever results are written, partial
+	// ones included: they show what the partial run did.
+	err = a.profiled(f.profiles, func() (bool, error) {
+		var err error
+		res, err = bench.Run(ctx, cfg)
+		if res != nil {
+			err = errors.Join(err, benchreport.Write(res))
+		}
+		return res != nil, err
+	})
 	var cfgErr *bench.ConfigError
 	switch {
 	case errors.As(err, &cfgErr):
@@ -186,6 +198,9 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
+	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return cfg, err
+	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := guessNames(&cfg); err != nil {
 		return cfg, err

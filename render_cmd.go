@@ -17,6 +17,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
@@ -49,6 +50,8 @@ type renderConfig struct {
 	// notes are said on stderr before the work starts: settings that
 	// do nothing, a picture of another release.
 	notes []string
+	// profiles are the --trace and --cpuprofile files.
+	profiles profiling.Files
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -64,6 +67,7 @@ type renderFlags struct {
 	force, shortcuts, quiet          bool
 	memory                           float64
 	shard                            string
+	trace, cpuProfile                string
 	shards                           int
 	output, from, params, saveParams string
 	// mapping is the mapping that --from or --params gives, checked
@@ -107,6 +111,8 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.StringVar(&f.from, "from", "", "take the settings from a `PNG` that mandel wrote (its mandel:* text); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
 	fs.StringVar(&f.params, "params", "", "take the settings from a `file` of key = value lines, as --from does")
 	fs.StringVar(&f.saveParams, "save-params", "", "write the picture's settings to `file` for --params (- for stdout); without OUTPUT, write only that")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace to `file`, each block a region named by strategy, worker and rows (go tool trace file)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (go tool pprof file)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
@@ -143,11 +149,44 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	if cfg.paramsOnly {
 		return report(a.stderr, a.saveParams(ctx, cfg))
 	}
-	err = a.renderImage(ctx, cfg)
-	if err == nil && cfg.saveParams != "" {
-		err = a.saveParams(ctx, cfg)
+	return report(a.stderr, a.profiled(cfg.profiles, func() (bool, error) {
+		err := a.renderImage(ctx, cfg)
+		wrote := err == nil
+		if wrote && cfg.saveParams != "" {
+			err = a.saveParams(ctx, cfg)
+		}
+		return wrote, err
+	}))
+}
+
+// profileFiles checks the --trace and --cpuprofile flags of fs: each names
+// a file, neither empty when given nor standard output, where the image or
+// the results table goes.
+func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files, error) {
+	for _, f := range []struct{ flag, path string }{{"trace", trace}, {"cpuprofile", cpuProfile}} {
+		switch {
+		case fs.Changed(f.flag) && f.path == "":
+			return profiling.Files{}, cli.Usagef("--%s is empty; want a file name", f.flag)
+		case f.path == "-":
+			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
+		}
 	}
-	return report(a.stderr, err)
+	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
+}
+
+// profiled runs work while recording the --trace and --cpuprofile files.
+// work reports whether it wrote its output; the files are kept only then,
+// as the output is, so that a failed command leaves nothing behind.
+func (a *app) profiled(files profiling.Files, work func() (bool, error)) error {
+	s, err := profiling.Start(files)
+	if err != nil {
+		return err
+	}
+	wrote, err := work()
+	if serr := s.Stop(wrote); err == nil {
+		err = serr
+	}
+	return err
 }
 
 // printHelp writes what print writes to stdout, wrapped to its width.
@@ -168,6 +207,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 	cfg := &renderConfig{output: output, userOutput: output, verbose: f.verbose, quiet: f.quiet, force: f.force,
 		saveParams: f.saveParams, paramsOnly: output == "", formatGiven: fs.Changed("format")}
+	if cfg.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return nil, err
+	}
 	switch {
 	case fs.Changed("save-params") && f.saveParams == "":
 		return nil, cli.Usagef("--save-params is empty; give the file to write the settings to (- for stdout)")

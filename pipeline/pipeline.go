@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/trace"
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
@@ -138,30 +139,51 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats) error {
 	lo, hi := job.Window()
 	bottomUp := job.Format.BottomUp()
-	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
 	for i := range st.Plan.Strips {
 		if bottomUp {
 			i = st.Plan.Strips - 1 - i
 		}
 		y0 := lo + i*rows
 		n := min(rows, hi-y0)
-		rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
-		st.Render += elapsed
-		if err != nil {
-			return fmt.Errorf("render: %w", err)
-		}
-		st.Report.Add(rep)
-		start := time.Now()
-		if err := s.paint(ctx, n); err != nil {
-			return fmt.Errorf("paint: %w", err)
-		}
-		st.Paint += time.Since(start)
-		start = time.Now()
-		if err := s.write(n); err != nil {
+		if err := writeStrip(ctx, job, s, y0, n, st); err != nil {
 			return err
 		}
-		st.Encode += time.Since(start)
 	}
+	return nil
+}
+
+// writeStrip renders, paints and writes the n rows from y0. While a trace is
+// recorded, the strip is a region ("strip rows 0-511") on the goroutine that
+// waits for its workers, with its paint and write as regions within it.
+func writeStrip(ctx context.Context, job *Job, s stripper, y0, n int, st *Stats) error {
+	region := func(string) func() { return func() {} }
+	if trace.IsEnabled() {
+		defer trace.StartRegion(ctx, fmt.Sprintf("strip rows %d-%d", y0, y0+n-1)).End()
+		region = func(name string) func() { return trace.StartRegion(ctx, name).End }
+	}
+	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
+	rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
+	st.Render += elapsed
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	st.Report.Add(rep)
+	start := time.Now()
+	end := region("paint")
+	err = s.paint(ctx, n)
+	end()
+	if err != nil {
+		return fmt.Errorf("paint: %w", err)
+	}
+	st.Paint += time.Since(start)
+	start = time.Now()
+	end = region("write")
+	err = s.write(n)
+	end()
+	if err != nil {
+		return err
+	}
+	st.Encode += time.Since(start)
 	return nil
 }
 
@@ -171,7 +193,18 @@ func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats)
 // rows lo..hi. progress, if not nil, is called with each block's rows as it
 // is done. Run calls it for each strip; a benchmark calls it for a whole
 // frame.
+//
+// While an execution trace is being recorded (runtime/trace), the region is
+// a trace task, and each block a region of it named by strategy, worker and
+// rows ("steal w1 rows 128-191"), so that `go tool trace` shows the
+// schedule. When none is, the check is one load per call, not per block.
 func RenderRows(ctx context.Context, s strategies.Strategy, opts strategies.Options, lo, hi int, task strategies.Task, progress func(rows int)) (*strategies.Report, time.Duration, error) {
+	if trace.IsEnabled() {
+		var t *trace.Task
+		ctx, t = trace.NewTask(ctx, fmt.Sprintf("%s rows %d-%d", s.Name(), lo, hi-1))
+		defer t.End()
+		task = tracedBlocks(ctx, s.Name(), task)
+	}
 	rowTask := task
 	if lo != 0 || progress != nil {
 		rowTask = func(worker, a, b int) (int64, error) {
@@ -185,6 +218,15 @@ func RenderRows(ctx context.Context, s strategies.Strategy, opts strategies.Opti
 	start := time.Now()
 	rep, err := s.Run(ctx, hi-lo, opts, rowTask)
 	return rep, time.Since(start), err
+}
+
+// tracedBlocks is task with each block a trace region of ctx's task, named
+// by strategy, worker and the block's rows (inclusive).
+func tracedBlocks(ctx context.Context, name string, task strategies.Task) strategies.Task {
+	return func(worker, lo, hi int) (int64, error) {
+		defer trace.StartRegion(ctx, fmt.Sprintf("%s w%d rows %d-%d", name, worker, lo, hi-1)).End()
+		return task(worker, lo, hi)
+	}
 }
 
 // stripper is one way of making strips: what renders a strip's rows, what
