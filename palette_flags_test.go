@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"image"
+	"image/draw"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -12,7 +13,8 @@ import (
 	"testing"
 )
 
-// renderBytes renders with args to a PNG in dir and returns its bytes.
+// renderBytes renders with args to a PNG in dir and returns its pixels'
+// bytes: the file's text records the palette as given, a name or stops.
 func renderBytes(t *testing.T, dir string, args ...string) []byte {
 	t.Helper()
 	out := filepath.Join(dir, "o.png")
@@ -20,11 +22,18 @@ func renderBytes(t *testing.T, dir string, args ...string) []byte {
 	if code, _, stderr := mandel(t, dir, args...); code != 0 {
 		t.Fatalf("mandel %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 	}
-	b, err := os.ReadFile(out)
+	f, err := os.Open(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	defer f.Close()
+	m, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pixels := image.NewNRGBA(m.Bounds())
+	draw.Draw(pixels, pixels.Rect, m, m.Bounds().Min, draw.Src)
+	return pixels.Pix
 }
 
 // TestPaletteFlags: a gradient on the command line or in a file that is a
