@@ -10,9 +10,11 @@ all: build
 # build leaves cgo out (nothing needs it; pflag pulls in net, which would
 # take glibc's resolver): a static binary starts no glibc thread arenas,
 # whose address space once made renders die under ulimit -v. The race
-# detector's tests still build with cgo.
+# detector's tests still build with cgo. -buildvcs=true records the
+# revision that mandel --version prints, even where GOFLAGS says
+# -buildvcs=false.
 build:
-	CGO_ENABLED=0 $(GO) build -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -buildvcs=true -o $(BIN) .
 
 # render draws one picture with the default view: make render OUT=pic.png
 OUT ?= mandel.png
@@ -75,6 +77,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
 	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
+	$(GO) test -run '^$$' -fuzz FuzzLookupPalette -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
 # explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/sysmem"
 )
 
@@ -26,12 +27,25 @@ type app struct {
 	progressDelay time.Duration
 	// stripRows, when positive, fixes the strip height (tests).
 	stripRows int
+	// width is the columns that help is wrapped to.
+	width func() int
 }
 
 // newApp is the command on the real machine.
 func newApp(stdout, stderr io.Writer) *app {
 	return &app{stdout: stdout, stderr: stderr, env: os.LookupEnv, isTerminal: isTerminal,
-		availableMemory: sysmem.Available, progressDelay: time.Second}
+		availableMemory: sysmem.Available, progressDelay: time.Second,
+		width: func() int { return terminalWidth(stdout) }}
+}
+
+// terminalWidth is w's width if it is a terminal, else cli.DefaultWidth.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			return width
+		}
+	}
+	return cli.DefaultWidth
 }
 
 // isTerminal reports whether w is a terminal, where a progress line

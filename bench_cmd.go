@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/mandel-project/mandel/bench"
 	benchreport "github.com/mandel-project/mandel/bench/report"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -24,6 +26,8 @@ type benchFlags struct {
 	out, scenes, strats, workers, grain string
 	reps, warmup, maxiter, sizeFactor   int
 	commit, kernel, simulate            string
+	trace, cpuProfile                   string
+	profiles                            profiling.Files // checked by config
 	seed                                uint64
 	width, height                       int
 	list, help, shortcuts               bool
@@ -34,7 +38,14 @@ func newBenchFlags() *benchFlags {
 	f := &benchFlags{fs: pflag.NewFlagSet("mandel bench", pflag.ContinueOnError)}
 	fs := f.fs
 	fs.SortFlags = false
-	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>)")
+	fs.StringVarP(&f.out, "out", "o", "", "results directory, created, must be empty (default results/<date>-<host>); --output works too, as in mandel and mandel stitch")
+	// --output is -o's name in the other commands; here it is --out's.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "output" {
+			name = "out"
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.StringVar(&f.scenes, "scenes", strings.Join(def.Scenes, ","), "scenes to render (see --list)")
 	fs.StringVar(&f.strats, "strategies", strings.Join(def.Strategies, ","), "strategies to measure; serial is always measured as the baseline")
 	fs.StringVarP(&f.workers, "workers", "w", joinInts(def.Workers), "worker counts (each run sets GOMAXPROCS to its count)")
@@ -49,6 +60,8 @@ func newBenchFlags() *benchFlags {
 	fs.Var(cli.Uint64(&f.seed), "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,8,16,32,64,128,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace of the sweep to `file`, each block a region named by strategy, worker and rows (go tool trace file; large for a long sweep)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the sweep to `file` (go tool pprof file)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
 	fs.SetOutput(io.Discard)
@@ -65,7 +78,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		printBenchHelp(stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 		return exitOK
 	case f.list:
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -87,10 +100,17 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	if a.isTerminal(stderr) {
 		cfg.Progress = stderr
 	}
-	res, err := bench.Run(ctx, cfg)
-	if res != nil {
-		err = errors.Join(err, benchreport.Write(res))
-	}
+	var res *bench.Result
+	// The trace and profile are kept whenever results are written, partial
+	// ones included: they show what the partial run did.
+	err = a.profiled(f.profiles, func() (bool, error) {
+		var err error
+		res, err = bench.Run(ctx, cfg)
+		if res != nil {
+			err = errors.Join(err, benchreport.Write(res))
+		}
+		return res != nil, err
+	})
 	var cfgErr *bench.ConfigError
 	switch {
 	case errors.As(err, &cfgErr):
@@ -101,7 +121,13 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 		return report(stderr, err)
 	}
 	fmt.Fprint(stdout, res.Table)
-	fmt.Fprintf(stdout, "\nresults in %s (summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
+	if lines := benchreport.Headlines(res); len(lines) > 0 {
+		fmt.Fprintf(stdout, "\nFastest at the largest worker count (Mann-Whitney U against the runner-up and the fastest; rankings.md has every count):\n")
+		for _, l := range lines {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+	}
+	fmt.Fprintf(stdout, "\nresults in %s (report.md, summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
 	return exitOK
 }
 
@@ -141,7 +167,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	fs := f.fs
 	if fs.NArg() > 0 {
-		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", strings.Join(fs.Args(), " "))
+		return cfg, cli.Usagef("bench takes no arguments, got %s (see mandel bench --help)", quoteAll(fs.Args()))
 	}
 	if f.out != "" {
 		cfg.Out = f.out
@@ -149,10 +175,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		return cfg, cli.Usagef("--out must not be empty")
 	}
 	var err error
-	if cfg.Scenes, err = bench.ParseList(f.scenes); err != nil {
+	// Names in any case, as the render command takes them.
+	if cfg.Scenes, err = bench.ParseList(strings.ToLower(f.scenes)); err != nil {
 		return cfg, cli.Usagef("--scenes: %v", err)
 	}
-	if cfg.Strategies, err = bench.ParseList(f.strats); err != nil {
+	if cfg.Strategies, err = bench.ParseList(strings.ToLower(f.strats)); err != nil {
 		return cfg, cli.Usagef("--strategies: %v (valid: %s)", err, strings.Join(strategies.Names(), ", "))
 	}
 	if cfg.Workers, err = bench.ParseCounts(f.workers); err != nil {
@@ -170,12 +197,44 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
-	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
+	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return cfg, err
+	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
+	if err := guessNames(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
 	}
 	return cfg, nil
+}
+
+// guessNames refuses a scene, strategy or kernel that is none of the
+// valid names, with a guess at the name meant; Validate would refuse it
+// too, but without the guess.
+func guessNames(cfg *bench.Config) error {
+	var scenes []string
+	for _, s := range bench.Scenes() {
+		scenes = append(scenes, s.Name)
+	}
+	for _, list := range []struct {
+		flag, what string
+		given      []string
+		valid      []string
+	}{
+		{"--scenes", "scene", cfg.Scenes, scenes},
+		{"--strategies", "strategy", cfg.Strategies, strategies.Names()},
+		{"--kernel", "kernel", []string{cfg.Kernel}, render.KernelNames()},
+	} {
+		for _, name := range list.given {
+			if name != "" && !slices.Contains(list.valid, name) {
+				return cli.Usagef("%s: %v", list.flag, cli.Unknown(list.what, name, list.valid))
+			}
+		}
+	}
+	return nil
 }
 
 func joinInts(xs []int) string {
@@ -189,7 +248,9 @@ func joinInts(xs []int) string {
 func printBenchHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel bench times every strategy on a set of scenes and worker counts and
 writes the results (CSV, JSON, Markdown, Go benchmark format, charts and
-pictures) into a directory; results/README.md explains every file.
+pictures) into a directory: report.md tells the run in one page, rankings.md
+ranks the strategies with significance tests, and results/README.md explains
+every file.
 
 Usage:
   mandel bench [flags]
@@ -198,7 +259,11 @@ Examples:
   mandel bench                                  # the full default sweep (make bench)
   mandel bench --reps 3 --size 256 --out /tmp/quick
   mandel bench --scenes tophalf --strategies bands,cyclic,steal --workers 1,2,4,8
-  benchstat -col /strategy results/<name>/bench.txt
+  %s
+
+The benchstat line compares every strategy with the first after serial, at
+grain 1 (serial exists only at one worker, so as the base column it would
+leave "vs base" empty); -filter '/strategy:(bands OR steal)' compares two.
 
 Only the render is timed, with GOMAXPROCS set to the worker count; every run's
 frame is checked against serial's. Runs of all configurations are interleaved
@@ -208,5 +273,5 @@ measured, marked partial.
 Flags (each long flag also works with one dash: -reps 3):
 %s
 Exit status: 0 success, 1 failure, 2 bad command line, 129/130/131/143 stopped by SIGHUP/SIGINT/SIGQUIT/SIGTERM.
-`, cli.Usages(fs))
+`, benchreport.BenchstatCommand("results/<name>/bench.txt"), cli.Usages(fs))
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/mandel-project/mandel/bench"
+	benchreport "github.com/mandel-project/mandel/bench/report"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -96,6 +98,9 @@ func TestBenchTinySweep(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "| full | atomic | 2 | 1 |") || !strings.Contains(stdout, "results in "+out) {
 		t.Errorf("stdout lacks the table or the directory:\n%s", stdout)
+	}
+	if !regexp.MustCompile(`(?m)^  full 2w: \w+ fastest \(.*\), [0-9.]+x ahead of \w+ \(p[=<]`).MatchString(stdout) {
+		t.Errorf("stdout lacks the ranking of full at 2 workers:\n%s", stdout)
 	}
 	if strings.Contains(stderr, "\r") {
 		t.Errorf("a progress line on a stderr that is not a terminal: %q", stderr)
@@ -188,7 +193,9 @@ func TestBenchFailedReportsEveryError(t *testing.T) {
 
 func TestBenchHelpAndList(t *testing.T) {
 	code, stdout, _ := benchCmd(t, context.Background(), "--help")
-	if code != exitOK || !strings.Contains(stdout, "--workers") || !strings.Contains(stdout, "benchstat") {
+	// Help wraps long commands with shell continuations; pasted, they are one line.
+	unwrapped := regexp.MustCompile(` \\\n +`).ReplaceAllString(stdout, " ")
+	if code != exitOK || !strings.Contains(stdout, "--workers") || !strings.Contains(unwrapped, benchreport.BenchstatCommand("results/<name>/bench.txt")) {
 		t.Errorf("--help: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ = benchCmd(t, context.Background(), "-list")

@@ -298,8 +298,8 @@ func TestEmptyValues(t *testing.T) {
 		want string
 	}{
 		{[]string{""}, "mandel: the OUTPUT path is empty (e.g. mandel out.png; - for stdout)\n"},
-		{[]string{"--size", "8", "--format", "", "DIR/o.png"}, "mandel: --format is empty; want one of png, jpeg, gif, bmp, tiff, pgm, ppm, pbm\n"},
-		{[]string{"--format=", "-"}, "mandel: --format is empty; want one of png, jpeg, gif, bmp, tiff, pgm, ppm, pbm\n"},
+		{[]string{"--size", "8", "--format", "", "DIR/o.png"}, "mandel: --format is empty; want one of png, jpeg, gif, bmp, tiff, pgm, ppm, pbm, npy, npy-smooth\n"},
+		{[]string{"--format=", "-"}, "mandel: --format is empty; want one of png, jpeg, gif, bmp, tiff, pgm, ppm, pbm, npy, npy-smooth\n"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			dir := t.TempDir()

@@ -6,19 +6,24 @@
 //	mandel [flags] OUTPUT
 //	mandel bench [flags]
 //	mandel stitch -o OUTPUT.png SHARD.png...
+//	mandel help [COMMAND]
+//	mandel completion bash|zsh
 //
-// Run mandel --help for the flags.
+// Run mandel help, or mandel COMMAND --help, for the flags.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/mandel-project/mandel/internal/atomicfile"
+	"github.com/mandel-project/mandel/internal/cli"
 )
 
 // stopSignals stop the work: the first one cleanly, through the context,
@@ -72,11 +77,52 @@ func (e signalError) Error() string { return "received " + e.Signal.String() }
 // (without the program name), and returns the exit code. Cancelling ctx
 // interrupts the work.
 func (a *app) run(ctx context.Context, args []string) int {
-	if len(args) > 0 && args[0] == "bench" {
-		return a.runBench(ctx, args[1:])
-	}
-	if len(args) > 0 && args[0] == "stitch" {
-		return a.runStitch(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "bench":
+			return a.runBench(ctx, args[1:])
+		case "stitch":
+			return a.runStitch(ctx, args[1:])
+		case "help":
+			return a.runHelp(args[1:])
+		case "completion":
+			return a.runCompletion(args[1:])
+		}
 	}
 	return a.runRender(ctx, args)
+}
+
+// runHelp is mandel help [COMMAND]: the command's --help.
+func (a *app) runHelp(args []string) int {
+	if len(args) > 1 {
+		return report(a.stderr, cli.Usagef("mandel help takes one command, got %d: %s", len(args), quoteAll(args)))
+	}
+	command := "mandel"
+	if len(args) == 1 {
+		command = args[0]
+	}
+	switch strings.ToLower(command) {
+	case "mandel", "help", "render":
+		f := newRenderFlags(a)
+		a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
+	case "bench":
+		f := newBenchFlags()
+		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
+	case "stitch":
+		f := newStitchFlags()
+		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
+	case "completion":
+		a.printHelp(func(w io.Writer) {
+			fmt.Fprint(w, `mandel completion prints a script that completes mandel's commands, flags,
+and the names of strategies, views, palettes, kernels and formats.
+
+Usage:
+  mandel completion bash    # then: source <(mandel completion bash)
+  mandel completion zsh     # then: source <(mandel completion zsh)
+`)
+		})
+	default:
+		return report(a.stderr, cli.Unknown("command", command, commands))
+	}
+	return exitOK
 }

@@ -481,6 +481,8 @@ func FuzzRenderFlags(f *testing.F) {
 	f.Add("--view", "benchgame", "-s", "x.pbm")
 	f.Add("-w", "-1", "--size=1e9", "-")
 	f.Add("--center", "1,2,3", "--aa", "o.tif")
+	f.Add("--save-params", "-", "-o", "o.png")
+	f.Add("--shortcuts", "false", "-p", "FIRE")
 	f.Fuzz(func(t *testing.T, a, b, c, d string) {
 		fl := newRenderFlags(testApp(io.Discard, io.Discard))
 		if err := cli.Parse(fl.fs, []string{a, b, c, d}); err != nil {
@@ -499,6 +501,12 @@ func FuzzRenderFlags(f *testing.F) {
 		}
 		if err := cfg.job.View.Validate(); err != nil {
 			t.Fatalf("accepted an invalid view: %v", err)
+		}
+		if cfg.paramsOnly {
+			if cfg.saveParams == "" || cfg.output != "" {
+				t.Fatalf("writes settings only, without --save-params or with an OUTPUT: %+v", cfg)
+			}
+			return
 		}
 		if j := cfg.job; j.Workers < 1 || j.Grain < 1 || j.AA < 1 || j.Strategy == nil || j.Format == "" {
 			t.Fatalf("accepted an invalid config: %+v", cfg)

@@ -38,7 +38,7 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 		case 1:
 			toStdout = true
 		case 2:
-			return nil, cli.Usagef("%s is standard error, where messages go; write the image to standard output (-) instead", path)
+			return nil, cli.Usagef("%q is standard error, where messages go; write the image to standard output (-) instead", path)
 		}
 	}
 	if toStdout {
@@ -52,7 +52,7 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 	}
 	f, err := atomicfile.Options{Force: force}.New(path)
 	if errors.Is(err, atomicfile.ErrWriteProtected) {
-		return nil, fmt.Errorf("cannot overwrite %s: write-protected (use --force)", path)
+		return nil, fmt.Errorf("cannot overwrite %q: write-protected (use --force)", path)
 	}
 	if err != nil {
 		return nil, err

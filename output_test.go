@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -239,7 +240,7 @@ func TestWriteProtectedOutput(t *testing.T) {
 	if code != exitFailure || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want %d and nothing", code, stdout, exitFailure)
 	}
-	if want := "mandel: cannot overwrite DIR/ro.pgm: write-protected (use --force)\n"; stderr != want {
+	if want := "mandel: cannot overwrite \"DIR/ro.pgm\": write-protected (use --force)\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if got := readFile(t, path); got != "precious" {
@@ -315,7 +316,7 @@ func TestStickyDirectoryOtherOwner(t *testing.T) {
 	if code := exitCode(t, cmd); code != exitFailure {
 		t.Errorf("exit %d, want %d; stderr %q", code, exitFailure, stderr.String())
 	}
-	oneLine(t, stderr.String(), "create "+theirs+": owned by another user in a sticky directory")
+	oneLine(t, stderr.String(), "create "+strconv.Quote(theirs)+": owned by another user in a sticky directory")
 	if got := readFile(t, theirs); got != "precious" {
 		t.Errorf("their file changed to %q", got)
 	}
@@ -531,7 +532,7 @@ func TestWriteErrorNamesOutput(t *testing.T) {
 			t.Fatalf("%s: exit %d, want %d; stderr %q", name, code, exitFailure, stderr.String())
 		}
 		msg := strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), "DIR/")
-		oneLine(t, msg, "DIR/"+name+": file too large")
+		oneLine(t, msg, `"DIR/`+name+`": file too large`)
 		if strings.Contains(msg, ".tmp-") {
 			t.Errorf("%s: the message names the temporary file: %q", name, msg)
 		}
@@ -568,7 +569,7 @@ func TestOutputCharacterDevice(t *testing.T) {
 	if code != exitFailure {
 		t.Errorf("/dev/full: exit %d, want %d", code, exitFailure)
 	}
-	oneLine(t, stderr, "/dev/full: no space left on device")
+	oneLine(t, stderr, `"/dev/full": no space left on device`)
 	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
 		t.Errorf("%s is no longer a character device: %v, %v", os.DevNull, fi, err)
 	}

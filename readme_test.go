@@ -241,6 +241,9 @@ func isPlaceholder(w string) bool {
 	if strings.HasPrefix(w, "[") && strings.HasSuffix(w, "]") {
 		return true
 	}
+	if strings.HasPrefix(w, "-") {
+		return false // a flag, such as -V
+	}
 	name, _, _ := strings.Cut(w, ".")
 	return len(name) > 1 && strings.ToUpper(name) == name && strings.ToLower(name) != name
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
@@ -34,6 +36,22 @@ type renderConfig struct {
 	quiet   bool // show no progress line
 	// shard, if not nil, is the strip of rows to render (shard.Resolve).
 	shard *shard.Spec
+	// header is what the picture says of itself: its PNG's text, the
+	// parameter file, the reproduce: line.
+	header shard.Header
+	// userOutput is OUTPUT as given, before a shard's index replaced %d;
+	// formatGiven says whether --format was.
+	userOutput  string
+	formatGiven bool
+	// saveParams is --save-params's path, or "". With no OUTPUT, the
+	// command only writes it (paramsOnly).
+	saveParams string
+	paramsOnly bool
+	// notes are said on stderr before the work starts: settings that
+	// do nothing, a picture of another release.
+	notes []string
+	// profiles are the --trace and --cpuprofile files.
+	profiles profiling.Files
 }
 
 // renderFlags declares the render command's flags on a new FlagSet.
@@ -49,10 +67,16 @@ type renderFlags struct {
 	force, shortcuts, quiet          bool
 	memory                           float64
 	shard                            string
+	trace, cpuProfile                string
 	shards                           int
-	env                              func(string) (string, bool) // for the shard of a cluster task
-	available                        func() float64              // the machine's memory, for the plan
-	stripRows                        int                         // a fixed strip height (tests)
+	output, from, params, saveParams string
+	// mapping is the mapping that --from or --params gives, checked
+	// against the view's.
+	mapping   *param
+	env       func(string) (string, bool) // for the shard of a cluster task
+	available func() float64              // the machine's memory, for the plan
+	stripRows int                         // a fixed strip height (tests)
+	pal       paletteFlags
 }
 
 // newRenderFlags declares the render command's flags; a carries what they
@@ -74,7 +98,8 @@ func newRenderFlags(a *app) *renderFlags {
 	// would only hide a mistake.
 	validRadius := func(x float64) bool { return x >= 2 && x <= render.MaxEscape }
 	fs.Var(cli.Finite(&f.escape, fmt.Sprintf("in 2..%g", float64(render.MaxEscape)), validRadius), "escape", "escape radius, 2..1e6 (default 2)")
-	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", "))
+	fs.StringVarP(&f.palette, "palette", "p", "classic", "palette: "+strings.Join(render.PaletteNames(), ", ")+", or gradient:POS=#RRGGBB,... (docs/palettes.md)")
+	f.pal.declare(fs)
 	fs.Var(cli.Int(&f.aa, 1, 1, render.MaxSupersampling), "aa", "supersampling: N x N samples per pixel, 1..16")
 	fs.StringVarP(&f.format, "format", "f", "", "output format, overriding the extension; needed for - (stdout)")
 	fs.StringVar(&f.shard, "shard", "", "render only shard i of n (i/n, e.g. 0/4), a strip of rows, to a PNG for mandel stitch; %d (or %05d) in OUTPUT becomes i; env takes it from a Slurm array task's environment")
@@ -82,10 +107,16 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.Var(cli.Int(&f.shards, 0, 0, render.MaxSide), "shards", "the number of shards, for a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (which --shards reads)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
+	fs.StringVarP(&f.output, "output", "o", "", "the image `file`, as the OUTPUT argument (- for stdout)")
+	fs.StringVar(&f.from, "from", "", "take the settings from a `PNG` that mandel wrote (its mandel:* text); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
+	fs.StringVar(&f.params, "params", "", "take the settings from a `file` of key = value lines, as --from does")
+	fs.StringVar(&f.saveParams, "save-params", "", "write the picture's settings to `file` for --params (- for stdout); without OUTPUT, write only that")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace to `file`, each block a region named by strategy, worker and rows (go tool trace file)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (go tool pprof file)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "show no progress line (one shows on a terminal during long renders)")
 	fs.BoolVar(&f.force, "force", false, "replace OUTPUT even if it is write-protected")
 	fs.BoolVar(&f.list, "list", false, "print the strategies, one per line (with -v, what each does), and exit")
-	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print timing and the per-worker report on stderr")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print a reproduce: command line, timing and the per-worker report on stderr")
 	fs.BoolVar(&f.showVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")
 	fs.SetOutput(io.Discard) // errors are reported by report, help by printHelp
@@ -99,10 +130,10 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		printHelp(a.stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
 		return exitOK
 	case f.showVersion:
-		fmt.Fprintln(a.stdout, versionString())
+		fmt.Fprint(a.stdout, versionString())
 		return exitOK
 	case f.list:
 		printStrategies(a.stdout, f.verbose)
@@ -112,28 +143,94 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	if err != nil {
 		return report(a.stderr, err)
 	}
-	return report(a.stderr, a.renderImage(ctx, cfg))
+	for _, n := range cfg.notes {
+		fmt.Fprintf(a.stderr, "mandel: note: %s\n", n)
+	}
+	if cfg.paramsOnly {
+		return report(a.stderr, a.saveParams(ctx, cfg))
+	}
+	return report(a.stderr, a.profiled(cfg.profiles, func() (bool, error) {
+		err := a.renderImage(ctx, cfg)
+		wrote := err == nil
+		if wrote && cfg.saveParams != "" {
+			err = a.saveParams(ctx, cfg)
+		}
+		return wrote, err
+	}))
+}
+
+// profileFiles checks the --trace and --cpuprofile flags of fs: each names
+// a file, neither empty when given nor standard output, where the image or
+// the results table goes.
+func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files, error) {
+	for _, f := range []struct{ flag, path string }{{"trace", trace}, {"cpuprofile", cpuProfile}} {
+		switch {
+		case fs.Changed(f.flag) && f.path == "":
+			return profiling.Files{}, cli.Usagef("--%s is empty; want a file name", f.flag)
+		case f.path == "-":
+			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
+		}
+	}
+	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
+}
+
+// profiled runs work while recording the --trace and --cpuprofile files.
+// work reports whether it wrote its output; the files are kept only then,
+// as the output is, so that a failed command leaves nothing behind.
+func (a *app) profiled(files profiling.Files, work func() (bool, error)) error {
+	s, err := profiling.Start(files)
+	if err != nil {
+		return err
+	}
+	wrote, err := work()
+	if serr := s.Stop(wrote); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// printHelp writes what print writes to stdout, wrapped to its width.
+func (a *app) printHelp(print func(io.Writer)) {
+	var b strings.Builder
+	print(&b)
+	io.WriteString(a.stdout, cli.Wrap(b.String(), a.width()))
 }
 
 // config checks the flags and builds the configuration. Every check that does
-// not need the file system happens here, before anything is allocated.
+// not need the file system happens here, before anything is allocated; the
+// file system is read only for --from and --params.
 func (f *renderFlags) config() (*renderConfig, error) {
 	fs := f.fs
-	switch fs.NArg() {
-	case 0:
-		return nil, cli.Usagef("missing OUTPUT file (e.g. mandel -strategy steal out.png; - for stdout)")
-	case 1:
-	default:
-		return nil, cli.Usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " "))
+	output, err := f.outputArg()
+	if err != nil {
+		return nil, err
 	}
-	cfg := &renderConfig{output: fs.Arg(0), verbose: f.verbose, quiet: f.quiet, force: f.force}
-	if cfg.output == "" {
-		return nil, cli.Usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
+	cfg := &renderConfig{output: output, userOutput: output, verbose: f.verbose, quiet: f.quiet, force: f.force,
+		saveParams: f.saveParams, paramsOnly: output == "", formatGiven: fs.Changed("format")}
+	if cfg.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
+		return nil, err
+	}
+	switch {
+	case fs.Changed("save-params") && f.saveParams == "":
+		return nil, cli.Usagef("--save-params is empty; give the file to write the settings to (- for stdout)")
+	case f.saveParams == "-" && output == "-":
+		return nil, cli.Usagef("the image and --save-params cannot both go to stdout (-)")
+	case f.saveParams != "" && filepath.Clean(f.saveParams) == filepath.Clean(output):
+		return nil, cli.Usagef("--save-params %q is OUTPUT too; the settings would replace the image", f.saveParams)
+	}
+	src, err := f.readParams()
+	if err != nil {
+		return nil, err
+	}
+	if src != nil {
+		if cfg.notes, err = src.apply(f); err != nil {
+			return nil, err
+		}
 	}
 	j := &cfg.job
 	*j = pipeline.Job{AA: f.aa, Grain: f.grain, Workers: f.workers, Shortcuts: f.shortcuts,
 		Memory: f.memory, Available: f.available(), StripRows: f.stripRows}
-	v, err := f.viewFromFlags()
+	v, preset, err := f.viewFromFlags()
 	if err != nil {
 		return nil, err
 	}
@@ -141,20 +238,31 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if err := render.CheckSupersampling(v, f.aa); err != nil {
 		return nil, cli.Usagef("--aa %d: %v", f.aa, err)
 	}
-	if j.Strategy, err = strategies.Lookup(f.strategy); err != nil {
-		return nil, cli.UsageError{Err: err}
+	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
+		return nil, err
 	}
-	if j.Kernel, err = render.LookupKernel(f.kernel); err != nil {
-		return nil, cli.UsageError{Err: err}
+	if fs.Changed("grain") && !j.Strategy.UsesGrain() {
+		cfg.notes = append(cfg.notes, fmt.Sprintf("%s ignores --grain %d: it claims no blocks of rows (the strategies that do: %s)",
+			j.Strategy.Name(), f.grain, strings.Join(grainStrategies(), ", ")))
 	}
-	if j.Palette, err = render.LookupPalette(f.palette); err != nil {
-		return nil, cli.UsageError{Err: err}
+	if j.Kernel, err = lookupName("kernel", f.kernel, render.KernelNames(), render.LookupKernel); err != nil {
+		return nil, err
+	}
+	if j.Palette, err = lookupName("palette", f.palette, render.PaletteNames(), render.LookupPalette); err != nil {
+		return nil, err
+	}
+	if err := f.pal.apply(fs, &j.Palette); err != nil {
+		return nil, err
+	}
+	cfg.header = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.String(), Preset: preset}
+	if cfg.paramsOnly {
+		return cfg, nil
 	}
 	if j.Format, err = f.outputFormat(cfg.output); err != nil {
 		return nil, err
 	}
 	if err := imageio.CheckSize(j.Format, v.Width, v.Height); err != nil {
-		return nil, cli.UsageError{Err: err}
+		return nil, cli.UsageError{Err: withoutPackage(err)}
 	}
 
 	cfg.shard, err = shard.Resolve(shard.Flags{Shard: f.shard, ShardSet: fs.Changed("shard"), Shards: f.shards, ShardsSet: fs.Changed("shards")}, f.env, v.Height)
@@ -169,8 +277,12 @@ func (f *renderFlags) config() (*renderConfig, error) {
 			return nil, cli.UsageError{Err: err}
 		}
 		j.Lo, j.Hi = s.Lo, s.Hi
-		// A shard carries the view and its place for mandel stitch.
-		j.Text = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.Name, Index: s.Index, Count: s.Count}.Text()
+		cfg.header.Index, cfg.header.Count = s.Index, s.Count
+	}
+	if j.Format == imageio.PNG {
+		// Every PNG says how it was made (mandel --from renders it
+		// again); a shard also says its place, for mandel stitch.
+		j.Text = cfg.header.Text()
 	}
 	if cfg.plan, err = j.Plan(); err != nil {
 		return nil, cli.UsageError{Err: err}
@@ -178,14 +290,97 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	return cfg, nil
 }
 
-// viewFromFlags is the preset view with the flags' overrides, checked.
-func (f *renderFlags) viewFromFlags() (render.View, error) {
+// outputArg is the OUTPUT argument or -o's, one of them, or "" when
+// neither is given and --save-params is: the command then writes only
+// that.
+func (f *renderFlags) outputArg() (string, error) {
 	fs := f.fs
-	preset, err := render.LookupPreset(f.view)
+	switch {
+	case fs.NArg() > 1:
+		return "", cli.Usagef("want one OUTPUT file, got %d arguments: %s", fs.NArg(), quoteAll(fs.Args()))
+	case fs.NArg() == 1 && fs.Changed("output"):
+		return "", cli.Usagef("both -o %q and OUTPUT %q given; give one", f.output, fs.Arg(0))
+	case fs.NArg() == 1:
+		if fs.Arg(0) == "" {
+			return "", cli.Usagef("the OUTPUT path is empty (e.g. mandel out.png; - for stdout)")
+		}
+		return fs.Arg(0), nil
+	case fs.Changed("output"):
+		if f.output == "" {
+			return "", cli.Usagef("-o is empty; give the image file (e.g. -o out.png; - for stdout)")
+		}
+		return f.output, nil
+	case fs.Changed("save-params"):
+		return "", nil
+	}
+	return "", cli.Usagef("missing OUTPUT file (e.g. mandel out.png, or -o out.png; - for stdout; mandel help for more)")
+}
+
+// quoteAll quotes each of args with %q, so that a space or a newline in one
+// shows.
+func quoteAll(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return strings.Join(q, " ")
+}
+
+// grainStrategies names the strategies that --grain changes.
+func grainStrategies() []string {
+	var names []string
+	for _, s := range strategies.All() {
+		if s.UsesGrain() {
+			names = append(names, s.Name())
+		}
+	}
+	return names
+}
+
+// lookupName looks name up with lookup, which knows names. A name in
+// another case (Fire, STEAL) is found as names spells it; one that lookup
+// calls unknown is refused with a guess at what was meant (cli.Unknown).
+// lookup's other errors (a kernel this CPU lacks, a palette of stops that
+// does not parse) pass as they are.
+func lookupName[T any](what, name string, names []string, lookup func(string) (T, error)) (T, error) {
+	v, err := lookup(name)
+	if err == nil {
+		return v, nil
+	}
+	if canonical, lerr := cli.Lookup(what, name, names); lerr == nil && canonical != name {
+		v, err = lookup(canonical)
+	} else if strings.HasPrefix(err.Error(), "unknown "+what) {
+		return v, cli.Unknown(what, name, names)
+	}
 	if err != nil {
-		return render.View{}, cli.UsageError{Err: err}
+		return v, cli.UsageError{Err: err}
+	}
+	return v, nil
+}
+
+// withoutPackage drops the "imageio: " that imageio's errors begin with:
+// the user called no package.
+func withoutPackage(err error) error {
+	if rest, ok := strings.CutPrefix(err.Error(), "imageio: "); ok {
+		return errors.New(rest)
+	}
+	return err
+}
+
+// viewFromFlags is the preset view with the flags' overrides, checked,
+// and the preset's name.
+func (f *renderFlags) viewFromFlags() (render.View, string, error) {
+	fs := f.fs
+	preset, err := lookupName("view", f.view, render.PresetNames(), render.LookupPreset)
+	if err != nil {
+		return render.View{}, "", err
 	}
 	v := preset.View
+	if m := f.mapping; m != nil {
+		if want := mappingName(v.Mapping); m.value != want {
+			return render.View{}, "", cli.Usagef("%s is %s, but view %s maps %s", m.where, m.value, preset.Name, want)
+		}
+	}
 	if fs.Changed("size") {
 		v.Width, v.Height = f.width, f.height
 	}
@@ -202,9 +397,17 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 		v.Escape = f.escape
 	}
 	if err := v.Validate(); err != nil {
-		return render.View{}, cli.UsageError{Err: err}
+		return render.View{}, "", cli.UsageError{Err: err}
 	}
-	return v, nil
+	return v, preset.Name, nil
+}
+
+// mappingName is how the picture's text names m (shard.Header).
+func mappingName(m render.Mapping) string {
+	if m == render.Corners {
+		return "corners"
+	}
+	return "centres"
 }
 
 // outputFormat is the --format flag's format, or else output's by its
@@ -216,7 +419,7 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 	case f.format != "":
 		format, err := imageio.ParseFormat(f.format)
 		if err != nil {
-			return "", cli.UsageError{Err: err}
+			return "", unknownFormat(f.format)
 		}
 		return format, nil
 	case output == "-":
@@ -224,11 +427,48 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 	default:
 		format, err := imageio.FormatOf(output)
 		if err != nil {
-			return "", cli.UsageError{Err: err}
+			return "", extensionError(output)
 		}
 		return format, nil
 	}
+}
 
+// commands are mandel's subcommands, which a mistyped one is compared with.
+var commands = []string{"bench", "stitch", "help", "completion"}
+
+// extensionError says why output's extension names no format, and how to
+// name one; an OUTPUT that looks like a mistyped command says so.
+func extensionError(output string) error {
+	ext := filepath.Ext(output)
+	exts := strings.Join(imageio.Extensions(), ", ")
+	if ext == "" {
+		if guess := cli.Suggest(output, commands); guess != "" && !strings.ContainsAny(output, "/.") {
+			return cli.Usagef("%q is no command, nor a file name with an extension: did you mean mandel %s?", output, guess)
+		}
+		return cli.Usagef("OUTPUT %q has no file extension to tell the format: add one (%s) or give --format", output, exts)
+	}
+	var canonical []string // .jpeg, not also .jpg, which would tie
+	for _, f := range imageio.Formats() {
+		canonical = append(canonical, "."+string(f))
+	}
+	if guess := cli.Suggest(ext, canonical); guess != "" {
+		return cli.Usagef("OUTPUT %q: unknown file extension %q: did you mean %s? (valid: %s; or give --format)", output, ext, guess, exts)
+	}
+	return cli.Usagef("OUTPUT %q: unknown file extension %q (valid: %s; or give --format)", output, ext, exts)
+}
+
+// unknownFormat refuses --format name, with a guess among the formats'
+// names (not their other spellings, jpg and tif, which would tie with
+// jpeg and tiff).
+func unknownFormat(name string) error {
+	var names []string
+	for _, f := range imageio.Formats() {
+		names = append(names, string(f))
+	}
+	if guess := cli.Suggest(name, names); guess != "" {
+		return cli.Usagef("unknown format %q: did you mean %s? (valid: %s)", name, guess, formatList())
+	}
+	return cli.Usagef("unknown format %q (valid: %s)", name, formatList())
 }
 
 // renderImage renders, paints and writes the image. The output is checked,
@@ -322,11 +562,9 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	if j.Shortcuts {
 		shortcuts = "on"
 	}
-	fmt.Fprintf(w, "strategy %s, %d workers, grain %d, %dx%d, aa %d, maxiter %d, shortcuts %s\n",
-		j.Strategy.Name(), j.Workers, j.Grain, v.Width, v.Height, j.AA, v.MaxIter, shortcuts)
-	if !j.Strategy.UsesGrain() && j.Grain != 1 {
-		fmt.Fprintf(w, "note: %s ignores --grain\n", j.Strategy.Name())
-	}
+	fmt.Fprintf(w, "reproduce: %s\n", reproduce(cfg))
+	fmt.Fprintf(w, "strategy %s, %s, grain %d, %dx%d, aa %d, maxiter %d, shortcuts %s\n",
+		j.Strategy.Name(), plural(j.Workers, "worker"), j.Grain, v.Width, v.Height, j.AA, v.MaxIter, shortcuts)
 	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
 		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
 	fmt.Fprintln(w, phaseTimes(st))
@@ -386,19 +624,27 @@ func printHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel renders the Mandelbrot set in parallel.
 
 Usage:
-  mandel [flags] OUTPUT       render to OUTPUT (format from the extension; - is stdout)
-  mandel bench [flags]        time every strategy and write results/ (mandel bench --help)
+  mandel [flags] OUTPUT       render to OUTPUT (or -o; - is stdout)
+  mandel bench [flags]        time every strategy and write results/
   mandel stitch -o OUT.png SHARD.png...
-                              join the shards of a render (mandel stitch --help)
+                              join the shards of a render
+  mandel help [COMMAND]       this help, or a command's (bench, stitch)
+  mandel completion bash|zsh  a script that completes flags and names
 
 Examples:
   mandel -strategy steal out.png
   mandel --view seahorse --size 1920x1080 --palette fire --aa 3 seahorse.png
   mandel --center=-0.7436,0.1318 --scale 0.002 --maxiter 3000 zoom.jpg
-  mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
-  mandel -v -s bands -w 8 out.png                         # print the per-worker report
+  mandel --from seahorse.png --size 3840x2160 big.png    # again, larger
+  mandel -v -s bands -w 8 out.png       # the per-worker report, reproduce: line
+  mandel -view benchgame -size 16000 -s cyclic out.pbm   # Benchmarks Game
   mandel --format ppm - > out.ppm
-  mandel --shard 1/4 --size 16384 shard-%%d.png           # rows 4096-8191 to shard-1.png
+  mandel --shard 1/4 --size 16384 shard-%%d.png    # rows 4096-8191, shard-1.png
+
+Every PNG carries its settings in mandel:* text chunks (view, size,
+centre, scale, maxiter, escape, aa, palette, release); --from renders one
+again, --save-params writes them to a file of key = value lines for
+--params. Flags given override both.
 
 Flags (each long flag also works with one dash: -strategy steal):
 %s

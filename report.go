@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/mandel-project/mandel/internal/cli"
 )
@@ -29,12 +33,29 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "mandel: interrupted; no output written")
 		return exitInterrupted
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
+		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(quotePaths(err)))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(err.Error()))
+		fmt.Fprintf(stderr, "mandel: %v\n", firstLine(quotePaths(err)))
 		return exitFailure
 	}
+}
+
+// quotePaths is err's message with the path of the file system error it
+// wraps quoted, as mandel's own messages quote paths: a space, a newline or
+// a terminal escape in a file name then shows as what it is, and the
+// message stays one line.
+func quotePaths(err error) string {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = strings.Replace(msg, pe.Op+" "+pe.Path+": ", pe.Op+" "+strconv.Quote(pe.Path)+": ", 1)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		msg = strings.Replace(msg, le.Op+" "+le.Old+" "+le.New+": ", le.Op+" "+strconv.Quote(le.Old)+" "+strconv.Quote(le.New)+": ", 1)
+	}
+	return msg
 }
 
 // firstLine keeps error output to one line; a panic's stack trace, carried in
@@ -46,4 +67,12 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// plural is n and noun, with an s unless n is 1: "1 worker", "4 workers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -43,15 +45,46 @@ func (a *app) runStitch(ctx context.Context, args []string) int {
 		return report(a.stderr, err)
 	}
 	if f.help {
-		printStitchHelp(a.stdout, f.fs)
+		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
 		return exitOK
 	}
 	paths, err := f.check()
 	if err != nil {
 		return report(a.stderr, err)
 	}
-	return report(a.stderr, a.stitch(ctx, f, paths))
+	return report(a.stderr, quoteOddPaths(a.stitch(ctx, f, paths), paths))
 }
+
+// quoteOddPaths quotes, in err's message, the paths that hold a character
+// that %q would escape (a newline, a control character): the shard package
+// names its files as they are, which is clear for ordinary names, but a
+// newline in one would split the message.
+func quoteOddPaths(err error, paths []string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	changed := false
+	for _, p := range paths {
+		if q := strconv.Quote(p); q != `"`+p+`"` && strings.Contains(msg, p) {
+			msg = strings.ReplaceAll(msg, p, q)
+			changed = true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return quotedError{msg, err}
+}
+
+// quotedError is err with its message rewritten; errors.Is and As see err.
+type quotedError struct {
+	msg string
+	err error
+}
+
+func (e quotedError) Error() string { return e.msg }
+func (e quotedError) Unwrap() error { return e.err }
 
 // check checks the command line: an output, which is a PNG, and shard
 // files, none given twice nor the output itself.
@@ -61,7 +94,7 @@ func (f *stitchFlags) check() ([]string, error) {
 	}
 	if f.output != "-" && !isCharDevice(f.output) {
 		if format, err := imageio.FormatOf(f.output); err != nil || format != imageio.PNG {
-			return nil, cli.Usagef("%s: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
+			return nil, cli.Usagef("%q: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
 		}
 	}
 	paths := f.fs.Args()
@@ -77,11 +110,11 @@ func (f *stitchFlags) check() ([]string, error) {
 		}
 		for j := range i {
 			if seen[j] != nil && os.SameFile(fi, seen[j]) {
-				return nil, cli.Usagef("%s is given twice (as %s and %s)", p, paths[j], p)
+				return nil, cli.Usagef("%q is given twice (as %q and %q)", p, paths[j], p)
 			}
 		}
 		if out != nil && os.SameFile(fi, out) {
-			return nil, cli.Usagef("%s is both a shard and the output", p)
+			return nil, cli.Usagef("%q is both a shard and the output", p)
 		}
 		seen[i] = fi
 	}
@@ -98,7 +131,7 @@ func (a *app) stitch(ctx context.Context, f *stitchFlags, paths []string) error 
 	if f.verbose {
 		for _, s := range set.Files() {
 			lo, hi := s.Header.Rows()
-			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %s\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
+			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %q\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
 		}
 	}
 	out, err := openOutput(f.output, f.force, a.stdout, a.stderr)
@@ -134,8 +167,9 @@ Each shard carries the view, the settings that change pixels, its index and
 its rows in PNG tEXt chunks (mandel:size, mandel:center, ..., mandel:shard,
 mandel:rows). stitch checks that the shards are of one render, each index
 0..n-1 once and their rows covering the image, then streams the rows out
-through the same PNG writer as a single render: the bytes are those that
-mandel writes rendering the whole view on one machine. Memory stays bounded
+through the same PNG writer as a single render, with the whole picture's
+text (its settings, for mandel --from): the bytes are those that mandel
+writes rendering the whole view on one machine. Memory stays bounded
 whatever the size: a strip of rows and the compressor's buffers.
 
 Shards of different renders, a missing or doubled shard, a truncated or

@@ -111,7 +111,8 @@ func TestShardText(t *testing.T) {
 		{Key: "mandel:maxiter", Value: "300"}, {Key: "mandel:escape", Value: "4"},
 		{Key: "mandel:mapping", Value: "centres"}, {Key: "mandel:aa", Value: "2"},
 		{Key: "mandel:palette", Value: "ocean"}, {Key: "mandel:shard", Value: "2/3"},
-		{Key: "mandel:rows", Value: "6-9"},
+		{Key: "mandel:rows", Value: "6-9"}, {Key: "mandel:view", Value: "full"},
+		{Key: "Software", Value: "mandel " + version},
 	}
 	if got := d.Info().Text; !slices.Equal(got, want) {
 		t.Errorf("text\n%q\nwant\n%q", got, want)

@@ -24,14 +24,14 @@ func (s *sweep) scenePictures(sc *sceneRun) {
 	f := sc.r.Frame()
 	s.writeErrs = append(s.writeErrs,
 		writePNG(dir+"/scene.png", picture.Scene(f)),
-		writePNG(dir+"/cost.png", picture.Cost(f)))
+		writePNG(dir+"/cost.png", picture.CostWithBar(f)))
 }
 
 // schedulePicture writes the schedule map of c's traced run, whose frame
 // has just been checked.
 func (s *sweep) schedulePicture(c *config, rep *strategies.Report) {
 	path := s.path("pictures", c.scene.Name, "schedule-"+c.Strategy.Name()+".png")
-	s.writeErrs = append(s.writeErrs, writePNG(path, picture.Schedule(c.scene.r.Frame(), rep)))
+	s.writeErrs = append(s.writeErrs, writePNG(path, picture.ScheduleWithKey(c.scene.r.Frame(), rep)))
 }
 
 func writePNG(path string, img image.Image) error {

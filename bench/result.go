@@ -21,6 +21,9 @@ type Result struct {
 	Summaries []Summary
 	// Table is the Markdown table of summary.md.
 	Table string
+	// Warnings are the sweep's warnings, as env.json has them, for the
+	// top of summary.md and report.md and the end of stderr.
+	Warnings []string
 
 	// Configs is every configuration with its timed runs, in sweep order.
 	// (The counts measured, for the charts' axes and the grain in names,

@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	sums := s.summarize()
 	s.warnNoisy(sums)
 	res := &Result{
-		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
+		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums), Warnings: slices.Clone(s.env.Warnings),
 		Strategies: serialFirst(p.strategies), Simulate: p.simulate, Machine: s.measured,
 		WriteErrs: s.writeErrs, Progress: s.progress,
 	}

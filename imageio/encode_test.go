@@ -279,7 +279,7 @@ func compare(t *testing.T, want, got image.Image, tol int) float64 {
 }
 
 func TestRoundTrip(t *testing.T) {
-	for _, f := range Formats() {
+	for _, f := range imageFormats() {
 		for name, img := range testImages() {
 			t.Run(string(f)+"/"+name, func(t *testing.T) {
 				var buf bytes.Buffer
@@ -468,7 +468,7 @@ func TestWriteErrors(t *testing.T) {
 			img.Pix[i] = 255
 		}
 	}
-	for _, f := range Formats() {
+	for _, f := range imageFormats() {
 		for _, n := range []int{0, 1, 9, 100, 2000} {
 			err := Encode(&failWriter{n: n}, img, f)
 			if !errors.Is(err, errBoom) {

@@ -25,6 +25,8 @@ func MinFileSize(f Format, width, height int) (size uint64, ok bool) {
 		return netpbm("P6", satMul(3, w), true), true
 	case BMP:
 		return satAdd(bmpHeader+bmpPalette, satMul((w+3)&^3, h)), true
+	case NPY, NPYSmooth:
+		return satAdd(uint64(len(npyHeader(f.NPYType(), height, width))), satMul(4, satMul(w, h))), true
 	}
 	return 0, false
 }

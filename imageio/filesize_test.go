@@ -12,6 +12,21 @@ import (
 func TestMinFileSize(t *testing.T) {
 	for _, f := range Formats() {
 		for _, s := range [][2]int{{1, 1}, {9, 3}, {17, 100}, {1000, 2}} {
+			if f == NPY || f == NPYSmooth {
+				var buf bytes.Buffer
+				w, err := NewNPYWriter(&buf, f, s[0], s[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(make([]byte, 4*s[0]*s[1]))
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if size, ok := MinFileSize(f, s[0], s[1]); !ok || size != uint64(buf.Len()) {
+					t.Errorf("%s %dx%d: %d bytes written, MinFileSize %d %v", f, s[0], s[1], buf.Len(), size, ok)
+				}
+				continue
+			}
 			img := image.NewPaletted(image.Rect(0, 0, s[0], s[1]), color.Palette{color.Black, color.White})
 			var buf bytes.Buffer
 			e := Encoder{Format: f}

@@ -35,6 +35,11 @@ const (
 	PGM  Format = "pgm" // binary (P5) greymap, maxval 255
 	PPM  Format = "ppm" // binary (P6) pixmap, maxval 255
 	PBM  Format = "pbm" // binary (P4) bitmap, the Benchmarks Game output
+	// NPY and NPYSmooth are NumPy arrays of a render's numbers, not
+	// colours (npy.go): iteration counts as uint32, and smooth escape
+	// times as float32. The .npy extension means NPY.
+	NPY       Format = "npy"
+	NPYSmooth Format = "npy-smooth"
 )
 
 // ErrUnknownFormat is wrapped by the errors of ParseFormat, FormatOf and the
@@ -62,7 +67,8 @@ func Extensions() []string {
 }
 
 // ParseFormat returns the format named by name, as given to a --format flag:
-// png, jpg, jpeg, gif, bmp, tif, tiff, pgm, ppm or pbm, in any case.
+// png, jpg, jpeg, gif, bmp, tif, tiff, pgm, ppm, pbm, npy or npy-smooth, in
+// any case.
 func ParseFormat(name string) (Format, error) {
 	if row, ok := byName[strings.ToLower(name)]; ok {
 		return row.format, nil
@@ -71,7 +77,7 @@ func ParseFormat(name string) (Format, error) {
 }
 
 // FormatOf returns the format that path's extension names (.png, .jpg,
-// .jpeg, .gif, .bmp, .tif, .tiff, .pgm, .ppm, .pbm, in any case).
+// .jpeg, .gif, .bmp, .tif, .tiff, .pgm, .ppm, .pbm, .npy, in any case).
 func FormatOf(path string) (Format, error) {
 	ext := filepath.Ext(path)
 	if ext == "" {
@@ -94,11 +100,22 @@ func (f Format) Ext() string {
 	return ""
 }
 
-// Streams reports whether f can be written a strip at a time by
-// Encoder.NewRowWriter; jpeg, gif and tiff need the whole image.
+// Streams reports whether f can be written a strip at a time: by
+// Encoder.NewRowWriter, or for npy and npy-smooth by an NPYWriter; jpeg,
+// gif and tiff need the whole image.
 func (f Format) Streams() bool {
 	row := rowOf(f)
 	return row != nil && row.newRowWriter != nil
+}
+
+// NPYType is, for npy and npy-smooth, the NumPy type of their elements:
+// "<u4" (little-endian uint32) and "<f4" (float32). It is "" for the
+// image formats, which hold colours.
+func (f Format) NPYType() string {
+	if row := rowOf(f); row != nil {
+		return row.npyType
+	}
+	return ""
 }
 
 // BottomUp reports whether f stores its rows from the bottom of the image

@@ -8,7 +8,7 @@ import (
 )
 
 func TestFormats(t *testing.T) {
-	want := []Format{PNG, JPEG, GIF, BMP, TIFF, PGM, PPM, PBM}
+	want := []Format{PNG, JPEG, GIF, BMP, TIFF, PGM, PPM, PBM, NPY, NPYSmooth}
 	got := Formats()
 	if !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %v, want %v", got, want)
@@ -21,7 +21,7 @@ func TestFormats(t *testing.T) {
 		if f.Ext() == "" {
 			t.Errorf("%s.Ext() is empty", f)
 		}
-		if g, err := FormatOf("x" + f.Ext()); err != nil || g != f {
+		if g, err := FormatOf("x" + f.Ext()); err != nil || g != f && f != NPYSmooth {
 			t.Errorf("FormatOf(x%s) = %q, %v; want %q", f.Ext(), g, err, f)
 		}
 	}
@@ -40,6 +40,7 @@ func TestParseFormat(t *testing.T) {
 		{"gif", GIF}, {"bmp", BMP}, {"BMP", BMP},
 		{"tif", TIFF}, {"tiff", TIFF}, {"TIF", TIFF},
 		{"pgm", PGM}, {"ppm", PPM}, {"pbm", PBM}, {"PBM", PBM},
+		{"npy", NPY}, {"NPY", NPY}, {"npy-smooth", NPYSmooth}, {"NPY-Smooth", NPYSmooth},
 	} {
 		got, err := ParseFormat(tc.name)
 		if err != nil || got != tc.want {
@@ -57,7 +58,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := ParseFormat("webp")
-	if want := `unknown format "webp" (valid: png, jpeg, gif, bmp, tiff, pgm, ppm, pbm)`; err == nil || !strings.HasSuffix(err.Error(), want) {
+	if want := `unknown format "webp" (valid: png, jpeg, gif, bmp, tiff, pgm, ppm, pbm, npy, npy-smooth)`; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("ParseFormat(webp) error = %v, want it to end in %s", err, want)
 	}
 }
@@ -111,4 +112,16 @@ func TestFormatFlagValue(t *testing.T) {
 	if f.Type() == "" {
 		t.Error("Type() is empty")
 	}
+}
+
+// imageFormats are the formats that hold colours: every format but the
+// npy ones, which hold counts (npy_test.go tests them).
+func imageFormats() []Format {
+	var fs []Format
+	for _, f := range Formats() {
+		if f.NPYType() == "" {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }

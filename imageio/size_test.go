@@ -116,7 +116,7 @@ func TestCheckSize(t *testing.T) {
 // TestCheckSizeAllows checks that CheckSize agrees with the encoders on
 // small sizes: whatever it allows must encode.
 func TestCheckSizeAllows(t *testing.T) {
-	for _, f := range Formats() {
+	for _, f := range imageFormats() {
 		for _, r := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 3, 1), small} {
 			if err := CheckSize(f, r.Dx(), r.Dy()); err != nil {
 				t.Errorf("CheckSize(%s, %v): %v", f, r.Size(), err)

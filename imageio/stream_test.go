@@ -47,7 +47,7 @@ func TestRowWriterSameBytes(t *testing.T) {
 	smallStrips(t)
 	kinds := []string{"paletted", "gray", "rgba"}
 	sizes := []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 13, 7), image.Rect(-5, 3, 94, 60), image.Rect(0, 0, 200, 333)}
-	for _, f := range Formats() {
+	for _, f := range imageFormats() {
 		if !f.Streams() {
 			continue
 		}

@@ -41,6 +41,9 @@ type formatRow struct {
 	// fileSize is, where the format's files must stay under 4 GiB, the
 	// largest file that a w x h image may give; nil where they need not.
 	fileSize func(w, h uint64) uint64
+	// npyType is, for a format of counts rather than colours (npy.go),
+	// its NumPy element type; "" for an image format.
+	npyType string
 }
 
 // table has a row for each format, in the order of Formats. It is filled
@@ -103,9 +106,12 @@ func init() {
 		netpbmRow(PGM, pgmKind),
 		netpbmRow(PPM, ppmKind),
 		netpbmRow(PBM, pbmKind),
+		npyRow(NPY, []string{".npy"}, "<u4"),
+		npyRow(NPYSmooth, nil, "<f4"),
 	}
 	byName = make(map[string]*formatRow)
 	for i := range table {
+		byName[string(table[i].format)] = &table[i]
 		for _, ext := range table[i].exts {
 			byName[ext[1:]] = &table[i]
 		}

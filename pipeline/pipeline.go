@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/trace"
 	"time"
 
 	"github.com/mandel-project/mandel/imageio"
@@ -107,9 +108,12 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 		return Stats{}, err
 	}
 	var s stripper
-	if plan.Bits {
+	switch {
+	case plan.Bits:
 		s, err = newBitStrips(ctx, &job, plan.Rows)
-	} else {
+	case job.Format.NPYType() != "":
+		s, err = newCountStrips(ctx, &job, plan.Rows)
+	default:
 		s, err = newFrameStrips(ctx, &job, plan.Rows)
 	}
 	if err != nil {
@@ -135,30 +139,51 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats) error {
 	lo, hi := job.Window()
 	bottomUp := job.Format.BottomUp()
-	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
 	for i := range st.Plan.Strips {
 		if bottomUp {
 			i = st.Plan.Strips - 1 - i
 		}
 		y0 := lo + i*rows
 		n := min(rows, hi-y0)
-		rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
-		st.Render += elapsed
-		if err != nil {
-			return fmt.Errorf("render: %w", err)
-		}
-		st.Report.Add(rep)
-		start := time.Now()
-		if err := s.paint(ctx, n); err != nil {
-			return fmt.Errorf("paint: %w", err)
-		}
-		st.Paint += time.Since(start)
-		start = time.Now()
-		if err := s.write(n); err != nil {
+		if err := writeStrip(ctx, job, s, y0, n, st); err != nil {
 			return err
 		}
-		st.Encode += time.Since(start)
 	}
+	return nil
+}
+
+// writeStrip renders, paints and writes the n rows from y0. While a trace is
+// recorded, the strip is a region ("strip rows 0-511") on the goroutine that
+// waits for its workers, with its paint and write as regions within it.
+func writeStrip(ctx context.Context, job *Job, s stripper, y0, n int, st *Stats) error {
+	region := func(string) func() { return func() {} }
+	if trace.IsEnabled() {
+		defer trace.StartRegion(ctx, fmt.Sprintf("strip rows %d-%d", y0, y0+n-1)).End()
+		region = func(name string) func() { return trace.StartRegion(ctx, name).End }
+	}
+	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
+	rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
+	st.Render += elapsed
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	st.Report.Add(rep)
+	start := time.Now()
+	end := region("paint")
+	err = s.paint(ctx, n)
+	end()
+	if err != nil {
+		return fmt.Errorf("paint: %w", err)
+	}
+	st.Paint += time.Since(start)
+	start = time.Now()
+	end = region("write")
+	err = s.write(n)
+	end()
+	if err != nil {
+		return err
+	}
+	st.Encode += time.Since(start)
 	return nil
 }
 
@@ -168,7 +193,18 @@ func writeStrips(ctx context.Context, job *Job, s stripper, rows int, st *Stats)
 // rows lo..hi. progress, if not nil, is called with each block's rows as it
 // is done. Run calls it for each strip; a benchmark calls it for a whole
 // frame.
+//
+// While an execution trace is being recorded (runtime/trace), the region is
+// a trace task, and each block a region of it named by strategy, worker and
+// rows ("steal w1 rows 128-191"), so that `go tool trace` shows the
+// schedule. When none is, the check is one load per call, not per block.
 func RenderRows(ctx context.Context, s strategies.Strategy, opts strategies.Options, lo, hi int, task strategies.Task, progress func(rows int)) (*strategies.Report, time.Duration, error) {
+	if trace.IsEnabled() {
+		var t *trace.Task
+		ctx, t = trace.NewTask(ctx, fmt.Sprintf("%s rows %d-%d", s.Name(), lo, hi-1))
+		defer t.End()
+		task = tracedBlocks(ctx, s.Name(), task)
+	}
 	rowTask := task
 	if lo != 0 || progress != nil {
 		rowTask = func(worker, a, b int) (int64, error) {
@@ -182,6 +218,15 @@ func RenderRows(ctx context.Context, s strategies.Strategy, opts strategies.Opti
 	start := time.Now()
 	rep, err := s.Run(ctx, hi-lo, opts, rowTask)
 	return rep, time.Since(start), err
+}
+
+// tracedBlocks is task with each block a trace region of ctx's task, named
+// by strategy, worker and the block's rows (inclusive).
+func tracedBlocks(ctx context.Context, name string, task strategies.Task) strategies.Task {
+	return func(worker, lo, hi int) (int64, error) {
+		defer trace.StartRegion(ctx, fmt.Sprintf("%s w%d rows %d-%d", name, worker, lo, hi-1)).End()
+		return task(worker, lo, hi)
+	}
 }
 
 // stripper is one way of making strips: what renders a strip's rows, what
@@ -295,3 +340,59 @@ func (s *bitStrips) write(n int) error {
 func (s *bitStrips) close() error { return s.pbm.Close() }
 
 func (s *bitStrips) kernel() (string, bool) { return s.r.Kernel().Name, false }
+
+// countStrips render a window of a Renderer's frame and write its numbers
+// rather than colours, for npy and npy-smooth: the "paint" step encodes
+// each sample's count, or its smooth escape time, as the array's 4 bytes.
+// Job.AA is 1 (Plan refuses others).
+type countStrips struct {
+	job    *Job
+	r      *render.Renderer
+	rows   strategies.Task
+	strip  []byte
+	smooth bool
+	npy    *imageio.NPYWriter
+}
+
+func newCountStrips(ctx context.Context, job *Job, rows int) (*countStrips, error) {
+	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows})
+	if err != nil {
+		return nil, err
+	}
+	return &countStrips{job: job, r: r, rows: r.Task(ctx), strip: make([]byte, 4*rows*job.View.Width),
+		smooth: job.Format == imageio.NPYSmooth}, nil
+}
+
+func (s *countStrips) open(w io.Writer) (err error) {
+	lo, hi := s.job.Window()
+	s.npy, err = imageio.NewNPYWriter(w, s.job.Format, s.job.View.Width, hi-lo)
+	return err
+}
+
+func (s *countStrips) task(y0 int) strategies.Task {
+	s.r.SetWindow(y0)
+	return s.rows
+}
+
+func (s *countStrips) paint(ctx context.Context, n int) error {
+	f := s.r.Frame()
+	opts := strategies.Options{Workers: min(s.job.Workers, runtime.GOMAXPROCS(0)), Grain: 16}
+	_, err := strategies.Atomic.Run(ctx, n, opts, func(_, lo, hi int) (int64, error) {
+		if s.smooth {
+			render.SmoothRows(s.strip, f, lo, hi)
+		} else {
+			render.CountRows(s.strip, f, lo, hi)
+		}
+		return 0, nil
+	})
+	return err
+}
+
+func (s *countStrips) write(n int) error {
+	_, err := s.npy.Write(s.strip[:4*n*s.job.View.Width])
+	return err
+}
+
+func (s *countStrips) close() error { return s.npy.Close() }
+
+func (s *countStrips) kernel() (string, bool) { return s.r.Kernel().Name, s.r.ChecksPeriodicity() }

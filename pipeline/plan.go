@@ -100,6 +100,13 @@ func (j Job) Plan() (Plan, error) {
 	if j.Lo < 0 || j.Hi < 0 || j.Hi > v.Height || (j.Hi > 0 && j.Lo >= j.Hi) || (j.Hi == 0 && j.Lo != 0) {
 		return p, fmt.Errorf("pipeline: rows %d to %d are not a window of the view's %d rows", j.Lo, j.Hi, v.Height)
 	}
+	if j.Format.NPYType() != "" && j.AA != 1 {
+		// Of the averages of aa x aa samples, only the colour means
+		// something; the counts of a supersampled render are those of a
+		// render aa times the size.
+		return p, fmt.Errorf("%s holds one value a pixel, and --aa %d gives %d samples a pixel; render at --size %dx%d instead",
+			j.Format, j.AA, j.AA*j.AA, j.AA*v.Width, j.AA*v.Height)
+	}
 	if p.Bits {
 		stride := (v.Width + 7) / 8
 		p.Rows = max(rowsPerWorker*j.Workers, int(stripPart*budget)/stride)
@@ -146,6 +153,13 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 	tall := win
 	tall.Height = 2
 	perRow := render.MemoryNeededRows(tall, j.AA, 2).Total() - render.MemoryNeededRows(tall, j.AA, 1).Total()
+	if j.Format.NPYType() != "" {
+		// The strip's 4-byte numbers, where the footprint counts a
+		// paletted image's 1-byte pixels.
+		extra := 3 * float64(win.Width)
+		perRow += extra
+		p.Whole += extra * float64(win.Height)
+	}
 	room := stripShare*p.Budget - fixed // the most the strips may take
 	if room < perRow {
 		return 0, fmt.Errorf("--memory %s is too small for a strip of one row of %d pixels at --aa %d (about %s)",

@@ -5,27 +5,28 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"strings"
 	"sync/atomic"
 )
 
-// Palette is a cyclic colour gradient, given by evenly spaced stops; the last
-// stop blends back into the first.
+// Palette is a cyclic colour gradient of stops (see palette.go for its
+// text), with the mapping of escape times onto it: Density and Offset. The
+// zero Density means 1.
 type Palette struct {
+	// Name is the built-in palette's name, or "" for a user's gradient.
 	Name  string
 	stops []color.RGBA
+	// pos are the stops' positions, nondecreasing, in 0..1; nil when the
+	// stops are evenly spaced, stop i of n at i/n.
+	pos []float64
+	// Density is how many times faster than DefaultPeriod the palette
+	// cycles: 2 shows each colour band half as wide. 0 means 1.
+	Density float64
+	// Offset shifts every pixel's place on the cycle by that fraction of
+	// a cycle: 0.5 starts the colours half-way round.
+	Offset float64
 }
 
-// palettes lists the gradients in the order --help shows them.
-var palettes = []Palette{
-	{"classic", []color.RGBA{{0, 7, 100, 255}, {32, 107, 203, 255}, {237, 255, 255, 255}, {255, 170, 0, 255}, {0, 2, 0, 255}}},
-	{"fire", []color.RGBA{{20, 0, 0, 255}, {160, 20, 0, 255}, {255, 120, 0, 255}, {255, 230, 120, 255}, {120, 20, 0, 255}}},
-	{"ocean", []color.RGBA{{0, 10, 30, 255}, {0, 80, 120, 255}, {60, 200, 200, 255}, {220, 255, 250, 255}, {10, 60, 110, 255}}},
-	{"twilight", []color.RGBA{{30, 10, 60, 255}, {140, 40, 130, 255}, {250, 140, 110, 255}, {255, 240, 200, 255}, {60, 30, 110, 255}}},
-	{"gray", []color.RGBA{{0, 0, 0, 255}, {255, 255, 255, 255}}},
-}
-
-// PaletteNames returns the names of the palettes in a stable order.
+// PaletteNames returns the names of the built-in palettes in a stable order.
 func PaletteNames() []string {
 	names := make([]string, len(palettes))
 	for i, p := range palettes {
@@ -34,31 +35,64 @@ func PaletteNames() []string {
 	return names
 }
 
-// LookupPalette returns the palette called name. Its error lists the valid names.
-func LookupPalette(name string) (Palette, error) {
-	for _, p := range palettes {
-		if p.Name == name {
-			return p, nil
-		}
-	}
-	return Palette{}, fmt.Errorf("unknown palette %q (valid: %s)", name, strings.Join(PaletteNames(), ", "))
-}
-
 // At returns the colour at position t of the cycle; t is taken modulo 1.
-// A non-finite t gives the first stop.
+// A non-finite t gives the colour at 0.
+//
+// Evenly spaced stops find their segment by scaling t by the number of
+// stops, the arithmetic of the built-in palettes before gradients existed,
+// which their bytes depend on; stops with other positions divide t's
+// distance from the segment's start by its width. The two agree to within
+// a rounding of the blend, not bit for bit, so a gradient whose stops sit
+// exactly at i/n takes the first way whether written with positions or not.
 func (p Palette) At(t float64) color.RGBA {
 	if math.IsNaN(t) || math.IsInf(t, 0) {
 		t = 0
 	}
 	t -= math.Floor(t)
-	pos := t * float64(len(p.stops))
-	i := int(pos)
-	frac := pos - float64(i)
-	a, b := p.stops[i%len(p.stops)], p.stops[(i+1)%len(p.stops)]
+	var a, b color.RGBA
+	var frac float64
+	if p.pos == nil {
+		pos := t * float64(len(p.stops))
+		i := int(pos)
+		frac = pos - float64(i)
+		a, b = p.stops[i%len(p.stops)], p.stops[(i+1)%len(p.stops)]
+	} else {
+		a, b, frac = p.segment(t)
+	}
 	// The conversion keeps the multiply unfused (see View.Plane): colours too
 	// must not depend on the target CPU.
 	lerp := func(x, y uint8) uint8 { return uint8(float64(x) + float64((float64(y)-float64(x))*frac) + 0.5) }
 	return color.RGBA{lerp(a.R, b.R), lerp(a.G, b.G), lerp(a.B, b.B), 255}
+}
+
+// segment returns the stops on either side of t, 0 <= t < 1, of a gradient
+// with positions, and t's fraction of the way from a to b. Subtractions and
+// one division: nothing a compiler may fuse.
+func (p Palette) segment(t float64) (a, b color.RGBA, frac float64) {
+	n := len(p.pos)
+	// j is the last stop at or before t, by bisection (a gradient may have
+	// MaxStops); -1 before the first stop, where the segment is the one
+	// that wraps from the last stop round.
+	lo, hi := 0, n // pos[:lo] <= t < pos[hi:]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if p.pos[mid] <= t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	j := lo - 1
+	var from, to float64
+	switch {
+	case j < 0:
+		j, from, to = n-1, p.pos[n-1]-1, p.pos[0]
+	case j == n-1:
+		from, to = p.pos[j], p.pos[0]+1
+	default:
+		from, to = p.pos[j], p.pos[j+1]
+	}
+	return p.stops[j], p.stops[(j+1)%n], (t - from) / (to - from)
 }
 
 // Smooth returns the continuous escape time of an escaped sample with n
@@ -92,7 +126,7 @@ const paletteSize = 255
 
 // position returns where on the palette cycle an escaped sample falls.
 func (p *Painter) position(n uint32, mag2 float64) float64 {
-	return math.Sqrt(Smooth(n, mag2)) / p.period()
+	return math.Sqrt(Smooth(n, mag2))/p.period() + p.Palette.Offset
 }
 
 // index returns the paletted image's entry for an escaped sample: the
@@ -138,7 +172,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
-		period := p.period()
+		period, offset := p.period(), p.Palette.Offset
 		in := p.inside()
 		maxIter := uint32(f.MaxIter)
 		for y := lo; y < hi; y++ {
@@ -152,7 +186,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 						n, m := f.Iter[i], f.Mag2[i]
 						c := in
 						if n != maxIter || m > f.Escape2 {
-							c = p.Palette.At(exactPosition(n, m, period))
+							c = p.Palette.At(exactPosition(n, m, period, offset))
 						}
 						r, g, b = r+float64(c.R), g+float64(c.G), b+float64(c.B)
 					}
@@ -174,7 +208,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 // others, looked up in tab where it is certain (tab may be nil), computed
 // by exactIndex otherwise.
 func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter uint32, escape2 float64, tab *indexTable) {
-	period := p.period()
+	period, offset := p.period(), p.Palette.Offset
 	var rows []atomic.Pointer[indexTableRow]
 	var key0 uint64
 	if tab != nil {
@@ -197,19 +231,19 @@ func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter u
 				}
 			}
 		}
-		dst[x], _, _ = exactIndex(n, m, period)
+		dst[x], _, _ = exactIndex(n, m, period, offset)
 	}
 }
 
 // exactIndex is index's entry for an escaped sample with n iterations and
-// final |z|^2 = m, for a period that is not 0, with the same floating-point
+// final |z|^2 = m, for a period that is not 0 and an offset, with the same floating-point
 // operations in the same order, so the same bytes; but the calls that the
 // compiler would not inline (position, Smooth, math.Max, math.Floor) are
 // written out, which makes it about twice as fast. It also returns t, the
 // position on the palette cycle, and u, the value rounded down to the entry
 // (both NaN where t is not finite).
-func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
-	t = exactPosition(n, m, period)
+func exactIndex(n uint32, m, period, offset float64) (e uint8, t, u float64) {
+	t = exactPosition(n, m, period, offset)
 	if t-t != 0 { // NaN or infinite
 		return 0, math.NaN(), math.NaN()
 	}
@@ -223,12 +257,12 @@ func exactIndex(n uint32, m, period float64) (e uint8, t, u float64) {
 
 // exactPosition is position (for a period that is not 0), with Smooth and
 // math.Max written out.
-func exactPosition(n uint32, m, period float64) float64 {
+func exactPosition(n uint32, m, period, offset float64) float64 {
 	mu := float64(n) + 1 - portableLog2(0.5*portableLog(m))
 	if !(mu > 0) && mu == mu {
 		mu = 0 // math.Max(mu, 0): NaN stays NaN, -0 becomes +0
 	}
-	return math.Sqrt(mu) / period
+	return math.Sqrt(mu)/period + offset
 }
 
 // Painting a large frame computes a logarithm twice per pixel; an indexTable
@@ -244,9 +278,10 @@ func exactPosition(n uint32, m, period float64) float64 {
 //     least tableMargin from an integer, so that the rounding errors of the
 //     computed position cannot carry a sample inside the bucket across an
 //     entry boundary: with logarithms within an ulp or two (portableLog,
-//     amd64's math.Log, is within one), n < 2^16 and a period of at least
-//     1, they stay under 1e-8 of an entry wherever t is near a boundary, a
-//     hundredth of the margin.
+//     amd64's math.Log, is within one), n < 2^16, a period of at least 1
+//     and an offset of at most 16 either way (its addition rounds to under
+//     1e-13), they stay under 1e-8 of an entry wherever t is near a
+//     boundary, a hundredth of the margin.
 //
 // Other buckets are uncertain and computed exactly. Building the row of a
 // count costs about as much as painting 800 pixels exactly, so it is built
@@ -254,6 +289,7 @@ func exactPosition(n uint32, m, period float64) float64 {
 // two workers may both build it, with the same result).
 type indexTable struct {
 	period float64
+	offset float64
 	key0   uint64 // tableKey of the first bucket's lowest value
 	rows   []atomic.Pointer[indexTableRow]
 	hits   []atomic.Int32 // pixels painted exactly while the row was nil
@@ -276,12 +312,13 @@ func tableKey(m float64) uint64 { return math.Float64bits(m) >> (52 - indexTable
 // where tableMargin would not be safe.
 func (p *Painter) newIndexTable(f *Frame) *indexTable {
 	period := p.period()
-	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) {
+	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) || !(math.Abs(p.Palette.Offset) <= 16) {
 		return nil
 	}
 	counts := min(f.MaxIter+1, indexTableMaxCount)
 	return &indexTable{
 		period: period,
+		offset: p.Palette.Offset,
 		key0:   tableKey(f.Escape2),
 		rows:   make([]atomic.Pointer[indexTableRow], counts),
 		hits:   make([]atomic.Int32, counts),
@@ -304,7 +341,7 @@ func (tab *indexTable) build(n uint32) *indexTableRow {
 	row := new(indexTableRow)
 	at := func(k int) (e uint8, t float64, ok bool) {
 		m := math.Float64frombits((tab.key0 + uint64(k)) << (52 - indexTableBits))
-		e, t, u := exactIndex(n, m, tab.period)
+		e, t, u := exactIndex(n, m, tab.period, tab.offset)
 		return e, t, math.Abs(u-math.Round(u)) >= tableMargin // false for NaN
 	}
 	e0, t0, ok0 := at(0)
@@ -402,10 +439,15 @@ func (c *Canvas) Task() func(worker, lo, hi int) (int64, error) {
 	}
 }
 
-// period is p.Period, or DefaultPeriod where that is zero.
+// period is p.Period, or DefaultPeriod where that is zero, divided by the
+// palette's density.
 func (p *Painter) period() float64 {
-	if p.Period == 0 {
-		return DefaultPeriod
+	period := p.Period
+	if period == 0 {
+		period = DefaultPeriod
 	}
-	return p.Period
+	if d := p.Palette.Density; d != 0 && d != 1 {
+		period /= d
+	}
+	return period
 }

@@ -198,7 +198,7 @@ func TestIndexTableBuckets(t *testing.T) {
 							bits = hi
 						}
 						m := math.Float64frombits(bits)
-						if got, _, _ := exactIndex(n, m, DefaultPeriod); got != e {
+						if got, _, _ := exactIndex(n, m, DefaultPeriod, 0); got != e {
 							t.Fatalf("bucket %d: |z|^2 %v has entry %d, table says %d", k, m, got, e)
 						}
 						if got := p.index(n, m); got != e {

@@ -192,7 +192,7 @@ func TestEntryBoundariesAcrossTargets(t *testing.T) {
 		}
 		edges++
 		for m := a - 2; m <= a+3; m++ {
-			e, _, _ := exactIndex(n, math.Float64frombits(m), period)
+			e, _, _ := exactIndex(n, math.Float64frombits(m), period, 0)
 			h.Write([]byte{e})
 		}
 	}

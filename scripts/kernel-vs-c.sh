@@ -1,42 +1,66 @@
 #!/bin/sh
 # kernel-vs-c.sh compares mandel's kernel on one core with a kernel of the C
-# yardstick on the W1 workload: 4096x4096 of the whole set, 1000 iterations.
-# By default that is the yardstick's fastest float64 kernel for the CPU:
-# avx512_fma_x4u2 where /proc/cpuinfo has avx512f, else avx2_tuned_x4u2
-# (both fuse an FMA, which mandel may not; avx512_nofma_x4u2 does not). The
-# two run alternately N times, so that both see the same machine, and the
-# script prints each run's Giter/s, the medians and their ratio. It also
-# checks mandel's iteration total, 2,133,800,640 for every exact kernel.
+# yardstick (bench/yardstick, built here with gcc) on the W1 workload:
+# 4096x4096 of the whole set, 1000 iterations. By default that is the
+# yardstick's fused AVX-512 kernel, avx512_fma_x4u2, where /proc/cpuinfo has
+# avx512f, else avx2_fma_x4u2 where it has avx2, else scalar (the fused
+# ones use an FMA, which mandel may not; avx512_nofma_x4u2 and
+# avx2_nofma_x4u2 do not). The two run alternately N times, so that both
+# see the same machine, and the script prints each run's Giter/s, the
+# medians and their ratio. It also checks both iteration totals:
+# 2,133,800,640 for every exact kernel, 2,133,800,148 for a fused one.
 #
-# Usage: scripts/kernel-vs-c.sh [MANDEL [MB [N]]]
-#   MANDEL  the mandel binary (default $MANDEL or bin/mandel; make build)
-#   MB      the yardstick (default $MB or ../shared/anchors/cref/mb;
-#           make -C ../shared/anchors/cref builds it)
-#   N       runs of each (default $N or 5)
+# Usage: scripts/kernel-vs-c.sh [MANDEL [YARDSTICK [N]]]
+#   MANDEL     the mandel binary (default $MANDEL or bin/mandel, built with
+#              go build if missing)
+#   YARDSTICK  the C yardstick (default $YARDSTICK, else built from
+#              bench/yardstick into bin/yardstick with gcc)
+#   N          runs of each (default $N or 5)
 # KERNEL (default auto) is passed to mandel --kernel; CKERNEL names the
-# yardstick's kernel (default as above).
+# yardstick's kernel (default as above; bin/yardstick --list names them).
 set -eu
 
-mandel=${1:-${MANDEL:-bin/mandel}}
-mb=${2:-${MB:-../shared/anchors/cref/mb}}
+root=$(cd "$(dirname "$0")/.." && pwd)
+mandel=${1:-${MANDEL:-}}
+ys=${2:-${YARDSTICK:-}}
 n=${3:-${N:-5}}
 kernel=${KERNEL:-auto}
 if [ -z "${CKERNEL:-}" ]; then
-	CKERNEL=avx2_tuned_x4u2
+	CKERNEL=scalar
+	if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then CKERNEL=avx2_fma_x4u2; fi
 	if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then CKERNEL=avx512_fma_x4u2; fi
 fi
 ckernel=$CKERNEL
 want_total=2133800640
+case $ckernel in scalar_fma | *_fma_*) want_ctotal=2133800148 ;; *) want_ctotal=$want_total ;; esac
 
+case $n in '' | *[!0-9]* | 0) echo "kernel-vs-c: N must be a positive whole number, got $n" >&2; exit 2 ;; esac
+if [ -z "$mandel" ]; then
+	mandel=$root/bin/mandel
+	if [ ! -x "$mandel" ]; then
+		echo "kernel-vs-c: building $mandel" >&2
+		(cd "$root" && go build -o bin/mandel .)
+	fi
+fi
 if [ ! -x "$mandel" ]; then
 	echo "kernel-vs-c: $mandel is not an executable; run make build, or pass the mandel binary" >&2
 	exit 2
 fi
-if [ ! -x "$mb" ]; then
-	echo "kernel-vs-c: the C yardstick $mb is missing; build it with make -C ../shared/anchors/cref, or pass its path" >&2
+if [ -z "$ys" ]; then
+	if ! command -v "${CC:-gcc}" >/dev/null 2>&1; then
+		echo "kernel-vs-c: the C yardstick needs gcc (or CC) to build; or pass a built yardstick" >&2
+		exit 2
+	fi
+	ys=$root/bin/yardstick
+	mkdir -p "$root/bin"
+	"$root/bench/yardstick/build.sh" "$ys"
+fi
+if [ ! -x "$ys" ]; then
+	echo "kernel-vs-c: the C yardstick $ys is not an executable" >&2
 	exit 2
 fi
-case $n in '' | *[!0-9]* | 0) echo "kernel-vs-c: N must be a positive whole number, got $n" >&2; exit 2 ;; esac
+# Fails, with the yardstick's own message, for a kernel this CPU lacks.
+"$ys" "$ckernel" small >/dev/null
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -53,7 +77,13 @@ while [ "$i" -le "$n" ]; do
 		exit 1
 	fi
 	g=$(echo "$line" | sed -n 's/.*, \([0-9.e+]*\) iter\/s.*/\1/p' | awk '{ printf "%.3f", $1 / 1e9 }')
-	c=$("$mb" "$ckernel" W1 | sed -n 's/.*Giter\/s=\([0-9.]*\).*/\1/p')
+	cline=$(NOHASH=1 "$ys" "$ckernel" W1)
+	ctotal=$(echo "$cline" | sed -n 's/.* total=\([0-9]*\) .*/\1/p')
+	if [ "$ctotal" != "$want_ctotal" ]; then
+		echo "kernel-vs-c: the yardstick's $ckernel did $ctotal iterations on W1, want $want_ctotal" >&2
+		exit 1
+	fi
+	c=$(echo "$cline" | sed -n 's/.*Giter\/s=\([0-9.]*\).*/\1/p')
 	printf 'run %d: mandel %s Giter/s, C %s Giter/s\n' "$i" "$g" "$c"
 	echo "$g" >>"$tmp/mandel"
 	echo "$c" >>"$tmp/c"

@@ -29,10 +29,20 @@ import (
 //	mandel:aa, mandel:palette
 //	mandel:shard    i/n: this is shard i of n, counting from 0
 //	mandel:rows     first-last: the rows of the whole image it holds, inclusive
+//	mandel:view     the preset the view started from (full, seahorse, ...)
+//	Software        "mandel" and the release, PNG's own keyword
+//
+// A whole picture carries the same chunks but mandel:shard and mandel:rows,
+// so that it says how to render it again (mandel --from), and a stitch of
+// shards writes the picture's, so that its bytes are a whole render's.
 //
 // Numbers are decimal, floats in Go's shortest form that reads back exactly.
 // The strategy, workers, grain, kernel and shortcuts are left out: they do
-// not change a pixel.
+// not change a pixel, and the same picture must be the same bytes whatever
+// they are. So are the commit and the architecture, for the same reason.
+// mandel:view and Software come last, after the keys that shards of
+// earlier builds carried, and mandel:view may be missing, so that those
+// shards still stitch.
 const (
 	keyPrefix  = "mandel:"
 	keyVersion = keyPrefix + "version"
@@ -46,6 +56,12 @@ const (
 	keyPalette = keyPrefix + "palette"
 	keyShard   = keyPrefix + "shard"
 	keyRows    = keyPrefix + "rows"
+	keyView    = keyPrefix + "view"
+	// KeySoftware is PNG's registered keyword for the program that wrote
+	// the file.
+	KeySoftware = "Software"
+	// KeyPrefix begins the keys of the chunks that mandel reads back.
+	KeyPrefix = keyPrefix
 )
 
 // Header is what a shard's file says of itself: every setting that changes
@@ -60,7 +76,12 @@ type Header struct {
 	// AA is the antialiasing factor and Palette the palette's name.
 	AA      int
 	Palette string
-	// Index and Count say that this is shard Index of Count, from 0.
+	// Preset is the name of the preset view that View started from; it
+	// decides nothing that View does not say, but a reader sees where the
+	// picture is. Shards of earlier builds have none.
+	Preset string
+	// Index and Count say that this is shard Index of Count, from 0. A
+	// Count of 0 is a whole picture, not a shard.
 	Index, Count int
 }
 
@@ -72,12 +93,26 @@ func (h Header) Rows() (lo, hi int) {
 }
 
 // Text is the header as the tEXt chunks of the shard's PNG: the view's,
-// then which shard it is and its rows.
+// then which shard it is and its rows, then the preset and the program.
+// With Count 0 it is a whole picture's: the same but the shard's place.
 func (h Header) Text() []imageio.PNGText {
-	lo, hi := h.Rows()
-	return append(h.viewText(),
-		imageio.PNGText{Key: keyShard, Value: fmt.Sprintf("%d/%d", h.Index, h.Count)},
-		imageio.PNGText{Key: keyRows, Value: fmt.Sprintf("%d-%d", lo, hi-1)})
+	text := h.viewText()
+	if h.Count > 0 {
+		lo, hi := h.Rows()
+		text = append(text,
+			imageio.PNGText{Key: keyShard, Value: fmt.Sprintf("%d/%d", h.Index, h.Count)},
+			imageio.PNGText{Key: keyRows, Value: fmt.Sprintf("%d-%d", lo, hi-1)})
+	}
+	if h.Preset != "" {
+		text = append(text, imageio.PNGText{Key: keyView, Value: h.Preset})
+	}
+	return append(text, imageio.PNGText{Key: KeySoftware, Value: "mandel " + h.Version})
+}
+
+// Picture is the header of the whole picture that the shard is part of.
+func (h Header) Picture() Header {
+	h.Index, h.Count = 0, 0
+	return h
 }
 
 // viewText is the tEXt that says which image a shard is part of: the part
@@ -162,7 +197,7 @@ func (h *Header) parseView(values map[string]string) error {
 			return fmt.Errorf("no %s text", key)
 		}
 	}
-	h.Version, h.Palette = values[keyVersion], values[keyPalette]
+	h.Version, h.Palette, h.Preset = values[keyVersion], values[keyPalette], values[keyView]
 	v := &h.View
 	bad := func(key string) error { return fmt.Errorf("bad %s %q", key, values[key]) }
 	re, im, ok := strings.Cut(values[keyCenter], ",")

@@ -24,7 +24,7 @@ func testHeader() Header {
 		Version: "v1.2.3",
 		View: render.View{Width: 30, Height: 10, Center: complex(-0.5, 0.25), Scale: 0.1,
 			MaxIter: 300, Escape: 4, Mapping: render.Centres},
-		AA: 2, Palette: "ocean", Index: 2, Count: 3,
+		AA: 2, Palette: "ocean", Preset: "seahorse", Index: 2, Count: 3,
 	}
 }
 
@@ -37,10 +37,19 @@ func TestHeaderText(t *testing.T) {
 		{Key: "mandel:maxiter", Value: "300"}, {Key: "mandel:escape", Value: "4"},
 		{Key: "mandel:mapping", Value: "centres"}, {Key: "mandel:aa", Value: "2"},
 		{Key: "mandel:palette", Value: "ocean"}, {Key: "mandel:shard", Value: "2/3"},
-		{Key: "mandel:rows", Value: "6-9"},
+		{Key: "mandel:rows", Value: "6-9"}, {Key: "mandel:view", Value: "seahorse"},
+		{Key: "Software", Value: "mandel v1.2.3"},
 	}
 	if got := testHeader().Text(); !slices.Equal(got, want) {
 		t.Errorf("text\n%q\nwant\n%q", got, want)
+	}
+	// The whole picture's: the same but the shard's place.
+	picture := slices.Delete(slices.Clone(want), 9, 11)
+	if got := testHeader().Picture().Text(); !slices.Equal(got, picture) {
+		t.Errorf("picture text\n%q\nwant\n%q", got, picture)
+	}
+	if _, err := Parse(picture); !errors.Is(err, ErrNotShard) {
+		t.Errorf("a whole picture's text parses as a shard's: %v", err)
 	}
 	h := testHeader()
 	h.View.Escape, h.View.Mapping = 0, render.Corners

@@ -63,7 +63,11 @@ func ReadSet(paths []string) (*Set, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing shard %s of %d (have %d files)", strings.Join(missing, ", "), n, len(files))
+		have := fmt.Sprintf("%d files", len(files))
+		if len(files) == 1 {
+			have = "1 file"
+		}
+		return nil, fmt.Errorf("missing shard %s of %d (have %s)", strings.Join(missing, ", "), n, have)
 	}
 	s := &Set{files: make([]File, n)}
 	for i, f := range byIndex {
@@ -97,6 +101,8 @@ func sameRender(first, f *File) error {
 		}
 	}
 	switch {
+	case f.Header.Preset != first.Header.Preset:
+		return differ(keyView, first.Header.Preset, f.Header.Preset)
 	case f.Header.Count != first.Header.Count:
 		return differ("shard count", strconv.Itoa(first.Header.Count), strconv.Itoa(f.Header.Count))
 	case f.info.ColourType != first.info.ColourType:
@@ -137,11 +143,11 @@ func (s *Set) Stitch(ctx context.Context, w io.Writer, workers int) error {
 		return err
 	}
 	first := s.files[0]
-	// No tEXt: a render of the whole view writes none, and the bytes must
-	// be that render's.
+	// The whole picture's tEXt, as a render of the whole view writes it:
+	// the bytes must be that render's.
 	cw := &cutWriter{w: w}
 	pw, err := imageio.NewPNGWriter(cw, first.info.Width, first.Header.View.Height, model,
-		imageio.PNGOptions{Workers: workers})
+		imageio.PNGOptions{Workers: workers, Text: first.Header.Picture().Text()})
 	if err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func TestStitchIsTheWhole(t *testing.T) {
 		t.Run(fmt.Sprintf("%s-%dx%d-%d", c.kind, c.width, c.height, c.n), func(t *testing.T) {
 			stripRows(t, 50)
 			m := testImage(c.kind, c.width, c.height)
-			want := encode(t, m, nil)
+			want := encode(t, m, headerOf(m, 0, 1).Picture().Text())
 			paths := writeShards(t, t.TempDir(), m, c.n)
 			for _, workers := range []int{1, 3} {
 				var got bytes.Buffer
@@ -233,6 +233,9 @@ func TestStitchRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	grey := writeShard(t, t.TempDir(), testImage("grey", 40, 30), headerOf(m, 1, 3))
+	otherPreset := headerOf(m, 1, 3)
+	otherPreset.Preset = "full"
+	elsewhere := writeShard(t, t.TempDir(), m, otherPreset)
 	rgba := image.NewRGBA(image.Rect(0, 0, 40, 10))
 	rgba.Pix[3] = 0x80 // not opaque: written with straight alpha
 	notOpaque := filepath.Join(dir, "rgba.png")
@@ -256,12 +259,13 @@ func TestStitchRefuses(t *testing.T) {
 		want  string
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
-		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 files)"},
+		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, filepath.Join(dir, "plain.png") + ": not a mandel shard"},
 		{"too tall for its rows", []string{good[2], write("tall.png", encode(t, testImage("paletted", 40, 11), headerOf(m, 1, 3).Text())), good[0]},
 			filepath.Join(dir, "tall.png") + ": a 40x11 PNG cannot be rows 10-19 of a 40x30 image"},
 		{"grey among paletted", []string{good[2], grey, good[0]}, grey + ": not a shard of the same render as " + good[2] + ": PNG colour type 0, not 3"},
+		{"another preset", []string{good[2], elsewhere, good[0]}, elsewhere + ": not a shard of the same render as " + good[2] + ": mandel:view full, not seahorse"},
 		{"rgba", []string{notOpaque}, notOpaque + ": colour type 6 (RGBA) is not stitched"},
 		{"truncated header", []string{good[2], write("t1.png", shard1[:30]), good[0]}, filepath.Join(dir, "t1.png") + ": not a valid PNG: truncated"},
 		{"no such file", []string{good[2], filepath.Join(dir, "nosuch.png"), good[0]}, "nosuch.png: no such file"},
@@ -287,7 +291,7 @@ func TestStitchStops(t *testing.T) {
 	// More than one compression strip, and shards of several strips.
 	m := testImage("rgb", 600, 400)
 	stripRows(t, 30)
-	whole := encode(t, m, nil)
+	whole := encode(t, m, headerOf(m, 0, 1).Picture().Text())
 	for _, c := range []struct {
 		name  string
 		spoil func(t *testing.T, set *Set, cancel func())

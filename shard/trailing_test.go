@@ -38,7 +38,7 @@ func textAfterIDAT(t *testing.T, png []byte) []byte {
 // data: the whole image, as if they had not been moved.
 func TestStitchTextAfterIDAT(t *testing.T) {
 	m := testImage("paletted", 40, 31)
-	want := encode(t, m, nil)
+	want := encode(t, m, headerOf(m, 0, 1).Picture().Text())
 	paths := writeShards(t, t.TempDir(), m, 3)
 	for _, p := range paths[:2] {
 		data, err := os.ReadFile(p)

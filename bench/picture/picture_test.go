@@ -1,6 +1,7 @@
 package picture
 
 import (
+	"image"
 	"image/color"
 	"testing"
 
@@ -41,5 +42,43 @@ func TestWorkerColours(t *testing.T) {
 			t.Errorf("workers %d and %d share the colour %v", v, w, c)
 		}
 		seen[c] = w
+	}
+}
+
+// The keys keep the picture as it was, above a white panel that is at
+// least keyMinWidth wide, with the colour bar's ends or the workers'
+// swatches drawn on it.
+func TestKeys(t *testing.T) {
+	f := &render.Frame{Width: 2, Height: 3, MaxIter: 100, Iter: []uint32{100, 0, 100, 0, 100, 0}, Mag2: make([]float64, 6)}
+	rep := &strategies.Report{Workers: make([]strategies.WorkerStats, 2),
+		Trace: []strategies.Block{{Worker: 0, Lo: 0, Hi: 1}, {Worker: 1, Lo: 1, Hi: 3}}}
+	for name, pair := range map[string][2]image.Image{
+		"cost":     {Cost(f), CostWithBar(f)},
+		"schedule": {Schedule(f, rep), ScheduleWithKey(f, rep)},
+	} {
+		plain, keyed := pair[0], pair[1]
+		b := keyed.Bounds()
+		if b.Dx() != keyMinWidth || b.Dy() != 3+keyHeight(2) {
+			t.Errorf("%s: keyed picture is %v", name, b)
+		}
+		for y := 0; y < 3; y++ {
+			for x := 0; x < 2; x++ {
+				if plain.At(x, y) != keyed.At(x, y) {
+					t.Errorf("%s: pixel (%d, %d) changed", name, x, y)
+				}
+			}
+		}
+		m := keyHeight(2) / 6
+		probe := image.Point{m, 3 + m + 1} // the bar's left end, or worker 0's swatch
+		want := color.Color(heatAt(0))
+		if name == "schedule" {
+			want = WorkerColour(0)
+		}
+		if got := keyed.At(probe.X, probe.Y); got != want {
+			t.Errorf("%s: key pixel %v is %v, want %v", name, probe, got, want)
+		}
+		if got := keyed.At(b.Dx()-1, b.Dy()-1); got != (color.RGBA{255, 255, 255, 255}) {
+			t.Errorf("%s: the panel's corner is %v, want white", name, got)
+		}
 	}
 }

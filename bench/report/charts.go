@@ -3,7 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
-	"io"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -14,13 +14,8 @@ import (
 	"github.com/mandel-project/mandel/bench/stats"
 )
 
-// Chart size: 800x500 pixels at vgimg's 96 dpi, a slide's half width.
-const (
-	chartW = vg.Length(600)
-	chartH = vg.Length(375)
-)
-
-// charts writes the charts of every scene, as PNG and SVG.
+// charts writes the charts of every scene, as PNG and SVG, and those of
+// the whole sweep (heatmap, claims, model-vs-measured).
 func (r *report) charts() []error {
 	var errs []error
 	for _, sc := range r.Env.Sweep.Scenes {
@@ -41,60 +36,48 @@ func (r *report) charts() []error {
 			{"efficiency", r.scalingChart(efficiencyScaling)},
 			{"times", r.timesChart},
 			{"busy", r.busyChart},
+			{"grain", r.grainChart},
 		} {
 			p, err := ch.make(sc.Name, mine)
 			if err == nil && p != nil {
-				err = savePlot(p, r.path("charts", ch.name+"-"+sc.Name))
+				err = r.savePlot(p, r.path("charts", ch.name+"-"+sc.Name), sc.Name)
 			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("report: chart %s-%s: %w", ch.name, sc.Name, err))
 			}
 		}
 	}
-	return errs
-}
-
-// savePlot writes p as base.png and base.svg.
-func savePlot(p *plot.Plot, base string) error {
-	for _, format := range []string{"png", "svg"} {
-		wt, err := p.WriterTo(chartW, chartH, format)
-		if err != nil {
-			return err
+	for _, ch := range []struct {
+		name string
+		make func() (*figure, error)
+	}{
+		{"heatmap", r.heatmap},
+		{"claims", r.claimsChart},
+		{"model-vs-measured", r.modelVsMeasured},
+	} {
+		f, err := ch.make()
+		if err == nil && f != nil {
+			err = f.save(r.path("charts", ch.name))
 		}
-		err = bench.WriteFile(base+"."+format, func(w io.Writer) error {
-			_, err := wt.WriteTo(w)
-			return err
-		})
 		if err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("report: chart %s: %w", ch.name, err))
 		}
 	}
-	return nil
+	return errs
 }
 
 func newPlot(title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = 13
 	p.Legend.Top = true
 	p.Legend.Left = true
-	p.Add(plotter.NewGrid())
+	p.Legend.TextStyle.Font.Size = 10
+	p.Legend.Padding = 2
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = color.Gray{Y: 225}, color.Gray{Y: 225}
+	p.Add(grid)
 	return p
-}
-
-// addLine adds one strategy's line with points, and its legend entry.
-func addLine(p *plot.Plot, label string, c color.Color, xys plotter.XYs) error {
-	l, pts, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return err
-	}
-	l.Color = c
-	l.Width = vg.Points(1.5)
-	pts.Color = c
-	pts.Shape = draw.CircleGlyph{}
-	pts.Radius = vg.Points(2.5)
-	p.Add(l, pts)
-	p.Legend.Add(label, l, pts)
-	return nil
 }
 
 // idealLine is a dashed grey reference line.
@@ -163,9 +146,13 @@ func (r *report) timesChart(scene string, sums []bench.Summary) (*plot.Plot, err
 		p.Add(box)
 		names = append(names, bench.Label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
-	p.NominalX(names...)
+	nominalX(p, names)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
 	p.Y.Min = 0
+	p.Legend.Add("box: quartiles", legendBox{color.Gray{Y: 90}, color.Gray{Y: 200}})
+	p.Legend.Add("bar: median", legendBox{color.Gray{Y: 60}, nil})
+	p.Legend.Add("whiskers: 1.5 IQR", legendBox{color.Gray{Y: 160}, nil})
+	p.Legend.Add("circles: outliers", legendBox{color.Gray{Y: 60}, color.White})
 	return p, nil
 }
 
@@ -196,8 +183,54 @@ func (r *report) busyChart(scene string, sums []bench.Summary) (*plot.Plot, erro
 		names = append(names, bench.Label(sum, len(r.Env.Sweep.Grains) > 1))
 	}
 	p.Add(bars)
-	p.NominalX(names...)
+	nominalX(p, names)
 	p.X.Min, p.X.Max = -0.6, float64(len(at))-0.4
-	p.Y.Min = 0
+	_, _, _, top := bars.DataRange()
+	p.Y.Min, p.Y.Max = 0, top*1.05 // the wall ticks clear of the frame
+	p.Legend.Add("a worker's busy time", legendBox{color.Gray{Y: 90}, color.Gray{Y: 140}})
+	p.Legend.Add("(workers in order)", legendBox{color.White, color.White})
+	p.Legend.Add("the run's wall time", legendBox{color.Black, nil})
 	return p, nil
+}
+
+// nominalX names the x ticks, turning the labels 45 degrees when they
+// would overlap side by side and upright when even that would not fit.
+func nominalX(p *plot.Plot, names []string) {
+	p.NominalX(names...)
+	st := p.X.Tick.Label
+	widest := vg.Length(0)
+	for _, n := range names {
+		widest = max(widest, st.Width(n))
+	}
+	avail := figW * 0.65 // the plot area when the legend takes its column
+	n := vg.Length(len(names))
+	switch {
+	case n*(widest+st.Font.Size) <= avail:
+		return
+	case n*st.Font.Size*1.6 <= avail:
+		p.X.Tick.Label.Rotation = math.Pi / 4
+	default:
+		p.X.Tick.Label.Rotation = math.Pi / 2
+	}
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+}
+
+// legendBox is a legend thumbnail of a filled box (fill nil: a line).
+type legendBox struct {
+	line, fill color.Color
+}
+
+// Thumbnail implements plot.Thumbnailer.
+func (b legendBox) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	midY := (r.Min.Y + r.Max.Y) / 2
+	if b.fill == nil {
+		c.StrokeLine2(draw.LineStyle{Color: b.line, Width: vg.Points(1.5)}, r.Min.X, midY, r.Max.X, midY)
+		return
+	}
+	h := (r.Max.Y - r.Min.Y) * 0.35
+	pts := []vg.Point{{X: r.Min.X, Y: midY - h}, {X: r.Max.X, Y: midY - h}, {X: r.Max.X, Y: midY + h}, {X: r.Min.X, Y: midY + h}}
+	c.FillPolygon(b.fill, pts)
+	c.StrokeLines(draw.LineStyle{Color: b.line, Width: vg.Points(0.8)}, append(pts, pts[0]))
 }

@@ -25,7 +25,7 @@ func (r *report) emulatedCharts() []error {
 		}
 		p, err := emulatedChart(sr.Name, sr.Emulated)
 		if err == nil {
-			err = savePlot(p, r.path("charts", "emulated-"+sr.Name))
+			err = r.savePlot(p, r.path("charts", "emulated-"+sr.Name), sr.Name)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("report: chart emulated-%s: %w", sr.Name, err))

@@ -4,12 +4,18 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+
+	"image/color"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/bench/stats"
 	"github.com/mandel-project/mandel/strategies"
 )
 
@@ -134,16 +140,90 @@ func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*pl
 	p.Add(ideal)
 	p.Legend.Add("ideal", ideal)
 	lo, hi := math.Min(m.ideal(first), m.ideal(last)), math.Max(m.ideal(first), m.ideal(last))
+	serial := r.serialSummary(scene)
+	grains := shownGrains(lines)
+	bars := false
+	// A CI bar may reach far beyond the points on a noisy machine: the
+	// axis stops at twice the points' range (log) or half of it above
+	// (linear), and bars end there, so that the points stay readable.
+	pLo, pHi := lo, hi
 	for _, ln := range lines {
+		for _, sum := range ln.points {
+			pLo, pHi = math.Min(pLo, m.value(sum)), math.Max(pHi, m.value(sum))
+		}
+	}
+	capLo, capHi := pLo/2, pHi*2
+	if !m.logY {
+		capLo, capHi = 0, pHi*1.5
+	}
+	for k, ln := range lines {
+		style := grainStyle(ln, grains)
+		// Strategies share their worker counts: each moves a little
+		// sideways so that no error bar hides another, within +-8%.
+		dodge := math.Pow(2, 0.22*(float64(k)/float64(max(len(lines)-1, 1))-0.5))
 		var xys plotter.XYs
+		var cis plotter.YErrors
+		var ciXYs plotter.XYs
 		for _, sum := range ln.points {
 			y := m.value(sum)
-			xys = append(xys, plotter.XY{X: float64(sum.Workers), Y: y})
+			x := float64(sum.Workers) * dodge
+			xys = append(xys, plotter.XY{X: x, Y: y})
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
+			if clo, chi, ok := speedupCI(serial, sum); ok {
+				f := y / *sum.Speedup // the measure's scale against speedup: 1, or 1/workers
+				clo, chi = math.Max(clo*f, capLo), math.Min(chi*f, capHi)
+				ciXYs = append(ciXYs, plotter.XY{X: x, Y: y})
+				cis = append(cis, struct{ Low, High float64 }{y - clo, chi - y})
+				lo, hi = math.Min(lo, clo), math.Max(hi, chi)
+			}
 		}
-		if err := addLine(p, ln.label, strategyColour(ln.strategy), xys); err != nil {
+		c := strategyColour(ln.strategy)
+		l, pts, err := styledLine(xys, c, style)
+		if err != nil {
 			return nil, err
 		}
+		p.Add(l, pts)
+		if len(ciXYs) > 0 {
+			eb, err := plotter.NewYErrorBars(struct {
+				plotter.XYs
+				plotter.YErrors
+			}{ciXYs, cis})
+			if err != nil {
+				return nil, err
+			}
+			eb.LineStyle.Color = c
+			eb.CapWidth = vg.Points(5)
+			p.Add(eb)
+			bars = true
+		}
+		switch {
+		case len(grains) <= 1:
+			p.Legend.Add(ln.label, l, pts)
+		case !slices.ContainsFunc(lines[:k], func(o series) bool { return o.strategy == ln.strategy }):
+			// With several grains the colour says the strategy and the
+			// marker and dashes the grain: one entry each, not one per pair.
+			solid, _, err := styledLine(xys[:1], c, lineStyle{shape: draw.CircleGlyph{}})
+			if err != nil {
+				return nil, err
+			}
+			p.Legend.Add(ln.strategy.Name(), solid)
+		}
+	}
+	if len(grains) > 1 {
+		for _, g := range grains {
+			l, pts, err := styledLine(plotter.XYs{{}}, color.Black, grainStyle(series{points: []bench.Summary{{UsesGrain: true, Grain: g}}}, grains))
+			if err != nil {
+				return nil, err
+			}
+			p.Legend.Add(fmt.Sprintf("grain %d", g), l, pts)
+		}
+		if slices.ContainsFunc(lines, func(s series) bool { return !s.strategy.UsesGrain() }) {
+			l, pts, _ := styledLine(plotter.XYs{{}}, color.Black, grainStyle(series{points: []bench.Summary{{}}}, grains))
+			p.Legend.Add("no grain", l, pts)
+		}
+	}
+	if bars {
+		p.Legend.Add("bars: 95% CI (from both medians' CIs)", legendBox{color.Gray{Y: 60}, nil})
 	}
 	for _, pr := range pred {
 		for _, xy := range pr.xys {
@@ -163,7 +243,7 @@ func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*pl
 	}
 	if len(axis) > 1 { // a log axis needs two distinct counts, as x does
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = p.X.Tick.Marker
+		p.Y.Tick.Marker = log2Ticks{}
 	}
 	p.Y.Min, p.Y.Max = lo/1.15, hi*1.15
 	return p, nil
@@ -209,4 +289,93 @@ func (r *report) predictions(m scaling, scene string, lines []series) ([]predict
 		out = append(out, pr)
 	}
 	return out, grain, nil
+}
+
+// serialSummary is the scene's serial baseline, nil if it was not measured.
+func (r *report) serialSummary(scene string) *bench.Summary {
+	for i, s := range r.Summaries {
+		if s.Scene == scene && s.Measured != nil && s.Measured.Strategy == strategies.Serial && s.Workers == 1 {
+			return &r.Summaries[i]
+		}
+	}
+	return nil
+}
+
+// speedupCI is the interval of sum's speedup from its median's CI and
+// serial's (stats.SpeedupCI); ok is false when either has none.
+func speedupCI(serial *bench.Summary, sum bench.Summary) (lo, hi float64, ok bool) {
+	if serial == nil || serial.CILowS == nil || sum.CILowS == nil || sum.Speedup == nil {
+		return 0, 0, false
+	}
+	lo, hi = stats.SpeedupCI(*serial.CILowS, *serial.CIHighS, *sum.CILowS, *sum.CIHighS)
+	return lo, hi, hi > 0
+}
+
+// shownGrains are the grains of the lines that use one, in order.
+func shownGrains(lines []series) []int {
+	var gs []int
+	for _, ln := range lines {
+		if ln.strategy.UsesGrain() && !slices.Contains(gs, ln.points[0].Grain) {
+			gs = append(gs, ln.points[0].Grain)
+		}
+	}
+	slices.Sort(gs)
+	return gs
+}
+
+// lineStyle is how a line tells its grain apart from its strategy's other
+// grains, which share its colour.
+type lineStyle struct {
+	shape  draw.GlyphDrawer
+	dashes []vg.Length
+}
+
+var (
+	grainShapes = []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}}
+	grainDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(2), vg.Points(2)}, {vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)}}
+)
+
+// grainStyle is a circle and a solid line for a strategy without a grain
+// or when one grain is shown; else a marker and dashes per grain.
+func grainStyle(ln series, grains []int) lineStyle {
+	if len(grains) <= 1 || len(ln.points) == 0 || !ln.points[0].UsesGrain {
+		return lineStyle{shape: draw.CircleGlyph{}}
+	}
+	i := slices.Index(grains, ln.points[0].Grain)
+	return lineStyle{shape: grainShapes[i%len(grainShapes)], dashes: grainDashes[i%len(grainDashes)]}
+}
+
+// styledLine is a line with markers in colour c and style st.
+func styledLine(xys plotter.XYs, c color.Color, st lineStyle) (*plotter.Line, *plotter.Scatter, error) {
+	l, pts, err := plotter.NewLinePoints(xys)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.5)
+	l.Dashes = st.dashes
+	pts.Color = c
+	pts.Shape = st.shape
+	pts.Radius = vg.Points(3)
+	return l, pts, nil
+}
+
+// log2Ticks labels a log axis at the powers of two (0.25, 0.5, 1, 2, ...)
+// when the range holds three of them, else as logTicks does.
+type log2Ticks struct{}
+
+// Ticks implements plot.Ticker.
+func (log2Ticks) Ticks(lo, hi float64) []plot.Tick {
+	if lo <= 0 || hi <= lo {
+		return nil
+	}
+	var out []plot.Tick
+	for e := math.Ceil(math.Log2(lo)); e <= math.Floor(math.Log2(hi)); e++ {
+		v := math.Pow(2, e)
+		out = append(out, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
+	}
+	if len(out) >= 3 {
+		return out
+	}
+	return logTicks{}.Ticks(lo, hi)
 }

@@ -26,6 +26,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The sweeps' charts are drawn small: only the chart tests need them
+	// at full size, and they set it back (withFullSizeCharts).
+	pngDPI = 16
 	// Strategies start goroutines for every run; none may outlive a sweep.
 	goleak.VerifyTestMain(m)
 }
@@ -133,6 +136,14 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	}
 
 	checkBenchfmt(t, filepath.Join(out, "bench.txt"), runs, false, true)
+	for _, name := range []string{"report.md", "rankings.md", "rankings.csv"} {
+		if b, err := os.ReadFile(filepath.Join(out, name)); err != nil || len(b) == 0 {
+			t.Errorf("%s: %v, %d bytes", name, err, len(b))
+		}
+	}
+	if rk := readCSV(t, filepath.Join(out, "rankings.csv")); len(rk) != configs+1 || !slices.Equal(rk[0], rankingsHeader) {
+		t.Errorf("rankings.csv: %d rows, want %d and the header %v", len(rk), configs+1, rankingsHeader)
+	}
 
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	if err != nil || !bytes.Contains(md, []byte("| scene | strategy | workers |")) || bytes.Contains(md, []byte("PARTIAL")) {
@@ -507,9 +518,10 @@ func TestWriteGoesOnAfterAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = Write(res)
-	// 4 charts of one scene, and the other 3 not written.
-	if err == nil || !strings.Contains(err.Error(), "chart speedup-full") || !strings.Contains(err.Error(), "(and 3 more files not written)") {
-		t.Errorf("Write = %v, want the first chart's error and 3 more", err)
+	// 4 charts of one scene (one grain: no grain chart) and the heatmap:
+	// the first, and the other 4 not written.
+	if err == nil || !strings.Contains(err.Error(), "chart speedup-full") || !strings.Contains(err.Error(), "(and 4 more files not written)") {
+		t.Errorf("Write = %v, want the first chart's error and 4 more", err)
 	}
 	for _, name := range []string{"summary.md", "bench.txt", "pictures/full/timeline-bands.png"} {
 		if _, err := os.Stat(filepath.Join(cfg.Out, name)); err != nil {

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -22,24 +21,19 @@ func (r *report) timelines() []error {
 		if rep == nil {
 			continue
 		}
-		p := timeline(c, rep)
-		wt, err := p.WriterTo(chartW, timelineHeight(c.Workers), "png")
-		if err == nil {
-			err = bench.WriteFile(r.path("pictures", c.Scene.Name, "timeline-"+c.Strategy.Name()+".png"), func(w io.Writer) error {
-				_, err := wt.WriteTo(w)
-				return err
-			})
-		}
-		if err != nil {
+		f := r.newFigure(timeline(c, rep), c.Scene.Name)
+		f.h = timelineHeight(c.Workers)
+		if err := f.save(r.path("pictures", c.Scene.Name, "timeline-"+c.Strategy.Name())); err != nil {
 			errs = append(errs, fmt.Errorf("report: timeline of %s: %w", c, err))
 		}
 	}
 	return errs
 }
 
-// timelineHeight grows with the worker count up to a limit.
+// timelineHeight grows with the worker count up to a limit; the legend
+// and the caption need the least.
 func timelineHeight(workers int) vg.Length {
-	return vg.Length(math.Min(120+18*float64(workers), 700))
+	return vg.Length(math.Min(math.Max(300, 160+18*float64(workers)), 700))
 }
 
 // timeline draws every block of the traced run as a bar in its worker's
@@ -47,6 +41,8 @@ func timelineHeight(workers int) vg.Length {
 // their boundaries show, and the gaps are time the worker was not rendering.
 func timeline(c *bench.Configuration, rep *strategies.Report) *plot.Plot {
 	p := plot.New()
+	p.Legend.TextStyle.Font.Size = 10
+	p.Title.TextStyle.Font.Size = 13
 	p.Title.Text = fmt.Sprintf("%s / %s: %d workers, grain %d, %d blocks, wall %s (traced, untimed run)",
 		c.Scene.Name, c.Strategy.Name(), c.Workers, c.Grain, len(rep.Trace), bench.FormatSeconds(rep.Wall.Seconds()))
 	p.X.Label.Text = "time since the start of the run (ms)"
@@ -71,5 +67,13 @@ func timeline(c *bench.Configuration, rep *strategies.Report) *plot.Plot {
 		ticks = append(ticks, plot.Tick{Value: float64(w) + 0.5, Label: fmt.Sprint(w)})
 	}
 	p.Y.Tick.Marker = ticks
+	for w := 0; w < min(len(rep.Workers), 16); w++ {
+		p.Legend.Add(fmt.Sprintf("worker %d", w), legendBox{picture.WorkerColour(w), picture.WorkerColour(w)})
+	}
+	if len(rep.Workers) > 16 {
+		p.Legend.Add(fmt.Sprintf("... %d workers in all", len(rep.Workers)), legendBox{color.White, color.White})
+	}
+	p.Legend.Add("darker: the worker's next block", legendBox{color.Gray{Y: 60}, color.Gray{Y: 120}})
+	p.Legend.Add("white gap: not rendering", legendBox{color.Gray{Y: 60}, color.White})
 	return p
 }

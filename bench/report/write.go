@@ -30,8 +30,9 @@ import (
 type report struct{ *bench.Result }
 
 // Write writes the files derived from res into res.Dir: summary.json,
-// summary.csv, summary.md, bench.txt, the model's files, the charts and the
-// timelines, and env.json last, so that env.json saying the sweep is
+// summary.csv, summary.md, bench.txt, rankings.csv and rankings.md, the
+// model's files, the charts and the timelines, report.md (which embeds the
+// charts written), and env.json last, so that env.json saying the sweep is
 // finished or partial (rather than unfinished) means the rest is written. A
 // partial result is written marked partial. Write goes on after an error
 // and returns the first, saying how many more files failed, the files that
@@ -50,11 +51,14 @@ func Write(res *bench.Result) error {
 		bench.WriteFile(r.path("summary.csv"), func(w io.Writer) error { return writeSummaryCSV(w, r.Summaries) }),
 		bench.WriteFile(r.path("summary.md"), r.writeMarkdown),
 		bench.WriteFile(r.path("bench.txt"), r.writeBenchfmt),
+		bench.WriteFile(r.path("rankings.csv"), func(w io.Writer) error { return writeRankingsCSV(w, r.rankings()) }),
+		bench.WriteFile(r.path("rankings.md"), func(w io.Writer) error { return writeRankingsMarkdown(w, r.rankings()) }),
 	)
 	errs = append(errs, r.writeModel()...)
 	errs = append(errs, r.charts()...)
 	errs = append(errs, r.emulatedCharts()...)
 	errs = append(errs, r.timelines()...)
+	errs = append(errs, bench.WriteFile(r.path("report.md"), r.writeStory))
 	errs = append(errs, bench.WriteJSON(r.path("env.json"), e))
 	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 	switch len(errs) {
@@ -64,6 +68,11 @@ func Write(res *bench.Result) error {
 		return errs[0]
 	}
 	return fmt.Errorf("%w (and %d more files not written)", errs[0], len(errs)-1)
+}
+
+// rankings ranks r's configurations (Rankings).
+func (r *report) rankings() []Ranking {
+	return Rankings(r.Summaries, len(r.Env.Sweep.Grains) > 1)
 }
 
 // path returns the path of a results file of r.

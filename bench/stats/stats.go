@@ -148,3 +148,15 @@ func MedianIndex(xs []float64) int {
 	})
 	return idx[(len(xs)-1)/2]
 }
+
+// SpeedupCI bounds the speedup baseline / t from the confidence intervals
+// of the two medians, [baseLo, baseHi] and [lo, hi]: the smallest ratio
+// the two intervals allow to the largest. Each interval covers its median
+// with the confidence stated; the pair covers both with at least the
+// product of the two, so this is a conservative interval, wide by design.
+func SpeedupCI(baseLo, baseHi, lo, hi float64) (low, high float64) {
+	if lo <= 0 || hi <= 0 {
+		return 0, 0
+	}
+	return baseLo / hi, baseHi / lo
+}

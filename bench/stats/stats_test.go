@@ -110,3 +110,15 @@ func TestMedianIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestSpeedupCI(t *testing.T) {
+	// Serial in [9, 11] and the parallel run in [4, 5]: the speedup is at
+	// least 9/5 and at most 11/4, and the point estimate 10/4.5 is inside.
+	lo, hi := SpeedupCI(9, 11, 4, 5)
+	if lo != 9.0/5 || hi != 11.0/4 || lo > 10/4.5 || hi < 10/4.5 {
+		t.Errorf("SpeedupCI = [%v, %v]", lo, hi)
+	}
+	if lo, hi := SpeedupCI(9, 11, 0, 5); lo != 0 || hi != 0 {
+		t.Errorf("a zero time gives [%v, %v], want none", lo, hi)
+	}
+}

@@ -394,7 +394,9 @@ func (f *File) Commit() error {
 	}
 	if err != nil {
 		os.Remove(f.tmp.Name())
-		return &fs.PathError{Op: "commit", Path: f.path, Err: bareError(err)}
+		// "write", not "commit": the user wrote a file, and the last of its
+		// bytes failing to reach the disk is a failed write to them.
+		return &fs.PathError{Op: "write", Path: f.path, Err: bareError(err)}
 	}
 	dir := f.dir
 	if dir == "" {

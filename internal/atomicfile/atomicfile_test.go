@@ -170,7 +170,7 @@ func TestFileCommitFails(t *testing.T) {
 	}
 	if err := f.Commit(); err == nil {
 		t.Fatal("Commit onto a non-empty directory: no error")
-	} else if want := "commit " + path + ": "; !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), ".tmp-") {
+	} else if want := "write " + path + ": "; !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), ".tmp-") {
 		t.Errorf("error %q does not start %q, or names the temporary file", err, want)
 	}
 	wantEntries(t, dir, "out.png")

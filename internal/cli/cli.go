@@ -26,10 +26,18 @@ func Usagef(format string, args ...any) error {
 }
 
 // Parse parses args into fs: it refuses long flags run into their values
-// (see runTogether), accepts long flags with one dash (see longForms), and
-// turns pflag's errors into one-line UsageErrors.
+// (see runTogether), near misses of long flags with one dash (misspelt)
+// and boolean flags given a separate true or false (boolValue), accepts
+// long flags with one dash (see longForms), and turns pflag's errors into
+// one-line UsageErrors, with a guess at a misspelt flag.
 func Parse(fs *pflag.FlagSet, args []string) error {
 	if err := runTogether(fs, args); err != nil {
+		return err
+	}
+	if err := misspelt(fs, args); err != nil {
+		return err
+	}
+	if err := boolValue(fs, args); err != nil {
 		return err
 	}
 	if err := fs.Parse(longForms(fs, args)); err != nil {
@@ -108,6 +116,9 @@ func flagError(fs *pflag.FlagSet, err error) error {
 		return Usagef("--%s %v", invalid.GetFlag().Name, outside)
 	}
 	msg := err.Error()
+	if guess := unknownFlag(fs, msg); guess != "" {
+		return Usagef("%s", guess)
+	}
 	// pflag wraps a Value's error as `invalid argument "x" for "--size" flag: why`.
 	if strings.HasPrefix(msg, "invalid argument") {
 		if i := strings.Index(msg, "flag: "); i >= 0 {

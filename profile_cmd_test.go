@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/pprof/profile"
+	xtrace "golang.org/x/exp/trace"
+)
+
+// traceRegions parses the trace file at path with golang.org/x/exp/trace
+// (the parser of `go tool trace`) and returns its regions' names.
+func traceRegions(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := xtrace.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s does not parse as a trace: %v", path, err)
+	}
+	var regions []string
+	for {
+		ev, err := r.ReadEvent()
+		if errors.Is(err, io.EOF) {
+			return regions
+		}
+		if err != nil {
+			t.Fatalf("%s does not parse as a trace: %v", path, err)
+		}
+		if ev.Kind() == xtrace.EventRegionBegin {
+			regions = append(regions, ev.Region().Type)
+		}
+	}
+}
+
+// TestTraceAndProfile: --trace writes a trace with a region for every block
+// of the render, and --cpuprofile a profile with samples in the kernel. The
+// render is the scalar kernel's, without shortcuts, for about 0.2 s of CPU
+// on this machine: enough for some of the profiler's samples at 100 a
+// second to land in render.Scalar.
+func TestTraceAndProfile(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--trace", "DIR/t.out", "--cpuprofile", "DIR/cpu.out", "-s", "cyclic", "-w", "2",
+		"--kernel", "scalar", "--shortcuts=false", "--size", "768", "--format", "pgm", "DIR/o.pgm")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	block := regexp.MustCompile(`^cyclic w[01] rows (\d+)-(\d+)$`)
+	blocks := 0
+	for _, name := range traceRegions(t, filepath.Join(dir, "t.out")) {
+		if m := block.FindStringSubmatch(name); m != nil {
+			blocks++
+			if m[1] != m[2] {
+				t.Errorf("region %q: cyclic at grain 1 hands out one row at a time", name)
+			}
+		}
+	}
+	if blocks != 768 {
+		t.Errorf("the trace has %d block regions, want one per row, 768", blocks)
+	}
+
+	f, err := os.Open(filepath.Join(dir, "cpu.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := profile.Parse(f)
+	if err != nil {
+		t.Fatalf("the CPU profile does not parse: %v", err)
+	}
+	inKernel := 0
+	for _, s := range p.Sample {
+		if len(s.Location) > 0 && inFunction(s.Location[0], "github.com/mandel-project/mandel/render.Scalar") {
+			inKernel++
+		}
+	}
+	if inKernel == 0 {
+		t.Errorf("none of the profile's %d samples is in render.Scalar", len(p.Sample))
+	}
+}
+
+// inFunction reports whether loc is in fn, or in a function inlined into it.
+func inFunction(loc *profile.Location, fn string) bool {
+	for _, l := range loc.Line {
+		if l.Function != nil && l.Function.Name == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTraceFailures: a trace file that cannot be created fails at once, in
+// one line, before any output; a render that fails keeps no trace or
+// profile, as it keeps no image.
+func TestTraceFailures(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"trace in a missing directory", []string{"--trace", "DIR/no/t.out", "--size", "8", "DIR/o.png"}, "mandel: trace: create \"DIR/no/t.out\": no such file or directory\n"},
+		{"profile in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/no/p.out", "--size", "8", "DIR/o.png"}, "mandel: cpu profile: create \"DIR/no/p.out\": no such file or directory\n"},
+		{"output in a missing directory", []string{"--trace", "DIR/t.out", "--cpuprofile", "DIR/p.out", "--size", "8", "DIR/no/o.png"}, "mandel: create \"DIR/no/o.png\": no such file or directory\n"},
+	} {
+		code, stdout, stderr := mandel(t, dir, tc.args...)
+		if code != exitFailure || stdout != "" || stderr != tc.want {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and %q", tc.name, code, stdout, stderr, tc.want)
+		}
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Errorf("failures left files behind: %v", files)
+	}
+}
+
+// TestBenchTrace: mandel bench --trace writes a trace in which the timed
+// runs' blocks are regions, for every strategy of the sweep.
+func TestBenchTrace(t *testing.T) {
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "t.out")
+	args := []string{"--out", filepath.Join(dir, "res"), "--trace", tr, "--scenes", "full", "--strategies", "atomic", "--workers", "1,2",
+		"--reps", "1", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
+	code, _, stderr := benchCmd(t, context.Background(), args...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	block := regexp.MustCompile(`^(\w+) w(\d+) rows \d+-\d+$`)
+	seen := map[string]int{}
+	for _, name := range traceRegions(t, tr) {
+		if m := block.FindStringSubmatch(name); m != nil {
+			seen[m[1]+" w"+m[2]]++
+		}
+	}
+	for _, want := range []string{"serial w0", "atomic w0", "atomic w1"} {
+		if seen[want] == 0 {
+			t.Errorf("no block region of %s in the trace (regions per strategy and worker: %v)", want, seen)
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("block regions of %v, want serial w0 and atomic w0 and w1 only", seen)
+	}
+}
+
+// TestTraceFlagValues: --trace and --cpuprofile want a file name, on both
+// commands.
+func TestTraceFlagValues(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trace=", "DIR/o.png"}, "mandel: --trace is empty; want a file name\n"},
+		{[]string{"--cpuprofile", "", "DIR/o.png"}, "mandel: --cpuprofile is empty; want a file name\n"},
+		{[]string{"--trace", "-", "DIR/o.png"}, "mandel: --trace -: want a file name; standard output is for the image or the results table\n"},
+		{[]string{"bench", "--out", "DIR/res", "--cpuprofile", "-"}, "mandel: --cpuprofile -: want a file name; standard output is for the image or the results table\n"},
+		{[]string{"bench", "--out", "DIR/res", "--trace="}, "mandel: --trace is empty; want a file name\n"},
+	} {
+		dir := t.TempDir()
+		code, stdout, stderr := mandel(t, dir, tc.args...)
+		if code != exitUsage || stdout != "" || stderr != tc.want {
+			t.Errorf("mandel %s: exit %d, stdout %q, stderr %q; want 2 and %q", strings.Join(tc.args, " "), code, stdout, stderr, tc.want)
+		}
+		if files := dirEntries(t, dir); len(files) != 0 {
+			t.Errorf("mandel %s wrote %v", strings.Join(tc.args, " "), files)
+		}
+	}
+}
