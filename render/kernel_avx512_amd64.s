@@ -315,42 +315,63 @@ next:
 	MOVQ         maxIter+104(FP), DI
 	VPBROADCASTQ DI, Z5
 	VPBROADCASTQ SI, Z9
-	VPADDQ       384(CX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K1
-	VMULPD       Z3, Z3, Z13
-	VMULPD       Z4, Z4, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1152(AX)
-	VPADDQ       448(CX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K2
-	VMULPD       Z7, Z7, Z13
-	VMULPD       Z8, Z8, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1216(AX)
-	VPADDQ       512(CX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K3
-	VMULPD       Z11, Z11, Z13
-	VMULPD       Z12, Z12, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1280(AX)
-	VPADDQ       576(CX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K4
-	VMULPD       Z15, Z15, Z13
-	VMULPD       Z16, Z16, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1344(AX)
-	VPADDQ       640(CX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K5
-	VMULPD       Z19, Z19, Z13
-	VMULPD       Z20, Z20, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1408(AX)
+	VPADDQ       Z5, Z9, Z13
+	VPADDQ       384(CX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K1
+	VPCMPQ       $0x04, Z9, Z17, K2
+	VPMINSQ      Z17, Z13, K2, Z13
+	VMULPD       Z3, Z3, Z17
+	VMULPD       Z4, Z4, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1152(AX)
+	VPADDQ       448(CX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K2
+	VPCMPQ       $0x04, Z9, Z17, K3
+	VPMINSQ      Z17, Z13, K3, Z13
+	VMULPD       Z7, Z7, Z17
+	VMULPD       Z8, Z8, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1216(AX)
+	VPADDQ       512(CX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K3
+	VPCMPQ       $0x04, Z9, Z17, K4
+	VPMINSQ      Z17, Z13, K4, Z13
+	VMULPD       Z11, Z11, Z17
+	VMULPD       Z12, Z12, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1280(AX)
+	VPADDQ       576(CX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K4
+	VPCMPQ       $0x04, Z9, Z17, K5
+	VPMINSQ      Z17, Z13, K5, Z13
+	VMULPD       Z15, Z15, Z17
+	VMULPD       Z16, Z16, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1344(AX)
+	VPADDQ       640(CX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K5
+	VPCMPQ       $0x04, Z9, Z17, K6
+	VPMINSQ      Z17, Z13, K6, Z13
+	VMULPD       Z19, Z19, Z17
+	VMULPD       Z20, Z20, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1408(AX)
 	VPADDQ       704(CX), Z5, Z5
 	VPCMPEQQ     Z9, Z5, K6
+	VPCMPQ       $0x04, Z9, Z5, K7
+	VPMINSQ      Z5, Z13, K7, Z13
 	VMULPD       Z23, Z23, Z5
 	VMULPD       Z24, Z24, Z9
 	VADDPD       Z9, Z5, Z5
 	VMOVUPD      Z5, 1472(AX)
+	VSHUFI64X2   $0x4e, Z13, Z13, Z5
+	VPMINSQ      Z5, Z13, Z13
+	VEXTRACTI128 $0x01, Y13, X5
+	VPMINSQ      X5, X13, X13
+	VPSHUFD      $0x4e, X13, X5
+	VPMINSQ      X5, X13, X13
+	VMOVQ        X13, DI
+	MOVQ         DI, 792(CX)
 	MOVQ         768(CX), DI
 	MOVQ         cr_base+16(FP), R8
 	LEAQ         (R8)(DI*8), R8
@@ -428,22 +449,7 @@ limitLane:
 	JMP    limitLane
 
 limitEnd:
-	VMOVDQU64    384(CX), Z5
-	VPMINSQ      448(CX), Z5, Z5
-	VPMINSQ      512(CX), Z5, Z5
-	VPMINSQ      576(CX), Z5, Z5
-	VPMINSQ      640(CX), Z5, Z5
-	VPMINSQ      704(CX), Z5, Z5
-	VSHUFI64X2   $0x4e, Z5, Z5, Z9
-	VPMINSQ      Z9, Z5, Z5
-	VEXTRACTI128 $0x01, Y5, X9
-	VPMINSQ      X9, X5, X5
-	VPSHUFD      $0x4e, X5, X9
-	VPMINSQ      X9, X5, X5
-	VMOVQ        X5, DI
-	ADDQ         maxIter+104(FP), DI
-	MOVQ         DI, 792(CX)
-	JMP          next
+	JMP next
 
 escaped:
 	XORQ  DI, DI
@@ -958,42 +964,63 @@ limit:
 	MOVQ         maxIter+104(FP), AX
 	VPBROADCASTQ AX, Z5
 	VPBROADCASTQ R8, Z9
-	VPADDQ       384(BX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K1
-	VMULPD       Z3, Z3, Z13
-	VMULPD       Z4, Z4, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1152(CX)
-	VPADDQ       448(BX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K2
-	VMULPD       Z7, Z7, Z13
-	VMULPD       Z8, Z8, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1216(CX)
-	VPADDQ       512(BX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K3
-	VMULPD       Z11, Z11, Z13
-	VMULPD       Z12, Z12, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1280(CX)
-	VPADDQ       576(BX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K4
-	VMULPD       Z15, Z15, Z13
-	VMULPD       Z16, Z16, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1344(CX)
-	VPADDQ       640(BX), Z5, Z13
-	VPCMPEQQ     Z9, Z13, K5
-	VMULPD       Z19, Z19, Z13
-	VMULPD       Z20, Z20, Z17
-	VADDPD       Z17, Z13, Z13
-	VMOVUPD      Z13, 1408(CX)
+	VPADDQ       Z5, Z9, Z13
+	VPADDQ       384(BX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K1
+	VPCMPQ       $0x04, Z9, Z17, K2
+	VPMINSQ      Z17, Z13, K2, Z13
+	VMULPD       Z3, Z3, Z17
+	VMULPD       Z4, Z4, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1152(CX)
+	VPADDQ       448(BX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K2
+	VPCMPQ       $0x04, Z9, Z17, K3
+	VPMINSQ      Z17, Z13, K3, Z13
+	VMULPD       Z7, Z7, Z17
+	VMULPD       Z8, Z8, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1216(CX)
+	VPADDQ       512(BX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K3
+	VPCMPQ       $0x04, Z9, Z17, K4
+	VPMINSQ      Z17, Z13, K4, Z13
+	VMULPD       Z11, Z11, Z17
+	VMULPD       Z12, Z12, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1280(CX)
+	VPADDQ       576(BX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K4
+	VPCMPQ       $0x04, Z9, Z17, K5
+	VPMINSQ      Z17, Z13, K5, Z13
+	VMULPD       Z15, Z15, Z17
+	VMULPD       Z16, Z16, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1344(CX)
+	VPADDQ       640(BX), Z5, Z17
+	VPCMPEQQ     Z9, Z17, K5
+	VPCMPQ       $0x04, Z9, Z17, K6
+	VPMINSQ      Z17, Z13, K6, Z13
+	VMULPD       Z19, Z19, Z17
+	VMULPD       Z20, Z20, Z21
+	VADDPD       Z21, Z17, Z17
+	VMOVUPD      Z17, 1408(CX)
 	VPADDQ       704(BX), Z5, Z5
 	VPCMPEQQ     Z9, Z5, K6
+	VPCMPQ       $0x04, Z9, Z5, K7
+	VPMINSQ      Z5, Z13, K7, Z13
 	VMULPD       Z23, Z23, Z5
 	VMULPD       Z24, Z24, Z9
 	VADDPD       Z9, Z5, Z5
 	VMOVUPD      Z5, 1472(CX)
+	VSHUFI64X2   $0x4e, Z13, Z13, Z5
+	VPMINSQ      Z5, Z13, Z13
+	VEXTRACTI128 $0x01, Y13, X5
+	VPMINSQ      X5, X13, X13
+	VPSHUFD      $0x4e, X13, X5
+	VPMINSQ      X5, X13, X13
+	VMOVQ        X13, AX
+	MOVQ         AX, 792(BX)
 	MOVQ         768(BX), AX
 	MOVQ         cr_base+16(FP), DX
 	LEAQ         (DX)(AX*8), DX
@@ -1075,22 +1102,7 @@ limitLane:
 	JMP    limitLane
 
 limitEnd:
-	VMOVDQU64    384(BX), Z5
-	VPMINSQ      448(BX), Z5, Z5
-	VPMINSQ      512(BX), Z5, Z5
-	VPMINSQ      576(BX), Z5, Z5
-	VPMINSQ      640(BX), Z5, Z5
-	VPMINSQ      704(BX), Z5, Z5
-	VSHUFI64X2   $0x4e, Z5, Z5, Z9
-	VPMINSQ      Z9, Z5, Z5
-	VEXTRACTI128 $0x01, Y5, X9
-	VPMINSQ      X9, X5, X5
-	VPSHUFD      $0x4e, X5, X9
-	VPMINSQ      X9, X5, X5
-	VMOVQ        X5, AX
-	ADDQ         maxIter+104(FP), AX
-	MOVQ         AX, 792(BX)
-	JMP          next
+	JMP next
 
 escaped:
 	XORQ  AX, AX

@@ -374,18 +374,37 @@ func blocks(two Mem, periodic bool) {
 		// Every lane has a pixel here. A lane is at maxIter when its start
 		// plus maxIter is steps; its final |z|^2, zr*zr + zi*zi rounded as
 		// Scalar rounds them, goes where the block's first tests were.
-		limV, stV := vec(), vec()
+		limV, stV, e := vec(), vec(), vec()
 		VPBROADCASTQ(maxIter(), limV)
 		VPBROADCASTQ(steps, stV)
+		// end becomes the least start+maxIter, a refilled lane's being
+		// steps+maxIter, found here rather than from the starts the lanes
+		// below store (a vector load of narrow stores waits for them).
+		VPADDQ(limV, stV, e)
 		for k := range zr {
 			s, y := vec(), vec()
 			VPADDQ(ln.Offset(8*lnStart+bytes*k), limV, s)
 			VPCMPEQQ(stV, s, mask[k])
+			other := K()
+			VPCMPQ(U8(4), stV, s, other) // start+maxIter != steps
+			VPMINSQ(s, e, other, e)
 			VMULPD(zr[k], zr[k], s)
 			VMULPD(zi[k], zi[k], y)
 			VADDPD(y, s, s)
 			VMOVUPD(s, st.Offset(8*offT+bytes*k))
 		}
+		t := vec()
+		if *width == 512 {
+			VSHUFI64X2(U8(0x4e), e, e, t) // the 256-bit halves swapped
+			VPMINSQ(t, e, e)
+		}
+		VEXTRACTI128(U8(1), e.AsY(), t.AsX())
+		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
+		VPSHUFD(U8(0x4e), e.AsX(), t.AsX())
+		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
+		end := GP64()
+		VMOVQ(e.AsX(), end)
+		MOVQ(end, ln.Offset(8*lnEnd))
 	}
 	// The refill needs only the masks and the next pixel, which the lanes
 	// take in lane order: done first, it frees registers for the stores.
@@ -420,26 +439,6 @@ func blocks(two Mem, periodic bool) {
 	INCQ(ln.Offset(8 * lnNext))
 	JMP(LabelRef("limitLane"))
 	Label("limitEnd")
-	{
-		// end = the least start, every lane's, plus maxIter.
-		e, t := vec(), vec()
-		VMOVDQU64(ln.Offset(8*lnStart), e)
-		for k := 1; k < *vectors; k++ {
-			VPMINSQ(ln.Offset(8*lnStart+bytes*k), e, e)
-		}
-		if *width == 512 {
-			VSHUFI64X2(U8(0x4e), e, e, t) // the 256-bit halves swapped
-			VPMINSQ(t, e, e)
-		}
-		VEXTRACTI128(U8(1), e.AsY(), t.AsX())
-		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
-		VPSHUFD(U8(0x4e), e.AsX(), t.AsX())
-		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
-		end := GP64()
-		VMOVQ(e.AsX(), end)
-		ADDQ(paramAddr("maxIter"), end)
-		MOVQ(end, ln.Offset(8*lnEnd))
-	}
 	JMP(LabelRef("next"))
 
 	// escapePath emits the handling of the escaped lanes, at label
