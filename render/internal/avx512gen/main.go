@@ -37,11 +37,35 @@
 //
 // Paired by round, 6 vectors beat 4 by a median of 4% (19 pairs, 0.99 to
 // 1.27). 512-bit vectors are 1.6 to 1.75 times as fast as 256-bit ones
-// with the same masks: Zen 5 executes them whole. (Zen 4 splits them in
-// two; run the same table there before choosing its shape.) Unrolls
-// other than a power of two make blocks miss maxIter (1000), and the
-// lanes finish in Go; 8 vectors need more than the 7 usable mask
-// registers and 32 vector registers in this form.
+// with the same masks: Zen 5 executes them whole. Unrolls other than a
+// power of two make blocks miss maxIter (1000), and the lanes finish in
+// Go; 8 vectors need more than the 7 usable mask registers and 32 vector
+// registers in this form.
+//
+// On AMD EPYC Zen 4 (family 25, model 17), which splits 512-bit
+// operations in two, same method (BenchmarkKernelW1's Giter/cpu-s, load
+// 10 to 16, medians of 7 interleaved rounds), the same shape wins, by
+// less: before the lanes at maxIter were handled in the vectors (first
+// row), and after (second):
+//
+//	-width -vectors -unroll     Giter/cpu-s
+//	512    6        4           3.85  4.23
+//	512    5        4           3.91  4.14
+//	512    4        4           3.93  4.06
+//	512    4        2           3.95
+//	512    3        4           3.86
+//	512    6        2           3.70
+//	512    6        8                 3.93
+//	512    4        8                 3.70
+//	256    6        4 (VL)      3.37
+//	C avx512_nofma_x4u2         4.22  4.04
+//	C avx512_fma_x4u2           4.48
+//
+// Where the time goes there (perf annotate, W1): the blocks about 77%,
+// the escaped lanes' stores and refill 17%, the lanes at maxIter 3%.
+// Keeping the block's largest |z|^2 with integer max and compare (which
+// is exact for non-negative doubles) was 4% slower; keeping the next
+// pixel in a register rather than in ln made no difference.
 package main
 
 import (
