@@ -84,23 +84,25 @@ bench: build
 bench-model: build
 	$(BIN) bench --commit $(COMMIT) --simulate 1,2,4,8,16,32,64,128,256 $(BENCHFLAGS)
 
-# bench-quick is a small sweep (under a minute on 2 cores) into results/quick/.
+# bench-quick is a small sweep (about a minute on 2 cores) into results/quick/:
+# scenes sized for 20 ms, 6 runs each and more up to 150 ms per configuration
+# while the median's CI is wide.
 bench-quick: build
 	rm -rf results/quick
-	$(BIN) bench --commit $(COMMIT) --reps 3 --warmup 1 --size 256 --out results/quick $(BENCHFLAGS)
+	$(BIN) bench --commit $(COMMIT) --reps 6 --warmup 1 --target-time 20ms --min-time 0 --max-time 150ms --out results/quick $(BENCHFLAGS)
 
 # bench-smoke runs the harness for a second and checks the files it must write.
 SMOKE ?= $(or $(TMPDIR),/tmp)/mandel-bench-smoke
 bench-smoke: build
 	rm -rf $(SMOKE)
 	$(BIN) bench --out $(SMOKE) --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 --grain 1 \
-		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 --simulate 1,2,256 >/dev/null
+		--reps 2 --warmup 0 --size 64x48 --max-time 0 --maxiter 200 --seed 1 --simulate 1,2,256 >/dev/null
 	@for f in runs.csv summary.csv summary.json summary.md env.json bench.txt \
 		model.csv model-validation.csv overheads.csv primitives.csv \
 		charts/speedup-full.png charts/speedup-full.svg charts/busy-tophalf.png \
 		pictures/tophalf/scene.png pictures/tophalf/schedule-bands.png pictures/tophalf/timeline-steal.png; do \
 		test -s $(SMOKE)/$$f || { echo "bench-smoke: $(SMOKE)/$$f is missing"; exit 1; }; done
-	@grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2-2 ' $(SMOKE)/bench.txt
+	@grep -q '^BenchmarkRender/scene=full/size=64x48/strategy=steal/workers=2-2 ' $(SMOKE)/bench.txt
 	@grep -q '"partial": false' $(SMOKE)/summary.json
 	@grep -q '^## The model' $(SMOKE)/summary.md
 	@echo "bench-smoke: ok"

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -25,6 +26,7 @@ type benchFlags struct {
 	reps, warmup, maxiter, sizeFactor   int
 	commit, kernel, simulate            string
 	seed                                uint64
+	targetTime, minTime, maxTime        time.Duration
 	width, height                       int
 	list, help, shortcuts               bool
 }
@@ -41,8 +43,11 @@ func newBenchFlags() *benchFlags {
 	fs.StringVarP(&f.grain, "grain", "g", joinInts(def.Grains), "grains, for the strategies that claim blocks of rows")
 	fs.Var(cli.Int(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
 	fs.Var(cli.Int(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
-	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene (default: each scene's own)")
-	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
+	fs.DurationVar(&f.minTime, "min-time", def.MinTime, "more runs of a configuration until its timed runs add up to this (hyperfine's rule), within --max-time")
+	fs.DurationVar(&f.maxTime, "max-time", def.MaxTime, fmt.Sprintf("more runs of a configuration while the 95%% CI of its median is wider than ±%.0f%%, until this is spent on it; 0: exactly --reps runs", 100*bench.CIGoal))
+	fs.DurationVar(&f.targetTime, "target-time", def.TargetTime, fmt.Sprintf("size every scene so that one serial render takes this (at least %v per worker at the largest count; recorded in env.json); 0 or --size: the scenes' own sizes", bench.MinParallelRun))
+	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene, instead of --target-time's")
+	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's own width and height, instead of --target-time's sizes")
 	fs.VarP(cli.Int(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
@@ -102,7 +107,24 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	fmt.Fprint(stdout, res.Table)
 	fmt.Fprintf(stdout, "\nresults in %s (summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
+	printWarnings(stderr, res.Warnings)
 	return exitOK
+}
+
+// printWarnings repeats the sweep's warnings after the table, where they
+// are seen: those that arose early scrolled away with the progress line.
+func printWarnings(stderr io.Writer, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	what := fmt.Sprintf("%d warnings", len(warnings))
+	if len(warnings) == 1 {
+		what = "1 warning"
+	}
+	fmt.Fprintf(stderr, "\n%s (also at the top of summary.md):\n", what)
+	for _, msg := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", msg)
+	}
 }
 
 // benchFailed reports a sweep that stopped early (interrupted, or a wrong
@@ -171,6 +193,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
+	cfg.TargetTime, cfg.MinTime, cfg.MaxTime = f.targetTime, f.minTime, f.maxTime
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
@@ -196,14 +219,17 @@ Usage:
 
 Examples:
   mandel bench                                  # the full default sweep (make bench)
-  mandel bench --reps 3 --size 256 --out /tmp/quick
+  mandel bench --reps 6 --target-time 20ms --max-time 200ms --out /tmp/quick
   mandel bench --scenes tophalf --strategies bands,cyclic,steal --workers 1,2,4,8
   benchstat -col /strategy results/<name>/bench.txt
 
-Only the render is timed, with GOMAXPROCS set to the worker count; every run's
+Each scene is first sized so that one serial render takes --target-time. Only
+the render is timed, with GOMAXPROCS set to the worker count; every run's
 frame is checked against serial's. Runs of all configurations are interleaved
-in a shuffled order. Ctrl-C stops after the current run and writes what was
-measured, marked partial.
+in a shuffled order: --reps rounds of them, then rounds of those whose runs
+are still short of --min-time or whose median is still uncertain (95%% CI
+wider than ±3%%), until --max-time is spent on each. Ctrl-C stops after the
+current run and writes what was measured, marked partial.
 
 Flags (each long flag also works with one dash: -reps 3):
 %s

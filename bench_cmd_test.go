@@ -30,7 +30,7 @@ func benchCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdo
 // strategies, workers 1 and 2.
 func tinyBench(out string) []string {
 	return []string{"--out", out, "--scenes", "full", "--strategies", "bands,atomic", "--workers", "1,2", "--grain", "1",
-		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
+		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7", "--max-time", "0"}
 }
 
 func TestBenchBadInput(t *testing.T) {
@@ -63,6 +63,9 @@ func TestBenchBadInput(t *testing.T) {
 		{"bad size", []string{"--size", "0x5"}, "--size"},
 		{"size not a number", []string{"--size", "big"}, "--size"},
 		{"negative maxiter", []string{"--maxiter", "-5"}, "--maxiter must not be negative, got -5"},
+		{"negative target time", []string{"--target-time", "-1s"}, "target time must not be negative"},
+		{"negative max time", []string{"--max-time", "-1s"}, "max time must not be negative"},
+		{"min time without unit", []string{"--min-time", "3"}, "--min-time"},
 		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor must be in 1..64, got 0"},
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},

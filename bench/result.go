@@ -39,6 +39,11 @@ type Result struct {
 	// WriteErrs are the errors of the files written during the sweep,
 	// which the report returns with its own.
 	WriteErrs []error
+	// Warnings are the sweep's warnings, as Env.Warnings: a shared
+	// machine, runs shorter than MinParallelRun, outliers, noisy
+	// configurations, confidence intervals still wide at the time cap.
+	// summary.md shows them first; the command prints them at the end.
+	Warnings []string
 	// Progress is the sweep's status line, for the report's phase; nil only
 	// in a Result that did not come from Run.
 	Progress *Progress
@@ -67,6 +72,11 @@ type sceneRun struct {
 	// rowPasses are the passes of timeRows, rowPasses[pass][row], in
 	// seconds, until settleRowCosts makes them RowCosts.
 	rowPasses [][]float64
+	// calibratedS is the serial time measured for the size chosen by
+	// scaleScenes, 0 when the sweep kept the size given.
+	calibratedS float64
+	// baseW and baseH are the size before scaleScenes.
+	baseW, baseH int
 }
 
 // Configuration is one measured configuration and its timed runs.
@@ -76,6 +86,9 @@ type Configuration struct {
 	Workers  int
 	Grain    int
 	Samples  []Sample
+	// Spent is the time the timed runs took, their checks and the
+	// collection before each included: what Config.MaxTime caps.
+	Spent time.Duration
 	// Trace is the report of the configuration's traced run, for its
 	// timeline; nil when it had none.
 	Trace *strategies.Report

@@ -170,9 +170,9 @@ func checkBenchfmt(t *testing.T, path string, runs int, partial, grains bool) {
 	}
 	defer f.Close()
 	r := benchfmt.NewReader(f, path)
-	name := regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)-(\d+)$`)
+	name := regexp.MustCompile(`^Render/scene=[a-z]+/size=\d+x\d+/strategy=[a-z]+/workers=(\d+)-(\d+)$`)
 	if grains {
-		name = regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
+		name = regexp.MustCompile(`^Render/scene=[a-z]+/size=\d+x\d+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
 	}
 	n := 0
 	for r.Scan() {
@@ -574,9 +574,9 @@ effective-parallelism: 1.95
 seed: 7
 partial: true
 
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 2e+09 ns/op 500 iter/s 10 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 4e+09 ns/op 250 iter/s 5 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.333 iter/s 6.66667 pixels/s 2 imbalance 3e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 2e+09 ns/op 500 iter/s 10 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 4e+09 ns/op 250 iter/s 5 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.333 iter/s 6.66667 pixels/s 2 imbalance 3e+09 overhead-ns/op
 `
 	if got := b.String(); got != want {
 		t.Errorf("bench.txt:\n%s\nwant:\n%s", got, want)

@@ -1,0 +1,145 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/mandel-project/mandel/internal/sysmem"
+	"github.com/mandel-project/mandel/render"
+)
+
+// DefaultTargetTime is how long one serial render of each scene takes
+// after scaling, by default: long enough that a run at 2 workers lasts
+// 0.15 s, far above the timer's resolution and a worker's start-up, short
+// enough that the default sweep of 212 configurations fits in half an hour
+// on 2 cores.
+const DefaultTargetTime = 300 * time.Millisecond
+
+// MinParallelRun is the least a run at the largest worker count should
+// last: the serial target is raised to workers x MinParallelRun where that
+// is more, so that on 64 cores a run still measures rendering, not the
+// start of 64 goroutines. It is also the floor below which a
+// configuration's runs draw a warning.
+const MinParallelRun = 10 * time.Millisecond
+
+// scaleTolerance is how far from the target a scaled scene's serial time
+// may be: a closer fit would cost more calibration renders than the
+// difference is worth, and the time is noisy at that level anyway.
+const scaleTolerance = 0.10
+
+// maxScaleSteps bounds the renders that fit one scene.
+const maxScaleSteps = 5
+
+// sizeStep is what scaled sides are multiples of, so that a small change
+// of the machine's speed between sweeps often leaves the size unchanged
+// and their bench.txt comparable.
+const sizeStep = 16
+
+// serialTarget is the serial time each scene is scaled to: target, or
+// maxWorkers x MinParallelRun when that is longer.
+func serialTarget(target time.Duration, maxWorkers int) time.Duration {
+	return max(target, time.Duration(maxWorkers)*MinParallelRun)
+}
+
+// fitSize scales v's width and height by one factor (keeping the aspect,
+// sides multiples of sizeStep) until measure, the serial render time of a
+// view in seconds, is within scaleTolerance of target seconds, or
+// maxScaleSteps renders have been made, or the size stops changing. The
+// render time is taken as proportional to the pixels, which holds for a
+// fixed region sampled more finely; each step corrects by the time
+// measured, so a scene whose cost per pixel changes with the size still
+// converges. It returns the view chosen and its measured time.
+func fitSize(v render.View, target float64, measure func(render.View) (float64, error)) (render.View, float64, error) {
+	t, err := measure(v)
+	if err != nil {
+		return v, 0, err
+	}
+	aspect := float64(v.Height) / float64(v.Width)
+	for step := 0; step < maxScaleSteps && math.Abs(t/target-1) > scaleTolerance; step++ {
+		f := 16.0 // a render too short for the clock: grow fast
+		if t > 0 {
+			f = min(math.Sqrt(target/t), 16)
+		}
+		f = max(f, 1.0/16)
+		w := roundSide(float64(v.Width) * f)
+		h := roundSide(float64(w) * aspect)
+		w, h = min(w, render.MaxSide), min(h, render.MaxSide) // MaxSide is a multiple of sizeStep
+		if w == v.Width && h == v.Height {
+			break
+		}
+		v.Width, v.Height = w, h
+		if t, err = measure(v); err != nil {
+			return v, 0, err
+		}
+	}
+	return v, t, nil
+}
+
+// roundSide rounds x to a multiple of sizeStep, at least sizeStep.
+func roundSide(x float64) int {
+	return max(sizeStep, sizeStep*int(math.Round(x/sizeStep)))
+}
+
+// scalesScenes reports whether the sweep sizes its scenes: with a target
+// time and no size given.
+func (c *Config) scalesScenes() bool {
+	return c.TargetTime > 0 && c.Width == 0 && c.Height == 0 && c.SizeFactor <= 1
+}
+
+// scaleScenes sizes every scene for this machine (see Config.TargetTime)
+// before the references are rendered, and records the sizes chosen.
+func (s *sweep) scaleScenes(ctx context.Context) error {
+	if !s.cfg.scalesScenes() {
+		return nil
+	}
+	maxW := s.plan.workers[len(s.plan.workers)-1]
+	target := serialTarget(s.cfg.TargetTime, maxW).Seconds()
+	for _, sr := range s.scenes {
+		if err := ctx.Err(); err != nil {
+			return s.interrupted(err)
+		}
+		s.progress.Phase("sizing " + sr.Name + " for a serial render of " + FormatSeconds(target))
+		v, t, err := fitSize(sr.View, target, s.serialTime)
+		if err != nil {
+			return fmt.Errorf("bench: sizing scene %s: %w", sr.Name, err)
+		}
+		sr.View = v
+		sr.calibratedS = t
+	}
+	s.sceneInfo()
+	// The sizes grew past what Validate checked.
+	available := s.cfg.AvailableMemory
+	if available == nil {
+		available = sysmem.Available
+	}
+	var scenes []Scene
+	for _, sr := range s.scenes {
+		scenes = append(scenes, sr.Scene)
+	}
+	if err := sysmem.Check(memoryNeeded(scenes), available()); err != nil {
+		return fmt.Errorf("bench: the scenes sized for a serial render of %s: the sweep %w; give a smaller --target-time or a --size", FormatSeconds(target), err)
+	}
+	return nil
+}
+
+// serialTime renders v once on one worker, as serial's runs do, twice,
+// and returns the shorter time: the machine's speed, with one preemption
+// or a cold cache left out.
+func (s *sweep) serialTime(v render.View) (float64, error) {
+	r, err := render.NewRenderer(v, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
+	if err != nil {
+		return 0, err
+	}
+	runtime.GOMAXPROCS(1)
+	best := math.Inf(1)
+	for range 2 {
+		runtime.GC()
+		t0 := time.Now()
+		r.RenderUnits(0, r.Units())
+		best = min(best, time.Since(t0).Seconds())
+	}
+	return best, nil
+}
