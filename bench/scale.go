@@ -51,8 +51,10 @@ func serialTarget(target time.Duration, maxWorkers int) time.Duration {
 // render time is taken as proportional to the pixels, which holds for a
 // fixed region sampled more finely; each step corrects by the time
 // measured, so a scene whose cost per pixel changes with the size still
-// converges. It returns the view chosen and its measured time.
-func fitSize(v render.View, target float64, measure func(render.View) (float64, error)) (render.View, float64, error) {
+// converges. No size it tries has more than maxPixels pixels (0: no
+// limit), so that it never renders what the sweep could not keep. It
+// returns the view chosen and its measured time.
+func fitSize(v render.View, target float64, maxPixels float64, measure func(render.View) (float64, error)) (render.View, float64, error) {
 	t, err := measure(v)
 	if err != nil {
 		return v, 0, err
@@ -64,8 +66,11 @@ func fitSize(v render.View, target float64, measure func(render.View) (float64, 
 			f = min(math.Sqrt(target/t), 16)
 		}
 		f = max(f, 1.0/16)
-		w := roundSide(float64(v.Width) * f)
-		h := roundSide(float64(w) * aspect)
+		if px := float64(v.Width) * float64(v.Height) * f * f; maxPixels > 0 && px > maxPixels {
+			f *= math.Sqrt(maxPixels / px)
+		}
+		w := floorSide(float64(v.Width) * f)
+		h := floorSide(float64(w) * aspect)
 		w, h = min(w, render.MaxSide), min(h, render.MaxSide) // MaxSide is a multiple of sizeStep
 		if w == v.Width && h == v.Height {
 			break
@@ -78,9 +83,10 @@ func fitSize(v render.View, target float64, measure func(render.View) (float64, 
 	return v, t, nil
 }
 
-// roundSide rounds x to a multiple of sizeStep, at least sizeStep.
-func roundSide(x float64) int {
-	return max(sizeStep, sizeStep*int(math.Round(x/sizeStep)))
+// floorSide rounds x down to a multiple of sizeStep, at least sizeStep:
+// down, so that a size fitted under a limit stays under it.
+func floorSide(x float64) int {
+	return max(sizeStep, sizeStep*int(x/sizeStep))
 }
 
 // scalesScenes reports whether the sweep sizes its scenes: with a target
@@ -97,12 +103,20 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 	}
 	maxW := s.plan.workers[len(s.plan.workers)-1]
 	target := serialTarget(s.cfg.TargetTime, maxW).Seconds()
+	available := s.cfg.AvailableMemory
+	if available == nil {
+		available = sysmem.Available
+	}
+	// Each scene's frame (12 bytes a pixel) lives for the whole sweep, and
+	// its pictures (4 bytes a pixel) are drawn one at a time: a scene may
+	// grow to its share of the memory, with a margin for the rest.
+	maxPixels := 0.5 * available() / (16 * float64(len(s.scenes)))
 	for _, sr := range s.scenes {
 		if err := ctx.Err(); err != nil {
 			return s.interrupted(err)
 		}
 		s.progress.Phase("sizing " + sr.Name + " for a serial render of " + FormatSeconds(target))
-		v, t, err := fitSize(sr.View, target, s.serialTime)
+		v, t, err := fitSize(sr.View, target, maxPixels, s.serialTime)
 		if err != nil {
 			return fmt.Errorf("bench: sizing scene %s: %w", sr.Name, err)
 		}
@@ -111,10 +125,6 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 	}
 	s.sceneInfo()
 	// The sizes grew past what Validate checked.
-	available := s.cfg.AvailableMemory
-	if available == nil {
-		available = sysmem.Available
-	}
 	var scenes []Scene
 	for _, sr := range s.scenes {
 		scenes = append(scenes, sr.Scene)

@@ -141,6 +141,19 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	if !strings.Contains(string(md), res.Table) {
 		t.Error("summary.md lacks the table Run returned")
 	}
+	// Runs of 32x24 pixels are far below the floor, and 2 runs have no CI:
+	// the warnings say so, before the table.
+	if w, tbl := strings.Index(string(md), "Warnings:\n\n- "), strings.Index(string(md), "| scene |"); w < 0 || w > tbl {
+		t.Errorf("summary.md's warnings are not above its table:\n%s", md)
+	}
+	for _, want := range []string{"shorter than 10 ms", "wider than ±3% of it"} {
+		if !strings.Contains(string(md), want) || !strings.Contains(warnings.String(), want) {
+			t.Errorf("neither summary.md nor the warnings written say %q:\n%s", want, warnings.String())
+		}
+	}
+	if !slices.Equal(res.Warnings, res.Env.Warnings) || len(res.Warnings) == 0 {
+		t.Errorf("Result.Warnings %q, env.json's %q", res.Warnings, res.Env.Warnings)
+	}
 
 	var want []string
 	for _, scene := range cfg.Scenes {

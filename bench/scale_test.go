@@ -1,0 +1,120 @@
+package bench
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/mandel-project/mandel/render"
+)
+
+func TestSerialTarget(t *testing.T) {
+	for _, c := range []struct {
+		target  time.Duration
+		workers int
+		want    time.Duration
+	}{
+		{300 * time.Millisecond, 2, 300 * time.Millisecond},
+		{300 * time.Millisecond, 64, 640 * time.Millisecond}, // 10 ms a run at 64 workers
+		{20 * time.Millisecond, 1, 20 * time.Millisecond},
+	} {
+		if got := serialTarget(c.target, c.workers); got != c.want {
+			t.Errorf("serialTarget(%v, %d) = %v, want %v", c.target, c.workers, got, c.want)
+		}
+	}
+}
+
+// fakeCost is a render time that is not quite proportional to the pixels,
+// as a real scene's is not: finer sampling finds more of the boundary.
+func fakeCost(perPixel float64) func(v render.View) (float64, error) {
+	return func(v render.View) (float64, error) {
+		return perPixel * math.Pow(float64(v.Width)*float64(v.Height), 1.1), nil
+	}
+}
+
+func TestFitSize(t *testing.T) {
+	p, err := render.LookupPreset("full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name          string
+		width, height int
+		perPixel      float64
+		target        float64
+	}{
+		{"grow 30x", 512, 512, 10e-3 / math.Pow(512*512, 1.1), 0.3},
+		{"shrink", 512, 512, 1.0 / math.Pow(512*512, 1.1), 0.3},
+		{"not square", 640, 360, 5e-3 / math.Pow(640*360, 1.1), 0.64},
+		{"already there", 256, 256, 0.3 / math.Pow(256*256, 1.1), 0.3},
+	} {
+		v := p.View
+		v.Width, v.Height = c.width, c.height
+		calls := 0
+		cost := fakeCost(c.perPixel)
+		measure := func(v render.View) (float64, error) {
+			calls++
+			return cost(v)
+		}
+		got, secs, err := fitSize(v, c.target, 0, measure)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if want, _ := cost(got); secs != want {
+			t.Errorf("%s: returned %v s, but the size chosen costs %v", c.name, secs, want)
+		}
+		if math.Abs(secs/c.target-1) > scaleTolerance {
+			t.Errorf("%s: %dx%d takes %.3g s, not within %.0f%% of %.3g s", c.name, got.Width, got.Height, secs, 100*scaleTolerance, c.target)
+		}
+		if got.Width%sizeStep != 0 || got.Height%sizeStep != 0 {
+			t.Errorf("%s: %dx%d is not a multiple of %d", c.name, got.Width, got.Height, sizeStep)
+		}
+		if a, b := float64(got.Height)/float64(got.Width), float64(c.height)/float64(c.width); math.Abs(a/b-1) > 0.05 {
+			t.Errorf("%s: aspect %.3f, want %.3f", c.name, a, b)
+		}
+		if calls > 1+maxScaleSteps {
+			t.Errorf("%s: %d renders", c.name, calls)
+		}
+		if c.name == "already there" && (calls != 1 || got.Width != 256) {
+			t.Errorf("%s: %d renders to %dx%d; a scene already at its target needs one and no change", c.name, calls, got.Width, got.Height)
+		}
+		// The same costs give the same size: a sweep's size is reproducible
+		// where the machine's speed is.
+		again, _, _ := fitSize(v, c.target, 0, cost)
+		if again.Width != got.Width || again.Height != got.Height {
+			t.Errorf("%s: %dx%d, then %dx%d", c.name, got.Width, got.Height, again.Width, again.Height)
+		}
+	}
+}
+
+func TestFitSizeLimits(t *testing.T) {
+	p, _ := render.LookupPreset("full")
+	v := p.View
+	v.Width, v.Height = 64, 64
+	// A clock that sees nothing: the size grows by the largest step each
+	// time, never past the pixels allowed, and stops after maxScaleSteps.
+	calls, largest := 0, 0
+	zero := func(v render.View) (float64, error) {
+		calls++
+		largest = max(largest, v.Width*v.Height)
+		return 0, nil
+	}
+	got, _, err := fitSize(v, 0.3, 4096*4096, zero)
+	if err != nil || calls > 1+maxScaleSteps || largest > 4096*4096 || got.Width != 4096 {
+		t.Errorf("zero times: %dx%d after %d renders, the largest %d pixels (%v)", got.Width, got.Height, calls, largest, err)
+	}
+	calls = 0
+	if got, _, _ = fitSize(v, 0.3, 0, zero); calls > 1+maxScaleSteps || got.Width != render.MaxSide {
+		t.Errorf("zero times, no limit: %dx%d after %d renders", got.Width, got.Height, calls)
+	}
+	// Too slow even at the smallest size: it stops there.
+	got, _, err = fitSize(v, 0.3, 0, func(render.View) (float64, error) { return 100, nil })
+	if err != nil || got.Width != sizeStep || got.Height != sizeStep {
+		t.Errorf("very slow: %dx%d (%v), want %dx%d", got.Width, got.Height, err, sizeStep, sizeStep)
+	}
+	boom := errors.New("no memory")
+	if _, _, err := fitSize(v, 0.3, 0, func(render.View) (float64, error) { return 0, boom }); !errors.Is(err, boom) {
+		t.Errorf("error %v, want %v", err, boom)
+	}
+}
