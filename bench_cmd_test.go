@@ -103,6 +103,12 @@ func TestBenchTinySweep(t *testing.T) {
 	if strings.Contains(stderr, "\r") {
 		t.Errorf("a progress line on a stderr that is not a terminal: %q", stderr)
 	}
+	// 32x24 pixels make runs far below the floor: the warning comes as it
+	// arises and again after the table, under a count.
+	if i, j := strings.Index(stderr, "shorter than 10 ms"), strings.Index(stderr, "(also at the top of summary.md):\n"); i < 0 || j < i ||
+		!strings.Contains(stderr[j:], "shorter than 10 ms") {
+		t.Errorf("stderr does not warn of the short runs, then list the warnings at the end:\n%s", stderr)
+	}
 	for _, name := range []string{"runs.csv", "summary.csv", "summary.json", "summary.md", "env.json", "bench.txt",
 		"charts/speedup-full.png", "charts/speedup-full.svg", "pictures/full/schedule-bands.png"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
