@@ -42,6 +42,9 @@ type Summary struct {
 	// IQR beyond the quartiles).
 	CIHalfWidth *float64 `json:"ci_half_width"`
 	Outliers    int      `json:"outliers"`
+	// SpentS is what the timed runs cost, their checks included: what
+	// Config.MaxTime caps.
+	SpentS float64 `json:"spent_s"`
 
 	// Speedup is median(serial) / median(this) for the scene; Efficiency is
 	// Speedup / Workers. Both are null if serial was not measured (a sweep
@@ -99,7 +102,7 @@ func (s *sweep) summarize() []Summary {
 			Scene: c.scene.Name, Strategy: c.Strategy.Name(), Workers: c.Workers, Grain: c.Grain,
 			UsesGrain: c.Strategy.UsesGrain(), Runs: st.N,
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
-			Noisy: st.Noisy, Outliers: stats.Outliers(times),
+			Noisy: st.Noisy, Outliers: stats.Outliers(times), SpentS: c.Spent.Seconds(),
 			Imbalance: stats.Median(imb), OverheadS: stats.Median(ovh), Steals: stats.Median(steals),
 			TotalBusyS: stats.Median(busy), Iterations: c.scene.Work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
 			Measured: c.Configuration,

@@ -147,6 +147,11 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := s.references(ctx); err != nil {
 		return err
 	}
+	// Again, with the sizes chosen and the references' hashes, so that a
+	// sweep killed from here on still says what it measured.
+	if err := WriteJSON(s.path("env.json"), &s.env); err != nil {
+		return err
+	}
 	var err error
 	if s.runs, err = newRunsLog(s.path("runs.csv")); err != nil {
 		return err

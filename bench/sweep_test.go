@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -408,6 +409,13 @@ func TestSweepScalesScenesAndExtendsRuns(t *testing.T) {
 	v := res.Scenes[0].View
 	if v.Width != sc.Width || v.Height != sc.Height || v.Width%sizeStep != 0 || v.Width != v.Height || v.Width == 512 {
 		t.Errorf("scene rendered at %dx%d, env.json says %dx%d (from 512x512)", v.Width, v.Height, sc.Width, sc.Height)
+	}
+	// Run left env.json as it was before the rounds (the report rewrites it):
+	// it already names the size chosen.
+	var onDisk Env
+	if b, err := os.ReadFile(filepath.Join(out, "env.json")); err != nil || json.Unmarshal(b, &onDisk) != nil ||
+		len(onDisk.Sweep.Scenes) != 1 || onDisk.Sweep.Scenes[0].Width != v.Width || onDisk.Sweep.Scenes[0].Hash == "" {
+		t.Errorf("env.json during the sweep: %v, %+v", err, onDisk.Sweep.Scenes)
 	}
 	rule := cfg.stopRule()
 	runs := 0
