@@ -141,8 +141,11 @@ const CIGoal = 0.03
 
 // DefaultConfig returns the configuration of `make bench`: the default
 // scenes, every strategy, workers 1, 2, 4, ... up to and including
-// runtime.NumCPU(), grains 1, 4, 16 and 64 (where a strategy claims blocks), ten repetitions after one warm-up round, at
-// the scenes' own sizes, into results/<date>-<host>.
+// runtime.NumCPU(), grains 1, 4, 16 and 64 (where a strategy claims
+// blocks), the scenes sized for a serial render of DefaultTargetTime, one
+// warm-up round, ten timed ones and more up to DefaultMaxTime per
+// configuration while DefaultMinTime or CIGoal ask for them, into
+// results/<date>-<host>.
 func DefaultConfig() Config {
 	return Config{
 		SizeFactor: 1,
