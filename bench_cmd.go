@@ -82,6 +82,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 			fmt.Fprintf(tw, "%s\t%dx%d\tmaxiter %d%s\t%s\n", s.Name, s.View.Width, s.View.Height, s.View.MaxIter, def, s.Description)
 		}
 		tw.Flush()
+		fmt.Fprintf(stdout, "\nThe sizes are the scenes' own: a sweep scales each so that one serial render takes --target-time (default %v), unless --size or --size-factor is given.\n", bench.DefaultTargetTime)
 		return exitOK
 	}
 	cfg, err := f.config(args)

@@ -236,3 +236,15 @@ func TestBenchUnwritableOut(t *testing.T) {
 		})
 	}
 }
+
+func TestBenchList(t *testing.T) {
+	code, stdout, stderr := benchCmd(t, context.Background(), "--list")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"tophalf", "768x768", "(default)", "scales each so that one serial render takes --target-time (default 300ms)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--list lacks %q:\n%s", want, stdout)
+		}
+	}
+}
