@@ -122,6 +122,10 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 		}
 		sr.View = v
 		sr.calibratedS = t
+		if math.Abs(t/target-1) > scaleTolerance {
+			s.warn("scene %s takes %s serial at %dx%d, not the %s it was sized for (the memory allowed it no more, or the machine's speed changed while it was sized)",
+				sr.Name, FormatSeconds(t), v.Width, v.Height, FormatSeconds(target))
+		}
 	}
 	s.sceneInfo()
 	// The sizes grew past what Validate checked.
