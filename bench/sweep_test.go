@@ -399,7 +399,7 @@ func TestSweepScalesScenesAndExtendsRuns(t *testing.T) {
 	// machine's speed (TestFitSize checks the fit with fake costs); that it
 	// is recorded and used does not.
 	cfg.TargetTime = 5 * time.Millisecond
-	cfg.Reps, cfg.Warmup = 3, 0           // 3 runs have no CI: extra rounds follow
+	cfg.Reps, cfg.Warmup = 3, 0 // 3 runs have no CI: extra rounds follow
 	cfg.MinTime, cfg.MaxTime = 30*time.Millisecond, 300*time.Millisecond
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
