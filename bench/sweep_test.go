@@ -400,7 +400,7 @@ func TestSweepScalesScenesAndExtendsRuns(t *testing.T) {
 	// is recorded and used does not.
 	cfg.TargetTime = 5 * time.Millisecond
 	cfg.Reps, cfg.Warmup = 3, 0 // 3 runs have no CI: extra rounds follow
-	cfg.MinTime, cfg.MaxTime = 30*time.Millisecond, 300*time.Millisecond
+	cfg.MinTime, cfg.MaxTime = 30*time.Millisecond, 600*time.Millisecond
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
