@@ -96,6 +96,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	res, err := bench.Run(ctx, cfg)
 	if res != nil {
 		err = errors.Join(err, benchreport.Write(res))
+		defer printWarnings(stderr, res.Warnings) // after the table, or after the error
 	}
 	var cfgErr *bench.ConfigError
 	switch {
@@ -108,7 +109,6 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	fmt.Fprint(stdout, res.Table)
 	fmt.Fprintf(stdout, "\nresults in %s (summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
-	printWarnings(stderr, res.Warnings)
 	return exitOK
 }
 
@@ -224,13 +224,15 @@ Examples:
   mandel bench --scenes tophalf --strategies bands,cyclic,steal --workers 1,2,4,8
   benchstat -col /strategy results/<name>/bench.txt
 
-Each scene is first sized so that one serial render takes --target-time. Only
-the render is timed, with GOMAXPROCS set to the worker count; every run's
+Only the render is timed, with GOMAXPROCS set to the worker count; every run's
 frame is checked against serial's. Runs of all configurations are interleaved
-in a shuffled order: --reps rounds of them, then rounds of those whose runs
-are still short of --min-time or whose median is still uncertain (95%% CI
-wider than ±3%%), until --max-time is spent on each. Ctrl-C stops after the
-current run and writes what was measured, marked partial.
+in a shuffled order. Ctrl-C stops after the current run and writes what was
+measured, marked partial.
+
+Each scene is first sized so that one serial render takes --target-time.
+After the --reps rounds, more rounds, interleaved likewise, run the
+configurations whose runs are still short of --min-time or whose median is
+uncertain (95%% CI wider than ±3%%), until --max-time is spent on each.
 
 Flags (each long flag also works with one dash: -reps 3):
 %s

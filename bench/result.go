@@ -21,6 +21,9 @@ type Result struct {
 	Summaries []Summary
 	// Table is the Markdown table of summary.md.
 	Table string
+	// Warnings are the sweep's warnings, as env.json has them, for the
+	// top of summary.md and report.md and the end of stderr.
+	Warnings []string
 
 	// Configs is every configuration with its timed runs, in sweep order.
 	// (The counts measured, for the charts' axes and the grain in names,
@@ -39,11 +42,6 @@ type Result struct {
 	// WriteErrs are the errors of the files written during the sweep,
 	// which the report returns with its own.
 	WriteErrs []error
-	// Warnings are the sweep's warnings, as Env.Warnings: a shared
-	// machine, runs shorter than MinParallelRun, outliers, noisy
-	// configurations, confidence intervals still wide at the time cap.
-	// summary.md shows them first; the command prints them at the end.
-	Warnings []string
 	// Progress is the sweep's status line, for the report's phase; nil only
 	// in a Result that did not come from Run.
 	Progress *Progress

@@ -92,9 +92,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	sums := s.summarize()
 	s.warnRuns(sums)
 	res := &Result{
-		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums),
+		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums), Warnings: slices.Clone(s.env.Warnings),
 		Strategies: serialFirst(p.strategies), Simulate: p.simulate, Machine: s.measured,
-		WriteErrs: s.writeErrs, Progress: s.progress, Warnings: s.env.Warnings,
+		WriteErrs: s.writeErrs, Progress: s.progress,
 	}
 	// The frames are not needed any more: the Result keeps none of them,
 	// so that they are freed before the report draws.
