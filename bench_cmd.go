@@ -96,9 +96,11 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	res, err := bench.Run(ctx, cfg)
 	if res != nil {
 		err = errors.Join(err, benchreport.Write(res))
-		defer printWarnings(stderr, res.Warnings) // after the table, or after the error
 	}
 	var cfgErr *bench.ConfigError
+	if res != nil {
+		defer printWarnings(stderr, res.Warnings) // after the table, or after the error
+	}
 	switch {
 	case errors.As(err, &cfgErr):
 		return report(stderr, cli.UsageError{Err: err})
@@ -190,11 +192,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		}
 	}
 	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
+	cfg.TargetTime, cfg.MinTime, cfg.MaxTime = f.targetTime, f.minTime, f.maxTime
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, f.kernel
-	cfg.TargetTime, cfg.MinTime, cfg.MaxTime = f.targetTime, f.minTime, f.maxTime
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, cli.UsageError{Err: err}
