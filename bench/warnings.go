@@ -18,7 +18,7 @@ func (s *sweep) warnRuns(sums []Summary) {
 	for _, msg := range []string{
 		shortWarning(sums, MinParallelRun, withGrain),
 		outlierWarning(sums, withGrain),
-		ciWarning(sums, CIGoal, s.cfg.MaxTime, withGrain),
+		ciWarning(sums, CIGoal, s.cfg.MaxTime, s.env.Partial, withGrain),
 	} {
 		if msg != "" {
 			s.warn("%s", msg)
@@ -68,8 +68,10 @@ func outlierWarning(sums []Summary, withGrain bool) string {
 }
 
 // ciWarning names the configurations whose median's 95% CI is wider than
-// ±goal of it, or that have none, after their runs stopped.
-func ciWarning(sums []Summary, goal float64, maxTime time.Duration, withGrain bool) string {
+// ±goal of it, or that have none, after their runs stopped: at the time
+// cap, for want of one (maxTime 0), or because the sweep stopped early
+// (partial).
+func ciWarning(sums []Summary, goal float64, maxTime time.Duration, partial, withGrain bool) string {
 	var wide []Summary
 	for _, sum := range sums {
 		if sum.CIHalfWidth == nil || *sum.CIHalfWidth > goal {
@@ -87,7 +89,10 @@ func ciWarning(sums []Summary, goal float64, maxTime time.Duration, withGrain bo
 	}
 	slices.SortStableFunc(wide, func(a, b Summary) int { return cmp.Compare(half(b), half(a)) })
 	when := fmt.Sprintf("with the time cap of %s per configuration reached", FormatSeconds(maxTime.Seconds()))
-	if maxTime <= 0 {
+	switch {
+	case partial:
+		when = "when the sweep stopped early"
+	case maxTime <= 0:
 		when = "with no runs beyond --reps (--max-time 0)"
 	}
 	return fmt.Sprintf("%d of %d configurations have a 95%% CI of the median wider than ±%.0f%% of it (n/a below 6 runs), %s: %s; their medians are less certain than the table's digits",

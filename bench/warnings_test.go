@@ -32,19 +32,22 @@ func TestRunWarnings(t *testing.T) {
 			t.Errorf("outlier warning lacks %q:\n%s", want, out)
 		}
 	}
-	ci := ciWarning(sums, 0.03, 8*time.Second, true)
+	ci := ciWarning(sums, 0.03, 8*time.Second, false, true)
 	for _, want := range []string{"2 of 4 configurations", "wider than ±3%", "time cap of 8 s",
 		"tophalf/steal g=16/2 (n/a, 4 runs), full/steal g=4/2 (±5.0%, 12 runs)"} {
 		if !strings.Contains(ci, want) {
 			t.Errorf("CI warning lacks %q:\n%s", want, ci)
 		}
 	}
-	if ci := ciWarning(sums, 0.03, 0, false); !strings.Contains(ci, "--max-time 0") || !strings.Contains(ci, "full/steal/2") {
+	if ci := ciWarning(sums, 0.03, 0, false, false); !strings.Contains(ci, "--max-time 0") || !strings.Contains(ci, "full/steal/2") {
 		t.Errorf("CI warning without extra runs or grains:\n%s", ci)
+	}
+	if ci := ciWarning(sums, 0.03, 8*time.Second, true, false); !strings.Contains(ci, "when the sweep stopped early") || strings.Contains(ci, "cap") {
+		t.Errorf("CI warning of a partial sweep:\n%s", ci)
 	}
 
 	quiet := sums[:1]
-	if w := shortWarning(quiet, 10*time.Millisecond, true) + outlierWarning(quiet, true) + ciWarning(quiet, 0.03, time.Second, true); w != "" {
+	if w := shortWarning(quiet, 10*time.Millisecond, true) + outlierWarning(quiet, true) + ciWarning(quiet, 0.03, time.Second, false, true); w != "" {
 		t.Errorf("a clean configuration drew warnings: %q", w)
 	}
 	var many []Summary
