@@ -66,11 +66,12 @@ func fitSize(v render.View, target float64, maxPixels float64, measure func(rend
 			f = min(math.Sqrt(target/t), 16)
 		}
 		f = max(f, 1.0/16)
-		if px := float64(v.Width) * float64(v.Height) * f * f; maxPixels > 0 && px > maxPixels {
-			f *= math.Sqrt(maxPixels / px)
+		w := roundSide(float64(v.Width) * f)
+		h := roundSide(float64(w) * aspect)
+		for maxPixels > 0 && float64(w)*float64(h) > maxPixels && w > sizeStep {
+			w -= sizeStep
+			h = roundSide(float64(w) * aspect)
 		}
-		w := floorSide(float64(v.Width) * f)
-		h := floorSide(float64(w) * aspect)
 		w, h = min(w, render.MaxSide), min(h, render.MaxSide) // MaxSide is a multiple of sizeStep
 		if w == v.Width && h == v.Height {
 			break
@@ -83,10 +84,10 @@ func fitSize(v render.View, target float64, maxPixels float64, measure func(rend
 	return v, t, nil
 }
 
-// floorSide rounds x down to a multiple of sizeStep, at least sizeStep:
-// down, so that a size fitted under a limit stays under it.
-func floorSide(x float64) int {
-	return max(sizeStep, sizeStep*int(x/sizeStep))
+// roundSide rounds x to the nearest multiple of sizeStep, at least
+// sizeStep.
+func roundSide(x float64) int {
+	return max(sizeStep, sizeStep*int(math.Round(x/sizeStep)))
 }
 
 // scalesScenes reports whether the sweep sizes its scenes: with a target
