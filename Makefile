@@ -72,7 +72,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
-# explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
+# explains the files): scenes sized for 0.3 s serial, 10 runs of each of the 212
+# configurations on 2 cores and more up to 8 s each while the median's CI is
+# wider than ±3%: estimated at 12 minutes on a quiet 2-core machine and 33 at
+# most, when every configuration runs to the cap.
+# BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
 # COMMIT is the revision recorded in the results, -dirty when the tree has changes.
 COMMIT = $$(git rev-parse HEAD 2>/dev/null || echo unknown)$$(test -z "$$(git status --porcelain 2>/dev/null)" || echo -dirty)
 bench: build
@@ -80,7 +84,8 @@ bench: build
 
 # bench-model is the default sweep with the cost model to 256 workers: the
 # model's predictions, its error at the worker counts measured, and the
-# emulation of 4 to 64 workers on sleeping tasks (about 2.5 minutes on 2 cores).
+# emulation of 4 to 64 workers on sleeping tasks (bench's time and about 2.5
+# minutes more on 2 cores).
 bench-model: build
 	$(BIN) bench --commit $(COMMIT) --simulate 1,2,4,8,16,32,64,128,256 $(BENCHFLAGS)
 
