@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/perf/benchfmt"
 
@@ -246,5 +247,25 @@ func TestBenchList(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--list lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestBenchTimeFlags(t *testing.T) {
+	f, err := parseBench(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.config(nil)
+	def := bench.DefaultConfig()
+	if err != nil || cfg.TargetTime != def.TargetTime || cfg.MinTime != def.MinTime || cfg.MaxTime != def.MaxTime ||
+		def.TargetTime != bench.DefaultTargetTime || def.MaxTime == 0 {
+		t.Errorf("defaults: %v, %v, %v (%v); want %v, %v, %v", cfg.TargetTime, cfg.MinTime, cfg.MaxTime, err, def.TargetTime, def.MinTime, def.MaxTime)
+	}
+	f, err = parseBench(t, "--target-time", "50ms", "--min-time", "2s", "--max-time", "1m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = f.config(nil); err != nil || cfg.TargetTime != 50*time.Millisecond || cfg.MinTime != 2*time.Second || cfg.MaxTime != time.Minute {
+		t.Errorf("--target-time 50ms --min-time 2s --max-time 1m: %v, %v, %v (%v)", cfg.TargetTime, cfg.MinTime, cfg.MaxTime, err)
 	}
 }
