@@ -215,11 +215,11 @@ func (s *sweep) sceneInfo() {
 	for _, sr := range s.scenes {
 		v := sr.View
 		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
-			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work,
-			BaseWidth: sr.baseW, BaseHeight: sr.baseH, SerialS: sr.calibratedS}
+			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work}
 		if sr.r != nil {
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}
+		si.BaseWidth, si.BaseHeight, si.SerialS = sr.baseW, sr.baseH, sr.calibratedS
 		s.env.Sweep.Scenes = append(s.env.Sweep.Scenes, si)
 	}
 }
