@@ -53,12 +53,15 @@ func serialTarget(target time.Duration, maxWorkers int) time.Duration {
 // measured, so a scene whose cost per pixel changes with the size still
 // converges. No size it tries has more than maxPixels pixels (0: no
 // limit), so that it never renders what the sweep could not keep. It
-// returns the view chosen and its measured time.
+// returns the view whose time was nearest the target (by ratio) of those
+// it tried, and that time: on a busy machine the steps may not settle.
 func fitSize(v render.View, target float64, maxPixels float64, measure func(render.View) (float64, error)) (render.View, float64, error) {
 	t, err := measure(v)
 	if err != nil {
 		return v, 0, err
 	}
+	best, bestT := v, t
+	miss := func(t float64) float64 { return math.Abs(math.Log(max(t, 1e-9) / target)) }
 	aspect := float64(v.Height) / float64(v.Width)
 	for step := 0; step < maxScaleSteps && math.Abs(t/target-1) > scaleTolerance; step++ {
 		f := 16.0 // a render too short for the clock: grow fast
@@ -80,8 +83,11 @@ func fitSize(v render.View, target float64, maxPixels float64, measure func(rend
 		if t, err = measure(v); err != nil {
 			return v, 0, err
 		}
+		if miss(t) < miss(bestT) {
+			best, bestT = v, t
+		}
 	}
-	return v, t, nil
+	return best, bestT, nil
 }
 
 // roundSide rounds x to the nearest multiple of sizeStep, at least
@@ -140,9 +146,9 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 	return nil
 }
 
-// serialTime renders v once on one worker, as serial's runs do, twice,
-// and returns the shorter time: the machine's speed, with one preemption
-// or a cold cache left out.
+// serialTime renders v on one worker, as serial's runs do, three times,
+// and returns the shortest time: the machine's speed, with a preemption or
+// two and a cold cache left out.
 func (s *sweep) serialTime(v render.View) (float64, error) {
 	r, err := render.NewRenderer(v, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
 	if err != nil {
@@ -150,7 +156,7 @@ func (s *sweep) serialTime(v render.View) (float64, error) {
 	}
 	runtime.GOMAXPROCS(1)
 	best := math.Inf(1)
-	for range 2 {
+	for range 3 {
 		runtime.GC()
 		t0 := time.Now()
 		r.RenderUnits(0, r.Units())

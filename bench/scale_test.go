@@ -92,29 +92,51 @@ func TestFitSizeLimits(t *testing.T) {
 	p, _ := render.LookupPreset("full")
 	v := p.View
 	v.Width, v.Height = 64, 64
-	// A clock that sees nothing: the size grows by the largest step each
-	// time, never past the pixels allowed, and stops after maxScaleSteps.
+	// Renders far too fast for the target: the size grows by the largest
+	// step each time, never past the pixels allowed, and stops after
+	// maxScaleSteps.
 	calls, largest := 0, 0
-	zero := func(v render.View) (float64, error) {
+	fast := func(v render.View) (float64, error) {
 		calls++
 		largest = max(largest, v.Width*v.Height)
-		return 0, nil
+		return 1e-15 * float64(v.Width) * float64(v.Height), nil
 	}
-	got, _, err := fitSize(v, 0.3, 4096*4096, zero)
+	got, _, err := fitSize(v, 0.3, 4096*4096, fast)
 	if err != nil || calls > 1+maxScaleSteps || largest > 4096*4096 || got.Width != 4096 {
-		t.Errorf("zero times: %dx%d after %d renders, the largest %d pixels (%v)", got.Width, got.Height, calls, largest, err)
+		t.Errorf("fast: %dx%d after %d renders, the largest %d pixels (%v)", got.Width, got.Height, calls, largest, err)
 	}
 	calls = 0
-	if got, _, _ = fitSize(v, 0.3, 0, zero); calls > 1+maxScaleSteps || got.Width != render.MaxSide {
-		t.Errorf("zero times, no limit: %dx%d after %d renders", got.Width, got.Height, calls)
+	if got, _, _ = fitSize(v, 0.3, 0, fast); calls > 1+maxScaleSteps || got.Width != render.MaxSide {
+		t.Errorf("fast, no limit: %dx%d after %d renders", got.Width, got.Height, calls)
 	}
 	// Too slow even at the smallest size: it stops there.
-	got, _, err = fitSize(v, 0.3, 0, func(render.View) (float64, error) { return 100, nil })
+	slow := func(v render.View) (float64, error) { return float64(v.Width) * float64(v.Height), nil }
+	got, _, err = fitSize(v, 0.3, 0, slow)
 	if err != nil || got.Width != sizeStep || got.Height != sizeStep {
 		t.Errorf("very slow: %dx%d (%v), want %dx%d", got.Width, got.Height, err, sizeStep, sizeStep)
 	}
 	boom := errors.New("no memory")
 	if _, _, err := fitSize(v, 0.3, 0, func(render.View) (float64, error) { return 0, boom }); !errors.Is(err, boom) {
 		t.Errorf("error %v, want %v", err, boom)
+	}
+}
+
+// On a busy machine the times jump about: the size returned is the one
+// that came nearest the target, not the last one tried.
+func TestFitSizeKeepsTheNearest(t *testing.T) {
+	p, _ := render.LookupPreset("full")
+	v := p.View
+	v.Width, v.Height = 512, 512
+	times := []float64{0.01, 0.29, 0.05, 1.0, 0.02, 0.9} // 512, then 5 steps
+	var sizes []int
+	measure := func(v render.View) (float64, error) {
+		sizes = append(sizes, v.Width)
+		t := times[0]
+		times = times[1:]
+		return t, nil
+	}
+	got, secs, err := fitSize(v, 0.3, 0, measure)
+	if err != nil || secs != 0.29 || got.Width != sizes[1] {
+		t.Errorf("got %dx%d at %v s (%v) after trying %v; want the second size, at 0.29 s", got.Width, got.Height, secs, err, sizes)
 	}
 }
