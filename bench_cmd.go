@@ -27,6 +27,7 @@ type benchFlags struct {
 	commit, kernel, simulate            string
 	seed                                uint64
 	targetTime, minTime, maxTime        time.Duration
+	sizesFrom                           string
 	width, height                       int
 	list, help, shortcuts               bool
 }
@@ -48,6 +49,7 @@ func newBenchFlags() *benchFlags {
 	fs.DurationVar(&f.targetTime, "target-time", def.TargetTime, fmt.Sprintf("size every scene so that one serial render takes this (at least %v per worker at the largest count; recorded in env.json); 0 or --size: the scenes' own sizes", bench.MinParallelRun))
 	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene, instead of --target-time's")
 	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's own width and height, instead of --target-time's sizes")
+	fs.StringVar(&f.sizesFrom, "sizes-from", "", "each scene's size from an earlier sweep's env.json (or its folder), instead of --target-time's, so that benchstat compares the two")
 	fs.VarP(cli.Int(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
@@ -193,6 +195,11 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	}
 	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
 	cfg.TargetTime, cfg.MinTime, cfg.MaxTime = f.targetTime, f.minTime, f.maxTime
+	if f.sizesFrom != "" {
+		if cfg.SceneSizes, err = bench.ReadSceneSizes(f.sizesFrom); err != nil {
+			return cfg, cli.Usagef("--sizes-from: %v", strings.TrimPrefix(err.Error(), "bench: scene sizes: "))
+		}
+	}
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}

@@ -44,6 +44,10 @@ func TestBenchBadInput(t *testing.T) {
 	os.Mkdir(full, 0o755)
 	os.WriteFile(filepath.Join(full, "old.csv"), nil, 0o644)
 	out := filepath.Join(dir, "res")
+	envFile := filepath.Join(dir, "env.json")
+	if err := bench.WriteJSON(envFile, &bench.Env{Sweep: bench.SweepInfo{Scenes: []bench.SceneInfo{{Name: "full", Width: 64, Height: 48}}}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -67,6 +71,9 @@ func TestBenchBadInput(t *testing.T) {
 		{"negative target time", []string{"--target-time", "-1s"}, "target time must not be negative"},
 		{"negative max time", []string{"--max-time", "-1s"}, "max time must not be negative"},
 		{"min time without unit", []string{"--min-time", "3"}, "--min-time"},
+		{"sizes from nowhere", []string{"--sizes-from", filepath.Join(dir, "none.json")}, "--sizes-from: open"},
+		{"sizes from a file not env.json", []string{"--sizes-from", file}, "is not a sweep's env.json"},
+		{"sizes from and a size", []string{"--sizes-from", envFile, "--size", "64"}, "cannot be combined"},
 		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor must be in 1..64, got 0"},
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
@@ -87,7 +94,7 @@ func TestBenchBadInput(t *testing.T) {
 			t.Errorf("%s: want one line on stderr with %q, got %q", tc.name, tc.want, stderr)
 		}
 	}
-	if files := dirEntries(t, dir); strings.Join(files, " ") != "file full" {
+	if files := dirEntries(t, dir); strings.Join(files, " ") != "env.json file full" {
 		t.Errorf("bad input created files: %v", files)
 	}
 }
@@ -267,5 +274,16 @@ func TestBenchTimeFlags(t *testing.T) {
 	}
 	if cfg, err = f.config(nil); err != nil || cfg.TargetTime != 50*time.Millisecond || cfg.MinTime != 2*time.Second || cfg.MaxTime != time.Minute {
 		t.Errorf("--target-time 50ms --min-time 2s --max-time 1m: %v, %v, %v (%v)", cfg.TargetTime, cfg.MinTime, cfg.MaxTime, err)
+	}
+	dir := t.TempDir()
+	env := bench.Env{Sweep: bench.SweepInfo{Scenes: []bench.SceneInfo{{Name: "full", Width: 2816, Height: 2800}}}}
+	if err := bench.WriteJSON(filepath.Join(dir, "env.json"), &env); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = parseBench(t, "--sizes-from", dir); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = f.config(nil); err != nil || cfg.SceneSizes["full"] != [2]int{2816, 2800} || len(cfg.SceneSizes) != 1 {
+		t.Errorf("--sizes-from %s: %v (%v)", dir, cfg.SceneSizes, err)
 	}
 }

@@ -53,6 +53,12 @@ type Config struct {
 	// included) reaches MaxTime, which caps MinTime's too. MaxTime 0
 	// makes exactly Reps runs.
 	MinTime, MaxTime time.Duration
+	// SceneSizes fixes the width and height of the scenes it names, which
+	// TargetTime then leaves alone: the sizes of an earlier sweep
+	// (ReadSceneSizes), so that benchstat compares the two sweeps'
+	// bench.txt, whose names carry the size. It cannot be combined with
+	// Width, Height or SizeFactor.
+	SceneSizes map[string][2]int
 	// Width, Height and MaxIter override every scene's own when positive;
 	// zero keeps the scene's own.
 	Width, Height, MaxIter int
@@ -282,6 +288,12 @@ func (c *Config) plan() (*plan, error) {
 		if c.SizeFactor > 1 {
 			s.View.Width *= c.SizeFactor
 			s.View.Height *= c.SizeFactor
+		}
+		if wh, ok := c.SceneSizes[name]; ok {
+			if c.Width != 0 || c.SizeFactor > 1 {
+				return nil, configErrorf("scene sizes from an earlier sweep cannot be combined with a size or a size factor")
+			}
+			s.View.Width, s.View.Height = wh[0], wh[1]
 		}
 		if c.MaxIter != 0 {
 			s.View.MaxIter = c.MaxIter

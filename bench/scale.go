@@ -2,8 +2,11 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -119,6 +122,9 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 	// grow to its share of the memory, with a margin for the rest.
 	maxPixels := 0.5 * available() / (16 * float64(len(s.scenes)))
 	for _, sr := range s.scenes {
+		if _, fixed := s.cfg.SceneSizes[sr.Name]; fixed {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return s.interrupted(err)
 		}
@@ -163,4 +169,29 @@ func (s *sweep) serialTime(v render.View) (float64, error) {
 		best = min(best, time.Since(t0).Seconds())
 	}
 	return best, nil
+}
+
+// ReadSceneSizes returns the size of every scene an earlier sweep measured,
+// from its env.json (path is the file or its results directory), for
+// Config.SceneSizes.
+func ReadSceneSizes(path string) (map[string][2]int, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, "env.json")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: scene sizes: %w", err)
+	}
+	var env Env
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, fmt.Errorf("bench: scene sizes: %s is not a sweep's env.json: %w", path, err)
+	}
+	if len(env.Sweep.Scenes) == 0 {
+		return nil, fmt.Errorf("bench: scene sizes: %s names no scenes", path)
+	}
+	sizes := map[string][2]int{}
+	for _, sc := range env.Sweep.Scenes {
+		sizes[sc.Name] = [2]int{sc.Width, sc.Height}
+	}
+	return sizes, nil
 }

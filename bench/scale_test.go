@@ -1,8 +1,13 @@
 package bench
 
 import (
+	"context"
 	"errors"
+	"maps"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +143,64 @@ func TestFitSizeKeepsTheNearest(t *testing.T) {
 	got, secs, err := fitSize(v, 0.3, 0, measure)
 	if err != nil || secs != 0.29 || got.Width != sizes[1] {
 		t.Errorf("got %dx%d at %v s (%v) after trying %v; want the second size, at 0.29 s", got.Width, got.Height, secs, err, sizes)
+	}
+}
+
+func TestReadSceneSizes(t *testing.T) {
+	dir := t.TempDir()
+	env := Env{Sweep: SweepInfo{Scenes: []SceneInfo{{Name: "full", Width: 2816, Height: 2816}, {Name: "tophalf", Width: 3168, Height: 3152}}}}
+	if err := WriteJSON(filepath.Join(dir, "env.json"), &env); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{"full": {2816, 2816}, "tophalf": {3168, 3152}}
+	for _, path := range []string{dir, filepath.Join(dir, "env.json")} {
+		if got, err := ReadSceneSizes(path); err != nil || !maps.Equal(got, want) {
+			t.Errorf("ReadSceneSizes(%s) = %v, %v; want %v", path, got, err, want)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte("not json"), 0o644)
+	os.WriteFile(filepath.Join(dir, "empty.json"), []byte(`{"sweep": {}}`), 0o644)
+	for path, msg := range map[string]string{
+		filepath.Join(dir, "missing"):    "no such file",
+		filepath.Join(dir, "bad.json"):   "is not a sweep's env.json",
+		filepath.Join(dir, "empty.json"): "names no scenes",
+	} {
+		if _, err := ReadSceneSizes(path); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("ReadSceneSizes(%s): error %v, want %q", path, err, msg)
+		}
+	}
+}
+
+// Scenes with a size from an earlier sweep keep it; the others are sized.
+func TestSweepSceneSizes(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Width, cfg.Height = 0, 0
+	cfg.TargetTime = 5 * time.Millisecond
+	cfg.Reps, cfg.Warmup = 1, 0
+	cfg.SceneSizes = map[string][2]int{"full": {48, 32}, "spiral": {64, 64}} // spiral is not in the sweep
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range res.Env.Sweep.Scenes {
+		switch sc.Name {
+		case "full":
+			if sc.Width != 48 || sc.Height != 32 || sc.SerialS != 0 {
+				t.Errorf("full: %+v, want 48x32 as given, not sized", sc)
+			}
+		case "tophalf":
+			if sc.SerialS <= 0 || sc.BaseWidth != 768 {
+				t.Errorf("tophalf: %+v, want it sized from 768x768", sc)
+			}
+		}
+	}
+	cfg.Width, cfg.Height = 64, 64
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "cannot be combined") {
+		t.Errorf("scene sizes and a size: %v", err)
+	}
+	cfg.Width, cfg.Height = 0, 0
+	cfg.SceneSizes = map[string][2]int{"full": {0, 32}}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "scene full") {
+		t.Errorf("a size of 0x32: %v", err)
 	}
 }
