@@ -80,7 +80,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLookupPalette -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (results/README.md
-# explains the files). BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
+# explains the files): scenes sized for 0.3 s serial, 10 runs of each of the 212
+# configurations on 2 cores and more up to 8 s each while the median's CI is
+# wider than ±3%: estimated at 15 minutes on a quiet 2-core machine and 33 at
+# most, when every configuration runs to the cap (as on a busy machine).
+# BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
 # COMMIT is the revision recorded in the results, -dirty when the tree has changes.
 COMMIT = $$(git rev-parse HEAD 2>/dev/null || echo unknown)$$(test -z "$$(git status --porcelain 2>/dev/null)" || echo -dirty)
 bench: build
@@ -88,14 +92,17 @@ bench: build
 
 # bench-model is the default sweep with the cost model to 256 workers: the
 # model's predictions, its error at the worker counts measured, and the
-# emulation of 4 to 64 workers on sleeping tasks (about 2.5 minutes on 2 cores).
+# emulation of 4 to 64 workers on sleeping tasks (bench's time and about 2.5
+# minutes more on 2 cores).
 bench-model: build
 	$(BIN) bench --commit $(COMMIT) --simulate 1,2,4,8,16,32,64,128,256 $(BENCHFLAGS)
 
-# bench-quick is a small sweep (under a minute on 2 cores) into results/quick/.
+# bench-quick is a small sweep (about a minute on 2 cores) into results/quick/:
+# scenes sized for 20 ms, 6 runs each and more up to 150 ms per configuration
+# while the median's CI is wide.
 bench-quick: build
 	rm -rf results/quick
-	$(BIN) bench --commit $(COMMIT) --reps 3 --warmup 1 --size 256 --out results/quick $(BENCHFLAGS)
+	$(BIN) bench --commit $(COMMIT) --reps 6 --warmup 1 --target-time 20ms --min-time 0 --max-time 150ms --out results/quick $(BENCHFLAGS)
 
 # bench-smoke runs the harness for a second and checks the files it must
 # write, in a temporary folder that it removes, failure included.
@@ -107,10 +114,10 @@ bench-smoke: build
 	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/mandel-bench-smoke.XXXXXX"); trap 'rm -rf "$$tmp"' EXIT; \
 	out=$$tmp/out; \
 	$(BIN) bench --out $$out --scenes full,tophalf --strategies bands,atomic,steal --workers 1,2 --grain 1 \
-		--reps 2 --warmup 0 --size 64x48 --maxiter 200 --seed 1 --simulate 1,2,256 >/dev/null; \
+		--reps 2 --warmup 0 --size 64x48 --max-time 0 --maxiter 200 --seed 1 --simulate 1,2,256 >/dev/null; \
 	for f in $(SMOKE_FILES); do \
 		test -s $$out/$$f || { echo "bench-smoke: FAIL: $$f is missing"; exit 1; }; done; \
-	grep -q '^BenchmarkRender/scene=full/strategy=steal/workers=2-2 ' $$out/bench.txt || { echo "bench-smoke: FAIL: bench.txt"; exit 1; }; \
+	grep -q '^BenchmarkRender/scene=full/size=64x48/strategy=steal/workers=2-2 ' $$out/bench.txt || { echo "bench-smoke: FAIL: bench.txt"; exit 1; }; \
 	grep -q '"partial": false' $$out/summary.json || { echo "bench-smoke: FAIL: summary.json is partial"; exit 1; }; \
 	grep -q '^## The model' $$out/summary.md || { echo "bench-smoke: FAIL: summary.md has no model"; exit 1; }; \
 	echo "bench-smoke: ok"

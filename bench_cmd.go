@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -29,6 +30,8 @@ type benchFlags struct {
 	trace, cpuProfile                   string
 	profiles                            profiling.Files // checked by config
 	seed                                uint64
+	targetTime, minTime, maxTime        time.Duration
+	sizesFrom                           string
 	width, height                       int
 	list, help, shortcuts               bool
 }
@@ -52,8 +55,12 @@ func newBenchFlags() *benchFlags {
 	fs.StringVarP(&f.grain, "grain", "g", joinInts(def.Grains), "grains, for the strategies that claim blocks of rows")
 	fs.Var(cli.Int(&f.reps, def.Reps, 1, math.MaxInt), "reps", "timed runs per configuration")
 	fs.Var(cli.Int(&f.warmup, def.Warmup, 0, math.MaxInt), "warmup", "untimed rounds of every configuration before the timed ones")
-	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene (default: each scene's own)")
-	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's width and height, for machines with many fast cores")
+	fs.DurationVar(&f.minTime, "min-time", def.MinTime, "more runs of a configuration until its timed runs add up to this (hyperfine's rule), within --max-time")
+	fs.DurationVar(&f.maxTime, "max-time", def.MaxTime, fmt.Sprintf("more runs of a configuration while the 95%% CI of its median is wider than ±%.0f%%, until this is spent on it; 0: exactly --reps runs", 100*bench.CIGoal))
+	fs.DurationVar(&f.targetTime, "target-time", def.TargetTime, fmt.Sprintf("size every scene so that one serial render takes this (at least %v per worker at the largest count; recorded in env.json); 0 or --size: the scenes' own sizes", bench.MinParallelRun))
+	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH or N, for every scene, instead of --target-time's")
+	fs.Var(cli.Int(&f.sizeFactor, 1, 1, bench.MaxSizeFactor), "size-factor", "multiply every scene's own width and height, instead of --target-time's sizes")
+	fs.StringVar(&f.sizesFrom, "sizes-from", "", "each scene's size from an earlier sweep's env.json (or its folder), instead of --target-time's, so that benchstat compares the two")
 	fs.VarP(cli.Int(&f.maxiter, 0, 0, render.MaxMaxIter), "maxiter", "m", "iteration limit for every scene (default 0: each scene's own)")
 	fs.BoolVar(&f.shortcuts, "shortcuts", def.Shortcuts, "skip points provably in the set, as mandel does by default; off keeps the classic workload (recorded)")
 	fs.StringVar(&f.kernel, "kernel", "auto", "render kernel: "+strings.Join(render.KernelNames(), ", "))
@@ -90,6 +97,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 			fmt.Fprintf(tw, "%s\t%dx%d\tmaxiter %d%s\t%s\n", s.Name, s.View.Width, s.View.Height, s.View.MaxIter, def, s.Description)
 		}
 		tw.Flush()
+		fmt.Fprintf(stdout, "\nThe sizes are the scenes' own: a sweep scales each so that one serial render takes --target-time (default %v), unless --size or --size-factor is given.\n", bench.DefaultTargetTime)
 		return exitOK
 	}
 	cfg, err := f.config(args)
@@ -112,6 +120,9 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 		return res != nil, err
 	})
 	var cfgErr *bench.ConfigError
+	if res != nil {
+		defer printWarnings(stderr, res.Warnings) // after the table, or after the error
+	}
 	switch {
 	case errors.As(err, &cfgErr):
 		return report(stderr, cli.UsageError{Err: err})
@@ -129,6 +140,22 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(stdout, "\nresults in %s (report.md, summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
 	return exitOK
+}
+
+// printWarnings repeats the sweep's warnings after the table, where they
+// are seen: those that arose early scrolled away with the progress line.
+func printWarnings(stderr io.Writer, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	what := fmt.Sprintf("%d warnings", len(warnings))
+	if len(warnings) == 1 {
+		what = "1 warning"
+	}
+	fmt.Fprintf(stderr, "\n%s (also at the top of summary.md):\n", what)
+	for _, msg := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", msg)
+	}
 }
 
 // benchFailed reports a sweep that stopped early (interrupted, or a wrong
@@ -194,6 +221,12 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		}
 	}
 	cfg.Reps, cfg.Warmup, cfg.SizeFactor, cfg.MaxIter = f.reps, f.warmup, f.sizeFactor, f.maxiter
+	cfg.TargetTime, cfg.MinTime, cfg.MaxTime = f.targetTime, f.minTime, f.maxTime
+	if f.sizesFrom != "" {
+		if cfg.SceneSizes, err = bench.ReadSceneSizes(f.sizesFrom); err != nil {
+			return cfg, cli.Usagef("--sizes-from: %v", strings.TrimPrefix(err.Error(), "bench: scene sizes: "))
+		}
+	}
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
@@ -257,7 +290,7 @@ Usage:
 
 Examples:
   mandel bench                                  # the full default sweep (make bench)
-  mandel bench --reps 3 --size 256 --out /tmp/quick
+  mandel bench --reps 6 --target-time 20ms --max-time 200ms --out /tmp/quick
   mandel bench --scenes tophalf --strategies bands,cyclic,steal --workers 1,2,4,8
   %s
 
@@ -269,6 +302,11 @@ Only the render is timed, with GOMAXPROCS set to the worker count; every run's
 frame is checked against serial's. Runs of all configurations are interleaved
 in a shuffled order. Ctrl-C stops after the current run and writes what was
 measured, marked partial.
+
+Each scene is first sized so that one serial render takes --target-time.
+After the --reps rounds, more rounds, interleaved likewise, run the
+configurations whose runs are still short of --min-time or whose median is
+uncertain (95%% CI wider than ±3%%), until --max-time is spent on each.
 
 Flags (each long flag also works with one dash: -reps 3):
 %s

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/perf/benchfmt"
 
@@ -32,7 +33,7 @@ func benchCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdo
 // strategies, workers 1 and 2.
 func tinyBench(out string) []string {
 	return []string{"--out", out, "--scenes", "full", "--strategies", "bands,atomic", "--workers", "1,2", "--grain", "1",
-		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
+		"--reps", "2", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7", "--max-time", "0"}
 }
 
 func TestBenchBadInput(t *testing.T) {
@@ -45,6 +46,10 @@ func TestBenchBadInput(t *testing.T) {
 	os.Mkdir(full, 0o755)
 	os.WriteFile(filepath.Join(full, "old.csv"), nil, 0o644)
 	out := filepath.Join(dir, "res")
+	envFile := filepath.Join(dir, "env.json")
+	if err := bench.WriteJSON(envFile, &bench.Env{Sweep: bench.SweepInfo{Scenes: []bench.SceneInfo{{Name: "full", Width: 64, Height: 48}}}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -65,6 +70,12 @@ func TestBenchBadInput(t *testing.T) {
 		{"bad size", []string{"--size", "0x5"}, "--size"},
 		{"size not a number", []string{"--size", "big"}, "--size"},
 		{"negative maxiter", []string{"--maxiter", "-5"}, "--maxiter must not be negative, got -5"},
+		{"negative target time", []string{"--target-time", "-1s"}, "target time must not be negative"},
+		{"negative max time", []string{"--max-time", "-1s"}, "max time must not be negative"},
+		{"min time without unit", []string{"--min-time", "3"}, "--min-time"},
+		{"sizes from nowhere", []string{"--sizes-from", filepath.Join(dir, "none.json")}, "--sizes-from: open"},
+		{"sizes from a file not env.json", []string{"--sizes-from", file}, "is not a sweep's env.json"},
+		{"sizes from and a size", []string{"--sizes-from", envFile, "--size", "64"}, "cannot be combined"},
 		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor must be in 1..64, got 0"},
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
@@ -85,7 +96,7 @@ func TestBenchBadInput(t *testing.T) {
 			t.Errorf("%s: want one line on stderr with %q, got %q", tc.name, tc.want, stderr)
 		}
 	}
-	if files := dirEntries(t, dir); strings.Join(files, " ") != "file full" {
+	if files := dirEntries(t, dir); strings.Join(files, " ") != "env.json file full" {
 		t.Errorf("bad input created files: %v", files)
 	}
 }
@@ -104,6 +115,12 @@ func TestBenchTinySweep(t *testing.T) {
 	}
 	if strings.Contains(stderr, "\r") {
 		t.Errorf("a progress line on a stderr that is not a terminal: %q", stderr)
+	}
+	// 32x24 pixels make runs far below the floor: the warning comes as it
+	// arises and again after the table, under a count.
+	if i, j := strings.Index(stderr, "shorter than 10 ms"), strings.Index(stderr, "(also at the top of summary.md):\n"); i < 0 || j < i ||
+		!strings.Contains(stderr[j:], "shorter than 10 ms") {
+		t.Errorf("stderr does not warn of the short runs, then list the warnings at the end:\n%s", stderr)
 	}
 	for _, name := range []string{"runs.csv", "summary.csv", "summary.json", "summary.md", "env.json", "bench.txt",
 		"charts/speedup-full.png", "charts/speedup-full.svg", "pictures/full/schedule-bands.png"} {
@@ -232,5 +249,48 @@ func TestBenchUnwritableOut(t *testing.T) {
 				t.Errorf("want one line on stderr naming the directory, got %q", stderr)
 			}
 		})
+	}
+}
+
+func TestBenchList(t *testing.T) {
+	code, stdout, stderr := benchCmd(t, context.Background(), "--list")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"tophalf", "768x768", "(default)", "scales each so that one serial render takes --target-time (default 300ms)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--list lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestBenchTimeFlags(t *testing.T) {
+	f, err := parseBench(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.config(nil)
+	def := bench.DefaultConfig()
+	if err != nil || cfg.TargetTime != def.TargetTime || cfg.MinTime != def.MinTime || cfg.MaxTime != def.MaxTime ||
+		def.TargetTime != bench.DefaultTargetTime || def.MaxTime == 0 {
+		t.Errorf("defaults: %v, %v, %v (%v); want %v, %v, %v", cfg.TargetTime, cfg.MinTime, cfg.MaxTime, err, def.TargetTime, def.MinTime, def.MaxTime)
+	}
+	f, err = parseBench(t, "--target-time", "50ms", "--min-time", "2s", "--max-time", "1m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = f.config(nil); err != nil || cfg.TargetTime != 50*time.Millisecond || cfg.MinTime != 2*time.Second || cfg.MaxTime != time.Minute {
+		t.Errorf("--target-time 50ms --min-time 2s --max-time 1m: %v, %v, %v (%v)", cfg.TargetTime, cfg.MinTime, cfg.MaxTime, err)
+	}
+	dir := t.TempDir()
+	env := bench.Env{Sweep: bench.SweepInfo{Scenes: []bench.SceneInfo{{Name: "full", Width: 2816, Height: 2800}}}}
+	if err := bench.WriteJSON(filepath.Join(dir, "env.json"), &env); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = parseBench(t, "--sizes-from", dir); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = f.config(nil); err != nil || cfg.SceneSizes["full"] != [2]int{2816, 2800} || len(cfg.SceneSizes) != 1 {
+		t.Errorf("--sizes-from %s: %v (%v)", dir, cfg.SceneSizes, err)
 	}
 }

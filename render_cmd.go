@@ -568,6 +568,11 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
 		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
 	fmt.Fprintln(w, phaseTimes(st))
+	if st.RenderCPU > 0 {
+		// What scripts/kernel-vs-c.sh sets beside the C yardstick's
+		// Giter/cpu-s: on a shared machine the wall time is the load's.
+		fmt.Fprintf(w, "cpu: render %.3fs, %.3g iter/cpu-s\n", st.RenderCPU.Seconds(), float64(rep.Work())/st.RenderCPU.Seconds())
+	}
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -37,6 +37,28 @@ type Config struct {
 	// Reps is the number of timed runs per configuration; Warmup the number
 	// of untimed rounds of every configuration before them.
 	Reps, Warmup int
+	// TargetTime, when positive and no size is given (Width, Height and
+	// SizeFactor left alone), scales every scene at the start of the sweep
+	// so that one serial render takes about TargetTime, or workers x
+	// MinParallelRun at the largest worker count when that is longer: the
+	// scenes' own sizes suit no machine in particular. The sizes chosen
+	// are recorded in env.json and in bench.txt's names. 0 keeps the
+	// scenes' own sizes.
+	TargetTime time.Duration
+	// MinTime and MaxTime decide how many timed runs a configuration gets
+	// beyond Reps. After the Reps rounds, further rounds run, interleaved
+	// as the first ones, every configuration whose runs add up to less
+	// than MinTime (hyperfine's rule) or whose median's 95% CI is wider
+	// than ±CIGoal of it, until the time spent on its timed runs (checks
+	// included) reaches MaxTime, which caps MinTime's too. MaxTime 0
+	// makes exactly Reps runs.
+	MinTime, MaxTime time.Duration
+	// SceneSizes fixes the width and height of the scenes it names, which
+	// TargetTime then leaves alone: the sizes of an earlier sweep
+	// (ReadSceneSizes), so that benchstat compares the two sweeps'
+	// bench.txt, whose names carry the size. It cannot be combined with
+	// Width, Height or SizeFactor.
+	SceneSizes map[string][2]int
 	// Width, Height and MaxIter override every scene's own when positive;
 	// zero keeps the scene's own.
 	Width, Height, MaxIter int
@@ -106,10 +128,30 @@ const (
 // every scene: at 64 a 1024x1024 scene is already 64K x 64K pixels.
 const MaxSizeFactor = 64
 
+// DefaultMinTime and DefaultMaxTime are Config.MinTime and MaxTime by
+// default. Ten runs of a scene sized for 0.3 s already make 1.5 s at 2
+// workers; on 64 cores, where a run may last 10 ms, 1 s makes 100. 8 s
+// is about 25 serial runs of 0.3 s, enough for a ±3% interval of the
+// median at a CV of 5%, the noise of the development VM; a configuration
+// noisier than that stops there, with a warning, rather than stretch the
+// sweep.
+const (
+	DefaultMinTime = time.Second
+	DefaultMaxTime = 8 * time.Second
+)
+
+// CIGoal is the half-width of the median's 95% confidence interval,
+// relative to the median, that a configuration's runs aim for: beyond
+// it, more runs (up to Config.MaxTime) and then a warning.
+const CIGoal = 0.03
+
 // DefaultConfig returns the configuration of `make bench`: the default
 // scenes, every strategy, workers 1, 2, 4, ... up to and including
-// runtime.NumCPU(), grains 1, 4, 16 and 64 (where a strategy claims blocks), ten repetitions after one warm-up round, at
-// the scenes' own sizes, into results/<date>-<host>.
+// runtime.NumCPU(), grains 1, 4, 16 and 64 (where a strategy claims
+// blocks), the scenes sized for a serial render of DefaultTargetTime, one
+// warm-up round, ten timed ones and more up to DefaultMaxTime per
+// configuration while DefaultMinTime or CIGoal ask for them, into
+// results/<date>-<host>.
 func DefaultConfig() Config {
 	return Config{
 		SizeFactor: 1,
@@ -120,6 +162,9 @@ func DefaultConfig() Config {
 		Grains:     []int{1, 4, 16, 64},
 		Reps:       10,
 		Warmup:     1,
+		TargetTime: DefaultTargetTime,
+		MinTime:    DefaultMinTime,
+		MaxTime:    DefaultMaxTime,
 	}
 }
 
@@ -244,6 +289,12 @@ func (c *Config) plan() (*plan, error) {
 			s.View.Width *= c.SizeFactor
 			s.View.Height *= c.SizeFactor
 		}
+		if wh, ok := c.SceneSizes[name]; ok {
+			if c.Width != 0 || c.SizeFactor > 1 {
+				return nil, configErrorf("scene sizes from an earlier sweep cannot be combined with a size or a size factor")
+			}
+			s.View.Width, s.View.Height = wh[0], wh[1]
+		}
 		if c.MaxIter != 0 {
 			s.View.MaxIter = c.MaxIter
 		}
@@ -297,6 +348,14 @@ func (c *Config) plan() (*plan, error) {
 	}
 	if c.Warmup < 0 {
 		return nil, configErrorf("warmup must not be negative, got %d", c.Warmup)
+	}
+	switch {
+	case c.TargetTime < 0:
+		return nil, configErrorf("target time must not be negative, got %v", c.TargetTime)
+	case c.MinTime < 0:
+		return nil, configErrorf("min time must not be negative, got %v", c.MinTime)
+	case c.MaxTime < 0:
+		return nil, configErrorf("max time must not be negative, got %v", c.MaxTime)
 	}
 	if c.Out == "" {
 		return nil, configErrorf("no output directory")

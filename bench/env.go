@@ -40,6 +40,9 @@ type Env struct {
 	// RenderKernel is the render kernel the runs used ("auto" resolved).
 	// Kernel above is the operating system's.
 	RenderKernel string `json:"render_kernel"`
+	// CPUFreq is the CPU frequency policy and boost state, where Linux
+	// shows them; absent otherwise.
+	CPUFreq *CPUFreq `json:"cpufreq,omitempty"`
 
 	Sweep       SweepInfo   `json:"sweep"`
 	Parallelism Parallelism `json:"parallelism"`
@@ -55,11 +58,28 @@ type SweepInfo struct {
 	Reps       int         `json:"reps"`
 	Warmup     int         `json:"warmup"`
 	Seed       uint64      `json:"seed"`
+	// TargetTimeS is Config.TargetTime: the serial render time the scenes
+	// were sized for (raised to workers x MinParallelRun where that is
+	// more), 0 when they kept the sizes given. MinTimeS and MaxTimeS are
+	// Config.MinTime and Config.MaxTime; CIGoal the relative half-width of
+	// the median's 95% CI below which a configuration gets no more runs;
+	// ShortRunS the floor below which a configuration's median run draws a
+	// warning.
+	TargetTimeS float64 `json:"target_time_s"`
+	MinTimeS    float64 `json:"min_time_s"`
+	MaxTimeS    float64 `json:"max_time_s"`
+	CIGoal      float64 `json:"ci_goal"`
+	ShortRunS   float64 `json:"short_run_s"`
+	// ExtraRounds counts the rounds after the Reps timed ones, each of the
+	// configurations whose runs were still too few, too short in total or
+	// too spread (see Config.MinTime and MaxTime).
+	ExtraRounds int `json:"extra_rounds"`
 	// Shortcuts is Config.Shortcuts: when set, iterations are those done,
 	// not the classic workload's.
 	Shortcuts bool `json:"shortcuts"`
 	Configs   int  `json:"configs"`
-	// RunsPlanned and RunsDone count timed runs.
+	// RunsPlanned and RunsDone count timed runs; RunsPlanned is Reps per
+	// configuration, and extra rounds make RunsDone more.
 	RunsPlanned int `json:"runs_planned"`
 	RunsDone    int `json:"runs_done"`
 	// RowPasses counts the passes over every scene's rows that timed them
@@ -76,6 +96,13 @@ type SceneInfo struct {
 	Center     [2]float64 `json:"center"`
 	Scale      float64    `json:"scale"`
 	Iterations int64      `json:"iterations"`
+	// BaseWidth and BaseHeight are the scene's own size, which the sweep
+	// scaled to Width x Height for its target time; SerialS is the
+	// serial render time measured for that size (0 when the sweep kept
+	// the size given).
+	BaseWidth  int     `json:"base_width"`
+	BaseHeight int     `json:"base_height"`
+	SerialS    float64 `json:"calibrated_serial_s"`
 	// Hash is the FNV-1a hash of the serial reference frame, which every
 	// run's frame must match.
 	Hash string `json:"hash"`
@@ -157,6 +184,7 @@ func machine(e *Env, commit string) {
 	if e.Kernel == "" {
 		e.Kernel = commandOutput("uname", "-r")
 	}
+	e.CPUFreq = readCPUFreq("/sys")
 	e.Commit = commit
 	if e.Commit == "" {
 		e.Commit = buildCommit()

@@ -43,7 +43,9 @@ func (p *Progress) run(c *config, round, warmup, reps int) {
 		return
 	}
 	kind := fmt.Sprintf("rep %d/%d", round-warmup+1, reps)
-	if round < warmup {
+	if round-warmup >= reps {
+		kind = fmt.Sprintf("rep %d (more for its CI or time)", round-warmup+1)
+	} else if round < warmup {
 		kind = fmt.Sprintf("warm-up %d/%d", round+1, warmup)
 	}
 	eta := "ETA --"

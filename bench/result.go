@@ -70,6 +70,11 @@ type sceneRun struct {
 	// rowPasses are the passes of timeRows, rowPasses[pass][row], in
 	// seconds, until settleRowCosts makes them RowCosts.
 	rowPasses [][]float64
+	// calibratedS is the serial time measured for the size chosen by
+	// scaleScenes, 0 when the sweep kept the size given.
+	calibratedS float64
+	// baseW and baseH are the size before scaleScenes.
+	baseW, baseH int
 }
 
 // Configuration is one measured configuration and its timed runs.
@@ -79,6 +84,9 @@ type Configuration struct {
 	Workers  int
 	Grain    int
 	Samples  []Sample
+	// Spent is the time the timed runs took, their checks and the
+	// collection before each included: what Config.MaxTime caps.
+	Spent time.Duration
 	// Trace is the report of the configuration's traced run, for its
 	// timeline; nil when it had none.
 	Trace *strategies.Report

@@ -9,9 +9,9 @@ import (
 )
 
 // Scene is a render preset at a size and iteration limit chosen for
-// benchmarking: one serial render takes roughly 0.1 to 0.4 s on a current
-// core, long enough that timer resolution and start-up costs do not matter,
-// short enough that ten repetitions of every configuration fit in minutes.
+// benchmarking. Its own size (10 to 20 ms serial on a current core with
+// the AVX2 kernel) is where a sweep starts when it sizes the scene for
+// the machine (Config.TargetTime), and what --size-factor multiplies.
 type Scene struct {
 	// Name is the preset's name, e.g. "full".
 	Name string

@@ -36,6 +36,15 @@ type Summary struct {
 	CILevel *float64 `json:"ci_level"`
 	CV      *float64 `json:"cv"`
 	Noisy   bool     `json:"noisy"`
+	// CIHalfWidth is the larger distance from the median to an end of its
+	// interval, relative to the median (0.03: within ±3%); null without
+	// an interval. Outliers counts the runs outside Tukey's fences (1.5
+	// IQR beyond the quartiles).
+	CIHalfWidth *float64 `json:"ci_half_width"`
+	Outliers    int      `json:"outliers"`
+	// SpentS is what the timed runs cost, their checks included: what
+	// Config.MaxTime caps.
+	SpentS float64 `json:"spent_s"`
 
 	// Speedup is median(serial) / median(this) for the scene; Efficiency is
 	// Speedup / Workers. Both are null if serial was not measured (a sweep
@@ -93,7 +102,7 @@ func (s *sweep) summarize() []Summary {
 			Scene: c.scene.Name, Strategy: c.Strategy.Name(), Workers: c.Workers, Grain: c.Grain,
 			UsesGrain: c.Strategy.UsesGrain(), Runs: st.N,
 			MedianS: st.Median, MeanS: st.Mean, MinS: st.Min, MaxS: st.Max, P5S: st.P5, P95S: st.P95,
-			Noisy:     st.Noisy,
+			Noisy: st.Noisy, Outliers: stats.Outliers(times), SpentS: c.Spent.Seconds(),
 			Imbalance: stats.Median(imb), OverheadS: stats.Median(ovh), Steals: stats.Median(steals),
 			TotalBusyS: stats.Median(busy), Iterations: c.scene.Work, Pixels: v.Width * v.Height, Shortcuts: s.cfg.Shortcuts,
 			Measured: c.Configuration,
@@ -103,6 +112,9 @@ func (s *sweep) summarize() []Summary {
 		}
 		if st.CILevel > 0 {
 			sum.CILowS, sum.CIHighS, sum.CILevel = ptr(st.CILow), ptr(st.CIHigh), ptr(st.CILevel)
+		}
+		if rel, ok := st.CIHalfWidth(); ok {
+			sum.CIHalfWidth = ptr(rel)
 		}
 		if st.Median > 0 {
 			sum.IterPerS = float64(c.scene.Work) / st.Median

@@ -92,7 +92,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.DurationS = s.env.Finished.Sub(s.env.Started).Seconds()
 	s.env.Sweep.RunsDone = s.runsDone
 	sums := s.summarize()
-	s.warnNoisy(sums)
+	s.warnRuns(sums)
 	res := &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums), Warnings: slices.Clone(s.env.Warnings),
 		Strategies: serialFirst(p.strategies), Simulate: p.simulate, Machine: s.measured,
@@ -143,7 +143,15 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return s.interrupted(err)
 	}
+	if err := s.scaleScenes(ctx); err != nil {
+		return err
+	}
 	if err := s.references(ctx); err != nil {
+		return err
+	}
+	// Again, with the sizes chosen and the references' hashes, so that a
+	// sweep killed from here on still says what it measured.
+	if err := WriteJSON(s.path("env.json"), &s.env); err != nil {
 		return err
 	}
 	var err error
@@ -168,7 +176,7 @@ func (s *sweep) measure(ctx context.Context) error {
 func (s *sweep) describeSweep() {
 	info := &s.env.Sweep
 	for _, sc := range s.plan.scenes {
-		sr := &sceneRun{SceneResult: &SceneResult{Scene: sc}}
+		sr := &sceneRun{SceneResult: &SceneResult{Scene: sc}, baseW: sc.View.Width, baseH: sc.View.Height}
 		s.scenes = append(s.scenes, sr)
 		// The baseline first: serial at one worker, in every sweep.
 		s.configs = append(s.configs, newConfig(sr, strategies.Serial, 1, 1))
@@ -193,6 +201,11 @@ func (s *sweep) describeSweep() {
 	info.Workers, info.Grains = s.plan.workers, s.plan.grains
 	info.Reps, info.Warmup, info.Seed = s.cfg.Reps, s.cfg.Warmup, s.cfg.Seed
 	info.Shortcuts = s.cfg.Shortcuts
+	if s.cfg.scalesScenes() {
+		info.TargetTimeS = serialTarget(s.cfg.TargetTime, s.plan.workers[len(s.plan.workers)-1]).Seconds()
+	}
+	info.MinTimeS, info.MaxTimeS = s.cfg.MinTime.Seconds(), s.cfg.MaxTime.Seconds()
+	info.CIGoal, info.ShortRunS = CIGoal, MinParallelRun.Seconds()
 	info.Configs = len(s.configs)
 	info.RunsPlanned = len(s.configs) * s.cfg.Reps
 	s.sceneInfo()
@@ -208,6 +221,7 @@ func (s *sweep) sceneInfo() {
 		if sr.r != nil {
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}
+		si.BaseWidth, si.BaseHeight, si.SerialS = sr.baseW, sr.baseH, sr.calibratedS
 		s.env.Sweep.Scenes = append(s.env.Sweep.Scenes, si)
 	}
 }
@@ -279,7 +293,8 @@ func order(n, rounds int, seed uint64) [][]int {
 	return out
 }
 
-// rounds runs the warm-up rounds and then the timed ones.
+// rounds runs the warm-up rounds, the timed ones, and then the extra
+// rounds that Config.MinTime and MaxTime ask for.
 func (s *sweep) rounds(ctx context.Context) error {
 	total := (s.cfg.Warmup + s.cfg.Reps) * len(s.configs)
 	s.progress.start(total)
@@ -291,21 +306,12 @@ func (s *sweep) rounds(ctx context.Context) error {
 			}
 			c := s.configs[i]
 			s.progress.run(c, round, s.cfg.Warmup, s.cfg.Reps)
-			wall, rep, err := s.runOnce(c, false)
-			if err != nil {
+			if timed {
+				if err := s.timedRun(c); err != nil {
+					return err
+				}
+			} else if _, _, err := s.runOnce(c, false); err != nil {
 				return err
-			}
-			if !timed {
-				continue
-			}
-			smp := Sample{Seq: s.runsDone, Round: round - s.cfg.Warmup, Wall: wall, Report: rep}
-			c.Samples = append(c.Samples, smp)
-			s.runsDone++
-			if err := s.runs.add(c, smp); err != nil {
-				return err
-			}
-			if s.cfg.AfterRun != nil {
-				s.cfg.AfterRun(s.runsDone)
 			}
 		}
 		if timed {
@@ -315,6 +321,42 @@ func (s *sweep) rounds(ctx context.Context) error {
 				}
 			}
 		}
+	}
+	rule := s.cfg.stopRule()
+	need := func(i int) bool {
+		c := s.configs[i]
+		return rule.more(Walls(c.Samples), c.Spent)
+	}
+	planned := func(k int) { s.progress.total += k }
+	run := func(i int) error {
+		c := s.configs[i]
+		s.progress.run(c, s.cfg.Warmup+len(c.Samples), s.cfg.Warmup, s.cfg.Reps)
+		return s.timedRun(c)
+	}
+	var err error
+	s.env.Sweep.ExtraRounds, err = extraRounds(ctx, len(s.configs), s.cfg.Seed, need, planned, run)
+	if ctx.Err() != nil {
+		return s.interrupted(ctx.Err())
+	}
+	return err
+}
+
+// timedRun makes one timed run of c and records it.
+func (s *sweep) timedRun(c *config) error {
+	t0 := time.Now()
+	wall, rep, err := s.runOnce(c, false)
+	c.Spent += time.Since(t0)
+	if err != nil {
+		return err
+	}
+	smp := Sample{Seq: s.runsDone, Round: len(c.Samples), Wall: wall, Report: rep}
+	c.Samples = append(c.Samples, smp)
+	s.runsDone++
+	if err := s.runs.add(c, smp); err != nil {
+		return err
+	}
+	if s.cfg.AfterRun != nil {
+		s.cfg.AfterRun(s.runsDone)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -384,5 +385,64 @@ func TestRunUnwritableOut(t *testing.T) {
 	var ce *ConfigError
 	if res != nil || err == nil || errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot create the output directory") {
 		t.Errorf("Run = %v, %v; want no result and a failure that is not a ConfigError", res, err)
+	}
+}
+
+// A sweep without a size scales its scenes to the target time, and gives
+// each configuration runs until the stop rule is satisfied.
+func TestSweepScalesScenesAndExtendsRuns(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	cfg := tinyConfig(out)
+	cfg.Scenes = []string{"full"}
+	cfg.Width, cfg.Height = 0, 0
+	// Raised to 2 workers x 10 ms. Whether the size changes depends on this
+	// machine's speed (TestFitSize checks the fit with fake costs); that it
+	// is recorded and used does not.
+	cfg.TargetTime = 5 * time.Millisecond
+	cfg.Reps, cfg.Warmup = 3, 0 // 3 runs have no CI: extra rounds follow
+	cfg.MinTime, cfg.MaxTime = 30*time.Millisecond, 600*time.Millisecond
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := res.Env.Sweep.Scenes[0]
+	if res.Env.Sweep.TargetTimeS != 0.02 || sc.BaseWidth != 512 || sc.BaseHeight != 512 || sc.SerialS <= 0 {
+		t.Errorf("env.json: target %v, scene %+v", res.Env.Sweep.TargetTimeS, sc)
+	}
+	v := res.Scenes[0].View
+	if v.Width != sc.Width || v.Height != sc.Height || v.Width%sizeStep != 0 || v.Width != v.Height {
+		t.Errorf("scene rendered at %dx%d, env.json says %dx%d (from 512x512)", v.Width, v.Height, sc.Width, sc.Height)
+	}
+	// Run left env.json as it was before the rounds (the report rewrites it):
+	// it already names the size chosen.
+	var onDisk Env
+	if b, err := os.ReadFile(filepath.Join(out, "env.json")); err != nil || json.Unmarshal(b, &onDisk) != nil ||
+		len(onDisk.Sweep.Scenes) != 1 || onDisk.Sweep.Scenes[0].Width != v.Width || onDisk.Sweep.Scenes[0].Hash == "" {
+		t.Errorf("env.json during the sweep: %v, %+v", err, onDisk.Sweep.Scenes)
+	}
+	rule := cfg.stopRule()
+	runs := 0
+	for _, c := range res.Configs {
+		walls := Walls(c.Samples)
+		if len(walls) < cfg.Reps || rule.more(walls, c.Spent) {
+			t.Errorf("%s: %d runs of %v, %v spent: the rule wants more", c, len(walls), walls, c.Spent)
+		}
+		for i, smp := range c.Samples {
+			if smp.Round != i {
+				t.Errorf("%s: run %d is numbered %d", c, i, smp.Round)
+			}
+		}
+		runs += len(walls)
+	}
+	if res.Env.Sweep.ExtraRounds < 1 || res.Env.Sweep.RunsDone != runs || runs <= len(res.Configs)*cfg.Reps {
+		t.Errorf("%d extra rounds, %d runs done, %d counted, %d planned", res.Env.Sweep.ExtraRounds, res.Env.Sweep.RunsDone, runs, res.Env.Sweep.RunsPlanned)
+	}
+	if rows := readCSV(t, filepath.Join(out, "runs.csv")); len(rows)-1 != runs {
+		t.Errorf("runs.csv has %d runs, want %d", len(rows)-1, runs)
+	}
+	for _, sum := range res.Summaries {
+		if sum.Runs >= 6 && sum.CIHalfWidth == nil {
+			t.Errorf("%s/%s/%d: %d runs but no CI half-width", sum.Scene, sum.Strategy, sum.Workers, sum.Runs)
+		}
 	}
 }

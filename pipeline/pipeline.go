@@ -85,6 +85,10 @@ type Stats struct {
 	// Render, Paint and Encode are the wall time of each step: iterating,
 	// colouring, and encoding with writing the output.
 	Render, Paint, Encode time.Duration
+	// RenderCPU is the process's CPU time, every thread's, during the
+	// render steps: on a machine shared with other jobs it moves with the
+	// load far less than Render does (0 where the OS does not say).
+	RenderCPU time.Duration
 	// Plan is the memory plan the job ran under.
 	Plan Plan
 	// Kernel names the kernel that rendered.
@@ -162,8 +166,10 @@ func writeStrip(ctx context.Context, job *Job, s stripper, y0, n int, st *Stats)
 		region = func(name string) func() { return trace.StartRegion(ctx, name).End }
 	}
 	opts := strategies.Options{Workers: job.Workers, Grain: job.Grain}
+	cpu := processCPU()
 	rep, elapsed, err := RenderRows(ctx, job.Strategy, opts, y0, y0+n, s.task(y0), job.Progress)
 	st.Render += elapsed
+	st.RenderCPU += processCPU() - cpu
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}

@@ -78,8 +78,16 @@ func (p Plan) HeapLimit() (limit int64, ok bool) {
 	if p.Strips <= 1 || p.Bits {
 		return 0, false
 	}
-	return int64(memoryLimitShare * min(p.Budget, p.Need/stripShare)), true
+	return int64(memoryLimitShare * min(p.Budget, max(p.Need/stripShare, heapLimitFloor))), true
 }
+
+// heapLimitFloor is the least that HeapLimit gives for a budget that allows
+// it. Below it the heap the process needs anyway (the renderer's tables,
+// the strategies' goroutines, the encoder's buffers, 1 to 2 MiB) keeps the
+// heap at the limit, and the collector runs back to back: a 4096x4096 pgm
+// in 216 strips of 1.1 MiB got a limit of 1.3 MiB and 134 collections, one
+// every 8 ms, each stopping the kernel to scan its stack.
+const heapLimitFloor = 16 << 20
 
 // Plan chooses the strip height of j within its budget and checks the
 // result against the memory available, or says why nothing fits: a format

@@ -100,6 +100,26 @@ func TestPlanIssueRender(t *testing.T) {
 	}
 }
 
+// TestHeapLimitFloor: a plan of small strips gets a heap limit well above
+// the heap a render needs anyway, or the collector runs back to back, but
+// never above the budget's share.
+func TestHeapLimitFloor(t *testing.T) {
+	p, err := planOf(t, 4096, 4096, 1, imageio.PGM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if limit, ok := p.HeapLimit(); !ok || limit < 8<<20 {
+		t.Errorf("4096x4096 pgm in %d strips: HeapLimit() = %v, %v; want 8 MiB or more", p.Strips, limit, ok)
+	}
+	small, err := planOf(t, 4096, 4096, 1, imageio.PGM, 4<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if limit, ok := small.HeapLimit(); !ok || float64(limit) > memoryLimitShare*(4<<20) {
+		t.Errorf("--memory 4MiB: HeapLimit() = %v, %v; want at most %v", limit, ok, memoryLimitShare*(4<<20))
+	}
+}
+
 // TestPlanBudgetRaisesStrips: --memory raises the strip height, past the
 // 32 MiB that once capped every strip.
 func TestPlanBudgetRaisesStrips(t *testing.T) {

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -219,27 +220,53 @@ func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bo
 }
 
 // renderShortcutRow renders the sample row at imaginary part ci: samples in
-// the cardioid or the bulb are marked inside, and the kernel runs on each
-// run of the others between them. Runs are subslices of the row, so nothing
-// is allocated or shared between goroutines.
+// the main cardioid or the period-2 bulb (inMainComponents) get maxIter and
+// |z|^2 = 0 at once, and the others go to the kernel in one call, gathered
+// into a scratch row: a call per run of them would start and drain the
+// kernel's lanes two or three times a row, and the drain, where lanes fall
+// idle, was most of the time of a row through the cardioid. The kernel
+// stores the gathered samples' results at the front of iter and mag2, and
+// they move out to their places from the back, where no result not yet
+// moved is overwritten.
 func (r *Renderer) renderShortcutRow(ci float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
 	maxIter, escape2 := r.view.MaxIter, r.frame.Escape2
-	start := 0
-	for x, cr := range r.xs {
-		if !inMainComponents(cr, ci) {
+	sc := shortcutScratch.Get().(*shortcutRow)
+	defer shortcutScratch.Put(sc)
+	sc.cr, sc.in = sc.cr[:0], sc.in[:0]
+	for _, cr := range r.xs {
+		in := inMainComponents(cr, ci)
+		sc.in = append(sc.in, in)
+		if !in {
+			sc.cr = append(sc.cr, cr)
+		}
+	}
+	n := len(sc.cr)
+	if n == len(r.xs) {
+		return r.row(r.xs, ci, maxIter, escape2, iter, mag2, stop)
+	}
+	if n > 0 {
+		work = r.row(sc.cr, ci, maxIter, escape2, iter[:n], mag2[:n], stop)
+	}
+	for x := len(r.xs) - 1; x >= 0; x-- {
+		if sc.in[x] {
+			iter[x], mag2[x] = uint32(maxIter), 0
 			continue
 		}
-		if start < x {
-			work += r.row(r.xs[start:x], ci, maxIter, escape2, iter[start:x], mag2[start:x], stop)
-		}
-		iter[x], mag2[x] = uint32(maxIter), 0
-		start = x + 1
-	}
-	if start < len(r.xs) {
-		work += r.row(r.xs[start:], ci, maxIter, escape2, iter[start:], mag2[start:], stop)
+		n--
+		iter[x], mag2[x] = iter[n], mag2[n]
 	}
 	return work
 }
+
+// shortcutRow is renderShortcutRow's scratch: the gathered samples' c, and
+// which samples of the row the shortcuts took. Workers render rows at
+// once, so each call takes one from shortcutScratch.
+type shortcutRow struct {
+	cr []float64
+	in []bool
+}
+
+var shortcutScratch = sync.Pool{New: func() any { return new(shortcutRow) }}
 
 // Task returns a function with the shape of strategies.Task that renders
 // output rows [lo, hi) and returns the iterations done. It looks at ctx

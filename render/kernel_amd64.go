@@ -28,8 +28,9 @@ var kernelTable = []Kernel{
 		Bits:     bitsAVX512,
 		// HasAVX512F is set only where the OS saves the opmask and ZMM
 		// state too (XCR0 bits 5 to 7); every such CPU has POPCNT, which
-		// the refill counts lanes with, but it costs nothing to ask.
-		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT,
+		// the refill counts lanes with, and AVX2, which short rows go to
+		// (avx512ShortRow), but it costs nothing to ask.
+		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT && cpu.X86.HasAVX2,
 	},
 }
 

@@ -17,7 +17,8 @@ import (
 // that mixes fast escapes, slow ones and interior points.
 func TestKernelsMatchScalarAtLaneEdges(t *testing.T) {
 	ks := kernels(t)
-	for _, n := range []int{maxLanes - 1, maxLanes, maxLanes + 1, 2*maxLanes - 1, 2 * maxLanes, 2*maxLanes + 1, 3*maxLanes + 5, 200} {
+	// avx512ShortRow-1 and avx512ShortRow: the avx512 kernel's two paths.
+	for _, n := range []int{maxLanes - 1, maxLanes, maxLanes + 1, 2*maxLanes - 1, 2 * maxLanes, 2*maxLanes + 1, 3*maxLanes + 5, 200, avx512ShortRow - 1, avx512ShortRow} {
 		for _, m := range []int{maxUnroll - 1, maxUnroll, maxUnroll + 1, 8*maxUnroll - 1, 8 * maxUnroll, 250*maxUnroll + 1, 256 * maxUnroll, stopCheckIters, stopCheckIters + 1} {
 			cr := make([]float64, n)
 			for i := range cr {

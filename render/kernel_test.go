@@ -2,7 +2,9 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 )
 
 func iterate(c complex128, maxIter int) (uint32, float64) {
@@ -208,14 +210,24 @@ func benchmarkKernels(b *testing.B, size int, wantWork int64, unit string, scale
 			r.RenderUnits(0, 1)
 			clear(r.Frame().Iter)
 			clear(r.Frame().Mag2)
+			cpu, unlock := threadCPU()
+			defer unlock()
 			var work int64
+			var used time.Duration
 			for b.Loop() {
+				c0 := cpu()
 				work += r.RenderUnits(0, r.Units())
+				used += cpu() - c0
 			}
 			if want := wantWork * int64(b.N); wantWork > 0 && work != want {
 				b.Fatalf("%d iterations, want %d", work, want)
 			}
 			b.ReportMetric(float64(work)/b.Elapsed().Seconds()*scale, unit)
+			if used > 0 {
+				// Per CPU-second of the rendering thread: what a shared
+				// machine's load changes least (the yardstick's Giter/cpu-s).
+				b.ReportMetric(float64(work)/used.Seconds()*scale, strings.Replace(unit, "/s", "/cpu-s", 1))
+			}
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -499,13 +500,23 @@ func BenchmarkShortcuts(b *testing.B) {
 				{"on", Options{Kernel: k, Shortcuts: true}},
 			} {
 				b.Run(fmt.Sprintf("view=%s/kernel=%s/shortcuts=%s", name, kname, mode.name), func(b *testing.B) {
+					cpu, unlock := threadCPU()
+					defer unlock()
 					var work int64
 					var f *Frame
+					var used time.Duration
 					for b.Loop() {
+						c0 := cpu()
 						f, work = renderOpts(b, v, 1, mode.opts)
+						used += cpu() - c0
 					}
 					b.ReportMetric(float64(work), "iters/op")
 					b.ReportMetric(float64(sumIter(f)), "counts/op")
+					if used > 0 {
+						// The rendering thread's CPU time, which a shared
+						// machine's load moves less than ns/op.
+						b.ReportMetric(used.Seconds()*1e3/float64(b.N), "cpu-ms/op")
+					}
 				})
 			}
 		}

@@ -10,6 +10,14 @@
 # medians and their ratio. It also checks both iteration totals:
 # 2,133,800,640 for every exact kernel, 2,133,800,148 for a fused one.
 #
+# Both sides time the same thing: the C its kernel loop over the rows (the
+# counts stored in an array), mandel its render steps (the counts and final
+# |z|^2 stored in the frame's strips), not the colouring and encoding that
+# follow. Each also reports Giter per CPU-second of the process in that
+# time (the C's Giter/cpu-s, mandel -v's "cpu:" line): on a machine shared
+# with other jobs wall time follows the load and CPU time far less, so the
+# script prints that comparison too; say which one you quote.
+#
 # Usage: scripts/kernel-vs-c.sh [MANDEL [YARDSTICK [N]]]
 #   MANDEL     the mandel binary (default $MANDEL or bin/mandel, built with
 #              go build if missing)
@@ -64,19 +72,23 @@ fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 i=1
 while [ "$i" -le "$n" ]; do
 	# mandel -v prints "render ..., X iter/s, T iterations" on stderr.
-	line=$("$mandel" -v --kernel "$kernel" -s serial -w 1 --size 4096 --center=-0.75,0 --scale 3.5 \
-		--maxiter 1000 --shortcuts=false --format pgm - 2>&1 >/dev/null | grep '^render ')
+	out=$("$mandel" -v --kernel "$kernel" -s serial -w 1 --size 4096 --center=-0.75,0 --scale 3.5 \
+		--maxiter 1000 --shortcuts=false --format pgm - 2>&1 >/dev/null)
+	line=$(echo "$out" | grep '^render ')
 	total=$(echo "$line" | sed -n 's/.* \([0-9]*\) iterations.*/\1/p')
 	if [ "$total" != "$want_total" ]; then
 		echo "kernel-vs-c: mandel did $total iterations on W1, want $want_total" >&2
 		exit 1
 	fi
 	g=$(echo "$line" | sed -n 's/.*, \([0-9.e+]*\) iter\/s.*/\1/p' | awk '{ printf "%.3f", $1 / 1e9 }')
+	# mandel -v prints "cpu: render Xs, N iter/cpu-s" where the OS says.
+	gc=$(echo "$out" | sed -n 's/^cpu: .*, \([0-9.e+]*\) iter\/cpu-s.*/\1/p' | awk '{ printf "%.3f", $1 / 1e9 }')
 	cline=$(NOHASH=1 "$ys" "$ckernel" W1)
 	ctotal=$(echo "$cline" | sed -n 's/.* total=\([0-9]*\) .*/\1/p')
 	if [ "$ctotal" != "$want_ctotal" ]; then
@@ -84,12 +96,20 @@ while [ "$i" -le "$n" ]; do
 		exit 1
 	fi
 	c=$(echo "$cline" | sed -n 's/.*Giter\/s=\([0-9.]*\).*/\1/p')
-	printf 'run %d: mandel %s Giter/s, C %s Giter/s\n' "$i" "$g" "$c"
+	cc=$(echo "$cline" | sed -n 's/.*Giter\/cpu-s=\([0-9.]*\).*/\1/p')
+	printf 'run %d: mandel %s Giter/s (%s per CPU-s), C %s Giter/s (%s per CPU-s)\n' "$i" "$g" "${gc:-?}" "$c" "$cc"
 	echo "$g" >>"$tmp/mandel"
 	echo "$c" >>"$tmp/c"
+	echo "${gc:-0}" >>"$tmp/mandelcpu"
+	echo "$cc" >>"$tmp/ccpu"
 	i=$((i + 1))
 done
 gm=$(median <"$tmp/mandel")
 cm=$(median <"$tmp/c")
 printf 'median: mandel (--kernel %s) %s Giter/s, C %s %s Giter/s, ratio mandel/C %s\n' \
 	"$kernel" "$gm" "$ckernel" "$cm" "$(awk -v a="$gm" -v b="$cm" 'BEGIN { printf "%.3f", a / b }')"
+gcm=$(median <"$tmp/mandelcpu")
+ccm=$(median <"$tmp/ccpu")
+printf 'median per CPU-second: mandel %s Giter/cpu-s, C %s Giter/cpu-s, ratio mandel/C %s\n' \
+	"$gcm" "$ccm" "$(awk -v a="$gcm" -v b="$ccm" 'BEGIN { if (a > 0 && b > 0) printf "%.3f", a / b; else print "?" }')"
+printf 'load average before: %s\n' "$load"

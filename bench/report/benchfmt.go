@@ -24,11 +24,13 @@ var benchUnits = [][2]string{
 // writeBenchfmt writes bench.txt in the Go benchmark format, one line per
 // timed run so that benchstat sees the repetitions:
 //
-//	BenchmarkRender/scene=full/strategy=steal/workers=8-8 1 1.23456789e+08 ns/op 2.1e+08 iter/s ...
+//	BenchmarkRender/scene=full/size=2816x2816/strategy=steal/workers=8-8 1 1.23456789e+08 ns/op 2.1e+08 iter/s ...
 //
 // The -8 suffix is GOMAXPROCS for the run (its worker count). Units are
 // base units as benchstat expects (iter/s, not Giter/s), and Unit lines say
-// which direction is better for the custom ones. `benchstat -col /strategy
+// which direction is better for the custom ones. The size is in the name
+// because sweeps scale their scenes to the machine: benchstat must not
+// compare a scene at two sizes as if it were one. `benchstat -col /strategy
 // bench.txt` compares strategies. A /grain=G key is added only when the
 // sweep measured several grains: with one, every strategy shares its rows
 // with serial's (recorded at grain 1) whatever that grain is; with
@@ -106,8 +108,9 @@ func benchName(c *bench.Configuration, withGrain bool) string {
 	if withGrain {
 		grain = fmt.Sprintf("/grain=%d", c.Grain)
 	}
-	return fmt.Sprintf("Render/scene=%s/strategy=%s/workers=%d%s-%d",
-		c.Scene.Name, c.Strategy.Name(), c.Workers, grain, c.Workers)
+	v := c.Scene.View
+	return fmt.Sprintf("Render/scene=%s/size=%dx%d/strategy=%s/workers=%d%s-%d",
+		c.Scene.Name, v.Width, v.Height, c.Strategy.Name(), c.Workers, grain, c.Workers)
 }
 
 // sig6 rounds x to 6 significant digits: the Writer prints every digit of

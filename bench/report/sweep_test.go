@@ -152,6 +152,19 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	if !strings.Contains(string(md), res.Table) {
 		t.Error("summary.md lacks the table Run returned")
 	}
+	// Runs of 32x24 pixels are far below the floor, and 2 runs have no CI:
+	// the warnings say so, before the table.
+	if w, tbl := strings.Index(string(md), "Warnings:\n\n- "), strings.Index(string(md), "| scene |"); w < 0 || w > tbl {
+		t.Errorf("summary.md's warnings are not above its table:\n%s", md)
+	}
+	for _, want := range []string{"shorter than 10 ms", "wider than ±3% of it"} {
+		if !strings.Contains(string(md), want) || !strings.Contains(warnings.String(), want) {
+			t.Errorf("neither summary.md nor the warnings written say %q:\n%s", want, warnings.String())
+		}
+	}
+	if !slices.Equal(res.Warnings, res.Env.Warnings) || len(res.Warnings) == 0 {
+		t.Errorf("Result.Warnings %q, env.json's %q", res.Warnings, res.Env.Warnings)
+	}
 
 	var want []string
 	for _, scene := range cfg.Scenes {
@@ -181,9 +194,9 @@ func checkBenchfmt(t *testing.T, path string, runs int, partial, grains bool) {
 	}
 	defer f.Close()
 	r := benchfmt.NewReader(f, path)
-	name := regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)-(\d+)$`)
+	name := regexp.MustCompile(`^Render/scene=[a-z]+/size=\d+x\d+/strategy=[a-z]+/workers=(\d+)-(\d+)$`)
 	if grains {
-		name = regexp.MustCompile(`^Render/scene=[a-z]+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
+		name = regexp.MustCompile(`^Render/scene=[a-z]+/size=\d+x\d+/strategy=[a-z]+/workers=(\d+)/grain=\d+-(\d+)$`)
 	}
 	n := 0
 	for r.Scan() {
@@ -586,9 +599,9 @@ effective-parallelism: 1.95
 seed: 7
 partial: true
 
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 2e+09 ns/op 500 iter/s 10 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 4e+09 ns/op 250 iter/s 5 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
-BenchmarkRender/scene=full/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.333 iter/s 6.66667 pixels/s 2 imbalance 3e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 2e+09 ns/op 500 iter/s 10 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 4e+09 ns/op 250 iter/s 5 pixels/s 1.3333 imbalance 1e+09 overhead-ns/op
+BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 3e+09 ns/op 333.333 iter/s 6.66667 pixels/s 2 imbalance 3e+09 overhead-ns/op
 `
 	if got := b.String(); got != want {
 		t.Errorf("bench.txt:\n%s\nwant:\n%s", got, want)

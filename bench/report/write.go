@@ -128,11 +128,21 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %d of %d timed runs were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
 			e.Error, e.Sweep.RunsDone, e.Sweep.RunsPlanned)
 	}
+	// The warnings come first: a reader who stops at the first screen
+	// must know what the numbers below are worth.
+	if len(r.Warnings) > 0 {
+		bw.WriteString("Warnings:\n\n")
+		for _, msg := range r.Warnings {
+			fmt.Fprintf(bw, "- %s\n", msg)
+		}
+		bw.WriteString("\n")
+	}
 	fmt.Fprintf(bw, "Machine: %s, %d logical CPUs, %s %s/%s, %s (kernel %s), commit %s.\n",
 		e.CPU, e.LogicalCPUs, e.GoVersion, e.GOOS, e.GOARCH, e.OS, e.Kernel, e.Commit)
 	if e.RenderKernel != "" {
 		fmt.Fprintf(bw, "Render kernel: %s.\n", e.RenderKernel)
 	}
+	fmt.Fprintf(bw, "CPU frequency: %s.\n", e.CPUFreq)
 	if pp := e.Parallelism; pp.Goroutines > 0 {
 		fmt.Fprintf(bw, "Effective parallelism: %.2f of %d (the same loop on 1 and on %d goroutines).\n", pp.Effective, pp.Goroutines, pp.Goroutines)
 	}
@@ -143,8 +153,16 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(bw, "%s %dx%d maxiter %d (%.3g iterations)", sc.Name, sc.Width, sc.Height, sc.MaxIter, float64(sc.Iterations))
 	}
-	fmt.Fprintf(bw, ".\n\n%d timed runs per configuration after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d). ",
+	fmt.Fprint(bw, ".")
+	if e.Sweep.TargetTimeS > 0 {
+		fmt.Fprintf(bw, " Each scene was sized at the start for a serial render of %s (from its own size, recorded in env.json).", bench.FormatSeconds(e.Sweep.TargetTimeS))
+	}
+	fmt.Fprintf(bw, "\n\n%d timed runs per configuration after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d). ",
 		e.Sweep.Reps, e.Sweep.Warmup, e.Sweep.Seed)
+	if e.Sweep.MaxTimeS > 0 {
+		fmt.Fprintf(bw, "Then %d more round(s) of the configurations whose runs added up to less than %s or whose median's 95%% CI was wider than ±%.0f%% of it, up to %s spent on each. ",
+			e.Sweep.ExtraRounds, bench.FormatSeconds(e.Sweep.MinTimeS), 100*e.Sweep.CIGoal, bench.FormatSeconds(e.Sweep.MaxTimeS))
+	}
 	fmt.Fprint(bw, "Times are of the render alone (no colouring or encoding), with GOMAXPROCS set to the worker count. ")
 	if e.Sweep.Shortcuts {
 		fmt.Fprint(bw, "Shortcuts were on (--shortcuts): points provably in the set were not iterated to maxiter, and the iterations are those done, not the classic workload's. ")
@@ -157,12 +175,6 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	bw.WriteString(r.Table)
 	if err := r.writeModelMarkdown(bw); err != nil {
 		return err
-	}
-	if len(e.Warnings) > 0 {
-		bw.WriteString("\nWarnings:\n\n")
-		for _, msg := range e.Warnings {
-			fmt.Fprintf(bw, "- %s\n", msg)
-		}
 	}
 	return bw.Flush()
 }

@@ -70,6 +70,32 @@ func Describe(xs []float64) Sample {
 	return s
 }
 
+// Outliers returns how many values of xs lie outside Tukey's inner fences,
+// Q1 - 1.5 IQR and Q3 + 1.5 IQR, with montanaflynn's quartiles (the medians
+// of the lower and upper halves). Fewer than 4 values have no quartiles
+// worth the name, and none are counted.
+func Outliers(xs []float64) int {
+	if len(xs) < 4 {
+		return 0
+	}
+	o, err := flynn.QuartileOutliers(flynn.Float64Data(xs)) // copies before sorting; only empty input fails
+	if err != nil {
+		return 0
+	}
+	return len(o.Mild) + len(o.Extreme)
+}
+
+// CIHalfWidth returns the larger distance from the median to an end of its
+// confidence interval, relative to the median: 0.03 means the interval lies
+// within ±3% of the median. ok is false when s has no interval (too few
+// runs) or no positive median.
+func (s Sample) CIHalfWidth() (rel float64, ok bool) {
+	if s.CILevel == 0 || s.Median <= 0 {
+		return 0, false
+	}
+	return math.Max(s.Median-s.CILow, s.CIHigh-s.Median) / s.Median, true
+}
+
 // medianCI returns a confidence interval of the median of the sorted sample
 // xs from order statistics: the number of values below the true median is
 // Binomial(n, 1/2) whatever the distribution, so [x(k), x(n+1-k)] covers it

@@ -49,6 +49,39 @@ func TestNoisyThreshold(t *testing.T) {
 	}
 }
 
+func TestOutliers(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		want int
+	}{
+		{[]float64{1, 1, 1}, 0},                          // too few for quartiles
+		{[]float64{10, 10.1, 9.9, 10, 10.2, 9.8}, 0},     // tight
+		{[]float64{10, 10.1, 9.9, 10, 10.2, 9.8, 14}, 1}, // one slow run
+		// Q1 = 10, Q3 = 11, IQR 1: fences 8.5 and 12.5; 12.4 is inside, 7 and 13 outside.
+		{[]float64{10, 10, 10, 11, 11, 11, 12.4, 7, 13, 10.5}, 2},
+	} {
+		if got := Outliers(c.xs); got != c.want {
+			t.Errorf("Outliers(%v) = %d, want %d", c.xs, got, c.want)
+		}
+	}
+}
+
+func TestCIHalfWidth(t *testing.T) {
+	if _, ok := Describe([]float64{1, 2, 3}).CIHalfWidth(); ok {
+		t.Error("a half-width from 3 runs, which have no 95% interval")
+	}
+	// 1..10: median 5.5, interval [2, 9]: 3.5 either side.
+	rel, ok := Describe([]float64{7, 3, 10, 1, 5, 9, 2, 8, 4, 6}).CIHalfWidth()
+	if !ok || !near(rel, 3.5/5.5) {
+		t.Errorf("half-width %v %v, want %v", rel, ok, 3.5/5.5)
+	}
+	// Lopsided: the wider side counts.
+	rel, _ = Describe([]float64{100, 100, 100, 100, 100, 100, 100, 100, 101, 110}).CIHalfWidth()
+	if !near(rel, 0.01) {
+		t.Errorf("half-width %v, want 0.01 (median 100, interval [100, 101])", rel)
+	}
+}
+
 func TestMedianCI(t *testing.T) {
 	seq := func(n int) []float64 {
 		xs := make([]float64, n)

@@ -37,11 +37,41 @@
 //
 // Paired by round, 6 vectors beat 4 by a median of 4% (19 pairs, 0.99 to
 // 1.27). 512-bit vectors are 1.6 to 1.75 times as fast as 256-bit ones
-// with the same masks: Zen 5 executes them whole. (Zen 4 splits them in
-// two; run the same table there before choosing its shape.) Unrolls
-// other than a power of two make blocks miss maxIter (1000), and the
-// lanes finish in Go; 8 vectors need more than the 7 usable mask
-// registers and 32 vector registers in this form.
+// with the same masks: Zen 5 executes them whole. Unrolls other than a
+// power of two make blocks miss maxIter (1000), and the lanes finish in
+// Go; 8 vectors need more than the 7 usable mask registers and 32 vector
+// registers in this form.
+//
+// On AMD EPYC Zen 4 (family 25, model 17), which splits 512-bit
+// operations in two, same method (BenchmarkKernelW1's Giter/cpu-s, load
+// 10 to 16, medians of 7 interleaved rounds), the same shape wins, by
+// less: before the lanes at maxIter were handled in the vectors (first
+// row), and after (second):
+//
+//	-width -vectors -unroll     Giter/cpu-s
+//	512    6        4           3.85  4.23
+//	512    5        4           3.91  4.14
+//	512    4        4           3.93  4.06
+//	512    4        2           3.95
+//	512    3        4           3.86
+//	512    6        2           3.70
+//	512    6        8                 3.93
+//	512    4        8                 3.70
+//	256    6        4 (VL)      3.37
+//	C avx512_nofma_x4u2         4.22  4.04
+//	C avx512_fma_x4u2           4.48
+//
+// Where the time goes there (perf annotate, W1): the blocks about 77%,
+// the escaped lanes' stores and refill 17%, the lanes at maxIter 3%.
+// Keeping the block's largest |z|^2 with integer max and compare (which
+// is exact for non-negative doubles) was 4% slower; keeping the next
+// pixel in a register rather than in ln made no difference; without the
+// stores of |z|^2 (wrong counts, a bound) it was 1-2% faster. The whole
+// command against the C yardstick (scripts/kernel-vs-c.sh, W1, 9
+// interleaved runs, per CPU-second): 0.96x avx512_nofma_x4u2 and 0.91x
+// avx512_fma_x4u2, short of 1.0x and 0.95x; the C runs 32-lane groups to
+// their slowest pixel (75% of its lanes busy) at no refill cost, where
+// these lanes are nearly all busy but the refill costs about a fifth.
 package main
 
 import (
@@ -309,79 +339,144 @@ func blocks(two Mem, periodic bool) {
 		Label("limit")
 	}
 
+	// refill gives the lanes in mask, whose pixels are stored and whose
+	// next pixels lie one after another in cr from first, given out in
+	// lane order, their c and z = 0: under each vector's mask, VEXPANDPD
+	// loads them into those lanes in that order, from cr itself (a load
+	// from the lane state just written lane by lane would wait for the
+	// stores).
+	refill := func(first GPVirtual) {
+		src := Load(Param("cr").Base(), GP64())
+		LEAQ(Mem{Base: src, Index: first, Scale: 8}, src) // &cr[first]
+		// z = 2 - 2 under the mask: exactly 0, and no register for a zero
+		// (a masked VXORPD of z with itself would be one fewer operation,
+		// but avo takes it for the zeroing idiom, which reads nothing, and
+		// would let z's register be reused above).
+		for k := range zr {
+			if *crMem {
+				c := vec()
+				VEXPANDPD_Z(Mem{Base: src}, mask[k], c)
+				VMOVUPD(c, mask[k], cr[k])
+			} else {
+				VEXPANDPD(Mem{Base: src}, mask[k], cr[k])
+			}
+			VSUBPD(twos, twos, mask[k], zr[k])
+			VSUBPD(twos, twos, mask[k], zi[k])
+			if k < *vectors-1 {
+				m := GP32()
+				KMOVW(mask[k], m)
+				POPCNTL(m, m)
+				LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
+			}
+		}
+	}
+	// maskBits sets b to the lanes of mask, bit l for lane l: vector k's
+	// lanes are bits vl*k on.
+	maskBits := func(b GPVirtual) {
+		XORQ(b, b)
+		for k := *vectors - 1; k >= 0; k-- {
+			m := GP64()
+			KMOVW(mask[k], m.As32())
+			SHLQ(U8(vl), b)
+			ORQ(m, b)
+		}
+	}
+
 	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
 	// Steps and every start are multiples of unroll, and so is maxIter
 	// here, so a lane is either at maxIter or a block or more from it.
-	maxIter := GP64()
-	Load(Param("maxIter"), maxIter)
-	TESTQ(maxIter, maxIter)
+	// Such lanes (on W1 about one in ten pixels, each alone) are found,
+	// stored and refilled in the vectors, as escaped lanes are, and end is
+	// the least start plus maxIter, found in them too: a scan of every
+	// lane in Go's order cost a tenth of the kernel's time.
+	// maxIter is loaded where it is used: the periodic routine has no
+	// general register to keep it in.
+	maxIter := func() GPVirtual { return Load(Param("maxIter"), GP64()).(GPVirtual) }
+	m0 := maxIter()
+	TESTQ(m0, m0)
 	JZ(LabelRef("exit"))
 	nx := GP64()
 	MOVQ(ln.Offset(8*lnNext), nx)
 	ADDQ(U8(lanes), nx)
 	CMPQ(nx, Load(Param("cr").Len(), GP64()))
-	JG(LabelRef("exit")) // near the end of the row the caller does it
-	spill()
-	end := GP64()
-	MOVQ(U64(math.MaxInt64), end)
-	lane := GP64()
-	XORQ(lane, lane)
+	JG(LabelRef("exit")) // near the end of the row (idle lanes) the caller does it
+	{
+		// Every lane has a pixel here. A lane is at maxIter when its start
+		// plus maxIter is steps; its final |z|^2, zr*zr + zi*zi rounded as
+		// Scalar rounds them, goes where the block's first tests were.
+		limV, stV, e := vec(), vec(), vec()
+		VPBROADCASTQ(maxIter(), limV)
+		VPBROADCASTQ(steps, stV)
+		// end becomes the least start+maxIter, a refilled lane's being
+		// steps+maxIter, found here rather than from the starts the lanes
+		// below store (a vector load of narrow stores waits for them).
+		VPADDQ(limV, stV, e)
+		for k := range zr {
+			s, y := vec(), vec()
+			VPADDQ(ln.Offset(8*lnStart+bytes*k), limV, s)
+			VPCMPEQQ(stV, s, mask[k])
+			other := K()
+			VPCMPQ(U8(4), stV, s, other) // start+maxIter != steps
+			VPMINSQ(s, e, other, e)
+			VMULPD(zr[k], zr[k], s)
+			VMULPD(zi[k], zi[k], y)
+			VADDPD(y, s, s)
+			VMOVUPD(s, st.Offset(8*offT+bytes*k))
+		}
+		t := vec()
+		if *width == 512 {
+			VSHUFI64X2(U8(0x4e), e, e, t) // the 256-bit halves swapped
+			VPMINSQ(t, e, e)
+		}
+		VEXTRACTI128(U8(1), e.AsY(), t.AsX())
+		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
+		VPSHUFD(U8(0x4e), e.AsX(), t.AsX())
+		VPMINSQ(t.AsX(), e.AsX(), e.AsX())
+		end := GP64()
+		VMOVQ(e.AsX(), end)
+		MOVQ(end, ln.Offset(8*lnEnd))
+	}
+	// The refill needs only the masks and the next pixel, which the lanes
+	// take in lane order: done first, it frees registers for the stores.
+	first := GP64()
+	MOVQ(ln.Offset(8*lnNext), first)
+	refill(first)
+	lbits := GP64()
+	maskBits(lbits)
 	Label("limitLane")
+	TESTQ(lbits, lbits)
+	JZ(LabelRef("limitEnd"))
+	lane := GP64()
+	if periodic {
+		XORQ(lane, lane) // for avo: see escapePath
+	}
+	BSFQ(lbits, lane)
+	low := GP64()
+	LEAQ(Mem{Base: lbits, Disp: -1}, low)
+	ANDQ(low, lbits)
 	pix := GP64()
 	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel}, pix)
-	TESTQ(pix, pix)
-	JS(LabelRef("limitNextLane")) // idle
-	e := GP64()
-	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart}, e)
-	ADDQ(maxIter, e)
-	CMPQ(e, steps)
-	JNE(LabelRef("limitMin"))
-	// mag2 = zr*zr + zi*zi, each operation rounded, as Scalar.
-	x, y := XMM(), XMM()
-	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr}, x)
-	VMULSD(x, x, x)
-	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi}, y)
-	VMULSD(y, y, y)
-	VADDSD(y, x, x)
-	MOVL(maxIter.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
+	x := XMM()
+	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offT}, x)
+	m := maxIter()
+	MOVL(m.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
 	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
-	ADDQ(maxIter, ln.Offset(8*lnWork))
+	ADDQ(m, ln.Offset(8*lnWork))
 	MOVQ(ln.Offset(8*lnNext), pix)
-	cl := GP64()
-	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
-	MOVQ(cl, Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offCr})
-	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZr})
-	MOVQ(U32(0), Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offZi})
-	reset(lane)
 	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
 	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
+	reset(lane)
 	INCQ(ln.Offset(8 * lnNext))
-	MOVQ(steps, e)
-	ADDQ(maxIter, e)
-	Label("limitMin")
-	CMPQ(e, end)
-	CMOVQLT(e, end)
-	Label("limitNextLane")
-	INCQ(lane)
-	CMPQ(lane, U8(lanes))
-	JL(LabelRef("limitLane"))
-	MOVQ(end, ln.Offset(8*lnEnd))
-	load()
+	JMP(LabelRef("limitLane"))
+	Label("limitEnd")
 	JMP(LabelRef("next"))
 
 	// escapePath emits the handling of the escaped lanes, at label
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
 		Label(sfx + "escaped")
-		// The masks are the escaped lanes' bits as they are: vector k's lanes
-		// are bits vl*k on.
-		XORQ(bits, bits)
-		for k := *vectors - 1; k >= 0; k-- {
-			m := GP64()
-			KMOVW(mask[k], m.As32())
-			SHLQ(U8(vl), bits)
-			ORQ(m, bits)
-		}
+		// The masks are the escaped lanes' bits as they are.
+		maskBits(bits)
 		// Near the end of the row, where lanes fall idle, the caller does it.
 		next := GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
@@ -464,35 +559,9 @@ func blocks(two Mem, periodic bool) {
 		INCQ(ln.Offset(8 * lnNext))
 		JMP(LabelRef(sfx + "lane"))
 
-		// The escaped lanes restart from z = 0 with the next pixels' c, which
-		// lie one after another in cr, given out above in lane order: under
-		// each vector's mask, VEXPANDPD loads them into its escaped lanes in
-		// that order, from cr itself (a load from the lane state just written
-		// lane by lane would wait for the stores).
+		// The escaped lanes restart from z = 0 with the next pixels' c.
 		Label(sfx + "lanesDone")
-		crBase := Load(Param("cr").Base(), GP64())
-		// A masked move of zero, not a masked VXORPD of z with itself: avo
-		// takes that for the zeroing idiom, which reads nothing, and would let
-		// z's register be reused above.
-		zero := vec()
-		VPXORQ(zero, zero, zero)
-		for k := range zr {
-			if *crMem {
-				c := vec()
-				VEXPANDPD_Z(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], c)
-				VMOVUPD(c, mask[k], cr[k])
-			} else {
-				VEXPANDPD(Mem{Base: crBase, Index: first, Scale: 8}, mask[k], cr[k])
-			}
-			VMOVAPD(zero, mask[k], zr[k])
-			VMOVAPD(zero, mask[k], zi[k])
-			if k < *vectors-1 {
-				m := GP32()
-				KMOVW(mask[k], m)
-				POPCNTL(m, m)
-				ADDQ(m.As64(), first)
-			}
-		}
+		refill(first)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
 		}

@@ -1,0 +1,60 @@
+package bench
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunWarnings(t *testing.T) {
+	sum := func(scene, strategy string, workers, grain int, median float64, runs, outliers int, half *float64) Summary {
+		return Summary{Scene: scene, Strategy: strategy, Workers: workers, Grain: grain, UsesGrain: strategy == "steal",
+			MedianS: median, Runs: runs, Outliers: outliers, CIHalfWidth: half}
+	}
+	sums := []Summary{
+		sum("full", "serial", 1, 1, 0.3, 10, 0, ptr(0.01)),
+		sum("full", "steal", 2, 4, 0.004, 12, 1, ptr(0.05)),
+		sum("tophalf", "bands", 2, 1, 0.0021, 25, 3, ptr(0.02)),
+		sum("tophalf", "steal", 2, 16, 0.15, 4, 0, nil),
+	}
+
+	short := shortWarning(sums, 10*time.Millisecond, true)
+	for _, want := range []string{"2 of 4 configurations", "shorter than 10 ms",
+		"tophalf/bands/2 (2.1 ms), full/steal g=4/2 (4 ms)"} { // shortest first
+		if !strings.Contains(short, want) {
+			t.Errorf("short-run warning lacks %q:\n%s", want, short)
+		}
+	}
+	out := outlierWarning(sums, true)
+	for _, want := range []string{"4 runs in 2 of 4 configurations", "Tukey", "1.5 IQR",
+		"tophalf/bands/2 (3 of 25), full/steal g=4/2 (1 of 12)"} { // the larger share first
+		if !strings.Contains(out, want) {
+			t.Errorf("outlier warning lacks %q:\n%s", want, out)
+		}
+	}
+	ci := ciWarning(sums, 0.03, 8*time.Second, false, true)
+	for _, want := range []string{"2 of 4 configurations", "wider than ±3%", "time cap of 8 s",
+		"tophalf/steal g=16/2 (n/a, 4 runs), full/steal g=4/2 (±5.0%, 12 runs)"} {
+		if !strings.Contains(ci, want) {
+			t.Errorf("CI warning lacks %q:\n%s", want, ci)
+		}
+	}
+	if ci := ciWarning(sums, 0.03, 0, false, false); !strings.Contains(ci, "--max-time 0") || !strings.Contains(ci, "full/steal/2") {
+		t.Errorf("CI warning without extra runs or grains:\n%s", ci)
+	}
+	if ci := ciWarning(sums, 0.03, 8*time.Second, true, false); !strings.Contains(ci, "when the sweep stopped early") || strings.Contains(ci, "cap") {
+		t.Errorf("CI warning of a partial sweep:\n%s", ci)
+	}
+
+	quiet := sums[:1]
+	if w := shortWarning(quiet, 10*time.Millisecond, true) + outlierWarning(quiet, true) + ciWarning(quiet, 0.03, time.Second, false, true); w != "" {
+		t.Errorf("a clean configuration drew warnings: %q", w)
+	}
+	var many []Summary
+	for range 7 {
+		many = append(many, sum("full", "rows", 2, 1, 0.001, 10, 0, ptr(0.01)))
+	}
+	if w := shortWarning(many, 10*time.Millisecond, false); !strings.HasSuffix(strings.Split(w, "; ")[0], "and 2 more") {
+		t.Errorf("seven short configurations: %q, want five named and 2 more", w)
+	}
+}
