@@ -16,6 +16,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
 	"github.com/mandel-project/mandel/pipeline"
@@ -43,8 +44,10 @@ type renderFlags struct {
 	kernel                           string
 	workers, grain, maxiter, aa      int
 	width, height                    int
-	center                           complex128
-	scale, escape                    float64
+	re, im, scale                    decimal.Number
+	escape                           float64
+	method                           string
+	noBLA, maxiterAuto               bool
 	list, showVersion, help, verbose bool
 	force, shortcuts, quiet          bool
 	memory                           float64
@@ -67,9 +70,11 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.VarP(cli.Int(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
 	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH, or N for NxN (default: the view's)")
-	fs.Var(cli.Complex(&f.center), "center", "centre of the view RE,IM (default: the view's)")
-	fs.Var(cli.Finite(&f.scale, "positive", func(x float64) bool { return x > 0 }), "scale", "width of the view in the complex plane (default: the view's)")
-	fs.VarP(cli.Int(&f.maxiter, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit (default: the view's)")
+	fs.Var(cli.DecimalPair(&f.re, &f.im), "center", "centre of the view RE,IM, decimals of any length (default: the view's)")
+	fs.Var(cli.Decimal(&f.scale, "positive", func(n decimal.Number) bool { return n.Sign() > 0 }), "scale", "width of the view in the complex plane, down to 1e-10000 (default: the view's)")
+	fs.VarP(cli.IntOrAuto(&f.maxiter, &f.maxiterAuto, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit, or auto: 1000 + 250 per decade of zoom (default: the view's)")
+	fs.StringVar(&f.method, "method", "auto", "direct (float64 kernels), perturb (deep zoom: perturbation with rebasing and BLA), or auto: direct where float64 resolves the pixels")
+	fs.BoolVar(&f.noBLA, "no-bla", false, "perturbation without bivariate linear approximation: every iteration computed (for measurements)")
 	// The view reads 0 as the default radius; on the command line that
 	// would only hide a mistake.
 	validRadius := func(x float64) bool { return x >= 2 && x <= render.MaxEscape }
@@ -141,6 +146,13 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if err := render.CheckSupersampling(v, f.aa); err != nil {
 		return nil, cli.Usagef("--aa %d: %v", f.aa, err)
 	}
+	if j.Method, err = render.ParseMethod(f.method); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
+	if _, err := j.Method.Resolve(v); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
+	j.NoBLA = f.noBLA
 	if j.Strategy, err = strategies.Lookup(f.strategy); err != nil {
 		return nil, cli.UsageError{Err: err}
 	}
@@ -187,13 +199,20 @@ func (f *renderFlags) viewFromFlags() (render.View, error) {
 	if fs.Changed("size") {
 		v.Width, v.Height = f.width, f.height
 	}
+	// The view carries the centre and scale as the decimals given, so
+	// that a deep zoom's digits reach the reference orbit.
+	d := v.Decimals()
 	if fs.Changed("center") {
-		v.Center = f.center
+		d.Re, d.Im = f.re, f.im
 	}
 	if fs.Changed("scale") {
-		v.Scale = f.scale
+		d.Scale = f.scale
 	}
-	if fs.Changed("maxiter") {
+	v = v.WithDecimals(d.Re, d.Im, d.Scale)
+	switch {
+	case f.maxiterAuto:
+		v.MaxIter = render.AutoMaxIter(d.Scale)
+	case fs.Changed("maxiter"):
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
@@ -271,7 +290,7 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 
 // phaseTimes is the --verbose line that shows which step the time went to.
 func phaseTimes(st *pipeline.Stats) string {
-	total := (st.Render + st.Paint + st.Encode).Seconds()
+	total := (st.Deep.Reference + st.Render + st.Paint + st.Encode).Seconds()
 	part := func(d time.Duration) string {
 		pct := 0.0
 		if total > 0 {
@@ -279,7 +298,11 @@ func phaseTimes(st *pipeline.Stats) string {
 		}
 		return fmt.Sprintf("%.3fs (%.0f%%)", d.Seconds(), pct)
 	}
-	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(st.Render), part(st.Paint), part(st.Encode))
+	ref := ""
+	if st.Method == render.MethodPerturb {
+		ref = "reference " + part(st.Deep.Reference) + ", "
+	}
+	return fmt.Sprintf("time: %srender %s, paint %s, encode %s", ref, part(st.Render), part(st.Paint), part(st.Encode))
 }
 
 // printReport writes the --verbose summary: the run, where the time went,
@@ -305,6 +328,20 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	fmt.Fprintf(w, "render %v, %.3g pixels/s, %.3g iter/s, %d iterations\n",
 		elapsed.Round(time.Microsecond), pixels/secs, float64(rep.Work())/secs, rep.Work())
 	fmt.Fprintln(w, phaseTimes(st))
+	d := v.Decimals()
+	fmt.Fprintf(w, "view: centre %s,%s, scale %s, method %s\n", d.Re, d.Im, d.Scale, st.Method)
+	if ds := st.Deep; st.Method == render.MethodPerturb {
+		orbit := "reached maxiter"
+		if ds.Escaped {
+			orbit = "escaped"
+		}
+		bla := "BLA off"
+		if work := rep.Work(); !j.NoBLA && work > 0 {
+			bla = fmt.Sprintf("BLA skipped %d of %d iterations (%.1f%%), table %s", ds.Skipped, work, 100*float64(ds.Skipped)/float64(work), sysmem.HumanBytes(ds.BLABytes))
+		}
+		fmt.Fprintf(w, "perturbation: reference orbit of %d iterations (%s) at %d bits in %v; %s\n",
+			ds.Orbit, orbit, ds.Prec, ds.Reference.Round(time.Microsecond), bla)
+	}
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -318,7 +355,7 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	case p.Bits:
 		fmt.Fprintf(w, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", st.Kernel, p.Rows)
 		return
-	case j.Shortcuts:
+	case j.Shortcuts && st.Method == render.MethodDirect:
 		periodicity := "off"
 		if st.Periodicity {
 			periodicity = "on"

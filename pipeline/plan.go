@@ -95,7 +95,7 @@ func (j Job) Plan() (Plan, error) {
 			budget = min(budget, j.Available/2)
 		}
 	}
-	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && render.CanRenderBits(v, j.AA)}
+	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && j.Method != render.MethodPerturb && render.CanRenderBits(v, j.AA)}
 	what := fmt.Sprintf("%dx%d with --aa %d", v.Width, v.Height, j.AA)
 	if j.Lo < 0 || j.Hi < 0 || j.Hi > v.Height || (j.Hi > 0 && j.Lo >= j.Hi) || (j.Hi == 0 && j.Lo != 0) {
 		return p, fmt.Errorf("pipeline: rows %d to %d are not a window of the view's %d rows", j.Lo, j.Hi, v.Height)

@@ -1,0 +1,181 @@
+package deep
+
+import (
+	"context"
+	"math"
+	"math/big"
+	"testing"
+)
+
+// testView is a small image for the brute-force comparisons: w x h samples
+// spaced scale/w apart around re + im i.
+type testView struct {
+	re, im, scale string
+	w, h, maxIter int
+}
+
+func (v testView) config(t testing.TB, bla bool) Config {
+	t.Helper()
+	spacing, _, err := big.ParseFloat(v.scale, 10, 64, big.ToNearestEven)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spacing.Quo(spacing, big.NewFloat(float64(v.w)))
+	prec := Prec(spacing)
+	re, _, err1 := big.ParseFloat(v.re, 10, prec, big.ToNearestEven)
+	im, _, err2 := big.ParseFloat(v.im, 10, prec, big.ToNearestEven)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	return Config{Re: re, Im: im, Spacing: spacing, HalfWidth: float64(v.w) / 2, HalfHeight: float64(v.h) / 2,
+		MaxIter: v.maxIter, Escape2: 4, BLA: bla}
+}
+
+// offsets are the samples' places in samples from the centre, as package
+// render lays out a Centres view: column x at x + 0.5 - w/2, row y at
+// h/2 - y - 0.5.
+func (v testView) offsets() (kx, ky []float64) {
+	for x := range v.w {
+		kx = append(kx, float64(x)+0.5-float64(v.w)/2)
+	}
+	for y := range v.h {
+		ky = append(ky, float64(v.h)/2-float64(y)-0.5)
+	}
+	return kx, ky
+}
+
+func (v testView) perturb(t testing.TB, bla bool) (iters []uint32, p *Plan) {
+	t.Helper()
+	p, err := NewPlan(context.Background(), v.config(t, bla))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kx, ky := v.offsets()
+	iters = make([]uint32, v.w*v.h)
+	mag2 := make([]float64, v.w*v.h)
+	for y, k := range ky {
+		p.Row(kx, k, iters[y*v.w:(y+1)*v.w], mag2[y*v.w:(y+1)*v.w], nil)
+	}
+	return iters, p
+}
+
+// bruteForce iterates every sample in big.Float, at the reference's
+// precision: the baseline every deep zoomer started from, and the truth
+// the perturbation path is held to.
+func (v testView) bruteForce(t testing.TB) []uint32 {
+	cfg := v.config(t, false)
+	prec := cfg.Re.Prec()
+	kx, ky := v.offsets()
+	out := make([]uint32, 0, v.w*v.h)
+	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
+	cr, ci, x, y, xx, yy, xy, t1 := nf(), nf(), nf(), nf(), nf(), nf(), nf(), nf()
+	for _, b := range ky {
+		ci.Mul(nf().SetFloat64(b), cfg.Spacing)
+		ci.Add(ci, cfg.Im)
+		for _, a := range kx {
+			cr.Mul(nf().SetFloat64(a), cfg.Spacing)
+			cr.Add(cr, cfg.Re)
+			x.SetInt64(0)
+			y.SetInt64(0)
+			n := 0
+			for ; n < v.maxIter; n++ {
+				xx.Mul(x, x)
+				yy.Mul(y, y)
+				if t1.Add(xx, yy); t1.Cmp(big.NewFloat(cfg.Escape2)) > 0 {
+					break
+				}
+				xy.Mul(x, y)
+				x.Sub(xx, yy)
+				x.Add(x, cr)
+				y.Add(xy, xy)
+				y.Add(y, ci)
+			}
+			out = append(out, uint32(n))
+		}
+	}
+	return out
+}
+
+// agree checks the exactness claim: at least 99% of the samples have the
+// brute force's count and none is more than 2 iterations off.
+func agree(t *testing.T, name string, got, want []uint32) {
+	t.Helper()
+	same, worst := 0, 0
+	for i := range want {
+		d := int(got[i]) - int(want[i])
+		if d == 0 {
+			same++
+		}
+		worst = max(worst, max(d, -d))
+	}
+	frac := float64(same) / float64(len(want))
+	t.Logf("%s: %d of %d samples equal (%.2f%%), worst %d iterations off", name, same, len(want), 100*frac, worst)
+	if frac < 0.99 || worst > 2 {
+		t.Errorf("%s: %.2f%% equal (want >= 99%%), worst %d off (want <= 2)", name, 100*frac, worst)
+	}
+}
+
+// The views hold boundary structure at every scale: c = i is a
+// Misiurewicz point (its orbit i, -1+i, -i, -1+i, ... lands on a
+// repelling 2-cycle), with spirals and filaments around it however deep.
+var bruteViews = []struct {
+	name string
+	v    testView
+}{
+	{"1e-20", testView{"0", "1", "1e-20", 24, 16, 600}},
+	{"1e-100", testView{"0", "1", "1e-100", 24, 16, 1500}},
+	{"1e-400", testView{"0", "1", "1e-400", 24, 16, 3000}},
+	{"1e-1000", testView{"0", "1", "1e-1000", 24, 16, 6000}},
+	// Off the Misiurewicz point, where the reference escapes: every
+	// pixel rebases at the reference's end.
+	{"escaping reference", testView{"-1.7685", "0.0042", "1e-30", 24, 16, 2000}},
+}
+
+func TestAgainstBruteForce(t *testing.T) {
+	for _, c := range bruteViews {
+		t.Run(c.name, func(t *testing.T) {
+			if testing.Short() && c.name == "1e-1000" {
+				t.Skip("brute force at 1e-1000 takes seconds")
+			}
+			want := c.v.bruteForce(t)
+			plain, _ := c.v.perturb(t, false)
+			agree(t, "perturbation", plain, want)
+			withBLA, p := c.v.perturb(t, true)
+			agree(t, "with BLA", withBLA, want)
+			var total int64
+			for _, n := range withBLA {
+				total += int64(n)
+			}
+			t.Logf("BLA skipped %d of %d iterations (%.1f%%)", p.Skipped(), total, 100*float64(p.Skipped())/float64(total))
+		})
+	}
+}
+
+func TestFloatexp(t *testing.T) {
+	a := newFx(3, 10)
+	if got := a.float64(); got != 3*1024 {
+		t.Errorf("3 x 2^10 = %v", got)
+	}
+	b := newFx(1, -2000)
+	if p := a.mul(b); p.e != 10-2000+2 || p.m != 0.75 {
+		t.Errorf("mul = %+v", p)
+	}
+	if !b.less(a) || a.less(b) {
+		t.Error("less")
+	}
+	if d := a.sub(newFx(1, 11)); d.float64() != 1024 {
+		t.Errorf("sub = %v", d.float64())
+	}
+	c := newCx(3, 4, -3000)
+	if r := c.abs(); r.e != -3000+3 || r.m != 5.0/8 {
+		t.Errorf("abs = %+v", r)
+	}
+	sum := c.add(newCx(1, 0, -3100))
+	if sum.e != c.e || sum.re != c.re {
+		t.Errorf("a negligible addend changed the sum: %+v", sum)
+	}
+	prod := newCx(0, 1, 0).mul(newCx(0, 1, 0))
+	if prod.re != -0.5 || prod.e != 1 || math.Abs(prod.im) != 0 {
+		t.Errorf("i*i = %+v", prod)
+	}
+}
