@@ -62,9 +62,14 @@ type Decimals struct {
 }
 
 // WithDecimals returns v centred on re + im i with width scale, exactly,
-// and its float64 Center and Scale the nearest float64s.
+// and its float64 Center and Scale the nearest float64s. Where those
+// float64s are the decimals (their shortest forms), Exact stays zero, so
+// that a view is the same value however its numbers were given.
 func (v View) WithDecimals(re, im, scale decimal.Number) View {
-	v.Exact = Decimals{Re: re, Im: im, Scale: scale}
+	v.Exact = Decimals{}
+	if !re.Exact() || !im.Exact() || !scale.Exact() {
+		v.Exact = Decimals{Re: re, Im: im, Scale: scale}
+	}
 	v.Center = complex(re.Float64(), im.Float64())
 	v.Scale = scale.Float64()
 	return v

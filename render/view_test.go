@@ -69,7 +69,7 @@ func TestValidate(t *testing.T) {
 		"huge escape":    func(v *View) { v.Escape = 1e200 },
 		"huge scale":     func(v *View) { v.Scale = 1e308 },
 		"far centre":     func(v *View) { v.Center = complex(1e308, 1e308) },
-		"decimals off":   func(v *View) { *v = v.WithDecimals(dec("0.5"), dec("0"), dec("1")); v.Scale = 2 },
+		"decimals off":   func(v *View) { *v = v.WithDecimals(dec("0.50000000000000000001"), dec("0"), dec("1")); v.Scale = 2 },
 		"deep past 1e-10000": func(v *View) {
 			*v = v.WithDecimals(dec("0"), dec("1"), dec("1e-10001"))
 		},
@@ -179,5 +179,32 @@ func TestCheckSupersampling(t *testing.T) {
 		if err := CheckSupersampling(bad.v, bad.aa); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestWithDecimals: a view keeps decimals only where float64 loses them,
+// so shallow views are the same values as before, and deep ones keep every
+// digit.
+func TestWithDecimals(t *testing.T) {
+	v := View{Width: 8, Height: 8, MaxIter: 10}
+	shallow := v.WithDecimals(dec("-0.75"), dec("0.1000"), dec("3.5"))
+	if shallow != (View{Width: 8, Height: 8, MaxIter: 10, Center: complex(-0.75, 0.1), Scale: 3.5}) {
+		t.Errorf("shallow view: %+v", shallow)
+	}
+	deep := v.WithDecimals(dec("-1.7400000000000000000000000000001"), dec("0"), dec("1e-1000"))
+	if deep.Exact.Scale.String() != "1e-1000" || deep.Scale != 0 || deep.Decimals().Re.String() != "-1.7400000000000000000000000000001" {
+		t.Errorf("deep view: %+v", deep)
+	}
+	if err := deep.Validate(); err != nil {
+		t.Errorf("deep view: %v", err)
+	}
+	if err := deep.CheckDirect(); err == nil {
+		t.Error("a scale of 1e-1000 passes CheckDirect")
+	}
+	if m, err := MethodAuto.Resolve(deep); m != MethodPerturb || err != nil {
+		t.Errorf("auto resolves 1e-1000 to %v, %v", m, err)
+	}
+	if m, err := MethodAuto.Resolve(shallow); m != MethodDirect || err != nil {
+		t.Errorf("auto resolves 3.5 to %v, %v", m, err)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"math/big"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // testView is a small image for the brute-force comparisons: w x h samples
@@ -21,6 +23,7 @@ func (v testView) config(t testing.TB, bla bool) Config {
 		t.Fatal(err)
 	}
 	spacing.Quo(spacing, big.NewFloat(float64(v.w)))
+	spacing.SetPrec(53) // the float64 the pixels use: the brute force samples the same points
 	prec := Prec(spacing)
 	re, _, err1 := big.ParseFloat(v.re, 10, prec, big.ToNearestEven)
 	im, _, err2 := big.ParseFloat(v.im, 10, prec, big.ToNearestEven)
@@ -177,5 +180,30 @@ func TestFloatexp(t *testing.T) {
 	prod := newCx(0, 1, 0).mul(newCx(0, 1, 0))
 	if prod.re != -0.5 || prod.e != 1 || math.Abs(prod.im) != 0 {
 		t.Errorf("i*i = %+v", prod)
+	}
+}
+
+// TestRowStops: a row of pixels that would each take 2^30 iterations
+// gives up soon after its stop flag is set, as the kernels do. The
+// reference is short (the pixels rebase at its end and go on), so that the
+// test does not spend its time on the reference.
+func TestRowStops(t *testing.T) {
+	v := testView{"-0.1", "0", "1e-300", 4, 1, 1000}
+	p, err := NewPlan(context.Background(), v.config(t, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.maxIter = 1 << 30
+	var stop atomic.Bool
+	time.AfterFunc(20*time.Millisecond, func() { stop.Store(true) })
+	kx, _ := v.offsets()
+	start := time.Now()
+	iter := make([]uint32, 4)
+	p.Row(kx, 0, iter, make([]float64, 4), &stop)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("Row returned %v after it started, the stop came at 20ms", d)
+	}
+	if iter[0] != 0 {
+		t.Errorf("a stopped pixel was stored: %d", iter[0])
 	}
 }
