@@ -137,3 +137,49 @@ func TestAutoMaxIter(t *testing.T) {
 	}
 	_ = fmt.Sprint()
 }
+
+// BenchmarkIteration compares the cost of an iteration of the direct
+// kernels with one of the perturbation loop (without BLA, in float64 and
+// with the extended exponent) on views where every one of them runs: it
+// reports ns/iter, the figure to compare.
+func BenchmarkIteration(b *testing.B) {
+	shallow := deepView(b, "0", "1", "1e-6", 256, 64, 3000)
+	deep400 := deepView(b, "0", "1", "1e-400", 256, 64, 3000)
+	for _, c := range []struct {
+		name string
+		v    render.View
+		opts render.Options
+	}{
+		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}},
+		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}},
+		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}},
+		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r, err := render.NewRenderer(c.v, 1, c.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var work int64
+			b.ResetTimer()
+			cpu := cpuTime()
+			for range b.N {
+				work += r.RenderUnits(0, c.v.Height)
+			}
+			cpu = cpuTime() - cpu
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(work), "ns/iter")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(work), "cpu-ns/iter")
+			}
+		})
+	}
+}
+
+func mustKernel(b *testing.B, name string) render.Kernel {
+	k, err := render.LookupKernel(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return k
+}
