@@ -332,8 +332,11 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	fmt.Fprintf(w, "view: centre %s,%s, scale %s, method %s\n", d.Re, d.Im, d.Scale, st.Method)
 	if ds := st.Deep; st.Method == render.MethodPerturb {
 		orbit := "reached maxiter"
-		if ds.Escaped {
+		switch {
+		case ds.Escaped:
 			orbit = "escaped"
+		case ds.Nucleus:
+			orbit = "at a nucleus of that period"
 		}
 		bla := "BLA off"
 		if work := rep.Work(); !j.NoBLA && work > 0 {
@@ -341,6 +344,9 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		}
 		fmt.Fprintf(w, "perturbation: reference orbit of %d iterations (%s) at %d bits in %v; %s\n",
 			ds.Orbit, orbit, ds.Prec, ds.Reference.Round(time.Microsecond), bla)
+		if j.Shortcuts {
+			fmt.Fprintf(w, "periodicity checking: %d samples stopped as inside, %d iterations saved\n", ds.Periodic, ds.PeriodicSaved)
+		}
 	}
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))

@@ -148,7 +148,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA); err != nil {
+		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts); err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
 	} else {
@@ -164,7 +164,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		view:      v,
 		aa:        aa,
 		kernel:    opts.Kernel.orScalar(),
-		shortcuts: opts.Shortcuts && pert == nil,
+		shortcuts: opts.Shortcuts,
 		deep:      pert,
 		xs:        xs,
 		ys:        ys,
@@ -196,7 +196,9 @@ func (r *Renderer) Kernel() Kernel { return r.kernel }
 // ChecksPeriodicity reports whether the Renderer stops a sample once its
 // orbit repeats: with Options.Shortcuts and a kernel that has a Periodic
 // row.
-func (r *Renderer) ChecksPeriodicity() bool { return r.shortcuts && r.kernel.ChecksPeriodicity() }
+func (r *Renderer) ChecksPeriodicity() bool {
+	return r.shortcuts && (r.deep != nil || r.kernel.ChecksPeriodicity())
+}
 
 // Frame returns the frame. It is complete once every unit has been
 // rendered; with a window (Options.Rows), its row 0 is the window's first

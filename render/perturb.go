@@ -99,7 +99,7 @@ type perturbation struct {
 
 // newPerturbation computes the reference orbit of v's centre for samples
 // at aa x aa per pixel, and its BLA table unless noBLA.
-func newPerturbation(ctx context.Context, v View, aa int, noBLA bool) (*perturbation, error) {
+func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity bool) (*perturbation, error) {
 	start := time.Now()
 	s := v.Supersampled(aa)
 	d := v.Decimals()
@@ -118,7 +118,7 @@ func newPerturbation(ctx context.Context, v View, aa int, noBLA bool) (*perturba
 	plan, err := deep.NewPlan(ctx, deep.Config{
 		Re: d.Re.Big(prec), Im: d.Im.Big(prec), Spacing: spacing,
 		HalfWidth: float64(s.Width) / 2, HalfHeight: float64(s.Height) / 2,
-		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA,
+		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity,
 	})
 	if err != nil {
 		return nil, err
@@ -133,15 +133,21 @@ type DeepStats struct {
 	// Reference is the time the reference orbit and the BLA table took:
 	// the serial part of the render, before any row.
 	Reference time.Duration
-	// Orbit is the reference orbit's length, Escaped whether it escaped
-	// (rather than reaching maxiter), Prec its precision in bits.
-	Orbit   int
-	Escaped bool
-	Prec    uint
+	// Orbit is the reference orbit's length, Escaped whether it escaped,
+	// Nucleus whether it ended at a nucleus of period Orbit within a
+	// sample of the centre (neither: it reached maxiter), Prec its
+	// precision in bits.
+	Orbit            int
+	Escaped, Nucleus bool
+	Prec             uint
 	// Skipped is the iterations BLA skipped so far, BLABytes its table's
 	// memory.
 	Skipped  int64
 	BLABytes float64
+	// Periodic is the samples that periodicity checking stopped as
+	// inside (with Options.Shortcuts), and PeriodicSaved the iterations
+	// that saved.
+	Periodic, PeriodicSaved int64
 }
 
 // Method returns the method the Renderer renders with (never MethodAuto).
@@ -159,8 +165,10 @@ func (r *Renderer) DeepStats() (s DeepStats, ok bool) {
 		return DeepStats{}, false
 	}
 	ref := r.deep.plan.Reference()
-	return DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Prec: ref.Prec,
-		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes()}, true
+	s = DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Nucleus: ref.Nucleus, Prec: ref.Prec,
+		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes()}
+	s.Periodic, s.PeriodicSaved = r.deep.plan.Periodic()
+	return s, true
 }
 
 // AutoMaxIter is --maxiter auto's limit for a view of width scale: 1000,

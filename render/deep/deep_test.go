@@ -129,6 +129,10 @@ var bruteViews = []struct {
 	{"1e-100", testView{"0", "1", "1e-100", 24, 16, 1500}},
 	{"1e-400", testView{"0", "1", "1e-400", 24, 16, 3000}},
 	{"1e-1000", testView{"0", "1", "1e-1000", 24, 16, 6000}},
+	// A minibrot of period 66 (see TestPeriodicity), whose nucleus is the
+	// reference: the pixels rebase once a period.
+	{"minibrot 5e-49", testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 24, 16, 3000}},
 	// Off the Misiurewicz point, where the reference escapes: every
 	// pixel rebases at the reference's end.
 	{"escaping reference", testView{"-1.7685", "0.0042", "1e-30", 24, 16, 2000}},
@@ -205,5 +209,47 @@ func TestRowStops(t *testing.T) {
 	}
 	if iter[0] != 0 {
 		t.Errorf("a stopped pixel was stored: %d", iter[0])
+	}
+}
+
+// TestPeriodicity: with periodicity checking, the pixels of a minibrot
+// whose nucleus is the reference stop early, and the counts are those
+// without it: every pixel the check stops is one that reaches maxIter
+// without it.
+func TestPeriodicity(t *testing.T) {
+	// A period-66 nucleus 7e-25 from c = i, of size about 1.6e-49, found
+	// by Newton's method in 600 bits.
+	v := testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
+		"5e-49", 24, 16, 20000}
+	want, _ := v.perturb(t, true)
+	cfg := v.config(t, true)
+	cfg.Periodicity = true
+	p, err := NewPlan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kx, ky := v.offsets()
+	got := make([]uint32, v.w*v.h)
+	mag2 := make([]float64, v.w*v.h)
+	inside := 0
+	for y, k := range ky {
+		p.Row(kx, k, got[y*v.w:(y+1)*v.w], mag2[y*v.w:(y+1)*v.w], nil)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sample %d: %d iterations with periodicity checking, %d without", i, got[i], want[i])
+		}
+		if want[i] == uint32(v.maxIter) {
+			inside++
+			if mag2[i] > 4 {
+				t.Errorf("sample %d is inside with |z|^2 = %v", i, mag2[i])
+			}
+		}
+	}
+	pixels, saved := p.Periodic()
+	t.Logf("%d of %d samples inside; periodicity stopped %d, saving %d iterations", inside, len(want), pixels, saved)
+	if pixels < int64(inside)/2 {
+		t.Errorf("periodicity stopped %d of %d inside samples", pixels, inside)
 	}
 }

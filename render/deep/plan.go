@@ -23,6 +23,9 @@ type Config struct {
 	// BLA says whether to skip iterations by bivariate linear
 	// approximation.
 	BLA bool
+	// Periodicity says whether to stop a pixel, as inside, once its
+	// state at a rebase repeats exactly (see Plan.pixel).
+	Periodicity bool
 }
 
 // Prec returns the precision, in bits, that a reference orbit needs for
@@ -37,14 +40,34 @@ func Prec(spacing *big.Float) uint {
 // Plan is one image's reference orbit and BLA table, and the pixels'
 // iteration. Row may be called from any number of goroutines at once.
 type Plan struct {
-	ref     *Reference
+	ref *Reference
+	// orbit is the reference orbit as the pixels' loop reads it: Z_m and
+	// the gate to BLA at m, together in one cache line's reach.
+	orbit   []orbitPoint
 	bla     *blaTable
 	d       fx
-	maxIter int
-	escape2 float64
+	maxIter     int
+	escape2     float64
+	periodicity bool
 
-	// skipped counts the iterations BLA skipped, over every Row.
-	skipped atomic.Int64
+	// skipped counts the iterations BLA skipped, over every Row, and
+	// periodic the pixels that periodicity checking stopped and the
+	// iterations that saved.
+	skipped                 atomic.Int64
+	periodic, periodicSaved atomic.Int64
+}
+
+// Periodic returns the pixels whose orbit was found to repeat exactly,
+// so that they stopped early as inside, and the iterations that saved.
+func (p *Plan) Periodic() (pixels, saved int64) {
+	return p.periodic.Load(), p.periodicSaved.Load()
+}
+
+// orbitPoint is Z_m, and gate, the squared radius below which a delta at m
+// can take a BLA run of 2 or more steps (0 where none starts at m): the
+// float64 loop's one test for BLA, inline.
+type orbitPoint struct {
+	zr, zi, gate float64
 }
 
 // NewPlan computes the reference orbit of cfg's centre and, with cfg.BLA,
@@ -53,17 +76,24 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	if cfg.Spacing.Sign() <= 0 {
 		return nil, fmt.Errorf("deep: spacing must be positive, got %v", cfg.Spacing)
 	}
-	ref, err := NewReference(ctx, cfg.Re, cfg.Im, cfg.MaxIter, cfg.Escape2, cfg.Re.Prec())
-	if err != nil {
-		return nil, err
-	}
 	mant := new(big.Float)
 	e := cfg.Spacing.MantExp(mant)
 	m, _ := mant.Float64()
-	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2}
+	ref, err := NewReference(ctx, cfg.Re, cfg.Im, cfg.MaxIter, cfg.Escape2, cfg.Re.Prec(), m, e)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity}
 	if cfg.BLA {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
 		p.bla = newBLATable(ref, dcMax)
+	}
+	p.orbit = make([]orbitPoint, len(ref.Zr))
+	for m := range p.orbit {
+		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
+		if i := m - 1; p.bla != nil && len(p.bla.levels) > 1 && i >= 0 && i%2 == 0 && i/2 < len(p.bla.levels[1]) {
+			p.orbit[m].gate = p.bla.levels[1][i/2].r2
+		}
 	}
 	return p, nil
 }
@@ -92,24 +122,31 @@ const stopCheckIters = 4096
 // samples: c = C + (kx[i] + ky i) x spacing. For each it stores the
 // iterations done before |z|^2 exceeded escape2 (maxIter if it never did)
 // in iter and the final |z|^2 in mag2, as render.Scalar does, and it
-// returns the sum of the iterations. It gives up, returning early, once
+// returns the sum of the iterations, less those that periodicity checking
+// cut (BLA's skipped ones count: their result is in the frame). It gives up, returning early, once
 // stop is set.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
-	var skipped int64
+	var skipped, periodic, saved int64
 	mi := float64(ky * p.d.m)
 	for x, k := range kx {
 		if stop != nil && stop.Load() {
 			break
 		}
-		n, m2, s, ok := p.pixel(float64(k*p.d.m), mi, stop)
+		n, m2, s, cut, ok := p.pixel(float64(k*p.d.m), mi, stop)
 		if !ok {
 			break
 		}
 		iter[x], mag2[x] = uint32(n), m2
-		work += int64(n)
+		work += int64(n) - cut
 		skipped += s
+		if cut > 0 {
+			periodic++
+			saved += cut
+		}
 	}
 	p.skipped.Add(skipped)
+	p.periodic.Add(periodic)
+	p.periodicSaved.Add(saved)
 	return work
 }
 
@@ -129,11 +166,21 @@ const (
 )
 
 // pixel iterates the sample c = C + (mr + mi i) x 2^d.e. It returns the
-// iterations, the final |z|^2, the iterations BLA skipped, and false if
-// stop was set before it finished.
-func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, skipped int64, ok bool) {
-	Zr, Zi := p.ref.Zr, p.ref.Zi
-	top := len(Zr) - 1
+// iterations, the final |z|^2, the iterations BLA skipped, those that
+// periodicity checking cut, and false if stop was set before it finished.
+//
+// Periodicity checking: the loop is a function of its state at a rebase
+// (m = 0 and the delta), so once that state repeats bit for bit the pixel
+// goes round the same cycle for ever and never escapes: it is inside, and
+// stops with maxIter iterations. Brent's method keeps the state of the
+// 2^k-th rebase and compares each rebase with it, which finds a cycle of
+// any length in at most a few times its length. It is the direct
+// kernels' exact periodicity check, moved to the rebases, where the
+// orbit of a pixel in a minibrot whose nucleus is the reference returns
+// once a period.
+func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, skipped, cut int64, ok bool) {
+	orbit := p.orbit
+	top := len(orbit) - 1
 	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
 	dcr, dci := math.Ldexp(mr, de), math.Ldexp(mi, de)
 
@@ -143,6 +190,11 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 	var dr, di, wr, wi, dcwr, dcwi, sq float64
 	var k int
 	small := false
+	// The saved rebase state, Brent's: a float64 delta or a rescaled one.
+	var savedR, savedI float64
+	var savedC cx
+	savedSmall, rebases := false, 0
+	periodic := p.periodicity
 	// z_0 = 0 never escapes (escape2 >= 4), and z_1 = c: m = 1, delta = dc.
 	n, m := 1, 1
 	if math.Abs(dcr) < toSmall && math.Abs(dci) < toSmall {
@@ -155,28 +207,38 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 	for n < maxIter {
 		if n >= next {
 			if stop != nil && stop.Load() {
-				return n, 0, skipped, false
+				return n, 0, skipped, 0, false
 			}
 			next = n + stopCheckIters
 		}
-		zr, zi := Zr[m], Zi[m]
+		o := &orbit[m]
+		zr, zi := o.zr, o.zi
 		if !small {
 			fr, fi := zr+dr, zi+di
 			mag := float64(fr*fr) + float64(fi*fi)
 			if mag > escape2 {
-				return n, mag, skipped, true
+				return n, mag, skipped, 0, true
 			}
-			if mag < float64(dr*dr)+float64(di*di) || m == top {
+			dd := float64(dr*dr) + float64(di*di)
+			if mag < dd || m == top {
 				dr, di, m = fr, fi, 0
 				zr, zi = 0, 0
+				o = &orbit[0]
+				dd = mag
+				if rebases > 0 && !savedSmall && dr == savedR && di == savedI && periodic {
+					return maxIter, mag, skipped, int64(maxIter - n), true
+				}
+				if rebases++; rebases&(rebases-1) == 0 {
+					savedR, savedI, savedSmall = dr, di, false
+				}
 			}
 			if math.Abs(dr) < toSmall && math.Abs(di) < toSmall {
 				small = true
 				wr, wi, k, dcwr, dcwi, sq = rescaled(newCx(dr, di, 0), mr, mi, de)
 				continue
 			}
-			if p.bla != nil && m > 0 {
-				if l, nr, ni := p.blaFloat(m, n, dr, di, mr, mi); l > 0 {
+			if dd < o.gate {
+				if l, nr, ni := p.blaFloat(m, n, dd, dr, di, mr, mi); l > 0 {
 					dr, di = nr, ni
 					m += l
 					n += l
@@ -200,9 +262,15 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 			// loop, or a rescaled delta from m = 0, carries on with.
 			z := newCx(zr, zi, 0).add(cx{wr, wi, k})
 			if mag > escape2 {
-				return n, float64(zr*zr) + float64(zi*zi), skipped, true
+				return n, float64(zr*zr) + float64(zi*zi), skipped, 0, true
 			}
 			m = 0
+			if rebases > 0 && savedSmall && z == savedC && periodic {
+				return maxIter, float64(zr*zr) + float64(zi*zi), skipped, int64(maxIter - n), true
+			}
+			if rebases++; rebases&(rebases-1) == 0 {
+				savedC, savedSmall = z, true
+			}
 			if small = z.e <= toLargeExp; small {
 				wr, wi, k, dcwr, dcwi, sq = rescaled(z, mr, mi, de)
 			} else {
@@ -237,12 +305,12 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 		}
 	}
 	// maxIter iterations: the final |z|^2 for the painter's inside test.
-	zr, zi := Zr[m], Zi[m]
+	zr, zi := orbit[m].zr, orbit[m].zi
 	if small {
 		dr, di = math.Ldexp(wr, k), math.Ldexp(wi, k)
 	}
 	fr, fi := zr+dr, zi+di
-	return n, float64(fr*fr) + float64(fi*fi), skipped, true
+	return n, float64(fr*fr) + float64(fi*fi), skipped, 0, true
 }
 
 // rescaled returns the rescaled loop's state for the delta c: its
@@ -255,10 +323,9 @@ func rescaled(c cx, mr, mi float64, de int) (wr, wi float64, k int, dcwr, dcwi, 
 // blaFloat looks for the longest run of at least 2 steps from m that is
 // valid for the float64 delta dr + di i and ends by maxIter, and returns
 // its length and the delta it gives (A delta + B dc), or 0.
-func (p *Plan) blaFloat(m, n int, dr, di, mr, mi float64) (l int, nr, ni float64) {
+func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni float64) {
 	t := p.bla.levels
 	i := m - 1
-	d2 := float64(dr*dr) + float64(di*di)
 	j := 0
 	for j+1 < len(t) && i&(1<<(j+1)-1) == 0 && i>>(j+1) < len(t[j+1]) &&
 		d2 < t[j+1][i>>(j+1)].r2 && n+1<<(j+1) <= p.maxIter {

@@ -26,12 +26,15 @@ import (
 )
 
 // Reference is the orbit of the centre C, rounded to float64: Z_0 = 0,
-// ..., Z_M, where M is the first m with |Z_m|^2 > escape2, or maxIter.
+// ..., Z_M, where M is the first m with |Z_m|^2 > escape2, or the first
+// m >= 1 where a Newton step towards a nucleus of period m,
+// |Z_m / (dZ_m/dC)|, is shorter than the pixel spacing, or maxIter.
 type Reference struct {
 	Zr, Zi []float64
-	// Escaped says whether the orbit escaped at M (rather than reaching
-	// maxIter).
-	Escaped bool
+	// Escaped says whether the orbit escaped at M, Nucleus whether it came
+	// back to 0 (C is then within about a pixel of the nucleus of a
+	// minibrot of period M); neither means it reached maxIter.
+	Escaped, Nucleus bool
 	// Prec is the precision it was computed with, in bits.
 	Prec uint
 }
@@ -46,9 +49,18 @@ func (r *Reference) M() int { return len(r.Zr) - 1 }
 const refCheckIters = 64
 
 // NewReference iterates z = z^2 + C from 0 at prec bits until |z|^2
-// exceeds escape2 or maxIter iterations are done. It stops with ctx's
-// error when ctx is cancelled.
-func NewReference(ctx context.Context, cr, ci *big.Float, maxIter int, escape2 float64, prec uint) (*Reference, error) {
+// exceeds escape2, C is within spacing of a nucleus of period n by
+// Newton's estimate |Z_n / (dZ_n/dC)|, or maxIter iterations are done.
+// It stops with ctx's error when ctx is cancelled.
+//
+// Ending where the orbit returns near 0 loses nothing: a pixel rebases
+// at the end of the reference, which is exact wherever it happens, and a
+// pixel near a nucleus then rebases once a period, which makes its
+// orbit's repetition visible to periodicity checking (and keeps the
+// orbit and its BLA table a period long, not maxiter).
+func NewReference(ctx context.Context, cr, ci *big.Float, maxIter int, escape2 float64, prec uint, spacing float64, spacingExp int) (*Reference, error) {
+	near := newFx(spacing, spacingExp)
+	dz := cx{} // dZ_n/dC, which grows past float64's range
 	newF := func() *big.Float { return new(big.Float).SetPrec(prec) }
 	x, y := newF(), newF()
 	xx, yy, xy := newF(), newF(), newF()
@@ -68,6 +80,13 @@ func NewReference(ctx context.Context, cr, ci *big.Float, maxIter int, escape2 f
 		if n == maxIter {
 			return r, nil
 		}
+		if n > 0 && newCx(zr, zi, 0).abs().less(near.mul(dz.abs())) {
+			r.Nucleus = true
+			return r, nil
+		}
+		// dZ_{n+1} = 2 Z_n dZ_n + 1, from the float64 Z_n: an estimate is
+		// all the test above needs.
+		dz = newCx(2*zr, 2*zi, 0).mul(dz).add(newCx(1, 0, 0))
 		if n%refCheckIters == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("reference orbit: %w", err)
