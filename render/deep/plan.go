@@ -43,9 +43,9 @@ type Plan struct {
 	ref *Reference
 	// orbit is the reference orbit as the pixels' loop reads it: Z_m and
 	// the gate to BLA at m, together in one cache line's reach.
-	orbit   []orbitPoint
-	bla     *blaTable
-	d       fx
+	orbit       []orbitPoint
+	bla         *blaTable
+	d           fx
 	maxIter     int
 	escape2     float64
 	periodicity bool
