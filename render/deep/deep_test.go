@@ -66,37 +66,41 @@ func (v testView) perturb(t testing.TB, bla bool) (iters []uint32, p *Plan) {
 // precision: the baseline every deep zoomer started from, and the truth
 // the perturbation path is held to.
 func (v testView) bruteForce(t testing.TB) []uint32 {
-	cfg := v.config(t, false)
-	prec := cfg.Re.Prec()
 	kx, ky := v.offsets()
 	out := make([]uint32, 0, v.w*v.h)
-	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
-	cr, ci, x, y, xx, yy, xy, t1 := nf(), nf(), nf(), nf(), nf(), nf(), nf(), nf()
 	for _, b := range ky {
-		ci.Mul(nf().SetFloat64(b), cfg.Spacing)
-		ci.Add(ci, cfg.Im)
 		for _, a := range kx {
-			cr.Mul(nf().SetFloat64(a), cfg.Spacing)
-			cr.Add(cr, cfg.Re)
-			x.SetInt64(0)
-			y.SetInt64(0)
-			n := 0
-			for ; n < v.maxIter; n++ {
-				xx.Mul(x, x)
-				yy.Mul(y, y)
-				if t1.Add(xx, yy); t1.Cmp(big.NewFloat(cfg.Escape2)) > 0 {
-					break
-				}
-				xy.Mul(x, y)
-				x.Sub(xx, yy)
-				x.Add(x, cr)
-				y.Add(xy, xy)
-				y.Add(y, ci)
-			}
-			out = append(out, uint32(n))
+			out = append(out, bruteOne(t, v, a, b))
 		}
 	}
 	return out
+}
+
+// bruteOne iterates the sample at offset (a, b) in big.Float.
+func bruteOne(t testing.TB, v testView, a, b float64) uint32 {
+	cfg := v.config(t, false)
+	prec := cfg.Re.Prec()
+	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
+	cr, ci, x, y, xx, yy, xy, t1 := nf(), nf(), nf(), nf(), nf(), nf(), nf(), nf()
+	escape2 := big.NewFloat(cfg.Escape2)
+	ci.Mul(nf().SetFloat64(b), cfg.Spacing)
+	ci.Add(ci, cfg.Im)
+	cr.Mul(nf().SetFloat64(a), cfg.Spacing)
+	cr.Add(cr, cfg.Re)
+	n := 0
+	for ; n < v.maxIter; n++ {
+		xx.Mul(x, x)
+		yy.Mul(y, y)
+		if t1.Add(xx, yy); t1.Cmp(escape2) > 0 {
+			break
+		}
+		xy.Mul(x, y)
+		x.Sub(xx, yy)
+		x.Add(x, cr)
+		y.Add(xy, xy)
+		y.Add(y, ci)
+	}
+	return uint32(n)
 }
 
 // agree checks the exactness claim: at least 99% of the samples have the
