@@ -16,16 +16,67 @@ type blaEntry struct {
 	a, b cx
 	r    fx
 	r2   float64
+	// fa and fb are A and B x 2^de (de the exponent of the pixels' dc
+	// mantissas) as float64s, where they and their products stay normal
+	// (fast): the float64 loop then applies the run without Ldexp, to the
+	// same bits wherever the products stay normal, since scaling by a power
+	// of 2 there is exact.
+	far, fai, fbr, fbi float64
+	fast               bool
 }
 
-// blaTable holds levels[j][i], the run of 2^j steps from m = 1 + i*2^j.
-// A run lands at most at M, so it never needs a Z the reference lacks.
+// setFast fills the entries' float64 forms for dc mantissas scaled by
+// 2^de.
+func (t *blaTable) setFast(de int) {
+	ok := func(e int) bool { return e > -900 && e < 900 }
+	for _, level := range t.levels {
+		for i := range level {
+			e := &level[i]
+			if e.fast = ok(e.a.e) && ok(e.b.e+de); e.fast {
+				e.far, e.fai = math.Ldexp(e.a.re, e.a.e), math.Ldexp(e.a.im, e.a.e)
+				e.fbr, e.fbi = math.Ldexp(e.b.re, e.b.e+de), math.Ldexp(e.b.im, e.b.e+de)
+			}
+		}
+	}
+}
+
+// blaTable holds the runs of 2^j steps of level j. An aligned table has
+// levels[j][i] for the run from m = 1 + i*2^j, about 2M entries in all; a
+// dense one, for short orbits (a nucleus's period), has levels[j][m-1] for
+// every m, M log2 M entries, so that a pixel can take the longest run
+// from any m (from m = 1 straight to the end of a period, rather than in
+// runs of 32, 16, 8, ...). A run lands at most at M, so it never needs a
+// Z the reference lacks.
 type blaTable struct {
 	levels [][]blaEntry
+	dense  bool
+}
+
+// denseMax is the longest orbit whose table is dense: 2^14 steps make
+// 14 levels of 2^14 entries, 24 MB.
+const denseMax = 1 << 14
+
+// at returns the entry of level j for the run from m = i + 1, if there
+// is one.
+func (t *blaTable) at(j, i int) (*blaEntry, bool) {
+	if j >= len(t.levels) {
+		return nil, false
+	}
+	l := t.levels[j]
+	if t.dense {
+		if i < len(l) {
+			return &l[i], true
+		}
+		return nil, false
+	}
+	if i&(1<<j-1) == 0 && i>>j < len(l) {
+		return &l[i>>j], true
+	}
+	return nil, false
 }
 
 // blaEntryBytes is an entry's size, for the memory plan.
-const blaEntryBytes = 64
+const blaEntryBytes = 104
 
 // BLABytes estimates the memory of the table of a reference of m steps:
 // about 2m entries.
@@ -47,6 +98,17 @@ func newBLATable(ref *Reference, dcMax fx) *blaTable {
 		level[i] = blaEntry{a: a, b: one, r: r, r2: r2(r)}
 	}
 	t.levels = append(t.levels, level)
+	if t.dense = m <= denseMax; t.dense {
+		for step := 1; len(level) > step; step *= 2 {
+			next := make([]blaEntry, len(level)-step)
+			for i := range next {
+				next[i] = merge(level[i], level[i+step], dcMax)
+			}
+			t.levels = append(t.levels, next)
+			level = next
+		}
+		return t
+	}
 	for len(level) >= 2 {
 		next := make([]blaEntry, len(level)/2)
 		for i := range next {

@@ -87,12 +87,15 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	if cfg.BLA {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
 		p.bla = newBLATable(ref, dcMax)
+		p.bla.setFast(e)
 	}
 	p.orbit = make([]orbitPoint, len(ref.Zr))
 	for m := range p.orbit {
 		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
-		if i := m - 1; p.bla != nil && len(p.bla.levels) > 1 && i >= 0 && i%2 == 0 && i/2 < len(p.bla.levels[1]) {
-			p.orbit[m].gate = p.bla.levels[1][i/2].r2
+		if p.bla != nil && m > 0 {
+			if e, ok := p.bla.at(1, m-1); ok {
+				p.orbit[m].gate = e.r2
+			}
 		}
 	}
 	return p, nil
@@ -324,17 +327,24 @@ func rescaled(c cx, mr, mi float64, de int) (wr, wi float64, k int, dcwr, dcwi, 
 // valid for the float64 delta dr + di i and ends by maxIter, and returns
 // its length and the delta it gives (A delta + B dc), or 0.
 func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni float64) {
-	t := p.bla.levels
 	i := m - 1
+	var e *blaEntry
 	j := 0
-	for j+1 < len(t) && i&(1<<(j+1)-1) == 0 && i>>(j+1) < len(t[j+1]) &&
-		d2 < t[j+1][i>>(j+1)].r2 && n+1<<(j+1) <= p.maxIter {
+	for n+1<<(j+1) <= p.maxIter {
+		next, ok := p.bla.at(j+1, i)
+		if !ok || !(d2 < next.r2) {
+			break
+		}
+		e = next
 		j++
 	}
-	if j == 0 {
+	if e == nil {
 		return 0, 0, 0
 	}
-	e := &t[j][i>>j]
+	if e.fast {
+		return 1 << j, (float64(e.far*dr) - float64(e.fai*di)) + (float64(e.fbr*mr) - float64(e.fbi*mi)),
+			(float64(e.far*di) + float64(e.fai*dr)) + (float64(e.fbr*mi) + float64(e.fbi*mr))
+	}
 	ar, ai := float64(e.a.re*dr)-float64(e.a.im*di), float64(e.a.re*di)+float64(e.a.im*dr)
 	br, bi := float64(e.b.re*mr)-float64(e.b.im*mi), float64(e.b.re*mi)+float64(e.b.im*mr)
 	be := e.b.e + p.d.e
@@ -344,18 +354,21 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 // blaRescaled is blaFloat for the rescaled delta (wr + wi i) x 2^k; the
 // delta it gives is an extended-exponent number.
 func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de int) (l int, c cx) {
-	t := p.bla.levels
 	i := m - 1
 	d := newFx(math.Sqrt(float64(wr*wr)+float64(wi*wi)), k)
+	var e *blaEntry
 	j := 0
-	for j+1 < len(t) && i&(1<<(j+1)-1) == 0 && i>>(j+1) < len(t[j+1]) &&
-		d.less(t[j+1][i>>(j+1)].r) && n+1<<(j+1) <= p.maxIter {
+	for n+1<<(j+1) <= p.maxIter {
+		next, ok := p.bla.at(j+1, i)
+		if !ok || !d.less(next.r) {
+			break
+		}
+		e = next
 		j++
 	}
-	if j == 0 {
+	if e == nil {
 		return 0, cx{}
 	}
-	e := &t[j][i>>j]
 	az := newCx(float64(e.a.re*wr)-float64(e.a.im*wi), float64(e.a.re*wi)+float64(e.a.im*wr), e.a.e+k)
 	bz := newCx(float64(e.b.re*mr)-float64(e.b.im*mi), float64(e.b.re*mi)+float64(e.b.im*mr), e.b.e+de)
 	return 1 << j, az.add(bz)
