@@ -113,8 +113,18 @@ func (j Job) Plan() (Plan, error) {
 		// strips as a whole image does.
 		win := v
 		win.Height = hi - lo
+		// Perturbation's reference orbit and BLA table live through
+		// every strip: they come off the strips' share.
+		deep := 0.0
+		if m, err := j.Method.Resolve(v); err == nil && m == render.MethodPerturb {
+			deep = render.PerturbationMemory(v, !j.NoBLA)
+			if deep > stripShare*p.Budget/2 {
+				return p, fmt.Errorf("%s: --memory %s is too small for perturbation at maxiter %d: its reference orbit and BLA table take up to %s; raise --memory or lower --maxiter",
+					what, sysmem.HumanBytes(p.Budget), v.MaxIter, sysmem.HumanBytes(deep))
+			}
+		}
 		var err error
-		if p.Rows, err = frameRows(&p, win, j); err != nil {
+		if p.Rows, err = frameRows(&p, win, j, deep); err != nil {
 			return p, fmt.Errorf("%s: %w", what, err)
 		}
 	}
@@ -128,9 +138,9 @@ func (j Job) Plan() (Plan, error) {
 }
 
 // frameRows is the strip height of a frame render of win within p.Budget,
-// and sets p.Whole and p.Need.
-func frameRows(p *Plan, win render.View, j Job) (int, error) {
-	p.Whole = render.MemoryNeeded(win, j.AA).Total()
+// with fixed more bytes held throughout, and sets p.Whole and p.Need.
+func frameRows(p *Plan, win render.View, j Job, extra float64) (int, error) {
+	p.Whole = render.MemoryNeeded(win, j.AA).Total() + extra
 	if !j.Format.Streams() {
 		if p.Whole > p.Budget {
 			return 0, fmt.Errorf("%s needs the whole image in memory (%s, over --memory %s); %s stream",
@@ -140,7 +150,7 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 		return win.Height, nil
 	}
 	enc := imageio.Encoder{Format: j.Format, Workers: j.Workers}
-	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width)
+	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width) + extra
 	// A row's footprint, from a view tall enough to have two: the
 	// difference would be 0 for a window of one row.
 	tall := win

@@ -80,13 +80,10 @@ func MemoryNeededRows(v View, aa, rows int) Footprint {
 	if aa > 1 {
 		perPixel = 4 // RGBA: averaged samples make colours no palette holds
 	}
-	frame := samples*bytesPerSample + 8*float64(v.Width+v.Height)*float64(aa)
-	if v.CheckDirect() != nil {
-		// MethodAuto perturbs this view: its reference orbit and BLA
-		// table live for the whole render, whatever the strips.
-		frame += deepMemory(v, true)
+	return Footprint{
+		Frame: samples*bytesPerSample + 8*float64(v.Width+v.Height)*float64(aa),
+		Image: pixels * perPixel,
 	}
-	return Footprint{Frame: frame, Image: pixels * perPixel}
 }
 
 // Total is the peak of a render: the frame and the image live together.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"testing"
 	"time"
 
@@ -182,4 +183,34 @@ func mustKernel(b *testing.B, name string) render.Kernel {
 		b.Fatal(err)
 	}
 	return k
+}
+
+// TestPerturbationFrameHash pins the perturbation path's frames, bits and
+// all, so that a build that fuses a multiply-add (GOAMD64=v3, arm64) or a
+// change of the arithmetic shows: make test runs the render tests under
+// GOAMD64=v1 and v3, and the arm64 build under qemu.
+func TestPerturbationFrameHash(t *testing.T) {
+	for _, c := range []struct {
+		re, im, scale string
+		noBLA         bool
+		want          string
+	}{
+		{"0", "1", "1e-30", false, "2d395a91dda5f09a"},
+		{"0", "1", "1e-30", true, "92806db0883e8bd4"},
+		{"0", "1", "1e-400", false, "c3f54428ca8abffd"},
+		{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", false, "fd7b5e32a6da24ca"},
+	} {
+		v := deepView(t, c.re, c.im, c.scale, 33, 21, 5000)
+		r, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb, NoBLA: c.noBLA, Shortcuts: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.RenderUnits(0, v.Height)
+		h := fnv.New64a()
+		h.Write(frameBytes(r.Frame()))
+		if got := fmt.Sprintf("%016x", h.Sum64()); got != c.want {
+			t.Errorf("%s,%s at %s (no BLA %v): frame hash %s, want %s", c.re, c.im, c.scale, c.noBLA, got, c.want)
+		}
+	}
 }
