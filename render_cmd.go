@@ -413,6 +413,7 @@ Examples:
   mandel -strategy steal out.png
   mandel --view seahorse --size 1920x1080 --palette fire --aa 3 seahorse.png
   mandel --center=-0.7436,0.1318 --scale 0.002 --maxiter 3000 zoom.jpg
+  mandel -v --center 0,1 --scale 1e-1000 --maxiter auto deep.png  # by perturbation
   mandel -view benchgame -size 16000 -s cyclic out.pbm    # the Benchmarks Game output
   mandel -v -s bands -w 8 out.png                         # print the per-worker report
   mandel --format ppm - > out.ppm
