@@ -126,25 +126,58 @@ const stopCheckIters = 4096
 // iterations done before |z|^2 exceeded escape2 (maxIter if it never did)
 // in iter and the final |z|^2 in mag2, as render.Scalar does, and it
 // returns the sum of the iterations, less those that periodicity checking
-// cut (BLA's skipped ones count: their result is in the frame). It gives up, returning early, once
-// stop is set.
+// cut (BLA's skipped ones count: their result is in the frame).
+//
+// It iterates two pixels at once: one pixel's float64 loop is a chain of
+// dependent multiplications and additions, which leaves the CPU idle
+// most of each iteration; two independent chains fill it. Each pixel's
+// arithmetic is exactly its own loop's (pixelState.pass), so the results
+// are the same bits as one pixel at a time.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
 	var skipped, periodic, saved int64
 	mi := float64(ky * p.d.m)
-	for x, k := range kx {
+	var lanes [2]pixelState
+	var at [2]int // the pixel each lane holds
+	next := 0
+	load := func(l int) bool {
+		if next >= len(kx) {
+			return false
+		}
+		at[l] = next
+		p.start(&lanes[l], float64(kx[next]*p.d.m), mi)
+		next++
+		return true
+	}
+	active := [2]bool{load(0), load(1)}
+	for active[0] || active[1] {
 		if stop != nil && stop.Load() {
 			break
 		}
-		n, m2, s, cut, ok := p.pixel(float64(k*p.d.m), mi, stop)
-		if !ok {
-			break
+		a, b := &lanes[0], &lanes[1]
+		both := active[0] && active[1]
+		if both && !a.small && !b.small {
+			p.plain2(a, b, stopCheckIters)
 		}
-		iter[x], mag2[x] = uint32(n), m2
-		work += int64(n) - cut
-		skipped += s
-		if cut > 0 {
-			periodic++
-			saved += cut
+		for l := range lanes {
+			if !active[l] {
+				continue
+			}
+			s := &lanes[l]
+			// Alone, a lane runs on; paired, it takes one pass (its event)
+			// and goes back to the pair, unless it is in the rescaled loop.
+			p.advance(s, stopCheckIters, !both)
+			if !s.done {
+				continue
+			}
+			x := at[l]
+			iter[x], mag2[x] = uint32(s.n), s.mag2
+			work += int64(s.n) - s.cut
+			skipped += s.skipped
+			if s.cut > 0 {
+				periodic++
+				saved += s.cut
+			}
+			active[l] = load(l)
 		}
 	}
 	p.skipped.Add(skipped)
@@ -168,6 +201,25 @@ const (
 	rescaleLo = 0x1p-32
 )
 
+// pixelState is one pixel's loop between passes: the delta, dr + di i in
+// the float64 loop, or (wr + wi i) x 2^k in the rescaled one, where dc is
+// (dcwr + dcwi i) x 2^k and sq = 2^k scales the square; m and n; Brent's
+// saved rebase state; and, once done, the result.
+type pixelState struct {
+	mr, mi, dcr, dci               float64
+	dr, di, wr, wi, dcwr, dcwi, sq float64
+	k, m, n                        int
+	small                          bool
+	savedR, savedI                 float64
+	savedC                         cx
+	savedSmall                     bool
+	rebases                        int
+	skipped                        int64
+	done                           bool
+	mag2                           float64
+	cut                            int64
+}
+
 // pixel iterates the sample c = C + (mr + mi i) x 2^d.e. It returns the
 // iterations, the final |z|^2, the iterations BLA skipped, those that
 // periodicity checking cut, and false if stop was set before it finished.
@@ -182,37 +234,92 @@ const (
 // orbit of a pixel in a minibrot whose nucleus is the reference returns
 // once a period.
 func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, skipped, cut int64, ok bool) {
+	var s pixelState
+	p.start(&s, mr, mi)
+	for !s.done {
+		if stop != nil && stop.Load() {
+			return s.n, 0, s.skipped, 0, false
+		}
+		p.advance(&s, stopCheckIters, true)
+	}
+	return s.n, s.mag2, s.skipped, s.cut, true
+}
+
+// start sets s to the start of the sample c = C + (mr + mi i) x 2^d.e:
+// z_0 = 0 never escapes (escape2 >= 4), and z_1 = c: m = 1, delta = dc.
+func (p *Plan) start(s *pixelState, mr, mi float64) {
+	de := p.d.e
+	*s = pixelState{mr: mr, mi: mi, dcr: math.Ldexp(mr, de), dci: math.Ldexp(mi, de), n: 1, m: 1}
+	if math.Abs(s.dcr) < toSmall && math.Abs(s.dci) < toSmall {
+		s.small = true
+		s.wr, s.wi, s.k, s.dcwr, s.dcwi, s.sq = rescaled(newCx(mr, mi, de), mr, mi, de)
+	} else {
+		s.dr, s.di = s.dcr, s.dci
+	}
+}
+
+// plain2 takes plain float64 steps of two pixels in the float64 loop at
+// once, for as long as neither needs anything else (an escape, a rebase,
+// the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
+// is exactly advance's plain step.
+func (p *Plan) plain2(a, b *pixelState, limit int) {
+	orbit := p.orbit
+	top := len(orbit) - 1
+	maxIter, escape2 := p.maxIter, p.escape2
+	adr, adi, am, an := a.dr, a.di, a.m, a.n
+	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
+	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
+	for range limit {
+		if an >= maxIter || bn >= maxIter || am == top || bm == top {
+			break
+		}
+		oa, ob := &orbit[am], &orbit[bm]
+		azr, azi, bzr, bzi := oa.zr, oa.zi, ob.zr, ob.zi
+		afr, afi, bfr, bfi := azr+adr, azi+adi, bzr+bdr, bzi+bdi
+		amag := float64(afr*afr) + float64(afi*afi)
+		bmag := float64(bfr*bfr) + float64(bfi*bfi)
+		add := float64(adr*adr) + float64(adi*adi)
+		bdd := float64(bdr*bdr) + float64(bdi*bdi)
+		if amag > escape2 || bmag > escape2 || amag < add || bmag < bdd || add < oa.gate || bdd < ob.gate ||
+			(math.Abs(adr) < toSmall && math.Abs(adi) < toSmall) || (math.Abs(bdr) < toSmall && math.Abs(bdi) < toSmall) {
+			break
+		}
+		atr, ati := 2*azr+adr, 2*azi+adi
+		btr, bti := 2*bzr+bdr, 2*bzi+bdi
+		adr, adi = float64(atr*adr)-float64(ati*adi)+adcr, float64(atr*adi)+float64(ati*adr)+adci
+		bdr, bdi = float64(btr*bdr)-float64(bti*bdi)+bdcr, float64(btr*bdi)+float64(bti*bdr)+bdci
+		am++
+		an++
+		bm++
+		bn++
+	}
+	a.dr, a.di, a.m, a.n = adr, adi, am, an
+	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
+}
+
+// advance runs up to passes passes of s's loop: at least one, and more
+// while greedy or while s is in the rescaled loop, until s is done.
+func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
 	orbit := p.orbit
 	top := len(orbit) - 1
 	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
-	dcr, dci := math.Ldexp(mr, de), math.Ldexp(mi, de)
-
-	// The delta: dr + di i in the float64 loop; (wr + wi i) x 2^k in the
-	// rescaled one, where dc is (dcwr + dcwi i) x 2^k and sq = 2^k scales
-	// the square.
-	var dr, di, wr, wi, dcwr, dcwi, sq float64
-	var k int
-	small := false
-	// The saved rebase state, Brent's: a float64 delta or a rescaled one.
-	var savedR, savedI float64
-	var savedC cx
-	savedSmall, rebases := false, 0
+	mr, mi, dcr, dci := s.mr, s.mi, s.dcr, s.dci
+	dr, di, wr, wi, dcwr, dcwi, sq := s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq
+	k, m, n, small := s.k, s.m, s.n, s.small
+	skipped := s.skipped
 	periodic := p.periodicity
-	// z_0 = 0 never escapes (escape2 >= 4), and z_1 = c: m = 1, delta = dc.
-	n, m := 1, 1
-	if math.Abs(dcr) < toSmall && math.Abs(dci) < toSmall {
-		small = true
-		wr, wi, k, dcwr, dcwi, sq = rescaled(newCx(mr, mi, de), mr, mi, de)
-	} else {
-		dr, di = dcr, dci
-	}
-	next := stopCheckIters
-	for n < maxIter {
-		if n >= next {
-			if stop != nil && stop.Load() {
-				return n, 0, skipped, 0, false
+loop:
+	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
+		if n >= maxIter {
+			// maxIter iterations: the final |z|^2 for the painter's
+			// inside test.
+			zr, zi := orbit[m].zr, orbit[m].zi
+			if small {
+				dr, di = math.Ldexp(wr, k), math.Ldexp(wi, k)
 			}
-			next = n + stopCheckIters
+			fr, fi := zr+dr, zi+di
+			s.done, s.mag2, s.cut = true, float64(fr*fr)+float64(fi*fi), 0
+			break loop
 		}
 		o := &orbit[m]
 		zr, zi := o.zr, o.zi
@@ -220,7 +327,8 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 			fr, fi := zr+dr, zi+di
 			mag := float64(fr*fr) + float64(fi*fi)
 			if mag > escape2 {
-				return n, mag, skipped, 0, true
+				s.done, s.mag2, s.cut = true, mag, 0
+				break loop
 			}
 			dd := float64(dr*dr) + float64(di*di)
 			if mag < dd || m == top {
@@ -228,11 +336,14 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 				zr, zi = 0, 0
 				o = &orbit[0]
 				dd = mag
-				if rebases > 0 && !savedSmall && dr == savedR && di == savedI && periodic {
-					return maxIter, mag, skipped, int64(maxIter - n), true
+				if s.rebases > 0 && !s.savedSmall && dr == s.savedR && di == s.savedI && periodic {
+					cut := int64(maxIter - n)
+					n = maxIter
+					s.done, s.mag2, s.cut = true, mag, cut
+					break loop
 				}
-				if rebases++; rebases&(rebases-1) == 0 {
-					savedR, savedI, savedSmall = dr, di, false
+				if s.rebases++; s.rebases&(s.rebases-1) == 0 {
+					s.savedR, s.savedI, s.savedSmall = dr, di, false
 				}
 			}
 			if math.Abs(dr) < toSmall && math.Abs(di) < toSmall {
@@ -265,14 +376,18 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 			// loop, or a rescaled delta from m = 0, carries on with.
 			z := newCx(zr, zi, 0).add(cx{wr, wi, k})
 			if mag > escape2 {
-				return n, float64(zr*zr) + float64(zi*zi), skipped, 0, true
+				s.done, s.mag2, s.cut = true, float64(zr*zr)+float64(zi*zi), 0
+				break loop
 			}
 			m = 0
-			if rebases > 0 && savedSmall && z == savedC && periodic {
-				return maxIter, float64(zr*zr) + float64(zi*zi), skipped, int64(maxIter - n), true
+			if s.rebases > 0 && s.savedSmall && z == s.savedC && periodic {
+				cut := int64(maxIter - n)
+				n = maxIter
+				s.done, s.mag2, s.cut = true, float64(zr*zr)+float64(zi*zi), cut
+				break loop
 			}
-			if rebases++; rebases&(rebases-1) == 0 {
-				savedC, savedSmall = z, true
+			if s.rebases++; s.rebases&(s.rebases-1) == 0 {
+				s.savedC, s.savedSmall = z, true
 			}
 			if small = z.e <= toLargeExp; small {
 				wr, wi, k, dcwr, dcwi, sq = rescaled(z, mr, mi, de)
@@ -307,13 +422,9 @@ func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, sk
 			}
 		}
 	}
-	// maxIter iterations: the final |z|^2 for the painter's inside test.
-	zr, zi := orbit[m].zr, orbit[m].zi
-	if small {
-		dr, di = math.Ldexp(wr, k), math.Ldexp(wi, k)
-	}
-	fr, fi := zr+dr, zi+di
-	return n, float64(fr*fr) + float64(fi*fi), skipped, 0, true
+	s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq = dr, di, wr, wi, dcwr, dcwi, sq
+	s.k, s.m, s.n, s.small = k, m, n, small
+	s.skipped = skipped
 }
 
 // rescaled returns the rescaled loop's state for the delta c: its
