@@ -19,6 +19,10 @@ const DefaultMemory = 512 << 20
 // the stacks.
 const stripShare = 0.7
 
+// deepShare is the most of the budget that perturbation's reference orbit
+// and BLA table may take, leaving the strips at least a tenth.
+const deepShare = 0.6
+
 // stripPart is the part of the budget that a strip's frame and image take
 // by default, when the image does not fit in one: 1 MiB of the default
 // budget, more with a larger --memory, with no cap. rowsPerWorker is the
@@ -118,7 +122,7 @@ func (j Job) Plan() (Plan, error) {
 		deep := 0.0
 		if m, err := j.Method.Resolve(v); err == nil && m == render.MethodPerturb {
 			deep = render.PerturbationMemory(v, !j.NoBLA)
-			if deep > stripShare*p.Budget/2 {
+			if deep > deepShare*p.Budget {
 				return p, fmt.Errorf("%s: --memory %s is too small for perturbation at maxiter %d: its reference orbit and BLA table take up to %s; raise --memory or lower --maxiter",
 					what, sysmem.HumanBytes(p.Budget), v.MaxIter, sysmem.HumanBytes(deep))
 			}

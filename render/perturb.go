@@ -78,11 +78,11 @@ func (m Method) Resolve(v View) (Method, error) {
 
 // PerturbationMemory bounds the memory of the reference orbit and BLA
 // table that MethodPerturb keeps for the whole render of v, whatever its
-// strips: 16 bytes per iteration of the reference (which may end sooner,
-// at an escape or a nucleus), and about two BLA entries per iteration.
+// strips: the reference orbit (which may end sooner, at an escape or a
+// nucleus), and about two BLA entries per iteration.
 func PerturbationMemory(v View, bla bool) float64 {
 	n := float64(v.MaxIter) + 1
-	m := 16 * n
+	m := deep.OrbitBytes * n
 	if bla {
 		m += deep.BLABytes(v.MaxIter)
 	}

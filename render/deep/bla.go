@@ -1,6 +1,9 @@
 package deep
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // blaEpsilon is the relative size, next to |Z_m|, below which a single
 // step's z_m^2 is dropped: 2^-53, float64's own rounding, so that a
@@ -76,11 +79,11 @@ func (t *blaTable) at(j, i int) (*blaEntry, bool) {
 }
 
 // blaEntryBytes is an entry's size, for the memory plan.
-const blaEntryBytes = 104
+const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 
 // BLABytes estimates the memory of the table of a reference of m steps:
 // about 2m entries.
-func BLABytes(m int) float64 { return 2 * float64(m) * blaEntryBytes }
+func BLABytes(m int) float64 { return 2 * float64(m) * float64(blaEntryBytes) }
 
 // newBLATable builds the table of ref for pixels with |dc| <= dcMax.
 func newBLATable(ref *Reference, dcMax fx) *blaTable {
@@ -152,5 +155,5 @@ func (t *blaTable) bytes() float64 {
 	for _, l := range t.levels {
 		n += len(l)
 	}
-	return float64(n) * blaEntryBytes
+	return float64(n) * float64(blaEntryBytes)
 }

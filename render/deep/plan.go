@@ -155,8 +155,12 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 		}
 		a, b := &lanes[0], &lanes[1]
 		both := active[0] && active[1]
+		// Pixels whose plain runs are short (BLA and rebases every few
+		// steps, as in a minibrot) gain nothing from pairing and lose a
+		// pass's overhead per step: they run alone for a while.
+		alone := !both
 		if both && !a.small && !b.small {
-			p.plain2(a, b, stopCheckIters)
+			alone = p.plain2(a, b, stopCheckIters) < 4
 		}
 		for l := range lanes {
 			if !active[l] {
@@ -165,7 +169,7 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 			s := &lanes[l]
 			// Alone, a lane runs on; paired, it takes one pass (its event)
 			// and goes back to the pair, unless it is in the rescaled loop.
-			p.advance(s, stopCheckIters, !both)
+			p.advance(s, aloneIters(alone), alone)
 			if !s.done {
 				continue
 			}
@@ -200,6 +204,15 @@ const (
 	rescaleHi = 0x1p32
 	rescaleLo = 0x1p-32
 )
+
+// aloneIters is how many passes a lane takes before it is paired again:
+// one (its event) when pairing pays, else a few hundred.
+func aloneIters(alone bool) int {
+	if alone {
+		return 32
+	}
+	return stopCheckIters
+}
 
 // pixelState is one pixel's loop between passes: the delta, dr + di i in
 // the float64 loop, or (wr + wi i) x 2^k in the rescaled one, where dc is
@@ -261,8 +274,8 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 // plain2 takes plain float64 steps of two pixels in the float64 loop at
 // once, for as long as neither needs anything else (an escape, a rebase,
 // the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
-// is exactly advance's plain step.
-func (p *Plan) plain2(a, b *pixelState, limit int) {
+// is exactly advance's plain step. It returns the steps taken.
+func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	orbit := p.orbit
 	top := len(orbit) - 1
 	maxIter, escape2 := p.maxIter, p.escape2
@@ -292,9 +305,11 @@ func (p *Plan) plain2(a, b *pixelState, limit int) {
 		an++
 		bm++
 		bn++
+		steps++
 	}
 	a.dr, a.di, a.m, a.n = adr, adi, am, an
 	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
+	return steps
 }
 
 // advance runs up to passes passes of s's loop: at least one, and more
