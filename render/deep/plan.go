@@ -24,7 +24,7 @@ type Config struct {
 	// approximation.
 	BLA bool
 	// Periodicity says whether to stop a pixel, as inside, once its
-	// state at a rebase repeats exactly (see Plan.pixel).
+	// state at a rebase repeats exactly (see Plan.advance).
 	Periodicity bool
 }
 
@@ -190,7 +190,7 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 	return work
 }
 
-// Thresholds between the two loops of pixel. Below 2^-500 a delta is kept
+// Thresholds between the two loops of advance. Below 2^-500 a delta is kept
 // as a mantissa near 1 and an exponent (the rescaled loop), above it as
 // a float64: squares of deltas down to 2^-500 are still normal float64s,
 // so that the float64 loop's tests (rebasing, BLA's radius) see them.
@@ -231,31 +231,6 @@ type pixelState struct {
 	done                           bool
 	mag2                           float64
 	cut                            int64
-}
-
-// pixel iterates the sample c = C + (mr + mi i) x 2^d.e. It returns the
-// iterations, the final |z|^2, the iterations BLA skipped, those that
-// periodicity checking cut, and false if stop was set before it finished.
-//
-// Periodicity checking: the loop is a function of its state at a rebase
-// (m = 0 and the delta), so once that state repeats bit for bit the pixel
-// goes round the same cycle for ever and never escapes: it is inside, and
-// stops with maxIter iterations. Brent's method keeps the state of the
-// 2^k-th rebase and compares each rebase with it, which finds a cycle of
-// any length in at most a few times its length. It is the direct
-// kernels' exact periodicity check, moved to the rebases, where the
-// orbit of a pixel in a minibrot whose nucleus is the reference returns
-// once a period.
-func (p *Plan) pixel(mr, mi float64, stop *atomic.Bool) (n int, mag2 float64, skipped, cut int64, ok bool) {
-	var s pixelState
-	p.start(&s, mr, mi)
-	for !s.done {
-		if stop != nil && stop.Load() {
-			return s.n, 0, s.skipped, 0, false
-		}
-		p.advance(&s, stopCheckIters, true)
-	}
-	return s.n, s.mag2, s.skipped, s.cut, true
 }
 
 // start sets s to the start of the sample c = C + (mr + mi i) x 2^d.e:
@@ -314,6 +289,16 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 
 // advance runs up to passes passes of s's loop: at least one, and more
 // while greedy or while s is in the rescaled loop, until s is done.
+//
+// Periodicity checking: the loop is a function of its state at a rebase
+// (m = 0 and the delta), so once that state repeats bit for bit the pixel
+// goes round the same cycle for ever and never escapes: it is inside, and
+// stops with maxIter iterations. Brent's method keeps the state of the
+// 2^k-th rebase and compares each rebase with it, which finds a cycle of
+// any length in at most a few times its length. It is the direct
+// kernels' exact periodicity check, moved to the rebases, where the
+// orbit of a pixel in a minibrot whose nucleus is the reference returns
+// once a period.
 func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
 	orbit := p.orbit
 	top := len(orbit) - 1
