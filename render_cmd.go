@@ -335,8 +335,8 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		switch {
 		case ds.Escaped:
 			orbit = "escaped"
-		case ds.Nucleus:
-			orbit = "at a nucleus of that period"
+		case ds.Ended:
+			orbit = "ended: |Z/Z'| under a sample"
 		}
 		bla := "BLA off"
 		if work := rep.Work(); !j.NoBLA && work > 0 {

@@ -272,7 +272,7 @@ func TestVerboseDeep(t *testing.T) {
 		regexp.MustCompile(`(?m)^strategy steal, .* maxiter 26151,`),
 		regexp.MustCompile(`(?m)^time: reference [0-9.]+s \([0-9]+%\), render [0-9.]+s \([0-9]+%\), paint [0-9.]+s \([0-9]+%\), encode [0-9.]+s \([0-9]+%\)$`),
 		regexp.MustCompile(`(?m)^view: centre 0,1.000000000000000000000000000000000000001, scale 1e-100, method perturb$`),
-		regexp.MustCompile(`(?m)^perturbation: reference orbit of [0-9]+ iterations \((escaped|reached maxiter)\) at [0-9]+ bits in .*; BLA skipped [0-9]+ of [0-9]+ iterations \([0-9.]+%\), table .*$`),
+		regexp.MustCompile(`(?m)^perturbation: reference orbit of [0-9]+ iterations \((escaped|reached maxiter|ended: [^)]*)\) at [0-9]+ bits in .*; BLA skipped [0-9]+ of [0-9]+ iterations \([0-9.]+%\), table .*$`),
 	} {
 		if !want.MatchString(stderr) {
 			t.Errorf("-v has no line matching %s:\n%s", want, stderr)

@@ -135,12 +135,12 @@ type DeepStats struct {
 	// the serial part of the render, before any row.
 	Reference time.Duration
 	// Orbit is the reference orbit's length, Escaped whether it escaped,
-	// Nucleus whether it ended at a nucleus of period Orbit within a
-	// sample of the centre (neither: it reached maxiter), Prec its
-	// precision in bits.
-	Orbit            int
-	Escaped, Nucleus bool
-	Prec             uint
+	// Ended whether it ended where Newton's step fell under a sample
+	// (deep.Reference; neither: it reached maxiter), Prec its precision
+	// in bits.
+	Orbit          int
+	Escaped, Ended bool
+	Prec           uint
 	// Skipped is the iterations BLA skipped so far, BLABytes its table's
 	// memory.
 	Skipped  int64
@@ -166,7 +166,7 @@ func (r *Renderer) DeepStats() (s DeepStats, ok bool) {
 		return DeepStats{}, false
 	}
 	ref := r.deep.plan.Reference()
-	s = DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Nucleus: ref.Nucleus, Prec: ref.Prec,
+	s = DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Ended: ref.Ended, Prec: ref.Prec,
 		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes()}
 	s.Periodic, s.PeriodicSaved = r.deep.plan.Periodic()
 	return s, true
