@@ -122,6 +122,13 @@ func agree(t *testing.T, name string, got, want []uint32) {
 	}
 }
 
+// mini530 is a nucleus of period 530, 1.7e-199 from c = i, of size about
+// 1e-398: Newton's method in 3000 bits from i + (c66 - i) / (4 + 4i)^232,
+// c66 being the period-66 nucleus of TestPeriodicity and 4 + 4i the
+// multiplier of the 2-cycle c = i lands on.
+const mini530re, mini530im = "-1.3308432263734688097279638358204046416330474661329829639064150938674476585291309815225231247462664928511883210793046901994971623459354838459413488770535252613081576856010963887702188855364648932045401230715292366844e-199",
+	"0.999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999890253385175626934887219270068498255767415924999280931262166270763980887726516813044818722207001791582465502323034508706774983613600701683891393277050192152367564635614755665256190941461595100715995442987335617795303260274"
+
 // The views hold boundary structure at every scale: c = i is a
 // Misiurewicz point (its orbit i, -1+i, -i, -1+i, ... lands on a
 // repelling 2-cycle), with spirals and filaments around it however deep.
@@ -137,6 +144,10 @@ var bruteViews = []struct {
 	// reference: the pixels rebase once a period.
 	{"minibrot 5e-49", testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
 		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 24, 16, 3000}},
+	// The period-530 minibrot at 5e-398: deltas below 2^-500, so the
+	// rescaled loop, BLA with extended exponents, and a reference that
+	// ends at the nucleus, where Z_530 underflows float64.
+	{"minibrot 5e-398", testView{mini530re, mini530im, "5e-398", 24, 16, 2000}},
 	// Off the Misiurewicz point, where the reference escapes: every
 	// pixel rebases at the reference's end.
 	{"escaping reference", testView{"-1.7685", "0.0042", "1e-30", 24, 16, 2000}},
@@ -145,7 +156,7 @@ var bruteViews = []struct {
 func TestAgainstBruteForce(t *testing.T) {
 	for _, c := range bruteViews {
 		t.Run(c.name, func(t *testing.T) {
-			if (testing.Short() || raceEnabled) && (c.name == "1e-1000" || c.name == "1e-400") {
+			if (testing.Short() || raceEnabled) && (c.name == "1e-1000" || c.name == "1e-400" || c.name == "minibrot 5e-398") {
 				t.Skip("brute force at this depth takes seconds, ten times that under the race detector")
 			}
 			want := c.v.bruteForce(t)
@@ -223,9 +234,17 @@ func TestRowStops(t *testing.T) {
 func TestPeriodicity(t *testing.T) {
 	// A period-66 nucleus 7e-25 from c = i, of size about 1.6e-49, found
 	// by Newton's method in 600 bits.
-	v := testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+	checkPeriodicity(t, testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
 		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
-		"5e-49", 24, 16, 20000}
+		"5e-49", 24, 16, 20000}, 2)
+	// The rescaled loop's check: 75 periods give few samples the time to
+	// repeat bit for bit, but some do.
+	checkPeriodicity(t, testView{mini530re, mini530im, "5e-398", 24, 16, 40000}, 384)
+}
+
+// checkPeriodicity wants the counts of v with periodicity checking equal
+// to those without, and at least 1/frac of the inside samples stopped.
+func checkPeriodicity(t *testing.T, v testView, frac int) {
 	want, _ := v.perturb(t, true)
 	cfg := v.config(t, true)
 	cfg.Periodicity = true
@@ -253,7 +272,7 @@ func TestPeriodicity(t *testing.T) {
 	}
 	pixels, saved := p.Periodic()
 	t.Logf("%d of %d samples inside; periodicity stopped %d, saving %d iterations", inside, len(want), pixels, saved)
-	if pixels < int64(inside)/2 {
+	if pixels == 0 || pixels < int64(inside)/int64(frac) {
 		t.Errorf("periodicity stopped %d of %d inside samples", pixels, inside)
 	}
 }
