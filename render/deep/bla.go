@@ -11,36 +11,66 @@ import (
 // use larger values for speed; the exactness tests hold this one.)
 const blaEpsilon = 0x1p-53
 
-// blaEntry is one run of steps: z_{m+l} = A z_m + B dc while |z_m| < R.
-// A, B and R are extended-exponent numbers: deep in the set A and B grow
-// past 1e308 and R falls below 1e-308. r2 is R^2 as a float64 (0 where
-// it underflows), for the float64 loop's test.
+// blaEntry is one run of steps: z_{m+l} = A z_m + B dc while |z_m| < R,
+// packed into 64 bytes, since a table holds about 2 entries per
+// iteration of the reference (128 MB at maxiter 1e6). A, B and R are
+// extended-exponent numbers: deep in the set A and B grow past 1e308 and
+// R falls below 1e-308. Where A and B x 2^de (de the exponent of the
+// pixels' dc mantissas) are float64s whose scaling is exact (fast), a0,
+// a1, b0, b1 hold them, and the float64 loop applies the run without
+// Ldexp; elsewhere they hold the mantissas of A and B, with exponents ae
+// and be. Either way A() and B() give the same extended numbers. r2 is
+// R^2 as a float64 (0 where it underflows), for the float64 loop's test.
 type blaEntry struct {
-	a, b cx
-	r    fx
-	r2   float64
-	// fa and fb are A and B x 2^de (de the exponent of the pixels' dc
-	// mantissas) as float64s, where they and their products stay normal
-	// (fast): the float64 loop then applies the run without Ldexp, to the
-	// same bits wherever the products stay normal, since scaling by a power
-	// of 2 there is exact.
-	far, fai, fbr, fbi float64
-	fast               bool
+	a0, a1, b0, b1 float64
+	rm, r2         float64
+	ae, be, re     int32
+	fast           bool
 }
 
-// setFast fills the entries' float64 forms for dc mantissas scaled by
-// 2^de.
-func (t *blaTable) setFast(de int) {
-	ok := func(e int) bool { return e > -900 && e < 900 }
-	for _, level := range t.levels {
-		for i := range level {
-			e := &level[i]
-			if e.fast = ok(e.a.e) && ok(e.b.e+de); e.fast {
-				e.far, e.fai = math.Ldexp(e.a.re, e.a.e), math.Ldexp(e.a.im, e.a.e)
-				e.fbr, e.fbi = math.Ldexp(e.b.re, e.b.e+de), math.Ldexp(e.b.im, e.b.e+de)
-			}
+// blaRun is a run while the table is built: A, B and R in full.
+type blaRun struct {
+	a, b cx
+	r    fx
+}
+
+// A returns the run's A.
+func (e *blaEntry) A() cx {
+	if e.fast {
+		return cx{e.a0, e.a1, 0}.norm()
+	}
+	return cx{e.a0, e.a1, int(e.ae)}
+}
+
+// B returns the run's B, for dc mantissas scaled by 2^de.
+func (e *blaEntry) B(de int) cx {
+	if e.fast {
+		return cx{e.b0, e.b1, -de}.norm()
+	}
+	return cx{e.b0, e.b1, int(e.be)}
+}
+
+// R returns the run's radius.
+func (e *blaEntry) R() fx { return fx{e.rm, int(e.re)} }
+
+// pack stores run as an entry for dc mantissas scaled by 2^de.
+func pack(run blaRun, de int) blaEntry {
+	e := blaEntry{a0: run.a.re, a1: run.a.im, b0: run.b.re, b1: run.b.im, ae: int32(run.a.e), be: int32(run.b.e),
+		rm: run.r.m, re: int32(run.r.e), r2: r2(run.r)}
+	exact := func(x float64, e int) (float64, bool) {
+		y := math.Ldexp(x, e)
+		return y, math.Ldexp(y, -e) == x && !math.IsInf(y, 0)
+	}
+	if run.a.e > -900 && run.a.e < 900 && run.b.e+de > -900 && run.b.e+de < 900 {
+		a0, ok0 := exact(run.a.re, run.a.e)
+		a1, ok1 := exact(run.a.im, run.a.e)
+		b0, ok2 := exact(run.b.re, run.b.e+de)
+		b1, ok3 := exact(run.b.im, run.b.e+de)
+		if ok0 && ok1 && ok2 && ok3 {
+			e.a0, e.a1, e.b0, e.b1, e.fast = a0, a1, b0, b1, true
 		}
 	}
+	return e
 }
 
 // blaTable holds the runs of 2^j steps of level j. An aligned table has
@@ -56,7 +86,7 @@ type blaTable struct {
 }
 
 // denseMax is the longest orbit whose table is dense: 2^14 steps make
-// 14 levels of 2^14 entries, 24 MB.
+// 14 levels of 2^14 entries, 15 MB.
 const denseMax = 1 << 14
 
 // at returns the entry of level j for the run from m = i + 1, if there
@@ -85,39 +115,48 @@ const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 // about 2m entries.
 func BLABytes(m int) float64 { return 2 * float64(m) * float64(blaEntryBytes) }
 
-// newBLATable builds the table of ref for pixels with |dc| <= dcMax.
-func newBLATable(ref *Reference, dcMax fx) *blaTable {
+// newBLATable builds the table of ref for pixels with |dc| <= dcMax
+// whose dc mantissas are scaled by 2^de. It keeps two levels in full
+// while it merges, and packs each.
+func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 	m := ref.M()
 	if m < 2 {
 		return &blaTable{}
 	}
-	t := &blaTable{}
-	level := make([]blaEntry, m-1)
+	t := &blaTable{dense: m <= denseMax}
+	level := make([]blaRun, m-1)
 	one := newCx(1, 0, 0)
 	for i := range level {
 		z := newCx(ref.Zr[i+1], ref.Zi[i+1], 0)
 		a := newCx(2*z.re, 2*z.im, z.e) // 2 Z_m
 		r := z.abs().mul(fx{blaEpsilon, 0})
-		level[i] = blaEntry{a: a, b: one, r: r, r2: r2(r)}
+		level[i] = blaRun{a: a, b: one, r: r}
 	}
-	t.levels = append(t.levels, level)
-	if t.dense = m <= denseMax; t.dense {
+	packed := func(l []blaRun) []blaEntry {
+		out := make([]blaEntry, len(l))
+		for i, run := range l {
+			out[i] = pack(run, de)
+		}
+		return out
+	}
+	t.levels = append(t.levels, packed(level))
+	if t.dense {
 		for step := 1; len(level) > step; step *= 2 {
-			next := make([]blaEntry, len(level)-step)
+			next := make([]blaRun, len(level)-step)
 			for i := range next {
 				next[i] = merge(level[i], level[i+step], dcMax)
 			}
-			t.levels = append(t.levels, next)
+			t.levels = append(t.levels, packed(next))
 			level = next
 		}
 		return t
 	}
 	for len(level) >= 2 {
-		next := make([]blaEntry, len(level)/2)
+		next := make([]blaRun, len(level)/2)
 		for i := range next {
 			next[i] = merge(level[2*i], level[2*i+1], dcMax)
 		}
-		t.levels = append(t.levels, next)
+		t.levels = append(t.levels, packed(next))
 		level = next
 	}
 	return t
@@ -126,7 +165,7 @@ func newBLATable(ref *Reference, dcMax fx) *blaTable {
 // merge is x's steps, then y's: A = A_y A_x, B = A_y B_x + B_y, and
 // R = min(R_x, (R_y - |B_x| |dc|max) / |A_x|), so that the z that x
 // leaves is within y's radius for every pixel of the image.
-func merge(x, y blaEntry, dcMax fx) blaEntry {
+func merge(x, y blaRun, dcMax fx) blaRun {
 	a := y.a.mul(x.a)
 	b := y.a.mul(x.b).add(y.b)
 	r := y.r.sub(x.b.abs().mul(dcMax))
@@ -138,7 +177,7 @@ func merge(x, y blaEntry, dcMax fx) blaEntry {
 	if x.r.less(r) {
 		r = x.r
 	}
-	return blaEntry{a: a, b: b, r: r, r2: r2(r)}
+	return blaRun{a: a, b: b, r: r}
 }
 
 func r2(r fx) float64 {

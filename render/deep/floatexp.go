@@ -74,6 +74,10 @@ func newCx(re, im float64, e int) cx {
 	return cx{math.Ldexp(re, -x), math.Ldexp(im, -x), e + x}
 }
 
+// norm returns a normalized: the same number, with max(|re|, |im|) in
+// [0.5, 1).
+func (a cx) norm() cx { return newCx(a.re, a.im, a.e) }
+
 func (a cx) mul(b cx) cx {
 	return newCx(float64(a.re*b.re)-float64(a.im*b.im), float64(a.re*b.im)+float64(a.im*b.re), a.e+b.e)
 }

@@ -86,8 +86,7 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity}
 	if cfg.BLA {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
-		p.bla = newBLATable(ref, dcMax)
-		p.bla.setFast(e)
+		p.bla = newBLATable(ref, dcMax, e)
 	}
 	p.orbit = make([]orbitPoint, len(ref.Zr))
 	for m := range p.orbit {
@@ -453,13 +452,14 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 		return 0, 0, 0
 	}
 	if e.fast {
-		return 1 << j, (float64(e.far*dr) - float64(e.fai*di)) + (float64(e.fbr*mr) - float64(e.fbi*mi)),
-			(float64(e.far*di) + float64(e.fai*dr)) + (float64(e.fbr*mi) + float64(e.fbi*mr))
+		return 1 << j, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
+			(float64(e.a0*di) + float64(e.a1*dr)) + (float64(e.b0*mi) + float64(e.b1*mr))
 	}
-	ar, ai := float64(e.a.re*dr)-float64(e.a.im*di), float64(e.a.re*di)+float64(e.a.im*dr)
-	br, bi := float64(e.b.re*mr)-float64(e.b.im*mi), float64(e.b.re*mi)+float64(e.b.im*mr)
-	be := e.b.e + p.d.e
-	return 1 << j, math.Ldexp(ar, e.a.e) + math.Ldexp(br, be), math.Ldexp(ai, e.a.e) + math.Ldexp(bi, be)
+	a, b := e.A(), e.B(p.d.e)
+	ar, ai := float64(a.re*dr)-float64(a.im*di), float64(a.re*di)+float64(a.im*dr)
+	br, bi := float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr)
+	be := b.e + p.d.e
+	return 1 << j, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
 }
 
 // blaRescaled is blaFloat for the rescaled delta (wr + wi i) x 2^k; the
@@ -471,7 +471,7 @@ func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de i
 	j := 0
 	for n+1<<(j+1) <= p.maxIter {
 		next, ok := p.bla.at(j+1, i)
-		if !ok || !d.less(next.r) {
+		if !ok || !d.less(next.R()) {
 			break
 		}
 		e = next
@@ -480,7 +480,8 @@ func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de i
 	if e == nil {
 		return 0, cx{}
 	}
-	az := newCx(float64(e.a.re*wr)-float64(e.a.im*wi), float64(e.a.re*wi)+float64(e.a.im*wr), e.a.e+k)
-	bz := newCx(float64(e.b.re*mr)-float64(e.b.im*mi), float64(e.b.re*mi)+float64(e.b.im*mr), e.b.e+de)
+	a, b := e.A(), e.B(de)
+	az := newCx(float64(a.re*wr)-float64(a.im*wi), float64(a.re*wi)+float64(a.im*wr), a.e+k)
+	bz := newCx(float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr), b.e+de)
 	return 1 << j, az.add(bz)
 }
