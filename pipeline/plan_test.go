@@ -206,7 +206,7 @@ func TestPlanCountsPerturbation(t *testing.T) {
 	v := render.View{Width: 100, Height: 100, MaxIter: 1000000}.WithDecimals(decimal.Number{}, one, scale)
 	j := Job{View: v, AA: 1, Workers: 2, Format: imageio.PNG, Memory: 64 << 20}
 	_, err := j.Plan()
-	want := "100x100 with --aa 1: --memory 64.0 MiB is too small for perturbation at maxiter 1000000: its reference orbit and BLA table take up to 160.2 MiB; raise --memory or lower --maxiter"
+	want := "100x100 with --aa 1: --memory 64.0 MiB is too small for perturbation at maxiter 1000000: its reference orbit and BLA table take up to 221.3 MiB; raise --memory or lower --maxiter"
 	if err == nil || err.Error() != want {
 		t.Errorf("Plan: %v\n want %q", err, want)
 	}

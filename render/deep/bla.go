@@ -111,9 +111,12 @@ func (t *blaTable) at(j, i int) (*blaEntry, bool) {
 // blaEntryBytes is an entry's size, for the memory plan.
 const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 
-// BLABytes estimates the memory of the table of a reference of m steps:
-// about 2m entries.
-func BLABytes(m int) float64 { return 2 * float64(m) * float64(blaEntryBytes) }
+// BLABytes estimates the memory of the table of a reference of m steps
+// at its peak: about 2m packed entries, and while it is built two levels
+// of full runs, m/2 and m/4 of them.
+func BLABytes(m int) float64 {
+	return 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
+}
 
 // newBLATable builds the table of ref for pixels with |dc| <= dcMax
 // whose dc mantissas are scaled by 2^de. It keeps two levels in full
@@ -124,14 +127,18 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 		return &blaTable{}
 	}
 	t := &blaTable{dense: m <= denseMax}
-	level := make([]blaRun, m-1)
+	// Single steps are cheap to make, so the first level is never held
+	// in full: only the levels above it are, two at a time.
 	one := newCx(1, 0, 0)
-	for i := range level {
+	single := func(i int) blaRun {
 		z := newCx(ref.Zr[i+1], ref.Zi[i+1], 0)
-		a := newCx(2*z.re, 2*z.im, z.e) // 2 Z_m
-		r := z.abs().mul(fx{blaEpsilon, 0})
-		level[i] = blaRun{a: a, b: one, r: r}
+		return blaRun{a: newCx(2*z.re, 2*z.im, z.e), b: one, r: z.abs().mul(fx{blaEpsilon, 0})} // A = 2 Z_m
 	}
+	first := make([]blaEntry, m-1)
+	for i := range first {
+		first[i] = pack(single(i), de)
+	}
+	t.levels = append(t.levels, first)
 	packed := func(l []blaRun) []blaEntry {
 		out := make([]blaEntry, len(l))
 		for i, run := range l {
@@ -139,9 +146,14 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 		}
 		return out
 	}
-	t.levels = append(t.levels, packed(level))
+	var level []blaRun
 	if t.dense {
-		for step := 1; len(level) > step; step *= 2 {
+		level = make([]blaRun, m-2)
+		for i := range level {
+			level[i] = merge(single(i), single(i+1), dcMax)
+		}
+		t.levels = append(t.levels, packed(level))
+		for step := 2; len(level) > step; step *= 2 {
 			next := make([]blaRun, len(level)-step)
 			for i := range next {
 				next[i] = merge(level[i], level[i+step], dcMax)
@@ -151,6 +163,11 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 		}
 		return t
 	}
+	level = make([]blaRun, (m-1)/2)
+	for i := range level {
+		level[i] = merge(single(2*i), single(2*i+1), dcMax)
+	}
+	t.levels = append(t.levels, packed(level))
 	for len(level) >= 2 {
 		next := make([]blaRun, len(level)/2)
 		for i := range next {

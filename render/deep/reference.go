@@ -42,9 +42,10 @@ type Reference struct {
 	Prec uint
 }
 
-// OrbitBytes is the memory a reference orbit of m iterations takes in a
-// Plan: its float64s, and the loop's copy of them with the BLA gates.
-const OrbitBytes = 16 + 24
+// OrbitBytes is the memory, per iteration, that a reference orbit takes
+// in a Plan at its peak: its float64s (twice, while append doubles them),
+// and the loop's copy of them with the BLA gates.
+const OrbitBytes = 2*16 + 24
 
 // M is the last index of the orbit.
 func (r *Reference) M() int { return len(r.Zr) - 1 }
