@@ -44,9 +44,9 @@ race:
 # The kernel's arithmetic must not change when the compiler may emit FMA
 # instructions (GOAMD64=v3); v1 is the default, named here for symmetry.
 test-v3:
-	GOAMD64=v1 $(GO) test -count=1 ./render/
+	GOAMD64=v1 $(GO) test -count=1 ./render/ ./render/deep/
 	@if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo; then \
-		echo "GOAMD64=v3 $(GO) test -count=1 ./render/"; GOAMD64=v3 $(GO) test -count=1 ./render/; \
+		echo "GOAMD64=v3 $(GO) test -count=1 ./render/ ./render/deep/"; GOAMD64=v3 $(GO) test -count=1 ./render/ ./render/deep/; \
 	else echo "test-v3: this CPU lacks AVX2/FMA, so GOAMD64=v3 binaries cannot run here"; fi
 
 vet:

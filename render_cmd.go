@@ -17,6 +17,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
@@ -61,8 +62,10 @@ type renderFlags struct {
 	kernel                           string
 	workers, grain, maxiter, aa      int
 	width, height                    int
-	center                           complex128
-	scale, escape                    float64
+	re, im, scale                    decimal.Number
+	escape                           float64
+	method                           string
+	noBLA, maxiterAuto               bool
 	list, showVersion, help, verbose bool
 	force, shortcuts, quiet          bool
 	memory                           float64
@@ -91,9 +94,11 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.VarP(cli.Int(&f.grain, 1, 1, math.MaxInt), "grain", "g", "rows per claim, for the strategies that claim blocks")
 	fs.StringVarP(&f.view, "view", "V", "full", "preset view: "+strings.Join(render.PresetNames(), ", "))
 	fs.Var(cli.Size(&f.width, &f.height), "size", "image size WxH, or N for NxN (default: the view's)")
-	fs.Var(cli.Complex(&f.center), "center", "centre of the view RE,IM (default: the view's)")
-	fs.Var(cli.Finite(&f.scale, "positive", func(x float64) bool { return x > 0 }), "scale", "width of the view in the complex plane (default: the view's)")
-	fs.VarP(cli.Int(&f.maxiter, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit (default: the view's)")
+	fs.Var(cli.DecimalPair(&f.re, &f.im), "center", "centre of the view RE,IM, decimals of any length (default: the view's)")
+	fs.Var(cli.Decimal(&f.scale, "positive", func(n decimal.Number) bool { return n.Sign() > 0 }), "scale", "width of the view in the complex plane, down to 1e-10000 (default: the view's)")
+	fs.VarP(cli.IntOrAuto(&f.maxiter, &f.maxiterAuto, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit, or auto: 1000 + 250 per decade of zoom (default: the view's)")
+	fs.StringVar(&f.method, "method", "auto", "direct (float64 kernels), perturb (deep zoom: perturbation with rebasing and BLA), or auto: direct where float64 resolves the pixels")
+	fs.BoolVar(&f.noBLA, "no-bla", false, "perturbation without bivariate linear approximation: every iteration computed (for measurements)")
 	// The view reads 0 as the default radius; on the command line that
 	// would only hide a mistake.
 	validRadius := func(x float64) bool { return x >= 2 && x <= render.MaxEscape }
@@ -238,6 +243,13 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if err := render.CheckSupersampling(v, f.aa); err != nil {
 		return nil, cli.Usagef("--aa %d: %v", f.aa, err)
 	}
+	if j.Method, err = render.ParseMethod(f.method); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
+	if _, err := j.Method.Resolve(v); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
+	j.NoBLA = f.noBLA
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
 		return nil, err
 	}
@@ -384,13 +396,20 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 	if fs.Changed("size") {
 		v.Width, v.Height = f.width, f.height
 	}
+	// The view carries the centre and scale as the decimals given, so
+	// that a deep zoom's digits reach the reference orbit.
+	d := v.Decimals()
 	if fs.Changed("center") {
-		v.Center = f.center
+		d.Re, d.Im = f.re, f.im
 	}
 	if fs.Changed("scale") {
-		v.Scale = f.scale
+		d.Scale = f.scale
 	}
-	if fs.Changed("maxiter") {
+	v = v.WithDecimals(d.Re, d.Im, d.Scale)
+	switch {
+	case f.maxiterAuto:
+		v.MaxIter = render.AutoMaxIter(d.Scale)
+	case fs.Changed("maxiter"):
 		v.MaxIter = f.maxiter
 	}
 	if fs.Changed("escape") {
@@ -536,7 +555,7 @@ func checkSpace(out *output, job pipeline.Job) error {
 
 // phaseTimes is the --verbose line that shows which step the time went to.
 func phaseTimes(st *pipeline.Stats) string {
-	total := (st.Render + st.Paint + st.Encode).Seconds()
+	total := (st.Deep.Reference + st.Render + st.Paint + st.Encode).Seconds()
 	part := func(d time.Duration) string {
 		pct := 0.0
 		if total > 0 {
@@ -544,7 +563,11 @@ func phaseTimes(st *pipeline.Stats) string {
 		}
 		return fmt.Sprintf("%.3fs (%.0f%%)", d.Seconds(), pct)
 	}
-	return fmt.Sprintf("time: render %s, paint %s, encode %s", part(st.Render), part(st.Paint), part(st.Encode))
+	ref := ""
+	if st.Method == render.MethodPerturb {
+		ref = "reference " + part(st.Deep.Reference) + ", "
+	}
+	return fmt.Sprintf("time: %srender %s, paint %s, encode %s", ref, part(st.Render), part(st.Paint), part(st.Encode))
 }
 
 // printReport writes the --verbose summary: the run, where the time went,
@@ -573,6 +596,26 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		// Giter/cpu-s: on a shared machine the wall time is the load's.
 		fmt.Fprintf(w, "cpu: render %.3fs, %.3g iter/cpu-s\n", st.RenderCPU.Seconds(), float64(rep.Work())/st.RenderCPU.Seconds())
 	}
+	d := v.Decimals()
+	fmt.Fprintf(w, "view: centre %s,%s, scale %s, method %s\n", d.Re, d.Im, d.Scale, st.Method)
+	if ds := st.Deep; st.Method == render.MethodPerturb {
+		orbit := "reached maxiter"
+		switch {
+		case ds.Escaped:
+			orbit = "escaped"
+		case ds.Ended:
+			orbit = "ended: |Z/Z'| under a sample"
+		}
+		bla := "BLA off"
+		if work := rep.Work(); !j.NoBLA && work > 0 {
+			bla = fmt.Sprintf("BLA skipped %d of %d iterations (%.1f%%), table %s", ds.Skipped, work, 100*float64(ds.Skipped)/float64(work), sysmem.HumanBytes(ds.BLABytes))
+		}
+		fmt.Fprintf(w, "perturbation: reference orbit of %d iterations (%s) at %d bits in %v; %s\n",
+			ds.Orbit, orbit, ds.Prec, ds.Reference.Round(time.Microsecond), bla)
+		if j.Shortcuts {
+			fmt.Fprintf(w, "periodicity checking: %d samples stopped as inside, %d iterations saved\n", ds.Periodic, ds.PeriodicSaved)
+		}
+	}
 	fmt.Fprintf(w, "imbalance %.3f (max busy / mean busy), overhead %v (workers x wall - busy)\n",
 		rep.Imbalance(), rep.Overhead().Round(time.Microsecond))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -586,7 +629,7 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	case p.Bits:
 		fmt.Fprintf(w, "bit path: 1 bit per pixel, %s kernel, strips of %d rows; the iterations include those of pixels run on past their escape\n", st.Kernel, p.Rows)
 		return
-	case j.Shortcuts:
+	case j.Shortcuts && st.Method == render.MethodDirect:
 		periodicity := "off"
 		if st.Periodicity {
 			periodicity = "on"
@@ -641,6 +684,7 @@ Examples:
   mandel --view seahorse --size 1920x1080 --palette fire --aa 3 seahorse.png
   mandel --center=-0.7436,0.1318 --scale 0.002 --maxiter 3000 zoom.jpg
   mandel --from seahorse.png --size 3840x2160 big.png    # again, larger
+  mandel -v --center 0,1 --scale 1e-1000 --maxiter auto deep.png  # perturbation
   mandel -v -s bands -w 8 out.png       # the per-worker report, reproduce: line
   mandel -view benchgame -size 16000 -s cyclic out.pbm   # Benchmarks Game
   mandel --format ppm - > out.ppm

@@ -257,3 +257,29 @@ func TestVerboseReportsStripsAndShard(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s\nwant the line %q", code, stderr, want[1:len(want)-1])
 	}
 }
+
+// TestVerboseDeep: a view past float64's reach renders by perturbation
+// without being asked, and -v says so: the view's exact decimals, the
+// method, the reference orbit's time next to render, paint and encode,
+// and what BLA skipped. --method direct refuses it, stating the rule.
+func TestVerboseDeep(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "-v", "-q", "--center", "0,1.000000000000000000000000000000000000001", "--scale", "1e-100", "--size", "40x30", "--maxiter", "auto", "DIR/o.png")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^strategy steal, .* maxiter 26151,`),
+		regexp.MustCompile(`(?m)^time: reference [0-9.]+s \([0-9]+%\), render [0-9.]+s \([0-9]+%\), paint [0-9.]+s \([0-9]+%\), encode [0-9.]+s \([0-9]+%\)$`),
+		regexp.MustCompile(`(?m)^view: centre 0,1.000000000000000000000000000000000000001, scale 1e-100, method perturb$`),
+		regexp.MustCompile(`(?m)^perturbation: reference orbit of [0-9]+ iterations \((escaped|reached maxiter|ended: [^)]*)\) at [0-9]+ bits in .*; BLA skipped [0-9]+ of [0-9]+ iterations \([0-9.]+%\), table .*$`),
+	} {
+		if !want.MatchString(stderr) {
+			t.Errorf("-v has no line matching %s:\n%s", want, stderr)
+		}
+	}
+	code, _, stderr = mandel(t, dir, "-q", "--method", "direct", "--scale", "1e-100", "--size", "40x30", "DIR/o.png")
+	if want := "mandel: invalid view: scale 1e-100 is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart"; code != 2 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("--method direct at 1e-100: exit %d, %q", code, stderr)
+	}
+}

@@ -57,6 +57,9 @@ func TestStitchIsTheWholeRender(t *testing.T) {
 		{"benchgame", 5, []string{"--view", "benchgame", "--size", "33x47"}},
 		// Shards in strips of 4 rows, as a shard over its --memory renders.
 		{"shards in strips", 3, []string{"--view", "seahorse", "--size", "41x37", "strips"}},
+		// A deep zoom, by perturbation: the headers carry the centre's
+		// 60 digits and the scale of 1e-400 exactly.
+		{"deep", 3, []string{"--center", "0,1.000000000000000000000000000000000000000000000000000000000001", "--scale", "1e-400", "--size", "30x21", "--maxiter", "3000"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -106,6 +106,10 @@ type SceneInfo struct {
 	// Hash is the FNV-1a hash of the serial reference frame, which every
 	// run's frame must match.
 	Hash string `json:"hash"`
+	// CenterText and ScaleText are the centre and scale as exact
+	// decimals: a deep scene's are not its float64s (1e-1000 is 0).
+	CenterText string `json:"center_text"`
+	ScaleText  string `json:"scale_text"`
 }
 
 // Parallelism is the result of the probe: the same fixed CPU-bound loop

@@ -216,8 +216,10 @@ func (s *sweep) sceneInfo() {
 	s.env.Sweep.Scenes = s.env.Sweep.Scenes[:0]
 	for _, sr := range s.scenes {
 		v := sr.View
+		d := v.Decimals()
 		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
-			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work}
+			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work,
+			CenterText: d.Re.String() + "," + d.Im.String(), ScaleText: d.Scale.String()}
 		if sr.r != nil {
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}

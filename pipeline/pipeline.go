@@ -41,6 +41,10 @@ type Job struct {
 	Palette   render.Palette
 	Kernel    render.Kernel // the zero Kernel is the scalar kernel
 	Shortcuts bool          // render.Options.Shortcuts: the image is the same either way
+	// Method and NoBLA are render.Options': the direct kernels or
+	// perturbation, and perturbation without BLA.
+	Method render.Method
+	NoBLA  bool
 
 	Strategy strategies.Strategy
 	Workers  int
@@ -96,6 +100,12 @@ type Stats struct {
 	// Periodicity says whether the frame path stopped samples whose orbit
 	// repeats (render.Renderer.ChecksPeriodicity).
 	Periodicity bool
+	// Method is the method that rendered (never auto), and Deep the
+	// perturbation path's figures when it was perturbation: its
+	// Reference time is the serial part before the first strip, and is
+	// not in Render.
+	Method render.Method
+	Deep   render.DeepStats
 }
 
 // Run renders the job and writes its image to w, a strip at a time in the
@@ -123,8 +133,12 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	st := Stats{Plan: plan}
+	st := Stats{Plan: plan, Method: render.MethodDirect}
 	st.Kernel, st.Periodicity = s.kernel()
+	fs, frames := s.(*frameStrips)
+	if frames {
+		st.Method = fs.r.Method()
+	}
 	if err := s.open(w); err != nil {
 		return st, err
 	}
@@ -136,6 +150,9 @@ func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 		err = cerr
 	}
 	st.Encode += time.Since(start)
+	if frames {
+		st.Deep, _ = fs.r.DeepStats()
+	}
 	return st, err
 }
 
@@ -265,7 +282,8 @@ type frameStrips struct {
 }
 
 func newFrameStrips(ctx context.Context, job *Job, rows int) (*frameStrips, error) {
-	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows})
+	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows,
+		Method: job.Method, NoBLA: job.NoBLA, Context: ctx})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	_ "golang.org/x/image/bmp"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -360,5 +361,40 @@ func TestRenderRows(t *testing.T) {
 	}
 	if progress != 15 || rep.Work() != 15 {
 		t.Errorf("progress %d, work %d; want 15 rows", progress, rep.Work())
+	}
+}
+
+// TestDeepStripsSameBytes: a view deeper than float64 renders by
+// perturbation (auto), in strips, to the bytes of the whole frame painted
+// at once, whatever the strip height, strategy and workers; Stats says
+// so and times the reference orbit.
+func TestDeepStripsSameBytes(t *testing.T) {
+	parse := func(s string) decimal.Number {
+		n, err := decimal.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	v := render.View{Width: 61, Height: 37, MaxIter: 4000}.WithDecimals(parse("0"), parse("1"), parse("1e-400"))
+	for _, aa := range []int{1, 2} {
+		j := job(t, v, aa, imageio.PNG)
+		want := wholeImage(t, j)
+		for _, c := range []struct {
+			rows     int
+			strategy string
+			workers  int
+		}{{0, "steal", 2}, {5, "bands", 3}, {16, "cyclic", 2}} {
+			j := j
+			j.StripRows, j.Workers = c.rows, c.workers
+			j.Strategy, _ = strategies.Lookup(c.strategy)
+			got, st := run(t, j)
+			if st.Method != render.MethodPerturb || st.Deep.Orbit == 0 || st.Deep.Reference <= 0 {
+				t.Errorf("aa%d %s: method %v, deep stats %+v", aa, c.strategy, st.Method, st.Deep)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("aa%d rows %d %s w%d: %d bytes differ from the whole image's %d", aa, c.rows, c.strategy, c.workers, len(got), len(want))
+			}
+		}
 	}
 }

@@ -19,6 +19,10 @@ const DefaultMemory = 512 << 20
 // the stacks.
 const stripShare = 0.7
 
+// deepShare is the most of the budget that perturbation's reference orbit
+// and BLA table may take, leaving the strips at least a tenth.
+const deepShare = 0.6
+
 // stripPart is the part of the budget that a strip's frame and image take
 // by default, when the image does not fit in one: 1 MiB of the default
 // budget, more with a larger --memory, with no cap. rowsPerWorker is the
@@ -103,7 +107,7 @@ func (j Job) Plan() (Plan, error) {
 			budget = min(budget, j.Available/2)
 		}
 	}
-	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && render.CanRenderBits(v, j.AA)}
+	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && j.Method != render.MethodPerturb && render.CanRenderBits(v, j.AA)}
 	what := fmt.Sprintf("%dx%d with --aa %d", v.Width, v.Height, j.AA)
 	if j.Lo < 0 || j.Hi < 0 || j.Hi > v.Height || (j.Hi > 0 && j.Lo >= j.Hi) || (j.Hi == 0 && j.Lo != 0) {
 		return p, fmt.Errorf("pipeline: rows %d to %d are not a window of the view's %d rows", j.Lo, j.Hi, v.Height)
@@ -128,8 +132,18 @@ func (j Job) Plan() (Plan, error) {
 		// strips as a whole image does.
 		win := v
 		win.Height = hi - lo
+		// Perturbation's reference orbit and BLA table live through
+		// every strip: they come off the strips' share.
+		deep := 0.0
+		if m, err := j.Method.Resolve(v); err == nil && m == render.MethodPerturb {
+			deep = render.PerturbationMemory(v, !j.NoBLA)
+			if deep > deepShare*p.Budget {
+				return p, fmt.Errorf("%s: --memory %s is too small for perturbation at maxiter %d: its reference orbit and BLA table take up to %s; raise --memory or lower --maxiter",
+					what, sysmem.HumanBytes(p.Budget), v.MaxIter, sysmem.HumanBytes(deep))
+			}
+		}
 		var err error
-		if p.Rows, err = frameRows(&p, win, j); err != nil {
+		if p.Rows, err = frameRows(&p, win, j, deep); err != nil {
 			return p, fmt.Errorf("%s: %w", what, err)
 		}
 	}
@@ -143,9 +157,9 @@ func (j Job) Plan() (Plan, error) {
 }
 
 // frameRows is the strip height of a frame render of win within p.Budget,
-// and sets p.Whole and p.Need.
-func frameRows(p *Plan, win render.View, j Job) (int, error) {
-	p.Whole = render.MemoryNeeded(win, j.AA).Total()
+// with fixed more bytes held throughout, and sets p.Whole and p.Need.
+func frameRows(p *Plan, win render.View, j Job, extra float64) (int, error) {
+	p.Whole = render.MemoryNeeded(win, j.AA).Total() + extra
 	if !j.Format.Streams() {
 		if p.Whole > p.Budget {
 			return 0, fmt.Errorf("%s needs the whole image in memory (%s, over --memory %s); %s stream",
@@ -155,7 +169,7 @@ func frameRows(p *Plan, win render.View, j Job) (int, error) {
 		return win.Height, nil
 	}
 	enc := imageio.Encoder{Format: j.Format, Workers: j.Workers}
-	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width)
+	fixed := render.MemoryNeededRows(win, j.AA, 0).Total() + enc.StreamMemory(win.Width) + extra
 	// A row's footprint, from a view tall enough to have two: the
 	// difference would be 0 for a window of one row.
 	tall := win

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -213,5 +214,36 @@ func TestPlanBadWindow(t *testing.T) {
 				t.Errorf("rows %d to %d: Run succeeded", c.lo, c.hi)
 			}
 		}
+	}
+}
+
+// TestPlanCountsPerturbation: a deep view's reference orbit and BLA table
+// count against the budget, with a message that says so, and leave the
+// strips less room.
+func TestPlanCountsPerturbation(t *testing.T) {
+	scale, _ := decimal.Parse("1e-100")
+	one, _ := decimal.Parse("1")
+	v := render.View{Width: 100, Height: 100, MaxIter: 1000000}.WithDecimals(decimal.Number{}, one, scale)
+	j := Job{View: v, AA: 1, Workers: 2, Format: imageio.PNG, Memory: 64 << 20}
+	_, err := j.Plan()
+	want := "100x100 with --aa 1: --memory 64.0 MiB is too small for perturbation at maxiter 1000000: its reference orbit and BLA table take up to 221.3 MiB; raise --memory or lower --maxiter"
+	if err == nil || err.Error() != want {
+		t.Errorf("Plan: %v\n want %q", err, want)
+	}
+	j.Memory = 1 << 30
+	p, err := j.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deep := render.PerturbationMemory(v, true); p.Need < deep || p.Whole < deep {
+		t.Errorf("plan needs %v (whole %v), less than the perturbation's %v", p.Need, p.Whole, deep)
+	}
+	j.NoBLA = true
+	if q, _ := j.Plan(); q.Need >= p.Need {
+		t.Errorf("without BLA the plan needs %v, with it %v", q.Need, p.Need)
+	}
+	j.Method = render.MethodDirect
+	if _, err := j.Plan(); err != nil {
+		t.Errorf("direct: %v (the plan does not refuse what the renderer will)", err)
 	}
 }

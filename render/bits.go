@@ -100,7 +100,7 @@ const (
 // |c| <= 1.9 (see the argument in bits.go), which includes the benchgame
 // preset. Other views need the Frame.
 func CanRenderBits(v View, aa int) bool {
-	if aa != 1 || v.Validate() != nil || v.MaxIter > bitsMaxIter {
+	if aa != 1 || v.Validate() != nil || v.CheckDirect() != nil || v.MaxIter > bitsMaxIter {
 		return false
 	}
 	xs, ys := v.Plane()

@@ -45,6 +45,9 @@ type Renderer struct {
 	// y0 is the output row at the top of the frame, and rows the output
 	// rows it holds: the whole view, or a window (Options.Rows).
 	y0, rows int
+	// deep, when not nil, renders every row by perturbation
+	// (MethodPerturb) in place of the kernel.
+	deep *perturbation
 }
 
 // bytesPerSample is the frame's memory per sample: Iter and Mag2.
@@ -103,6 +106,15 @@ type Options struct {
 	// The work a Renderer reports is then the iterations actually done,
 	// less than the sum of the frame's counts.
 	Shortcuts bool
+	// Method chooses the direct kernels or perturbation; MethodAuto
+	// perturbs only views too deep for float64.
+	Method Method
+	// NoBLA turns bivariate linear approximation off on the perturbation
+	// path, which then iterates every step (for measurements).
+	NoBLA bool
+	// Context, if not nil, cancels the reference orbit that
+	// MethodPerturb computes in NewRenderer.
+	Context context.Context
 	// Rows, if positive and less than the view's height, makes the frame
 	// a window of that many output rows, starting at row 0, that
 	// SetWindow moves: memory for a strip of the view rather than all of
@@ -122,8 +134,24 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 	if err := opts.Kernel.checkAvailable(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	method, err := opts.Method.Resolve(v)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
 	samples := v.Supersampled(aa)
-	xs, ys := samples.Plane()
+	var xs, ys []float64
+	var pert *perturbation
+	if method == MethodPerturb {
+		ctx := opts.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts); err != nil {
+			return nil, fmt.Errorf("render: %w", err)
+		}
+	} else {
+		xs, ys = samples.Plane()
+	}
 	rows := v.Height
 	if opts.Rows > 0 && opts.Rows < rows {
 		rows = opts.Rows
@@ -135,6 +163,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		aa:        aa,
 		kernel:    opts.Kernel.orScalar(),
 		shortcuts: opts.Shortcuts,
+		deep:      pert,
 		xs:        xs,
 		ys:        ys,
 		frame: &Frame{
@@ -165,7 +194,9 @@ func (r *Renderer) Kernel() Kernel { return r.kernel }
 // ChecksPeriodicity reports whether the Renderer stops a sample once its
 // orbit repeats: with Options.Shortcuts and a kernel that has a Periodic
 // row.
-func (r *Renderer) ChecksPeriodicity() bool { return r.shortcuts && r.kernel.ChecksPeriodicity() }
+func (r *Renderer) ChecksPeriodicity() bool {
+	return r.shortcuts && (r.deep != nil || r.kernel.ChecksPeriodicity())
+}
 
 // Frame returns the frame. It is complete once every unit has been
 // rendered; with a window (Options.Rows), its row 0 is the window's first
@@ -210,6 +241,10 @@ func (r *Renderer) renderUnits(lo, hi int, stop *atomic.Bool) (work int64, ok bo
 		fy := y - r.y0*r.aa // the row in the frame
 		row := r.frame.Iter[fy*w : (fy+1)*w]
 		mag := r.frame.Mag2[fy*w : (fy+1)*w]
+		if r.deep != nil {
+			work += r.deep.plan.Row(r.deep.kx, r.deep.ky[y], row, mag, stop)
+			continue
+		}
 		if r.shortcuts && rowMayShortcut(r.ys[y]) {
 			work += r.renderShortcutRow(r.ys[y], row, mag, stop)
 			continue

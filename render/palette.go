@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/mandel-project/mandel/internal/decimal"
 )
 
 // A palette is written as text in one grammar, which --palette, a palette
@@ -128,18 +130,16 @@ func (p *Palette) setOption(opt string) error {
 	return nil
 }
 
-// decimal is the numbers the grammar takes: a sign, digits with at most one
-// point, and an exponent. strconv.ParseFloat alone would take hexadecimal,
-// underscores, Inf and NaN too.
-var decimal = regexp.MustCompile(`^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
-
-// parseDecimal parses a finite decimal number of the grammar.
+// parseDecimal parses a finite decimal number of the command line's one
+// grammar (package decimal): strconv.ParseFloat alone would take
+// hexadecimal, underscores, Inf and NaN too.
 func parseDecimal(s string) (float64, error) {
-	if !decimal.MatchString(s) {
+	n, err := decimal.Parse(s)
+	if err != nil {
 		return 0, errors.New("not a decimal number")
 	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(x, 0) {
+	x := n.Float64()
+	if math.IsInf(x, 0) {
 		return 0, errors.New("not a finite decimal number")
 	}
 	return x, nil

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/mandel-project/mandel/internal/decimal"
 )
 
 // Mapping says how a pixel index becomes a point of the complex plane.
@@ -45,6 +47,50 @@ type View struct {
 	Escape float64
 	// Mapping selects the pixel-to-plane mapping.
 	Mapping Mapping
+	// Exact, when its Scale is not zero, is Center and Scale as the
+	// decimals they were given as: Center and Scale are then their nearest
+	// float64s, which is all the direct kernels read, while the
+	// perturbation path and every file that records the view read the
+	// decimals, so that a scale of 1e-1000 is not 0 and a centre keeps
+	// every digit it was given. WithDecimals sets both.
+	Exact Decimals
+}
+
+// Decimals are a view's centre and scale as exact decimals.
+type Decimals struct {
+	Re, Im, Scale decimal.Number
+}
+
+// WithDecimals returns v centred on re + im i with width scale, exactly,
+// and its float64 Center and Scale the nearest float64s. Where those
+// float64s are the decimals (their shortest forms), Exact stays zero, so
+// that a view is the same value however its numbers were given.
+func (v View) WithDecimals(re, im, scale decimal.Number) View {
+	v.Exact = Decimals{}
+	if !re.Exact() || !im.Exact() || !scale.Exact() {
+		v.Exact = Decimals{Re: re, Im: im, Scale: scale}
+	}
+	v.Center = complex(re.Float64(), im.Float64())
+	v.Scale = scale.Float64()
+	return v
+}
+
+// Decimals returns v's centre and scale as exact decimals: Exact, or else
+// the shortest decimals of Center and Scale.
+func (v View) Decimals() Decimals {
+	if !v.Exact.Scale.IsZero() {
+		return v.Exact
+	}
+	return Decimals{Re: finiteDecimal(real(v.Center)), Im: finiteDecimal(imag(v.Center)), Scale: finiteDecimal(v.Scale)}
+}
+
+// finiteDecimal is x's shortest decimal; NaN and infinities (which
+// Validate refuses) become 0 rather than a panic.
+func finiteDecimal(x float64) decimal.Number {
+	if !finite(x) {
+		return decimal.Number{}
+	}
+	return decimal.FromFloat64(x)
 }
 
 // DefaultEscape is the escape radius of every preset. 2 is the smallest
@@ -64,6 +110,10 @@ const (
 	// MaxCoordinate bounds the centre and the scale. The set lies within
 	// |c| <= 2; the bound only keeps the plane's arithmetic far from overflow.
 	MaxCoordinate = 1e6
+	// MinScaleExponent bounds the scale below: 1e-10000 needs a reference
+	// orbit of about 33,000 bits, whose multiplications cost tens of
+	// microseconds each; deeper is a typo more often than a wish.
+	MinScaleExponent = -10000
 )
 
 // ErrInvalidView is wrapped by every error that Validate returns.
@@ -84,21 +134,61 @@ func (v View) Validate() error {
 	case !finite(real(v.Center)) || !finite(imag(v.Center)) ||
 		math.Abs(real(v.Center)) > MaxCoordinate || math.Abs(imag(v.Center)) > MaxCoordinate:
 		return bad("center must be finite and within %g of 0, got %v", float64(MaxCoordinate), v.Center)
-	case !finite(v.Scale) || v.Scale <= 0 || v.Scale > MaxCoordinate:
-		return bad("scale must be positive and at most %g, got %v", float64(MaxCoordinate), v.Scale)
 	case !finite(v.Escape) || v.Escape < 0 || (v.Escape > 0 && v.Escape < 2) || v.Escape > MaxEscape:
 		return bad("escape radius must be in 2..%g (or 0 for the default), got %v", float64(MaxEscape), v.Escape)
 	case v.Mapping != Centres && v.Mapping != Corners:
 		return bad("unknown mapping %d", v.Mapping)
 	}
-	// Past float64's precision neighbouring pixels map to the same point and
-	// the picture is a few flat blocks: refuse rather than render nonsense.
-	extent := math.Max(math.Abs(real(v.Center)), math.Abs(imag(v.Center))) + v.Scale*math.Max(1, float64(v.Height)/float64(v.Width))
-	if step, ulp := v.Scale/float64(v.Width), math.Nextafter(extent, math.Inf(1))-extent; step < 4*ulp {
-		return bad("scale %g is too small for float64 at this centre: pixels %.3g apart, but numbers near %.3g are only %.3g apart",
-			v.Scale, step, extent, ulp)
+	if v.Exact.Scale.IsZero() {
+		if !finite(v.Scale) || v.Scale <= 0 || v.Scale > MaxCoordinate {
+			return bad("scale must be positive and at most %g, got %v", float64(MaxCoordinate), v.Scale)
+		}
+		return nil
+	}
+	d := v.Exact
+	switch {
+	case d.Scale.Sign() <= 0 || d.Scale.Float64() > MaxCoordinate:
+		return bad("scale must be positive and at most %g, got %s", float64(MaxCoordinate), d.Scale)
+	case d.Scale.Exponent()-1 < MinScaleExponent:
+		return bad("scale must be at least 1e%d, got %s", MinScaleExponent, d.Scale)
+	case v.Center != complex(d.Re.Float64(), d.Im.Float64()) || v.Scale != d.Scale.Float64():
+		return bad("center %v and scale %v are not the nearest float64s of %s,%s and %s (set them with WithDecimals)", v.Center, v.Scale, d.Re, d.Im, d.Scale)
 	}
 	return nil
+}
+
+// CheckDirect reports whether float64 resolves v's pixels, as the direct
+// kernels need: the rule is that neighbouring pixels must be at least 4
+// float64 steps (ulps) apart at the view's largest coordinate, or the
+// picture becomes a few flat blocks. Its error states the rule and the
+// smallest scale the rule allows at this centre and width; deeper views
+// are the perturbation path's (Method).
+func (v View) CheckDirect() error {
+	if ok, _, _ := v.directSpacing(v.Scale); ok {
+		return nil
+	}
+	// The smallest scale: 4 ulps per pixel at the extent that scale gives;
+	// a larger scale may reach the next binade, so iterate to a fixed point.
+	s := v.Scale
+	for range 8 {
+		_, _, ulp := v.directSpacing(s)
+		next := 4 * ulp * float64(v.Width)
+		if next <= s {
+			break
+		}
+		s = next
+	}
+	_, extent, ulp := v.directSpacing(v.Scale)
+	return fmt.Errorf("%w: scale %s is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart, and near %.3g a step is %.3g, so at width %d the smallest scale is %.3g; --method auto or perturb renders deeper",
+		ErrInvalidView, v.Decimals().Scale, extent, ulp, v.Width, s)
+}
+
+// directSpacing reports whether pixels of a view at scale s are at least
+// 4 ulps apart, with the extent of its coordinates and the ulp there.
+func (v View) directSpacing(s float64) (ok bool, extent, ulp float64) {
+	extent = math.Max(math.Abs(real(v.Center)), math.Abs(imag(v.Center))) + s*math.Max(1, float64(v.Height)/float64(v.Width))
+	ulp = math.Nextafter(extent, math.Inf(1)) - extent
+	return s/float64(v.Width) >= 4*ulp, extent, ulp
 }
 
 // CheckSupersampling reports whether v can be rendered with aa x aa samples

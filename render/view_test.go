@@ -2,9 +2,12 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/mandel-project/mandel/internal/decimal"
 )
 
 func TestPlaneCentres(t *testing.T) {
@@ -66,8 +69,10 @@ func TestValidate(t *testing.T) {
 		"huge escape":    func(v *View) { v.Escape = 1e200 },
 		"huge scale":     func(v *View) { v.Scale = 1e308 },
 		"far centre":     func(v *View) { v.Center = complex(1e308, 1e308) },
-		"below ulp":      func(v *View) { v.Center = 0.75; v.Scale = 1e-300 },
-		"at the ulp":     func(v *View) { v.Center = 1; v.Scale = 10 * 0x1p-52 },
+		"decimals off":   func(v *View) { *v = v.WithDecimals(dec("0.50000000000000000001"), dec("0"), dec("1")); v.Scale = 2 },
+		"deep past 1e-10000": func(v *View) {
+			*v = v.WithDecimals(dec("0"), dec("1"), dec("1e-10001"))
+		},
 	}
 	for name, mutate := range cases {
 		v := good
@@ -107,6 +112,55 @@ func TestValidateAcceptsDeepButRepresentableZooms(t *testing.T) {
 	}
 }
 
+func dec(s string) decimal.Number {
+	n, err := decimal.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// TestCheckDirect: the direct path's limit states its rule and the
+// smallest scale it allows, and that scale passes while a smaller one
+// does not (issue 18, defect 14: the old message argued against itself).
+func TestCheckDirect(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		center, scale float64
+		w             int
+		want          string
+	}{
+		{"below ulp", 0.75, 1e-300, 1024, "invalid view: scale 1e-300 is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart, and near 0.75 a step is 1.11e-16, so at width 1024 the smallest scale is 4.55e-13; --method auto or perturb renders deeper"},
+		{"2e-13", 0.75, 2e-13, 1024, "invalid view: scale 2e-13 is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart, and near 0.75 a step is 1.11e-16, so at width 1024 the smallest scale is 4.55e-13; --method auto or perturb renders deeper"},
+		{"at the ulp", 1, 10 * 0x1p-52, 10, "near 1 a step is 2.22e-16, so at width 10 the smallest scale is 8.88e-15"},
+	} {
+		v := View{Width: c.w, Height: c.w, Center: complex(c.center, 0), Scale: c.scale, MaxIter: 10}
+		if err := v.Validate(); err != nil {
+			t.Errorf("%s: Validate: %v (deep views are the perturbation path's)", c.name, err)
+		}
+		err := v.CheckDirect()
+		if err == nil || !errors.Is(err, ErrInvalidView) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: CheckDirect = %v\n want %q", c.name, err, c.want)
+			continue
+		}
+		var smallest float64
+		msg := err.Error()
+		if _, serr := fmt.Sscanf(msg[strings.Index(msg, "smallest scale is ")+len("smallest scale is "):], "%g", &smallest); serr != nil {
+			t.Fatalf("%s: %v", c.name, serr)
+		}
+		// The stated scale is rounded to 3 digits: a hair above it passes.
+		ok := v
+		ok.Scale = smallest * 1.01
+		if err := ok.CheckDirect(); err != nil {
+			t.Errorf("%s: the stated smallest scale %g is refused: %v", c.name, ok.Scale, err)
+		}
+	}
+	p, _ := LookupPreset("spiral")
+	if err := p.View.CheckDirect(); err != nil {
+		t.Errorf("spiral preset: %v", err)
+	}
+}
+
 func TestCheckSupersampling(t *testing.T) {
 	v := View{Width: 100, Height: 10, Scale: 1, MaxIter: 10}
 	for _, aa := range []int{1, 16} {
@@ -125,5 +179,32 @@ func TestCheckSupersampling(t *testing.T) {
 		if err := CheckSupersampling(bad.v, bad.aa); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestWithDecimals: a view keeps decimals only where float64 loses them,
+// so shallow views are the same values as before, and deep ones keep every
+// digit.
+func TestWithDecimals(t *testing.T) {
+	v := View{Width: 8, Height: 8, MaxIter: 10}
+	shallow := v.WithDecimals(dec("-0.75"), dec("0.1000"), dec("3.5"))
+	if shallow != (View{Width: 8, Height: 8, MaxIter: 10, Center: complex(-0.75, 0.1), Scale: 3.5}) {
+		t.Errorf("shallow view: %+v", shallow)
+	}
+	deep := v.WithDecimals(dec("-1.7400000000000000000000000000001"), dec("0"), dec("1e-1000"))
+	if deep.Exact.Scale.String() != "1e-1000" || deep.Scale != 0 || deep.Decimals().Re.String() != "-1.7400000000000000000000000000001" {
+		t.Errorf("deep view: %+v", deep)
+	}
+	if err := deep.Validate(); err != nil {
+		t.Errorf("deep view: %v", err)
+	}
+	if err := deep.CheckDirect(); err == nil {
+		t.Error("a scale of 1e-1000 passes CheckDirect")
+	}
+	if m, err := MethodAuto.Resolve(deep); m != MethodPerturb || err != nil {
+		t.Errorf("auto resolves 1e-1000 to %v, %v", m, err)
+	}
+	if m, err := MethodAuto.Resolve(shallow); m != MethodDirect || err != nil {
+		t.Errorf("auto resolves 3.5 to %v, %v", m, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -23,7 +24,7 @@ import (
 //
 //	mandel:version  the release, whose pixels may differ from another's
 //	mandel:size     WxH of the whole image
-//	mandel:center   RE,IM
+//	mandel:center   RE,IM, exact decimals of any length
 //	mandel:scale, mandel:maxiter, mandel:escape (the radius, default resolved)
 //	mandel:mapping  centres or corners
 //	mandel:aa, mandel:palette
@@ -36,7 +37,10 @@ import (
 // so that it says how to render it again (mandel --from), and a stitch of
 // shards writes the picture's, so that its bytes are a whole render's.
 //
-// Numbers are decimal, floats in Go's shortest form that reads back exactly.
+// Numbers are decimal, floats in Go's shortest form that reads back exactly;
+// the centre and scale are the view's exact decimals (render.View.Exact)
+// in the same form, so a deep zoom's digits survive and shards of views
+// that differ in the 500th digit do not stitch.
 // The strategy, workers, grain, kernel and shortcuts are left out: they do
 // not change a pixel, and the same picture must be the same bytes whatever
 // they are. So are the commit and the architecture, for the same reason.
@@ -119,6 +123,7 @@ func (h Header) Picture() Header {
 // of the header that the shards of one render share.
 func (h Header) viewText() []imageio.PNGText {
 	v := h.View
+	d := v.Decimals()
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	escape := v.Escape
 	if escape == 0 {
@@ -131,8 +136,8 @@ func (h Header) viewText() []imageio.PNGText {
 	return []imageio.PNGText{
 		{Key: keyVersion, Value: h.Version},
 		{Key: keySize, Value: fmt.Sprintf("%dx%d", v.Width, v.Height)},
-		{Key: keyCenter, Value: f(real(v.Center)) + "," + f(imag(v.Center))},
-		{Key: keyScale, Value: f(v.Scale)},
+		{Key: keyCenter, Value: d.Re.String() + "," + d.Im.String()},
+		{Key: keyScale, Value: d.Scale.String()},
 		{Key: keyMaxIter, Value: strconv.Itoa(v.MaxIter)},
 		{Key: keyEscape, Value: f(escape)},
 		{Key: keyMapping, Value: mapping},
@@ -201,16 +206,16 @@ func (h *Header) parseView(values map[string]string) error {
 	v := &h.View
 	bad := func(key string) error { return fmt.Errorf("bad %s %q", key, values[key]) }
 	re, im, ok := strings.Cut(values[keyCenter], ",")
-	r, errR := strconv.ParseFloat(re, 64)
-	i, errI := strconv.ParseFloat(im, 64)
+	r, errR := decimal.Parse(re)
+	i, errI := decimal.Parse(im)
 	if !ok || errR != nil || errI != nil {
 		return bad(keyCenter)
 	}
-	v.Center = complex(r, i)
-	var err error
-	if v.Scale, err = strconv.ParseFloat(values[keyScale], 64); err != nil {
+	scale, err := decimal.Parse(values[keyScale])
+	if err != nil || scale.Sign() <= 0 {
 		return bad(keyScale)
 	}
+	*v = v.WithDecimals(r, i, scale)
 	if v.MaxIter, err = strconv.Atoi(values[keyMaxIter]); err != nil {
 		return bad(keyMaxIter)
 	}

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -156,5 +157,34 @@ func TestParseRefuses(t *testing.T) {
 	}
 	if _, err := Parse(nil); !errors.Is(err, ErrNotShard) {
 		t.Errorf("no text at all: %v, want ErrNotShard", err)
+	}
+}
+
+// TestHeaderDeepView: a deep view's header carries its decimals whole,
+// and reads back to the same view: a scale of 1e-1000 is not 0, and the
+// centre keeps digits no float64 holds.
+func TestHeaderDeepView(t *testing.T) {
+	h := testHeader()
+	re, _ := decimal.Parse("-1.74999841099374081749002483162428393452822172335808534616943930976364725846655540417646727085571962736578151132907961927190726789896685696750162524460775")
+	im, _ := decimal.Parse("-0.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001")
+	scale, _ := decimal.Parse("2.5E-1000")
+	h.View = h.View.WithDecimals(re, im, scale)
+	text := h.Text()
+	values := map[string]string{}
+	for _, t := range text {
+		values[t.Key] = t.Value
+	}
+	if want := re.String() + ",-1e-146"; values["mandel:center"] != want {
+		t.Errorf("centre %q, want %q", values["mandel:center"], want)
+	}
+	if values["mandel:scale"] != "2.5e-1000" {
+		t.Errorf("scale %q", values["mandel:scale"])
+	}
+	got, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != h {
+		t.Errorf("parsed\n%+v\nwant\n%+v", got, h)
 	}
 }

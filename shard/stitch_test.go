@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -189,6 +190,12 @@ func TestStitchRefusesAnotherRender(t *testing.T) {
 		{"mandel:size", func(h *Header) { h.View.Height = 31 }},
 		{"mandel:center", func(h *Header) { h.View.Center = complex(real(h.View.Center), math.Nextafter(imag(h.View.Center), 1)) }},
 		{"mandel:scale", func(h *Header) { h.View.Scale = math.Nextafter(h.View.Scale, 0) }},
+		// Digits past float64's: the same float64s, another view.
+		{"mandel:center", func(h *Header) {
+			d := h.View.Decimals()
+			re, _ := decimal.Parse(d.Re.String() + "000000000000000000000001")
+			h.View = h.View.WithDecimals(re, d.Im, d.Scale)
+		}},
 		{"mandel:maxiter", func(h *Header) { h.View.MaxIter++ }},
 		{"mandel:escape", func(h *Header) { h.View.Escape = 2 }},
 		{"mandel:mapping", func(h *Header) { h.View.Mapping = render.Corners }},

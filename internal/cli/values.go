@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/sysmem"
 )
 
@@ -140,11 +141,11 @@ func (c complexValue) Set(v string) error {
 	if !ok {
 		return fmt.Errorf("want RE,IM, e.g. -0.75,0.1")
 	}
-	re, err := parseFinite(rs)
+	re, err := parseFinite(strings.TrimSpace(rs))
 	if err != nil {
 		return err
 	}
-	im, err := parseFinite(is)
+	im, err := parseFinite(strings.TrimSpace(is))
 	if err != nil {
 		return err
 	}
@@ -179,15 +180,83 @@ func (f finiteValue) Set(v string) error {
 	return nil
 }
 
+// parseFinite reads s in the one grammar of every number that is not an
+// integer (package decimal: no hex, underscores, Inf or NaN, which
+// strconv.ParseFloat would take), to the nearest float64.
 func parseFinite(s string) (float64, error) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	n, err := decimal.Parse(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, err
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("%q is not a finite number", s)
+	f := n.Float64()
+	if math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is too large for a float64", s)
 	}
 	return f, nil
+}
+
+// Decimal is a decimal number flag setting *p, exactly as written (see
+// package decimal), unless in is not nil and false for it; want says what
+// it wants instead ("positive"). While *p is 0 it shows no default, for
+// the command's to apply.
+func Decimal(p *decimal.Number, want string, in func(decimal.Number) bool) pflag.Value {
+	return decimalValue{p, want, in}
+}
+
+type decimalValue struct {
+	p    *decimal.Number
+	want string
+	in   func(decimal.Number) bool
+}
+
+func (d decimalValue) String() string {
+	if d.p.IsZero() {
+		return ""
+	}
+	return d.p.String()
+}
+func (d decimalValue) Type() string { return "decimal" }
+func (d decimalValue) Set(v string) error {
+	n, err := decimal.Parse(v)
+	switch {
+	case err != nil:
+		return err
+	case d.in != nil && !d.in(n):
+		return outOfRange(fmt.Sprintf("must be %s, got %s", d.want, n))
+	}
+	*d.p = n
+	return nil
+}
+
+// DecimalPair is a flag of two decimal numbers RE,IM setting *re and *im
+// exactly as written, of any length: a centre for deep zooms. While both
+// are 0 it shows no default, for the command's to apply.
+func DecimalPair(re, im *decimal.Number) pflag.Value { return decimalPair{re, im} }
+
+type decimalPair struct{ re, im *decimal.Number }
+
+func (d decimalPair) String() string {
+	if d.re.IsZero() && d.im.IsZero() {
+		return ""
+	}
+	return d.re.String() + "," + d.im.String()
+}
+func (d decimalPair) Type() string { return "RE,IM" }
+func (d decimalPair) Set(v string) error {
+	rs, is, ok := strings.Cut(v, ",")
+	if !ok {
+		return fmt.Errorf("want RE,IM, e.g. -0.75,0.1")
+	}
+	re, err := decimal.Parse(strings.TrimSpace(rs))
+	if err != nil {
+		return err
+	}
+	im, err := decimal.Parse(strings.TrimSpace(is))
+	if err != nil {
+		return err
+	}
+	*d.re, *d.im = re, im
+	return nil
 }
 
 // Memory is a memory size flag setting *p to bytes, at least 1 MiB: a
@@ -217,8 +286,8 @@ func (m memoryValue) Set(s string) error {
 	if !ok {
 		return fmt.Errorf("unknown unit %q (use B, KiB, MiB, GiB, TiB, or KB, MB, GB, TB)", unit)
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+	f, err := parseFinite(strings.TrimSpace(num))
+	if err != nil {
 		return errors.New("not a size (e.g. 512MiB, 2GiB)")
 	}
 	if f*mult < 1<<20 {
@@ -233,4 +302,37 @@ var memoryUnits = map[string]float64{
 	"k": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mib": 1 << 20,
 	"g": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tib": 1 << 40,
 	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+}
+
+// IntOrAuto is Int that also takes the word "auto", which sets *auto and
+// leaves *p alone, for a value the command derives (--maxiter auto).
+func IntOrAuto(p *int, auto *bool, def, lo, hi int) pflag.Value {
+	*p = def
+	return &intOrAuto{intValue{p, lo, hi}, auto}
+}
+
+type intOrAuto struct {
+	intValue
+	auto *bool
+}
+
+func (v *intOrAuto) String() string {
+	if *v.auto {
+		return "auto"
+	}
+	return v.intValue.String()
+}
+func (v *intOrAuto) Set(s string) error {
+	if s == "auto" {
+		*v.auto = true
+		return nil
+	}
+	if err := v.intValue.Set(s); err != nil {
+		if err.Error() == "not a decimal integer" {
+			return errors.New("not a decimal integer or auto")
+		}
+		return err
+	}
+	*v.auto = false
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/mandel-project/mandel/internal/decimal"
 	"math"
 	"strings"
 	"testing"
@@ -113,12 +114,14 @@ func TestComplexAndFinite(t *testing.T) {
 		t.Errorf("Set(-0.75, 0.1): %v, %v (%s)", c, err, cv.String())
 	}
 	for in, want := range map[string]string{
-		"1":       "want RE,IM",
-		"NaN,0":   `"NaN" is not a finite number`,
-		"0,-Inf":  `"-Inf" is not a finite number`,
-		"0,x":     `"x" is not a number`,
-		"1,2,3":   `"2,3" is not a number`,
-		"1e999,0": `"1e999" is not a number`,
+		"1":        "want RE,IM",
+		"NaN,0":    `"NaN" is not a finite number`,
+		"0,-Inf":   `"-Inf" is not a finite number`,
+		"0,x":      `"x" is not a decimal number`,
+		"1,2,3":    `"2,3" is not a decimal number`,
+		"1e999,0":  `"1e999" is too large for a float64`,
+		"0x1p-2,0": `"0x1p-2" is not a decimal number`,
+		"1_000,0":  `"1_000" is not a decimal number`,
 	} {
 		if err := cv.Set(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("complex Set(%q): %v, want %q", in, err, want)
@@ -136,6 +139,55 @@ func TestComplexAndFinite(t *testing.T) {
 	}
 	if err := Finite(&f, "", nil).Set("-1e300"); err != nil || f != -1e300 {
 		t.Errorf("Finite without a test: Set(-1e300): %v, %v", f, err)
+	}
+}
+
+// TestFloatFlagsAreDecimal: issue 18, defect 13: every float flag reads
+// the one decimal grammar; hex, underscores, Inf and NaN are refused with
+// one line each, and the grammar's numbers are accepted.
+func TestFloatFlagsAreDecimal(t *testing.T) {
+	const want = " (want sign, digits, point, fraction, exponent, e.g. -0.75 or 1e-300)"
+	var f float64
+	fv := Finite(&f, "", nil)
+	for in, msg := range map[string]string{
+		"0x10": `"0x10" is not a decimal number` + want,
+		"1_0":  `"1_0" is not a decimal number` + want,
+		"Inf":  `"Inf" is not a finite number`,
+		"nan":  `"nan" is not a finite number`,
+		"1e":   `"1e" is not a decimal number` + want,
+	} {
+		if err := fv.Set(in); err == nil || err.Error() != msg {
+			t.Errorf("Finite Set(%q): %v\n want %q", in, err, msg)
+		}
+	}
+	for in, x := range map[string]float64{"10": 10, "+1.5": 1.5, ".5": 0.5, "2.": 2, "1E3": 1000, "-0.25e-1": -0.025} {
+		if err := fv.Set(in); err != nil || f != x {
+			t.Errorf("Finite Set(%q) = %v, %v; want %v", in, f, err, x)
+		}
+	}
+	var d decimal.Number
+	dv := Decimal(&d, "positive", func(n decimal.Number) bool { return n.Sign() > 0 })
+	if err := dv.Set("1e-1000"); err != nil || d.String() != "1e-1000" || dv.String() != "1e-1000" {
+		t.Errorf("Decimal Set(1e-1000): %v, %v", d, err)
+	}
+	if err := dv.Set("-1e-1000"); err == nil || err.Error() != "must be positive, got -1e-1000" {
+		t.Errorf("Decimal Set(-1e-1000): %v", err)
+	}
+	if err := dv.Set("1_0"); err == nil || err.Error() != `"1_0" is not a decimal number`+want {
+		t.Errorf("Decimal Set(1_0): %v", err)
+	}
+	var re, im decimal.Number
+	pv := DecimalPair(&re, &im)
+	long := "-1.74999999999999999999999999999999999999999999999999999999999999999999"
+	if err := pv.Set(long + ", 1e-70"); err != nil || re.String() != long || im.String() != "1e-70" {
+		t.Errorf("DecimalPair: %v, %v, %v", re, im, err)
+	}
+	if err := pv.Set("0x1,0"); err == nil || err.Error() != `"0x1" is not a decimal number`+want {
+		t.Errorf("DecimalPair Set(0x1,0): %v", err)
+	}
+	var m float64
+	if err := Memory(&m).Set("1_000MiB"); err == nil {
+		t.Errorf("Memory Set(1_000MiB) accepted: %v", m)
 	}
 }
 

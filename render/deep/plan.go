@@ -1,0 +1,487 @@
+package deep
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"sync/atomic"
+)
+
+// Config is what a Plan needs of an image.
+type Config struct {
+	// Re and Im are the centre C, the reference point, at the precision the
+	// reference orbit is computed with.
+	Re, Im *big.Float
+	// Spacing is the distance between neighbouring samples.
+	Spacing *big.Float
+	// HalfWidth and HalfHeight bound a sample's offset from C, in samples:
+	// half the sample grid's size.
+	HalfWidth, HalfHeight float64
+	MaxIter               int
+	Escape2               float64
+	// BLA says whether to skip iterations by bivariate linear
+	// approximation.
+	BLA bool
+	// Periodicity says whether to stop a pixel, as inside, once its
+	// state at a rebase repeats exactly (see Plan.advance).
+	Periodicity bool
+}
+
+// Prec returns the precision, in bits, that a reference orbit needs for
+// samples spacing apart near a centre of magnitude up to 2: the bits that
+// tell neighbouring samples apart, and 64 more, so that the reference's
+// own rounding stays far below float64's next to a pixel's delta.
+func Prec(spacing *big.Float) uint {
+	exp := spacing.MantExp(nil)
+	return uint(max(64, -exp+2+64))
+}
+
+// Plan is one image's reference orbit and BLA table, and the pixels'
+// iteration. Row may be called from any number of goroutines at once.
+type Plan struct {
+	ref *Reference
+	// orbit is the reference orbit as the pixels' loop reads it: Z_m and
+	// the gate to BLA at m, together in one cache line's reach.
+	orbit       []orbitPoint
+	bla         *blaTable
+	d           fx
+	maxIter     int
+	escape2     float64
+	periodicity bool
+
+	// skipped counts the iterations BLA skipped, over every Row, and
+	// periodic the pixels that periodicity checking stopped and the
+	// iterations that saved.
+	skipped                 atomic.Int64
+	periodic, periodicSaved atomic.Int64
+}
+
+// Periodic returns the pixels whose orbit was found to repeat exactly,
+// so that they stopped early as inside, and the iterations that saved.
+func (p *Plan) Periodic() (pixels, saved int64) {
+	return p.periodic.Load(), p.periodicSaved.Load()
+}
+
+// orbitPoint is Z_m, and gate, the squared radius below which a delta at m
+// can take a BLA run of 2 or more steps (0 where none starts at m): the
+// float64 loop's one test for BLA, inline.
+type orbitPoint struct {
+	zr, zi, gate float64
+}
+
+// NewPlan computes the reference orbit of cfg's centre and, with cfg.BLA,
+// its BLA table. It stops with ctx's error when ctx is cancelled.
+func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
+	if cfg.Spacing.Sign() <= 0 {
+		return nil, fmt.Errorf("deep: spacing must be positive, got %v", cfg.Spacing)
+	}
+	mant := new(big.Float)
+	e := cfg.Spacing.MantExp(mant)
+	m, _ := mant.Float64()
+	ref, err := NewReference(ctx, cfg.Re, cfg.Im, cfg.MaxIter, cfg.Escape2, cfg.Re.Prec(), m, e)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity}
+	if cfg.BLA {
+		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
+		p.bla = newBLATable(ref, dcMax, e)
+	}
+	p.orbit = make([]orbitPoint, len(ref.Zr))
+	for m := range p.orbit {
+		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
+		if p.bla != nil && m > 0 {
+			if e, ok := p.bla.at(1, m-1); ok {
+				p.orbit[m].gate = e.r2
+			}
+		}
+	}
+	return p, nil
+}
+
+// Reference returns the plan's reference orbit.
+func (p *Plan) Reference() *Reference { return p.ref }
+
+// Skipped returns the iterations that BLA has skipped so far, over every
+// Row: they are part of the work Row returns but were not computed one by
+// one.
+func (p *Plan) Skipped() int64 { return p.skipped.Load() }
+
+// BLABytes is the memory of the plan's BLA table; 0 without one.
+func (p *Plan) BLABytes() float64 {
+	if p.bla == nil {
+		return 0
+	}
+	return p.bla.bytes()
+}
+
+// stopCheckIters is about how many iterations a pixel does between looks
+// at the stop flag, as the direct kernels.
+const stopCheckIters = 4096
+
+// Row computes the samples at offsets (kx[i], ky) from the centre, in
+// samples: c = C + (kx[i] + ky i) x spacing. For each it stores the
+// iterations done before |z|^2 exceeded escape2 (maxIter if it never did)
+// in iter and the final |z|^2 in mag2, as render.Scalar does, and it
+// returns the sum of the iterations, less those that periodicity checking
+// cut (BLA's skipped ones count: their result is in the frame).
+//
+// It iterates two pixels at once: one pixel's float64 loop is a chain of
+// dependent multiplications and additions, which leaves the CPU idle
+// most of each iteration; two independent chains fill it. Each pixel's
+// arithmetic is exactly its own loop's (pixelState.pass), so the results
+// are the same bits as one pixel at a time.
+func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	var skipped, periodic, saved int64
+	mi := float64(ky * p.d.m)
+	var lanes [2]pixelState
+	var at [2]int // the pixel each lane holds
+	next := 0
+	load := func(l int) bool {
+		if next >= len(kx) {
+			return false
+		}
+		at[l] = next
+		p.start(&lanes[l], float64(kx[next]*p.d.m), mi)
+		next++
+		return true
+	}
+	active := [2]bool{load(0), load(1)}
+	for active[0] || active[1] {
+		if stop != nil && stop.Load() {
+			break
+		}
+		a, b := &lanes[0], &lanes[1]
+		both := active[0] && active[1]
+		// Pixels whose plain runs are short (BLA and rebases every few
+		// steps, as in a minibrot) gain nothing from pairing and lose a
+		// pass's overhead per step: they run alone for a while.
+		alone := !both
+		if both && !a.small && !b.small {
+			alone = p.plain2(a, b, stopCheckIters) < 4
+		}
+		for l := range lanes {
+			if !active[l] {
+				continue
+			}
+			s := &lanes[l]
+			// Alone, a lane runs on; paired, it takes one pass (its event)
+			// and goes back to the pair, unless it is in the rescaled loop.
+			p.advance(s, aloneIters(alone), alone)
+			if !s.done {
+				continue
+			}
+			x := at[l]
+			iter[x], mag2[x] = uint32(s.n), s.mag2
+			work += int64(s.n) - s.cut
+			skipped += s.skipped
+			if s.cut > 0 {
+				periodic++
+				saved += s.cut
+			}
+			active[l] = load(l)
+		}
+	}
+	p.skipped.Add(skipped)
+	p.periodic.Add(periodic)
+	p.periodicSaved.Add(saved)
+	return work
+}
+
+// Thresholds between the two loops of advance. Below 2^-500 a delta is kept
+// as a mantissa near 1 and an exponent (the rescaled loop), above it as
+// a float64: squares of deltas down to 2^-500 are still normal float64s,
+// so that the float64 loop's tests (rebasing, BLA's radius) see them.
+// The gap between the two keeps a delta near the threshold from
+// switching every iteration.
+const (
+	toSmall    = 0x1p-510
+	toLargeExp = -500
+	// rescale: the rescaled loop brings its mantissa back near 1 once it
+	// leaves [2^-32, 2^32].
+	rescaleHi = 0x1p32
+	rescaleLo = 0x1p-32
+)
+
+// aloneIters is how many passes a lane takes before it is paired again:
+// one (its event) when pairing pays, else a few hundred.
+func aloneIters(alone bool) int {
+	if alone {
+		return 32
+	}
+	return stopCheckIters
+}
+
+// pixelState is one pixel's loop between passes: the delta, dr + di i in
+// the float64 loop, or (wr + wi i) x 2^k in the rescaled one, where dc is
+// (dcwr + dcwi i) x 2^k and sq = 2^k scales the square; m and n; Brent's
+// saved rebase state; and, once done, the result.
+type pixelState struct {
+	mr, mi, dcr, dci               float64
+	dr, di, wr, wi, dcwr, dcwi, sq float64
+	k, m, n                        int
+	small                          bool
+	savedR, savedI                 float64
+	savedC                         cx
+	savedSmall                     bool
+	rebases                        int
+	skipped                        int64
+	done                           bool
+	mag2                           float64
+	cut                            int64
+}
+
+// start sets s to the start of the sample c = C + (mr + mi i) x 2^d.e:
+// z_0 = 0 never escapes (escape2 >= 4), and z_1 = c: m = 1, delta = dc.
+func (p *Plan) start(s *pixelState, mr, mi float64) {
+	de := p.d.e
+	*s = pixelState{mr: mr, mi: mi, dcr: math.Ldexp(mr, de), dci: math.Ldexp(mi, de), n: 1, m: 1}
+	if math.Abs(s.dcr) < toSmall && math.Abs(s.dci) < toSmall {
+		s.small = true
+		s.wr, s.wi, s.k, s.dcwr, s.dcwi, s.sq = rescaled(newCx(mr, mi, de), mr, mi, de)
+	} else {
+		s.dr, s.di = s.dcr, s.dci
+	}
+}
+
+// plain2 takes plain float64 steps of two pixels in the float64 loop at
+// once, for as long as neither needs anything else (an escape, a rebase,
+// the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
+// is exactly advance's plain step. It returns the steps taken.
+func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
+	orbit := p.orbit
+	top := len(orbit) - 1
+	maxIter, escape2 := p.maxIter, p.escape2
+	adr, adi, am, an := a.dr, a.di, a.m, a.n
+	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
+	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
+	for range limit {
+		if an >= maxIter || bn >= maxIter || am == top || bm == top {
+			break
+		}
+		oa, ob := &orbit[am], &orbit[bm]
+		azr, azi, bzr, bzi := oa.zr, oa.zi, ob.zr, ob.zi
+		afr, afi, bfr, bfi := azr+adr, azi+adi, bzr+bdr, bzi+bdi
+		amag := float64(afr*afr) + float64(afi*afi)
+		bmag := float64(bfr*bfr) + float64(bfi*bfi)
+		add := float64(adr*adr) + float64(adi*adi)
+		bdd := float64(bdr*bdr) + float64(bdi*bdi)
+		if amag > escape2 || bmag > escape2 || amag < add || bmag < bdd || add < oa.gate || bdd < ob.gate ||
+			(math.Abs(adr) < toSmall && math.Abs(adi) < toSmall) || (math.Abs(bdr) < toSmall && math.Abs(bdi) < toSmall) {
+			break
+		}
+		atr, ati := 2*azr+adr, 2*azi+adi
+		btr, bti := 2*bzr+bdr, 2*bzi+bdi
+		adr, adi = float64(atr*adr)-float64(ati*adi)+adcr, float64(atr*adi)+float64(ati*adr)+adci
+		bdr, bdi = float64(btr*bdr)-float64(bti*bdi)+bdcr, float64(btr*bdi)+float64(bti*bdr)+bdci
+		am++
+		an++
+		bm++
+		bn++
+		steps++
+	}
+	a.dr, a.di, a.m, a.n = adr, adi, am, an
+	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
+	return steps
+}
+
+// advance runs up to passes passes of s's loop: at least one, and more
+// while greedy or while s is in the rescaled loop, until s is done.
+//
+// Periodicity checking: the loop is a function of its state at a rebase
+// (m = 0 and the delta), so once that state repeats bit for bit the pixel
+// goes round the same cycle for ever and never escapes: it is inside, and
+// stops with maxIter iterations. Brent's method keeps the state of the
+// 2^k-th rebase and compares each rebase with it, which finds a cycle of
+// any length in at most a few times its length. It is the direct
+// kernels' exact periodicity check, moved to the rebases, where the
+// orbit of a pixel in a minibrot whose nucleus is the reference returns
+// once a period.
+func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
+	orbit := p.orbit
+	top := len(orbit) - 1
+	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
+	mr, mi, dcr, dci := s.mr, s.mi, s.dcr, s.dci
+	dr, di, wr, wi, dcwr, dcwi, sq := s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq
+	k, m, n, small := s.k, s.m, s.n, s.small
+	skipped := s.skipped
+	periodic := p.periodicity
+loop:
+	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
+		if n >= maxIter {
+			// maxIter iterations: the final |z|^2 for the painter's
+			// inside test.
+			zr, zi := orbit[m].zr, orbit[m].zi
+			if small {
+				dr, di = math.Ldexp(wr, k), math.Ldexp(wi, k)
+			}
+			fr, fi := zr+dr, zi+di
+			s.done, s.mag2, s.cut = true, float64(fr*fr)+float64(fi*fi), 0
+			break loop
+		}
+		o := &orbit[m]
+		zr, zi := o.zr, o.zi
+		if !small {
+			fr, fi := zr+dr, zi+di
+			mag := float64(fr*fr) + float64(fi*fi)
+			if mag > escape2 {
+				s.done, s.mag2, s.cut = true, mag, 0
+				break loop
+			}
+			dd := float64(dr*dr) + float64(di*di)
+			if mag < dd || m == top {
+				dr, di, m = fr, fi, 0
+				zr, zi = 0, 0
+				o = &orbit[0]
+				dd = mag
+				if s.rebases > 0 && !s.savedSmall && dr == s.savedR && di == s.savedI && periodic {
+					cut := int64(maxIter - n)
+					n = maxIter
+					s.done, s.mag2, s.cut = true, mag, cut
+					break loop
+				}
+				if s.rebases++; s.rebases&(s.rebases-1) == 0 {
+					s.savedR, s.savedI, s.savedSmall = dr, di, false
+				}
+			}
+			if math.Abs(dr) < toSmall && math.Abs(di) < toSmall {
+				small = true
+				wr, wi, k, dcwr, dcwi, sq = rescaled(newCx(dr, di, 0), mr, mi, de)
+				continue
+			}
+			if dd < o.gate {
+				if l, nr, ni := p.blaFloat(m, n, dd, dr, di, mr, mi); l > 0 {
+					dr, di = nr, ni
+					m += l
+					n += l
+					skipped += int64(l)
+					continue
+				}
+			}
+			tr, ti := 2*zr+dr, 2*zi+di
+			dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+			m++
+			n++
+			continue
+		}
+
+		// The rescaled loop: |delta| < 2^-500 next to |Z_m|, so |z|^2 is
+		// |Z_m|^2 to float64's precision unless Z_m is as small.
+		mag := float64(zr*zr) + float64(zi*zi)
+		if mag > escape2 || m == top || (m > 0 && mag < 0x1p-900 && mag < math.Ldexp(float64(wr*wr)+float64(wi*wi), 2*k)) {
+			// Escape, the reference's end or rebasing: all need the
+			// whole z = Z_m + delta, which is large or which the float64
+			// loop, or a rescaled delta from m = 0, carries on with.
+			z := newCx(zr, zi, 0).add(cx{wr, wi, k})
+			if mag > escape2 {
+				s.done, s.mag2, s.cut = true, float64(zr*zr)+float64(zi*zi), 0
+				break loop
+			}
+			m = 0
+			if s.rebases > 0 && s.savedSmall && z == s.savedC && periodic {
+				cut := int64(maxIter - n)
+				n = maxIter
+				s.done, s.mag2, s.cut = true, float64(zr*zr)+float64(zi*zi), cut
+				break loop
+			}
+			if s.rebases++; s.rebases&(s.rebases-1) == 0 {
+				s.savedC, s.savedSmall = z, true
+			}
+			if small = z.e <= toLargeExp; small {
+				wr, wi, k, dcwr, dcwi, sq = rescaled(z, mr, mi, de)
+			} else {
+				dr, di = math.Ldexp(z.re, z.e), math.Ldexp(z.im, z.e)
+			}
+			continue
+		}
+		if p.bla != nil && m > 0 {
+			if l, c := p.blaRescaled(m, n, wr, wi, k, mr, mi, de); l > 0 {
+				m += l
+				n += l
+				skipped += int64(l)
+				if small = c.e <= toLargeExp; small {
+					wr, wi, k, dcwr, dcwi, sq = rescaled(c, mr, mi, de)
+				} else {
+					dr, di = math.Ldexp(c.re, c.e), math.Ldexp(c.im, c.e)
+				}
+				continue
+			}
+		}
+		tr, ti := 2*zr+float64(wr*sq), 2*zi+float64(wi*sq)
+		wr, wi = float64(tr*wr)-float64(ti*wi)+dcwr, float64(tr*wi)+float64(ti*wr)+dcwi
+		m++
+		n++
+		if big := math.Max(math.Abs(wr), math.Abs(wi)); big > rescaleHi || (big < rescaleLo && big != 0) {
+			c := newCx(wr, wi, k)
+			if small = c.e <= toLargeExp; small {
+				wr, wi, k, dcwr, dcwi, sq = rescaled(c, mr, mi, de)
+			} else {
+				dr, di = math.Ldexp(c.re, c.e), math.Ldexp(c.im, c.e)
+			}
+		}
+	}
+	s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq = dr, di, wr, wi, dcwr, dcwi, sq
+	s.k, s.m, s.n, s.small = k, m, n, small
+	s.skipped = skipped
+}
+
+// rescaled returns the rescaled loop's state for the delta c: its
+// mantissa and exponent, dc = (mr + mi i) x 2^de at that exponent, and
+// the square's scale 2^k.
+func rescaled(c cx, mr, mi float64, de int) (wr, wi float64, k int, dcwr, dcwi, sq float64) {
+	return c.re, c.im, c.e, math.Ldexp(mr, de-c.e), math.Ldexp(mi, de-c.e), math.Ldexp(1, c.e)
+}
+
+// blaFloat looks for the longest run of at least 2 steps from m that is
+// valid for the float64 delta dr + di i and ends by maxIter, and returns
+// its length and the delta it gives (A delta + B dc), or 0.
+func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni float64) {
+	i := m - 1
+	var e *blaEntry
+	j := 0
+	for n+1<<(j+1) <= p.maxIter {
+		next, ok := p.bla.at(j+1, i)
+		if !ok || !(d2 < next.r2) {
+			break
+		}
+		e = next
+		j++
+	}
+	if e == nil {
+		return 0, 0, 0
+	}
+	if e.fast {
+		return 1 << j, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
+			(float64(e.a0*di) + float64(e.a1*dr)) + (float64(e.b0*mi) + float64(e.b1*mr))
+	}
+	a, b := e.A(), e.B(p.d.e)
+	ar, ai := float64(a.re*dr)-float64(a.im*di), float64(a.re*di)+float64(a.im*dr)
+	br, bi := float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr)
+	be := b.e + p.d.e
+	return 1 << j, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
+}
+
+// blaRescaled is blaFloat for the rescaled delta (wr + wi i) x 2^k; the
+// delta it gives is an extended-exponent number.
+func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de int) (l int, c cx) {
+	i := m - 1
+	d := newFx(math.Sqrt(float64(wr*wr)+float64(wi*wi)), k)
+	var e *blaEntry
+	j := 0
+	for n+1<<(j+1) <= p.maxIter {
+		next, ok := p.bla.at(j+1, i)
+		if !ok || !d.less(next.R()) {
+			break
+		}
+		e = next
+		j++
+	}
+	if e == nil {
+		return 0, cx{}
+	}
+	a, b := e.A(), e.B(de)
+	az := newCx(float64(a.re*wr)-float64(a.im*wi), float64(a.re*wi)+float64(a.im*wr), a.e+k)
+	bz := newCx(float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr), b.e+de)
+	return 1 << j, az.add(bz)
+}

@@ -1,0 +1,216 @@
+package render_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"testing"
+	"time"
+
+	"github.com/mandel-project/mandel/internal/decimal"
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+func deepView(t testing.TB, re, im, scale string, w, h, maxIter int) render.View {
+	t.Helper()
+	parse := func(s string) decimal.Number {
+		n, err := decimal.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	return render.View{Width: w, Height: h, MaxIter: maxIter}.WithDecimals(parse(re), parse(im), parse(scale))
+}
+
+// TestPerturbationSameFrameEveryStrategy is the determinism contract on
+// the perturbation path: the same frame, byte for byte, for every
+// strategy, worker count and grain, with and without supersampling, at a
+// scale in float64's range and at one below it (the extended exponent).
+func TestPerturbationSameFrameEveryStrategy(t *testing.T) {
+	for _, c := range []struct {
+		scale string
+		aa    int
+	}{{"1e-30", 1}, {"1e-30", 2}, {"1e-400", 1}} {
+		v := deepView(t, "0", "1", c.scale, 19, 7, 3000)
+		want, err := renderWith(strategies.Serial, v, c.aa, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range strategies.All() {
+			for _, w := range []int{2, 3} {
+				for _, g := range []int{1, 3} {
+					got, err := renderWith(s, v, c.aa, w, g)
+					switch {
+					case err != nil:
+						t.Errorf("%s aa%d %s/w%d/g%d: %v", c.scale, c.aa, s.Name(), w, g, err)
+					case !bytes.Equal(got, want):
+						t.Errorf("%s aa%d %s/w%d/g%d: frame differs from serial's", c.scale, c.aa, s.Name(), w, g)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPerturbationMatchesDirect: where float64 resolves the view, the
+// perturbation path gives the direct kernel's iteration counts for
+// nearly every sample. Its arithmetic differs, and near the boundary some
+// samples are ill-conditioned: at the spiral at 1e-8, moving c by 1e-16 of
+// the scale changes four samples' counts by 4 to 145 iterations in
+// big.Float, so no float64 method gets them right (there the direct
+// kernel differs from big.Float in 3% of the samples, perturbation in
+// 0.1%). The bound is therefore on the share, not the worst sample.
+func TestPerturbationMatchesDirect(t *testing.T) {
+	for _, v := range []render.View{
+		deepView(t, "-0.743643887037151", "0.131825904205330", "1e-8", 64, 48, 5000),
+		deepView(t, "-0.75", "0.1", "0.05", 64, 48, 1000),
+		deepView(t, "0", "1", "1e-6", 64, 48, 3000),
+	} {
+		direct, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodDirect})
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct.RenderUnits(0, v.Height)
+		pert, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pert.Method() != render.MethodPerturb || direct.Method() != render.MethodDirect {
+			t.Fatalf("methods %v and %v", pert.Method(), direct.Method())
+		}
+		pert.RenderUnits(0, v.Height)
+		same, worst := 0, 0
+		a, b := direct.Frame().Iter, pert.Frame().Iter
+		for i := range a {
+			d := int(a[i]) - int(b[i])
+			if d == 0 {
+				same++
+			}
+			worst = max(worst, d, -d)
+		}
+		frac := float64(same) / float64(len(a))
+		t.Logf("%v at %v: %.2f%% equal, worst %d apart", v.Center, v.Scale, 100*frac, worst)
+		if frac < 0.95 {
+			t.Errorf("%v at %v: %.2f%% equal, worst %d apart", v.Center, v.Scale, 100*frac, worst)
+		}
+	}
+}
+
+// TestReferenceCancels: the reference orbit of a deep view, seconds of
+// work, stops within 50 ms of its context's cancellation.
+func TestReferenceCancels(t *testing.T) {
+	v := deepView(t, "0", "1", "1e-9000", 8, 8, 1<<30)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := render.NewRenderer(v, 1, render.Options{Context: ctx})
+	late := time.Since(start) - 50*time.Millisecond
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if late > 50*time.Millisecond {
+		t.Errorf("stopped %v after the cancellation", late)
+	}
+}
+
+func TestMethodNames(t *testing.T) {
+	for _, name := range render.MethodNames() {
+		m, err := render.ParseMethod(name)
+		if err != nil || m.String() != name {
+			t.Errorf("%s: %v, %v", name, m, err)
+		}
+	}
+	if _, err := render.ParseMethod("fast"); err == nil || err.Error() != `unknown method "fast" (valid: auto, direct, perturb)` {
+		t.Errorf("ParseMethod(fast): %v", err)
+	}
+}
+
+func TestAutoMaxIter(t *testing.T) {
+	for s, want := range map[string]int{"4": 1000, "3.5": 1014, "4e-10": 3500, "4e-100": 26000, "4e-1000": 251000} {
+		n, _ := decimal.Parse(s)
+		if got := render.AutoMaxIter(n); got != want {
+			t.Errorf("AutoMaxIter(%s) = %d, want %d", s, got, want)
+		}
+	}
+	_ = fmt.Sprint()
+}
+
+// BenchmarkIteration compares the cost of an iteration of the direct
+// kernels with one of the perturbation loop (without BLA, in float64 and
+// with the extended exponent) on views where every one of them runs: it
+// reports ns/iter, the figure to compare.
+func BenchmarkIteration(b *testing.B) {
+	shallow := deepView(b, "-0.743643887037151", "0.131825904205330", "1e-9", 128, 32, 5000)
+	deep400 := deepView(b, "0", "1", "1e-400", 256, 64, 3000)
+	for _, c := range []struct {
+		name string
+		v    render.View
+		opts render.Options
+	}{
+		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}},
+		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}},
+		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}},
+		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r, err := render.NewRenderer(c.v, 1, c.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var work int64
+			b.ResetTimer()
+			cpu := cpuTime()
+			for range b.N {
+				work += r.RenderUnits(0, c.v.Height)
+			}
+			cpu = cpuTime() - cpu
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(work), "ns/iter")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(work), "cpu-ns/iter")
+			}
+		})
+	}
+}
+
+func mustKernel(b *testing.B, name string) render.Kernel {
+	k, err := render.LookupKernel(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return k
+}
+
+// TestPerturbationFrameHash pins the perturbation path's frames, bits and
+// all, so that a build that fuses a multiply-add (GOAMD64=v3, arm64) or a
+// change of the arithmetic shows: make test runs the render tests under
+// GOAMD64=v1 and v3, and the arm64 build under qemu.
+func TestPerturbationFrameHash(t *testing.T) {
+	for _, c := range []struct {
+		re, im, scale string
+		noBLA         bool
+		want          string
+	}{
+		{"0", "1", "1e-30", false, "2d395a91dda5f09a"},
+		{"0", "1", "1e-30", true, "92806db0883e8bd4"},
+		{"0", "1", "1e-400", false, "c3f54428ca8abffd"},
+		{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", false, "fd7b5e32a6da24ca"},
+	} {
+		v := deepView(t, c.re, c.im, c.scale, 33, 21, 5000)
+		r, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb, NoBLA: c.noBLA, Shortcuts: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.RenderUnits(0, v.Height)
+		h := fnv.New64a()
+		h.Write(frameBytes(r.Frame()))
+		if got := fmt.Sprintf("%016x", h.Sum64()); got != c.want {
+			t.Errorf("%s,%s at %s (no BLA %v): frame hash %s, want %s", c.re, c.im, c.scale, c.noBLA, got, c.want)
+		}
+	}
+}
