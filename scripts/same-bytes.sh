@@ -13,7 +13,7 @@ set -euo pipefail
 ref=$1 test=$2 size=${3:-160x120}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-views=$($ref --help 2>&1 | sed -n 's/.*--view string.*preset view: \([^(]*\) (default.*/\1/p' | tr -d ' ' | tr , ' ')
+views=$($ref --help 2>&1 | sed -n '/^Views:/,/^$/s/^  \([a-z][a-z0-9]*\)  .*/\1/p' | tr '\n' ' ')
 [ -n "$views" ] || { echo "same-bytes: no views in $ref --help" >&2; exit 1; }
 n=0 bad=0
 for view in $views; do
