@@ -78,7 +78,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	mathbits "math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -114,6 +113,11 @@ var (
 	// The periodic routine's parts (laneDriver.offSaved and lnSaved): each
 	// lane's saved zr and zi, and the step at which it saved them.
 	offSr, offSi, sizeP, lnSaved, lnSizeP int
+
+	// Where each lane's share of the work stored by the block routine
+	// waits until exit (see bulkEscaped), after every other part, for both
+	// routines, and the end of ln for both.
+	lnWorkV, lnAll int
 )
 
 // compareEvery, saveEvery and cycleMax are kernelgen's, which says why.
@@ -136,11 +140,18 @@ func main() {
 	lnWork, lnSteps, lnEnd, lnSize = lnNext+1, lnNext+2, lnNext+3, lnNext+4
 	offSr, offSi, sizeP = size, size+lanes, size+2*lanes
 	lnSaved, lnSizeP = lnSize, lnSize+lanes
+	lnWorkV, lnAll = lnSizeP, lnSizeP+vl
 	ConstraintExpr("amd64")
 	two := GLOBL("two512", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
-	blocks(two, false)
-	blocks(two, true)
+	one := GLOBL("one512", RODATA|NOPTR)
+	DATA(0, U64(1))
+	iota := GLOBL("iota512", RODATA|NOPTR)
+	for i := 0; i < vl; i++ {
+		DATA(8*i, U64(i))
+	}
+	blocks(two, one, iota, false)
+	blocks(two, one, iota, true)
 	Generate()
 }
 
@@ -154,10 +165,10 @@ func vec() VecVirtual {
 
 // blocks emits avx512Blocks, or with periodic avx512PeriodicBlocks, which
 // is to avx512Blocks what kernelgen's avx2PeriodicBlocks is to avx2Blocks.
-func blocks(two Mem, periodic bool) {
+func blocks(two, one, iota Mem, periodic bool) {
 	needs := "It needs AVX-512F" + map[bool]string{true: " and AVX-512VL", false: ""}[*width == 256] + "."
 	if !periodic {
-		TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
+		TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnAll))
 		Pragma("noescape")
 		Doc(
 			fmt.Sprintf("avx512Blocks is avx2Blocks with %d vectors of %d lanes, %d in all, and", *vectors, vl, lanes),
@@ -165,7 +176,7 @@ func blocks(two Mem, periodic bool) {
 			needs,
 		)
 	} else {
-		TEXT("avx512PeriodicBlocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int)", sizeP, lnSizeP))
+		TEXT("avx512PeriodicBlocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int)", sizeP, lnAll))
 		Pragma("noescape")
 		Doc(
 			"avx512PeriodicBlocks is avx512Blocks with avx2PeriodicBlocks's",
@@ -475,93 +486,23 @@ func blocks(two Mem, periodic bool) {
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
 		Label(sfx + "escaped")
-		// The masks are the escaped lanes' bits as they are.
-		maskBits(bits)
 		// Near the end of the row, where lanes fall idle, the caller does it.
 		next := GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
 		ADDQ(U8(lanes), next)
 		CMPQ(next, Load(Param("cr").Len(), GP64()))
-		if sfx == "" {
-			JG(LabelRef("exit"))
-		} else {
-			JLE(LabelRef(sfx + "lanes"))
+		JLE(LabelRef(sfx + "lanes"))
+		// The masks are the escaped lanes' bits as they are.
+		maskBits(bits)
+		if sfx != "" {
 			// The lanes that escaped are the caller's, and so are those
 			// that repeat but did not escape.
 			eqBits(pbits)
 			ANDNQ(pbits, bits, pbits)
-			JMP(LabelRef("exit"))
-			Label(sfx + "lanes")
 		}
-
-		lbits, first := GP64(), GP64()
-		MOVQ(bits, lbits)
-		MOVQ(ln.Offset(8*lnNext), first)
-		Label(sfx + "lane")
-		TESTQ(lbits, lbits)
-		JZ(LabelRef(sfx + "lanesDone"))
-		l := GP64()
-		if periodic {
-			// avo takes BSFQ to read its destination (which it keeps when
-			// the source is 0), and so l to be live from the start: too
-			// many such registers for the periodic routine's.
-			XORQ(l, l)
-		}
-		BSFQ(lbits, l)
-		low := GP64()
-		LEAQ(Mem{Base: lbits, Disp: -1}, low)
-		ANDQ(low, lbits)
-		it := GP64()
-		MOVQ(steps, it)
-		SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
-		SUBQ(U8(*unroll), it) // the iterations before the block
-		// The escaping iteration u is the number of leading tests that did
-		// not break, counted without branches, as in kernelgen.
-		t := XMM()
-		u := GP64()
-		XORQ(u, u)
-		alive, le := GP64(), GP64()
-		MOVQ(U32(1), alive)
-		if periodic {
-			XORQ(le, le) // as l: SETLS writes le in part
-		}
-		for i := 0; i < *unroll-1; i++ {
-			VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
-			VUCOMISD(paramAddr("escape2"), t)
-			SETLS(le.As8()) // t <= escape2
-			MOVBQZX(le.As8(), le)
-			ANDQ(le, alive)
-			ADDQ(alive, u)
-		}
-		ADDQ(u, it)
-		if lanes&(lanes-1) == 0 {
-			SHLQ(U8(mathbits.TrailingZeros(uint(8*lanes))), u) // u*8*lanes
-		} else {
-			IMUL3Q(U32(8*lanes), u, u)
-		}
-		ADDQ(st.Base, u)
-		VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
-		VUCOMISD(paramAddr("escape2"), t)
-		JA(LabelRef(sfx + "found"))
-		UD2() // unreachable (see kernelgen): better a crash than a wrong count
-		Label(sfx + "found")
-		p := GP64()
-		MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
-		iter := Load(Param("iter").Base(), GP64())
-		MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
-		mag2 := Load(Param("mag2").Base(), GP64())
-		VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
-		ADDQ(it, ln.Offset(8*lnWork))
-		MOVQ(ln.Offset(8*lnNext), p)
-		MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
-		MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
-		reset(l)
-		INCQ(ln.Offset(8 * lnNext))
-		JMP(LabelRef(sfx + "lane"))
-
-		// The escaped lanes restart from z = 0 with the next pixels' c.
-		Label(sfx + "lanesDone")
-		refill(first)
+		JMP(LabelRef("exit"))
+		Label(sfx + "lanes")
+		bulkEscaped(st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
 		}
@@ -579,6 +520,24 @@ func blocks(two Mem, periodic bool) {
 
 	Label("exit")
 	spill()
+	// The work the lanes stored in the vectors (see bulkEscaped).
+	{
+		w, t := vec(), vec()
+		VMOVDQU64(ln.Offset(8*lnWorkV), w)
+		if *width == 512 {
+			VSHUFI64X2(U8(0x4e), w, w, t)
+			VPADDQ(t, w, w)
+		}
+		VEXTRACTI128(U8(1), w.AsY(), t.AsX())
+		VPADDQ(t.AsX(), w.AsX(), w.AsX())
+		VPSHUFD(U8(0x4e), w.AsX(), t.AsX())
+		VPADDQ(t.AsX(), w.AsX(), w.AsX())
+		sum := GP64()
+		VMOVQ(w.AsX(), sum)
+		ADDQ(sum, ln.Offset(8*lnWork))
+		VPXORQ(w, w, w)
+		VMOVDQU64(w, ln.Offset(8*lnWorkV))
+	}
 	MOVQ(steps, ln.Offset(8*lnSteps))
 	VZEROUPPER()
 	Store(bits, Return("escaped"))
@@ -713,3 +672,95 @@ func paramAddr(name string) Mem {
 	}
 	return b.Addr
 }
+
+// bulkEscaped emits the handling of the escaped lanes, those in mask,
+// vector by vector and without a loop over lanes: each escaped lane's
+// count and final |z|^2 are found under masks from the |z|^2 the block
+// kept, scattered to iter and mag2 at the lane's pixel, and the lanes take
+// the next pixels, in lane order, with VPEXPANDQ and VEXPANDPD. The
+// count is the number of leading tests of the block that did not break
+// (NGT_UQ: a NaN |z|^2 does not break, as in Scalar), plus the iterations
+// before the block; the |z|^2 is that of the test that broke. Each lane's
+// count also goes into the work, kept per lane in ln at lnWorkV and added
+// up at exit. Escaped lanes are nearly every block's business (48 lanes
+// of about 32 blocks each), so this path is hot.
+func bulkEscaped(st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecVirtual, cr []Op, mask []OpmaskVirtual, periodic bool, one, iota Mem) {
+	bytes := 8 * vl
+	stepsV, base, w := vec(), vec(), vec()
+	VPBROADCASTQ(steps, stepsV)
+	b := GP64()
+	MOVQ(steps, b)
+	SUBQ(U8(*unroll), b)
+	VPBROADCASTQ(b, base) // steps at the block's start
+	VMOVDQU64(ln.Offset(8*lnWorkV), w)
+	next := GP64()
+	MOVQ(ln.Offset(8*lnNext), next)
+	src := Load(Param("cr").Base(), GP64())
+	LEAQ(Mem{Base: src, Index: next, Scale: 8}, src) // &cr[next]
+	iterB := Load(Param("iter").Base(), GP64())
+	mag2B := Load(Param("mag2").Base(), GP64())
+	for k := range zr {
+		n, mag, pix, nv := vec(), vec(), vec(), vec()
+		VPSUBQ(ln.Offset(8*lnStart+bytes*k), base, n) // iterations before the block
+		VMOVUPD(st.Offset(8*offT+bytes*k), mag)
+		a := K()
+		for u := 0; u < *unroll-1; u++ {
+			t := st.Offset(8*(offT+u*lanes) + bytes*k)
+			// escape2 !< t, true for a NaN t: this test did not break.
+			if u == 0 {
+				VCMPPD(U8(0x15), t, e2, a)
+			} else {
+				VCMPPD(U8(0x15), t, e2, a, a)
+			}
+			VPADDQ_BCST(one, n, a, n)
+			VMOVUPD(st.Offset(8*(offT+(u+1)*lanes)+bytes*k), a, mag)
+		}
+		VMOVDQU64(ln.Offset(8*lnPixel+bytes*k), pix)
+		VPADDQ(n, w, mask[k], w)
+		if *width == 512 {
+			VPMOVQD(n, nv.AsY())
+		} else {
+			VPMOVQD(n, nv.AsX())
+		}
+		// A scatter clears its mask: it gets a copy.
+		KMOVW(mask[k], a)
+		if *width == 512 {
+			VPSCATTERQD(nv.AsY(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+		} else {
+			VPSCATTERQD(nv.AsX(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+		}
+		KMOVW(mask[k], a)
+		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
+		// The next pixels, in lane order: next + the lane's rank in the mask.
+		p, nx := vec(), vec()
+		VPEXPANDQ_Z(iota, mask[k], p)
+		VPBROADCASTQ(next, nx)
+		VPADDQ(nx, p, p)
+		VMOVDQU64(p, mask[k], ln.Offset(8*lnPixel+bytes*k))
+		VMOVDQU64(stepsV, mask[k], ln.Offset(8*lnStart+bytes*k))
+		// z = 2 - 2 under the mask: exactly 0 (see refill).
+		if *crMem {
+			c := vec()
+			VEXPANDPD_Z(Mem{Base: src}, mask[k], c)
+			VMOVUPD(c, mask[k], cr[k])
+		} else {
+			VEXPANDPD(Mem{Base: src}, mask[k], cr[k])
+		}
+		VSUBPD(twos, twos, mask[k], zr[k])
+		VSUBPD(twos, twos, mask[k], zi[k])
+		if periodic {
+			// The saved z is z_0 = 0, saved at this step.
+			VMOVUPD(zr[k], mask[k], st.Offset(8*offSr+bytes*k))
+			VMOVUPD(zi[k], mask[k], st.Offset(8*offSi+bytes*k))
+			VMOVDQU64(stepsV, mask[k], ln.Offset(8*lnSaved+bytes*k))
+		}
+		m := GP32()
+		KMOVW(mask[k], m)
+		POPCNTL(m, m)
+		ADDQ(m.As64(), next)
+		LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
+	}
+	MOVQ(next, ln.Offset(8*lnNext))
+	VMOVDQU64(w, ln.Offset(8*lnWorkV))
+}
+
