@@ -763,4 +763,3 @@ func bulkEscaped(st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecV
 	MOVQ(next, ln.Offset(8*lnNext))
 	VMOVDQU64(w, ln.Offset(8*lnWorkV))
 }
-
