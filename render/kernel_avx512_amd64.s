@@ -502,6 +502,8 @@ lanes:
 	LEAQ         (R8)(DI*8), R8
 	MOVQ         iter_base+40(FP), R10
 	MOVQ         mag2_base+64(FP), R11
+	KORTESTW     K1, K1
+	JZ           skip0
 	VPSUBQ       384(CX), Z9, Z17
 	VMOVUPD      1152(AX), Z21
 	VCMPPD       $0x15, 1152(AX), Z2, K7
@@ -532,6 +534,10 @@ lanes:
 	POPCNTL      R12, R12
 	ADDQ         R12, DI
 	LEAQ         (R8)(R12*8), R8
+
+skip0:
+	KORTESTW     K2, K2
+	JZ           skip1
 	VPSUBQ       448(CX), Z9, Z17
 	VMOVUPD      1216(AX), Z21
 	VCMPPD       $0x15, 1216(AX), Z2, K1
@@ -562,6 +568,10 @@ lanes:
 	POPCNTL      R12, R12
 	ADDQ         R12, DI
 	LEAQ         (R8)(R12*8), R8
+
+skip1:
+	KORTESTW     K3, K3
+	JZ           skip2
 	VPSUBQ       512(CX), Z9, Z17
 	VMOVUPD      1280(AX), Z21
 	VCMPPD       $0x15, 1280(AX), Z2, K1
@@ -592,6 +602,10 @@ lanes:
 	POPCNTL      R12, R12
 	ADDQ         R12, DI
 	LEAQ         (R8)(R12*8), R8
+
+skip2:
+	KORTESTW     K4, K4
+	JZ           skip3
 	VPSUBQ       576(CX), Z9, Z17
 	VMOVUPD      1344(AX), Z21
 	VCMPPD       $0x15, 1344(AX), Z2, K1
@@ -622,6 +636,10 @@ lanes:
 	POPCNTL      R12, R12
 	ADDQ         R12, DI
 	LEAQ         (R8)(R12*8), R8
+
+skip3:
+	KORTESTW     K5, K5
+	JZ           skip4
 	VPSUBQ       640(CX), Z9, Z17
 	VMOVUPD      1408(AX), Z21
 	VCMPPD       $0x15, 1408(AX), Z2, K1
@@ -652,6 +670,10 @@ lanes:
 	POPCNTL      R12, R12
 	ADDQ         R12, DI
 	LEAQ         (R8)(R12*8), R8
+
+skip4:
+	KORTESTW     K6, K6
+	JZ           skip5
 	VPSUBQ       704(CX), Z9, Z9
 	VMOVUPD      1472(AX), Z17
 	VCMPPD       $0x15, 1472(AX), Z2, K1
@@ -682,9 +704,11 @@ lanes:
 	POPCNTL      R10, R10
 	ADDQ         R10, DI
 	LEAQ         (R8)(R10*8), R8
-	MOVQ         DI, 768(CX)
-	VMOVDQU64    Z13, 1184(CX)
-	JMP          next
+
+skip5:
+	MOVQ      DI, 768(CX)
+	VMOVDQU64 Z13, 1184(CX)
+	JMP       next
 
 exit:
 	VMOVUPD      Z3, (AX)
@@ -1273,6 +1297,8 @@ lanes:
 	LEAQ         (DX)(AX*8), DX
 	MOVQ         iter_base+40(FP), R9
 	MOVQ         mag2_base+64(FP), R10
+	KORTESTW     K1, K1
+	JZ           skip0
 	VPSUBQ       384(BX), Z9, Z17
 	VMOVUPD      1152(CX), Z21
 	VCMPPD       $0x15, 1152(CX), Z2, K7
@@ -1306,6 +1332,10 @@ lanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+skip0:
+	KORTESTW     K2, K2
+	JZ           skip1
 	VPSUBQ       448(BX), Z9, Z17
 	VMOVUPD      1216(CX), Z21
 	VCMPPD       $0x15, 1216(CX), Z2, K1
@@ -1339,6 +1369,10 @@ lanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+skip1:
+	KORTESTW     K3, K3
+	JZ           skip2
 	VPSUBQ       512(BX), Z9, Z17
 	VMOVUPD      1280(CX), Z21
 	VCMPPD       $0x15, 1280(CX), Z2, K1
@@ -1372,6 +1406,10 @@ lanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+skip2:
+	KORTESTW     K4, K4
+	JZ           skip3
 	VPSUBQ       576(BX), Z9, Z17
 	VMOVUPD      1344(CX), Z21
 	VCMPPD       $0x15, 1344(CX), Z2, K1
@@ -1405,6 +1443,10 @@ lanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+skip3:
+	KORTESTW     K5, K5
+	JZ           skip4
 	VPSUBQ       640(BX), Z9, Z17
 	VMOVUPD      1408(CX), Z21
 	VCMPPD       $0x15, 1408(CX), Z2, K1
@@ -1438,6 +1480,10 @@ lanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+skip4:
+	KORTESTW     K6, K6
+	JZ           skip5
 	VPSUBQ       704(BX), Z9, Z9
 	VMOVUPD      1472(CX), Z17
 	VCMPPD       $0x15, 1472(CX), Z2, K1
@@ -1471,9 +1517,11 @@ lanes:
 	POPCNTL      R9, R9
 	ADDQ         R9, AX
 	LEAQ         (DX)(R9*8), DX
-	MOVQ         AX, 768(BX)
-	VMOVDQU64    Z13, 1184(BX)
-	JMP          next
+
+skip5:
+	MOVQ      AX, 768(BX)
+	VMOVDQU64 Z13, 1184(BX)
+	JMP       next
 
 repeats:
 	VCMPPD   $0x1e, Z2, Z5, K1
@@ -1561,6 +1609,8 @@ repeatslanes:
 	LEAQ         (DX)(AX*8), DX
 	MOVQ         iter_base+40(FP), R9
 	MOVQ         mag2_base+64(FP), R10
+	KORTESTW     K1, K1
+	JZ           repeatsskip0
 	VPSUBQ       384(BX), Z9, Z17
 	VMOVUPD      1152(CX), Z21
 	VCMPPD       $0x15, 1152(CX), Z2, K7
@@ -1594,6 +1644,10 @@ repeatslanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+repeatsskip0:
+	KORTESTW     K2, K2
+	JZ           repeatsskip1
 	VPSUBQ       448(BX), Z9, Z17
 	VMOVUPD      1216(CX), Z21
 	VCMPPD       $0x15, 1216(CX), Z2, K1
@@ -1627,6 +1681,10 @@ repeatslanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+repeatsskip1:
+	KORTESTW     K3, K3
+	JZ           repeatsskip2
 	VPSUBQ       512(BX), Z9, Z17
 	VMOVUPD      1280(CX), Z21
 	VCMPPD       $0x15, 1280(CX), Z2, K1
@@ -1660,6 +1718,10 @@ repeatslanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+repeatsskip2:
+	KORTESTW     K4, K4
+	JZ           repeatsskip3
 	VPSUBQ       576(BX), Z9, Z17
 	VMOVUPD      1344(CX), Z21
 	VCMPPD       $0x15, 1344(CX), Z2, K1
@@ -1693,6 +1755,10 @@ repeatslanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+repeatsskip3:
+	KORTESTW     K5, K5
+	JZ           repeatsskip4
 	VPSUBQ       640(BX), Z9, Z17
 	VMOVUPD      1408(CX), Z21
 	VCMPPD       $0x15, 1408(CX), Z2, K1
@@ -1726,6 +1792,10 @@ repeatslanes:
 	POPCNTL      R11, R11
 	ADDQ         R11, AX
 	LEAQ         (DX)(R11*8), DX
+
+repeatsskip4:
+	KORTESTW     K6, K6
+	JZ           repeatsskip5
 	VPSUBQ       704(BX), Z9, Z9
 	VMOVUPD      1472(CX), Z17
 	VCMPPD       $0x15, 1472(CX), Z2, K1
@@ -1759,9 +1829,11 @@ repeatslanes:
 	POPCNTL      R9, R9
 	ADDQ         R9, AX
 	LEAQ         (DX)(R9*8), DX
-	MOVQ         AX, 768(BX)
-	VMOVDQU64    Z13, 1184(BX)
-	XORQ         AX, AX
+
+repeatsskip5:
+	MOVQ      AX, 768(BX)
+	VMOVDQU64 Z13, 1184(BX)
+	XORQ      AX, AX
 
 periodic:
 	MOVQ   768(BX), DX

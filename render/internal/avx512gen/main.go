@@ -502,7 +502,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 		}
 		JMP(LabelRef("exit"))
 		Label(sfx + "lanes")
-		bulkEscaped(st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
+		bulkEscaped(sfx, st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
 		}
@@ -684,7 +684,7 @@ func paramAddr(name string) Mem {
 // count also goes into the work, kept per lane in ln at lnWorkV and added
 // up at exit. Escaped lanes are nearly every block's business (48 lanes
 // of about 32 blocks each), so this path is hot.
-func bulkEscaped(st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecVirtual, cr []Op, mask []OpmaskVirtual, periodic bool, one, iota Mem) {
+func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecVirtual, cr []Op, mask []OpmaskVirtual, periodic bool, one, iota Mem) {
 	bytes := 8 * vl
 	stepsV, base, w := vec(), vec(), vec()
 	VPBROADCASTQ(steps, stepsV)
@@ -700,6 +700,10 @@ func bulkEscaped(st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecV
 	iterB := Load(Param("iter").Base(), GP64())
 	mag2B := Load(Param("mag2").Base(), GP64())
 	for k := range zr {
+		// Most events are a lane or two: a vector with none is skipped.
+		skip := fmt.Sprintf("%sskip%d", sfx, k)
+		KORTESTW(mask[k], mask[k])
+		JZ(LabelRef(skip))
 		n, mag, pix, nv := vec(), vec(), vec(), vec()
 		VPSUBQ(ln.Offset(8*lnStart+bytes*k), base, n) // iterations before the block
 		VMOVUPD(st.Offset(8*offT+bytes*k), mag)
@@ -759,6 +763,7 @@ func bulkEscaped(st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecV
 		POPCNTL(m, m)
 		ADDQ(m.As64(), next)
 		LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
+		Label(skip)
 	}
 	MOVQ(next, ln.Offset(8*lnNext))
 	VMOVDQU64(w, ln.Offset(8*lnWorkV))
