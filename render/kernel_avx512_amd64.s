@@ -295,18 +295,13 @@ block:
 	VADDPD   Z26, Z23, Z23
 	INCQ     BX
 	ADDQ     $0x04, SI
-	VCMPPD   $0x1e, Z2, Z5, K1
-	VCMPPD   $0x1e, Z2, Z9, K2
-	VCMPPD   $0x1e, Z2, Z13, K3
-	VCMPPD   $0x1e, Z2, Z17, K4
-	VCMPPD   $0x1e, Z2, Z21, K5
-	VCMPPD   $0x1e, Z2, Z25, K6
-	KORW     K1, K2, K7
-	KORW     K3, K7, K7
-	KORW     K4, K7, K7
-	KORW     K5, K7, K7
-	KORW     K6, K7, K7
-	KORTESTW K7, K7
+	VPMAXSQ  Z5, Z9, Z27
+	VPMAXSQ  Z13, Z17, Z28
+	VPMAXSQ  Z21, Z25, Z29
+	VPMAXSQ  Z27, Z28, Z27
+	VPMAXSQ  Z27, Z29, Z27
+	VPCMPQ   $0x06, Z2, Z27, K1
+	KORTESTW K1, K1
 	JNE      escaped
 
 next:
@@ -465,31 +460,37 @@ limitEnd:
 	JMP next
 
 escaped:
-	MOVQ  768(CX), DI
-	ADDQ  $0x30, DI
-	MOVQ  cr_len+24(FP), R8
-	CMPQ  DI, R8
-	JLE   lanes
-	XORQ  DI, DI
-	KMOVW K6, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	KMOVW K5, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	KMOVW K4, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	KMOVW K3, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	KMOVW K2, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	KMOVW K1, DX
-	SHLQ  $0x08, DI
-	ORQ   DX, DI
-	JMP   exit
+	VCMPPD $0x1e, Z2, Z5, K1
+	VCMPPD $0x1e, Z2, Z9, K2
+	VCMPPD $0x1e, Z2, Z13, K3
+	VCMPPD $0x1e, Z2, Z17, K4
+	VCMPPD $0x1e, Z2, Z21, K5
+	VCMPPD $0x1e, Z2, Z25, K6
+	MOVQ   768(CX), DI
+	ADDQ   $0x30, DI
+	MOVQ   cr_len+24(FP), R8
+	CMPQ   DI, R8
+	JLE    lanes
+	XORQ   DI, DI
+	KMOVW  K6, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K5, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K4, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K3, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K2, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K1, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	JMP    exit
 
 lanes:
 	VPBROADCASTQ SI, Z5

@@ -293,6 +293,38 @@ func blocks(two, one, iota Mem, periodic bool) {
 		}
 		KORTESTW(any, any)
 	}
+	// escMasks sets the masks, as escTest does, for the escape path.
+	escMasks := func() {
+		for k := range acc {
+			VCMPPD(U8(0x1e), e2, acc[k], mask[k]) // acc > escape2, ordered
+		}
+	}
+	// quickTest is escTest for the plain routine, which leaves the masks to
+	// escMasks: the largest of the lanes' acc by integer max, a tree off
+	// the floating-point ports (on non-negative doubles integer order is
+	// float order), compared with escape2. A NaN acc (which a lane with a
+	// pixel never has: its z is finite until it escapes, and then it is
+	// stored) would only send it down the escape path for nothing.
+	quickTest := func() {
+		ms := make([]VecVirtual, len(acc))
+		for k := range acc {
+			ms[k] = acc[k]
+		}
+		for len(ms) > 1 {
+			var nx []VecVirtual
+			for i := 0; i+1 < len(ms); i += 2 {
+				m := vec()
+				VPMAXSQ(ms[i], ms[i+1], m)
+				nx = append(nx, m)
+			}
+			if len(ms)%2 == 1 {
+				nx = append(nx, ms[len(ms)-1])
+			}
+			ms = nx
+		}
+		VPCMPQ(U8(6), e2, ms[0], any) // > escape2, as integers
+		KORTESTW(any, any)
+	}
 	if periodic {
 		// Every compareEvery blocks only zr is compared here, before the
 		// escape masks take the mask registers, which finds every repeat
@@ -310,7 +342,11 @@ func blocks(two, one, iota Mem, periodic bool) {
 		JNE(LabelRef("repeats"))
 		Label("compared")
 	}
-	escTest()
+	if periodic {
+		escTest()
+	} else {
+		quickTest()
+	}
 	JNE(LabelRef("escaped"))
 	bits := GP64()
 	var pbits GPVirtual
@@ -486,6 +522,9 @@ func blocks(two, one, iota Mem, periodic bool) {
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
 		Label(sfx + "escaped")
+		if !periodic {
+			escMasks()
+		}
 		// Near the end of the row, where lanes fall idle, the caller does it.
 		next := GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
