@@ -317,8 +317,8 @@ next:
 	JZ           exit
 	MOVQ         768(CX), R8
 	ADDQ         $0x30, R8
-	MOVQ         cr_len+24(FP), R10
-	CMPQ         R8, R10
+	MOVQ         cr_len+24(FP), R9
+	CMPQ         R8, R9
 	JG           exit
 	MOVQ         maxIter+104(FP), DI
 	VPBROADCASTQ DI, Z5
@@ -380,84 +380,158 @@ next:
 	VPMINSQ      X5, X13, X13
 	VMOVQ        X13, DI
 	MOVQ         DI, 792(CX)
+	VPBROADCASTQ SI, Z5
+	MOVQ         maxIter+104(FP), DI
+	VPBROADCASTD DI, Y9
 	MOVQ         768(CX), DI
 	MOVQ         cr_base+16(FP), R8
 	LEAQ         (R8)(DI*8), R8
+	MOVQ         iter_base+40(FP), R9
+	MOVQ         mag2_base+64(FP), R10
+	XORQ         R11, R11
+	KORTESTW     K1, K1
+	JZ           limitSkip0
+	VMOVDQU64    (CX), Z13
+	VMOVUPD      1152(AX), Z17
+	KMOVW        K1, K7
+	VPSCATTERQD  Y9, K7, (R9)(Z13*4)
+	KMOVW        K1, K7
+	VSCATTERQPD  Z17, K7, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K1, (CX)
+	VMOVDQU64    Z5, K1, 384(CX)
 	VEXPANDPD    (R8), K1, Z6
 	VSUBPD       Z1, Z1, K1, Z3
 	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K1, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip0:
+	KORTESTW     K2, K2
+	JZ           limitSkip1
+	VMOVDQU64    64(CX), Z13
+	VMOVUPD      1216(AX), Z17
+	KMOVW        K2, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K2, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K2, 64(CX)
+	VMOVDQU64    Z5, K2, 448(CX)
 	VEXPANDPD    (R8), K2, Z10
 	VSUBPD       Z1, Z1, K2, Z7
 	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K2, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip1:
+	KORTESTW     K3, K3
+	JZ           limitSkip2
+	VMOVDQU64    128(CX), Z13
+	VMOVUPD      1280(AX), Z17
+	KMOVW        K3, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K3, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K3, 128(CX)
+	VMOVDQU64    Z5, K3, 512(CX)
 	VEXPANDPD    (R8), K3, Z14
 	VSUBPD       Z1, Z1, K3, Z11
 	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K3, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip2:
+	KORTESTW     K4, K4
+	JZ           limitSkip3
+	VMOVDQU64    192(CX), Z13
+	VMOVUPD      1344(AX), Z17
+	KMOVW        K4, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K4, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K4, 192(CX)
+	VMOVDQU64    Z5, K4, 576(CX)
 	VEXPANDPD    (R8), K4, Z18
 	VSUBPD       Z1, Z1, K4, Z15
 	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K4, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip3:
+	KORTESTW     K5, K5
+	JZ           limitSkip4
+	VMOVDQU64    256(CX), Z13
+	VMOVUPD      1408(AX), Z17
+	KMOVW        K5, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K5, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K5, 256(CX)
+	VMOVDQU64    Z5, K5, 640(CX)
 	VEXPANDPD    (R8), K5, Z22
 	VSUBPD       Z1, Z1, K5, Z19
 	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K5, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip4:
+	KORTESTW     K6, K6
+	JZ           limitSkip5
+	VMOVDQU64    320(CX), Z13
+	VMOVUPD      1472(AX), Z17
+	KMOVW        K6, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K6, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ DI, Z13
+	VPADDQ       Z13, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(CX)
+	VMOVDQU64    Z5, K6, 704(CX)
 	VEXPANDPD    (R8), K6, Z26
 	VSUBPD       Z1, Z1, K6, Z23
 	VSUBPD       Z1, Z1, K6, Z24
-	XORQ         DI, DI
-	KMOVW        K6, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K5, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K1, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, DI
+	ADDQ         R9, R11
+	LEAQ         (R8)(R9*8), R8
 
-limitLane:
-	TESTQ  DI, DI
-	JZ     limitEnd
-	BSFQ   DI, R9
-	LEAQ   -1(DI), R8
-	ANDQ   R8, DI
-	MOVQ   (CX)(R9*8), R8
-	VMOVSD 1152(AX)(R9*8), X5
-	MOVQ   maxIter+104(FP), R10
-	MOVQ   iter_base+40(FP), R11
-	MOVL   R10, (R11)(R8*4)
-	MOVQ   mag2_base+64(FP), R11
-	VMOVSD X5, (R11)(R8*8)
-	ADDQ   R10, 776(CX)
-	MOVQ   768(CX), R8
-	MOVQ   R8, (CX)(R9*8)
-	MOVQ   SI, 384(CX)(R9*8)
-	INCQ   768(CX)
-	JMP    limitLane
-
-limitEnd:
-	JMP next
+limitSkip5:
+	MOVQ  DI, 768(CX)
+	MOVQ  maxIter+104(FP), DI
+	IMULQ DI, R11
+	ADDQ  R11, 776(CX)
+	JMP   next
 
 escaped:
 	VCMPPD $0x1e, Z2, Z5, K1
@@ -501,8 +575,8 @@ lanes:
 	MOVQ         768(CX), DI
 	MOVQ         cr_base+16(FP), R8
 	LEAQ         (R8)(DI*8), R8
-	MOVQ         iter_base+40(FP), R10
-	MOVQ         mag2_base+64(FP), R11
+	MOVQ         iter_base+40(FP), R9
+	MOVQ         mag2_base+64(FP), R10
 	KORTESTW     K1, K1
 	JZ           skip0
 	VPSUBQ       384(CX), Z9, Z17
@@ -520,9 +594,9 @@ lanes:
 	VPADDQ       Z17, Z13, K1, Z13
 	VPMOVQD      Z17, Y17
 	KMOVW        K1, K7
-	VPSCATTERQD  Y17, K7, (R10)(Z25*4)
+	VPSCATTERQD  Y17, K7, (R9)(Z25*4)
 	KMOVW        K1, K7
-	VSCATTERQPD  Z21, K7, (R11)(Z25*8)
+	VSCATTERQPD  Z21, K7, (R10)(Z25*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -531,10 +605,10 @@ lanes:
 	VEXPANDPD    (R8), K1, Z6
 	VSUBPD       Z1, Z1, K1, Z3
 	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, R12
-	POPCNTL      R12, R12
-	ADDQ         R12, DI
-	LEAQ         (R8)(R12*8), R8
+	KMOVW        K1, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
 
 skip0:
 	KORTESTW     K2, K2
@@ -554,9 +628,9 @@ skip0:
 	VPADDQ       Z17, Z13, K2, Z13
 	VPMOVQD      Z17, Y17
 	KMOVW        K2, K1
-	VPSCATTERQD  Y17, K1, (R10)(Z25*4)
+	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
 	KMOVW        K2, K1
-	VSCATTERQPD  Z21, K1, (R11)(Z25*8)
+	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -565,10 +639,10 @@ skip0:
 	VEXPANDPD    (R8), K2, Z10
 	VSUBPD       Z1, Z1, K2, Z7
 	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, R12
-	POPCNTL      R12, R12
-	ADDQ         R12, DI
-	LEAQ         (R8)(R12*8), R8
+	KMOVW        K2, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
 
 skip1:
 	KORTESTW     K3, K3
@@ -588,9 +662,9 @@ skip1:
 	VPADDQ       Z17, Z13, K3, Z13
 	VPMOVQD      Z17, Y17
 	KMOVW        K3, K1
-	VPSCATTERQD  Y17, K1, (R10)(Z25*4)
+	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
 	KMOVW        K3, K1
-	VSCATTERQPD  Z21, K1, (R11)(Z25*8)
+	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -599,10 +673,10 @@ skip1:
 	VEXPANDPD    (R8), K3, Z14
 	VSUBPD       Z1, Z1, K3, Z11
 	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, R12
-	POPCNTL      R12, R12
-	ADDQ         R12, DI
-	LEAQ         (R8)(R12*8), R8
+	KMOVW        K3, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
 
 skip2:
 	KORTESTW     K4, K4
@@ -622,9 +696,9 @@ skip2:
 	VPADDQ       Z17, Z13, K4, Z13
 	VPMOVQD      Z17, Y17
 	KMOVW        K4, K1
-	VPSCATTERQD  Y17, K1, (R10)(Z25*4)
+	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
 	KMOVW        K4, K1
-	VSCATTERQPD  Z21, K1, (R11)(Z25*8)
+	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -633,10 +707,10 @@ skip2:
 	VEXPANDPD    (R8), K4, Z18
 	VSUBPD       Z1, Z1, K4, Z15
 	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, R12
-	POPCNTL      R12, R12
-	ADDQ         R12, DI
-	LEAQ         (R8)(R12*8), R8
+	KMOVW        K4, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
 
 skip3:
 	KORTESTW     K5, K5
@@ -656,9 +730,9 @@ skip3:
 	VPADDQ       Z17, Z13, K5, Z13
 	VPMOVQD      Z17, Y17
 	KMOVW        K5, K1
-	VPSCATTERQD  Y17, K1, (R10)(Z25*4)
+	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
 	KMOVW        K5, K1
-	VSCATTERQPD  Z21, K1, (R11)(Z25*8)
+	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -667,10 +741,10 @@ skip3:
 	VEXPANDPD    (R8), K5, Z22
 	VSUBPD       Z1, Z1, K5, Z19
 	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, R12
-	POPCNTL      R12, R12
-	ADDQ         R12, DI
-	LEAQ         (R8)(R12*8), R8
+	KMOVW        K5, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
 
 skip4:
 	KORTESTW     K6, K6
@@ -690,9 +764,9 @@ skip4:
 	VPADDQ       Z9, Z13, K6, Z13
 	VPMOVQD      Z9, Y9
 	KMOVW        K6, K1
-	VPSCATTERQD  Y9, K1, (R10)(Z21*4)
+	VPSCATTERQD  Y9, K1, (R9)(Z21*4)
 	KMOVW        K6, K1
-	VSCATTERQPD  Z17, K1, (R11)(Z21*8)
+	VSCATTERQPD  Z17, K1, (R10)(Z21*8)
 	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
 	VPBROADCASTQ DI, Z17
 	VPADDQ       Z17, Z9, Z9
@@ -701,10 +775,10 @@ skip4:
 	VEXPANDPD    (R8), K6, Z26
 	VSUBPD       Z1, Z1, K6, Z23
 	VSUBPD       Z1, Z1, K6, Z24
-	KMOVW        K6, R10
-	POPCNTL      R10, R10
-	ADDQ         R10, DI
-	LEAQ         (R8)(R10*8), R8
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, DI
+	LEAQ         (R8)(R9*8), R8
 
 skip5:
 	MOVQ      DI, 768(CX)
@@ -1177,88 +1251,176 @@ limit:
 	VPMINSQ      X5, X13, X13
 	VMOVQ        X13, AX
 	MOVQ         AX, 792(BX)
+	VPBROADCASTQ R8, Z5
+	MOVQ         maxIter+104(FP), AX
+	VPBROADCASTD AX, Y9
 	MOVQ         768(BX), AX
 	MOVQ         cr_base+16(FP), DX
 	LEAQ         (DX)(AX*8), DX
+	MOVQ         iter_base+40(FP), R9
+	MOVQ         mag2_base+64(FP), R10
+	XORQ         R11, R11
+	KORTESTW     K1, K1
+	JZ           limitSkip0
+	VMOVDQU64    (BX), Z13
+	VMOVUPD      1152(CX), Z17
+	KMOVW        K1, K7
+	VPSCATTERQD  Y9, K7, (R9)(Z13*4)
+	KMOVW        K1, K7
+	VSCATTERQPD  Z17, K7, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K1, (BX)
+	VMOVDQU64    Z5, K1, 384(BX)
 	VEXPANDPD    (DX), K1, Z6
 	VSUBPD       Z1, Z1, K1, Z3
 	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z3, K1, 2688(CX)
+	VMOVUPD      Z4, K1, 3072(CX)
+	VMOVDQU64    Z5, K1, 800(BX)
+	KMOVW        K1, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip0:
+	KORTESTW     K2, K2
+	JZ           limitSkip1
+	VMOVDQU64    64(BX), Z13
+	VMOVUPD      1216(CX), Z17
+	KMOVW        K2, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K2, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K2, 64(BX)
+	VMOVDQU64    Z5, K2, 448(BX)
 	VEXPANDPD    (DX), K2, Z10
 	VSUBPD       Z1, Z1, K2, Z7
 	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z7, K2, 2752(CX)
+	VMOVUPD      Z8, K2, 3136(CX)
+	VMOVDQU64    Z5, K2, 864(BX)
+	KMOVW        K2, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip1:
+	KORTESTW     K3, K3
+	JZ           limitSkip2
+	VMOVDQU64    128(BX), Z13
+	VMOVUPD      1280(CX), Z17
+	KMOVW        K3, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K3, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K3, 128(BX)
+	VMOVDQU64    Z5, K3, 512(BX)
 	VEXPANDPD    (DX), K3, Z14
 	VSUBPD       Z1, Z1, K3, Z11
 	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z11, K3, 2816(CX)
+	VMOVUPD      Z12, K3, 3200(CX)
+	VMOVDQU64    Z5, K3, 928(BX)
+	KMOVW        K3, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip2:
+	KORTESTW     K4, K4
+	JZ           limitSkip3
+	VMOVDQU64    192(BX), Z13
+	VMOVUPD      1344(CX), Z17
+	KMOVW        K4, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K4, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K4, 192(BX)
+	VMOVDQU64    Z5, K4, 576(BX)
 	VEXPANDPD    (DX), K4, Z18
 	VSUBPD       Z1, Z1, K4, Z15
 	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z15, K4, 2880(CX)
+	VMOVUPD      Z16, K4, 3264(CX)
+	VMOVDQU64    Z5, K4, 992(BX)
+	KMOVW        K4, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip3:
+	KORTESTW     K5, K5
+	JZ           limitSkip4
+	VMOVDQU64    256(BX), Z13
+	VMOVUPD      1408(CX), Z17
+	KMOVW        K5, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K5, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K5, 256(BX)
+	VMOVDQU64    Z5, K5, 640(BX)
 	VEXPANDPD    (DX), K5, Z22
 	VSUBPD       Z1, Z1, K5, Z19
 	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z19, K5, 2944(CX)
+	VMOVUPD      Z20, K5, 3328(CX)
+	VMOVDQU64    Z5, K5, 1056(BX)
+	KMOVW        K5, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip4:
+	KORTESTW     K6, K6
+	JZ           limitSkip5
+	VMOVDQU64    320(BX), Z13
+	VMOVUPD      1472(CX), Z17
+	KMOVW        K6, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K6, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ AX, Z13
+	VPADDQ       Z13, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(BX)
+	VMOVDQU64    Z5, K6, 704(BX)
 	VEXPANDPD    (DX), K6, Z26
 	VSUBPD       Z1, Z1, K6, Z23
 	VSUBPD       Z1, Z1, K6, Z24
-	XORQ         AX, AX
-	KMOVW        K6, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K5, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K4, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K3, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K2, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K1, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
+	VMOVUPD      Z23, K6, 3008(CX)
+	VMOVUPD      Z24, K6, 3392(CX)
+	VMOVDQU64    Z5, K6, 1120(BX)
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, AX
+	ADDQ         R9, R11
+	LEAQ         (DX)(R9*8), DX
 
-limitLane:
-	TESTQ  AX, AX
-	JZ     limitEnd
-	XORQ   DX, DX
-	BSFQ   AX, DX
-	LEAQ   -1(AX), R9
-	ANDQ   R9, AX
-	MOVQ   (BX)(DX*8), R9
-	VMOVSD 1152(CX)(DX*8), X5
-	MOVQ   maxIter+104(FP), R10
-	MOVQ   iter_base+40(FP), R11
-	MOVL   R10, (R11)(R9*4)
-	MOVQ   mag2_base+64(FP), R11
-	VMOVSD X5, (R11)(R9*8)
-	ADDQ   R10, 776(BX)
-	MOVQ   768(BX), R9
-	MOVQ   R9, (BX)(DX*8)
-	MOVQ   R8, 384(BX)(DX*8)
-	MOVQ   $0x00000000, 2688(CX)(DX*8)
-	MOVQ   $0x00000000, 3072(CX)(DX*8)
-	MOVQ   R8, 800(BX)(DX*8)
-	INCQ   768(BX)
-	JMP    limitLane
-
-limitEnd:
-	JMP next
+limitSkip5:
+	MOVQ  AX, 768(BX)
+	MOVQ  maxIter+104(FP), AX
+	IMULQ AX, R11
+	ADDQ  R11, 776(BX)
+	JMP   next
 
 escaped:
 	MOVQ  768(BX), AX

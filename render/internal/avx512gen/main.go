@@ -386,37 +386,6 @@ func blocks(two, one, iota Mem, periodic bool) {
 		Label("limit")
 	}
 
-	// refill gives the lanes in mask, whose pixels are stored and whose
-	// next pixels lie one after another in cr from first, given out in
-	// lane order, their c and z = 0: under each vector's mask, VEXPANDPD
-	// loads them into those lanes in that order, from cr itself (a load
-	// from the lane state just written lane by lane would wait for the
-	// stores).
-	refill := func(first GPVirtual) {
-		src := Load(Param("cr").Base(), GP64())
-		LEAQ(Mem{Base: src, Index: first, Scale: 8}, src) // &cr[first]
-		// z = 2 - 2 under the mask: exactly 0, and no register for a zero
-		// (a masked VXORPD of z with itself would be one fewer operation,
-		// but avo takes it for the zeroing idiom, which reads nothing, and
-		// would let z's register be reused above).
-		for k := range zr {
-			if *crMem {
-				c := vec()
-				VEXPANDPD_Z(Mem{Base: src}, mask[k], c)
-				VMOVUPD(c, mask[k], cr[k])
-			} else {
-				VEXPANDPD(Mem{Base: src}, mask[k], cr[k])
-			}
-			VSUBPD(twos, twos, mask[k], zr[k])
-			VSUBPD(twos, twos, mask[k], zi[k])
-			if k < *vectors-1 {
-				m := GP32()
-				KMOVW(mask[k], m)
-				POPCNTL(m, m)
-				LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
-			}
-		}
-	}
 	// maskBits sets b to the lanes of mask, bit l for lane l: vector k's
 	// lanes are bits vl*k on.
 	maskBits := func(b GPVirtual) {
@@ -483,38 +452,46 @@ func blocks(two, one, iota Mem, periodic bool) {
 		VMOVQ(e.AsX(), end)
 		MOVQ(end, ln.Offset(8*lnEnd))
 	}
-	// The refill needs only the masks and the next pixel, which the lanes
-	// take in lane order: done first, it frees registers for the stores.
-	first := GP64()
-	MOVQ(ln.Offset(8*lnNext), first)
-	refill(first)
-	lbits := GP64()
-	maskBits(lbits)
-	Label("limitLane")
-	TESTQ(lbits, lbits)
-	JZ(LabelRef("limitEnd"))
-	lane := GP64()
-	if periodic {
-		XORQ(lane, lane) // for avo: see escapePath
+	// The lanes at maxIter are stored and reloaded vector by vector, as
+	// bulkEscaped does escaped ones.
+	{
+		stepsV, lim := vec(), vec()
+		VPBROADCASTQ(steps, stepsV)
+		VPBROADCASTD(maxIter().As32(), lim.AsY())
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		src := Load(Param("cr").Base(), GP64()).(GPVirtual)
+		LEAQ(Mem{Base: src, Index: next, Scale: 8}, src) // &cr[next]
+		iterB := Load(Param("iter").Base(), GP64())
+		mag2B := Load(Param("mag2").Base(), GP64())
+		stored := GP64()
+		XORQ(stored, stored)
+		for k := range zr {
+			skip := fmt.Sprintf("limitSkip%d", k)
+			KORTESTW(mask[k], mask[k])
+			JZ(LabelRef(skip))
+			pix, mag := vec(), vec()
+			VMOVDQU64(ln.Offset(8*lnPixel+bytes*k), pix)
+			VMOVUPD(st.Offset(8*offT+bytes*k), mag)
+			a := K()
+			KMOVW(mask[k], a)
+			if *width == 512 {
+				VPSCATTERQD(lim.AsY(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+			} else {
+				VPSCATTERQD(lim.AsX(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+			}
+			KMOVW(mask[k], a)
+			VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
+			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+			ADDQ(m, next)
+			ADDQ(m, stored)
+			LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
+			Label(skip)
+		}
+		MOVQ(next, ln.Offset(8*lnNext))
+		IMULQ(maxIter(), stored)
+		ADDQ(stored, ln.Offset(8*lnWork))
 	}
-	BSFQ(lbits, lane)
-	low := GP64()
-	LEAQ(Mem{Base: lbits, Disp: -1}, low)
-	ANDQ(low, lbits)
-	pix := GP64()
-	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel}, pix)
-	x := XMM()
-	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offT}, x)
-	m := maxIter()
-	MOVL(m.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
-	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
-	ADDQ(m, ln.Offset(8*lnWork))
-	MOVQ(ln.Offset(8*lnNext), pix)
-	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
-	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
-	reset(lane)
-	INCQ(ln.Offset(8 * lnNext))
-	JMP(LabelRef("limitLane"))
 	Label("limitEnd")
 	JMP(LabelRef("next"))
 
@@ -734,7 +711,7 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 	VMOVDQU64(ln.Offset(8*lnWorkV), w)
 	next := GP64()
 	MOVQ(ln.Offset(8*lnNext), next)
-	src := Load(Param("cr").Base(), GP64())
+	src := Load(Param("cr").Base(), GP64()).(GPVirtual)
 	LEAQ(Mem{Base: src, Index: next, Scale: 8}, src) // &cr[next]
 	iterB := Load(Param("iter").Base(), GP64())
 	mag2B := Load(Param("mag2").Base(), GP64())
@@ -774,36 +751,51 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 		}
 		KMOVW(mask[k], a)
 		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
-		// The next pixels, in lane order: next + the lane's rank in the mask.
-		p, nx := vec(), vec()
-		VPEXPANDQ_Z(iota, mask[k], p)
-		VPBROADCASTQ(next, nx)
-		VPADDQ(nx, p, p)
-		VMOVDQU64(p, mask[k], ln.Offset(8*lnPixel+bytes*k))
-		VMOVDQU64(stepsV, mask[k], ln.Offset(8*lnStart+bytes*k))
-		// z = 2 - 2 under the mask: exactly 0 (see refill).
-		if *crMem {
-			c := vec()
-			VEXPANDPD_Z(Mem{Base: src}, mask[k], c)
-			VMOVUPD(c, mask[k], cr[k])
-		} else {
-			VEXPANDPD(Mem{Base: src}, mask[k], cr[k])
-		}
-		VSUBPD(twos, twos, mask[k], zr[k])
-		VSUBPD(twos, twos, mask[k], zi[k])
-		if periodic {
-			// The saved z is z_0 = 0, saved at this step.
-			VMOVUPD(zr[k], mask[k], st.Offset(8*offSr+bytes*k))
-			VMOVUPD(zi[k], mask[k], st.Offset(8*offSi+bytes*k))
-			VMOVDQU64(stepsV, mask[k], ln.Offset(8*lnSaved+bytes*k))
-		}
-		m := GP32()
-		KMOVW(mask[k], m)
-		POPCNTL(m, m)
-		ADDQ(m.As64(), next)
-		LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
+		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+		ADDQ(m, next)
+		LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
 		Label(skip)
 	}
 	MOVQ(next, ln.Offset(8*lnNext))
 	VMOVDQU64(w, ln.Offset(8*lnWorkV))
+}
+
+// reloadVector gives vector k's lanes in mask, whose pixels are stored,
+// the next pixels, in lane order from next (whose c begins at src): the
+// pixel, the start step, c, z = 0 and, periodic, the saved z and step. It
+// returns the number of lanes, by which the caller moves next and src on.
+func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem) GPVirtual {
+	bytes := 8 * vl
+	// The next pixels, in lane order: next + the lane's rank in the mask.
+	p, nx := vec(), vec()
+	VPEXPANDQ_Z(iota, mask, p)
+	VPBROADCASTQ(next, nx)
+	VPADDQ(nx, p, p)
+	VMOVDQU64(p, mask, ln.Offset(8*lnPixel+bytes*k))
+	VMOVDQU64(stepsV, mask, ln.Offset(8*lnStart+bytes*k))
+	// c comes from cr itself, with VEXPANDPD (a load from the lane state
+	// just written lane by lane would wait for the stores). z = 2 - 2
+	// under the mask: exactly 0, and no register for a zero (a masked
+	// VXORPD of z with itself would be one fewer operation, but avo takes
+	// it for the zeroing idiom, which reads nothing, and would let z's
+	// register be reused above).
+	if *crMem {
+		c := vec()
+		VEXPANDPD_Z(Mem{Base: src}, mask, c)
+		VMOVUPD(c, mask, cr[k])
+	} else {
+		VEXPANDPD(Mem{Base: src}, mask, cr[k])
+	}
+	VSUBPD(twos, twos, mask, zr[k])
+	VSUBPD(twos, twos, mask, zi[k])
+	if periodic {
+		// The saved z is z_0 = 0, saved at this step.
+		VMOVUPD(zr[k], mask, st.Offset(8*offSr+bytes*k))
+		VMOVUPD(zi[k], mask, st.Offset(8*offSi+bytes*k))
+		VMOVDQU64(stepsV, mask, ln.Offset(8*lnSaved+bytes*k))
+	}
+	m := GP32()
+	KMOVW(mask, m)
+	POPCNTL(m, m)
+	return m.As64().(GPVirtual)
 }
