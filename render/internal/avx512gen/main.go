@@ -6,11 +6,18 @@
 // It is the AVX2 kernel of internal/kernelgen made wider: blocks of unroll
 // iterations on vectors independent vectors of 8 float64 lanes (or 4, with
 // -width 256), no escape test inside a block, every |z|^2 it tested kept.
-// The escape test after a block compares into mask registers, whose bits
-// are the escaped lanes as they are; the escaped lanes' z is cleared for
-// their new pixels under the same masks. The lane driver's Go code
-// (render's laneDriver in lanes_amd64.go) does the rest, and says why the
-// counts are Scalar's.
+// The escape test after a block takes the integer max of the lanes' largest
+// |z|^2 across the vectors (integer order is float order on non-negative
+// doubles) and compares it with escape2; only when some lane escaped are
+// the per-vector masks made. (The periodic routine keeps the per-vector
+// compares: its idle lanes hold NaN, which the integer max would take for
+// an escape at every block of a row's end.) The escaped lanes, and the lanes at maxIter,
+// are then handled vector by vector with no loop over lanes: count and
+// |z|^2 found under masks and scattered to iter and mag2, the next pixels
+// given out in lane order with VPEXPANDQ and VEXPANDPD (bulkEscaped,
+// reloadVector). The lane driver's Go code (render's laneDriver in
+// lanes.go) does the rest, near the end of a row, and says why the counts
+// are Scalar's.
 //
 // The shape is a choice by measurement, on the machine it was written on:
 // AMD EPYC Zen 5 (family 26, model 2), 2 cores shared with other jobs (load
@@ -61,17 +68,33 @@
 //	C avx512_nofma_x4u2         4.22  4.04
 //	C avx512_fma_x4u2           4.48
 //
-// Where the time goes there (perf annotate, W1): the blocks about 77%,
-// the escaped lanes' stores and refill 17%, the lanes at maxIter 3%.
-// Keeping the block's largest |z|^2 with integer max and compare (which
-// is exact for non-negative doubles) was 4% slower; keeping the next
-// pixel in a register rather than in ln made no difference; without the
-// stores of |z|^2 (wrong counts, a bound) it was 1-2% faster. The whole
-// command against the C yardstick (scripts/kernel-vs-c.sh, W1, 9
-// interleaved runs, per CPU-second): 0.96x avx512_nofma_x4u2 and 0.91x
-// avx512_fma_x4u2, short of 1.0x and 0.95x; the C runs 32-lane groups to
-// their slowest pixel (75% of its lanes busy) at no refill cost, where
-// these lanes are nearly all busy but the refill costs about a fifth.
+// Where the time went there (perf annotate, W1), with the escaped lanes
+// stored and refilled lane by lane: the blocks about 77%, the escaped
+// lanes' stores and refill 17%, the lanes at maxIter 3%. Keeping the
+// block's largest |z|^2 with integer max and compare in the block (rather
+// than VMAXPD) was 4% slower; keeping the next pixel in a register rather
+// than in ln made no difference; without the stores of |z|^2 (wrong
+// counts, a bound) it was 1-2% faster. The command against the C yardstick
+// (scripts/kernel-vs-c.sh, W1, 9 interleaved runs, per CPU-second) was
+// then 0.96x avx512_nofma_x4u2 and 0.91x avx512_fma_x4u2.
+//
+// What closed most of the gap, on the same Zen 4 (BenchmarkKernelW1/avx512,
+// Giter/cpu-s, medians of 5 to 7 interleaved rounds, load 4 to 6, each
+// step against the one before in the same run):
+//
+//	escaped lanes lane by lane (the loop above)        4.02  4.05
+//	... in the vectors: scatter, VPEXPANDQ             4.06  4.14
+//	... skipping vectors with no escaped lane          4.16  4.19
+//	escape test by a VPMAXSQ tree, masks on escape     4.41  4.26
+//	lanes at maxIter in the vectors too                4.30
+//	unroll 8 instead of 4 (not kept)                   4.04 against 4.05
+//
+// perf annotate then: the blocks 73%, the escape test 10% (mostly the
+// wait for the block's last |z|^2 and the mispredicted branch: about
+// three blocks in four have an escaped lane), the escaped lanes 10%, the
+// lanes at maxIter 4%. The whole command against the C yardstick: see
+// README (Speed); the C runs 32-lane groups to their slowest pixel (75% of
+// its lanes busy) at no refill cost, where these lanes are nearly all busy.
 package main
 
 import (
