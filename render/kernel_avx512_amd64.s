@@ -567,36 +567,53 @@ escaped:
 	JMP    exit
 
 lanes:
-	VPBROADCASTQ SI, Z5
-	MOVQ         SI, DI
-	SUBQ         $0x04, DI
-	VPBROADCASTQ DI, Z9
-	VMOVDQU64    1184(CX), Z13
-	MOVQ         768(CX), DI
-	MOVQ         cr_base+16(FP), R8
-	LEAQ         (R8)(DI*8), R8
-	MOVQ         iter_base+40(FP), R9
-	MOVQ         mag2_base+64(FP), R10
-	KORTESTW     K1, K1
-	JZ           skip0
-	VPSUBQ       384(CX), Z9, Z17
-	VMOVUPD      1152(AX), Z21
-	VCMPPD       $0x15, 1152(AX), Z2, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1536(AX), K7, Z21
-	VCMPPD       $0x15, 1536(AX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1920(AX), K7, Z21
-	VCMPPD       $0x15, 1920(AX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      2304(AX), K7, Z21
-	VMOVDQU64    (CX), Z25
-	VPADDQ       Z17, Z13, K1, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K1, K7
-	VPSCATTERQD  Y17, K7, (R9)(Z25*4)
-	KMOVW        K1, K7
-	VSCATTERQPD  Z21, K7, (R10)(Z25*8)
+	VPBROADCASTQ  SI, Z5
+	MOVQ          SI, DI
+	SUBQ          $0x04, DI
+	VPBROADCASTQ  DI, Z9
+	VMOVDQU64     1184(CX), Z13
+	MOVQ          768(CX), DI
+	MOVQ          cr_base+16(FP), R8
+	LEAQ          (R8)(DI*8), R8
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            skip0
+	VPSUBQ        384(CX), Z9, Z17
+	VMOVUPD       1152(AX), Z21
+	VCMPPD        $0x15, 1152(AX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(AX), K7, Z21
+	VCMPPD        $0x15, 1536(AX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(AX), K7, Z21
+	VCMPPD        $0x15, 1920(AX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(AX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored0
+
+scatter0:
+	VMOVDQU64   (CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
+
+stored0:
 	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -611,26 +628,43 @@ lanes:
 	LEAQ         (R8)(R11*8), R8
 
 skip0:
-	KORTESTW     K2, K2
-	JZ           skip1
-	VPSUBQ       448(CX), Z9, Z17
-	VMOVUPD      1216(AX), Z21
-	VCMPPD       $0x15, 1216(AX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1600(AX), K1, Z21
-	VCMPPD       $0x15, 1600(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1984(AX), K1, Z21
-	VCMPPD       $0x15, 1984(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2368(AX), K1, Z21
-	VMOVDQU64    64(CX), Z25
-	VPADDQ       Z17, Z13, K2, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K2, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K2, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K2, K2
+	JZ            skip1
+	VPSUBQ        448(CX), Z9, Z17
+	VMOVUPD       1216(AX), Z21
+	VCMPPD        $0x15, 1216(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(AX), K1, Z21
+	VCMPPD        $0x15, 1600(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(AX), K1, Z21
+	VCMPPD        $0x15, 1984(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(AX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored1
+
+scatter1:
+	VMOVDQU64   64(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored1:
 	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -645,26 +679,43 @@ skip0:
 	LEAQ         (R8)(R11*8), R8
 
 skip1:
-	KORTESTW     K3, K3
-	JZ           skip2
-	VPSUBQ       512(CX), Z9, Z17
-	VMOVUPD      1280(AX), Z21
-	VCMPPD       $0x15, 1280(AX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1664(AX), K1, Z21
-	VCMPPD       $0x15, 1664(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2048(AX), K1, Z21
-	VCMPPD       $0x15, 2048(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2432(AX), K1, Z21
-	VMOVDQU64    128(CX), Z25
-	VPADDQ       Z17, Z13, K3, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K3, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K3, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K3, K3
+	JZ            skip2
+	VPSUBQ        512(CX), Z9, Z17
+	VMOVUPD       1280(AX), Z21
+	VCMPPD        $0x15, 1280(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(AX), K1, Z21
+	VCMPPD        $0x15, 1664(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(AX), K1, Z21
+	VCMPPD        $0x15, 2048(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(AX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored2
+
+scatter2:
+	VMOVDQU64   128(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored2:
 	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -679,26 +730,43 @@ skip1:
 	LEAQ         (R8)(R11*8), R8
 
 skip2:
-	KORTESTW     K4, K4
-	JZ           skip3
-	VPSUBQ       576(CX), Z9, Z17
-	VMOVUPD      1344(AX), Z21
-	VCMPPD       $0x15, 1344(AX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1728(AX), K1, Z21
-	VCMPPD       $0x15, 1728(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2112(AX), K1, Z21
-	VCMPPD       $0x15, 2112(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2496(AX), K1, Z21
-	VMOVDQU64    192(CX), Z25
-	VPADDQ       Z17, Z13, K4, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K4, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K4, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K4, K4
+	JZ            skip3
+	VPSUBQ        576(CX), Z9, Z17
+	VMOVUPD       1344(AX), Z21
+	VCMPPD        $0x15, 1344(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(AX), K1, Z21
+	VCMPPD        $0x15, 1728(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(AX), K1, Z21
+	VCMPPD        $0x15, 2112(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(AX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored3
+
+scatter3:
+	VMOVDQU64   192(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored3:
 	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -713,26 +781,43 @@ skip2:
 	LEAQ         (R8)(R11*8), R8
 
 skip3:
-	KORTESTW     K5, K5
-	JZ           skip4
-	VPSUBQ       640(CX), Z9, Z17
-	VMOVUPD      1408(AX), Z21
-	VCMPPD       $0x15, 1408(AX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1792(AX), K1, Z21
-	VCMPPD       $0x15, 1792(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2176(AX), K1, Z21
-	VCMPPD       $0x15, 2176(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2560(AX), K1, Z21
-	VMOVDQU64    256(CX), Z25
-	VPADDQ       Z17, Z13, K5, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K5, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K5, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K5, K5
+	JZ            skip4
+	VPSUBQ        640(CX), Z9, Z17
+	VMOVUPD       1408(AX), Z21
+	VCMPPD        $0x15, 1408(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(AX), K1, Z21
+	VCMPPD        $0x15, 1792(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(AX), K1, Z21
+	VCMPPD        $0x15, 2176(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(AX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored4
+
+scatter4:
+	VMOVDQU64   256(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored4:
 	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
 	VPBROADCASTQ DI, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -747,26 +832,43 @@ skip3:
 	LEAQ         (R8)(R11*8), R8
 
 skip4:
-	KORTESTW     K6, K6
-	JZ           skip5
-	VPSUBQ       704(CX), Z9, Z9
-	VMOVUPD      1472(AX), Z17
-	VCMPPD       $0x15, 1472(AX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      1856(AX), K1, Z17
-	VCMPPD       $0x15, 1856(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2240(AX), K1, Z17
-	VCMPPD       $0x15, 2240(AX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2624(AX), K1, Z17
-	VMOVDQU64    320(CX), Z21
-	VPADDQ       Z9, Z13, K6, Z13
-	VPMOVQD      Z9, Y9
-	KMOVW        K6, K1
-	VPSCATTERQD  Y9, K1, (R9)(Z21*4)
-	KMOVW        K6, K1
-	VSCATTERQPD  Z17, K1, (R10)(Z21*8)
+	KORTESTW      K6, K6
+	JZ            skip5
+	VPSUBQ        704(CX), Z9, Z9
+	VMOVUPD       1472(AX), Z17
+	VCMPPD        $0x15, 1472(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(AX), K1, Z17
+	VCMPPD        $0x15, 1856(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(AX), K1, Z17
+	VCMPPD        $0x15, 2240(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(AX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           stored5
+
+scatter5:
+	VMOVDQU64   320(CX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+stored5:
 	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
 	VPBROADCASTQ DI, Z17
 	VPADDQ       Z17, Z9, Z9
@@ -1450,36 +1552,53 @@ escaped:
 	JMP   exit
 
 lanes:
-	VPBROADCASTQ R8, Z5
-	MOVQ         R8, AX
-	SUBQ         $0x04, AX
-	VPBROADCASTQ AX, Z9
-	VMOVDQU64    1184(BX), Z13
-	MOVQ         768(BX), AX
-	MOVQ         cr_base+16(FP), DX
-	LEAQ         (DX)(AX*8), DX
-	MOVQ         iter_base+40(FP), R9
-	MOVQ         mag2_base+64(FP), R10
-	KORTESTW     K1, K1
-	JZ           skip0
-	VPSUBQ       384(BX), Z9, Z17
-	VMOVUPD      1152(CX), Z21
-	VCMPPD       $0x15, 1152(CX), Z2, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1536(CX), K7, Z21
-	VCMPPD       $0x15, 1536(CX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1920(CX), K7, Z21
-	VCMPPD       $0x15, 1920(CX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      2304(CX), K7, Z21
-	VMOVDQU64    (BX), Z25
-	VPADDQ       Z17, Z13, K1, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K1, K7
-	VPSCATTERQD  Y17, K7, (R9)(Z25*4)
-	KMOVW        K1, K7
-	VSCATTERQPD  Z21, K7, (R10)(Z25*8)
+	VPBROADCASTQ  R8, Z5
+	MOVQ          R8, AX
+	SUBQ          $0x04, AX
+	VPBROADCASTQ  AX, Z9
+	VMOVDQU64     1184(BX), Z13
+	MOVQ          768(BX), AX
+	MOVQ          cr_base+16(FP), DX
+	LEAQ          (DX)(AX*8), DX
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            skip0
+	VPSUBQ        384(BX), Z9, Z17
+	VMOVUPD       1152(CX), Z21
+	VCMPPD        $0x15, 1152(CX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(CX), K7, Z21
+	VCMPPD        $0x15, 1536(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(CX), K7, Z21
+	VCMPPD        $0x15, 1920(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(CX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored0
+
+scatter0:
+	VMOVDQU64   (BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
+
+stored0:
 	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1497,26 +1616,43 @@ lanes:
 	LEAQ         (DX)(R11*8), DX
 
 skip0:
-	KORTESTW     K2, K2
-	JZ           skip1
-	VPSUBQ       448(BX), Z9, Z17
-	VMOVUPD      1216(CX), Z21
-	VCMPPD       $0x15, 1216(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1600(CX), K1, Z21
-	VCMPPD       $0x15, 1600(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1984(CX), K1, Z21
-	VCMPPD       $0x15, 1984(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2368(CX), K1, Z21
-	VMOVDQU64    64(BX), Z25
-	VPADDQ       Z17, Z13, K2, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K2, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K2, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K2, K2
+	JZ            skip1
+	VPSUBQ        448(BX), Z9, Z17
+	VMOVUPD       1216(CX), Z21
+	VCMPPD        $0x15, 1216(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(CX), K1, Z21
+	VCMPPD        $0x15, 1600(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(CX), K1, Z21
+	VCMPPD        $0x15, 1984(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(CX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored1
+
+scatter1:
+	VMOVDQU64   64(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored1:
 	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1534,26 +1670,43 @@ skip0:
 	LEAQ         (DX)(R11*8), DX
 
 skip1:
-	KORTESTW     K3, K3
-	JZ           skip2
-	VPSUBQ       512(BX), Z9, Z17
-	VMOVUPD      1280(CX), Z21
-	VCMPPD       $0x15, 1280(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1664(CX), K1, Z21
-	VCMPPD       $0x15, 1664(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2048(CX), K1, Z21
-	VCMPPD       $0x15, 2048(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2432(CX), K1, Z21
-	VMOVDQU64    128(BX), Z25
-	VPADDQ       Z17, Z13, K3, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K3, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K3, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K3, K3
+	JZ            skip2
+	VPSUBQ        512(BX), Z9, Z17
+	VMOVUPD       1280(CX), Z21
+	VCMPPD        $0x15, 1280(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(CX), K1, Z21
+	VCMPPD        $0x15, 1664(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(CX), K1, Z21
+	VCMPPD        $0x15, 2048(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(CX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored2
+
+scatter2:
+	VMOVDQU64   128(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored2:
 	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1571,26 +1724,43 @@ skip1:
 	LEAQ         (DX)(R11*8), DX
 
 skip2:
-	KORTESTW     K4, K4
-	JZ           skip3
-	VPSUBQ       576(BX), Z9, Z17
-	VMOVUPD      1344(CX), Z21
-	VCMPPD       $0x15, 1344(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1728(CX), K1, Z21
-	VCMPPD       $0x15, 1728(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2112(CX), K1, Z21
-	VCMPPD       $0x15, 2112(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2496(CX), K1, Z21
-	VMOVDQU64    192(BX), Z25
-	VPADDQ       Z17, Z13, K4, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K4, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K4, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K4, K4
+	JZ            skip3
+	VPSUBQ        576(BX), Z9, Z17
+	VMOVUPD       1344(CX), Z21
+	VCMPPD        $0x15, 1344(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(CX), K1, Z21
+	VCMPPD        $0x15, 1728(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(CX), K1, Z21
+	VCMPPD        $0x15, 2112(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(CX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored3
+
+scatter3:
+	VMOVDQU64   192(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored3:
 	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1608,26 +1778,43 @@ skip2:
 	LEAQ         (DX)(R11*8), DX
 
 skip3:
-	KORTESTW     K5, K5
-	JZ           skip4
-	VPSUBQ       640(BX), Z9, Z17
-	VMOVUPD      1408(CX), Z21
-	VCMPPD       $0x15, 1408(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1792(CX), K1, Z21
-	VCMPPD       $0x15, 1792(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2176(CX), K1, Z21
-	VCMPPD       $0x15, 2176(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2560(CX), K1, Z21
-	VMOVDQU64    256(BX), Z25
-	VPADDQ       Z17, Z13, K5, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K5, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K5, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K5, K5
+	JZ            skip4
+	VPSUBQ        640(BX), Z9, Z17
+	VMOVUPD       1408(CX), Z21
+	VCMPPD        $0x15, 1408(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(CX), K1, Z21
+	VCMPPD        $0x15, 1792(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(CX), K1, Z21
+	VCMPPD        $0x15, 2176(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(CX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored4
+
+scatter4:
+	VMOVDQU64   256(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored4:
 	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1645,26 +1832,43 @@ skip3:
 	LEAQ         (DX)(R11*8), DX
 
 skip4:
-	KORTESTW     K6, K6
-	JZ           skip5
-	VPSUBQ       704(BX), Z9, Z9
-	VMOVUPD      1472(CX), Z17
-	VCMPPD       $0x15, 1472(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      1856(CX), K1, Z17
-	VCMPPD       $0x15, 1856(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2240(CX), K1, Z17
-	VCMPPD       $0x15, 2240(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2624(CX), K1, Z17
-	VMOVDQU64    320(BX), Z21
-	VPADDQ       Z9, Z13, K6, Z13
-	VPMOVQD      Z9, Y9
-	KMOVW        K6, K1
-	VPSCATTERQD  Y9, K1, (R9)(Z21*4)
-	KMOVW        K6, K1
-	VSCATTERQPD  Z17, K1, (R10)(Z21*8)
+	KORTESTW      K6, K6
+	JZ            skip5
+	VPSUBQ        704(BX), Z9, Z9
+	VMOVUPD       1472(CX), Z17
+	VCMPPD        $0x15, 1472(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(CX), K1, Z17
+	VCMPPD        $0x15, 1856(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(CX), K1, Z17
+	VCMPPD        $0x15, 2240(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(CX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           stored5
+
+scatter5:
+	VMOVDQU64   320(BX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+stored5:
 	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
 	VPBROADCASTQ AX, Z17
 	VPADDQ       Z17, Z9, Z9
@@ -1762,36 +1966,53 @@ repeatsescaped:
 	JMP    exit
 
 repeatslanes:
-	VPBROADCASTQ R8, Z5
-	MOVQ         R8, AX
-	SUBQ         $0x04, AX
-	VPBROADCASTQ AX, Z9
-	VMOVDQU64    1184(BX), Z13
-	MOVQ         768(BX), AX
-	MOVQ         cr_base+16(FP), DX
-	LEAQ         (DX)(AX*8), DX
-	MOVQ         iter_base+40(FP), R9
-	MOVQ         mag2_base+64(FP), R10
-	KORTESTW     K1, K1
-	JZ           repeatsskip0
-	VPSUBQ       384(BX), Z9, Z17
-	VMOVUPD      1152(CX), Z21
-	VCMPPD       $0x15, 1152(CX), Z2, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1536(CX), K7, Z21
-	VCMPPD       $0x15, 1536(CX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      1920(CX), K7, Z21
-	VCMPPD       $0x15, 1920(CX), Z2, K7, K7
-	VPADDQ.BCST  one512<>+0(SB), Z17, K7, Z17
-	VMOVUPD      2304(CX), K7, Z21
-	VMOVDQU64    (BX), Z25
-	VPADDQ       Z17, Z13, K1, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K1, K7
-	VPSCATTERQD  Y17, K7, (R9)(Z25*4)
-	KMOVW        K1, K7
-	VSCATTERQPD  Z21, K7, (R10)(Z25*8)
+	VPBROADCASTQ  R8, Z5
+	MOVQ          R8, AX
+	SUBQ          $0x04, AX
+	VPBROADCASTQ  AX, Z9
+	VMOVDQU64     1184(BX), Z13
+	MOVQ          768(BX), AX
+	MOVQ          cr_base+16(FP), DX
+	LEAQ          (DX)(AX*8), DX
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            repeatsskip0
+	VPSUBQ        384(BX), Z9, Z17
+	VMOVUPD       1152(CX), Z21
+	VCMPPD        $0x15, 1152(CX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(CX), K7, Z21
+	VCMPPD        $0x15, 1536(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(CX), K7, Z21
+	VCMPPD        $0x15, 1920(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(CX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored0
+
+repeatsscatter0:
+	VMOVDQU64   (BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
+
+repeatsstored0:
 	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1809,26 +2030,43 @@ repeatslanes:
 	LEAQ         (DX)(R11*8), DX
 
 repeatsskip0:
-	KORTESTW     K2, K2
-	JZ           repeatsskip1
-	VPSUBQ       448(BX), Z9, Z17
-	VMOVUPD      1216(CX), Z21
-	VCMPPD       $0x15, 1216(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1600(CX), K1, Z21
-	VCMPPD       $0x15, 1600(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1984(CX), K1, Z21
-	VCMPPD       $0x15, 1984(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2368(CX), K1, Z21
-	VMOVDQU64    64(BX), Z25
-	VPADDQ       Z17, Z13, K2, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K2, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K2, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K2, K2
+	JZ            repeatsskip1
+	VPSUBQ        448(BX), Z9, Z17
+	VMOVUPD       1216(CX), Z21
+	VCMPPD        $0x15, 1216(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(CX), K1, Z21
+	VCMPPD        $0x15, 1600(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(CX), K1, Z21
+	VCMPPD        $0x15, 1984(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(CX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored1
+
+repeatsscatter1:
+	VMOVDQU64   64(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored1:
 	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1846,26 +2084,43 @@ repeatsskip0:
 	LEAQ         (DX)(R11*8), DX
 
 repeatsskip1:
-	KORTESTW     K3, K3
-	JZ           repeatsskip2
-	VPSUBQ       512(BX), Z9, Z17
-	VMOVUPD      1280(CX), Z21
-	VCMPPD       $0x15, 1280(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1664(CX), K1, Z21
-	VCMPPD       $0x15, 1664(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2048(CX), K1, Z21
-	VCMPPD       $0x15, 2048(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2432(CX), K1, Z21
-	VMOVDQU64    128(BX), Z25
-	VPADDQ       Z17, Z13, K3, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K3, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K3, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K3, K3
+	JZ            repeatsskip2
+	VPSUBQ        512(BX), Z9, Z17
+	VMOVUPD       1280(CX), Z21
+	VCMPPD        $0x15, 1280(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(CX), K1, Z21
+	VCMPPD        $0x15, 1664(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(CX), K1, Z21
+	VCMPPD        $0x15, 2048(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(CX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored2
+
+repeatsscatter2:
+	VMOVDQU64   128(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored2:
 	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1883,26 +2138,43 @@ repeatsskip1:
 	LEAQ         (DX)(R11*8), DX
 
 repeatsskip2:
-	KORTESTW     K4, K4
-	JZ           repeatsskip3
-	VPSUBQ       576(BX), Z9, Z17
-	VMOVUPD      1344(CX), Z21
-	VCMPPD       $0x15, 1344(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1728(CX), K1, Z21
-	VCMPPD       $0x15, 1728(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2112(CX), K1, Z21
-	VCMPPD       $0x15, 2112(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2496(CX), K1, Z21
-	VMOVDQU64    192(BX), Z25
-	VPADDQ       Z17, Z13, K4, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K4, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K4, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K4, K4
+	JZ            repeatsskip3
+	VPSUBQ        576(BX), Z9, Z17
+	VMOVUPD       1344(CX), Z21
+	VCMPPD        $0x15, 1344(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(CX), K1, Z21
+	VCMPPD        $0x15, 1728(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(CX), K1, Z21
+	VCMPPD        $0x15, 2112(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(CX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored3
+
+repeatsscatter3:
+	VMOVDQU64   192(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored3:
 	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1920,26 +2192,43 @@ repeatsskip2:
 	LEAQ         (DX)(R11*8), DX
 
 repeatsskip3:
-	KORTESTW     K5, K5
-	JZ           repeatsskip4
-	VPSUBQ       640(BX), Z9, Z17
-	VMOVUPD      1408(CX), Z21
-	VCMPPD       $0x15, 1408(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      1792(CX), K1, Z21
-	VCMPPD       $0x15, 1792(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2176(CX), K1, Z21
-	VCMPPD       $0x15, 2176(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z17, K1, Z17
-	VMOVUPD      2560(CX), K1, Z21
-	VMOVDQU64    256(BX), Z25
-	VPADDQ       Z17, Z13, K5, Z13
-	VPMOVQD      Z17, Y17
-	KMOVW        K5, K1
-	VPSCATTERQD  Y17, K1, (R9)(Z25*4)
-	KMOVW        K5, K1
-	VSCATTERQPD  Z21, K1, (R10)(Z25*8)
+	KORTESTW      K5, K5
+	JZ            repeatsskip4
+	VPSUBQ        640(BX), Z9, Z17
+	VMOVUPD       1408(CX), Z21
+	VCMPPD        $0x15, 1408(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(CX), K1, Z21
+	VCMPPD        $0x15, 1792(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(CX), K1, Z21
+	VCMPPD        $0x15, 2176(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(CX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored4
+
+repeatsscatter4:
+	VMOVDQU64   256(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored4:
 	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
 	VPBROADCASTQ AX, Z21
 	VPADDQ       Z21, Z17, Z17
@@ -1957,26 +2246,43 @@ repeatsskip3:
 	LEAQ         (DX)(R11*8), DX
 
 repeatsskip4:
-	KORTESTW     K6, K6
-	JZ           repeatsskip5
-	VPSUBQ       704(BX), Z9, Z9
-	VMOVUPD      1472(CX), Z17
-	VCMPPD       $0x15, 1472(CX), Z2, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      1856(CX), K1, Z17
-	VCMPPD       $0x15, 1856(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2240(CX), K1, Z17
-	VCMPPD       $0x15, 2240(CX), Z2, K1, K1
-	VPADDQ.BCST  one512<>+0(SB), Z9, K1, Z9
-	VMOVUPD      2624(CX), K1, Z17
-	VMOVDQU64    320(BX), Z21
-	VPADDQ       Z9, Z13, K6, Z13
-	VPMOVQD      Z9, Y9
-	KMOVW        K6, K1
-	VPSCATTERQD  Y9, K1, (R9)(Z21*4)
-	KMOVW        K6, K1
-	VSCATTERQPD  Z17, K1, (R10)(Z21*8)
+	KORTESTW      K6, K6
+	JZ            repeatsskip5
+	VPSUBQ        704(BX), Z9, Z9
+	VMOVUPD       1472(CX), Z17
+	VCMPPD        $0x15, 1472(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(CX), K1, Z17
+	VCMPPD        $0x15, 1856(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(CX), K1, Z17
+	VCMPPD        $0x15, 2240(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(CX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           repeatsstored5
+
+repeatsscatter5:
+	VMOVDQU64   320(BX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+repeatsstored5:
 	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
 	VPBROADCASTQ AX, Z17
 	VPADDQ       Z17, Z9, Z9
