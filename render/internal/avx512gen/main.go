@@ -86,13 +86,18 @@
 //	... in the vectors: scatter, VPEXPANDQ             4.06  4.14
 //	... skipping vectors with no escaped lane          4.16  4.19
 //	escape test by a VPMAXSQ tree, masks on escape     4.41  4.26
-//	lanes at maxIter in the vectors too                4.30
+//	lanes at maxIter in the vectors too                4.30  4.19
+//	one escaped lane: VPCOMPRESSQ, plain stores        4.30
 //	unroll 8 instead of 4 (not kept)                   4.04 against 4.05
+//	VPMAXSQ for VMAXPD in the block (not kept)         4.20 against 4.18
+//	2*zr as zr+zr (not kept)                           3.81 against 4.16
 //
-// perf annotate then: the blocks 73%, the escape test 10% (mostly the
-// wait for the block's last |z|^2 and the mispredicted branch: about
-// three blocks in four have an escaped lane), the escaped lanes 10%, the
-// lanes at maxIter 4%. The whole command against the C yardstick: see
+// The last says the adding ports are the blocks' bottleneck (four adds
+// and a max an iteration against four multiplies). perf annotate with
+// the lanes at maxIter in the vectors: the blocks 73%, the escape test
+// 10% (mostly the wait for the block's last |z|^2 and the mispredicted
+// branch: about three blocks in four have an escaped lane), the escaped
+// lanes 10%, the lanes at maxIter 4%. The whole command against the C yardstick: see
 // README (Speed); the C runs 32-lane groups to their slowest pixel (75% of
 // its lanes busy) at no refill cost, where these lanes are nearly all busy.
 package main
