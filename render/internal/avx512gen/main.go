@@ -91,6 +91,7 @@
 //	unroll 8 instead of 4 (not kept)                   4.04 against 4.05
 //	VPMAXSQ for VMAXPD in the block (not kept)         4.20 against 4.18
 //	2*zr as zr+zr (not kept)                           3.81 against 4.16
+//	compare each test into the masks, KORW (not kept)  3.99 against 4.16
 //
 // The last says the adding ports are the blocks' bottleneck (four adds
 // and a max an iteration against four multiplies). perf annotate with
