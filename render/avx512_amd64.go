@@ -10,10 +10,12 @@ const (
 	avx512Lanes   = 8 * avx512Vectors
 	// The parts of laneFloats and laneInts that avx512Blocks uses.
 	avx512Floats = (3 + avx512Unroll) * avx512Lanes
-	avx512Ints   = 2*avx512Lanes + 4
+	// Both routines' ints end with the 8 of laneInts where they keep
+	// their lanes' work.
+	avx512Ints = 3*avx512Lanes + 4 + 8
 	// And those that avx512PeriodicBlocks uses.
 	avx512PeriodicFloats = avx512Floats + 2*avx512Lanes
-	avx512PeriodicInts   = avx512Ints + avx512Lanes
+	avx512PeriodicInts   = avx512Ints
 )
 
 // avx512ShortRow is the row length below which the avx512 kernel hands a

@@ -9,7 +9,7 @@ package render
 // It needs AVX-512F.
 //
 //go:noescape
-func avx512Blocks(st *[336]float64, ln *[100]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
+func avx512Blocks(st *[336]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
 
 // avx512PeriodicBlocks is avx512Blocks with avx2PeriodicBlocks's
 // periodicity checking: every 2 blocks it compares each lane's z
@@ -21,4 +21,4 @@ func avx512Blocks(st *[336]float64, ln *[100]int, cr []float64, iter []uint32, m
 // It needs AVX-512F.
 //
 //go:noescape
-func avx512PeriodicBlocks(st *[432]float64, ln *[148]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
+func avx512PeriodicBlocks(st *[432]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)

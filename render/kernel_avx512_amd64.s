@@ -7,7 +7,20 @@
 DATA two512<>+0(SB)/8, $0x4000000000000000
 GLOBL two512<>(SB), RODATA|NOPTR, $8
 
-// func avx512Blocks(st *[336]float64, ln *[100]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
+DATA one512<>+0(SB)/8, $0x0000000000000001
+GLOBL one512<>(SB), RODATA|NOPTR, $8
+
+DATA iota512<>+0(SB)/8, $0x0000000000000000
+DATA iota512<>+8(SB)/8, $0x0000000000000001
+DATA iota512<>+16(SB)/8, $0x0000000000000002
+DATA iota512<>+24(SB)/8, $0x0000000000000003
+DATA iota512<>+32(SB)/8, $0x0000000000000004
+DATA iota512<>+40(SB)/8, $0x0000000000000005
+DATA iota512<>+48(SB)/8, $0x0000000000000006
+DATA iota512<>+56(SB)/8, $0x0000000000000007
+GLOBL iota512<>(SB), RODATA|NOPTR, $64
+
+// func avx512Blocks(st *[336]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int) (escaped int)
 // Requires: AVX, AVX2, AVX512F, AVX512VL, POPCNT
 TEXT ·avx512Blocks(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
@@ -282,18 +295,13 @@ block:
 	VADDPD   Z26, Z23, Z23
 	INCQ     BX
 	ADDQ     $0x04, SI
-	VCMPPD   $0x1e, Z2, Z5, K1
-	VCMPPD   $0x1e, Z2, Z9, K2
-	VCMPPD   $0x1e, Z2, Z13, K3
-	VCMPPD   $0x1e, Z2, Z17, K4
-	VCMPPD   $0x1e, Z2, Z21, K5
-	VCMPPD   $0x1e, Z2, Z25, K6
-	KORW     K1, K2, K7
-	KORW     K3, K7, K7
-	KORW     K4, K7, K7
-	KORW     K5, K7, K7
-	KORW     K6, K7, K7
-	KORTESTW K7, K7
+	VPMAXSQ  Z5, Z9, Z27
+	VPMAXSQ  Z13, Z17, Z28
+	VPMAXSQ  Z21, Z25, Z29
+	VPMAXSQ  Z27, Z28, Z27
+	VPMAXSQ  Z27, Z29, Z27
+	VPCMPQ   $0x06, Z2, Z27, K1
+	KORTESTW K1, K1
 	JNE      escaped
 
 next:
@@ -309,8 +317,8 @@ next:
 	JZ           exit
 	MOVQ         768(CX), R8
 	ADDQ         $0x30, R8
-	MOVQ         cr_len+24(FP), R11
-	CMPQ         R8, R11
+	MOVQ         cr_len+24(FP), R9
+	CMPQ         R8, R9
 	JG           exit
 	MOVQ         maxIter+104(FP), DI
 	VPBROADCASTQ DI, Z5
@@ -372,225 +380,549 @@ next:
 	VPMINSQ      X5, X13, X13
 	VMOVQ        X13, DI
 	MOVQ         DI, 792(CX)
+	VPBROADCASTQ SI, Z5
+	MOVQ         maxIter+104(FP), DI
+	VPBROADCASTD DI, Y9
 	MOVQ         768(CX), DI
 	MOVQ         cr_base+16(FP), R8
 	LEAQ         (R8)(DI*8), R8
+	MOVQ         iter_base+40(FP), R9
+	MOVQ         mag2_base+64(FP), R10
+	XORQ         R11, R11
+	KORTESTW     K1, K1
+	JZ           limitSkip0
+	VMOVDQU64    (CX), Z13
+	VMOVUPD      1152(AX), Z17
+	KMOVW        K1, K7
+	VPSCATTERQD  Y9, K7, (R9)(Z13*4)
+	KMOVW        K1, K7
+	VSCATTERQPD  Z17, K7, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K1, (CX)
+	VMOVDQU64    Z5, K1, 384(CX)
 	VEXPANDPD    (R8), K1, Z6
 	VSUBPD       Z1, Z1, K1, Z3
 	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K1, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip0:
+	KORTESTW     K2, K2
+	JZ           limitSkip1
+	VMOVDQU64    64(CX), Z13
+	VMOVUPD      1216(AX), Z17
+	KMOVW        K2, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K2, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K2, 64(CX)
+	VMOVDQU64    Z5, K2, 448(CX)
 	VEXPANDPD    (R8), K2, Z10
 	VSUBPD       Z1, Z1, K2, Z7
 	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K2, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip1:
+	KORTESTW     K3, K3
+	JZ           limitSkip2
+	VMOVDQU64    128(CX), Z13
+	VMOVUPD      1280(AX), Z17
+	KMOVW        K3, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K3, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K3, 128(CX)
+	VMOVDQU64    Z5, K3, 512(CX)
 	VEXPANDPD    (R8), K3, Z14
 	VSUBPD       Z1, Z1, K3, Z11
 	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K3, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip2:
+	KORTESTW     K4, K4
+	JZ           limitSkip3
+	VMOVDQU64    192(CX), Z13
+	VMOVUPD      1344(AX), Z17
+	KMOVW        K4, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K4, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K4, 192(CX)
+	VMOVDQU64    Z5, K4, 576(CX)
 	VEXPANDPD    (R8), K4, Z18
 	VSUBPD       Z1, Z1, K4, Z15
 	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K4, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip3:
+	KORTESTW     K5, K5
+	JZ           limitSkip4
+	VMOVDQU64    256(CX), Z13
+	VMOVUPD      1408(AX), Z17
+	KMOVW        K5, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K5, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z13
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K5, 256(CX)
+	VMOVDQU64    Z5, K5, 640(CX)
 	VEXPANDPD    (R8), K5, Z22
 	VSUBPD       Z1, Z1, K5, Z19
 	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, DI
-	POPCNTL      DI, DI
-	LEAQ         (R8)(DI*8), R8
+	KMOVW        K5, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, DI
+	ADDQ         R12, R11
+	LEAQ         (R8)(R12*8), R8
+
+limitSkip4:
+	KORTESTW     K6, K6
+	JZ           limitSkip5
+	VMOVDQU64    320(CX), Z13
+	VMOVUPD      1472(AX), Z17
+	KMOVW        K6, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K6, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ DI, Z13
+	VPADDQ       Z13, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(CX)
+	VMOVDQU64    Z5, K6, 704(CX)
 	VEXPANDPD    (R8), K6, Z26
 	VSUBPD       Z1, Z1, K6, Z23
 	VSUBPD       Z1, Z1, K6, Z24
-	XORQ         DI, DI
-	KMOVW        K6, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K5, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K4, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K3, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K2, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
-	KMOVW        K1, R8
-	SHLQ         $0x08, DI
-	ORQ          R8, DI
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, DI
+	ADDQ         R9, R11
+	LEAQ         (R8)(R9*8), R8
 
-limitLane:
-	TESTQ  DI, DI
-	JZ     limitEnd
-	BSFQ   DI, R9
-	LEAQ   -1(DI), R8
-	ANDQ   R8, DI
-	MOVQ   (CX)(R9*8), R8
-	VMOVSD 1152(AX)(R9*8), X5
-	MOVQ   maxIter+104(FP), R11
-	MOVQ   iter_base+40(FP), R12
-	MOVL   R11, (R12)(R8*4)
-	MOVQ   mag2_base+64(FP), R12
-	VMOVSD X5, (R12)(R8*8)
-	ADDQ   R11, 776(CX)
-	MOVQ   768(CX), R8
-	MOVQ   R8, (CX)(R9*8)
-	MOVQ   SI, 384(CX)(R9*8)
-	INCQ   768(CX)
-	JMP    limitLane
-
-limitEnd:
-	JMP next
+limitSkip5:
+	MOVQ  DI, 768(CX)
+	MOVQ  maxIter+104(FP), DI
+	IMULQ DI, R11
+	ADDQ  R11, 776(CX)
+	JMP   next
 
 escaped:
-	XORQ  DI, DI
-	KMOVW K6, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	KMOVW K5, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	KMOVW K4, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	KMOVW K3, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	KMOVW K2, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	KMOVW K1, R8
-	SHLQ  $0x08, DI
-	ORQ   R8, DI
-	MOVQ  768(CX), R8
-	ADDQ  $0x30, R8
-	MOVQ  cr_len+24(FP), R11
-	CMPQ  R8, R11
-	JG    exit
-	MOVQ  768(CX), R8
+	VCMPPD $0x1e, Z2, Z5, K1
+	VCMPPD $0x1e, Z2, Z9, K2
+	VCMPPD $0x1e, Z2, Z13, K3
+	VCMPPD $0x1e, Z2, Z17, K4
+	VCMPPD $0x1e, Z2, Z21, K5
+	VCMPPD $0x1e, Z2, Z25, K6
+	MOVQ   768(CX), DI
+	ADDQ   $0x30, DI
+	MOVQ   cr_len+24(FP), R8
+	CMPQ   DI, R8
+	JLE    lanes
+	XORQ   DI, DI
+	KMOVW  K6, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K5, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K4, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K3, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K2, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	KMOVW  K1, DX
+	SHLQ   $0x08, DI
+	ORQ    DX, DI
+	JMP    exit
 
-lane:
-	TESTQ    DI, DI
-	JZ       lanesDone
-	BSFQ     DI, R10
-	LEAQ     -1(DI), R11
-	ANDQ     R11, DI
-	MOVQ     SI, R11
-	SUBQ     384(CX)(R10*8), R11
-	SUBQ     $0x04, R11
-	XORQ     R12, R12
-	MOVQ     $0x00000001, R13
-	VMOVSD   1152(AX)(R10*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R14
-	MOVBQZX  R14, R14
-	ANDQ     R14, R13
-	ADDQ     R13, R12
-	VMOVSD   1536(AX)(R10*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R14
-	MOVBQZX  R14, R14
-	ANDQ     R14, R13
-	ADDQ     R13, R12
-	VMOVSD   1920(AX)(R10*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R14
-	MOVBQZX  R14, R14
-	ANDQ     R14, R13
-	ADDQ     R13, R12
-	ADDQ     R12, R11
-	IMUL3Q   $0x00000180, R12, R12
-	ADDQ     AX, R12
-	VMOVSD   1152(R12)(R10*8), X5
-	VUCOMISD escape2+96(FP), X5
-	JA       found
-	UD2
+lanes:
+	VPBROADCASTQ  SI, Z5
+	MOVQ          SI, DI
+	SUBQ          $0x04, DI
+	VPBROADCASTQ  DI, Z9
+	VMOVDQU64     1184(CX), Z13
+	MOVQ          768(CX), DI
+	MOVQ          cr_base+16(FP), R8
+	LEAQ          (R8)(DI*8), R8
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            skip0
+	VPSUBQ        384(CX), Z9, Z17
+	VMOVUPD       1152(AX), Z21
+	VCMPPD        $0x15, 1152(AX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(AX), K7, Z21
+	VCMPPD        $0x15, 1536(AX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(AX), K7, Z21
+	VCMPPD        $0x15, 1920(AX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(AX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored0
 
-found:
-	MOVQ   (CX)(R10*8), R12
-	MOVQ   iter_base+40(FP), R13
-	MOVL   R11, (R13)(R12*4)
-	MOVQ   mag2_base+64(FP), R13
-	VMOVSD X5, (R13)(R12*8)
-	ADDQ   R11, 776(CX)
-	MOVQ   768(CX), R12
-	MOVQ   R12, (CX)(R10*8)
-	MOVQ   SI, 384(CX)(R10*8)
-	INCQ   768(CX)
-	JMP    lane
+scatter0:
+	VMOVDQU64   (CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
-lanesDone:
-	MOVQ      cr_base+16(FP), DI
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K1, Z6
-	VSUBPD    Z1, Z1, K1, Z3
-	VSUBPD    Z1, Z1, K1, Z4
-	KMOVW     K1, R8
-	POPCNTL   R8, R8
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K2, Z10
-	VSUBPD    Z1, Z1, K2, Z7
-	VSUBPD    Z1, Z1, K2, Z8
-	KMOVW     K2, R8
-	POPCNTL   R8, R8
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K3, Z14
-	VSUBPD    Z1, Z1, K3, Z11
-	VSUBPD    Z1, Z1, K3, Z12
-	KMOVW     K3, R8
-	POPCNTL   R8, R8
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K4, Z18
-	VSUBPD    Z1, Z1, K4, Z15
-	VSUBPD    Z1, Z1, K4, Z16
-	KMOVW     K4, R8
-	POPCNTL   R8, R8
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K5, Z22
-	VSUBPD    Z1, Z1, K5, Z19
-	VSUBPD    Z1, Z1, K5, Z20
-	KMOVW     K5, R8
-	POPCNTL   R8, R8
-	LEAQ      (DI)(R8*8), DI
-	VEXPANDPD (DI), K6, Z26
-	VSUBPD    Z1, Z1, K6, Z23
-	VSUBPD    Z1, Z1, K6, Z24
+stored0:
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ DI, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K1, (CX)
+	VMOVDQU64    Z5, K1, 384(CX)
+	VEXPANDPD    (R8), K1, Z6
+	VSUBPD       Z1, Z1, K1, Z3
+	VSUBPD       Z1, Z1, K1, Z4
+	KMOVW        K1, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
+
+skip0:
+	KORTESTW      K2, K2
+	JZ            skip1
+	VPSUBQ        448(CX), Z9, Z17
+	VMOVUPD       1216(AX), Z21
+	VCMPPD        $0x15, 1216(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(AX), K1, Z21
+	VCMPPD        $0x15, 1600(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(AX), K1, Z21
+	VCMPPD        $0x15, 1984(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(AX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored1
+
+scatter1:
+	VMOVDQU64   64(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored1:
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ DI, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K2, 64(CX)
+	VMOVDQU64    Z5, K2, 448(CX)
+	VEXPANDPD    (R8), K2, Z10
+	VSUBPD       Z1, Z1, K2, Z7
+	VSUBPD       Z1, Z1, K2, Z8
+	KMOVW        K2, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
+
+skip1:
+	KORTESTW      K3, K3
+	JZ            skip2
+	VPSUBQ        512(CX), Z9, Z17
+	VMOVUPD       1280(AX), Z21
+	VCMPPD        $0x15, 1280(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(AX), K1, Z21
+	VCMPPD        $0x15, 1664(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(AX), K1, Z21
+	VCMPPD        $0x15, 2048(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(AX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored2
+
+scatter2:
+	VMOVDQU64   128(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored2:
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ DI, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K3, 128(CX)
+	VMOVDQU64    Z5, K3, 512(CX)
+	VEXPANDPD    (R8), K3, Z14
+	VSUBPD       Z1, Z1, K3, Z11
+	VSUBPD       Z1, Z1, K3, Z12
+	KMOVW        K3, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
+
+skip2:
+	KORTESTW      K4, K4
+	JZ            skip3
+	VPSUBQ        576(CX), Z9, Z17
+	VMOVUPD       1344(AX), Z21
+	VCMPPD        $0x15, 1344(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(AX), K1, Z21
+	VCMPPD        $0x15, 1728(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(AX), K1, Z21
+	VCMPPD        $0x15, 2112(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(AX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored3
+
+scatter3:
+	VMOVDQU64   192(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored3:
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ DI, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K4, 192(CX)
+	VMOVDQU64    Z5, K4, 576(CX)
+	VEXPANDPD    (R8), K4, Z18
+	VSUBPD       Z1, Z1, K4, Z15
+	VSUBPD       Z1, Z1, K4, Z16
+	KMOVW        K4, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
+
+skip3:
+	KORTESTW      K5, K5
+	JZ            skip4
+	VPSUBQ        640(CX), Z9, Z17
+	VMOVUPD       1408(AX), Z21
+	VCMPPD        $0x15, 1408(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(AX), K1, Z21
+	VCMPPD        $0x15, 1792(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(AX), K1, Z21
+	VCMPPD        $0x15, 2176(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(AX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored4
+
+scatter4:
+	VMOVDQU64   256(CX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored4:
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ DI, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K5, 256(CX)
+	VMOVDQU64    Z5, K5, 640(CX)
+	VEXPANDPD    (R8), K5, Z22
+	VSUBPD       Z1, Z1, K5, Z19
+	VSUBPD       Z1, Z1, K5, Z20
+	KMOVW        K5, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, DI
+	LEAQ         (R8)(R11*8), R8
+
+skip4:
+	KORTESTW      K6, K6
+	JZ            skip5
+	VPSUBQ        704(CX), Z9, Z9
+	VMOVUPD       1472(AX), Z17
+	VCMPPD        $0x15, 1472(AX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(AX), K1, Z17
+	VCMPPD        $0x15, 1856(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(AX), K1, Z17
+	VCMPPD        $0x15, 2240(AX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(AX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(CX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           stored5
+
+scatter5:
+	VMOVDQU64   320(CX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+stored5:
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ DI, Z17
+	VPADDQ       Z17, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(CX)
+	VMOVDQU64    Z5, K6, 704(CX)
+	VEXPANDPD    (R8), K6, Z26
+	VSUBPD       Z1, Z1, K6, Z23
+	VSUBPD       Z1, Z1, K6, Z24
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, DI
+	LEAQ         (R8)(R9*8), R8
+
+skip5:
+	MOVQ      DI, 768(CX)
+	VMOVDQU64 Z13, 1184(CX)
 	JMP       next
 
 exit:
-	VMOVUPD Z3, (AX)
-	VMOVUPD Z4, 384(AX)
-	VMOVUPD Z6, 768(AX)
-	VMOVUPD Z7, 64(AX)
-	VMOVUPD Z8, 448(AX)
-	VMOVUPD Z10, 832(AX)
-	VMOVUPD Z11, 128(AX)
-	VMOVUPD Z12, 512(AX)
-	VMOVUPD Z14, 896(AX)
-	VMOVUPD Z15, 192(AX)
-	VMOVUPD Z16, 576(AX)
-	VMOVUPD Z18, 960(AX)
-	VMOVUPD Z19, 256(AX)
-	VMOVUPD Z20, 640(AX)
-	VMOVUPD Z22, 1024(AX)
-	VMOVUPD Z23, 320(AX)
-	VMOVUPD Z24, 704(AX)
-	VMOVUPD Z26, 1088(AX)
-	MOVQ    SI, 784(CX)
+	VMOVUPD      Z3, (AX)
+	VMOVUPD      Z4, 384(AX)
+	VMOVUPD      Z6, 768(AX)
+	VMOVUPD      Z7, 64(AX)
+	VMOVUPD      Z8, 448(AX)
+	VMOVUPD      Z10, 832(AX)
+	VMOVUPD      Z11, 128(AX)
+	VMOVUPD      Z12, 512(AX)
+	VMOVUPD      Z14, 896(AX)
+	VMOVUPD      Z15, 192(AX)
+	VMOVUPD      Z16, 576(AX)
+	VMOVUPD      Z18, 960(AX)
+	VMOVUPD      Z19, 256(AX)
+	VMOVUPD      Z20, 640(AX)
+	VMOVUPD      Z22, 1024(AX)
+	VMOVUPD      Z23, 320(AX)
+	VMOVUPD      Z24, 704(AX)
+	VMOVUPD      Z26, 1088(AX)
+	VMOVDQU64    1184(CX), Z0
+	VSHUFI64X2   $0x4e, Z0, Z0, Z1
+	VPADDQ       Z1, Z0, Z0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPADDQ       X1, X0, X0
+	VPSHUFD      $0x4e, X0, X1
+	VPADDQ       X1, X0, X0
+	VMOVQ        X0, AX
+	ADDQ         AX, 776(CX)
+	VPXORQ       Z0, Z0, Z0
+	VMOVDQU64    Z0, 1184(CX)
+	MOVQ         SI, 784(CX)
 	VZEROUPPER
-	MOVQ    DI, escaped+120(FP)
+	MOVQ         DI, escaped+120(FP)
 	RET
 
-// func avx512PeriodicBlocks(st *[432]float64, ln *[148]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
+// func avx512PeriodicBlocks(st *[432]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
 // Requires: AVX, AVX2, AVX512F, AVX512VL, BMI, POPCNT
 TEXT ·avx512PeriodicBlocks(SB), NOSPLIT, $0-144
 	MOVQ         st+0(FP), CX
@@ -1021,90 +1353,183 @@ limit:
 	VPMINSQ      X5, X13, X13
 	VMOVQ        X13, AX
 	MOVQ         AX, 792(BX)
+	VPBROADCASTQ R8, Z5
+	MOVQ         maxIter+104(FP), AX
+	VPBROADCASTD AX, Y9
 	MOVQ         768(BX), AX
 	MOVQ         cr_base+16(FP), DX
 	LEAQ         (DX)(AX*8), DX
+	MOVQ         iter_base+40(FP), R9
+	MOVQ         mag2_base+64(FP), R10
+	XORQ         R11, R11
+	KORTESTW     K1, K1
+	JZ           limitSkip0
+	VMOVDQU64    (BX), Z13
+	VMOVUPD      1152(CX), Z17
+	KMOVW        K1, K7
+	VPSCATTERQD  Y9, K7, (R9)(Z13*4)
+	KMOVW        K1, K7
+	VSCATTERQPD  Z17, K7, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K1, (BX)
+	VMOVDQU64    Z5, K1, 384(BX)
 	VEXPANDPD    (DX), K1, Z6
 	VSUBPD       Z1, Z1, K1, Z3
 	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z3, K1, 2688(CX)
+	VMOVUPD      Z4, K1, 3072(CX)
+	VMOVDQU64    Z5, K1, 800(BX)
+	KMOVW        K1, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip0:
+	KORTESTW     K2, K2
+	JZ           limitSkip1
+	VMOVDQU64    64(BX), Z13
+	VMOVUPD      1216(CX), Z17
+	KMOVW        K2, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K2, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K2, 64(BX)
+	VMOVDQU64    Z5, K2, 448(BX)
 	VEXPANDPD    (DX), K2, Z10
 	VSUBPD       Z1, Z1, K2, Z7
 	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z7, K2, 2752(CX)
+	VMOVUPD      Z8, K2, 3136(CX)
+	VMOVDQU64    Z5, K2, 864(BX)
+	KMOVW        K2, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip1:
+	KORTESTW     K3, K3
+	JZ           limitSkip2
+	VMOVDQU64    128(BX), Z13
+	VMOVUPD      1280(CX), Z17
+	KMOVW        K3, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K3, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K3, 128(BX)
+	VMOVDQU64    Z5, K3, 512(BX)
 	VEXPANDPD    (DX), K3, Z14
 	VSUBPD       Z1, Z1, K3, Z11
 	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z11, K3, 2816(CX)
+	VMOVUPD      Z12, K3, 3200(CX)
+	VMOVDQU64    Z5, K3, 928(BX)
+	KMOVW        K3, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip2:
+	KORTESTW     K4, K4
+	JZ           limitSkip3
+	VMOVDQU64    192(BX), Z13
+	VMOVUPD      1344(CX), Z17
+	KMOVW        K4, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K4, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K4, 192(BX)
+	VMOVDQU64    Z5, K4, 576(BX)
 	VEXPANDPD    (DX), K4, Z18
 	VSUBPD       Z1, Z1, K4, Z15
 	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z15, K4, 2880(CX)
+	VMOVUPD      Z16, K4, 3264(CX)
+	VMOVDQU64    Z5, K4, 992(BX)
+	KMOVW        K4, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip3:
+	KORTESTW     K5, K5
+	JZ           limitSkip4
+	VMOVDQU64    256(BX), Z13
+	VMOVUPD      1408(CX), Z17
+	KMOVW        K5, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K5, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z13
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z13, Z13
+	VMOVDQU64    Z13, K5, 256(BX)
+	VMOVDQU64    Z5, K5, 640(BX)
 	VEXPANDPD    (DX), K5, Z22
 	VSUBPD       Z1, Z1, K5, Z19
 	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, AX
-	POPCNTL      AX, AX
-	LEAQ         (DX)(AX*8), DX
+	VMOVUPD      Z19, K5, 2944(CX)
+	VMOVUPD      Z20, K5, 3328(CX)
+	VMOVDQU64    Z5, K5, 1056(BX)
+	KMOVW        K5, R12
+	POPCNTL      R12, R12
+	ADDQ         R12, AX
+	ADDQ         R12, R11
+	LEAQ         (DX)(R12*8), DX
+
+limitSkip4:
+	KORTESTW     K6, K6
+	JZ           limitSkip5
+	VMOVDQU64    320(BX), Z13
+	VMOVUPD      1472(CX), Z17
+	KMOVW        K6, K1
+	VPSCATTERQD  Y9, K1, (R9)(Z13*4)
+	KMOVW        K6, K1
+	VSCATTERQPD  Z17, K1, (R10)(Z13*8)
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ AX, Z13
+	VPADDQ       Z13, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(BX)
+	VMOVDQU64    Z5, K6, 704(BX)
 	VEXPANDPD    (DX), K6, Z26
 	VSUBPD       Z1, Z1, K6, Z23
 	VSUBPD       Z1, Z1, K6, Z24
-	XORQ         AX, AX
-	KMOVW        K6, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K5, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K4, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K3, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K2, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
-	KMOVW        K1, DX
-	SHLQ         $0x08, AX
-	ORQ          DX, AX
+	VMOVUPD      Z23, K6, 3008(CX)
+	VMOVUPD      Z24, K6, 3392(CX)
+	VMOVDQU64    Z5, K6, 1120(BX)
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, AX
+	ADDQ         R9, R11
+	LEAQ         (DX)(R9*8), DX
 
-limitLane:
-	TESTQ  AX, AX
-	JZ     limitEnd
-	XORQ   DX, DX
-	BSFQ   AX, DX
-	LEAQ   -1(AX), R9
-	ANDQ   R9, AX
-	MOVQ   (BX)(DX*8), R9
-	VMOVSD 1152(CX)(DX*8), X5
-	MOVQ   maxIter+104(FP), R10
-	MOVQ   iter_base+40(FP), R11
-	MOVL   R10, (R11)(R9*4)
-	MOVQ   mag2_base+64(FP), R11
-	VMOVSD X5, (R11)(R9*8)
-	ADDQ   R10, 776(BX)
-	MOVQ   768(BX), R9
-	MOVQ   R9, (BX)(DX*8)
-	MOVQ   R8, 384(BX)(DX*8)
-	MOVQ   $0x00000000, 2688(CX)(DX*8)
-	MOVQ   $0x00000000, 3072(CX)(DX*8)
-	MOVQ   R8, 800(BX)(DX*8)
-	INCQ   768(BX)
-	JMP    limitLane
-
-limitEnd:
-	JMP next
+limitSkip5:
+	MOVQ  AX, 768(BX)
+	MOVQ  maxIter+104(FP), AX
+	IMULQ AX, R11
+	ADDQ  R11, 776(BX)
+	JMP   next
 
 escaped:
+	MOVQ  768(BX), AX
+	ADDQ  $0x30, AX
+	MOVQ  cr_len+24(FP), DX
+	CMPQ  AX, DX
+	JLE   lanes
 	XORQ  AX, AX
 	KMOVW K6, DX
 	SHLQ  $0x08, AX
@@ -1124,104 +1549,345 @@ escaped:
 	KMOVW K1, DX
 	SHLQ  $0x08, AX
 	ORQ   DX, AX
-	MOVQ  768(BX), DX
-	ADDQ  $0x30, DX
-	MOVQ  cr_len+24(FP), R10
-	CMPQ  DX, R10
-	JG    exit
-	MOVQ  768(BX), DX
+	JMP   exit
 
-lane:
-	TESTQ    AX, AX
-	JZ       lanesDone
-	XORQ     R9, R9
-	BSFQ     AX, R9
-	LEAQ     -1(AX), R10
-	ANDQ     R10, AX
-	MOVQ     R8, R10
-	SUBQ     384(BX)(R9*8), R10
-	SUBQ     $0x04, R10
-	XORQ     R11, R11
-	MOVQ     $0x00000001, R12
-	XORQ     R13, R13
-	VMOVSD   1152(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	VMOVSD   1536(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	VMOVSD   1920(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	ADDQ     R11, R10
-	IMUL3Q   $0x00000180, R11, R11
-	ADDQ     CX, R11
-	VMOVSD   1152(R11)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	JA       found
-	UD2
+lanes:
+	VPBROADCASTQ  R8, Z5
+	MOVQ          R8, AX
+	SUBQ          $0x04, AX
+	VPBROADCASTQ  AX, Z9
+	VMOVDQU64     1184(BX), Z13
+	MOVQ          768(BX), AX
+	MOVQ          cr_base+16(FP), DX
+	LEAQ          (DX)(AX*8), DX
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            skip0
+	VPSUBQ        384(BX), Z9, Z17
+	VMOVUPD       1152(CX), Z21
+	VCMPPD        $0x15, 1152(CX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(CX), K7, Z21
+	VCMPPD        $0x15, 1536(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(CX), K7, Z21
+	VCMPPD        $0x15, 1920(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(CX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored0
 
-found:
-	MOVQ   (BX)(R9*8), R11
-	MOVQ   iter_base+40(FP), R12
-	MOVL   R10, (R12)(R11*4)
-	MOVQ   mag2_base+64(FP), R12
-	VMOVSD X5, (R12)(R11*8)
-	ADDQ   R10, 776(BX)
-	MOVQ   768(BX), R11
-	MOVQ   R11, (BX)(R9*8)
-	MOVQ   R8, 384(BX)(R9*8)
-	MOVQ   $0x00000000, 2688(CX)(R9*8)
-	MOVQ   $0x00000000, 3072(CX)(R9*8)
-	MOVQ   R8, 800(BX)(R9*8)
-	INCQ   768(BX)
-	JMP    lane
+scatter0:
+	VMOVDQU64   (BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
-lanesDone:
-	MOVQ      cr_base+16(FP), AX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K1, Z6
-	VSUBPD    Z1, Z1, K1, Z3
-	VSUBPD    Z1, Z1, K1, Z4
-	KMOVW     K1, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K2, Z10
-	VSUBPD    Z1, Z1, K2, Z7
-	VSUBPD    Z1, Z1, K2, Z8
-	KMOVW     K2, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K3, Z14
-	VSUBPD    Z1, Z1, K3, Z11
-	VSUBPD    Z1, Z1, K3, Z12
-	KMOVW     K3, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K4, Z18
-	VSUBPD    Z1, Z1, K4, Z15
-	VSUBPD    Z1, Z1, K4, Z16
-	KMOVW     K4, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K5, Z22
-	VSUBPD    Z1, Z1, K5, Z19
-	VSUBPD    Z1, Z1, K5, Z20
-	KMOVW     K5, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K6, Z26
-	VSUBPD    Z1, Z1, K6, Z23
-	VSUBPD    Z1, Z1, K6, Z24
+stored0:
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K1, (BX)
+	VMOVDQU64    Z5, K1, 384(BX)
+	VEXPANDPD    (DX), K1, Z6
+	VSUBPD       Z1, Z1, K1, Z3
+	VSUBPD       Z1, Z1, K1, Z4
+	VMOVUPD      Z3, K1, 2688(CX)
+	VMOVUPD      Z4, K1, 3072(CX)
+	VMOVDQU64    Z5, K1, 800(BX)
+	KMOVW        K1, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+skip0:
+	KORTESTW      K2, K2
+	JZ            skip1
+	VPSUBQ        448(BX), Z9, Z17
+	VMOVUPD       1216(CX), Z21
+	VCMPPD        $0x15, 1216(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(CX), K1, Z21
+	VCMPPD        $0x15, 1600(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(CX), K1, Z21
+	VCMPPD        $0x15, 1984(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(CX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored1
+
+scatter1:
+	VMOVDQU64   64(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored1:
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K2, 64(BX)
+	VMOVDQU64    Z5, K2, 448(BX)
+	VEXPANDPD    (DX), K2, Z10
+	VSUBPD       Z1, Z1, K2, Z7
+	VSUBPD       Z1, Z1, K2, Z8
+	VMOVUPD      Z7, K2, 2752(CX)
+	VMOVUPD      Z8, K2, 3136(CX)
+	VMOVDQU64    Z5, K2, 864(BX)
+	KMOVW        K2, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+skip1:
+	KORTESTW      K3, K3
+	JZ            skip2
+	VPSUBQ        512(BX), Z9, Z17
+	VMOVUPD       1280(CX), Z21
+	VCMPPD        $0x15, 1280(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(CX), K1, Z21
+	VCMPPD        $0x15, 1664(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(CX), K1, Z21
+	VCMPPD        $0x15, 2048(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(CX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored2
+
+scatter2:
+	VMOVDQU64   128(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored2:
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K3, 128(BX)
+	VMOVDQU64    Z5, K3, 512(BX)
+	VEXPANDPD    (DX), K3, Z14
+	VSUBPD       Z1, Z1, K3, Z11
+	VSUBPD       Z1, Z1, K3, Z12
+	VMOVUPD      Z11, K3, 2816(CX)
+	VMOVUPD      Z12, K3, 3200(CX)
+	VMOVDQU64    Z5, K3, 928(BX)
+	KMOVW        K3, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+skip2:
+	KORTESTW      K4, K4
+	JZ            skip3
+	VPSUBQ        576(BX), Z9, Z17
+	VMOVUPD       1344(CX), Z21
+	VCMPPD        $0x15, 1344(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(CX), K1, Z21
+	VCMPPD        $0x15, 1728(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(CX), K1, Z21
+	VCMPPD        $0x15, 2112(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(CX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored3
+
+scatter3:
+	VMOVDQU64   192(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored3:
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K4, 192(BX)
+	VMOVDQU64    Z5, K4, 576(BX)
+	VEXPANDPD    (DX), K4, Z18
+	VSUBPD       Z1, Z1, K4, Z15
+	VSUBPD       Z1, Z1, K4, Z16
+	VMOVUPD      Z15, K4, 2880(CX)
+	VMOVUPD      Z16, K4, 3264(CX)
+	VMOVDQU64    Z5, K4, 992(BX)
+	KMOVW        K4, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+skip3:
+	KORTESTW      K5, K5
+	JZ            skip4
+	VPSUBQ        640(BX), Z9, Z17
+	VMOVUPD       1408(CX), Z21
+	VCMPPD        $0x15, 1408(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(CX), K1, Z21
+	VCMPPD        $0x15, 1792(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(CX), K1, Z21
+	VCMPPD        $0x15, 2176(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(CX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           stored4
+
+scatter4:
+	VMOVDQU64   256(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+stored4:
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K5, 256(BX)
+	VMOVDQU64    Z5, K5, 640(BX)
+	VEXPANDPD    (DX), K5, Z22
+	VSUBPD       Z1, Z1, K5, Z19
+	VSUBPD       Z1, Z1, K5, Z20
+	VMOVUPD      Z19, K5, 2944(CX)
+	VMOVUPD      Z20, K5, 3328(CX)
+	VMOVDQU64    Z5, K5, 1056(BX)
+	KMOVW        K5, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+skip4:
+	KORTESTW      K6, K6
+	JZ            skip5
+	VPSUBQ        704(BX), Z9, Z9
+	VMOVUPD       1472(CX), Z17
+	VCMPPD        $0x15, 1472(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(CX), K1, Z17
+	VCMPPD        $0x15, 1856(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(CX), K1, Z17
+	VCMPPD        $0x15, 2240(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(CX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           scatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           stored5
+
+scatter5:
+	VMOVDQU64   320(BX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+stored5:
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(BX)
+	VMOVDQU64    Z5, K6, 704(BX)
+	VEXPANDPD    (DX), K6, Z26
+	VSUBPD       Z1, Z1, K6, Z23
+	VSUBPD       Z1, Z1, K6, Z24
+	VMOVUPD      Z23, K6, 3008(CX)
+	VMOVUPD      Z24, K6, 3392(CX)
+	VMOVDQU64    Z5, K6, 1120(BX)
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, AX
+	LEAQ         (DX)(R9*8), DX
+
+skip5:
+	MOVQ      AX, 768(BX)
+	VMOVDQU64 Z13, 1184(BX)
 	JMP       next
 
 repeats:
@@ -1241,6 +1907,11 @@ repeats:
 	JMP      periodic
 
 repeatsescaped:
+	MOVQ   768(BX), AX
+	ADDQ   $0x30, AX
+	MOVQ   cr_len+24(FP), DX
+	CMPQ   AX, DX
+	JLE    repeatslanes
 	XORQ   AX, AX
 	KMOVW  K6, DX
 	SHLQ   $0x08, AX
@@ -1260,11 +1931,6 @@ repeatsescaped:
 	KMOVW  K1, DX
 	SHLQ   $0x08, AX
 	ORQ    DX, AX
-	MOVQ   768(BX), DX
-	ADDQ   $0x30, DX
-	MOVQ   cr_len+24(FP), R9
-	CMPQ   DX, R9
-	JLE    repeatslanes
 	XORQ   R9, R9
 	VCMPPD $0x00, 3008(CX), Z23, K1
 	VCMPPD $0x00, 3392(CX), Z24, K1, K1
@@ -1300,99 +1966,342 @@ repeatsescaped:
 	JMP    exit
 
 repeatslanes:
-	MOVQ 768(BX), DX
+	VPBROADCASTQ  R8, Z5
+	MOVQ          R8, AX
+	SUBQ          $0x04, AX
+	VPBROADCASTQ  AX, Z9
+	VMOVDQU64     1184(BX), Z13
+	MOVQ          768(BX), AX
+	MOVQ          cr_base+16(FP), DX
+	LEAQ          (DX)(AX*8), DX
+	MOVQ          iter_base+40(FP), R9
+	MOVQ          mag2_base+64(FP), R10
+	KORTESTW      K1, K1
+	JZ            repeatsskip0
+	VPSUBQ        384(BX), Z9, Z17
+	VMOVUPD       1152(CX), Z21
+	VCMPPD        $0x15, 1152(CX), Z2, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1536(CX), K7, Z21
+	VCMPPD        $0x15, 1536(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       1920(CX), K7, Z21
+	VCMPPD        $0x15, 1920(CX), Z2, K7, K7
+	VPADDQ.BCST   one512<>+0(SB), Z17, K7, Z17
+	VMOVUPD       2304(CX), K7, Z21
+	VPADDQ        Z17, Z13, K1, Z13
+	KMOVW         K1, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter0
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          (BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K1, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K1, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored0
 
-repeatslane:
-	TESTQ    AX, AX
-	JZ       repeatslanesDone
-	XORQ     R9, R9
-	BSFQ     AX, R9
-	LEAQ     -1(AX), R10
-	ANDQ     R10, AX
-	MOVQ     R8, R10
-	SUBQ     384(BX)(R9*8), R10
-	SUBQ     $0x04, R10
-	XORQ     R11, R11
-	MOVQ     $0x00000001, R12
-	XORQ     R13, R13
-	VMOVSD   1152(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	VMOVSD   1536(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	VMOVSD   1920(CX)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	SETLS    R13
-	MOVBQZX  R13, R13
-	ANDQ     R13, R12
-	ADDQ     R12, R11
-	ADDQ     R11, R10
-	IMUL3Q   $0x00000180, R11, R11
-	ADDQ     CX, R11
-	VMOVSD   1152(R11)(R9*8), X5
-	VUCOMISD escape2+96(FP), X5
-	JA       repeatsfound
-	UD2
+repeatsscatter0:
+	VMOVDQU64   (BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K1, K7
+	VPSCATTERQD Y17, K7, (R9)(Z25*4)
+	KMOVW       K1, K7
+	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
-repeatsfound:
-	MOVQ   (BX)(R9*8), R11
-	MOVQ   iter_base+40(FP), R12
-	MOVL   R10, (R12)(R11*4)
-	MOVQ   mag2_base+64(FP), R12
-	VMOVSD X5, (R12)(R11*8)
-	ADDQ   R10, 776(BX)
-	MOVQ   768(BX), R11
-	MOVQ   R11, (BX)(R9*8)
-	MOVQ   R8, 384(BX)(R9*8)
-	MOVQ   $0x00000000, 2688(CX)(R9*8)
-	MOVQ   $0x00000000, 3072(CX)(R9*8)
-	MOVQ   R8, 800(BX)(R9*8)
-	INCQ   768(BX)
-	JMP    repeatslane
+repeatsstored0:
+	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K1, (BX)
+	VMOVDQU64    Z5, K1, 384(BX)
+	VEXPANDPD    (DX), K1, Z6
+	VSUBPD       Z1, Z1, K1, Z3
+	VSUBPD       Z1, Z1, K1, Z4
+	VMOVUPD      Z3, K1, 2688(CX)
+	VMOVUPD      Z4, K1, 3072(CX)
+	VMOVDQU64    Z5, K1, 800(BX)
+	KMOVW        K1, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
 
-repeatslanesDone:
-	MOVQ      cr_base+16(FP), AX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K1, Z6
-	VSUBPD    Z1, Z1, K1, Z3
-	VSUBPD    Z1, Z1, K1, Z4
-	KMOVW     K1, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K2, Z10
-	VSUBPD    Z1, Z1, K2, Z7
-	VSUBPD    Z1, Z1, K2, Z8
-	KMOVW     K2, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K3, Z14
-	VSUBPD    Z1, Z1, K3, Z11
-	VSUBPD    Z1, Z1, K3, Z12
-	KMOVW     K3, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K4, Z18
-	VSUBPD    Z1, Z1, K4, Z15
-	VSUBPD    Z1, Z1, K4, Z16
-	KMOVW     K4, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K5, Z22
-	VSUBPD    Z1, Z1, K5, Z19
-	VSUBPD    Z1, Z1, K5, Z20
-	KMOVW     K5, DX
-	POPCNTL   DX, DX
-	LEAQ      (AX)(DX*8), AX
-	VEXPANDPD (AX), K6, Z26
-	VSUBPD    Z1, Z1, K6, Z23
-	VSUBPD    Z1, Z1, K6, Z24
+repeatsskip0:
+	KORTESTW      K2, K2
+	JZ            repeatsskip1
+	VPSUBQ        448(BX), Z9, Z17
+	VMOVUPD       1216(CX), Z21
+	VCMPPD        $0x15, 1216(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1600(CX), K1, Z21
+	VCMPPD        $0x15, 1600(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1984(CX), K1, Z21
+	VCMPPD        $0x15, 1984(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2368(CX), K1, Z21
+	VPADDQ        Z17, Z13, K2, Z13
+	KMOVW         K2, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter1
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          64(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K2, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K2, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored1
+
+repeatsscatter1:
+	VMOVDQU64   64(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K2, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K2, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored1:
+	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K2, 64(BX)
+	VMOVDQU64    Z5, K2, 448(BX)
+	VEXPANDPD    (DX), K2, Z10
+	VSUBPD       Z1, Z1, K2, Z7
+	VSUBPD       Z1, Z1, K2, Z8
+	VMOVUPD      Z7, K2, 2752(CX)
+	VMOVUPD      Z8, K2, 3136(CX)
+	VMOVDQU64    Z5, K2, 864(BX)
+	KMOVW        K2, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+repeatsskip1:
+	KORTESTW      K3, K3
+	JZ            repeatsskip2
+	VPSUBQ        512(BX), Z9, Z17
+	VMOVUPD       1280(CX), Z21
+	VCMPPD        $0x15, 1280(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1664(CX), K1, Z21
+	VCMPPD        $0x15, 1664(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2048(CX), K1, Z21
+	VCMPPD        $0x15, 2048(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2432(CX), K1, Z21
+	VPADDQ        Z17, Z13, K3, Z13
+	KMOVW         K3, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter2
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          128(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K3, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K3, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored2
+
+repeatsscatter2:
+	VMOVDQU64   128(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K3, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K3, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored2:
+	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K3, 128(BX)
+	VMOVDQU64    Z5, K3, 512(BX)
+	VEXPANDPD    (DX), K3, Z14
+	VSUBPD       Z1, Z1, K3, Z11
+	VSUBPD       Z1, Z1, K3, Z12
+	VMOVUPD      Z11, K3, 2816(CX)
+	VMOVUPD      Z12, K3, 3200(CX)
+	VMOVDQU64    Z5, K3, 928(BX)
+	KMOVW        K3, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+repeatsskip2:
+	KORTESTW      K4, K4
+	JZ            repeatsskip3
+	VPSUBQ        576(BX), Z9, Z17
+	VMOVUPD       1344(CX), Z21
+	VCMPPD        $0x15, 1344(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1728(CX), K1, Z21
+	VCMPPD        $0x15, 1728(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2112(CX), K1, Z21
+	VCMPPD        $0x15, 2112(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2496(CX), K1, Z21
+	VPADDQ        Z17, Z13, K4, Z13
+	KMOVW         K4, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter3
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          192(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K4, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K4, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored3
+
+repeatsscatter3:
+	VMOVDQU64   192(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K4, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K4, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored3:
+	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K4, 192(BX)
+	VMOVDQU64    Z5, K4, 576(BX)
+	VEXPANDPD    (DX), K4, Z18
+	VSUBPD       Z1, Z1, K4, Z15
+	VSUBPD       Z1, Z1, K4, Z16
+	VMOVUPD      Z15, K4, 2880(CX)
+	VMOVUPD      Z16, K4, 3264(CX)
+	VMOVDQU64    Z5, K4, 992(BX)
+	KMOVW        K4, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+repeatsskip3:
+	KORTESTW      K5, K5
+	JZ            repeatsskip4
+	VPSUBQ        640(BX), Z9, Z17
+	VMOVUPD       1408(CX), Z21
+	VCMPPD        $0x15, 1408(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       1792(CX), K1, Z21
+	VCMPPD        $0x15, 1792(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2176(CX), K1, Z21
+	VCMPPD        $0x15, 2176(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z17, K1, Z17
+	VMOVUPD       2560(CX), K1, Z21
+	VPADDQ        Z17, Z13, K5, Z13
+	KMOVW         K5, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter4
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          256(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z17, K5, Z17
+	VMOVQ         X17, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z21, K5, Z17
+	VMOVSD        X17, (R10)(R11*8)
+	JMP           repeatsstored4
+
+repeatsscatter4:
+	VMOVDQU64   256(BX), Z25
+	VPMOVQD     Z17, Y17
+	KMOVW       K5, K1
+	VPSCATTERQD Y17, K1, (R9)(Z25*4)
+	KMOVW       K5, K1
+	VSCATTERQPD Z21, K1, (R10)(Z25*8)
+
+repeatsstored4:
+	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ AX, Z21
+	VPADDQ       Z21, Z17, Z17
+	VMOVDQU64    Z17, K5, 256(BX)
+	VMOVDQU64    Z5, K5, 640(BX)
+	VEXPANDPD    (DX), K5, Z22
+	VSUBPD       Z1, Z1, K5, Z19
+	VSUBPD       Z1, Z1, K5, Z20
+	VMOVUPD      Z19, K5, 2944(CX)
+	VMOVUPD      Z20, K5, 3328(CX)
+	VMOVDQU64    Z5, K5, 1056(BX)
+	KMOVW        K5, R11
+	POPCNTL      R11, R11
+	ADDQ         R11, AX
+	LEAQ         (DX)(R11*8), DX
+
+repeatsskip4:
+	KORTESTW      K6, K6
+	JZ            repeatsskip5
+	VPSUBQ        704(BX), Z9, Z9
+	VMOVUPD       1472(CX), Z17
+	VCMPPD        $0x15, 1472(CX), Z2, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       1856(CX), K1, Z17
+	VCMPPD        $0x15, 1856(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2240(CX), K1, Z17
+	VCMPPD        $0x15, 2240(CX), Z2, K1, K1
+	VPADDQ.BCST   one512<>+0(SB), Z9, K1, Z9
+	VMOVUPD       2624(CX), K1, Z17
+	VPADDQ        Z9, Z13, K6, Z13
+	KMOVW         K6, R11
+	POPCNTL       R11, R12
+	CMPL          R12, $0x01
+	JNE           repeatsscatter5
+	XORL          R12, R12
+	BSFL          R11, R12
+	MOVQ          320(BX)(R12*8), R11
+	VPCOMPRESSQ.Z Z9, K6, Z9
+	VMOVQ         X9, R12
+	MOVL          R12, (R9)(R11*4)
+	VCOMPRESSPD.Z Z17, K6, Z9
+	VMOVSD        X9, (R10)(R11*8)
+	JMP           repeatsstored5
+
+repeatsscatter5:
+	VMOVDQU64   320(BX), Z21
+	VPMOVQD     Z9, Y9
+	KMOVW       K6, K1
+	VPSCATTERQD Y9, K1, (R9)(Z21*4)
+	KMOVW       K6, K1
+	VSCATTERQPD Z17, K1, (R10)(Z21*8)
+
+repeatsstored5:
+	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ AX, Z17
+	VPADDQ       Z17, Z9, Z9
+	VMOVDQU64    Z9, K6, 320(BX)
+	VMOVDQU64    Z5, K6, 704(BX)
+	VEXPANDPD    (DX), K6, Z26
+	VSUBPD       Z1, Z1, K6, Z23
+	VSUBPD       Z1, Z1, K6, Z24
+	VMOVUPD      Z23, K6, 3008(CX)
+	VMOVUPD      Z24, K6, 3392(CX)
+	VMOVDQU64    Z5, K6, 1120(BX)
+	KMOVW        K6, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, AX
+	LEAQ         (DX)(R9*8), DX
+
+repeatsskip5:
+	MOVQ      AX, 768(BX)
+	VMOVDQU64 Z13, 1184(BX)
 	XORQ      AX, AX
 
 periodic:
@@ -1571,26 +2480,37 @@ cyclesDone:
 	JMP     next
 
 exit:
-	VMOVUPD Z3, (CX)
-	VMOVUPD Z4, 384(CX)
-	VMOVUPD Z6, 768(CX)
-	VMOVUPD Z7, 64(CX)
-	VMOVUPD Z8, 448(CX)
-	VMOVUPD Z10, 832(CX)
-	VMOVUPD Z11, 128(CX)
-	VMOVUPD Z12, 512(CX)
-	VMOVUPD Z14, 896(CX)
-	VMOVUPD Z15, 192(CX)
-	VMOVUPD Z16, 576(CX)
-	VMOVUPD Z18, 960(CX)
-	VMOVUPD Z19, 256(CX)
-	VMOVUPD Z20, 640(CX)
-	VMOVUPD Z22, 1024(CX)
-	VMOVUPD Z23, 320(CX)
-	VMOVUPD Z24, 704(CX)
-	VMOVUPD Z26, 1088(CX)
-	MOVQ    R8, 784(BX)
+	VMOVUPD      Z3, (CX)
+	VMOVUPD      Z4, 384(CX)
+	VMOVUPD      Z6, 768(CX)
+	VMOVUPD      Z7, 64(CX)
+	VMOVUPD      Z8, 448(CX)
+	VMOVUPD      Z10, 832(CX)
+	VMOVUPD      Z11, 128(CX)
+	VMOVUPD      Z12, 512(CX)
+	VMOVUPD      Z14, 896(CX)
+	VMOVUPD      Z15, 192(CX)
+	VMOVUPD      Z16, 576(CX)
+	VMOVUPD      Z18, 960(CX)
+	VMOVUPD      Z19, 256(CX)
+	VMOVUPD      Z20, 640(CX)
+	VMOVUPD      Z22, 1024(CX)
+	VMOVUPD      Z23, 320(CX)
+	VMOVUPD      Z24, 704(CX)
+	VMOVUPD      Z26, 1088(CX)
+	VMOVDQU64    1184(BX), Z0
+	VSHUFI64X2   $0x4e, Z0, Z0, Z1
+	VPADDQ       Z1, Z0, Z0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPADDQ       X1, X0, X0
+	VPSHUFD      $0x4e, X0, X1
+	VPADDQ       X1, X0, X0
+	VMOVQ        X0, CX
+	ADDQ         CX, 776(BX)
+	VPXORQ       Z0, Z0, Z0
+	VMOVDQU64    Z0, 1184(BX)
+	MOVQ         R8, 784(BX)
 	VZEROUPPER
-	MOVQ    AX, escaped+128(FP)
-	MOVQ    R9, periodic+136(FP)
+	MOVQ         AX, escaped+128(FP)
+	MOVQ         R9, periodic+136(FP)
 	RET

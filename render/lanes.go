@@ -26,8 +26,10 @@ type laneFloats = [(5 + maxUnroll) * maxLanes]float64
 // the steps every lane has done since the row began, and end (see
 // laneDriver), and, for a periodic block routine, the step at which each
 // lane saved its z at 2l+4 (lnSaved). A block routine reads and writes it
-// at these offsets.
-type laneInts = [3*maxLanes + 4]int
+// at these offsets. The last 8 are the AVX-512 block routines' own: each
+// vector lane's share of the work it stored, which it adds to the work
+// stored so far before it returns.
+type laneInts = [3*maxLanes + 4 + 8]int
 
 // laneDriver is the Go side of a lane kernel: a SIMD routine that iterates
 // lanes pixels at once and refills a lane as soon as its pixel is done, so

@@ -6,11 +6,18 @@
 // It is the AVX2 kernel of internal/kernelgen made wider: blocks of unroll
 // iterations on vectors independent vectors of 8 float64 lanes (or 4, with
 // -width 256), no escape test inside a block, every |z|^2 it tested kept.
-// The escape test after a block compares into mask registers, whose bits
-// are the escaped lanes as they are; the escaped lanes' z is cleared for
-// their new pixels under the same masks. The lane driver's Go code
-// (render's laneDriver in lanes_amd64.go) does the rest, and says why the
-// counts are Scalar's.
+// The escape test after a block takes the integer max of the lanes' largest
+// |z|^2 across the vectors (integer order is float order on non-negative
+// doubles) and compares it with escape2; only when some lane escaped are
+// the per-vector masks made. (The periodic routine keeps the per-vector
+// compares: its idle lanes hold NaN, which the integer max would take for
+// an escape at every block of a row's end.) The escaped lanes, and the lanes at maxIter,
+// are then handled vector by vector with no loop over lanes: count and
+// |z|^2 found under masks and scattered to iter and mag2, the next pixels
+// given out in lane order with VPEXPANDQ and VEXPANDPD (bulkEscaped,
+// reloadVector). The lane driver's Go code (render's laneDriver in
+// lanes.go) does the rest, near the end of a row, and says why the counts
+// are Scalar's.
 //
 // The shape is a choice by measurement, on the machine it was written on:
 // AMD EPYC Zen 5 (family 26, model 2), 2 cores shared with other jobs (load
@@ -61,24 +68,45 @@
 //	C avx512_nofma_x4u2         4.22  4.04
 //	C avx512_fma_x4u2           4.48
 //
-// Where the time goes there (perf annotate, W1): the blocks about 77%,
-// the escaped lanes' stores and refill 17%, the lanes at maxIter 3%.
-// Keeping the block's largest |z|^2 with integer max and compare (which
-// is exact for non-negative doubles) was 4% slower; keeping the next
-// pixel in a register rather than in ln made no difference; without the
-// stores of |z|^2 (wrong counts, a bound) it was 1-2% faster. The whole
-// command against the C yardstick (scripts/kernel-vs-c.sh, W1, 9
-// interleaved runs, per CPU-second): 0.96x avx512_nofma_x4u2 and 0.91x
-// avx512_fma_x4u2, short of 1.0x and 0.95x; the C runs 32-lane groups to
-// their slowest pixel (75% of its lanes busy) at no refill cost, where
-// these lanes are nearly all busy but the refill costs about a fifth.
+// Where the time went there (perf annotate, W1), with the escaped lanes
+// stored and refilled lane by lane: the blocks about 77%, the escaped
+// lanes' stores and refill 17%, the lanes at maxIter 3%. Keeping the
+// block's largest |z|^2 with integer max and compare in the block (rather
+// than VMAXPD) was 4% slower; keeping the next pixel in a register rather
+// than in ln made no difference; without the stores of |z|^2 (wrong
+// counts, a bound) it was 1-2% faster. The command against the C yardstick
+// (scripts/kernel-vs-c.sh, W1, 9 interleaved runs, per CPU-second) was
+// then 0.96x avx512_nofma_x4u2 and 0.91x avx512_fma_x4u2.
+//
+// What closed most of the gap, on the same Zen 4 (BenchmarkKernelW1/avx512,
+// Giter/cpu-s, medians of 5 to 7 interleaved rounds, load 4 to 6, each
+// step against the one before in the same run):
+//
+//	escaped lanes lane by lane (the loop above)        4.02  4.05
+//	... in the vectors: scatter, VPEXPANDQ             4.06  4.14
+//	... skipping vectors with no escaped lane          4.16  4.19
+//	escape test by a VPMAXSQ tree, masks on escape     4.41  4.26
+//	lanes at maxIter in the vectors too                4.30  4.19
+//	one escaped lane: VPCOMPRESSQ, plain stores        4.30
+//	unroll 8 instead of 4 (not kept)                   4.04 against 4.05
+//	VPMAXSQ for VMAXPD in the block (not kept)         4.20 against 4.18
+//	2*zr as zr+zr (not kept)                           3.81 against 4.16
+//	compare each test into the masks, KORW (not kept)  3.99 against 4.16
+//
+// The last says the adding ports are the blocks' bottleneck (four adds
+// and a max an iteration against four multiplies). perf annotate with
+// the lanes at maxIter in the vectors: the blocks 73%, the escape test
+// 10% (mostly the wait for the block's last |z|^2 and the mispredicted
+// branch: about three blocks in four have an escaped lane), the escaped
+// lanes 10%, the lanes at maxIter 4%. The whole command against the C yardstick: see
+// README (Speed); the C runs 32-lane groups to their slowest pixel (75% of
+// its lanes busy) at no refill cost, where these lanes are nearly all busy.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"math"
-	mathbits "math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -114,6 +142,11 @@ var (
 	// The periodic routine's parts (laneDriver.offSaved and lnSaved): each
 	// lane's saved zr and zi, and the step at which it saved them.
 	offSr, offSi, sizeP, lnSaved, lnSizeP int
+
+	// Where each lane's share of the work stored by the block routine
+	// waits until exit (see bulkEscaped), after every other part, for both
+	// routines, and the end of ln for both.
+	lnWorkV, lnAll int
 )
 
 // compareEvery, saveEvery and cycleMax are kernelgen's, which says why.
@@ -136,11 +169,18 @@ func main() {
 	lnWork, lnSteps, lnEnd, lnSize = lnNext+1, lnNext+2, lnNext+3, lnNext+4
 	offSr, offSi, sizeP = size, size+lanes, size+2*lanes
 	lnSaved, lnSizeP = lnSize, lnSize+lanes
+	lnWorkV, lnAll = lnSizeP, lnSizeP+vl
 	ConstraintExpr("amd64")
 	two := GLOBL("two512", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
-	blocks(two, false)
-	blocks(two, true)
+	one := GLOBL("one512", RODATA|NOPTR)
+	DATA(0, U64(1))
+	iota := GLOBL("iota512", RODATA|NOPTR)
+	for i := 0; i < vl; i++ {
+		DATA(8*i, U64(i))
+	}
+	blocks(two, one, iota, false)
+	blocks(two, one, iota, true)
 	Generate()
 }
 
@@ -154,10 +194,10 @@ func vec() VecVirtual {
 
 // blocks emits avx512Blocks, or with periodic avx512PeriodicBlocks, which
 // is to avx512Blocks what kernelgen's avx2PeriodicBlocks is to avx2Blocks.
-func blocks(two Mem, periodic bool) {
+func blocks(two, one, iota Mem, periodic bool) {
 	needs := "It needs AVX-512F" + map[bool]string{true: " and AVX-512VL", false: ""}[*width == 256] + "."
 	if !periodic {
-		TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnSize))
+		TEXT("avx512Blocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks int) (escaped int)", size, lnAll))
 		Pragma("noescape")
 		Doc(
 			fmt.Sprintf("avx512Blocks is avx2Blocks with %d vectors of %d lanes, %d in all, and", *vectors, vl, lanes),
@@ -165,7 +205,7 @@ func blocks(two Mem, periodic bool) {
 			needs,
 		)
 	} else {
-		TEXT("avx512PeriodicBlocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int)", sizeP, lnSizeP))
+		TEXT("avx512PeriodicBlocks", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, cr []float64, iter []uint32, mag2 []float64, ci, escape2 float64, maxIter, blocks, limit int) (escaped, periodic int)", sizeP, lnAll))
 		Pragma("noescape")
 		Doc(
 			"avx512PeriodicBlocks is avx512Blocks with avx2PeriodicBlocks's",
@@ -282,6 +322,38 @@ func blocks(two Mem, periodic bool) {
 		}
 		KORTESTW(any, any)
 	}
+	// escMasks sets the masks, as escTest does, for the escape path.
+	escMasks := func() {
+		for k := range acc {
+			VCMPPD(U8(0x1e), e2, acc[k], mask[k]) // acc > escape2, ordered
+		}
+	}
+	// quickTest is escTest for the plain routine, which leaves the masks to
+	// escMasks: the largest of the lanes' acc by integer max, a tree off
+	// the floating-point ports (on non-negative doubles integer order is
+	// float order), compared with escape2. A NaN acc (which a lane with a
+	// pixel never has: its z is finite until it escapes, and then it is
+	// stored) would only send it down the escape path for nothing.
+	quickTest := func() {
+		ms := make([]VecVirtual, len(acc))
+		for k := range acc {
+			ms[k] = acc[k]
+		}
+		for len(ms) > 1 {
+			var nx []VecVirtual
+			for i := 0; i+1 < len(ms); i += 2 {
+				m := vec()
+				VPMAXSQ(ms[i], ms[i+1], m)
+				nx = append(nx, m)
+			}
+			if len(ms)%2 == 1 {
+				nx = append(nx, ms[len(ms)-1])
+			}
+			ms = nx
+		}
+		VPCMPQ(U8(6), e2, ms[0], any) // > escape2, as integers
+		KORTESTW(any, any)
+	}
 	if periodic {
 		// Every compareEvery blocks only zr is compared here, before the
 		// escape masks take the mask registers, which finds every repeat
@@ -299,7 +371,11 @@ func blocks(two Mem, periodic bool) {
 		JNE(LabelRef("repeats"))
 		Label("compared")
 	}
-	escTest()
+	if periodic {
+		escTest()
+	} else {
+		quickTest()
+	}
 	JNE(LabelRef("escaped"))
 	bits := GP64()
 	var pbits GPVirtual
@@ -339,37 +415,6 @@ func blocks(two Mem, periodic bool) {
 		Label("limit")
 	}
 
-	// refill gives the lanes in mask, whose pixels are stored and whose
-	// next pixels lie one after another in cr from first, given out in
-	// lane order, their c and z = 0: under each vector's mask, VEXPANDPD
-	// loads them into those lanes in that order, from cr itself (a load
-	// from the lane state just written lane by lane would wait for the
-	// stores).
-	refill := func(first GPVirtual) {
-		src := Load(Param("cr").Base(), GP64())
-		LEAQ(Mem{Base: src, Index: first, Scale: 8}, src) // &cr[first]
-		// z = 2 - 2 under the mask: exactly 0, and no register for a zero
-		// (a masked VXORPD of z with itself would be one fewer operation,
-		// but avo takes it for the zeroing idiom, which reads nothing, and
-		// would let z's register be reused above).
-		for k := range zr {
-			if *crMem {
-				c := vec()
-				VEXPANDPD_Z(Mem{Base: src}, mask[k], c)
-				VMOVUPD(c, mask[k], cr[k])
-			} else {
-				VEXPANDPD(Mem{Base: src}, mask[k], cr[k])
-			}
-			VSUBPD(twos, twos, mask[k], zr[k])
-			VSUBPD(twos, twos, mask[k], zi[k])
-			if k < *vectors-1 {
-				m := GP32()
-				KMOVW(mask[k], m)
-				POPCNTL(m, m)
-				LEAQ(Mem{Base: src, Index: m.As64(), Scale: 8}, src)
-			}
-		}
-	}
 	// maskBits sets b to the lanes of mask, bit l for lane l: vector k's
 	// lanes are bits vl*k on.
 	maskBits := func(b GPVirtual) {
@@ -436,38 +481,46 @@ func blocks(two Mem, periodic bool) {
 		VMOVQ(e.AsX(), end)
 		MOVQ(end, ln.Offset(8*lnEnd))
 	}
-	// The refill needs only the masks and the next pixel, which the lanes
-	// take in lane order: done first, it frees registers for the stores.
-	first := GP64()
-	MOVQ(ln.Offset(8*lnNext), first)
-	refill(first)
-	lbits := GP64()
-	maskBits(lbits)
-	Label("limitLane")
-	TESTQ(lbits, lbits)
-	JZ(LabelRef("limitEnd"))
-	lane := GP64()
-	if periodic {
-		XORQ(lane, lane) // for avo: see escapePath
+	// The lanes at maxIter are stored and reloaded vector by vector, as
+	// bulkEscaped does escaped ones.
+	{
+		stepsV, lim := vec(), vec()
+		VPBROADCASTQ(steps, stepsV)
+		VPBROADCASTD(maxIter().As32(), lim.AsY())
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		src := Load(Param("cr").Base(), GP64()).(GPVirtual)
+		LEAQ(Mem{Base: src, Index: next, Scale: 8}, src) // &cr[next]
+		iterB := Load(Param("iter").Base(), GP64())
+		mag2B := Load(Param("mag2").Base(), GP64())
+		stored := GP64()
+		XORQ(stored, stored)
+		for k := range zr {
+			skip := fmt.Sprintf("limitSkip%d", k)
+			KORTESTW(mask[k], mask[k])
+			JZ(LabelRef(skip))
+			pix, mag := vec(), vec()
+			VMOVDQU64(ln.Offset(8*lnPixel+bytes*k), pix)
+			VMOVUPD(st.Offset(8*offT+bytes*k), mag)
+			a := K()
+			KMOVW(mask[k], a)
+			if *width == 512 {
+				VPSCATTERQD(lim.AsY(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+			} else {
+				VPSCATTERQD(lim.AsX(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+			}
+			KMOVW(mask[k], a)
+			VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
+			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+			ADDQ(m, next)
+			ADDQ(m, stored)
+			LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
+			Label(skip)
+		}
+		MOVQ(next, ln.Offset(8*lnNext))
+		IMULQ(maxIter(), stored)
+		ADDQ(stored, ln.Offset(8*lnWork))
 	}
-	BSFQ(lbits, lane)
-	low := GP64()
-	LEAQ(Mem{Base: lbits, Disp: -1}, low)
-	ANDQ(low, lbits)
-	pix := GP64()
-	MOVQ(Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel}, pix)
-	x := XMM()
-	VMOVSD(Mem{Base: st.Base, Index: lane, Scale: 8, Disp: 8 * offT}, x)
-	m := maxIter()
-	MOVL(m.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
-	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
-	ADDQ(m, ln.Offset(8*lnWork))
-	MOVQ(ln.Offset(8*lnNext), pix)
-	MOVQ(pix, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnPixel})
-	MOVQ(steps, Mem{Base: ln.Base, Index: lane, Scale: 8, Disp: 8 * lnStart})
-	reset(lane)
-	INCQ(ln.Offset(8 * lnNext))
-	JMP(LabelRef("limitLane"))
 	Label("limitEnd")
 	JMP(LabelRef("next"))
 
@@ -475,93 +528,26 @@ func blocks(two Mem, periodic bool) {
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
 		Label(sfx + "escaped")
-		// The masks are the escaped lanes' bits as they are.
-		maskBits(bits)
+		if !periodic {
+			escMasks()
+		}
 		// Near the end of the row, where lanes fall idle, the caller does it.
 		next := GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
 		ADDQ(U8(lanes), next)
 		CMPQ(next, Load(Param("cr").Len(), GP64()))
-		if sfx == "" {
-			JG(LabelRef("exit"))
-		} else {
-			JLE(LabelRef(sfx + "lanes"))
+		JLE(LabelRef(sfx + "lanes"))
+		// The masks are the escaped lanes' bits as they are.
+		maskBits(bits)
+		if sfx != "" {
 			// The lanes that escaped are the caller's, and so are those
 			// that repeat but did not escape.
 			eqBits(pbits)
 			ANDNQ(pbits, bits, pbits)
-			JMP(LabelRef("exit"))
-			Label(sfx + "lanes")
 		}
-
-		lbits, first := GP64(), GP64()
-		MOVQ(bits, lbits)
-		MOVQ(ln.Offset(8*lnNext), first)
-		Label(sfx + "lane")
-		TESTQ(lbits, lbits)
-		JZ(LabelRef(sfx + "lanesDone"))
-		l := GP64()
-		if periodic {
-			// avo takes BSFQ to read its destination (which it keeps when
-			// the source is 0), and so l to be live from the start: too
-			// many such registers for the periodic routine's.
-			XORQ(l, l)
-		}
-		BSFQ(lbits, l)
-		low := GP64()
-		LEAQ(Mem{Base: lbits, Disp: -1}, low)
-		ANDQ(low, lbits)
-		it := GP64()
-		MOVQ(steps, it)
-		SUBQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart}, it)
-		SUBQ(U8(*unroll), it) // the iterations before the block
-		// The escaping iteration u is the number of leading tests that did
-		// not break, counted without branches, as in kernelgen.
-		t := XMM()
-		u := GP64()
-		XORQ(u, u)
-		alive, le := GP64(), GP64()
-		MOVQ(U32(1), alive)
-		if periodic {
-			XORQ(le, le) // as l: SETLS writes le in part
-		}
-		for i := 0; i < *unroll-1; i++ {
-			VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
-			VUCOMISD(paramAddr("escape2"), t)
-			SETLS(le.As8()) // t <= escape2
-			MOVBQZX(le.As8(), le)
-			ANDQ(le, alive)
-			ADDQ(alive, u)
-		}
-		ADDQ(u, it)
-		if lanes&(lanes-1) == 0 {
-			SHLQ(U8(mathbits.TrailingZeros(uint(8*lanes))), u) // u*8*lanes
-		} else {
-			IMUL3Q(U32(8*lanes), u, u)
-		}
-		ADDQ(st.Base, u)
-		VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
-		VUCOMISD(paramAddr("escape2"), t)
-		JA(LabelRef(sfx + "found"))
-		UD2() // unreachable (see kernelgen): better a crash than a wrong count
-		Label(sfx + "found")
-		p := GP64()
-		MOVQ(Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel}, p)
-		iter := Load(Param("iter").Base(), GP64())
-		MOVL(it.As32(), Mem{Base: iter, Index: p, Scale: 4})
-		mag2 := Load(Param("mag2").Base(), GP64())
-		VMOVSD(t, Mem{Base: mag2, Index: p, Scale: 8})
-		ADDQ(it, ln.Offset(8*lnWork))
-		MOVQ(ln.Offset(8*lnNext), p)
-		MOVQ(p, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnPixel})
-		MOVQ(steps, Mem{Base: ln.Base, Index: l, Scale: 8, Disp: 8 * lnStart})
-		reset(l)
-		INCQ(ln.Offset(8 * lnNext))
-		JMP(LabelRef(sfx + "lane"))
-
-		// The escaped lanes restart from z = 0 with the next pixels' c.
-		Label(sfx + "lanesDone")
-		refill(first)
+		JMP(LabelRef("exit"))
+		Label(sfx + "lanes")
+		bulkEscaped(sfx, st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
 		}
@@ -579,6 +565,24 @@ func blocks(two Mem, periodic bool) {
 
 	Label("exit")
 	spill()
+	// The work the lanes stored in the vectors (see bulkEscaped).
+	{
+		w, t := vec(), vec()
+		VMOVDQU64(ln.Offset(8*lnWorkV), w)
+		if *width == 512 {
+			VSHUFI64X2(U8(0x4e), w, w, t)
+			VPADDQ(t, w, w)
+		}
+		VEXTRACTI128(U8(1), w.AsY(), t.AsX())
+		VPADDQ(t.AsX(), w.AsX(), w.AsX())
+		VPSHUFD(U8(0x4e), w.AsX(), t.AsX())
+		VPADDQ(t.AsX(), w.AsX(), w.AsX())
+		sum := GP64()
+		VMOVQ(w.AsX(), sum)
+		ADDQ(sum, ln.Offset(8*lnWork))
+		VPXORQ(w, w, w)
+		VMOVDQU64(w, ln.Offset(8*lnWorkV))
+	}
 	MOVQ(steps, ln.Offset(8*lnSteps))
 	VZEROUPPER()
 	Store(bits, Return("escaped"))
@@ -712,4 +716,139 @@ func paramAddr(name string) Mem {
 		panic(err)
 	}
 	return b.Addr
+}
+
+// bulkEscaped emits the handling of the escaped lanes, those in mask,
+// vector by vector and without a loop over lanes: each escaped lane's
+// count and final |z|^2 are found under masks from the |z|^2 the block
+// kept, scattered to iter and mag2 at the lane's pixel, and the lanes take
+// the next pixels, in lane order, with VPEXPANDQ and VEXPANDPD. The
+// count is the number of leading tests of the block that did not break
+// (NGT_UQ: a NaN |z|^2 does not break, as in Scalar), plus the iterations
+// before the block; the |z|^2 is that of the test that broke. Each lane's
+// count also goes into the work, kept per lane in ln at lnWorkV and added
+// up at exit. Escaped lanes are nearly every block's business (48 lanes
+// of about 32 blocks each), so this path is hot.
+func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, zr, zi []VecVirtual, cr []Op, mask []OpmaskVirtual, periodic bool, one, iota Mem) {
+	bytes := 8 * vl
+	stepsV, base, w := vec(), vec(), vec()
+	VPBROADCASTQ(steps, stepsV)
+	b := GP64()
+	MOVQ(steps, b)
+	SUBQ(U8(*unroll), b)
+	VPBROADCASTQ(b, base) // steps at the block's start
+	VMOVDQU64(ln.Offset(8*lnWorkV), w)
+	next := GP64()
+	MOVQ(ln.Offset(8*lnNext), next)
+	src := Load(Param("cr").Base(), GP64()).(GPVirtual)
+	LEAQ(Mem{Base: src, Index: next, Scale: 8}, src) // &cr[next]
+	iterB := Load(Param("iter").Base(), GP64())
+	mag2B := Load(Param("mag2").Base(), GP64())
+	for k := range zr {
+		// Most events are a lane or two: a vector with none is skipped.
+		skip := fmt.Sprintf("%sskip%d", sfx, k)
+		KORTESTW(mask[k], mask[k])
+		JZ(LabelRef(skip))
+		n, mag, pix, nv := vec(), vec(), vec(), vec()
+		VPSUBQ(ln.Offset(8*lnStart+bytes*k), base, n) // iterations before the block
+		VMOVUPD(st.Offset(8*offT+bytes*k), mag)
+		a := K()
+		for u := 0; u < *unroll-1; u++ {
+			t := st.Offset(8*(offT+u*lanes) + bytes*k)
+			// escape2 !< t, true for a NaN t: this test did not break.
+			if u == 0 {
+				VCMPPD(U8(0x15), t, e2, a)
+			} else {
+				VCMPPD(U8(0x15), t, e2, a, a)
+			}
+			VPADDQ_BCST(one, n, a, n)
+			VMOVUPD(st.Offset(8*(offT+(u+1)*lanes)+bytes*k), a, mag)
+		}
+		VPADDQ(n, w, mask[k], w)
+		// A vector has one escaped lane far more often than more (about
+		// seven times in eight on W1): that lane's values are compressed to
+		// the bottom and stored with plain stores, cheaper than scatters.
+		scatter, stored := fmt.Sprintf("%sscatter%d", sfx, k), fmt.Sprintf("%sstored%d", sfx, k)
+		kb, cnt := GP32(), GP32()
+		KMOVW(mask[k], kb)
+		POPCNTL(kb, cnt)
+		CMPL(cnt, U8(1))
+		JNE(LabelRef(scatter))
+		l := GP32()
+		XORL(l, l) // for avo: see escapePath
+		BSFL(kb, l)
+		p := GP64()
+		MOVQ(Mem{Base: ln.Base, Index: l.As64(), Scale: 8, Disp: 8 * (lnPixel + vl*k)}, p)
+		c := vec()
+		VPCOMPRESSQ_Z(n, mask[k], c)
+		ng := GP64()
+		VMOVQ(c.AsX(), ng)
+		MOVL(ng.As32(), Mem{Base: iterB, Index: p, Scale: 4})
+		VCOMPRESSPD_Z(mag, mask[k], c)
+		VMOVSD(c.AsX(), Mem{Base: mag2B, Index: p, Scale: 8})
+		JMP(LabelRef(stored))
+		Label(scatter)
+		VMOVDQU64(ln.Offset(8*lnPixel+bytes*k), pix)
+		if *width == 512 {
+			VPMOVQD(n, nv.AsY())
+		} else {
+			VPMOVQD(n, nv.AsX())
+		}
+		// A scatter clears its mask: it gets a copy.
+		KMOVW(mask[k], a)
+		if *width == 512 {
+			VPSCATTERQD(nv.AsY(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+		} else {
+			VPSCATTERQD(nv.AsX(), a, Mem{Base: iterB, Index: pix, Scale: 4})
+		}
+		KMOVW(mask[k], a)
+		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
+		Label(stored)
+		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+		ADDQ(m, next)
+		LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
+		Label(skip)
+	}
+	MOVQ(next, ln.Offset(8*lnNext))
+	VMOVDQU64(w, ln.Offset(8*lnWorkV))
+}
+
+// reloadVector gives vector k's lanes in mask, whose pixels are stored,
+// the next pixels, in lane order from next (whose c begins at src): the
+// pixel, the start step, c, z = 0 and, periodic, the saved z and step. It
+// returns the number of lanes, by which the caller moves next and src on.
+func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem) GPVirtual {
+	bytes := 8 * vl
+	// The next pixels, in lane order: next + the lane's rank in the mask.
+	p, nx := vec(), vec()
+	VPEXPANDQ_Z(iota, mask, p)
+	VPBROADCASTQ(next, nx)
+	VPADDQ(nx, p, p)
+	VMOVDQU64(p, mask, ln.Offset(8*lnPixel+bytes*k))
+	VMOVDQU64(stepsV, mask, ln.Offset(8*lnStart+bytes*k))
+	// c comes from cr itself, with VEXPANDPD (a load from the lane state
+	// just written lane by lane would wait for the stores). z = 2 - 2
+	// under the mask: exactly 0, and no register for a zero (a masked
+	// VXORPD of z with itself would be one fewer operation, but avo takes
+	// it for the zeroing idiom, which reads nothing, and would let z's
+	// register be reused above).
+	if *crMem {
+		c := vec()
+		VEXPANDPD_Z(Mem{Base: src}, mask, c)
+		VMOVUPD(c, mask, cr[k])
+	} else {
+		VEXPANDPD(Mem{Base: src}, mask, cr[k])
+	}
+	VSUBPD(twos, twos, mask, zr[k])
+	VSUBPD(twos, twos, mask, zi[k])
+	if periodic {
+		// The saved z is z_0 = 0, saved at this step.
+		VMOVUPD(zr[k], mask, st.Offset(8*offSr+bytes*k))
+		VMOVUPD(zi[k], mask, st.Offset(8*offSi+bytes*k))
+		VMOVDQU64(stepsV, mask, ln.Offset(8*lnSaved+bytes*k))
+	}
+	m := GP32()
+	KMOVW(mask, m)
+	POPCNTL(m, m)
+	return m.As64().(GPVirtual)
 }
