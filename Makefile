@@ -79,7 +79,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
 	$(GO) test -run '^$$' -fuzz FuzzLookupPalette -fuzztime $(FUZZTIME) ./render/
 
-# bench runs the full default sweep into results/<date>-<host>/ (results/README.md
+# bench runs the full default sweep into results/<date>-<host>/ (docs/benchmarking.md
 # explains the files): scenes sized for 0.3 s serial, 10 runs of each of the 212
 # configurations on 2 cores and more up to 8 s each while the median's CI is
 # wider than ±3%: estimated at 15 minutes on a quiet 2-core machine and 33 at

@@ -138,7 +138,7 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 			fmt.Fprintf(stdout, "  %s\n", l)
 		}
 	}
-	fmt.Fprintf(stdout, "\nresults in %s (report.md, summary.md, charts/, pictures/; see results/README.md)\n", res.Dir)
+	fmt.Fprintf(stdout, "\nresults in %s (report.md, summary.md, charts/, pictures/; docs/benchmarking.md explains them)\n", res.Dir)
 	return exitOK
 }
 
@@ -282,7 +282,7 @@ func printBenchHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, `mandel bench times every strategy on a set of scenes and worker counts and
 writes the results (CSV, JSON, Markdown, Go benchmark format, charts and
 pictures) into a directory: report.md tells the run in one page, rankings.md
-ranks the strategies with significance tests, and results/README.md explains
+ranks the strategies with significance tests, and docs/benchmarking.md explains
 every file.
 
 Usage:

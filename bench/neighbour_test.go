@@ -17,8 +17,8 @@ import (
 // way's busy time, both workers summed, per iteration: the model takes
 // the three to be equal. Where alternate-one-frame costs more than
 // alternate-own-frames, the rows cost more because the other core writes
-// next to them, not because of their order; see results/README.md, "Its
-// measured error".
+// next to them, not because of their order; see docs/performance.md, "The
+// model against measurement".
 func BenchmarkNeighbourRows(b *testing.B) {
 	kernel, err := render.LookupKernel(render.AutoKernel())
 	if err != nil {

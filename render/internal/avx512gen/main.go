@@ -336,9 +336,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 	// stored) would only send it down the escape path for nothing.
 	quickTest := func() {
 		ms := make([]VecVirtual, len(acc))
-		for k := range acc {
-			ms[k] = acc[k]
-		}
+		copy(ms, acc)
 		for len(ms) > 1 {
 			var nx []VecVirtual
 			for i := 0; i+1 < len(ms); i += 2 {
