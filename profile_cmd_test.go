@@ -128,7 +128,7 @@ func TestBenchTrace(t *testing.T) {
 	dir := t.TempDir()
 	tr := filepath.Join(dir, "t.out")
 	args := []string{"--out", filepath.Join(dir, "res"), "--trace", tr, "--scenes", "full", "--strategies", "atomic", "--workers", "1,2",
-		"--reps", "1", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7"}
+		"--reps", "1", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7", "--max-time", "0"}
 	code, _, stderr := benchCmd(t, context.Background(), args...)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
