@@ -82,8 +82,8 @@ fuzz:
 # bench runs the full default sweep into results/<date>-<host>/ (docs/benchmarking.md
 # explains the files): scenes sized for 0.3 s serial, 10 runs of each of the 212
 # configurations on 2 cores and more up to 8 s each while the median's CI is
-# wider than ±3%: estimated at 15 minutes on a quiet 2-core machine and 33 at
-# most, when every configuration runs to the cap (as on a busy machine).
+# wider than ±3%: 30 minutes with the model (make bench-model) on the 2-core
+# VM, where most configurations ran to the cap; 33 at most.
 # BENCHFLAGS adds flags: make bench BENCHFLAGS='--reps 20'.
 # COMMIT is the revision recorded in the results, -dirty when the tree has changes.
 COMMIT = $$(git rev-parse HEAD 2>/dev/null || echo unknown)$$(test -z "$$(git status --porcelain 2>/dev/null)" || echo -dirty)
