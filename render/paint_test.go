@@ -146,22 +146,7 @@ func TestIndexTableMatchesIndex(t *testing.T) {
 					v.MaxIter = min(v.MaxIter, 3000)
 					f := render(t, v, 1)
 					p := &Painter{Palette: palettes[len(name)%len(palettes)], Period: period}
-					tab := p.newIndexTable(f)
-					if tab == nil {
-						t.Fatal("no table")
-					}
-					for _, n := range f.Iter {
-						if int(n) < len(tab.rows) && tab.rows[n].Load() == nil {
-							tab.build(n)
-						}
-					}
-					want := p.NewImage(f, 1).(*image.Paletted)
-					referenceIndexRows(p, want, f, 0, v.Height)
-					got := p.NewImage(f, 1).(*image.Paletted)
-					p.paintRows(got, f, 1, 0, v.Height, tab)
-					if !bytes.Equal(got.Pix, want.Pix) {
-						t.Errorf("%d of %d pixels differ from the reference", differ(got.Pix, want.Pix), len(got.Pix))
-					}
+					checkIndexTable(t, p, f)
 				})
 			}
 		}
@@ -298,5 +283,28 @@ func BenchmarkPaint(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// checkIndexTable paints f with p's look-up table, its rows built for
+// every count in the frame however few its pixels, and compares the
+// picture with the reference's.
+func checkIndexTable(t *testing.T, p *Painter, f *Frame) {
+	t.Helper()
+	tab := p.newIndexTable(f)
+	if tab == nil {
+		t.Fatal("no table")
+	}
+	for _, n := range f.Iter {
+		if int(n) < len(tab.rows) && tab.rows[n].Load() == nil {
+			tab.build(n)
+		}
+	}
+	want := p.NewImage(f, 1).(*image.Paletted)
+	referenceIndexRows(p, want, f, 0, f.Height)
+	got := p.NewImage(f, 1).(*image.Paletted)
+	p.paintRows(got, f, 1, 0, f.Height, tab)
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Errorf("%d of %d pixels differ from the reference", differ(got.Pix, want.Pix), len(got.Pix))
 	}
 }

@@ -320,22 +320,7 @@ func TestIndexTableWithDensityAndOffset(t *testing.T) {
 				pal := palettes[1]
 				pal.Density, pal.Offset = mapping.density, mapping.offset
 				p := &Painter{Palette: pal}
-				tab := p.newIndexTable(f)
-				if tab == nil {
-					t.Fatal("no table")
-				}
-				for _, n := range f.Iter {
-					if int(n) < len(tab.rows) && tab.rows[n].Load() == nil {
-						tab.build(n)
-					}
-				}
-				want := p.NewImage(f, 1).(*image.Paletted)
-				referenceIndexRows(p, want, f, 0, v.Height)
-				got := p.NewImage(f, 1).(*image.Paletted)
-				p.paintRows(got, f, 1, 0, v.Height, tab)
-				if !bytes.Equal(got.Pix, want.Pix) {
-					t.Errorf("%d of %d pixels differ from the reference", differ(got.Pix, want.Pix), len(got.Pix))
-				}
+				checkIndexTable(t, p, f)
 			})
 		}
 	}
