@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Frame holds the kernel's results for every sample of a view, row-major,
@@ -112,6 +113,12 @@ type Options struct {
 	// NoBLA turns bivariate linear approximation off on the perturbation
 	// path, which then iterates every step (for measurements).
 	NoBLA bool
+	// Reference, if not nil, is the perturbation path's reference point
+	// in place of the view's centre, and Orbit, if not nil, its orbit
+	// computed before (NewOrbit), which Reference is then not needed for.
+	// Neither changes the direct path.
+	Reference *ReferencePoint
+	Orbit     *Orbit
 	// Context, if not nil, cancels the reference orbit that
 	// MethodPerturb computes in NewRenderer.
 	Context context.Context
@@ -146,9 +153,22 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts); err != nil {
+		orbit, took := opts.Orbit, time.Duration(0)
+		if orbit == nil && opts.Reference != nil {
+			if orbit, err = NewOrbit(ctx, v, aa, *opts.Reference); err != nil {
+				return nil, fmt.Errorf("render: %w", err)
+			}
+			took = orbit.took
+		}
+		if orbit != nil {
+			pert, err = newReferencedPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts, orbit)
+		} else {
+			pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
+		pert.reference += took
 	} else {
 		xs, ys = samples.Plane()
 	}

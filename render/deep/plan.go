@@ -26,6 +26,11 @@ type Config struct {
 	// Periodicity says whether to stop a pixel, as inside, once its
 	// state at a rebase repeats exactly (see Plan.advance).
 	Periodicity bool
+	// Reference, if not nil, is the reference orbit, computed before by
+	// NewReference (for another image, such as the deepest frame of a
+	// zoom, which shares it): Re and Im are then not read. It must be
+	// the orbit of a point near the samples, at MaxIter and Escape2.
+	Reference *Reference
 }
 
 // Prec returns the precision, in bits, that a reference orbit needs for
@@ -79,9 +84,12 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	mant := new(big.Float)
 	e := cfg.Spacing.MantExp(mant)
 	m, _ := mant.Float64()
-	ref, err := NewReference(ctx, cfg.Re, cfg.Im, cfg.MaxIter, cfg.Escape2, cfg.Re.Prec(), m, e)
-	if err != nil {
-		return nil, err
+	ref := cfg.Reference
+	if ref == nil {
+		var err error
+		if ref, err = NewReference(ctx, cfg.Re, cfg.Im, cfg.MaxIter, cfg.Escape2, cfg.Re.Prec(), m, e); err != nil {
+			return nil, err
+		}
 	}
 	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity}
 	if cfg.BLA {
