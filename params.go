@@ -32,13 +32,13 @@ type param struct {
 
 // paramKeys are the keys a parameter file may hold, in the order
 // --save-params writes them.
-var paramKeys = []string{"view", "size", "center", "scale", "maxiter", "escape", "mapping", "aa", "palette", "version"}
+var paramKeys = []string{"view", "size", "center", "scale", "maxiter", "escape", "mapping", "aa", "palette", "method", "reference", "reference-scale", "version"}
 
 // viewKeys are the settings that a preset view gives: --view on the
 // command line replaces them all, not only the view's name, since a
 // centre from the file with the command line's preset would be neither's
 // picture.
-var viewKeys = map[string]bool{"view": true, "center": true, "scale": true, "maxiter": true, "escape": true, "mapping": true}
+var viewKeys = map[string]bool{"view": true, "center": true, "scale": true, "maxiter": true, "escape": true, "mapping": true, "reference": true, "reference-scale": true}
 
 // maxParamsFile bounds a parameter file: it is a dozen short lines.
 const maxParamsFile = 1 << 16

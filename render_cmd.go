@@ -63,6 +63,7 @@ type renderFlags struct {
 	workers, grain, maxiter, aa      int
 	width, height                    int
 	re, im, scale                    decimal.Number
+	refRe, refIm, refScale           decimal.Number
 	escape                           float64
 	method                           string
 	noBLA, maxiterAuto               bool
@@ -98,6 +99,8 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.Var(cli.Decimal(&f.scale, "positive", func(n decimal.Number) bool { return n.Sign() > 0 }), "scale", "width of the view in the complex plane, down to 1e-10000 (default: the view's)")
 	fs.VarP(cli.IntOrAuto(&f.maxiter, &f.maxiterAuto, 0, 1, render.MaxMaxIter), "maxiter", "m", "iteration limit, or auto: 1000 + 250 per decade of zoom (default: the view's)")
 	fs.StringVar(&f.method, "method", "auto", "direct (float64 kernels), perturb (deep zoom: perturbation with rebasing and BLA), or auto: direct where float64 resolves the pixels")
+	fs.Var(cli.DecimalPair(&f.refRe, &f.refIm), "reference", "perturbation's reference point RE,IM in place of the view's centre (a frame of mandel zoom is the render of its view with the zoom's --reference and --reference-scale)")
+	fs.Var(cli.Decimal(&f.refScale, "positive", func(n decimal.Number) bool { return n.Sign() > 0 }), "reference-scale", "the scale the reference orbit is computed for, at most --scale: its precision and where it ends (default: the view's)")
 	fs.BoolVar(&f.noBLA, "no-bla", false, "perturbation without bivariate linear approximation: every iteration computed (for measurements)")
 	// The view reads 0 as the default radius; on the command line that
 	// would only hide a mistake.
@@ -250,6 +253,12 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, cli.UsageError{Err: err}
 	}
 	j.NoBLA = f.noBLA
+	if j.Reference, err = f.reference(v); err != nil {
+		return nil, err
+	}
+	if m, _ := j.Method.Resolve(v); j.Reference != nil && m == render.MethodDirect {
+		cfg.notes = append(cfg.notes, "--reference changes nothing here: float64 resolves this view, which the direct kernels render (--method perturb uses the reference)")
+	}
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
 		return nil, err
 	}
@@ -266,7 +275,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if err := f.pal.apply(fs, &j.Palette); err != nil {
 		return nil, err
 	}
-	cfg.header = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.String(), Preset: preset}
+	cfg.header = shard.Header{Version: version, View: v, AA: j.AA, Palette: j.Palette.String(), Preset: preset,
+		Method: j.Method, Reference: j.Reference}
 	if cfg.paramsOnly {
 		return cfg, nil
 	}
@@ -419,6 +429,26 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 		return render.View{}, "", cli.UsageError{Err: err}
 	}
 	return v, preset.Name, nil
+}
+
+// reference is --reference and --reference-scale, checked against v, or
+// nil.
+func (f *renderFlags) reference(v render.View) (*render.ReferencePoint, error) {
+	fs := f.fs
+	switch {
+	case !fs.Changed("reference") && fs.Changed("reference-scale"):
+		return nil, cli.Usagef("--reference-scale needs --reference, the point whose orbit it is")
+	case !fs.Changed("reference"):
+		return nil, nil
+	}
+	r := &render.ReferencePoint{Re: f.refRe, Im: f.refIm}
+	if fs.Changed("reference-scale") {
+		if scale := v.Decimals().Scale; f.refScale.Cmp(scale) > 0 {
+			return nil, cli.Usagef("--reference-scale %s is larger than the view's scale %s: the orbit would lack the precision its samples need", f.refScale, scale)
+		}
+		r.Scale = f.refScale
+	}
+	return r, nil
 }
 
 // mappingName is how the picture's text names m (shard.Header).

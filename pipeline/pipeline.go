@@ -45,6 +45,11 @@ type Job struct {
 	// perturbation, and perturbation without BLA.
 	Method render.Method
 	NoBLA  bool
+	// Reference and Orbit are render.Options': the perturbation path's
+	// reference point in place of the centre, and its orbit computed
+	// before (a zoom's frames share one).
+	Reference *render.ReferencePoint
+	Orbit     *render.Orbit
 
 	Strategy strategies.Strategy
 	Workers  int
@@ -283,7 +288,7 @@ type frameStrips struct {
 
 func newFrameStrips(ctx context.Context, job *Job, rows int) (*frameStrips, error) {
 	r, err := render.NewRenderer(job.View, job.AA, render.Options{Kernel: job.Kernel, Shortcuts: job.Shortcuts, Rows: rows,
-		Method: job.Method, NoBLA: job.NoBLA, Context: ctx})
+		Method: job.Method, NoBLA: job.NoBLA, Reference: job.Reference, Orbit: job.Orbit, Context: ctx})
 	if err != nil {
 		return nil, err
 	}

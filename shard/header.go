@@ -28,6 +28,10 @@ import (
 //	mandel:scale, mandel:maxiter, mandel:escape (the radius, default resolved)
 //	mandel:mapping  centres or corners
 //	mandel:aa, mandel:palette
+//	mandel:method   direct or perturb, only when forced (not auto)
+//	mandel:reference, mandel:reference-scale
+//	                the perturbation path's reference point RE,IM and the
+//	                scale its orbit is computed for, only when given
 //	mandel:shard    i/n: this is shard i of n, counting from 0
 //	mandel:rows     first-last: the rows of the whole image it holds, inclusive
 //	mandel:view     the preset the view started from (full, seahorse, ...)
@@ -48,19 +52,22 @@ import (
 // earlier builds carried, and mandel:view may be missing, so that those
 // shards still stitch.
 const (
-	keyPrefix  = "mandel:"
-	keyVersion = keyPrefix + "version"
-	keySize    = keyPrefix + "size"
-	keyCenter  = keyPrefix + "center"
-	keyScale   = keyPrefix + "scale"
-	keyMaxIter = keyPrefix + "maxiter"
-	keyEscape  = keyPrefix + "escape"
-	keyMapping = keyPrefix + "mapping"
-	keyAA      = keyPrefix + "aa"
-	keyPalette = keyPrefix + "palette"
-	keyShard   = keyPrefix + "shard"
-	keyRows    = keyPrefix + "rows"
-	keyView    = keyPrefix + "view"
+	keyPrefix   = "mandel:"
+	keyVersion  = keyPrefix + "version"
+	keySize     = keyPrefix + "size"
+	keyCenter   = keyPrefix + "center"
+	keyScale    = keyPrefix + "scale"
+	keyMaxIter  = keyPrefix + "maxiter"
+	keyEscape   = keyPrefix + "escape"
+	keyMapping  = keyPrefix + "mapping"
+	keyAA       = keyPrefix + "aa"
+	keyPalette  = keyPrefix + "palette"
+	keyMethod   = keyPrefix + "method"
+	keyRef      = keyPrefix + "reference"
+	keyRefScale = keyPrefix + "reference-scale"
+	keyShard    = keyPrefix + "shard"
+	keyRows     = keyPrefix + "rows"
+	keyView     = keyPrefix + "view"
 	// KeySoftware is PNG's registered keyword for the program that wrote
 	// the file.
 	KeySoftware = "Software"
@@ -84,6 +91,12 @@ type Header struct {
 	// decides nothing that View does not say, but a reader sees where the
 	// picture is. Shards of earlier builds have none.
 	Preset string
+	// Method is the method forced by --method; MethodAuto, the default,
+	// is not written, so that pictures made without --method keep the
+	// bytes of earlier builds.
+	Method render.Method
+	// Reference is --reference (and --reference-scale), or nil.
+	Reference *render.ReferencePoint
 	// Index and Count say that this is shard Index of Count, from 0. A
 	// Count of 0 is a whole picture, not a shard.
 	Index, Count int
@@ -133,7 +146,7 @@ func (h Header) viewText() []imageio.PNGText {
 	if v.Mapping == render.Corners {
 		mapping = "corners"
 	}
-	return []imageio.PNGText{
+	text := []imageio.PNGText{
 		{Key: keyVersion, Value: h.Version},
 		{Key: keySize, Value: fmt.Sprintf("%dx%d", v.Width, v.Height)},
 		{Key: keyCenter, Value: d.Re.String() + "," + d.Im.String()},
@@ -144,6 +157,16 @@ func (h Header) viewText() []imageio.PNGText {
 		{Key: keyAA, Value: strconv.Itoa(h.AA)},
 		{Key: keyPalette, Value: h.Palette},
 	}
+	if h.Method != render.MethodAuto {
+		text = append(text, imageio.PNGText{Key: keyMethod, Value: h.Method.String()})
+	}
+	if r := h.Reference; r != nil {
+		text = append(text, imageio.PNGText{Key: keyRef, Value: r.Re.String() + "," + r.Im.String()})
+		if !r.Scale.IsZero() {
+			text = append(text, imageio.PNGText{Key: keyRefScale, Value: r.Scale.String()})
+		}
+	}
+	return text
 }
 
 // ErrNotShard is wrapped by the error of Parse and Read for a PNG with no
@@ -232,6 +255,31 @@ func (h *Header) parseView(values map[string]string) error {
 	}
 	if h.AA, err = strconv.Atoi(values[keyAA]); err != nil {
 		return bad(keyAA)
+	}
+	if m, ok := values[keyMethod]; ok {
+		// auto is the default, which Text leaves out.
+		if h.Method, err = render.ParseMethod(m); err != nil || h.Method == render.MethodAuto {
+			return bad(keyMethod)
+		}
+	}
+	ref, refOK := values[keyRef]
+	refScale, scaleOK := values[keyRefScale]
+	switch {
+	case refOK:
+		re, im, ok := strings.Cut(ref, ",")
+		r, errR := decimal.Parse(re)
+		i, errI := decimal.Parse(im)
+		if !ok || errR != nil || errI != nil {
+			return bad(keyRef)
+		}
+		h.Reference = &render.ReferencePoint{Re: r, Im: i}
+		if scaleOK {
+			if h.Reference.Scale, err = decimal.Parse(refScale); err != nil || h.Reference.Scale.Sign() <= 0 {
+				return bad(keyRefScale)
+			}
+		}
+	case scaleOK:
+		return fmt.Errorf("%s without %s", keyRefScale, keyRef)
 	}
 	return nil
 }

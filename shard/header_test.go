@@ -188,3 +188,50 @@ func TestHeaderDeepView(t *testing.T) {
 		t.Errorf("parsed\n%+v\nwant\n%+v", got, h)
 	}
 }
+
+// TestHeaderMethodAndReference: a forced method and a reference point
+// are written after the palette, read back, and kept apart: shards of
+// renders that differ only in them do not pass for one render's. Values
+// that Text never writes (auto, a reference scale alone) are refused.
+func TestHeaderMethodAndReference(t *testing.T) {
+	d := func(s string) decimal.Number {
+		n, err := decimal.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	h := testHeader()
+	h.Method = render.MethodPerturb
+	h.Reference = &render.ReferencePoint{Re: d("-0.75"), Im: d("0.1000000000000000000000001"), Scale: d("1e-30")}
+	text := h.Text()
+	want := []imageio.PNGText{{Key: "mandel:method", Value: "perturb"},
+		{Key: "mandel:reference", Value: "-0.75,0.1000000000000000000000001"}, {Key: "mandel:reference-scale", Value: "1e-30"}}
+	if got := text[9:12]; !slices.Equal(got, want) {
+		t.Errorf("text after the palette %q, want %q", got, want)
+	}
+	got, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != h.Method || got.Reference == nil || !slices.Equal(got.Text(), text) {
+		t.Errorf("parsed %+v, want %+v", got, h)
+	}
+	for _, c := range []struct{ key, value string }{
+		{"mandel:method", "auto"}, {"mandel:method", "fast"}, {"mandel:reference", "1"}, {"mandel:reference-scale", "-1"},
+	} {
+		bad := slices.Clone(text)
+		for i := range bad {
+			if bad[i].Key == c.key {
+				bad[i].Value = c.value
+			}
+		}
+		if _, err := Parse(bad); err == nil || !strings.Contains(err.Error(), c.key) {
+			t.Errorf("%s %q: %v, want an error naming it", c.key, c.value, err)
+		}
+	}
+	alone := slices.DeleteFunc(slices.Clone(text), func(p imageio.PNGText) bool { return p.Key == "mandel:reference" })
+	if _, err := Parse(alone); err == nil {
+		t.Error("a reference scale without a reference parsed")
+	}
+}
