@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/mandel
 PKGS    := ./...
 
-.PHONY: all build render test test-v3 test-arm64 race vet fmt-check staticcheck lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
+.PHONY: all build render test test-v3 test-arm64 test-video race vet fmt-check staticcheck lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
 
 all: build
 
@@ -26,8 +26,8 @@ render:
 # under the race detector, the reference kernel under GOAMD64=v1 and v3, and
 # a smoke run of the benchmark harness, sharded renders on a real Slurm, and
 # arm64 under qemu. It installs nothing and leaves nothing outside the
-# clone; the last two legs each print one line saying whether they ran.
-test: vet fmt-check staticcheck race test-v3 bench-smoke test-slurm test-arm64
+# clone; the last three legs each print one line saying whether they ran.
+test: vet fmt-check staticcheck race test-v3 bench-smoke test-slurm test-arm64 test-video
 
 # The render tests must run the vector kernels this CPU has, not skip them:
 # AVX2 and AVX-512 on amd64, NEON on arm64 (Linux's cpuinfo calls it asimd).
@@ -129,6 +129,12 @@ bench-smoke: build
 # does: make test must not change the system unless asked.
 test-slurm: build
 	scripts/slurm/demo.sh $(BIN)
+
+# test-video makes a 4-frame MP4 with mandel zoom --video and checks it
+# with ffprobe (about a second). Without ffmpeg it says so and skips;
+# .ci/run installs ffmpeg.
+test-video: build
+	scripts/test-video.sh $(BIN)
 
 clean:
 	rm -rf bin mandel.png results/quick

@@ -29,6 +29,9 @@ type app struct {
 	stripRows int
 	// width is the columns that help is wrapped to.
 	width func() int
+	// ffmpeg is the program mandel zoom --video runs; "" is ffmpeg in
+	// $PATH (tests name another).
+	ffmpeg string
 }
 
 // newApp is the command on the real machine.

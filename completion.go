@@ -80,6 +80,7 @@ func bashCompletion(a *app) string {
 		{"render", newRenderFlags(a).fs},
 		{"bench", newBenchFlags().fs},
 		{"stitch", newStitchFlags().fs},
+		{"zoom", newZoomFlags(a).fs},
 	}
 	values := completionValues()
 	var b strings.Builder
@@ -89,12 +90,12 @@ _mandel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=render
     # --flag=value: bash splits the = into a word of its own.
     if [[ $cur == = ]]; then cur=; elif [[ $prev == = && $COMP_CWORD -gt 1 ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi
-    case ${COMP_WORDS[1]} in bench|stitch|help|completion) [[ $COMP_CWORD -gt 1 ]] && cmd=${COMP_WORDS[1]} ;; esac
+    case ${COMP_WORDS[1]} in %s) [[ $COMP_CWORD -gt 1 ]] && cmd=${COMP_WORDS[1]} ;; esac
     case $cmd in
-    help) COMPREPLY=($(compgen -W "bench stitch help completion" -- "$cur")); return ;;
+    help) COMPREPLY=($(compgen -W %q -- "$cur")); return ;;
     completion) COMPREPLY=($(compgen -W "bash zsh" -- "$cur")); return ;;
     esac
-`, version)
+`, version, strings.Join(commands, "|"), strings.Join(commands, " "))
 	b.WriteString("    case $cmd:$prev in\n")
 	for _, s := range sets {
 		s.fs.VisitAll(func(f *pflag.Flag) {
@@ -116,7 +117,7 @@ _mandel() {
 	b.WriteString(`        esac
         return
     fi
-    if [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=($(compgen -W "bench stitch help completion" -- "$cur")); fi
+    if [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=($(compgen -W "` + strings.Join(commands, " ") + `" -- "$cur")); fi
     COMPREPLY+=($(compgen -f -- "$cur"))
 }
 complete -o filenames -F _mandel mandel

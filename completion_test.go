@@ -68,6 +68,10 @@ func TestCompletionBash(t *testing.T) {
 		{[]string{"mandel", "-V", "full", "se"}, []string{"sea.par", "sea.png"}},
 		{[]string{"mandel", "bench", "--stra"}, []string{"--strategies"}},
 		{[]string{"mandel", "stitch", "--o"}, []string{"--output"}},
+		{[]string{"mandel", "z"}, []string{"zoom"}},
+		{[]string{"mandel", "zoom", "--fr"}, []string{"--frames", "--from", "--from-scale"}},
+		{[]string{"mandel", "zoom", "--sh"}, []string{"--shortcuts"}},
+		{[]string{"mandel", "zoom", "-p", "fi"}, []string{"fire"}},
 		{[]string{"mandel", "help", "b"}, []string{"bench"}},
 		{[]string{"mandel", "completion", ""}, []string{"bash", "zsh"}},
 	} {

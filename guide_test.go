@@ -37,6 +37,7 @@ var guides = []struct {
 	{"misspelt bench scene", []string{"bench", "--scenes", "full,tophlaf"}, 2},
 	{"misspelt bench kernel", []string{"bench", "--kernel", "avx521"}, 2},
 	{"misspelt stitch flag", []string{"stitch", "--outptu", "x.png"}, 2},
+	{"misspelt zoom flag", []string{"zoom", "--frmaes", "3", "x-%05d.png"}, 2},
 	{"misspelt command", []string{"bnech"}, 2},
 	{"misspelt command to help", []string{"help", "stich"}, 2},
 	{"help with two commands", []string{"help", "bench", "stitch"}, 2},
@@ -195,6 +196,7 @@ func TestHelpCommand(t *testing.T) {
 		{[]string{"help", "bench"}, []string{"bench", "--help"}},
 		{[]string{"help", "STITCH"}, []string{"stitch", "-h"}},
 		{[]string{"help", "completion"}, []string{"completion", "--help"}},
+		{[]string{"help", "zoom"}, []string{"zoom", "--help"}},
 	} {
 		code, stdout, stderr := mandel(t, t.TempDir(), tc.help...)
 		_, want, _ := mandel(t, t.TempDir(), tc.flag...)
@@ -212,7 +214,7 @@ func TestHelpCommand(t *testing.T) {
 // TestHelpWidth wraps the help to a narrow terminal: no line is wider but
 // a lone word, and no word is lost.
 func TestHelpWidth(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"bench", "--help"}, {"stitch", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"bench", "--help"}, {"stitch", "--help"}, {"zoom", "--help"}} {
 		var wide, narrow bytes.Buffer
 		a := testApp(&wide, io.Discard)
 		a.width = func() int { return 200 }

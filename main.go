@@ -6,6 +6,7 @@
 //	mandel [flags] OUTPUT
 //	mandel bench [flags]
 //	mandel stitch -o OUTPUT.png SHARD.png...
+//	mandel zoom [flags] FRAME-%05d.png
 //	mandel help [COMMAND]
 //	mandel completion bash|zsh
 //
@@ -83,6 +84,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 			return a.runBench(ctx, args[1:])
 		case "stitch":
 			return a.runStitch(ctx, args[1:])
+		case "zoom":
+			return a.runZoom(ctx, args[1:])
 		case "help":
 			return a.runHelp(args[1:])
 		case "completion":
@@ -111,6 +114,9 @@ func (a *app) runHelp(args []string) int {
 	case "stitch":
 		f := newStitchFlags()
 		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
+	case "zoom":
+		z := newZoomFlags(a)
+		a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
 	case "completion":
 		a.printHelp(func(w io.Writer) {
 			fmt.Fprint(w, `mandel completion prints a script that completes mandel's commands, flags,

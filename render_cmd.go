@@ -230,6 +230,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A --reference that --from or --params gives (a zoom's frame) needs
+	// no note; one on the command line does.
+	refGiven := fs.Changed("reference")
 	if src != nil {
 		if cfg.notes, err = src.apply(f); err != nil {
 			return nil, err
@@ -256,7 +259,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if j.Reference, err = f.reference(v); err != nil {
 		return nil, err
 	}
-	if m, _ := j.Method.Resolve(v); j.Reference != nil && m == render.MethodDirect {
+	if m, _ := j.Method.Resolve(v); refGiven && m == render.MethodDirect {
 		cfg.notes = append(cfg.notes, "--reference changes nothing here: float64 resolves this view, which the direct kernels render (--method perturb uses the reference)")
 	}
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
@@ -483,7 +486,7 @@ func (f *renderFlags) outputFormat(output string) (imageio.Format, error) {
 }
 
 // commands are mandel's subcommands, which a mistyped one is compared with.
-var commands = []string{"bench", "stitch", "help", "completion"}
+var commands = []string{"bench", "stitch", "zoom", "help", "completion"}
 
 // extensionError says why output's extension names no format, and how to
 // name one; an OUTPUT that looks like a mistyped command says so.
@@ -706,7 +709,9 @@ Usage:
   mandel bench [flags]        time every strategy and write results/
   mandel stitch -o OUT.png SHARD.png...
                               join the shards of a render
-  mandel help [COMMAND]       this help, or a command's (bench, stitch)
+  mandel zoom [flags] F-%%05d.png
+                              a zoom video's frames (and --video an MP4)
+  mandel help [COMMAND]       this help, or a command's (bench, stitch, zoom)
   mandel completion bash|zsh  a script that completes flags and names
 
 Examples:

@@ -356,6 +356,11 @@ func bareError(err error) error {
 // Name returns the path as given to New, for messages.
 func (f *File) Name() string { return f.path }
 
+// Temp returns the temporary file, for a child process that writes the
+// contents itself (mandel zoom's ffmpeg, through an inherited descriptor):
+// Commit then syncs and renames what it wrote. Do not also call Write.
+func (f *File) Temp() *os.File { return f.tmp }
+
 // Write writes p to the temporary file, through a buffer. Errors are those
 // of the underlying file (ENOSPC, EFBIG), as *fs.PathError values naming
 // the path, not the hidden temporary file the user never asked for.

@@ -17,6 +17,7 @@ type RowCounter struct {
 	quit   chan struct{}
 	wg     sync.WaitGroup
 	closed bool
+	label  atomic.Pointer[string]
 }
 
 // StartRows starts the line of a render of total rows, shown after delay:
@@ -58,9 +59,21 @@ func (c *RowCounter) Add(rows int) {
 	}
 }
 
+// Label sets a text shown before the rows, such as the frame of a
+// sequence; any goroutine may call it.
+func (c *RowCounter) Label(s string) {
+	if c != nil {
+		c.label.Store(&s)
+	}
+}
+
 // show redraws the line.
 func (c *RowCounter) show() {
-	c.line.Show(Rows(c.done.Load(), c.total, c.line.Now().Sub(c.began)))
+	s := Rows(c.done.Load(), c.total, c.line.Now().Sub(c.began))
+	if l := c.label.Load(); l != nil && *l != "" {
+		s = *l + "  " + s
+	}
+	c.line.Show(s)
 }
 
 // Stop stops the line and erases it; it may be called more than once.

@@ -70,3 +70,22 @@ func TestStartRows(t *testing.T) {
 	none.Add(3)
 	none.Stop()
 }
+
+// TestRowCounterLabel: a label, such as a zoom's frame, goes before the
+// rows; a nil counter takes one.
+func TestRowCounterLabel(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Unix(1e9, 0)
+	line := New(&buf)
+	line.Now = func() time.Time { return now }
+	c := newRowCounter(line, 100)
+	c.Label("frame 3/10")
+	c.Add(10)
+	now = now.Add(time.Second)
+	c.show()
+	if got, want := buf.String(), "\rframe 3/10  rows 10/100 (10.0%)  10.0 rows/s  ETA 9s"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	var none *RowCounter
+	none.Label("frame 1/1")
+}

@@ -1,0 +1,491 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"io/fs"
+	"math"
+	"math/big"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/decimal"
+	"github.com/mandel-project/mandel/internal/progress"
+	"github.com/mandel-project/mandel/pipeline"
+	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/shard"
+)
+
+// zoomFlags are mandel zoom's flags: the render command's that make sense
+// for a sequence of PNG frames, and the sequence's own.
+type zoomFlags struct {
+	r         *renderFlags
+	fs        *pflag.FlagSet
+	frames    int
+	fromScale decimal.Number
+	video     string
+	fps, crf  int
+}
+
+// zoomExcluded are the render flags that mandel zoom does not take: the
+// frames are whole PNGs, named by OUTPUT's pattern.
+var zoomExcluded = map[string]bool{"format": true, "shard": true, "shards": true, "save-params": true,
+	"trace": true, "cpuprofile": true, "list": true, "version": true}
+
+// maxFrames bounds --frames: an hour at 60 frames a second and more.
+const maxFrames = 1_000_000
+
+func newZoomFlags(a *app) *zoomFlags {
+	r := newRenderFlags(a)
+	z := &zoomFlags{r: r, fs: pflag.NewFlagSet("mandel zoom", pflag.ContinueOnError)}
+	fs := z.fs
+	fs.SortFlags = false
+	fs.Var(cli.Int(&z.frames, 100, 1, maxFrames), "frames", "the number of frames, from --from-scale to --scale")
+	z.fromScale, _ = decimal.Parse("4")
+	fs.Var(cli.Decimal(&z.fromScale, "positive", func(n decimal.Number) bool { return n.Sign() > 0 }), "from-scale", "the first frame's scale; the scales in between are geometric (default 4, the whole set)")
+	fs.StringVar(&z.video, "video", "", "also write an H.264 MP4 `file` (yuv420p) of the frames, made by piping them into ffmpeg")
+	fs.Var(cli.Int(&z.fps, 30, 1, 240), "fps", "the video's frames per second")
+	fs.Var(cli.Int(&z.crf, 18, 0, 51), "crf", "the video's quality, x264's constant rate factor: 0 lossless, 18 visually lossless, 51 worst")
+	r.fs.VisitAll(func(f *pflag.Flag) {
+		if !zoomExcluded[f.Name] {
+			fs.AddFlag(f)
+		}
+	})
+	fs.SetOutput(io.Discard)
+	// The render flags' checks (config) read the zoom's flag set: a flag
+	// given is Changed there.
+	r.fs = fs
+	return z
+}
+
+// zoomConfig is mandel zoom's work, checked.
+type zoomConfig struct {
+	render *renderConfig // the last frame's, the template of every frame
+	// pattern is OUTPUT, with a %d verb for the frame's number.
+	pattern string
+	scales  []decimal.Number
+	// point is the reference point of every frame that perturbation
+	// renders, its Scale the deepest frame's (or --reference-scale).
+	point render.ReferencePoint
+	video string
+	fps   int
+	crf   int
+}
+
+func (a *app) runZoom(ctx context.Context, args []string) int {
+	z := newZoomFlags(a)
+	if err := cli.Parse(z.fs, args); err != nil {
+		return report(a.stderr, err)
+	}
+	if z.r.help {
+		a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
+		return exitOK
+	}
+	cfg, err := z.config(a)
+	if err != nil {
+		return report(a.stderr, err)
+	}
+	for _, n := range cfg.render.notes {
+		fmt.Fprintf(a.stderr, "mandel: note: %s\n", n)
+	}
+	return report(a.stderr, a.zoom(ctx, cfg))
+}
+
+// config checks the command line, before anything is rendered or written.
+func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
+	if z.r.fs.NArg() == 0 && !z.fs.Changed("output") {
+		return nil, cli.Usagef("missing OUTPUT, the frames' names with %%05d for the frame's number (e.g. mandel zoom --center 0,1 --scale 1e-30 frames/f-%%05d.png)")
+	}
+	if out, err := z.r.outputArg(); err == nil && out == "-" {
+		return nil, cli.Usagef("mandel zoom writes one PNG per frame; name OUTPUT with %%05d for the frame's number, not -")
+	}
+	rc, err := z.r.config()
+	if err != nil {
+		return nil, err
+	}
+	cfg := &zoomConfig{render: rc, pattern: rc.output, video: z.video, fps: z.fps, crf: z.crf}
+	if rc.job.Format != imageio.PNG {
+		return nil, cli.Usagef("OUTPUT %q: mandel zoom writes PNG frames, which carry their settings; name them .png (--video makes the MP4)", rc.output)
+	}
+	first, _ := (&shard.Spec{Index: 0, Count: 1}).Output(rc.output)
+	second, _ := (&shard.Spec{Index: 1, Count: 1}).Output(rc.output)
+	if first == second && z.frames > 1 {
+		return nil, cli.Usagef("OUTPUT %q: every frame would write it: put %%05d in it for the frame's number (e.g. f-%%05d.png)", rc.output)
+	}
+	v := rc.job.View
+	end := v.Decimals()
+	cfg.scales = zoomScales(z.fromScale, end.Scale, z.frames)
+	deepest := slices.MinFunc(cfg.scales, decimal.Number.Cmp)
+	cfg.point = render.ReferencePoint{Re: end.Re, Im: end.Im, Scale: deepest}
+	if r := rc.job.Reference; r != nil {
+		cfg.point.Re, cfg.point.Im = r.Re, r.Im
+		if !r.Scale.IsZero() {
+			if r.Scale.Cmp(deepest) > 0 {
+				return nil, cli.Usagef("--reference-scale %s is larger than the deepest frame's scale %s: the orbit would lack the precision its samples need", r.Scale, deepest)
+			}
+			cfg.point.Scale = r.Scale
+		}
+	}
+	for _, s := range cfg.scales {
+		if err := v.WithDecimals(end.Re, end.Im, s).Validate(); err != nil {
+			return nil, cli.UsageError{Err: fmt.Errorf("the frame of scale %s: %w", s, err)}
+		}
+	}
+	if m := rc.job.Method; m == render.MethodDirect {
+		if _, err := m.Resolve(v.WithDecimals(end.Re, end.Im, deepest)); err != nil {
+			return nil, cli.UsageError{Err: err}
+		}
+	}
+	if z.video != "" {
+		if err := checkVideo(z.video, v, rc.output); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// checkVideo checks --video before any frame is rendered.
+func checkVideo(path string, v render.View, pattern string) error {
+	switch {
+	case !strings.EqualFold(fileExt(path), ".mp4"):
+		return cli.Usagef("--video %q: the video is an MP4; name it .mp4", path)
+	case v.Width%2 != 0 || v.Height%2 != 0:
+		return cli.Usagef("--video: H.264 in yuv420p needs an even width and height, and the size is %dx%d", v.Width, v.Height)
+	case path == pattern:
+		return cli.Usagef("--video %q is OUTPUT too", path)
+	}
+	return nil
+}
+
+func fileExt(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.ContainsRune(path[i:], '/') {
+		return path[i:]
+	}
+	return ""
+}
+
+// zoomScales returns n scales from a to b, geometric: a (b/a)^(k/(n-1)).
+// The first is a and the last b, as given; the others are rounded to 10
+// significant digits. They are computed in big.Float, whose arithmetic is
+// the same on every CPU (math.Pow's last bits are not), so that a zoom
+// makes the same frames everywhere.
+func zoomScales(a, b decimal.Number, n int) []decimal.Number {
+	if n == 1 {
+		return []decimal.Number{b}
+	}
+	const prec = 256
+	q := new(big.Float).SetPrec(prec).Quo(b.Big(prec), a.Big(prec))
+	r := nthRoot(q, n-1, prec)
+	scales := make([]decimal.Number, n)
+	s := a.Big(prec)
+	for k := range scales {
+		switch k {
+		case 0:
+			scales[k] = a
+		case n - 1:
+			scales[k] = b
+		default:
+			s.Mul(s, r)
+			d, err := decimal.Parse(s.Text('e', 9))
+			if err != nil {
+				panic(fmt.Sprintf("zoom: scale %s: %v", s.Text('e', 9), err)) // Text's e form is the grammar's
+			}
+			scales[k] = d
+		}
+	}
+	return scales
+}
+
+// nthRoot is q^(1/m) for q > 0, by Newton's method from a power of two
+// above the root, where the iteration falls monotonically: only
+// big.Float's exactly rounded operations, so the same bits everywhere.
+func nthRoot(q *big.Float, m int, prec uint) *big.Float {
+	if m == 1 {
+		return new(big.Float).SetPrec(prec).Set(q)
+	}
+	e := q.MantExp(nil) // q < 2^e
+	// SetMantExp takes its argument's precision: set prec after.
+	x := new(big.Float).SetMantExp(big.NewFloat(1), int(math.Ceil(float64(e)/float64(m)))+1).SetPrec(prec)
+	bm, bm1 := new(big.Float).SetInt64(int64(m)), new(big.Float).SetInt64(int64(m-1))
+	next := new(big.Float).SetPrec(prec)
+	for range 1_000_000 {
+		// x' = ((m-1) x + q / x^(m-1)) / m
+		p := pow(x, m-1, prec)
+		next.Quo(q, p)
+		t := new(big.Float).SetPrec(prec).Mul(bm1, x)
+		next.Add(next, t)
+		next.Quo(next, bm)
+		if next.Cmp(x) >= 0 {
+			break
+		}
+		// Near the root, rounding may keep the steps an ulp down for
+		// ever: a step under 2^-(prec-16) of x is the end.
+		step := new(big.Float).SetPrec(prec).Sub(x, next)
+		x.Set(next)
+		if step.MantExp(nil) < x.MantExp(nil)-int(prec-16) {
+			break
+		}
+	}
+	return x
+}
+
+// pow is x^k by squaring.
+func pow(x *big.Float, k int, prec uint) *big.Float {
+	r := new(big.Float).SetPrec(prec).SetInt64(1)
+	b := new(big.Float).SetPrec(prec).Set(x)
+	for ; k > 0; k >>= 1 {
+		if k&1 == 1 {
+			r.Mul(r, b)
+		}
+		b.Mul(b, b)
+	}
+	return r
+}
+
+// frame is one frame's render.
+type frame struct {
+	index  int
+	path   string
+	cfg    renderConfig
+	method render.Method
+}
+
+// frame returns frame k's job and file.
+func (c *zoomConfig) frame(k int) (*frame, error) {
+	rc := *c.render
+	j := &rc.job
+	d := j.View.Decimals()
+	j.View = j.View.WithDecimals(d.Re, d.Im, c.scales[k])
+	point := c.point
+	j.Reference = &point
+	rc.header.View = j.View
+	rc.header.Reference = j.Reference
+	j.Text = rc.header.Text()
+	var err error
+	if rc.plan, err = j.Plan(); err != nil {
+		return nil, fmt.Errorf("frame %d: %w", k, err)
+	}
+	method, err := j.Method.Resolve(j.View)
+	if err != nil {
+		return nil, fmt.Errorf("frame %d: %w", k, err)
+	}
+	path, _ := (&shard.Spec{Index: k, Count: 1}).Output(c.pattern)
+	rc.output, rc.userOutput = path, path
+	return &frame{index: k, path: path, cfg: rc, method: method}, nil
+}
+
+// done reports whether f's file exists as this zoom wrote it: a PNG of
+// f's size whose settings are f's. Another file there is an error, not
+// replaced: it may be another zoom's.
+func (f *frame) done() (bool, error) {
+	file, err := os.Open(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer file.Close()
+	d, err := imageio.NewPNGReader(file)
+	if err != nil {
+		return false, fmt.Errorf("%s exists and is not a PNG (%v): remove it, or name the frames otherwise", f.path, err)
+	}
+	info, want := d.Info(), f.cfg.job.Text
+	v := f.cfg.job.View
+	if info.Width != v.Width || info.Height != v.Height || !slices.Equal(info.Text, want) {
+		return false, fmt.Errorf("%s exists but is not frame %d of this zoom (its size or mandel:* settings differ): remove it, or name the frames otherwise", f.path, f.index)
+	}
+	return true, nil
+}
+
+// zoom renders the frames that are not yet written, in order, and with
+// --video pipes every frame, new or read back, into ffmpeg.
+func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
+	frames := make([]*frame, len(cfg.scales))
+	todo, perturbed := 0, false
+	for k := range frames {
+		f, err := cfg.frame(k)
+		if err != nil {
+			return err
+		}
+		ok, err := f.done()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			frames[k] = f
+			todo++
+			perturbed = perturbed || f.method == render.MethodPerturb
+		} else {
+			frames[k] = &frame{index: k, path: f.path} // skipped: nothing to render
+		}
+	}
+	var video *ffmpegPipe
+	if cfg.video != "" {
+		var err error
+		if video, err = a.startFFmpeg(ctx, cfg); err != nil {
+			return err
+		}
+		defer video.abort()
+	}
+	rc := cfg.render
+	var orbit *render.Orbit
+	if perturbed {
+		// The deepest frame's orbit, once, for every frame: each of them
+		// is then the render of its view with the zoom's reference point.
+		var err error
+		if orbit, err = render.NewOrbit(ctx, rc.job.View, rc.job.AA, cfg.point); err != nil {
+			return fmt.Errorf("zoom: %w", err)
+		}
+		if rc.verbose {
+			fmt.Fprintf(a.stderr, "zoom: reference orbit of %s,%s for scale %s: %d iterations in %v\n",
+				cfg.point.Re, cfg.point.Im, cfg.point.Scale, orbit.Iterations(), orbit.Took().Round(time.Microsecond))
+		}
+	}
+	var prog *progress.RowCounter
+	if !rc.quiet && a.isTerminal(a.stderr) && todo > 0 {
+		prog = progress.StartRows(progress.New(a.stderr), todo*rc.job.View.Height, a.progressDelay)
+		defer prog.Stop()
+	}
+	if limit, ok := rc.plan.HeapLimit(); ok {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	}
+	start := time.Now()
+	rendered := 0
+	for k, f := range frames {
+		if f.cfg.output != "" {
+			prog.Label(fmt.Sprintf("frame %d/%d", k+1, len(frames)))
+			f.cfg.job.Orbit = orbit
+			f.cfg.job.Progress = prog.Add
+			st, err := a.renderFrame(ctx, f)
+			if err != nil {
+				return err
+			}
+			rendered++
+			if rc.verbose {
+				prog.Stop()
+				fmt.Fprintf(a.stderr, "frame %d/%d: %s, scale %s, method %s, %s\n", k+1, len(frames), f.path,
+					f.cfg.job.View.Decimals().Scale, st.Method, phaseTimes(&st))
+			}
+		} else if rc.verbose {
+			fmt.Fprintf(a.stderr, "frame %d/%d: %s, already written\n", k+1, len(frames), f.path)
+		}
+		if video != nil {
+			if err := video.add(f.path); err != nil {
+				return err
+			}
+		}
+	}
+	prog.Stop()
+	if video != nil {
+		if err := video.finish(); err != nil {
+			return err
+		}
+	}
+	if rc.verbose {
+		fmt.Fprintf(a.stderr, "zoom: %d frames, %d rendered, %d already written, in %v\n", len(frames), rendered, len(frames)-rendered, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// renderFrame renders and writes one frame, whole or not at all.
+func (a *app) renderFrame(ctx context.Context, f *frame) (pipeline.Stats, error) {
+	out, err := openOutput(f.path, f.cfg.force, a.stdout, a.stderr)
+	if err != nil {
+		return pipeline.Stats{}, err
+	}
+	defer out.abort()
+	var st pipeline.Stats
+	err = out.writeWith(ctx, func(w io.Writer) (err error) {
+		st, err = pipeline.Run(ctx, w, f.cfg.job)
+		return err
+	})
+	return st, err
+}
+
+// readRGB reads the PNG at path as rows of 8-bit RGB, as ffmpeg's rgb24.
+func readRGB(path string, buf []byte) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	img, err := png.Decode(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	b := img.Bounds()
+	buf = buf[:0]
+	switch m := img.(type) {
+	case *image.Paletted:
+		rgb := make([][3]byte, len(m.Palette))
+		for i, c := range m.Palette {
+			r, g, bl, _ := c.RGBA()
+			rgb[i] = [3]byte{byte(r >> 8), byte(g >> 8), byte(bl >> 8)}
+		}
+		for _, p := range m.Pix {
+			buf = append(buf, rgb[p][0], rgb[p][1], rgb[p][2])
+		}
+	case *image.RGBA:
+		for i := 0; i < len(m.Pix); i += 4 {
+			buf = append(buf, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
+		}
+	default:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r, g, bl, _ := img.At(x, y).RGBA()
+				buf = append(buf, byte(r>>8), byte(g>>8), byte(bl>>8))
+			}
+		}
+	}
+	return buf, nil
+}
+
+func printZoomHelp(w io.Writer, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, `mandel zoom renders a zoom video: frames from a wide view to a deep one.
+
+Usage:
+  mandel zoom [flags] OUTPUT      OUTPUT: the frames' name, %%05d the number
+
+Examples:
+  mandel zoom --center 0,1 --scale 1e-100 --frames 300 --size 640x360 f-%%05d.png
+  mandel zoom --center 0,1 --scale 1e-100 --frames 300 --size 1280x720 \
+      --video zoom.mp4 frames/f-%%05d.png     # and an MP4, by ffmpeg
+
+The frames' scales are geometric from --from-scale (default 4) to --scale,
+all around the view's centre (--center, --view, --from or --params, as a
+render takes them); the first frame is numbered 0. Each frame is a PNG
+that carries its settings, like a render's: mandel --from FRAME.png renders
+it again, to the same bytes.
+
+Frames that float64 resolves are rendered by the direct kernels, deeper
+ones by perturbation (as --method auto decides for a render). Every frame
+rendered by perturbation uses one reference orbit, the deepest frame's,
+computed once: of the end view's centre (or --reference), at the precision
+of the deepest frame (or --reference-scale). Each frame builds its own BLA
+table. A frame is therefore the render of its view with --reference and
+--reference-scale set to the zoom's, which its PNG records.
+
+Resuming: a frame whose file exists with this zoom's settings is not
+rendered again; a file of other settings at a frame's name is an error.
+Stop a zoom at any time (Ctrl-C) and run the same command to go on.
+
+--video FILE.mp4 pipes every frame, rendered or read back from its PNG,
+into ffmpeg as raw RGB (no temporary frames) and writes H.264 in yuv420p
+at --fps frames a second and quality --crf: ffmpeg must be installed, the
+width and height even. The video appears only when complete.
+
+Flags:
+%s`, cli.Usages(fs))
+}

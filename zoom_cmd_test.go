@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mandel-project/mandel/internal/decimal"
+)
+
+// zoomArgs is a tiny zoom: 4 frames of 32x18 from the whole set to 1e-30
+// at c = i, so that the first two frames are float64's and the last two
+// perturbation's.
+var zoomArgs = []string{"zoom", "--center", "0,1", "--scale", "1e-30", "--frames", "4", "--size", "32x18", "-m", "400"}
+
+// TestZoomFramesAreRenders: each frame of a zoom is, byte for byte, the
+// standalone render of its view with the zoom's reference point and
+// scale, and mandel --from renders it again; the scales are geometric.
+func TestZoomFramesAreRenders(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, append(slices.Clone(zoomArgs), "-v", "DIR/f-%05d.png")...)
+	if code != 0 {
+		t.Fatalf("zoom: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"method direct", "method perturb", "zoom: 4 frames, 4 rendered"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-v says\n%s\nwant %q", stderr, want)
+		}
+	}
+	wantScales := []string{"4", "2.5198421e-10", "1.587401052e-20", "1e-30"}
+	for k, scale := range wantScales {
+		path := filepath.Join(dir, fmt.Sprintf("f-%05d.png", k))
+		if got, _ := textValue(t, path, "mandel:scale"); got != scale {
+			t.Errorf("frame %d: scale %s, want %s", k, got, scale)
+		}
+		frame := mustRead(t, path)
+		standalone := mustRender(t, dir, fmt.Sprintf("DIR/s%d.png", k), "--center", "0,1", "--scale", scale, "--size", "32x18", "-m", "400",
+			"--reference", "0,1", "--reference-scale", "1e-30")
+		if !bytes.Equal(frame, standalone) {
+			t.Errorf("frame %d differs from mandel --scale %s --reference 0,1 --reference-scale 1e-30", k, scale)
+		}
+		if again := mustRender(t, dir, fmt.Sprintf("DIR/g%d.png", k), "--from", path); !bytes.Equal(frame, again) {
+			t.Errorf("frame %d: mandel --from renders other bytes", k)
+		}
+	}
+}
+
+// TestZoomScales: the scales are a geometric sequence, with its ends as
+// given, in both directions and past float64's range.
+func TestZoomScales(t *testing.T) {
+	d := func(s string) decimal.Number {
+		n, err := decimal.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		a, b string
+		n    int
+		want []string
+	}{
+		{"4", "4e-6", 4, []string{"4", "0.04", "0.0004", "4e-06"}},
+		{"1e-3", "1", 4, []string{"0.001", "0.01", "0.1", "1"}},
+		{"1", "1e-1000", 3, []string{"1", "1e-500", "1e-1000"}},
+		{"3", "1e-9", 1, []string{"1e-09"}},
+	} {
+		var got []string
+		for _, s := range zoomScales(d(c.a), d(c.b), c.n) {
+			got = append(got, s.String())
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s to %s in %d: %q, want %q", c.a, c.b, c.n, got, c.want)
+		}
+	}
+}
+
+// TestZoomResumes: a zoom run again renders only the frames that are
+// missing, and keeps the others' files as they were; a file at a frame's
+// name that this zoom did not write stops it, untouched.
+func TestZoomResumes(t *testing.T) {
+	dir := t.TempDir()
+	args := append(slices.Clone(zoomArgs), "-v", "DIR/f-%05d.png")
+	if code, _, stderr := mandel(t, dir, args...); code != 0 {
+		t.Fatalf("zoom: exit %d: %s", code, stderr)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	paths := make([]string, 4)
+	for k := range paths {
+		paths[k] = filepath.Join(dir, fmt.Sprintf("f-%05d.png", k))
+		if err := os.Chtimes(paths[k], old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want2 := mustRead(t, paths[2])
+	os.Remove(paths[2])
+	code, _, stderr := mandel(t, dir, args...)
+	if code != 0 || !strings.Contains(stderr, "zoom: 4 frames, 1 rendered, 3 already written") {
+		t.Fatalf("resumed zoom: exit %d:\n%s\nwant 1 rendered, 3 already written", code, stderr)
+	}
+	for k, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again := fi.ModTime().Equal(old); again != (k != 2) {
+			t.Errorf("frame %d: modified %v (an hour ago: %v)", k, fi.ModTime(), again)
+		}
+	}
+	if !bytes.Equal(mustRead(t, paths[2]), want2) {
+		t.Error("the frame rendered again differs from the first run's")
+	}
+	// Another zoom's frame (another maxiter) at frame 1's name.
+	other := mustRender(t, dir, "DIR/other.png", "--center", "0,1", "--scale", "2.5198421e-10", "--size", "32x18", "-m", "99")
+	if err := os.WriteFile(paths[1], other, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = mandel(t, dir, args...)
+	if code != 1 || !strings.Contains(stderr, "f-00001.png exists but is not frame 1 of this zoom") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("a foreign frame: exit %d, %q; want exit 1 and one line", code, stderr)
+	}
+	if !bytes.Equal(mustRead(t, paths[1]), other) {
+		t.Error("a foreign frame was replaced")
+	}
+}
+
+// TestZoomBadInput: mistakes are one-line errors, before any frame is
+// written.
+func TestZoomBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"DIR/f.png"}, 2, "put %05d in it"},
+		{[]string{"DIR/f-%05d.jpg"}, 2, "mandel zoom writes PNG frames"},
+		{[]string{"-"}, 2, "not -"},
+		{nil, 2, "missing OUTPUT"},
+		{[]string{"--video", "DIR/z.mp4", "--size", "33x18", "DIR/f-%05d.png"}, 2, "even width and height"},
+		{[]string{"--video", "DIR/z.avi", "DIR/f-%05d.png"}, 2, "name it .mp4"},
+		{[]string{"--frames", "0", "DIR/f-%05d.png"}, 2, "--frames"},
+		{[]string{"--from-scale", "-1", "DIR/f-%05d.png"}, 2, "--from-scale"},
+		{[]string{"--shard", "0/2", "DIR/f-%05d.png"}, 2, "--shard"},
+		{[]string{"--reference", "0,1", "--reference-scale", "1e-20", "DIR/f-%05d.png"}, 2, "is larger than"},
+		{[]string{"--from-scale", "1e-40", "--reference", "0,1", "--reference-scale", "1e-35", "DIR/f-%05d.png"}, 2, "larger than the deepest frame's scale 1e-40"},
+		{[]string{"--method", "direct", "DIR/f-%05d.png"}, 2, "float64"},
+	} {
+		args := append([]string{"zoom", "--center", "0,1", "--scale", "1e-30", "--frames", "3", "--size", "32x18", "-m", "100"}, c.args...)
+		code, _, stderr := mandel(t, dir, args...)
+		if code != c.code || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, %q; want exit %d and one line with %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("bad command lines left %d files", len(entries))
+	}
+}
+
+// runZoomWith runs mandel zoom args with ffmpeg as the program that
+// --video starts.
+func runZoomWith(t *testing.T, ffmpeg string, dir string, args ...string) (int, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := testApp(&out, &errOut)
+	a.ffmpeg = ffmpeg
+	for i := range args {
+		args[i] = strings.ReplaceAll(args[i], "DIR/", dir+"/")
+	}
+	code := a.run(context.Background(), args)
+	return code, strings.ReplaceAll(errOut.String(), dir, "DIR")
+}
+
+// TestZoomVideoErrors: without ffmpeg, --video says so in one line before
+// rendering anything; an ffmpeg that fails is quoted, and leaves no video.
+func TestZoomVideoErrors(t *testing.T) {
+	dir := t.TempDir()
+	args := func() []string {
+		return append(slices.Clone(zoomArgs), "--video", "DIR/z.mp4", "DIR/f-%05d.png")
+	}
+	code, stderr := runZoomWith(t, "mandel-no-such-ffmpeg", dir, args()...)
+	if code != 1 || !strings.Contains(stderr, "--video needs ffmpeg, which is not installed") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("ffmpeg missing: exit %d, %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("ffmpeg missing: %d files written", len(entries))
+	}
+	fake := filepath.Join(t.TempDir(), "ffmpeg")
+	script := "#!/bin/sh\ncat >/dev/null\necho '[libx264 @ 0x1] broken encoder' >&2\nexit 1\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = runZoomWith(t, fake, dir, args()...)
+	if code != 1 || !strings.Contains(stderr, "ffmpeg failed writing DIR/z.mp4 (exit status 1): [libx264 @ 0x1] broken encoder") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("ffmpeg failing: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "z.mp4")); err == nil {
+		t.Error("a failed ffmpeg left a video")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("after a failed video: %d files, want the 4 frames", len(entries))
+	}
+}
+
+// TestZoomVideo makes an MP4 with Debian's ffmpeg and checks it with
+// ffprobe: frame count, size, codec and pixel format. The frames already
+// written are read back into it. CI installs ffmpeg (.ci/run); make test
+// says whether it ran (scripts/test-video.sh).
+func TestZoomVideo(t *testing.T) {
+	for _, p := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("the MP4 test did not run: %s is not installed (apt-get install ffmpeg)", p)
+		}
+	}
+	dir := t.TempDir()
+	args := append(slices.Clone(zoomArgs), "DIR/f-%05d.png")
+	if code, _, stderr := mandel(t, dir, args...); code != 0 {
+		t.Fatalf("zoom: exit %d: %s", code, stderr)
+	}
+	os.Remove(filepath.Join(dir, "f-00003.png"))
+	args = append(slices.Clone(zoomArgs), "-v", "--video", "DIR/z.mp4", "--fps", "24", "DIR/f-%05d.png")
+	code, _, stderr := mandel(t, dir, args...)
+	if code != 0 || !strings.Contains(stderr, "1 rendered, 3 already written") {
+		t.Fatalf("zoom --video: exit %d: %s", code, stderr)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+		"-show_entries", "stream=codec_name,width,height,pix_fmt,nb_read_frames,r_frame_rate", "-of", "default=noprint_wrappers=1",
+		filepath.Join(dir, "z.mp4")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	got := strings.Fields(string(out))
+	slices.Sort(got)
+	want := []string{"codec_name=h264", "height=18", "nb_read_frames=4", "pix_fmt=yuv420p", "r_frame_rate=24/1", "width=32"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ffprobe says %q, want %q", got, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
+		t.Errorf("%d files, want the 4 frames and the video (no temporary file)", len(entries))
+	}
+}
