@@ -13,6 +13,7 @@ import (
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/shard"
 )
 
@@ -47,6 +48,9 @@ const maxParamsFile = 1 << 16
 type paramSource struct {
 	flag, path string
 	params     []param
+	// kfrZoom is a Kalles Fraktaler location's Zoom (--from FILE.kfr),
+	// which sets the scale once the size is known; nil for the others.
+	kfrZoom *decimal.Number
 }
 
 // readParams reads the settings that f's --from or --params names, or
@@ -56,12 +60,23 @@ func (f *renderFlags) readParams() (*paramSource, error) {
 	switch {
 	case fromSet && paramsSet:
 		return nil, cli.Usagef("--from and --params both give the settings; give one")
+	case fromSet && isKFR(f.from):
+		k, err := readKFR(f.from)
+		if err != nil {
+			return nil, err
+		}
+		src := &paramSource{flag: "--from", path: f.from, kfrZoom: &k.zoom,
+			params: []param{{key: "center", value: k.re.String() + "," + k.im.String(), where: "Re, Im"}}}
+		if k.iterations != "" {
+			src.params = append(src.params, param{key: "maxiter", value: k.iterations, where: "Iterations"})
+		}
+		return src, nil
 	case fromSet:
 		ps, err := readPNGParams(f.from)
-		return &paramSource{"--from", f.from, ps}, err
+		return &paramSource{flag: "--from", path: f.from, params: ps}, err
 	case paramsSet:
 		ps, err := readParamsFile(f.params)
-		return &paramSource{"--params", f.params, ps}, err
+		return &paramSource{flag: "--params", path: f.params, params: ps}, err
 	}
 	return nil, nil
 }
@@ -181,6 +196,9 @@ func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 		if err := f.fs.Set(p.key, p.value); err != nil {
 			return nil, cli.Usagef("%s %q: %s %q: %v", src.flag, src.path, p.where, p.value, err)
 		}
+	}
+	if src.kfrZoom != nil && !viewGiven && !f.fs.Changed("scale") {
+		f.kfrZoom = src.kfrZoom
 	}
 	return notes, nil
 }

@@ -57,13 +57,16 @@ type renderConfig struct {
 
 // renderFlags declares the render command's flags on a new FlagSet.
 type renderFlags struct {
-	fs                               *pflag.FlagSet
-	strategy, view, palette, format  string
-	kernel                           string
-	workers, grain, maxiter, aa      int
-	width, height                    int
-	re, im, scale                    decimal.Number
-	refRe, refIm, refScale           decimal.Number
+	fs                              *pflag.FlagSet
+	strategy, view, palette, format string
+	kernel                          string
+	workers, grain, maxiter, aa     int
+	width, height                   int
+	re, im, scale                   decimal.Number
+	refRe, refIm, refScale          decimal.Number
+	// kfrZoom is the Zoom of a Kalles Fraktaler location that --from
+	// read, which gives the scale for the view's size.
+	kfrZoom                          *decimal.Number
 	escape                           float64
 	method                           string
 	noBLA, maxiterAuto               bool
@@ -116,7 +119,7 @@ func newRenderFlags(a *app) *renderFlags {
 	fs.BoolVar(&f.shortcuts, "shortcuts", true, "skip points provably in the set (main cardioid, period-2 bulb, repeating orbits); the image is the same either way")
 	fs.Var(cli.Memory(&f.memory), "memory", "memory budget, e.g. 512MiB, 2GiB: larger budgets render in taller strips; an image in a format that does not stream (jpeg, gif, tiff) must fit it whole (default: 512 MiB or half the available memory, the less)")
 	fs.StringVarP(&f.output, "output", "o", "", "the image `file`, as the OUTPUT argument (- for stdout)")
-	fs.StringVar(&f.from, "from", "", "take the settings from a `PNG` that mandel wrote (its mandel:* text); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
+	fs.StringVar(&f.from, "from", "", "take the settings from a `PNG` that mandel wrote (its mandel:* text), or a Kalles Fraktaler location (.kfr: Re, Im, Zoom, Iterations); flags given override them, and --view replaces the view's centre, scale, maxiter and escape")
 	fs.StringVar(&f.params, "params", "", "take the settings from a `file` of key = value lines, as --from does")
 	fs.StringVar(&f.saveParams, "save-params", "", "write the picture's settings to `file` for --params (- for stdout); without OUTPUT, write only that")
 	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace to `file`, each block a region named by strategy, worker and rows (go tool trace file)")
@@ -415,8 +418,11 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 	if fs.Changed("center") {
 		d.Re, d.Im = f.re, f.im
 	}
-	if fs.Changed("scale") {
+	switch {
+	case fs.Changed("scale"):
 		d.Scale = f.scale
+	case f.kfrZoom != nil:
+		d.Scale = kfrScale(*f.kfrZoom, v.Width, v.Height)
 	}
 	v = v.WithDecimals(d.Re, d.Im, d.Scale)
 	switch {
