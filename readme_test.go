@@ -412,6 +412,7 @@ func TestREADMEMakeTestAsksBeforeInstalling(t *testing.T) {
 	}{
 		{"scripts/slurm/demo.sh", "test-slurm: skipped: Slurm is not installed (missing: slurmctld slurmd slurm-client munge); INSTALL_SLURM=1 installs"},
 		{"scripts/test-arm64.sh", "test-arm64: skipped: qemu-aarch64-missing-here is missing"},
+		{"scripts/test-video.sh", "test-video: skipped: ffmpeg is missing"},
 	}
 	for _, leg := range legs {
 		if leg.script == "scripts/test-arm64.sh" && runtime.GOARCH == "arm64" {
