@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -244,5 +245,23 @@ func TestZoomVideo(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
 		t.Errorf("%d files, want the 4 frames and the video (no temporary file)", len(entries))
+	}
+}
+
+// TestZoomInterrupted: a zoom stopped before its first frame exits 130
+// and leaves no file, frame or video, behind.
+func TestZoomInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	args := append(slices.Clone(zoomArgs), "--video", dir+"/z.mp4", dir+"/f-%05d.png")
+	var stderr bytes.Buffer
+	a := testApp(io.Discard, &stderr)
+	a.ffmpeg = "true" // started, never fed: the video must not appear
+	if code := a.run(ctx, args); code != exitInterrupted {
+		t.Errorf("exit %d, want %d: %s", code, exitInterrupted, stderr.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("an interrupted zoom left %d files", len(entries))
 	}
 }
