@@ -173,6 +173,8 @@ func checkKeys(flag, path string, ps []param) error {
 // user (a picture of another release).
 func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 	viewGiven := f.fs.Changed("view")
+	// Before the loop, which marks the file's settings given too.
+	otherView := f.fs.Changed("center") || f.fs.Changed("scale")
 	for _, p := range src.params {
 		switch {
 		case p.key == "version":
@@ -181,6 +183,10 @@ func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 			}
 			continue
 		case viewGiven && viewKeys[p.key]:
+			continue
+		case (p.key == "reference" || p.key == "reference-scale") && otherView:
+			// The file's reference point belongs to its view: a centre
+			// or scale of the command line's is another view.
 			continue
 		case p.key == "mapping":
 			f.mapping = &param{key: p.key, value: p.value, where: src.flag + " " + fmt.Sprintf("%q", src.path) + ": " + p.where}

@@ -67,6 +67,15 @@ func TestReferenceFlag(t *testing.T) {
 	if again := mustRender(t, dir, "DIR/again.png", "--from", "DIR/ref.png"); !bytes.Equal(again, ref) {
 		t.Error("--from of a picture with --reference: other bytes")
 	}
+	// Another centre or scale on the command line is another view: the
+	// file's reference point does not follow it.
+	moved := mustRender(t, dir, "DIR/moved.png", "--from", "DIR/ref.png", "--scale", "1e-35")
+	if _, ok := textValue(t, filepath.Join(dir, "moved.png"), "mandel:reference"); ok {
+		t.Error("--from with --scale kept the picture's reference point")
+	}
+	if len(moved) == 0 {
+		t.Error("empty picture")
+	}
 	same := mustRender(t, dir, "DIR/same.png", append(view, "--reference", "0,1")...)
 	if !bytes.Equal(pixelsOf(t, same), pixelsOf(t, plain)) {
 		t.Error("--reference at the view's centre changed the pixels")

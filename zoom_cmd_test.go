@@ -205,6 +205,16 @@ func TestZoomVideoErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "z.mp4")); err == nil {
 		t.Error("a failed ffmpeg left a video")
 	}
+	// An ffmpeg that stops before reading a frame: the writes fail (or
+	// fill the pipe's buffer), and its own words are the error.
+	quick := filepath.Join(filepath.Dir(fake), "ffmpeg-quick")
+	if err := os.WriteFile(quick, []byte("#!/bin/sh\necho 'Unrecognized option crf' >&2\nexit 8\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = runZoomWith(t, quick, dir, args()...)
+	if code != 1 || !strings.Contains(stderr, "ffmpeg failed writing DIR/z.mp4 (exit status 8): Unrecognized option crf") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("ffmpeg stopping at once: exit %d, %q", code, stderr)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
 		t.Errorf("after a failed video: %d files, want the 4 frames", len(entries))
 	}
