@@ -57,16 +57,12 @@ type renderConfig struct {
 
 // renderFlags declares the render command's flags on a new FlagSet.
 type renderFlags struct {
-	fs                              *pflag.FlagSet
-	strategy, view, palette, format string
-	kernel                          string
-	workers, grain, maxiter, aa     int
-	width, height                   int
-	re, im, scale                   decimal.Number
-	refRe, refIm, refScale          decimal.Number
-	// kfrZoom is the Zoom of a Kalles Fraktaler location that --from
-	// read, which gives the scale for the view's size.
-	kfrZoom                          *decimal.Number
+	fs                               *pflag.FlagSet
+	strategy, view, palette, format  string
+	kernel                           string
+	workers, grain, maxiter, aa      int
+	width, height                    int
+	re, im, scale                    decimal.Number
 	escape                           float64
 	method                           string
 	noBLA, maxiterAuto               bool
@@ -84,6 +80,12 @@ type renderFlags struct {
 	available func() float64              // the machine's memory, for the plan
 	stripRows int                         // a fixed strip height (tests)
 	pal       paletteFlags
+
+	// refRe, refIm and refScale are --reference and --reference-scale.
+	refRe, refIm, refScale decimal.Number
+	// kfrZoom is the Zoom of a Kalles Fraktaler location that --from
+	// read, which gives the scale for the view's size.
+	kfrZoom *decimal.Number
 }
 
 // newRenderFlags declares the render command's flags; a carries what they

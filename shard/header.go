@@ -52,27 +52,31 @@ import (
 // earlier builds carried, and mandel:view may be missing, so that those
 // shards still stitch.
 const (
-	keyPrefix   = "mandel:"
-	keyVersion  = keyPrefix + "version"
-	keySize     = keyPrefix + "size"
-	keyCenter   = keyPrefix + "center"
-	keyScale    = keyPrefix + "scale"
-	keyMaxIter  = keyPrefix + "maxiter"
-	keyEscape   = keyPrefix + "escape"
-	keyMapping  = keyPrefix + "mapping"
-	keyAA       = keyPrefix + "aa"
-	keyPalette  = keyPrefix + "palette"
-	keyMethod   = keyPrefix + "method"
-	keyRef      = keyPrefix + "reference"
-	keyRefScale = keyPrefix + "reference-scale"
-	keyShard    = keyPrefix + "shard"
-	keyRows     = keyPrefix + "rows"
-	keyView     = keyPrefix + "view"
+	keyPrefix  = "mandel:"
+	keyVersion = keyPrefix + "version"
+	keySize    = keyPrefix + "size"
+	keyCenter  = keyPrefix + "center"
+	keyScale   = keyPrefix + "scale"
+	keyMaxIter = keyPrefix + "maxiter"
+	keyEscape  = keyPrefix + "escape"
+	keyMapping = keyPrefix + "mapping"
+	keyAA      = keyPrefix + "aa"
+	keyPalette = keyPrefix + "palette"
+	keyShard   = keyPrefix + "shard"
+	keyRows    = keyPrefix + "rows"
+	keyView    = keyPrefix + "view"
 	// KeySoftware is PNG's registered keyword for the program that wrote
 	// the file.
 	KeySoftware = "Software"
 	// KeyPrefix begins the keys of the chunks that mandel reads back.
 	KeyPrefix = keyPrefix
+)
+
+// The keys that only pictures made with --method or --reference carry.
+const (
+	keyMethod   = keyPrefix + "method"
+	keyRef      = keyPrefix + "reference"
+	keyRefScale = keyPrefix + "reference-scale"
 )
 
 // Header is what a shard's file says of itself: every setting that changes
