@@ -32,6 +32,13 @@ func TestKFR(t *testing.T) {
 	if v, _ := textValue(t, filepath.Join(dir, "sq.png"), "mandel:maxiter"); v != "100" {
 		t.Errorf("-m 100 after --from: maxiter %s", v)
 	}
+	// A zoom into the location ends at its view.
+	if code, _, stderr := mandel(t, dir, "zoom", "--from", kfr, "--size", "32x18", "--frames", "2", "-m", "300", "DIR/z-%d.png"); code != 0 {
+		t.Fatalf("zoom --from spiral.kfr: exit %d: %s", code, stderr)
+	}
+	if v, _ := textValue(t, filepath.Join(dir, "z-1.png"), "mandel:scale"); v != "2.8444444444444444444e-20" {
+		t.Errorf("zoom --from spiral.kfr: the last frame's scale %s, want 2.8444444444444444444e-20", v)
+	}
 	mustRender(t, dir, "DIR/s.png", "--from", kfr, "--size", "16", "--scale", "1e-10", "-m", "100")
 	if v, _ := textValue(t, filepath.Join(dir, "s.png"), "mandel:scale"); v != "1e-10" {
 		t.Errorf("--scale after --from: scale %s, want 1e-10", v)

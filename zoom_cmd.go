@@ -441,6 +441,11 @@ func readRGB(path string, buf []byte) ([]byte, error) {
 		for i := 0; i < len(m.Pix); i += 4 {
 			buf = append(buf, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
 		}
+	case *image.NRGBA:
+		// mandel's pictures are opaque, where NRGBA is RGBA.
+		for i := 0; i < len(m.Pix); i += 4 {
+			buf = append(buf, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
+		}
 	default:
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
