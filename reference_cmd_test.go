@@ -87,6 +87,8 @@ func TestReferenceFlag(t *testing.T) {
 		{[]string{"--reference-scale", "1e-40"}, "--reference-scale needs --reference"},
 		{[]string{"--reference", "0,1", "--reference-scale", "1e-20"}, "is larger than the view's scale"},
 		{[]string{"--reference", "0;1"}, "--reference"},
+		{[]string{"--reference", "2e6,1"}, "center must be finite and within 1e+06 of 0"},
+		{[]string{"--reference", "0,1", "--reference-scale", "1e-20000"}, "scale must be at least 1e-10000"},
 	} {
 		code, _, stderr := mandel(t, dir, append(append(view, c.args...), "DIR/bad.png")...)
 		if code != 2 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {

@@ -459,6 +459,9 @@ func (f *renderFlags) reference(v render.View) (*render.ReferencePoint, error) {
 		}
 		r.Scale = f.refScale
 	}
+	if err := r.Validate(v); err != nil {
+		return nil, cli.UsageError{Err: err}
+	}
 	return r, nil
 }
 

@@ -25,6 +25,20 @@ type ReferencePoint struct {
 	Re, Im, Scale decimal.Number
 }
 
+// Validate reports, as View.Validate does for a view, a point or a scale
+// out of range for views like v: a point further than MaxCoordinate from
+// 0, or a scale outside a view's range.
+func (p ReferencePoint) Validate(v View) error {
+	scale := p.Scale
+	if scale.IsZero() {
+		scale = v.Decimals().Scale
+	}
+	if err := v.WithDecimals(p.Re, p.Im, scale).Validate(); err != nil {
+		return fmt.Errorf("reference %s,%s at scale %s: %w", p.Re, p.Im, scale, err)
+	}
+	return nil
+}
+
 // Orbit is a reference orbit computed once and shared by the renders of
 // views of one size, aa, maxiter and escape radius at any scale down to
 // its own (Options.Orbit): each render still builds its own BLA table,
@@ -70,8 +84,8 @@ func NewOrbit(ctx context.Context, v View, aa int, p ReferencePoint) (*Orbit, er
 	if p.Scale.IsZero() {
 		p.Scale = v.Decimals().Scale
 	}
-	if p.Scale.Sign() <= 0 {
-		return nil, fmt.Errorf("reference scale must be positive, got %s", p.Scale)
+	if err := p.Validate(v); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	spacing := sampleSpacing(v, aa, p.Scale)
