@@ -83,6 +83,12 @@ func pack(run blaRun, de int) blaEntry {
 type blaTable struct {
 	levels [][]blaEntry
 	dense  bool
+	// tail, in a dense table, holds for every m the run from m to the
+	// reference's end, M: tail[m-1]. A pixel in a minibrot whose nucleus
+	// is the reference goes from m = 1 to M in one run each period, where
+	// runs of 2^j steps would need a run and a few single steps (the
+	// period is rarely a power of 2 plus 1), each a pass of the loop.
+	tail []blaEntry
 }
 
 // denseMax is the longest orbit whose table is dense: 2^14 steps make
@@ -161,6 +167,13 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 			t.levels = append(t.levels, packed(next))
 			level = next
 		}
+		t.tail = make([]blaEntry, m-1)
+		run := single(m - 2)
+		t.tail[m-2] = pack(run, de)
+		for i := m - 3; i >= 0; i-- {
+			run = merge(single(i), run, dcMax)
+			t.tail[i] = pack(run, de)
+		}
 		return t
 	}
 	level = make([]blaRun, (m-1)/2)
@@ -207,7 +220,7 @@ func r2(r fx) float64 {
 
 // bytes is the table's memory.
 func (t *blaTable) bytes() float64 {
-	n := 0
+	n := len(t.tail)
 	for _, l := range t.levels {
 		n += len(l)
 	}

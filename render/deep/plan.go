@@ -440,6 +440,11 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 	i := m - 1
 	var e *blaEntry
 	j := 0
+	if t := p.bla.tail; i < len(t) {
+		if l := len(t) - i; n+l <= p.maxIter && d2 < t[i].r2 {
+			return p.applyFloat(&t[i], l, dr, di, mr, mi)
+		}
+	}
 	for n+1<<(j+1) <= p.maxIter {
 		next, ok := p.bla.at(j+1, i)
 		if !ok || !(d2 < next.r2) {
@@ -451,15 +456,21 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 	if e == nil {
 		return 0, 0, 0
 	}
+	return p.applyFloat(e, 1<<j, dr, di, mr, mi)
+}
+
+// applyFloat returns l and the delta that the run e of l steps gives the
+// float64 delta dr + di i of the sample dc = (mr + mi i) x 2^d.e.
+func (p *Plan) applyFloat(e *blaEntry, l int, dr, di, mr, mi float64) (int, float64, float64) {
 	if e.fast {
-		return 1 << j, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
+		return l, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
 			(float64(e.a0*di) + float64(e.a1*dr)) + (float64(e.b0*mi) + float64(e.b1*mr))
 	}
 	a, b := e.A(), e.B(p.d.e)
 	ar, ai := float64(a.re*dr)-float64(a.im*di), float64(a.re*di)+float64(a.im*dr)
 	br, bi := float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr)
 	be := b.e + p.d.e
-	return 1 << j, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
+	return l, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
 }
 
 // blaRescaled is blaFloat for the rescaled delta (wr + wi i) x 2^k; the
