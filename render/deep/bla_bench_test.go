@@ -2,6 +2,7 @@ package deep
 
 import (
 	"context"
+	"math"
 	"testing"
 )
 
@@ -56,4 +57,44 @@ func benchPixels(b *testing.B, v testView, step int, bla bool) {
 	b.ReportMetric(100*float64(p.Skipped())/float64(work), "%skipped")
 	b.ReportMetric(float64(work)/float64(b.N), "iter/op")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// TestCycleSameBits: cycle's shortcut through a period makes advance's
+// decisions with advance's arithmetic, so the samples' counts and final
+// |z|^2 are the same bits with it and without, and so are the skipped
+// iterations and the pixels periodicity checking stops.
+func TestCycleSameBits(t *testing.T) {
+	v := mini66
+	v.w, v.h, v.maxIter = 32, 18, 20000
+	run := func(noCycle bool) ([]uint32, []float64, *Plan) {
+		cfg := v.config(t, true)
+		cfg.Periodicity = true
+		p, err := NewPlan(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.noCycle = noCycle
+		kx, ky := v.offsets()
+		iter := make([]uint32, v.w*v.h)
+		mag2 := make([]float64, v.w*v.h)
+		for y, k := range ky {
+			p.Row(kx, k, iter[y*v.w:(y+1)*v.w], mag2[y*v.w:(y+1)*v.w], nil)
+		}
+		return iter, mag2, p
+	}
+	wantIter, wantMag, pw := run(true)
+	gotIter, gotMag, pg := run(false)
+	for i := range wantIter {
+		if gotIter[i] != wantIter[i] || math.Float64bits(gotMag[i]) != math.Float64bits(wantMag[i]) {
+			t.Errorf("sample %d: %d, %v with cycle; %d, %v without", i, gotIter[i], gotMag[i], wantIter[i], wantMag[i])
+		}
+	}
+	gp, gs := pg.Periodic()
+	wp, ws := pw.Periodic()
+	if pg.Skipped() != pw.Skipped() || gp != wp || gs != ws {
+		t.Errorf("skipped %d, periodic %d (%d saved) with cycle; %d, %d (%d) without", pg.Skipped(), gp, gs, pw.Skipped(), wp, ws)
+	}
+	if gp == 0 {
+		t.Error("no sample stopped as inside: the view does not exercise the periodicity check in cycle")
+	}
 }
