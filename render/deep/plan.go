@@ -207,6 +207,12 @@ const (
 	rescaleLo = 0x1p-32
 )
 
+// cyclePasses is the least budget of passes advance gives cycle: a
+// pixel round a nucleus reference never pairs (its runs are the whole
+// period), so going back to Row after aloneIters passes only costs, and
+// 256 periods are still a few microseconds between looks at the stop flag.
+const cyclePasses = 512
+
 // aloneIters is how many passes a lane takes before it is paired again:
 // one (its event) when pairing pays, else a few hundred.
 func aloneIters(alone bool) int {
@@ -314,7 +320,7 @@ loop:
 	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
 		if m == 1 && !small && greedy && p.bla != nil && p.bla.tail != nil && !p.noCycle {
 			s.dr, s.di, s.n, s.skipped = dr, di, n, skipped
-			if done := p.cycle(s, passes-pass); done > 0 {
+			if done := p.cycle(s, max(passes-pass, cyclePasses)); done > 0 {
 				dr, di, m, n, skipped = s.dr, s.di, s.m, s.n, s.skipped
 				if s.done {
 					break loop
@@ -462,23 +468,29 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 	}
 	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
 	maxIter, escape2, periodic := p.maxIter, p.escape2, p.periodicity
-	a0, a1, b0, b1, r2 := tail.a0, tail.a1, tail.b0, tail.b1, tail.r2
+	a0, a1 := tail.a0, tail.a1
 	mr, mi, dcr, dci := s.mr, s.mi, s.dcr, s.dci
+	// B dc, the same for every period: applyFloat's arithmetic, once.
+	bdr, bdi := float64(tail.b0*mr)-float64(tail.b1*mi), float64(tail.b0*mi)+float64(tail.b1*mr)
+	// One test for advance's two at m = 1: a run of 2 or more steps (the
+	// gate) and the tail run both valid.
+	lim := min(o1.gate, tail.r2)
 	dr, di, n, skipped := s.dr, s.di, s.n, s.skipped
 	m := 1
 	for passes+2 <= budget+1 {
-		// The pass at m = 1.
-		if n >= maxIter || n+l > maxIter {
+		// The pass at m = 1. advance's test for the rescaled loop, |dr|
+		// and |di| both under 2^-510, implies dd < 2^-1019: a larger dd
+		// rules it out, and a smaller one goes back to advance.
+		if n+l > maxIter {
 			break
 		}
 		fr, fi := o1.zr+dr, o1.zi+di
 		mag := float64(fr*fr) + float64(fi*fi)
 		dd := float64(dr*dr) + float64(di*di)
-		if mag > escape2 || mag < dd || (math.Abs(dr) < toSmall && math.Abs(di) < toSmall) || !(dd < o1.gate) || !(dd < r2) {
+		if mag > escape2 || mag < dd || !(dd < lim) || !(dd > 0x1p-1018) {
 			break
 		}
-		dr, di = (float64(a0*dr)-float64(a1*di))+(float64(b0*mr)-float64(b1*mi)),
-			(float64(a0*di)+float64(a1*dr))+(float64(b0*mi)+float64(b1*mr))
+		dr, di = (float64(a0*dr)-float64(a1*di))+bdr, (float64(a0*di)+float64(a1*dr))+bdi
 		n += l
 		skipped += int64(l)
 		m = top
@@ -502,7 +514,8 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 		if s.rebases++; s.rebases&(s.rebases-1) == 0 {
 			s.savedR, s.savedI, s.savedSmall = dr, di, false
 		}
-		if math.Abs(dr) < toSmall && math.Abs(di) < toSmall {
+		// mag is |dr + di i|^2 now: the same test for the rescaled loop.
+		if !(mag > 0x1p-1018) {
 			break
 		}
 		tr, ti := 2*o0.zr+dr, 2*o0.zi+di
