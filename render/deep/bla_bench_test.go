@@ -11,6 +11,9 @@ var mini66 = testView{"-0.000000000000000000000000526652783162738849587218091859
 	"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
 	"5e-49", 640, 360, 1000000}
 
+// mini248 is the same figure at the period-248 nucleus below.
+var mini248 = testView{mini248re, mini248im, "5e-49", 640, 360, 1000000}
+
 // BenchmarkBLAPixels is the pixel stage of issue 17's BLA figure (640x360
 // at maxiter 1e6 around a minibrot, with periodicity checking as the
 // command's default), on every 8th sample of every 8th row so that one
@@ -18,13 +21,18 @@ var mini66 = testView{"-0.000000000000000000000000526652783162738849587218091859
 // reference orbit and the table are made outside the timer. It reports
 // the share of the iterations BLA skipped.
 func BenchmarkBLAPixels(b *testing.B) {
-	for _, c := range []struct {
+	for _, v := range []struct {
 		name string
-		bla  bool
-	}{{"bla", true}, {"nobla", false}} {
-		b.Run(c.name, func(b *testing.B) {
-			benchPixels(b, mini66, 8, c.bla)
-		})
+		v    testView
+	}{{"66", mini66}, {"248", mini248}} {
+		for _, c := range []struct {
+			name string
+			bla  bool
+		}{{"bla", true}, {"nobla", false}} {
+			b.Run(v.name+"/"+c.name, func(b *testing.B) {
+				benchPixels(b, v.v, 8, c.bla)
+			})
+		}
 	}
 }
 
@@ -64,8 +72,13 @@ func benchPixels(b *testing.B, v testView, step int, bla bool) {
 // |z|^2 are the same bits with it and without, and so are the skipped
 // iterations and the pixels periodicity checking stops.
 func TestCycleSameBits(t *testing.T) {
-	v := mini66
-	v.w, v.h, v.maxIter = 32, 18, 20000
+	for _, v := range []testView{mini66, mini248} {
+		v.w, v.h, v.maxIter = 32, 18, 20000
+		checkCycleSameBits(t, v)
+	}
+}
+
+func checkCycleSameBits(t *testing.T, v testView) {
 	run := func(noCycle bool) ([]uint32, []float64, *Plan) {
 		cfg := v.config(t, true)
 		cfg.Periodicity = true
@@ -95,6 +108,18 @@ func TestCycleSameBits(t *testing.T) {
 		t.Errorf("skipped %d, periodic %d (%d saved) with cycle; %d, %d (%d) without", pg.Skipped(), gp, gs, pw.Skipped(), wp, ws)
 	}
 	if gp == 0 {
-		t.Error("no sample stopped as inside: the view does not exercise the periodicity check in cycle")
+		t.Errorf("%s: no sample stopped as inside: the view does not exercise the periodicity check in cycle", v.re)
 	}
 }
+
+// mini248re, mini248im is a nucleus of period 248 and size about 1.5e-49
+// (the estimate 1/|b l^2|, l the product of 2 z_n over the period and b
+// the sum of 1/l_n): Newton's method in 800 bits, down the family of
+// nuclei of period 4 (66 - 2j) that accumulate, scaling by that
+// Misiurewicz point's multiplier, at the period-4 minibrot's copy of
+// c = i (the Misiurewicz point c = -1.94080916... + 0.00098744...i, where
+// z_8 = z_16). It is the period-66 nucleus's place in that copy: the
+// same size, nearly four times the period, as minibrots at such depths
+// usually have (the period-66 one is short for its depth, next to c = i).
+const mini248re, mini248im = "-1.9408091659639203520129882536363798837382885295777584731617465332432050999296535344883961434379226927",
+	"0.0009874418394911391448421747705412564820245529656162272070290353905031225491976450493546174643148011"
