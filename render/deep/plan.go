@@ -157,6 +157,12 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 		}
 		a, b := &lanes[0], &lanes[1]
 		both := active[0] && active[1]
+		// Two pixels round a nucleus reference take their periods
+		// together; cycle2 stops at the first that needs anything else,
+		// and advance below takes it.
+		if both && p.cycles(a) && p.cycles(b) {
+			p.cycle2(a, b, cyclePasses/2)
+		}
 		// Pixels whose plain runs are short (BLA and rebases every few
 		// steps, as in a minibrot) gain nothing from pairing and lose a
 		// pass's overhead per step: they run alone for a while.
@@ -171,7 +177,9 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 			s := &lanes[l]
 			// Alone, a lane runs on; paired, it takes one pass (its event)
 			// and goes back to the pair, unless it is in the rescaled loop.
-			p.advance(s, aloneIters(alone), alone)
+			if !s.done { // cycle2 may have finished it
+				p.advance(s, aloneIters(alone), alone, both)
+			}
 			if !s.done {
 				continue
 			}
@@ -307,7 +315,7 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 // kernels' exact periodicity check, moved to the rebases, where the
 // orbit of a pixel in a minibrot whose nucleus is the reference returns
 // once a period.
-func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
+func (p *Plan) advance(s *pixelState, passes int, greedy, paired bool) {
 	orbit := p.orbit
 	top := len(orbit) - 1
 	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
@@ -319,6 +327,15 @@ func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
 loop:
 	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
 		if m == 1 && !small && greedy && p.bla != nil && p.bla.tail != nil && !p.noCycle {
+			if paired {
+				// Back to Row, where cycle2 takes this pixel's periods
+				// with the other lane's, once this pass has made
+				// progress.
+				if pass > 0 {
+					break loop
+				}
+				goto general
+			}
 			s.dr, s.di, s.n, s.skipped = dr, di, n, skipped
 			if done := p.cycle(s, max(passes-pass, cyclePasses)); done > 0 {
 				dr, di, m, n, skipped = s.dr, s.di, s.m, s.n, s.skipped
@@ -329,6 +346,7 @@ loop:
 				continue
 			}
 		}
+	general:
 		if n >= maxIter {
 			// maxIter iterations: the final |z|^2 for the painter's
 			// inside test.
@@ -526,6 +544,100 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 	}
 	s.dr, s.di, s.m, s.n, s.skipped = dr, di, m, n, skipped
 	return passes
+}
+
+// cycles reports whether s is where cycle2 can take it: at m = 1 in the
+// float64 loop of a plan with a tail run.
+func (p *Plan) cycles(s *pixelState) bool {
+	return s.m == 1 && !s.small && p.bla != nil && p.bla.tail != nil && !p.noCycle && p.bla.tail[0].fast && len(p.orbit) > 3
+}
+
+// cycle2 is cycle for two pixels at once, period by period: one pixel's
+// period is a chain of dependent steps that leaves the CPU idle most of
+// the time, and two chains fill it. Each pixel's tests and arithmetic are
+// cycle's, in the same order, so its bits are cycle's. It stops, with
+// both pixels at the same m (1, M or 0, where advance's pass repeats the
+// test), as soon as either needs anything but the period's path, or
+// after budget periods; it returns the periods taken. Both must be at
+// m = 1 (cycles).
+func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
+	tail := &p.bla.tail[0]
+	top := len(p.orbit) - 1
+	l := top - 1
+	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
+	maxIter, escape2, periodic := p.maxIter, p.escape2, p.periodicity
+	a0, a1 := tail.a0, tail.a1
+	lim := min(o1.gate, tail.r2)
+	// B dc of each pixel: applyFloat's arithmetic, once.
+	abr, abi := float64(tail.b0*a.mr)-float64(tail.b1*a.mi), float64(tail.b0*a.mi)+float64(tail.b1*a.mr)
+	bbr, bbi := float64(tail.b0*b.mr)-float64(tail.b1*b.mi), float64(tail.b0*b.mi)+float64(tail.b1*b.mr)
+	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
+	adr, adi, an := a.dr, a.di, a.n
+	bdr, bdi, bn := b.dr, b.di, b.n
+	m := 1
+	for ; periods < budget; periods++ {
+		// The pass at m = 1, as cycle's.
+		if an+l > maxIter || bn+l > maxIter {
+			break
+		}
+		afr, afi := o1.zr+adr, o1.zi+adi
+		bfr, bfi := o1.zr+bdr, o1.zi+bdi
+		amag := float64(afr*afr) + float64(afi*afi)
+		bmag := float64(bfr*bfr) + float64(bfi*bfi)
+		add := float64(adr*adr) + float64(adi*adi)
+		bdd := float64(bdr*bdr) + float64(bdi*bdi)
+		if amag > escape2 || amag < add || !(add < lim) || !(add > 0x1p-1018) ||
+			bmag > escape2 || bmag < bdd || !(bdd < lim) || !(bdd > 0x1p-1018) {
+			break
+		}
+		adr, adi = (float64(a0*adr)-float64(a1*adi))+abr, (float64(a0*adi)+float64(a1*adr))+abi
+		bdr, bdi = (float64(a0*bdr)-float64(a1*bdi))+bbr, (float64(a0*bdi)+float64(a1*bdr))+bbi
+		an += l
+		bn += l
+		a.skipped += int64(l)
+		b.skipped += int64(l)
+		m = top
+		// The pass at M.
+		if an >= maxIter || bn >= maxIter {
+			break
+		}
+		afr, afi = ot.zr+adr, ot.zi+adi
+		bfr, bfi = ot.zr+bdr, ot.zi+bdi
+		amag = float64(afr*afr) + float64(afi*afi)
+		bmag = float64(bfr*bfr) + float64(bfi*bfi)
+		if amag > escape2 || bmag > escape2 {
+			break
+		}
+		adr, adi, bdr, bdi, m = afr, afi, bfr, bfi, 0
+		stopped := false
+		if a.rebases > 0 && !a.savedSmall && adr == a.savedR && adi == a.savedI && periodic {
+			a.done, a.mag2, a.cut = true, amag, int64(maxIter-an)
+			an, stopped = maxIter, true
+		} else if a.rebases++; a.rebases&(a.rebases-1) == 0 {
+			a.savedR, a.savedI, a.savedSmall = adr, adi, false
+		}
+		if b.rebases > 0 && !b.savedSmall && bdr == b.savedR && bdi == b.savedI && periodic {
+			b.done, b.mag2, b.cut = true, bmag, int64(maxIter-bn)
+			bn, stopped = maxIter, true
+		} else if b.rebases++; b.rebases&(b.rebases-1) == 0 {
+			b.savedR, b.savedI, b.savedSmall = bdr, bdi, false
+		}
+		if stopped || !(amag > 0x1p-1018) || !(bmag > 0x1p-1018) {
+			periods++
+			break
+		}
+		// The step from m = 0.
+		atr, ati := 2*o0.zr+adr, 2*o0.zi+adi
+		btr, bti := 2*o0.zr+bdr, 2*o0.zi+bdi
+		adr, adi = float64(atr*adr)-float64(ati*adi)+adcr, float64(atr*adi)+float64(ati*adr)+adci
+		bdr, bdi = float64(btr*bdr)-float64(bti*bdi)+bdcr, float64(btr*bdi)+float64(bti*bdr)+bdci
+		m = 1
+		an++
+		bn++
+	}
+	a.dr, a.di, a.n, a.m = adr, adi, an, m
+	b.dr, b.di, b.n, b.m = bdr, bdi, bn, m
+	return periods
 }
 
 // rescaled returns the rescaled loop's state for the delta c: its
