@@ -2,6 +2,7 @@ package deep
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -119,9 +120,15 @@ const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 
 // BLABytes estimates the memory of the table of a reference of m steps
 // at its peak: about 2m packed entries, and while it is built two levels
-// of full runs, m/2 and m/4 of them.
+// of full runs, m/2 and m/4 of them; or, where the reference may be short
+// enough for a dense table (up to denseMax steps, whatever m), its levels
+// of up to n entries each, log2 n + 1 of them and the tail, and two
+// levels of full runs.
 func BLABytes(m int) float64 {
-	return 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
+	aligned := 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
+	n := min(m, denseMax)
+	dense := float64(n)*float64(bits.Len(uint(n))+2)*float64(blaEntryBytes) + 2*float64(n)*float64(unsafe.Sizeof(blaRun{}))
+	return max(aligned, dense)
 }
 
 // newBLATable builds the table of ref for pixels with |dc| <= dcMax

@@ -123,3 +123,20 @@ func checkCycleSameBits(t *testing.T, v testView) {
 // usually have (the period-66 one is short for its depth, next to c = i).
 const mini248re, mini248im = "-1.9408091659639203520129882536363798837382885295777584731617465332432050999296535344883961434379226927",
 	"0.0009874418394911391448421747705412564820245529656162272070290353905031225491976450493546174643148011"
+
+// TestBLABytesBounds: the memory plan's estimate is at least the table's
+// size, for dense tables (with their tails; the largest, denseMax steps,
+// is left out to keep the test short under the race detector) and
+// aligned ones.
+func TestBLABytesBounds(t *testing.T) {
+	for _, m := range []int{2, 3, 100, 3000, denseMax + 1} {
+		ref := &Reference{Zr: make([]float64, m+1), Zi: make([]float64, m+1)}
+		for i := range ref.Zr {
+			ref.Zr[i], ref.Zi[i] = math.Cos(float64(i)), math.Sin(float64(i)) // |Z| = 1: radii that merge
+		}
+		tab := newBLATable(ref, newFx(1, -200), -200)
+		if got, est := tab.bytes(), BLABytes(m); got > est {
+			t.Errorf("m = %d: table of %.0f bytes, estimate %.0f", m, got, est)
+		}
+	}
+}
