@@ -28,7 +28,7 @@ done
 # The period-530 nucleus of render/deep's tests (mini530re, mini530im).
 mini530=$(sed -n 's/^const mini530re, mini530im = "\(.*\)",$/\1/p' render/deep/deep_test.go),$(sed -n '/^const mini530re/{n;s/^\t"\(.*\)"$/\1/p}' render/deep/deep_test.go)
 for bla in "" --no-bla; do
-	/usr/bin/time -f "minibrot 530 $bla: wall %e s, user %U s" "$bin" -v $bla --center "$mini530" --scale 5e-398 --size 320x180 --maxiter 100000 -q "$out/m.png" 2>&1 | grep -E '^time:|wall|BLA|periodicity'
+	/usr/bin/time -f "minibrot 530 $bla: wall %e s, user %U s" "$bin" -v $bla --center "$mini530" --scale 5e-398 --size 320x180 --maxiter 100000 -q "$out/m.png" 2>&1 | grep -E '^time:|^cpu:|wall|BLA|periodicity'
 done
 go test ./render -run '^$' -bench BenchmarkIteration -benchtime 3x -count 5 | grep Benchmark
 MANDEL_DEEP_FIGURES=1 go test ./render/deep -run TestFigureBruteForce -v | grep figures_test
