@@ -14,13 +14,21 @@ uptime
 for s in 1e-100 1e-1000; do for i in 1 2 3; do
 	/usr/bin/time -f "c=i $s: wall %e s, user %U s" "$bin" -v --center 0,1 --scale $s --size 1920x1080 --maxiter 10000 -q "$out/i.png" 2>&1 | grep -E '^time:|wall|BLA'
 done; done
-for bla in "" "" --no-bla; do
-	/usr/bin/time -f "minibrot $bla: wall %e s, user %U s" "$bin" -v $bla --center "$mini" --scale 5e-49 --size 640x360 --maxiter 1000000 -q "$out/m.png" 2>&1 | grep -E '^time:|wall|BLA|periodicity'
+# A period-248 nucleus of about the same size (render/deep's mini248re,
+# mini248im), in the period-4 minibrot's copy of c = i: the same figure
+# at a period more usual at that depth. The pixel stage is "cpu: render"
+# (the reference orbit and BLA table are "reference", before it);
+# with and without BLA interleaved.
+mini248=$(sed -n 's/^const mini248re, mini248im = "\(.*\)",$/\1/p' render/deep/bla_bench_test.go),$(sed -n '/^const mini248re/{n;s/^\t"\(.*\)"$/\1/p}' render/deep/bla_bench_test.go)
+for bla in "" --no-bla "" ""; do
+	for c in "$mini" "$mini248"; do
+		/usr/bin/time -f "minibrot ${c%%,*} $bla: wall %e s, user %U s" "$bin" -v $bla --center "$c" --scale 5e-49 --size 640x360 --maxiter 1000000 -q "$out/m.png" 2>&1 | grep -E '^time:|^cpu:|wall|BLA|periodicity'
+	done
 done
 # The period-530 nucleus of render/deep's tests (mini530re, mini530im).
 mini530=$(sed -n 's/^const mini530re, mini530im = "\(.*\)",$/\1/p' render/deep/deep_test.go),$(sed -n '/^const mini530re/{n;s/^\t"\(.*\)"$/\1/p}' render/deep/deep_test.go)
 for bla in "" --no-bla; do
-	/usr/bin/time -f "minibrot 530 $bla: wall %e s, user %U s" "$bin" -v $bla --center "$mini530" --scale 5e-398 --size 320x180 --maxiter 100000 -q "$out/m.png" 2>&1 | grep -E '^time:|wall|BLA|periodicity'
+	/usr/bin/time -f "minibrot 530 $bla: wall %e s, user %U s" "$bin" -v $bla --center "$mini530" --scale 5e-398 --size 320x180 --maxiter 100000 -q "$out/m.png" 2>&1 | grep -E '^time:|^cpu:|wall|BLA|periodicity'
 done
 go test ./render -run '^$' -bench BenchmarkIteration -benchtime 3x -count 5 | grep Benchmark
 MANDEL_DEEP_FIGURES=1 go test ./render/deep -run TestFigureBruteForce -v | grep figures_test

@@ -2,6 +2,7 @@ package deep
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -83,6 +84,12 @@ func pack(run blaRun, de int) blaEntry {
 type blaTable struct {
 	levels [][]blaEntry
 	dense  bool
+	// tail, in a dense table, holds for every m the run from m to the
+	// reference's end, M: tail[m-1]. A pixel in a minibrot whose nucleus
+	// is the reference goes from m = 1 to M in one run each period, where
+	// runs of 2^j steps would need a run and a few single steps (the
+	// period is rarely a power of 2 plus 1), each a pass of the loop.
+	tail []blaEntry
 }
 
 // denseMax is the longest orbit whose table is dense: 2^14 steps make
@@ -113,9 +120,15 @@ const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 
 // BLABytes estimates the memory of the table of a reference of m steps
 // at its peak: about 2m packed entries, and while it is built two levels
-// of full runs, m/2 and m/4 of them.
+// of full runs, m/2 and m/4 of them; or, where the reference may be short
+// enough for a dense table (up to denseMax steps, whatever m), its levels
+// of up to n entries each, log2 n + 1 of them and the tail, and two
+// levels of full runs.
 func BLABytes(m int) float64 {
-	return 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
+	aligned := 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
+	n := min(m, denseMax)
+	dense := float64(n)*float64(bits.Len(uint(n))+2)*float64(blaEntryBytes) + 2*float64(n)*float64(unsafe.Sizeof(blaRun{}))
+	return max(aligned, dense)
 }
 
 // newBLATable builds the table of ref for pixels with |dc| <= dcMax
@@ -160,6 +173,13 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 			}
 			t.levels = append(t.levels, packed(next))
 			level = next
+		}
+		t.tail = make([]blaEntry, m-1)
+		run := single(m - 2)
+		t.tail[m-2] = pack(run, de)
+		for i := m - 3; i >= 0; i-- {
+			run = merge(single(i), run, dcMax)
+			t.tail[i] = pack(run, de)
 		}
 		return t
 	}
@@ -207,7 +227,7 @@ func r2(r fx) float64 {
 
 // bytes is the table's memory.
 func (t *blaTable) bytes() float64 {
-	n := 0
+	n := len(t.tail)
 	for _, l := range t.levels {
 		n += len(l)
 	}

@@ -148,6 +148,9 @@ var bruteViews = []struct {
 	// rescaled loop, BLA with extended exponents, and a reference that
 	// ends at the nucleus, where Z_530 underflows float64.
 	{"minibrot 5e-398", testView{mini530re, mini530im, "5e-398", 24, 16, 2000}},
+	// The period-248 minibrot of BenchmarkBLAPixels, at about the
+	// period-66 one's size: cycle's whole periods.
+	{"minibrot 248", testView{mini248re, mini248im, "2e-48", 16, 9, 3000}},
 	// Off the Misiurewicz point, where the reference escapes: every
 	// pixel rebases at the reference's end.
 	{"escaping reference", testView{"-1.7685", "0.0042", "1e-30", 24, 16, 2000}},
@@ -156,7 +159,7 @@ var bruteViews = []struct {
 func TestAgainstBruteForce(t *testing.T) {
 	for _, c := range bruteViews {
 		t.Run(c.name, func(t *testing.T) {
-			if (testing.Short() || raceEnabled) && (c.name == "1e-1000" || c.name == "1e-400" || c.name == "minibrot 5e-398") {
+			if (testing.Short() || raceEnabled) && (c.name == "1e-1000" || c.name == "1e-400" || c.name == "minibrot 5e-398" || c.name == "minibrot 248") {
 				t.Skip("brute force at this depth takes seconds, ten times that under the race detector")
 			}
 			want := c.v.bruteForce(t)

@@ -54,6 +54,9 @@ type Plan struct {
 	maxIter     int
 	escape2     float64
 	periodicity bool
+	// noCycle turns cycle off, for the test that holds it to advance's
+	// bits.
+	noCycle bool
 
 	// skipped counts the iterations BLA skipped, over every Row, and
 	// periodic the pixels that periodicity checking stopped and the
@@ -162,6 +165,12 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 		}
 		a, b := &lanes[0], &lanes[1]
 		both := active[0] && active[1]
+		// Two pixels round a nucleus reference take their periods
+		// together; cycle2 stops at the first that needs anything else,
+		// and advance below takes it.
+		if both && p.cycles(a) && p.cycles(b) {
+			p.cycle2(a, b, cyclePasses/2)
+		}
 		// Pixels whose plain runs are short (BLA and rebases every few
 		// steps, as in a minibrot) gain nothing from pairing and lose a
 		// pass's overhead per step: they run alone for a while.
@@ -176,7 +185,9 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 			s := &lanes[l]
 			// Alone, a lane runs on; paired, it takes one pass (its event)
 			// and goes back to the pair, unless it is in the rescaled loop.
-			p.advance(s, aloneIters(alone), alone)
+			if !s.done { // cycle2 may have finished it
+				p.advance(s, aloneIters(alone), alone, both)
+			}
 			if !s.done {
 				continue
 			}
@@ -211,6 +222,12 @@ const (
 	rescaleHi = 0x1p32
 	rescaleLo = 0x1p-32
 )
+
+// cyclePasses is the least budget of passes advance gives cycle: a
+// pixel round a nucleus reference never pairs (its runs are the whole
+// period), so going back to Row after aloneIters passes only costs, and
+// 256 periods are still a few microseconds between looks at the stop flag.
+const cyclePasses = 512
 
 // aloneIters is how many passes a lane takes before it is paired again:
 // one (its event) when pairing pays, else a few hundred.
@@ -306,7 +323,7 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 // kernels' exact periodicity check, moved to the rebases, where the
 // orbit of a pixel in a minibrot whose nucleus is the reference returns
 // once a period.
-func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
+func (p *Plan) advance(s *pixelState, passes int, greedy, paired bool) {
 	orbit := p.orbit
 	top := len(orbit) - 1
 	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
@@ -317,6 +334,27 @@ func (p *Plan) advance(s *pixelState, passes int, greedy bool) {
 	periodic := p.periodicity
 loop:
 	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
+		if m == 1 && !small && greedy && p.bla != nil && p.bla.tail != nil && !p.noCycle {
+			if paired {
+				// Back to Row, where cycle2 takes this pixel's periods
+				// with the other lane's, once this pass has made
+				// progress.
+				if pass > 0 {
+					break loop
+				}
+				goto general
+			}
+			s.dr, s.di, s.n, s.skipped = dr, di, n, skipped
+			if done := p.cycle(s, max(passes-pass, cyclePasses)); done > 0 {
+				dr, di, m, n, skipped = s.dr, s.di, s.m, s.n, s.skipped
+				if s.done {
+					break loop
+				}
+				pass += done - 1
+				continue
+			}
+		}
+	general:
 		if n >= maxIter {
 			// maxIter iterations: the final |z|^2 for the painter's
 			// inside test.
@@ -434,6 +472,182 @@ loop:
 	s.skipped = skipped
 }
 
+// cycle is advance's passes from m = 1 for a pixel that goes round the
+// reference once a period: the tail run from m = 1 to the end, M, then
+// the rebase there and the step from m = 0. It takes whole periods while
+// every test of advance's float64 loop comes out that way, and makes
+// the same decisions with the same arithmetic, so the bits are advance's
+// own; it leaves anything else (an escape, an early rebase, a delta for
+// the rescaled loop, a shorter run, maxIter) to advance, at m = 1, M or
+// 0, where advance's pass repeats the test that stopped it. In a
+// minibrot whose nucleus is the reference this is nearly every pass:
+// a loop that knows its path takes half the time of advance's general
+// one. It returns the passes it took, two a period, at most about
+// budget, and 0 when it took none; s holds the pixel's state on entry
+// (at m = 1, in the float64 loop) and on return.
+func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
+	tail := &p.bla.tail[0]
+	top := len(p.orbit) - 1
+	l := top - 1
+	if !tail.fast || top < 2 {
+		return 0
+	}
+	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
+	maxIter, escape2, periodic := p.maxIter, p.escape2, p.periodicity
+	a0, a1 := tail.a0, tail.a1
+	mr, mi, dcr, dci := s.mr, s.mi, s.dcr, s.dci
+	// B dc, the same for every period: applyFloat's arithmetic, once.
+	bdr, bdi := float64(tail.b0*mr)-float64(tail.b1*mi), float64(tail.b0*mi)+float64(tail.b1*mr)
+	// One test for advance's two at m = 1: a run of 2 or more steps (the
+	// gate) and the tail run both valid.
+	lim := min(o1.gate, tail.r2)
+	dr, di, n, skipped := s.dr, s.di, s.n, s.skipped
+	m := 1
+	for passes+2 <= budget+1 {
+		// The pass at m = 1. advance's test for the rescaled loop, |dr|
+		// and |di| both under 2^-510, implies dd < 2^-1019: a larger dd
+		// rules it out, and a smaller one goes back to advance.
+		if n+l > maxIter {
+			break
+		}
+		fr, fi := o1.zr+dr, o1.zi+di
+		mag := float64(fr*fr) + float64(fi*fi)
+		dd := float64(dr*dr) + float64(di*di)
+		if mag > escape2 || mag < dd || !(dd < lim) || !(dd > 0x1p-1018) {
+			break
+		}
+		dr, di = (float64(a0*dr)-float64(a1*di))+bdr, (float64(a0*di)+float64(a1*dr))+bdi
+		n += l
+		skipped += int64(l)
+		m = top
+		passes++
+		// The pass at M: the rebase, and the step from m = 0.
+		if n >= maxIter {
+			break
+		}
+		fr, fi = ot.zr+dr, ot.zi+di
+		mag = float64(fr*fr) + float64(fi*fi)
+		if mag > escape2 {
+			break
+		}
+		dr, di, m = fr, fi, 0
+		if s.rebases > 0 && !s.savedSmall && dr == s.savedR && di == s.savedI && periodic {
+			s.done, s.mag2, s.cut = true, mag, int64(maxIter-n)
+			n = maxIter
+			passes++
+			break
+		}
+		if s.rebases++; s.rebases&(s.rebases-1) == 0 {
+			s.savedR, s.savedI, s.savedSmall = dr, di, false
+		}
+		// mag is |dr + di i|^2 now: the same test for the rescaled loop.
+		if !(mag > 0x1p-1018) {
+			break
+		}
+		tr, ti := 2*o0.zr+dr, 2*o0.zi+di
+		dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+		m = 1
+		n++
+		passes++
+	}
+	s.dr, s.di, s.m, s.n, s.skipped = dr, di, m, n, skipped
+	return passes
+}
+
+// cycles reports whether s is where cycle2 can take it: at m = 1 in the
+// float64 loop of a plan with a tail run.
+func (p *Plan) cycles(s *pixelState) bool {
+	return s.m == 1 && !s.small && p.bla != nil && p.bla.tail != nil && !p.noCycle && p.bla.tail[0].fast && len(p.orbit) > 3
+}
+
+// cycle2 is cycle for two pixels at once, period by period: one pixel's
+// period is a chain of dependent steps that leaves the CPU idle most of
+// the time, and two chains fill it. Each pixel's tests and arithmetic are
+// cycle's, in the same order, so its bits are cycle's. It stops, with
+// both pixels at the same m (1, M or 0, where advance's pass repeats the
+// test), as soon as either needs anything but the period's path, or
+// after budget periods; it returns the periods taken. Both must be at
+// m = 1 (cycles).
+func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
+	tail := &p.bla.tail[0]
+	top := len(p.orbit) - 1
+	l := top - 1
+	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
+	maxIter, escape2, periodic := p.maxIter, p.escape2, p.periodicity
+	a0, a1 := tail.a0, tail.a1
+	lim := min(o1.gate, tail.r2)
+	// B dc of each pixel: applyFloat's arithmetic, once.
+	abr, abi := float64(tail.b0*a.mr)-float64(tail.b1*a.mi), float64(tail.b0*a.mi)+float64(tail.b1*a.mr)
+	bbr, bbi := float64(tail.b0*b.mr)-float64(tail.b1*b.mi), float64(tail.b0*b.mi)+float64(tail.b1*b.mr)
+	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
+	adr, adi, an := a.dr, a.di, a.n
+	bdr, bdi, bn := b.dr, b.di, b.n
+	m := 1
+	for ; periods < budget; periods++ {
+		// The pass at m = 1, as cycle's.
+		if an+l > maxIter || bn+l > maxIter {
+			break
+		}
+		afr, afi := o1.zr+adr, o1.zi+adi
+		bfr, bfi := o1.zr+bdr, o1.zi+bdi
+		amag := float64(afr*afr) + float64(afi*afi)
+		bmag := float64(bfr*bfr) + float64(bfi*bfi)
+		add := float64(adr*adr) + float64(adi*adi)
+		bdd := float64(bdr*bdr) + float64(bdi*bdi)
+		if amag > escape2 || amag < add || !(add < lim) || !(add > 0x1p-1018) ||
+			bmag > escape2 || bmag < bdd || !(bdd < lim) || !(bdd > 0x1p-1018) {
+			break
+		}
+		adr, adi = (float64(a0*adr)-float64(a1*adi))+abr, (float64(a0*adi)+float64(a1*adr))+abi
+		bdr, bdi = (float64(a0*bdr)-float64(a1*bdi))+bbr, (float64(a0*bdi)+float64(a1*bdr))+bbi
+		an += l
+		bn += l
+		a.skipped += int64(l)
+		b.skipped += int64(l)
+		m = top
+		// The pass at M.
+		if an >= maxIter || bn >= maxIter {
+			break
+		}
+		afr, afi = ot.zr+adr, ot.zi+adi
+		bfr, bfi = ot.zr+bdr, ot.zi+bdi
+		amag = float64(afr*afr) + float64(afi*afi)
+		bmag = float64(bfr*bfr) + float64(bfi*bfi)
+		if amag > escape2 || bmag > escape2 {
+			break
+		}
+		adr, adi, bdr, bdi, m = afr, afi, bfr, bfi, 0
+		stopped := false
+		if a.rebases > 0 && !a.savedSmall && adr == a.savedR && adi == a.savedI && periodic {
+			a.done, a.mag2, a.cut = true, amag, int64(maxIter-an)
+			an, stopped = maxIter, true
+		} else if a.rebases++; a.rebases&(a.rebases-1) == 0 {
+			a.savedR, a.savedI, a.savedSmall = adr, adi, false
+		}
+		if b.rebases > 0 && !b.savedSmall && bdr == b.savedR && bdi == b.savedI && periodic {
+			b.done, b.mag2, b.cut = true, bmag, int64(maxIter-bn)
+			bn, stopped = maxIter, true
+		} else if b.rebases++; b.rebases&(b.rebases-1) == 0 {
+			b.savedR, b.savedI, b.savedSmall = bdr, bdi, false
+		}
+		if stopped || !(amag > 0x1p-1018) || !(bmag > 0x1p-1018) {
+			periods++
+			break
+		}
+		// The step from m = 0.
+		atr, ati := 2*o0.zr+adr, 2*o0.zi+adi
+		btr, bti := 2*o0.zr+bdr, 2*o0.zi+bdi
+		adr, adi = float64(atr*adr)-float64(ati*adi)+adcr, float64(atr*adi)+float64(ati*adr)+adci
+		bdr, bdi = float64(btr*bdr)-float64(bti*bdi)+bdcr, float64(btr*bdi)+float64(bti*bdr)+bdci
+		m = 1
+		an++
+		bn++
+	}
+	a.dr, a.di, a.n, a.m = adr, adi, an, m
+	b.dr, b.di, b.n, b.m = bdr, bdi, bn, m
+	return periods
+}
+
 // rescaled returns the rescaled loop's state for the delta c: its
 // mantissa and exponent, dc = (mr + mi i) x 2^de at that exponent, and
 // the square's scale 2^k.
@@ -448,6 +662,11 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 	i := m - 1
 	var e *blaEntry
 	j := 0
+	if t := p.bla.tail; i < len(t) {
+		if l := len(t) - i; n+l <= p.maxIter && d2 < t[i].r2 {
+			return p.applyFloat(&t[i], l, dr, di, mr, mi)
+		}
+	}
 	for n+1<<(j+1) <= p.maxIter {
 		next, ok := p.bla.at(j+1, i)
 		if !ok || !(d2 < next.r2) {
@@ -459,15 +678,21 @@ func (p *Plan) blaFloat(m, n int, d2, dr, di, mr, mi float64) (l int, nr, ni flo
 	if e == nil {
 		return 0, 0, 0
 	}
+	return p.applyFloat(e, 1<<j, dr, di, mr, mi)
+}
+
+// applyFloat returns l and the delta that the run e of l steps gives the
+// float64 delta dr + di i of the sample dc = (mr + mi i) x 2^d.e.
+func (p *Plan) applyFloat(e *blaEntry, l int, dr, di, mr, mi float64) (int, float64, float64) {
 	if e.fast {
-		return 1 << j, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
+		return l, (float64(e.a0*dr) - float64(e.a1*di)) + (float64(e.b0*mr) - float64(e.b1*mi)),
 			(float64(e.a0*di) + float64(e.a1*dr)) + (float64(e.b0*mi) + float64(e.b1*mr))
 	}
 	a, b := e.A(), e.B(p.d.e)
 	ar, ai := float64(a.re*dr)-float64(a.im*di), float64(a.re*di)+float64(a.im*dr)
 	br, bi := float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr)
 	be := b.e + p.d.e
-	return 1 << j, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
+	return l, math.Ldexp(ar, a.e) + math.Ldexp(br, be), math.Ldexp(ai, a.e) + math.Ldexp(bi, be)
 }
 
 // blaRescaled is blaFloat for the rescaled delta (wr + wi i) x 2^k; the
