@@ -1,0 +1,178 @@
+package deep
+
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+
+	"golang.org/x/sys/cpu"
+)
+
+//go:generate go run ../internal/perturbgen -out perturb_avx512_amd64.s -stubs perturb_avx512_amd64.go -pkg deep
+
+// The AVX-512 perturbation loop's shape; internal/perturbgen generates
+// perturbBlocks512 with the same number (its flag's default).
+const (
+	perturbVectors = 4
+	perturbLanes   = 8 * perturbVectors
+)
+
+// lanesAvailable reports whether this CPU runs perturbBlocks512: AVX-512F,
+// and AVX-512DQ for its byte-wide mask instructions. (HasAVX512F is set
+// only where the OS saves the opmask and ZMM state.)
+var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+
+// rowLanesFunc is rowLanes where the architecture has it.
+var rowLanesFunc = (*Plan).rowLanes
+
+// laneRow is rowLanes's state: the routine's lanes (st and ln, laid out
+// as internal/perturbgen says: dr, di, dcr, dci, saved dr, saved di; m,
+// rebases) and, for each lane, the pixel's full state as advance keeps
+// it, which is current only for the fields the routine does not carry.
+type laneRow struct {
+	st [6 * perturbLanes]float64
+	ln [2 * perturbLanes]int
+	s  [perturbLanes]pixelState
+	// at is each lane's pixel (-1: idle), start the step at which its n
+	// was 0, and reb0 its rebases when the driver last put it.
+	at, start, reb0 [perturbLanes]int
+}
+
+// Offsets in laneRow.st and ln.
+const (
+	lDr, lDi, lDcr, lDci, lSr, lSi = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
+	lM, lReb                       = 0, perturbLanes
+)
+
+// get brings lane l's pixelState up to date with the routine's lanes.
+func (r *laneRow) get(l, steps int) {
+	s := &r.s[l]
+	s.dr, s.di = r.st[lDr+l], r.st[lDi+l]
+	s.m, s.n = r.ln[lM+l], steps-r.start[l]
+	reb := r.ln[lReb+l]
+	// The routine saved the delta at each power of two it passed.
+	if bits.Len(uint(reb)) > bits.Len(uint(r.reb0[l])) {
+		s.savedR, s.savedI, s.savedSmall = r.st[lSr+l], r.st[lSi+l], false
+	}
+	s.rebases = reb
+}
+
+// put gives lane l's pixelState to the routine's lanes. The saved delta
+// is NaN, which equals nothing, where advance would not compare with it.
+func (r *laneRow) put(l, steps int) {
+	s := &r.s[l]
+	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l] = s.dr, s.di, s.dcr, s.dci
+	r.st[lSr+l], r.st[lSi+l] = math.NaN(), math.NaN()
+	if s.rebases > 0 && !s.savedSmall {
+		r.st[lSr+l], r.st[lSi+l] = s.savedR, s.savedI
+	}
+	r.ln[lM+l], r.ln[lReb+l] = s.m, s.rebases
+	r.start[l], r.reb0[l] = steps-s.n, s.rebases
+}
+
+// idle makes lane l idle: NaN deltas, which no test of the routine takes
+// for an event, cycling through the reference from m = 0.
+func (r *laneRow) idle(l int) {
+	nan := math.NaN()
+	r.at[l] = -1
+	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l], r.st[lSr+l], r.st[lSi+l] = nan, nan, nan, nan, nan, nan
+	r.ln[lM+l], r.ln[lReb+l] = 0, 0
+}
+
+// rowLanes is Row on perturbBlocks512's lanes: the same results, bit for
+// bit, since every pass is advance's, done by the routine (plain steps
+// and rebases) or by advance itself (everything else). A lane whose
+// pixel is done takes the next, so the vectors never wait for the
+// slowest pixel.
+func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	var r laneRow
+	var periodic, saved int64
+	mi := float64(ky * p.d.m)
+	top := len(p.ref.Zr) - 1
+	steps, next, active := 0, 0, 0
+
+	// settle runs lane l's pixel in advance while the routine cannot take
+	// it (in the rescaled loop), and stores it and loads the next while it
+	// is done; it reports false if stop was set.
+	var settle func(l int) bool
+	settle = func(l int) bool {
+		for {
+			s := &r.s[l]
+			for !s.done && s.small {
+				if stop != nil && stop.Load() {
+					return false
+				}
+				p.advance(s, aloneIters(true), true)
+			}
+			if !s.done {
+				r.put(l, steps)
+				return true
+			}
+			x := r.at[l]
+			iter[x], mag2[x] = uint32(s.n), s.mag2
+			work += int64(s.n) - s.cut
+			if s.cut > 0 {
+				periodic++
+				saved += s.cut
+			}
+			active--
+			if next >= len(kx) {
+				r.idle(l)
+				return true
+			}
+			r.at[l] = next
+			p.start(s, float64(kx[next]*p.d.m), mi)
+			next++
+			active++
+		}
+	}
+	for l := range perturbLanes {
+		r.idle(l)
+		if next < len(kx) {
+			r.at[l] = next
+			p.start(&r.s[l], float64(kx[next]*p.d.m), mi)
+			next++
+			active++
+			if !settle(l) {
+				return p.rowEnd(work, periodic, saved)
+			}
+		}
+	}
+	zr, zi := &p.ref.Zr[0], &p.ref.Zi[0]
+	for active > 0 {
+		if stop != nil && stop.Load() {
+			break
+		}
+		// No lane passes maxIter inside the routine.
+		limit := stopCheckIters
+		for l := range perturbLanes {
+			if r.at[l] >= 0 {
+				limit = min(limit, r.start[l]+p.maxIter-steps)
+			}
+		}
+		var events uint64
+		if limit > 0 {
+			var done int
+			done, events = perturbBlocks512(&r.st, &r.ln, zr, zi, top, p.escape2, limit, p.periodicity)
+			steps += done
+		}
+		for l := range perturbLanes {
+			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.start[l] < p.maxIter) {
+				continue
+			}
+			r.get(l, steps)
+			p.advance(&r.s[l], 1, false)
+			if !settle(l) {
+				return p.rowEnd(work, periodic, saved)
+			}
+		}
+	}
+	return p.rowEnd(work, periodic, saved)
+}
+
+// rowEnd adds a row's periodicity figures to the plan's and returns work.
+func (p *Plan) rowEnd(work, periodic, saved int64) int64 {
+	p.periodic.Add(periodic)
+	p.periodicSaved.Add(saved)
+	return work
+}

@@ -1,0 +1,293 @@
+// Command perturbgen generates render/deep's AVX-512 perturbation loop,
+// perturb_avx512_amd64.s and its Go declaration, with avo. `go generate
+// ./render/deep/` runs it; the deep tests check that the committed files
+// are what it produces.
+//
+// The routine, perturbBlocks512, is the float64 loop of deep's
+// Plan.advance without BLA, on vectors of 8 pixels' deltas at once: each
+// lane has its own place m in the reference orbit, so Z_m is two gathers
+// (VGATHERQPD) from the orbit's float64 arrays. An iteration of a vector
+// is advance's pass, operation for operation and each rounded on its own
+// (no FMA):
+//
+//	Z = (Zr[m], Zi[m]); f = Z + d; mag = fr*fr + fi*fi; dd = dr*dr + di*di
+//	escape (mag > escape2), possibly small (dd < 2^-1018): an event
+//	rebase (mag < dd, or m = top): d = f, m = 0, Z = 0
+//	t = (Z+Z) + d; dr = (tr*dr - ti*di) + dcr; di = (tr*di + ti*dr) + dci; m++
+//
+// The routine stops before the pass of any lane with an event, and
+// returns the steps it took and the lanes with events; the Go driver
+// (lanes_amd64.go) runs their pass in advance's own code, which does the
+// rest exactly (escape, the rescaled loop, maxIter). The test for a small
+// delta is wider than advance's (|dr| and |di| under 2^-510 make dd under
+// 2^-1019), so a lane it takes for nothing just has its pass in Go.
+//
+// Rebases happen in the routine: they are frequent (once per lap of the
+// reference, or of a minibrot's period), and a return to Go per rebase
+// cost more than the loop. At a rebase it also does advance's periodicity
+// check, exactly: a lane whose new delta equals the one it saved (which
+// the driver makes NaN where advance would not compare) is an event, as
+// is one whose new delta may be small; the others count the rebase and
+// save the delta at every power of two, Brent's scheme as in advance.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// vectors must match perturbVectors in render/deep/lanes_amd64.go.
+var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, to hide latency")
+
+// Offsets, in float64s or ints, of the state's parts, for L lanes: in st
+// the deltas dr, di, then dcr, dci, then the saved deltas sr, si; in ln
+// each lane's m, then its rebases.
+var (
+	lanes                                      int
+	offDr, offDi, offDcr, offDci, offSr, offSi int
+	lnM, lnReb                                 int
+)
+
+const (
+	// smallDD bounds dd for a delta that advance may take to the
+	// rescaled loop: both parts under 2^-510.
+	smallDD = 0x1p-1018
+	// Predicates of VCMPPD: ordered and quiet, so that a NaN (an idle
+	// lane) never compares true.
+	cmpEQ = 0x00
+	cmpLT = 0x11
+	cmpGT = 0x1e
+)
+
+func main() {
+	flag.Parse()
+	if *vectors < 1 || *vectors > 8 {
+		panic(fmt.Sprintf("perturbgen: unsupported vectors %d", *vectors))
+	}
+	lanes = 8 * *vectors
+	offDr, offDi, offDcr, offDci, offSr, offSi = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes
+	lnM, lnReb = 0, lanes
+	ConstraintExpr("amd64")
+	small := GLOBL("perturbSmall", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(smallDD)))
+	one := GLOBL("perturbOne", RODATA|NOPTR)
+	DATA(0, U64(1))
+	routine(small, one)
+	Generate()
+}
+
+func routine(small, one Mem) {
+	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, zr, zi *float64, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)", 6*lanes, 2*lanes))
+	Pragma("noescape")
+	Doc(
+		fmt.Sprintf("perturbBlocks512 runs up to limit plain passes of Plan.advance's float64 loop, without BLA, on %d lanes", lanes),
+		fmt.Sprintf("in %d vectors of 8, rebases and periodicity checking included, and", *vectors),
+		"stops before the pass of any lane with an event: it returns the steps",
+		"it took and the lanes with events, bit l for lane l (internal/perturbgen",
+		"says which). zr and zi are the reference orbit, top its last index.",
+		"It needs AVX-512F.",
+	)
+	st := Mem{Base: Load(Param("st"), GP64())}
+	ln := Mem{Base: Load(Param("ln"), GP64())}
+	zrB := Load(Param("zr"), GP64())
+	ziB := Load(Param("zi"), GP64())
+	limit := Load(Param("limit"), GP64())
+	done := GP64()
+	XORQ(done, done)
+	events := GP64()
+	XORQ(events, events)
+	e2 := paramAddr("escape2")
+	top := paramAddr("top")
+
+	V := *vectors
+	dr, di, m, zr, zi := make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
+	for k := range V {
+		dr[k], di[k], m[k], zr[k], zi[k] = ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+	}
+	vOff := func(off, k int) int { return 8*off + 64*k }
+	for k := range V {
+		VMOVUPD(st.Offset(vOff(offDr, k)), dr[k])
+		VMOVUPD(st.Offset(vOff(offDi, k)), di[k])
+		VMOVDQU64(ln.Offset(vOff(lnM, k)), m[k])
+	}
+	// gather loads Z_m of vector k.
+	// (The gathers' masks, which they clear, come from a general register:
+	// KXNORB of a mask with itself would read it before it is set, which
+	// avo's liveness takes for a register live throughout.)
+	ones := GP32()
+	MOVL(U32(0xff), ones)
+	gather := func(k int) {
+		g := K()
+		KMOVB(ones, g)
+		VGATHERQPD(Mem{Base: zrB, Index: m[k], Scale: 8}, g, zr[k])
+		g2 := K()
+		KMOVB(ones, g2)
+		VGATHERQPD(Mem{Base: ziB, Index: m[k], Scale: 8}, g2, zi[k])
+	}
+	// tests computes f, mag and dd of vector k as advance does.
+	tests := func(k int) (fr, fi, mag, dd VecVirtual) {
+		fr, fi, mag, dd = ZMM(), ZMM(), ZMM(), ZMM()
+		a, b := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
+		VMULPD(fr, fr, a)
+		VMULPD(fi, fi, b)
+		VADDPD(b, a, mag)
+		VMULPD(dr[k], dr[k], a)
+		VMULPD(di[k], di[k], b)
+		VADDPD(b, a, dd)
+		return
+	}
+	// rebaseMask sets rb to the lanes of vector k that rebase: mag < dd,
+	// or m = top.
+	rebaseMask := func(k int, mag, dd VecVirtual, rb OpmaskVirtual) {
+		t := K()
+		VCMPPD(U8(cmpLT), dd, mag, rb) // mag < dd
+		VPCMPEQQ_BCST(top, m[k], t)
+		KORB(t, rb, rb)
+	}
+	// bitsOf ORs mask k into b at bits 8k.
+	bitsOf := func(k int, mk OpmaskVirtual, b GPVirtual) {
+		x := GP64()
+		KMOVB(mk, x.As32())
+		if k > 0 {
+			SHLQ(U8(8*k), x)
+		}
+		ORQ(x, b)
+	}
+
+	Label("loop")
+	CMPQ(done, limit)
+	JGE(LabelRef("exit"))
+	ev, rb := K(), K()
+	for k := range V {
+		gather(k)
+		_, _, mag, dd := tests(k)
+		a, b := K(), K()
+		VCMPPD_BCST(U8(cmpGT), e2, mag, a)   // mag > escape2
+		VCMPPD_BCST(U8(cmpLT), small, dd, b) // dd < 2^-1018
+		c, d := K(), K()
+		VCMPPD(U8(cmpLT), dd, mag, c) // mag < dd
+		VPCMPEQQ_BCST(top, m[k], d)   // m = top
+		if k == 0 {
+			KORB(a, b, ev)
+			KORB(c, d, rb)
+		} else {
+			KORB(a, b, a)
+			KORB(a, ev, ev)
+			KORB(c, d, c)
+			KORB(c, rb, rb)
+		}
+	}
+	KORTESTB(ev, ev)
+	JNZ(LabelRef("events"))
+	KORTESTB(rb, rb)
+	JNZ(LabelRef("rebase"))
+
+	Label("step")
+	for k := range V {
+		tr, ti := ZMM(), ZMM()
+		VADDPD(zr[k], zr[k], tr)
+		VADDPD(dr[k], tr, tr) // 2 Zr + dr
+		VADDPD(zi[k], zi[k], ti)
+		VADDPD(di[k], ti, ti)
+		a, b, c, d := ZMM(), ZMM(), ZMM(), ZMM()
+		VMULPD(dr[k], tr, a)
+		VMULPD(di[k], ti, b)
+		VMULPD(di[k], tr, c)
+		VMULPD(dr[k], ti, d)
+		VSUBPD(b, a, a) // tr*dr - ti*di: Go assembly puts the subtrahend first
+		VADDPD(st.Offset(vOff(offDcr, k)), a, dr[k])
+		VADDPD(d, c, c)
+		VADDPD(st.Offset(vOff(offDci, k)), c, di[k])
+		VPADDQ_BCST(one, m[k], m[k])
+	}
+	INCQ(done)
+	JMP(LabelRef("loop"))
+
+	// Some lane escapes or may be small: its pass is the driver's.
+	Label("events")
+	for k := range V {
+		_, _, mag, dd := tests(k)
+		a, b := K(), K()
+		VCMPPD_BCST(U8(cmpGT), e2, mag, a)
+		VCMPPD_BCST(U8(cmpLT), small, dd, b)
+		KORB(a, b, a)
+		bitsOf(k, a, events)
+	}
+	JMP(LabelRef("exit"))
+
+	// Some lane rebases. Those whose new delta repeats the saved one, or
+	// may be small, are events, before any lane changes; else every
+	// rebasing lane does advance's rebase.
+	Label("rebase")
+	periodic := GP8()
+	Load(Param("periodic"), periodic)
+	for k := range V {
+		fr, fi, mag, dd := tests(k)
+		r := K()
+		rebaseMask(k, mag, dd, r)
+		e := K()
+		VCMPPD_BCST(U8(cmpLT), small, mag, r, e) // the new dd is mag
+		bitsOf(k, e, events)
+		skip := fmt.Sprintf("noperiodic%d", k)
+		TESTB(periodic, periodic)
+		JZ(LabelRef(skip))
+		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSr, k)), fr, r, r)
+		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSi, k)), fi, r, r)
+		bitsOf(k, r, events)
+		Label(skip)
+	}
+	TESTQ(events, events)
+	JNZ(LabelRef("exit"))
+	for k := range V {
+		fr, fi, mag, dd := tests(k)
+		r := K()
+		rebaseMask(k, mag, dd, r)
+		VMOVAPD(fr, r, dr[k])
+		VMOVAPD(fi, r, di[k])
+		// m, Zr and Zi zeroed in the rebasing lanes: kept under the others.
+		keep := K()
+		KNOTB(r, keep)
+		VMOVDQA64_Z(m[k], keep, m[k])
+		VMOVAPD_Z(zr[k], keep, zr[k])
+		VMOVAPD_Z(zi[k], keep, zi[k])
+		// rebases++, and at a power of two the delta is saved.
+		reb, low := ZMM(), ZMM()
+		VMOVDQU64(ln.Offset(vOff(lnReb, k)), reb)
+		VPADDQ_BCST(one, reb, r, reb)
+		VMOVDQU64(reb, ln.Offset(vOff(lnReb, k)))
+		VPSUBQ_BCST(one, reb, low)
+		sv := K()
+		VPTESTNMQ(low, reb, r, sv) // rebases & (rebases-1) == 0
+		VMOVUPD(dr[k], sv, st.Offset(vOff(offSr, k)))
+		VMOVUPD(di[k], sv, st.Offset(vOff(offSi, k)))
+	}
+	JMP(LabelRef("step"))
+
+	Label("exit")
+	for k := range V {
+		VMOVUPD(dr[k], st.Offset(vOff(offDr, k)))
+		VMOVUPD(di[k], st.Offset(vOff(offDi, k)))
+		VMOVDQU64(m[k], ln.Offset(vOff(lnM, k)))
+	}
+	VZEROUPPER()
+	Store(done, Return("done"))
+	Store(events, Return("events"))
+	RET()
+}
+
+// paramAddr is the stack address of an argument, for instructions that
+// broadcast it straight from memory.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
