@@ -146,7 +146,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts); err != nil {
+		if pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts, opts.Kernel.orScalar().perturbLanes()); err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
 	} else {

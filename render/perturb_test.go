@@ -146,18 +146,36 @@ func TestAutoMaxIter(t *testing.T) {
 func BenchmarkIteration(b *testing.B) {
 	shallow := deepView(b, "-0.743643887037151", "0.131825904205330", "1e-9", 128, 32, 5000)
 	deep400 := deepView(b, "0", "1", "1e-400", 256, 64, 3000)
+	wide := deepView(b, "-0.743643887037151", "0.131825904205330", "1e-9", 512, 16, 5000)
 	for _, c := range []struct {
-		name string
-		v    render.View
-		opts render.Options
+		name   string
+		v      render.View
+		opts   render.Options
+		kernel string // the kernel's name, where the case needs one
 	}{
-		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}},
-		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}},
-		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}},
-		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}},
-		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}, ""},
+		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}, ""},
+		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}, ""},
+		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		// Issue 17's figure, the perturbation loop without BLA against the
+		// direct kernel on the same view: rows of 512 samples, which the
+		// AVX-512 kernel takes itself (avx512ShortRow), for the direct
+		// AVX-512 kernel, the scalar perturbation loop and its AVX-512
+		// lanes (render/deep's rowLanes). Skipped where the CPU has no
+		// AVX-512.
+		{"wide/direct-avx512", wide, render.Options{Method: render.MethodDirect}, "avx512"},
+		{"wide/perturb-scalar", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		{"wide/perturb-lanes", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, "avx512"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			if c.kernel != "" {
+				k, err := render.LookupKernel(c.kernel)
+				if err != nil {
+					b.Skip(err)
+				}
+				c.opts.Kernel = k
+			}
 			r, err := render.NewRenderer(c.v, 1, c.opts)
 			if err != nil {
 				b.Fatal(err)
