@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/cpu"
 )
@@ -17,6 +18,16 @@ const (
 	perturbLanes   = 8 * perturbVectors
 )
 
+// orbitStride is the bytes from one orbitPoint to the next, which the
+// routine steps by; it reads zi as the float64 after zr, which the array
+// type below checks (its length is negative otherwise).
+const orbitStride = int(unsafe.Sizeof(orbitPoint{}))
+
+var (
+	_ [8 - unsafe.Offsetof(orbitPoint{}.zi) + unsafe.Offsetof(orbitPoint{}.zr)]struct{}
+	_ [unsafe.Offsetof(orbitPoint{}.zi) - unsafe.Offsetof(orbitPoint{}.zr) - 8]struct{}
+)
+
 // lanesAvailable reports whether this CPU runs perturbBlocks512: AVX-512F,
 // and AVX-512DQ for its byte-wide mask instructions. (HasAVX512F is set
 // only where the OS saves the opmask and ZMM state.)
@@ -27,11 +38,11 @@ var rowLanesFunc = (*Plan).rowLanes
 
 // laneRow is rowLanes's state: the routine's lanes (st and ln, laid out
 // as internal/perturbgen says: dr, di, dcr, dci, saved dr, saved di; m,
-// rebases) and, for each lane, the pixel's full state as advance keeps
+// rebases, and the routine's own addresses) and, for each lane, the pixel's full state as advance keeps
 // it, which is current only for the fields the routine does not carry.
 type laneRow struct {
 	st [6 * perturbLanes]float64
-	ln [2 * perturbLanes]int
+	ln [3 * perturbLanes]int
 	s  [perturbLanes]pixelState
 	// at is each lane's pixel (-1: idle), start the step at which its n
 	// was 0, and reb0 its rebases when the driver last put it.
@@ -138,7 +149,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			}
 		}
 	}
-	zr, zi := &p.ref.Zr[0], &p.ref.Zi[0]
+	orbit := &p.orbit[0].zr
 	for active > 0 {
 		if stop != nil && stop.Load() {
 			break
@@ -153,7 +164,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		var events uint64
 		if limit > 0 {
 			var done int
-			done, events = perturbBlocks512(&r.st, &r.ln, zr, zi, top, p.escape2, limit, p.periodicity)
+			done, events = perturbBlocks512(&r.st, &r.ln, orbit, orbitStride, top, p.escape2, limit, p.periodicity)
 			steps += done
 		}
 		for l := range perturbLanes {

@@ -8,8 +8,10 @@ package deep
 // in 4 vectors of 8, rebases and periodicity checking included, and
 // stops before the pass of any lane with an event: it returns the steps
 // it took and the lanes with events, bit l for lane l (internal/perturbgen
-// says which). zr and zi are the reference orbit, top its last index.
+// says which). orbit is the reference orbit's first Zr, each Zi the
+// float64 after its Zr, and stride the bytes from one Zr to the next;
+// top is its last index.
 // It needs AVX-512F.
 //
 //go:noescape
-func perturbBlocks512(st *[192]float64, ln *[64]int, zr *float64, zi *float64, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)
+func perturbBlocks512(st *[192]float64, ln *[96]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)

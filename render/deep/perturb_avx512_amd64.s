@@ -10,170 +10,238 @@ GLOBL perturbSmall<>(SB), RODATA|NOPTR, $8
 DATA perturbOne<>+0(SB)/8, $0x0000000000000001
 GLOBL perturbOne<>(SB), RODATA|NOPTR, $8
 
-// func perturbBlocks512(st *[192]float64, ln *[64]int, zr *float64, zi *float64, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)
+// func perturbBlocks512(st *[192]float64, ln *[96]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·perturbBlocks512(SB), NOSPLIT, $0-80
-	MOVQ      st+0(FP), AX
-	MOVQ      ln+8(FP), CX
-	MOVQ      zr+16(FP), DX
-	MOVQ      zi+24(FP), BX
-	MOVQ      limit+48(FP), SI
-	XORQ      DI, DI
-	XORQ      R8, R8
-	VMOVUPD   (AX), Z0
-	VMOVUPD   256(AX), Z1
-	VMOVDQU64 (CX), Z2
-	VMOVUPD   64(AX), Z5
-	VMOVUPD   320(AX), Z6
-	VMOVDQU64 64(CX), Z7
-	VMOVUPD   128(AX), Z10
-	VMOVUPD   384(AX), Z11
-	VMOVDQU64 128(CX), Z12
-	VMOVUPD   192(AX), Z15
-	VMOVUPD   448(AX), Z16
-	VMOVDQU64 192(CX), Z17
-	MOVL      $0x000000ff, R9
+	MOVQ         st+0(FP), AX
+	MOVQ         ln+8(FP), CX
+	XORQ         DX, DX
+	VMOVUPD      (AX), Z0
+	VMOVUPD      256(AX), Z1
+	VMOVDQU64    (CX), Z2
+	VMOVUPD      64(AX), Z5
+	VMOVUPD      320(AX), Z6
+	VMOVDQU64    64(CX), Z7
+	VMOVUPD      128(AX), Z10
+	VMOVUPD      384(AX), Z11
+	VMOVDQU64    128(CX), Z12
+	VMOVUPD      192(AX), Z15
+	VMOVUPD      448(AX), Z16
+	VMOVDQU64    192(CX), Z17
+	XORQ         SI, SI
+	VPBROADCASTQ orbit+16(FP), Z3
+	VPBROADCASTQ stride+24(FP), Z4
+	VPMULLQ      Z4, Z2, Z8
+	VPADDQ       Z3, Z8, Z8
+	VMOVDQU64    Z8, 512(CX)
+	VPMULLQ      Z4, Z7, Z8
+	VPADDQ       Z3, Z8, Z8
+	VMOVDQU64    Z8, 576(CX)
+	VPMULLQ      Z4, Z12, Z8
+	VPADDQ       Z3, Z8, Z8
+	VMOVDQU64    Z8, 640(CX)
+	VPMULLQ      Z4, Z17, Z4
+	VPADDQ       Z3, Z4, Z4
+	VMOVDQU64    Z4, 704(CX)
 
 loop:
-	CMPQ          DI, SI
-	JGE           exit
-	KMOVB         R9, K1
-	VGATHERQPD    (DX)(Z2*8), K1, Z3
-	KMOVB         R9, K1
-	VGATHERQPD    (BX)(Z2*8), K1, Z4
-	VADDPD        Z0, Z3, Z20
-	VADDPD        Z1, Z4, Z21
-	VMULPD        Z20, Z20, Z20
-	VMULPD        Z21, Z21, Z22
-	VADDPD        Z22, Z20, Z21
-	VMULPD        Z0, Z0, Z20
-	VMULPD        Z1, Z1, Z22
-	VADDPD        Z22, Z20, Z20
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K1
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K4
-	VCMPPD        $0x11, Z20, Z21, K2
-	VPCMPEQQ.BCST top+32(FP), Z2, K3
-	KORB          K1, K4, K1
-	KORB          K2, K3, K2
-	KMOVB         R9, K3
-	VGATHERQPD    (DX)(Z7*8), K3, Z8
-	KMOVB         R9, K3
-	VGATHERQPD    (BX)(Z7*8), K3, Z9
-	VADDPD        Z5, Z8, Z20
-	VADDPD        Z6, Z9, Z21
-	VMULPD        Z20, Z20, Z20
-	VMULPD        Z21, Z21, Z22
-	VADDPD        Z22, Z20, Z21
-	VMULPD        Z5, Z5, Z20
-	VMULPD        Z6, Z6, Z22
-	VADDPD        Z22, Z20, Z20
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K3
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K4
-	VCMPPD        $0x11, Z20, Z21, K5
-	VPCMPEQQ.BCST top+32(FP), Z7, K6
-	KORB          K3, K4, K3
-	KORB          K3, K1, K1
-	KORB          K5, K6, K5
-	KORB          K5, K2, K2
-	KMOVB         R9, K3
-	VGATHERQPD    (DX)(Z12*8), K3, Z13
-	KMOVB         R9, K3
-	VGATHERQPD    (BX)(Z12*8), K3, Z14
-	VADDPD        Z10, Z13, Z20
-	VADDPD        Z11, Z14, Z21
-	VMULPD        Z20, Z20, Z20
-	VMULPD        Z21, Z21, Z22
-	VADDPD        Z22, Z20, Z21
-	VMULPD        Z10, Z10, Z20
-	VMULPD        Z11, Z11, Z22
-	VADDPD        Z22, Z20, Z20
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K3
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K4
-	VCMPPD        $0x11, Z20, Z21, K5
-	VPCMPEQQ.BCST top+32(FP), Z12, K6
-	KORB          K3, K4, K3
-	KORB          K3, K1, K1
-	KORB          K5, K6, K5
-	KORB          K5, K2, K2
-	KMOVB         R9, K3
-	VGATHERQPD    (DX)(Z17*8), K3, Z18
-	KMOVB         R9, K3
-	VGATHERQPD    (BX)(Z17*8), K3, Z19
-	VADDPD        Z15, Z18, Z20
-	VADDPD        Z16, Z19, Z21
-	VMULPD        Z20, Z20, Z20
-	VMULPD        Z21, Z21, Z22
-	VADDPD        Z22, Z20, Z21
-	VMULPD        Z15, Z15, Z20
-	VMULPD        Z16, Z16, Z22
-	VADDPD        Z22, Z20, Z20
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K3
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K4
-	VCMPPD        $0x11, Z20, Z21, K5
-	VPCMPEQQ.BCST top+32(FP), Z17, K6
-	KORB          K3, K4, K3
-	KORB          K3, K1, K1
-	KORB          K5, K6, K5
-	KORB          K5, K2, K2
-	KORTESTB      K1, K1
-	JNZ           events
-	KORTESTB      K2, K2
-	JNZ           rebase
+	XORQ            BX, BX
+	CMPQ            DX, limit+48(FP)
+	JGE             exit
+	MOVQ            512(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z4
+	MOVQ            528(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z4, Z4
+	MOVQ            544(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z4, Z4
+	MOVQ            560(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z4, Z4
+	MOVQ            520(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z8
+	MOVQ            536(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z8, Z8
+	MOVQ            552(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z8, Z8
+	MOVQ            568(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z8, Z8
+	VUNPCKLPD       Z8, Z4, Z3
+	VUNPCKHPD       Z8, Z4, Z4
+	VADDPD          Z0, Z3, Z8
+	VADDPD          Z1, Z4, Z9
+	VMULPD          Z8, Z8, Z8
+	VMULPD          Z9, Z9, Z13
+	VADDPD          Z13, Z8, Z9
+	VMULPD          Z0, Z0, Z8
+	VMULPD          Z1, Z1, Z13
+	VADDPD          Z13, Z8, Z8
+	VCMPPD.BCST     $0x1e, escape2+40(FP), Z9, K1
+	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z8, K4
+	VCMPPD          $0x11, Z8, Z9, K2
+	VPCMPEQQ.BCST   top+32(FP), Z2, K3
+	KORB            K1, K4, K1
+	KORB            K2, K3, K2
+	MOVQ            576(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z9
+	MOVQ            592(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z9, Z9
+	MOVQ            608(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z9, Z9
+	MOVQ            624(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z9, Z9
+	MOVQ            584(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z13
+	MOVQ            600(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z13, Z13
+	MOVQ            616(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z13, Z13
+	MOVQ            632(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z13, Z13
+	VUNPCKLPD       Z13, Z9, Z8
+	VUNPCKHPD       Z13, Z9, Z9
+	VADDPD          Z5, Z8, Z13
+	VADDPD          Z6, Z9, Z14
+	VMULPD          Z13, Z13, Z13
+	VMULPD          Z14, Z14, Z18
+	VADDPD          Z18, Z13, Z14
+	VMULPD          Z5, Z5, Z13
+	VMULPD          Z6, Z6, Z18
+	VADDPD          Z18, Z13, Z13
+	VCMPPD.BCST     $0x1e, escape2+40(FP), Z14, K3
+	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z13, K4
+	VCMPPD          $0x11, Z13, Z14, K5
+	VPCMPEQQ.BCST   top+32(FP), Z7, K6
+	KORB            K3, K4, K3
+	KORB            K3, K1, K1
+	KORB            K5, K6, K5
+	KORB            K5, K2, K2
+	MOVQ            640(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z14
+	MOVQ            656(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z14, Z14
+	MOVQ            672(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z14, Z14
+	MOVQ            688(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z14, Z14
+	MOVQ            648(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z18
+	MOVQ            664(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z18, Z18
+	MOVQ            680(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z18, Z18
+	MOVQ            696(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z18, Z18
+	VUNPCKLPD       Z18, Z14, Z13
+	VUNPCKHPD       Z18, Z14, Z14
+	VADDPD          Z10, Z13, Z18
+	VADDPD          Z11, Z14, Z19
+	VMULPD          Z18, Z18, Z18
+	VMULPD          Z19, Z19, Z20
+	VADDPD          Z20, Z18, Z19
+	VMULPD          Z10, Z10, Z18
+	VMULPD          Z11, Z11, Z20
+	VADDPD          Z20, Z18, Z18
+	VCMPPD.BCST     $0x1e, escape2+40(FP), Z19, K3
+	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z18, K4
+	VCMPPD          $0x11, Z18, Z19, K5
+	VPCMPEQQ.BCST   top+32(FP), Z12, K6
+	KORB            K3, K4, K3
+	KORB            K3, K1, K1
+	KORB            K5, K6, K5
+	KORB            K5, K2, K2
+	MOVQ            704(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z19
+	MOVQ            720(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z19, Z19
+	MOVQ            736(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z19, Z19
+	MOVQ            752(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z19, Z19
+	MOVQ            712(CX), DI
+	VBROADCASTF64X2 (DI)(SI*1), Z20
+	MOVQ            728(CX), DI
+	VINSERTF64X2    $0x01, (DI)(SI*1), Z20, Z20
+	MOVQ            744(CX), DI
+	VINSERTF64X2    $0x02, (DI)(SI*1), Z20, Z20
+	MOVQ            760(CX), DI
+	VINSERTF64X2    $0x03, (DI)(SI*1), Z20, Z20
+	VUNPCKLPD       Z20, Z19, Z18
+	VUNPCKHPD       Z20, Z19, Z19
+	VADDPD          Z15, Z18, Z20
+	VADDPD          Z16, Z19, Z21
+	VMULPD          Z20, Z20, Z20
+	VMULPD          Z21, Z21, Z22
+	VADDPD          Z22, Z20, Z21
+	VMULPD          Z15, Z15, Z20
+	VMULPD          Z16, Z16, Z22
+	VADDPD          Z22, Z20, Z20
+	VCMPPD.BCST     $0x1e, escape2+40(FP), Z21, K3
+	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z20, K4
+	VCMPPD          $0x11, Z20, Z21, K5
+	VPCMPEQQ.BCST   top+32(FP), Z17, K6
+	KORB            K3, K4, K3
+	KORB            K3, K1, K1
+	KORB            K5, K6, K5
+	KORB            K5, K2, K2
+	KORTESTB        K1, K1
+	JNZ             events
+	KORTESTB        K2, K2
+	JNZ             rebase
 
 step:
-	VADDPD      Z3, Z3, Z20
-	VADDPD      Z0, Z20, Z20
-	VADDPD      Z4, Z4, Z21
-	VADDPD      Z1, Z21, Z21
-	VMULPD      Z0, Z20, Z22
-	VMULPD      Z1, Z21, Z23
-	VMULPD      Z1, Z20, Z1
-	VMULPD      Z0, Z21, Z20
-	VSUBPD      Z23, Z22, Z22
-	VADDPD      512(AX), Z22, Z0
-	VADDPD      Z20, Z1, Z1
+	VADDPD      Z3, Z3, Z3
+	VADDPD      Z0, Z3, Z3
+	VADDPD      Z4, Z4, Z4
+	VADDPD      Z1, Z4, Z4
+	VMULPD      Z0, Z3, Z20
+	VMULPD      Z1, Z4, Z21
+	VMULPD      Z1, Z3, Z1
+	VMULPD      Z0, Z4, Z3
+	VSUBPD      Z21, Z20, Z20
+	VADDPD      512(AX), Z20, Z0
+	VADDPD      Z3, Z1, Z1
 	VADDPD      768(AX), Z1, Z1
 	VPADDQ.BCST perturbOne<>+0(SB), Z2, Z2
-	VADDPD      Z8, Z8, Z20
-	VADDPD      Z5, Z20, Z20
-	VADDPD      Z9, Z9, Z21
-	VADDPD      Z6, Z21, Z21
-	VMULPD      Z5, Z20, Z22
-	VMULPD      Z6, Z21, Z23
-	VMULPD      Z6, Z20, Z6
-	VMULPD      Z5, Z21, Z20
-	VSUBPD      Z23, Z22, Z22
-	VADDPD      576(AX), Z22, Z5
-	VADDPD      Z20, Z6, Z6
-	VADDPD      832(AX), Z6, Z6
+	VADDPD      Z8, Z8, Z3
+	VADDPD      Z5, Z3, Z3
+	VADDPD      Z9, Z9, Z4
+	VADDPD      Z6, Z4, Z4
+	VMULPD      Z5, Z3, Z8
+	VMULPD      Z6, Z4, Z9
+	VMULPD      Z6, Z3, Z3
+	VMULPD      Z5, Z4, Z4
+	VSUBPD      Z9, Z8, Z8
+	VADDPD      576(AX), Z8, Z5
+	VADDPD      Z4, Z3, Z3
+	VADDPD      832(AX), Z3, Z6
 	VPADDQ.BCST perturbOne<>+0(SB), Z7, Z7
-	VADDPD      Z13, Z13, Z20
-	VADDPD      Z10, Z20, Z20
-	VADDPD      Z14, Z14, Z21
-	VADDPD      Z11, Z21, Z21
-	VMULPD      Z10, Z20, Z22
-	VMULPD      Z11, Z21, Z23
-	VMULPD      Z11, Z20, Z11
-	VMULPD      Z10, Z21, Z20
-	VSUBPD      Z23, Z22, Z22
-	VADDPD      640(AX), Z22, Z10
-	VADDPD      Z20, Z11, Z11
-	VADDPD      896(AX), Z11, Z11
+	VADDPD      Z13, Z13, Z3
+	VADDPD      Z10, Z3, Z3
+	VADDPD      Z14, Z14, Z4
+	VADDPD      Z11, Z4, Z4
+	VMULPD      Z10, Z3, Z8
+	VMULPD      Z11, Z4, Z9
+	VMULPD      Z11, Z3, Z3
+	VMULPD      Z10, Z4, Z4
+	VSUBPD      Z9, Z8, Z8
+	VADDPD      640(AX), Z8, Z10
+	VADDPD      Z4, Z3, Z3
+	VADDPD      896(AX), Z3, Z11
 	VPADDQ.BCST perturbOne<>+0(SB), Z12, Z12
-	VADDPD      Z18, Z18, Z20
-	VADDPD      Z15, Z20, Z20
-	VADDPD      Z19, Z19, Z21
-	VADDPD      Z16, Z21, Z21
-	VMULPD      Z15, Z20, Z22
-	VMULPD      Z16, Z21, Z23
-	VMULPD      Z16, Z20, Z16
-	VMULPD      Z15, Z21, Z20
-	VSUBPD      Z23, Z22, Z22
-	VADDPD      704(AX), Z22, Z15
-	VADDPD      Z20, Z16, Z16
-	VADDPD      960(AX), Z16, Z16
+	VADDPD      Z18, Z18, Z3
+	VADDPD      Z15, Z3, Z3
+	VADDPD      Z19, Z19, Z4
+	VADDPD      Z16, Z4, Z4
+	VMULPD      Z15, Z3, Z8
+	VMULPD      Z16, Z4, Z9
+	VMULPD      Z16, Z3, Z3
+	VMULPD      Z15, Z4, Z4
+	VSUBPD      Z9, Z8, Z8
+	VADDPD      704(AX), Z8, Z15
+	VADDPD      Z4, Z3, Z3
+	VADDPD      960(AX), Z3, Z16
 	VPADDQ.BCST perturbOne<>+0(SB), Z17, Z17
-	INCQ        DI
+	ADDQ        stride+24(FP), SI
+	INCQ        DX
 	JMP         loop
 
 events:
@@ -188,8 +256,8 @@ events:
 	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
 	KORB        K1, K2, K1
-	KMOVB       K1, DX
-	ORQ         DX, R8
+	KMOVB       K1, SI
+	ORQ         SI, BX
 	VADDPD      Z5, Z8, Z3
 	VADDPD      Z6, Z9, Z4
 	VMULPD      Z3, Z3, Z3
@@ -201,9 +269,9 @@ events:
 	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
 	KORB        K1, K2, K1
-	KMOVB       K1, DX
-	SHLQ        $0x08, DX
-	ORQ         DX, R8
+	KMOVB       K1, SI
+	SHLQ        $0x08, SI
+	ORQ         SI, BX
 	VADDPD      Z10, Z13, Z3
 	VADDPD      Z11, Z14, Z4
 	VMULPD      Z3, Z3, Z3
@@ -215,9 +283,9 @@ events:
 	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
 	KORB        K1, K2, K1
-	KMOVB       K1, DX
-	SHLQ        $0x10, DX
-	ORQ         DX, R8
+	KMOVB       K1, SI
+	SHLQ        $0x10, SI
+	ORQ         SI, BX
 	VADDPD      Z15, Z18, Z3
 	VADDPD      Z16, Z19, Z4
 	VMULPD      Z3, Z3, Z3
@@ -229,13 +297,13 @@ events:
 	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
 	KORB        K1, K2, K1
-	KMOVB       K1, DX
-	SHLQ        $0x18, DX
-	ORQ         DX, R8
+	KMOVB       K1, SI
+	SHLQ        $0x18, SI
+	ORQ         SI, BX
 	JMP         exit
 
 rebase:
-	MOVB          periodic+56(FP), R10
+	MOVB          periodic+56(FP), DI
 	VADDPD        Z0, Z3, Z20
 	VADDPD        Z1, Z4, Z21
 	VMULPD        Z20, Z20, Z23
@@ -248,14 +316,14 @@ rebase:
 	VPCMPEQQ.BCST top+32(FP), Z2, K2
 	KORB          K2, K1, K1
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R11
-	ORQ           R11, R8
-	TESTB         R10, R10
+	KMOVB         K2, R8
+	ORQ           R8, BX
+	TESTB         DI, DI
 	JZ            noperiodic0
 	VCMPPD        $0x00, 1024(AX), Z20, K1, K1
 	VCMPPD        $0x00, 1280(AX), Z21, K1, K1
-	KMOVB         K1, R11
-	ORQ           R11, R8
+	KMOVB         K1, R8
+	ORQ           R8, BX
 
 noperiodic0:
 	VADDPD        Z5, Z8, Z20
@@ -270,16 +338,16 @@ noperiodic0:
 	VPCMPEQQ.BCST top+32(FP), Z7, K2
 	KORB          K2, K1, K1
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R11
-	SHLQ          $0x08, R11
-	ORQ           R11, R8
-	TESTB         R10, R10
+	KMOVB         K2, R8
+	SHLQ          $0x08, R8
+	ORQ           R8, BX
+	TESTB         DI, DI
 	JZ            noperiodic1
 	VCMPPD        $0x00, 1088(AX), Z20, K1, K1
 	VCMPPD        $0x00, 1344(AX), Z21, K1, K1
-	KMOVB         K1, R11
-	SHLQ          $0x08, R11
-	ORQ           R11, R8
+	KMOVB         K1, R8
+	SHLQ          $0x08, R8
+	ORQ           R8, BX
 
 noperiodic1:
 	VADDPD        Z10, Z13, Z20
@@ -294,16 +362,16 @@ noperiodic1:
 	VPCMPEQQ.BCST top+32(FP), Z12, K2
 	KORB          K2, K1, K1
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R11
-	SHLQ          $0x10, R11
-	ORQ           R11, R8
-	TESTB         R10, R10
+	KMOVB         K2, R8
+	SHLQ          $0x10, R8
+	ORQ           R8, BX
+	TESTB         DI, DI
 	JZ            noperiodic2
 	VCMPPD        $0x00, 1152(AX), Z20, K1, K1
 	VCMPPD        $0x00, 1408(AX), Z21, K1, K1
-	KMOVB         K1, R11
-	SHLQ          $0x10, R11
-	ORQ           R11, R8
+	KMOVB         K1, R8
+	SHLQ          $0x10, R8
+	ORQ           R8, BX
 
 noperiodic2:
 	VADDPD        Z15, Z18, Z20
@@ -318,19 +386,19 @@ noperiodic2:
 	VPCMPEQQ.BCST top+32(FP), Z17, K2
 	KORB          K2, K1, K1
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R11
-	SHLQ          $0x18, R11
-	ORQ           R11, R8
-	TESTB         R10, R10
+	KMOVB         K2, R8
+	SHLQ          $0x18, R8
+	ORQ           R8, BX
+	TESTB         DI, DI
 	JZ            noperiodic3
 	VCMPPD        $0x00, 1216(AX), Z20, K1, K1
 	VCMPPD        $0x00, 1472(AX), Z21, K1, K1
-	KMOVB         K1, R10
-	SHLQ          $0x18, R10
-	ORQ           R10, R8
+	KMOVB         K1, DI
+	SHLQ          $0x18, DI
+	ORQ           DI, BX
 
 noperiodic3:
-	TESTQ         R8, R8
+	TESTQ         BX, BX
 	JNZ           exit
 	VADDPD        Z0, Z3, Z20
 	VADDPD        Z1, Z4, Z21
@@ -349,6 +417,10 @@ noperiodic3:
 	VMOVDQA64.Z   Z2, K2, Z2
 	VMOVAPD.Z     Z3, K2, Z3
 	VMOVAPD.Z     Z4, K2, Z4
+	MOVQ          orbit+16(FP), BX
+	SUBQ          SI, BX
+	VPBROADCASTQ  BX, Z20
+	VMOVDQU64     Z20, K1, 512(CX)
 	VMOVDQU64     256(CX), Z20
 	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
 	VMOVDQU64     Z20, 256(CX)
@@ -373,6 +445,10 @@ noperiodic3:
 	VMOVDQA64.Z   Z7, K2, Z7
 	VMOVAPD.Z     Z8, K2, Z8
 	VMOVAPD.Z     Z9, K2, Z9
+	MOVQ          orbit+16(FP), BX
+	SUBQ          SI, BX
+	VPBROADCASTQ  BX, Z20
+	VMOVDQU64     Z20, K1, 576(CX)
 	VMOVDQU64     320(CX), Z20
 	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
 	VMOVDQU64     Z20, 320(CX)
@@ -397,6 +473,10 @@ noperiodic3:
 	VMOVDQA64.Z   Z12, K2, Z12
 	VMOVAPD.Z     Z13, K2, Z13
 	VMOVAPD.Z     Z14, K2, Z14
+	MOVQ          orbit+16(FP), BX
+	SUBQ          SI, BX
+	VPBROADCASTQ  BX, Z20
+	VMOVDQU64     Z20, K1, 640(CX)
 	VMOVDQU64     384(CX), Z20
 	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
 	VMOVDQU64     Z20, 384(CX)
@@ -421,6 +501,10 @@ noperiodic3:
 	VMOVDQA64.Z   Z17, K2, Z17
 	VMOVAPD.Z     Z18, K2, Z18
 	VMOVAPD.Z     Z19, K2, Z19
+	MOVQ          orbit+16(FP), BX
+	SUBQ          SI, BX
+	VPBROADCASTQ  BX, Z20
+	VMOVDQU64     Z20, K1, 704(CX)
 	VMOVDQU64     448(CX), Z20
 	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
 	VMOVDQU64     Z20, 448(CX)
@@ -444,6 +528,6 @@ exit:
 	VMOVUPD   Z16, 448(AX)
 	VMOVDQU64 Z17, 192(CX)
 	VZEROUPPER
-	MOVQ      DI, done+64(FP)
-	MOVQ      R8, events+72(FP)
+	MOVQ      DX, done+64(FP)
+	MOVQ      BX, events+72(FP)
 	RET
