@@ -10,6 +10,9 @@ GLOBL perturbSmall<>(SB), RODATA|NOPTR, $8
 DATA perturbOne<>+0(SB)/8, $0x0000000000000001
 GLOBL perturbOne<>(SB), RODATA|NOPTR, $8
 
+DATA perturbTwo<>+0(SB)/8, $0x4000000000000000
+GLOBL perturbTwo<>(SB), RODATA|NOPTR, $8
+
 // func perturbBlocks512(st *[192]float64, ln *[96]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·perturbBlocks512(SB), NOSPLIT, $0-80
@@ -75,8 +78,8 @@ loop:
 	VMULPD          Z1, Z1, Z13
 	VADDPD          Z13, Z8, Z8
 	VCMPPD.BCST     $0x1e, escape2+40(FP), Z9, K1
-	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z8, K4
-	VCMPPD          $0x11, Z8, Z9, K2
+	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z8, K4
+	VPCMPQ          $0x01, Z8, Z9, K2
 	VPCMPEQQ.BCST   top+32(FP), Z2, K3
 	KORB            K1, K4, K1
 	KORB            K2, K3, K2
@@ -107,8 +110,8 @@ loop:
 	VMULPD          Z6, Z6, Z18
 	VADDPD          Z18, Z13, Z13
 	VCMPPD.BCST     $0x1e, escape2+40(FP), Z14, K3
-	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z13, K4
-	VCMPPD          $0x11, Z13, Z14, K5
+	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z13, K4
+	VPCMPQ          $0x01, Z13, Z14, K5
 	VPCMPEQQ.BCST   top+32(FP), Z7, K6
 	KORB            K3, K4, K3
 	KORB            K3, K1, K1
@@ -141,8 +144,8 @@ loop:
 	VMULPD          Z11, Z11, Z20
 	VADDPD          Z20, Z18, Z18
 	VCMPPD.BCST     $0x1e, escape2+40(FP), Z19, K3
-	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z18, K4
-	VCMPPD          $0x11, Z18, Z19, K5
+	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z18, K4
+	VPCMPQ          $0x01, Z18, Z19, K5
 	VPCMPEQQ.BCST   top+32(FP), Z12, K6
 	KORB            K3, K4, K3
 	KORB            K3, K1, K1
@@ -175,8 +178,8 @@ loop:
 	VMULPD          Z16, Z16, Z22
 	VADDPD          Z22, Z20, Z20
 	VCMPPD.BCST     $0x1e, escape2+40(FP), Z21, K3
-	VCMPPD.BCST     $0x11, perturbSmall<>+0(SB), Z20, K4
-	VCMPPD          $0x11, Z20, Z21, K5
+	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z20, K4
+	VPCMPQ          $0x01, Z20, Z21, K5
 	VPCMPEQQ.BCST   top+32(FP), Z17, K6
 	KORB            K3, K4, K3
 	KORB            K3, K1, K1
@@ -188,9 +191,9 @@ loop:
 	JNZ             rebase
 
 step:
-	VADDPD      Z3, Z3, Z3
+	VMULPD.BCST perturbTwo<>+0(SB), Z3, Z3
 	VADDPD      Z0, Z3, Z3
-	VADDPD      Z4, Z4, Z4
+	VMULPD.BCST perturbTwo<>+0(SB), Z4, Z4
 	VADDPD      Z1, Z4, Z4
 	VMULPD      Z0, Z3, Z20
 	VMULPD      Z1, Z4, Z21
@@ -201,9 +204,9 @@ step:
 	VADDPD      Z3, Z1, Z1
 	VADDPD      768(AX), Z1, Z1
 	VPADDQ.BCST perturbOne<>+0(SB), Z2, Z2
-	VADDPD      Z8, Z8, Z3
+	VMULPD.BCST perturbTwo<>+0(SB), Z8, Z3
 	VADDPD      Z5, Z3, Z3
-	VADDPD      Z9, Z9, Z4
+	VMULPD.BCST perturbTwo<>+0(SB), Z9, Z4
 	VADDPD      Z6, Z4, Z4
 	VMULPD      Z5, Z3, Z8
 	VMULPD      Z6, Z4, Z9
@@ -214,9 +217,9 @@ step:
 	VADDPD      Z4, Z3, Z3
 	VADDPD      832(AX), Z3, Z6
 	VPADDQ.BCST perturbOne<>+0(SB), Z7, Z7
-	VADDPD      Z13, Z13, Z3
+	VMULPD.BCST perturbTwo<>+0(SB), Z13, Z3
 	VADDPD      Z10, Z3, Z3
-	VADDPD      Z14, Z14, Z4
+	VMULPD.BCST perturbTwo<>+0(SB), Z14, Z4
 	VADDPD      Z11, Z4, Z4
 	VMULPD      Z10, Z3, Z8
 	VMULPD      Z11, Z4, Z9
@@ -227,9 +230,9 @@ step:
 	VADDPD      Z4, Z3, Z3
 	VADDPD      896(AX), Z3, Z11
 	VPADDQ.BCST perturbOne<>+0(SB), Z12, Z12
-	VADDPD      Z18, Z18, Z3
+	VMULPD.BCST perturbTwo<>+0(SB), Z18, Z3
 	VADDPD      Z15, Z3, Z3
-	VADDPD      Z19, Z19, Z4
+	VMULPD.BCST perturbTwo<>+0(SB), Z19, Z4
 	VADDPD      Z16, Z4, Z4
 	VMULPD      Z15, Z3, Z8
 	VMULPD      Z16, Z4, Z9
