@@ -33,33 +33,40 @@ var (
 // only where the OS saves the opmask and ZMM state.)
 var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
-// rowLanesFunc is rowLanes where the architecture has it.
-var rowLanesFunc = (*Plan).rowLanes
+// rowLanesFunc is rowLanes where the CPU has it.
+var rowLanesFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {
+	if !lanesAvailable {
+		return nil
+	}
+	return (*Plan).rowLanes
+}()
 
 // laneRow is rowLanes's state: the routine's lanes (st and ln, laid out
 // as internal/perturbgen says: dr, di, dcr, dci, saved dr, saved di; m,
-// rebases, and the routine's own addresses) and, for each lane, the pixel's full state as advance keeps
-// it, which is current only for the fields the routine does not carry.
+// rebases, the routine's own addresses, each lane's pixel and start, the
+// work the routine stored, the next pixel) and, for each lane, the
+// pixel's full state as advance keeps it, which is current only for the
+// fields the routine does not carry.
 type laneRow struct {
 	st [6 * perturbLanes]float64
-	ln [3 * perturbLanes]int
+	ln [5*perturbLanes + 9]int
 	s  [perturbLanes]pixelState
-	// at is each lane's pixel (-1: idle), start the step at which its n
-	// was 0, and reb0 its rebases when the driver last put it.
-	at, start, reb0 [perturbLanes]int
+	// at is the pixel whose state s holds (-1: idle), and reb0 its
+	// rebases when the driver last put it.
+	at, reb0 [perturbLanes]int
 }
 
 // Offsets in laneRow.st and ln.
 const (
-	lDr, lDi, lDcr, lDci, lSr, lSi = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
-	lM, lReb                       = 0, perturbLanes
+	lDr, lDi, lDcr, lDci, lSr, lSi      = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
+	lM, lReb, lPix, lStart, lWork, lNext = 0, perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes, 5*perturbLanes + 8
 )
 
 // get brings lane l's pixelState up to date with the routine's lanes.
 func (r *laneRow) get(l, steps int) {
 	s := &r.s[l]
 	s.dr, s.di = r.st[lDr+l], r.st[lDi+l]
-	s.m, s.n = r.ln[lM+l], steps-r.start[l]
+	s.m, s.n = r.ln[lM+l], steps-r.ln[lStart+l]
 	reb := r.ln[lReb+l]
 	// The routine saved the delta at each power of two it passed.
 	if bits.Len(uint(reb)) > bits.Len(uint(r.reb0[l])) {
@@ -78,35 +85,49 @@ func (r *laneRow) put(l, steps int) {
 		r.st[lSr+l], r.st[lSi+l] = s.savedR, s.savedI
 	}
 	r.ln[lM+l], r.ln[lReb+l] = s.m, s.rebases
-	r.start[l], r.reb0[l] = steps-s.n, s.rebases
+	r.ln[lPix+l], r.ln[lStart+l] = r.at[l], steps-s.n
+	r.reb0[l] = s.rebases
 }
 
 // idle makes lane l idle: NaN deltas, which no test of the routine takes
 // for an event, cycling through the reference from m = 0.
 func (r *laneRow) idle(l int) {
 	nan := math.NaN()
-	r.at[l] = -1
+	r.at[l], r.ln[lPix+l] = -1, -1
 	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l], r.st[lSr+l], r.st[lSi+l] = nan, nan, nan, nan, nan, nan
 	r.ln[lM+l], r.ln[lReb+l] = 0, 0
 }
 
 // rowLanes is Row on perturbBlocks512's lanes: the same results, bit for
-// bit, since every pass is advance's, done by the routine (plain steps
-// and rebases) or by advance itself (everything else). A lane whose
+// bit, since every pass is advance's, done by the routine (plain steps,
+// rebases, escapes) or by advance itself (everything else). A lane whose
 // pixel is done takes the next, so the vectors never wait for the
 // slowest pixel.
 func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	if len(kx) == 0 {
+		return 0
+	}
 	var r laneRow
 	var periodic, saved int64
 	mi := float64(ky * p.d.m)
 	top := len(p.ref.Zr) - 1
-	steps, next, active := 0, 0, 0
+	// The routine loads pixels itself, as Plan.start does, where none
+	// starts in the rescaled loop; rowLen 0 leaves every load to settle.
+	dcr := make([]float64, len(kx)+1) // +1: a pointer to its end is valid
+	dci := math.Ldexp(mi, p.d.e)
+	rowLen := len(kx)
+	for i, k := range kx {
+		dcr[i] = math.Ldexp(float64(k*p.d.m), p.d.e)
+		if math.Abs(dcr[i]) < toSmall && math.Abs(dci) < toSmall {
+			rowLen = 0
+		}
+	}
+	steps, active := 0, 0
 
 	// settle runs lane l's pixel in advance while the routine cannot take
 	// it (in the rescaled loop), and stores it and loads the next while it
 	// is done; it reports false if stop was set.
-	var settle func(l int) bool
-	settle = func(l int) bool {
+	settle := func(l int) bool {
 		for {
 			s := &r.s[l]
 			for !s.done && s.small {
@@ -127,22 +148,23 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				saved += s.cut
 			}
 			active--
+			next := r.ln[lNext]
 			if next >= len(kx) {
 				r.idle(l)
 				return true
 			}
 			r.at[l] = next
 			p.start(s, float64(kx[next]*p.d.m), mi)
-			next++
+			r.ln[lNext]++
 			active++
 		}
 	}
 	for l := range perturbLanes {
 		r.idle(l)
-		if next < len(kx) {
+		if next := r.ln[lNext]; next < len(kx) {
 			r.at[l] = next
 			p.start(&r.s[l], float64(kx[next]*p.d.m), mi)
-			next++
+			r.ln[lNext]++
 			active++
 			if !settle(l) {
 				return p.rowEnd(work, periodic, saved)
@@ -154,21 +176,32 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		if stop != nil && stop.Load() {
 			break
 		}
-		// No lane passes maxIter inside the routine.
+		// No lane passes maxIter inside the routine: those it loads
+		// itself have as long as the lane they replace.
 		limit := stopCheckIters
 		for l := range perturbLanes {
 			if r.at[l] >= 0 {
-				limit = min(limit, r.start[l]+p.maxIter-steps)
+				limit = min(limit, r.ln[lStart+l]+p.maxIter-steps)
 			}
 		}
 		var events uint64
 		if limit > 0 {
 			var done int
-			done, events = perturbBlocks512(&r.st, &r.ln, orbit, orbitStride, top, p.escape2, limit, p.periodicity)
+			done, events = perturbBlocks512(&r.st, &r.ln, orbit, orbitStride, top, p.escape2, limit, p.periodicity,
+				steps, &dcr[0], dci, rowLen, &iter[0], &mag2[0])
 			steps += done
+			for i := range 8 {
+				work += int64(r.ln[lWork+i])
+				r.ln[lWork+i] = 0
+			}
 		}
 		for l := range perturbLanes {
-			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.start[l] < p.maxIter) {
+			if x := r.ln[lPix+l]; x != r.at[l] {
+				// The routine stored the lane's pixel and loaded x.
+				r.at[l], r.reb0[l] = x, 0
+				p.start(&r.s[l], float64(kx[x]*p.d.m), mi)
+			}
+			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.ln[lStart+l] < p.maxIter) {
 				continue
 			}
 			r.get(l, steps)

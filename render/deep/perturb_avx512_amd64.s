@@ -13,9 +13,25 @@ GLOBL perturbOne<>(SB), RODATA|NOPTR, $8
 DATA perturbTwo<>+0(SB)/8, $0x4000000000000000
 GLOBL perturbTwo<>(SB), RODATA|NOPTR, $8
 
-// func perturbBlocks512(st *[192]float64, ln *[96]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·perturbBlocks512(SB), NOSPLIT, $0-80
+DATA perturbZero<>+0(SB)/8, $0x0000000000000000
+GLOBL perturbZero<>(SB), RODATA|NOPTR, $8
+
+DATA perturbNaN<>+0(SB)/8, $0x7ff8000000000001
+GLOBL perturbNaN<>(SB), RODATA|NOPTR, $8
+
+DATA perturbIota<>+0(SB)/8, $0x0000000000000000
+DATA perturbIota<>+8(SB)/8, $0x0000000000000001
+DATA perturbIota<>+16(SB)/8, $0x0000000000000002
+DATA perturbIota<>+24(SB)/8, $0x0000000000000003
+DATA perturbIota<>+32(SB)/8, $0x0000000000000004
+DATA perturbIota<>+40(SB)/8, $0x0000000000000005
+DATA perturbIota<>+48(SB)/8, $0x0000000000000006
+DATA perturbIota<>+56(SB)/8, $0x0000000000000007
+GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
+
+// func perturbBlocks512(st *[192]float64, ln *[169]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// Requires: AVX, AVX512DQ, AVX512F, POPCNT
+TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
 	MOVQ         ln+8(FP), CX
 	XORQ         DX, DX
@@ -248,6 +264,340 @@ step:
 	JMP         loop
 
 events:
+	VADDPD       Z0, Z3, Z20
+	VADDPD       Z1, Z4, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z21
+	VADDPD       Z21, Z20, Z20
+	VMULPD       Z0, Z0, Z20
+	VMULPD       Z1, Z1, Z21
+	VADDPD       Z21, Z20, Z20
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB        K1, DI
+	ORQ          DI, BX
+	VADDPD       Z5, Z8, Z20
+	VADDPD       Z6, Z9, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z21
+	VADDPD       Z21, Z20, Z20
+	VMULPD       Z5, Z5, Z20
+	VMULPD       Z6, Z6, Z21
+	VADDPD       Z21, Z20, Z20
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB        K1, DI
+	SHLQ         $0x08, DI
+	ORQ          DI, BX
+	VADDPD       Z10, Z13, Z20
+	VADDPD       Z11, Z14, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z21
+	VADDPD       Z21, Z20, Z20
+	VMULPD       Z10, Z10, Z20
+	VMULPD       Z11, Z11, Z21
+	VADDPD       Z21, Z20, Z20
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB        K1, DI
+	SHLQ         $0x10, DI
+	ORQ          DI, BX
+	VADDPD       Z15, Z18, Z20
+	VADDPD       Z16, Z19, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z21
+	VADDPD       Z21, Z20, Z20
+	VMULPD       Z15, Z15, Z20
+	VMULPD       Z16, Z16, Z21
+	VADDPD       Z21, Z20, Z20
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB        K1, DI
+	SHLQ         $0x18, DI
+	ORQ          DI, BX
+	TESTQ        BX, BX
+	JNZ          allEvents
+	XORQ         BX, BX
+	VADDPD       Z0, Z3, Z20
+	VADDPD       Z1, Z4, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z22
+	VADDPD       Z22, Z20, Z21
+	VMULPD       Z0, Z0, Z20
+	VMULPD       Z1, Z1, Z22
+	VADDPD       Z22, Z20, Z20
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+	VADDPD       Z5, Z8, Z20
+	VADDPD       Z6, Z9, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z22
+	VADDPD       Z22, Z20, Z21
+	VMULPD       Z5, Z5, Z20
+	VMULPD       Z6, Z6, Z22
+	VADDPD       Z22, Z20, Z20
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+	VADDPD       Z10, Z13, Z20
+	VADDPD       Z11, Z14, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z22
+	VADDPD       Z22, Z20, Z21
+	VMULPD       Z10, Z10, Z20
+	VMULPD       Z11, Z11, Z22
+	VADDPD       Z22, Z20, Z20
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+	VADDPD       Z15, Z18, Z20
+	VADDPD       Z16, Z19, Z21
+	VMULPD       Z20, Z20, Z20
+	VMULPD       Z21, Z21, Z22
+	VADDPD       Z22, Z20, Z21
+	VMULPD       Z15, Z15, Z20
+	VMULPD       Z16, Z16, Z22
+	VADDPD       Z22, Z20, Z20
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+	ADDQ         1344(CX), BX
+	CMPQ         BX, rowLen+88(FP)
+	JG           allEvents
+	MOVQ         steps+64(FP), BX
+	ADDQ         DX, BX
+	VPBROADCASTQ BX, Z20
+	MOVQ         1344(CX), BX
+	VADDPD       Z0, Z3, Z3
+	VADDPD       Z1, Z4, Z4
+	VMULPD       Z3, Z3, Z3
+	VMULPD       Z4, Z4, Z21
+	VADDPD       Z21, Z3, Z4
+	VMULPD       Z0, Z0, Z3
+	VMULPD       Z1, Z1, Z21
+	VADDPD       Z21, Z3, Z3
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
+	KORTESTB     K1, K1
+	JZ           noescape0
+	VPSUBQ       1024(CX), Z20, Z3
+	VMOVDQU64    768(CX), Z21
+	KMOVB        K1, K2
+	VPMOVQD      Z3, Y3
+	MOVQ         iter+96(FP), DI
+	VPSCATTERQD  Y3, K2, (DI)(Z21*4)
+	VPSUBQ       1024(CX), Z20, Z3
+	KMOVB        K1, K2
+	MOVQ         mag2+104(FP), DI
+	VSCATTERQPD  Z4, K2, (DI)(Z21*8)
+	VMOVDQU64    1280(CX), Z4
+	VPADDQ       Z3, Z4, K1, Z4
+	VMOVDQU64    Z4, 1280(CX)
+	VPBROADCASTQ BX, Z3
+	VPADDQ       perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ    Z3, K1, Z21
+	VMOVDQU64    Z21, 768(CX)
+	MOVQ         dcr+72(FP), DI
+	LEAQ         (DI)(BX*8), DI
+	VEXPANDPD    (DI), K1, Z0
+	VMOVUPD      512(AX), Z3
+	VEXPANDPD    (DI), K1, Z3
+	VMOVUPD      Z3, 512(AX)
+	VBROADCASTSD dci+80(FP), Z3
+	VMOVAPD      Z3, K1, Z1
+	VMOVUPD      Z3, K1, 768(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z3
+	VMOVDQA64    Z3, K1, Z2
+	VPSUBQ       Z3, Z20, Z3
+	VMOVDQU64    Z3, K1, 1024(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z3
+	VMOVDQU64    Z3, K1, 256(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z3
+	VMOVUPD      Z3, K1, 1024(AX)
+	VMOVUPD      Z3, K1, 1280(AX)
+	MOVQ         orbit+16(FP), DI
+	ADDQ         stride+24(FP), DI
+	SUBQ         SI, DI
+	VPBROADCASTQ DI, Z3
+	VMOVDQU64    Z3, K1, 512(CX)
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+
+noescape0:
+	VADDPD       Z5, Z8, Z3
+	VADDPD       Z6, Z9, Z4
+	VMULPD       Z3, Z3, Z3
+	VMULPD       Z4, Z4, Z8
+	VADDPD       Z8, Z3, Z4
+	VMULPD       Z5, Z5, Z3
+	VMULPD       Z6, Z6, Z8
+	VADDPD       Z8, Z3, Z3
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
+	KORTESTB     K1, K1
+	JZ           noescape1
+	VPSUBQ       1088(CX), Z20, Z3
+	VMOVDQU64    832(CX), Z8
+	KMOVB        K1, K2
+	VPMOVQD      Z3, Y3
+	MOVQ         iter+96(FP), DI
+	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	VPSUBQ       1088(CX), Z20, Z3
+	KMOVB        K1, K2
+	MOVQ         mag2+104(FP), DI
+	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	VMOVDQU64    1280(CX), Z4
+	VPADDQ       Z3, Z4, K1, Z4
+	VMOVDQU64    Z4, 1280(CX)
+	VPBROADCASTQ BX, Z3
+	VPADDQ       perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ    Z3, K1, Z8
+	VMOVDQU64    Z8, 832(CX)
+	MOVQ         dcr+72(FP), DI
+	LEAQ         (DI)(BX*8), DI
+	VEXPANDPD    (DI), K1, Z5
+	VMOVUPD      576(AX), Z3
+	VEXPANDPD    (DI), K1, Z3
+	VMOVUPD      Z3, 576(AX)
+	VBROADCASTSD dci+80(FP), Z3
+	VMOVAPD      Z3, K1, Z6
+	VMOVUPD      Z3, K1, 832(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z3
+	VMOVDQA64    Z3, K1, Z7
+	VPSUBQ       Z3, Z20, Z3
+	VMOVDQU64    Z3, K1, 1088(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z3
+	VMOVDQU64    Z3, K1, 320(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z3
+	VMOVUPD      Z3, K1, 1088(AX)
+	VMOVUPD      Z3, K1, 1344(AX)
+	MOVQ         orbit+16(FP), DI
+	ADDQ         stride+24(FP), DI
+	SUBQ         SI, DI
+	VPBROADCASTQ DI, Z3
+	VMOVDQU64    Z3, K1, 576(CX)
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+
+noescape1:
+	VADDPD       Z10, Z13, Z3
+	VADDPD       Z11, Z14, Z4
+	VMULPD       Z3, Z3, Z3
+	VMULPD       Z4, Z4, Z8
+	VADDPD       Z8, Z3, Z4
+	VMULPD       Z10, Z10, Z3
+	VMULPD       Z11, Z11, Z8
+	VADDPD       Z8, Z3, Z3
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
+	KORTESTB     K1, K1
+	JZ           noescape2
+	VPSUBQ       1152(CX), Z20, Z3
+	VMOVDQU64    896(CX), Z8
+	KMOVB        K1, K2
+	VPMOVQD      Z3, Y3
+	MOVQ         iter+96(FP), DI
+	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	VPSUBQ       1152(CX), Z20, Z3
+	KMOVB        K1, K2
+	MOVQ         mag2+104(FP), DI
+	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	VMOVDQU64    1280(CX), Z4
+	VPADDQ       Z3, Z4, K1, Z4
+	VMOVDQU64    Z4, 1280(CX)
+	VPBROADCASTQ BX, Z3
+	VPADDQ       perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ    Z3, K1, Z8
+	VMOVDQU64    Z8, 896(CX)
+	MOVQ         dcr+72(FP), DI
+	LEAQ         (DI)(BX*8), DI
+	VEXPANDPD    (DI), K1, Z10
+	VMOVUPD      640(AX), Z3
+	VEXPANDPD    (DI), K1, Z3
+	VMOVUPD      Z3, 640(AX)
+	VBROADCASTSD dci+80(FP), Z3
+	VMOVAPD      Z3, K1, Z11
+	VMOVUPD      Z3, K1, 896(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z3
+	VMOVDQA64    Z3, K1, Z12
+	VPSUBQ       Z3, Z20, Z3
+	VMOVDQU64    Z3, K1, 1152(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z3
+	VMOVDQU64    Z3, K1, 384(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z3
+	VMOVUPD      Z3, K1, 1152(AX)
+	VMOVUPD      Z3, K1, 1408(AX)
+	MOVQ         orbit+16(FP), DI
+	ADDQ         stride+24(FP), DI
+	SUBQ         SI, DI
+	VPBROADCASTQ DI, Z3
+	VMOVDQU64    Z3, K1, 640(CX)
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+
+noescape2:
+	VADDPD       Z15, Z18, Z3
+	VADDPD       Z16, Z19, Z4
+	VMULPD       Z3, Z3, Z3
+	VMULPD       Z4, Z4, Z8
+	VADDPD       Z8, Z3, Z4
+	VMULPD       Z15, Z15, Z3
+	VMULPD       Z16, Z16, Z8
+	VADDPD       Z8, Z3, Z3
+	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
+	KORTESTB     K1, K1
+	JZ           noescape3
+	VPSUBQ       1216(CX), Z20, Z3
+	VMOVDQU64    960(CX), Z8
+	KMOVB        K1, K2
+	VPMOVQD      Z3, Y3
+	MOVQ         iter+96(FP), DI
+	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	VPSUBQ       1216(CX), Z20, Z3
+	KMOVB        K1, K2
+	MOVQ         mag2+104(FP), DI
+	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	VMOVDQU64    1280(CX), Z4
+	VPADDQ       Z3, Z4, K1, Z4
+	VMOVDQU64    Z4, 1280(CX)
+	VPBROADCASTQ BX, Z3
+	VPADDQ       perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ    Z3, K1, Z8
+	VMOVDQU64    Z8, 960(CX)
+	MOVQ         dcr+72(FP), DI
+	LEAQ         (DI)(BX*8), DI
+	VEXPANDPD    (DI), K1, Z15
+	VMOVUPD      704(AX), Z3
+	VEXPANDPD    (DI), K1, Z3
+	VMOVUPD      Z3, 704(AX)
+	VBROADCASTSD dci+80(FP), Z3
+	VMOVAPD      Z3, K1, Z16
+	VMOVUPD      Z3, K1, 960(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z3
+	VMOVDQA64    Z3, K1, Z17
+	VPSUBQ       Z3, Z20, Z3
+	VMOVDQU64    Z3, K1, 1216(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z3
+	VMOVDQU64    Z3, K1, 448(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z3
+	VMOVUPD      Z3, K1, 1216(AX)
+	VMOVUPD      Z3, K1, 1472(AX)
+	MOVQ         orbit+16(FP), DI
+	ADDQ         stride+24(FP), DI
+	SUBQ         SI, DI
+	VPBROADCASTQ DI, Z3
+	VMOVDQU64    Z3, K1, 704(CX)
+	KMOVB        K1, DI
+	POPCNTL      DI, DI
+	ADDQ         DI, BX
+
+noescape3:
+	MOVQ BX, 1344(CX)
+	JMP  loop
+
+allEvents:
+	XORQ        BX, BX
 	VADDPD      Z0, Z3, Z3
 	VADDPD      Z1, Z4, Z4
 	VMULPD      Z3, Z3, Z3
@@ -531,6 +881,6 @@ exit:
 	VMOVUPD   Z16, 448(AX)
 	VMOVDQU64 Z17, 192(CX)
 	VZEROUPPER
-	MOVQ      DX, done+64(FP)
-	MOVQ      BX, events+72(FP)
+	MOVQ      DX, done+112(FP)
+	MOVQ      BX, events+120(FP)
 	RET

@@ -46,12 +46,17 @@ var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, 
 
 // Offsets, in float64s or ints, of the state's parts, for L lanes: in st
 // the deltas dr, di, then dcr, dci, then the saved deltas sr, si; in ln
-// each lane's m, then its rebases, then the routine's own load addresses.
+// each lane's m, then its rebases, the routine's own load addresses, each
+// lane's pixel (-1: idle) and the step at which its n was 0, then the work
+// of the pixels the routine stored, per vector lane, and the next pixel.
 var (
-	lanes                                      int
-	offDr, offDi, offDcr, offDci, offSr, offSi int
-	lnM, lnReb, lnQ                            int
+	lanes                                                   int
+	offDr, offDi, offDcr, offDci, offSr, offSi              int
+	lnM, lnReb, lnQ, lnPix, lnStart, lnWork, lnNext, lnSize int
 )
+
+// Constants in memory.
+var zeroC, nanC, iota Mem
 
 const (
 	// smallDD bounds dd for a delta that advance may take to the
@@ -73,7 +78,8 @@ func main() {
 	}
 	lanes = 8 * *vectors
 	offDr, offDi, offDcr, offDci, offSr, offSi = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes
-	lnM, lnReb, lnQ = 0, lanes, 2*lanes
+	lnM, lnReb, lnQ, lnPix, lnStart = 0, lanes, 2*lanes, 3*lanes, 4*lanes
+	lnWork, lnNext, lnSize = 5*lanes, 5*lanes+8, 5*lanes+9
 	ConstraintExpr("amd64")
 	small := GLOBL("perturbSmall", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(smallDD)))
@@ -81,12 +87,20 @@ func main() {
 	DATA(0, U64(1))
 	two := GLOBL("perturbTwo", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(2)))
+	zeroC = GLOBL("perturbZero", RODATA|NOPTR)
+	DATA(0, U64(0))
+	nanC = GLOBL("perturbNaN", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(math.NaN())))
+	iota = GLOBL("perturbIota", RODATA|NOPTR)
+	for i := range 8 {
+		DATA(8*i, U64(i))
+	}
 	routine(small, one, two)
 	Generate()
 }
 
 func routine(small, one, two Mem) {
-	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool) (done int, events uint64)", 6*lanes, 3*lanes))
+	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", 6*lanes, lnSize))
 	Pragma("noescape")
 	Doc(
 		fmt.Sprintf("perturbBlocks512 runs up to limit plain passes of Plan.advance's float64 loop, without BLA, on %d lanes", lanes),
@@ -259,7 +273,115 @@ func routine(small, one, two Mem) {
 	JMP(LabelRef("loop"))
 
 	// Some lane escapes or may be small: its pass is the driver's.
+	// Some lane escapes or may be small. Lanes that may be small are the
+	// driver's, and so is every lane with an event then; so are the
+	// escaped lanes where the row has too few pixels left to reload them.
+	// Otherwise the escaped lanes are stored and take the next pixels
+	// here, vector by vector: the count and |z|^2 scattered to iter and
+	// mag2, the work added up per lane in ln, the next pixels given out
+	// in lane order by VPEXPANDQ and VEXPANDPD, each new lane starting as
+	// Plan.start starts it (m = n = 1, delta = dc, no rebase, nothing
+	// saved); then the iteration's tests run again.
 	Label("events")
+	for k := range V {
+		_, _, _, dd := tests(k)
+		b := K()
+		VCMPPD_BCST(U8(cmpLT), small, dd, b)
+		bitsOf(k, b, events)
+	}
+	TESTQ(events, events)
+	JNZ(LabelRef("allEvents"))
+	{
+		cnt := GP64()
+		XORQ(cnt, cnt)
+		for k := range V {
+			_, _, mag, _ := tests(k)
+			a := K()
+			VCMPPD_BCST(U8(cmpGT), e2, mag, a)
+			x := GP64()
+			KMOVB(a, x.As32())
+			POPCNTL(x.As32(), x.As32())
+			ADDQ(x, cnt)
+		}
+		ADDQ(ln.Offset(8*lnNext), cnt)
+		CMPQ(cnt, paramAddr("rowLen"))
+		JG(LabelRef("allEvents"))
+	}
+	{
+		stepsV := ZMM()
+		t := GP64()
+		MOVQ(paramAddr("steps"), t)
+		ADDQ(done, t)
+		VPBROADCASTQ(t, stepsV)
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		for k := range V {
+			_, _, mag, _ := tests(k)
+			esc := K()
+			VCMPPD_BCST(U8(cmpGT), e2, mag, esc)
+			skip := fmt.Sprintf("noescape%d", k)
+			KORTESTB(esc, esc)
+			JZ(LabelRef(skip))
+			n, pix := ZMM(), ZMM()
+			VPSUBQ(ln.Offset(vOff(lnStart, k)), stepsV, n) // n = steps - start
+			VMOVDQU64(ln.Offset(vOff(lnPix, k)), pix)
+			g := K()
+			KMOVB(esc, g)
+			VPMOVQD(n, n.AsY())
+			VPSCATTERQD(n.AsY(), g, Mem{Base: Load(Param("iter"), GP64()), Index: pix, Scale: 4})
+			VPSUBQ(ln.Offset(vOff(lnStart, k)), stepsV, n)
+			KMOVB(esc, g)
+			VSCATTERQPD(mag, g, Mem{Base: Load(Param("mag2"), GP64()), Index: pix, Scale: 8})
+			w := ZMM()
+			VMOVDQU64(ln.Offset(8*lnWork), w)
+			VPADDQ(n, w, esc, w)
+			VMOVDQU64(w, ln.Offset(8*lnWork))
+			// The next pixels, in lane order.
+			idx := ZMM()
+			VPBROADCASTQ(next, idx)
+			VPADDQ(iota, idx, idx)
+			VPEXPANDQ(idx, esc, pix)
+			VMOVDQU64(pix, ln.Offset(vOff(lnPix, k)))
+			src := GP64()
+			MOVQ(paramAddr("dcr"), src)
+			LEAQ(Mem{Base: src, Index: next, Scale: 8}, src)
+			VEXPANDPD(Mem{Base: src}, esc, dr[k])
+			c := ZMM()
+			VMOVUPD(st.Offset(vOff(offDcr, k)), c)
+			VEXPANDPD(Mem{Base: src}, esc, c)
+			VMOVUPD(c, st.Offset(vOff(offDcr, k)))
+			ci := ZMM()
+			VBROADCASTSD(paramAddr("dci"), ci)
+			VMOVAPD(ci, esc, di[k])
+			VMOVUPD(ci, esc, st.Offset(vOff(offDci, k)))
+			ones, zero, nan := ZMM(), ZMM(), ZMM()
+			VPBROADCASTQ(one, ones)
+			VMOVDQA64(ones, esc, m[k])
+			VPSUBQ(ones, stepsV, n) // n = 1 now: start = steps - 1
+			VMOVDQU64(n, esc, ln.Offset(vOff(lnStart, k)))
+			VPBROADCASTQ(zeroC, zero)
+			VMOVDQU64(zero, esc, ln.Offset(vOff(lnReb, k)))
+			VBROADCASTSD(nanC, nan)
+			VMOVUPD(nan, esc, st.Offset(vOff(offSr, k)))
+			VMOVUPD(nan, esc, st.Offset(vOff(offSi, k)))
+			// They read Z_1 next, at q + sb.
+			qa, qv := GP64(), ZMM()
+			MOVQ(orbitP, qa)
+			ADDQ(strideP, qa)
+			SUBQ(sb, qa)
+			VPBROADCASTQ(qa, qv)
+			VMOVDQU64(qv, esc, ln.Offset(vOff(lnQ, k)))
+			x := GP64()
+			KMOVB(esc, x.As32())
+			POPCNTL(x.As32(), x.As32())
+			ADDQ(x, next)
+			Label(skip)
+		}
+		MOVQ(next, ln.Offset(8*lnNext))
+		JMP(LabelRef("loop"))
+	}
+	Label("allEvents")
+	XORQ(events, events)
 	for k := range V {
 		_, _, mag, dd := tests(k)
 		a, b := K(), K()
