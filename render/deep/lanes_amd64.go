@@ -58,7 +58,7 @@ type laneRow struct {
 
 // Offsets in laneRow.st and ln.
 const (
-	lDr, lDi, lDcr, lDci, lSr, lSi      = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
+	lDr, lDi, lDcr, lDci, lSr, lSi       = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
 	lM, lReb, lPix, lStart, lWork, lNext = 0, perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes, 5*perturbLanes + 8
 )
 
