@@ -30,59 +30,72 @@ DATA perturbIota<>+56(SB)/8, $0x0000000000000007
 GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
 
 // func perturbBlocks512(st *[192]float64, ln *[169]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
-// Requires: AVX, AVX512DQ, AVX512F, POPCNT
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, POPCNT
 TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
-	MOVQ         st+0(FP), AX
-	MOVQ         ln+8(FP), CX
-	XORQ         DX, DX
-	VMOVUPD      (AX), Z0
-	VMOVUPD      256(AX), Z1
-	VMOVDQU64    (CX), Z2
-	VMOVUPD      64(AX), Z5
-	VMOVUPD      320(AX), Z6
-	VMOVDQU64    64(CX), Z7
-	VMOVUPD      128(AX), Z10
-	VMOVUPD      384(AX), Z11
-	VMOVDQU64    128(CX), Z12
-	VMOVUPD      192(AX), Z15
-	VMOVUPD      448(AX), Z16
-	VMOVDQU64    192(CX), Z17
-	XORQ         SI, SI
-	VPBROADCASTQ orbit+16(FP), Z3
-	VPBROADCASTQ stride+24(FP), Z4
-	VPMULLQ      Z4, Z2, Z8
-	VPADDQ       Z3, Z8, Z8
-	VMOVDQU64    Z8, 512(CX)
-	VPMULLQ      Z4, Z7, Z8
-	VPADDQ       Z3, Z8, Z8
-	VMOVDQU64    Z8, 576(CX)
-	VPMULLQ      Z4, Z12, Z8
-	VPADDQ       Z3, Z8, Z8
-	VMOVDQU64    Z8, 640(CX)
-	VPMULLQ      Z4, Z17, Z4
-	VPADDQ       Z3, Z4, Z4
-	VMOVDQU64    Z4, 704(CX)
+	MOVQ          st+0(FP), AX
+	MOVQ          ln+8(FP), CX
+	XORQ          DX, DX
+	VMOVUPD       (AX), Z0
+	VMOVUPD       256(AX), Z1
+	VMOVDQU64     (CX), Z2
+	VMOVUPD       64(AX), Z5
+	VMOVUPD       320(AX), Z6
+	VMOVDQU64     64(CX), Z7
+	VMOVUPD       128(AX), Z10
+	VMOVUPD       384(AX), Z11
+	VMOVDQU64     128(CX), Z12
+	VMOVUPD       192(AX), Z15
+	VMOVUPD       448(AX), Z16
+	VMOVDQU64     192(CX), Z17
+	XORQ          SI, SI
+	VPBROADCASTQ  orbit+16(FP), Z3
+	VPBROADCASTQ  stride+24(FP), Z4
+	VPMULLQ       Z4, Z2, Z8
+	VPADDQ        Z3, Z8, Z8
+	VMOVDQU64     Z8, 512(CX)
+	VPMULLQ       Z4, Z7, Z8
+	VPADDQ        Z3, Z8, Z8
+	VMOVDQU64     Z8, 576(CX)
+	VPMULLQ       Z4, Z12, Z8
+	VPADDQ        Z3, Z8, Z8
+	VMOVDQU64     Z8, 640(CX)
+	VPMULLQ       Z4, Z17, Z4
+	VPADDQ        Z3, Z4, Z4
+	VMOVDQU64     Z4, 704(CX)
+	VPMAXSQ       Z2, Z2, Z3
+	VPMAXSQ       Z7, Z3, Z3
+	VPMAXSQ       Z12, Z3, Z3
+	VPMAXSQ       Z17, Z3, Z3
+	VSHUFI64X2    $0x4e, Z3, Z3, Z4
+	VPMAXSQ       Z4, Z3, Z3
+	VEXTRACTI64X2 $0x01, Y3, X4
+	VPMAXSQ       X4, X3, X3
+	VPSHUFD       $0x4e, X3, X4
+	VPMAXSQ       X4, X3, X3
+	VMOVQ         X3, BX
+	MOVQ          top+32(FP), DI
+	SUBQ          BX, DI
 
 loop:
 	XORQ            BX, BX
 	CMPQ            DX, limit+48(FP)
 	JGE             exit
-	MOVQ            512(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z4
-	MOVQ            528(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z4, Z4
-	MOVQ            544(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z4, Z4
-	MOVQ            560(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z4, Z4
-	MOVQ            520(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z8
-	MOVQ            536(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z8, Z8
-	MOVQ            552(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z8, Z8
-	MOVQ            568(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z8, Z8
+	MOVQ            512(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z4
+	MOVQ            528(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z4, Z4
+	MOVQ            544(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z4, Z4
+	MOVQ            560(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z4, Z4
+	MOVQ            520(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z8
+	MOVQ            536(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z8, Z8
+	MOVQ            552(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z8, Z8
+	MOVQ            568(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z8, Z8
 	VUNPCKLPD       Z8, Z4, Z3
 	VUNPCKHPD       Z8, Z4, Z4
 	VADDPD          Z0, Z3, Z8
@@ -93,28 +106,25 @@ loop:
 	VMULPD          Z0, Z0, Z8
 	VMULPD          Z1, Z1, Z13
 	VADDPD          Z13, Z8, Z8
-	VCMPPD.BCST     $0x1e, escape2+40(FP), Z9, K1
-	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z8, K4
-	VPCMPQ          $0x01, Z8, Z9, K2
-	VPCMPEQQ.BCST   top+32(FP), Z2, K3
-	KORB            K1, K4, K1
-	KORB            K2, K3, K2
-	MOVQ            576(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z9
-	MOVQ            592(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z9, Z9
-	MOVQ            608(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z9, Z9
-	MOVQ            624(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z9, Z9
-	MOVQ            584(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z13
-	MOVQ            600(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z13, Z13
-	MOVQ            616(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z13, Z13
-	MOVQ            632(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z13, Z13
+	VCMPPD.BCST     $0x1a, escape2+40(FP), Z9, K1
+	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z8, K1, K1
+	VPCMPQ          $0x05, Z8, Z9, K1, K1
+	MOVQ            576(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z9
+	MOVQ            592(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z9, Z9
+	MOVQ            608(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z9, Z9
+	MOVQ            624(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z9, Z9
+	MOVQ            584(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z13
+	MOVQ            600(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z13, Z13
+	MOVQ            616(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z13, Z13
+	MOVQ            632(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z13, Z13
 	VUNPCKLPD       Z13, Z9, Z8
 	VUNPCKHPD       Z13, Z9, Z9
 	VADDPD          Z5, Z8, Z13
@@ -125,30 +135,25 @@ loop:
 	VMULPD          Z5, Z5, Z13
 	VMULPD          Z6, Z6, Z18
 	VADDPD          Z18, Z13, Z13
-	VCMPPD.BCST     $0x1e, escape2+40(FP), Z14, K3
-	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z13, K4
-	VPCMPQ          $0x01, Z13, Z14, K5
-	VPCMPEQQ.BCST   top+32(FP), Z7, K6
-	KORB            K3, K4, K3
-	KORB            K3, K1, K1
-	KORB            K5, K6, K5
-	KORB            K5, K2, K2
-	MOVQ            640(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z14
-	MOVQ            656(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z14, Z14
-	MOVQ            672(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z14, Z14
-	MOVQ            688(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z14, Z14
-	MOVQ            648(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z18
-	MOVQ            664(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z18, Z18
-	MOVQ            680(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z18, Z18
-	MOVQ            696(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z18, Z18
+	VCMPPD.BCST     $0x1a, escape2+40(FP), Z14, K1, K1
+	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z13, K1, K1
+	VPCMPQ          $0x05, Z13, Z14, K1, K1
+	MOVQ            640(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z14
+	MOVQ            656(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z14, Z14
+	MOVQ            672(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z14, Z14
+	MOVQ            688(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z14, Z14
+	MOVQ            648(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z18
+	MOVQ            664(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z18, Z18
+	MOVQ            680(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z18, Z18
+	MOVQ            696(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z18, Z18
 	VUNPCKLPD       Z18, Z14, Z13
 	VUNPCKHPD       Z18, Z14, Z14
 	VADDPD          Z10, Z13, Z18
@@ -159,30 +164,25 @@ loop:
 	VMULPD          Z10, Z10, Z18
 	VMULPD          Z11, Z11, Z20
 	VADDPD          Z20, Z18, Z18
-	VCMPPD.BCST     $0x1e, escape2+40(FP), Z19, K3
-	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z18, K4
-	VPCMPQ          $0x01, Z18, Z19, K5
-	VPCMPEQQ.BCST   top+32(FP), Z12, K6
-	KORB            K3, K4, K3
-	KORB            K3, K1, K1
-	KORB            K5, K6, K5
-	KORB            K5, K2, K2
-	MOVQ            704(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z19
-	MOVQ            720(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z19, Z19
-	MOVQ            736(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z19, Z19
-	MOVQ            752(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z19, Z19
-	MOVQ            712(CX), DI
-	VBROADCASTF64X2 (DI)(SI*1), Z20
-	MOVQ            728(CX), DI
-	VINSERTF64X2    $0x01, (DI)(SI*1), Z20, Z20
-	MOVQ            744(CX), DI
-	VINSERTF64X2    $0x02, (DI)(SI*1), Z20, Z20
-	MOVQ            760(CX), DI
-	VINSERTF64X2    $0x03, (DI)(SI*1), Z20, Z20
+	VCMPPD.BCST     $0x1a, escape2+40(FP), Z19, K1, K1
+	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z18, K1, K1
+	VPCMPQ          $0x05, Z18, Z19, K1, K1
+	MOVQ            704(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z19
+	MOVQ            720(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z19, Z19
+	MOVQ            736(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z19, Z19
+	MOVQ            752(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z19, Z19
+	MOVQ            712(CX), R8
+	VBROADCASTF64X2 (R8)(SI*1), Z20
+	MOVQ            728(CX), R8
+	VINSERTF64X2    $0x01, (R8)(SI*1), Z20, Z20
+	MOVQ            744(CX), R8
+	VINSERTF64X2    $0x02, (R8)(SI*1), Z20, Z20
+	MOVQ            760(CX), R8
+	VINSERTF64X2    $0x03, (R8)(SI*1), Z20, Z20
 	VUNPCKLPD       Z20, Z19, Z18
 	VUNPCKHPD       Z20, Z19, Z19
 	VADDPD          Z15, Z18, Z20
@@ -193,18 +193,13 @@ loop:
 	VMULPD          Z15, Z15, Z20
 	VMULPD          Z16, Z16, Z22
 	VADDPD          Z22, Z20, Z20
-	VCMPPD.BCST     $0x1e, escape2+40(FP), Z21, K3
-	VPCMPQ.BCST     $0x01, perturbSmall<>+0(SB), Z20, K4
-	VPCMPQ          $0x01, Z20, Z21, K5
-	VPCMPEQQ.BCST   top+32(FP), Z17, K6
-	KORB            K3, K4, K3
-	KORB            K3, K1, K1
-	KORB            K5, K6, K5
-	KORB            K5, K2, K2
+	VCMPPD.BCST     $0x1a, escape2+40(FP), Z21, K1, K1
+	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z20, K1, K1
+	VPCMPQ          $0x05, Z20, Z21, K1, K1
 	KORTESTB        K1, K1
-	JNZ             events
-	KORTESTB        K2, K2
-	JNZ             rebase
+	JCC             slow
+	TESTQ           DI, DI
+	JZ              slow
 
 step:
 	VMULPD.BCST perturbTwo<>+0(SB), Z3, Z3
@@ -261,9 +256,10 @@ step:
 	VPADDQ.BCST perturbOne<>+0(SB), Z17, Z17
 	ADDQ        stride+24(FP), SI
 	INCQ        DX
+	DECQ        DI
 	JMP         loop
 
-events:
+slow:
 	VADDPD       Z0, Z3, Z20
 	VADDPD       Z1, Z4, Z21
 	VMULPD       Z20, Z20, Z20
@@ -273,8 +269,8 @@ events:
 	VMULPD       Z1, Z1, Z21
 	VADDPD       Z21, Z20, Z20
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, DI
-	ORQ          DI, BX
+	KMOVB        K1, R8
+	ORQ          R8, BX
 	VADDPD       Z5, Z8, Z20
 	VADDPD       Z6, Z9, Z21
 	VMULPD       Z20, Z20, Z20
@@ -284,9 +280,9 @@ events:
 	VMULPD       Z6, Z6, Z21
 	VADDPD       Z21, Z20, Z20
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, DI
-	SHLQ         $0x08, DI
-	ORQ          DI, BX
+	KMOVB        K1, R8
+	SHLQ         $0x08, R8
+	ORQ          R8, BX
 	VADDPD       Z10, Z13, Z20
 	VADDPD       Z11, Z14, Z21
 	VMULPD       Z20, Z20, Z20
@@ -296,9 +292,9 @@ events:
 	VMULPD       Z11, Z11, Z21
 	VADDPD       Z21, Z20, Z20
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, DI
-	SHLQ         $0x10, DI
-	ORQ          DI, BX
+	KMOVB        K1, R8
+	SHLQ         $0x10, R8
+	ORQ          R8, BX
 	VADDPD       Z15, Z18, Z20
 	VADDPD       Z16, Z19, Z21
 	VMULPD       Z20, Z20, Z20
@@ -308,12 +304,12 @@ events:
 	VMULPD       Z16, Z16, Z21
 	VADDPD       Z21, Z20, Z20
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, DI
-	SHLQ         $0x18, DI
-	ORQ          DI, BX
+	KMOVB        K1, R8
+	SHLQ         $0x18, R8
+	ORQ          R8, BX
 	TESTQ        BX, BX
 	JNZ          allEvents
-	XORQ         BX, BX
+	XORQ         R8, R8
 	VADDPD       Z0, Z3, Z20
 	VADDPD       Z1, Z4, Z21
 	VMULPD       Z20, Z20, Z20
@@ -323,9 +319,9 @@ events:
 	VMULPD       Z1, Z1, Z22
 	VADDPD       Z22, Z20, Z20
 	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 	VADDPD       Z5, Z8, Z20
 	VADDPD       Z6, Z9, Z21
 	VMULPD       Z20, Z20, Z20
@@ -335,9 +331,9 @@ events:
 	VMULPD       Z6, Z6, Z22
 	VADDPD       Z22, Z20, Z20
 	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 	VADDPD       Z10, Z13, Z20
 	VADDPD       Z11, Z14, Z21
 	VMULPD       Z20, Z20, Z20
@@ -347,9 +343,9 @@ events:
 	VMULPD       Z11, Z11, Z22
 	VADDPD       Z22, Z20, Z20
 	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 	VADDPD       Z15, Z18, Z20
 	VADDPD       Z16, Z19, Z21
 	VMULPD       Z20, Z20, Z20
@@ -359,11 +355,13 @@ events:
 	VMULPD       Z16, Z16, Z22
 	VADDPD       Z22, Z20, Z20
 	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
-	ADDQ         1344(CX), BX
-	CMPQ         BX, rowLen+88(FP)
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
+	TESTQ        R8, R8
+	JZ           rebase
+	ADDQ         1344(CX), R8
+	CMPQ         R8, rowLen+88(FP)
 	JG           allEvents
 	MOVQ         steps+64(FP), BX
 	ADDQ         DX, BX
@@ -384,12 +382,12 @@ events:
 	VMOVDQU64    768(CX), Z21
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), DI
-	VPSCATTERQD  Y3, K2, (DI)(Z21*4)
+	MOVQ         iter+96(FP), R8
+	VPSCATTERQD  Y3, K2, (R8)(Z21*4)
 	VPSUBQ       1024(CX), Z20, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), DI
-	VSCATTERQPD  Z4, K2, (DI)(Z21*8)
+	MOVQ         mag2+104(FP), R8
+	VSCATTERQPD  Z4, K2, (R8)(Z21*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
@@ -397,11 +395,11 @@ events:
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z21
 	VMOVDQU64    Z21, 768(CX)
-	MOVQ         dcr+72(FP), DI
-	LEAQ         (DI)(BX*8), DI
-	VEXPANDPD    (DI), K1, Z0
+	MOVQ         dcr+72(FP), R8
+	LEAQ         (R8)(BX*8), R8
+	VEXPANDPD    (R8), K1, Z0
 	VMOVUPD      512(AX), Z3
-	VEXPANDPD    (DI), K1, Z3
+	VEXPANDPD    (R8), K1, Z3
 	VMOVUPD      Z3, 512(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z1
@@ -415,14 +413,14 @@ events:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1024(AX)
 	VMOVUPD      Z3, K1, 1280(AX)
-	MOVQ         orbit+16(FP), DI
-	ADDQ         stride+24(FP), DI
-	SUBQ         SI, DI
-	VPBROADCASTQ DI, Z3
+	MOVQ         orbit+16(FP), R8
+	ADDQ         stride+24(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z3
 	VMOVDQU64    Z3, K1, 512(CX)
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R8
+	POPCNTL      R8, R8
+	ADDQ         R8, BX
 
 noescape0:
 	VADDPD       Z5, Z8, Z3
@@ -440,12 +438,12 @@ noescape0:
 	VMOVDQU64    832(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), DI
-	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	MOVQ         iter+96(FP), R8
+	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
 	VPSUBQ       1088(CX), Z20, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), DI
-	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	MOVQ         mag2+104(FP), R8
+	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
@@ -453,11 +451,11 @@ noescape0:
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 832(CX)
-	MOVQ         dcr+72(FP), DI
-	LEAQ         (DI)(BX*8), DI
-	VEXPANDPD    (DI), K1, Z5
+	MOVQ         dcr+72(FP), R8
+	LEAQ         (R8)(BX*8), R8
+	VEXPANDPD    (R8), K1, Z5
 	VMOVUPD      576(AX), Z3
-	VEXPANDPD    (DI), K1, Z3
+	VEXPANDPD    (R8), K1, Z3
 	VMOVUPD      Z3, 576(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z6
@@ -471,14 +469,14 @@ noescape0:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1088(AX)
 	VMOVUPD      Z3, K1, 1344(AX)
-	MOVQ         orbit+16(FP), DI
-	ADDQ         stride+24(FP), DI
-	SUBQ         SI, DI
-	VPBROADCASTQ DI, Z3
+	MOVQ         orbit+16(FP), R8
+	ADDQ         stride+24(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z3
 	VMOVDQU64    Z3, K1, 576(CX)
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R8
+	POPCNTL      R8, R8
+	ADDQ         R8, BX
 
 noescape1:
 	VADDPD       Z10, Z13, Z3
@@ -496,12 +494,12 @@ noescape1:
 	VMOVDQU64    896(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), DI
-	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	MOVQ         iter+96(FP), R8
+	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
 	VPSUBQ       1152(CX), Z20, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), DI
-	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	MOVQ         mag2+104(FP), R8
+	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
@@ -509,11 +507,11 @@ noescape1:
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 896(CX)
-	MOVQ         dcr+72(FP), DI
-	LEAQ         (DI)(BX*8), DI
-	VEXPANDPD    (DI), K1, Z10
+	MOVQ         dcr+72(FP), R8
+	LEAQ         (R8)(BX*8), R8
+	VEXPANDPD    (R8), K1, Z10
 	VMOVUPD      640(AX), Z3
-	VEXPANDPD    (DI), K1, Z3
+	VEXPANDPD    (R8), K1, Z3
 	VMOVUPD      Z3, 640(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z11
@@ -527,14 +525,14 @@ noescape1:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1152(AX)
 	VMOVUPD      Z3, K1, 1408(AX)
-	MOVQ         orbit+16(FP), DI
-	ADDQ         stride+24(FP), DI
-	SUBQ         SI, DI
-	VPBROADCASTQ DI, Z3
+	MOVQ         orbit+16(FP), R8
+	ADDQ         stride+24(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z3
 	VMOVDQU64    Z3, K1, 640(CX)
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R8
+	POPCNTL      R8, R8
+	ADDQ         R8, BX
 
 noescape2:
 	VADDPD       Z15, Z18, Z3
@@ -552,12 +550,12 @@ noescape2:
 	VMOVDQU64    960(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), DI
-	VPSCATTERQD  Y3, K2, (DI)(Z8*4)
+	MOVQ         iter+96(FP), R8
+	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
 	VPSUBQ       1216(CX), Z20, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), DI
-	VSCATTERQPD  Z4, K2, (DI)(Z8*8)
+	MOVQ         mag2+104(FP), R8
+	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
@@ -565,11 +563,11 @@ noescape2:
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 960(CX)
-	MOVQ         dcr+72(FP), DI
-	LEAQ         (DI)(BX*8), DI
-	VEXPANDPD    (DI), K1, Z15
+	MOVQ         dcr+72(FP), R8
+	LEAQ         (R8)(BX*8), R8
+	VEXPANDPD    (R8), K1, Z15
 	VMOVUPD      704(AX), Z3
-	VEXPANDPD    (DI), K1, Z3
+	VEXPANDPD    (R8), K1, Z3
 	VMOVUPD      Z3, 704(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z16
@@ -583,14 +581,14 @@ noescape2:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1216(AX)
 	VMOVUPD      Z3, K1, 1472(AX)
-	MOVQ         orbit+16(FP), DI
-	ADDQ         stride+24(FP), DI
-	SUBQ         SI, DI
-	VPBROADCASTQ DI, Z3
+	MOVQ         orbit+16(FP), R8
+	ADDQ         stride+24(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z3
 	VMOVDQU64    Z3, K1, 704(CX)
-	KMOVB        K1, DI
-	POPCNTL      DI, DI
-	ADDQ         DI, BX
+	KMOVB        K1, R8
+	POPCNTL      R8, R8
+	ADDQ         R8, BX
 
 noescape3:
 	MOVQ BX, 1344(CX)
@@ -865,6 +863,19 @@ noperiodic3:
 	VPTESTNMQ     Z21, Z20, K1, K1
 	VMOVUPD       Z15, K1, 1216(AX)
 	VMOVUPD       Z16, K1, 1472(AX)
+	VPMAXSQ       Z2, Z2, Z20
+	VPMAXSQ       Z7, Z20, Z20
+	VPMAXSQ       Z12, Z20, Z20
+	VPMAXSQ       Z17, Z20, Z20
+	VSHUFI64X2    $0x4e, Z20, Z20, Z21
+	VPMAXSQ       Z21, Z20, Z20
+	VEXTRACTI64X2 $0x01, Y20, X21
+	VPMAXSQ       X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPMAXSQ       X21, X20, X20
+	VMOVQ         X20, BX
+	MOVQ          top+32(FP), DI
+	SUBQ          BX, DI
 	JMP           step
 
 exit:

@@ -67,8 +67,11 @@ const (
 	cmpEQ = 0x00
 	cmpLT = 0x11
 	cmpGT = 0x1e
-	// VPCMPQ's signed less-than.
-	intLT = 1
+	// Not greater than, unordered and quiet: true for a NaN, which does
+	// not escape.
+	cmpNGT = 0x1a
+	// VPCMPQ's signed not-less-than.
+	intNLT = 5
 )
 
 func main() {
@@ -157,6 +160,28 @@ func routine(small, one, two Mem) {
 			VMOVDQU64(q, ln.Offset(vOff(lnQ, k)))
 		}
 	}
+	// untilTop is the steps until some lane may reach m = top: top less
+	// the largest m. Rebases and new pixels only lower an m.
+	untilTop := GP64()
+	findTop := func() {
+		t := ZMM()
+		VPMAXSQ(m[0], m[0], t)
+		for k := 1; k < V; k++ {
+			VPMAXSQ(m[k], t, t)
+		}
+		u := ZMM()
+		VSHUFI64X2(U8(0x4e), t, t, u) // the 256-bit halves swapped
+		VPMAXSQ(u, t, t)
+		VEXTRACTI64X2(U8(1), t.AsY(), u.AsX())
+		VPMAXSQ(u.AsX(), t.AsX(), t.AsX())
+		VPSHUFD(U8(0x4e), t.AsX(), u.AsX())
+		VPMAXSQ(u.AsX(), t.AsX(), t.AsX())
+		mx := GP64()
+		VMOVQ(t.AsX(), mx)
+		MOVQ(top, untilTop)
+		SUBQ(mx, untilTop)
+	}
+	findTop()
 	load := func(k int) {
 		for h, list := range [2][4]int{{0, 2, 4, 6}, {1, 3, 5, 7}} {
 			v := ZMM()
@@ -217,37 +242,33 @@ func routine(small, one, two Mem) {
 	XORQ(events, events)
 	CMPQ(done, paramAddr("limit"))
 	JGE(LabelRef("exit"))
-	ev, rb := K(), K()
+	// One mask, ANDed through every test of every vector (each compare
+	// under the mask so far), says which lanes have nothing to do but a
+	// plain step; any lane out of it sends the routine to the slow path,
+	// which finds what. Only the escape test compares floats: the others
+	// compare the bits as integers, off the floating-point adders, the
+	// busiest ports. On non-negative doubles integer order is float
+	// order; with a NaN (an idle lane's) dd >= 2^-1018 is true as with
+	// floats, and mag >= dd may be false where floats say true, which
+	// only sends the routine to the slow path, which compares floats.
+	// m = top is not tested here: untilTop counts the steps until a lane
+	// may reach it.
+	plain := K()
 	for k := range V {
 		load(k)
 		_, _, mag, dd := tests(k)
-		// Only the escape test compares floats here: the others compare
-		// the bits as integers, off the floating-point adders, the busiest
-		// ports. On non-negative doubles integer order is float order;
-		// with a NaN (an idle lane's) dd < 2^-1018 is false as with
-		// floats, and mag < dd may be true where floats say false, which
-		// only sends the routine to the rebase path, which compares
-		// floats.
-		a, b := K(), K()
-		VCMPPD_BCST(U8(cmpGT), e2, mag, a)   // mag > escape2
-		VPCMPQ_BCST(U8(intLT), small, dd, b) // dd < 2^-1018
-		c, d := K(), K()
-		VPCMPQ(U8(intLT), dd, mag, c) // mag < dd
-		VPCMPEQQ_BCST(top, m[k], d)   // m = top
 		if k == 0 {
-			KORB(a, b, ev)
-			KORB(c, d, rb)
+			VCMPPD_BCST(U8(cmpNGT), e2, mag, plain) // not mag > escape2
 		} else {
-			KORB(a, b, a)
-			KORB(a, ev, ev)
-			KORB(c, d, c)
-			KORB(c, rb, rb)
+			VCMPPD_BCST(U8(cmpNGT), e2, mag, plain, plain)
 		}
+		VPCMPQ_BCST(U8(intNLT), small, dd, plain, plain) // dd >= 2^-1018
+		VPCMPQ(U8(intNLT), dd, mag, plain, plain)        // mag >= dd
 	}
-	KORTESTB(ev, ev)
-	JNZ(LabelRef("events"))
-	KORTESTB(rb, rb)
-	JNZ(LabelRef("rebase"))
+	KORTESTB(plain, plain) // CF: all ones
+	JCC(LabelRef("slow"))
+	TESTQ(untilTop, untilTop)
+	JZ(LabelRef("slow"))
 
 	Label("step")
 	for k := range V {
@@ -270,6 +291,7 @@ func routine(small, one, two Mem) {
 	}
 	ADDQ(strideP, sb)
 	INCQ(done)
+	DECQ(untilTop)
 	JMP(LabelRef("loop"))
 
 	// Some lane escapes or may be small: its pass is the driver's.
@@ -282,7 +304,7 @@ func routine(small, one, two Mem) {
 	// in lane order by VPEXPANDQ and VEXPANDPD, each new lane starting as
 	// Plan.start starts it (m = n = 1, delta = dc, no rebase, nothing
 	// saved); then the iteration's tests run again.
-	Label("events")
+	Label("slow")
 	for k := range V {
 		_, _, _, dd := tests(k)
 		b := K()
@@ -303,6 +325,8 @@ func routine(small, one, two Mem) {
 			POPCNTL(x.As32(), x.As32())
 			ADDQ(x, cnt)
 		}
+		TESTQ(cnt, cnt)
+		JZ(LabelRef("rebase"))
 		ADDQ(ln.Offset(8*lnNext), cnt)
 		CMPQ(cnt, paramAddr("rowLen"))
 		JG(LabelRef("allEvents"))
@@ -444,6 +468,7 @@ func routine(small, one, two Mem) {
 		VMOVUPD(dr[k], sv, st.Offset(vOff(offSr, k)))
 		VMOVUPD(di[k], sv, st.Offset(vOff(offSi, k)))
 	}
+	findTop()
 	JMP(LabelRef("step"))
 
 	Label("exit")
