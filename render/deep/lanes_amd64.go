@@ -49,7 +49,7 @@ var rowLanesFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *
 // fields the routine does not carry.
 type laneRow struct {
 	st [6 * perturbLanes]float64
-	ln [5*perturbLanes + 9]int
+	ln [5*perturbLanes + 11]int
 	s  [perturbLanes]pixelState
 	// at is the pixel whose state s holds (-1: idle), and reb0 its
 	// rebases when the driver last put it.

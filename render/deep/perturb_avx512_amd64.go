@@ -14,4 +14,4 @@ package deep
 // It needs AVX-512F.
 //
 //go:noescape
-func perturbBlocks512(st *[192]float64, ln *[169]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)

@@ -29,7 +29,7 @@ DATA perturbIota<>+48(SB)/8, $0x0000000000000006
 DATA perturbIota<>+56(SB)/8, $0x0000000000000007
 GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
 
-// func perturbBlocks512(st *[192]float64, ln *[169]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VL, POPCNT
 TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
 	MOVQ          st+0(FP), AX
@@ -260,169 +260,165 @@ step:
 	JMP         loop
 
 slow:
-	VADDPD       Z0, Z3, Z20
-	VADDPD       Z1, Z4, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z21
-	VADDPD       Z21, Z20, Z20
-	VMULPD       Z0, Z0, Z20
-	VMULPD       Z1, Z1, Z21
-	VADDPD       Z21, Z20, Z20
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, R8
-	ORQ          R8, BX
-	VADDPD       Z5, Z8, Z20
-	VADDPD       Z6, Z9, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z21
-	VADDPD       Z21, Z20, Z20
-	VMULPD       Z5, Z5, Z20
-	VMULPD       Z6, Z6, Z21
-	VADDPD       Z21, Z20, Z20
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, R8
-	SHLQ         $0x08, R8
-	ORQ          R8, BX
-	VADDPD       Z10, Z13, Z20
-	VADDPD       Z11, Z14, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z21
-	VADDPD       Z21, Z20, Z20
-	VMULPD       Z10, Z10, Z20
-	VMULPD       Z11, Z11, Z21
-	VADDPD       Z21, Z20, Z20
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, R8
-	SHLQ         $0x10, R8
-	ORQ          R8, BX
-	VADDPD       Z15, Z18, Z20
-	VADDPD       Z16, Z19, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z21
-	VADDPD       Z21, Z20, Z20
-	VMULPD       Z15, Z15, Z20
-	VMULPD       Z16, Z16, Z21
-	VADDPD       Z21, Z20, Z20
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z20, K1
-	KMOVB        K1, R8
-	SHLQ         $0x18, R8
-	ORQ          R8, BX
-	TESTQ        BX, BX
-	JNZ          allEvents
-	XORQ         R8, R8
-	VADDPD       Z0, Z3, Z20
-	VADDPD       Z1, Z4, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z22
-	VADDPD       Z22, Z20, Z21
-	VMULPD       Z0, Z0, Z20
-	VMULPD       Z1, Z1, Z22
-	VADDPD       Z22, Z20, Z20
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-	VADDPD       Z5, Z8, Z20
-	VADDPD       Z6, Z9, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z22
-	VADDPD       Z22, Z20, Z21
-	VMULPD       Z5, Z5, Z20
-	VMULPD       Z6, Z6, Z22
-	VADDPD       Z22, Z20, Z20
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-	VADDPD       Z10, Z13, Z20
-	VADDPD       Z11, Z14, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z22
-	VADDPD       Z22, Z20, Z21
-	VMULPD       Z10, Z10, Z20
-	VMULPD       Z11, Z11, Z22
-	VADDPD       Z22, Z20, Z20
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-	VADDPD       Z15, Z18, Z20
-	VADDPD       Z16, Z19, Z21
-	VMULPD       Z20, Z20, Z20
-	VMULPD       Z21, Z21, Z22
-	VADDPD       Z22, Z20, Z21
-	VMULPD       Z15, Z15, Z20
-	VMULPD       Z16, Z16, Z22
-	VADDPD       Z22, Z20, Z20
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z21, K1
-	KMOVB        K1, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-	TESTQ        R8, R8
-	JZ           rebase
-	ADDQ         1344(CX), R8
-	CMPQ         R8, rowLen+88(FP)
-	JG           allEvents
-	MOVQ         steps+64(FP), BX
-	ADDQ         DX, BX
-	VPBROADCASTQ BX, Z20
-	MOVQ         1344(CX), BX
-	VADDPD       Z0, Z3, Z3
-	VADDPD       Z1, Z4, Z4
-	VMULPD       Z3, Z3, Z3
-	VMULPD       Z4, Z4, Z21
-	VADDPD       Z21, Z3, Z4
-	VMULPD       Z0, Z0, Z3
-	VMULPD       Z1, Z1, Z21
-	VADDPD       Z21, Z3, Z3
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
-	KORTESTB     K1, K1
-	JZ           noescape0
-	VPSUBQ       1024(CX), Z20, Z3
-	VMOVDQU64    768(CX), Z21
-	KMOVB        K1, K2
-	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R8
-	VPSCATTERQD  Y3, K2, (R8)(Z21*4)
-	VPSUBQ       1024(CX), Z20, Z3
-	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R8
-	VSCATTERQPD  Z4, K2, (R8)(Z21*8)
-	VMOVDQU64    1280(CX), Z4
-	VPADDQ       Z3, Z4, K1, Z4
-	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ BX, Z3
-	VPADDQ       perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ    Z3, K1, Z21
-	VMOVDQU64    Z21, 768(CX)
-	MOVQ         dcr+72(FP), R8
-	LEAQ         (R8)(BX*8), R8
-	VEXPANDPD    (R8), K1, Z0
-	VMOVUPD      512(AX), Z3
-	VEXPANDPD    (R8), K1, Z3
-	VMOVUPD      Z3, 512(AX)
-	VBROADCASTSD dci+80(FP), Z3
-	VMOVAPD      Z3, K1, Z1
-	VMOVUPD      Z3, K1, 768(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z3
-	VMOVDQA64    Z3, K1, Z2
-	VPSUBQ       Z3, Z20, Z3
-	VMOVDQU64    Z3, K1, 1024(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z3
-	VMOVDQU64    Z3, K1, 256(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z3
-	VMOVUPD      Z3, K1, 1024(AX)
-	VMOVUPD      Z3, K1, 1280(AX)
-	MOVQ         orbit+16(FP), R8
-	ADDQ         stride+24(FP), R8
-	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z3
-	VMOVDQU64    Z3, K1, 512(CX)
-	KMOVB        K1, R8
-	POPCNTL      R8, R8
-	ADDQ         R8, BX
+	XORQ          R8, R8
+	XORQ          R9, R9
+	VADDPD        Z0, Z3, Z20
+	VADDPD        Z1, Z4, Z21
+	VMULPD        Z20, Z20, Z20
+	VMULPD        Z21, Z21, Z22
+	VADDPD        Z22, Z20, Z21
+	VMULPD        Z0, Z0, Z20
+	VMULPD        Z1, Z1, Z22
+	VADDPD        Z22, Z20, Z20
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K1
+	KMOVB         K1, R10
+	ORQ           R10, R8
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB         K1, R10
+	ORQ           R10, BX
+	VCMPPD        $0x11, Z20, Z21, K1
+	VPCMPEQQ.BCST top+32(FP), Z2, K2
+	KORB          K2, K1, K1
+	KMOVB         K1, R10
+	ORQ           R10, R9
+	VADDPD        Z5, Z8, Z20
+	VADDPD        Z6, Z9, Z21
+	VMULPD        Z20, Z20, Z20
+	VMULPD        Z21, Z21, Z22
+	VADDPD        Z22, Z20, Z21
+	VMULPD        Z5, Z5, Z20
+	VMULPD        Z6, Z6, Z22
+	VADDPD        Z22, Z20, Z20
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K1
+	KMOVB         K1, R10
+	SHLQ          $0x08, R10
+	ORQ           R10, R8
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB         K1, R10
+	SHLQ          $0x08, R10
+	ORQ           R10, BX
+	VCMPPD        $0x11, Z20, Z21, K1
+	VPCMPEQQ.BCST top+32(FP), Z7, K2
+	KORB          K2, K1, K1
+	KMOVB         K1, R10
+	SHLQ          $0x08, R10
+	ORQ           R10, R9
+	VADDPD        Z10, Z13, Z20
+	VADDPD        Z11, Z14, Z21
+	VMULPD        Z20, Z20, Z20
+	VMULPD        Z21, Z21, Z22
+	VADDPD        Z22, Z20, Z21
+	VMULPD        Z10, Z10, Z20
+	VMULPD        Z11, Z11, Z22
+	VADDPD        Z22, Z20, Z20
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K1
+	KMOVB         K1, R10
+	SHLQ          $0x10, R10
+	ORQ           R10, R8
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB         K1, R10
+	SHLQ          $0x10, R10
+	ORQ           R10, BX
+	VCMPPD        $0x11, Z20, Z21, K1
+	VPCMPEQQ.BCST top+32(FP), Z12, K2
+	KORB          K2, K1, K1
+	KMOVB         K1, R10
+	SHLQ          $0x10, R10
+	ORQ           R10, R9
+	VADDPD        Z15, Z18, Z20
+	VADDPD        Z16, Z19, Z21
+	VMULPD        Z20, Z20, Z20
+	VMULPD        Z21, Z21, Z22
+	VADDPD        Z22, Z20, Z21
+	VMULPD        Z15, Z15, Z20
+	VMULPD        Z16, Z16, Z22
+	VADDPD        Z22, Z20, Z20
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z21, K1
+	KMOVB         K1, R10
+	SHLQ          $0x18, R10
+	ORQ           R10, R8
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z20, K1
+	KMOVB         K1, R10
+	SHLQ          $0x18, R10
+	ORQ           R10, BX
+	VCMPPD        $0x11, Z20, Z21, K1
+	VPCMPEQQ.BCST top+32(FP), Z17, K2
+	KORB          K2, K1, K1
+	KMOVB         K1, R10
+	SHLQ          $0x18, R10
+	ORQ           R10, R9
+	MOVQ          R8, 1352(CX)
+	MOVQ          R9, 1360(CX)
+	TESTQ         BX, BX
+	JNZ           allEvents
+	TESTQ         R8, R8
+	JZ            rebase
+	POPCNTQ       R8, R8
+	ADDQ          1344(CX), R8
+	CMPQ          R8, rowLen+88(FP)
+	JG            allEvents
+	MOVQ          steps+64(FP), BX
+	ADDQ          DX, BX
+	VPBROADCASTQ  BX, Z20
+	MOVQ          1344(CX), BX
+	CMPB          1352(CX), $0x00
+	JE            noescape0
+	VADDPD        Z0, Z3, Z3
+	VADDPD        Z1, Z4, Z4
+	VMULPD        Z3, Z3, Z3
+	VMULPD        Z4, Z4, Z21
+	VADDPD        Z21, Z3, Z4
+	VMULPD        Z0, Z0, Z3
+	VMULPD        Z1, Z1, Z21
+	VADDPD        Z21, Z3, Z3
+	KMOVB         1352(CX), K1
+	VPSUBQ        1024(CX), Z20, Z3
+	VMOVDQU64     768(CX), Z21
+	KMOVB         K1, K2
+	VPMOVQD       Z3, Y3
+	MOVQ          iter+96(FP), R8
+	VPSCATTERQD   Y3, K2, (R8)(Z21*4)
+	VPSUBQ        1024(CX), Z20, Z3
+	KMOVB         K1, K2
+	MOVQ          mag2+104(FP), R8
+	VSCATTERQPD   Z4, K2, (R8)(Z21*8)
+	VMOVDQU64     1280(CX), Z4
+	VPADDQ        Z3, Z4, K1, Z4
+	VMOVDQU64     Z4, 1280(CX)
+	VPBROADCASTQ  BX, Z3
+	VPADDQ        perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ     Z3, K1, Z21
+	VMOVDQU64     Z21, 768(CX)
+	MOVQ          dcr+72(FP), R8
+	LEAQ          (R8)(BX*8), R8
+	VEXPANDPD     (R8), K1, Z0
+	VMOVUPD       512(AX), Z3
+	VEXPANDPD     (R8), K1, Z3
+	VMOVUPD       Z3, 512(AX)
+	VBROADCASTSD  dci+80(FP), Z3
+	VMOVAPD       Z3, K1, Z1
+	VMOVUPD       Z3, K1, 768(AX)
+	VPBROADCASTQ  perturbOne<>+0(SB), Z3
+	VMOVDQA64     Z3, K1, Z2
+	VPSUBQ        Z3, Z20, Z3
+	VMOVDQU64     Z3, K1, 1024(CX)
+	VPBROADCASTQ  perturbZero<>+0(SB), Z3
+	VMOVDQU64     Z3, K1, 256(CX)
+	VBROADCASTSD  perturbNaN<>+0(SB), Z3
+	VMOVUPD       Z3, K1, 1024(AX)
+	VMOVUPD       Z3, K1, 1280(AX)
+	MOVQ          orbit+16(FP), R8
+	ADDQ          stride+24(FP), R8
+	SUBQ          SI, R8
+	VPBROADCASTQ  R8, Z3
+	VMOVDQU64     Z3, K1, 512(CX)
+	KMOVB         K1, R8
+	POPCNTL       R8, R8
+	ADDQ          R8, BX
 
 noescape0:
+	CMPB         1353(CX), $0x00
+	JE           noescape1
 	VADDPD       Z5, Z8, Z3
 	VADDPD       Z6, Z9, Z4
 	VMULPD       Z3, Z3, Z3
@@ -431,9 +427,7 @@ noescape0:
 	VMULPD       Z5, Z5, Z3
 	VMULPD       Z6, Z6, Z8
 	VADDPD       Z8, Z3, Z3
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
-	KORTESTB     K1, K1
-	JZ           noescape1
+	KMOVB        1353(CX), K1
 	VPSUBQ       1088(CX), Z20, Z3
 	VMOVDQU64    832(CX), Z8
 	KMOVB        K1, K2
@@ -479,6 +473,8 @@ noescape0:
 	ADDQ         R8, BX
 
 noescape1:
+	CMPB         1354(CX), $0x00
+	JE           noescape2
 	VADDPD       Z10, Z13, Z3
 	VADDPD       Z11, Z14, Z4
 	VMULPD       Z3, Z3, Z3
@@ -487,9 +483,7 @@ noescape1:
 	VMULPD       Z10, Z10, Z3
 	VMULPD       Z11, Z11, Z8
 	VADDPD       Z8, Z3, Z3
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
-	KORTESTB     K1, K1
-	JZ           noescape2
+	KMOVB        1354(CX), K1
 	VPSUBQ       1152(CX), Z20, Z3
 	VMOVDQU64    896(CX), Z8
 	KMOVB        K1, K2
@@ -535,6 +529,8 @@ noescape1:
 	ADDQ         R8, BX
 
 noescape2:
+	CMPB         1355(CX), $0x00
+	JE           noescape3
 	VADDPD       Z15, Z18, Z3
 	VADDPD       Z16, Z19, Z4
 	VMULPD       Z3, Z3, Z3
@@ -543,9 +539,7 @@ noescape2:
 	VMULPD       Z15, Z15, Z3
 	VMULPD       Z16, Z16, Z8
 	VADDPD       Z8, Z3, Z3
-	VCMPPD.BCST  $0x1e, escape2+40(FP), Z4, K1
-	KORTESTB     K1, K1
-	JZ           noescape3
+	KMOVB        1355(CX), K1
 	VPSUBQ       1216(CX), Z20, Z3
 	VMOVDQU64    960(CX), Z8
 	KMOVB        K1, K2
@@ -595,274 +589,227 @@ noescape3:
 	JMP  loop
 
 allEvents:
-	XORQ        BX, BX
-	VADDPD      Z0, Z3, Z3
-	VADDPD      Z1, Z4, Z4
-	VMULPD      Z3, Z3, Z3
-	VMULPD      Z4, Z4, Z20
-	VADDPD      Z20, Z3, Z4
-	VMULPD      Z0, Z0, Z3
-	VMULPD      Z1, Z1, Z20
-	VADDPD      Z20, Z3, Z3
-	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
-	KORB        K1, K2, K1
-	KMOVB       K1, SI
-	ORQ         SI, BX
-	VADDPD      Z5, Z8, Z3
-	VADDPD      Z6, Z9, Z4
-	VMULPD      Z3, Z3, Z3
-	VMULPD      Z4, Z4, Z8
-	VADDPD      Z8, Z3, Z4
-	VMULPD      Z5, Z5, Z3
-	VMULPD      Z6, Z6, Z8
-	VADDPD      Z8, Z3, Z3
-	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
-	KORB        K1, K2, K1
-	KMOVB       K1, SI
-	SHLQ        $0x08, SI
-	ORQ         SI, BX
-	VADDPD      Z10, Z13, Z3
-	VADDPD      Z11, Z14, Z4
-	VMULPD      Z3, Z3, Z3
-	VMULPD      Z4, Z4, Z8
-	VADDPD      Z8, Z3, Z4
-	VMULPD      Z10, Z10, Z3
-	VMULPD      Z11, Z11, Z8
-	VADDPD      Z8, Z3, Z3
-	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
-	KORB        K1, K2, K1
-	KMOVB       K1, SI
-	SHLQ        $0x10, SI
-	ORQ         SI, BX
-	VADDPD      Z15, Z18, Z3
-	VADDPD      Z16, Z19, Z4
-	VMULPD      Z3, Z3, Z3
-	VMULPD      Z4, Z4, Z8
-	VADDPD      Z8, Z3, Z4
-	VMULPD      Z15, Z15, Z3
-	VMULPD      Z16, Z16, Z8
-	VADDPD      Z8, Z3, Z3
-	VCMPPD.BCST $0x1e, escape2+40(FP), Z4, K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z3, K2
-	KORB        K1, K2, K1
-	KMOVB       K1, SI
-	SHLQ        $0x18, SI
-	ORQ         SI, BX
-	JMP         exit
+	ORQ 1352(CX), BX
+	JMP exit
 
 rebase:
-	MOVB          periodic+56(FP), DI
-	VADDPD        Z0, Z3, Z20
-	VADDPD        Z1, Z4, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z0, Z0, Z23
-	VMULPD        Z1, Z1, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z2, K2
-	KORB          K2, K1, K1
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R8
-	ORQ           R8, BX
-	TESTB         DI, DI
-	JZ            noperiodic0
-	VCMPPD        $0x00, 1024(AX), Z20, K1, K1
-	VCMPPD        $0x00, 1280(AX), Z21, K1, K1
-	KMOVB         K1, R8
-	ORQ           R8, BX
+	MOVB        periodic+56(FP), DI
+	CMPB        1360(CX), $0x00
+	JE          norebase0
+	VADDPD      Z0, Z3, Z20
+	VADDPD      Z1, Z4, Z21
+	VMULPD      Z20, Z20, Z23
+	VMULPD      Z21, Z21, Z24
+	VADDPD      Z24, Z23, Z22
+	VMULPD      Z0, Z0, Z23
+	VMULPD      Z1, Z1, Z24
+	VADDPD      Z24, Z23, Z23
+	KMOVB       1360(CX), K1
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
+	KMOVB       K2, R8
+	ORQ         R8, BX
+	TESTB       DI, DI
+	JZ          norebase0
+	VCMPPD      $0x00, 1024(AX), Z20, K1, K1
+	VCMPPD      $0x00, 1280(AX), Z21, K1, K1
+	KMOVB       K1, R8
+	ORQ         R8, BX
 
-noperiodic0:
-	VADDPD        Z5, Z8, Z20
-	VADDPD        Z6, Z9, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z5, Z5, Z23
-	VMULPD        Z6, Z6, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z7, K2
-	KORB          K2, K1, K1
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R8
-	SHLQ          $0x08, R8
-	ORQ           R8, BX
-	TESTB         DI, DI
-	JZ            noperiodic1
-	VCMPPD        $0x00, 1088(AX), Z20, K1, K1
-	VCMPPD        $0x00, 1344(AX), Z21, K1, K1
-	KMOVB         K1, R8
-	SHLQ          $0x08, R8
-	ORQ           R8, BX
+norebase0:
+	CMPB        1361(CX), $0x00
+	JE          norebase1
+	VADDPD      Z5, Z8, Z20
+	VADDPD      Z6, Z9, Z21
+	VMULPD      Z20, Z20, Z23
+	VMULPD      Z21, Z21, Z24
+	VADDPD      Z24, Z23, Z22
+	VMULPD      Z5, Z5, Z23
+	VMULPD      Z6, Z6, Z24
+	VADDPD      Z24, Z23, Z23
+	KMOVB       1361(CX), K1
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
+	KMOVB       K2, R8
+	SHLQ        $0x08, R8
+	ORQ         R8, BX
+	TESTB       DI, DI
+	JZ          norebase1
+	VCMPPD      $0x00, 1088(AX), Z20, K1, K1
+	VCMPPD      $0x00, 1344(AX), Z21, K1, K1
+	KMOVB       K1, R8
+	SHLQ        $0x08, R8
+	ORQ         R8, BX
 
-noperiodic1:
-	VADDPD        Z10, Z13, Z20
-	VADDPD        Z11, Z14, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z10, Z10, Z23
-	VMULPD        Z11, Z11, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z12, K2
-	KORB          K2, K1, K1
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R8
-	SHLQ          $0x10, R8
-	ORQ           R8, BX
-	TESTB         DI, DI
-	JZ            noperiodic2
-	VCMPPD        $0x00, 1152(AX), Z20, K1, K1
-	VCMPPD        $0x00, 1408(AX), Z21, K1, K1
-	KMOVB         K1, R8
-	SHLQ          $0x10, R8
-	ORQ           R8, BX
+norebase1:
+	CMPB        1362(CX), $0x00
+	JE          norebase2
+	VADDPD      Z10, Z13, Z20
+	VADDPD      Z11, Z14, Z21
+	VMULPD      Z20, Z20, Z23
+	VMULPD      Z21, Z21, Z24
+	VADDPD      Z24, Z23, Z22
+	VMULPD      Z10, Z10, Z23
+	VMULPD      Z11, Z11, Z24
+	VADDPD      Z24, Z23, Z23
+	KMOVB       1362(CX), K1
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
+	KMOVB       K2, R8
+	SHLQ        $0x10, R8
+	ORQ         R8, BX
+	TESTB       DI, DI
+	JZ          norebase2
+	VCMPPD      $0x00, 1152(AX), Z20, K1, K1
+	VCMPPD      $0x00, 1408(AX), Z21, K1, K1
+	KMOVB       K1, R8
+	SHLQ        $0x10, R8
+	ORQ         R8, BX
 
-noperiodic2:
-	VADDPD        Z15, Z18, Z20
-	VADDPD        Z16, Z19, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z15, Z15, Z23
-	VMULPD        Z16, Z16, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z17, K2
-	KORB          K2, K1, K1
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB         K2, R8
-	SHLQ          $0x18, R8
-	ORQ           R8, BX
-	TESTB         DI, DI
-	JZ            noperiodic3
-	VCMPPD        $0x00, 1216(AX), Z20, K1, K1
-	VCMPPD        $0x00, 1472(AX), Z21, K1, K1
-	KMOVB         K1, DI
-	SHLQ          $0x18, DI
-	ORQ           DI, BX
+norebase2:
+	CMPB        1363(CX), $0x00
+	JE          norebase3
+	VADDPD      Z15, Z18, Z20
+	VADDPD      Z16, Z19, Z21
+	VMULPD      Z20, Z20, Z23
+	VMULPD      Z21, Z21, Z24
+	VADDPD      Z24, Z23, Z22
+	VMULPD      Z15, Z15, Z23
+	VMULPD      Z16, Z16, Z24
+	VADDPD      Z24, Z23, Z23
+	KMOVB       1363(CX), K1
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
+	TESTB       DI, DI
+	JZ          norebase3
+	VCMPPD      $0x00, 1216(AX), Z20, K1, K1
+	VCMPPD      $0x00, 1472(AX), Z21, K1, K1
+	KMOVB       K1, DI
+	SHLQ        $0x18, DI
+	ORQ         DI, BX
 
-noperiodic3:
-	TESTQ         BX, BX
-	JNZ           exit
-	VADDPD        Z0, Z3, Z20
-	VADDPD        Z1, Z4, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z0, Z0, Z23
-	VMULPD        Z1, Z1, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z2, K2
-	KORB          K2, K1, K1
-	VMOVAPD       Z20, K1, Z0
-	VMOVAPD       Z21, K1, Z1
-	KNOTB         K1, K2
-	VMOVDQA64.Z   Z2, K2, Z2
-	VMOVAPD.Z     Z3, K2, Z3
-	VMOVAPD.Z     Z4, K2, Z4
-	MOVQ          orbit+16(FP), BX
-	SUBQ          SI, BX
-	VPBROADCASTQ  BX, Z20
-	VMOVDQU64     Z20, K1, 512(CX)
-	VMOVDQU64     256(CX), Z20
-	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
-	VMOVDQU64     Z20, 256(CX)
-	VPSUBQ.BCST   perturbOne<>+0(SB), Z20, Z21
-	VPTESTNMQ     Z21, Z20, K1, K1
-	VMOVUPD       Z0, K1, 1024(AX)
-	VMOVUPD       Z1, K1, 1280(AX)
-	VADDPD        Z5, Z8, Z20
-	VADDPD        Z6, Z9, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z5, Z5, Z23
-	VMULPD        Z6, Z6, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z7, K2
-	KORB          K2, K1, K1
-	VMOVAPD       Z20, K1, Z5
-	VMOVAPD       Z21, K1, Z6
-	KNOTB         K1, K2
-	VMOVDQA64.Z   Z7, K2, Z7
-	VMOVAPD.Z     Z8, K2, Z8
-	VMOVAPD.Z     Z9, K2, Z9
-	MOVQ          orbit+16(FP), BX
-	SUBQ          SI, BX
-	VPBROADCASTQ  BX, Z20
-	VMOVDQU64     Z20, K1, 576(CX)
-	VMOVDQU64     320(CX), Z20
-	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
-	VMOVDQU64     Z20, 320(CX)
-	VPSUBQ.BCST   perturbOne<>+0(SB), Z20, Z21
-	VPTESTNMQ     Z21, Z20, K1, K1
-	VMOVUPD       Z5, K1, 1088(AX)
-	VMOVUPD       Z6, K1, 1344(AX)
-	VADDPD        Z10, Z13, Z20
-	VADDPD        Z11, Z14, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z10, Z10, Z23
-	VMULPD        Z11, Z11, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z12, K2
-	KORB          K2, K1, K1
-	VMOVAPD       Z20, K1, Z10
-	VMOVAPD       Z21, K1, Z11
-	KNOTB         K1, K2
-	VMOVDQA64.Z   Z12, K2, Z12
-	VMOVAPD.Z     Z13, K2, Z13
-	VMOVAPD.Z     Z14, K2, Z14
-	MOVQ          orbit+16(FP), BX
-	SUBQ          SI, BX
-	VPBROADCASTQ  BX, Z20
-	VMOVDQU64     Z20, K1, 640(CX)
-	VMOVDQU64     384(CX), Z20
-	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
-	VMOVDQU64     Z20, 384(CX)
-	VPSUBQ.BCST   perturbOne<>+0(SB), Z20, Z21
-	VPTESTNMQ     Z21, Z20, K1, K1
-	VMOVUPD       Z10, K1, 1152(AX)
-	VMOVUPD       Z11, K1, 1408(AX)
-	VADDPD        Z15, Z18, Z20
-	VADDPD        Z16, Z19, Z21
-	VMULPD        Z20, Z20, Z23
-	VMULPD        Z21, Z21, Z24
-	VADDPD        Z24, Z23, Z22
-	VMULPD        Z15, Z15, Z23
-	VMULPD        Z16, Z16, Z24
-	VADDPD        Z24, Z23, Z23
-	VCMPPD        $0x11, Z23, Z22, K1
-	VPCMPEQQ.BCST top+32(FP), Z17, K2
-	KORB          K2, K1, K1
-	VMOVAPD       Z20, K1, Z15
-	VMOVAPD       Z21, K1, Z16
-	KNOTB         K1, K2
-	VMOVDQA64.Z   Z17, K2, Z17
-	VMOVAPD.Z     Z18, K2, Z18
-	VMOVAPD.Z     Z19, K2, Z19
-	MOVQ          orbit+16(FP), BX
-	SUBQ          SI, BX
-	VPBROADCASTQ  BX, Z20
-	VMOVDQU64     Z20, K1, 704(CX)
-	VMOVDQU64     448(CX), Z20
-	VPADDQ.BCST   perturbOne<>+0(SB), Z20, K1, Z20
-	VMOVDQU64     Z20, 448(CX)
-	VPSUBQ.BCST   perturbOne<>+0(SB), Z20, Z21
-	VPTESTNMQ     Z21, Z20, K1, K1
-	VMOVUPD       Z15, K1, 1216(AX)
-	VMOVUPD       Z16, K1, 1472(AX)
+norebase3:
+	TESTQ        BX, BX
+	JNZ          exit
+	CMPB         1360(CX), $0x00
+	JE           norebaseApply0
+	VADDPD       Z0, Z3, Z20
+	VADDPD       Z1, Z4, Z21
+	VMULPD       Z20, Z20, Z22
+	VMULPD       Z21, Z21, Z23
+	VADDPD       Z23, Z22, Z22
+	VMULPD       Z0, Z0, Z22
+	VMULPD       Z1, Z1, Z23
+	VADDPD       Z23, Z22, Z22
+	KMOVB        1360(CX), K1
+	VMOVAPD      Z20, K1, Z0
+	VMOVAPD      Z21, K1, Z1
+	KNOTB        K1, K2
+	VMOVDQA64.Z  Z2, K2, Z2
+	VMOVAPD.Z    Z3, K2, Z3
+	VMOVAPD.Z    Z4, K2, Z4
+	MOVQ         orbit+16(FP), BX
+	SUBQ         SI, BX
+	VPBROADCASTQ BX, Z20
+	VMOVDQU64    Z20, K1, 512(CX)
+	VMOVDQU64    256(CX), Z20
+	VPADDQ.BCST  perturbOne<>+0(SB), Z20, K1, Z20
+	VMOVDQU64    Z20, 256(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z20, Z21
+	VPTESTNMQ    Z21, Z20, K1, K1
+	VMOVUPD      Z0, K1, 1024(AX)
+	VMOVUPD      Z1, K1, 1280(AX)
+
+norebaseApply0:
+	CMPB         1361(CX), $0x00
+	JE           norebaseApply1
+	VADDPD       Z5, Z8, Z20
+	VADDPD       Z6, Z9, Z21
+	VMULPD       Z20, Z20, Z22
+	VMULPD       Z21, Z21, Z23
+	VADDPD       Z23, Z22, Z22
+	VMULPD       Z5, Z5, Z22
+	VMULPD       Z6, Z6, Z23
+	VADDPD       Z23, Z22, Z22
+	KMOVB        1361(CX), K1
+	VMOVAPD      Z20, K1, Z5
+	VMOVAPD      Z21, K1, Z6
+	KNOTB        K1, K2
+	VMOVDQA64.Z  Z7, K2, Z7
+	VMOVAPD.Z    Z8, K2, Z8
+	VMOVAPD.Z    Z9, K2, Z9
+	MOVQ         orbit+16(FP), BX
+	SUBQ         SI, BX
+	VPBROADCASTQ BX, Z20
+	VMOVDQU64    Z20, K1, 576(CX)
+	VMOVDQU64    320(CX), Z20
+	VPADDQ.BCST  perturbOne<>+0(SB), Z20, K1, Z20
+	VMOVDQU64    Z20, 320(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z20, Z21
+	VPTESTNMQ    Z21, Z20, K1, K1
+	VMOVUPD      Z5, K1, 1088(AX)
+	VMOVUPD      Z6, K1, 1344(AX)
+
+norebaseApply1:
+	CMPB         1362(CX), $0x00
+	JE           norebaseApply2
+	VADDPD       Z10, Z13, Z20
+	VADDPD       Z11, Z14, Z21
+	VMULPD       Z20, Z20, Z22
+	VMULPD       Z21, Z21, Z23
+	VADDPD       Z23, Z22, Z22
+	VMULPD       Z10, Z10, Z22
+	VMULPD       Z11, Z11, Z23
+	VADDPD       Z23, Z22, Z22
+	KMOVB        1362(CX), K1
+	VMOVAPD      Z20, K1, Z10
+	VMOVAPD      Z21, K1, Z11
+	KNOTB        K1, K2
+	VMOVDQA64.Z  Z12, K2, Z12
+	VMOVAPD.Z    Z13, K2, Z13
+	VMOVAPD.Z    Z14, K2, Z14
+	MOVQ         orbit+16(FP), BX
+	SUBQ         SI, BX
+	VPBROADCASTQ BX, Z20
+	VMOVDQU64    Z20, K1, 640(CX)
+	VMOVDQU64    384(CX), Z20
+	VPADDQ.BCST  perturbOne<>+0(SB), Z20, K1, Z20
+	VMOVDQU64    Z20, 384(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z20, Z21
+	VPTESTNMQ    Z21, Z20, K1, K1
+	VMOVUPD      Z10, K1, 1152(AX)
+	VMOVUPD      Z11, K1, 1408(AX)
+
+norebaseApply2:
+	CMPB         1363(CX), $0x00
+	JE           norebaseApply3
+	VADDPD       Z15, Z18, Z20
+	VADDPD       Z16, Z19, Z21
+	VMULPD       Z20, Z20, Z22
+	VMULPD       Z21, Z21, Z23
+	VADDPD       Z23, Z22, Z22
+	VMULPD       Z15, Z15, Z22
+	VMULPD       Z16, Z16, Z23
+	VADDPD       Z23, Z22, Z22
+	KMOVB        1363(CX), K1
+	VMOVAPD      Z20, K1, Z15
+	VMOVAPD      Z21, K1, Z16
+	KNOTB        K1, K2
+	VMOVDQA64.Z  Z17, K2, Z17
+	VMOVAPD.Z    Z18, K2, Z18
+	VMOVAPD.Z    Z19, K2, Z19
+	MOVQ         orbit+16(FP), BX
+	SUBQ         SI, BX
+	VPBROADCASTQ BX, Z20
+	VMOVDQU64    Z20, K1, 704(CX)
+	VMOVDQU64    448(CX), Z20
+	VPADDQ.BCST  perturbOne<>+0(SB), Z20, K1, Z20
+	VMOVDQU64    Z20, 448(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z20, Z21
+	VPTESTNMQ    Z21, Z20, K1, K1
+	VMOVUPD      Z15, K1, 1216(AX)
+	VMOVUPD      Z16, K1, 1472(AX)
+
+norebaseApply3:
 	VPMAXSQ       Z2, Z2, Z20
 	VPMAXSQ       Z7, Z20, Z20
 	VPMAXSQ       Z12, Z20, Z20

@@ -48,11 +48,12 @@ var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, 
 // the deltas dr, di, then dcr, dci, then the saved deltas sr, si; in ln
 // each lane's m, then its rebases, the routine's own load addresses, each
 // lane's pixel (-1: idle) and the step at which its n was 0, then the work
-// of the pixels the routine stored, per vector lane, and the next pixel.
+// of the pixels the routine stored, per vector lane, the next pixel, and
+// the slow path's masks of escaping and rebasing lanes.
 var (
-	lanes                                                   int
-	offDr, offDi, offDcr, offDci, offSr, offSi              int
-	lnM, lnReb, lnQ, lnPix, lnStart, lnWork, lnNext, lnSize int
+	lanes                                                                int
+	offDr, offDi, offDcr, offDci, offSr, offSi                           int
+	lnM, lnReb, lnQ, lnPix, lnStart, lnWork, lnNext, lnEsc, lnRb, lnSize int
 )
 
 // Constants in memory.
@@ -82,7 +83,7 @@ func main() {
 	lanes = 8 * *vectors
 	offDr, offDi, offDcr, offDci, offSr, offSi = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes
 	lnM, lnReb, lnQ, lnPix, lnStart = 0, lanes, 2*lanes, 3*lanes, 4*lanes
-	lnWork, lnNext, lnSize = 5*lanes, 5*lanes+8, 5*lanes+9
+	lnWork, lnNext, lnEsc, lnRb, lnSize = 5*lanes, 5*lanes+8, 5*lanes+9, 5*lanes+10, 5*lanes+11
 	ConstraintExpr("amd64")
 	small := GLOBL("perturbSmall", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(smallDD)))
@@ -294,39 +295,42 @@ func routine(small, one, two Mem) {
 	DECQ(untilTop)
 	JMP(LabelRef("loop"))
 
-	// Some lane escapes or may be small: its pass is the driver's.
-	// Some lane escapes or may be small. Lanes that may be small are the
-	// driver's, and so is every lane with an event then; so are the
-	// escaped lanes where the row has too few pixels left to reload them.
-	// Otherwise the escaped lanes are stored and take the next pixels
-	// here, vector by vector: the count and |z|^2 scattered to iter and
-	// mag2, the work added up per lane in ln, the next pixels given out
-	// in lane order by VPEXPANDQ and VEXPANDPD, each new lane starting as
-	// Plan.start starts it (m = n = 1, delta = dc, no rebase, nothing
-	// saved); then the iteration's tests run again.
+	// The slow path: some lane escapes, may be small or rebases, or may
+	// be at m = top. The exact tests of every vector, once, give three
+	// masks of lanes, bit 8k+j for lane j of vector k: escapes (kept in
+	// ln), possibly small deltas (events) and rebases (kept in ln).
+	//
+	// Lanes that may be small are the driver's, and so is every lane with
+	// an event then; so are the escaped lanes where the row has too few
+	// pixels left to reload them. Otherwise the escaped lanes are stored
+	// and take the next pixels here, vector by vector: the count and
+	// |z|^2 scattered to iter and mag2, the work added up per lane in ln,
+	// the next pixels given out in lane order by VPEXPANDQ and VEXPANDPD,
+	// each new lane starting as Plan.start starts it (m = n = 1, delta =
+	// dc, no rebase, nothing saved); then the iteration's tests run again.
 	Label("slow")
-	for k := range V {
-		_, _, _, dd := tests(k)
-		b := K()
-		VCMPPD_BCST(U8(cmpLT), small, dd, b)
-		bitsOf(k, b, events)
-	}
-	TESTQ(events, events)
-	JNZ(LabelRef("allEvents"))
 	{
-		cnt := GP64()
-		XORQ(cnt, cnt)
+		es, rbw := GP64(), GP64()
+		XORQ(es, es)
+		XORQ(rbw, rbw)
 		for k := range V {
-			_, _, mag, _ := tests(k)
-			a := K()
+			_, _, mag, dd := tests(k)
+			a, b, c := K(), K(), K()
 			VCMPPD_BCST(U8(cmpGT), e2, mag, a)
-			x := GP64()
-			KMOVB(a, x.As32())
-			POPCNTL(x.As32(), x.As32())
-			ADDQ(x, cnt)
+			bitsOf(k, a, es)
+			VCMPPD_BCST(U8(cmpLT), small, dd, b)
+			bitsOf(k, b, events)
+			rebaseMask(k, mag, dd, c)
+			bitsOf(k, c, rbw)
 		}
-		TESTQ(cnt, cnt)
+		MOVQ(es, ln.Offset(8*lnEsc))
+		MOVQ(rbw, ln.Offset(8*lnRb))
+		TESTQ(events, events)
+		JNZ(LabelRef("allEvents"))
+		TESTQ(es, es)
 		JZ(LabelRef("rebase"))
+		cnt := GP64()
+		POPCNTQ(es, cnt)
 		ADDQ(ln.Offset(8*lnNext), cnt)
 		CMPQ(cnt, paramAddr("rowLen"))
 		JG(LabelRef("allEvents"))
@@ -340,12 +344,12 @@ func routine(small, one, two Mem) {
 		next := GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
 		for k := range V {
+			skip := fmt.Sprintf("noescape%d", k)
+			CMPB(ln.Offset(8*lnEsc+k), U8(0))
+			JE(LabelRef(skip))
 			_, _, mag, _ := tests(k)
 			esc := K()
-			VCMPPD_BCST(U8(cmpGT), e2, mag, esc)
-			skip := fmt.Sprintf("noescape%d", k)
-			KORTESTB(esc, esc)
-			JZ(LabelRef(skip))
+			KMOVB(ln.Offset(8*lnEsc+k), esc)
 			n, pix := ZMM(), ZMM()
 			VPSUBQ(ln.Offset(vOff(lnStart, k)), stepsV, n) // n = steps - start
 			VMOVDQU64(ln.Offset(vOff(lnPix, k)), pix)
@@ -405,44 +409,42 @@ func routine(small, one, two Mem) {
 		JMP(LabelRef("loop"))
 	}
 	Label("allEvents")
-	XORQ(events, events)
-	for k := range V {
-		_, _, mag, dd := tests(k)
-		a, b := K(), K()
-		VCMPPD_BCST(U8(cmpGT), e2, mag, a)
-		VCMPPD_BCST(U8(cmpLT), small, dd, b)
-		KORB(a, b, a)
-		bitsOf(k, a, events)
-	}
+	ORQ(ln.Offset(8*lnEsc), events)
 	JMP(LabelRef("exit"))
 
-	// Some lane rebases. Those whose new delta repeats the saved one, or
-	// may be small, are events, before any lane changes; else every
-	// rebasing lane does advance's rebase.
+	// Some lane rebases (or none: m = top was only possible). Those whose
+	// new delta repeats the saved one, or may be small, are events,
+	// before any lane changes; else every rebasing lane does advance's
+	// rebase.
 	Label("rebase")
 	periodic := GP8()
 	Load(Param("periodic"), periodic)
 	for k := range V {
-		fr, fi, mag, dd := tests(k)
+		skipV := fmt.Sprintf("norebase%d", k)
+		CMPB(ln.Offset(8*lnRb+k), U8(0))
+		JE(LabelRef(skipV))
+		fr, fi, mag, _ := tests(k)
 		r := K()
-		rebaseMask(k, mag, dd, r)
+		KMOVB(ln.Offset(8*lnRb+k), r)
 		e := K()
 		VCMPPD_BCST(U8(cmpLT), small, mag, r, e) // the new dd is mag
 		bitsOf(k, e, events)
-		skip := fmt.Sprintf("noperiodic%d", k)
 		TESTB(periodic, periodic)
-		JZ(LabelRef(skip))
+		JZ(LabelRef(skipV))
 		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSr, k)), fr, r, r)
 		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSi, k)), fi, r, r)
 		bitsOf(k, r, events)
-		Label(skip)
+		Label(skipV)
 	}
 	TESTQ(events, events)
 	JNZ(LabelRef("exit"))
 	for k := range V {
-		fr, fi, mag, dd := tests(k)
+		skipV := fmt.Sprintf("norebaseApply%d", k)
+		CMPB(ln.Offset(8*lnRb+k), U8(0))
+		JE(LabelRef(skipV))
+		fr, fi, _, _ := tests(k)
 		r := K()
-		rebaseMask(k, mag, dd, r)
+		KMOVB(ln.Offset(8*lnRb+k), r)
 		VMOVAPD(fr, r, dr[k])
 		VMOVAPD(fi, r, di[k])
 		// m, Zr and Zi zeroed in the rebasing lanes: kept under the others.
@@ -467,6 +469,7 @@ func routine(small, one, two Mem) {
 		VPTESTNMQ(low, reb, r, sv) // rebases & (rebases-1) == 0
 		VMOVUPD(dr[k], sv, st.Offset(vOff(offSr, k)))
 		VMOVUPD(di[k], sv, st.Offset(vOff(offSi, k)))
+		Label(skipV)
 	}
 	findTop()
 	JMP(LabelRef("step"))
