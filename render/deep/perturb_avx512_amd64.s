@@ -593,99 +593,87 @@ allEvents:
 	JMP exit
 
 rebase:
-	MOVB        periodic+56(FP), DI
+	MOVB        periodic+56(FP), R8
 	CMPB        1360(CX), $0x00
 	JE          norebase0
 	VADDPD      Z0, Z3, Z20
 	VADDPD      Z1, Z4, Z21
-	VMULPD      Z20, Z20, Z23
-	VMULPD      Z21, Z21, Z24
-	VADDPD      Z24, Z23, Z22
-	VMULPD      Z0, Z0, Z23
-	VMULPD      Z1, Z1, Z24
-	VADDPD      Z24, Z23, Z23
+	VMULPD      Z20, Z20, Z22
+	VMULPD      Z21, Z21, Z23
+	VADDPD      Z23, Z22, Z22
 	KMOVB       1360(CX), K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB       K2, R8
-	ORQ         R8, BX
-	TESTB       DI, DI
+	KMOVB       K2, R9
+	ORQ         R9, BX
+	TESTB       R8, R8
 	JZ          norebase0
 	VCMPPD      $0x00, 1024(AX), Z20, K1, K1
 	VCMPPD      $0x00, 1280(AX), Z21, K1, K1
-	KMOVB       K1, R8
-	ORQ         R8, BX
+	KMOVB       K1, R9
+	ORQ         R9, BX
 
 norebase0:
 	CMPB        1361(CX), $0x00
 	JE          norebase1
 	VADDPD      Z5, Z8, Z20
 	VADDPD      Z6, Z9, Z21
-	VMULPD      Z20, Z20, Z23
-	VMULPD      Z21, Z21, Z24
-	VADDPD      Z24, Z23, Z22
-	VMULPD      Z5, Z5, Z23
-	VMULPD      Z6, Z6, Z24
-	VADDPD      Z24, Z23, Z23
+	VMULPD      Z20, Z20, Z22
+	VMULPD      Z21, Z21, Z23
+	VADDPD      Z23, Z22, Z22
 	KMOVB       1361(CX), K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB       K2, R8
-	SHLQ        $0x08, R8
-	ORQ         R8, BX
-	TESTB       DI, DI
+	KMOVB       K2, R9
+	SHLQ        $0x08, R9
+	ORQ         R9, BX
+	TESTB       R8, R8
 	JZ          norebase1
 	VCMPPD      $0x00, 1088(AX), Z20, K1, K1
 	VCMPPD      $0x00, 1344(AX), Z21, K1, K1
-	KMOVB       K1, R8
-	SHLQ        $0x08, R8
-	ORQ         R8, BX
+	KMOVB       K1, R9
+	SHLQ        $0x08, R9
+	ORQ         R9, BX
 
 norebase1:
 	CMPB        1362(CX), $0x00
 	JE          norebase2
 	VADDPD      Z10, Z13, Z20
 	VADDPD      Z11, Z14, Z21
-	VMULPD      Z20, Z20, Z23
-	VMULPD      Z21, Z21, Z24
-	VADDPD      Z24, Z23, Z22
-	VMULPD      Z10, Z10, Z23
-	VMULPD      Z11, Z11, Z24
-	VADDPD      Z24, Z23, Z23
+	VMULPD      Z20, Z20, Z22
+	VMULPD      Z21, Z21, Z23
+	VADDPD      Z23, Z22, Z22
 	KMOVB       1362(CX), K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB       K2, R8
-	SHLQ        $0x10, R8
-	ORQ         R8, BX
-	TESTB       DI, DI
+	KMOVB       K2, R9
+	SHLQ        $0x10, R9
+	ORQ         R9, BX
+	TESTB       R8, R8
 	JZ          norebase2
 	VCMPPD      $0x00, 1152(AX), Z20, K1, K1
 	VCMPPD      $0x00, 1408(AX), Z21, K1, K1
-	KMOVB       K1, R8
-	SHLQ        $0x10, R8
-	ORQ         R8, BX
+	KMOVB       K1, R9
+	SHLQ        $0x10, R9
+	ORQ         R9, BX
 
 norebase2:
 	CMPB        1363(CX), $0x00
 	JE          norebase3
 	VADDPD      Z15, Z18, Z20
 	VADDPD      Z16, Z19, Z21
-	VMULPD      Z20, Z20, Z23
-	VMULPD      Z21, Z21, Z24
-	VADDPD      Z24, Z23, Z22
-	VMULPD      Z15, Z15, Z23
-	VMULPD      Z16, Z16, Z24
-	VADDPD      Z24, Z23, Z23
+	VMULPD      Z20, Z20, Z22
+	VMULPD      Z21, Z21, Z23
+	VADDPD      Z23, Z22, Z22
 	KMOVB       1363(CX), K1
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z22, K1, K2
-	KMOVB       K2, R8
-	SHLQ        $0x18, R8
-	ORQ         R8, BX
-	TESTB       DI, DI
+	KMOVB       K2, R9
+	SHLQ        $0x18, R9
+	ORQ         R9, BX
+	TESTB       R8, R8
 	JZ          norebase3
 	VCMPPD      $0x00, 1216(AX), Z20, K1, K1
 	VCMPPD      $0x00, 1472(AX), Z21, K1, K1
-	KMOVB       K1, DI
-	SHLQ        $0x18, DI
-	ORQ         DI, BX
+	KMOVB       K1, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
 
 norebase3:
 	TESTQ        BX, BX
@@ -694,12 +682,6 @@ norebase3:
 	JE           norebaseApply0
 	VADDPD       Z0, Z3, Z20
 	VADDPD       Z1, Z4, Z21
-	VMULPD       Z20, Z20, Z22
-	VMULPD       Z21, Z21, Z23
-	VADDPD       Z23, Z22, Z22
-	VMULPD       Z0, Z0, Z22
-	VMULPD       Z1, Z1, Z23
-	VADDPD       Z23, Z22, Z22
 	KMOVB        1360(CX), K1
 	VMOVAPD      Z20, K1, Z0
 	VMOVAPD      Z21, K1, Z1
@@ -724,12 +706,6 @@ norebaseApply0:
 	JE           norebaseApply1
 	VADDPD       Z5, Z8, Z20
 	VADDPD       Z6, Z9, Z21
-	VMULPD       Z20, Z20, Z22
-	VMULPD       Z21, Z21, Z23
-	VADDPD       Z23, Z22, Z22
-	VMULPD       Z5, Z5, Z22
-	VMULPD       Z6, Z6, Z23
-	VADDPD       Z23, Z22, Z22
 	KMOVB        1361(CX), K1
 	VMOVAPD      Z20, K1, Z5
 	VMOVAPD      Z21, K1, Z6
@@ -754,12 +730,6 @@ norebaseApply1:
 	JE           norebaseApply2
 	VADDPD       Z10, Z13, Z20
 	VADDPD       Z11, Z14, Z21
-	VMULPD       Z20, Z20, Z22
-	VMULPD       Z21, Z21, Z23
-	VADDPD       Z23, Z22, Z22
-	VMULPD       Z10, Z10, Z22
-	VMULPD       Z11, Z11, Z23
-	VADDPD       Z23, Z22, Z22
 	KMOVB        1362(CX), K1
 	VMOVAPD      Z20, K1, Z10
 	VMOVAPD      Z21, K1, Z11
@@ -784,12 +754,6 @@ norebaseApply2:
 	JE           norebaseApply3
 	VADDPD       Z15, Z18, Z20
 	VADDPD       Z16, Z19, Z21
-	VMULPD       Z20, Z20, Z22
-	VMULPD       Z21, Z21, Z23
-	VADDPD       Z23, Z22, Z22
-	VMULPD       Z15, Z15, Z22
-	VMULPD       Z16, Z16, Z23
-	VADDPD       Z23, Z22, Z22
 	KMOVB        1363(CX), K1
 	VMOVAPD      Z20, K1, Z15
 	VMOVAPD      Z21, K1, Z16
@@ -810,6 +774,8 @@ norebaseApply2:
 	VMOVUPD      Z16, K1, 1472(AX)
 
 norebaseApply3:
+	TESTQ         DI, DI
+	JNZ           step
 	VPMAXSQ       Z2, Z2, Z20
 	VPMAXSQ       Z7, Z20, Z20
 	VPMAXSQ       Z12, Z20, Z20

@@ -221,6 +221,17 @@ func routine(small, one, two Mem) {
 		VADDPD(b, a, dd)
 		return
 	}
+	// fmag computes f and mag of vector k alone, as tests does.
+	fmag := func(k int) (fr, fi, mag VecVirtual) {
+		fr, fi, mag = ZMM(), ZMM(), ZMM()
+		a, b := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
+		VMULPD(fr, fr, a)
+		VMULPD(fi, fi, b)
+		VADDPD(b, a, mag)
+		return
+	}
 	// rebaseMask sets rb to the lanes of vector k that rebase: mag < dd,
 	// or m = top.
 	rebaseMask := func(k int, mag, dd VecVirtual, rb OpmaskVirtual) {
@@ -423,7 +434,7 @@ func routine(small, one, two Mem) {
 		skipV := fmt.Sprintf("norebase%d", k)
 		CMPB(ln.Offset(8*lnRb+k), U8(0))
 		JE(LabelRef(skipV))
-		fr, fi, mag, _ := tests(k)
+		fr, fi, mag := fmag(k)
 		r := K()
 		KMOVB(ln.Offset(8*lnRb+k), r)
 		e := K()
@@ -442,7 +453,9 @@ func routine(small, one, two Mem) {
 		skipV := fmt.Sprintf("norebaseApply%d", k)
 		CMPB(ln.Offset(8*lnRb+k), U8(0))
 		JE(LabelRef(skipV))
-		fr, fi, _, _ := tests(k)
+		fr, fi := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
 		r := K()
 		KMOVB(ln.Offset(8*lnRb+k), r)
 		VMOVAPD(fr, r, dr[k])
@@ -471,6 +484,10 @@ func routine(small, one, two Mem) {
 		VMOVUPD(di[k], sv, st.Offset(vOff(offSi, k)))
 		Label(skipV)
 	}
+	// Rebases only lower an m: untilTop stays a bound, and is found again
+	// only once it runs out.
+	TESTQ(untilTop, untilTop)
+	JNZ(LabelRef("step"))
 	findTop()
 	JMP(LabelRef("step"))
 
