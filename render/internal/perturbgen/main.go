@@ -185,24 +185,23 @@ func routine(small, one, two Mem) {
 	findTop()
 	load := func(k int) {
 		for h, list := range [2][4]int{{0, 2, 4, 6}, {1, 3, 5, 7}} {
-			v := ZMM()
-			for pos, l := range list {
+			at := func(l int) Mem {
 				r := GP64()
 				MOVQ(ln.Offset(8*(lnQ+8*k+l)), r)
-				at := Mem{Base: r, Index: sb, Scale: 1}
-				if pos == 0 {
-					// A load of the whole vector register: a load into its
-					// low 128 bits is a partial write to avo's liveness.
-					VBROADCASTF64X2(at, v)
-				} else {
-					VINSERTF64X2(U8(pos), at, v, v)
-				}
+				return Mem{Base: r, Index: sb, Scale: 1}
 			}
-			if h == 0 {
-				halves[0] = v
-			} else {
-				halves[1] = v
-			}
+			// Two 256-bit halves, each a load and an insert (256-bit
+			// operations, which Zen 4 does in one pass), joined by one
+			// 512-bit insert. (The first load fills the whole register:
+			// a load into its low bits is a partial write to avo's
+			// liveness.)
+			v, hi := ZMM(), YMM()
+			VBROADCASTF64X2(at(list[0]), v)
+			VINSERTF64X2(U8(1), at(list[1]), v.AsY(), v.AsY())
+			VBROADCASTF64X2(at(list[2]), hi)
+			VINSERTF64X2(U8(1), at(list[3]), hi, hi)
+			VINSERTF64X4(U8(1), hi, v, v)
+			halves[h] = v
 		}
 		VUNPCKLPD(halves[1], halves[0], zr[k])
 		VUNPCKHPD(halves[1], halves[0], zi[k])
