@@ -195,12 +195,12 @@ func routine(small, one, two Mem) {
 			// 512-bit insert. (The first load fills the whole register:
 			// a load into its low bits is a partial write to avo's
 			// liveness.)
-			v, hi := ZMM(), YMM()
-			VBROADCASTF64X2(at(list[0]), v)
-			VINSERTF64X2(U8(1), at(list[1]), v.AsY(), v.AsY())
+			lo, hi, v := YMM(), YMM(), ZMM()
+			VBROADCASTF64X2(at(list[0]), lo)
+			VINSERTF64X2(U8(1), at(list[1]), lo, lo)
 			VBROADCASTF64X2(at(list[2]), hi)
 			VINSERTF64X2(U8(1), at(list[3]), hi, hi)
-			VINSERTF64X4(U8(1), hi, v, v)
+			VINSERTF64X4(U8(1), hi, lo.AsZ(), v)
 			halves[h] = v
 		}
 		VUNPCKLPD(halves[1], halves[0], zr[k])
