@@ -75,29 +75,33 @@ TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
 	VMOVQ         X3, BX
 	MOVQ          top+32(FP), DI
 	SUBQ          BX, DI
+	VBROADCASTSD  escape2+40(FP), Z20
+	VBROADCASTSD  perturbSmall<>+0(SB), Z21
+	VBROADCASTSD  perturbTwo<>+0(SB), Z22
+	VPBROADCASTQ  perturbOne<>+0(SB), Z23
 
 loop:
 	XORQ            BX, BX
 	CMPQ            DX, limit+48(FP)
 	JGE             exit
 	MOVQ            512(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            528(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            544(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y3
 	MOVQ            560(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y3, Y3
-	VINSERTF64X4    $0x01, Y3, Z20, Z4
+	VINSERTF64X4    $0x01, Y3, Z24, Z4
 	MOVQ            520(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            536(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            552(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y3
 	MOVQ            568(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y3, Y3
-	VINSERTF64X4    $0x01, Y3, Z20, Z8
+	VINSERTF64X4    $0x01, Y3, Z24, Z8
 	VUNPCKLPD       Z8, Z4, Z3
 	VUNPCKHPD       Z8, Z4, Z4
 	VADDPD          Z0, Z3, Z8
@@ -108,27 +112,27 @@ loop:
 	VMULPD          Z0, Z0, Z8
 	VMULPD          Z1, Z1, Z13
 	VADDPD          Z13, Z8, Z8
-	VCMPPD.BCST     $0x1a, escape2+40(FP), Z9, K1
-	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z8, K1, K1
+	VCMPPD          $0x1a, Z20, Z9, K1
+	VPCMPQ          $0x05, Z21, Z8, K1, K1
 	VPCMPQ          $0x05, Z8, Z9, K1, K1
 	MOVQ            576(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            592(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            608(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y8
 	MOVQ            624(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y8, Y8
-	VINSERTF64X4    $0x01, Y8, Z20, Z9
+	VINSERTF64X4    $0x01, Y8, Z24, Z9
 	MOVQ            584(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            600(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            616(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y8
 	MOVQ            632(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y8, Y8
-	VINSERTF64X4    $0x01, Y8, Z20, Z13
+	VINSERTF64X4    $0x01, Y8, Z24, Z13
 	VUNPCKLPD       Z13, Z9, Z8
 	VUNPCKHPD       Z13, Z9, Z9
 	VADDPD          Z5, Z8, Z13
@@ -139,217 +143,217 @@ loop:
 	VMULPD          Z5, Z5, Z13
 	VMULPD          Z6, Z6, Z18
 	VADDPD          Z18, Z13, Z13
-	VCMPPD.BCST     $0x1a, escape2+40(FP), Z14, K1, K1
-	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z13, K1, K1
+	VCMPPD          $0x1a, Z20, Z14, K1, K1
+	VPCMPQ          $0x05, Z21, Z13, K1, K1
 	VPCMPQ          $0x05, Z13, Z14, K1, K1
 	MOVQ            640(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            656(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            672(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y13
 	MOVQ            688(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y13, Y13
-	VINSERTF64X4    $0x01, Y13, Z20, Z14
+	VINSERTF64X4    $0x01, Y13, Z24, Z14
 	MOVQ            648(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            664(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            680(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y13
 	MOVQ            696(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y13, Y13
-	VINSERTF64X4    $0x01, Y13, Z20, Z18
+	VINSERTF64X4    $0x01, Y13, Z24, Z18
 	VUNPCKLPD       Z18, Z14, Z13
 	VUNPCKHPD       Z18, Z14, Z14
 	VADDPD          Z10, Z13, Z18
 	VADDPD          Z11, Z14, Z19
 	VMULPD          Z18, Z18, Z18
-	VMULPD          Z19, Z19, Z21
-	VADDPD          Z21, Z18, Z19
+	VMULPD          Z19, Z19, Z25
+	VADDPD          Z25, Z18, Z19
 	VMULPD          Z10, Z10, Z18
-	VMULPD          Z11, Z11, Z21
-	VADDPD          Z21, Z18, Z18
-	VCMPPD.BCST     $0x1a, escape2+40(FP), Z19, K1, K1
-	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z18, K1, K1
+	VMULPD          Z11, Z11, Z25
+	VADDPD          Z25, Z18, Z18
+	VCMPPD          $0x1a, Z20, Z19, K1, K1
+	VPCMPQ          $0x05, Z21, Z18, K1, K1
 	VPCMPQ          $0x05, Z18, Z19, K1, K1
 	MOVQ            704(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            720(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            736(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y18
 	MOVQ            752(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y18, Y18
-	VINSERTF64X4    $0x01, Y18, Z20, Z19
+	VINSERTF64X4    $0x01, Y18, Z24, Z19
 	MOVQ            712(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y20
+	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            728(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y20, Y20
+	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
 	MOVQ            744(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y18
 	MOVQ            760(CX), R8
 	VINSERTF64X2    $0x01, (R8)(SI*1), Y18, Y18
-	VINSERTF64X4    $0x01, Y18, Z20, Z21
-	VUNPCKLPD       Z21, Z19, Z18
-	VUNPCKHPD       Z21, Z19, Z19
-	VADDPD          Z15, Z18, Z21
-	VADDPD          Z16, Z19, Z22
-	VMULPD          Z21, Z21, Z21
-	VMULPD          Z22, Z22, Z23
-	VADDPD          Z23, Z21, Z22
-	VMULPD          Z15, Z15, Z21
-	VMULPD          Z16, Z16, Z23
-	VADDPD          Z23, Z21, Z21
-	VCMPPD.BCST     $0x1a, escape2+40(FP), Z22, K1, K1
-	VPCMPQ.BCST     $0x05, perturbSmall<>+0(SB), Z21, K1, K1
-	VPCMPQ          $0x05, Z21, Z22, K1, K1
+	VINSERTF64X4    $0x01, Y18, Z24, Z25
+	VUNPCKLPD       Z25, Z19, Z18
+	VUNPCKHPD       Z25, Z19, Z19
+	VADDPD          Z15, Z18, Z25
+	VADDPD          Z16, Z19, Z26
+	VMULPD          Z25, Z25, Z25
+	VMULPD          Z26, Z26, Z27
+	VADDPD          Z27, Z25, Z26
+	VMULPD          Z15, Z15, Z25
+	VMULPD          Z16, Z16, Z27
+	VADDPD          Z27, Z25, Z25
+	VCMPPD          $0x1a, Z20, Z26, K1, K1
+	VPCMPQ          $0x05, Z21, Z25, K1, K1
+	VPCMPQ          $0x05, Z25, Z26, K1, K1
 	KORTESTB        K1, K1
 	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow
 
 step:
-	VMULPD.BCST perturbTwo<>+0(SB), Z3, Z3
-	VADDPD      Z0, Z3, Z3
-	VMULPD.BCST perturbTwo<>+0(SB), Z4, Z4
-	VADDPD      Z1, Z4, Z4
-	VMULPD      Z0, Z3, Z21
-	VMULPD      Z1, Z4, Z22
-	VMULPD      Z1, Z3, Z1
-	VMULPD      Z0, Z4, Z3
-	VSUBPD      Z22, Z21, Z21
-	VADDPD      512(AX), Z21, Z0
-	VADDPD      Z3, Z1, Z1
-	VADDPD      768(AX), Z1, Z1
-	VPADDQ.BCST perturbOne<>+0(SB), Z2, Z2
-	VMULPD.BCST perturbTwo<>+0(SB), Z8, Z3
-	VADDPD      Z5, Z3, Z3
-	VMULPD.BCST perturbTwo<>+0(SB), Z9, Z4
-	VADDPD      Z6, Z4, Z4
-	VMULPD      Z5, Z3, Z8
-	VMULPD      Z6, Z4, Z9
-	VMULPD      Z6, Z3, Z3
-	VMULPD      Z5, Z4, Z4
-	VSUBPD      Z9, Z8, Z8
-	VADDPD      576(AX), Z8, Z5
-	VADDPD      Z4, Z3, Z3
-	VADDPD      832(AX), Z3, Z6
-	VPADDQ.BCST perturbOne<>+0(SB), Z7, Z7
-	VMULPD.BCST perturbTwo<>+0(SB), Z13, Z3
-	VADDPD      Z10, Z3, Z3
-	VMULPD.BCST perturbTwo<>+0(SB), Z14, Z4
-	VADDPD      Z11, Z4, Z4
-	VMULPD      Z10, Z3, Z8
-	VMULPD      Z11, Z4, Z9
-	VMULPD      Z11, Z3, Z3
-	VMULPD      Z10, Z4, Z4
-	VSUBPD      Z9, Z8, Z8
-	VADDPD      640(AX), Z8, Z10
-	VADDPD      Z4, Z3, Z3
-	VADDPD      896(AX), Z3, Z11
-	VPADDQ.BCST perturbOne<>+0(SB), Z12, Z12
-	VMULPD.BCST perturbTwo<>+0(SB), Z18, Z3
-	VADDPD      Z15, Z3, Z3
-	VMULPD.BCST perturbTwo<>+0(SB), Z19, Z4
-	VADDPD      Z16, Z4, Z4
-	VMULPD      Z15, Z3, Z8
-	VMULPD      Z16, Z4, Z9
-	VMULPD      Z16, Z3, Z3
-	VMULPD      Z15, Z4, Z4
-	VSUBPD      Z9, Z8, Z8
-	VADDPD      704(AX), Z8, Z15
-	VADDPD      Z4, Z3, Z3
-	VADDPD      960(AX), Z3, Z16
-	VPADDQ.BCST perturbOne<>+0(SB), Z17, Z17
-	ADDQ        stride+24(FP), SI
-	INCQ        DX
-	DECQ        DI
-	JMP         loop
+	VMULPD Z22, Z3, Z3
+	VADDPD Z0, Z3, Z3
+	VMULPD Z22, Z4, Z4
+	VADDPD Z1, Z4, Z4
+	VMULPD Z0, Z3, Z25
+	VMULPD Z1, Z4, Z26
+	VMULPD Z1, Z3, Z1
+	VMULPD Z0, Z4, Z3
+	VSUBPD Z26, Z25, Z25
+	VADDPD 512(AX), Z25, Z0
+	VADDPD Z3, Z1, Z1
+	VADDPD 768(AX), Z1, Z1
+	VPADDQ Z23, Z2, Z2
+	VMULPD Z22, Z8, Z3
+	VADDPD Z5, Z3, Z3
+	VMULPD Z22, Z9, Z4
+	VADDPD Z6, Z4, Z4
+	VMULPD Z5, Z3, Z8
+	VMULPD Z6, Z4, Z9
+	VMULPD Z6, Z3, Z3
+	VMULPD Z5, Z4, Z4
+	VSUBPD Z9, Z8, Z8
+	VADDPD 576(AX), Z8, Z5
+	VADDPD Z4, Z3, Z3
+	VADDPD 832(AX), Z3, Z6
+	VPADDQ Z23, Z7, Z7
+	VMULPD Z22, Z13, Z3
+	VADDPD Z10, Z3, Z3
+	VMULPD Z22, Z14, Z4
+	VADDPD Z11, Z4, Z4
+	VMULPD Z10, Z3, Z8
+	VMULPD Z11, Z4, Z9
+	VMULPD Z11, Z3, Z3
+	VMULPD Z10, Z4, Z4
+	VSUBPD Z9, Z8, Z8
+	VADDPD 640(AX), Z8, Z10
+	VADDPD Z4, Z3, Z3
+	VADDPD 896(AX), Z3, Z11
+	VPADDQ Z23, Z12, Z12
+	VMULPD Z22, Z18, Z3
+	VADDPD Z15, Z3, Z3
+	VMULPD Z22, Z19, Z4
+	VADDPD Z16, Z4, Z4
+	VMULPD Z15, Z3, Z8
+	VMULPD Z16, Z4, Z9
+	VMULPD Z16, Z3, Z3
+	VMULPD Z15, Z4, Z4
+	VSUBPD Z9, Z8, Z8
+	VADDPD 704(AX), Z8, Z15
+	VADDPD Z4, Z3, Z3
+	VADDPD 960(AX), Z3, Z16
+	VPADDQ Z23, Z17, Z17
+	ADDQ   stride+24(FP), SI
+	INCQ   DX
+	DECQ   DI
+	JMP    loop
 
 slow:
 	XORQ          R8, R8
 	XORQ          R9, R9
-	VADDPD        Z0, Z3, Z21
-	VADDPD        Z1, Z4, Z22
-	VMULPD        Z21, Z21, Z21
-	VMULPD        Z22, Z22, Z23
-	VADDPD        Z23, Z21, Z22
-	VMULPD        Z0, Z0, Z21
-	VMULPD        Z1, Z1, Z23
-	VADDPD        Z23, Z21, Z21
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z22, K1
+	VADDPD        Z0, Z3, Z25
+	VADDPD        Z1, Z4, Z26
+	VMULPD        Z25, Z25, Z25
+	VMULPD        Z26, Z26, Z27
+	VADDPD        Z27, Z25, Z26
+	VMULPD        Z0, Z0, Z25
+	VMULPD        Z1, Z1, Z27
+	VADDPD        Z27, Z25, Z25
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
 	KMOVB         K1, R10
 	ORQ           R10, R8
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z21, K1
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
 	KMOVB         K1, R10
 	ORQ           R10, BX
-	VCMPPD        $0x11, Z21, Z22, K1
+	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z2, K2
 	KORB          K2, K1, K1
 	KMOVB         K1, R10
 	ORQ           R10, R9
-	VADDPD        Z5, Z8, Z21
-	VADDPD        Z6, Z9, Z22
-	VMULPD        Z21, Z21, Z21
-	VMULPD        Z22, Z22, Z23
-	VADDPD        Z23, Z21, Z22
-	VMULPD        Z5, Z5, Z21
-	VMULPD        Z6, Z6, Z23
-	VADDPD        Z23, Z21, Z21
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z22, K1
+	VADDPD        Z5, Z8, Z25
+	VADDPD        Z6, Z9, Z26
+	VMULPD        Z25, Z25, Z25
+	VMULPD        Z26, Z26, Z27
+	VADDPD        Z27, Z25, Z26
+	VMULPD        Z5, Z5, Z25
+	VMULPD        Z6, Z6, Z27
+	VADDPD        Z27, Z25, Z25
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
 	KMOVB         K1, R10
 	SHLQ          $0x08, R10
 	ORQ           R10, R8
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z21, K1
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
 	KMOVB         K1, R10
 	SHLQ          $0x08, R10
 	ORQ           R10, BX
-	VCMPPD        $0x11, Z21, Z22, K1
+	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z7, K2
 	KORB          K2, K1, K1
 	KMOVB         K1, R10
 	SHLQ          $0x08, R10
 	ORQ           R10, R9
-	VADDPD        Z10, Z13, Z21
-	VADDPD        Z11, Z14, Z22
-	VMULPD        Z21, Z21, Z21
-	VMULPD        Z22, Z22, Z23
-	VADDPD        Z23, Z21, Z22
-	VMULPD        Z10, Z10, Z21
-	VMULPD        Z11, Z11, Z23
-	VADDPD        Z23, Z21, Z21
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z22, K1
+	VADDPD        Z10, Z13, Z25
+	VADDPD        Z11, Z14, Z26
+	VMULPD        Z25, Z25, Z25
+	VMULPD        Z26, Z26, Z27
+	VADDPD        Z27, Z25, Z26
+	VMULPD        Z10, Z10, Z25
+	VMULPD        Z11, Z11, Z27
+	VADDPD        Z27, Z25, Z25
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
 	KMOVB         K1, R10
 	SHLQ          $0x10, R10
 	ORQ           R10, R8
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z21, K1
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
 	KMOVB         K1, R10
 	SHLQ          $0x10, R10
 	ORQ           R10, BX
-	VCMPPD        $0x11, Z21, Z22, K1
+	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z12, K2
 	KORB          K2, K1, K1
 	KMOVB         K1, R10
 	SHLQ          $0x10, R10
 	ORQ           R10, R9
-	VADDPD        Z15, Z18, Z21
-	VADDPD        Z16, Z19, Z22
-	VMULPD        Z21, Z21, Z21
-	VMULPD        Z22, Z22, Z23
-	VADDPD        Z23, Z21, Z22
-	VMULPD        Z15, Z15, Z21
-	VMULPD        Z16, Z16, Z23
-	VADDPD        Z23, Z21, Z21
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z22, K1
+	VADDPD        Z15, Z18, Z25
+	VADDPD        Z16, Z19, Z26
+	VMULPD        Z25, Z25, Z25
+	VMULPD        Z26, Z26, Z27
+	VADDPD        Z27, Z25, Z26
+	VMULPD        Z15, Z15, Z25
+	VMULPD        Z16, Z16, Z27
+	VADDPD        Z27, Z25, Z25
+	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
 	KMOVB         K1, R10
 	SHLQ          $0x18, R10
 	ORQ           R10, R8
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z21, K1
+	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
 	KMOVB         K1, R10
 	SHLQ          $0x18, R10
 	ORQ           R10, BX
-	VCMPPD        $0x11, Z21, Z22, K1
+	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z17, K2
 	KORB          K2, K1, K1
 	KMOVB         K1, R10
@@ -367,36 +371,36 @@ slow:
 	JG            allEvents
 	MOVQ          steps+64(FP), BX
 	ADDQ          DX, BX
-	VPBROADCASTQ  BX, Z21
+	VPBROADCASTQ  BX, Z25
 	MOVQ          1344(CX), BX
 	CMPB          1352(CX), $0x00
 	JE            noescape0
 	VADDPD        Z0, Z3, Z3
 	VADDPD        Z1, Z4, Z4
 	VMULPD        Z3, Z3, Z3
-	VMULPD        Z4, Z4, Z22
-	VADDPD        Z22, Z3, Z4
+	VMULPD        Z4, Z4, Z26
+	VADDPD        Z26, Z3, Z4
 	VMULPD        Z0, Z0, Z3
-	VMULPD        Z1, Z1, Z22
-	VADDPD        Z22, Z3, Z3
+	VMULPD        Z1, Z1, Z26
+	VADDPD        Z26, Z3, Z3
 	KMOVB         1352(CX), K1
-	VPSUBQ        1024(CX), Z21, Z3
-	VMOVDQU64     768(CX), Z22
+	VPSUBQ        1024(CX), Z25, Z3
+	VMOVDQU64     768(CX), Z26
 	KMOVB         K1, K2
 	VPMOVQD       Z3, Y3
 	MOVQ          iter+96(FP), R8
-	VPSCATTERQD   Y3, K2, (R8)(Z22*4)
-	VPSUBQ        1024(CX), Z21, Z3
+	VPSCATTERQD   Y3, K2, (R8)(Z26*4)
+	VPSUBQ        1024(CX), Z25, Z3
 	KMOVB         K1, K2
 	MOVQ          mag2+104(FP), R8
-	VSCATTERQPD   Z4, K2, (R8)(Z22*8)
+	VSCATTERQPD   Z4, K2, (R8)(Z26*8)
 	VMOVDQU64     1280(CX), Z4
 	VPADDQ        Z3, Z4, K1, Z4
 	VMOVDQU64     Z4, 1280(CX)
 	VPBROADCASTQ  BX, Z3
 	VPADDQ        perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ     Z3, K1, Z22
-	VMOVDQU64     Z22, 768(CX)
+	VPEXPANDQ     Z3, K1, Z26
+	VMOVDQU64     Z26, 768(CX)
 	MOVQ          dcr+72(FP), R8
 	LEAQ          (R8)(BX*8), R8
 	VEXPANDPD     (R8), K1, Z0
@@ -408,7 +412,7 @@ slow:
 	VMOVUPD       Z3, K1, 768(AX)
 	VPBROADCASTQ  perturbOne<>+0(SB), Z3
 	VMOVDQA64     Z3, K1, Z2
-	VPSUBQ        Z3, Z21, Z3
+	VPSUBQ        Z3, Z25, Z3
 	VMOVDQU64     Z3, K1, 1024(CX)
 	VPBROADCASTQ  perturbZero<>+0(SB), Z3
 	VMOVDQU64     Z3, K1, 256(CX)
@@ -436,13 +440,13 @@ noescape0:
 	VMULPD       Z6, Z6, Z8
 	VADDPD       Z8, Z3, Z3
 	KMOVB        1353(CX), K1
-	VPSUBQ       1088(CX), Z21, Z3
+	VPSUBQ       1088(CX), Z25, Z3
 	VMOVDQU64    832(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
 	MOVQ         iter+96(FP), R8
 	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
-	VPSUBQ       1088(CX), Z21, Z3
+	VPSUBQ       1088(CX), Z25, Z3
 	KMOVB        K1, K2
 	MOVQ         mag2+104(FP), R8
 	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
@@ -464,7 +468,7 @@ noescape0:
 	VMOVUPD      Z3, K1, 832(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z3
 	VMOVDQA64    Z3, K1, Z7
-	VPSUBQ       Z3, Z21, Z3
+	VPSUBQ       Z3, Z25, Z3
 	VMOVDQU64    Z3, K1, 1088(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z3
 	VMOVDQU64    Z3, K1, 320(CX)
@@ -492,13 +496,13 @@ noescape1:
 	VMULPD       Z11, Z11, Z8
 	VADDPD       Z8, Z3, Z3
 	KMOVB        1354(CX), K1
-	VPSUBQ       1152(CX), Z21, Z3
+	VPSUBQ       1152(CX), Z25, Z3
 	VMOVDQU64    896(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
 	MOVQ         iter+96(FP), R8
 	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
-	VPSUBQ       1152(CX), Z21, Z3
+	VPSUBQ       1152(CX), Z25, Z3
 	KMOVB        K1, K2
 	MOVQ         mag2+104(FP), R8
 	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
@@ -520,7 +524,7 @@ noescape1:
 	VMOVUPD      Z3, K1, 896(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z3
 	VMOVDQA64    Z3, K1, Z12
-	VPSUBQ       Z3, Z21, Z3
+	VPSUBQ       Z3, Z25, Z3
 	VMOVDQU64    Z3, K1, 1152(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z3
 	VMOVDQU64    Z3, K1, 384(CX)
@@ -548,13 +552,13 @@ noescape2:
 	VMULPD       Z16, Z16, Z8
 	VADDPD       Z8, Z3, Z3
 	KMOVB        1355(CX), K1
-	VPSUBQ       1216(CX), Z21, Z3
+	VPSUBQ       1216(CX), Z25, Z3
 	VMOVDQU64    960(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
 	MOVQ         iter+96(FP), R8
 	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
-	VPSUBQ       1216(CX), Z21, Z3
+	VPSUBQ       1216(CX), Z25, Z3
 	KMOVB        K1, K2
 	MOVQ         mag2+104(FP), R8
 	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
@@ -576,7 +580,7 @@ noescape2:
 	VMOVUPD      Z3, K1, 960(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z3
 	VMOVDQA64    Z3, K1, Z17
-	VPSUBQ       Z3, Z21, Z3
+	VPSUBQ       Z3, Z25, Z3
 	VMOVDQU64    Z3, K1, 1216(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z3
 	VMOVDQU64    Z3, K1, 448(CX)
@@ -604,39 +608,39 @@ rebase:
 	MOVB        periodic+56(FP), R8
 	CMPB        1360(CX), $0x00
 	JE          norebase0
-	VADDPD      Z0, Z3, Z21
-	VADDPD      Z1, Z4, Z22
-	VMULPD      Z21, Z21, Z23
-	VMULPD      Z22, Z22, Z24
-	VADDPD      Z24, Z23, Z23
+	VADDPD      Z0, Z3, Z25
+	VADDPD      Z1, Z4, Z26
+	VMULPD      Z25, Z25, Z27
+	VMULPD      Z26, Z26, Z28
+	VADDPD      Z28, Z27, Z27
 	KMOVB       1360(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z23, K1, K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
 	KMOVB       K2, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase0
-	VCMPPD      $0x00, 1024(AX), Z21, K1, K1
-	VCMPPD      $0x00, 1280(AX), Z22, K1, K1
+	VCMPPD      $0x00, 1024(AX), Z25, K1, K1
+	VCMPPD      $0x00, 1280(AX), Z26, K1, K1
 	KMOVB       K1, R9
 	ORQ         R9, BX
 
 norebase0:
 	CMPB        1361(CX), $0x00
 	JE          norebase1
-	VADDPD      Z5, Z8, Z21
-	VADDPD      Z6, Z9, Z22
-	VMULPD      Z21, Z21, Z23
-	VMULPD      Z22, Z22, Z24
-	VADDPD      Z24, Z23, Z23
+	VADDPD      Z5, Z8, Z25
+	VADDPD      Z6, Z9, Z26
+	VMULPD      Z25, Z25, Z27
+	VMULPD      Z26, Z26, Z28
+	VADDPD      Z28, Z27, Z27
 	KMOVB       1361(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z23, K1, K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
 	KMOVB       K2, R9
 	SHLQ        $0x08, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase1
-	VCMPPD      $0x00, 1088(AX), Z21, K1, K1
-	VCMPPD      $0x00, 1344(AX), Z22, K1, K1
+	VCMPPD      $0x00, 1088(AX), Z25, K1, K1
+	VCMPPD      $0x00, 1344(AX), Z26, K1, K1
 	KMOVB       K1, R9
 	SHLQ        $0x08, R9
 	ORQ         R9, BX
@@ -644,20 +648,20 @@ norebase0:
 norebase1:
 	CMPB        1362(CX), $0x00
 	JE          norebase2
-	VADDPD      Z10, Z13, Z21
-	VADDPD      Z11, Z14, Z22
-	VMULPD      Z21, Z21, Z23
-	VMULPD      Z22, Z22, Z24
-	VADDPD      Z24, Z23, Z23
+	VADDPD      Z10, Z13, Z25
+	VADDPD      Z11, Z14, Z26
+	VMULPD      Z25, Z25, Z27
+	VMULPD      Z26, Z26, Z28
+	VADDPD      Z28, Z27, Z27
 	KMOVB       1362(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z23, K1, K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
 	KMOVB       K2, R9
 	SHLQ        $0x10, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase2
-	VCMPPD      $0x00, 1152(AX), Z21, K1, K1
-	VCMPPD      $0x00, 1408(AX), Z22, K1, K1
+	VCMPPD      $0x00, 1152(AX), Z25, K1, K1
+	VCMPPD      $0x00, 1408(AX), Z26, K1, K1
 	KMOVB       K1, R9
 	SHLQ        $0x10, R9
 	ORQ         R9, BX
@@ -665,20 +669,20 @@ norebase1:
 norebase2:
 	CMPB        1363(CX), $0x00
 	JE          norebase3
-	VADDPD      Z15, Z18, Z21
-	VADDPD      Z16, Z19, Z22
-	VMULPD      Z21, Z21, Z23
-	VMULPD      Z22, Z22, Z24
-	VADDPD      Z24, Z23, Z23
+	VADDPD      Z15, Z18, Z25
+	VADDPD      Z16, Z19, Z26
+	VMULPD      Z25, Z25, Z27
+	VMULPD      Z26, Z26, Z28
+	VADDPD      Z28, Z27, Z27
 	KMOVB       1363(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z23, K1, K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
 	KMOVB       K2, R9
 	SHLQ        $0x18, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase3
-	VCMPPD      $0x00, 1216(AX), Z21, K1, K1
-	VCMPPD      $0x00, 1472(AX), Z22, K1, K1
+	VCMPPD      $0x00, 1216(AX), Z25, K1, K1
+	VCMPPD      $0x00, 1472(AX), Z26, K1, K1
 	KMOVB       K1, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, BX
@@ -688,113 +692,113 @@ norebase3:
 	JNZ          exit
 	CMPB         1360(CX), $0x00
 	JE           norebaseApply0
-	VADDPD       Z0, Z3, Z21
-	VADDPD       Z1, Z4, Z22
+	VADDPD       Z0, Z3, Z25
+	VADDPD       Z1, Z4, Z26
 	KMOVB        1360(CX), K1
-	VMOVAPD      Z21, K1, Z0
-	VMOVAPD      Z22, K1, Z1
+	VMOVAPD      Z25, K1, Z0
+	VMOVAPD      Z26, K1, Z1
 	KNOTB        K1, K2
 	VMOVDQA64.Z  Z2, K2, Z2
 	VMOVAPD.Z    Z3, K2, Z3
 	VMOVAPD.Z    Z4, K2, Z4
 	MOVQ         orbit+16(FP), BX
 	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z21
-	VMOVDQU64    Z21, K1, 512(CX)
-	VMOVDQU64    256(CX), Z21
-	VPADDQ.BCST  perturbOne<>+0(SB), Z21, K1, Z21
-	VMOVDQU64    Z21, 256(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z21, Z22
-	VPTESTNMQ    Z22, Z21, K1, K1
+	VPBROADCASTQ BX, Z25
+	VMOVDQU64    Z25, K1, 512(CX)
+	VMOVDQU64    256(CX), Z25
+	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
+	VMOVDQU64    Z25, 256(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
+	VPTESTNMQ    Z26, Z25, K1, K1
 	VMOVUPD      Z0, K1, 1024(AX)
 	VMOVUPD      Z1, K1, 1280(AX)
 
 norebaseApply0:
 	CMPB         1361(CX), $0x00
 	JE           norebaseApply1
-	VADDPD       Z5, Z8, Z21
-	VADDPD       Z6, Z9, Z22
+	VADDPD       Z5, Z8, Z25
+	VADDPD       Z6, Z9, Z26
 	KMOVB        1361(CX), K1
-	VMOVAPD      Z21, K1, Z5
-	VMOVAPD      Z22, K1, Z6
+	VMOVAPD      Z25, K1, Z5
+	VMOVAPD      Z26, K1, Z6
 	KNOTB        K1, K2
 	VMOVDQA64.Z  Z7, K2, Z7
 	VMOVAPD.Z    Z8, K2, Z8
 	VMOVAPD.Z    Z9, K2, Z9
 	MOVQ         orbit+16(FP), BX
 	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z21
-	VMOVDQU64    Z21, K1, 576(CX)
-	VMOVDQU64    320(CX), Z21
-	VPADDQ.BCST  perturbOne<>+0(SB), Z21, K1, Z21
-	VMOVDQU64    Z21, 320(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z21, Z22
-	VPTESTNMQ    Z22, Z21, K1, K1
+	VPBROADCASTQ BX, Z25
+	VMOVDQU64    Z25, K1, 576(CX)
+	VMOVDQU64    320(CX), Z25
+	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
+	VMOVDQU64    Z25, 320(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
+	VPTESTNMQ    Z26, Z25, K1, K1
 	VMOVUPD      Z5, K1, 1088(AX)
 	VMOVUPD      Z6, K1, 1344(AX)
 
 norebaseApply1:
 	CMPB         1362(CX), $0x00
 	JE           norebaseApply2
-	VADDPD       Z10, Z13, Z21
-	VADDPD       Z11, Z14, Z22
+	VADDPD       Z10, Z13, Z25
+	VADDPD       Z11, Z14, Z26
 	KMOVB        1362(CX), K1
-	VMOVAPD      Z21, K1, Z10
-	VMOVAPD      Z22, K1, Z11
+	VMOVAPD      Z25, K1, Z10
+	VMOVAPD      Z26, K1, Z11
 	KNOTB        K1, K2
 	VMOVDQA64.Z  Z12, K2, Z12
 	VMOVAPD.Z    Z13, K2, Z13
 	VMOVAPD.Z    Z14, K2, Z14
 	MOVQ         orbit+16(FP), BX
 	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z21
-	VMOVDQU64    Z21, K1, 640(CX)
-	VMOVDQU64    384(CX), Z21
-	VPADDQ.BCST  perturbOne<>+0(SB), Z21, K1, Z21
-	VMOVDQU64    Z21, 384(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z21, Z22
-	VPTESTNMQ    Z22, Z21, K1, K1
+	VPBROADCASTQ BX, Z25
+	VMOVDQU64    Z25, K1, 640(CX)
+	VMOVDQU64    384(CX), Z25
+	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
+	VMOVDQU64    Z25, 384(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
+	VPTESTNMQ    Z26, Z25, K1, K1
 	VMOVUPD      Z10, K1, 1152(AX)
 	VMOVUPD      Z11, K1, 1408(AX)
 
 norebaseApply2:
 	CMPB         1363(CX), $0x00
 	JE           norebaseApply3
-	VADDPD       Z15, Z18, Z21
-	VADDPD       Z16, Z19, Z22
+	VADDPD       Z15, Z18, Z25
+	VADDPD       Z16, Z19, Z26
 	KMOVB        1363(CX), K1
-	VMOVAPD      Z21, K1, Z15
-	VMOVAPD      Z22, K1, Z16
+	VMOVAPD      Z25, K1, Z15
+	VMOVAPD      Z26, K1, Z16
 	KNOTB        K1, K2
 	VMOVDQA64.Z  Z17, K2, Z17
 	VMOVAPD.Z    Z18, K2, Z18
 	VMOVAPD.Z    Z19, K2, Z19
 	MOVQ         orbit+16(FP), BX
 	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z21
-	VMOVDQU64    Z21, K1, 704(CX)
-	VMOVDQU64    448(CX), Z21
-	VPADDQ.BCST  perturbOne<>+0(SB), Z21, K1, Z21
-	VMOVDQU64    Z21, 448(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z21, Z22
-	VPTESTNMQ    Z22, Z21, K1, K1
+	VPBROADCASTQ BX, Z25
+	VMOVDQU64    Z25, K1, 704(CX)
+	VMOVDQU64    448(CX), Z25
+	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
+	VMOVDQU64    Z25, 448(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
+	VPTESTNMQ    Z26, Z25, K1, K1
 	VMOVUPD      Z15, K1, 1216(AX)
 	VMOVUPD      Z16, K1, 1472(AX)
 
 norebaseApply3:
 	TESTQ         DI, DI
 	JNZ           step
-	VPMAXSQ       Z2, Z2, Z21
-	VPMAXSQ       Z7, Z21, Z21
-	VPMAXSQ       Z12, Z21, Z21
-	VPMAXSQ       Z17, Z21, Z21
-	VSHUFI64X2    $0x4e, Z21, Z21, Z22
-	VPMAXSQ       Z22, Z21, Z21
-	VEXTRACTI64X2 $0x01, Y21, X22
-	VPMAXSQ       X22, X21, X21
-	VPSHUFD       $0x4e, X21, X22
-	VPMAXSQ       X22, X21, X21
-	VMOVQ         X21, BX
+	VPMAXSQ       Z2, Z2, Z25
+	VPMAXSQ       Z7, Z25, Z25
+	VPMAXSQ       Z12, Z25, Z25
+	VPMAXSQ       Z17, Z25, Z25
+	VSHUFI64X2    $0x4e, Z25, Z25, Z26
+	VPMAXSQ       Z26, Z25, Z25
+	VEXTRACTI64X2 $0x01, Y25, X26
+	VPMAXSQ       X26, X25, X25
+	VPSHUFD       $0x4e, X25, X26
+	VPMAXSQ       X26, X25, X25
+	VMOVQ         X25, BX
 	MOVQ          top+32(FP), DI
 	SUBQ          BX, DI
 	JMP           step

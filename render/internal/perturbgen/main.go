@@ -183,6 +183,12 @@ func routine(small, one, two Mem) {
 		SUBQ(mx, untilTop)
 	}
 	findTop()
+	// The hot loop's constants, in registers.
+	e2R, smallR, twoR, oneR := ZMM(), ZMM(), ZMM(), ZMM()
+	VBROADCASTSD(e2, e2R)
+	VBROADCASTSD(small, smallR)
+	VBROADCASTSD(two, twoR)
+	VPBROADCASTQ(one, oneR)
 	load := func(k int) {
 		for h, list := range [2][4]int{{0, 2, 4, 6}, {1, 3, 5, 7}} {
 			at := func(l int) Mem {
@@ -269,11 +275,11 @@ func routine(small, one, two Mem) {
 		load(k)
 		_, _, mag, dd := tests(k)
 		if k == 0 {
-			VCMPPD_BCST(U8(cmpNGT), e2, mag, plain) // not mag > escape2
+			VCMPPD(U8(cmpNGT), e2R, mag, plain) // not mag > escape2
 		} else {
-			VCMPPD_BCST(U8(cmpNGT), e2, mag, plain, plain)
+			VCMPPD(U8(cmpNGT), e2R, mag, plain, plain)
 		}
-		VPCMPQ_BCST(U8(intNLT), small, dd, plain, plain) // dd >= 2^-1018
+		VPCMPQ(U8(intNLT), smallR, dd, plain, plain) // dd >= 2^-1018
 		VPCMPQ(U8(intNLT), dd, mag, plain, plain)        // mag >= dd
 	}
 	KORTESTB(plain, plain) // CF: all ones
@@ -285,9 +291,9 @@ func routine(small, one, two Mem) {
 	for k := range V {
 		tr, ti := ZMM(), ZMM()
 		// 2 Zr + dr; 2 Zr, exact, on the multipliers, which have room.
-		VMULPD_BCST(two, zr[k], tr)
+		VMULPD(twoR, zr[k], tr)
 		VADDPD(dr[k], tr, tr)
-		VMULPD_BCST(two, zi[k], ti)
+		VMULPD(twoR, zi[k], ti)
 		VADDPD(di[k], ti, ti)
 		a, b, c, d := ZMM(), ZMM(), ZMM(), ZMM()
 		VMULPD(dr[k], tr, a)
@@ -298,7 +304,7 @@ func routine(small, one, two Mem) {
 		VADDPD(st.Offset(vOff(offDcr, k)), a, dr[k])
 		VADDPD(d, c, c)
 		VADDPD(st.Offset(vOff(offDci, k)), c, di[k])
-		VPADDQ_BCST(one, m[k], m[k])
+		VPADDQ(oneR, m[k], m[k])
 	}
 	ADDQ(strideP, sb)
 	INCQ(done)
