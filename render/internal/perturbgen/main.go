@@ -280,7 +280,7 @@ func routine(small, one, two Mem) {
 			VCMPPD(U8(cmpNGT), e2R, mag, plain, plain)
 		}
 		VPCMPQ(U8(intNLT), smallR, dd, plain, plain) // dd >= 2^-1018
-		VPCMPQ(U8(intNLT), dd, mag, plain, plain)        // mag >= dd
+		VPCMPQ(U8(intNLT), dd, mag, plain, plain)    // mag >= dd
 	}
 	KORTESTB(plain, plain) // CF: all ones
 	JCC(LabelRef("slow"))
