@@ -4,14 +4,16 @@
 
 package deep
 
-// perturbBlocks512 runs up to limit plain passes of Plan.advance's float64 loop, without BLA, on 32 lanes
-// in 4 vectors of 8, rebases and periodicity checking included, and
-// stops before the pass of any lane with an event: it returns the steps
-// it took and the lanes with events, bit l for lane l (internal/perturbgen
-// says which). orbit is the reference orbit's first Zr, each Zi the
-// float64 after its Zr, and stride the bytes from one Zr to the next;
-// top is its last index.
-// It needs AVX-512F.
+// perturbBlocks512 runs up to limit passes of Plan.advance's float64 loop,
+// without BLA, on 32 lanes in 4 vectors of 8: plain steps, rebases with
+// periodicity checking, and escapes, whose pixels it stores and replaces
+// with the next of the row (dcr, dci, rowLen; iter and mag2 the row's
+// results). It stops before the pass of any lane with another event and
+// returns the steps it took and those lanes, bit l for lane l
+// (internal/perturbgen says which). orbit is the reference orbit's first
+// Zr, each Zi the float64 after its Zr, and stride the bytes from one Zr
+// to the next; top is its last index; steps the driver's count of steps.
+// It needs AVX-512F and AVX-512DQ.
 //
 //go:noescape
 func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
