@@ -2,9 +2,12 @@ package deep
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // lanePlans returns v's plan without BLA on SIMD lanes and the same plan
@@ -119,6 +122,41 @@ func TestLanesRandomOffsets(t *testing.T) {
 			}
 			ky := []float64{(rng.Float64() - 0.5) * 64, (rng.Float64() - 0.5) * 64}
 			sameRows(t, v.re+" random", lanes, scalar, kx, ky)
+		}
+	}
+}
+
+// TestLanesSmallMaxIter: maxIters too short for a step in the routine
+// (pixels done at their load) and a little longer agree with the scalar
+// loop.
+func TestLanesSmallMaxIter(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7} {
+		v := testView{"-1.7685", "0.0042", "1e-25", 40, 2, n}
+		lanes, scalar := lanePlans(t, v, n%2 == 1)
+		kx, ky := v.offsets()
+		sameRows(t, fmt.Sprintf("maxiter %d", n), lanes, scalar, kx, ky)
+	}
+}
+
+// TestLanesStop: a row of pixels that would each take 2^30 iterations on
+// the lanes gives up soon after its stop flag is set, as TestRowStops
+// asks of the scalar loop.
+func TestLanesStop(t *testing.T) {
+	v := testView{"-0.1", "0", "1e-30", 40, 1, 1000}
+	lanes, _ := lanePlans(t, v, false)
+	lanes.maxIter = 1 << 30
+	var stop atomic.Bool
+	time.AfterFunc(20*time.Millisecond, func() { stop.Store(true) })
+	kx, _ := v.offsets()
+	start := time.Now()
+	iter := make([]uint32, len(kx))
+	lanes.Row(kx, 0, iter, make([]float64, len(kx)), &stop)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("Row returned %v after it started, the stop came at 20ms", d)
+	}
+	for i, n := range iter {
+		if n != 0 {
+			t.Errorf("a stopped pixel was stored: %d at %d", n, i)
 		}
 	}
 }
