@@ -232,3 +232,42 @@ func TestPerturbationFrameHash(t *testing.T) {
 		}
 	}
 }
+
+// TestPerturbationLanesSameFrame: with the AVX-512 kernel the perturbation
+// path without BLA runs on SIMD lanes (render/deep's rowLanes), and its
+// frames are the scalar loop's, byte for byte, with and without
+// periodicity checking. Skipped where the CPU has no AVX-512 kernel.
+func TestPerturbationLanesSameFrame(t *testing.T) {
+	k, err := render.LookupKernel("avx512")
+	if err != nil {
+		t.Skipf("no SIMD perturbation loop to compare: %v", err)
+	}
+	for _, shortcuts := range []bool{false, true} {
+		for _, v := range []render.View{
+			deepView(t, "0", "1", "1e-30", 40, 9, 3000),
+			deepView(t, "-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+				"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 40, 9, 4000),
+		} {
+			frame := func(opts render.Options) []byte {
+				opts.Method, opts.NoBLA, opts.Shortcuts = render.MethodPerturb, true, shortcuts
+				r, err := render.NewRenderer(v, 1, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.RenderUnits(0, v.Height)
+				return frameBytes(r.Frame())
+			}
+			lanes := render.Options{Kernel: k}
+			r, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb, NoBLA: true, Kernel: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := r.DeepStats(); !st.Lanes {
+				t.Fatalf("%v: the AVX-512 kernel's perturbation path is not on lanes", v.Center)
+			}
+			if !bytes.Equal(frame(lanes), frame(render.Options{})) {
+				t.Errorf("%v at %v, shortcuts %v: the lanes' frame differs from the scalar loop's", v.Center, v.Scale, shortcuts)
+			}
+		}
+	}
+}
