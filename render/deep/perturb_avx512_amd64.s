@@ -79,9 +79,9 @@ TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
 	VBROADCASTSD  perturbSmall<>+0(SB), Z21
 	VBROADCASTSD  perturbTwo<>+0(SB), Z22
 	VPBROADCASTQ  perturbOne<>+0(SB), Z23
+	XORQ          BX, BX
 
 loop:
-	XORQ            BX, BX
 	CMPQ            DX, limit+48(FP)
 	JGE             exit
 	MOVQ            512(CX), R8
@@ -369,10 +369,10 @@ slow:
 	ADDQ          1344(CX), R8
 	CMPQ          R8, rowLen+88(FP)
 	JG            allEvents
-	MOVQ          steps+64(FP), BX
-	ADDQ          DX, BX
-	VPBROADCASTQ  BX, Z25
-	MOVQ          1344(CX), BX
+	MOVQ          steps+64(FP), R8
+	ADDQ          DX, R8
+	VPBROADCASTQ  R8, Z25
+	MOVQ          1344(CX), R8
 	CMPB          1352(CX), $0x00
 	JE            noescape0
 	VADDPD        Z0, Z3, Z3
@@ -388,24 +388,24 @@ slow:
 	VMOVDQU64     768(CX), Z26
 	KMOVB         K1, K2
 	VPMOVQD       Z3, Y3
-	MOVQ          iter+96(FP), R8
-	VPSCATTERQD   Y3, K2, (R8)(Z26*4)
+	MOVQ          iter+96(FP), R9
+	VPSCATTERQD   Y3, K2, (R9)(Z26*4)
 	VPSUBQ        1024(CX), Z25, Z3
 	KMOVB         K1, K2
-	MOVQ          mag2+104(FP), R8
-	VSCATTERQPD   Z4, K2, (R8)(Z26*8)
+	MOVQ          mag2+104(FP), R9
+	VSCATTERQPD   Z4, K2, (R9)(Z26*8)
 	VMOVDQU64     1280(CX), Z4
 	VPADDQ        Z3, Z4, K1, Z4
 	VMOVDQU64     Z4, 1280(CX)
-	VPBROADCASTQ  BX, Z3
+	VPBROADCASTQ  R8, Z3
 	VPADDQ        perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ     Z3, K1, Z26
 	VMOVDQU64     Z26, 768(CX)
-	MOVQ          dcr+72(FP), R8
-	LEAQ          (R8)(BX*8), R8
-	VEXPANDPD     (R8), K1, Z0
+	MOVQ          dcr+72(FP), R9
+	LEAQ          (R9)(R8*8), R9
+	VEXPANDPD     (R9), K1, Z0
 	VMOVUPD       512(AX), Z3
-	VEXPANDPD     (R8), K1, Z3
+	VEXPANDPD     (R9), K1, Z3
 	VMOVUPD       Z3, 512(AX)
 	VBROADCASTSD  dci+80(FP), Z3
 	VMOVAPD       Z3, K1, Z1
@@ -419,14 +419,14 @@ slow:
 	VBROADCASTSD  perturbNaN<>+0(SB), Z3
 	VMOVUPD       Z3, K1, 1024(AX)
 	VMOVUPD       Z3, K1, 1280(AX)
-	MOVQ          orbit+16(FP), R8
-	ADDQ          stride+24(FP), R8
-	SUBQ          SI, R8
-	VPBROADCASTQ  R8, Z3
+	MOVQ          orbit+16(FP), R9
+	ADDQ          stride+24(FP), R9
+	SUBQ          SI, R9
+	VPBROADCASTQ  R9, Z3
 	VMOVDQU64     Z3, K1, 512(CX)
-	KMOVB         K1, R8
-	POPCNTL       R8, R8
-	ADDQ          R8, BX
+	KMOVB         K1, R9
+	POPCNTL       R9, R9
+	ADDQ          R9, R8
 
 noescape0:
 	CMPB         1353(CX), $0x00
@@ -444,24 +444,24 @@ noescape0:
 	VMOVDQU64    832(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R8
-	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
+	MOVQ         iter+96(FP), R9
+	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
 	VPSUBQ       1088(CX), Z25, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R8
-	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
+	MOVQ         mag2+104(FP), R9
+	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ BX, Z3
+	VPBROADCASTQ R8, Z3
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 832(CX)
-	MOVQ         dcr+72(FP), R8
-	LEAQ         (R8)(BX*8), R8
-	VEXPANDPD    (R8), K1, Z5
+	MOVQ         dcr+72(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K1, Z5
 	VMOVUPD      576(AX), Z3
-	VEXPANDPD    (R8), K1, Z3
+	VEXPANDPD    (R9), K1, Z3
 	VMOVUPD      Z3, 576(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z6
@@ -475,14 +475,14 @@ noescape0:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1088(AX)
 	VMOVUPD      Z3, K1, 1344(AX)
-	MOVQ         orbit+16(FP), R8
-	ADDQ         stride+24(FP), R8
-	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z3
+	MOVQ         orbit+16(FP), R9
+	ADDQ         stride+24(FP), R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z3
 	VMOVDQU64    Z3, K1, 576(CX)
-	KMOVB        K1, R8
-	POPCNTL      R8, R8
-	ADDQ         R8, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 
 noescape1:
 	CMPB         1354(CX), $0x00
@@ -500,24 +500,24 @@ noescape1:
 	VMOVDQU64    896(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R8
-	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
+	MOVQ         iter+96(FP), R9
+	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
 	VPSUBQ       1152(CX), Z25, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R8
-	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
+	MOVQ         mag2+104(FP), R9
+	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ BX, Z3
+	VPBROADCASTQ R8, Z3
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 896(CX)
-	MOVQ         dcr+72(FP), R8
-	LEAQ         (R8)(BX*8), R8
-	VEXPANDPD    (R8), K1, Z10
+	MOVQ         dcr+72(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K1, Z10
 	VMOVUPD      640(AX), Z3
-	VEXPANDPD    (R8), K1, Z3
+	VEXPANDPD    (R9), K1, Z3
 	VMOVUPD      Z3, 640(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z11
@@ -531,14 +531,14 @@ noescape1:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1152(AX)
 	VMOVUPD      Z3, K1, 1408(AX)
-	MOVQ         orbit+16(FP), R8
-	ADDQ         stride+24(FP), R8
-	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z3
+	MOVQ         orbit+16(FP), R9
+	ADDQ         stride+24(FP), R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z3
 	VMOVDQU64    Z3, K1, 640(CX)
-	KMOVB        K1, R8
-	POPCNTL      R8, R8
-	ADDQ         R8, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 
 noescape2:
 	CMPB         1355(CX), $0x00
@@ -556,24 +556,24 @@ noescape2:
 	VMOVDQU64    960(CX), Z8
 	KMOVB        K1, K2
 	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R8
-	VPSCATTERQD  Y3, K2, (R8)(Z8*4)
+	MOVQ         iter+96(FP), R9
+	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
 	VPSUBQ       1216(CX), Z25, Z3
 	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R8
-	VSCATTERQPD  Z4, K2, (R8)(Z8*8)
+	MOVQ         mag2+104(FP), R9
+	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
 	VMOVDQU64    1280(CX), Z4
 	VPADDQ       Z3, Z4, K1, Z4
 	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ BX, Z3
+	VPBROADCASTQ R8, Z3
 	VPADDQ       perturbIota<>+0(SB), Z3, Z3
 	VPEXPANDQ    Z3, K1, Z8
 	VMOVDQU64    Z8, 960(CX)
-	MOVQ         dcr+72(FP), R8
-	LEAQ         (R8)(BX*8), R8
-	VEXPANDPD    (R8), K1, Z15
+	MOVQ         dcr+72(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K1, Z15
 	VMOVUPD      704(AX), Z3
-	VEXPANDPD    (R8), K1, Z3
+	VEXPANDPD    (R9), K1, Z3
 	VMOVUPD      Z3, 704(AX)
 	VBROADCASTSD dci+80(FP), Z3
 	VMOVAPD      Z3, K1, Z16
@@ -587,17 +587,17 @@ noescape2:
 	VBROADCASTSD perturbNaN<>+0(SB), Z3
 	VMOVUPD      Z3, K1, 1216(AX)
 	VMOVUPD      Z3, K1, 1472(AX)
-	MOVQ         orbit+16(FP), R8
-	ADDQ         stride+24(FP), R8
-	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z3
+	MOVQ         orbit+16(FP), R9
+	ADDQ         stride+24(FP), R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z3
 	VMOVDQU64    Z3, K1, 704(CX)
-	KMOVB        K1, R8
-	POPCNTL      R8, R8
-	ADDQ         R8, BX
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 
 noescape3:
-	MOVQ BX, 1344(CX)
+	MOVQ R8, 1344(CX)
 	JMP  loop
 
 allEvents:
@@ -701,9 +701,9 @@ norebase3:
 	VMOVDQA64.Z  Z2, K2, Z2
 	VMOVAPD.Z    Z3, K2, Z3
 	VMOVAPD.Z    Z4, K2, Z4
-	MOVQ         orbit+16(FP), BX
-	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z25
+	MOVQ         orbit+16(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z25
 	VMOVDQU64    Z25, K1, 512(CX)
 	VMOVDQU64    256(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
@@ -725,9 +725,9 @@ norebaseApply0:
 	VMOVDQA64.Z  Z7, K2, Z7
 	VMOVAPD.Z    Z8, K2, Z8
 	VMOVAPD.Z    Z9, K2, Z9
-	MOVQ         orbit+16(FP), BX
-	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z25
+	MOVQ         orbit+16(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z25
 	VMOVDQU64    Z25, K1, 576(CX)
 	VMOVDQU64    320(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
@@ -749,9 +749,9 @@ norebaseApply1:
 	VMOVDQA64.Z  Z12, K2, Z12
 	VMOVAPD.Z    Z13, K2, Z13
 	VMOVAPD.Z    Z14, K2, Z14
-	MOVQ         orbit+16(FP), BX
-	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z25
+	MOVQ         orbit+16(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z25
 	VMOVDQU64    Z25, K1, 640(CX)
 	VMOVDQU64    384(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
@@ -773,9 +773,9 @@ norebaseApply2:
 	VMOVDQA64.Z  Z17, K2, Z17
 	VMOVAPD.Z    Z18, K2, Z18
 	VMOVAPD.Z    Z19, K2, Z19
-	MOVQ         orbit+16(FP), BX
-	SUBQ         SI, BX
-	VPBROADCASTQ BX, Z25
+	MOVQ         orbit+16(FP), R8
+	SUBQ         SI, R8
+	VPBROADCASTQ R8, Z25
 	VMOVDQU64    Z25, K1, 704(CX)
 	VMOVDQU64    448(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
@@ -798,9 +798,9 @@ norebaseApply3:
 	VPMAXSQ       X26, X25, X25
 	VPSHUFD       $0x4e, X25, X26
 	VPMAXSQ       X26, X25, X25
-	VMOVQ         X25, BX
+	VMOVQ         X25, R8
 	MOVQ          top+32(FP), DI
-	SUBQ          BX, DI
+	SUBQ          R8, DI
 	JMP           step
 
 exit:
