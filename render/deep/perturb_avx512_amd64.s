@@ -143,9 +143,9 @@ loop:
 	VMULPD          Z5, Z5, Z13
 	VMULPD          Z6, Z6, Z18
 	VADDPD          Z18, Z13, Z13
-	VCMPPD          $0x1a, Z20, Z14, K1, K1
-	VPCMPQ          $0x05, Z21, Z13, K1, K1
-	VPCMPQ          $0x05, Z13, Z14, K1, K1
+	VCMPPD          $0x1a, Z20, Z14, K2
+	VPCMPQ          $0x05, Z21, Z13, K2, K2
+	VPCMPQ          $0x05, Z13, Z14, K2, K2
 	MOVQ            640(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            656(CX), R8
@@ -174,9 +174,9 @@ loop:
 	VMULPD          Z10, Z10, Z18
 	VMULPD          Z11, Z11, Z25
 	VADDPD          Z25, Z18, Z18
-	VCMPPD          $0x1a, Z20, Z19, K1, K1
-	VPCMPQ          $0x05, Z21, Z18, K1, K1
-	VPCMPQ          $0x05, Z18, Z19, K1, K1
+	VCMPPD          $0x1a, Z20, Z19, K3
+	VPCMPQ          $0x05, Z21, Z18, K3, K3
+	VPCMPQ          $0x05, Z18, Z19, K3, K3
 	MOVQ            704(CX), R8
 	VBROADCASTF64X2 (R8)(SI*1), Y24
 	MOVQ            720(CX), R8
@@ -205,10 +205,13 @@ loop:
 	VMULPD          Z15, Z15, Z25
 	VMULPD          Z16, Z16, Z27
 	VADDPD          Z27, Z25, Z25
-	VCMPPD          $0x1a, Z20, Z26, K1, K1
-	VPCMPQ          $0x05, Z21, Z25, K1, K1
-	VPCMPQ          $0x05, Z25, Z26, K1, K1
-	KORTESTB        K1, K1
+	VCMPPD          $0x1a, Z20, Z26, K4
+	VPCMPQ          $0x05, Z21, Z25, K4, K4
+	VPCMPQ          $0x05, Z25, Z26, K4, K4
+	KANDB           K1, K2, K5
+	KANDB           K3, K4, K6
+	KANDB           K5, K6, K5
+	KORTESTB        K5, K5
 	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow
@@ -272,8 +275,28 @@ step:
 	JMP    loop
 
 slow:
-	XORQ          R8, R8
+	XORQ  R8, R8
+	KMOVB K1, R9
+	ORQ   R9, R8
+	KMOVB K2, R9
+	SHLQ  $0x08, R9
+	ORQ   R9, R8
+	KMOVB K3, R9
+	SHLQ  $0x10, R9
+	ORQ   R9, R8
+	KMOVB K4, R9
+	SHLQ  $0x18, R9
+	ORQ   R9, R8
+	TESTQ DI, DI
+	JNZ   slowMasks
+	XORQ  R8, R8
+
+slowMasks:
 	XORQ          R9, R9
+	XORQ          R10, R10
+	MOVQ          R8, R11
+	CMPB          R11, $0xff
+	JE            plainVector0
 	VADDPD        Z0, Z3, Z25
 	VADDPD        Z1, Z4, Z26
 	VMULPD        Z25, Z25, Z25
@@ -283,16 +306,22 @@ slow:
 	VMULPD        Z1, Z1, Z27
 	VADDPD        Z27, Z25, Z25
 	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R10
-	ORQ           R10, R8
+	KMOVB         K1, R11
+	ORQ           R11, R9
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R10
-	ORQ           R10, BX
+	KMOVB         K1, R11
+	ORQ           R11, BX
 	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z2, K2
 	KORB          K2, K1, K1
-	KMOVB         K1, R10
-	ORQ           R10, R9
+	KMOVB         K1, R11
+	ORQ           R11, R10
+
+plainVector0:
+	MOVQ          R8, R11
+	SHRQ          $0x08, R11
+	CMPB          R11, $0xff
+	JE            plainVector1
 	VADDPD        Z5, Z8, Z25
 	VADDPD        Z6, Z9, Z26
 	VMULPD        Z25, Z25, Z25
@@ -302,19 +331,25 @@ slow:
 	VMULPD        Z6, Z6, Z27
 	VADDPD        Z27, Z25, Z25
 	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R10
-	SHLQ          $0x08, R10
-	ORQ           R10, R8
+	KMOVB         K1, R11
+	SHLQ          $0x08, R11
+	ORQ           R11, R9
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R10
-	SHLQ          $0x08, R10
-	ORQ           R10, BX
+	KMOVB         K1, R11
+	SHLQ          $0x08, R11
+	ORQ           R11, BX
 	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z7, K2
 	KORB          K2, K1, K1
-	KMOVB         K1, R10
-	SHLQ          $0x08, R10
-	ORQ           R10, R9
+	KMOVB         K1, R11
+	SHLQ          $0x08, R11
+	ORQ           R11, R10
+
+plainVector1:
+	MOVQ          R8, R11
+	SHRQ          $0x10, R11
+	CMPB          R11, $0xff
+	JE            plainVector2
 	VADDPD        Z10, Z13, Z25
 	VADDPD        Z11, Z14, Z26
 	VMULPD        Z25, Z25, Z25
@@ -324,19 +359,24 @@ slow:
 	VMULPD        Z11, Z11, Z27
 	VADDPD        Z27, Z25, Z25
 	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R10
-	SHLQ          $0x10, R10
-	ORQ           R10, R8
+	KMOVB         K1, R11
+	SHLQ          $0x10, R11
+	ORQ           R11, R9
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R10
-	SHLQ          $0x10, R10
-	ORQ           R10, BX
+	KMOVB         K1, R11
+	SHLQ          $0x10, R11
+	ORQ           R11, BX
 	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z12, K2
 	KORB          K2, K1, K1
-	KMOVB         K1, R10
-	SHLQ          $0x10, R10
-	ORQ           R10, R9
+	KMOVB         K1, R11
+	SHLQ          $0x10, R11
+	ORQ           R11, R10
+
+plainVector2:
+	SHRQ          $0x18, R8
+	CMPB          R8, $0xff
+	JE            plainVector3
 	VADDPD        Z15, Z18, Z25
 	VADDPD        Z16, Z19, Z26
 	VMULPD        Z25, Z25, Z25
@@ -346,87 +386,89 @@ slow:
 	VMULPD        Z16, Z16, Z27
 	VADDPD        Z27, Z25, Z25
 	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R10
-	SHLQ          $0x18, R10
-	ORQ           R10, R8
+	KMOVB         K1, R8
+	SHLQ          $0x18, R8
+	ORQ           R8, R9
 	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R10
-	SHLQ          $0x18, R10
-	ORQ           R10, BX
+	KMOVB         K1, R8
+	SHLQ          $0x18, R8
+	ORQ           R8, BX
 	VCMPPD        $0x11, Z25, Z26, K1
 	VPCMPEQQ.BCST top+32(FP), Z17, K2
 	KORB          K2, K1, K1
-	KMOVB         K1, R10
-	SHLQ          $0x18, R10
-	ORQ           R10, R9
-	MOVQ          R8, 1352(CX)
-	MOVQ          R9, 1360(CX)
-	TESTQ         BX, BX
-	JNZ           allEvents
-	TESTQ         R8, R8
-	JZ            rebase
-	POPCNTQ       R8, R8
-	ADDQ          1344(CX), R8
-	CMPQ          R8, rowLen+88(FP)
-	JG            allEvents
-	MOVQ          steps+64(FP), R8
-	ADDQ          DX, R8
-	VPBROADCASTQ  R8, Z25
-	MOVQ          1344(CX), R8
-	CMPB          1352(CX), $0x00
-	JE            noescape0
-	VADDPD        Z0, Z3, Z3
-	VADDPD        Z1, Z4, Z4
-	VMULPD        Z3, Z3, Z3
-	VMULPD        Z4, Z4, Z26
-	VADDPD        Z26, Z3, Z4
-	VMULPD        Z0, Z0, Z3
-	VMULPD        Z1, Z1, Z26
-	VADDPD        Z26, Z3, Z3
-	KMOVB         1352(CX), K1
-	VPSUBQ        1024(CX), Z25, Z3
-	VMOVDQU64     768(CX), Z26
-	KMOVB         K1, K2
-	VPMOVQD       Z3, Y3
-	MOVQ          iter+96(FP), R9
-	VPSCATTERQD   Y3, K2, (R9)(Z26*4)
-	VPSUBQ        1024(CX), Z25, Z3
-	KMOVB         K1, K2
-	MOVQ          mag2+104(FP), R9
-	VSCATTERQPD   Z4, K2, (R9)(Z26*8)
-	VMOVDQU64     1280(CX), Z4
-	VPADDQ        Z3, Z4, K1, Z4
-	VMOVDQU64     Z4, 1280(CX)
-	VPBROADCASTQ  R8, Z3
-	VPADDQ        perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ     Z3, K1, Z26
-	VMOVDQU64     Z26, 768(CX)
-	MOVQ          dcr+72(FP), R9
-	LEAQ          (R9)(R8*8), R9
-	VEXPANDPD     (R9), K1, Z0
-	VMOVUPD       512(AX), Z3
-	VEXPANDPD     (R9), K1, Z3
-	VMOVUPD       Z3, 512(AX)
-	VBROADCASTSD  dci+80(FP), Z3
-	VMOVAPD       Z3, K1, Z1
-	VMOVUPD       Z3, K1, 768(AX)
-	VPBROADCASTQ  perturbOne<>+0(SB), Z3
-	VMOVDQA64     Z3, K1, Z2
-	VPSUBQ        Z3, Z25, Z3
-	VMOVDQU64     Z3, K1, 1024(CX)
-	VPBROADCASTQ  perturbZero<>+0(SB), Z3
-	VMOVDQU64     Z3, K1, 256(CX)
-	VBROADCASTSD  perturbNaN<>+0(SB), Z3
-	VMOVUPD       Z3, K1, 1024(AX)
-	VMOVUPD       Z3, K1, 1280(AX)
-	MOVQ          orbit+16(FP), R9
-	ADDQ          stride+24(FP), R9
-	SUBQ          SI, R9
-	VPBROADCASTQ  R9, Z3
-	VMOVDQU64     Z3, K1, 512(CX)
-	KMOVB         K1, R9
-	POPCNTL       R9, R9
-	ADDQ          R9, R8
+	KMOVB         K1, R8
+	SHLQ          $0x18, R8
+	ORQ           R8, R10
+
+plainVector3:
+	MOVQ         R9, 1352(CX)
+	MOVQ         R10, 1360(CX)
+	TESTQ        BX, BX
+	JNZ          allEvents
+	TESTQ        R9, R9
+	JZ           rebase
+	POPCNTQ      R9, R8
+	ADDQ         1344(CX), R8
+	CMPQ         R8, rowLen+88(FP)
+	JG           allEvents
+	MOVQ         steps+64(FP), R8
+	ADDQ         DX, R8
+	VPBROADCASTQ R8, Z25
+	MOVQ         1344(CX), R8
+	CMPB         1352(CX), $0x00
+	JE           noescape0
+	VADDPD       Z0, Z3, Z3
+	VADDPD       Z1, Z4, Z4
+	VMULPD       Z3, Z3, Z3
+	VMULPD       Z4, Z4, Z26
+	VADDPD       Z26, Z3, Z4
+	VMULPD       Z0, Z0, Z3
+	VMULPD       Z1, Z1, Z26
+	VADDPD       Z26, Z3, Z3
+	KMOVB        1352(CX), K1
+	VPSUBQ       1024(CX), Z25, Z3
+	VMOVDQU64    768(CX), Z26
+	KMOVB        K1, K2
+	VPMOVQD      Z3, Y3
+	MOVQ         iter+96(FP), R9
+	VPSCATTERQD  Y3, K2, (R9)(Z26*4)
+	VPSUBQ       1024(CX), Z25, Z3
+	KMOVB        K1, K2
+	MOVQ         mag2+104(FP), R9
+	VSCATTERQPD  Z4, K2, (R9)(Z26*8)
+	VMOVDQU64    1280(CX), Z4
+	VPADDQ       Z3, Z4, K1, Z4
+	VMOVDQU64    Z4, 1280(CX)
+	VPBROADCASTQ R8, Z3
+	VPADDQ       perturbIota<>+0(SB), Z3, Z3
+	VPEXPANDQ    Z3, K1, Z26
+	VMOVDQU64    Z26, 768(CX)
+	MOVQ         dcr+72(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K1, Z0
+	VMOVUPD      512(AX), Z3
+	VEXPANDPD    (R9), K1, Z3
+	VMOVUPD      Z3, 512(AX)
+	VBROADCASTSD dci+80(FP), Z3
+	VMOVAPD      Z3, K1, Z1
+	VMOVUPD      Z3, K1, 768(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z3
+	VMOVDQA64    Z3, K1, Z2
+	VPSUBQ       Z3, Z25, Z3
+	VMOVDQU64    Z3, K1, 1024(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z3
+	VMOVDQU64    Z3, K1, 256(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z3
+	VMOVUPD      Z3, K1, 1024(AX)
+	VMOVUPD      Z3, K1, 1280(AX)
+	MOVQ         orbit+16(FP), R9
+	ADDQ         stride+24(FP), R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z3
+	VMOVDQU64    Z3, K1, 512(CX)
+	KMOVB        K1, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
 
 noescape0:
 	CMPB         1353(CX), $0x00

@@ -304,18 +304,31 @@ func routine(small, one, two Mem) {
 	// only sends the routine to the slow path, which compares floats.
 	// m = top is not tested here: untilTop counts the steps until a lane
 	// may reach it.
-	plain := K()
+	vm := make([]OpmaskVirtual, V)
 	for k := range V {
 		load(k)
 		_, _, mag, dd := tests(k)
-		if k == 0 {
-			VCMPPD(U8(cmpNGT), e2R, mag, plain) // not mag > escape2
-		} else {
-			VCMPPD(U8(cmpNGT), e2R, mag, plain, plain)
-		}
-		VPCMPQ(U8(intNLT), smallR, dd, plain, plain) // dd >= 2^-1018
-		VPCMPQ(U8(intNLT), dd, mag, plain, plain)    // mag >= dd
+		vm[k] = K()
+		VCMPPD(U8(cmpNGT), e2R, mag, vm[k])          // not mag > escape2
+		VPCMPQ(U8(intNLT), smallR, dd, vm[k], vm[k]) // dd >= 2^-1018
+		VPCMPQ(U8(intNLT), dd, mag, vm[k], vm[k])    // mag >= dd
 	}
+	// The vectors' masks, ANDed in a tree, and kept for the slow path,
+	// which looks only at the vectors with a lane not plain.
+	tree := vm
+	for len(tree) > 1 {
+		var nx []OpmaskVirtual
+		for i := 0; i+1 < len(tree); i += 2 {
+			x := K()
+			KANDB(tree[i], tree[i+1], x)
+			nx = append(nx, x)
+		}
+		if len(tree)%2 == 1 {
+			nx = append(nx, tree[len(tree)-1])
+		}
+		tree = nx
+	}
+	plain := tree[0]
 	KORTESTB(plain, plain) // CF: all ones
 	JCC(LabelRef("slow"))
 	TESTQ(untilTop, untilTop)
@@ -360,10 +373,29 @@ func routine(small, one, two Mem) {
 	// dc, no rebase, nothing saved); then the iteration's tests run again.
 	Label("slow")
 	{
+		// pw: the hot path's masks, byte k for vector k; all zero when
+		// some lane may be at m = top, which the hot path does not test.
+		pw := GP64()
+		XORQ(pw, pw)
+		for k := range V {
+			bitsOf(k, vm[k], pw)
+		}
+		TESTQ(untilTop, untilTop)
+		JNZ(LabelRef("slowMasks"))
+		XORQ(pw, pw)
+		Label("slowMasks")
 		es, rbw := GP64(), GP64()
 		XORQ(es, es)
 		XORQ(rbw, rbw)
 		for k := range V {
+			skip := fmt.Sprintf("plainVector%d", k)
+			t := GP64()
+			MOVQ(pw, t)
+			if k > 0 {
+				SHRQ(U8(8*k), t)
+			}
+			CMPB(t.As8(), U8(0xff))
+			JE(LabelRef(skip))
 			_, _, mag, dd := tests(k)
 			a, b, c := K(), K(), K()
 			VCMPPD_BCST(U8(cmpGT), e2, mag, a)
@@ -372,6 +404,7 @@ func routine(small, one, two Mem) {
 			bitsOf(k, b, events)
 			rebaseMask(k, mag, dd, c)
 			bitsOf(k, c, rbw)
+			Label(skip)
 		}
 		MOVQ(es, ln.Offset(8*lnEsc))
 		MOVQ(rbw, ln.Offset(8*lnRb))
