@@ -49,13 +49,17 @@
 //	one mask ANDed through the tests; untilTop        1.13 against 1.19
 //	256-bit load-and-inserts joined by one insert     1.11 against 1.18
 //	the loop's constants in registers                 1.00 against 1.03
-//	a tree of per-vector masks (not kept)             1.17 against 1.11
+//	a tree of per-vector masks, alone (not kept)      1.17 against 1.11
 //	2 or 3 vectors instead of 4                       the same
+//	a row's last 6 pixels in advance; events cleared  1.05 against 1.08
+//	per-vector masks, the slow path skipping plain    1.03 against 1.12
+//	vectors (see "slow")
 //
-// Where the time goes (perf annotate, the same benchmark): the hot tests
-// and the loads of Z_m about 70%, the step 10%, the slow path 20% (a
-// lane rebases every 204 iterations there, an escape every 1150: one
-// loop in six takes it). The arithmetic itself is 21 floating-point
+// Where the time goes (perf annotate, the same benchmark, before the
+// slow path skipped plain vectors): the hot tests and the loads of Z_m
+// about 69%, the step 11%, the slow path 20% (its exact tests 9%, the
+// escaped lanes 3%, the rebases 8%: a lane rebases every 204 iterations
+// there, escapes every 1150, and one loop in six takes the slow path). The arithmetic itself is 21 floating-point
 // operations a lane and iteration (advance's: f, mag, dd, 2Z + d and the
 // step) against the direct kernel's 9, and the loads of Z_m add 8
 // shuffles a vector: with all but one of the loads removed (wrong
