@@ -28,10 +28,11 @@ var (
 	_ [unsafe.Offsetof(orbitPoint{}.zi) - unsafe.Offsetof(orbitPoint{}.zr) - 8]struct{}
 )
 
-// lanesAvailable reports whether this CPU runs perturbBlocks512: AVX-512F,
-// and AVX-512DQ for its byte-wide mask instructions. (HasAVX512F is set
-// only where the OS saves the opmask and ZMM state.)
-var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+// lanesAvailable reports whether this CPU runs perturbBlocks512:
+// AVX-512F, AVX-512DQ (byte masks, 128-bit inserts), AVX-512VL (256-bit
+// forms of them) and POPCNT. (HasAVX512F is set only where the OS saves
+// the opmask and ZMM state.)
+var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT
 
 // rowLanesFunc is rowLanes where the CPU has it.
 var rowLanesFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {

@@ -26,7 +26,7 @@ func lanePlans(t *testing.T, v testView, periodicity bool) (lanes, scalar *Plan)
 		t.Fatal(err)
 	}
 	if !lanes.Lanes() {
-		t.Skip("this CPU has no SIMD perturbation loop (AVX-512F and DQ on amd64): nothing to compare")
+		t.Skip("this CPU has no SIMD perturbation loop (AVX-512F, DQ and VL on amd64): nothing to compare")
 	}
 	if scalar.Lanes() {
 		t.Fatal("Config.Lanes false, and the plan runs on lanes")

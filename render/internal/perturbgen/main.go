@@ -151,7 +151,7 @@ func routine(small, one, two Mem) {
 		"(internal/perturbgen says which). orbit is the reference orbit's first",
 		"Zr, each Zi the float64 after its Zr, and stride the bytes from one Zr",
 		"to the next; top is its last index; steps the driver's count of steps.",
-		"It needs AVX-512F and AVX-512DQ.",
+		"It needs AVX-512F, DQ and VL, and POPCNT.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := Mem{Base: Load(Param("ln"), GP64())}
