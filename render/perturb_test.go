@@ -12,6 +12,7 @@ import (
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
+	"golang.org/x/sys/cpu"
 )
 
 func deepView(t testing.TB, re, im, scale string, w, h, maxIter int) render.View {
@@ -263,7 +264,10 @@ func TestPerturbationLanesSameFrame(t *testing.T) {
 				t.Fatal(err)
 			}
 			if st, _ := r.DeepStats(); !st.Lanes {
-				t.Fatalf("%v: the AVX-512 kernel's perturbation path is not on lanes", v.Center)
+				if cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT {
+					t.Fatalf("%v: the AVX-512 kernel's perturbation path is not on lanes", v.Center)
+				}
+				t.Skip("the CPU has the AVX-512 kernel but not the lanes' AVX-512DQ and VL: nothing to compare")
 			}
 			if !bytes.Equal(frame(lanes), frame(render.Options{})) {
 				t.Errorf("%v at %v, shortcuts %v: the lanes' frame differs from the scalar loop's", v.Center, v.Scale, shortcuts)
