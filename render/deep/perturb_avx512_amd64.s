@@ -465,7 +465,9 @@ plainVector3:
 	ADDQ         stride+24(FP), R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z3
-	VMOVDQU64    Z3, K1, 512(CX)
+	VMOVDQU64    512(CX), Z4
+	VMOVDQA64    Z3, K1, Z4
+	VMOVDQU64    Z4, 512(CX)
 	KMOVB        K1, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
@@ -521,7 +523,9 @@ noescape0:
 	ADDQ         stride+24(FP), R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z3
-	VMOVDQU64    Z3, K1, 576(CX)
+	VMOVDQU64    576(CX), Z4
+	VMOVDQA64    Z3, K1, Z4
+	VMOVDQU64    Z4, 576(CX)
 	KMOVB        K1, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
@@ -577,7 +581,9 @@ noescape1:
 	ADDQ         stride+24(FP), R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z3
-	VMOVDQU64    Z3, K1, 640(CX)
+	VMOVDQU64    640(CX), Z4
+	VMOVDQA64    Z3, K1, Z4
+	VMOVDQU64    Z4, 640(CX)
 	KMOVB        K1, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
@@ -633,7 +639,9 @@ noescape2:
 	ADDQ         stride+24(FP), R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z3
-	VMOVDQU64    Z3, K1, 704(CX)
+	VMOVDQU64    704(CX), Z4
+	VMOVDQA64    Z3, K1, Z4
+	VMOVDQU64    Z4, 704(CX)
 	KMOVB        K1, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
@@ -746,7 +754,9 @@ norebase3:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z25
-	VMOVDQU64    Z25, K1, 512(CX)
+	VMOVDQU64    512(CX), Z26
+	VMOVDQA64    Z25, K1, Z26
+	VMOVDQU64    Z26, 512(CX)
 	VMOVDQU64    256(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
 	VMOVDQU64    Z25, 256(CX)
@@ -770,7 +780,9 @@ norebaseApply0:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z25
-	VMOVDQU64    Z25, K1, 576(CX)
+	VMOVDQU64    576(CX), Z26
+	VMOVDQA64    Z25, K1, Z26
+	VMOVDQU64    Z26, 576(CX)
 	VMOVDQU64    320(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
 	VMOVDQU64    Z25, 320(CX)
@@ -794,7 +806,9 @@ norebaseApply1:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z25
-	VMOVDQU64    Z25, K1, 640(CX)
+	VMOVDQU64    640(CX), Z26
+	VMOVDQA64    Z25, K1, Z26
+	VMOVDQU64    Z26, 640(CX)
 	VMOVDQU64    384(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
 	VMOVDQU64    Z25, 384(CX)
@@ -818,7 +832,9 @@ norebaseApply2:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z25
-	VMOVDQU64    Z25, K1, 704(CX)
+	VMOVDQU64    704(CX), Z26
+	VMOVDQA64    Z25, K1, Z26
+	VMOVDQU64    Z26, 704(CX)
 	VMOVDQU64    448(CX), Z25
 	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
 	VMOVDQU64    Z25, 448(CX)

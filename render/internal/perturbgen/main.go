@@ -226,6 +226,15 @@ func routine(small, one, two Mem) {
 	VBROADCASTSD(small, smallR)
 	VBROADCASTSD(two, twoR)
 	VPBROADCASTQ(one, oneR)
+	// storeQ sets the load addresses of vector k's lanes in mask to q's
+	// with one whole store: the loads' 8-byte reads of a masked store
+	// would wait for it to retire (no store-to-load forwarding).
+	storeQ := func(k int, q VecVirtual, mask OpmaskVirtual) {
+		old := ZMM()
+		VMOVDQU64(ln.Offset(vOff(lnQ, k)), old)
+		VMOVDQA64(q, mask, old)
+		VMOVDQU64(old, ln.Offset(vOff(lnQ, k)))
+	}
 	load := func(k int) {
 		for h, list := range [2][4]int{{0, 2, 4, 6}, {1, 3, 5, 7}} {
 			at := func(l int) Mem {
@@ -485,7 +494,7 @@ func routine(small, one, two Mem) {
 			ADDQ(strideP, qa)
 			SUBQ(sb, qa)
 			VPBROADCASTQ(qa, qv)
-			VMOVDQU64(qv, esc, ln.Offset(vOff(lnQ, k)))
+			storeQ(k, qv, esc)
 			x := GP64()
 			KMOVB(esc, x.As32())
 			POPCNTL(x.As32(), x.As32())
@@ -547,7 +556,7 @@ func routine(small, one, two Mem) {
 		MOVQ(orbitP, t)
 		SUBQ(sb, t)
 		VPBROADCASTQ(t, q)
-		VMOVDQU64(q, r, ln.Offset(vOff(lnQ, k)))
+		storeQ(k, q, r)
 		// rebases++, and at a power of two the delta is saved.
 		reb, low := ZMM(), ZMM()
 		VMOVDQU64(ln.Offset(vOff(lnReb, k)), reb)
