@@ -215,7 +215,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		var events uint64
 		if limit > 0 {
 			var done int
-			done, events = perturbBlocks512(&r.st, &r.ln, orbit, orbitStride, top, p.escape2, limit, p.periodicity,
+			done, events = runPerturbBlocks(&r.st, &r.ln, orbit, top, p.escape2, limit, p.periodicity,
 				steps, &dcr[0], dci, rowLen, &iter[0], &mag2[0])
 			steps += done
 			for i := range 8 {
@@ -247,4 +247,16 @@ func (p *Plan) rowEnd(work, periodic, saved int64) int64 {
 	p.periodic.Add(periodic)
 	p.periodicSaved.Add(saved)
 	return work
+}
+
+// runPerturbBlocks calls perturbBlocks512 from a function that is not
+// inlined and not a leaf, so that its prologue's stack check is a
+// preemption point, as render's runBlocks is for the direct kernels: the
+// runtime cannot preempt assembly asynchronously, and deep inside the set
+// a row spends nearly all its time there.
+//
+//go:noinline
+func runPerturbBlocks(st *[6 * perturbLanes]float64, ln *[5*perturbLanes + 11]int, orbit *float64, top int, escape2 float64, limit int, periodic bool,
+	steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64) {
+	return perturbBlocks512(st, ln, orbit, orbitStride, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
 }
