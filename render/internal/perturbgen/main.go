@@ -54,6 +54,7 @@
 //	a row's last 6 pixels in advance; events cleared  1.05 against 1.08
 //	per-vector masks, the slow path skipping plain    1.03 against 1.12
 //	vectors (see "slow")
+//	load addresses stored whole, not under a mask     0.98 against 0.99
 //
 // Where the time goes (perf annotate, the same benchmark, before the
 // slow path skipped plain vectors): the hot tests and the loads of Z_m
