@@ -153,6 +153,7 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
+		lanes := opts.Kernel.orScalar().perturbLanes()
 		orbit, took := opts.Orbit, time.Duration(0)
 		if orbit == nil && opts.Reference != nil {
 			if orbit, err = NewOrbit(ctx, v, aa, *opts.Reference); err != nil {
@@ -161,9 +162,9 @@ func NewRenderer(v View, aa int, opts Options) (*Renderer, error) {
 			took = orbit.took
 		}
 		if orbit != nil {
-			pert, err = newReferencedPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts, orbit)
+			pert, err = newReferencedPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts, lanes, orbit)
 		} else {
-			pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts)
+			pert, err = newPerturbation(ctx, v, aa, opts.NoBLA, opts.Shortcuts, lanes)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("render: %w", err)

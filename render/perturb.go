@@ -98,9 +98,17 @@ type perturbation struct {
 	reference time.Duration
 }
 
+// perturbLanes reports whether the perturbation path runs its pixels on
+// SIMD lanes (deep.Config.Lanes) with kernel k: with the AVX-512 kernel,
+// auto's choice where the CPU has it (deep checks the CPU again, and takes
+// the lanes only without BLA). The lanes give the scalar loop's results,
+// bit for bit; the scalar kernel keeps the scalar loop, the reference.
+func (k Kernel) perturbLanes() bool { return k.Name == "avx512" }
+
 // newPerturbation computes the reference orbit of v's centre for samples
-// at aa x aa per pixel, and its BLA table unless noBLA.
-func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity bool) (*perturbation, error) {
+// at aa x aa per pixel, and its BLA table unless noBLA; lanes is
+// deep.Config.Lanes.
+func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity, lanes bool) (*perturbation, error) {
 	start := time.Now()
 	s := v.Supersampled(aa)
 	d := v.Decimals()
@@ -119,7 +127,7 @@ func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity boo
 	plan, err := deep.NewPlan(ctx, deep.Config{
 		Re: d.Re.Big(prec), Im: d.Im.Big(prec), Spacing: spacing,
 		HalfWidth: float64(s.Width) / 2, HalfHeight: float64(s.Height) / 2,
-		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity,
+		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity, Lanes: lanes,
 	})
 	if err != nil {
 		return nil, err
@@ -149,6 +157,8 @@ type DeepStats struct {
 	// inside (with Options.Shortcuts), and PeriodicSaved the iterations
 	// that saved.
 	Periodic, PeriodicSaved int64
+	// Lanes says whether the pixels ran on SIMD lanes (deep.Plan.Lanes).
+	Lanes bool
 }
 
 // Method returns the method the Renderer renders with (never MethodAuto).
@@ -167,7 +177,7 @@ func (r *Renderer) DeepStats() (s DeepStats, ok bool) {
 	}
 	ref := r.deep.plan.Reference()
 	s = DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Ended: ref.Ended, Prec: ref.Prec,
-		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes()}
+		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes(), Lanes: r.deep.plan.Lanes()}
 	s.Periodic, s.PeriodicSaved = r.deep.plan.Periodic()
 	return s, true
 }

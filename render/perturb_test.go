@@ -12,6 +12,7 @@ import (
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/strategies"
+	"golang.org/x/sys/cpu"
 )
 
 func deepView(t testing.TB, re, im, scale string, w, h, maxIter int) render.View {
@@ -146,18 +147,36 @@ func TestAutoMaxIter(t *testing.T) {
 func BenchmarkIteration(b *testing.B) {
 	shallow := deepView(b, "-0.743643887037151", "0.131825904205330", "1e-9", 128, 32, 5000)
 	deep400 := deepView(b, "0", "1", "1e-400", 256, 64, 3000)
+	wide := deepView(b, "-0.743643887037151", "0.131825904205330", "1e-9", 512, 16, 5000)
 	for _, c := range []struct {
-		name string
-		v    render.View
-		opts render.Options
+		name   string
+		v      render.View
+		opts   render.Options
+		kernel string // the kernel's name, where the case needs one
 	}{
-		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}},
-		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}},
-		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}},
-		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}},
-		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}},
+		{"direct-scalar", shallow, render.Options{Method: render.MethodDirect}, ""},
+		{"direct-auto", shallow, render.Options{Method: render.MethodDirect, Kernel: mustKernel(b, "auto")}, ""},
+		{"perturb-float64", shallow, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		{"perturb-bla", shallow, render.Options{Method: render.MethodPerturb}, ""},
+		{"perturb-1e-400", deep400, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		// Issue 17's figure, the perturbation loop without BLA against the
+		// direct kernel on the same view: rows of 512 samples, which the
+		// AVX-512 kernel takes itself (avx512ShortRow), for the direct
+		// AVX-512 kernel, the scalar perturbation loop and its AVX-512
+		// lanes (render/deep's rowLanes). Skipped where the CPU has no
+		// AVX-512.
+		{"wide/direct-avx512", wide, render.Options{Method: render.MethodDirect}, "avx512"},
+		{"wide/perturb-scalar", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
+		{"wide/perturb-lanes", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, "avx512"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			if c.kernel != "" {
+				k, err := render.LookupKernel(c.kernel)
+				if err != nil {
+					b.Skip(err)
+				}
+				c.opts.Kernel = k
+			}
 			r, err := render.NewRenderer(c.v, 1, c.opts)
 			if err != nil {
 				b.Fatal(err)
@@ -211,6 +230,48 @@ func TestPerturbationFrameHash(t *testing.T) {
 		h.Write(frameBytes(r.Frame()))
 		if got := fmt.Sprintf("%016x", h.Sum64()); got != c.want {
 			t.Errorf("%s,%s at %s (no BLA %v): frame hash %s, want %s", c.re, c.im, c.scale, c.noBLA, got, c.want)
+		}
+	}
+}
+
+// TestPerturbationLanesSameFrame: with the AVX-512 kernel the perturbation
+// path without BLA runs on SIMD lanes (render/deep's rowLanes), and its
+// frames are the scalar loop's, byte for byte, with and without
+// periodicity checking. Skipped where the CPU has no AVX-512 kernel.
+func TestPerturbationLanesSameFrame(t *testing.T) {
+	k, err := render.LookupKernel("avx512")
+	if err != nil {
+		t.Skipf("no SIMD perturbation loop to compare: %v", err)
+	}
+	for _, shortcuts := range []bool{false, true} {
+		for _, v := range []render.View{
+			deepView(t, "0", "1", "1e-30", 40, 9, 3000),
+			deepView(t, "-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+				"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 40, 9, 4000),
+		} {
+			frame := func(opts render.Options) []byte {
+				opts.Method, opts.NoBLA, opts.Shortcuts = render.MethodPerturb, true, shortcuts
+				r, err := render.NewRenderer(v, 1, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.RenderUnits(0, v.Height)
+				return frameBytes(r.Frame())
+			}
+			lanes := render.Options{Kernel: k}
+			r, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb, NoBLA: true, Kernel: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := r.DeepStats(); !st.Lanes {
+				if cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT {
+					t.Fatalf("%v: the AVX-512 kernel's perturbation path is not on lanes", v.Center)
+				}
+				t.Skip("the CPU has the AVX-512 kernel but not the lanes' AVX-512DQ and VL: nothing to compare")
+			}
+			if !bytes.Equal(frame(lanes), frame(render.Options{})) {
+				t.Errorf("%v at %v, shortcuts %v: the lanes' frame differs from the scalar loop's", v.Center, v.Scale, shortcuts)
+			}
 		}
 	}
 }

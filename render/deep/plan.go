@@ -31,6 +31,11 @@ type Config struct {
 	// zoom, which shares it): Re and Im are then not read. It must be
 	// the orbit of a point near the samples, at MaxIter and Escape2.
 	Reference *Reference
+	// Lanes says whether to run the pixels' float64 loop on SIMD lanes
+	// where the CPU has them (AVX-512 on amd64: rowLanes): the same
+	// results, bit for bit. Only without BLA, and at spacings whose
+	// deltas are float64s.
+	Lanes bool
 }
 
 // Prec returns the precision, in bits, that a reference orbit needs for
@@ -57,6 +62,8 @@ type Plan struct {
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
+	// lanes says whether Row runs on SIMD lanes (Config.Lanes).
+	lanes bool
 
 	// skipped counts the iterations BLA skipped, over every Row, and
 	// periodic the pixels that periodicity checking stopped and the
@@ -99,6 +106,9 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
 		p.bla = newBLATable(ref, dcMax, e)
 	}
+	// Deltas of pixels spaced 2^-490 or more apart start above the
+	// rescaled loop's 2^-510, which the lanes leave to advance.
+	p.lanes = cfg.Lanes && rowLanesFunc != nil && p.bla == nil && p.d.e > -490
 	p.orbit = make([]orbitPoint, len(ref.Zr))
 	for m := range p.orbit {
 		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
@@ -110,6 +120,9 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	}
 	return p, nil
 }
+
+// Lanes reports whether Row runs on SIMD lanes (Config.Lanes).
+func (p *Plan) Lanes() bool { return p.lanes }
 
 // Reference returns the plan's reference orbit.
 func (p *Plan) Reference() *Reference { return p.ref }
@@ -144,6 +157,9 @@ const stopCheckIters = 4096
 // arithmetic is exactly its own loop's (pixelState.pass), so the results
 // are the same bits as one pixel at a time.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	if p.lanes {
+		return rowLanesFunc(p, kx, ky, iter, mag2, stop)
+	}
 	var skipped, periodic, saved int64
 	mi := float64(ky * p.d.m)
 	var lanes [2]pixelState

@@ -1,0 +1,262 @@
+package deep
+
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+//go:generate go run ../internal/perturbgen -out perturb_avx512_amd64.s -stubs perturb_avx512_amd64.go -pkg deep
+
+// The AVX-512 perturbation loop's shape; internal/perturbgen generates
+// perturbBlocks512 with the same number (its flag's default).
+const (
+	perturbVectors = 4
+	perturbLanes   = 8 * perturbVectors
+)
+
+// orbitStride is the bytes from one orbitPoint to the next, which the
+// routine steps by; it reads zi as the float64 after zr, which the array
+// type below checks (its length is negative otherwise).
+const orbitStride = int(unsafe.Sizeof(orbitPoint{}))
+
+var (
+	_ [8 - unsafe.Offsetof(orbitPoint{}.zi) + unsafe.Offsetof(orbitPoint{}.zr)]struct{}
+	_ [unsafe.Offsetof(orbitPoint{}.zi) - unsafe.Offsetof(orbitPoint{}.zr) - 8]struct{}
+)
+
+// lanesAvailable reports whether this CPU runs perturbBlocks512:
+// AVX-512F, AVX-512DQ (byte masks, 128-bit inserts), AVX-512VL (256-bit
+// forms of them) and POPCNT. (HasAVX512F is set only where the OS saves
+// the opmask and ZMM state.)
+var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT
+
+// rowLanesFunc is rowLanes where the CPU has it.
+var rowLanesFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {
+	if !lanesAvailable {
+		return nil
+	}
+	return (*Plan).rowLanes
+}()
+
+// tailLanes is the number of busy lanes below which, once the row has no
+// pixel left to load, rowLanes finishes them in advance: the routine costs
+// the same whatever its lanes hold, about 32 lane-iterations of time
+// for a loop, and advance takes about 4 to 5 times a lane's time for an
+// iteration.
+const tailLanes = 7
+
+// laneRow is rowLanes's state: the routine's lanes (st and ln, laid out
+// as internal/perturbgen says: dr, di, dcr, dci, saved dr, saved di; m,
+// rebases, the routine's own addresses, each lane's pixel and start, the
+// work the routine stored, the next pixel) and, for each lane, the
+// pixel's full state as advance keeps it, which is current only for the
+// fields the routine does not carry.
+type laneRow struct {
+	st [6 * perturbLanes]float64
+	ln [5*perturbLanes + 11]int
+	s  [perturbLanes]pixelState
+	// at is the pixel whose state s holds (-1: idle), and reb0 its
+	// rebases when the driver last put it.
+	at, reb0 [perturbLanes]int
+}
+
+// Offsets in laneRow.st and ln.
+const (
+	lDr, lDi, lDcr, lDci, lSr, lSi       = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
+	lM, lReb, lPix, lStart, lWork, lNext = 0, perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes, 5*perturbLanes + 8
+)
+
+// get brings lane l's pixelState up to date with the routine's lanes.
+func (r *laneRow) get(l, steps int) {
+	s := &r.s[l]
+	s.dr, s.di = r.st[lDr+l], r.st[lDi+l]
+	s.m, s.n = r.ln[lM+l], steps-r.ln[lStart+l]
+	reb := r.ln[lReb+l]
+	// The routine saved the delta at each power of two it passed.
+	if bits.Len(uint(reb)) > bits.Len(uint(r.reb0[l])) {
+		s.savedR, s.savedI, s.savedSmall = r.st[lSr+l], r.st[lSi+l], false
+	}
+	s.rebases = reb
+}
+
+// put gives lane l's pixelState to the routine's lanes. The saved delta
+// is NaN, which equals nothing, where advance would not compare with it.
+func (r *laneRow) put(l, steps int) {
+	s := &r.s[l]
+	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l] = s.dr, s.di, s.dcr, s.dci
+	r.st[lSr+l], r.st[lSi+l] = math.NaN(), math.NaN()
+	if s.rebases > 0 && !s.savedSmall {
+		r.st[lSr+l], r.st[lSi+l] = s.savedR, s.savedI
+	}
+	r.ln[lM+l], r.ln[lReb+l] = s.m, s.rebases
+	r.ln[lPix+l], r.ln[lStart+l] = r.at[l], steps-s.n
+	r.reb0[l] = s.rebases
+}
+
+// idle makes lane l idle: NaN deltas, which no test of the routine takes
+// for an event, cycling through the reference from m = 0.
+func (r *laneRow) idle(l int) {
+	nan := math.NaN()
+	r.at[l], r.ln[lPix+l] = -1, -1
+	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l], r.st[lSr+l], r.st[lSi+l] = nan, nan, nan, nan, nan, nan
+	r.ln[lM+l], r.ln[lReb+l] = 0, 0
+}
+
+// rowLanes is Row on perturbBlocks512's lanes: the same results, bit for
+// bit, since every pass is advance's, done by the routine (plain steps,
+// rebases, escapes) or by advance itself (everything else). A lane whose
+// pixel is done takes the next, so the vectors never wait for the
+// slowest pixel.
+func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	if len(kx) == 0 {
+		return 0
+	}
+	var r laneRow
+	var periodic, saved int64
+	mi := float64(ky * p.d.m)
+	top := len(p.ref.Zr) - 1
+	// The routine loads pixels itself, as Plan.start does, where none
+	// starts in the rescaled loop; rowLen 0 leaves every load to settle.
+	dcr := make([]float64, len(kx)+1) // +1: a pointer to its end is valid
+	dci := math.Ldexp(mi, p.d.e)
+	rowLen := len(kx)
+	for i, k := range kx {
+		dcr[i] = math.Ldexp(float64(k*p.d.m), p.d.e)
+		if math.Abs(dcr[i]) < toSmall && math.Abs(dci) < toSmall {
+			rowLen = 0
+		}
+	}
+	steps, active := 0, 0
+
+	// settle runs lane l's pixel in advance while the routine cannot take
+	// it (in the rescaled loop), and stores it and loads the next while it
+	// is done; it reports false if stop was set.
+	settle := func(l int) bool {
+		for {
+			s := &r.s[l]
+			for !s.done && s.small {
+				if stop != nil && stop.Load() {
+					return false
+				}
+				p.advance(s, aloneIters(true), true, false)
+			}
+			if !s.done {
+				r.put(l, steps)
+				return true
+			}
+			x := r.at[l]
+			iter[x], mag2[x] = uint32(s.n), s.mag2
+			work += int64(s.n) - s.cut
+			if s.cut > 0 {
+				periodic++
+				saved += s.cut
+			}
+			active--
+			next := r.ln[lNext]
+			if next >= len(kx) {
+				r.idle(l)
+				return true
+			}
+			r.at[l] = next
+			p.start(s, float64(kx[next]*p.d.m), mi)
+			r.ln[lNext]++
+			active++
+		}
+	}
+	for l := range perturbLanes {
+		r.idle(l)
+		if next := r.ln[lNext]; next < len(kx) {
+			r.at[l] = next
+			p.start(&r.s[l], float64(kx[next]*p.d.m), mi)
+			r.ln[lNext]++
+			active++
+			if !settle(l) {
+				return p.rowEnd(work, periodic, saved)
+			}
+		}
+	}
+	orbit := &p.orbit[0].zr
+	for active > 0 {
+		if stop != nil && stop.Load() {
+			break
+		}
+		if active < tailLanes && r.ln[lNext] >= len(kx) {
+			// The row's last few pixels: the vectors would run mostly
+			// idle lanes, and advance alone is faster.
+			for l := range perturbLanes {
+				if r.at[l] < 0 {
+					continue
+				}
+				r.get(l, steps)
+				for s := &r.s[l]; !s.done; {
+					if stop != nil && stop.Load() {
+						return p.rowEnd(work, periodic, saved)
+					}
+					p.advance(s, aloneIters(true), true, false)
+				}
+				if !settle(l) {
+					return p.rowEnd(work, periodic, saved)
+				}
+			}
+			break
+		}
+		// No lane passes maxIter inside the routine: those it loads
+		// itself have as long as the lane they replace.
+		limit := stopCheckIters
+		for l := range perturbLanes {
+			if r.at[l] >= 0 {
+				limit = min(limit, r.ln[lStart+l]+p.maxIter-steps)
+			}
+		}
+		var events uint64
+		if limit > 0 {
+			var done int
+			done, events = runPerturbBlocks(&r.st, &r.ln, orbit, top, p.escape2, limit, p.periodicity,
+				steps, &dcr[0], dci, rowLen, &iter[0], &mag2[0])
+			steps += done
+			for i := range 8 {
+				work += int64(r.ln[lWork+i])
+				r.ln[lWork+i] = 0
+			}
+		}
+		for l := range perturbLanes {
+			if x := r.ln[lPix+l]; x != r.at[l] {
+				// The routine stored the lane's pixel and loaded x.
+				r.at[l], r.reb0[l] = x, 0
+				p.start(&r.s[l], float64(kx[x]*p.d.m), mi)
+			}
+			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.ln[lStart+l] < p.maxIter) {
+				continue
+			}
+			r.get(l, steps)
+			p.advance(&r.s[l], 1, false, false)
+			if !settle(l) {
+				return p.rowEnd(work, periodic, saved)
+			}
+		}
+	}
+	return p.rowEnd(work, periodic, saved)
+}
+
+// rowEnd adds a row's periodicity figures to the plan's and returns work.
+func (p *Plan) rowEnd(work, periodic, saved int64) int64 {
+	p.periodic.Add(periodic)
+	p.periodicSaved.Add(saved)
+	return work
+}
+
+// runPerturbBlocks calls perturbBlocks512 from a function that is not
+// inlined and not a leaf, so that its prologue's stack check is a
+// preemption point, as render's runBlocks is for the direct kernels: the
+// runtime cannot preempt assembly asynchronously, and deep inside the set
+// a row spends nearly all its time there.
+//
+//go:noinline
+func runPerturbBlocks(st *[6 * perturbLanes]float64, ln *[5*perturbLanes + 11]int, orbit *float64, top int, escape2 float64, limit int, periodic bool,
+	steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64) {
+	return perturbBlocks512(st, ln, orbit, orbitStride, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
+}

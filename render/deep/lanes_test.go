@@ -1,0 +1,162 @@
+package deep
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// lanePlans returns v's plan without BLA on SIMD lanes and the same plan
+// in Row's own loop; it skips the test where the CPU has no lanes.
+func lanePlans(t *testing.T, v testView, periodicity bool) (lanes, scalar *Plan) {
+	t.Helper()
+	cfg := v.config(t, false)
+	cfg.Periodicity = periodicity
+	scalar, err := NewPlan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Lanes = true
+	lanes, err = NewPlan(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lanes.Lanes() {
+		t.Skip("this CPU has no SIMD perturbation loop (AVX-512F, DQ and VL on amd64): nothing to compare")
+	}
+	if scalar.Lanes() {
+		t.Fatal("Config.Lanes false, and the plan runs on lanes")
+	}
+	return lanes, scalar
+}
+
+// sameRows renders the rows ky of kx with both plans and wants the same
+// counts, the same final |z|^2 bit for bit, the same work and the same
+// periodicity figures.
+func sameRows(t *testing.T, name string, lanes, scalar *Plan, kx, ky []float64) {
+	t.Helper()
+	w := len(kx)
+	n := w * len(ky)
+	gi, wi := make([]uint32, n), make([]uint32, n)
+	gm, wm := make([]float64, n), make([]float64, n)
+	var gw, ww int64
+	for y, k := range ky {
+		gw += lanes.Row(kx, k, gi[y*w:(y+1)*w], gm[y*w:(y+1)*w], nil)
+		ww += scalar.Row(kx, k, wi[y*w:(y+1)*w], wm[y*w:(y+1)*w], nil)
+	}
+	bad := 0
+	for i := range wi {
+		if gi[i] != wi[i] || math.Float64bits(gm[i]) != math.Float64bits(wm[i]) {
+			if bad++; bad <= 5 {
+				t.Errorf("%s: sample %d: lanes %d iterations, |z|^2 %v; scalar %d, %v", name, i, gi[i], gm[i], wi[i], wm[i])
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%s: %d samples differ in all", name, bad)
+	}
+	if gw != ww {
+		t.Errorf("%s: work %d on lanes, %d scalar", name, gw, ww)
+	}
+	gp, gs := lanes.Periodic()
+	wp, ws := scalar.Periodic()
+	if gp != wp || gs != ws {
+		t.Errorf("%s: periodicity stopped %d pixels saving %d on lanes, %d saving %d scalar", name, gp, gs, wp, ws)
+	}
+	t.Logf("%s: %d samples, %d iterations, periodicity stopped %d", name, n, ww, wp)
+}
+
+// TestLanesMatchScalar: the SIMD loop gives Row's scalar results, bits
+// and all, on views with rebasing (at the reference's end and where a
+// pixel's orbit passes nearer 0), escaping references, a minibrot whose
+// pixels rebase once a period, with and without periodicity checking.
+func TestLanesMatchScalar(t *testing.T) {
+	views := []struct {
+		name string
+		v    testView
+	}{
+		{"c=i 1e-20", testView{"0", "1", "1e-20", 40, 6, 600}},
+		{"c=i 1e-100", testView{"0", "1", "1e-100", 40, 6, 1500}},
+		{"minibrot 5e-49", testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 40, 6, 3000}},
+		{"escaping reference", testView{"-1.7685", "0.0042", "1e-30", 40, 6, 2000}},
+		{"spiral 1e-9", testView{"-0.743643887037151", "0.131825904205330", "1e-9", 40, 6, 3000}},
+		// Rows shorter than the lanes: idle lanes from the start.
+		{"short rows", testView{"0", "1", "1e-30", 5, 3, 800}},
+	}
+	for _, c := range views {
+		for _, periodicity := range []bool{false, true} {
+			name := c.name
+			if periodicity {
+				name += " periodicity"
+			}
+			t.Run(name, func(t *testing.T) {
+				lanes, scalar := lanePlans(t, c.v, periodicity)
+				kx, ky := c.v.offsets()
+				sameRows(t, name, lanes, scalar, kx, ky)
+			})
+		}
+	}
+}
+
+// TestLanesRandomOffsets: samples at random offsets around several
+// centres, rows of random lengths and maxIters that do and do not meet
+// the reference's end, agree with the scalar loop.
+func TestLanesRandomOffsets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	for i, v := range []testView{
+		{"0", "1", "1e-40", 64, 64, 700},
+		{"-1.7685", "0.0042", "1e-25", 64, 64, 1111},
+		{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
+			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 64, 64, 2500},
+	} {
+		lanes, scalar := lanePlans(t, v, i%2 == 0)
+		for range 4 {
+			kx := make([]float64, 1+rng.IntN(90))
+			for j := range kx {
+				kx[j] = (rng.Float64() - 0.5) * 64
+			}
+			ky := []float64{(rng.Float64() - 0.5) * 64, (rng.Float64() - 0.5) * 64}
+			sameRows(t, v.re+" random", lanes, scalar, kx, ky)
+		}
+	}
+}
+
+// TestLanesSmallMaxIter: maxIters too short for a step in the routine
+// (pixels done at their load) and a little longer agree with the scalar
+// loop.
+func TestLanesSmallMaxIter(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7} {
+		v := testView{"-1.7685", "0.0042", "1e-25", 40, 2, n}
+		lanes, scalar := lanePlans(t, v, n%2 == 1)
+		kx, ky := v.offsets()
+		sameRows(t, fmt.Sprintf("maxiter %d", n), lanes, scalar, kx, ky)
+	}
+}
+
+// TestLanesStop: a row of pixels that would each take 2^30 iterations on
+// the lanes gives up soon after its stop flag is set, as TestRowStops
+// asks of the scalar loop.
+func TestLanesStop(t *testing.T) {
+	v := testView{"-0.1", "0", "1e-30", 40, 1, 1000}
+	lanes, _ := lanePlans(t, v, false)
+	lanes.maxIter = 1 << 30
+	var stop atomic.Bool
+	time.AfterFunc(20*time.Millisecond, func() { stop.Store(true) })
+	kx, _ := v.offsets()
+	start := time.Now()
+	iter := make([]uint32, len(kx))
+	lanes.Row(kx, 0, iter, make([]float64, len(kx)), &stop)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("Row returned %v after it started, the stop came at 20ms", d)
+	}
+	for i, n := range iter {
+		if n != 0 {
+			t.Errorf("a stopped pixel was stored: %d at %d", n, i)
+		}
+	}
+}

@@ -1,0 +1,600 @@
+// Command perturbgen generates render/deep's AVX-512 perturbation loop,
+// perturb_avx512_amd64.s and its Go declaration, with avo. `go generate
+// ./render/deep/` runs it; the deep tests check that the committed files
+// are what it produces.
+//
+// The routine, perturbBlocks512, is the float64 loop of deep's
+// Plan.advance without BLA, on 4 vectors of 8 pixels' deltas at once.
+// Each lane has its own place m in the reference orbit, so each reads its
+// own Z_m: one 16-byte load from the orbit's interleaved points per lane
+// (see load). An iteration of a vector is advance's pass, operation for
+// operation and each rounded on its own (no FMA):
+//
+//	Z = Z_m; f = Z + d; mag = fr*fr + fi*fi; dd = dr*dr + di*di
+//	escape (mag > escape2), possibly small (dd < 2^-1018): an event
+//	rebase (mag < dd, or m = top): d = f, m = 0, Z = 0
+//	t = 2Z + d; dr = (tr*dr - ti*di) + dcr; di = (tr*di + ti*dr) + dci; m++
+//
+// The hot loop tests every lane of every vector into one mask and takes
+// plain steps while all are plain; the slow path finds which lanes are
+// not, with the exact float tests:
+//
+//   - Escaped lanes are stored (count and |z|^2 scattered to iter and
+//     mag2) and take the next pixels of the row (VPEXPANDQ, VEXPANDPD),
+//     as Plan.start loads them; near the row's end they are the driver's.
+//   - Rebases happen in the routine, with advance's periodicity check,
+//     exactly: a lane whose new delta equals the one it saved (which the
+//     driver makes NaN where advance would not compare) is an event, as is
+//     one whose new delta may be small; the others count the rebase and
+//     save the delta at every power of two, Brent's scheme as in advance.
+//   - A lane whose delta may be small (|dr| and |di| under 2^-510, the
+//     rescaled loop's threshold, make dd under 2^-1019: the test is wider
+//     than advance's) is an event: the routine stops before its pass and
+//     returns the lanes with events, and the Go driver (lanes_amd64.go)
+//     runs that pass in advance's own code, as it does at maxIter.
+//
+// So every pass is advance's, and the counts and final |z|^2 are Row's
+// scalar loop's, bit for bit; the tests compare the two.
+//
+// Measured on AMD EPYC Zen 4 (family 25, model 17, which splits 512-bit
+// operations in two), 2 cores shared with other jobs (load 5 to 8), with
+// render's BenchmarkIteration/wide (512x16 around the spiral at 1e-9,
+// maxiter 5000, one goroutine), CPU ns per iteration, medians of 9
+// interleaved rounds, each step against the one before in the same run:
+//
+//	two VGATHERQPDs a vector for Z_m                  1.8-2.0
+//	16-byte loads, VINSERTF64X2, VUNPCKL/HPD          1.27
+//	hot tests as integers, 2Z as a multiplication     1.25
+//	escaped lanes stored and reloaded here, not in Go 1.29 against 1.30
+//	one mask ANDed through the tests; untilTop        1.13 against 1.19
+//	256-bit load-and-inserts joined by one insert     1.11 against 1.18
+//	the loop's constants in registers                 1.00 against 1.03
+//	a tree of per-vector masks, alone (not kept)      1.17 against 1.11
+//	2 or 3 vectors instead of 4                       the same
+//	a row's last 6 pixels in advance; events cleared  1.05 against 1.08
+//	per-vector masks, the slow path skipping plain    1.03 against 1.12
+//	vectors (see "slow")
+//	load addresses stored whole, not under a mask     0.98 against 0.99
+//
+// Where the time goes (perf annotate, the same benchmark, before the
+// slow path skipped plain vectors): the hot tests and the loads of Z_m
+// about 69%, the step 11%, the slow path 20% (its exact tests 9%, the
+// escaped lanes 3%, the rebases 8%: a lane rebases every 204 iterations
+// there, escapes every 1150, and one loop in six takes the slow path). The arithmetic itself is 21 floating-point
+// operations a lane and iteration (advance's: f, mag, dd, 2Z + d and the
+// step) against the direct kernel's 9, and the loads of Z_m add 8
+// shuffles a vector: with all but one of the loads removed (wrong
+// results, a bound) the loop took 20% less.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// vectors must match perturbVectors in render/deep/lanes_amd64.go.
+var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, to hide latency")
+
+// Offsets, in float64s or ints, of the state's parts, for L lanes: in st
+// the deltas dr, di, then dcr, dci, then the saved deltas sr, si; in ln
+// each lane's m, then its rebases, the routine's own load addresses, each
+// lane's pixel (-1: idle) and the step at which its n was 0, then the work
+// of the pixels the routine stored, per vector lane, the next pixel, and
+// the slow path's masks of escaping and rebasing lanes.
+var (
+	lanes                                                                int
+	offDr, offDi, offDcr, offDci, offSr, offSi                           int
+	lnM, lnReb, lnQ, lnPix, lnStart, lnWork, lnNext, lnEsc, lnRb, lnSize int
+)
+
+// Constants in memory.
+var zeroC, nanC, iota Mem
+
+const (
+	// smallDD bounds dd for a delta that advance may take to the
+	// rescaled loop: both parts under 2^-510.
+	smallDD = 0x1p-1018
+	// Predicates of VCMPPD: ordered and quiet, so that a NaN (an idle
+	// lane) never compares true.
+	cmpEQ = 0x00
+	cmpLT = 0x11
+	cmpGT = 0x1e
+	// Not greater than, unordered and quiet: true for a NaN, which does
+	// not escape.
+	cmpNGT = 0x1a
+	// VPCMPQ's signed not-less-than.
+	intNLT = 5
+)
+
+func main() {
+	flag.Parse()
+	if *vectors < 1 || *vectors > 8 {
+		panic(fmt.Sprintf("perturbgen: unsupported vectors %d", *vectors))
+	}
+	lanes = 8 * *vectors
+	offDr, offDi, offDcr, offDci, offSr, offSi = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes
+	lnM, lnReb, lnQ, lnPix, lnStart = 0, lanes, 2*lanes, 3*lanes, 4*lanes
+	lnWork, lnNext, lnEsc, lnRb, lnSize = 5*lanes, 5*lanes+8, 5*lanes+9, 5*lanes+10, 5*lanes+11
+	ConstraintExpr("amd64")
+	small := GLOBL("perturbSmall", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(smallDD)))
+	one := GLOBL("perturbOne", RODATA|NOPTR)
+	DATA(0, U64(1))
+	two := GLOBL("perturbTwo", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(2)))
+	zeroC = GLOBL("perturbZero", RODATA|NOPTR)
+	DATA(0, U64(0))
+	nanC = GLOBL("perturbNaN", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(math.NaN())))
+	iota = GLOBL("perturbIota", RODATA|NOPTR)
+	for i := range 8 {
+		DATA(8*i, U64(i))
+	}
+	routine(small, one, two)
+	Generate()
+}
+
+func routine(small, one, two Mem) {
+	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", 6*lanes, lnSize))
+	Pragma("noescape")
+	Doc(
+		"perturbBlocks512 runs up to limit passes of Plan.advance's float64 loop,",
+		fmt.Sprintf("without BLA, on %d lanes in %d vectors of 8: plain steps, rebases with", lanes, *vectors),
+		"periodicity checking, and escapes, whose pixels it stores and replaces",
+		"with the next of the row (dcr, dci, rowLen; iter and mag2 the row's",
+		"results). It stops before the pass of any lane with another event and",
+		"returns the steps it took and those lanes, bit l for lane l",
+		"(internal/perturbgen says which). orbit is the reference orbit's first",
+		"Zr, each Zi the float64 after its Zr, and stride the bytes from one Zr",
+		"to the next; top is its last index; steps the driver's count of steps.",
+		"It needs AVX-512F, DQ and VL, and POPCNT.",
+	)
+	st := Mem{Base: Load(Param("st"), GP64())}
+	ln := Mem{Base: Load(Param("ln"), GP64())}
+	// Few general registers are free: orbit, stride and limit stay in
+	// the arguments.
+	orbitP, strideP := paramAddr("orbit"), paramAddr("stride")
+	done := GP64()
+	XORQ(done, done)
+	events := GP64()
+	e2 := paramAddr("escape2")
+	top := paramAddr("top")
+
+	V := *vectors
+	var halves [2]VecVirtual
+	dr, di, m, zr, zi := make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
+	for k := range V {
+		dr[k], di[k], m[k], zr[k], zi[k] = ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+	}
+	vOff := func(off, k int) int { return 8*off + 64*k }
+	for k := range V {
+		VMOVUPD(st.Offset(vOff(offDr, k)), dr[k])
+		VMOVUPD(st.Offset(vOff(offDi, k)), di[k])
+		VMOVDQU64(ln.Offset(vOff(lnM, k)), m[k])
+	}
+	// gather loads Z_m of vector k.
+	// Each lane reads its Z_m as one 16-byte load from the orbit's
+	// interleaved points, at q + sb: q, kept per lane in ln, is the
+	// address of Z_m less sb, the bytes the routine has stepped so far, so
+	// that a step adds stride to sb alone. Loads and inserts put lanes 0,
+	// 2, 4, 6 in one vector and 1, 3, 5, 7 in another, and VUNPCKLPD and
+	// VUNPCKHPD of the two give Zr and Zi in lane order. (Two VGATHERQPDs
+	// a vector were slower: 1.8-2.0 ns an iteration on Zen 4, the gathers
+	// about half of it.)
+	sb := GP64()
+	XORQ(sb, sb)
+	{
+		base, stride := ZMM(), ZMM()
+		VPBROADCASTQ(orbitP, base)
+		VPBROADCASTQ(strideP, stride)
+		for k := range V {
+			q := ZMM()
+			VPMULLQ(stride, m[k], q)
+			VPADDQ(base, q, q)
+			VMOVDQU64(q, ln.Offset(vOff(lnQ, k)))
+		}
+	}
+	// untilTop is the steps until some lane may reach m = top: top less
+	// the largest m. Rebases and new pixels only lower an m.
+	untilTop := GP64()
+	findTop := func() {
+		t := ZMM()
+		VPMAXSQ(m[0], m[0], t)
+		for k := 1; k < V; k++ {
+			VPMAXSQ(m[k], t, t)
+		}
+		u := ZMM()
+		VSHUFI64X2(U8(0x4e), t, t, u) // the 256-bit halves swapped
+		VPMAXSQ(u, t, t)
+		VEXTRACTI64X2(U8(1), t.AsY(), u.AsX())
+		VPMAXSQ(u.AsX(), t.AsX(), t.AsX())
+		VPSHUFD(U8(0x4e), t.AsX(), u.AsX())
+		VPMAXSQ(u.AsX(), t.AsX(), t.AsX())
+		mx := GP64()
+		VMOVQ(t.AsX(), mx)
+		MOVQ(top, untilTop)
+		SUBQ(mx, untilTop)
+	}
+	findTop()
+	// The hot loop's constants, in registers.
+	e2R, smallR, twoR, oneR := ZMM(), ZMM(), ZMM(), ZMM()
+	VBROADCASTSD(e2, e2R)
+	VBROADCASTSD(small, smallR)
+	VBROADCASTSD(two, twoR)
+	VPBROADCASTQ(one, oneR)
+	// storeQ sets the load addresses of vector k's lanes in mask to q's
+	// with one whole store: the loads' 8-byte reads of a masked store
+	// would wait for it to retire (no store-to-load forwarding).
+	storeQ := func(k int, q VecVirtual, mask OpmaskVirtual) {
+		old := ZMM()
+		VMOVDQU64(ln.Offset(vOff(lnQ, k)), old)
+		VMOVDQA64(q, mask, old)
+		VMOVDQU64(old, ln.Offset(vOff(lnQ, k)))
+	}
+	load := func(k int) {
+		for h, list := range [2][4]int{{0, 2, 4, 6}, {1, 3, 5, 7}} {
+			at := func(l int) Mem {
+				r := GP64()
+				MOVQ(ln.Offset(8*(lnQ+8*k+l)), r)
+				return Mem{Base: r, Index: sb, Scale: 1}
+			}
+			// Two 256-bit halves, each a load and an insert (256-bit
+			// operations, which Zen 4 does in one pass), joined by one
+			// 512-bit insert. (The first load fills the whole register:
+			// a load into its low bits is a partial write to avo's
+			// liveness.)
+			lo, hi, v := YMM(), YMM(), ZMM()
+			VBROADCASTF64X2(at(list[0]), lo)
+			VINSERTF64X2(U8(1), at(list[1]), lo, lo)
+			VBROADCASTF64X2(at(list[2]), hi)
+			VINSERTF64X2(U8(1), at(list[3]), hi, hi)
+			VINSERTF64X4(U8(1), hi, lo.AsZ(), v)
+			halves[h] = v
+		}
+		VUNPCKLPD(halves[1], halves[0], zr[k])
+		VUNPCKHPD(halves[1], halves[0], zi[k])
+	}
+	// tests computes f, mag and dd of vector k as advance does.
+	tests := func(k int) (fr, fi, mag, dd VecVirtual) {
+		fr, fi, mag, dd = ZMM(), ZMM(), ZMM(), ZMM()
+		a, b := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
+		VMULPD(fr, fr, a)
+		VMULPD(fi, fi, b)
+		VADDPD(b, a, mag)
+		VMULPD(dr[k], dr[k], a)
+		VMULPD(di[k], di[k], b)
+		VADDPD(b, a, dd)
+		return
+	}
+	// fmag computes f and mag of vector k alone, as tests does.
+	fmag := func(k int) (fr, fi, mag VecVirtual) {
+		fr, fi, mag = ZMM(), ZMM(), ZMM()
+		a, b := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
+		VMULPD(fr, fr, a)
+		VMULPD(fi, fi, b)
+		VADDPD(b, a, mag)
+		return
+	}
+	// rebaseMask sets rb to the lanes of vector k that rebase: mag < dd,
+	// or m = top.
+	rebaseMask := func(k int, mag, dd VecVirtual, rb OpmaskVirtual) {
+		t := K()
+		VCMPPD(U8(cmpLT), dd, mag, rb) // mag < dd
+		VPCMPEQQ_BCST(top, m[k], t)
+		KORB(t, rb, rb)
+	}
+	// bitsOf ORs mask k into b at bits 8k.
+	bitsOf := func(k int, mk OpmaskVirtual, b GPVirtual) {
+		x := GP64()
+		KMOVB(mk, x.As32())
+		if k > 0 {
+			SHLQ(U8(8*k), x)
+		}
+		ORQ(x, b)
+	}
+
+	// events stays 0 in the loop: every path that sets it leaves.
+	XORQ(events, events)
+	Label("loop")
+	CMPQ(done, paramAddr("limit"))
+	JGE(LabelRef("exit"))
+	// One mask, ANDed through every test of every vector (each compare
+	// under the mask so far), says which lanes have nothing to do but a
+	// plain step; any lane out of it sends the routine to the slow path,
+	// which finds what. Only the escape test compares floats: the others
+	// compare the bits as integers, off the floating-point adders, the
+	// busiest ports. On non-negative doubles integer order is float
+	// order; with a NaN (an idle lane's) dd >= 2^-1018 is true as with
+	// floats, and mag >= dd may be false where floats say true, which
+	// only sends the routine to the slow path, which compares floats.
+	// m = top is not tested here: untilTop counts the steps until a lane
+	// may reach it.
+	vm := make([]OpmaskVirtual, V)
+	for k := range V {
+		load(k)
+		_, _, mag, dd := tests(k)
+		vm[k] = K()
+		VCMPPD(U8(cmpNGT), e2R, mag, vm[k])          // not mag > escape2
+		VPCMPQ(U8(intNLT), smallR, dd, vm[k], vm[k]) // dd >= 2^-1018
+		VPCMPQ(U8(intNLT), dd, mag, vm[k], vm[k])    // mag >= dd
+	}
+	// The vectors' masks, ANDed in a tree, and kept for the slow path,
+	// which looks only at the vectors with a lane not plain.
+	tree := vm
+	for len(tree) > 1 {
+		var nx []OpmaskVirtual
+		for i := 0; i+1 < len(tree); i += 2 {
+			x := K()
+			KANDB(tree[i], tree[i+1], x)
+			nx = append(nx, x)
+		}
+		if len(tree)%2 == 1 {
+			nx = append(nx, tree[len(tree)-1])
+		}
+		tree = nx
+	}
+	plain := tree[0]
+	KORTESTB(plain, plain) // CF: all ones
+	JCC(LabelRef("slow"))
+	TESTQ(untilTop, untilTop)
+	JZ(LabelRef("slow"))
+
+	Label("step")
+	for k := range V {
+		tr, ti := ZMM(), ZMM()
+		// 2 Zr + dr; 2 Zr, exact, on the multipliers, which have room.
+		VMULPD(twoR, zr[k], tr)
+		VADDPD(dr[k], tr, tr)
+		VMULPD(twoR, zi[k], ti)
+		VADDPD(di[k], ti, ti)
+		a, b, c, d := ZMM(), ZMM(), ZMM(), ZMM()
+		VMULPD(dr[k], tr, a)
+		VMULPD(di[k], ti, b)
+		VMULPD(di[k], tr, c)
+		VMULPD(dr[k], ti, d)
+		VSUBPD(b, a, a) // tr*dr - ti*di: Go assembly puts the subtrahend first
+		VADDPD(st.Offset(vOff(offDcr, k)), a, dr[k])
+		VADDPD(d, c, c)
+		VADDPD(st.Offset(vOff(offDci, k)), c, di[k])
+		VPADDQ(oneR, m[k], m[k])
+	}
+	ADDQ(strideP, sb)
+	INCQ(done)
+	DECQ(untilTop)
+	JMP(LabelRef("loop"))
+
+	// The slow path: some lane escapes, may be small or rebases, or may
+	// be at m = top. The exact tests of every vector, once, give three
+	// masks of lanes, bit 8k+j for lane j of vector k: escapes (kept in
+	// ln), possibly small deltas (events) and rebases (kept in ln).
+	//
+	// Lanes that may be small are the driver's, and so is every lane with
+	// an event then; so are the escaped lanes where the row has too few
+	// pixels left to reload them. Otherwise the escaped lanes are stored
+	// and take the next pixels here, vector by vector: the count and
+	// |z|^2 scattered to iter and mag2, the work added up per lane in ln,
+	// the next pixels given out in lane order by VPEXPANDQ and VEXPANDPD,
+	// each new lane starting as Plan.start starts it (m = n = 1, delta =
+	// dc, no rebase, nothing saved); then the iteration's tests run again.
+	Label("slow")
+	{
+		// pw: the hot path's masks, byte k for vector k; all zero when
+		// some lane may be at m = top, which the hot path does not test.
+		pw := GP64()
+		XORQ(pw, pw)
+		for k := range V {
+			bitsOf(k, vm[k], pw)
+		}
+		TESTQ(untilTop, untilTop)
+		JNZ(LabelRef("slowMasks"))
+		XORQ(pw, pw)
+		Label("slowMasks")
+		es, rbw := GP64(), GP64()
+		XORQ(es, es)
+		XORQ(rbw, rbw)
+		for k := range V {
+			skip := fmt.Sprintf("plainVector%d", k)
+			t := GP64()
+			MOVQ(pw, t)
+			if k > 0 {
+				SHRQ(U8(8*k), t)
+			}
+			CMPB(t.As8(), U8(0xff))
+			JE(LabelRef(skip))
+			_, _, mag, dd := tests(k)
+			a, b, c := K(), K(), K()
+			VCMPPD_BCST(U8(cmpGT), e2, mag, a)
+			bitsOf(k, a, es)
+			VCMPPD_BCST(U8(cmpLT), small, dd, b)
+			bitsOf(k, b, events)
+			rebaseMask(k, mag, dd, c)
+			bitsOf(k, c, rbw)
+			Label(skip)
+		}
+		MOVQ(es, ln.Offset(8*lnEsc))
+		MOVQ(rbw, ln.Offset(8*lnRb))
+		TESTQ(events, events)
+		JNZ(LabelRef("allEvents"))
+		TESTQ(es, es)
+		JZ(LabelRef("rebase"))
+		cnt := GP64()
+		POPCNTQ(es, cnt)
+		ADDQ(ln.Offset(8*lnNext), cnt)
+		CMPQ(cnt, paramAddr("rowLen"))
+		JG(LabelRef("allEvents"))
+	}
+	{
+		stepsV := ZMM()
+		t := GP64()
+		MOVQ(paramAddr("steps"), t)
+		ADDQ(done, t)
+		VPBROADCASTQ(t, stepsV)
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		for k := range V {
+			skip := fmt.Sprintf("noescape%d", k)
+			CMPB(ln.Offset(8*lnEsc+k), U8(0))
+			JE(LabelRef(skip))
+			_, _, mag, _ := tests(k)
+			esc := K()
+			KMOVB(ln.Offset(8*lnEsc+k), esc)
+			n, pix := ZMM(), ZMM()
+			VPSUBQ(ln.Offset(vOff(lnStart, k)), stepsV, n) // n = steps - start
+			VMOVDQU64(ln.Offset(vOff(lnPix, k)), pix)
+			g := K()
+			KMOVB(esc, g)
+			VPMOVQD(n, n.AsY())
+			VPSCATTERQD(n.AsY(), g, Mem{Base: Load(Param("iter"), GP64()), Index: pix, Scale: 4})
+			VPSUBQ(ln.Offset(vOff(lnStart, k)), stepsV, n)
+			KMOVB(esc, g)
+			VSCATTERQPD(mag, g, Mem{Base: Load(Param("mag2"), GP64()), Index: pix, Scale: 8})
+			w := ZMM()
+			VMOVDQU64(ln.Offset(8*lnWork), w)
+			VPADDQ(n, w, esc, w)
+			VMOVDQU64(w, ln.Offset(8*lnWork))
+			// The next pixels, in lane order.
+			idx := ZMM()
+			VPBROADCASTQ(next, idx)
+			VPADDQ(iota, idx, idx)
+			VPEXPANDQ(idx, esc, pix)
+			VMOVDQU64(pix, ln.Offset(vOff(lnPix, k)))
+			src := GP64()
+			MOVQ(paramAddr("dcr"), src)
+			LEAQ(Mem{Base: src, Index: next, Scale: 8}, src)
+			VEXPANDPD(Mem{Base: src}, esc, dr[k])
+			c := ZMM()
+			VMOVUPD(st.Offset(vOff(offDcr, k)), c)
+			VEXPANDPD(Mem{Base: src}, esc, c)
+			VMOVUPD(c, st.Offset(vOff(offDcr, k)))
+			ci := ZMM()
+			VBROADCASTSD(paramAddr("dci"), ci)
+			VMOVAPD(ci, esc, di[k])
+			VMOVUPD(ci, esc, st.Offset(vOff(offDci, k)))
+			ones, zero, nan := ZMM(), ZMM(), ZMM()
+			VPBROADCASTQ(one, ones)
+			VMOVDQA64(ones, esc, m[k])
+			VPSUBQ(ones, stepsV, n) // n = 1 now: start = steps - 1
+			VMOVDQU64(n, esc, ln.Offset(vOff(lnStart, k)))
+			VPBROADCASTQ(zeroC, zero)
+			VMOVDQU64(zero, esc, ln.Offset(vOff(lnReb, k)))
+			VBROADCASTSD(nanC, nan)
+			VMOVUPD(nan, esc, st.Offset(vOff(offSr, k)))
+			VMOVUPD(nan, esc, st.Offset(vOff(offSi, k)))
+			// They read Z_1 next, at q + sb.
+			qa, qv := GP64(), ZMM()
+			MOVQ(orbitP, qa)
+			ADDQ(strideP, qa)
+			SUBQ(sb, qa)
+			VPBROADCASTQ(qa, qv)
+			storeQ(k, qv, esc)
+			x := GP64()
+			KMOVB(esc, x.As32())
+			POPCNTL(x.As32(), x.As32())
+			ADDQ(x, next)
+			Label(skip)
+		}
+		MOVQ(next, ln.Offset(8*lnNext))
+		JMP(LabelRef("loop"))
+	}
+	Label("allEvents")
+	ORQ(ln.Offset(8*lnEsc), events)
+	JMP(LabelRef("exit"))
+
+	// Some lane rebases (or none: m = top was only possible). Those whose
+	// new delta repeats the saved one, or may be small, are events,
+	// before any lane changes; else every rebasing lane does advance's
+	// rebase.
+	Label("rebase")
+	periodic := GP8()
+	Load(Param("periodic"), periodic)
+	for k := range V {
+		skipV := fmt.Sprintf("norebase%d", k)
+		CMPB(ln.Offset(8*lnRb+k), U8(0))
+		JE(LabelRef(skipV))
+		fr, fi, mag := fmag(k)
+		r := K()
+		KMOVB(ln.Offset(8*lnRb+k), r)
+		e := K()
+		VCMPPD_BCST(U8(cmpLT), small, mag, r, e) // the new dd is mag
+		bitsOf(k, e, events)
+		TESTB(periodic, periodic)
+		JZ(LabelRef(skipV))
+		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSr, k)), fr, r, r)
+		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSi, k)), fi, r, r)
+		bitsOf(k, r, events)
+		Label(skipV)
+	}
+	TESTQ(events, events)
+	JNZ(LabelRef("exit"))
+	for k := range V {
+		skipV := fmt.Sprintf("norebaseApply%d", k)
+		CMPB(ln.Offset(8*lnRb+k), U8(0))
+		JE(LabelRef(skipV))
+		fr, fi := ZMM(), ZMM()
+		VADDPD(dr[k], zr[k], fr)
+		VADDPD(di[k], zi[k], fi)
+		r := K()
+		KMOVB(ln.Offset(8*lnRb+k), r)
+		VMOVAPD(fr, r, dr[k])
+		VMOVAPD(fi, r, di[k])
+		// m, Zr and Zi zeroed in the rebasing lanes: kept under the others.
+		keep := K()
+		KNOTB(r, keep)
+		VMOVDQA64_Z(m[k], keep, m[k])
+		VMOVAPD_Z(zr[k], keep, zr[k])
+		VMOVAPD_Z(zi[k], keep, zi[k])
+		// The next step reads Z_1: q + sb + stride at q = orbit - sb.
+		q, t := ZMM(), GP64()
+		MOVQ(orbitP, t)
+		SUBQ(sb, t)
+		VPBROADCASTQ(t, q)
+		storeQ(k, q, r)
+		// rebases++, and at a power of two the delta is saved.
+		reb, low := ZMM(), ZMM()
+		VMOVDQU64(ln.Offset(vOff(lnReb, k)), reb)
+		VPADDQ_BCST(one, reb, r, reb)
+		VMOVDQU64(reb, ln.Offset(vOff(lnReb, k)))
+		VPSUBQ_BCST(one, reb, low)
+		sv := K()
+		VPTESTNMQ(low, reb, r, sv) // rebases & (rebases-1) == 0
+		VMOVUPD(dr[k], sv, st.Offset(vOff(offSr, k)))
+		VMOVUPD(di[k], sv, st.Offset(vOff(offSi, k)))
+		Label(skipV)
+	}
+	// Rebases only lower an m: untilTop stays a bound, and is found again
+	// only once it runs out.
+	TESTQ(untilTop, untilTop)
+	JNZ(LabelRef("step"))
+	findTop()
+	JMP(LabelRef("step"))
+
+	Label("exit")
+	for k := range V {
+		VMOVUPD(dr[k], st.Offset(vOff(offDr, k)))
+		VMOVUPD(di[k], st.Offset(vOff(offDi, k)))
+		VMOVDQU64(m[k], ln.Offset(vOff(lnM, k)))
+	}
+	VZEROUPPER()
+	Store(done, Return("done"))
+	Store(events, Return("events"))
+	RET()
+}
+
+// paramAddr is the stack address of an argument, for instructions that
+// broadcast it straight from memory.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
