@@ -151,7 +151,10 @@ func TestLanesStop(t *testing.T) {
 	start := time.Now()
 	iter := make([]uint32, len(kx))
 	lanes.Row(kx, 0, iter, make([]float64, len(kx)), &stop)
-	if d := time.Since(start); d > 200*time.Millisecond {
+	// Unstopped, the row would run for many seconds; the bound is loose
+	// because a loaded 2-core machine can hold a goroutine off its core
+	// for a good part of a second.
+	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Row returned %v after it started, the stop came at 20ms", d)
 	}
 	for i, n := range iter {
