@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	rtrace "runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -270,7 +271,7 @@ func (s *sweep) traced(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.Phase("tracing " + c.String())
-		_, rep, err := s.runOnce(c, true)
+		_, rep, err := s.runOnce(c, true, "traced run")
 		if err != nil {
 			return err
 		}
@@ -312,7 +313,7 @@ func (s *sweep) rounds(ctx context.Context) error {
 				if err := s.timedRun(c); err != nil {
 					return err
 				}
-			} else if _, _, err := s.runOnce(c, false); err != nil {
+			} else if _, _, err := s.runOnce(c, false, "warm-up run"); err != nil {
 				return err
 			}
 		}
@@ -346,7 +347,7 @@ func (s *sweep) rounds(ctx context.Context) error {
 // timedRun makes one timed run of c and records it.
 func (s *sweep) timedRun(c *config) error {
 	t0 := time.Now()
-	wall, rep, err := s.runOnce(c, false)
+	wall, rep, err := s.runOnce(c, false, fmt.Sprintf("timed run %d", len(c.Samples)+1))
 	c.Spent += time.Since(t0)
 	if err != nil {
 		return err
@@ -368,13 +369,23 @@ func (s *sweep) timedRun(c *config) error {
 // that a strategy that skips rows leaves zeros that the checks see and so
 // that no collection owed to earlier runs lands inside this one; GOMAXPROCS
 // is set to the worker count. The strategy runs with a context that is
-// never cancelled: a run is measured whole or not at all.
+// never cancelled: a run is measured whole or not at all. While a Go
+// execution trace runs (--trace), the run is a trace task named by its
+// configuration (scene, strategy, workers, grain), with kind logged in it
+// ("timed run 3"), around the pipeline's task of the strategy's blocks.
 //
 // The checks, in order: every row was rendered exactly once by the time Run
 // returned (a row finished later would be missing from the time, and might
 // still be in the frame when it is hashed), the frame is serial's, and the
 // strategy's report counts every row and iteration once.
-func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Report, error) {
+func (s *sweep) runOnce(c *config, trace bool, kind string) (time.Duration, *strategies.Report, error) {
+	ctx := context.Background()
+	if rtrace.IsEnabled() {
+		var task *rtrace.Task
+		ctx, task = rtrace.NewTask(ctx, c.String())
+		defer task.End()
+		rtrace.Log(ctx, "run", kind)
+	}
 	r := c.scene.r
 	f := r.Frame()
 	clear(f.Iter)
@@ -397,7 +408,7 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 
 	// The pipeline's render stage, over the whole frame: a render's strips
 	// would add barriers that change what a sweep measures.
-	rep, wall, err := pipeline.RenderRows(context.Background(), c.Strategy, opts, 0, r.Units(), task, nil)
+	rep, wall, err := pipeline.RenderRows(ctx, c.Strategy, opts, 0, r.Units(), task, nil)
 	if err != nil {
 		var pe *strategies.PanicError
 		if errors.As(err, &pe) {
