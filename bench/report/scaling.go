@@ -271,7 +271,8 @@ func (r *report) predictions(m scaling, scene string, lines []series) ([]predict
 	if i < 0 || r.Scenes[i].RowCosts == nil {
 		return nil, 0, nil // the sweep stopped before the rows were timed
 	}
-	costs := r.Scenes[i].RowCosts
+	sr := r.Scenes[i]
+	costs := sr.RowCosts
 	grain := r.modelGrain()
 	var out []prediction
 	for _, ln := range lines {
@@ -280,7 +281,7 @@ func (r *report) predictions(m scaling, scene string, lines []series) ([]predict
 		}
 		pr := prediction{strategy: ln.strategy}
 		for _, w := range r.Simulate {
-			res, err := model.Simulate(ln.strategy, costs, r.Machine.Params(ln.strategy, w, grain))
+			res, err := model.Simulate(ln.strategy, costs, r.params(sr, ln.strategy, w, grain))
 			if err != nil {
 				return nil, 0, err
 			}

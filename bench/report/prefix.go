@@ -1,0 +1,142 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/mandel-project/mandel/bench"
+	"github.com/mandel-project/mandel/bench/model"
+	"github.com/mandel-project/mandel/strategies"
+)
+
+// prefixRow is a scene that perturbs at one worker count: the median
+// reference orbit (the serial prefix) of its runs there, and the fastest
+// configuration there with the share of its time the prefix took.
+type prefixRow struct {
+	scene   string
+	workers int
+	refS    float64
+	fastest bench.Summary
+}
+
+// prefixRows returns the rows of the serial-prefix tables, scene by
+// scene in sweep order, by worker count.
+func (r *report) prefixRows() []prefixRow {
+	var out []prefixRow
+	for _, sr := range r.Scenes {
+		if !sr.Perturbs {
+			continue
+		}
+		byWorkers := map[int][]bench.Summary{}
+		var workers []int
+		for _, s := range r.Summaries {
+			if s.Scene != sr.Name {
+				continue
+			}
+			if _, ok := byWorkers[s.Workers]; !ok {
+				workers = append(workers, s.Workers)
+			}
+			byWorkers[s.Workers] = append(byWorkers[s.Workers], s)
+		}
+		slices.Sort(workers)
+		for _, w := range workers {
+			at := byWorkers[w]
+			refs := make([]float64, len(at))
+			fastest := at[0]
+			for i, s := range at {
+				refs[i] = s.ReferenceS
+				if s.MedianS < fastest.MedianS {
+					fastest = s
+				}
+			}
+			slices.Sort(refs)
+			out = append(out, prefixRow{scene: sr.Name, workers: w, refS: refs[len(refs)/2], fastest: fastest})
+		}
+	}
+	return out
+}
+
+// writePrefix writes the section of summary.md and report.md on the deep
+// scenes' serial prefix: per worker count the reference orbit's time and
+// its share of the fastest run, Amdahl's bound from serial's share, and,
+// with --simulate, the model's prediction past the cores measured.
+// Nothing when no scene perturbs.
+func (r *report) writePrefix(w io.Writer) error {
+	rows := r.prefixRows()
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprint(w, "\n## The serial prefix: the reference orbit\n\n")
+	fmt.Fprint(w, "A scene that perturbs (a deep zoom) computes its reference orbit in arbitrary precision on one core before any row, in every run; its time is part of each run's wall time and is timed apart (reference_ns in runs.csv, reference_s and reference_share in summary.csv). ")
+	fmt.Fprint(w, "Sizing a scene changes its pixels' work, not its reference, which depends on the centre, the depth and maxiter. ")
+	fmt.Fprint(w, "Amdahl's law bounds the speedup on any number of cores by 1 / the prefix's share of the serial run.\n\n")
+	fmt.Fprint(w, "| scene | workers | reference (median) | fastest | its median | reference's share of it |\n|---|--:|--:|---|--:|--:|\n")
+	withGrain := len(r.Env.Sweep.Grains) > 1
+	for _, p := range rows {
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f%% |\n", p.scene, p.workers, bench.FormatSeconds(p.refS),
+			bench.Label(p.fastest, withGrain), bench.FormatSeconds(p.fastest.MedianS), 100*p.fastest.ReferenceShare)
+	}
+	for _, sr := range r.Scenes {
+		if !sr.Perturbs {
+			continue
+		}
+		serial := r.serialSummary(sr.Name)
+		if serial == nil || serial.ReferenceShare <= 0 {
+			continue
+		}
+		share := serial.ReferenceShare
+		fmt.Fprintf(w, "\nOn %s the reference orbit is %.1f%% of the serial run (%s of %s): no number of cores makes it more than %.1fx faster than serial.",
+			sr.Name, 100*share, bench.FormatSeconds(serial.ReferenceS), bench.FormatSeconds(serial.MedianS), 1/share)
+		if err := r.writePrefixPrediction(w, sr); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// writePrefixPrediction writes, with --simulate, the model's speedup of
+// the scene's fastest strategy at the largest measured worker count, at
+// the simulated counts past the measured ones (at most 16 and 64 and the
+// largest): a prediction, which the text says.
+func (r *report) writePrefixPrediction(w io.Writer, sr *bench.SceneResult) error {
+	if len(r.Simulate) == 0 || sr.RowCosts == nil {
+		return nil
+	}
+	maxW := slices.Max(r.Env.Sweep.Workers)
+	var best *bench.Summary
+	for i, s := range r.Summaries {
+		if s.Scene == sr.Name && s.Workers == maxW && s.Measured != nil && s.Measured.Strategy != strategies.Serial &&
+			(best == nil || s.MedianS < best.MedianS) {
+			best = &r.Summaries[i]
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	var counts []int
+	for _, c := range r.Simulate {
+		if c > maxW && (c == 16 || c == 64 || c == slices.Max(r.Simulate)) {
+			counts = append(counts, c)
+		}
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	st := best.Measured.Strategy
+	fmt.Fprintf(w, " The model, given this prefix (%s) and the rows' measured costs, **predicts** (not measured: this machine has %d cores) %s", bench.FormatSeconds(sr.ReferenceS), r.Env.LogicalCPUs, bench.Label(*best, len(r.Env.Sweep.Grains) > 1))
+	for i, c := range counts {
+		res, err := model.Simulate(st, sr.RowCosts, r.params(sr, st, c, best.Grain))
+		if err != nil {
+			return fmt.Errorf("report: serial prefix: %w", err)
+		}
+		sep := ", "
+		if i == 0 {
+			sep = " "
+		}
+		fmt.Fprintf(w, "%sat %d workers a speedup of %.1fx, the prefix %.0f%% of the run", sep, c, res.Speedup, 100*sr.ReferenceS/res.Makespan)
+	}
+	fmt.Fprint(w, ".")
+	return nil
+}
