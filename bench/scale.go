@@ -166,7 +166,15 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 // of the target, the scene keeps its size, and its time says so.
 func fitScene(v render.View, target, maxPixels float64, measure func(render.View) (total, ref float64, err error)) (render.View, float64, float64, error) {
 	refs := map[[2]int]float64{}
+	// The first measurement, which tells the prefix, is also the first
+	// that fitSize asks for (the view as given).
+	probe := -1.0
 	pixels := func(v render.View) (float64, error) {
+		if probe >= 0 {
+			t := probe
+			probe = -1
+			return t, nil
+		}
 		t, ref, err := measure(v)
 		refs[[2]int{v.Width, v.Height}] = ref
 		return t - ref, err
@@ -179,6 +187,7 @@ func fitScene(v render.View, target, maxPixels float64, measure func(render.View
 	if target-ref < scaleTolerance*target {
 		return v, t + ref, ref, nil
 	}
+	probe = t
 	fit, t, err := fitSize(v, target-ref, maxPixels, pixels)
 	ref = refs[[2]int{fit.Width, fit.Height}]
 	return fit, t + ref, ref, err

@@ -220,7 +220,11 @@ func TestFitSceneWithPrefix(t *testing.T) {
 		prefix  float64
 		wantFit bool
 	}{{"prefix 0.1 s", 0.1, true}, {"no prefix", 0, true}, {"prefix past the target", 0.35, false}} {
+		calls := 0
 		measure := func(v render.View) (float64, float64, error) {
+			if calls++; calls == 2 && v.Width == base.Width {
+				t.Errorf("%s: the view as given was measured twice", c.name)
+			}
 			return c.prefix + perPixel*float64(v.Width*v.Height), c.prefix, nil
 		}
 		got, secs, ref, err := fitScene(base, 0.3, 0, measure)
