@@ -59,9 +59,9 @@ func (r *report) prefixRows() []prefixRow {
 
 // writePrefix writes the section of summary.md and report.md on the deep
 // scenes' serial prefix: per worker count the reference orbit's time and
-// its share of the fastest run, Amdahl's bound from serial's share, and,
-// with --simulate, the model's prediction past the cores measured.
-// Nothing when no scene perturbs.
+// its share of the fastest run, Amdahl's bound (serial's time over the
+// prefix's) and, with --simulate, the model's prediction past the cores
+// measured. Nothing when no scene perturbs.
 func (r *report) writePrefix(w io.Writer) error {
 	rows := r.prefixRows()
 	if len(rows) == 0 {
@@ -70,7 +70,7 @@ func (r *report) writePrefix(w io.Writer) error {
 	fmt.Fprint(w, "\n## The serial prefix: the reference orbit\n\n")
 	fmt.Fprint(w, "A scene that perturbs (a deep zoom) computes its reference orbit in arbitrary precision on one core before any row, in every run; its time is part of each run's wall time and is timed apart (reference_ns in runs.csv, reference_s and reference_share in summary.csv). ")
 	fmt.Fprint(w, "Sizing a scene changes its pixels' work, not its reference, which depends on the centre, the depth and maxiter. ")
-	fmt.Fprint(w, "Amdahl's law bounds the speedup on any number of cores by 1 / the prefix's share of the serial run.\n\n")
+	fmt.Fprint(w, "Amdahl's law bounds the speedup on any number of cores by the serial run's time over the prefix's.\n\n")
 	fmt.Fprint(w, "| scene | workers | reference (median) | fastest | its median | reference's share of it |\n|---|--:|--:|---|--:|--:|\n")
 	withGrain := len(r.Env.Sweep.Grains) > 1
 	for _, p := range rows {
@@ -85,9 +85,9 @@ func (r *report) writePrefix(w io.Writer) error {
 		if serial == nil || serial.ReferenceShare <= 0 {
 			continue
 		}
-		share := serial.ReferenceShare
-		fmt.Fprintf(w, "\nOn %s the reference orbit is %.1f%% of the serial run (%s of %s): no number of cores makes it more than %.1fx faster than serial.",
-			sr.Name, 100*share, bench.FormatSeconds(serial.ReferenceS), bench.FormatSeconds(serial.MedianS), 1/share)
+		fmt.Fprintf(w, "\nOn %s the reference orbit is %.1f%% of the serial run (%s of %s). Its median over every run, %s, is the model's prefix and no number of cores shortens it: no run is more than %.1fx faster than serial (Amdahl's law).",
+			sr.Name, 100*serial.ReferenceShare, bench.FormatSeconds(serial.ReferenceS), bench.FormatSeconds(serial.MedianS),
+			bench.FormatSeconds(sr.ReferenceS), serial.MedianS/sr.ReferenceS)
 		if err := r.writePrefixPrediction(w, sr); err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (r *report) writePrefixPrediction(w io.Writer, sr *bench.SceneResult) error
 	if len(counts) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, " The model, given this prefix (%s) and the rows' measured costs, **predicts** (not measured: this machine has %d logical CPUs) a best speedup of", bench.FormatSeconds(sr.ReferenceS), r.Env.LogicalCPUs)
+	fmt.Fprintf(w, " The model, given this prefix and the rows' measured costs, **predicts** (not measured: this machine has %d logical CPUs) a best speedup of", r.Env.LogicalCPUs)
 	for i, c := range counts {
 		var best *model.Result
 		var label string
@@ -151,5 +151,15 @@ func (r *report) writePrefixPrediction(w io.Writer, sr *bench.SceneResult) error
 		fmt.Fprintf(w, "%s %.1fx at %d workers (%s; the prefix %.0f%% of the run)", sep, best.Speedup, c, label, 100*sr.ReferenceS/best.Makespan)
 	}
 	fmt.Fprint(w, ".")
+	return nil
+}
+
+// scene returns the scene called name, or nil.
+func (r *report) scene(name string) *bench.SceneResult {
+	for _, sr := range r.Scenes {
+		if sr.Name == name {
+			return sr
+		}
+	}
 	return nil
 }

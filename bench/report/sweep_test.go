@@ -648,7 +648,7 @@ func TestDeepScenePrefix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"## The serial prefix: the reference orbit", "| deep | 2 |", "no number of cores makes it more than", "**predicts**", "x at 16 workers ("} {
+		for _, want := range []string{"## The serial prefix: the reference orbit", "| deep | 2 |", "no number of cores shortens it: no run is more than", "**predicts**", "x at 16 workers ("} {
 			if !strings.Contains(string(b), want) {
 				t.Errorf("%s lacks %q", name, want)
 			}
@@ -674,6 +674,9 @@ func TestDeepScenePrefix(t *testing.T) {
 		if math.Abs(prefix/ref-1) > 1e-5 || makespan < prefix || speedup > (prefix+rowSum)/prefix*(1+1e-9) {
 			t.Errorf("model.csv: %v: prefix %v (want %v), makespan %v, speedup %v (Amdahl: at most %v)", row[:4], prefix, ref, makespan, speedup, (prefix+rowSum)/prefix)
 		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "charts", "speedup-deep.svg")); err != nil || !strings.Contains(string(b), "Amdahl") {
+		t.Errorf("charts/speedup-deep.svg lacks Amdahl's bound (%v)", err)
 	}
 	if rows := readCSV(t, filepath.Join(out, "model-validation.csv")); len(rows) != len(res.Summaries)+1 {
 		t.Errorf("model-validation.csv: %d rows, want one per configuration, %d", len(rows)-1, len(res.Summaries))
