@@ -222,7 +222,7 @@ func (s *sweep) sceneInfo() {
 		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
 			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work,
 			CenterText: d.Re.String() + "," + d.Im.String(), ScaleText: d.Scale.String()}
-		if sr.r != nil {
+		if sr.rendered != nil { // the reference was rendered (a deep scene's r is nil while a run makes its own)
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}
 		si.BaseWidth, si.BaseHeight, si.SerialS = sr.baseW, sr.baseH, sr.calibratedS
