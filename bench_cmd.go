@@ -67,7 +67,7 @@ func newBenchFlags() *benchFlags {
 	fs.Var(cli.Uint64(&f.seed), "seed", "seed of the run order (default: from the clock; recorded in env.json)")
 	fs.StringVar(&f.simulate, "simulate", "", "worker counts at which to predict every configuration from measured row and claim costs (model.csv), e.g. 1,2,4,8,16,32,64,128,256; those from 4 to 64 are also emulated on sleeping tasks (emulated.csv, about 2 minutes)")
 	fs.StringVar(&f.commit, "commit", "", "source revision to record (default: the build's, or git's)")
-	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace of the sweep to `file`, each block a region named by strategy, worker and rows (go tool trace file; large for a long sweep)")
+	fs.StringVar(&f.trace, "trace", "", "write a Go execution trace of the sweep to `file`: each run a task named by scene, strategy, workers and grain, each block a region named by strategy, worker and rows (go tool trace file; large for a long sweep)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the sweep to `file` (go tool pprof file)")
 	fs.BoolVar(&f.list, "list", false, "print the scenes and exit")
 	fs.BoolVarP(&f.help, "help", "h", false, "show this help and exit")

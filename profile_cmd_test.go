@@ -18,6 +18,13 @@ import (
 // (the parser of `go tool trace`) and returns its regions' names.
 func traceRegions(t *testing.T, path string) []string {
 	t.Helper()
+	return traceNames(t, path, xtrace.EventRegionBegin)
+}
+
+// traceNames returns the names of the regions (xtrace.EventRegionBegin)
+// or tasks (xtrace.EventTaskBegin) of the trace file at path.
+func traceNames(t *testing.T, path string, kind xtrace.EventKind) []string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -27,17 +34,21 @@ func traceRegions(t *testing.T, path string) []string {
 	if err != nil {
 		t.Fatalf("%s does not parse as a trace: %v", path, err)
 	}
-	var regions []string
+	var names []string
 	for {
 		ev, err := r.ReadEvent()
 		if errors.Is(err, io.EOF) {
-			return regions
+			return names
 		}
 		if err != nil {
 			t.Fatalf("%s does not parse as a trace: %v", path, err)
 		}
-		if ev.Kind() == xtrace.EventRegionBegin {
-			regions = append(regions, ev.Region().Type)
+		switch {
+		case ev.Kind() != kind:
+		case kind == xtrace.EventRegionBegin:
+			names = append(names, ev.Region().Type)
+		case kind == xtrace.EventTaskBegin:
+			names = append(names, ev.Task().Type)
 		}
 	}
 }
@@ -122,8 +133,9 @@ func TestTraceFailures(t *testing.T) {
 	}
 }
 
-// TestBenchTrace: mandel bench --trace writes a trace in which the timed
-// runs' blocks are regions, for every strategy of the sweep.
+// TestBenchTrace: mandel bench --trace writes a trace in which each run
+// is a task named by its configuration, scene and worker count included,
+// and the timed runs' blocks are regions, for every strategy of the sweep.
 func TestBenchTrace(t *testing.T) {
 	dir := t.TempDir()
 	tr := filepath.Join(dir, "t.out")
@@ -147,6 +159,21 @@ func TestBenchTrace(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("block regions of %v, want serial w0 and atomic w0 and w1 only", seen)
+	}
+	tasks := map[string]int{}
+	for _, name := range traceNames(t, tr, xtrace.EventTaskBegin) {
+		tasks[name]++
+	}
+	// Each configuration: a traced run (at the largest worker count, and
+	// serial's) or not, and one timed run.
+	for want, n := range map[string]int{
+		"scene full, strategy serial, 1 worker, grain 1":  2,
+		"scene full, strategy atomic, 1 worker, grain 1":  1,
+		"scene full, strategy atomic, 2 workers, grain 1": 2,
+	} {
+		if tasks[want] != n {
+			t.Errorf("%d tasks %q in the trace, want %d (tasks: %v)", tasks[want], want, n, tasks)
+		}
 	}
 }
 

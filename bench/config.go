@@ -377,6 +377,9 @@ func memoryNeeded(scenes []Scene) float64 {
 	for _, s := range scenes {
 		pixels := float64(s.View.Width) * float64(s.View.Height)
 		frames += render.MemoryNeeded(s.View, 1).Frame + 4*float64(s.View.Height)
+		if m, err := render.MethodAuto.Resolve(s.View); err == nil && m == render.MethodPerturb {
+			frames += render.PerturbationMemory(s.View, true) // the reference orbit and BLA table
+		}
 		picture = max(picture, 4*pixels)
 	}
 	return frames + picture

@@ -110,6 +110,14 @@ type SceneInfo struct {
 	// decimals: a deep scene's are not its float64s (1e-1000 is 0).
 	CenterText string `json:"center_text"`
 	ScaleText  string `json:"scale_text"`
+	// Method is how the scene renders, "direct" or "perturb". A scene
+	// that perturbs computes its reference orbit first in every run, on
+	// one core: CalibratedReferenceS is that part of SerialS, and
+	// ReferenceS its median over the sweep's timed runs (both 0 for a
+	// direct scene).
+	Method               string  `json:"method"`
+	CalibratedReferenceS float64 `json:"calibrated_reference_s"`
+	ReferenceS           float64 `json:"reference_s"`
 }
 
 // Parallelism is the result of the probe: the same fixed CPU-bound loop

@@ -76,7 +76,7 @@ type runsLog struct {
 // RunsHeader is the header of runs.csv.
 var RunsHeader = []string{"seq", "round", "scene", "strategy", "workers", "grain", "gomaxprocs",
 	"wall_ns", "iterations", "pixels", "iter_per_s", "pixels_per_s",
-	"imbalance", "overhead_ns", "busy_ns", "blocks", "steals"}
+	"imbalance", "overhead_ns", "busy_ns", "blocks", "steals", "reference_ns"}
 
 func newRunsLog(path string) (*runsLog, error) {
 	// A new file: the claim on the directory means no other sweep's.
@@ -114,6 +114,7 @@ func (l *runsLog) add(c *config, smp Sample) error {
 		CSVFloat(float64(rep.Work()) / secs), CSVFloat(float64(pixels) / secs),
 		CSVFloat(rep.Imbalance()), strconv.FormatInt(rep.Overhead().Nanoseconds(), 10),
 		strconv.FormatInt(rep.Busy().Nanoseconds(), 10), strconv.Itoa(blocks), strconv.Itoa(rep.Steals()),
+		strconv.FormatInt(smp.Reference.Nanoseconds(), 10),
 	})
 }
 

@@ -57,11 +57,18 @@ type SceneResult struct {
 	RowCosts []float64
 	// Emulated is the scene's emulation (Config.Simulate from 4 to 64).
 	Emulated []model.Emulated
+	// Perturbs reports whether the scene renders by perturbation, each
+	// run computing its reference orbit first; ReferenceS is then the
+	// median over the scene's timed runs of that serial prefix, in
+	// seconds, which the model adds before the rows (model.Params.Prefix).
+	Perturbs   bool
+	ReferenceS float64
 }
 
 // sceneRun is a scene being measured: its renderer, reused by every run
-// (every run clears the frame first), the hash of its serial reference,
-// and how many times each row was rendered in the current run.
+// (every run clears the frame first) or, for a scene that perturbs, the
+// one its last run made, the hash of its serial reference, and how many
+// times each row was rendered in the current run.
 type sceneRun struct {
 	*SceneResult
 	r        *render.Renderer
@@ -71,8 +78,9 @@ type sceneRun struct {
 	// seconds, until settleRowCosts makes them RowCosts.
 	rowPasses [][]float64
 	// calibratedS is the serial time measured for the size chosen by
-	// scaleScenes, 0 when the sweep kept the size given.
-	calibratedS float64
+	// scaleScenes, 0 when the sweep kept the size given; calibratedRefS
+	// the reference orbit's part of it.
+	calibratedS, calibratedRefS float64
 	// baseW and baseH are the size before scaleScenes.
 	baseW, baseH int
 }
@@ -111,8 +119,12 @@ type Sample struct {
 	// Seq counts the timed runs of the sweep, Round those of the
 	// configuration, from 0.
 	Seq, Round int
-	Wall       time.Duration
-	Report     *strategies.Report
+	// Wall is the run's time: for a scene that perturbs, Reference, the
+	// reference orbit and BLA table computed on one core (in
+	// render.NewRenderer, with the frame's allocation), and then the
+	// strategy's render of the rows.
+	Wall, Reference time.Duration
+	Report          *strategies.Report
 }
 
 // newConfig returns the configuration of st with workers and grain on sr.

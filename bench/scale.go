@@ -129,15 +129,19 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.Phase("sizing " + sr.Name + " for a serial render of " + FormatSeconds(target))
-		v, t, err := fitSize(sr.View, target, maxPixels, s.serialTime)
+		v, t, ref, err := fitScene(sr.View, target, maxPixels, s.serialTime)
 		if err != nil {
 			return fmt.Errorf("bench: sizing scene %s: %w", sr.Name, err)
 		}
 		sr.View = v
-		sr.calibratedS = t
+		sr.calibratedS, sr.calibratedRefS = t, ref
 		if math.Abs(t/target-1) > scaleTolerance {
-			s.warn("scene %s takes %s serial at %dx%d, not the %s it was sized for (the memory allowed it no more, or the machine's speed changed while it was sized)",
-				sr.Name, FormatSeconds(t), v.Width, v.Height, FormatSeconds(target))
+			why := "the memory allowed it no more, or the machine's speed changed while it was sized"
+			if ref > 0 {
+				why = fmt.Sprintf("its reference orbit alone takes %s, which no size changes; or the memory allowed it no more, or the machine's speed changed", FormatSeconds(ref))
+			}
+			s.warn("scene %s takes %s serial at %dx%d, not the %s it was sized for (%s)",
+				sr.Name, FormatSeconds(t), v.Width, v.Height, FormatSeconds(target), why)
 		}
 	}
 	s.sceneInfo()
@@ -152,23 +156,78 @@ func (s *sweep) scaleScenes(ctx context.Context) error {
 	return nil
 }
 
-// serialTime renders v on one worker, as serial's runs do, three times,
-// and returns the shortest time: the machine's speed, with a preemption or
-// two and a cold cache left out.
-func (s *sweep) serialTime(v render.View) (float64, error) {
-	r, err := render.NewRenderer(v, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
+// fitScene is fitSize for the sweep's scenes: measure returns a view's
+// serial time and the reference orbit's part of it (0 for a view rendered
+// directly), and fitScene returns the view chosen, its time and that
+// part. A scene that perturbs has a serial prefix, its reference orbit,
+// that no size changes (it depends on the centre, the depth and maxiter):
+// its pixels are fitted to the target less the prefix, so that a whole
+// run takes the target. Where the prefix leaves less than scaleTolerance
+// of the target, the scene keeps its size, and its time says so.
+func fitScene(v render.View, target, maxPixels float64, measure func(render.View) (total, ref float64, err error)) (render.View, float64, float64, error) {
+	refs := map[[2]int]float64{}
+	// The first measurement, which tells the prefix, is also the first
+	// that fitSize asks for (the view as given).
+	probe := -1.0
+	pixels := func(v render.View) (float64, error) {
+		if probe >= 0 {
+			t := probe
+			probe = -1
+			return t, nil
+		}
+		t, ref, err := measure(v)
+		refs[[2]int{v.Width, v.Height}] = ref
+		return t - ref, err
+	}
+	t, err := pixels(v)
 	if err != nil {
-		return 0, err
+		return v, 0, 0, err
+	}
+	ref := refs[[2]int{v.Width, v.Height}]
+	if target-ref < scaleTolerance*target {
+		return v, t + ref, ref, nil
+	}
+	probe = t
+	fit, t, err := fitSize(v, target-ref, maxPixels, pixels)
+	ref = refs[[2]int{fit.Width, fit.Height}]
+	return fit, t + ref, ref, err
+}
+
+// serialTime renders v on one worker, as serial's runs do, three times,
+// and returns the shortest time, the machine's speed with a preemption or
+// two and a cold cache left out, and for a view that perturbs the
+// reference orbit's part of it: each of the three renders computes its
+// reference orbit, as each of the sweep's runs does.
+func (s *sweep) serialTime(v render.View) (total, ref float64, err error) {
+	m, err := render.MethodAuto.Resolve(v)
+	perturbs := err == nil && m == render.MethodPerturb
+	var r *render.Renderer
+	if !perturbs {
+		if r, err = s.newRenderer(v); err != nil {
+			return 0, 0, err
+		}
 	}
 	runtime.GOMAXPROCS(1)
-	best := math.Inf(1)
+	total = math.Inf(1)
 	for range 3 {
+		if perturbs {
+			r = nil // collected below, before the next is made
+		}
 		runtime.GC()
 		t0 := time.Now()
+		var pre float64
+		if perturbs {
+			if r, err = s.newRenderer(v); err != nil {
+				return 0, 0, err
+			}
+			pre = time.Since(t0).Seconds()
+		}
 		r.RenderUnits(0, r.Units())
-		best = min(best, time.Since(t0).Seconds())
+		if t := time.Since(t0).Seconds(); t < total {
+			total, ref = t, pre
+		}
 	}
-	return best, nil
+	return total, ref, nil
 }
 
 // ReadSceneSizes returns the size of every scene an earlier sweep measured,

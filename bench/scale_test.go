@@ -204,3 +204,44 @@ func TestSweepSceneSizes(t *testing.T) {
 		t.Errorf("a size of 0x32: %v", err)
 	}
 }
+
+// TestFitSceneWithPrefix: a scene whose every render starts with a serial
+// prefix that no size changes (a reference orbit of 0.1 s) gets the pixels
+// that fill the rest of the target, and its time says the prefix; a
+// prefix longer than the target leaves the scene at its own size; no
+// prefix is fitSize's fit.
+func TestFitSceneWithPrefix(t *testing.T) {
+	p, _ := render.LookupPreset("deep")
+	base := p.View
+	base.Width, base.Height = 256, 144
+	perPixel := 0.05 / (256 * 144) // 50 ms of pixels at the scene's own size
+	for _, c := range []struct {
+		name    string
+		prefix  float64
+		wantFit bool
+	}{{"prefix 0.1 s", 0.1, true}, {"no prefix", 0, true}, {"prefix past the target", 0.35, false}} {
+		calls := 0
+		measure := func(v render.View) (float64, float64, error) {
+			if calls++; calls == 2 && v.Width == base.Width {
+				t.Errorf("%s: the view as given was measured twice", c.name)
+			}
+			return c.prefix + perPixel*float64(v.Width*v.Height), c.prefix, nil
+		}
+		got, secs, ref, err := fitScene(base, 0.3, 0, measure)
+		if err != nil || ref != c.prefix {
+			t.Errorf("%s: reference %v (%v), want %v", c.name, ref, err, c.prefix)
+		}
+		if !c.wantFit {
+			if got.Width != base.Width || got.Height != base.Height || secs != c.prefix+0.05 {
+				t.Errorf("%s: %dx%d at %v s, want the scene's own size at %v s", c.name, got.Width, got.Height, secs, c.prefix+0.05)
+			}
+			continue
+		}
+		if math.Abs(secs/0.3-1) > scaleTolerance {
+			t.Errorf("%s: %dx%d at %v s, want within %.0f%% of 0.3 s", c.name, got.Width, got.Height, secs, 100*scaleTolerance)
+		}
+		if want := (0.3 - c.prefix) / 0.05; math.Abs(float64(got.Width*got.Height)/(256*144)/want-1) > 2*scaleTolerance {
+			t.Errorf("%s: %dx%d, %.2f times the pixels, want about %.2f", c.name, got.Width, got.Height, float64(got.Width*got.Height)/(256*144), want)
+		}
+	}
+}

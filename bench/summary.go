@@ -70,6 +70,13 @@ type Summary struct {
 	// summed: the time spent in the task, which the model predicts as the
 	// sum of the row costs.
 	TotalBusyS float64 `json:"total_busy_s"`
+	// ReferenceS is, for a scene that perturbs, the median over the runs
+	// of the reference orbit's time, the serial prefix of each run (its
+	// wall time includes it), and ReferenceShare the median over the runs
+	// of that time over the run's: the part of the run no worker count
+	// shortens. Both 0 for a scene rendered directly.
+	ReferenceS     float64 `json:"reference_s"`
+	ReferenceShare float64 `json:"reference_share"`
 
 	// Measured is the configuration summarized, with its runs, for the
 	// report; summary.json leaves it out.
@@ -81,9 +88,15 @@ type Summary struct {
 func (s *sweep) summarize() []Summary {
 	var out []Summary
 	baseline := map[*SceneResult]float64{}
+	refs := map[*SceneResult][]float64{}
 	for _, c := range s.configs {
 		if len(c.Samples) == 0 {
 			continue
+		}
+		if c.scene.Perturbs {
+			for _, smp := range c.Samples {
+				refs[c.Scene] = append(refs[c.Scene], smp.Reference.Seconds())
+			}
 		}
 		times := Walls(c.Samples)
 		imb := make([]float64, len(c.Samples))
@@ -110,6 +123,14 @@ func (s *sweep) summarize() []Summary {
 		if st.N >= 2 {
 			sum.SDS, sum.CV = ptr(st.SD), ptr(st.CV)
 		}
+		if c.scene.Perturbs {
+			ref, share := make([]float64, len(c.Samples)), make([]float64, len(c.Samples))
+			for i, smp := range c.Samples {
+				ref[i] = smp.Reference.Seconds()
+				share[i] = ref[i] / smp.Wall.Seconds()
+			}
+			sum.ReferenceS, sum.ReferenceShare = stats.Median(ref), stats.Median(share)
+		}
 		if st.CILevel > 0 {
 			sum.CILowS, sum.CIHighS, sum.CILevel = ptr(st.CILow), ptr(st.CIHigh), ptr(st.CILevel)
 		}
@@ -127,6 +148,9 @@ func (s *sweep) summarize() []Summary {
 			baseline[c.Scene] = st.Median
 		}
 		out = append(out, sum)
+	}
+	for sc, ref := range refs {
+		sc.ReferenceS = stats.Median(ref)
 	}
 	for i := range out {
 		if b, ok := baseline[out[i].Measured.Scene]; ok {

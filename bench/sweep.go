@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	rtrace "runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -92,6 +93,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	s.env.DurationS = s.env.Finished.Sub(s.env.Started).Seconds()
 	s.env.Sweep.RunsDone = s.runsDone
 	sums := s.summarize()
+	s.sceneInfo() // with the scenes' reference times
 	s.warnRuns(sums)
 	res := &Result{
 		Dir: cfg.Out, Env: s.env, Summaries: sums, Table: markdownTable(sums), Warnings: slices.Clone(s.env.Warnings),
@@ -220,10 +222,14 @@ func (s *sweep) sceneInfo() {
 		si := SceneInfo{Name: sr.Name, Width: v.Width, Height: v.Height, MaxIter: v.MaxIter,
 			Center: [2]float64{real(v.Center), imag(v.Center)}, Scale: v.Scale, Iterations: sr.Work,
 			CenterText: d.Re.String() + "," + d.Im.String(), ScaleText: d.Scale.String()}
-		if sr.r != nil {
+		if sr.rendered != nil { // the reference was rendered (a deep scene's r is nil while a run makes its own)
 			si.Hash = fmt.Sprintf("%016x", sr.hash)
 		}
 		si.BaseWidth, si.BaseHeight, si.SerialS = sr.baseW, sr.baseH, sr.calibratedS
+		si.Method, si.CalibratedReferenceS, si.ReferenceS = render.MethodDirect.String(), sr.calibratedRefS, sr.ReferenceS
+		if m, err := render.MethodAuto.Resolve(v); err == nil && m == render.MethodPerturb {
+			si.Method = m.String()
+		}
 		s.env.Sweep.Scenes = append(s.env.Sweep.Scenes, si)
 	}
 }
@@ -238,11 +244,12 @@ func (s *sweep) references(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.Phase("rendering the reference of " + sr.Name)
-		r, err := render.NewRenderer(sr.View, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
+		r, err := s.newRenderer(sr.View)
 		if err != nil {
 			return fmt.Errorf("bench: scene %s: %w", sr.Name, err)
 		}
 		sr.r = r
+		sr.Perturbs = r.Method() == render.MethodPerturb
 		sr.rendered = make([]uint32, r.Units())
 		sr.Work = r.RenderUnits(0, r.Units())
 		sr.hash = frameHash(r.Frame())
@@ -270,7 +277,7 @@ func (s *sweep) traced(ctx context.Context) error {
 			return s.interrupted(err)
 		}
 		s.progress.Phase("tracing " + c.String())
-		_, rep, err := s.runOnce(c, true)
+		_, _, rep, err := s.runOnce(c, true, "traced run")
 		if err != nil {
 			return err
 		}
@@ -312,7 +319,7 @@ func (s *sweep) rounds(ctx context.Context) error {
 				if err := s.timedRun(c); err != nil {
 					return err
 				}
-			} else if _, _, err := s.runOnce(c, false); err != nil {
+			} else if _, _, _, err := s.runOnce(c, false, "warm-up run"); err != nil {
 				return err
 			}
 		}
@@ -346,12 +353,12 @@ func (s *sweep) rounds(ctx context.Context) error {
 // timedRun makes one timed run of c and records it.
 func (s *sweep) timedRun(c *config) error {
 	t0 := time.Now()
-	wall, rep, err := s.runOnce(c, false)
+	wall, ref, rep, err := s.runOnce(c, false, fmt.Sprintf("timed run %d", len(c.Samples)+1))
 	c.Spent += time.Since(t0)
 	if err != nil {
 		return err
 	}
-	smp := Sample{Seq: s.runsDone, Round: len(c.Samples), Wall: wall, Report: rep}
+	smp := Sample{Seq: s.runsDone, Round: len(c.Samples), Wall: wall, Reference: ref, Report: rep}
 	c.Samples = append(c.Samples, smp)
 	s.runsDone++
 	if err := s.runs.add(c, smp); err != nil {
@@ -363,26 +370,60 @@ func (s *sweep) timedRun(c *config) error {
 	return nil
 }
 
-// runOnce runs c once and checks it. Only strategy.Run is timed: the frame
-// and the row counts are cleared and the garbage collector run before, so
-// that a strategy that skips rows leaves zeros that the checks see and so
-// that no collection owed to earlier runs lands inside this one; GOMAXPROCS
-// is set to the worker count. The strategy runs with a context that is
-// never cancelled: a run is measured whole or not at all.
+// runOnce runs c once and checks it, and returns its wall time and, for a
+// scene that perturbs, the reference orbit's part of it. Only
+// strategy.Run is timed, and for a scene that perturbs the renderer's
+// making before it: its reference orbit and BLA table are the render's
+// serial part, which a run that reused them would leave out (a render
+// computes them every time). The frame and the row counts are cleared
+// and the garbage collector run before, so that a strategy that skips
+// rows leaves zeros that the checks see and so that no collection owed
+// to earlier runs lands inside this one; GOMAXPROCS is set to the worker
+// count. The strategy runs with a context that is
+// never cancelled: a run is measured whole or not at all. While a Go
+// execution trace runs (--trace), the run is a trace task named by its
+// configuration (scene, strategy, workers, grain), with kind logged in it
+// ("timed run 3"), around the pipeline's task of the strategy's blocks.
 //
 // The checks, in order: every row was rendered exactly once by the time Run
 // returned (a row finished later would be missing from the time, and might
 // still be in the frame when it is hashed), the frame is serial's, and the
 // strategy's report counts every row and iteration once.
-func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Report, error) {
-	r := c.scene.r
-	f := r.Frame()
-	clear(f.Iter)
-	clear(f.Mag2)
+func (s *sweep) runOnce(c *config, trace bool, kind string) (wall, ref time.Duration, _ *strategies.Report, _ error) {
+	ctx := context.Background()
+	if rtrace.IsEnabled() {
+		var task *rtrace.Task
+		ctx, task = rtrace.NewTask(ctx, c.String())
+		defer task.End()
+		rtrace.Log(ctx, "run", kind)
+	}
+	perturbs := c.scene.Perturbs
+	if perturbs {
+		// The last run's renderer goes before this one's is made, so that
+		// the collection below frees its frame and BLA table.
+		c.scene.r = nil
+	} else {
+		f := c.scene.r.Frame()
+		clear(f.Iter)
+		clear(f.Mag2)
+	}
 	rendered := c.scene.rendered
 	clear(rendered)
 	runtime.GOMAXPROCS(c.Workers)
 	runtime.GC()
+	start := time.Now()
+	if perturbs {
+		region := rtrace.StartRegion(ctx, "reference orbit")
+		r, err := s.newRenderer(c.scene.View)
+		region.End()
+		if err != nil {
+			return 0, 0, nil, fmt.Errorf("bench: %s: %w", c, err)
+		}
+		c.scene.r = r
+		ref = time.Since(start)
+	}
+	r := c.scene.r
+	f := r.Frame()
 	// One plain store per row rendered: a row belongs to one task call, so
 	// the counts cost the strategy no contention. The context is never
 	// cancelled (see above), so the task never stops between rows.
@@ -397,30 +438,37 @@ func (s *sweep) runOnce(c *config, trace bool) (time.Duration, *strategies.Repor
 
 	// The pipeline's render stage, over the whole frame: a render's strips
 	// would add barriers that change what a sweep measures.
-	rep, wall, err := pipeline.RenderRows(context.Background(), c.Strategy, opts, 0, r.Units(), task, nil)
+	rep, rows, err := pipeline.RenderRows(ctx, c.Strategy, opts, 0, r.Units(), task, nil)
 	if err != nil {
 		var pe *strategies.PanicError
 		if errors.As(err, &pe) {
 			// One line: the stack is of no use in a report.
 			err = fmt.Errorf("a task panicked: %v", pe.Value)
 		}
-		return 0, nil, fmt.Errorf("bench: %s: %w", c, err)
+		return 0, 0, nil, fmt.Errorf("bench: %s: %w", c, err)
 	}
 	if err := checkRows(rendered); err != nil {
-		return 0, nil, fmt.Errorf("bench: %s: %w", c, err)
+		return 0, 0, nil, fmt.Errorf("bench: %s: %w", c, err)
 	}
 	if h := frameHash(f); h != c.scene.hash {
-		return 0, nil, fmt.Errorf("bench: %s: the frame differs from serial's (hash %016x, want %016x): the strategy computed a wrong picture", c, h, c.scene.hash)
+		return 0, 0, nil, fmt.Errorf("bench: %s: the frame differs from serial's (hash %016x, want %016x): the strategy computed a wrong picture", c, h, c.scene.hash)
 	}
 	items := 0
 	for _, w := range rep.Workers {
 		items += w.Items
 	}
 	if items != r.Units() || rep.Work() != c.scene.Work {
-		return 0, nil, fmt.Errorf("bench: %s: the report counts %d rows and %d iterations, want %d and %d: the strategy did some work twice",
+		return 0, 0, nil, fmt.Errorf("bench: %s: the report counts %d rows and %d iterations, want %d and %d: the strategy did some work twice",
 			c, items, rep.Work(), r.Units(), c.scene.Work)
 	}
-	return wall, rep, nil
+	return ref + rows, ref, rep, nil
+}
+
+// newRenderer makes the sweep's renderer of v: one worker's frame, the
+// sweep's kernel and shortcuts, the method auto chooses (perturbation for
+// the deep scene).
+func (s *sweep) newRenderer(v render.View) (*render.Renderer, error) {
+	return render.NewRenderer(v, 1, render.Options{Kernel: s.plan.kernel, Shortcuts: s.cfg.Shortcuts})
 }
 
 // checkRows checks that every row was rendered exactly once.

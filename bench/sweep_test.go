@@ -446,3 +446,51 @@ func TestSweepScalesScenesAndExtendsRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepSceneTimesItsReference: on a scene that perturbs, every run
+// computes its reference orbit, timed apart as the serial prefix of the
+// run's wall time, and the sweep reports it per run (runs.csv), per
+// configuration (median and share) and per scene (env.json); a direct
+// scene's is 0.
+func TestDeepSceneTimesItsReference(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "out"))
+	cfg.Scenes = []string{"deep", "full"}
+	cfg.Strategies = []string{"bands", "steal"}
+	cfg.Width, cfg.Height, cfg.MaxIter = 32, 18, 1000
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range res.Scenes {
+		if deep := sc.Name == "deep"; sc.Perturbs != deep || (sc.ReferenceS > 0) != deep {
+			t.Errorf("scene %s: perturbs %v, reference %v s", sc.Name, sc.Perturbs, sc.ReferenceS)
+		}
+	}
+	for _, c := range res.Configs {
+		for _, smp := range c.Samples {
+			if deep := c.Scene.Name == "deep"; (smp.Reference > 0) != deep || smp.Wall <= smp.Reference {
+				t.Errorf("%s: run %d: wall %v, reference %v", c, smp.Round, smp.Wall, smp.Reference)
+			}
+		}
+	}
+	for _, sum := range res.Summaries {
+		if deep := sum.Scene == "deep"; (sum.ReferenceS > 0) != deep || sum.ReferenceShare < 0 || sum.ReferenceShare >= 1 || (sum.ReferenceShare > 0) != deep {
+			t.Errorf("%s %s %d workers: reference %v s, share %v", sum.Scene, sum.Strategy, sum.Workers, sum.ReferenceS, sum.ReferenceShare)
+		}
+	}
+	rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv"))
+	col := slices.Index(rows[0], "reference_ns")
+	if col < 0 {
+		t.Fatalf("runs.csv has no reference_ns column: %v", rows[0])
+	}
+	for _, row := range rows[1:] {
+		if ns, err := strconv.ParseInt(row[col], 10, 64); err != nil || (ns > 0) != (row[2] == "deep") {
+			t.Errorf("runs.csv: %s reference_ns %q", row[2], row[col])
+		}
+	}
+	for _, si := range res.Env.Sweep.Scenes {
+		if want := map[string]string{"deep": "perturb", "full": "direct"}[si.Name]; si.Method != want || (si.ReferenceS > 0) != (want == "perturb") {
+			t.Errorf("env.json: scene %s: method %q, reference %v s; want %s", si.Name, si.Method, si.ReferenceS, want)
+		}
+	}
+}

@@ -209,8 +209,8 @@ func TestShortcutsKeepImagesEveryKernel(t *testing.T) {
 			for _, aa := range []int{1, 2} {
 				v := p.View
 				v.Width, v.Height = 64, 48
-				if CheckSupersampling(v, aa) != nil {
-					continue
+				if CheckSupersampling(v, aa) != nil || p.View.CheckDirect() != nil {
+					continue // the deep presets perturb, whatever the kernel: render/deep's tests
 				}
 				t.Run(fmt.Sprintf("%s/%s/aa%d", name, p.Name, aa), func(t *testing.T) { checkSameImages(t, v, aa, k) })
 			}

@@ -288,6 +288,35 @@ var presets = []Preset{
 		View{Width: 1024, Height: 1024, Center: complex(-0.75, -1.5), Scale: 3.5, MaxIter: 1000}},
 	{"benchgame", "the Computer Language Benchmarks Game mapping: [-1.5-i, 0.5+i], 50 iterations, N=16000",
 		View{Width: 16000, Height: 16000, Center: -0.5, Scale: 2, MaxIter: 50, Mapping: Corners}},
+	// The deep presets are far below float64's resolution: they render by
+	// perturbation (Method), their centres and scales exact decimals.
+	{"dendrite", "c = i, the tip of a filament (a Misiurewicz point), at scale 1e-100 (perturbation): the same shape at every scale",
+		deepView("0", "1", "1e-100", 1024, 1024, 10000)},
+	// The nucleus of a period-66 minibrot 7e-25 from c = i (render/deep's
+	// tests) is -5.2665278316273884958721809185947024054772085722785701901498359511e-25
+	// + 0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914i;
+	// the centre is 3e-50 to the right of it, inside the minibrot but not
+	// its nucleus, so that the reference orbit neither escapes nor ends at
+	// the period (as at a nucleus) and runs to maxiter: the serial part of
+	// the render, as at most places a deep zoom stops.
+	{"deep", "a period-66 minibrot at scale 2e-48 (perturbation), centred off its nucleus so that the reference orbit runs to maxiter: the serial part",
+		deepView("-0.00000000000000000000000052665278316273884958721806185947024054772085722785701901498359511",
+			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "2e-48", 1024, 576, 20000)},
+}
+
+// deepView is a view centred on re + im i of width scale, all exact
+// decimals, for the presets deeper than float64. The strings are this
+// file's constants, which TestPresets checks: one that does not parse is
+// a mistake of the source, not of input.
+func deepView(re, im, scale string, width, height, maxIter int) View {
+	num := func(s string) decimal.Number {
+		n, err := decimal.Parse(s)
+		if err != nil {
+			panic("render: preset: " + err.Error())
+		}
+		return n
+	}
+	return View{Width: width, Height: height, MaxIter: maxIter}.WithDecimals(num(re), num(im), num(scale))
 }
 
 // Presets returns the named views in a stable order.

@@ -84,7 +84,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestPresets(t *testing.T) {
-	for _, name := range []string{"full", "seahorse", "elephant", "spiral", "interior", "tophalf", "benchgame"} {
+	for _, name := range []string{"full", "seahorse", "elephant", "spiral", "interior", "tophalf", "benchgame", "dendrite", "deep"} {
 		p, err := LookupPreset(name)
 		if err != nil {
 			t.Errorf("preset %s: %v", name, err)
@@ -96,6 +96,16 @@ func TestPresets(t *testing.T) {
 	}
 	if p, _ := LookupPreset("spiral"); p.View.Scale > 1e-9 || p.View.MaxIter < 5000 {
 		t.Errorf("spiral should be a deep zoom with many iterations, got scale %g maxiter %d", p.View.Scale, p.View.MaxIter)
+	}
+	// The deep presets are perturbation's, their decimals exact.
+	for name, scale := range map[string]string{"dendrite": "1e-100", "deep": "2e-48"} {
+		p, _ := LookupPreset(name)
+		if m, err := MethodAuto.Resolve(p.View); m != MethodPerturb || err != nil {
+			t.Errorf("preset %s: method %v (%v), want perturb", name, m, err)
+		}
+		if got := p.View.Decimals().Scale.String(); got != scale {
+			t.Errorf("preset %s: scale %s, want %s", name, got, scale)
+		}
 	}
 	_, err := LookupPreset("nowhere")
 	if err == nil || !strings.Contains(err.Error(), "seahorse") {

@@ -54,6 +54,12 @@ type Params struct {
 	// starts the run, begins this late. It is the machine's, not the
 	// strategy's (the harness measures it), and 0 leaves it out.
 	Wake float64
+	// Prefix is the serial part of the run before any row, in seconds: a
+	// deep view's reference orbit, which one core computes while the
+	// others wait. Every worker starts after it (and Wake); Makespan and
+	// Speedup include it, so that no worker count brings Speedup past
+	// (Prefix + the rows' costs) / Prefix, Amdahl's bound.
+	Prefix float64
 	// Trace records every block in Result.Trace.
 	Trace bool
 }
@@ -67,10 +73,10 @@ type Block struct {
 
 // Result is a simulated run. Times are in seconds.
 type Result struct {
-	// Makespan is when the last worker finished.
+	// Makespan is when the last worker finished, Params.Prefix included.
 	Makespan float64
-	// Speedup is the sum of the row costs (a serial run without overhead)
-	// over Makespan; Efficiency is Speedup / Workers.
+	// Speedup is the prefix and the sum of the row costs (a serial run
+	// without overhead) over Makespan; Efficiency is Speedup / Workers.
 	Speedup, Efficiency float64
 	// Imbalance is max(busy) / mean(busy) over the workers, as
 	// strategies.Report.Imbalance: 1 is a perfect balance.
@@ -98,6 +104,9 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 	if p.Wake < 0 {
 		return nil, fmt.Errorf("model: %s: wake must not be negative, got %g", name, p.Wake)
 	}
+	if p.Prefix < 0 {
+		return nil, fmt.Errorf("model: %s: prefix must not be negative, got %g", name, p.Prefix)
+	}
 	ss, ok := st.(strategies.Simulated)
 	if !ok {
 		return nil, fmt.Errorf("model: no rule for strategy %q", name)
@@ -109,8 +118,11 @@ func Simulate(st strategies.Strategy, costs []float64, p Params) (*Result, error
 	p.Grain = min(p.Grain, max(n, 1)) // as strategies clamp it
 	p.Workers = ss.WorkersFor(p.Workers)
 	s := &sim{p: p, n: n, clock: make([]float64, p.Workers), busy: make([]float64, p.Workers)}
-	for w := 1; w < p.Workers; w++ {
-		s.clock[w] = p.Wake
+	for w := range p.Workers {
+		s.clock[w] = p.Prefix
+		if w > 0 {
+			s.clock[w] += p.Wake
+		}
 	}
 	s.prefix = make([]float64, n+1)
 	for i, c := range costs {
@@ -253,7 +265,7 @@ func (s *sim) result() *Result {
 	}
 	total := s.prefix[s.n]
 	if r.Makespan > 0 {
-		r.Speedup = total / r.Makespan
+		r.Speedup = (s.p.Prefix + total) / r.Makespan
 		r.Efficiency = r.Speedup / float64(len(s.clock))
 	}
 	if total > 0 {

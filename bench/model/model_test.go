@@ -226,6 +226,48 @@ func TestWake(t *testing.T) {
 	}
 }
 
+// TestPrefix: a serial prefix (a deep view's reference orbit) delays every
+// worker by its length, the rest of the schedule unchanged, and counts in
+// the speedup, which no worker count takes past Amdahl's bound,
+// (prefix + rows) / prefix.
+func TestPrefix(t *testing.T) {
+	const prefix = 3.0
+	costs := make([]float64, 64)
+	for i := range costs {
+		costs[i] = 0.5 + float64(i%7)/4 // uneven rows, for the dynamic strategies
+	}
+	total := prefix
+	for _, c := range costs {
+		total += c
+	}
+	for _, st := range []strategies.Strategy{strategies.Serial, strategies.Bands, strategies.Atomic, strategies.Steal} {
+		for _, w := range []int{1, 2, 16, 256} {
+			p := Params{Workers: w, Grain: 2, Overhead: Overheads[st], Wake: 0.01}
+			without, err := Simulate(st, costs, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Prefix = prefix
+			with, err := Simulate(st, costs, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(with.Makespan, without.Makespan+prefix) {
+				t.Errorf("%s at %d: makespan %g with the prefix, %g without, want %g more", st.Name(), w, with.Makespan, without.Makespan, prefix)
+			}
+			if !near(with.Speedup, total/with.Makespan) || with.Speedup > total/prefix {
+				t.Errorf("%s at %d: speedup %g, want (prefix + rows) / makespan = %g, at most %g", st.Name(), w, with.Speedup, total/with.Makespan, total/prefix)
+			}
+			if !slices.EqualFunc(with.Busy, without.Busy, near) {
+				t.Errorf("%s at %d: busy %v with the prefix, %v without: the prefix is no worker's task", st.Name(), w, with.Busy, without.Busy)
+			}
+		}
+	}
+	if _, err := Simulate(strategies.Bands, costs, Params{Workers: 2, Prefix: -1}); err == nil {
+		t.Error("a negative prefix was accepted")
+	}
+}
+
 // TestStealProbeCosts checks that a probe of an empty deque costs
 // StealEmpty and one that takes work StealSuccess, on a hand-run schedule.
 func TestStealProbeCosts(t *testing.T) {

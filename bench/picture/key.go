@@ -63,11 +63,12 @@ func text(img draw.Image, f font.Face, x, y int, s string, c color.Color) int {
 
 func textWidth(f font.Face, s string) int { return font.MeasureString(f, s).Round() }
 
-// CostWithBar is Cost with a colour bar under it, labelled in iterations
-// per pixel on the map's log scale.
+// CostWithBar is Cost, shrunk to fit MaxSide with its key, with a colour
+// bar under it, labelled in iterations per pixel on the map's log scale.
 func CostWithBar(f *render.Frame) image.Image {
-	h := keyHeight(f.Width)
-	img, panel := withKey(Cost(f), h)
+	pic := shrinkForKey(Cost(f))
+	h := keyHeight(pic.Bounds().Dx())
+	img, panel := withKey(pic, h)
 	fc := face(float64(h) * 0.22)
 	if fc == nil {
 		return img
@@ -112,10 +113,12 @@ func CostWithBar(f *render.Frame) image.Image {
 	return img
 }
 
-// ScheduleWithKey is Schedule with the workers' colours under it.
+// ScheduleWithKey is Schedule, shrunk to fit MaxSide with its key, with
+// the workers' colours under it.
 func ScheduleWithKey(f *render.Frame, rep *strategies.Report) image.Image {
-	h := keyHeight(f.Width)
-	img, panel := withKey(Schedule(f, rep), h)
+	pic := shrinkForKey(Schedule(f, rep))
+	h := keyHeight(pic.Bounds().Dx())
+	img, panel := withKey(pic, h)
 	fc := face(float64(h) * 0.22)
 	if fc == nil {
 		return img

@@ -82,3 +82,36 @@ func TestKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxSide: pictures of a frame larger than MaxSide are shrunk, keys
+// included, keeping the frame's aspect; the shrunk scene keeps the colour
+// of a region of uniform cost (the filter averages, it does not invent);
+// a frame that fits is drawn pixel for pixel (TestKeys). The frames are
+// thin, so that the test stays fast under the race detector.
+func TestMaxSide(t *testing.T) {
+	for _, size := range [][2]int{{1300, 40}, {40, 1100}} {
+		w, h := size[0], size[1]
+		f := &render.Frame{Width: w, Height: h, MaxIter: 100, Escape2: 4, Iter: make([]uint32, w*h), Mag2: make([]float64, w*h)}
+		for i := range f.Iter {
+			f.Iter[i] = 100 // inside: the classic palette's black
+		}
+		rep := &strategies.Report{Workers: make([]strategies.WorkerStats, 2),
+			Trace: []strategies.Block{{Worker: 0, Lo: 0, Hi: h / 2}, {Worker: 1, Lo: h / 2, Hi: h}}}
+		scene := Scene(f)
+		b := scene.Bounds()
+		if max(b.Dx(), b.Dy()) != MaxSide {
+			t.Errorf("%dx%d: the scene is %dx%d, want its long side %d", w, h, b.Dx(), b.Dy(), MaxSide)
+		}
+		if got, want := float64(b.Dx())/float64(b.Dy()), float64(w)/float64(h); got < want*0.97 || got > want*1.03 {
+			t.Errorf("%dx%d: the scene is %dx%d, aspect %.3f, want %.3f", w, h, b.Dx(), b.Dy(), got, want)
+		}
+		if r, g, bl, _ := scene.At(b.Dx()/2, b.Dy()/2).RGBA(); r|g|bl != 0 {
+			t.Errorf("%dx%d: the shrunk scene's centre is %v, want the inside's black", w, h, scene.At(b.Dx()/2, b.Dy()/2))
+		}
+		for name, img := range map[string]image.Image{"cost": CostWithBar(f), "schedule": ScheduleWithKey(f, rep)} {
+			if kb := img.Bounds(); kb.Dx() > MaxSide || kb.Dy() > MaxSide || max(kb.Dx(), kb.Dy()) < MaxSide*3/4 {
+				t.Errorf("%dx%d: the %s picture is %dx%d, want it within %d and not much smaller", w, h, name, kb.Dx(), kb.Dy(), MaxSide)
+			}
+		}
+	}
+}

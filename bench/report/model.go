@@ -15,7 +15,7 @@ import (
 
 var (
 	modelHeader = []string{"scene", "strategy", "grain", "workers", "makespan_s", "speedup", "efficiency",
-		"imbalance", "claims", "steal_attempts", "steals"}
+		"imbalance", "claims", "steal_attempts", "steals", "prefix_s"}
 	validationHeader = []string{"scene", "strategy", "grain", "workers", "measured_s", "predicted_s",
 		"error", "measured_speedup", "predicted_speedup", "measured_busy_s", "predicted_busy_s", "busy_error",
 		"schedule_error"}
@@ -40,14 +40,8 @@ func (r *report) writeModel() []error {
 	if len(r.Simulate) == 0 {
 		return nil
 	}
-	costs := map[string][]float64{}
-	for _, sr := range r.Scenes {
-		if sr.RowCosts != nil {
-			costs[sr.Name] = sr.RowCosts
-		}
-	}
-	simulate := func(scene string, st strategies.Strategy, workers, grain int) (*model.Result, error) {
-		res, err := model.Simulate(st, costs[scene], r.Machine.Params(st, workers, grain))
+	simulate := func(sr *bench.SceneResult, st strategies.Strategy, workers, grain int) (*model.Result, error) {
+		res, err := model.Simulate(st, sr.RowCosts, r.params(sr, st, workers, grain))
 		if err != nil {
 			return nil, fmt.Errorf("report: model.csv: %w", err)
 		}
@@ -71,13 +65,13 @@ func (r *report) writeModel() []error {
 						if st == strategies.Serial && wk != 1 {
 							continue
 						}
-						res, err := simulate(sr.Name, st, wk, g)
+						res, err := simulate(sr, st, wk, g)
 						if err != nil {
 							return err
 						}
 						cw.Write([]string{sr.Name, st.Name(), strconv.Itoa(g), strconv.Itoa(wk), num(res.Makespan),
 							num(res.Speedup), num(res.Efficiency), num(res.Imbalance),
-							strconv.Itoa(res.Claims), strconv.Itoa(res.StealAttempts), strconv.Itoa(res.Steals)})
+							strconv.Itoa(res.Claims), strconv.Itoa(res.StealAttempts), strconv.Itoa(res.Steals), num(sr.ReferenceS)})
 					}
 				}
 			}
@@ -121,21 +115,32 @@ func (r *report) writeModel() []error {
 }
 
 // validated is a configuration the sweep measured beside the model's
-// prediction of it: times (the median and the makespan), speedups, and the
+// prediction of it: times (the median and the makespan), speedups, the
 // time spent in the task (the median busy time summed over the workers, and
-// the sum of the row costs).
+// the sum of the row costs), and the serial prefix the prediction starts
+// with (a deep scene's reference orbit; 0 for the others).
 type validated struct {
 	model.Point
 	measuredSpeedup             *float64
 	predictedSpeedup            float64
 	measuredBusy, predictedBusy float64
+	prefix                      float64
 }
 
 // scheduleErr is the error had the model known what the rows cost in the
-// run: the prediction scaled by the measured busy time over the predicted
-// one, against the measured time.
+// run: the prediction's parallel part scaled by the measured busy time
+// over the predicted one, after its prefix, against the measured time.
 func (v validated) scheduleErr() float64 {
-	return v.Predicted*v.measuredBusy/v.predictedBusy/v.Measured - 1
+	return (v.prefix+(v.Predicted-v.prefix)*v.measuredBusy/v.predictedBusy)/v.Measured - 1
+}
+
+// params is the model's parameters for st at workers and grain on scene
+// sr: the machine's, and the scene's serial prefix, its reference orbit's
+// median time where it perturbs.
+func (r *report) params(sr *bench.SceneResult, st strategies.Strategy, workers, grain int) model.Params {
+	p := r.Machine.Params(st, workers, grain)
+	p.Prefix = sr.ReferenceS
+	return p
 }
 
 // validation predicts every configuration the sweep measured on a scene
@@ -148,7 +153,7 @@ func (r *report) validation() ([]validated, error) {
 			continue
 		}
 		st := s.Measured.Strategy
-		res, err := model.Simulate(st, r.Scenes[i].RowCosts, r.Machine.Params(st, s.Workers, s.Grain))
+		res, err := model.Simulate(st, r.Scenes[i].RowCosts, r.params(r.Scenes[i], st, s.Workers, s.Grain))
 		if err != nil {
 			return nil, fmt.Errorf("report: model-validation.csv: %w", err)
 		}
@@ -156,6 +161,7 @@ func (r *report) validation() ([]validated, error) {
 			Point: model.Point{Scene: s.Scene, Strategy: st, Grain: s.Grain, Workers: s.Workers,
 				Measured: s.MedianS, Predicted: res.Makespan},
 			measuredSpeedup: s.Speedup, predictedSpeedup: res.Speedup, measuredBusy: s.TotalBusyS,
+			prefix: r.Scenes[i].ReferenceS,
 		}
 		for _, b := range res.Busy {
 			v.predictedBusy += b

@@ -83,6 +83,10 @@ type scaling struct {
 	// legendBelow puts the legend in the bottom left corner, out of the way
 	// of lines that start at the top.
 	legendBelow bool
+	// amdahl draws, on a scene with a serial prefix (a deep scene's
+	// reference orbit), the bound that the prefix sets to the measure at
+	// any worker count: bound is the bound on the speedup.
+	amdahl func(bound, w float64) float64
 }
 
 var (
@@ -92,6 +96,7 @@ var (
 		predicted: func(r *model.Result) float64 { return r.Speedup },
 		ideal:     func(w float64) float64 { return w },
 		logY:      true,
+		amdahl:    func(bound, _ float64) float64 { return bound },
 	}
 	efficiencyScaling = scaling{
 		title: "parallel efficiency", yLabel: "efficiency = speedup / workers",
@@ -141,6 +146,18 @@ func (r *report) plotScaling(m scaling, scene string, sums []bench.Summary) (*pl
 	p.Legend.Add("ideal", ideal)
 	lo, hi := math.Min(m.ideal(first), m.ideal(last)), math.Max(m.ideal(first), m.ideal(last))
 	serial := r.serialSummary(scene)
+	if sr := r.scene(scene); m.amdahl != nil && serial != nil && sr != nil && sr.ReferenceS > 0 {
+		b := m.amdahl(serial.MedianS/sr.ReferenceS, last)
+		bound, err := plotter.NewLine(plotter.XYs{{X: first, Y: b}, {X: last, Y: b}})
+		if err != nil {
+			return nil, err
+		}
+		bound.Color = color.Gray{Y: 60}
+		bound.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+		p.Add(bound)
+		p.Legend.Add(fmt.Sprintf("Amdahl's bound: serial / reference orbit (%s)", bench.FormatSeconds(sr.ReferenceS)), bound)
+		hi = math.Max(hi, b)
+	}
 	grains := shownGrains(lines)
 	bars := false
 	// A CI bar may reach far beyond the points on a noisy machine: the
@@ -271,7 +288,8 @@ func (r *report) predictions(m scaling, scene string, lines []series) ([]predict
 	if i < 0 || r.Scenes[i].RowCosts == nil {
 		return nil, 0, nil // the sweep stopped before the rows were timed
 	}
-	costs := r.Scenes[i].RowCosts
+	sr := r.Scenes[i]
+	costs := sr.RowCosts
 	grain := r.modelGrain()
 	var out []prediction
 	for _, ln := range lines {
@@ -280,7 +298,7 @@ func (r *report) predictions(m scaling, scene string, lines []series) ([]predict
 		}
 		pr := prediction{strategy: ln.strategy}
 		for _, w := range r.Simulate {
-			res, err := model.Simulate(ln.strategy, costs, r.Machine.Params(ln.strategy, w, grain))
+			res, err := model.Simulate(ln.strategy, costs, r.params(sr, ln.strategy, w, grain))
 			if err != nil {
 				return nil, 0, err
 			}

@@ -63,6 +63,10 @@ func (r *report) writeStory(w io.Writer) error {
 		writeRankingTable(bw, rk)
 	}
 
+	if err := r.writePrefix(bw); err != nil {
+		return err
+	}
+
 	fmt.Fprint(bw, "\n## Charts\n")
 	for _, ch := range r.storyCharts() {
 		if _, err := os.Stat(r.path(ch.file)); err != nil {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -621,3 +622,63 @@ BenchmarkRender/scene=full/size=4x5/strategy=steal/workers=2/grain=4-2 1 3e+09 n
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+// TestDeepScenePrefix: a sweep of a scene that perturbs reports its
+// reference orbit as the runs' serial prefix: columns in summary.csv and
+// model.csv, a section in summary.md and report.md with Amdahl's bound
+// and the model's prediction past the cores measured, marked as one; the
+// model starts every prediction of the scene with the prefix.
+func TestDeepScenePrefix(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	cfg := tinyConfig(out)
+	cfg.Scenes = []string{"deep"}
+	cfg.Strategies = []string{"steal"}
+	cfg.Width, cfg.Height, cfg.MaxIter = 32, 18, 1000
+	cfg.Simulate = []int{1, 2, 16}
+	res, err := runAndWrite(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := res.Scenes[0].ReferenceS
+	if !res.Scenes[0].Perturbs || ref <= 0 {
+		t.Fatalf("scene deep: perturbs %v, reference %v s", res.Scenes[0].Perturbs, ref)
+	}
+	for _, name := range []string{"summary.md", "report.md"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"## The serial prefix: the reference orbit", "| deep | 2 |", "no number of cores shortens it: no run is more than", "**predicts**", "x at 16 workers ("} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+	}
+	rows := readCSV(t, filepath.Join(out, "summary.csv"))
+	col := slices.Index(rows[0], "reference_share")
+	for _, row := range rows[1:] {
+		if share, err := strconv.ParseFloat(row[col], 64); col < 0 || err != nil || share <= 0 || share >= 1 {
+			t.Errorf("summary.csv: reference_share %q (column %d)", row[max(col, 0)], col)
+		}
+	}
+	var rowSum float64
+	for _, c := range res.Scenes[0].RowCosts {
+		rowSum += c
+	}
+	rows = readCSV(t, filepath.Join(out, "model.csv"))
+	col = slices.Index(rows[0], "prefix_s")
+	for _, row := range rows[1:] {
+		prefix, _ := strconv.ParseFloat(row[col], 64)
+		makespan, _ := strconv.ParseFloat(row[4], 64)
+		speedup, _ := strconv.ParseFloat(row[5], 64)
+		if math.Abs(prefix/ref-1) > 1e-5 || makespan < prefix || speedup > (prefix+rowSum)/prefix*(1+1e-9) {
+			t.Errorf("model.csv: %v: prefix %v (want %v), makespan %v, speedup %v (Amdahl: at most %v)", row[:4], prefix, ref, makespan, speedup, (prefix+rowSum)/prefix)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "charts", "speedup-deep.svg")); err != nil || !strings.Contains(string(b), "Amdahl") {
+		t.Errorf("charts/speedup-deep.svg lacks Amdahl's bound (%v)", err)
+	}
+	if rows := readCSV(t, filepath.Join(out, "model-validation.csv")); len(rows) != len(res.Summaries)+1 {
+		t.Errorf("model-validation.csv: %d rows, want one per configuration, %d", len(rows)-1, len(res.Summaries))
+	}
+}

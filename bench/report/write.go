@@ -90,7 +90,7 @@ type summaryFile struct {
 var summaryHeader = []string{"scene", "strategy", "workers", "grain", "runs",
 	"median_s", "mean_s", "sd_s", "min_s", "max_s", "p5_s", "p95_s", "ci_low_s", "ci_high_s", "ci_level",
 	"cv", "noisy", "speedup", "efficiency", "imbalance", "overhead_s", "steals",
-	"iter_per_s", "pixels_per_s", "iterations", "pixels"}
+	"iter_per_s", "pixels_per_s", "iterations", "pixels", "reference_s", "reference_share"}
 
 func writeSummaryCSV(w io.Writer, sums []bench.Summary) error {
 	cw := csv.NewWriter(w)
@@ -101,7 +101,8 @@ func writeSummaryCSV(w io.Writer, sums []bench.Summary) error {
 			numPtr(s.CILowS), numPtr(s.CIHighS), numPtr(s.CILevel),
 			numPtr(s.CV), strconv.FormatBool(s.Noisy), numPtr(s.Speedup), numPtr(s.Efficiency),
 			num(s.Imbalance), num(s.OverheadS), num(s.Steals),
-			num(s.IterPerS), num(s.PixelsPerS), strconv.FormatInt(s.Iterations, 10), strconv.Itoa(s.Pixels)})
+			num(s.IterPerS), num(s.PixelsPerS), strconv.FormatInt(s.Iterations, 10), strconv.Itoa(s.Pixels),
+			num(s.ReferenceS), num(s.ReferenceShare)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -173,6 +174,9 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	fmt.Fprint(bw, "Speedup = median(serial) / median; efficiency = speedup / workers; imbalance = max / mean of the workers' busy times (median over runs); ")
 	fmt.Fprintf(bw, "CV = standard deviation / mean, noisy above %.0f%% (n/a below 2 runs). Grain \"-\": the strategy has none.\n\n", 100*stats.NoisyCV)
 	bw.WriteString(r.Table)
+	if err := r.writePrefix(bw); err != nil {
+		return err
+	}
 	if err := r.writeModelMarkdown(bw); err != nil {
 		return err
 	}
