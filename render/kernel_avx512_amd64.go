@@ -22,3 +22,10 @@ func avx512Blocks(st *[336]float64, ln *[156]int, cr []float64, iter []uint32, m
 //
 //go:noescape
 func avx512PeriodicBlocks(st *[432]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
+
+// avx512LastUnsafe reports whether some c = cr[i] + ci i, i below len(cr)
+// rounded down to a multiple of 8, has cr[i]*cr[i] + ci2 (each rounded) in
+// none of the ranges [-inf, lo] and [hi, big]. It needs AVX-512F.
+//
+//go:noescape
+func avx512LastUnsafe(cr []float64, ci2 float64, lo float64, hi float64, big float64) bool

@@ -82,3 +82,90 @@ func TestGeneratedAVX512KernelIsUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// TestLastTest checks lastTest, the AVX-512 routine's check and its Go
+// tail, against lastSafe one c at a time: a row is fit for the last-test
+// escape test only if every c is, wherever in the row (the vector part or
+// the tail) the one unfit c sits.
+func TestLastTest(t *testing.T) {
+	if _, ok := kernels(t)["avx512"]; !ok {
+		t.Skip("no AVX-512F")
+	}
+	const e2 = 4
+	// Fit: well inside and outside |c| = 2, and huge but below 1e15.
+	// Unfit: on the circle |c| = 2 (exactly, and within the margin),
+	// beyond 1e15, and NaN.
+	fit := []float64{0, 1.5, -1.9999, 2.0001, -3, 1e14}
+	unfit := []float64{2, -2, math.Nextafter(2, 3), -2 + 1e-7, 1e16, math.NaN()}
+	for _, n := range []int{1, 7, 8, 9, 16, 23, 64} {
+		row := make([]float64, n)
+		for i := range row {
+			row[i] = fit[i%len(fit)]
+		}
+		if !lastTest(row, 0, e2) {
+			t.Fatalf("%d fit c: lastTest false", n)
+		}
+		for i := range n {
+			for _, u := range unfit {
+				bad := append([]float64(nil), row...)
+				bad[i] = u
+				if lastTest(bad, 0, e2) {
+					t.Fatalf("%d c, %v at %d: lastTest true", n, u, i)
+				}
+			}
+		}
+	}
+	// ci counts: cr = 0 with ci = 2 is on the circle.
+	if lastTest(make([]float64, 16), 2, e2) {
+		t.Error("c = 2i: lastTest true")
+	}
+	// Outside 4 <= escape2 <= 1e12 the proof does not hold.
+	for _, e := range []float64{3.99, 1e13, math.NaN()} {
+		if lastTest(make([]float64, 16), 0, e) {
+			t.Errorf("escape2 %v: lastTest true", e)
+		}
+	}
+	// For R > 2 the ranges meet: |c| = 2 is fit.
+	if !lastTest([]float64{2, -2, 2, 2, 2, 2, 2, 2, 2}, 0, 6.25) {
+		t.Error("escape2 6.25, |c| = 2: lastTest false")
+	}
+}
+
+// TestKernelsMatchScalarOnTheCircle runs every kernel on rows through
+// |c| = 2, where the AVX-512 kernel's escape test at each block's last
+// iteration is not proven exact and the row goes to the AVX2 kernel, and
+// on the same rows without those points.
+func TestKernelsMatchScalarOnTheCircle(t *testing.T) {
+	ks := kernels(t)
+	_, has512 := ks["avx512"]
+	for _, ci := range []float64{0, 0.5, 1.25} {
+		x := math.Sqrt(4 - ci*ci)
+		for _, shell := range []bool{true, false} {
+			cr := make([]float64, avx512ShortRow+50)
+			for i := range cr {
+				cr[i] = -2.2 + 3.2*float64(i)/float64(len(cr))
+			}
+			if shell {
+				cr[100], cr[101], cr[102] = -x, math.Nextafter(-x, 0), math.Nextafter(-x, -3)
+			}
+			if got := lastTest(cr, ci, 4); has512 && got == shell {
+				t.Fatalf("ci %v, shell %v: lastTest %v", ci, shell, got)
+			}
+			want := make([]uint32, len(cr))
+			wantMag := make([]float64, len(cr))
+			wantWork := Scalar(cr, ci, 300, 4, want, wantMag, nil)
+			for name, k := range ks {
+				got := make([]uint32, len(cr))
+				gotMag := make([]float64, len(cr))
+				if work := k.Row(cr, ci, 300, 4, got, gotMag, nil); work != wantWork {
+					t.Errorf("%s, ci %v: work %d, Scalar %d", name, ci, work, wantWork)
+				}
+				for i := range cr {
+					if got[i] != want[i] || math.Float64bits(gotMag[i]) != math.Float64bits(wantMag[i]) {
+						t.Fatalf("%s, c=%v%+vi: iter %d, mag2 %v; Scalar: %d, %v", name, cr[i], ci, got[i], gotMag[i], want[i], wantMag[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -181,6 +181,7 @@ func main() {
 	}
 	blocks(two, one, iota, false)
 	blocks(two, one, iota, true)
+	lastUnsafe()
 	Generate()
 }
 
@@ -294,14 +295,15 @@ func blocks(two, one, iota Mem, periodic bool) {
 		Commentf("iteration %d", u)
 		for k := range zr {
 			tmem := st.Offset(8*(offT+u*lanes) + bytes*k)
-			step(tmem, ci, twos, zr[k], zi[k], cr[k], acc[k], u)
+			step(tmem, ci, twos, zr[k], zi[k], cr[k], acc[k], u, !periodic)
 		}
 	}
 	INCQ(done)
 	ADDQ(U8(*unroll), steps)
 	// acc holds, per lane, the largest |z|^2 tested in the block (see
-	// kernelgen for why VMAXPD's NaN rule keeps that exact): a lane whose
-	// acc exceeds escape2 escaped in the block.
+	// kernelgen for why VMAXPD's NaN rule keeps that exact), or in the
+	// plain routine the last one (see lastTest): a lane whose acc exceeds
+	// escape2 escaped in the block.
 	mask := make([]OpmaskVirtual, *vectors)
 	for k := range mask {
 		mask[k] = K()
@@ -687,11 +689,23 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 // step emits iteration u of one vector in Scalar's order, each operation
 // rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; t = zr2+zi2, kept
 // in tmem and in acc = max(acc, t); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
-func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int) {
+//
+// With last, acc is the last iteration's |z|^2 alone, with no max: the
+// plain routine's rows are such that a lane whose test breaks in a block
+// also breaks at the block's last test (see lastTest).
+func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int, last bool) {
 	zr2, zi2, t := vec(), vec(), vec()
 	VMULPD(zr, zr, zr2)
 	VMULPD(zi, zi, zi2)
-	if u == 0 {
+	if last {
+		if u == *unroll-1 {
+			VADDPD(zi2, zr2, acc)
+			VMOVUPD(acc, tmem)
+		} else {
+			VADDPD(zi2, zr2, t)
+			VMOVUPD(t, tmem)
+		}
+	} else if u == 0 {
 		VADDPD(zi2, zr2, acc)
 		VMOVUPD(acc, tmem)
 	} else {
@@ -849,4 +863,54 @@ func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual
 	KMOVW(mask, m)
 	POPCNTL(m, m)
 	return m.As64().(GPVirtual)
+}
+
+// lastUnsafe emits avx512LastUnsafe, the vector part of render's lastTest:
+// whether some c of the row, among the first len(cr) rounded down to a
+// multiple of 8, has a |c|^2 (cr*cr + ci2, each rounded) in none of the
+// ranges where a test that breaks is sure to break at the block's last
+// test too: |c|^2 <= lo, or hi <= |c|^2 <= big. A NaN is in none.
+func lastUnsafe() {
+	TEXT("avx512LastUnsafe", NOSPLIT, "func(cr []float64, ci2, lo, hi, big float64) bool")
+	Pragma("noescape")
+	Doc(
+		"avx512LastUnsafe reports whether some c = cr[i] + ci i, i below len(cr)",
+		"rounded down to a multiple of 8, has cr[i]*cr[i] + ci2 (each rounded) in",
+		"none of the ranges [-inf, lo] and [hi, big]. It needs AVX-512F.",
+	)
+	p := Load(Param("cr").Base(), GP64())
+	n := Load(Param("cr").Len(), GP64())
+	SHRQ(U8(3), n)
+	ci2, lo, hi, big := ZMM(), ZMM(), ZMM(), ZMM()
+	VBROADCASTSD(paramAddr("ci2"), ci2)
+	VBROADCASTSD(paramAddr("lo"), lo)
+	VBROADCASTSD(paramAddr("hi"), hi)
+	VBROADCASTSD(paramAddr("big"), big)
+	all := K()
+	KXNORW(all, all, all) // every lane safe so far
+	Label("unsafeLoop")
+	TESTQ(n, n)
+	JZ(LabelRef("unsafeDone"))
+	x := ZMM()
+	VMOVUPD(Mem{Base: p}, x)
+	VMULPD(x, x, x)
+	VADDPD(ci2, x, x)
+	a, b := K(), K()
+	VCMPPD(U8(0x12), lo, x, a)     // x <= lo, ordered
+	VCMPPD(U8(0x1d), hi, x, b)     // x >= hi, ordered
+	VCMPPD(U8(0x12), big, x, b, b) // and x <= big
+	KORW(a, b, a)
+	KANDW(a, all, all)
+	ADDQ(U8(64), p)
+	DECQ(n)
+	JMP(LabelRef("unsafeLoop"))
+	Label("unsafeDone")
+	r := GP32()
+	KMOVW(all, r)
+	NOTL(r)
+	ANDL(U32(0xff), r) // the compares leave the upper 8 bits clear
+	SETNE(r.As8())
+	VZEROUPPER()
+	Store(r.As8(), ReturnIndex(0))
+	RET()
 }
