@@ -67,8 +67,12 @@ func avx512Rows(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 }
 
 // avx512PeriodicRows is avx512Rows with periodicity checking:
-// avx512PeriodicBlocks is its block routine (see laneDriver).
+// avx512PeriodicBlocks is its block routine (see laneDriver), and
+// avx2Periodic takes the rows that lastTest refuses.
 func avx512PeriodicRows(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	if !lastTest(cr, ci, escape2) {
+		return avx2Periodic(cr, ci, maxIter, escape2, iter, mag2, stop)
+	}
 	var d laneDriver
 	d.start(avx512Lanes, avx512Unroll, true, cr, ci, maxIter, escape2, iter, mag2)
 	for d.ready(stop) {

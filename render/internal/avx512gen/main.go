@@ -6,10 +6,12 @@
 // It is the AVX2 kernel of internal/kernelgen made wider: blocks of unroll
 // iterations on vectors independent vectors of 8 float64 lanes (or 4, with
 // -width 256), no escape test inside a block, every |z|^2 it tested kept.
-// The escape test after a block takes the integer max of the lanes' largest
-// |z|^2 across the vectors (integer order is float order on non-negative
-// doubles) and compares it with escape2; only when some lane escaped are
-// the per-vector masks made. (The periodic routine keeps the per-vector
+// Unlike the AVX2 kernel it tests only the block's last |z|^2, with no max
+// over the block: render's lastTest gives it only rows where that is
+// exact. The escape test after a block takes the integer max of the lanes'
+// last |z|^2 across the vectors (integer order is float order on
+// non-negative doubles) and compares it with escape2; only when some lane
+// escaped are the per-vector masks made. (The periodic routine keeps the per-vector
 // compares: its idle lanes hold NaN, which the integer max would take for
 // an escape at every block of a row's end.) The escaped lanes, and the lanes at maxIter,
 // are then handled vector by vector with no loop over lanes: count and
@@ -295,15 +297,18 @@ func blocks(two, one, iota Mem, periodic bool) {
 		Commentf("iteration %d", u)
 		for k := range zr {
 			tmem := st.Offset(8*(offT+u*lanes) + bytes*k)
-			step(tmem, ci, twos, zr[k], zi[k], cr[k], acc[k], u, !periodic)
+			step(tmem, ci, twos, zr[k], zi[k], cr[k], acc[k], u)
 		}
 	}
 	INCQ(done)
 	ADDQ(U8(*unroll), steps)
-	// acc holds, per lane, the largest |z|^2 tested in the block (see
-	// kernelgen for why VMAXPD's NaN rule keeps that exact), or in the
-	// plain routine the last one (see lastTest): a lane whose acc exceeds
-	// escape2 escaped in the block.
+	// acc holds, per lane, the |z|^2 of the block's last test: on the rows
+	// the routines are given (render's lastTest says which, and proves
+	// it), a lane whose test broke at some iteration of the block breaks
+	// there too, so a lane whose acc exceeds escape2 escaped in the block.
+	// (kernelgen's AVX2 routines keep the largest |z|^2 of the block with
+	// VMAXPD, an operation an iteration on the adding ports, which bound
+	// the blocks.)
 	mask := make([]OpmaskVirtual, *vectors)
 	for k := range mask {
 		mask[k] = K()
@@ -688,30 +693,18 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 
 // step emits iteration u of one vector in Scalar's order, each operation
 // rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; t = zr2+zi2, kept
-// in tmem and in acc = max(acc, t); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
-//
-// With last, acc is the last iteration's |z|^2 alone, with no max: the
-// plain routine's rows are such that a lane whose test breaks in a block
-// also breaks at the block's last test (see lastTest).
-func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int, last bool) {
+// in tmem, and for the block's last iteration in acc too; zi = (zr*2)*zi +
+// ci; zr = (zr2-zi2) + cr.
+func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int) {
 	zr2, zi2, t := vec(), vec(), vec()
 	VMULPD(zr, zr, zr2)
 	VMULPD(zi, zi, zi2)
-	if last {
-		if u == *unroll-1 {
-			VADDPD(zi2, zr2, acc)
-			VMOVUPD(acc, tmem)
-		} else {
-			VADDPD(zi2, zr2, t)
-			VMOVUPD(t, tmem)
-		}
-	} else if u == 0 {
+	if u == *unroll-1 {
 		VADDPD(zi2, zr2, acc)
 		VMOVUPD(acc, tmem)
 	} else {
 		VADDPD(zi2, zr2, t)
 		VMOVUPD(t, tmem)
-		VMAXPD(acc, t, acc) // acc is the second source: kept if t is NaN
 	}
 	VMULPD(twos, zr, t)
 	VMULPD(zi, t, zi)
