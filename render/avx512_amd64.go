@@ -23,14 +23,22 @@ const (
 
 // avx512ShortRow is the row length below which the avx512 kernel hands a
 // row to the AVX2 one (the same counts and final values, so the same
-// frame): the end of a row, where lanes fall idle and the block routine
-// returns to Go at every escape, is its last 48 samples against AVX2's 16,
-// and on short rows that costs more than the wider vectors gain. On Zen 4
-// (rows of the interior view's x range, CPU time) AVX2 was as fast or
-// faster up to 384 samples, with and without periodicity, and AVX-512
-// 1.4x as fast on the 1024 samples of the presets' rows; the rows it
-// meets this short are mostly what the cardioid shortcut leaves of a row.
-const avx512ShortRow = 512
+// frame), and avx512ShortPeriodic the same for its Periodic row: the end
+// of a row, where lanes fall idle and the block routine returns to Go at
+// every escape, is its last 48 samples against AVX2's 16, and on short
+// rows that costs more than the wider vectors gain. On Zen 4
+// (BenchmarkShortRows, rows of the full and interior views' x ranges, CPU
+// time, medians of 3, shared machine), after the escape test on each
+// block's last |z|^2 (lastTest), AVX2 took 0.69 and 0.87 times AVX-512's
+// time at 128 samples, 0.97 and 1.11 at 256, 1.13 and 1.29 at 384; with
+// periodicity checking 0.69 and 1.03 at 256, 0.93 and 1.10 at 512, 1.05
+// and 1.32 at 768. (Before that change both thresholds were 512: AVX2
+// had been as fast or faster up to 384 samples.) The rows they meet this
+// short are mostly what the cardioid shortcut leaves of a row.
+const (
+	avx512ShortRow      = 256
+	avx512ShortPeriodic = 512
+)
 
 // avx512Kernel is the AVX-512 RowFunc: avx512Rows, or for a short row the
 // AVX2 kernel (see avx512ShortRow).
@@ -43,9 +51,9 @@ func avx512Kernel(cr []float64, ci float64, maxIter int, escape2 float64, iter [
 
 // avx512Periodic is avx512Kernel with periodicity checking, the AVX-512
 // kernel's Periodic row: avx512PeriodicRows, or avx2Periodic for a short
-// row.
+// row (avx512ShortPeriodic).
 func avx512Periodic(cr []float64, ci float64, maxIter int, escape2 float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
-	if len(cr) < avx512ShortRow {
+	if len(cr) < avx512ShortPeriodic {
 		return avx2Periodic(cr, ci, maxIter, escape2, iter, mag2, stop)
 	}
 	return avx512PeriodicRows(cr, ci, maxIter, escape2, iter, mag2, stop)

@@ -2,11 +2,13 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestKernelsMatchScalarAtLaneEdges compares every kernel with Scalar on
@@ -18,7 +20,7 @@ import (
 func TestKernelsMatchScalarAtLaneEdges(t *testing.T) {
 	ks := kernels(t)
 	// avx512ShortRow-1 and avx512ShortRow: the avx512 kernel's two paths.
-	for _, n := range []int{maxLanes - 1, maxLanes, maxLanes + 1, 2*maxLanes - 1, 2 * maxLanes, 2*maxLanes + 1, 3*maxLanes + 5, 200, avx512ShortRow - 1, avx512ShortRow} {
+	for _, n := range []int{maxLanes - 1, maxLanes, maxLanes + 1, 2*maxLanes - 1, 2 * maxLanes, 2*maxLanes + 1, 3*maxLanes + 5, 200, avx512ShortRow - 1, avx512ShortRow, avx512ShortPeriodic} {
 		for _, m := range []int{maxUnroll - 1, maxUnroll, maxUnroll + 1, 8*maxUnroll - 1, 8 * maxUnroll, 250*maxUnroll + 1, 256 * maxUnroll, stopCheckIters, stopCheckIters + 1} {
 			cr := make([]float64, n)
 			for i := range cr {
@@ -141,7 +143,7 @@ func TestKernelsMatchScalarOnTheCircle(t *testing.T) {
 	for _, ci := range []float64{0, 0.5, 1.25} {
 		x := math.Sqrt(4 - ci*ci)
 		for _, shell := range []bool{true, false} {
-			cr := make([]float64, avx512ShortRow+50)
+			cr := make([]float64, avx512ShortPeriodic+50)
 			for i := range cr {
 				cr[i] = -2.2 + 3.2*float64(i)/float64(len(cr))
 			}
@@ -165,6 +167,51 @@ func TestKernelsMatchScalarOnTheCircle(t *testing.T) {
 						t.Fatalf("%s, c=%v%+vi: iter %d, mag2 %v; Scalar: %d, %v", name, cr[i], ci, got[i], gotMag[i], want[i], wantMag[i])
 					}
 				}
+			}
+		}
+	}
+}
+
+// BenchmarkShortRows runs the AVX2 kernel and the AVX-512 one's own
+// routines (no hand-over) on rows of n samples of a view's x range, every
+// 32nd row of its y range, with and without periodicity checking, and
+// reports the rendering thread's CPU time per row: where the two cross is
+// where avx512ShortRow and avx512ShortPeriodic belong. -count runs each back to back; for a ratio
+// on a busy machine, run the binary in a loop with -test.count 1.
+func BenchmarkShortRows(b *testing.B) {
+	if _, err := LookupKernel("avx512"); err != nil {
+		b.Skip(err)
+	}
+	rows := []struct {
+		name string
+		row  RowFunc
+	}{{"avx2", avx2Kernel}, {"avx512", avx512Rows}, {"avx2-periodic", avx2Periodic}, {"avx512-periodic", avx512PeriodicRows}}
+	for _, view := range []string{"full", "interior"} {
+		p, err := LookupPreset(view)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range []int{128, 256, 384, 512, 768, 1024} {
+			v := p.View
+			v.Width = n
+			xs, ys := v.Plane()
+			iter, mag2 := make([]uint32, n), make([]float64, n)
+			for _, r := range rows {
+				b.Run(fmt.Sprintf("view=%s/n=%d/kernel=%s", view, n, r.name), func(b *testing.B) {
+					cpu, unlock := threadCPU()
+					defer unlock()
+					var used time.Duration
+					rowsDone := 0
+					for b.Loop() {
+						c0 := cpu()
+						for y := 0; y < len(ys); y += 32 {
+							r.row(xs, ys[y], v.MaxIter, v.escape2(), iter, mag2, nil)
+							rowsDone++
+						}
+						used += cpu() - c0
+					}
+					b.ReportMetric(float64(used.Microseconds())/float64(rowsDone), "cpu-us/row")
+				})
 			}
 		}
 	}
