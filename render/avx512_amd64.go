@@ -67,9 +67,11 @@ func avx512Rows(cr []float64, ci float64, maxIter int, escape2 float64, iter []u
 		return avx2Kernel(cr, ci, maxIter, escape2, iter, mag2, stop)
 	}
 	var d laneDriver
+	d.negNaN = true
 	d.start(avx512Lanes, avx512Unroll, false, cr, ci, maxIter, escape2, iter, mag2)
 	for d.ready(stop) {
 		d.escapedLanes(runBlocks512(&d.st, &d.ln, d.cr, d.iter, d.mag2, ci, escape2, d.blockMaxIter(), d.chunkBlocks()))
+		d.recount() // lanes fall idle in avx512Blocks at the row's end
 	}
 	return d.work()
 }

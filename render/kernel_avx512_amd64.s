@@ -10,6 +10,9 @@ GLOBL two512<>(SB), RODATA|NOPTR, $8
 DATA one512<>+0(SB)/8, $0x0000000000000001
 GLOBL one512<>(SB), RODATA|NOPTR, $8
 
+DATA negnan512<>+0(SB)/8, $0xfff8000000000000
+GLOBL negnan512<>(SB), RODATA|NOPTR, $8
+
 DATA iota512<>+0(SB)/8, $0x0000000000000000
 DATA iota512<>+8(SB)/8, $0x0000000000000001
 DATA iota512<>+16(SB)/8, $0x0000000000000002
@@ -279,9 +282,9 @@ block:
 	ADDQ     $0x04, SI
 	VPMAXSQ  Z5, Z9, Z27
 	VPMAXSQ  Z13, Z17, Z28
-	VPMAXSQ  Z21, Z25, Z29
+	VPMAXSQ  Z21, Z25, Z30
 	VPMAXSQ  Z27, Z28, Z27
-	VPMAXSQ  Z27, Z29, Z27
+	VPMAXSQ  Z27, Z30, Z27
 	VPCMPQ   $0x06, Z2, Z27, K1
 	KORTESTW K1, K1
 	JNE      escaped
@@ -516,39 +519,12 @@ limitSkip5:
 	JMP   next
 
 escaped:
-	VCMPPD $0x1e, Z2, Z5, K1
-	VCMPPD $0x1e, Z2, Z9, K2
-	VCMPPD $0x1e, Z2, Z13, K3
-	VCMPPD $0x1e, Z2, Z17, K4
-	VCMPPD $0x1e, Z2, Z21, K5
-	VCMPPD $0x1e, Z2, Z25, K6
-	MOVQ   768(CX), DI
-	ADDQ   $0x30, DI
-	MOVQ   cr_len+24(FP), R8
-	CMPQ   DI, R8
-	JLE    lanes
-	XORQ   DI, DI
-	KMOVW  K6, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	KMOVW  K5, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	KMOVW  K4, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	KMOVW  K3, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	KMOVW  K2, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	KMOVW  K1, DX
-	SHLQ   $0x08, DI
-	ORQ    DX, DI
-	JMP    exit
-
-lanes:
+	VCMPPD        $0x1e, Z2, Z5, K1
+	VCMPPD        $0x1e, Z2, Z9, K2
+	VCMPPD        $0x1e, Z2, Z13, K3
+	VCMPPD        $0x1e, Z2, Z17, K4
+	VCMPPD        $0x1e, Z2, Z21, K5
+	VCMPPD        $0x1e, Z2, Z25, K6
 	VPBROADCASTQ  SI, Z5
 	MOVQ          SI, DI
 	SUBQ          $0x04, DI
@@ -596,18 +572,25 @@ scatter0:
 	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
 stored0:
-	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
-	VPBROADCASTQ DI, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K1, (CX)
-	VMOVDQU64    Z5, K1, 384(CX)
-	VEXPANDPD    (R8), K1, Z6
-	VSUBPD       Z1, Z1, K1, Z3
-	VSUBPD       Z1, Z1, K1, Z4
-	KMOVW        K1, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, DI
-	LEAQ         (R8)(R11*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ    DI, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K1, K7
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K1, (CX)
+	VMOVDQU64       Z5, K1, 384(CX)
+	VSUBPD          Z1, Z1, K1, Z6
+	VEXPANDPD       (R8), K7, Z6
+	VSUBPD          Z1, Z1, K1, Z3
+	VSUBPD          Z1, Z1, K1, Z4
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z3
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z4
+	KMOVW           K7, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, DI
+	LEAQ            (R8)(R11*8), R8
 
 skip0:
 	KORTESTW      K2, K2
@@ -647,18 +630,25 @@ scatter1:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored1:
-	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
-	VPBROADCASTQ DI, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K2, 64(CX)
-	VMOVDQU64    Z5, K2, 448(CX)
-	VEXPANDPD    (R8), K2, Z10
-	VSUBPD       Z1, Z1, K2, Z7
-	VSUBPD       Z1, Z1, K2, Z8
-	KMOVW        K2, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, DI
-	LEAQ         (R8)(R11*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ    DI, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K2, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K2, 64(CX)
+	VMOVDQU64       Z5, K2, 448(CX)
+	VSUBPD          Z1, Z1, K2, Z10
+	VEXPANDPD       (R8), K1, Z10
+	VSUBPD          Z1, Z1, K2, Z7
+	VSUBPD          Z1, Z1, K2, Z8
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z7
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z8
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, DI
+	LEAQ            (R8)(R11*8), R8
 
 skip1:
 	KORTESTW      K3, K3
@@ -698,18 +688,25 @@ scatter2:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored2:
-	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
-	VPBROADCASTQ DI, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K3, 128(CX)
-	VMOVDQU64    Z5, K3, 512(CX)
-	VEXPANDPD    (R8), K3, Z14
-	VSUBPD       Z1, Z1, K3, Z11
-	VSUBPD       Z1, Z1, K3, Z12
-	KMOVW        K3, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, DI
-	LEAQ         (R8)(R11*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ    DI, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K3, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K3, 128(CX)
+	VMOVDQU64       Z5, K3, 512(CX)
+	VSUBPD          Z1, Z1, K3, Z14
+	VEXPANDPD       (R8), K1, Z14
+	VSUBPD          Z1, Z1, K3, Z11
+	VSUBPD          Z1, Z1, K3, Z12
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z11
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z12
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, DI
+	LEAQ            (R8)(R11*8), R8
 
 skip2:
 	KORTESTW      K4, K4
@@ -749,18 +746,25 @@ scatter3:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored3:
-	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
-	VPBROADCASTQ DI, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K4, 192(CX)
-	VMOVDQU64    Z5, K4, 576(CX)
-	VEXPANDPD    (R8), K4, Z18
-	VSUBPD       Z1, Z1, K4, Z15
-	VSUBPD       Z1, Z1, K4, Z16
-	KMOVW        K4, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, DI
-	LEAQ         (R8)(R11*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ    DI, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K4, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K4, 192(CX)
+	VMOVDQU64       Z5, K4, 576(CX)
+	VSUBPD          Z1, Z1, K4, Z18
+	VEXPANDPD       (R8), K1, Z18
+	VSUBPD          Z1, Z1, K4, Z15
+	VSUBPD          Z1, Z1, K4, Z16
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z15
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z16
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, DI
+	LEAQ            (R8)(R11*8), R8
 
 skip3:
 	KORTESTW      K5, K5
@@ -800,18 +804,25 @@ scatter4:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored4:
-	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
-	VPBROADCASTQ DI, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K5, 256(CX)
-	VMOVDQU64    Z5, K5, 640(CX)
-	VEXPANDPD    (R8), K5, Z22
-	VSUBPD       Z1, Z1, K5, Z19
-	VSUBPD       Z1, Z1, K5, Z20
-	KMOVW        K5, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, DI
-	LEAQ         (R8)(R11*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ    DI, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K5, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K5, 256(CX)
+	VMOVDQU64       Z5, K5, 640(CX)
+	VSUBPD          Z1, Z1, K5, Z22
+	VEXPANDPD       (R8), K1, Z22
+	VSUBPD          Z1, Z1, K5, Z19
+	VSUBPD          Z1, Z1, K5, Z20
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z19
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z20
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, DI
+	LEAQ            (R8)(R11*8), R8
 
 skip4:
 	KORTESTW      K6, K6
@@ -851,23 +862,44 @@ scatter5:
 	VSCATTERQPD Z17, K1, (R10)(Z21*8)
 
 stored5:
-	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
-	VPBROADCASTQ DI, Z17
-	VPADDQ       Z17, Z9, Z9
-	VMOVDQU64    Z9, K6, 320(CX)
-	VMOVDQU64    Z5, K6, 704(CX)
-	VEXPANDPD    (R8), K6, Z26
-	VSUBPD       Z1, Z1, K6, Z23
-	VSUBPD       Z1, Z1, K6, Z24
-	KMOVW        K6, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, DI
-	LEAQ         (R8)(R9*8), R8
+	VPEXPANDQ.Z     iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ    DI, Z17
+	VPADDQ          Z17, Z9, Z9
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z9, K6, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z9, Z17
+	VPSRAQ          $0x3f, Z17, Z17
+	VPTERNLOGQ      $0xf3, Z17, Z17, Z9
+	VMOVDQU64       Z9, K6, 320(CX)
+	VMOVDQU64       Z5, K6, 704(CX)
+	VSUBPD          Z1, Z1, K6, Z26
+	VEXPANDPD       (R8), K1, Z26
+	VSUBPD          Z1, Z1, K6, Z23
+	VSUBPD          Z1, Z1, K6, Z24
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z23
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z24
+	KMOVW           K1, R9
+	POPCNTL         R9, R9
+	ADDQ            R9, DI
+	LEAQ            (R8)(R9*8), R8
 
 skip5:
 	MOVQ      DI, 768(CX)
 	VMOVDQU64 Z13, 1184(CX)
-	JMP       next
+	MOVQ      768(CX), DI
+	MOVQ      cr_len+24(FP), R8
+	CMPQ      DI, R8
+	JL        next
+	VMOVDQU64 (CX), Z5
+	VPMAXSQ   64(CX), Z5, Z5
+	VPMAXSQ   128(CX), Z5, Z5
+	VPMAXSQ   192(CX), Z5, Z5
+	VPMAXSQ   256(CX), Z5, Z5
+	VPMAXSQ   320(CX), Z5, Z5
+	VPXORQ    Z29, Z29, Z29
+	VPCMPQ    $0x05, Z29, Z5, K1
+	KORTESTW  K1, K1
+	JNZ       next
+	XORQ      DI, DI
 
 exit:
 	VMOVUPD      Z3, (AX)

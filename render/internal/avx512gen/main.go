@@ -151,6 +151,10 @@ var (
 	lnWorkV, lnAll int
 )
 
+// negNaN is a NaN with the sign bit set, the z of the plain routine's idle
+// lanes (see reloadVector).
+var negNaN Mem
+
 // compareEvery, saveEvery and cycleMax are kernelgen's, which says why.
 const (
 	compareEvery = 2
@@ -177,6 +181,8 @@ func main() {
 	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	one := GLOBL("one512", RODATA|NOPTR)
 	DATA(0, U64(1))
+	negNaN = GLOBL("negnan512", RODATA|NOPTR)
+	DATA(0, U64(0xfff8000000000000))
 	iota := GLOBL("iota512", RODATA|NOPTR)
 	for i := 0; i < vl; i++ {
 		DATA(8*i, U64(i))
@@ -516,7 +522,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 			}
 			KMOVW(mask[k], a)
 			VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
-			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, false)
 			ADDQ(m, next)
 			ADDQ(m, stored)
 			LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
@@ -536,27 +542,51 @@ func blocks(two, one, iota Mem, periodic bool) {
 		if !periodic {
 			escMasks()
 		}
-		// Near the end of the row, where lanes fall idle, the caller does it.
-		next := GP64()
-		MOVQ(ln.Offset(8*lnNext), next)
-		ADDQ(U8(lanes), next)
-		CMPQ(next, Load(Param("cr").Len(), GP64()))
-		JLE(LabelRef(sfx + "lanes"))
-		// The masks are the escaped lanes' bits as they are.
-		maskBits(bits)
-		if sfx != "" {
-			// The lanes that escaped are the caller's, and so are those
-			// that repeat but did not escape.
-			eqBits(pbits)
-			ANDNQ(pbits, bits, pbits)
+		if periodic {
+			// Near the end of the row, where lanes fall idle, the caller
+			// does it: an idle lane of this routine needs a NaN z.
+			next := GP64()
+			MOVQ(ln.Offset(8*lnNext), next)
+			ADDQ(U8(lanes), next)
+			CMPQ(next, Load(Param("cr").Len(), GP64()))
+			JLE(LabelRef(sfx + "lanes"))
+			// The masks are the escaped lanes' bits as they are.
+			maskBits(bits)
+			if sfx != "" {
+				// The lanes that escaped are the caller's, and so are those
+				// that repeat but did not escape.
+				eqBits(pbits)
+				ANDNQ(pbits, bits, pbits)
+			}
+			JMP(LabelRef("exit"))
+			Label(sfx + "lanes")
 		}
-		JMP(LabelRef("exit"))
-		Label(sfx + "lanes")
 		bulkEscaped(sfx, st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
 		}
-		JMP(LabelRef(then))
+		if !periodic {
+			// Lanes fall idle at the row's end (bulkEscaped): once every
+			// pixel is given out and every lane idle, the row is done.
+			next := GP64()
+			MOVQ(ln.Offset(8*lnNext), next)
+			CMPQ(next, Load(Param("cr").Len(), GP64()))
+			JL(LabelRef(then))
+			ms := []VecVirtual{vec()}
+			VMOVDQU64(ln.Offset(8*lnPixel), ms[0])
+			for k := 1; k < *vectors; k++ {
+				VPMAXSQ(ln.Offset(8*lnPixel+8*vl*k), ms[0], ms[0])
+			}
+			zero, busy := vec(), K()
+			VPXORQ(zero, zero, zero)
+			VPCMPQ(U8(5), zero, ms[0], busy) // a pixel >= 0: a busy lane
+			KORTESTW(busy, busy)
+			JNZ(LabelRef(then))
+			XORQ(bits, bits)
+			JMP(LabelRef("exit"))
+		} else {
+			JMP(LabelRef(then))
+		}
 	}
 	escapePath("", "next")
 	if periodic {
@@ -809,7 +839,7 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 		KMOVW(mask[k], a)
 		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
 		Label(stored)
-		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, !periodic)
 		ADDQ(m, next)
 		LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
 		Label(skip)
@@ -822,13 +852,33 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 // the next pixels, in lane order from next (whose c begins at src): the
 // pixel, the start step, c, z = 0 and, periodic, the saved z and step. It
 // returns the number of lanes, by which the caller moves next and src on.
-func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem) GPVirtual {
+//
+// With tail (the plain routine), the row may have fewer pixels left than
+// the mask has lanes: the lanes beyond the row's end fall idle, pixel -1,
+// c = 0 and z a negative NaN, as laneDriver.load leaves them for it.
+func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem, tail bool) GPVirtual {
 	bytes := 8 * vl
 	// The next pixels, in lane order: next + the lane's rank in the mask.
 	p, nx := vec(), vec()
 	VPEXPANDQ_Z(iota, mask, p)
 	VPBROADCASTQ(next, nx)
 	VPADDQ(nx, p, p)
+	load := mask
+	var t VecVirtual
+	if tail {
+		// The lanes whose next pixel is in the row load it; the others
+		// get pixel -1: p | ^((p - len) >> 63), the shift arithmetic.
+		n, err := Param("cr").Len().Resolve()
+		if err != nil {
+			panic(err)
+		}
+		load = K()
+		VPCMPQ_BCST(U8(1), n.Addr, p, mask, load) // p < len(cr)
+		t = vec()
+		VPSUBQ_BCST(n.Addr, p, t)
+		VPSRAQ(U8(63), t, t)
+		VPTERNLOGQ(U8(0xf3), t, t, p) // p | ^t
+	}
 	VMOVDQU64(p, mask, ln.Offset(8*lnPixel+bytes*k))
 	VMOVDQU64(stepsV, mask, ln.Offset(8*lnStart+bytes*k))
 	// c comes from cr itself, with VEXPANDPD (a load from the lane state
@@ -839,13 +889,26 @@ func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual
 	// register be reused above).
 	if *crMem {
 		c := vec()
-		VEXPANDPD_Z(Mem{Base: src}, mask, c)
+		VEXPANDPD_Z(Mem{Base: src}, load, c)
 		VMOVUPD(c, mask, cr[k])
 	} else {
-		VEXPANDPD(Mem{Base: src}, mask, cr[k])
+		if tail {
+			VSUBPD(twos, twos, mask, cr[k].(VecVirtual)) // 0 for the idle lanes
+		}
+		VEXPANDPD(Mem{Base: src}, load, cr[k])
 	}
 	VSUBPD(twos, twos, mask, zr[k])
 	VSUBPD(twos, twos, mask, zi[k])
+	if tail {
+		// An idle lane's z is a NaN with the sign bit set, which every
+		// step keeps: its |z|^2 fails the ordered compares of escMasks,
+		// and as an integer it is negative, below escape2 in quickTest's
+		// max, so an idle lane never escapes. (z = c = 0 is not enough:
+		// the row's ci still goes into zi.) t is 0 in the idle lanes and
+		// -1 in the others: z | (^t & NaN), z being 0 here.
+		VPTERNLOGQ_BCST(U8(0xf2), negNaN, t, mask, zr[k])
+		VPTERNLOGQ_BCST(U8(0xf2), negNaN, t, mask, zi[k])
+	}
 	if periodic {
 		// The saved z is z_0 = 0, saved at this step.
 		VMOVUPD(zr[k], mask, st.Offset(8*offSr+bytes*k))
@@ -853,7 +916,7 @@ func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual
 		VMOVDQU64(stepsV, mask, ln.Offset(8*lnSaved+bytes*k))
 	}
 	m := GP32()
-	KMOVW(mask, m)
+	KMOVW(load, m)
 	POPCNTL(m, m)
 	return m.As64().(GPVirtual)
 }
