@@ -89,6 +89,7 @@ func avx512PeriodicRows(cr []float64, ci float64, maxIter int, escape2 float64, 
 		escaped, periodic := runPeriodicBlocks512(&d.st, &d.ln, d.cr, d.iter, d.mag2, ci, escape2, d.blockMaxIter(), d.chunkBlocks(), maxIter)
 		d.escapedLanes(escaped)
 		d.periodicLanes(periodic)
+		d.recount() // lanes fall idle in avx512PeriodicBlocks at the row's end
 	}
 	return d.work()
 }

@@ -16,8 +16,9 @@ func avx512Blocks(st *[336]float64, ln *[156]int, cr []float64, iter []uint32, m
 // with the z the lane saved, into mask registers, and stores and
 // reloads the lanes whose z repeats; every 16 blocks the lanes
 // that have run at least twice as long as when they saved z save it
-// again. Near the end of the row it returns the lanes it left, those
-// that escaped and those that repeat, as two bit masks.
+// again. Its results are two bit masks of lanes left to the caller,
+// those that escaped and those that repeat: none since it stores
+// and idles lanes at the row's end itself, as avx512Blocks does.
 // It needs AVX-512F.
 //
 //go:noescape

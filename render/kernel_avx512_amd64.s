@@ -937,7 +937,7 @@ exit:
 	RET
 
 // func avx512PeriodicBlocks(st *[432]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
-// Requires: AVX, AVX2, AVX512F, AVX512VL, BMI, POPCNT
+// Requires: AVX, AVX2, AVX512F, AVX512VL, POPCNT
 TEXT ·avx512PeriodicBlocks(SB), NOSPLIT, $0-144
 	MOVQ         st+0(FP), CX
 	MOVQ         ln+8(FP), BX
@@ -1521,33 +1521,6 @@ limitSkip5:
 	JMP   next
 
 escaped:
-	MOVQ  768(BX), AX
-	ADDQ  $0x30, AX
-	MOVQ  cr_len+24(FP), DX
-	CMPQ  AX, DX
-	JLE   lanes
-	XORQ  AX, AX
-	KMOVW K6, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	KMOVW K5, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	KMOVW K4, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	KMOVW K3, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	KMOVW K2, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	KMOVW K1, DX
-	SHLQ  $0x08, AX
-	ORQ   DX, AX
-	JMP   exit
-
-lanes:
 	VPBROADCASTQ  R8, Z5
 	MOVQ          R8, AX
 	SUBQ          $0x04, AX
@@ -1595,21 +1568,28 @@ scatter0:
 	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
 stored0:
-	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K1, (BX)
-	VMOVDQU64    Z5, K1, 384(BX)
-	VEXPANDPD    (DX), K1, Z6
-	VSUBPD       Z1, Z1, K1, Z3
-	VSUBPD       Z1, Z1, K1, Z4
-	VMOVUPD      Z3, K1, 2688(CX)
-	VMOVUPD      Z4, K1, 3072(CX)
-	VMOVDQU64    Z5, K1, 800(BX)
-	KMOVW        K1, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K1, K7
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K1, (BX)
+	VMOVDQU64       Z5, K1, 384(BX)
+	VSUBPD          Z1, Z1, K1, Z6
+	VEXPANDPD       (DX), K7, Z6
+	VSUBPD          Z1, Z1, K1, Z3
+	VSUBPD          Z1, Z1, K1, Z4
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z3
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z4
+	VMOVUPD         Z3, K1, 2688(CX)
+	VMOVUPD         Z4, K1, 3072(CX)
+	VMOVDQU64       Z5, K1, 800(BX)
+	KMOVW           K7, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 skip0:
 	KORTESTW      K2, K2
@@ -1649,21 +1629,28 @@ scatter1:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored1:
-	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K2, 64(BX)
-	VMOVDQU64    Z5, K2, 448(BX)
-	VEXPANDPD    (DX), K2, Z10
-	VSUBPD       Z1, Z1, K2, Z7
-	VSUBPD       Z1, Z1, K2, Z8
-	VMOVUPD      Z7, K2, 2752(CX)
-	VMOVUPD      Z8, K2, 3136(CX)
-	VMOVDQU64    Z5, K2, 864(BX)
-	KMOVW        K2, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K2, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K2, 64(BX)
+	VMOVDQU64       Z5, K2, 448(BX)
+	VSUBPD          Z1, Z1, K2, Z10
+	VEXPANDPD       (DX), K1, Z10
+	VSUBPD          Z1, Z1, K2, Z7
+	VSUBPD          Z1, Z1, K2, Z8
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z7
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z8
+	VMOVUPD         Z7, K2, 2752(CX)
+	VMOVUPD         Z8, K2, 3136(CX)
+	VMOVDQU64       Z5, K2, 864(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 skip1:
 	KORTESTW      K3, K3
@@ -1703,21 +1690,28 @@ scatter2:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored2:
-	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K3, 128(BX)
-	VMOVDQU64    Z5, K3, 512(BX)
-	VEXPANDPD    (DX), K3, Z14
-	VSUBPD       Z1, Z1, K3, Z11
-	VSUBPD       Z1, Z1, K3, Z12
-	VMOVUPD      Z11, K3, 2816(CX)
-	VMOVUPD      Z12, K3, 3200(CX)
-	VMOVDQU64    Z5, K3, 928(BX)
-	KMOVW        K3, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K3, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K3, 128(BX)
+	VMOVDQU64       Z5, K3, 512(BX)
+	VSUBPD          Z1, Z1, K3, Z14
+	VEXPANDPD       (DX), K1, Z14
+	VSUBPD          Z1, Z1, K3, Z11
+	VSUBPD          Z1, Z1, K3, Z12
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z11
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z12
+	VMOVUPD         Z11, K3, 2816(CX)
+	VMOVUPD         Z12, K3, 3200(CX)
+	VMOVDQU64       Z5, K3, 928(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 skip2:
 	KORTESTW      K4, K4
@@ -1757,21 +1751,28 @@ scatter3:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored3:
-	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K4, 192(BX)
-	VMOVDQU64    Z5, K4, 576(BX)
-	VEXPANDPD    (DX), K4, Z18
-	VSUBPD       Z1, Z1, K4, Z15
-	VSUBPD       Z1, Z1, K4, Z16
-	VMOVUPD      Z15, K4, 2880(CX)
-	VMOVUPD      Z16, K4, 3264(CX)
-	VMOVDQU64    Z5, K4, 992(BX)
-	KMOVW        K4, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K4, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K4, 192(BX)
+	VMOVDQU64       Z5, K4, 576(BX)
+	VSUBPD          Z1, Z1, K4, Z18
+	VEXPANDPD       (DX), K1, Z18
+	VSUBPD          Z1, Z1, K4, Z15
+	VSUBPD          Z1, Z1, K4, Z16
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z15
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z16
+	VMOVUPD         Z15, K4, 2880(CX)
+	VMOVUPD         Z16, K4, 3264(CX)
+	VMOVDQU64       Z5, K4, 992(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 skip3:
 	KORTESTW      K5, K5
@@ -1811,21 +1812,28 @@ scatter4:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 stored4:
-	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K5, 256(BX)
-	VMOVDQU64    Z5, K5, 640(BX)
-	VEXPANDPD    (DX), K5, Z22
-	VSUBPD       Z1, Z1, K5, Z19
-	VSUBPD       Z1, Z1, K5, Z20
-	VMOVUPD      Z19, K5, 2944(CX)
-	VMOVUPD      Z20, K5, 3328(CX)
-	VMOVDQU64    Z5, K5, 1056(BX)
-	KMOVW        K5, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K5, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K5, 256(BX)
+	VMOVDQU64       Z5, K5, 640(BX)
+	VSUBPD          Z1, Z1, K5, Z22
+	VEXPANDPD       (DX), K1, Z22
+	VSUBPD          Z1, Z1, K5, Z19
+	VSUBPD          Z1, Z1, K5, Z20
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z19
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z20
+	VMOVUPD         Z19, K5, 2944(CX)
+	VMOVUPD         Z20, K5, 3328(CX)
+	VMOVDQU64       Z5, K5, 1056(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 skip4:
 	KORTESTW      K6, K6
@@ -1865,26 +1873,49 @@ scatter5:
 	VSCATTERQPD Z17, K1, (R10)(Z21*8)
 
 stored5:
-	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
-	VPBROADCASTQ AX, Z17
-	VPADDQ       Z17, Z9, Z9
-	VMOVDQU64    Z9, K6, 320(BX)
-	VMOVDQU64    Z5, K6, 704(BX)
-	VEXPANDPD    (DX), K6, Z26
-	VSUBPD       Z1, Z1, K6, Z23
-	VSUBPD       Z1, Z1, K6, Z24
-	VMOVUPD      Z23, K6, 3008(CX)
-	VMOVUPD      Z24, K6, 3392(CX)
-	VMOVDQU64    Z5, K6, 1120(BX)
-	KMOVW        K6, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, AX
-	LEAQ         (DX)(R9*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ    AX, Z17
+	VPADDQ          Z17, Z9, Z9
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z9, K6, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z9, Z17
+	VPSRAQ          $0x3f, Z17, Z17
+	VPTERNLOGQ      $0xf3, Z17, Z17, Z9
+	VMOVDQU64       Z9, K6, 320(BX)
+	VMOVDQU64       Z5, K6, 704(BX)
+	VSUBPD          Z1, Z1, K6, Z26
+	VEXPANDPD       (DX), K1, Z26
+	VSUBPD          Z1, Z1, K6, Z23
+	VSUBPD          Z1, Z1, K6, Z24
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z23
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z24
+	VMOVUPD         Z23, K6, 3008(CX)
+	VMOVUPD         Z24, K6, 3392(CX)
+	VMOVDQU64       Z5, K6, 1120(BX)
+	KMOVW           K1, R9
+	POPCNTL         R9, R9
+	ADDQ            R9, AX
+	LEAQ            (DX)(R9*8), DX
 
 skip5:
 	MOVQ      AX, 768(BX)
 	VMOVDQU64 Z13, 1184(BX)
-	JMP       next
+	MOVQ      768(BX), AX
+	MOVQ      cr_len+24(FP), DX
+	CMPQ      AX, DX
+	JL        next
+	VMOVDQU64 (BX), Z5
+	VPMAXSQ   64(BX), Z5, Z5
+	VPMAXSQ   128(BX), Z5, Z5
+	VPMAXSQ   192(BX), Z5, Z5
+	VPMAXSQ   256(BX), Z5, Z5
+	VPMAXSQ   320(BX), Z5, Z5
+	VPXORQ    Z29, Z29, Z29
+	VPCMPQ    $0x05, Z29, Z5, K1
+	KORTESTW  K1, K1
+	JNZ       next
+	XORQ      AX, AX
+	XORQ      R9, R9
+	JMP       exit
 
 repeats:
 	VCMPPD   $0x1e, Z2, Z5, K1
@@ -1903,65 +1934,6 @@ repeats:
 	JMP      periodic
 
 repeatsescaped:
-	MOVQ   768(BX), AX
-	ADDQ   $0x30, AX
-	MOVQ   cr_len+24(FP), DX
-	CMPQ   AX, DX
-	JLE    repeatslanes
-	XORQ   AX, AX
-	KMOVW  K6, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	KMOVW  K5, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	KMOVW  K4, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	KMOVW  K3, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	KMOVW  K2, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	KMOVW  K1, DX
-	SHLQ   $0x08, AX
-	ORQ    DX, AX
-	XORQ   R9, R9
-	VCMPPD $0x00, 3008(CX), Z23, K1
-	VCMPPD $0x00, 3392(CX), Z24, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2944(CX), Z19, K1
-	VCMPPD $0x00, 3328(CX), Z20, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2880(CX), Z15, K1
-	VCMPPD $0x00, 3264(CX), Z16, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2816(CX), Z11, K1
-	VCMPPD $0x00, 3200(CX), Z12, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2752(CX), Z7, K1
-	VCMPPD $0x00, 3136(CX), Z8, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2688(CX), Z3, K1
-	VCMPPD $0x00, 3072(CX), Z4, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	ANDNQ  R9, AX, R9
-	JMP    exit
-
-repeatslanes:
 	VPBROADCASTQ  R8, Z5
 	MOVQ          R8, AX
 	SUBQ          $0x04, AX
@@ -2009,21 +1981,28 @@ repeatsscatter0:
 	VSCATTERQPD Z21, K7, (R10)(Z25*8)
 
 repeatsstored0:
-	VPEXPANDQ.Z  iota512<>+0(SB), K1, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K1, (BX)
-	VMOVDQU64    Z5, K1, 384(BX)
-	VEXPANDPD    (DX), K1, Z6
-	VSUBPD       Z1, Z1, K1, Z3
-	VSUBPD       Z1, Z1, K1, Z4
-	VMOVUPD      Z3, K1, 2688(CX)
-	VMOVUPD      Z4, K1, 3072(CX)
-	VMOVDQU64    Z5, K1, 800(BX)
-	KMOVW        K1, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K1, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K1, K7
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K1, (BX)
+	VMOVDQU64       Z5, K1, 384(BX)
+	VSUBPD          Z1, Z1, K1, Z6
+	VEXPANDPD       (DX), K7, Z6
+	VSUBPD          Z1, Z1, K1, Z3
+	VSUBPD          Z1, Z1, K1, Z4
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z3
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K1, Z4
+	VMOVUPD         Z3, K1, 2688(CX)
+	VMOVUPD         Z4, K1, 3072(CX)
+	VMOVDQU64       Z5, K1, 800(BX)
+	KMOVW           K7, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 repeatsskip0:
 	KORTESTW      K2, K2
@@ -2063,21 +2042,28 @@ repeatsscatter1:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 repeatsstored1:
-	VPEXPANDQ.Z  iota512<>+0(SB), K2, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K2, 64(BX)
-	VMOVDQU64    Z5, K2, 448(BX)
-	VEXPANDPD    (DX), K2, Z10
-	VSUBPD       Z1, Z1, K2, Z7
-	VSUBPD       Z1, Z1, K2, Z8
-	VMOVUPD      Z7, K2, 2752(CX)
-	VMOVUPD      Z8, K2, 3136(CX)
-	VMOVDQU64    Z5, K2, 864(BX)
-	KMOVW        K2, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K2, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K2, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K2, 64(BX)
+	VMOVDQU64       Z5, K2, 448(BX)
+	VSUBPD          Z1, Z1, K2, Z10
+	VEXPANDPD       (DX), K1, Z10
+	VSUBPD          Z1, Z1, K2, Z7
+	VSUBPD          Z1, Z1, K2, Z8
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z7
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K2, Z8
+	VMOVUPD         Z7, K2, 2752(CX)
+	VMOVUPD         Z8, K2, 3136(CX)
+	VMOVDQU64       Z5, K2, 864(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 repeatsskip1:
 	KORTESTW      K3, K3
@@ -2117,21 +2103,28 @@ repeatsscatter2:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 repeatsstored2:
-	VPEXPANDQ.Z  iota512<>+0(SB), K3, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K3, 128(BX)
-	VMOVDQU64    Z5, K3, 512(BX)
-	VEXPANDPD    (DX), K3, Z14
-	VSUBPD       Z1, Z1, K3, Z11
-	VSUBPD       Z1, Z1, K3, Z12
-	VMOVUPD      Z11, K3, 2816(CX)
-	VMOVUPD      Z12, K3, 3200(CX)
-	VMOVDQU64    Z5, K3, 928(BX)
-	KMOVW        K3, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K3, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K3, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K3, 128(BX)
+	VMOVDQU64       Z5, K3, 512(BX)
+	VSUBPD          Z1, Z1, K3, Z14
+	VEXPANDPD       (DX), K1, Z14
+	VSUBPD          Z1, Z1, K3, Z11
+	VSUBPD          Z1, Z1, K3, Z12
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z11
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K3, Z12
+	VMOVUPD         Z11, K3, 2816(CX)
+	VMOVUPD         Z12, K3, 3200(CX)
+	VMOVDQU64       Z5, K3, 928(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 repeatsskip2:
 	KORTESTW      K4, K4
@@ -2171,21 +2164,28 @@ repeatsscatter3:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 repeatsstored3:
-	VPEXPANDQ.Z  iota512<>+0(SB), K4, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K4, 192(BX)
-	VMOVDQU64    Z5, K4, 576(BX)
-	VEXPANDPD    (DX), K4, Z18
-	VSUBPD       Z1, Z1, K4, Z15
-	VSUBPD       Z1, Z1, K4, Z16
-	VMOVUPD      Z15, K4, 2880(CX)
-	VMOVUPD      Z16, K4, 3264(CX)
-	VMOVDQU64    Z5, K4, 992(BX)
-	KMOVW        K4, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K4, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K4, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K4, 192(BX)
+	VMOVDQU64       Z5, K4, 576(BX)
+	VSUBPD          Z1, Z1, K4, Z18
+	VEXPANDPD       (DX), K1, Z18
+	VSUBPD          Z1, Z1, K4, Z15
+	VSUBPD          Z1, Z1, K4, Z16
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z15
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K4, Z16
+	VMOVUPD         Z15, K4, 2880(CX)
+	VMOVUPD         Z16, K4, 3264(CX)
+	VMOVDQU64       Z5, K4, 992(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 repeatsskip3:
 	KORTESTW      K5, K5
@@ -2225,21 +2225,28 @@ repeatsscatter4:
 	VSCATTERQPD Z21, K1, (R10)(Z25*8)
 
 repeatsstored4:
-	VPEXPANDQ.Z  iota512<>+0(SB), K5, Z17
-	VPBROADCASTQ AX, Z21
-	VPADDQ       Z21, Z17, Z17
-	VMOVDQU64    Z17, K5, 256(BX)
-	VMOVDQU64    Z5, K5, 640(BX)
-	VEXPANDPD    (DX), K5, Z22
-	VSUBPD       Z1, Z1, K5, Z19
-	VSUBPD       Z1, Z1, K5, Z20
-	VMOVUPD      Z19, K5, 2944(CX)
-	VMOVUPD      Z20, K5, 3328(CX)
-	VMOVDQU64    Z5, K5, 1056(BX)
-	KMOVW        K5, R11
-	POPCNTL      R11, R11
-	ADDQ         R11, AX
-	LEAQ         (DX)(R11*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K5, Z17
+	VPBROADCASTQ    AX, Z21
+	VPADDQ          Z21, Z17, Z17
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z17, K5, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z17, Z21
+	VPSRAQ          $0x3f, Z21, Z21
+	VPTERNLOGQ      $0xf3, Z21, Z21, Z17
+	VMOVDQU64       Z17, K5, 256(BX)
+	VMOVDQU64       Z5, K5, 640(BX)
+	VSUBPD          Z1, Z1, K5, Z22
+	VEXPANDPD       (DX), K1, Z22
+	VSUBPD          Z1, Z1, K5, Z19
+	VSUBPD          Z1, Z1, K5, Z20
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z19
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z21, K5, Z20
+	VMOVUPD         Z19, K5, 2944(CX)
+	VMOVUPD         Z20, K5, 3328(CX)
+	VMOVDQU64       Z5, K5, 1056(BX)
+	KMOVW           K1, R11
+	POPCNTL         R11, R11
+	ADDQ            R11, AX
+	LEAQ            (DX)(R11*8), DX
 
 repeatsskip4:
 	KORTESTW      K6, K6
@@ -2279,21 +2286,28 @@ repeatsscatter5:
 	VSCATTERQPD Z17, K1, (R10)(Z21*8)
 
 repeatsstored5:
-	VPEXPANDQ.Z  iota512<>+0(SB), K6, Z9
-	VPBROADCASTQ AX, Z17
-	VPADDQ       Z17, Z9, Z9
-	VMOVDQU64    Z9, K6, 320(BX)
-	VMOVDQU64    Z5, K6, 704(BX)
-	VEXPANDPD    (DX), K6, Z26
-	VSUBPD       Z1, Z1, K6, Z23
-	VSUBPD       Z1, Z1, K6, Z24
-	VMOVUPD      Z23, K6, 3008(CX)
-	VMOVUPD      Z24, K6, 3392(CX)
-	VMOVDQU64    Z5, K6, 1120(BX)
-	KMOVW        K6, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, AX
-	LEAQ         (DX)(R9*8), DX
+	VPEXPANDQ.Z     iota512<>+0(SB), K6, Z9
+	VPBROADCASTQ    AX, Z17
+	VPADDQ          Z17, Z9, Z9
+	VPCMPQ.BCST     $0x01, cr_len+24(FP), Z9, K6, K1
+	VPSUBQ.BCST     cr_len+24(FP), Z9, Z17
+	VPSRAQ          $0x3f, Z17, Z17
+	VPTERNLOGQ      $0xf3, Z17, Z17, Z9
+	VMOVDQU64       Z9, K6, 320(BX)
+	VMOVDQU64       Z5, K6, 704(BX)
+	VSUBPD          Z1, Z1, K6, Z26
+	VEXPANDPD       (DX), K1, Z26
+	VSUBPD          Z1, Z1, K6, Z23
+	VSUBPD          Z1, Z1, K6, Z24
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z23
+	VPTERNLOGQ.BCST $0xf2, negnan512<>+0(SB), Z17, K6, Z24
+	VMOVUPD         Z23, K6, 3008(CX)
+	VMOVUPD         Z24, K6, 3392(CX)
+	VMOVDQU64       Z5, K6, 1120(BX)
+	KMOVW           K1, R9
+	POPCNTL         R9, R9
+	ADDQ            R9, AX
+	LEAQ            (DX)(R9*8), DX
 
 repeatsskip5:
 	MOVQ      AX, 768(BX)
@@ -2301,45 +2315,6 @@ repeatsskip5:
 	XORQ      AX, AX
 
 periodic:
-	MOVQ   768(BX), DX
-	ADDQ   $0x30, DX
-	MOVQ   cr_len+24(FP), R9
-	CMPQ   DX, R9
-	JLE    cycleLanes
-	XORQ   R9, R9
-	VCMPPD $0x00, 3008(CX), Z23, K1
-	VCMPPD $0x00, 3392(CX), Z24, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2944(CX), Z19, K1
-	VCMPPD $0x00, 3328(CX), Z20, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2880(CX), Z15, K1
-	VCMPPD $0x00, 3264(CX), Z16, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2816(CX), Z11, K1
-	VCMPPD $0x00, 3200(CX), Z12, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2752(CX), Z7, K1
-	VCMPPD $0x00, 3136(CX), Z8, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	VCMPPD $0x00, 2688(CX), Z3, K1
-	VCMPPD $0x00, 3072(CX), Z4, K1, K1
-	KMOVW  K1, DX
-	SHLQ   $0x08, R9
-	ORQ    DX, R9
-	JMP    exit
-
-cycleLanes:
 	XORQ    R9, R9
 	VCMPPD  $0x00, 3008(CX), Z23, K1
 	VCMPPD  $0x00, 3392(CX), Z24, K1, K1
@@ -2440,6 +2415,9 @@ cycleEnd:
 	MOVQ   mag2_base+64(FP), DX
 	VMOVSD X3, (DX)(AX*8)
 	MOVQ   768(BX), AX
+	MOVQ   cr_len+24(FP), DX
+	CMPQ   AX, DX
+	JGE    cycleIdle
 	MOVQ   cr_base+16(FP), DX
 	MOVQ   (DX)(AX*8), DX
 	MOVQ   DX, 768(CX)(R10*8)
@@ -2453,27 +2431,52 @@ cycleEnd:
 	INCQ   768(BX)
 	JMP    cycleLane
 
+cycleIdle:
+	MOVQ $0xfff8000000000000, AX
+	MOVQ $0x00000000, 768(CX)(R10*8)
+	MOVQ AX, (CX)(R10*8)
+	MOVQ AX, 384(CX)(R10*8)
+	MOVQ AX, 2688(CX)(R10*8)
+	MOVQ AX, 3072(CX)(R10*8)
+	MOVQ $-1, (BX)(R10*8)
+	JMP  cycleLane
+
 cyclesDone:
-	VMOVUPD (CX), Z3
-	VMOVUPD 384(CX), Z4
-	VMOVUPD 768(CX), Z6
-	VMOVUPD 64(CX), Z7
-	VMOVUPD 448(CX), Z8
-	VMOVUPD 832(CX), Z10
-	VMOVUPD 128(CX), Z11
-	VMOVUPD 512(CX), Z12
-	VMOVUPD 896(CX), Z14
-	VMOVUPD 192(CX), Z15
-	VMOVUPD 576(CX), Z16
-	VMOVUPD 960(CX), Z18
-	VMOVUPD 256(CX), Z19
-	VMOVUPD 640(CX), Z20
-	VMOVUPD 1024(CX), Z22
-	VMOVUPD 320(CX), Z23
-	VMOVUPD 704(CX), Z24
-	VMOVUPD 1088(CX), Z26
-	XORQ    R9, R9
-	JMP     next
+	VMOVUPD   (CX), Z3
+	VMOVUPD   384(CX), Z4
+	VMOVUPD   768(CX), Z6
+	VMOVUPD   64(CX), Z7
+	VMOVUPD   448(CX), Z8
+	VMOVUPD   832(CX), Z10
+	VMOVUPD   128(CX), Z11
+	VMOVUPD   512(CX), Z12
+	VMOVUPD   896(CX), Z14
+	VMOVUPD   192(CX), Z15
+	VMOVUPD   576(CX), Z16
+	VMOVUPD   960(CX), Z18
+	VMOVUPD   256(CX), Z19
+	VMOVUPD   640(CX), Z20
+	VMOVUPD   1024(CX), Z22
+	VMOVUPD   320(CX), Z23
+	VMOVUPD   704(CX), Z24
+	VMOVUPD   1088(CX), Z26
+	XORQ      R9, R9
+	MOVQ      768(BX), AX
+	MOVQ      cr_len+24(FP), DX
+	CMPQ      AX, DX
+	JL        next
+	VMOVDQU64 (BX), Z5
+	VPMAXSQ   64(BX), Z5, Z5
+	VPMAXSQ   128(BX), Z5, Z5
+	VPMAXSQ   192(BX), Z5, Z5
+	VPMAXSQ   256(BX), Z5, Z5
+	VPMAXSQ   320(BX), Z5, Z5
+	VPXORQ    Z30, Z30, Z30
+	VPCMPQ    $0x05, Z30, Z5, K1
+	KORTESTW  K1, K1
+	JNZ       next
+	XORQ      AX, AX
+	XORQ      R9, R9
 
 exit:
 	VMOVUPD      Z3, (CX)

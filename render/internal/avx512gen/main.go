@@ -222,8 +222,9 @@ func blocks(two, one, iota Mem, periodic bool) {
 			"with the z the lane saved, into mask registers, and stores and",
 			"reloads the lanes whose z repeats; every "+fmt.Sprint(saveEvery)+" blocks the lanes",
 			"that have run at least twice as long as when they saved z save it",
-			"again. Near the end of the row it returns the lanes it left, those",
-			"that escaped and those that repeat, as two bit masks.",
+			"again. Its results are two bit masks of lanes left to the caller,",
+			"those that escaped and those that repeat: none since it stores",
+			"and idles lanes at the row's end itself, as avx512Blocks does.",
 			needs,
 		)
 	}
@@ -426,18 +427,6 @@ func blocks(two, one, iota Mem, periodic bool) {
 		Label("limit")
 	}
 
-	// maskBits sets b to the lanes of mask, bit l for lane l: vector k's
-	// lanes are bits vl*k on.
-	maskBits := func(b GPVirtual) {
-		XORQ(b, b)
-		for k := *vectors - 1; k >= 0; k-- {
-			m := GP64()
-			KMOVW(mask[k], m.As32())
-			SHLQ(U8(vl), b)
-			ORQ(m, b)
-		}
-	}
-
 	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
 	// Steps and every start are multiples of unroll, and so is maxIter
 	// here, so a lane is either at maxIter or a block or more from it.
@@ -535,6 +524,31 @@ func blocks(two, one, iota Mem, periodic bool) {
 	Label("limitEnd")
 	JMP(LabelRef("next"))
 
+	// doneCheck goes on at then unless every pixel of the row is given
+	// out and every lane idle (lanes fall idle at the row's end in
+	// reloadVector and cycles), when the row is done: to exit.
+	doneCheck := func(then string) {
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		CMPQ(next, Load(Param("cr").Len(), GP64()))
+		JL(LabelRef(then))
+		m := vec()
+		VMOVDQU64(ln.Offset(8*lnPixel), m)
+		for k := 1; k < *vectors; k++ {
+			VPMAXSQ(ln.Offset(8*lnPixel+8*vl*k), m, m)
+		}
+		zero, busy := vec(), K()
+		VPXORQ(zero, zero, zero)
+		VPCMPQ(U8(5), zero, m, busy) // a pixel >= 0: a busy lane
+		KORTESTW(busy, busy)
+		JNZ(LabelRef(then))
+		XORQ(bits, bits)
+		if periodic {
+			XORQ(pbits, pbits)
+		}
+		JMP(LabelRef("exit"))
+	}
+
 	// escapePath emits the handling of the escaped lanes, at label
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
@@ -542,50 +556,12 @@ func blocks(two, one, iota Mem, periodic bool) {
 		if !periodic {
 			escMasks()
 		}
-		if periodic {
-			// Near the end of the row, where lanes fall idle, the caller
-			// does it: an idle lane of this routine needs a NaN z.
-			next := GP64()
-			MOVQ(ln.Offset(8*lnNext), next)
-			ADDQ(U8(lanes), next)
-			CMPQ(next, Load(Param("cr").Len(), GP64()))
-			JLE(LabelRef(sfx + "lanes"))
-			// The masks are the escaped lanes' bits as they are.
-			maskBits(bits)
-			if sfx != "" {
-				// The lanes that escaped are the caller's, and so are those
-				// that repeat but did not escape.
-				eqBits(pbits)
-				ANDNQ(pbits, bits, pbits)
-			}
-			JMP(LabelRef("exit"))
-			Label(sfx + "lanes")
-		}
 		bulkEscaped(sfx, st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
-		}
-		if !periodic {
-			// Lanes fall idle at the row's end (bulkEscaped): once every
-			// pixel is given out and every lane idle, the row is done.
-			next := GP64()
-			MOVQ(ln.Offset(8*lnNext), next)
-			CMPQ(next, Load(Param("cr").Len(), GP64()))
-			JL(LabelRef(then))
-			ms := []VecVirtual{vec()}
-			VMOVDQU64(ln.Offset(8*lnPixel), ms[0])
-			for k := 1; k < *vectors; k++ {
-				VPMAXSQ(ln.Offset(8*lnPixel+8*vl*k), ms[0], ms[0])
-			}
-			zero, busy := vec(), K()
-			VPXORQ(zero, zero, zero)
-			VPCMPQ(U8(5), zero, ms[0], busy) // a pixel >= 0: a busy lane
-			KORTESTW(busy, busy)
-			JNZ(LabelRef(then))
-			XORQ(bits, bits)
-			JMP(LabelRef("exit"))
-		} else {
 			JMP(LabelRef(then))
+		} else {
+			doneCheck(then)
 		}
 	}
 	escapePath("", "next")
@@ -595,7 +571,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 		JNE(LabelRef("repeatsescaped"))
 		JMP(LabelRef("periodic"))
 		escapePath("repeats", "periodic")
-		cycles(st, ln, ci, steps, pbits, eqBits, spill, load, laneMem, reset)
+		cycles(st, ln, ci, steps, pbits, eqBits, spill, load, laneMem, reset, doneCheck)
 	}
 
 	Label("exit")
@@ -632,17 +608,8 @@ func blocks(two, one, iota Mem, periodic bool) {
 // inside, with Scalar's final z, and reloaded, as
 // laneDriver.periodicLanes does; near the end of the row they are left to
 // the caller in pbits. It returns to next, or to exit.
-func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVirtual), spill, load func(), laneMem func(Mem, Register, int) Mem, reset func(Register)) {
+func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVirtual), spill, load func(), laneMem func(Mem, Register, int) Mem, reset func(Register), doneCheck func(string)) {
 	Label("periodic")
-	next := GP64()
-	MOVQ(ln.Offset(8*lnNext), next)
-	ADDQ(U8(lanes), next)
-	CMPQ(next, Load(Param("cr").Len(), GP64()))
-	JLE(LabelRef("cycleLanes"))
-	eqBits(pbits)
-	JMP(LabelRef("exit"))
-
-	Label("cycleLanes")
 	eqBits(pbits)
 	spill()
 	Label("cycleLane")
@@ -705,6 +672,8 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 	MOVL(limit.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
 	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
 	MOVQ(ln.Offset(8*lnNext), pix)
+	CMPQ(pix, Load(Param("cr").Len(), GP64()))
+	JGE(LabelRef("cycleIdle"))
 	cl := GP64()
 	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
 	MOVQ(cl, laneMem(st, l, offCr))
@@ -715,10 +684,23 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 	MOVQ(steps, laneMem(ln, l, lnStart))
 	INCQ(ln.Offset(8 * lnNext))
 	JMP(LabelRef("cycleLane"))
+	// The row's pixels are all given out: the lane falls idle, as
+	// reloadVector leaves one (a NaN z and saved z, which never escape
+	// nor repeat).
+	Label("cycleIdle")
+	nan := GP64()
+	MOVQ(U64(0xfff8000000000000), nan)
+	MOVQ(U32(0), laneMem(st, l, offCr))
+	MOVQ(nan, laneMem(st, l, offZr))
+	MOVQ(nan, laneMem(st, l, offZi))
+	MOVQ(nan, laneMem(st, l, offSr))
+	MOVQ(nan, laneMem(st, l, offSi))
+	MOVQ(I32(-1), laneMem(ln, l, lnPixel))
+	JMP(LabelRef("cycleLane"))
 	Label("cyclesDone")
 	load()
 	XORQ(pbits, pbits)
-	JMP(LabelRef("next"))
+	doneCheck("next")
 }
 
 // step emits iteration u of one vector in Scalar's order, each operation
@@ -839,7 +821,7 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 		KMOVW(mask[k], a)
 		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
 		Label(stored)
-		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, !periodic)
+		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, true)
 		ADDQ(m, next)
 		LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
 		Label(skip)
