@@ -24,20 +24,23 @@ const (
 // avx512ShortRow is the row length below which the avx512 kernel hands a
 // row to the AVX2 one (the same counts and final values, so the same
 // frame), and avx512ShortPeriodic the same for its Periodic row: the end
-// of a row, where lanes fall idle and the block routine returns to Go at
-// every escape, is its last 48 samples against AVX2's 16, and on short
-// rows that costs more than the wider vectors gain. On Zen 4
-// (BenchmarkShortRows, rows of the full and interior views' x ranges, CPU
-// time, medians of 3, shared machine), after the escape test on each
-// block's last |z|^2 (lastTest), AVX2 took 0.69 and 0.87 times AVX-512's
-// time at 128 samples, 0.97 and 1.11 at 256, 1.13 and 1.29 at 384; with
-// periodicity checking 0.69 and 1.03 at 256, 0.93 and 1.10 at 512, 1.05
-// and 1.32 at 768. (Before that change both thresholds were 512: AVX2
-// had been as fast or faster up to 384 samples.) The rows they meet this
-// short are mostly what the cardioid shortcut leaves of a row.
+// of a row, where lanes fall idle, is its last 48 samples against AVX2's
+// 16, and on short rows that costs more than the wider vectors gain.
+// Measured on Zen 4 (2 cores shared, load 5-9, CPU time, medians of 5 to
+// 7) after the block routines stopped returning to Go at the row's end:
+// on rows of the full and interior views' x ranges (BenchmarkShortRows)
+// AVX2 took 0.90 and 1.01 times AVX-512's time at 128 samples and 1.33
+// and 1.25 at 192 (periodic: 0.89 and 0.86 at 128, 1.23 and 1.08 at 192);
+// but with shortcuts (BenchmarkShortcuts, the cardioid's samples gathered
+// out of the rows, the rows' Periodic kernel), a periodic threshold of
+// 192 against 384, 512 and 768 took full 17.8 against 14.7, 14.5 and 15.0
+// CPU ms, interior 27.0, 27.5, 26.9, 26.8, seahorse 36.9, 37.1, 38.8,
+// 38.3. Before, with a return to Go at every escape over a row's last 48
+// samples, both thresholds were 512 (and the next measure, after the
+// last-test change alone, said 256 for plain rows).
 const (
-	avx512ShortRow      = 256
-	avx512ShortPeriodic = 512
+	avx512ShortRow      = 192
+	avx512ShortPeriodic = 384
 )
 
 // avx512Kernel is the AVX-512 RowFunc: avx512Rows, or for a short row the

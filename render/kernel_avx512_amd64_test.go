@@ -191,7 +191,7 @@ func BenchmarkShortRows(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, n := range []int{128, 256, 384, 512, 768, 1024} {
+		for _, n := range []int{64, 128, 192, 256, 384, 512, 768, 1024} {
 			v := p.View
 			v.Width = n
 			xs, ys := v.Plane()
