@@ -96,7 +96,22 @@
 //	compare each test into the masks, KORW (not kept)  3.99 against 4.16
 //
 // The last says the adding ports are the blocks' bottleneck (four adds
-// and a max an iteration against four multiplies). perf annotate with
+// and a max an iteration against four multiplies). So the max went (the
+// escape test reads only the block's last |z|^2, exact on the rows
+// render's lastTest lets through), and then the row's end moved into the
+// block routines (lanes stored and made idle there, not one return to Go
+// per escape over the last 48 samples); same method, load 5 to 9:
+//
+//	with the max (above)                               4.05
+//	escape test on the block's last |z|^2              4.48
+//	... the same in kernelgen's AVX2 kernel (not kept) 3.21 against 3.16
+//	the row's end in the block routines                about 3% more;
+//	                                                   0.86-0.90x the time
+//	                                                   on rows of 256-512
+//
+// The command against the C yardstick afterwards: 1.10x the fused
+// avx512_fma_x4u2 and 1.24x avx512_nofma_x4u2 per CPU-second (9 runs
+// each; docs/kernels.md). perf annotate with
 // the lanes at maxIter in the vectors: the blocks 73%, the escape test
 // 10% (mostly the wait for the block's last |z|^2 and the mispredicted
 // branch: about three blocks in four have an escaped lane), the escaped
