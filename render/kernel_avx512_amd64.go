@@ -16,9 +16,17 @@ func avx512Blocks(st *[336]float64, ln *[156]int, cr []float64, iter []uint32, m
 // with the z the lane saved, into mask registers, and stores and
 // reloads the lanes whose z repeats; every 16 blocks the lanes
 // that have run at least twice as long as when they saved z save it
-// again. Near the end of the row it returns the lanes it left, those
-// that escaped and those that repeat, as two bit masks.
+// again. Its results are two bit masks of lanes left to the caller,
+// those that escaped and those that repeat: none since it stores
+// and idles lanes at the row's end itself, as avx512Blocks does.
 // It needs AVX-512F.
 //
 //go:noescape
 func avx512PeriodicBlocks(st *[432]float64, ln *[156]int, cr []float64, iter []uint32, mag2 []float64, ci float64, escape2 float64, maxIter int, blocks int, limit int) (escaped int, periodic int)
+
+// avx512LastUnsafe reports whether some c = cr[i] + ci i, i below len(cr)
+// rounded down to a multiple of 8, has cr[i]*cr[i] + ci2 (each rounded) in
+// none of the ranges [-inf, lo] and [hi, big]. It needs AVX-512F.
+//
+//go:noescape
+func avx512LastUnsafe(cr []float64, ci2 float64, lo float64, hi float64, big float64) bool

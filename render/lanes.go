@@ -88,6 +88,12 @@ type laneDriver struct {
 	iter          []uint32
 	mag2          []float64
 	periodic      bool // the block routine checks periodicity
+	// negNaN gives idle lanes a z of -NaN (sign bit set) rather than 0:
+	// avx512Blocks stores escaped lanes itself to the row's end, and
+	// tests for escape by the integer max of |z|^2, which such a NaN
+	// never passes (with z = c = 0 the row's ci still goes into zi, and
+	// an idle lane can escape). Set before start.
+	negNaN bool
 }
 
 // Offsets in ln of the row's counters (see laneInts).
@@ -147,8 +153,8 @@ func (d *laneDriver) ready(stop *atomic.Bool) bool {
 // work returns the iterations of the pixels stored.
 func (d *laneDriver) work() int64 { return int64(d.ln[d.lnWork()]) }
 
-// load gives lane l the next pixel, or makes it idle (c = z = 0, which never
-// escapes) when the row has none left.
+// load gives lane l the next pixel, or makes it idle (c = z = 0, or a NaN z:
+// see negNaN and periodic) when the row has none left.
 func (d *laneDriver) load(l int) {
 	d.st[l], d.st[d.lanes+l], d.st[2*d.lanes+l] = 0, 0, 0
 	d.ln[l] = -1
@@ -164,6 +170,9 @@ func (d *laneDriver) load(l int) {
 		d.ln[d.lnEnd()] = min(d.ln[d.lnEnd()], steps+d.maxIter)
 		d.ln[d.lnNext()]++
 		d.active++
+	} else if d.negNaN {
+		nan := math.Float64frombits(0xfff8000000000000)
+		d.st[l], d.st[d.lanes+l] = nan, nan
 	} else if d.periodic {
 		nan := math.NaN()
 		d.st[l], d.st[d.lanes+l] = nan, nan
@@ -197,6 +206,18 @@ func (d *laneDriver) finish(l int) {
 		zr, zi = step(zr, zi, c, d.ci)
 	}
 	d.store(l, n, norm2(zr, zi))
+}
+
+// recount sets active from the lanes' pixels, after a block routine that
+// makes lanes idle itself (avx512Blocks, at the row's end).
+func (d *laneDriver) recount() {
+	n := 0
+	for l := range d.lanes {
+		if d.ln[l] >= 0 {
+			n++
+		}
+	}
+	d.active = n
 }
 
 // escapedLanes stores the pixels of the lanes in mask, bit l for lane l,

@@ -6,10 +6,12 @@
 // It is the AVX2 kernel of internal/kernelgen made wider: blocks of unroll
 // iterations on vectors independent vectors of 8 float64 lanes (or 4, with
 // -width 256), no escape test inside a block, every |z|^2 it tested kept.
-// The escape test after a block takes the integer max of the lanes' largest
-// |z|^2 across the vectors (integer order is float order on non-negative
-// doubles) and compares it with escape2; only when some lane escaped are
-// the per-vector masks made. (The periodic routine keeps the per-vector
+// Unlike the AVX2 kernel it tests only the block's last |z|^2, with no max
+// over the block: render's lastTest gives it only rows where that is
+// exact. The escape test after a block takes the integer max of the lanes'
+// last |z|^2 across the vectors (integer order is float order on
+// non-negative doubles) and compares it with escape2; only when some lane
+// escaped are the per-vector masks made. (The periodic routine keeps the per-vector
 // compares: its idle lanes hold NaN, which the integer max would take for
 // an escape at every block of a row's end.) The escaped lanes, and the lanes at maxIter,
 // are then handled vector by vector with no loop over lanes: count and
@@ -94,7 +96,22 @@
 //	compare each test into the masks, KORW (not kept)  3.99 against 4.16
 //
 // The last says the adding ports are the blocks' bottleneck (four adds
-// and a max an iteration against four multiplies). perf annotate with
+// and a max an iteration against four multiplies). So the max went (the
+// escape test reads only the block's last |z|^2, exact on the rows
+// render's lastTest lets through), and then the row's end moved into the
+// block routines (lanes stored and made idle there, not one return to Go
+// per escape over the last 48 samples); same method, load 5 to 9:
+//
+//	with the max (above)                               4.05
+//	escape test on the block's last |z|^2              4.48
+//	... the same in kernelgen's AVX2 kernel (not kept) 3.21 against 3.16
+//	the row's end in the block routines                about 3% more;
+//	                                                   0.86-0.90x the time
+//	                                                   on rows of 256-512
+//
+// The command against the C yardstick afterwards: 1.10x the fused
+// avx512_fma_x4u2 and 1.24x avx512_nofma_x4u2 per CPU-second (9 runs
+// each; docs/kernels.md). perf annotate with
 // the lanes at maxIter in the vectors: the blocks 73%, the escape test
 // 10% (mostly the wait for the block's last |z|^2 and the mispredicted
 // branch: about three blocks in four have an escaped lane), the escaped
@@ -149,6 +166,10 @@ var (
 	lnWorkV, lnAll int
 )
 
+// negNaN is a NaN with the sign bit set, the z of the plain routine's idle
+// lanes (see reloadVector).
+var negNaN Mem
+
 // compareEvery, saveEvery and cycleMax are kernelgen's, which says why.
 const (
 	compareEvery = 2
@@ -175,12 +196,15 @@ func main() {
 	DATA(0, U64(math.Float64bits(2))) // avo prints F64(2) as the integer $(2)
 	one := GLOBL("one512", RODATA|NOPTR)
 	DATA(0, U64(1))
+	negNaN = GLOBL("negnan512", RODATA|NOPTR)
+	DATA(0, U64(0xfff8000000000000))
 	iota := GLOBL("iota512", RODATA|NOPTR)
 	for i := 0; i < vl; i++ {
 		DATA(8*i, U64(i))
 	}
 	blocks(two, one, iota, false)
 	blocks(two, one, iota, true)
+	lastUnsafe()
 	Generate()
 }
 
@@ -213,8 +237,9 @@ func blocks(two, one, iota Mem, periodic bool) {
 			"with the z the lane saved, into mask registers, and stores and",
 			"reloads the lanes whose z repeats; every "+fmt.Sprint(saveEvery)+" blocks the lanes",
 			"that have run at least twice as long as when they saved z save it",
-			"again. Near the end of the row it returns the lanes it left, those",
-			"that escaped and those that repeat, as two bit masks.",
+			"again. Its results are two bit masks of lanes left to the caller,",
+			"those that escaped and those that repeat: none since it stores",
+			"and idles lanes at the row's end itself, as avx512Blocks does.",
 			needs,
 		)
 	}
@@ -299,9 +324,13 @@ func blocks(two, one, iota Mem, periodic bool) {
 	}
 	INCQ(done)
 	ADDQ(U8(*unroll), steps)
-	// acc holds, per lane, the largest |z|^2 tested in the block (see
-	// kernelgen for why VMAXPD's NaN rule keeps that exact): a lane whose
-	// acc exceeds escape2 escaped in the block.
+	// acc holds, per lane, the |z|^2 of the block's last test: on the rows
+	// the routines are given (render's lastTest says which, and proves
+	// it), a lane whose test broke at some iteration of the block breaks
+	// there too, so a lane whose acc exceeds escape2 escaped in the block.
+	// (kernelgen's AVX2 routines keep the largest |z|^2 of the block with
+	// VMAXPD, an operation an iteration on the adding ports, which bound
+	// the blocks.)
 	mask := make([]OpmaskVirtual, *vectors)
 	for k := range mask {
 		mask[k] = K()
@@ -413,18 +442,6 @@ func blocks(two, one, iota Mem, periodic bool) {
 		Label("limit")
 	}
 
-	// maskBits sets b to the lanes of mask, bit l for lane l: vector k's
-	// lanes are bits vl*k on.
-	maskBits := func(b GPVirtual) {
-		XORQ(b, b)
-		for k := *vectors - 1; k >= 0; k-- {
-			m := GP64()
-			KMOVW(mask[k], m.As32())
-			SHLQ(U8(vl), b)
-			ORQ(m, b)
-		}
-	}
-
 	// Some lane is at maxIter (or end is a stale bound: see laneDriver).
 	// Steps and every start are multiples of unroll, and so is maxIter
 	// here, so a lane is either at maxIter or a block or more from it.
@@ -509,7 +526,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 			}
 			KMOVW(mask[k], a)
 			VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
-			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+			m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, false)
 			ADDQ(m, next)
 			ADDQ(m, stored)
 			LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
@@ -522,6 +539,31 @@ func blocks(two, one, iota Mem, periodic bool) {
 	Label("limitEnd")
 	JMP(LabelRef("next"))
 
+	// doneCheck goes on at then unless every pixel of the row is given
+	// out and every lane idle (lanes fall idle at the row's end in
+	// reloadVector and cycles), when the row is done: to exit.
+	doneCheck := func(then string) {
+		next := GP64()
+		MOVQ(ln.Offset(8*lnNext), next)
+		CMPQ(next, Load(Param("cr").Len(), GP64()))
+		JL(LabelRef(then))
+		m := vec()
+		VMOVDQU64(ln.Offset(8*lnPixel), m)
+		for k := 1; k < *vectors; k++ {
+			VPMAXSQ(ln.Offset(8*lnPixel+8*vl*k), m, m)
+		}
+		zero, busy := vec(), K()
+		VPXORQ(zero, zero, zero)
+		VPCMPQ(U8(5), zero, m, busy) // a pixel >= 0: a busy lane
+		KORTESTW(busy, busy)
+		JNZ(LabelRef(then))
+		XORQ(bits, bits)
+		if periodic {
+			XORQ(pbits, pbits)
+		}
+		JMP(LabelRef("exit"))
+	}
+
 	// escapePath emits the handling of the escaped lanes, at label
 	// sfx+"escaped", which goes on at then.
 	escapePath := func(sfx, then string) {
@@ -529,27 +571,13 @@ func blocks(two, one, iota Mem, periodic bool) {
 		if !periodic {
 			escMasks()
 		}
-		// Near the end of the row, where lanes fall idle, the caller does it.
-		next := GP64()
-		MOVQ(ln.Offset(8*lnNext), next)
-		ADDQ(U8(lanes), next)
-		CMPQ(next, Load(Param("cr").Len(), GP64()))
-		JLE(LabelRef(sfx + "lanes"))
-		// The masks are the escaped lanes' bits as they are.
-		maskBits(bits)
-		if sfx != "" {
-			// The lanes that escaped are the caller's, and so are those
-			// that repeat but did not escape.
-			eqBits(pbits)
-			ANDNQ(pbits, bits, pbits)
-		}
-		JMP(LabelRef("exit"))
-		Label(sfx + "lanes")
 		bulkEscaped(sfx, st, ln, e2, twos, steps, zr, zi, cr, mask, periodic, one, iota)
 		if sfx != "" {
 			XORQ(bits, bits) // stored: the caller is not to store them again
+			JMP(LabelRef(then))
+		} else {
+			doneCheck(then)
 		}
-		JMP(LabelRef(then))
 	}
 	escapePath("", "next")
 	if periodic {
@@ -558,7 +586,7 @@ func blocks(two, one, iota Mem, periodic bool) {
 		JNE(LabelRef("repeatsescaped"))
 		JMP(LabelRef("periodic"))
 		escapePath("repeats", "periodic")
-		cycles(st, ln, ci, steps, pbits, eqBits, spill, load, laneMem, reset)
+		cycles(st, ln, ci, steps, pbits, eqBits, spill, load, laneMem, reset, doneCheck)
 	}
 
 	Label("exit")
@@ -595,17 +623,8 @@ func blocks(two, one, iota Mem, periodic bool) {
 // inside, with Scalar's final z, and reloaded, as
 // laneDriver.periodicLanes does; near the end of the row they are left to
 // the caller in pbits. It returns to next, or to exit.
-func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVirtual), spill, load func(), laneMem func(Mem, Register, int) Mem, reset func(Register)) {
+func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVirtual), spill, load func(), laneMem func(Mem, Register, int) Mem, reset func(Register), doneCheck func(string)) {
 	Label("periodic")
-	next := GP64()
-	MOVQ(ln.Offset(8*lnNext), next)
-	ADDQ(U8(lanes), next)
-	CMPQ(next, Load(Param("cr").Len(), GP64()))
-	JLE(LabelRef("cycleLanes"))
-	eqBits(pbits)
-	JMP(LabelRef("exit"))
-
-	Label("cycleLanes")
 	eqBits(pbits)
 	spill()
 	Label("cycleLane")
@@ -668,6 +687,8 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 	MOVL(limit.As32(), Mem{Base: Load(Param("iter").Base(), GP64()), Index: pix, Scale: 4})
 	VMOVSD(x, Mem{Base: Load(Param("mag2").Base(), GP64()), Index: pix, Scale: 8})
 	MOVQ(ln.Offset(8*lnNext), pix)
+	CMPQ(pix, Load(Param("cr").Len(), GP64()))
+	JGE(LabelRef("cycleIdle"))
 	cl := GP64()
 	MOVQ(Mem{Base: Load(Param("cr").Base(), GP64()), Index: pix, Scale: 8}, cl)
 	MOVQ(cl, laneMem(st, l, offCr))
@@ -678,26 +699,39 @@ func cycles(st, ln Mem, ci VecVirtual, steps, pbits GPVirtual, eqBits func(GPVir
 	MOVQ(steps, laneMem(ln, l, lnStart))
 	INCQ(ln.Offset(8 * lnNext))
 	JMP(LabelRef("cycleLane"))
+	// The row's pixels are all given out: the lane falls idle, as
+	// reloadVector leaves one (a NaN z and saved z, which never escape
+	// nor repeat).
+	Label("cycleIdle")
+	nan := GP64()
+	MOVQ(U64(0xfff8000000000000), nan)
+	MOVQ(U32(0), laneMem(st, l, offCr))
+	MOVQ(nan, laneMem(st, l, offZr))
+	MOVQ(nan, laneMem(st, l, offZi))
+	MOVQ(nan, laneMem(st, l, offSr))
+	MOVQ(nan, laneMem(st, l, offSi))
+	MOVQ(I32(-1), laneMem(ln, l, lnPixel))
+	JMP(LabelRef("cycleLane"))
 	Label("cyclesDone")
 	load()
 	XORQ(pbits, pbits)
-	JMP(LabelRef("next"))
+	doneCheck("next")
 }
 
 // step emits iteration u of one vector in Scalar's order, each operation
 // rounded on its own (no FMA): zr2, zi2 = zr*zr, zi*zi; t = zr2+zi2, kept
-// in tmem and in acc = max(acc, t); zi = (zr*2)*zi + ci; zr = (zr2-zi2) + cr.
+// in tmem, and for the block's last iteration in acc too; zi = (zr*2)*zi +
+// ci; zr = (zr2-zi2) + cr.
 func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int) {
 	zr2, zi2, t := vec(), vec(), vec()
 	VMULPD(zr, zr, zr2)
 	VMULPD(zi, zi, zi2)
-	if u == 0 {
+	if u == *unroll-1 {
 		VADDPD(zi2, zr2, acc)
 		VMOVUPD(acc, tmem)
 	} else {
 		VADDPD(zi2, zr2, t)
 		VMOVUPD(t, tmem)
-		VMAXPD(acc, t, acc) // acc is the second source: kept if t is NaN
 	}
 	VMULPD(twos, zr, t)
 	VMULPD(zi, t, zi)
@@ -802,7 +836,7 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 		KMOVW(mask[k], a)
 		VSCATTERQPD(mag, a, Mem{Base: mag2B, Index: pix, Scale: 8})
 		Label(stored)
-		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota)
+		m := reloadVector(st, ln, k, mask[k], stepsV, twos, next, src, zr, zi, cr, periodic, iota, true)
 		ADDQ(m, next)
 		LEAQ(Mem{Base: src, Index: m, Scale: 8}, src)
 		Label(skip)
@@ -815,13 +849,33 @@ func bulkEscaped(sfx string, st, ln Mem, e2, twos VecVirtual, steps GPVirtual, z
 // the next pixels, in lane order from next (whose c begins at src): the
 // pixel, the start step, c, z = 0 and, periodic, the saved z and step. It
 // returns the number of lanes, by which the caller moves next and src on.
-func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem) GPVirtual {
+//
+// With tail (the plain routine), the row may have fewer pixels left than
+// the mask has lanes: the lanes beyond the row's end fall idle, pixel -1,
+// c = 0 and z a negative NaN, as laneDriver.load leaves them for it.
+func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual, next, src GPVirtual, zr, zi []VecVirtual, cr []Op, periodic bool, iota Mem, tail bool) GPVirtual {
 	bytes := 8 * vl
 	// The next pixels, in lane order: next + the lane's rank in the mask.
 	p, nx := vec(), vec()
 	VPEXPANDQ_Z(iota, mask, p)
 	VPBROADCASTQ(next, nx)
 	VPADDQ(nx, p, p)
+	load := mask
+	var t VecVirtual
+	if tail {
+		// The lanes whose next pixel is in the row load it; the others
+		// get pixel -1: p | ^((p - len) >> 63), the shift arithmetic.
+		n, err := Param("cr").Len().Resolve()
+		if err != nil {
+			panic(err)
+		}
+		load = K()
+		VPCMPQ_BCST(U8(1), n.Addr, p, mask, load) // p < len(cr)
+		t = vec()
+		VPSUBQ_BCST(n.Addr, p, t)
+		VPSRAQ(U8(63), t, t)
+		VPTERNLOGQ(U8(0xf3), t, t, p) // p | ^t
+	}
 	VMOVDQU64(p, mask, ln.Offset(8*lnPixel+bytes*k))
 	VMOVDQU64(stepsV, mask, ln.Offset(8*lnStart+bytes*k))
 	// c comes from cr itself, with VEXPANDPD (a load from the lane state
@@ -832,13 +886,26 @@ func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual
 	// register be reused above).
 	if *crMem {
 		c := vec()
-		VEXPANDPD_Z(Mem{Base: src}, mask, c)
+		VEXPANDPD_Z(Mem{Base: src}, load, c)
 		VMOVUPD(c, mask, cr[k])
 	} else {
-		VEXPANDPD(Mem{Base: src}, mask, cr[k])
+		if tail {
+			VSUBPD(twos, twos, mask, cr[k].(VecVirtual)) // 0 for the idle lanes
+		}
+		VEXPANDPD(Mem{Base: src}, load, cr[k])
 	}
 	VSUBPD(twos, twos, mask, zr[k])
 	VSUBPD(twos, twos, mask, zi[k])
+	if tail {
+		// An idle lane's z is a NaN with the sign bit set, which every
+		// step keeps: its |z|^2 fails the ordered compares of escMasks,
+		// and as an integer it is negative, below escape2 in quickTest's
+		// max, so an idle lane never escapes. (z = c = 0 is not enough:
+		// the row's ci still goes into zi.) t is 0 in the idle lanes and
+		// -1 in the others: z | (^t & NaN), z being 0 here.
+		VPTERNLOGQ_BCST(U8(0xf2), negNaN, t, mask, zr[k])
+		VPTERNLOGQ_BCST(U8(0xf2), negNaN, t, mask, zi[k])
+	}
 	if periodic {
 		// The saved z is z_0 = 0, saved at this step.
 		VMOVUPD(zr[k], mask, st.Offset(8*offSr+bytes*k))
@@ -846,7 +913,57 @@ func reloadVector(st, ln Mem, k int, mask OpmaskVirtual, stepsV, twos VecVirtual
 		VMOVDQU64(stepsV, mask, ln.Offset(8*lnSaved+bytes*k))
 	}
 	m := GP32()
-	KMOVW(mask, m)
+	KMOVW(load, m)
 	POPCNTL(m, m)
 	return m.As64().(GPVirtual)
+}
+
+// lastUnsafe emits avx512LastUnsafe, the vector part of render's lastTest:
+// whether some c of the row, among the first len(cr) rounded down to a
+// multiple of 8, has a |c|^2 (cr*cr + ci2, each rounded) in none of the
+// ranges where a test that breaks is sure to break at the block's last
+// test too: |c|^2 <= lo, or hi <= |c|^2 <= big. A NaN is in none.
+func lastUnsafe() {
+	TEXT("avx512LastUnsafe", NOSPLIT, "func(cr []float64, ci2, lo, hi, big float64) bool")
+	Pragma("noescape")
+	Doc(
+		"avx512LastUnsafe reports whether some c = cr[i] + ci i, i below len(cr)",
+		"rounded down to a multiple of 8, has cr[i]*cr[i] + ci2 (each rounded) in",
+		"none of the ranges [-inf, lo] and [hi, big]. It needs AVX-512F.",
+	)
+	p := Load(Param("cr").Base(), GP64())
+	n := Load(Param("cr").Len(), GP64())
+	SHRQ(U8(3), n)
+	ci2, lo, hi, big := ZMM(), ZMM(), ZMM(), ZMM()
+	VBROADCASTSD(paramAddr("ci2"), ci2)
+	VBROADCASTSD(paramAddr("lo"), lo)
+	VBROADCASTSD(paramAddr("hi"), hi)
+	VBROADCASTSD(paramAddr("big"), big)
+	all := K()
+	KXNORW(all, all, all) // every lane safe so far
+	Label("unsafeLoop")
+	TESTQ(n, n)
+	JZ(LabelRef("unsafeDone"))
+	x := ZMM()
+	VMOVUPD(Mem{Base: p}, x)
+	VMULPD(x, x, x)
+	VADDPD(ci2, x, x)
+	a, b := K(), K()
+	VCMPPD(U8(0x12), lo, x, a)     // x <= lo, ordered
+	VCMPPD(U8(0x1d), hi, x, b)     // x >= hi, ordered
+	VCMPPD(U8(0x12), big, x, b, b) // and x <= big
+	KORW(a, b, a)
+	KANDW(a, all, all)
+	ADDQ(U8(64), p)
+	DECQ(n)
+	JMP(LabelRef("unsafeLoop"))
+	Label("unsafeDone")
+	r := GP32()
+	KMOVW(all, r)
+	NOTL(r)
+	ANDL(U32(0xff), r) // the compares leave the upper 8 bits clear
+	SETNE(r.As8())
+	VZEROUPPER()
+	Store(r.As8(), ReturnIndex(0))
+	RET()
 }
