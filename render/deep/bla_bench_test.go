@@ -140,3 +140,53 @@ func TestBLABytesBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedPointSameBits: fixedPoint counts the periods that Brent's check
+// would iterate before it stops a pixel whose state at a rebase repeats,
+// so the samples' counts and final |z|^2, the skipped iterations, the
+// pixels stopped as inside and the iterations that saved are the same
+// with it and without, with BLA (cycle, cycle2 and advance) and without
+// (advance alone).
+func TestFixedPointSameBits(t *testing.T) {
+	for _, v := range []testView{mini66, mini248} {
+		v.w, v.h, v.maxIter = 32, 18, 20000
+		for _, bla := range []bool{true, false} {
+			for _, noCycle := range []bool{false, true} {
+				if noCycle && !bla {
+					continue
+				}
+				run := func(noFixed bool) ([]uint32, []float64, *Plan) {
+					cfg := v.config(t, bla)
+					cfg.Periodicity = true
+					p, err := NewPlan(context.Background(), cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					p.noCycle, p.noFixed = noCycle, noFixed
+					kx, ky := v.offsets()
+					iter := make([]uint32, v.w*v.h)
+					mag2 := make([]float64, v.w*v.h)
+					for y, k := range ky {
+						p.Row(kx, k, iter[y*v.w:(y+1)*v.w], mag2[y*v.w:(y+1)*v.w], nil)
+					}
+					return iter, mag2, p
+				}
+				wantIter, wantMag, pw := run(true)
+				gotIter, gotMag, pg := run(false)
+				for i := range wantIter {
+					if gotIter[i] != wantIter[i] || math.Float64bits(gotMag[i]) != math.Float64bits(wantMag[i]) {
+						t.Errorf("bla %v, noCycle %v, sample %d: %d, %v with fixedPoint; %d, %v without", bla, noCycle, i, gotIter[i], gotMag[i], wantIter[i], wantMag[i])
+					}
+				}
+				gp, gs := pg.Periodic()
+				wp, ws := pw.Periodic()
+				if pg.Skipped() != pw.Skipped() || gp != wp || gs != ws {
+					t.Errorf("bla %v, noCycle %v: skipped %d, periodic %d (%d saved) with fixedPoint; %d, %d (%d) without", bla, noCycle, pg.Skipped(), gp, gs, pw.Skipped(), wp, ws)
+				}
+				if gp == 0 {
+					t.Errorf("%s: no sample stopped as inside", v.re)
+				}
+			}
+		}
+	}
+}
