@@ -81,8 +81,6 @@ func (r *laneRow) get(l, steps int) {
 		s.savedR, s.savedI, s.savedSmall = r.st[lSr+l], r.st[lSi+l], false
 	}
 	s.rebases = reb
-	// The routine's rebases are not fixedPoint's.
-	s.prevOK = false
 }
 
 // put gives lane l's pixelState to the routine's lanes. The saved delta

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"math/bits"
 	"sync/atomic"
 )
 
@@ -63,9 +62,6 @@ type Plan struct {
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
-	// noFixed turns fixedPoint off, for the test that holds it to
-	// Brent's check's bits.
-	noFixed bool
 	// lanes says whether Row runs on SIMD lanes (Config.Lanes).
 	lanes bool
 
@@ -271,20 +267,10 @@ type pixelState struct {
 	savedC                         cx
 	savedSmall                     bool
 	rebases                        int
-	// prevR, prevI, prevN and prevSkipped are the last rebase's delta, n
-	// and skipped, where prevOK says it was the float64 loop's
-	// (fixedPoint).
-	prevR, prevI float64
-	prevN        int
-	prevSkipped  int64
-	prevOK       bool
-	// fixedN and fixedSkipped are fixedPoint's answer.
-	fixedN       int
-	fixedSkipped int64
-	skipped      int64
-	done         bool
-	mag2         float64
-	cut          int64
+	skipped                        int64
+	done                           bool
+	mag2                           float64
+	cut                            int64
 }
 
 // start sets s to the start of the sample c = C + (mr + mi i) x 2^d.e:
@@ -417,17 +403,9 @@ loop:
 					s.done, s.mag2, s.cut = true, mag, cut
 					break loop
 				}
-				if s.prevOK && dr == s.prevR && di == s.prevI && periodic && !p.noFixed && s.fixedPoint(n, skipped, maxIter) {
-					nb, sk := s.fixedN, s.fixedSkipped
-					skipped = sk
-					n = maxIter
-					s.done, s.mag2, s.cut = true, mag, int64(maxIter-nb)
-					break loop
-				}
 				if s.rebases++; s.rebases&(s.rebases-1) == 0 {
 					s.savedR, s.savedI, s.savedSmall = dr, di, false
 				}
-				s.prevR, s.prevI, s.prevN, s.prevSkipped, s.prevOK = dr, di, n, skipped, true
 			}
 			if math.Abs(dr) < toSmall && math.Abs(di) < toSmall {
 				small = true
@@ -472,7 +450,6 @@ loop:
 			if s.rebases++; s.rebases&(s.rebases-1) == 0 {
 				s.savedC, s.savedSmall = z, true
 			}
-			s.prevOK = false
 			if small = z.e <= toLargeExp; small {
 				wr, wi, k, dcwr, dcwi, sq = rescaled(z, mr, mi, de)
 			} else {
@@ -581,18 +558,9 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 			passes++
 			break
 		}
-		if s.prevOK && dr == s.prevR && di == s.prevI && periodic && !p.noFixed && s.fixedPoint(n, skipped, maxIter) {
-			nb, sk := s.fixedN, s.fixedSkipped
-			skipped = sk
-			s.done, s.mag2, s.cut = true, mag, int64(maxIter-nb)
-			n = maxIter
-			passes++
-			break
-		}
 		if s.rebases++; s.rebases&(s.rebases-1) == 0 {
 			s.savedR, s.savedI, s.savedSmall = dr, di, false
 		}
-		s.prevR, s.prevI, s.prevN, s.prevSkipped, s.prevOK = dr, di, n, skipped, true
 		// mag is |dr + di i|^2 now: the same test for the rescaled loop.
 		if !(mag > 0x1p-1018) {
 			break
@@ -692,30 +660,14 @@ func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
 		if a.rebases > 0 && !a.savedSmall && adr == a.savedR && adi == a.savedI && periodic {
 			a.done, a.mag2, a.cut = true, amag, int64(maxIter-an)
 			an, stopped = maxIter, true
-		} else if a.prevOK && adr == a.prevR && adi == a.prevI && periodic && !p.noFixed && a.fixedPoint(an, a.skipped, maxIter) {
-			nb, sk := a.fixedN, a.fixedSkipped
-			a.skipped = sk
-			a.done, a.mag2, a.cut = true, amag, int64(maxIter-nb)
-			an, stopped = maxIter, true
-		} else {
-			if a.rebases++; a.rebases&(a.rebases-1) == 0 {
-				a.savedR, a.savedI, a.savedSmall = adr, adi, false
-			}
-			a.prevR, a.prevI, a.prevN, a.prevSkipped, a.prevOK = adr, adi, an, a.skipped, true
+		} else if a.rebases++; a.rebases&(a.rebases-1) == 0 {
+			a.savedR, a.savedI, a.savedSmall = adr, adi, false
 		}
 		if b.rebases > 0 && !b.savedSmall && bdr == b.savedR && bdi == b.savedI && periodic {
 			b.done, b.mag2, b.cut = true, bmag, int64(maxIter-bn)
 			bn, stopped = maxIter, true
-		} else if b.prevOK && bdr == b.prevR && bdi == b.prevI && periodic && !p.noFixed && b.fixedPoint(bn, b.skipped, maxIter) {
-			nb, sk := b.fixedN, b.fixedSkipped
-			b.skipped = sk
-			b.done, b.mag2, b.cut = true, bmag, int64(maxIter-nb)
-			bn, stopped = maxIter, true
-		} else {
-			if b.rebases++; b.rebases&(b.rebases-1) == 0 {
-				b.savedR, b.savedI, b.savedSmall = bdr, bdi, false
-			}
-			b.prevR, b.prevI, b.prevN, b.prevSkipped, b.prevOK = bdr, bdi, bn, b.skipped, true
+		} else if b.rebases++; b.rebases&(b.rebases-1) == 0 {
+			b.savedR, b.savedI, b.savedSmall = bdr, bdi, false
 		}
 		if stopped || !(amag > 0x1p-1018) || !(bmag > 0x1p-1018) {
 			periods++
@@ -733,45 +685,6 @@ func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
 	a.dr, a.di, a.n, a.m = adr, adi, an, m
 	b.dr, b.di, b.n, b.m = bdr, bdi, bn, m
 	return periods
-}
-
-// fixedPoint is Brent's periodicity check, told in advance, for a pixel
-// at a float64 rebase at n (with skipped iterations so far) that Brent's
-// check did not stop, and whose last rebase was the float64 loop's, to
-// the same delta (the callers' test, inline, since a call in their loops
-// costs its registers): the pixel's state at a rebase is a fixed
-// point, and it goes round the same path between rebases, n - prevN
-// iterations each time, until Brent's check stops it, at the first rebase
-// after the next power of two of rebases (the one that saves this
-// delta). It stores the n and skipped of that rebase in fixedN and
-// fixedSkipped, and reports whether it comes before maxIter; the mag2 there is this rebase's, since the
-// state is the same. Near the boundary of a minibrot an inside pixel
-// converges slowly, and Brent's check then takes up to as many periods
-// again as the convergence: here they are counted, not iterated, with
-// the same results, bit for bit, and the same figures (work, skipped,
-// iterations saved).
-//
-// Why the path repeats: advance's loop (and cycle's and cycle2's, which
-// make its decisions) is a function of the state at a rebase, but for
-// maxIter, which only enters as runs and steps that would pass it, and
-// none does while every rebase comes before maxIter. Why Brent's check
-// waits for the power of two: the rebases before the last one differ
-// from it (else the one before them would have been caught here), so
-// the delta saved at the last power of two, before it, matches nothing
-// until the save at the next one.
-func (s *pixelState) fixedPoint(n int, skipped int64, maxIter int) bool {
-	c := s.rebases // this rebase is the c+1st
-	q := 1 << bits.Len(uint(c-1))
-	if q <= c { // c is a power of two: Brent's check compared with the last rebase
-		return false
-	}
-	k := q - c // rebases to the one that Brent's check stops at
-	nb := n + k*(n-s.prevN)
-	if nb >= maxIter || nb < n {
-		return false
-	}
-	s.fixedN, s.fixedSkipped = nb, skipped+int64(k)*(skipped-s.prevSkipped)
-	return true
 }
 
 // rescaled returns the rescaled loop's state for the delta c: its
