@@ -18,9 +18,10 @@ done; done
 # mini248im), in the period-4 minibrot's copy of c = i: the same figure
 # at a period more usual at that depth. The pixel stage is "cpu: render"
 # (the reference orbit and BLA table are "reference", before it);
-# with and without BLA interleaved.
+# with BLA, without it (on SIMD lanes where the CPU has them, the
+# faster no-BLA baseline) and without it in the scalar loop, interleaved.
 mini248=$(sed -n 's/^const mini248re, mini248im = "\(.*\)",$/\1/p' render/deep/bla_bench_test.go),$(sed -n '/^const mini248re/{n;s/^\t"\(.*\)"$/\1/p}' render/deep/bla_bench_test.go)
-for bla in "" --no-bla "" ""; do
+for bla in "" --no-bla "--no-bla --kernel=scalar" ""; do
 	for c in "$mini" "$mini248"; do
 		/usr/bin/time -f "minibrot ${c%%,*} $bla: wall %e s, user %U s" "$bin" -v $bla --center "$c" --scale 5e-49 --size 640x360 --maxiter 1000000 -q "$out/m.png" 2>&1 | grep -E '^time:|^cpu:|wall|BLA|periodicity'
 	done

@@ -17,7 +17,9 @@ var mini248 = testView{mini248re, mini248im, "5e-49", 640, 360, 1000000}
 // BenchmarkBLAPixels is the pixel stage of issue 17's BLA figure (640x360
 // at maxiter 1e6 around a minibrot, with periodicity checking as the
 // command's default), on every 8th sample of every 8th row so that one
-// operation is short: with BLA and without, interleaved by -count. The
+// operation is short: with BLA, without it (advance's scalar loop), and
+// without it on SIMD lanes where the CPU has them (else the scalar loop
+// again), the fastest perturbation without BLA; interleaved by -count. The
 // reference orbit and the table are made outside the timer. It reports
 // the share of the iterations BLA skipped.
 func BenchmarkBLAPixels(b *testing.B) {
@@ -26,22 +28,26 @@ func BenchmarkBLAPixels(b *testing.B) {
 		v    testView
 	}{{"66", mini66}, {"248", mini248}} {
 		for _, c := range []struct {
-			name string
-			bla  bool
-		}{{"bla", true}, {"nobla", false}} {
+			name       string
+			bla, lanes bool
+		}{{"bla", true, false}, {"nobla", false, false}, {"lanes", false, true}} {
 			b.Run(v.name+"/"+c.name, func(b *testing.B) {
-				benchPixels(b, v.v, 8, c.bla)
+				benchPixels(b, v.v, 8, c.bla, c.lanes)
 			})
 		}
 	}
 }
 
-func benchPixels(b *testing.B, v testView, step int, bla bool) {
+func benchPixels(b *testing.B, v testView, step int, bla, lanes bool) {
 	cfg := v.config(b, bla)
 	cfg.Periodicity = true
+	cfg.Lanes = lanes
 	p, err := NewPlan(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if p.Lanes() != (lanes && rowLanesFunc != nil) {
+		b.Fatalf("lanes %v, want %v", p.Lanes(), lanes && rowLanesFunc != nil)
 	}
 	kx, ky := v.offsets()
 	var xs, ys []float64
