@@ -114,14 +114,16 @@ func truncate(s string, n int) string {
 // kfrScale is the width of a view of width x height pixels whose height
 // spans 4/zoom, as KF draws it: 4 width / (zoom height), to 20 significant
 // digits, computed in big.Float, which rounds the same on every CPU.
-func kfrScale(zoom decimal.Number, width, height int) decimal.Number {
+// An extreme Zoom can give a scale outside the decimal grammar's range:
+// that is the file's error, returned.
+func kfrScale(zoom decimal.Number, width, height int) (decimal.Number, error) {
 	const prec = 128
 	s := new(big.Float).SetPrec(prec).SetInt64(4 * int64(width))
 	s.Quo(s, zoom.Big(prec))
 	s.Quo(s, new(big.Float).SetPrec(prec).SetInt64(int64(height)))
 	d, err := decimal.Parse(s.Text('e', 19))
 	if err != nil {
-		panic(fmt.Sprintf("kfr: %s: %v", s.Text('e', 19), err)) // Text's e form is the grammar's
+		return decimal.Number{}, fmt.Errorf("Zoom %s gives a scale of %s for %dx%d pixels: %w", zoom, s.Text('e', 3), width, height, err)
 	}
-	return d
+	return d, nil
 }

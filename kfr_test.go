@@ -76,6 +76,15 @@ func TestKFRBadFiles(t *testing.T) {
 			t.Errorf("%s: exit %d, %q; want exit 2 and one line with %q", c.name, code, stderr, c.want)
 		}
 	}
+	// A Zoom in range whose scale, at this size, is not.
+	path := filepath.Join(dir, "extreme.kfr")
+	if err := os.WriteFile(path, []byte("Re: 0\nIm: 0\nZoom: 1e-100000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := mandel(t, dir, "--from", path, "--size", "1000x1", "DIR/o.png")
+	if want := "gives a scale of 4.000e+100003"; code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "extreme.kfr") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("extreme zoom: exit %d, %q; want exit 2 and one line with %q", code, stderr, want)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "o.png")); err == nil {
 		t.Error("a bad .kfr left an image")
 	}

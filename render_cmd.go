@@ -266,6 +266,10 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	}
 	if m, _ := j.Method.Resolve(v); refGiven && m == render.MethodDirect {
 		cfg.notes = append(cfg.notes, "--reference changes nothing here: float64 resolves this view, which the direct kernels render (--method perturb uses the reference)")
+	} else if j.Reference != nil {
+		if err := j.Reference.Near(v, j.AA); err != nil {
+			return nil, cli.UsageError{Err: err}
+		}
 	}
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
 		return nil, err
@@ -424,7 +428,10 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 	case fs.Changed("scale"):
 		d.Scale = f.scale
 	case f.kfrZoom != nil:
-		d.Scale = kfrScale(*f.kfrZoom, v.Width, v.Height)
+		var err error
+		if d.Scale, err = kfrScale(*f.kfrZoom, v.Width, v.Height); err != nil {
+			return render.View{}, "", cli.UsageError{Err: fmt.Errorf("--from %q: %w", f.from, err)}
+		}
 	}
 	v = v.WithDecimals(d.Re, d.Im, d.Scale)
 	switch {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/big"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -123,6 +124,13 @@ func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
 	if first == second && z.frames > 1 {
 		return nil, cli.Usagef("OUTPUT %q: every frame would write it: put %%05d in it for the frame's number (e.g. f-%%05d.png)", rc.output)
 	}
+	// A missing folder is said now, not after the scales and every
+	// frame's settings are worked out.
+	if dir := filepath.Dir(first); dir != "." {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("OUTPUT %q: the folder %q does not exist", rc.output, dir)
+		}
+	}
 	v := rc.job.View
 	end := v.Decimals()
 	cfg.scales = zoomScales(z.fromScale, end.Scale, z.frames)
@@ -145,6 +153,16 @@ func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
 	if m := rc.job.Method; m == render.MethodDirect {
 		if _, err := m.Resolve(v.WithDecimals(end.Re, end.Im, deepest)); err != nil {
 			return nil, cli.UsageError{Err: err}
+		}
+	}
+	// The deepest frame has the most samples between its centre and the
+	// reference point: if it perturbs and can take the point, every frame
+	// that perturbs can.
+	if dv := v.WithDecimals(end.Re, end.Im, deepest); rc.job.Method != render.MethodDirect {
+		if m, _ := rc.job.Method.Resolve(dv); m == render.MethodPerturb {
+			if err := cfg.point.Near(dv, rc.job.AA); err != nil {
+				return nil, cli.UsageError{Err: err}
+			}
 		}
 	}
 	if z.video != "" {
@@ -214,9 +232,18 @@ func nthRoot(q *big.Float, m int, prec uint) *big.Float {
 	if m == 1 {
 		return new(big.Float).SetPrec(prec).Set(q)
 	}
-	e := q.MantExp(nil) // q < 2^e
+	// Start a little above the root, from float64's estimate of
+	// log2(q)/m split into an exponent and a fraction (q may be far
+	// outside float64's range): Newton's steps then fall quadratically,
+	// where from a power of two they fell by a factor 1-1/m a step. The
+	// estimate only chooses the start; the big.Float steps decide the bits.
+	mant := new(big.Float)
+	e := q.MantExp(mant) // q = mant 2^e, mant in [0.5, 1)
+	mf, _ := mant.Float64()
+	y := (math.Log2(mf) + float64(e)) / float64(m)
+	k := math.Floor(y)
 	// SetMantExp takes its argument's precision: set prec after.
-	x := new(big.Float).SetMantExp(big.NewFloat(1), int(math.Ceil(float64(e)/float64(m)))+1).SetPrec(prec)
+	x := new(big.Float).SetMantExp(big.NewFloat(math.Exp2(y-k)*(1+1e-6)), int(k)).SetPrec(prec)
 	bm, bm1 := new(big.Float).SetInt64(int64(m)), new(big.Float).SetInt64(int64(m-1))
 	next := new(big.Float).SetPrec(prec)
 	for range 1_000_000 {
@@ -312,23 +339,21 @@ func (f *frame) done() (bool, error) {
 // zoom renders the frames that are not yet written, in order, and with
 // --video pipes every frame, new or read back, into ffmpeg.
 func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
-	frames := make([]*frame, len(cfg.scales))
+	// A frame's settings are built again when it is rendered, not kept:
+	// a long zoom would otherwise hold every frame's job at once.
+	written := make([]bool, len(cfg.scales))
 	todo, perturbed := 0, false
-	for k := range frames {
+	for k := range written {
 		f, err := cfg.frame(k)
 		if err != nil {
 			return err
 		}
-		ok, err := f.done()
-		if err != nil {
+		if written[k], err = f.done(); err != nil {
 			return err
 		}
-		if !ok {
-			frames[k] = f
+		if !written[k] {
 			todo++
 			perturbed = perturbed || f.method == render.MethodPerturb
-		} else {
-			frames[k] = &frame{index: k, path: f.path} // skipped: nothing to render
 		}
 	}
 	var video *ffmpegPipe
@@ -363,9 +388,13 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 	}
 	start := time.Now()
 	rendered := 0
-	for k, f := range frames {
-		if f.cfg.output != "" {
-			prog.Label(fmt.Sprintf("frame %d/%d", k+1, len(frames)))
+	for k := range written {
+		f, err := cfg.frame(k)
+		if err != nil {
+			return err
+		}
+		if !written[k] {
+			prog.Label(fmt.Sprintf("frame %d/%d", k+1, len(written)))
 			f.cfg.job.Orbit = orbit
 			f.cfg.job.Progress = prog.Add
 			st, err := a.renderFrame(ctx, f)
@@ -375,11 +404,11 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 			rendered++
 			if rc.verbose {
 				prog.Stop()
-				fmt.Fprintf(a.stderr, "frame %d/%d: %s, scale %s, method %s, %s\n", k+1, len(frames), f.path,
+				fmt.Fprintf(a.stderr, "frame %d/%d: %s, scale %s, method %s, %s\n", k+1, len(written), f.path,
 					f.cfg.job.View.Decimals().Scale, st.Method, phaseTimes(&st))
 			}
 		} else if rc.verbose {
-			fmt.Fprintf(a.stderr, "frame %d/%d: %s, already written\n", k+1, len(frames), f.path)
+			fmt.Fprintf(a.stderr, "frame %d/%d: %s, already written\n", k+1, len(written), f.path)
 		}
 		if video != nil {
 			if err := video.add(f.path); err != nil {
@@ -394,7 +423,7 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 		}
 	}
 	if rc.verbose {
-		fmt.Fprintf(a.stderr, "zoom: %d frames, %d rendered, %d already written, in %v\n", len(frames), rendered, len(frames)-rendered, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(a.stderr, "zoom: %d frames, %d rendered, %d already written, in %v\n", len(written), rendered, len(written)-rendered, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

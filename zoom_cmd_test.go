@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,6 +82,17 @@ func TestZoomScales(t *testing.T) {
 			t.Errorf("%s to %s in %d: %q, want %q", c.a, c.b, c.n, got, c.want)
 		}
 	}
+	// A millionth root, as --frames at its limit asks: exact to the
+	// precision, from float64's start (from a power of two, Newton's
+	// method took some 700,000 steps here).
+	const prec, m = 256, 999_999
+	q := new(big.Float).SetPrec(prec).Quo(d("1e-100").Big(prec), d("4").Big(prec))
+	r := nthRoot(q, m, prec)
+	back := pow(r, m, prec)
+	back.Quo(back, q).Sub(back, big.NewFloat(1)).Abs(back)
+	if back.Cmp(big.NewFloat(1e-60)) > 0 {
+		t.Errorf("nthRoot(%s, %d)^%d is %s off q, relatively", q.Text('e', 5), m, m, back.Text('e', 3))
+	}
 }
 
 // TestZoomResumes: a zoom run again renders only the frames that are
@@ -153,6 +165,8 @@ func TestZoomBadInput(t *testing.T) {
 		{[]string{"--reference", "0,1", "--reference-scale", "1e-20", "DIR/f-%05d.png"}, 2, "is larger than"},
 		{[]string{"--from-scale", "1e-40", "--reference", "0,1", "--reference-scale", "1e-35", "DIR/f-%05d.png"}, 2, "larger than the deepest frame's scale 1e-40"},
 		{[]string{"--method", "direct", "DIR/f-%05d.png"}, 2, "float64"},
+		{[]string{"--reference", "2,0", "DIR/f-%05d.png"}, 2, "too far from the view's centre"},
+		{[]string{"--frames", "1000000", "DIR/nodir/f-%07d.png"}, 1, `the folder "DIR/nodir" does not exist`},
 	} {
 		args := append([]string{"zoom", "--center", "0,1", "--scale", "1e-30", "--frames", "3", "--size", "32x18", "-m", "100"}, c.args...)
 		code, _, stderr := mandel(t, dir, args...)

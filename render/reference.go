@@ -116,6 +116,33 @@ func (o *Orbit) fits(v View, aa int) error {
 	return nil
 }
 
+// Near reports an error if p is too far from v's centre to serve as its
+// reference at aa x aa samples per pixel: more than 2^40 of v's samples
+// away, where the samples' float64 offsets from it would lose their last
+// digits. A command checks it before it writes anything.
+func (p ReferencePoint) Near(v View, aa int) error {
+	_, _, err := referenceOffset(v, aa, p)
+	return err
+}
+
+// referenceOffset is the offset of v's centre from p, in v's samples at
+// aa x aa per pixel, or an error if it is over 2^40 samples.
+func referenceOffset(v View, aa int, p ReferencePoint) (ox, oy float64, err error) {
+	d := v.Decimals()
+	spacing := sampleSpacing(v, aa, d.Scale)
+	prec := orbitPrec(spacing)
+	offset := func(c, r decimal.Number) float64 {
+		o := new(big.Float).SetPrec(prec).Sub(c.Big(prec), r.Big(prec))
+		x, _ := o.Quo(o, spacing).Float64()
+		return x
+	}
+	ox, oy = offset(d.Re, p.Re), offset(d.Im, p.Im)
+	if math.IsInf(ox, 0) || math.IsInf(oy, 0) || math.Abs(ox) > 1<<40 || math.Abs(oy) > 1<<40 {
+		return 0, 0, fmt.Errorf("the reference point %s,%s is too far from the view's centre: more than 2^40 samples", p.Re, p.Im)
+	}
+	return ox, oy, nil
+}
+
 // newReferencedPerturbation is newPerturbation around orbit, whose point
 // need not be v's centre: each sample's offset from the centre, in
 // samples, is moved by the centre's own offset from the orbit's point.
@@ -126,17 +153,10 @@ func newReferencedPerturbation(ctx context.Context, v View, aa int, noBLA, perio
 		return nil, err
 	}
 	s := v.Supersampled(aa)
-	d := v.Decimals()
-	spacing := sampleSpacing(v, aa, d.Scale)
-	prec := orbitPrec(spacing)
-	offset := func(c, r decimal.Number) float64 {
-		o := new(big.Float).SetPrec(prec).Sub(c.Big(prec), r.Big(prec))
-		x, _ := o.Quo(o, spacing).Float64()
-		return x
-	}
-	ox, oy := offset(d.Re, orbit.point.Re), offset(d.Im, orbit.point.Im)
-	if math.IsInf(ox, 0) || math.IsInf(oy, 0) || math.Abs(ox) > 1<<40 || math.Abs(oy) > 1<<40 {
-		return nil, fmt.Errorf("the reference point %s,%s is too far from the view's centre: more than 2^40 samples", orbit.point.Re, orbit.point.Im)
+	spacing := sampleSpacing(v, aa, v.Decimals().Scale)
+	ox, oy, err := referenceOffset(v, aa, orbit.point)
+	if err != nil {
+		return nil, err
 	}
 	p := &perturbation{kx: make([]float64, s.Width), ky: make([]float64, s.Height)}
 	for x := range p.kx {
