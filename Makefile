@@ -38,8 +38,14 @@ TEST_KERNELS := $(strip $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo 
 	$(shell grep -qw asimd /proc/cpuinfo 2>/dev/null && echo neon))
 export MANDEL_TEST_KERNELS = $(TEST_KERNELS)
 
+# A race-enabled program sleeps a second before it exits (GORACE's
+# atexit_sleep_ms), so that other goroutines may report: each test binary
+# and each command that the tests run as a process paid it (README's
+# commands alone 20 s). The tests check that none is left running (goleak),
+# and the command waits for its own; a GORACE of the caller's comes after,
+# and wins.
 race:
-	$(GO) test -race -count=1 $(PKGS)
+	GORACE="atexit_sleep_ms=0 $$GORACE" $(GO) test -race -count=1 $(PKGS)
 
 # norace runs without the race detector the packages whose tests trim
 # single-goroutine arithmetic under it (raceEnabled, in their race_test.go:
