@@ -101,9 +101,15 @@ func TestBenchBadInput(t *testing.T) {
 	}
 }
 
+// TestBenchTinySweep runs a tiny sweep with --trace, and checks its output
+// and files, and that the trace has the timed runs' blocks as regions, for
+// every strategy of the sweep (one sweep for both: each draws a dozen
+// charts at 1600 pixels, 12 s of CPU under the race detector).
 func TestBenchTinySweep(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "res")
-	code, stdout, stderr := benchCmd(t, context.Background(), tinyBench(out)...)
+	dir := t.TempDir()
+	out, tr := filepath.Join(dir, "res"), filepath.Join(dir, "t.out")
+	args := append(tinyBench(out), "--trace", tr)
+	code, stdout, stderr := benchCmd(t, context.Background(), args...)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -134,7 +140,7 @@ func TestBenchTinySweep(t *testing.T) {
 		RenderKernel string   `json:"render_kernel"`
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "env.json"))
-	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(tinyBench(out), " ") {
+	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(args, " ") {
 		t.Errorf("env.json: %v, %+v", err, env)
 	}
 	if env.RenderKernel != render.AutoKernel() {
@@ -157,6 +163,23 @@ func TestBenchTinySweep(t *testing.T) {
 	}
 	if want := (1 + 2*2) * 2; n != want { // serial, then 2 strategies x 2 worker counts, 2 reps each
 		t.Errorf("bench.txt has %d results, want %d", n, want)
+	}
+
+	block := regexp.MustCompile(`^(\w+) w(\d+) rows \d+-\d+$`)
+	seen := map[string]int{}
+	for _, name := range traceRegions(t, tr) {
+		if m := block.FindStringSubmatch(name); m != nil {
+			seen[m[1]+" w"+m[2]]++
+		}
+	}
+	want := []string{"serial w0", "bands w0", "bands w1", "atomic w0", "atomic w1"}
+	for _, w := range want {
+		if seen[w] == 0 {
+			t.Errorf("no block region of %s in the trace (regions per strategy and worker: %v)", w, seen)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("block regions of %v, want %v only", seen, want)
 	}
 }
 
