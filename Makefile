@@ -71,7 +71,8 @@ vet:
 
 # test-arm64 runs the render tests of an arm64 build under qemu-user-static
 # and checks that it renders every preset to amd64's bytes (NEON and the
-# scalar Go kernel, with and without shortcuts): about 3 minutes on 2 cores.
+# scalar Go kernel, with and without shortcuts), side by side: about 3
+# minutes on 2 cores.
 # Without qemu it says so and skips; INSTALL_QEMU=1 installs it (as root).
 test-arm64: build
 	scripts/test-arm64.sh $(BIN)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-arm64.sh checks arm64 here, without arm64 hardware, under Debian's
 # qemu-user-static: the render tests of an arm64 build (-short, NEON
-# kernel required), then scripts/same-bytes.sh between the amd64 binary
+# kernel required), and beside them scripts/same-bytes.sh between the amd64 binary
 # and an arm64 one under emulation, for every preset (kernel auto, which is
 # NEON there, and scalar, the portable Go fallback; with and without
 # shortcuts). Emulation is about 12 times slower than native, so the tests
