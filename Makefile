@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/mandel
 PKGS    := ./...
 
-.PHONY: all build render test test-v3 test-arm64 test-video race vet fmt-check staticcheck lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
+.PHONY: all build render test norace test-v3 test-arm64 test-video race vet fmt-check staticcheck lint fuzz bench bench-model bench-quick bench-smoke test-slurm clean
 
 all: build
 
@@ -27,7 +27,7 @@ render:
 # a smoke run of the benchmark harness, sharded renders on a real Slurm, and
 # arm64 under qemu. It installs nothing and leaves nothing outside the
 # clone; the last three legs each print one line saying whether they ran.
-test: vet fmt-check staticcheck race test-v3 bench-smoke test-slurm test-arm64 test-video
+test: vet fmt-check staticcheck race norace test-v3 bench-smoke test-slurm test-arm64 test-video
 
 # The render tests must run the vector kernels this CPU has, not skip them:
 # AVX2 and AVX-512 on amd64, NEON on arm64 (Linux's cpuinfo calls it asimd).
@@ -38,13 +38,28 @@ TEST_KERNELS := $(strip $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo 
 	$(shell grep -qw asimd /proc/cpuinfo 2>/dev/null && echo neon))
 export MANDEL_TEST_KERNELS = $(TEST_KERNELS)
 
+# A race-enabled program sleeps a second before it exits (GORACE's
+# atexit_sleep_ms), so that other goroutines may report: each test binary
+# and each command that the tests run as a process paid it (README's
+# commands alone 20 s). The tests check that none is left running (goleak),
+# and the command waits for its own; a GORACE of the caller's comes after,
+# and wins.
 race:
-	$(GO) test -race -count=1 $(PKGS)
+	GORACE="atexit_sleep_ms=0 $$GORACE" $(GO) test -race -count=1 $(PKGS)
+
+# norace runs without the race detector the packages whose tests trim
+# single-goroutine arithmetic under it (raceEnabled, in their race_test.go:
+# the detector slows it 10 to 20 times and sees nothing in it): here they
+# run at full size. GOAMD64=v1 is the default, named for symmetry with
+# test-v3.
+NORACE_PKGS := ./render/ ./render/deep/ ./imageio/
+norace:
+	GOAMD64=v1 $(GO) test -count=1 $(NORACE_PKGS)
 
 # The kernel's arithmetic must not change when the compiler may emit FMA
-# instructions (GOAMD64=v3); v1 is the default, named here for symmetry.
+# instructions (GOAMD64=v3): the kernels' tests again, as norace runs
+# them under v1.
 test-v3:
-	GOAMD64=v1 $(GO) test -count=1 ./render/ ./render/deep/
 	@if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo; then \
 		echo "GOAMD64=v3 $(GO) test -count=1 ./render/ ./render/deep/"; GOAMD64=v3 $(GO) test -count=1 ./render/ ./render/deep/; \
 	else echo "test-v3: this CPU lacks AVX2/FMA, so GOAMD64=v3 binaries cannot run here"; fi
@@ -56,7 +71,8 @@ vet:
 
 # test-arm64 runs the render tests of an arm64 build under qemu-user-static
 # and checks that it renders every preset to amd64's bytes (NEON and the
-# scalar Go kernel, with and without shortcuts): about 3 minutes on 2 cores.
+# scalar Go kernel, with and without shortcuts), side by side: about 3
+# minutes on 2 cores.
 # Without qemu it says so and skips; INSTALL_QEMU=1 installs it (as root).
 test-arm64: build
 	scripts/test-arm64.sh $(BIN)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	xtrace "golang.org/x/exp/trace"
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/mandel-project/mandel/bench"
@@ -101,9 +102,15 @@ func TestBenchBadInput(t *testing.T) {
 	}
 }
 
+// TestBenchTinySweep runs a tiny sweep with --trace, and checks its output
+// and files, and that the trace has the timed runs' blocks as regions, for
+// every strategy of the sweep (one sweep for both: each draws a dozen
+// charts at 1600 pixels, 12 s of CPU under the race detector).
 func TestBenchTinySweep(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "res")
-	code, stdout, stderr := benchCmd(t, context.Background(), tinyBench(out)...)
+	dir := t.TempDir()
+	out, tr := filepath.Join(dir, "res"), filepath.Join(dir, "t.out")
+	args := append(tinyBench(out), "--trace", tr)
+	code, stdout, stderr := benchCmd(t, context.Background(), args...)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -134,7 +141,7 @@ func TestBenchTinySweep(t *testing.T) {
 		RenderKernel string   `json:"render_kernel"`
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "env.json"))
-	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(tinyBench(out), " ") {
+	if err := json.Unmarshal(b, &env); err != nil || env.Partial || strings.Join(env.Args, " ") != "mandel bench "+strings.Join(args, " ") {
 		t.Errorf("env.json: %v, %+v", err, env)
 	}
 	if env.RenderKernel != render.AutoKernel() {
@@ -157,6 +164,41 @@ func TestBenchTinySweep(t *testing.T) {
 	}
 	if want := (1 + 2*2) * 2; n != want { // serial, then 2 strategies x 2 worker counts, 2 reps each
 		t.Errorf("bench.txt has %d results, want %d", n, want)
+	}
+
+	block := regexp.MustCompile(`^(\w+) w(\d+) rows \d+-\d+$`)
+	seen := map[string]int{}
+	for _, name := range traceRegions(t, tr) {
+		if m := block.FindStringSubmatch(name); m != nil {
+			seen[m[1]+" w"+m[2]]++
+		}
+	}
+	want := []string{"serial w0", "bands w0", "bands w1", "atomic w0", "atomic w1"}
+	for _, w := range want {
+		if seen[w] == 0 {
+			t.Errorf("no block region of %s in the trace (regions per strategy and worker: %v)", w, seen)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("block regions of %v, want %v only", seen, want)
+	}
+	// Each run is a task named by its configuration, scene and worker
+	// count included: the 2 timed runs, and a traced one at the largest
+	// worker count (and serial's).
+	tasks := map[string]int{}
+	for _, name := range traceNames(t, tr, xtrace.EventTaskBegin) {
+		tasks[name]++
+	}
+	for want, n := range map[string]int{
+		"scene full, strategy serial, 1 worker, grain 1":  3,
+		"scene full, strategy bands, 1 worker, grain 1":   2,
+		"scene full, strategy bands, 2 workers, grain 1":  3,
+		"scene full, strategy atomic, 1 worker, grain 1":  2,
+		"scene full, strategy atomic, 2 workers, grain 1": 3,
+	} {
+		if tasks[want] != n {
+			t.Errorf("%d tasks %q in the trace, want %d (tasks: %v)", tasks[want], want, n, tasks)
+		}
 	}
 }
 

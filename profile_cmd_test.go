@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -130,50 +129,6 @@ func TestTraceFailures(t *testing.T) {
 	}
 	if files := dirEntries(t, dir); len(files) != 0 {
 		t.Errorf("failures left files behind: %v", files)
-	}
-}
-
-// TestBenchTrace: mandel bench --trace writes a trace in which each run
-// is a task named by its configuration, scene and worker count included,
-// and the timed runs' blocks are regions, for every strategy of the sweep.
-func TestBenchTrace(t *testing.T) {
-	dir := t.TempDir()
-	tr := filepath.Join(dir, "t.out")
-	args := []string{"--out", filepath.Join(dir, "res"), "--trace", tr, "--scenes", "full", "--strategies", "atomic", "--workers", "1,2",
-		"--reps", "1", "--warmup", "0", "--size", "32x24", "--maxiter", "50", "--seed", "7", "--max-time", "0"}
-	code, _, stderr := benchCmd(t, context.Background(), args...)
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
-	}
-	block := regexp.MustCompile(`^(\w+) w(\d+) rows \d+-\d+$`)
-	seen := map[string]int{}
-	for _, name := range traceRegions(t, tr) {
-		if m := block.FindStringSubmatch(name); m != nil {
-			seen[m[1]+" w"+m[2]]++
-		}
-	}
-	for _, want := range []string{"serial w0", "atomic w0", "atomic w1"} {
-		if seen[want] == 0 {
-			t.Errorf("no block region of %s in the trace (regions per strategy and worker: %v)", want, seen)
-		}
-	}
-	if len(seen) != 3 {
-		t.Errorf("block regions of %v, want serial w0 and atomic w0 and w1 only", seen)
-	}
-	tasks := map[string]int{}
-	for _, name := range traceNames(t, tr, xtrace.EventTaskBegin) {
-		tasks[name]++
-	}
-	// Each configuration: a traced run (at the largest worker count, and
-	// serial's) or not, and one timed run.
-	for want, n := range map[string]int{
-		"scene full, strategy serial, 1 worker, grain 1":  2,
-		"scene full, strategy atomic, 1 worker, grain 1":  1,
-		"scene full, strategy atomic, 2 workers, grain 1": 2,
-	} {
-		if tasks[want] != n {
-			t.Errorf("%d tasks %q in the trace, want %d (tasks: %v)", tasks[want], want, n, tasks)
-		}
 	}
 }
 

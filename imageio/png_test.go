@@ -134,6 +134,19 @@ var pngSizes = []image.Rectangle{
 	image.Rect(0, 0, 9000, 5), // a row longer than a strip, and than the window in colour
 }
 
+// bigUnderRace reports whether r is one of pngSizes' two large images
+// (many strips; a row longer than a strip) and the race detector is on,
+// which slows deflate about twentyfold: the matrix tests then leave it out
+// (their 200x333 RGBA images took a minute each). What they prove with it
+// is arithmetic, the same bytes whatever the strips and workers, and make
+// test's norace leg runs them in full; under the detector the 200x41 and
+// 200x42 images still span two or three strips of 8 KiB, compressed by
+// several workers, and TestPNGDeterministic runs images of many strips on
+// 8 threads.
+func bigUnderRace(r image.Rectangle) bool {
+	return raceEnabled && r.Dx()*r.Dy() > 20000
+}
+
 func encodeWith(tb testing.TB, m image.Image, workers int) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
@@ -172,6 +185,9 @@ func TestPNGRoundTrip(t *testing.T) {
 	smallStrips(t)
 	for _, kind := range pngKinds {
 		for i, r := range pngSizes {
+			if bigUnderRace(r) {
+				continue
+			}
 			t.Run(fmt.Sprintf("%s/%dx%d", kind, r.Dx(), r.Dy()), func(t *testing.T) {
 				m := noisy(kind, r, uint64(i))
 				got, err := png.Decode(bytes.NewReader(encodeWith(t, m, 2)))
@@ -242,6 +258,9 @@ func TestPNGSameDataAsImagePNG(t *testing.T) {
 	cases := map[string]image.Image{"mandel": mandelImage(t, 240, 160, 1), "mandel-aa2": mandelImage(t, 120, 80, 2)}
 	for _, kind := range pngKinds {
 		for i, r := range pngSizes {
+			if bigUnderRace(r) {
+				continue
+			}
 			cases[fmt.Sprintf("%s/%dx%d", kind, r.Dx(), r.Dy())] = noisy(kind, r, uint64(i))
 		}
 	}
@@ -274,17 +293,26 @@ func TestPNGSameDataAsImagePNG(t *testing.T) {
 // TestPNGDeterministic checks that the bytes do not depend on the number of
 // workers, with as many threads as workers so that they really run at once:
 // on mandel's picture with the real strips, and on others with small ones.
+// Under the race detector mandel's picture is 256x256 in small strips, as
+// the others, and the workers 3 and the default (8, GOMAXPROCS) only: the
+// workers' hand-offs are the same whatever the strip size, and rendering
+// and compressing a megapixel 13 times under it took half a minute; make
+// test's norace leg runs the real strips and every worker count.
 func TestPNGDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	side, workerCounts := 1024, []int{2, 3, 8, 0} // 1024: 2 strips
+	if raceEnabled {
+		side, workerCounts = 256, []int{3, 0}
+	}
 	images := map[string]image.Image{
-		"mandel":      mandelImage(t, 1024, 1024, 1), // 2 strips
+		"mandel":      mandelImage(t, side, side, 1),
 		"rgba":        noisy("rgba", image.Rect(0, 0, 133, 100), 1),
 		"gray":        noisy("gray", image.Rect(0, 0, 99, 500), 2),
 		"translucent": noisy("translucent", image.Rect(0, 0, 50, 300), 3),
 	}
 	for name, m := range images {
 		t.Run(name, func(t *testing.T) {
-			if name != "mandel" {
+			if name != "mandel" || raceEnabled {
 				smallStrips(t)
 			}
 			want := encodeWith(t, m, 1)
@@ -292,7 +320,7 @@ func TestPNGDeterministic(t *testing.T) {
 			if idats := strings.Count(strings.Join(names, " "), "IDAT"); idats < 2 {
 				t.Fatalf("%d IDAT chunks: want an image of several strips", idats)
 			}
-			for _, workers := range []int{2, 3, 8, 0} {
+			for _, workers := range workerCounts {
 				for range 3 {
 					if got := encodeWith(t, m, workers); !bytes.Equal(got, want) {
 						t.Fatalf("%d workers: %d bytes differ from 1 worker's %d", workers, len(got), len(want))
@@ -396,7 +424,9 @@ func FuzzPNG(f *testing.F) {
 // TestPNGSize compares the file size with image/png's on mandel's picture,
 // large enough for two strips: the cut may cost a little, not much.
 func TestPNGSize(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
+		// The ratio is the same with the detector; make test's norace leg
+		// measures it.
 		t.Skip("renders 600,000 pixels")
 	}
 	for _, c := range []struct{ side, aa int }{{768, 1}, {512, 2}} {

@@ -310,13 +310,13 @@ func TestDensityAndOffset(t *testing.T) {
 // reference's entries whatever the density and offset, and is not used
 // where an offset would break its margin.
 func TestIndexTableWithDensityAndOffset(t *testing.T) {
-	for _, mapping := range []struct{ density, offset float64 }{{2.5, 0.3}, {1, -7.25}, {0.3, 16}, {6, 0.999}} {
-		for _, name := range []string{"full", "seahorse"} {
+	for _, name := range []string{"full", "seahorse"} {
+		preset, _ := LookupPreset(name)
+		v := preset.View
+		v.Width, v.Height = 150, 100
+		f := render(t, v, 1) // the mapping is the painter's: one frame for all
+		for _, mapping := range []struct{ density, offset float64 }{{2.5, 0.3}, {1, -7.25}, {0.3, 16}, {6, 0.999}} {
 			t.Run(fmt.Sprintf("%s/density=%g/offset=%g", name, mapping.density, mapping.offset), func(t *testing.T) {
-				preset, _ := LookupPreset(name)
-				v := preset.View
-				v.Width, v.Height = 150, 100
-				f := render(t, v, 1)
 				pal := palettes[1]
 				pal.Density, pal.Offset = mapping.density, mapping.offset
 				p := &Painter{Palette: pal}
