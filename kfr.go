@@ -123,7 +123,7 @@ func kfrScale(zoom decimal.Number, width, height int) (decimal.Number, error) {
 	s.Quo(s, new(big.Float).SetPrec(prec).SetInt64(int64(height)))
 	d, err := decimal.Parse(s.Text('e', 19))
 	if err != nil {
-		return decimal.Number{}, fmt.Errorf("Zoom %s gives a scale of %s for %dx%d pixels: %w", zoom, s.Text('e', 3), width, height, err)
+		return decimal.Number{}, fmt.Errorf("its Zoom %s gives a scale of %s for %dx%d pixels: %w", zoom, s.Text('e', 3), width, height, err)
 	}
 	return d, nil
 }
