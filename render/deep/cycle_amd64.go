@@ -51,7 +51,10 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 			continue
 		}
 		allowed := (p.maxIter - s.n) / (l + 1)
-		if allowed <= 0 {
+		// A lane that would not take its first period would only stop
+		// the others': it is advance's at once.
+		dd := float64(s.dr*s.dr) + float64(s.di*s.di)
+		if allowed <= 0 || !(dd < lim) || !(dd > 0x1p-1018) {
 			continue
 		}
 		budget = min(budget, allowed)
