@@ -33,8 +33,8 @@ var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *
 // before maxIter), at most budget. A lane's periods are cycle's, bit for
 // bit, and each stops where cycle would go on, at m = 1, for advance to
 // take that period. It returns the lanes that took periods and need no
-// pass of advance's now.
-func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took uint64, periods int64) {
+// pass of advance's now, and those it ran.
+func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took, active uint64, periods int64) {
 	tail := &p.bla.tail[0]
 	top := len(p.orbit) - 1
 	l := top - 1
@@ -43,7 +43,6 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 	c := [cycleConsts]float64{tail.a0, tail.a1, lim, ot.zr, ot.zi, p.escape2, 2 * o0.zr, 2 * o0.zi}
 	var st [8 * cycleLanes]float64
 	var reb [cycleLanes]int
-	var active uint64
 	nan := math.NaN()
 	for j := range ls {
 		s := &ls[j]
@@ -70,7 +69,7 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 		reb[j] = s.rebases
 	}
 	if active == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
 	done, ok := cyclePeriods512(&st, &reb, &c, budget, active)
 	for j := range ls {
@@ -92,10 +91,10 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 		}
 	}
 	if done >= budget {
-		return active, periods
+		return active, active, periods
 	}
 	// The lanes that would not take the last period are advance's now.
-	return ok, periods
+	return ok, active, periods
 }
 
 // rowCycle is Row for a plan with cyclePeriods512: the same results, bit
@@ -127,7 +126,7 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		if stop != nil && stop.Load() {
 			break
 		}
-		took, n := p.cycleVec(&lanes, active, cyclePasses/2)
+		took, ran, n := p.cycleVec(&lanes, active, cyclePasses/2)
 		vec += n
 		busy := active &^ took
 		for pair := 0; pair < cycleLanes; pair += 2 {
@@ -142,10 +141,12 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 					continue
 				}
 				s := &lanes[l]
-				// paired: a lane back at m = 1 returns here, for the
-				// vector lanes.
+				// A lane the vector lanes ran takes its period here and
+				// returns to them (paired); the others, whose deltas the
+				// tail run does not take, go on as in Row, where cycle
+				// takes the periods of a lane that comes back to it.
 				if !s.done {
-					p.advance(s, aloneIters(alone), alone, true)
+					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
 				}
 				if !s.done {
 					continue
