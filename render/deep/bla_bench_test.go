@@ -17,9 +17,11 @@ var mini248 = testView{mini248re, mini248im, "5e-49", 640, 360, 1000000}
 // BenchmarkBLAPixels is the pixel stage of issue 17's BLA figure (640x360
 // at maxiter 1e6 around a minibrot, with periodicity checking as the
 // command's default), on every 8th sample of every 8th row so that one
-// operation is short: with BLA, without it (advance's scalar loop), and
-// without it on SIMD lanes where the CPU has them (else the scalar loop
-// again), the fastest perturbation without BLA; interleaved by -count. The
+// operation is short: with BLA (its periods in scalar Go, and blalanes:
+// on SIMD lanes where the CPU has them), without it (advance's scalar
+// loop), and without it on SIMD lanes where the CPU has them (else the
+// scalar loop again), the fastest perturbation without BLA; interleaved
+// by -count. The
 // reference orbit and the table are made outside the timer. It reports
 // the share of the iterations BLA skipped.
 func BenchmarkBLAPixels(b *testing.B) {
@@ -30,7 +32,7 @@ func BenchmarkBLAPixels(b *testing.B) {
 		for _, c := range []struct {
 			name       string
 			bla, lanes bool
-		}{{"bla", true, false}, {"nobla", false, false}, {"lanes", false, true}} {
+		}{{"bla", true, false}, {"blalanes", true, true}, {"nobla", false, false}, {"lanes", false, true}} {
 			b.Run(v.name+"/"+c.name, func(b *testing.B) {
 				benchPixels(b, v.v, 8, c.bla, c.lanes)
 			})
@@ -46,8 +48,11 @@ func benchPixels(b *testing.B, v testView, step int, bla, lanes bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if p.Lanes() != (lanes && rowLanesFunc != nil) {
-		b.Fatalf("lanes %v, want %v", p.Lanes(), lanes && rowLanesFunc != nil)
+	if want := !bla && lanes && rowLanesFunc != nil; p.Lanes() != want {
+		b.Fatalf("lanes %v, want %v", p.Lanes(), want)
+	}
+	if want := bla && lanes && rowCycleFunc != nil; p.cycleLanes != want {
+		b.Fatalf("periods on lanes %v, want %v", p.cycleLanes, want)
 	}
 	kx, ky := v.offsets()
 	var xs, ys []float64

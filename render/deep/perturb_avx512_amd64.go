@@ -17,3 +17,13 @@ package deep
 //
 //go:noescape
 func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+
+// cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of
+// 16 in 2 vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,
+// saved di; reb: rebases; c: cycle's constants, internal/perturbgen says
+// which), at most budget, until some lane would not go on. It returns
+// the periods every lane of active took and the lanes that took one
+// more, bit l for lane l. It needs AVX-512F and DQ.
+//
+//go:noescape
+func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64) (periods int, ok uint64)

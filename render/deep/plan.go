@@ -64,6 +64,11 @@ type Plan struct {
 	noCycle bool
 	// lanes says whether Row runs on SIMD lanes (Config.Lanes).
 	lanes bool
+	// cycleLanes says whether Row takes cycle's periods on SIMD lanes
+	// (Config.Lanes, with BLA: rowCycle).
+	cycleLanes bool
+	// vecPeriods counts the periods rowCycle's lanes took, for the tests.
+	vecPeriods atomic.Int64
 
 	// skipped counts the iterations BLA skipped, over every Row, and
 	// periodic the pixels that periodicity checking stopped and the
@@ -118,6 +123,10 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 			}
 		}
 	}
+	// The vector period loop takes m1Decided's shortcut and periodicity
+	// checking as given.
+	p.cycleLanes = cfg.Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
+		len(p.orbit) > 3 && p.bla.tail[0].fast && m1Decided(p.orbit[1], min(p.orbit[1].gate, p.bla.tail[0].r2), p.escape2)
 	return p, nil
 }
 
@@ -159,6 +168,9 @@ const stopCheckIters = 4096
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
 	if p.lanes {
 		return rowLanesFunc(p, kx, ky, iter, mag2, stop)
+	}
+	if p.cycleLanes && !p.noCycle {
+		return rowCycleFunc(p, kx, ky, iter, mag2, stop)
 	}
 	var skipped, periodic, saved int64
 	mi := float64(ky * p.d.m)

@@ -80,6 +80,9 @@ import (
 // vectors must match perturbVectors in render/deep/lanes_amd64.go.
 var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, to hide latency")
 
+// cycleVectors must match cycleVectors in render/deep/cycle_amd64.go.
+var cycleVectors = flag.Int("cyclevectors", 2, "vectors of 8 lanes in cyclePeriods512")
+
 // Offsets, in float64s or ints, of the state's parts, for L lanes: in st
 // the deltas dr, di, then dcr, dci, then the saved deltas sr, si; in ln
 // each lane's m, then its rebases, the routine's own load addresses, each
@@ -136,6 +139,7 @@ func main() {
 		DATA(8*i, U64(i))
 	}
 	routine(small, one, two)
+	cycleRoutine(small, one)
 	Generate()
 }
 
@@ -598,3 +602,144 @@ func paramAddr(name string) Mem {
 	}
 	return b.Addr
 }
+
+// cycleRoutine generates cyclePeriods512: deep's Plan.cycle2 on
+// cycleVectors vectors of 8 pixels, each at m = 1 in the float64 loop of a
+// plan whose tail run is valid there (m1Decided). A period of a lane is
+// cycle's, operation for operation, each rounded on its own (no FMA):
+//
+//	dd = dr*dr + di*di; go on only if dd < lim and dd > 2^-1018
+//	n = (a0*dr - a1*di) + bdr, (a0*di + a1*dr) + bdi   (the tail run)
+//	f = Z_M + n; mag = fr*fr + fi*fi
+//	go on only if not mag > escape2, mag > 2^-1018 and f is not the saved delta
+//	rebases++, f saved at a power of two (Brent's scheme, as advance)
+//	t = 2 Z_0 + f; dr = (tr*fr - ti*fi) + dcr; di = (tr*fi + ti*fr) + dci
+//
+// Every lane of active takes every period while all do; in the first
+// period where some lane would not go on, the others take it and the
+// routine returns, so the Go driver runs that lane's period in cycle's
+// own code, which makes the decision there. maxIter is the driver's: it
+// gives a budget of periods that no lane's n passes.
+func cycleRoutine(small, one Mem) {
+	V := *cycleVectors
+	L := 8 * V
+	TEXT("cyclePeriods512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, reb *[%d]int, c *[%d]float64, budget int, active uint64) (periods int, ok uint64)", 8*L, L, cycleConsts))
+	Pragma("noescape")
+	Doc(
+		"cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of",
+		fmt.Sprintf("%d in %d vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,", L, V),
+		"saved di; reb: rebases; c: cycle's constants, internal/perturbgen says",
+		"which), at most budget, until some lane would not go on. It returns",
+		"the periods every lane of active took and the lanes that took one",
+		"more, bit l for lane l. It needs AVX-512F and DQ.",
+	)
+	st := Mem{Base: Load(Param("st"), GP64())}
+	rb := Mem{Base: Load(Param("reb"), GP64())}
+	cm := Mem{Base: Load(Param("c"), GP64())}
+	off := func(part, k int) Mem { return st.Offset(8*(part*L) + 64*k) }
+	cst := func(i int) VecVirtual {
+		r := ZMM()
+		VBROADCASTSD(cm.Offset(8*i), r)
+		return r
+	}
+	a0, a1, lim, otr, oti, e2, z0r, z0i := cst(0), cst(1), cst(2), cst(3), cst(4), cst(5), cst(6), cst(7)
+	smallR, oneR := ZMM(), ZMM()
+	VBROADCASTSD(small, smallR)
+	VPBROADCASTQ(one, oneR)
+	dr, di, rv := make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
+	for k := range V {
+		dr[k], di[k], rv[k] = ZMM(), ZMM(), ZMM()
+		VMOVUPD(off(0, k), dr[k])
+		VMOVUPD(off(1, k), di[k])
+		VMOVDQU64(rb.Offset(64*k), rv[k])
+	}
+	periods, okw, act := GP64(), GP64(), GP64()
+	XORQ(periods, periods)
+	Load(Param("active"), act)
+	Label("cycleLoop")
+	XORQ(okw, okw)
+	CMPQ(periods, paramAddr("budget"))
+	JGE(LabelRef("cycleExit"))
+	for k := range V {
+		ok := K()
+		t := GP64()
+		MOVQ(act, t)
+		if k > 0 {
+			SHRQ(U8(8*k), t)
+		}
+		KMOVB(t.As32(), ok)
+		x, y, dd := ZMM(), ZMM(), ZMM()
+		VMULPD(dr[k], dr[k], x)
+		VMULPD(di[k], di[k], y)
+		VADDPD(y, x, dd)
+		VCMPPD(U8(cmpLT), lim, dd, ok, ok)    // dd < lim
+		VCMPPD(U8(cmpGT), smallR, dd, ok, ok) // dd > 2^-1018
+		// The tail run: A delta + B dc.
+		nr, ni, u, v := ZMM(), ZMM(), ZMM(), ZMM()
+		VMULPD(dr[k], a0, x)
+		VMULPD(di[k], a1, y)
+		VSUBPD(y, x, x)
+		VADDPD(off(4, k), x, nr)
+		VMULPD(di[k], a0, u)
+		VMULPD(dr[k], a1, v)
+		VADDPD(v, u, u)
+		VADDPD(off(5, k), u, ni)
+		// The rebase at M.
+		fr, fi, mag := ZMM(), ZMM(), ZMM()
+		VADDPD(nr, otr, fr)
+		VADDPD(ni, oti, fi)
+		VMULPD(fr, fr, x)
+		VMULPD(fi, fi, y)
+		VADDPD(y, x, mag)
+		VCMPPD(U8(cmpNGT), e2, mag, ok, ok)    // not mag > escape2
+		VCMPPD(U8(cmpGT), smallR, mag, ok, ok) // mag > 2^-1018
+		eq := K()
+		VCMPPD(U8(cmpEQ), off(6, k), fr, ok, eq)
+		VCMPPD(U8(cmpEQ), off(7, k), fi, eq, eq)
+		KANDNB(ok, eq, ok) // ok and not eq
+		// The step from m = 0.
+		tr, ti := ZMM(), ZMM()
+		VADDPD(fr, z0r, tr)
+		VADDPD(fi, z0i, ti)
+		VMULPD(fr, tr, x)
+		VMULPD(fi, ti, y)
+		VSUBPD(y, x, x)
+		VADDPD(off(2, k), x, ok, dr[k]) // not taken where ok is 0: merged
+		VMULPD(fi, tr, u)
+		VMULPD(fr, ti, v)
+		VADDPD(v, u, u)
+		VADDPD(off(3, k), u, ok, di[k])
+		// rebases++, and at a power of two the rebased delta is saved.
+		low := ZMM()
+		VPADDQ(oneR, rv[k], ok, rv[k])
+		VPSUBQ(oneR, rv[k], low)
+		sv := K()
+		VPTESTNMQ(low, rv[k], ok, sv)
+		VMOVUPD(fr, sv, off(6, k))
+		VMOVUPD(fi, sv, off(7, k))
+		w := GP64()
+		KMOVB(ok, w.As32())
+		if k > 0 {
+			SHLQ(U8(8*k), w)
+		}
+		ORQ(w, okw)
+	}
+	CMPQ(okw, act)
+	JNE(LabelRef("cycleExit"))
+	INCQ(periods)
+	JMP(LabelRef("cycleLoop"))
+	Label("cycleExit")
+	for k := range V {
+		VMOVUPD(dr[k], off(0, k))
+		VMOVUPD(di[k], off(1, k))
+		VMOVDQU64(rv[k], rb.Offset(64*k))
+	}
+	VZEROUPPER()
+	Store(periods, Return("periods"))
+	Store(okw, Return("ok"))
+	RET()
+}
+
+// cycleConsts is the number of cyclePeriods512's constants: a0, a1, lim,
+// Z_M (re, im), escape2, 2 Z_0 (re, im).
+const cycleConsts = 8

@@ -1,0 +1,171 @@
+package deep
+
+import (
+	"math"
+	"sync/atomic"
+
+	"golang.org/x/sys/cpu"
+)
+
+// The AVX-512 period loop's shape; internal/perturbgen generates
+// cyclePeriods512 with the same numbers (its -cyclevectors flag's
+// default, and cycleConsts).
+const (
+	cycleVectors = 2
+	cycleLanes   = 8 * cycleVectors
+	cycleConsts  = 8
+)
+
+// cycleLanesAvailable reports whether this CPU runs cyclePeriods512
+// (AVX-512F, and DQ for the byte masks).
+var cycleLanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+
+// rowCycleFunc is rowCycle where the CPU has it.
+var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {
+	if !cycleLanesAvailable {
+		return nil
+	}
+	return (*Plan).rowCycle
+}()
+
+// cycleVec runs cycle's periods, on cyclePeriods512's lanes, for the
+// lanes of ls in want that can take them (cycles, with a period left
+// before maxIter), at most budget. A lane's periods are cycle's, bit for
+// bit, and each stops where cycle would go on, at m = 1, for advance to
+// take that period. It returns the lanes that took periods and need no
+// pass of advance's now, and those it ran.
+func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took, active uint64, periods int64) {
+	tail := &p.bla.tail[0]
+	top := len(p.orbit) - 1
+	l := top - 1
+	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
+	lim := min(o1.gate, tail.r2)
+	c := [cycleConsts]float64{tail.a0, tail.a1, lim, ot.zr, ot.zi, p.escape2, 2 * o0.zr, 2 * o0.zi}
+	var st [8 * cycleLanes]float64
+	var reb [cycleLanes]int
+	nan := math.NaN()
+	for j := range ls {
+		s := &ls[j]
+		if want>>j&1 == 0 || s.done || !p.cycles(s) {
+			continue
+		}
+		allowed := (p.maxIter - s.n) / (l + 1)
+		// A lane that would not take its first period would only stop
+		// the others': it is advance's at once.
+		dd := float64(s.dr*s.dr) + float64(s.di*s.di)
+		if allowed <= 0 || !(dd < lim) || !(dd > 0x1p-1018) {
+			continue
+		}
+		budget = min(budget, allowed)
+		active |= 1 << j
+		st[j], st[cycleLanes+j], st[2*cycleLanes+j], st[3*cycleLanes+j] = s.dr, s.di, s.dcr, s.dci
+		// B dc: cycle's arithmetic.
+		st[4*cycleLanes+j], st[5*cycleLanes+j] = float64(tail.b0*s.mr)-float64(tail.b1*s.mi), float64(tail.b0*s.mi)+float64(tail.b1*s.mr)
+		// NaN equals nothing: where cycle would not compare.
+		st[6*cycleLanes+j], st[7*cycleLanes+j] = nan, nan
+		if s.rebases > 0 && !s.savedSmall {
+			st[6*cycleLanes+j], st[7*cycleLanes+j] = s.savedR, s.savedI
+		}
+		reb[j] = s.rebases
+	}
+	if active == 0 {
+		return 0, 0, 0
+	}
+	done, ok := cyclePeriods512(&st, &reb, &c, budget, active)
+	for j := range ls {
+		if active>>j&1 == 0 {
+			continue
+		}
+		k := done + int(ok>>j&1)
+		if k == 0 {
+			continue
+		}
+		periods += int64(k)
+		s := &ls[j]
+		s.dr, s.di = st[j], st[cycleLanes+j]
+		s.n += k * (l + 1)
+		s.skipped += int64(k * l)
+		s.rebases = reb[j]
+		if sr := st[6*cycleLanes+j]; !math.IsNaN(sr) {
+			s.savedR, s.savedI, s.savedSmall = sr, st[7*cycleLanes+j], false
+		}
+	}
+	if done >= budget {
+		return active, active, periods
+	}
+	// The lanes that would not take the last period are advance's now.
+	return ok, active, periods
+}
+
+// rowCycle is Row for a plan with cyclePeriods512: the same results, bit
+// for bit. It keeps cycleLanes pixels in pairs as Row keeps two, and
+// before each round the lanes at m = 1 round a nucleus reference take
+// their periods together on the vector lanes, where one period costs
+// far less than cycle2's.
+func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+	var skipped, periodic, saved, vec int64
+	mi := float64(ky * p.d.m)
+	var lanes [cycleLanes]pixelState
+	var active uint64
+	var at [cycleLanes]int
+	next := 0
+	load := func(l int) {
+		if next >= len(kx) {
+			active &^= 1 << l
+			return
+		}
+		at[l] = next
+		p.start(&lanes[l], float64(kx[next]*p.d.m), mi)
+		next++
+		active |= 1 << l
+	}
+	for l := range lanes {
+		load(l)
+	}
+	for active != 0 {
+		if stop != nil && stop.Load() {
+			break
+		}
+		took, ran, n := p.cycleVec(&lanes, active, cyclePasses/2)
+		vec += n
+		busy := active &^ took
+		for pair := 0; pair < cycleLanes; pair += 2 {
+			a, b := &lanes[pair], &lanes[pair+1]
+			both := busy>>pair&3 == 3
+			alone := !both
+			if both && !a.small && !b.small {
+				alone = p.plain2(a, b, stopCheckIters) < 4
+			}
+			for l := pair; l < pair+2; l++ {
+				if busy>>l&1 == 0 {
+					continue
+				}
+				s := &lanes[l]
+				// A lane the vector lanes ran takes its period here and
+				// returns to them (paired); the others, whose deltas the
+				// tail run does not take, go on as in Row, where cycle
+				// takes the periods of a lane that comes back to it.
+				if !s.done {
+					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
+				}
+				if !s.done {
+					continue
+				}
+				x := at[l]
+				iter[x], mag2[x] = uint32(s.n), s.mag2
+				work += int64(s.n) - s.cut
+				skipped += s.skipped
+				if s.cut > 0 {
+					periodic++
+					saved += s.cut
+				}
+				load(l)
+			}
+		}
+	}
+	p.skipped.Add(skipped)
+	p.periodic.Add(periodic)
+	p.periodicSaved.Add(saved)
+	p.vecPeriods.Add(vec)
+	return work
+}
