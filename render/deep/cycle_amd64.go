@@ -102,8 +102,9 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 // before each round the lanes at m = 1 round a nucleus reference take
 // their periods together on the vector lanes, where one period costs
 // far less than cycle2's.
-func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
-	var skipped, periodic, saved, vec int64
+func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	var t rowTotals
+	var vec int64
 	mi := float64(ky * p.d.m)
 	var lanes [cycleLanes]pixelState
 	var active uint64
@@ -151,21 +152,11 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				if !s.done {
 					continue
 				}
-				x := at[l]
-				iter[x], mag2[x] = uint32(s.n), s.mag2
-				work += int64(s.n) - s.cut
-				skipped += s.skipped
-				if s.cut > 0 {
-					periodic++
-					saved += s.cut
-				}
+				t.done(s, at[l], iter, mag2)
 				load(l)
 			}
 		}
 	}
-	p.skipped.Add(skipped)
-	p.periodic.Add(periodic)
-	p.periodicSaved.Add(saved)
 	p.vecPeriods.Add(vec)
-	return work
+	return p.rowEnd(t)
 }

@@ -111,12 +111,12 @@ func (r *laneRow) idle(l int) {
 // rebases, escapes) or by advance itself (everything else). A lane whose
 // pixel is done takes the next, so the vectors never wait for the
 // slowest pixel.
-func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	if len(kx) == 0 {
 		return 0
 	}
 	var r laneRow
-	var periodic, saved int64
+	var t rowTotals
 	mi := float64(ky * p.d.m)
 	top := len(p.ref.Zr) - 1
 	// The routine loads pixels itself, as Plan.start does, where none
@@ -148,13 +148,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				r.put(l, steps)
 				return true
 			}
-			x := r.at[l]
-			iter[x], mag2[x] = uint32(s.n), s.mag2
-			work += int64(s.n) - s.cut
-			if s.cut > 0 {
-				periodic++
-				saved += s.cut
-			}
+			t.done(s, r.at[l], iter, mag2)
 			active--
 			next := r.ln[lNext]
 			if next >= len(kx) {
@@ -175,7 +169,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			r.ln[lNext]++
 			active++
 			if !settle(l) {
-				return p.rowEnd(work, periodic, saved)
+				return p.rowEnd(t)
 			}
 		}
 	}
@@ -194,12 +188,12 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				r.get(l, steps)
 				for s := &r.s[l]; !s.done; {
 					if stop != nil && stop.Load() {
-						return p.rowEnd(work, periodic, saved)
+						return p.rowEnd(t)
 					}
 					p.advance(s, aloneIters(true), true, false)
 				}
 				if !settle(l) {
-					return p.rowEnd(work, periodic, saved)
+					return p.rowEnd(t)
 				}
 			}
 			break
@@ -219,7 +213,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				steps, &dcr[0], dci, rowLen, &iter[0], &mag2[0])
 			steps += done
 			for i := range 8 {
-				work += int64(r.ln[lWork+i])
+				t.work += int64(r.ln[lWork+i])
 				r.ln[lWork+i] = 0
 			}
 		}
@@ -235,18 +229,11 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			r.get(l, steps)
 			p.advance(&r.s[l], 1, false, false)
 			if !settle(l) {
-				return p.rowEnd(work, periodic, saved)
+				return p.rowEnd(t)
 			}
 		}
 	}
-	return p.rowEnd(work, periodic, saved)
-}
-
-// rowEnd adds a row's periodicity figures to the plan's and returns work.
-func (p *Plan) rowEnd(work, periodic, saved int64) int64 {
-	p.periodic.Add(periodic)
-	p.periodicSaved.Add(saved)
-	return work
+	return p.rowEnd(t)
 }
 
 // runPerturbBlocks calls perturbBlocks512 from a function that is not

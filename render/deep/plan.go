@@ -165,14 +165,14 @@ const stopCheckIters = 4096
 // most of each iteration; two independent chains fill it. Each pixel's
 // arithmetic is exactly its own loop's (pixelState.pass), so the results
 // are the same bits as one pixel at a time.
-func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) (work int64) {
+func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	if p.lanes {
 		return rowLanesFunc(p, kx, ky, iter, mag2, stop)
 	}
 	if p.cycleLanes && !p.noCycle {
 		return rowCycleFunc(p, kx, ky, iter, mag2, stop)
 	}
-	var skipped, periodic, saved int64
+	var t rowTotals
 	mi := float64(ky * p.d.m)
 	var lanes [2]pixelState
 	var at [2]int // the pixel each lane holds
@@ -219,21 +219,35 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 			if !s.done {
 				continue
 			}
-			x := at[l]
-			iter[x], mag2[x] = uint32(s.n), s.mag2
-			work += int64(s.n) - s.cut
-			skipped += s.skipped
-			if s.cut > 0 {
-				periodic++
-				saved += s.cut
-			}
+			t.done(s, at[l], iter, mag2)
 			active[l] = load(l)
 		}
 	}
-	p.skipped.Add(skipped)
-	p.periodic.Add(periodic)
-	p.periodicSaved.Add(saved)
-	return work
+	return p.rowEnd(t)
+}
+
+// rowTotals gathers a row's figures, added to the plan's once a row
+// (rowEnd): the iterations its pixels took (less periodicity's cuts),
+// BLA's skips, and periodicity's stops and the iterations they saved.
+type rowTotals struct{ work, skipped, periodic, saved int64 }
+
+// done stores the finished pixel s as sample x and counts its figures.
+func (t *rowTotals) done(s *pixelState, x int, iter []uint32, mag2 []float64) {
+	iter[x], mag2[x] = uint32(s.n), s.mag2
+	t.work += int64(s.n) - s.cut
+	t.skipped += s.skipped
+	if s.cut > 0 {
+		t.periodic++
+		t.saved += s.cut
+	}
+}
+
+// rowEnd adds a row's figures to the plan's and returns its work.
+func (p *Plan) rowEnd(t rowTotals) int64 {
+	p.skipped.Add(t.skipped)
+	p.periodic.Add(t.periodic)
+	p.periodicSaved.Add(t.saved)
+	return t.work
 }
 
 // Thresholds between the two loops of advance. Below 2^-500 a delta is kept
