@@ -1,14 +1,11 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -18,6 +15,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/mandel-project/mandel/render/internal/gentest"
 )
 
 // kernels returns every kernel this CPU runs, by name ("auto" is one of
@@ -318,31 +317,5 @@ func TestGeneratedKernelIsUpToDate(t *testing.T) {
 		// GOARCH, and the files are amd64's: the amd64 run checks them.
 		t.Skip("the AVX2 kernel's files are amd64's")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	dir := t.TempDir()
-	gen := filepath.Join(dir, "kernelgen")
-	if out, err := exec.Command(goCmd, "build", "-o", gen, "./internal/kernelgen").CombinedOutput(); err != nil {
-		t.Fatalf("building the generator: %v\n%s", err, out)
-	}
-	cmd := exec.Command(gen, "-out", "kernel_avx2_amd64.s", "-stubs", "kernel_avx2_amd64.go", "-pkg", "render")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("running the generator: %v\n%s", err, out)
-	}
-	for _, name := range []string{"kernel_avx2_amd64.s", "kernel_avx2_amd64.go"} {
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what internal/kernelgen generates: run go generate ./render/", name)
-		}
-	}
+	gentest.CheckGenerated(t, "./internal/kernelgen", "kernel_avx2_amd64.s", "kernel_avx2_amd64.go", "render")
 }

@@ -1,14 +1,12 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/mandel-project/mandel/render/internal/gentest"
 )
 
 // TestKernelsMatchScalarAtLaneEdges compares every kernel with Scalar on
@@ -55,34 +53,7 @@ func TestGeneratedAVX512KernelIsUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the generator")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	dir := t.TempDir()
-	gen := filepath.Join(dir, "avx512gen")
-	if out, err := exec.Command(goCmd, "build", "-o", gen, "./internal/avx512gen").CombinedOutput(); err != nil {
-		t.Fatalf("building the generator: %v\n%s", err, out)
-	}
-	files := []string{"kernel_avx512_amd64.s", "kernel_avx512_amd64.go"}
-	cmd := exec.Command(gen, "-out", files[0], "-stubs", files[1], "-pkg", "render")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("running the generator: %v\n%s", err, out)
-	}
-	for _, name := range files {
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what internal/avx512gen generates: run go generate ./render/", name)
-		}
-	}
+	gentest.CheckGenerated(t, "./internal/avx512gen", "kernel_avx512_amd64.s", "kernel_avx512_amd64.go", "render")
 }
 
 // TestLastTest checks lastTest, the AVX-512 routine's check and its Go

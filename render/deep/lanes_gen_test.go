@@ -1,12 +1,10 @@
 package deep
 
 import (
-	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/mandel-project/mandel/render/internal/gentest"
 )
 
 // TestGeneratedLanesAreUpToDate runs internal/perturbgen into a temporary
@@ -19,31 +17,5 @@ func TestGeneratedLanesAreUpToDate(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the perturbation loop's files are amd64's")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	dir := t.TempDir()
-	gen := filepath.Join(dir, "perturbgen")
-	if out, err := exec.Command(goCmd, "build", "-o", gen, "../internal/perturbgen").CombinedOutput(); err != nil {
-		t.Fatalf("building the generator: %v\n%s", err, out)
-	}
-	cmd := exec.Command(gen, "-out", "perturb_avx512_amd64.s", "-stubs", "perturb_avx512_amd64.go", "-pkg", "deep")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("running the generator: %v\n%s", err, out)
-	}
-	for _, name := range []string{"perturb_avx512_amd64.s", "perturb_avx512_amd64.go"} {
-		want, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what internal/perturbgen generates: run go generate ./render/deep/", name)
-		}
-	}
+	gentest.CheckGenerated(t, "../internal/perturbgen", "perturb_avx512_amd64.s", "perturb_avx512_amd64.go", "deep")
 }
