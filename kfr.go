@@ -13,6 +13,7 @@ import (
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/render"
+	"github.com/mandel-project/mandel/shard"
 )
 
 // A Kalles Fraktaler location file (.kfr) is "Key: value" lines, of which
@@ -44,20 +45,20 @@ func readKFR(path string) (*kfrFile, error) {
 		return nil, fmt.Errorf("--from: %w", err)
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxParamsFile+1))
+	data, err := io.ReadAll(io.LimitReader(file, shard.MaxParamsFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("--from: %w", err)
 	}
 	bad := func(format string, args ...any) error {
 		return cli.Usagef("--from %q: %s", path, fmt.Sprintf(format, args...))
 	}
-	if len(data) > maxParamsFile {
-		return nil, bad("over %d KiB, too large for a Kalles Fraktaler location", maxParamsFile>>10)
+	if len(data) > shard.MaxParamsFile {
+		return nil, bad("over %d KiB, too large for a Kalles Fraktaler location", shard.MaxParamsFile>>10)
 	}
 	values := map[string]string{}
 	lines := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), maxParamsFile+1)
+	sc.Buffer(make([]byte, 0, 4096), shard.MaxParamsFile+1)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {

@@ -75,7 +75,7 @@ type renderFlags struct {
 	output, from, params, saveParams string
 	// mapping is the mapping that --from or --params gives, checked
 	// against the view's.
-	mapping   *param
+	mapping   *shard.Param
 	env       func(string) (string, bool) // for the shard of a cluster task
 	available func() float64              // the machine's memory, for the plan
 	stripRows int                         // a fixed strip height (tests)
@@ -411,8 +411,8 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 	}
 	v := preset.View
 	if m := f.mapping; m != nil {
-		if want := mappingName(v.Mapping); m.value != want {
-			return render.View{}, "", cli.Usagef("%s is %s, but view %s maps %s", m.where, m.value, preset.Name, want)
+		if want := mappingName(v.Mapping); m.Value != want {
+			return render.View{}, "", cli.Usagef("%s is %s, but view %s maps %s", m.Where, m.Value, preset.Name, want)
 		}
 	}
 	if fs.Changed("size") {
