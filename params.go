@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
-	"github.com/mandel-project/mandel/internal/decimal"
+	"github.com/mandel-project/mandel/internal/kfr"
 	"github.com/mandel-project/mandel/shard"
 )
 
@@ -30,9 +31,9 @@ var viewKeys = map[string]bool{"view": true, "center": true, "scale": true, "max
 type paramSource struct {
 	flag, path string
 	params     []shard.Param
-	// kfrZoom is a Kalles Fraktaler location's Zoom (--from FILE.kfr),
-	// which sets the scale once the size is known; nil for the others.
-	kfrZoom *decimal.Number
+	// location is a Kalles Fraktaler location (--from FILE.kfr), whose
+	// Zoom sets the scale once the size is known; nil for the others.
+	location *kfr.Location
 }
 
 // readParams reads the settings that f's --from or --params names, or
@@ -42,15 +43,15 @@ func (f *renderFlags) readParams() (*paramSource, error) {
 	switch {
 	case fromSet && paramsSet:
 		return nil, cli.Usagef("--from and --params both give the settings; give one")
-	case fromSet && isKFR(f.from):
-		k, err := readKFR(f.from)
+	case fromSet && kfr.Is(f.from):
+		l, err := readKFR(f.from)
 		if err != nil {
 			return nil, err
 		}
-		src := &paramSource{flag: "--from", path: f.from, kfrZoom: &k.zoom,
-			params: []shard.Param{{Key: "center", Value: k.re.String() + "," + k.im.String(), Where: "Re, Im"}}}
-		if k.iterations != "" {
-			src.params = append(src.params, shard.Param{Key: "maxiter", Value: k.iterations, Where: "Iterations"})
+		src := &paramSource{flag: "--from", path: f.from, location: l,
+			params: []shard.Param{{Key: "center", Value: l.Re.String() + "," + l.Im.String(), Where: "Re, Im"}}}
+		if l.Iterations != 0 {
+			src.params = append(src.params, shard.Param{Key: "maxiter", Value: strconv.Itoa(l.Iterations), Where: "Iterations"})
 		}
 		return src, nil
 	case fromSet:
@@ -82,6 +83,19 @@ func readPNGParams(path string) ([]shard.Param, error) {
 		return nil, cli.Usagef("--from %q: %v", path, err)
 	}
 	return ps, nil
+}
+
+// readKFR reads the Kalles Fraktaler location at path.
+func readKFR(path string) (*kfr.Location, error) {
+	data, err := readSmall("--from", path, kfr.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	l, err := kfr.Parse(data)
+	if err != nil {
+		return nil, cli.Usagef("--from %q: %v", path, err)
+	}
+	return l, nil
 }
 
 // readParamsFile reads the parameter file at path.
@@ -151,8 +165,8 @@ func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 			return nil, cli.Usagef("%s %q: %s %q: %v", src.flag, src.path, p.Where, p.Value, err)
 		}
 	}
-	if src.kfrZoom != nil && !viewGiven && !f.fs.Changed("scale") {
-		f.kfrZoom = src.kfrZoom
+	if src.location != nil && !viewGiven && !f.fs.Changed("scale") {
+		f.location = src.location
 	}
 	return notes, nil
 }

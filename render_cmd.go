@@ -18,6 +18,7 @@ import (
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
+	"github.com/mandel-project/mandel/internal/kfr"
 	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
@@ -83,9 +84,9 @@ type renderFlags struct {
 
 	// refRe, refIm and refScale are --reference and --reference-scale.
 	refRe, refIm, refScale decimal.Number
-	// kfrZoom is the Zoom of a Kalles Fraktaler location that --from
-	// read, which gives the scale for the view's size.
-	kfrZoom *decimal.Number
+	// location is the Kalles Fraktaler location that --from read, whose
+	// Zoom gives the scale for the view's size.
+	location *kfr.Location
 }
 
 // newRenderFlags declares the render command's flags; a carries what they
@@ -427,9 +428,9 @@ func (f *renderFlags) viewFromFlags() (render.View, string, error) {
 	switch {
 	case fs.Changed("scale"):
 		d.Scale = f.scale
-	case f.kfrZoom != nil:
+	case f.location != nil:
 		var err error
-		if d.Scale, err = kfrScale(*f.kfrZoom, v.Width, v.Height); err != nil {
+		if d.Scale, err = f.location.Scale(v.Width, v.Height); err != nil {
 			return render.View{}, "", cli.UsageError{Err: fmt.Errorf("--from %q: %w", f.from, err)}
 		}
 	}
