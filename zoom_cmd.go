@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"io/fs"
 	"os"
@@ -21,6 +19,7 @@ import (
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/progress"
+	"github.com/mandel-project/mandel/internal/video"
 	"github.com/mandel-project/mandel/pipeline"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/shard"
@@ -267,10 +266,10 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 			perturbed = perturbed || f.method == render.MethodPerturb
 		}
 	}
-	var video *ffmpegPipe
+	var video *zoomVideo
 	if cfg.video != "" {
 		var err error
-		if video, err = a.startFFmpeg(ctx, cfg); err != nil {
+		if video, err = a.startVideo(ctx, cfg); err != nil {
 			return err
 		}
 		defer video.abort()
@@ -354,47 +353,66 @@ func (a *app) renderFrame(ctx context.Context, f *frame) (pipeline.Stats, error)
 	return st, err
 }
 
-// readRGB reads the PNG at path as rows of 8-bit RGB, as ffmpeg's rgb24.
-func readRGB(path string, buf []byte) ([]byte, error) {
-	file, err := os.Open(path)
+// zoomVideo is --video: ffmpeg, and the file it writes, which appears
+// only once ffmpeg succeeded.
+type zoomVideo struct {
+	enc           *video.Encoder
+	out           *output
+	buf           []byte
+	width, height int
+}
+
+// startVideo starts ffmpeg for cfg's --video; a missing ffmpeg is an
+// error that says so before any frame is rendered.
+func (a *app) startVideo(ctx context.Context, cfg *zoomConfig) (*zoomVideo, error) {
+	path, err := video.Find(a.ffmpeg)
+	if err != nil {
+		return nil, fmt.Errorf("--video needs ffmpeg, which is not installed here (%v); install it (Debian: apt-get install ffmpeg) or leave --video out", err)
+	}
+	out, err := openOutput(cfg.video, cfg.render.force, a.stdout, a.stderr)
 	if err != nil {
 		return nil, err
 	}
-	defer file.Close()
-	img, err := png.Decode(file)
+	if out.file == nil {
+		out.abort()
+		return nil, fmt.Errorf("--video %q: not a file; ffmpeg writes an MP4 file", cfg.video)
+	}
+	v := cfg.render.job.View
+	enc, err := video.Start(ctx, path, out.file.Temp(), video.Options{Width: v.Width, Height: v.Height, FPS: cfg.fps, CRF: cfg.crf, Name: cfg.video})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		out.abort()
+		return nil, err
 	}
-	b := img.Bounds()
-	buf = buf[:0]
-	switch m := img.(type) {
-	case *image.Paletted:
-		rgb := make([][3]byte, len(m.Palette))
-		for i, c := range m.Palette {
-			r, g, bl, _ := c.RGBA()
-			rgb[i] = [3]byte{byte(r >> 8), byte(g >> 8), byte(bl >> 8)}
-		}
-		for _, p := range m.Pix {
-			buf = append(buf, rgb[p][0], rgb[p][1], rgb[p][2])
-		}
-	case *image.RGBA:
-		for i := 0; i < len(m.Pix); i += 4 {
-			buf = append(buf, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
-		}
-	case *image.NRGBA:
-		// mandel's pictures are opaque, where NRGBA is RGBA.
-		for i := 0; i < len(m.Pix); i += 4 {
-			buf = append(buf, m.Pix[i], m.Pix[i+1], m.Pix[i+2])
-		}
-	default:
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			for x := b.Min.X; x < b.Max.X; x++ {
-				r, g, bl, _ := img.At(x, y).RGBA()
-				buf = append(buf, byte(r>>8), byte(g>>8), byte(bl>>8))
-			}
-		}
+	return &zoomVideo{enc: enc, out: out, width: v.Width, height: v.Height}, nil
+}
+
+// add writes the frame in the PNG at path to the video.
+func (z *zoomVideo) add(path string) error {
+	var err error
+	if z.buf, err = video.ReadPNG(path, z.buf); err != nil {
+		return fmt.Errorf("--video: reading frame %s: %w", path, err)
 	}
-	return buf, nil
+	if len(z.buf) != 3*z.width*z.height {
+		return fmt.Errorf("--video: frame %s is not %dx%d", path, z.width, z.height)
+	}
+	return z.enc.WriteFrame(z.buf)
+}
+
+// finish waits for ffmpeg and commits the video.
+func (z *zoomVideo) finish() error {
+	if err := z.enc.Close(); err != nil {
+		return err
+	}
+	if err := z.out.file.Commit(); err != nil {
+		return fmt.Errorf("--video: %w", err)
+	}
+	return nil
+}
+
+// abort stops ffmpeg, if it runs, and removes the unfinished video.
+func (z *zoomVideo) abort() {
+	z.enc.Abort()
+	z.out.abort()
 }
 
 func printZoomHelp(w io.Writer, fs *pflag.FlagSet) {

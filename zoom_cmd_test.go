@@ -245,29 +245,3 @@ func TestZoomInterrupted(t *testing.T) {
 		t.Errorf("an interrupted zoom left %d files", len(entries))
 	}
 }
-
-// TestReadRGB: the frames given to ffmpeg are the PNGs' pixels as rgb24,
-// for the paletted pictures of aa 1 and the RGBA ones of supersampling.
-func TestReadRGB(t *testing.T) {
-	dir := t.TempDir()
-	for _, aa := range []string{"1", "2"} {
-		name := "DIR/p" + aa + ".png"
-		mustRender(t, dir, name, "--size", "12x6", "--aa", aa, "-p", "fire")
-		path := filepath.Join(dir, "p"+aa+".png")
-		got, err := readRGB(path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img := decodePNG(t, path)
-		var want []byte
-		for y := range 6 {
-			for x := range 12 {
-				r, g, b, _ := img.At(x, y).RGBA()
-				want = append(want, byte(r>>8), byte(g>>8), byte(b>>8))
-			}
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("aa %s (%T): readRGB differs from the decoded pixels", aa, img)
-		}
-	}
-}
