@@ -252,25 +252,21 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, err
 	}
 	j.View = v
-	if err := render.CheckSupersampling(v, f.aa); err != nil {
-		return nil, cli.Usagef("--aa %d: %v", f.aa, err)
-	}
 	if j.Method, err = render.ParseMethod(f.method); err != nil {
-		return nil, cli.UsageError{Err: err}
-	}
-	if _, err := j.Method.Resolve(v); err != nil {
 		return nil, cli.UsageError{Err: err}
 	}
 	j.NoBLA = f.noBLA
 	if j.Reference, err = f.reference(v); err != nil {
 		return nil, err
 	}
-	if m, _ := j.Method.Resolve(v); refGiven && m == render.MethodDirect {
+	// The view's settings first (Check, before the job has a format),
+	// then the names, then the output and the whole job.
+	m, _, err := j.Check()
+	if err != nil {
+		return nil, f.checkError(err)
+	}
+	if refGiven && m == render.MethodDirect {
 		cfg.notes = append(cfg.notes, "--reference changes nothing here: float64 resolves this view, which the direct kernels render (--method perturb uses the reference)")
-	} else if j.Reference != nil {
-		if err := j.Reference.Near(v, j.AA); err != nil {
-			return nil, cli.UsageError{Err: err}
-		}
 	}
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
 		return nil, err
@@ -293,23 +289,44 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if cfg.paramsOnly {
 		return cfg, nil
 	}
-	if j.Format, err = f.outputFormat(cfg.output); err != nil {
+	if err := f.setOutput(cfg); err != nil {
 		return nil, err
 	}
-	if err := imageio.CheckSize(j.Format, v.Width, v.Height); err != nil {
-		return nil, cli.UsageError{Err: withoutPackage(err)}
+	// The whole job, as mandel zoom checks each frame's.
+	if _, cfg.plan, err = j.Check(); err != nil {
+		return nil, f.checkError(err)
 	}
+	return cfg, nil
+}
 
-	cfg.shard, err = shard.Resolve(shard.Flags{Shard: f.shard, ShardSet: fs.Changed("shard"), Shards: f.shards, ShardsSet: fs.Changed("shards")}, f.env, v.Height)
+// checkError is the command line's message for an error of
+// pipeline.Job.Check.
+func (f *renderFlags) checkError(err error) error {
+	var ce *pipeline.CheckError
+	if errors.As(err, &ce) && ce.Setting == pipeline.SettingAA {
+		return cli.Usagef("--aa %d: %v", f.aa, ce.Err)
+	}
+	return cli.UsageError{Err: withoutPackage(err)}
+}
+
+// setOutput sets where cfg's image goes: its format, and a shard's rows,
+// file name and place in the header, which a PNG carries as its text.
+func (f *renderFlags) setOutput(cfg *renderConfig) error {
+	fs, j := f.fs, &cfg.job
+	var err error
+	if j.Format, err = f.outputFormat(cfg.output); err != nil {
+		return err
+	}
+	cfg.shard, err = shard.Resolve(shard.Flags{Shard: f.shard, ShardSet: fs.Changed("shard"), Shards: f.shards, ShardsSet: fs.Changed("shards")}, f.env, j.View.Height)
 	if err != nil {
-		return nil, cli.UsageError{Err: err}
+		return cli.UsageError{Err: err}
 	}
 	if s := cfg.shard; s != nil {
 		if j.Format != imageio.PNG {
-			return nil, cli.Usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
+			return cli.Usagef("%s: shards are PNG files, which carry the view for mandel stitch; got %s", s.From, j.Format)
 		}
 		if cfg.output, err = s.Output(cfg.output); err != nil {
-			return nil, cli.UsageError{Err: err}
+			return cli.UsageError{Err: err}
 		}
 		j.Lo, j.Hi = s.Lo, s.Hi
 		cfg.header.Index, cfg.header.Count = s.Index, s.Count
@@ -319,10 +336,7 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		// again); a shard also says its place, for mandel stitch.
 		j.Text = cfg.header.Text()
 	}
-	if cfg.plan, err = j.Plan(); err != nil {
-		return nil, cli.UsageError{Err: err}
-	}
-	return cfg, nil
+	return nil
 }
 
 // outputArg is the OUTPUT argument or -o's, one of them, or "" when

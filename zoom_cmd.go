@@ -147,20 +147,14 @@ func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
 			return nil, cli.UsageError{Err: fmt.Errorf("the frame of scale %s: %w", s, err)}
 		}
 	}
-	if m := rc.job.Method; m == render.MethodDirect {
-		if _, err := m.Resolve(v.WithDecimals(end.Re, end.Im, deepest)); err != nil {
-			return nil, cli.UsageError{Err: err}
-		}
-	}
-	// The deepest frame has the most samples between its centre and the
-	// reference point: if it perturbs and can take the point, every frame
-	// that perturbs can.
-	if dv := v.WithDecimals(end.Re, end.Im, deepest); rc.job.Method != render.MethodDirect {
-		if m, _ := rc.job.Method.Resolve(dv); m == render.MethodPerturb {
-			if err := cfg.point.Near(dv, rc.job.AA); err != nil {
-				return nil, cli.UsageError{Err: err}
-			}
-		}
+	// The deepest frame is the hardest: the finest scale for the method,
+	// the most samples between its centre and the reference point, the
+	// most memory. If its job checks, every frame's does.
+	deep := rc.job
+	deep.View = v.WithDecimals(end.Re, end.Im, deepest)
+	deep.Reference = &cfg.point
+	if _, _, err := deep.Check(); err != nil {
+		return nil, z.r.checkError(err)
 	}
 	if z.video != "" {
 		if err := checkVideo(z.video, v, rc.output); err != nil {
@@ -209,14 +203,11 @@ func (c *zoomConfig) frame(k int) (*frame, error) {
 	rc.header.View = j.View
 	rc.header.Reference = j.Reference
 	j.Text = rc.header.Text()
-	var err error
-	if rc.plan, err = j.Plan(); err != nil {
-		return nil, fmt.Errorf("frame %d: %w", k, err)
-	}
-	method, err := j.Method.Resolve(j.View)
+	method, plan, err := j.Check()
 	if err != nil {
 		return nil, fmt.Errorf("frame %d: %w", k, err)
 	}
+	rc.plan = plan
 	path, _ := (&shard.Spec{Index: k, Count: 1}).Output(c.pattern)
 	rc.output, rc.userOutput = path, path
 	return &frame{index: k, path: path, cfg: rc, method: method}, nil
