@@ -87,15 +87,7 @@ func readPNGParams(path string) ([]shard.Param, error) {
 
 // readKFR reads the Kalles Fraktaler location at path.
 func readKFR(path string) (*kfr.Location, error) {
-	data, err := readSmall("--from", path, kfr.MaxSize)
-	if err != nil {
-		return nil, err
-	}
-	l, err := kfr.Parse(data)
-	if err != nil {
-		return nil, cli.Usagef("--from %q: %v", path, err)
-	}
-	return l, nil
+	return parseFile("--from", path, kfr.MaxSize, kfr.Parse)
 }
 
 // readParamsFile reads the parameter file at path.
@@ -103,31 +95,28 @@ func readParamsFile(path string) ([]shard.Param, error) {
 	if path == "" {
 		return nil, cli.Usagef("--params is empty; give a file of key = value lines (--save-params writes one)")
 	}
-	data, err := readSmall("--params", path, shard.MaxParamsFile)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := shard.ParseParams(data)
-	if err != nil {
-		return nil, cli.Usagef("--params %q: %v", path, err)
-	}
-	return ps, nil
+	return parseFile("--params", path, shard.MaxParamsFile, shard.ParseParams)
 }
 
-// readSmall reads the file at path, up to one byte past limit, so that the
-// parser of a file that may be no larger can say it is too large; an
-// error names flag.
-func readSmall(flag, path string, limit int) ([]byte, error) {
+// parseFile reads the small file at path that flag names, up to one byte
+// past limit, so that parse, which may refuse a larger one, can say it is
+// too large; parse's errors are the file's, usage errors that name it.
+func parseFile[T any](flag, path string, limit int, parse func([]byte) (T, error)) (T, error) {
+	var zero T
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", flag, err)
+		return zero, fmt.Errorf("%s: %w", flag, err)
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, int64(limit)+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", flag, err)
+		return zero, fmt.Errorf("%s: %w", flag, err)
 	}
-	return data, nil
+	v, err := parse(data)
+	if err != nil {
+		return zero, cli.Usagef("%s %q: %v", flag, path, err)
+	}
+	return v, nil
 }
 
 // apply sets the flags that src gives and the command line does not: the
