@@ -122,6 +122,10 @@ func TestZoomBadInput(t *testing.T) {
 		{[]string{"--from-scale", "1e-40", "--reference", "0,1", "--reference-scale", "1e-35", "DIR/f-%05d.png"}, 2, "larger than the deepest frame's scale 1e-40"},
 		{[]string{"--method", "direct", "DIR/f-%05d.png"}, 2, "float64"},
 		{[]string{"--reference", "2,0", "DIR/f-%05d.png"}, 2, "too far from the view's centre"},
+		// A zoom out: the deepest frame is the first, checked before
+		// anything is written as the last is.
+		{[]string{"--scale", "1e-3", "--from-scale", "1e-30", "-m", "2000000", "--memory", "64MiB", "DIR/f-%05d.png"}, 2, "too small for perturbation at maxiter 2000000"},
+		{[]string{"-V", "benchgame", "--scale", "1", "--from-scale", "1e-30", "--size", "16", "DIR/f-%05d.png"}, 2, "too deep for float64"},
 		{[]string{"--frames", "1000000", "DIR/nodir/f-%07d.png"}, 1, `the folder "DIR/nodir" does not exist`},
 	} {
 		args := append([]string{"zoom", "--center", "0,1", "--scale", "1e-30", "--frames", "3", "--size", "32x18", "-m", "100"}, c.args...)
