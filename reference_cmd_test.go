@@ -123,3 +123,26 @@ func pixelsOf(t *testing.T, data []byte) []byte {
 	}
 	return out
 }
+
+// TestFileReferenceOfDirectView: the direct kernels have no use for a
+// reference point, so one that a parameter file gives with a view float64
+// resolves is not checked for distance: the render is the view's, with
+// no note (one from a zoom's frame is expected), and the picture keeps it.
+func TestFileReferenceOfDirectView(t *testing.T) {
+	dir := t.TempDir()
+	par := filepath.Join(dir, "far.par")
+	if err := os.WriteFile(par, []byte("size = 12x8\ncenter = -0.75,0.1\nscale = 1e-10\nmaxiter = 100\nreference = 100,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := mandel(t, dir, "--params", par, "DIR/far.png")
+	if code != 0 || stderr != "" {
+		t.Fatalf("--params with a far reference: exit %d, %q", code, stderr)
+	}
+	if v, _ := textValue(t, filepath.Join(dir, "far.png"), "mandel:reference"); v != "100,0" {
+		t.Errorf("mandel:reference %q, want the file's point", v)
+	}
+	mustRender(t, dir, "DIR/plain.png", "--size", "12x8", "--center=-0.75,0.1", "--scale", "1e-10", "-m", "100")
+	if diff := samePixels(t, filepath.Join(dir, "far.png"), filepath.Join(dir, "plain.png")); diff != "" {
+		t.Errorf("a far reference from a file changed a direct render's pixels: %s", diff)
+	}
+}
