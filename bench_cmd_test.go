@@ -173,14 +173,20 @@ func TestBenchTinySweep(t *testing.T) {
 			seen[m[1]+" w"+m[2]]++
 		}
 	}
-	want := []string{"serial w0", "bands w0", "bands w1", "atomic w0", "atomic w1"}
-	for _, w := range want {
+	// bands gives each worker its band, so both always have regions;
+	// atomic's second worker may find every row claimed before it starts
+	// (it did under -race on a loaded machine), so it is allowed, not
+	// required.
+	required := []string{"serial w0", "bands w0", "bands w1", "atomic w0"}
+	for _, w := range required {
 		if seen[w] == 0 {
 			t.Errorf("no block region of %s in the trace (regions per strategy and worker: %v)", w, seen)
 		}
 	}
-	if len(seen) != len(want) {
-		t.Errorf("block regions of %v, want %v only", seen, want)
+	for w := range seen {
+		if !slices.Contains(required, w) && w != "atomic w1" {
+			t.Errorf("a block region of %s in the trace, want only %v and atomic w1 (regions: %v)", w, required, seen)
+		}
 	}
 	// Each run is a task named by its configuration, scene and worker
 	// count included: the 2 timed runs, and a traced one at the largest
