@@ -32,10 +32,14 @@ type Config struct {
 	// the orbit of a point near the samples, at MaxIter and Escape2.
 	Reference *Reference
 	// Lanes says whether to run the pixels' float64 loop on SIMD lanes
-	// where the CPU has them (AVX-512 on amd64: rowLanes): the same
-	// results, bit for bit. Only without BLA, and at spacings whose
-	// deltas are float64s.
+	// where the CPU has them (on amd64 AVX-512's, rowLanes, else AVX2's,
+	// rowLanesAVX2): the same results, bit for bit. Only without BLA, and
+	// at spacings whose deltas are float64s.
 	Lanes bool
+	// AVX2Lanes, with Lanes, takes the AVX2 lanes even where the CPU has
+	// AVX-512's, and leaves BLA's periods (rowCycle, AVX-512) off: render's
+	// --kernel avx2.
+	AVX2Lanes bool
 }
 
 // Prec returns the precision, in bits, that a reference orbit needs for
@@ -62,8 +66,10 @@ type Plan struct {
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
-	// lanes says whether Row runs on SIMD lanes (Config.Lanes).
-	lanes bool
+	// lanesRow is Row on SIMD lanes (Config.Lanes), nil for Row's own
+	// loop, and laneKind names its instruction set.
+	lanesRow func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64
+	laneKind string
 	// cycleLanes says whether Row takes cycle's periods on SIMD lanes
 	// (Config.Lanes, with BLA: rowCycle).
 	cycleLanes bool
@@ -113,7 +119,13 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	}
 	// Deltas of pixels spaced 2^-490 or more apart start above the
 	// rescaled loop's 2^-510, which the lanes leave to advance.
-	p.lanes = cfg.Lanes && rowLanesFunc != nil && p.bla == nil && p.d.e > -490
+	rowLanes, kind := rowLanesFunc, "AVX-512"
+	if cfg.AVX2Lanes || rowLanes == nil {
+		rowLanes, kind = rowLanesAVX2Func, "AVX2"
+	}
+	if cfg.Lanes && rowLanes != nil && p.bla == nil && p.d.e > -490 {
+		p.lanesRow, p.laneKind = rowLanes, kind
+	}
 	p.orbit = make([]orbitPoint, len(ref.Zr))
 	for m := range p.orbit {
 		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
@@ -125,13 +137,17 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	}
 	// The vector period loop takes m1Decided's shortcut and periodicity
 	// checking as given.
-	p.cycleLanes = cfg.Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
+	p.cycleLanes = cfg.Lanes && !cfg.AVX2Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
 		len(p.orbit) > 3 && p.bla.tail[0].fast && m1Decided(p.orbit[1], min(p.orbit[1].gate, p.bla.tail[0].r2), p.escape2)
 	return p, nil
 }
 
 // Lanes reports whether Row runs on SIMD lanes (Config.Lanes).
-func (p *Plan) Lanes() bool { return p.lanes }
+func (p *Plan) Lanes() bool { return p.lanesRow != nil }
+
+// LaneKind names the instruction set of the lanes Row runs on: "AVX-512",
+// "AVX2", or "" for none.
+func (p *Plan) LaneKind() string { return p.laneKind }
 
 // Reference returns the plan's reference orbit.
 func (p *Plan) Reference() *Reference { return p.ref }
@@ -166,8 +182,8 @@ const stopCheckIters = 4096
 // arithmetic is exactly its own loop's (pixelState.pass), so the results
 // are the same bits as one pixel at a time.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
-	if p.lanes {
-		return rowLanesFunc(p, kx, ky, iter, mag2, stop)
+	if p.lanesRow != nil {
+		return p.lanesRow(p, kx, ky, iter, mag2, stop)
 	}
 	if p.cycleLanes && !p.noCycle {
 		return rowCycleFunc(p, kx, ky, iter, mag2, stop)
