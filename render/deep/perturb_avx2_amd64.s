@@ -124,9 +124,9 @@ loop:
 	VPCMPGTQ       Y13, Y9, Y15
 	VPCMPGTQ       Y12, Y13, Y12
 	VPOR           Y15, Y14, Y14
-	VPOR           Y12, Y14, Y14
-	VPOR           Y14, Y11, Y11
-	VPTEST         Y11, Y11
+	VPOR           Y12, Y14, Y12
+	VPOR           Y12, Y11, Y13
+	VPTEST         Y13, Y13
 	JNZ            slow
 	TESTQ          DI, DI
 	JLE            slow
@@ -162,13 +162,26 @@ step:
 	JMP    loop
 
 slow:
-	XORQ         SI, SI
-	XORQ         R8, R8
-	XORQ         R9, R9
-	MOVQ         top+32(FP), R10
-	SUBQ         DX, R10
-	VMOVQ        R10, X11
+	XORQ      SI, SI
+	XORQ      R8, R8
+	XORQ      R9, R9
+	XORQ      R10, R10
+	VMOVMSKPD Y11, R11
+	ORQ       R11, R10
+	VMOVMSKPD Y12, R11
+	SHLQ      $0x04, R11
+	ORQ       R11, R10
+	TESTQ     DI, DI
+	JG        slowMasks
+	MOVQ      $0x000000ff, R10
+
+slowMasks:
+	MOVQ         top+32(FP), R11
+	SUBQ         DX, R11
+	VMOVQ        R11, X11
 	VPBROADCASTQ X11, Y11
+	TESTQ        $0x0000000f, R10
+	JZ           plainVector0
 	VADDPD       Y0, Y2, Y12
 	VADDPD       Y1, Y3, Y13
 	VMULPD       Y12, Y12, Y12
@@ -178,90 +191,96 @@ slow:
 	VMULPD       Y1, Y1, Y14
 	VADDPD       Y14, Y13, Y13
 	VCMPPD       $0x1e, Y8, Y12, Y14
-	VMOVMSKPD    Y14, R10
-	ORQ          R10, R8
+	VMOVMSKPD    Y14, R11
+	ORQ          R11, R8
 	VCMPPD       $0x11, Y9, Y13, Y14
-	VMOVMSKPD    Y14, R10
-	ORQ          R10, SI
+	VMOVMSKPD    Y14, R11
+	ORQ          R11, SI
 	VCMPPD       $0x11, Y13, Y12, Y13
 	VPCMPEQQ     (CX), Y11, Y14
 	VPOR         Y14, Y13, Y13
 	VMOVUPD      Y13, 448(AX)
-	VMOVMSKPD    Y13, R10
-	ORQ          R10, R9
+	VMOVMSKPD    Y13, R11
+	ORQ          R11, R9
 	VMOVUPD      Y12, 384(AX)
-	VADDPD       Y4, Y6, Y12
-	VADDPD       Y5, Y7, Y13
-	VMULPD       Y12, Y12, Y12
-	VMULPD       Y13, Y13, Y13
-	VADDPD       Y13, Y12, Y12
-	VMULPD       Y4, Y4, Y13
-	VMULPD       Y5, Y5, Y14
-	VADDPD       Y14, Y13, Y13
-	VCMPPD       $0x1e, Y8, Y12, Y14
-	VMOVMSKPD    Y14, R10
-	SHLQ         $0x04, R10
-	ORQ          R10, R8
-	VCMPPD       $0x11, Y9, Y13, Y14
-	VMOVMSKPD    Y14, R10
-	SHLQ         $0x04, R10
-	ORQ          R10, SI
-	VCMPPD       $0x11, Y13, Y12, Y13
-	VPCMPEQQ     32(CX), Y11, Y11
-	VPOR         Y11, Y13, Y13
-	VMOVUPD      Y13, 480(AX)
-	VMOVMSKPD    Y13, R10
-	SHLQ         $0x04, R10
-	ORQ          R10, R9
-	VMOVUPD      Y12, 416(AX)
-	TESTQ        SI, SI
-	JNZ          allEvents
-	TESTQ        R8, R8
-	JZ           rebase
-	POPCNTQ      R8, R9
-	ADDQ         328(CX), R9
-	CMPQ         R9, rowLen+88(FP)
-	JG           allEvents
-	VMOVUPD      Y0, (AX)
-	VMOVUPD      Y1, 64(AX)
-	VMOVUPD      Y4, 32(AX)
-	VMOVUPD      Y5, 96(AX)
-	MOVQ         328(CX), SI
-	MOVQ         steps+64(FP), R9
-	ADDQ         DX, R9
+
+plainVector0:
+	TESTQ     $0x000000f0, R10
+	JZ        plainVector1
+	VADDPD    Y4, Y6, Y12
+	VADDPD    Y5, Y7, Y13
+	VMULPD    Y12, Y12, Y12
+	VMULPD    Y13, Y13, Y13
+	VADDPD    Y13, Y12, Y12
+	VMULPD    Y4, Y4, Y13
+	VMULPD    Y5, Y5, Y14
+	VADDPD    Y14, Y13, Y13
+	VCMPPD    $0x1e, Y8, Y12, Y14
+	VMOVMSKPD Y14, R10
+	SHLQ      $0x04, R10
+	ORQ       R10, R8
+	VCMPPD    $0x11, Y9, Y13, Y14
+	VMOVMSKPD Y14, R10
+	SHLQ      $0x04, R10
+	ORQ       R10, SI
+	VCMPPD    $0x11, Y13, Y12, Y13
+	VPCMPEQQ  32(CX), Y11, Y11
+	VPOR      Y11, Y13, Y13
+	VMOVUPD   Y13, 480(AX)
+	VMOVMSKPD Y13, R10
+	SHLQ      $0x04, R10
+	ORQ       R10, R9
+	VMOVUPD   Y12, 416(AX)
+
+plainVector1:
+	TESTQ   SI, SI
+	JNZ     allEvents
+	TESTQ   R8, R8
+	JZ      rebase
+	POPCNTQ R8, R9
+	ADDQ    328(CX), R9
+	CMPQ    R9, rowLen+88(FP)
+	JG      allEvents
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 64(AX)
+	VMOVUPD Y4, 32(AX)
+	VMOVUPD Y5, 96(AX)
+	MOVQ    328(CX), SI
+	MOVQ    steps+64(FP), R9
+	ADDQ    DX, R9
 
 escLane:
-	BSFQ    R8, R11
+	BSFQ    R8, R12
 	MOVQ    R9, R10
-	SUBQ    256(CX)(R11*8), R10
-	MOVQ    192(CX)(R11*8), R12
+	SUBQ    256(CX)(R12*8), R10
+	MOVQ    192(CX)(R12*8), R11
 	MOVQ    iter+96(FP), R13
-	MOVL    R10, (R13)(R12*4)
+	MOVL    R10, (R13)(R11*4)
 	ADDQ    R10, 320(CX)
-	MOVQ    384(AX)(R11*8), R10
+	MOVQ    384(AX)(R12*8), R10
 	MOVQ    mag2+104(FP), R13
-	MOVQ    R10, (R13)(R12*8)
-	MOVQ    SI, 192(CX)(R11*8)
+	MOVQ    R10, (R13)(R11*8)
+	MOVQ    SI, 192(CX)(R12*8)
 	MOVQ    dcr+72(FP), R13
 	MOVQ    (R13)(SI*8), R10
-	MOVQ    R10, (AX)(R11*8)
-	MOVQ    R10, 128(AX)(R11*8)
+	MOVQ    R10, (AX)(R12*8)
+	MOVQ    R10, 128(AX)(R12*8)
 	MOVQ    dci+80(FP), R10
-	MOVQ    R10, 64(AX)(R11*8)
-	MOVQ    R10, 192(AX)(R11*8)
+	MOVQ    R10, 64(AX)(R12*8)
+	MOVQ    R10, 192(AX)(R12*8)
 	MOVQ    $0x00000001, R10
 	SUBQ    DX, R10
-	MOVQ    R10, (CX)(R11*8)
+	MOVQ    R10, (CX)(R12*8)
 	LEAQ    -1(R9), R10
-	MOVQ    R10, 256(CX)(R11*8)
-	MOVQ    $0x00000000, 64(CX)(R11*8)
+	MOVQ    R10, 256(CX)(R12*8)
+	MOVQ    $0x00000000, 64(CX)(R12*8)
 	MOVQ    $0x7ff8000000000001, R10
-	MOVQ    R10, 256(AX)(R11*8)
-	MOVQ    R10, 320(AX)(R11*8)
+	MOVQ    R10, 256(AX)(R12*8)
+	MOVQ    R10, 320(AX)(R12*8)
 	MOVQ    orbit+16(FP), R10
 	ADDQ    stride+24(FP), R10
 	SUBQ    BX, R10
-	MOVQ    R10, 128(CX)(R11*8)
+	MOVQ    R10, 128(CX)(R12*8)
 	INCQ    SI
 	LEAQ    -1(R8), R10
 	ANDQ    R10, R8

@@ -302,7 +302,9 @@ func routine() {
 	// may be true where floats say false, which only sends the routine to
 	// the slow path, which compares floats. m = top is not tested here:
 	// untilTop counts the steps until a lane may reach it.
-	var acc VecVirtual
+	// The vectors' masks are kept for the slow path, which looks only at
+	// the vectors with a lane not plain.
+	bad := make([]VecVirtual, V)
 	for k := range V {
 		load(k)
 		_, _, mag, dd := tests(k)
@@ -311,12 +313,14 @@ func routine() {
 		VPCMPGTQ(dd, smallR, b)        // 2^-1018 > dd
 		VPCMPGTQ(mag, dd, c)           // dd > mag
 		VPOR(b, a, a)
-		VPOR(c, a, a)
-		if k == 0 {
-			acc = a
-		} else {
-			VPOR(a, acc, acc)
-		}
+		bad[k] = YMM()
+		VPOR(c, a, bad[k])
+	}
+	acc := bad[0]
+	for k := 1; k < V; k++ {
+		x := YMM()
+		VPOR(bad[k], acc, x)
+		acc = x
 	}
 	VPTEST(acc, acc)
 	JNZ(LabelRef("slow"))
@@ -365,11 +369,26 @@ func routine() {
 	XORQ(es, es)
 	XORQ(rbw, rbw)
 	{
+		// pw: the hot path's masks, bit 4k+j for lane j of vector k; all
+		// ones when some lane may be at m = top, which the hot path does
+		// not test.
+		pw := GP64()
+		XORQ(pw, pw)
+		for k := range V {
+			maskBits(k, bad[k], pw)
+		}
+		TESTQ(untilTop, untilTop)
+		JG(LabelRef("slowMasks"))
+		MOVQ(U32(0xff), pw)
+		Label("slowMasks")
 		t := GP64()
 		MOVQ(topP, t)
 		SUBQ(done, t)
 		topV := bcst(t) // m = top where ln's m is top - done
 		for k := range V {
+			skip := fmt.Sprintf("plainVector%d", k)
+			TESTQ(U32(0xf<<(4*k)), pw)
+			JZ(LabelRef(skip))
 			_, _, mag, dd := tests(k)
 			a, b, c, d := YMM(), YMM(), YMM(), YMM()
 			VCMPPD(U8(cmpGT), e2R, mag, a) // mag > escape2
@@ -382,6 +401,7 @@ func routine() {
 			VMOVUPD(c, st.Offset(vOff(offRb, k)))
 			maskBits(k, c, rbw)
 			VMOVUPD(mag, st.Offset(vOff(offMag, k)))
+			Label(skip)
 		}
 	}
 	TESTQ(events, events)
