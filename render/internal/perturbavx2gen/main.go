@@ -46,10 +46,27 @@
 // AVX-512 lanes are tested on.
 //
 // Measured on AMD EPYC Zen 4 (family 25, model 17), which has AVX-512 and
-// is not an AVX2-only CPU, 2 cores shared with other jobs, with render's
+// is not an AVX2-only CPU (its 256-bit AVX2 operations run at full width,
+// as on Zen 3), 2 cores shared with other jobs (load 1-3), with render's
 // BenchmarkIteration/wide (512x16 around the spiral at 1e-9, maxiter 5000,
-// one goroutine), CPU ns per iteration, medians of interleaved rounds:
-// see docs/deep-zoom.md ("On SIMD lanes") for the figures.
+// one goroutine), CPU ns per iteration, medians of 9 to 15 interleaved
+// rounds, each step against the one before in the same run:
+//
+//	2 vectors of 4, as above                      1.21 (direct AVX2 0.28)
+//	1 vector instead of 2 (not kept)              1.345 against 1.195
+//	a row's last lane in advance (tailLanesAVX2   1.165 against 1.194,
+//	2), not the last 1, 3 or 4 lanes              1.196, 1.218
+//	the slow path skipping plain vectors          1.168 against 1.176
+//
+// docs/deep-zoom.md ("On SIMD lanes") has the figures against the direct
+// kernel. Where the time goes (perf annotate, the same benchmark, before
+// the slow path skipped plain vectors): the hot loop 84%, the slow path
+// 16% (its exact tests 9%); a lane rebases every 204 iterations there,
+// so with 8 lanes the slow path comes about every 25 steps, a mispredicted
+// branch each time. The hot loop is about 30 vector operations a vector
+// and iteration (8 loads and shuffles of Z_m, 20 floating-point
+// operations, 6 for the tests) against the direct kernel's 9 or so: 3.3x
+// is the bound of this design on a CPU whose 4 vector pipes it fills.
 package main
 
 import (
