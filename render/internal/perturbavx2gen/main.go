@@ -57,6 +57,9 @@
 //	a row's last lane in advance (tailLanesAVX2   1.165 against 1.194,
 //	2), not the last 1, 3 or 4 lanes              1.196, 1.218
 //	the slow path skipping plain vectors          1.168 against 1.176
+//	the escape test as integers too, each lane    1.028 against 1.020
+//	with its radius in memory (an idle lane's
+//	above any |z|^2), off the adders (not kept)
 //
 // docs/deep-zoom.md ("On SIMD lanes") has the figures against the direct
 // kernel. Where the time goes (perf annotate, the same benchmark, before
