@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/cpu"
 )
@@ -38,9 +39,9 @@ const tailLanesAVX2 = 2
 
 // laneRowAVX2 is rowLanesAVX2's state, laneRow's for the AVX2 routine's
 // layout (internal/perturbavx2gen): st holds dr, di, dcr, dci, saved dr,
-// saved di and the routine's scratch; ln each lane's m, rebases, the
-// routine's load addresses, pixel and start, then the work the routine
-// stored and the next pixel. (A copy of laneRow's methods, at this
+// saved di and the routine's scratch; ln, right after it in memory, each
+// lane's m, rebases, the routine's load addresses, pixel and start, then
+// the work the routine stored and the next pixel. (A copy of laneRow's methods, at this
 // width: the two layouts differ, and sharing would need slices where the
 // AVX-512 driver has arrays.)
 type laneRowAVX2 struct {
@@ -51,6 +52,13 @@ type laneRowAVX2 struct {
 	// rebases when the driver last put it.
 	at, reb0 [avx2Lanes]int
 }
+
+// perturbBlocksAVX2 reads ln as the ints right after st, which the array
+// types below check (a length is negative otherwise).
+var (
+	_ [unsafe.Offsetof(laneRowAVX2{}.ln) - unsafe.Offsetof(laneRowAVX2{}.st) - unsafe.Sizeof(laneRowAVX2{}.st)]struct{}
+	_ [unsafe.Offsetof(laneRowAVX2{}.st) + unsafe.Sizeof(laneRowAVX2{}.st) - unsafe.Offsetof(laneRowAVX2{}.ln)]struct{}
+)
 
 // Offsets in laneRowAVX2.st and ln.
 const (

@@ -32,61 +32,64 @@ GLOBL perturbAVX2Zero<>(SB), RODATA|NOPTR, $32
 // Requires: AVX, AVX2, CMOV, POPCNT
 TEXT ·perturbBlocksAVX2(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
-	MOVQ         ln+8(FP), CX
+	XORQ         CX, CX
 	XORQ         DX, DX
-	XORQ         BX, BX
 	VMOVUPD      (AX), Y0
 	VMOVUPD      64(AX), Y1
 	VMOVUPD      32(AX), Y4
 	VMOVUPD      96(AX), Y5
 	VPBROADCASTQ orbit+16(FP), Y2
 	VPBROADCASTQ stride+24(FP), Y3
-	VPMULUDQ     (CX), Y3, Y6
+	VPMULUDQ     512(AX), Y3, Y6
 	VPADDQ       Y2, Y6, Y6
-	VMOVDQU      Y6, 128(CX)
-	VPMULUDQ     32(CX), Y3, Y3
+	VMOVDQU      Y6, 640(AX)
+	VPMULUDQ     544(AX), Y3, Y3
 	VPADDQ       Y2, Y3, Y3
-	VMOVDQU      Y3, 160(CX)
-	MOVQ         (CX), SI
-	MOVQ         8(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         16(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         24(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         32(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         40(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         48(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         56(CX), DI
-	CMPQ         DI, SI
-	CMOVQGT      DI, SI
-	MOVQ         top+32(FP), DI
-	SUBQ         DX, DI
-	SUBQ         SI, DI
+	VMOVDQU      Y3, 672(AX)
+	MOVQ         512(AX), BX
+	MOVQ         520(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         528(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         536(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         544(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         552(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         560(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         568(AX), SI
+	CMPQ         SI, BX
+	CMOVQGT      SI, BX
+	MOVQ         top+32(FP), SI
+	SUBQ         CX, SI
+	SUBQ         BX, SI
 	VBROADCASTSD escape2+40(FP), Y8
 	VMOVUPD      perturbAVX2Small<>+0(SB), Y9
 	VMOVUPD      perturbAVX2Two<>+0(SB), Y10
+	MOVQ         640(AX), BX
+	MOVQ         648(AX), DI
+	MOVQ         656(AX), R8
+	MOVQ         664(AX), R9
+	MOVQ         672(AX), R10
+	MOVQ         680(AX), R12
+	MOVQ         688(AX), R13
+	MOVQ         696(AX), R14
 
 loop:
-	CMPQ           DX, limit+48(FP)
+	CMPQ           CX, limit+48(FP)
 	JGE            exitPlain
-	MOVQ           128(CX), SI
-	VBROADCASTF128 (SI)(BX*1), Y3
-	MOVQ           144(CX), SI
-	VINSERTF128    $0x01, (SI)(BX*1), Y3, Y3
-	MOVQ           136(CX), SI
-	VBROADCASTF128 (SI)(BX*1), Y6
-	MOVQ           152(CX), SI
-	VINSERTF128    $0x01, (SI)(BX*1), Y6, Y6
+	VBROADCASTF128 (BX)(DX*1), Y3
+	VINSERTF128    $0x01, (R8)(DX*1), Y3, Y3
+	VBROADCASTF128 (DI)(DX*1), Y6
+	VINSERTF128    $0x01, (R9)(DX*1), Y6, Y6
 	VUNPCKLPD      Y6, Y3, Y2
 	VUNPCKHPD      Y6, Y3, Y3
 	VADDPD         Y0, Y2, Y6
@@ -102,14 +105,10 @@ loop:
 	VPCMPGTQ       Y6, Y7, Y6
 	VPOR           Y12, Y11, Y11
 	VPOR           Y6, Y11, Y11
-	MOVQ           160(CX), SI
-	VBROADCASTF128 (SI)(BX*1), Y7
-	MOVQ           176(CX), SI
-	VINSERTF128    $0x01, (SI)(BX*1), Y7, Y7
-	MOVQ           168(CX), SI
-	VBROADCASTF128 (SI)(BX*1), Y12
-	MOVQ           184(CX), SI
-	VINSERTF128    $0x01, (SI)(BX*1), Y12, Y12
+	VBROADCASTF128 (R10)(DX*1), Y7
+	VINSERTF128    $0x01, (R13)(DX*1), Y7, Y7
+	VBROADCASTF128 (R12)(DX*1), Y12
+	VINSERTF128    $0x01, (R14)(DX*1), Y12, Y12
 	VUNPCKLPD      Y12, Y7, Y6
 	VUNPCKHPD      Y12, Y7, Y7
 	VADDPD         Y4, Y6, Y12
@@ -128,7 +127,7 @@ loop:
 	VPOR           Y12, Y11, Y13
 	VPTEST         Y13, Y13
 	JNZ            slow
-	TESTQ          DI, DI
+	TESTQ          SI, SI
 	JLE            slow
 
 step:
@@ -156,31 +155,31 @@ step:
 	VADDPD 160(AX), Y6, Y4
 	VADDPD Y3, Y2, Y2
 	VADDPD 224(AX), Y2, Y5
-	ADDQ   stride+24(FP), BX
-	INCQ   DX
-	DECQ   DI
+	ADDQ   stride+24(FP), DX
+	INCQ   CX
+	DECQ   SI
 	JMP    loop
 
 slow:
-	XORQ      SI, SI
+	XORQ      BX, BX
+	XORQ      DI, DI
 	XORQ      R8, R8
 	XORQ      R9, R9
-	XORQ      R10, R10
-	VMOVMSKPD Y11, R11
-	ORQ       R11, R10
-	VMOVMSKPD Y12, R11
-	SHLQ      $0x04, R11
-	ORQ       R11, R10
-	TESTQ     DI, DI
+	VMOVMSKPD Y11, R10
+	ORQ       R10, R9
+	VMOVMSKPD Y12, R10
+	SHLQ      $0x04, R10
+	ORQ       R10, R9
+	TESTQ     SI, SI
 	JG        slowMasks
-	MOVQ      $0x000000ff, R10
+	MOVQ      $0x000000ff, R9
 
 slowMasks:
-	MOVQ         top+32(FP), R11
-	SUBQ         DX, R11
-	VMOVQ        R11, X11
+	MOVQ         top+32(FP), R10
+	SUBQ         CX, R10
+	VMOVQ        R10, X11
 	VPBROADCASTQ X11, Y11
-	TESTQ        $0x0000000f, R10
+	TESTQ        $0x0000000f, R9
 	JZ           plainVector0
 	VADDPD       Y0, Y2, Y12
 	VADDPD       Y1, Y3, Y13
@@ -191,21 +190,21 @@ slowMasks:
 	VMULPD       Y1, Y1, Y14
 	VADDPD       Y14, Y13, Y13
 	VCMPPD       $0x1e, Y8, Y12, Y14
-	VMOVMSKPD    Y14, R11
-	ORQ          R11, R8
+	VMOVMSKPD    Y14, R10
+	ORQ          R10, DI
 	VCMPPD       $0x11, Y9, Y13, Y14
-	VMOVMSKPD    Y14, R11
-	ORQ          R11, SI
+	VMOVMSKPD    Y14, R10
+	ORQ          R10, BX
 	VCMPPD       $0x11, Y13, Y12, Y13
-	VPCMPEQQ     (CX), Y11, Y14
+	VPCMPEQQ     512(AX), Y11, Y14
 	VPOR         Y14, Y13, Y13
 	VMOVUPD      Y13, 448(AX)
-	VMOVMSKPD    Y13, R11
-	ORQ          R11, R9
+	VMOVMSKPD    Y13, R10
+	ORQ          R10, R8
 	VMOVUPD      Y12, 384(AX)
 
 plainVector0:
-	TESTQ     $0x000000f0, R10
+	TESTQ     $0x000000f0, R9
 	JZ        plainVector1
 	VADDPD    Y4, Y6, Y12
 	VADDPD    Y5, Y7, Y13
@@ -216,89 +215,97 @@ plainVector0:
 	VMULPD    Y5, Y5, Y14
 	VADDPD    Y14, Y13, Y13
 	VCMPPD    $0x1e, Y8, Y12, Y14
-	VMOVMSKPD Y14, R10
-	SHLQ      $0x04, R10
-	ORQ       R10, R8
+	VMOVMSKPD Y14, R9
+	SHLQ      $0x04, R9
+	ORQ       R9, DI
 	VCMPPD    $0x11, Y9, Y13, Y14
-	VMOVMSKPD Y14, R10
-	SHLQ      $0x04, R10
-	ORQ       R10, SI
+	VMOVMSKPD Y14, R9
+	SHLQ      $0x04, R9
+	ORQ       R9, BX
 	VCMPPD    $0x11, Y13, Y12, Y13
-	VPCMPEQQ  32(CX), Y11, Y11
+	VPCMPEQQ  544(AX), Y11, Y11
 	VPOR      Y11, Y13, Y13
 	VMOVUPD   Y13, 480(AX)
-	VMOVMSKPD Y13, R10
-	SHLQ      $0x04, R10
-	ORQ       R10, R9
+	VMOVMSKPD Y13, R9
+	SHLQ      $0x04, R9
+	ORQ       R9, R8
 	VMOVUPD   Y12, 416(AX)
 
 plainVector1:
-	TESTQ   SI, SI
+	TESTQ   BX, BX
 	JNZ     allEvents
-	TESTQ   R8, R8
+	TESTQ   DI, DI
 	JZ      rebase
-	POPCNTQ R8, R9
-	ADDQ    328(CX), R9
-	CMPQ    R9, rowLen+88(FP)
+	POPCNTQ DI, R8
+	ADDQ    840(AX), R8
+	CMPQ    R8, rowLen+88(FP)
 	JG      allEvents
 	VMOVUPD Y0, (AX)
 	VMOVUPD Y1, 64(AX)
 	VMOVUPD Y4, 32(AX)
 	VMOVUPD Y5, 96(AX)
-	MOVQ    328(CX), SI
-	MOVQ    steps+64(FP), R9
-	ADDQ    DX, R9
+	MOVQ    840(AX), BX
+	MOVQ    steps+64(FP), R8
+	ADDQ    CX, R8
 
 escLane:
-	BSFQ    R8, R12
-	MOVQ    R9, R10
-	SUBQ    256(CX)(R12*8), R10
-	MOVQ    192(CX)(R12*8), R11
-	MOVQ    iter+96(FP), R13
-	MOVL    R10, (R13)(R11*4)
-	ADDQ    R10, 320(CX)
-	MOVQ    384(AX)(R12*8), R10
-	MOVQ    mag2+104(FP), R13
-	MOVQ    R10, (R13)(R11*8)
-	MOVQ    SI, 192(CX)(R12*8)
-	MOVQ    dcr+72(FP), R13
-	MOVQ    (R13)(SI*8), R10
-	MOVQ    R10, (AX)(R12*8)
-	MOVQ    R10, 128(AX)(R12*8)
-	MOVQ    dci+80(FP), R10
-	MOVQ    R10, 64(AX)(R12*8)
-	MOVQ    R10, 192(AX)(R12*8)
-	MOVQ    $0x00000001, R10
-	SUBQ    DX, R10
-	MOVQ    R10, (CX)(R12*8)
-	LEAQ    -1(R9), R10
-	MOVQ    R10, 256(CX)(R12*8)
-	MOVQ    $0x00000000, 64(CX)(R12*8)
-	MOVQ    $0x7ff8000000000001, R10
-	MOVQ    R10, 256(AX)(R12*8)
-	MOVQ    R10, 320(AX)(R12*8)
-	MOVQ    orbit+16(FP), R10
-	ADDQ    stride+24(FP), R10
-	SUBQ    BX, R10
-	MOVQ    R10, 128(CX)(R12*8)
-	INCQ    SI
-	LEAQ    -1(R8), R10
-	ANDQ    R10, R8
+	BSFQ    DI, R11
+	MOVQ    R8, R9
+	SUBQ    768(AX)(R11*8), R9
+	MOVQ    704(AX)(R11*8), R10
+	MOVQ    iter+96(FP), R12
+	MOVL    R9, (R12)(R10*4)
+	ADDQ    R9, 832(AX)
+	MOVQ    384(AX)(R11*8), R9
+	MOVQ    mag2+104(FP), R12
+	MOVQ    R9, (R12)(R10*8)
+	MOVQ    BX, 704(AX)(R11*8)
+	MOVQ    dcr+72(FP), R12
+	MOVQ    (R12)(BX*8), R9
+	MOVQ    R9, (AX)(R11*8)
+	MOVQ    R9, 128(AX)(R11*8)
+	MOVQ    dci+80(FP), R9
+	MOVQ    R9, 64(AX)(R11*8)
+	MOVQ    R9, 192(AX)(R11*8)
+	MOVQ    $0x00000001, R9
+	SUBQ    CX, R9
+	MOVQ    R9, 512(AX)(R11*8)
+	LEAQ    -1(R8), R9
+	MOVQ    R9, 768(AX)(R11*8)
+	MOVQ    $0x00000000, 576(AX)(R11*8)
+	MOVQ    $0x7ff8000000000001, R9
+	MOVQ    R9, 256(AX)(R11*8)
+	MOVQ    R9, 320(AX)(R11*8)
+	MOVQ    orbit+16(FP), R9
+	ADDQ    stride+24(FP), R9
+	SUBQ    DX, R9
+	MOVQ    R9, 640(AX)(R11*8)
+	INCQ    BX
+	LEAQ    -1(DI), R9
+	ANDQ    R9, DI
 	JNZ     escLane
-	MOVQ    SI, 328(CX)
+	MOVQ    BX, 840(AX)
 	VMOVUPD (AX), Y0
 	VMOVUPD 64(AX), Y1
 	VMOVUPD 32(AX), Y4
 	VMOVUPD 96(AX), Y5
+	MOVQ    640(AX), BX
+	MOVQ    648(AX), DI
+	MOVQ    656(AX), R8
+	MOVQ    664(AX), R9
+	MOVQ    672(AX), R10
+	MOVQ    680(AX), R12
+	MOVQ    688(AX), R13
+	MOVQ    696(AX), R14
 	JMP     loop
 
 allEvents:
-	ORQ R8, SI
+	ORQ DI, BX
 	JMP exit
 
 rebase:
-	MOVB      periodic+56(FP), R8
-	TESTQ     $0x0000000f, R9
+	MOVB      periodic+56(FP), DI
+	TESTQ     $0x0000000f, R8
 	JZ        norebase0
 	VADDPD    Y0, Y2, Y11
 	VADDPD    Y1, Y3, Y12
@@ -308,19 +315,19 @@ rebase:
 	VMOVUPD   448(AX), Y14
 	VCMPPD    $0x11, Y9, Y13, Y13
 	VANDPD    Y14, Y13, Y13
-	VMOVMSKPD Y13, R10
-	ORQ       R10, SI
-	TESTB     R8, R8
+	VMOVMSKPD Y13, R9
+	ORQ       R9, BX
+	TESTB     DI, DI
 	JZ        norebase0
 	VCMPPD    $0x00, 256(AX), Y11, Y11
 	VCMPPD    $0x00, 320(AX), Y12, Y12
 	VANDPD    Y12, Y11, Y11
 	VANDPD    Y14, Y11, Y11
-	VMOVMSKPD Y11, R10
-	ORQ       R10, SI
+	VMOVMSKPD Y11, R9
+	ORQ       R9, BX
 
 norebase0:
-	TESTQ     $0x000000f0, R9
+	TESTQ     $0x000000f0, R8
 	JZ        norebase1
 	VADDPD    Y4, Y6, Y11
 	VADDPD    Y5, Y7, Y12
@@ -330,31 +337,31 @@ norebase0:
 	VMOVUPD   480(AX), Y14
 	VCMPPD    $0x11, Y9, Y13, Y13
 	VANDPD    Y14, Y13, Y13
-	VMOVMSKPD Y13, R10
-	SHLQ      $0x04, R10
-	ORQ       R10, SI
-	TESTB     R8, R8
+	VMOVMSKPD Y13, R9
+	SHLQ      $0x04, R9
+	ORQ       R9, BX
+	TESTB     DI, DI
 	JZ        norebase1
 	VCMPPD    $0x00, 288(AX), Y11, Y11
 	VCMPPD    $0x00, 352(AX), Y12, Y12
 	VANDPD    Y12, Y11, Y11
 	VANDPD    Y14, Y11, Y11
-	VMOVMSKPD Y11, R8
-	SHLQ      $0x04, R8
-	ORQ       R8, SI
+	VMOVMSKPD Y11, DI
+	SHLQ      $0x04, DI
+	ORQ       DI, BX
 
 norebase1:
-	TESTQ        SI, SI
+	TESTQ        BX, BX
 	JNZ          exit
-	XORQ         SI, SI
-	SUBQ         DX, SI
-	VMOVQ        SI, X11
+	XORQ         BX, BX
+	SUBQ         CX, BX
+	VMOVQ        BX, X11
 	VPBROADCASTQ X11, Y11
-	MOVQ         orbit+16(FP), SI
-	SUBQ         BX, SI
-	VMOVQ        SI, X12
+	MOVQ         orbit+16(FP), BX
+	SUBQ         DX, BX
+	VMOVQ        BX, X12
 	VPBROADCASTQ X12, Y12
-	TESTQ        $0x0000000f, R9
+	TESTQ        $0x0000000f, R8
 	JZ           norebaseApply0
 	VMOVUPD      448(AX), Y14
 	VADDPD       Y0, Y2, Y13
@@ -363,15 +370,15 @@ norebase1:
 	VBLENDVPD    Y14, Y13, Y1, Y1
 	VANDNPD      Y2, Y14, Y2
 	VANDNPD      Y3, Y14, Y3
-	VMOVDQU      (CX), Y13
+	VMOVDQU      512(AX), Y13
 	VBLENDVPD    Y14, Y11, Y13, Y13
-	VMOVDQU      Y13, (CX)
-	VMOVDQU      128(CX), Y13
+	VMOVDQU      Y13, 512(AX)
+	VMOVDQU      640(AX), Y13
 	VBLENDVPD    Y14, Y12, Y13, Y13
-	VMOVDQU      Y13, 128(CX)
-	VMOVDQU      64(CX), Y13
+	VMOVDQU      Y13, 640(AX)
+	VMOVDQU      576(AX), Y13
 	VPSUBQ       Y14, Y13, Y13
-	VMOVDQU      Y13, 64(CX)
+	VMOVDQU      Y13, 576(AX)
 	VPADDQ       perturbAVX2MinusOne<>+0(SB), Y13, Y15
 	VPAND        Y15, Y13, Y15
 	VPCMPEQQ     perturbAVX2Zero<>+0(SB), Y15, Y15
@@ -384,7 +391,7 @@ norebase1:
 	VMOVUPD      Y13, 320(AX)
 
 norebaseApply0:
-	TESTQ     $0x000000f0, R9
+	TESTQ     $0x000000f0, R8
 	JZ        norebaseApply1
 	VMOVUPD   480(AX), Y14
 	VADDPD    Y4, Y6, Y13
@@ -393,15 +400,15 @@ norebaseApply0:
 	VBLENDVPD Y14, Y13, Y5, Y5
 	VANDNPD   Y6, Y14, Y6
 	VANDNPD   Y7, Y14, Y7
-	VMOVDQU   32(CX), Y13
+	VMOVDQU   544(AX), Y13
 	VBLENDVPD Y14, Y11, Y13, Y13
-	VMOVDQU   Y13, 32(CX)
-	VMOVDQU   160(CX), Y13
+	VMOVDQU   Y13, 544(AX)
+	VMOVDQU   672(AX), Y13
 	VBLENDVPD Y14, Y12, Y13, Y13
-	VMOVDQU   Y13, 160(CX)
-	VMOVDQU   96(CX), Y12
+	VMOVDQU   Y13, 672(AX)
+	VMOVDQU   608(AX), Y12
 	VPSUBQ    Y14, Y12, Y12
-	VMOVDQU   Y12, 96(CX)
+	VMOVDQU   Y12, 608(AX)
 	VPADDQ    perturbAVX2MinusOne<>+0(SB), Y12, Y11
 	VPAND     Y11, Y12, Y11
 	VPCMPEQQ  perturbAVX2Zero<>+0(SB), Y11, Y11
@@ -414,50 +421,60 @@ norebaseApply0:
 	VMOVUPD   Y13, 352(AX)
 
 norebaseApply1:
-	TESTQ   DI, DI
-	JG      step
-	MOVQ    (CX), SI
-	MOVQ    8(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    16(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    24(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    32(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    40(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    48(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    56(CX), DI
-	CMPQ    DI, SI
-	CMOVQGT DI, SI
-	MOVQ    top+32(FP), DI
-	SUBQ    DX, DI
-	SUBQ    SI, DI
-	JMP     step
+	TESTQ   SI, SI
+	JG      stepQ
+	MOVQ    512(AX), BX
+	MOVQ    520(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    528(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    536(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    544(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    552(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    560(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    568(AX), SI
+	CMPQ    SI, BX
+	CMOVQGT SI, BX
+	MOVQ    top+32(FP), SI
+	SUBQ    CX, SI
+	SUBQ    BX, SI
+
+stepQ:
+	MOVQ 640(AX), BX
+	MOVQ 648(AX), DI
+	MOVQ 656(AX), R8
+	MOVQ 664(AX), R9
+	MOVQ 672(AX), R10
+	MOVQ 680(AX), R12
+	MOVQ 688(AX), R13
+	MOVQ 696(AX), R14
+	JMP  step
 
 exitPlain:
-	XORQ SI, SI
+	XORQ BX, BX
 
 exit:
-	VMOVQ        DX, X2
+	VMOVQ        CX, X2
 	VPBROADCASTQ X2, Y2
 	VMOVUPD      Y0, (AX)
 	VMOVUPD      Y1, 64(AX)
-	VPADDQ       (CX), Y2, Y0
-	VMOVDQU      Y0, (CX)
+	VPADDQ       512(AX), Y2, Y0
+	VMOVDQU      Y0, 512(AX)
 	VMOVUPD      Y4, 32(AX)
 	VMOVUPD      Y5, 96(AX)
-	VPADDQ       32(CX), Y2, Y0
-	VMOVDQU      Y0, 32(CX)
+	VPADDQ       544(AX), Y2, Y0
+	VMOVDQU      Y0, 544(AX)
 	VZEROUPPER
-	MOVQ         DX, done+112(FP)
-	MOVQ         SI, events+120(FP)
+	MOVQ         CX, done+112(FP)
+	MOVQ         BX, events+120(FP)
 	RET

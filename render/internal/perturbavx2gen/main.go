@@ -60,6 +60,9 @@
 //	the escape test as integers too, each lane    1.028 against 1.020
 //	with its radius in memory (an idle lane's
 //	above any |z|^2), off the adders (not kept)
+//	the 8 load addresses in general registers,    0.964 against 0.985
+//	loaded again after the slow path; st and ln   (per-round ratio
+//	one block, one base register                  0.985, 0.83-1.35)
 //
 // docs/deep-zoom.md ("On SIMD lanes") has the figures against the direct
 // kernel. Where the time goes (perf annotate, the same benchmark, before
@@ -137,15 +140,16 @@ func main() {
 }
 
 // avx512Only matches the registers that only AVX-512 has (X, Y and Z16 to
-// 31, the mask registers) and ZMM operands, and BP. avo's allocator takes
-// them when 16 vector registers (or 14 general ones) run short: an
-// instruction on the former is EVEX-encoded, and on a CPU without
-// AVX-512, the very CPUs this routine is for, it faults; BP is the
-// caller's frame pointer.
-var avx512Only = regexp.MustCompile(`\b([XYZ](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[1-7]|BP)\b`)
+// 31, the mask registers) and ZMM operands, and BP and R15. avo's
+// allocator takes them when 16 vector registers (or 12 general ones) run
+// short: an instruction on the former is EVEX-encoded, and on a CPU
+// without AVX-512, the very CPUs this routine is for, it faults; BP is
+// the caller's frame pointer, and R15 the assembler's own where it links
+// dynamically (R14, g in Go's internal ABI, is scratch in assembly's).
+var avx512Only = regexp.MustCompile(`\b([XYZ](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[1-7]|BP|R15)\b`)
 
 // checkVEX fails if the assembly at path names a register that only
-// AVX-512 has, or BP.
+// AVX-512 has, BP or R15.
 func checkVEX(path string) error {
 	if path == "" {
 		return nil
@@ -155,7 +159,7 @@ func checkVEX(path string) error {
 		return err
 	}
 	if m := avx512Only.Find(b); m != nil {
-		return fmt.Errorf("perturbavx2gen: %s uses %s, an AVX-512 register or BP: fewer vectors, or fewer registers live at once", path, m)
+		return fmt.Errorf("perturbavx2gen: %s uses %s, an AVX-512 register, BP or R15: fewer vectors, or fewer registers live at once", path, m)
 	}
 	return nil
 }
@@ -192,10 +196,13 @@ func routine() {
 		"(internal/perturbavx2gen says which). orbit is the reference orbit's",
 		"first Zr, each Zi the float64 after its Zr, and stride the bytes from",
 		"one Zr to the next; top is its last index; steps the driver's count of",
-		"steps. It needs AVX2 and POPCNT.",
+		"steps. ln must follow st in memory. It needs AVX2 and POPCNT.",
 	)
+	// ln follows st in memory (the driver's laneRowAVX2 lays them out so,
+	// and checks it), and one register addresses both: the hot loop needs
+	// every general register it can have.
 	st := Mem{Base: Load(Param("st"), GP64())}
-	ln := Mem{Base: Load(Param("ln"), GP64())}
+	ln := st.Offset(8 * stSize)
 	orbitP, strideP, topP := paramAddr("orbit"), paramAddr("stride"), paramAddr("top")
 	done, sb := GP64(), GP64()
 	XORQ(done, done)
@@ -207,7 +214,7 @@ func routine() {
 	vOff := func(off, k int) int { return 8*off + 32*k }
 	// lane addresses part off of lane l (a register) in st or ln.
 	lane := func(base Mem, off int, l GPVirtual) Mem {
-		return Mem{Base: base.Base, Index: l, Scale: 8, Disp: 8 * off}
+		return Mem{Base: base.Base, Index: l, Scale: 8, Disp: base.Disp + 8*off}
 	}
 	dr, di, zr, zi := make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
 	for k := range V {
@@ -263,13 +270,25 @@ func routine() {
 	VMOVUPD(smallC, smallR)
 	VMOVUPD(twoC, twoR)
 
+	// The lanes' load addresses q stay in general registers in the hot
+	// loop (ln holds them too); every way back to it from the slow path,
+	// which changes them in ln, loads them again, so that the slow path
+	// has the registers to itself.
+	q := make([]GPVirtual, lanes)
+	for l := range q {
+		q[l] = GP64()
+	}
+	loadQ := func() {
+		for l := range q {
+			MOVQ(ln.Offset(8*(lnQ+l)), q[l])
+		}
+	}
+	loadQ()
 	load := func(k int) {
 		var halves [2]VecVirtual
 		for h, list := range [2][2]int{{0, 2}, {1, 3}} {
 			at := func(j int) Mem {
-				r := GP64()
-				MOVQ(ln.Offset(8*(lnQ+4*k+j)), r)
-				return Mem{Base: r, Index: sb, Scale: 1}
+				return Mem{Base: q[4*k+j], Index: sb, Scale: 1}
 			}
 			v := YMM()
 			VBROADCASTF128(at(list[0]), v)
@@ -491,6 +510,7 @@ func routine() {
 			VMOVUPD(st.Offset(vOff(offDr, k)), dr[k])
 			VMOVUPD(st.Offset(vOff(offDi, k)), di[k])
 		}
+		loadQ()
 		JMP(LabelRef("loop"))
 	}
 	Label("allEvents")
@@ -576,8 +596,10 @@ func routine() {
 	// Rebases only lower an m: untilTop stays a bound, and is found again
 	// only once it runs out.
 	TESTQ(untilTop, untilTop)
-	JG(LabelRef("step"))
+	JG(LabelRef("stepQ"))
 	findTop()
+	Label("stepQ")
+	loadQ()
 	JMP(LabelRef("step"))
 
 	Label("exitPlain")
