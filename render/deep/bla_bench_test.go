@@ -48,7 +48,7 @@ func benchPixels(b *testing.B, v testView, step int, bla, lanes bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if want := !bla && lanes && (rowLanesFunc != nil || rowLanesAVX2Func != nil); p.Lanes() != want {
+	if want := !bla && lanes && rowLanesFunc != nil; p.Lanes() != want {
 		b.Fatalf("lanes %v, want %v", p.Lanes(), want)
 	}
 	if want := bla && lanes && rowCycleFunc != nil; p.cycleLanes != want {

@@ -66,8 +66,9 @@ type Plan struct {
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
-	// lanesRow is Row on SIMD lanes (Config.Lanes), nil for Row's own
-	// loop, and laneKind names its instruction set.
+	// lanes says whether Row runs on SIMD lanes (Config.Lanes): lanesRow,
+	// on the instruction set laneKind names.
+	lanes    bool
 	lanesRow func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64
 	laneKind string
 	// cycleLanes says whether Row takes cycle's periods on SIMD lanes
@@ -119,13 +120,7 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	}
 	// Deltas of pixels spaced 2^-490 or more apart start above the
 	// rescaled loop's 2^-510, which the lanes leave to advance.
-	rowLanes, kind := rowLanesFunc, "AVX-512"
-	if cfg.AVX2Lanes || rowLanes == nil {
-		rowLanes, kind = rowLanesAVX2Func, "AVX2"
-	}
-	if cfg.Lanes && rowLanes != nil && p.bla == nil && p.d.e > -490 {
-		p.lanesRow, p.laneKind = rowLanes, kind
-	}
+	p.lanes = cfg.Lanes && rowLanesFunc != nil && p.bla == nil && p.d.e > -490
 	p.orbit = make([]orbitPoint, len(ref.Zr))
 	for m := range p.orbit {
 		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
@@ -135,15 +130,27 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 			}
 		}
 	}
+	// Which lanes: the widest this CPU has (rowLanesFunc), or AVX2's
+	// where asked. AVX2's leave BLA's periods off too, which are AVX-512's:
+	// the test below reads cfg.Lanes.
+	if p.lanes {
+		p.lanesRow, p.laneKind = rowLanesFunc, widestLanes
+		if cfg.AVX2Lanes && rowLanesAVX2Func != nil {
+			p.lanesRow, p.laneKind = rowLanesAVX2Func, "AVX2"
+		}
+	}
+	if cfg.AVX2Lanes {
+		cfg.Lanes = false
+	}
 	// The vector period loop takes m1Decided's shortcut and periodicity
 	// checking as given.
-	p.cycleLanes = cfg.Lanes && !cfg.AVX2Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
+	p.cycleLanes = cfg.Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
 		len(p.orbit) > 3 && p.bla.tail[0].fast && m1Decided(p.orbit[1], min(p.orbit[1].gate, p.bla.tail[0].r2), p.escape2)
 	return p, nil
 }
 
 // Lanes reports whether Row runs on SIMD lanes (Config.Lanes).
-func (p *Plan) Lanes() bool { return p.lanesRow != nil }
+func (p *Plan) Lanes() bool { return p.lanes }
 
 // LaneKind names the instruction set of the lanes Row runs on: "AVX-512",
 // "AVX2", or "" for none.
@@ -182,7 +189,7 @@ const stopCheckIters = 4096
 // arithmetic is exactly its own loop's (pixelState.pass), so the results
 // are the same bits as one pixel at a time.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
-	if p.lanesRow != nil {
+	if p.lanes {
 		return p.lanesRow(p, kx, ky, iter, mag2, stop)
 	}
 	if p.cycleLanes && !p.noCycle {
