@@ -35,6 +35,13 @@
 //     sets it to -done), the load address of Z_m as perturbBlocks512 does,
 //     and the steps until some lane may reach m = top come from a scalar
 //     pass over the lanes, when they run out.
+//   - 14 general registers: the 8 lanes' load addresses stay in registers
+//     in the hot loop (loaded again from ln on the way back from the slow
+//     path), and ln, which follows st in memory, is addressed from st's
+//     register. The generator refuses its own output if avo's allocator,
+//     short of registers, took one that only AVX-512 has (X, Y16 to 31:
+//     EVEX-encoded, which faults on the CPUs this routine is for), BP or
+//     R15; so does a deep test.
 //
 // Z_m of lanes 0 and 2 come in one 32-byte register from a VBROADCASTF128
 // and a VINSERTF128 of their 16-byte points, those of lanes 1 and 3 in
