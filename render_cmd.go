@@ -674,7 +674,7 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 		}
 		bla := "BLA off"
 		if ds.Lanes {
-			bla += ", pixels on AVX-512 lanes"
+			bla += ", pixels on " + ds.LaneKind + " lanes"
 		}
 		if work := rep.Work(); !j.NoBLA && work > 0 {
 			bla = fmt.Sprintf("BLA skipped %d of %d iterations (%.1f%%), table %s", ds.Skipped, work, 100*float64(ds.Skipped)/float64(work), sysmem.HumanBytes(ds.BLABytes))

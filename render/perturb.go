@@ -98,17 +98,23 @@ type perturbation struct {
 	reference time.Duration
 }
 
-// perturbLanes reports whether the perturbation path runs its pixels on
-// SIMD lanes (deep.Config.Lanes) with kernel k: with the AVX-512 kernel,
-// auto's choice where the CPU has it (deep checks the CPU again, and takes
+// perturbLanes returns deep.Config's Lanes and AVX2Lanes for kernel k: the
+// perturbation path runs its pixels on SIMD lanes with the AVX-512 kernel
+// (AVX-512 lanes) and the AVX2 kernel (AVX2 lanes), which are auto's
+// choices where the CPU has them (deep checks the CPU again, and takes
 // the lanes only without BLA). The lanes give the scalar loop's results,
 // bit for bit; the scalar kernel keeps the scalar loop, the reference.
-func (k Kernel) perturbLanes() bool { return k.Name == "avx512" }
+func (k Kernel) perturbLanes() laneChoice {
+	return laneChoice{on: k.Name == "avx512" || k.Name == "avx2", avx2: k.Name == "avx2"}
+}
+
+// laneChoice is deep.Config's Lanes (on) and AVX2Lanes (avx2).
+type laneChoice struct{ on, avx2 bool }
 
 // newPerturbation computes the reference orbit of v's centre for samples
 // at aa x aa per pixel, and its BLA table unless noBLA; lanes is
-// deep.Config.Lanes.
-func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity, lanes bool) (*perturbation, error) {
+// deep.Config's Lanes and AVX2Lanes.
+func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity bool, lanes laneChoice) (*perturbation, error) {
 	start := time.Now()
 	s := v.Supersampled(aa)
 	d := v.Decimals()
@@ -127,7 +133,7 @@ func newPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity, la
 	plan, err := deep.NewPlan(ctx, deep.Config{
 		Re: d.Re.Big(prec), Im: d.Im.Big(prec), Spacing: spacing,
 		HalfWidth: float64(s.Width) / 2, HalfHeight: float64(s.Height) / 2,
-		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity, Lanes: lanes,
+		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity, Lanes: lanes.on, AVX2Lanes: lanes.avx2,
 	})
 	if err != nil {
 		return nil, err
@@ -157,8 +163,10 @@ type DeepStats struct {
 	// inside (with Options.Shortcuts), and PeriodicSaved the iterations
 	// that saved.
 	Periodic, PeriodicSaved int64
-	// Lanes says whether the pixels ran on SIMD lanes (deep.Plan.Lanes).
-	Lanes bool
+	// Lanes says whether the pixels ran on SIMD lanes (deep.Plan.Lanes),
+	// and LaneKind on which ("AVX-512" or "AVX2").
+	Lanes    bool
+	LaneKind string
 }
 
 // Method returns the method the Renderer renders with (never MethodAuto).
@@ -177,7 +185,7 @@ func (r *Renderer) DeepStats() (s DeepStats, ok bool) {
 	}
 	ref := r.deep.plan.Reference()
 	s = DeepStats{Reference: r.deep.reference, Orbit: ref.M(), Escaped: ref.Escaped, Ended: ref.Ended, Prec: ref.Prec,
-		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes(), Lanes: r.deep.plan.Lanes()}
+		Skipped: r.deep.plan.Skipped(), BLABytes: r.deep.plan.BLABytes(), Lanes: r.deep.plan.Lanes(), LaneKind: r.deep.plan.LaneKind()}
 	s.Periodic, s.PeriodicSaved = r.deep.plan.Periodic()
 	return s, true
 }

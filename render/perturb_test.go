@@ -168,6 +168,10 @@ func BenchmarkIteration(b *testing.B) {
 		{"wide/direct-avx512", wide, render.Options{Method: render.MethodDirect}, "avx512"},
 		{"wide/perturb-scalar", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, ""},
 		{"wide/perturb-lanes", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, "avx512"},
+		// The same on AVX2 (its direct kernel and its lanes), skipped
+		// where the CPU has no AVX2.
+		{"wide/direct-avx2", wide, render.Options{Method: render.MethodDirect}, "avx2"},
+		{"wide/perturb-lanes-avx2", wide, render.Options{Method: render.MethodPerturb, NoBLA: true}, "avx2"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if c.kernel != "" {
@@ -235,14 +239,30 @@ func TestPerturbationFrameHash(t *testing.T) {
 }
 
 // TestPerturbationLanesSameFrame: with the AVX-512 kernel the perturbation
-// path without BLA runs on SIMD lanes (render/deep's rowLanes), and its
-// frames are the scalar loop's, byte for byte, with and without
-// periodicity checking. Skipped where the CPU has no AVX-512 kernel.
+// path without BLA runs on AVX-512 lanes, with the AVX2 kernel on AVX2
+// lanes (render/deep's rowLanes and rowLanesAVX2), and their frames are
+// the scalar loop's, byte for byte, with and without periodicity
+// checking. Each kernel skips where the CPU does not have it.
 func TestPerturbationLanesSameFrame(t *testing.T) {
-	k, err := render.LookupKernel("avx512")
-	if err != nil {
-		t.Skipf("no SIMD perturbation loop to compare: %v", err)
+	for _, c := range []struct {
+		kernel, lanes string
+		// has says whether the CPU has the lanes where it has the kernel.
+		has bool
+	}{
+		{"avx512", "AVX-512", cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT},
+		{"avx2", "AVX2", cpu.X86.HasPOPCNT},
+	} {
+		t.Run(c.kernel, func(t *testing.T) {
+			k, err := render.LookupKernel(c.kernel)
+			if err != nil {
+				t.Skipf("no SIMD perturbation loop to compare: %v", err)
+			}
+			testLanesSameFrame(t, k, c.lanes, c.has)
+		})
 	}
+}
+
+func testLanesSameFrame(t *testing.T, k render.Kernel, lanes string, has bool) {
 	for _, shortcuts := range []bool{false, true} {
 		for _, v := range []render.View{
 			deepView(t, "0", "1", "1e-30", 40, 9, 3000),
@@ -258,19 +278,18 @@ func TestPerturbationLanesSameFrame(t *testing.T) {
 				r.RenderUnits(0, v.Height)
 				return frameBytes(r.Frame())
 			}
-			lanes := render.Options{Kernel: k}
 			r, err := render.NewRenderer(v, 1, render.Options{Method: render.MethodPerturb, NoBLA: true, Kernel: k})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st, _ := r.DeepStats(); !st.Lanes {
-				if cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT {
-					t.Fatalf("%v: the AVX-512 kernel's perturbation path is not on lanes", v.Center)
+			if st, _ := r.DeepStats(); !st.Lanes || st.LaneKind != lanes {
+				if has {
+					t.Fatalf("%v: the %s kernel's perturbation path is on lanes %q, want %s", v.Center, k.Name, st.LaneKind, lanes)
 				}
-				t.Skip("the CPU has the AVX-512 kernel but not the lanes' AVX-512DQ and VL: nothing to compare")
+				t.Skipf("the CPU has the %s kernel but not its lanes' instructions: nothing to compare", k.Name)
 			}
-			if !bytes.Equal(frame(lanes), frame(render.Options{})) {
-				t.Errorf("%v at %v, shortcuts %v: the lanes' frame differs from the scalar loop's", v.Center, v.Scale, shortcuts)
+			if !bytes.Equal(frame(render.Options{Kernel: k}), frame(render.Options{})) {
+				t.Errorf("%v at %v, shortcuts %v: the %s lanes' frame differs from the scalar loop's", v.Center, v.Scale, shortcuts, lanes)
 			}
 		}
 	}

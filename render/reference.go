@@ -147,7 +147,7 @@ func referenceOffset(v View, aa int, p ReferencePoint) (ox, oy float64, err erro
 // need not be v's centre: each sample's offset from the centre, in
 // samples, is moved by the centre's own offset from the orbit's point.
 // The BLA table is v's own.
-func newReferencedPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity, lanes bool, orbit *Orbit) (*perturbation, error) {
+func newReferencedPerturbation(ctx context.Context, v View, aa int, noBLA, periodicity bool, lanes laneChoice, orbit *Orbit) (*perturbation, error) {
 	start := time.Now()
 	if err := orbit.fits(v, aa); err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func newReferencedPerturbation(ctx context.Context, v View, aa int, noBLA, perio
 	plan, err := deep.NewPlan(ctx, deep.Config{
 		Reference: orbit.ref, Spacing: spacing,
 		HalfWidth: float64(s.Width)/2 + math.Abs(ox), HalfHeight: float64(s.Height)/2 + math.Abs(oy),
-		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity, Lanes: lanes,
+		MaxIter: v.MaxIter, Escape2: v.escape2(), BLA: !noBLA, Periodicity: periodicity, Lanes: lanes.on, AVX2Lanes: lanes.avx2,
 	})
 	if err != nil {
 		return nil, err

@@ -34,12 +34,16 @@ var (
 // the opmask and ZMM state.)
 var lanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT
 
-// rowLanesFunc is rowLanes where the CPU has it.
-var rowLanesFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {
-	if !lanesAvailable {
-		return nil
+// rowLanesFunc is the widest lanes' Row this CPU has: rowLanes, else
+// rowLanesAVX2 (lanes_avx2_amd64.go), else nil; widestLanes names them.
+var rowLanesFunc, widestLanes = func() (func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64, string) {
+	switch {
+	case lanesAvailable:
+		return (*Plan).rowLanes, "AVX-512"
+	case avx2LanesAvailable:
+		return (*Plan).rowLanesAVX2, "AVX2"
 	}
-	return (*Plan).rowLanes
+	return nil, ""
 }()
 
 // tailLanes is the number of busy lanes below which, once the row has no

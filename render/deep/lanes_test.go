@@ -10,9 +10,37 @@ import (
 	"time"
 )
 
-// lanePlans returns v's plan without BLA on SIMD lanes and the same plan
-// in Row's own loop; it skips the test where the CPU has no lanes.
+// lanePlans returns v's plan without BLA on the widest SIMD lanes this
+// CPU has and the same plan in Row's own loop; it skips the test where
+// the CPU has no lanes.
 func lanePlans(t *testing.T, v testView, periodicity bool) (lanes, scalar *Plan) {
+	t.Helper()
+	return lanePlansOf(t, v, periodicity, avx512Kind)
+}
+
+// laneKind is one of the SIMD lanes the tests hold to the scalar loop:
+// deep.Plan.LaneKind's name, and Config.AVX2Lanes.
+type laneKind struct {
+	name string
+	avx2 bool
+}
+
+var (
+	avx512Kind = laneKind{"AVX-512", false}
+	avx2Kind   = laneKind{"AVX2", true}
+)
+
+// forLaneKinds runs test on each kind of lanes, as a subtest named for
+// it; each skips, saying so, where the CPU does not have it.
+func forLaneKinds(t *testing.T, test func(t *testing.T, kind laneKind)) {
+	for _, kind := range []laneKind{avx512Kind, avx2Kind} {
+		t.Run(kind.name, func(t *testing.T) { test(t, kind) })
+	}
+}
+
+// lanePlansOf is lanePlans on the lanes of kind; it skips the test where
+// the CPU does not have them.
+func lanePlansOf(t *testing.T, v testView, periodicity bool, kind laneKind) (lanes, scalar *Plan) {
 	t.Helper()
 	cfg := v.config(t, false)
 	cfg.Periodicity = periodicity
@@ -20,13 +48,13 @@ func lanePlans(t *testing.T, v testView, periodicity bool) (lanes, scalar *Plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Lanes = true
+	cfg.Lanes, cfg.AVX2Lanes = true, kind.avx2
 	lanes, err = NewPlan(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !lanes.Lanes() {
-		t.Skip("this CPU has no SIMD perturbation loop (AVX-512F, DQ and VL on amd64): nothing to compare")
+	if lanes.LaneKind() != kind.name {
+		t.Skipf("this CPU has no %s perturbation loop (on amd64: AVX-512F, DQ, VL and POPCNT; AVX2 and POPCNT): nothing to compare (lanes %q)", kind.name, lanes.LaneKind())
 	}
 	if scalar.Lanes() {
 		t.Fatal("Config.Lanes false, and the plan runs on lanes")
@@ -74,7 +102,9 @@ func sameRows(t *testing.T, name string, lanes, scalar *Plan, kx, ky []float64) 
 // and all, on views with rebasing (at the reference's end and where a
 // pixel's orbit passes nearer 0), escaping references, a minibrot whose
 // pixels rebase once a period, with and without periodicity checking.
-func TestLanesMatchScalar(t *testing.T) {
+func TestLanesMatchScalar(t *testing.T) { forLaneKinds(t, testLanesMatchScalar) }
+
+func testLanesMatchScalar(t *testing.T, kind laneKind) {
 	views := []struct {
 		name string
 		v    testView
@@ -95,7 +125,7 @@ func TestLanesMatchScalar(t *testing.T) {
 				name += " periodicity"
 			}
 			t.Run(name, func(t *testing.T) {
-				lanes, scalar := lanePlans(t, c.v, periodicity)
+				lanes, scalar := lanePlansOf(t, c.v, periodicity, kind)
 				kx, ky := c.v.offsets()
 				sameRows(t, name, lanes, scalar, kx, ky)
 			})
@@ -106,7 +136,9 @@ func TestLanesMatchScalar(t *testing.T) {
 // TestLanesRandomOffsets: samples at random offsets around several
 // centres, rows of random lengths and maxIters that do and do not meet
 // the reference's end, agree with the scalar loop.
-func TestLanesRandomOffsets(t *testing.T) {
+func TestLanesRandomOffsets(t *testing.T) { forLaneKinds(t, testLanesRandomOffsets) }
+
+func testLanesRandomOffsets(t *testing.T, kind laneKind) {
 	rng := rand.New(rand.NewPCG(17, 4))
 	for i, v := range []testView{
 		{"0", "1", "1e-40", 64, 64, 700},
@@ -114,7 +146,7 @@ func TestLanesRandomOffsets(t *testing.T) {
 		{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
 			"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914", "5e-49", 64, 64, 2500},
 	} {
-		lanes, scalar := lanePlans(t, v, i%2 == 0)
+		lanes, scalar := lanePlansOf(t, v, i%2 == 0, kind)
 		for range 4 {
 			kx := make([]float64, 1+rng.IntN(90))
 			for j := range kx {
@@ -129,10 +161,12 @@ func TestLanesRandomOffsets(t *testing.T) {
 // TestLanesSmallMaxIter: maxIters too short for a step in the routine
 // (pixels done at their load) and a little longer agree with the scalar
 // loop.
-func TestLanesSmallMaxIter(t *testing.T) {
+func TestLanesSmallMaxIter(t *testing.T) { forLaneKinds(t, testLanesSmallMaxIter) }
+
+func testLanesSmallMaxIter(t *testing.T, kind laneKind) {
 	for _, n := range []int{1, 2, 3, 7} {
 		v := testView{"-1.7685", "0.0042", "1e-25", 40, 2, n}
-		lanes, scalar := lanePlans(t, v, n%2 == 1)
+		lanes, scalar := lanePlansOf(t, v, n%2 == 1, kind)
 		kx, ky := v.offsets()
 		sameRows(t, fmt.Sprintf("maxiter %d", n), lanes, scalar, kx, ky)
 	}
@@ -141,9 +175,11 @@ func TestLanesSmallMaxIter(t *testing.T) {
 // TestLanesStop: a row of pixels that would each take 2^30 iterations on
 // the lanes gives up soon after its stop flag is set, as TestRowStops
 // asks of the scalar loop.
-func TestLanesStop(t *testing.T) {
+func TestLanesStop(t *testing.T) { forLaneKinds(t, testLanesStop) }
+
+func testLanesStop(t *testing.T, kind laneKind) {
 	v := testView{"-0.1", "0", "1e-30", 40, 1, 1000}
-	lanes, _ := lanePlans(t, v, false)
+	lanes, _ := lanePlansOf(t, v, false, kind)
 	lanes.maxIter = 1 << 30
 	var stop atomic.Bool
 	time.AfterFunc(20*time.Millisecond, func() { stop.Store(true) })
@@ -160,6 +196,30 @@ func TestLanesStop(t *testing.T) {
 	for i, n := range iter {
 		if n != 0 {
 			t.Errorf("a stopped pixel was stored: %d at %d", n, i)
+		}
+	}
+}
+
+// TestLaneChoice: Config.Lanes takes the AVX-512 lanes where the CPU has
+// them, else AVX2's; with AVX2Lanes it takes AVX2's, and leaves BLA's
+// periods off the AVX-512 lanes (rowCycle), so that --kernel avx2 runs no
+// AVX-512 instruction.
+func TestLaneChoice(t *testing.T) {
+	lanes, _ := lanePlans(t, testView{"0", "1", "1e-20", 8, 2, 100}, false)
+	if lanes.LaneKind() != "AVX-512" {
+		t.Fatalf("Config.Lanes on a CPU with AVX-512 lanes: %q", lanes.LaneKind())
+	}
+	v := mini66
+	v.w, v.h, v.maxIter = 32, 18, 20000
+	for _, avx2 := range []bool{false, true} {
+		cfg := v.config(t, true)
+		cfg.Periodicity, cfg.Lanes, cfg.AVX2Lanes = true, true, avx2
+		p, err := NewPlan(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Lanes() || p.cycleLanes != !avx2 {
+			t.Errorf("with BLA, AVX2Lanes %v: lanes %v, periods on lanes %v", avx2, p.Lanes(), p.cycleLanes)
 		}
 	}
 }

@@ -32,10 +32,14 @@ type Config struct {
 	// the orbit of a point near the samples, at MaxIter and Escape2.
 	Reference *Reference
 	// Lanes says whether to run the pixels' float64 loop on SIMD lanes
-	// where the CPU has them (AVX-512 on amd64: rowLanes): the same
-	// results, bit for bit. Only without BLA, and at spacings whose
-	// deltas are float64s.
+	// where the CPU has them (on amd64 AVX-512's, rowLanes, else AVX2's,
+	// rowLanesAVX2): the same results, bit for bit. Only without BLA, and
+	// at spacings whose deltas are float64s.
 	Lanes bool
+	// AVX2Lanes, with Lanes, takes the AVX2 lanes even where the CPU has
+	// AVX-512's, and leaves BLA's periods (rowCycle, AVX-512) off: render's
+	// --kernel avx2.
+	AVX2Lanes bool
 }
 
 // Prec returns the precision, in bits, that a reference orbit needs for
@@ -62,8 +66,11 @@ type Plan struct {
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
-	// lanes says whether Row runs on SIMD lanes (Config.Lanes).
-	lanes bool
+	// lanes says whether Row runs on SIMD lanes (Config.Lanes): lanesRow,
+	// on the instruction set laneKind names.
+	lanes    bool
+	lanesRow func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64
+	laneKind string
 	// cycleLanes says whether Row takes cycle's periods on SIMD lanes
 	// (Config.Lanes, with BLA: rowCycle).
 	cycleLanes bool
@@ -123,6 +130,18 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 			}
 		}
 	}
+	// Which lanes: the widest this CPU has (rowLanesFunc), or AVX2's
+	// where asked. AVX2's leave BLA's periods off too, which are AVX-512's:
+	// the test below reads cfg.Lanes.
+	if p.lanes {
+		p.lanesRow, p.laneKind = rowLanesFunc, widestLanes
+		if cfg.AVX2Lanes && rowLanesAVX2Func != nil {
+			p.lanesRow, p.laneKind = rowLanesAVX2Func, "AVX2"
+		}
+	}
+	if cfg.AVX2Lanes {
+		cfg.Lanes = false
+	}
 	// The vector period loop takes m1Decided's shortcut and periodicity
 	// checking as given.
 	p.cycleLanes = cfg.Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
@@ -132,6 +151,10 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 
 // Lanes reports whether Row runs on SIMD lanes (Config.Lanes).
 func (p *Plan) Lanes() bool { return p.lanes }
+
+// LaneKind names the instruction set of the lanes Row runs on: "AVX-512",
+// "AVX2", or "" for none.
+func (p *Plan) LaneKind() string { return p.laneKind }
 
 // Reference returns the plan's reference orbit.
 func (p *Plan) Reference() *Reference { return p.ref }
@@ -167,7 +190,7 @@ const stopCheckIters = 4096
 // are the same bits as one pixel at a time.
 func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	if p.lanes {
-		return rowLanesFunc(p, kx, ky, iter, mag2, stop)
+		return p.lanesRow(p, kx, ky, iter, mag2, stop)
 	}
 	if p.cycleLanes && !p.noCycle {
 		return rowCycleFunc(p, kx, ky, iter, mag2, stop)
