@@ -77,6 +77,8 @@ TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
 	VBROADCASTSD  escape2+32(FP), Z24
 	VBROADCASTSD  perturbSmall<>+0(SB), Z25
 	VBROADCASTSD  perturbTwo<>+0(SB), Z26
+	MOVL          $0x000000f0, BX
+	KMOVB         BX, K1
 	XORQ          BX, BX
 
 loop:
@@ -85,19 +87,19 @@ loop:
 	MOVQ            512(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z4
 	MOVQ            528(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z4, Z4
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z4
 	MOVQ            520(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z5
 	MOVQ            536(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z5, Z5
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z5
 	MOVQ            544(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z2
 	MOVQ            560(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z2, Z2
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z2
 	MOVQ            552(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z8
 	MOVQ            568(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z8, Z8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
 	VUNPCKLPD       Z5, Z4, Z3
 	VUNPCKHPD       Z5, Z4, Z5
 	VUNPCKLPD       Z8, Z2, Z4
@@ -106,33 +108,22 @@ loop:
 	VSHUFF64X2      $0xdd, Z4, Z3, Z4
 	VSHUFF64X2      $0x88, Z8, Z5, Z3
 	VSHUFF64X2      $0xdd, Z8, Z5, Z5
-	VADDPD          Z0, Z2, Z8
-	VADDPD          Z1, Z3, Z9
-	VMULPD          Z8, Z8, Z8
-	VMULPD          Z9, Z9, Z10
-	VADDPD          Z10, Z8, Z9
-	VMULPD          Z0, Z0, Z8
-	VMULPD          Z1, Z1, Z10
-	VADDPD          Z10, Z8, Z8
-	VCMPPD          $0x1a, Z24, Z9, K1
-	VPCMPQ          $0x05, Z25, Z8, K1, K1
-	VPCMPQ          $0x05, Z8, Z9, K1, K1
 	MOVQ            576(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z10
 	MOVQ            592(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z10, Z10
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z10
 	MOVQ            584(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z11
 	MOVQ            600(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z11, Z11
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z11
 	MOVQ            608(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z8
 	MOVQ            624(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z8, Z8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
 	MOVQ            616(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z14
 	MOVQ            632(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z14, Z14
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
 	VUNPCKLPD       Z11, Z10, Z9
 	VUNPCKHPD       Z11, Z10, Z11
 	VUNPCKLPD       Z14, Z8, Z10
@@ -141,33 +132,22 @@ loop:
 	VSHUFF64X2      $0xdd, Z10, Z9, Z10
 	VSHUFF64X2      $0x88, Z14, Z11, Z9
 	VSHUFF64X2      $0xdd, Z14, Z11, Z11
-	VADDPD          Z6, Z8, Z14
-	VADDPD          Z7, Z9, Z15
-	VMULPD          Z14, Z14, Z14
-	VMULPD          Z15, Z15, Z16
-	VADDPD          Z16, Z14, Z15
-	VMULPD          Z6, Z6, Z14
-	VMULPD          Z7, Z7, Z16
-	VADDPD          Z16, Z14, Z14
-	VCMPPD          $0x1a, Z24, Z15, K2
-	VPCMPQ          $0x05, Z25, Z14, K2, K2
-	VPCMPQ          $0x05, Z14, Z15, K2, K2
 	MOVQ            640(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z16
 	MOVQ            656(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z16, Z16
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z16
 	MOVQ            648(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z17
 	MOVQ            664(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z17, Z17
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z17
 	MOVQ            672(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z14
 	MOVQ            688(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z14, Z14
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
 	MOVQ            680(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z20
 	MOVQ            696(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z20, Z20
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
 	VUNPCKLPD       Z17, Z16, Z15
 	VUNPCKHPD       Z17, Z16, Z17
 	VUNPCKLPD       Z20, Z14, Z16
@@ -176,33 +156,22 @@ loop:
 	VSHUFF64X2      $0xdd, Z16, Z15, Z16
 	VSHUFF64X2      $0x88, Z20, Z17, Z15
 	VSHUFF64X2      $0xdd, Z20, Z17, Z17
-	VADDPD          Z12, Z14, Z20
-	VADDPD          Z13, Z15, Z21
-	VMULPD          Z20, Z20, Z20
-	VMULPD          Z21, Z21, Z22
-	VADDPD          Z22, Z20, Z21
-	VMULPD          Z12, Z12, Z20
-	VMULPD          Z13, Z13, Z22
-	VADDPD          Z22, Z20, Z20
-	VCMPPD          $0x1a, Z24, Z21, K3
-	VPCMPQ          $0x05, Z25, Z20, K3, K3
-	VPCMPQ          $0x05, Z20, Z21, K3, K3
 	MOVQ            704(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z22
 	MOVQ            720(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z22, Z22
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z22
 	MOVQ            712(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z23
 	MOVQ            728(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z23, Z23
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z23
 	MOVQ            736(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z20
 	MOVQ            752(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z20, Z20
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
 	MOVQ            744(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z27
 	MOVQ            760(CX), R8
-	VINSERTF64X4    $0x01, (R8)(SI*1), Z27, Z27
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z27
 	VUNPCKLPD       Z23, Z22, Z21
 	VUNPCKHPD       Z23, Z22, Z23
 	VUNPCKLPD       Z27, Z20, Z22
@@ -211,6 +180,39 @@ loop:
 	VSHUFF64X2      $0xdd, Z22, Z21, Z22
 	VSHUFF64X2      $0x88, Z27, Z23, Z21
 	VSHUFF64X2      $0xdd, Z27, Z23, Z23
+	VADDPD          Z0, Z2, Z27
+	VADDPD          Z1, Z3, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z0, Z0, Z27
+	VMULPD          Z1, Z1, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K2
+	VPCMPQ          $0x05, Z25, Z27, K2, K2
+	VPCMPQ          $0x05, Z27, Z28, K2, K2
+	VADDPD          Z6, Z8, Z27
+	VADDPD          Z7, Z9, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z6, Z6, Z27
+	VMULPD          Z7, Z7, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K3
+	VPCMPQ          $0x05, Z25, Z27, K3, K3
+	VPCMPQ          $0x05, Z27, Z28, K3, K3
+	VADDPD          Z12, Z14, Z27
+	VADDPD          Z13, Z15, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z12, Z12, Z27
+	VMULPD          Z13, Z13, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K4
+	VPCMPQ          $0x05, Z25, Z27, K4, K4
+	VPCMPQ          $0x05, Z27, Z28, K4, K4
 	VADDPD          Z18, Z20, Z27
 	VADDPD          Z19, Z21, Z28
 	VMULPD          Z27, Z27, Z27
@@ -219,13 +221,13 @@ loop:
 	VMULPD          Z18, Z18, Z27
 	VMULPD          Z19, Z19, Z29
 	VADDPD          Z29, Z27, Z27
-	VCMPPD          $0x1a, Z24, Z28, K4
-	VPCMPQ          $0x05, Z25, Z27, K4, K4
-	VPCMPQ          $0x05, Z27, Z28, K4, K4
-	KANDB           K1, K2, K5
-	KANDB           K3, K4, K6
-	KANDB           K5, K6, K5
-	KORTESTB        K5, K5
+	VCMPPD          $0x1a, Z24, Z28, K5
+	VPCMPQ          $0x05, Z25, Z27, K5, K5
+	VPCMPQ          $0x05, Z27, Z28, K5, K5
+	KANDB           K2, K3, K6
+	KANDB           K4, K6, K6
+	KANDB           K5, K6, K6
+	KORTESTB        K6, K6
 	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow
@@ -290,9 +292,9 @@ loop:
 	VMULPD          Z0, Z0, Z2
 	VMULPD          Z1, Z1, Z8
 	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K1
-	VPCMPQ          $0x05, Z25, Z2, K1, K1
-	VPCMPQ          $0x05, Z2, Z3, K1, K1
+	VCMPPD          $0x1a, Z24, Z3, K2
+	VPCMPQ          $0x05, Z25, Z2, K2, K2
+	VPCMPQ          $0x05, Z2, Z3, K2, K2
 	VADDPD          Z6, Z10, Z2
 	VADDPD          Z7, Z11, Z3
 	VMULPD          Z2, Z2, Z2
@@ -301,9 +303,9 @@ loop:
 	VMULPD          Z6, Z6, Z2
 	VMULPD          Z7, Z7, Z8
 	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K2
-	VPCMPQ          $0x05, Z25, Z2, K2, K2
-	VPCMPQ          $0x05, Z2, Z3, K2, K2
+	VCMPPD          $0x1a, Z24, Z3, K3
+	VPCMPQ          $0x05, Z25, Z2, K3, K3
+	VPCMPQ          $0x05, Z2, Z3, K3, K3
 	VADDPD          Z12, Z16, Z2
 	VADDPD          Z13, Z17, Z3
 	VMULPD          Z2, Z2, Z2
@@ -312,9 +314,9 @@ loop:
 	VMULPD          Z12, Z12, Z2
 	VMULPD          Z13, Z13, Z8
 	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K3
-	VPCMPQ          $0x05, Z25, Z2, K3, K3
-	VPCMPQ          $0x05, Z2, Z3, K3, K3
+	VCMPPD          $0x1a, Z24, Z3, K4
+	VPCMPQ          $0x05, Z25, Z2, K4, K4
+	VPCMPQ          $0x05, Z2, Z3, K4, K4
 	VADDPD          Z18, Z22, Z2
 	VADDPD          Z19, Z23, Z3
 	VMULPD          Z2, Z2, Z2
@@ -323,13 +325,13 @@ loop:
 	VMULPD          Z18, Z18, Z2
 	VMULPD          Z19, Z19, Z8
 	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K4
-	VPCMPQ          $0x05, Z25, Z2, K4, K4
-	VPCMPQ          $0x05, Z2, Z3, K4, K4
-	KANDB           K1, K2, K5
-	KANDB           K3, K4, K6
-	KANDB           K5, K6, K5
-	KORTESTB        K5, K5
+	VCMPPD          $0x1a, Z24, Z3, K5
+	VPCMPQ          $0x05, Z25, Z2, K5, K5
+	VPCMPQ          $0x05, Z2, Z3, K5, K5
+	KANDB           K2, K3, K6
+	KANDB           K4, K6, K6
+	KANDB           K5, K6, K6
+	KORTESTB        K6, K6
 	JCC             second
 	TESTQ           DI, DI
 	JZ              second
@@ -398,15 +400,15 @@ second:
 
 slow:
 	XORQ  R8, R8
-	KMOVB K1, R9
-	ORQ   R9, R8
 	KMOVB K2, R9
-	SHLQ  $0x08, R9
 	ORQ   R9, R8
 	KMOVB K3, R9
-	SHLQ  $0x10, R9
+	SHLQ  $0x08, R9
 	ORQ   R9, R8
 	KMOVB K4, R9
+	SHLQ  $0x10, R9
+	ORQ   R9, R8
+	KMOVB K5, R9
 	SHLQ  $0x18, R9
 	ORQ   R9, R8
 	TESTQ DI, DI
@@ -432,16 +434,16 @@ slowMasks:
 	VMULPD       Z0, Z0, Z5
 	VMULPD       Z1, Z1, Z11
 	VADDPD       Z11, Z5, Z5
-	VCMPPD.BCST  $0x1e, escape2+32(FP), Z10, K1
-	KMOVB        K1, R11
+	VCMPPD.BCST  $0x1e, escape2+32(FP), Z10, K2
+	KMOVB        K2, R11
 	ORQ          R11, R9
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z5, K1
-	KMOVB        K1, R11
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z5, K2
+	KMOVB        K2, R11
 	ORQ          R11, BX
-	VCMPPD       $0x11, Z5, Z10, K1
-	VPCMPEQQ     512(CX), Z4, K2
-	KORB         K2, K1, K1
-	KMOVB        K1, R11
+	VCMPPD       $0x11, Z5, Z10, K2
+	VPCMPEQQ     512(CX), Z4, K3
+	KORB         K3, K2, K2
+	KMOVB        K2, R11
 	ORQ          R11, R10
 
 plainVector0:
@@ -457,18 +459,18 @@ plainVector0:
 	VMULPD      Z6, Z6, Z5
 	VMULPD      Z7, Z7, Z11
 	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K1
-	KMOVB       K1, R11
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
+	KMOVB       K2, R11
 	SHLQ        $0x08, R11
 	ORQ         R11, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K1
-	KMOVB       K1, R11
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
+	KMOVB       K2, R11
 	SHLQ        $0x08, R11
 	ORQ         R11, BX
-	VCMPPD      $0x11, Z5, Z10, K1
-	VPCMPEQQ    576(CX), Z4, K2
-	KORB        K2, K1, K1
-	KMOVB       K1, R11
+	VCMPPD      $0x11, Z5, Z10, K2
+	VPCMPEQQ    576(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R11
 	SHLQ        $0x08, R11
 	ORQ         R11, R10
 
@@ -485,18 +487,18 @@ plainVector1:
 	VMULPD      Z12, Z12, Z5
 	VMULPD      Z13, Z13, Z11
 	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K1
-	KMOVB       K1, R11
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
+	KMOVB       K2, R11
 	SHLQ        $0x10, R11
 	ORQ         R11, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K1
-	KMOVB       K1, R11
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
+	KMOVB       K2, R11
 	SHLQ        $0x10, R11
 	ORQ         R11, BX
-	VCMPPD      $0x11, Z5, Z10, K1
-	VPCMPEQQ    640(CX), Z4, K2
-	KORB        K2, K1, K1
-	KMOVB       K1, R11
+	VCMPPD      $0x11, Z5, Z10, K2
+	VPCMPEQQ    640(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R11
 	SHLQ        $0x10, R11
 	ORQ         R11, R10
 
@@ -512,18 +514,18 @@ plainVector2:
 	VMULPD      Z18, Z18, Z5
 	VMULPD      Z19, Z19, Z11
 	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K1
-	KMOVB       K1, R8
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
+	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K1
-	KMOVB       K1, R8
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
+	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, BX
-	VCMPPD      $0x11, Z5, Z10, K1
-	VPCMPEQQ    704(CX), Z4, K2
-	KORB        K2, K1, K1
-	KMOVB       K1, R8
+	VCMPPD      $0x11, Z5, Z10, K2
+	VPCMPEQQ    704(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, R10
 
@@ -552,49 +554,49 @@ plainVector3:
 	VMULPD       Z0, Z0, Z2
 	VMULPD       Z1, Z1, Z5
 	VADDPD       Z5, Z2, Z2
-	KMOVB        1352(CX), K1
+	KMOVB        1352(CX), K2
 	VPSUBQ       1024(CX), Z4, Z2
 	VMOVDQU64    768(CX), Z5
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	VPMOVQD      Z2, Y2
 	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K2, (R9)(Z5*4)
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
 	VPSUBQ       1024(CX), Z4, Z2
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K2, (R9)(Z5*8)
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
 	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K1, Z3
+	VPADDQ       Z2, Z3, K2, Z3
 	VMOVDQU64    Z3, 1280(CX)
 	VPBROADCASTQ R8, Z2
 	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K1, Z5
+	VPEXPANDQ    Z2, K2, Z5
 	VMOVDQU64    Z5, 768(CX)
 	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z0
+	VEXPANDPD    (R9), K2, Z0
 	VMOVUPD      512(AX), Z2
-	VEXPANDPD    (R9), K1, Z2
+	VEXPANDPD    (R9), K2, Z2
 	VMOVUPD      Z2, 512(AX)
 	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K1, Z1
-	VMOVUPD      Z2, K1, 768(AX)
+	VMOVAPD      Z2, K2, Z1
+	VMOVUPD      Z2, K2, 768(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z2
 	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K1, 1024(CX)
+	VMOVDQU64    Z2, K2, 1024(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K1, 256(CX)
+	VMOVDQU64    Z2, K2, 256(CX)
 	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K1, 1024(AX)
-	VMOVUPD      Z2, K1, 1280(AX)
+	VMOVUPD      Z2, K2, 1024(AX)
+	VMOVUPD      Z2, K2, 1280(AX)
 	MOVQ         orbit+16(FP), R9
 	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z2
 	VMOVDQU64    512(CX), Z3
-	VMOVDQA64    Z2, K1, Z3
+	VMOVDQA64    Z2, K2, Z3
 	VMOVDQU64    Z3, 512(CX)
-	KMOVB        K1, R9
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
@@ -609,49 +611,49 @@ noescape0:
 	VMULPD       Z6, Z6, Z2
 	VMULPD       Z7, Z7, Z5
 	VADDPD       Z5, Z2, Z2
-	KMOVB        1353(CX), K1
+	KMOVB        1353(CX), K2
 	VPSUBQ       1088(CX), Z4, Z2
 	VMOVDQU64    832(CX), Z5
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	VPMOVQD      Z2, Y2
 	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K2, (R9)(Z5*4)
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
 	VPSUBQ       1088(CX), Z4, Z2
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K2, (R9)(Z5*8)
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
 	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K1, Z3
+	VPADDQ       Z2, Z3, K2, Z3
 	VMOVDQU64    Z3, 1280(CX)
 	VPBROADCASTQ R8, Z2
 	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K1, Z5
+	VPEXPANDQ    Z2, K2, Z5
 	VMOVDQU64    Z5, 832(CX)
 	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z6
+	VEXPANDPD    (R9), K2, Z6
 	VMOVUPD      576(AX), Z2
-	VEXPANDPD    (R9), K1, Z2
+	VEXPANDPD    (R9), K2, Z2
 	VMOVUPD      Z2, 576(AX)
 	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K1, Z7
-	VMOVUPD      Z2, K1, 832(AX)
+	VMOVAPD      Z2, K2, Z7
+	VMOVUPD      Z2, K2, 832(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z2
 	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K1, 1088(CX)
+	VMOVDQU64    Z2, K2, 1088(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K1, 320(CX)
+	VMOVDQU64    Z2, K2, 320(CX)
 	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K1, 1088(AX)
-	VMOVUPD      Z2, K1, 1344(AX)
+	VMOVUPD      Z2, K2, 1088(AX)
+	VMOVUPD      Z2, K2, 1344(AX)
 	MOVQ         orbit+16(FP), R9
 	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z2
 	VMOVDQU64    576(CX), Z3
-	VMOVDQA64    Z2, K1, Z3
+	VMOVDQA64    Z2, K2, Z3
 	VMOVDQU64    Z3, 576(CX)
-	KMOVB        K1, R9
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
@@ -666,49 +668,49 @@ noescape1:
 	VMULPD       Z12, Z12, Z2
 	VMULPD       Z13, Z13, Z5
 	VADDPD       Z5, Z2, Z2
-	KMOVB        1354(CX), K1
+	KMOVB        1354(CX), K2
 	VPSUBQ       1152(CX), Z4, Z2
 	VMOVDQU64    896(CX), Z5
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	VPMOVQD      Z2, Y2
 	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K2, (R9)(Z5*4)
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
 	VPSUBQ       1152(CX), Z4, Z2
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K2, (R9)(Z5*8)
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
 	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K1, Z3
+	VPADDQ       Z2, Z3, K2, Z3
 	VMOVDQU64    Z3, 1280(CX)
 	VPBROADCASTQ R8, Z2
 	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K1, Z5
+	VPEXPANDQ    Z2, K2, Z5
 	VMOVDQU64    Z5, 896(CX)
 	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z12
+	VEXPANDPD    (R9), K2, Z12
 	VMOVUPD      640(AX), Z2
-	VEXPANDPD    (R9), K1, Z2
+	VEXPANDPD    (R9), K2, Z2
 	VMOVUPD      Z2, 640(AX)
 	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K1, Z13
-	VMOVUPD      Z2, K1, 896(AX)
+	VMOVAPD      Z2, K2, Z13
+	VMOVUPD      Z2, K2, 896(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z2
 	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K1, 1152(CX)
+	VMOVDQU64    Z2, K2, 1152(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K1, 384(CX)
+	VMOVDQU64    Z2, K2, 384(CX)
 	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K1, 1152(AX)
-	VMOVUPD      Z2, K1, 1408(AX)
+	VMOVUPD      Z2, K2, 1152(AX)
+	VMOVUPD      Z2, K2, 1408(AX)
 	MOVQ         orbit+16(FP), R9
 	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z2
 	VMOVDQU64    640(CX), Z3
-	VMOVDQA64    Z2, K1, Z3
+	VMOVDQA64    Z2, K2, Z3
 	VMOVDQU64    Z3, 640(CX)
-	KMOVB        K1, R9
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
@@ -723,49 +725,49 @@ noescape2:
 	VMULPD       Z18, Z18, Z2
 	VMULPD       Z19, Z19, Z5
 	VADDPD       Z5, Z2, Z2
-	KMOVB        1355(CX), K1
+	KMOVB        1355(CX), K2
 	VPSUBQ       1216(CX), Z4, Z2
 	VMOVDQU64    960(CX), Z5
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	VPMOVQD      Z2, Y2
 	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K2, (R9)(Z5*4)
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
 	VPSUBQ       1216(CX), Z4, Z2
-	KMOVB        K1, K2
+	KMOVB        K2, K3
 	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K2, (R9)(Z5*8)
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
 	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K1, Z3
+	VPADDQ       Z2, Z3, K2, Z3
 	VMOVDQU64    Z3, 1280(CX)
 	VPBROADCASTQ R8, Z2
 	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K1, Z5
+	VPEXPANDQ    Z2, K2, Z5
 	VMOVDQU64    Z5, 960(CX)
 	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z18
+	VEXPANDPD    (R9), K2, Z18
 	VMOVUPD      704(AX), Z2
-	VEXPANDPD    (R9), K1, Z2
+	VEXPANDPD    (R9), K2, Z2
 	VMOVUPD      Z2, 704(AX)
 	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K1, Z19
-	VMOVUPD      Z2, K1, 960(AX)
+	VMOVAPD      Z2, K2, Z19
+	VMOVUPD      Z2, K2, 960(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z2
 	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K1, 1216(CX)
+	VMOVDQU64    Z2, K2, 1216(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K1, 448(CX)
+	VMOVDQU64    Z2, K2, 448(CX)
 	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K1, 1216(AX)
-	VMOVUPD      Z2, K1, 1472(AX)
+	VMOVUPD      Z2, K2, 1216(AX)
+	VMOVUPD      Z2, K2, 1472(AX)
 	MOVQ         orbit+16(FP), R9
 	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
 	VPBROADCASTQ R9, Z2
 	VMOVDQU64    704(CX), Z3
-	VMOVDQA64    Z2, K1, Z3
+	VMOVDQA64    Z2, K2, Z3
 	VMOVDQU64    Z3, 704(CX)
-	KMOVB        K1, R9
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
@@ -786,15 +788,15 @@ rebase:
 	VMULPD      Z4, Z4, Z10
 	VMULPD      Z5, Z5, Z11
 	VADDPD      Z11, Z10, Z10
-	KMOVB       1360(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K1, K2
-	KMOVB       K2, R9
+	KMOVB       1360(CX), K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
+	KMOVB       K3, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase0
-	VCMPPD      $0x00, 1024(AX), Z4, K1, K1
-	VCMPPD      $0x00, 1280(AX), Z5, K1, K1
-	KMOVB       K1, R9
+	VCMPPD      $0x00, 1024(AX), Z4, K2, K2
+	VCMPPD      $0x00, 1280(AX), Z5, K2, K2
+	KMOVB       K2, R9
 	ORQ         R9, BX
 
 norebase0:
@@ -805,16 +807,16 @@ norebase0:
 	VMULPD      Z4, Z4, Z10
 	VMULPD      Z5, Z5, Z11
 	VADDPD      Z11, Z10, Z10
-	KMOVB       1361(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K1, K2
-	KMOVB       K2, R9
+	KMOVB       1361(CX), K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
+	KMOVB       K3, R9
 	SHLQ        $0x08, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase1
-	VCMPPD      $0x00, 1088(AX), Z4, K1, K1
-	VCMPPD      $0x00, 1344(AX), Z5, K1, K1
-	KMOVB       K1, R9
+	VCMPPD      $0x00, 1088(AX), Z4, K2, K2
+	VCMPPD      $0x00, 1344(AX), Z5, K2, K2
+	KMOVB       K2, R9
 	SHLQ        $0x08, R9
 	ORQ         R9, BX
 
@@ -826,16 +828,16 @@ norebase1:
 	VMULPD      Z4, Z4, Z10
 	VMULPD      Z5, Z5, Z11
 	VADDPD      Z11, Z10, Z10
-	KMOVB       1362(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K1, K2
-	KMOVB       K2, R9
+	KMOVB       1362(CX), K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
+	KMOVB       K3, R9
 	SHLQ        $0x10, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase2
-	VCMPPD      $0x00, 1152(AX), Z4, K1, K1
-	VCMPPD      $0x00, 1408(AX), Z5, K1, K1
-	KMOVB       K1, R9
+	VCMPPD      $0x00, 1152(AX), Z4, K2, K2
+	VCMPPD      $0x00, 1408(AX), Z5, K2, K2
+	KMOVB       K2, R9
 	SHLQ        $0x10, R9
 	ORQ         R9, BX
 
@@ -847,16 +849,16 @@ norebase2:
 	VMULPD      Z4, Z4, Z10
 	VMULPD      Z5, Z5, Z11
 	VADDPD      Z11, Z10, Z10
-	KMOVB       1363(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K1, K2
-	KMOVB       K2, R9
+	KMOVB       1363(CX), K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
+	KMOVB       K3, R9
 	SHLQ        $0x18, R9
 	ORQ         R9, BX
 	TESTB       R8, R8
 	JZ          norebase3
-	VCMPPD      $0x00, 1216(AX), Z4, K1, K1
-	VCMPPD      $0x00, 1472(AX), Z5, K1, K1
-	KMOVB       K1, R8
+	VCMPPD      $0x00, 1216(AX), Z4, K2, K2
+	VCMPPD      $0x00, 1472(AX), Z5, K2, K2
+	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, BX
 
@@ -867,100 +869,100 @@ norebase3:
 	JE           norebaseApply0
 	VADDPD       Z0, Z2, Z4
 	VADDPD       Z1, Z3, Z5
-	KMOVB        1360(CX), K1
-	VMOVAPD      Z4, K1, Z0
-	VMOVAPD      Z5, K1, Z1
-	KNOTB        K1, K2
-	VMOVAPD.Z    Z2, K2, Z2
-	VMOVAPD.Z    Z3, K2, Z3
+	KMOVB        1360(CX), K2
+	VMOVAPD      Z4, K2, Z0
+	VMOVAPD      Z5, K2, Z1
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z2, K3, Z2
+	VMOVAPD.Z    Z3, K3, Z3
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
 	VMOVDQU64    512(CX), Z5
-	VMOVDQA64    Z4, K1, Z5
+	VMOVDQA64    Z4, K2, Z5
 	VMOVDQU64    Z5, 512(CX)
 	VMOVDQU64    256(CX), Z4
-	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K1, Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
 	VMOVDQU64    Z4, 256(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
-	VPTESTNMQ    Z5, Z4, K1, K1
-	VMOVUPD      Z0, K1, 1024(AX)
-	VMOVUPD      Z1, K1, 1280(AX)
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z0, K2, 1024(AX)
+	VMOVUPD      Z1, K2, 1280(AX)
 
 norebaseApply0:
 	CMPB         1361(CX), $0x00
 	JE           norebaseApply1
 	VADDPD       Z6, Z8, Z4
 	VADDPD       Z7, Z9, Z5
-	KMOVB        1361(CX), K1
-	VMOVAPD      Z4, K1, Z6
-	VMOVAPD      Z5, K1, Z7
-	KNOTB        K1, K2
-	VMOVAPD.Z    Z8, K2, Z8
-	VMOVAPD.Z    Z9, K2, Z9
+	KMOVB        1361(CX), K2
+	VMOVAPD      Z4, K2, Z6
+	VMOVAPD      Z5, K2, Z7
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z8, K3, Z8
+	VMOVAPD.Z    Z9, K3, Z9
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
 	VMOVDQU64    576(CX), Z5
-	VMOVDQA64    Z4, K1, Z5
+	VMOVDQA64    Z4, K2, Z5
 	VMOVDQU64    Z5, 576(CX)
 	VMOVDQU64    320(CX), Z4
-	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K1, Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
 	VMOVDQU64    Z4, 320(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
-	VPTESTNMQ    Z5, Z4, K1, K1
-	VMOVUPD      Z6, K1, 1088(AX)
-	VMOVUPD      Z7, K1, 1344(AX)
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z6, K2, 1088(AX)
+	VMOVUPD      Z7, K2, 1344(AX)
 
 norebaseApply1:
 	CMPB         1362(CX), $0x00
 	JE           norebaseApply2
 	VADDPD       Z12, Z14, Z4
 	VADDPD       Z13, Z15, Z5
-	KMOVB        1362(CX), K1
-	VMOVAPD      Z4, K1, Z12
-	VMOVAPD      Z5, K1, Z13
-	KNOTB        K1, K2
-	VMOVAPD.Z    Z14, K2, Z14
-	VMOVAPD.Z    Z15, K2, Z15
+	KMOVB        1362(CX), K2
+	VMOVAPD      Z4, K2, Z12
+	VMOVAPD      Z5, K2, Z13
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z14, K3, Z14
+	VMOVAPD.Z    Z15, K3, Z15
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
 	VMOVDQU64    640(CX), Z5
-	VMOVDQA64    Z4, K1, Z5
+	VMOVDQA64    Z4, K2, Z5
 	VMOVDQU64    Z5, 640(CX)
 	VMOVDQU64    384(CX), Z4
-	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K1, Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
 	VMOVDQU64    Z4, 384(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
-	VPTESTNMQ    Z5, Z4, K1, K1
-	VMOVUPD      Z12, K1, 1152(AX)
-	VMOVUPD      Z13, K1, 1408(AX)
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z12, K2, 1152(AX)
+	VMOVUPD      Z13, K2, 1408(AX)
 
 norebaseApply2:
 	CMPB         1363(CX), $0x00
 	JE           norebaseApply3
 	VADDPD       Z18, Z20, Z4
 	VADDPD       Z19, Z21, Z5
-	KMOVB        1363(CX), K1
-	VMOVAPD      Z4, K1, Z18
-	VMOVAPD      Z5, K1, Z19
-	KNOTB        K1, K2
-	VMOVAPD.Z    Z20, K2, Z20
-	VMOVAPD.Z    Z21, K2, Z21
+	KMOVB        1363(CX), K2
+	VMOVAPD      Z4, K2, Z18
+	VMOVAPD      Z5, K2, Z19
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z20, K3, Z20
+	VMOVAPD.Z    Z21, K3, Z21
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
 	VMOVDQU64    704(CX), Z5
-	VMOVDQA64    Z4, K1, Z5
+	VMOVDQA64    Z4, K2, Z5
 	VMOVDQU64    Z5, 704(CX)
 	VMOVDQU64    448(CX), Z4
-	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K1, Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
 	VMOVDQU64    Z4, 448(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
-	VPTESTNMQ    Z5, Z4, K1, K1
-	VMOVUPD      Z18, K1, 1216(AX)
-	VMOVUPD      Z19, K1, 1472(AX)
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z18, K2, 1216(AX)
+	VMOVUPD      Z19, K2, 1472(AX)
 
 norebaseApply3:
 	TESTQ         DI, DI
