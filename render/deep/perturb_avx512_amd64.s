@@ -423,84 +423,116 @@ slowMasks:
 	ADDQ         orbit+16(FP), R11
 	SUBQ         SI, R11
 	VPBROADCASTQ R11, Z4
-	MOVQ         R8, R11
-	CMPB         R11, $0xff
+	MOVB         periodic+48(FP), R11
+	MOVQ         R8, R12
+	CMPB         R12, $0xff
 	JE           plainVector0
 	VADDPD       Z0, Z2, Z5
 	VADDPD       Z1, Z3, Z10
-	VMULPD       Z5, Z5, Z5
-	VMULPD       Z10, Z10, Z11
-	VADDPD       Z11, Z5, Z10
-	VMULPD       Z0, Z0, Z5
-	VMULPD       Z1, Z1, Z11
-	VADDPD       Z11, Z5, Z5
-	VCMPPD.BCST  $0x1e, escape2+32(FP), Z10, K2
-	KMOVB        K2, R11
-	ORQ          R11, R9
-	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z5, K2
-	KMOVB        K2, R11
-	ORQ          R11, BX
-	VCMPPD       $0x11, Z5, Z10, K2
+	VMULPD       Z5, Z5, Z16
+	VMULPD       Z10, Z10, Z17
+	VADDPD       Z17, Z16, Z11
+	VMULPD       Z0, Z0, Z16
+	VMULPD       Z1, Z1, Z17
+	VADDPD       Z17, Z16, Z16
+	VCMPPD.BCST  $0x1e, escape2+32(FP), Z11, K2
+	KMOVB        K2, R12
+	ORQ          R12, R9
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB        K2, R12
+	ORQ          R12, BX
+	VCMPPD       $0x11, Z16, Z11, K2
 	VPCMPEQQ     512(CX), Z4, K3
 	KORB         K3, K2, K2
-	KMOVB        K2, R11
-	ORQ          R11, R10
+	KMOVB        K2, R12
+	ORQ          R12, R10
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB        K3, R12
+	ORQ          R12, BX
+	TESTB        R11, R11
+	JZ           plainVector0
+	VCMPPD       $0x00, 1024(AX), Z5, K2, K2
+	VCMPPD       $0x00, 1280(AX), Z10, K2, K2
+	KMOVB        K2, R12
+	ORQ          R12, BX
 
 plainVector0:
-	MOVQ        R8, R11
-	SHRQ        $0x08, R11
-	CMPB        R11, $0xff
+	MOVQ        R8, R12
+	SHRQ        $0x08, R12
+	CMPB        R12, $0xff
 	JE          plainVector1
 	VADDPD      Z6, Z8, Z5
 	VADDPD      Z7, Z9, Z10
-	VMULPD      Z5, Z5, Z5
-	VMULPD      Z10, Z10, Z11
-	VADDPD      Z11, Z5, Z10
-	VMULPD      Z6, Z6, Z5
-	VMULPD      Z7, Z7, Z11
-	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
-	KMOVB       K2, R11
-	SHLQ        $0x08, R11
-	ORQ         R11, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
-	KMOVB       K2, R11
-	SHLQ        $0x08, R11
-	ORQ         R11, BX
-	VCMPPD      $0x11, Z5, Z10, K2
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z6, Z6, Z16
+	VMULPD      Z7, Z7, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, R9
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
+	VCMPPD      $0x11, Z16, Z11, K2
 	VPCMPEQQ    576(CX), Z4, K3
 	KORB        K3, K2, K2
-	KMOVB       K2, R11
-	SHLQ        $0x08, R11
-	ORQ         R11, R10
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
+	TESTB       R11, R11
+	JZ          plainVector1
+	VCMPPD      $0x00, 1088(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1344(AX), Z10, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
 
 plainVector1:
-	MOVQ        R8, R11
-	SHRQ        $0x10, R11
-	CMPB        R11, $0xff
+	MOVQ        R8, R12
+	SHRQ        $0x10, R12
+	CMPB        R12, $0xff
 	JE          plainVector2
 	VADDPD      Z12, Z14, Z5
 	VADDPD      Z13, Z15, Z10
-	VMULPD      Z5, Z5, Z5
-	VMULPD      Z10, Z10, Z11
-	VADDPD      Z11, Z5, Z10
-	VMULPD      Z12, Z12, Z5
-	VMULPD      Z13, Z13, Z11
-	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
-	KMOVB       K2, R11
-	SHLQ        $0x10, R11
-	ORQ         R11, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
-	KMOVB       K2, R11
-	SHLQ        $0x10, R11
-	ORQ         R11, BX
-	VCMPPD      $0x11, Z5, Z10, K2
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z12, Z12, Z16
+	VMULPD      Z13, Z13, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, R9
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
+	VCMPPD      $0x11, Z16, Z11, K2
 	VPCMPEQQ    640(CX), Z4, K3
 	KORB        K3, K2, K2
-	KMOVB       K2, R11
-	SHLQ        $0x10, R11
-	ORQ         R11, R10
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
+	TESTB       R11, R11
+	JZ          plainVector2
+	VCMPPD      $0x00, 1152(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1408(AX), Z10, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
 
 plainVector2:
 	SHRQ        $0x18, R8
@@ -508,26 +540,37 @@ plainVector2:
 	JE          plainVector3
 	VADDPD      Z18, Z20, Z5
 	VADDPD      Z19, Z21, Z10
-	VMULPD      Z5, Z5, Z5
-	VMULPD      Z10, Z10, Z11
-	VADDPD      Z11, Z5, Z10
-	VMULPD      Z18, Z18, Z5
-	VMULPD      Z19, Z19, Z11
-	VADDPD      Z11, Z5, Z5
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z10, K2
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z18, Z18, Z16
+	VMULPD      Z19, Z19, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
 	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z5, K2
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
 	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, BX
-	VCMPPD      $0x11, Z5, Z10, K2
+	VCMPPD      $0x11, Z16, Z11, K2
 	VPCMPEQQ    704(CX), Z4, K3
 	KORB        K3, K2, K2
 	KMOVB       K2, R8
 	SHLQ        $0x18, R8
 	ORQ         R8, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
+	TESTB       R11, R11
+	JZ          plainVector3
+	VCMPPD      $0x00, 1216(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1472(AX), Z10, K2, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
 
 plainVector3:
 	MOVQ         R9, 1352(CX)
@@ -780,91 +823,6 @@ allEvents:
 	JMP exit
 
 rebase:
-	MOVB        periodic+48(FP), R8
-	CMPB        1360(CX), $0x00
-	JE          norebase0
-	VADDPD      Z0, Z2, Z4
-	VADDPD      Z1, Z3, Z5
-	VMULPD      Z4, Z4, Z10
-	VMULPD      Z5, Z5, Z11
-	VADDPD      Z11, Z10, Z10
-	KMOVB       1360(CX), K2
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
-	KMOVB       K3, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase0
-	VCMPPD      $0x00, 1024(AX), Z4, K2, K2
-	VCMPPD      $0x00, 1280(AX), Z5, K2, K2
-	KMOVB       K2, R9
-	ORQ         R9, BX
-
-norebase0:
-	CMPB        1361(CX), $0x00
-	JE          norebase1
-	VADDPD      Z6, Z8, Z4
-	VADDPD      Z7, Z9, Z5
-	VMULPD      Z4, Z4, Z10
-	VMULPD      Z5, Z5, Z11
-	VADDPD      Z11, Z10, Z10
-	KMOVB       1361(CX), K2
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
-	KMOVB       K3, R9
-	SHLQ        $0x08, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase1
-	VCMPPD      $0x00, 1088(AX), Z4, K2, K2
-	VCMPPD      $0x00, 1344(AX), Z5, K2, K2
-	KMOVB       K2, R9
-	SHLQ        $0x08, R9
-	ORQ         R9, BX
-
-norebase1:
-	CMPB        1362(CX), $0x00
-	JE          norebase2
-	VADDPD      Z12, Z14, Z4
-	VADDPD      Z13, Z15, Z5
-	VMULPD      Z4, Z4, Z10
-	VMULPD      Z5, Z5, Z11
-	VADDPD      Z11, Z10, Z10
-	KMOVB       1362(CX), K2
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
-	KMOVB       K3, R9
-	SHLQ        $0x10, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase2
-	VCMPPD      $0x00, 1152(AX), Z4, K2, K2
-	VCMPPD      $0x00, 1408(AX), Z5, K2, K2
-	KMOVB       K2, R9
-	SHLQ        $0x10, R9
-	ORQ         R9, BX
-
-norebase2:
-	CMPB        1363(CX), $0x00
-	JE          norebase3
-	VADDPD      Z18, Z20, Z4
-	VADDPD      Z19, Z21, Z5
-	VMULPD      Z4, Z4, Z10
-	VMULPD      Z5, Z5, Z11
-	VADDPD      Z11, Z10, Z10
-	KMOVB       1363(CX), K2
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z10, K2, K3
-	KMOVB       K3, R9
-	SHLQ        $0x18, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase3
-	VCMPPD      $0x00, 1216(AX), Z4, K2, K2
-	VCMPPD      $0x00, 1472(AX), Z5, K2, K2
-	KMOVB       K2, R8
-	SHLQ        $0x18, R8
-	ORQ         R8, BX
-
-norebase3:
-	TESTQ        BX, BX
-	JNZ          exit
 	CMPB         1360(CX), $0x00
 	JE           norebaseApply0
 	VADDPD       Z0, Z2, Z4

@@ -309,17 +309,6 @@ func routine(small, one, two Mem) {
 		VADDPD(b, a, dd)
 		return
 	}
-	// fmag computes f and mag of vector k alone, as tests does.
-	fmag := func(k int) (fr, fi, mag VecVirtual) {
-		fr, fi, mag = ZMM(), ZMM(), ZMM()
-		a, b := ZMM(), ZMM()
-		VADDPD(dr[k], zr[k], fr)
-		VADDPD(di[k], zi[k], fi)
-		VMULPD(fr, fr, a)
-		VMULPD(fi, fi, b)
-		VADDPD(b, a, mag)
-		return
-	}
 	// bitsOf ORs mask k into b at bits 8k.
 	bitsOf := func(k int, mk OpmaskVirtual, b GPVirtual) {
 		x := GP64()
@@ -454,6 +443,8 @@ func routine(small, one, two Mem) {
 		XORQ(rbw, rbw)
 		topV := ZMM()
 		VPBROADCASTQ(atTop(), topV)
+		periodic := GP8()
+		Load(Param("periodic"), periodic)
 		for k := range V {
 			skip := fmt.Sprintf("plainVector%d", k)
 			t := GP64()
@@ -463,7 +454,7 @@ func routine(small, one, two Mem) {
 			}
 			CMPB(t.As8(), U8(0xff))
 			JE(LabelRef(skip))
-			_, _, mag, dd := tests(k, zr, zi)
+			fr, fi, mag, dd := tests(k, zr, zi)
 			a, b, c, t2 := K(), K(), K(), K()
 			VCMPPD_BCST(U8(cmpGT), e2, mag, a)
 			bitsOf(k, a, es)
@@ -474,6 +465,16 @@ func routine(small, one, two Mem) {
 			VPCMPEQQ(ln.Offset(vOff(lnQ, k)), topV, t2)
 			KORB(t2, c, c)
 			bitsOf(k, c, rbw)
+			// A rebasing lane whose new delta, f, may be small (its dd
+			// is mag) or repeats the saved one is an event.
+			e := K()
+			VCMPPD_BCST(U8(cmpLT), small, mag, c, e)
+			bitsOf(k, e, events)
+			TESTB(periodic, periodic)
+			JZ(LabelRef(skip))
+			VCMPPD(U8(cmpEQ), st.Offset(vOff(offSr, k)), fr, c, c)
+			VCMPPD(U8(cmpEQ), st.Offset(vOff(offSi, k)), fi, c, c)
+			bitsOf(k, c, events)
 			Label(skip)
 		}
 		MOVQ(es, ln.Offset(8*lnEsc))
@@ -564,32 +565,9 @@ func routine(small, one, two Mem) {
 	ORQ(ln.Offset(8*lnEsc), events)
 	JMP(LabelRef("exit"))
 
-	// Some lane rebases (or none: m = top was only possible). Those whose
-	// new delta repeats the saved one, or may be small, are events,
-	// before any lane changes; else every rebasing lane does advance's
-	// rebase.
+	// Some lane rebases (or none: m = top was only possible), and none
+	// has an event: every rebasing lane does advance's rebase.
 	Label("rebase")
-	periodic := GP8()
-	Load(Param("periodic"), periodic)
-	for k := range V {
-		skipV := fmt.Sprintf("norebase%d", k)
-		CMPB(ln.Offset(8*lnRb+k), U8(0))
-		JE(LabelRef(skipV))
-		fr, fi, mag := fmag(k)
-		r := K()
-		KMOVB(ln.Offset(8*lnRb+k), r)
-		e := K()
-		VCMPPD_BCST(U8(cmpLT), small, mag, r, e) // the new dd is mag
-		bitsOf(k, e, events)
-		TESTB(periodic, periodic)
-		JZ(LabelRef(skipV))
-		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSr, k)), fr, r, r)
-		VCMPPD(U8(cmpEQ), st.Offset(vOff(offSi, k)), fi, r, r)
-		bitsOf(k, r, events)
-		Label(skipV)
-	}
-	TESTQ(events, events)
-	JNZ(LabelRef("exit"))
 	for k := range V {
 		skipV := fmt.Sprintf("norebaseApply%d", k)
 		CMPB(ln.Offset(8*lnRb+k), U8(0))
