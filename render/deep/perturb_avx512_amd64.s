@@ -208,10 +208,13 @@ loop:
 	VCMPPD          $0x1a, Z20, Z26, K4
 	VPCMPQ          $0x05, Z21, Z25, K4, K4
 	VPCMPQ          $0x05, Z25, Z26, K4, K4
-	KANDB           K1, K2, K5
-	KANDB           K3, K4, K6
-	KANDB           K5, K6, K5
-	KORTESTB        K5, K5
+	KORTESTB        K1, K1
+	JCC             slow
+	KORTESTB        K2, K2
+	JCC             slow
+	KORTESTB        K3, K3
+	JCC             slow
+	KORTESTB        K4, K4
 	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow

@@ -338,9 +338,9 @@ func routine(small, one, two Mem) {
 	Label("loop")
 	CMPQ(done, paramAddr("limit"))
 	JGE(LabelRef("exit"))
-	// One mask, ANDed through every test of every vector (each compare
-	// under the mask so far), says which lanes have nothing to do but a
-	// plain step; any lane out of it sends the routine to the slow path,
+	// One mask a vector, ANDed through its tests (each compare under
+	// the mask so far), says which lanes have nothing to do but a plain
+	// step; any lane out of one sends the routine to the slow path,
 	// which finds what. Only the escape test compares floats: the others
 	// compare the bits as integers, off the floating-point adders, the
 	// busiest ports. On non-negative doubles integer order is float
@@ -358,24 +358,15 @@ func routine(small, one, two Mem) {
 		VPCMPQ(U8(intNLT), smallR, dd, vm[k], vm[k]) // dd >= 2^-1018
 		VPCMPQ(U8(intNLT), dd, mag, vm[k], vm[k])    // mag >= dd
 	}
-	// The vectors' masks, ANDed in a tree, and kept for the slow path,
-	// which looks only at the vectors with a lane not plain.
-	tree := vm
-	for len(tree) > 1 {
-		var nx []OpmaskVirtual
-		for i := 0; i+1 < len(tree); i += 2 {
-			x := K()
-			KANDB(tree[i], tree[i+1], x)
-			nx = append(nx, x)
-		}
-		if len(tree)%2 == 1 {
-			nx = append(nx, tree[len(tree)-1])
-		}
-		tree = nx
+	// A branch a vector, each taken about a quarter as often as one
+	// branch on every vector's mask (a tree of KANDBs, before): 0.871 ns
+	// an iteration against 0.917. The branch to the slow path is
+	// mispredicted at each event, and a rarer branch seems to be
+	// mispredicted less besides (this VM gives perf no counters to say).
+	for k := range V {
+		KORTESTB(vm[k], vm[k]) // CF: all ones
+		JCC(LabelRef("slow"))
 	}
-	plain := tree[0]
-	KORTESTB(plain, plain) // CF: all ones
-	JCC(LabelRef("slow"))
 	TESTQ(untilTop, untilTop)
 	JZ(LabelRef("slow"))
 
