@@ -88,7 +88,7 @@
 // So the plain steps are 3.7x the direct kernel (0.66 against 0.18 ns),
 // and the events (a slow path visit every ~190 lane-iterations) were the
 // other 29%, most of it the mispredicted branch: the bound that jumps
-// through the slow path every iteration, doing its work ~190 times as
+// through the slow path every iteration, doing its work six times as
 // often but never mispredicting, was faster than the loop. One branch
 // a vector, each taken a quarter as often, took a third of that cost
 // away (this VM gives perf no counters to say how).
