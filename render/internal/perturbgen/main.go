@@ -90,7 +90,7 @@
 // other 29%, most of it the mispredicted branch: the bound that jumps
 // through the slow path every iteration, doing its work six times as
 // often but never mispredicting, was faster than the loop. One branch
-// a vector, each taken a quarter as often, took a third of that cost
+// a vector, each taken a quarter as often, took a fifth of that cost
 // away (this VM gives perf no counters to say how).
 //
 // Where the time goes (perf annotate, the same benchmark, before the
