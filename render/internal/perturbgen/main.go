@@ -62,24 +62,26 @@
 // process's first run of the direct kernel is 5 to 20% slower, which
 // had flattered the ratio: warm, main's was 5.1-5.4x, not 4.6x). Lanes
 // alone, CPU ns per iteration, medians of 11 to 21 interleaved rounds,
-// each against the one before unless it says:
+// each against the loop it changed (main's where it says, else the
+// kept row above); the machine's speed drifted by a fifth over the hour,
+// so compare within a row:
 //
 //	Z_m and Z_m+1 in one 32-byte load a lane (16-byte orbit      0.926 against 0.922
 //	points, the BLA gates apart, two points' room past the end),
 //	two steps a load, m kept as the load address, a masked
 //	broadcast for VINSERTF64X4, every load before the tests, the
 //	slow path's events found in one pass (not kept, alone)
-//	the same without the branch to the slow path (a bound)       0.659 against 0.670
-//	an unconditional jump through the slow path every iteration  0.883 against 0.918
+//	the same without the branch to the slow path (a bound)       0.659 against 0.670 (main's)
+//	an unconditional jump through the slow path every iteration  0.883 against 0.918 (main's)
 //	(a bound: no branch to mispredict)
-//	a branch a vector to the slow path, on main's loop           0.871 against 0.917
-//	the same on the 32-byte loads' loop (kept)                   0.986 against 1.019
+//	a branch a vector to the slow path, on main's loop (kept)    0.871 against 0.917 (main's)
+//	the same on the 32-byte loads' loop (kept)                   0.986 against 1.019 (above)
 //	a branch a half vector                                       the same
 //	a branch a pair of vectors                                   1.06 against 1.04
 //	each vector's branch after its own tests                     0.94 against 0.90
 //	the slow path entered at the vector that branched            the same
-//	the rebased lanes' addresses stored after the next loop's    0.938 against 0.929
-//	loads (no wait for the 64-byte store)
+//	the rebased lanes' addresses stored after the next loop's    0.938 against 0.929 (the
+//	loads (no wait for the 64-byte store)                        32-byte loads' loop alone)
 //	2Z as an addition                                            1.04 against 1.03 (cold runs)
 //	the slow path through every vector, not the plain ones       1.05 against 1.01 (cold)
 //	the escape test on integers, idle lanes' NaNs negative       0.982 against 0.990 (cold)
