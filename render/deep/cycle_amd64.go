@@ -38,8 +38,8 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 	tail := &p.bla.tail[0]
 	top := len(p.orbit) - 1
 	l := top - 1
-	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
-	lim := min(o1.gate, tail.r2)
+	ot, o0 := p.orbit[top], p.orbit[0]
+	lim := min(p.gate[1], tail.r2)
 	c := [cycleConsts]float64{tail.a0, tail.a1, lim, ot.zr, ot.zi, p.escape2, 2 * o0.zr, 2 * o0.zi}
 	var st [8 * cycleLanes]float64
 	var reb [cycleLanes]int

@@ -18,14 +18,17 @@ const (
 	perturbLanes   = 8 * perturbVectors
 )
 
-// orbitStride is the bytes from one orbitPoint to the next, which the
-// routine steps by; it reads zi as the float64 after zr, which the array
-// type below checks (its length is negative otherwise).
+// orbitStride is the bytes from one orbitPoint to the next. The routine
+// reads Z_m and Z_m+1 as the 4 float64s from Z_m's zr on (its stride is
+// internal/perturbgen's 16), which the array types below check (a length
+// is negative otherwise).
 const orbitStride = int(unsafe.Sizeof(orbitPoint{}))
 
 var (
 	_ [8 - unsafe.Offsetof(orbitPoint{}.zi) + unsafe.Offsetof(orbitPoint{}.zr)]struct{}
 	_ [unsafe.Offsetof(orbitPoint{}.zi) - unsafe.Offsetof(orbitPoint{}.zr) - 8]struct{}
+	_ [orbitStride - 16]struct{}
+	_ [16 - orbitStride]struct{}
 )
 
 // lanesAvailable reports whether this CPU runs perturbBlocks512:
@@ -249,5 +252,5 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 //go:noinline
 func runPerturbBlocks(st *[6 * perturbLanes]float64, ln *[5*perturbLanes + 11]int, orbit *float64, top int, escape2 float64, limit int, periodic bool,
 	steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64) {
-	return perturbBlocks512(st, ln, orbit, orbitStride, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
+	return perturbBlocks512(st, ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
 }

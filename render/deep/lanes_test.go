@@ -158,6 +158,26 @@ func testLanesRandomOffsets(t *testing.T, kind laneKind) {
 	}
 }
 
+// TestLanesShortReference: a reference that escapes within a few dozen
+// steps, next to pixels that stay, sends the lanes to the orbit's end
+// (m = top, where a lane's load also reads the point past it) every few
+// steps, in either of the routine's two steps a load; the results are
+// the scalar loop's.
+func TestLanesShortReference(t *testing.T) {
+	v := testView{"-0.75", "0.1", "0.3", 40, 6, 400}
+	for _, periodicity := range []bool{false, true} {
+		lanes, scalar := lanePlans(t, v, periodicity)
+		if top := len(lanes.orbit) - 1; top > 100 {
+			t.Fatalf("the reference runs to m = %d: not short", top)
+		}
+		if cap(lanes.orbit) <= len(lanes.orbit) {
+			t.Fatalf("the orbit has no room past its end (len %d, cap %d): the lanes read Z_top+1", len(lanes.orbit), cap(lanes.orbit))
+		}
+		kx, ky := v.offsets()
+		sameRows(t, fmt.Sprintf("short reference, periodicity %v", periodicity), lanes, scalar, kx, ky)
+	}
+}
+
 // TestLanesSmallMaxIter: maxIters too short for a step in the routine
 // (pixels done at their load) and a little longer agree with the scalar
 // loop.

@@ -11,12 +11,12 @@ package deep
 // results). It stops before the pass of any lane with another event and
 // returns the steps it took and those lanes, bit l for lane l
 // (internal/perturbgen says which). orbit is the reference orbit's first
-// Zr, each Zi the float64 after its Zr, and stride the bytes from one Zr
-// to the next; top is its last index; steps the driver's count of steps.
-// It needs AVX-512F, DQ and VL, and POPCNT.
+// Zr, each Zi the float64 after its Zr and the next Zr 16 bytes on, with
+// one point's room past its last, top; steps is the driver's count of
+// steps. It needs AVX-512F, DQ and VL, and POPCNT.
 //
 //go:noescape
-func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 
 // cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of
 // 16 in 2 vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,

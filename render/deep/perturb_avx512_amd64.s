@@ -29,262 +29,392 @@ DATA perturbIota<>+48(SB)/8, $0x0000000000000006
 DATA perturbIota<>+56(SB)/8, $0x0000000000000007
 GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
 
-// func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VL, POPCNT
-TEXT ·perturbBlocks512(SB), NOSPLIT, $0-128
+TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
 	MOVQ          st+0(FP), AX
 	MOVQ          ln+8(FP), CX
 	XORQ          DX, DX
 	VMOVUPD       (AX), Z0
 	VMOVUPD       256(AX), Z1
-	VMOVDQU64     (CX), Z2
-	VMOVUPD       64(AX), Z5
-	VMOVUPD       320(AX), Z6
-	VMOVDQU64     64(CX), Z7
-	VMOVUPD       128(AX), Z10
-	VMOVUPD       384(AX), Z11
-	VMOVDQU64     128(CX), Z12
-	VMOVUPD       192(AX), Z15
-	VMOVUPD       448(AX), Z16
-	VMOVDQU64     192(CX), Z17
+	VMOVUPD       64(AX), Z6
+	VMOVUPD       320(AX), Z7
+	VMOVUPD       128(AX), Z12
+	VMOVUPD       384(AX), Z13
+	VMOVUPD       192(AX), Z18
+	VMOVUPD       448(AX), Z19
 	XORQ          SI, SI
-	VPBROADCASTQ  orbit+16(FP), Z3
-	VPBROADCASTQ  stride+24(FP), Z4
-	VPMULLQ       Z4, Z2, Z8
-	VPADDQ        Z3, Z8, Z8
-	VMOVDQU64     Z8, 512(CX)
-	VPMULLQ       Z4, Z7, Z8
-	VPADDQ        Z3, Z8, Z8
-	VMOVDQU64     Z8, 576(CX)
-	VPMULLQ       Z4, Z12, Z8
-	VPADDQ        Z3, Z8, Z8
-	VMOVDQU64     Z8, 640(CX)
-	VPMULLQ       Z4, Z17, Z4
-	VPADDQ        Z3, Z4, Z4
-	VMOVDQU64     Z4, 704(CX)
-	VPMAXSQ       Z2, Z2, Z3
-	VPMAXSQ       Z7, Z3, Z3
-	VPMAXSQ       Z12, Z3, Z3
-	VPMAXSQ       Z17, Z3, Z3
-	VSHUFI64X2    $0x4e, Z3, Z3, Z4
-	VPMAXSQ       Z4, Z3, Z3
-	VEXTRACTI64X2 $0x01, Y3, X4
-	VPMAXSQ       X4, X3, X3
-	VPSHUFD       $0x4e, X3, X4
-	VPMAXSQ       X4, X3, X3
-	VMOVQ         X3, BX
-	MOVQ          top+32(FP), DI
+	VPBROADCASTQ  orbit+16(FP), Z2
+	VPSLLQ        $0x04, (CX), Z3
+	VPADDQ        Z2, Z3, Z3
+	VMOVDQU64     Z3, 512(CX)
+	VPSLLQ        $0x04, 64(CX), Z3
+	VPADDQ        Z2, Z3, Z3
+	VMOVDQU64     Z3, 576(CX)
+	VPSLLQ        $0x04, 128(CX), Z3
+	VPADDQ        Z2, Z3, Z3
+	VMOVDQU64     Z3, 640(CX)
+	VPSLLQ        $0x04, 192(CX), Z3
+	VPADDQ        Z2, Z3, Z3
+	VMOVDQU64     Z3, 704(CX)
+	VMOVDQU64     512(CX), Z2
+	VPMAXSQ       576(CX), Z2, Z2
+	VPMAXSQ       640(CX), Z2, Z2
+	VPMAXSQ       704(CX), Z2, Z2
+	VSHUFI64X2    $0x4e, Z2, Z2, Z3
+	VPMAXSQ       Z3, Z2, Z2
+	VEXTRACTI64X2 $0x01, Y2, X3
+	VPMAXSQ       X3, X2, X2
+	VPSHUFD       $0x4e, X2, X3
+	VPMAXSQ       X3, X2, X2
+	VMOVQ         X2, BX
+	MOVQ          top+24(FP), DI
+	SHLQ          $0x04, DI
+	ADDQ          orbit+16(FP), DI
+	SUBQ          SI, DI
 	SUBQ          BX, DI
-	VBROADCASTSD  escape2+40(FP), Z20
-	VBROADCASTSD  perturbSmall<>+0(SB), Z21
-	VBROADCASTSD  perturbTwo<>+0(SB), Z22
-	VPBROADCASTQ  perturbOne<>+0(SB), Z23
+	SARQ          $0x04, DI
+	VBROADCASTSD  escape2+32(FP), Z24
+	VBROADCASTSD  perturbSmall<>+0(SB), Z25
+	VBROADCASTSD  perturbTwo<>+0(SB), Z26
+	MOVL          $0x000000f0, BX
+	KMOVB         BX, K1
 	XORQ          BX, BX
 
 loop:
-	CMPQ            DX, limit+48(FP)
+	CMPQ            DX, limit+40(FP)
 	JGE             exit
 	MOVQ            512(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z4
 	MOVQ            528(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
-	MOVQ            544(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y3
-	MOVQ            560(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y3, Y3
-	VINSERTF64X4    $0x01, Y3, Z24, Z4
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z4
 	MOVQ            520(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z5
 	MOVQ            536(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z5
+	MOVQ            544(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), Z2
+	MOVQ            560(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z2
 	MOVQ            552(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y3
+	VBROADCASTF64X4 (R8)(SI*1), Z8
 	MOVQ            568(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y3, Y3
-	VINSERTF64X4    $0x01, Y3, Z24, Z8
-	VUNPCKLPD       Z8, Z4, Z3
-	VUNPCKHPD       Z8, Z4, Z4
-	VADDPD          Z0, Z3, Z8
-	VADDPD          Z1, Z4, Z9
-	VMULPD          Z8, Z8, Z8
-	VMULPD          Z9, Z9, Z13
-	VADDPD          Z13, Z8, Z9
-	VMULPD          Z0, Z0, Z8
-	VMULPD          Z1, Z1, Z13
-	VADDPD          Z13, Z8, Z8
-	VCMPPD          $0x1a, Z20, Z9, K1
-	VPCMPQ          $0x05, Z21, Z8, K1, K1
-	VPCMPQ          $0x05, Z8, Z9, K1, K1
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
+	VUNPCKLPD       Z5, Z4, Z3
+	VUNPCKHPD       Z5, Z4, Z5
+	VUNPCKLPD       Z8, Z2, Z4
+	VUNPCKHPD       Z8, Z2, Z8
+	VSHUFF64X2      $0x88, Z4, Z3, Z2
+	VSHUFF64X2      $0xdd, Z4, Z3, Z4
+	VSHUFF64X2      $0x88, Z8, Z5, Z3
+	VSHUFF64X2      $0xdd, Z8, Z5, Z5
 	MOVQ            576(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z10
 	MOVQ            592(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
-	MOVQ            608(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y8
-	MOVQ            624(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y8, Y8
-	VINSERTF64X4    $0x01, Y8, Z24, Z9
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z10
 	MOVQ            584(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z11
 	MOVQ            600(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z11
+	MOVQ            608(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), Z8
+	MOVQ            624(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
 	MOVQ            616(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y8
+	VBROADCASTF64X4 (R8)(SI*1), Z14
 	MOVQ            632(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y8, Y8
-	VINSERTF64X4    $0x01, Y8, Z24, Z13
-	VUNPCKLPD       Z13, Z9, Z8
-	VUNPCKHPD       Z13, Z9, Z9
-	VADDPD          Z5, Z8, Z13
-	VADDPD          Z6, Z9, Z14
-	VMULPD          Z13, Z13, Z13
-	VMULPD          Z14, Z14, Z18
-	VADDPD          Z18, Z13, Z14
-	VMULPD          Z5, Z5, Z13
-	VMULPD          Z6, Z6, Z18
-	VADDPD          Z18, Z13, Z13
-	VCMPPD          $0x1a, Z20, Z14, K2
-	VPCMPQ          $0x05, Z21, Z13, K2, K2
-	VPCMPQ          $0x05, Z13, Z14, K2, K2
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
+	VUNPCKLPD       Z11, Z10, Z9
+	VUNPCKHPD       Z11, Z10, Z11
+	VUNPCKLPD       Z14, Z8, Z10
+	VUNPCKHPD       Z14, Z8, Z14
+	VSHUFF64X2      $0x88, Z10, Z9, Z8
+	VSHUFF64X2      $0xdd, Z10, Z9, Z10
+	VSHUFF64X2      $0x88, Z14, Z11, Z9
+	VSHUFF64X2      $0xdd, Z14, Z11, Z11
 	MOVQ            640(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z16
 	MOVQ            656(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
-	MOVQ            672(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y13
-	MOVQ            688(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y13, Y13
-	VINSERTF64X4    $0x01, Y13, Z24, Z14
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z16
 	MOVQ            648(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z17
 	MOVQ            664(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z17
+	MOVQ            672(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), Z14
+	MOVQ            688(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
 	MOVQ            680(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y13
+	VBROADCASTF64X4 (R8)(SI*1), Z20
 	MOVQ            696(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y13, Y13
-	VINSERTF64X4    $0x01, Y13, Z24, Z18
-	VUNPCKLPD       Z18, Z14, Z13
-	VUNPCKHPD       Z18, Z14, Z14
-	VADDPD          Z10, Z13, Z18
-	VADDPD          Z11, Z14, Z19
-	VMULPD          Z18, Z18, Z18
-	VMULPD          Z19, Z19, Z25
-	VADDPD          Z25, Z18, Z19
-	VMULPD          Z10, Z10, Z18
-	VMULPD          Z11, Z11, Z25
-	VADDPD          Z25, Z18, Z18
-	VCMPPD          $0x1a, Z20, Z19, K3
-	VPCMPQ          $0x05, Z21, Z18, K3, K3
-	VPCMPQ          $0x05, Z18, Z19, K3, K3
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
+	VUNPCKLPD       Z17, Z16, Z15
+	VUNPCKHPD       Z17, Z16, Z17
+	VUNPCKLPD       Z20, Z14, Z16
+	VUNPCKHPD       Z20, Z14, Z20
+	VSHUFF64X2      $0x88, Z16, Z15, Z14
+	VSHUFF64X2      $0xdd, Z16, Z15, Z16
+	VSHUFF64X2      $0x88, Z20, Z17, Z15
+	VSHUFF64X2      $0xdd, Z20, Z17, Z17
 	MOVQ            704(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z22
 	MOVQ            720(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
-	MOVQ            736(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y18
-	MOVQ            752(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y18, Y18
-	VINSERTF64X4    $0x01, Y18, Z24, Z19
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z22
 	MOVQ            712(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y24
+	VBROADCASTF64X4 (R8)(SI*1), Z23
 	MOVQ            728(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y24, Y24
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z23
+	MOVQ            736(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), Z20
+	MOVQ            752(CX), R8
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
 	MOVQ            744(CX), R8
-	VBROADCASTF64X2 (R8)(SI*1), Y18
+	VBROADCASTF64X4 (R8)(SI*1), Z27
 	MOVQ            760(CX), R8
-	VINSERTF64X2    $0x01, (R8)(SI*1), Y18, Y18
-	VINSERTF64X4    $0x01, Y18, Z24, Z25
-	VUNPCKLPD       Z25, Z19, Z18
-	VUNPCKHPD       Z25, Z19, Z19
-	VADDPD          Z15, Z18, Z25
-	VADDPD          Z16, Z19, Z26
-	VMULPD          Z25, Z25, Z25
-	VMULPD          Z26, Z26, Z27
-	VADDPD          Z27, Z25, Z26
-	VMULPD          Z15, Z15, Z25
-	VMULPD          Z16, Z16, Z27
-	VADDPD          Z27, Z25, Z25
-	VCMPPD          $0x1a, Z20, Z26, K4
-	VPCMPQ          $0x05, Z21, Z25, K4, K4
-	VPCMPQ          $0x05, Z25, Z26, K4, K4
-	KANDB           K1, K2, K5
-	KANDB           K3, K4, K6
-	KANDB           K5, K6, K5
+	VBROADCASTF64X4 (R8)(SI*1), K1, Z27
+	VUNPCKLPD       Z23, Z22, Z21
+	VUNPCKHPD       Z23, Z22, Z23
+	VUNPCKLPD       Z27, Z20, Z22
+	VUNPCKHPD       Z27, Z20, Z27
+	VSHUFF64X2      $0x88, Z22, Z21, Z20
+	VSHUFF64X2      $0xdd, Z22, Z21, Z22
+	VSHUFF64X2      $0x88, Z27, Z23, Z21
+	VSHUFF64X2      $0xdd, Z27, Z23, Z23
+	VADDPD          Z0, Z2, Z27
+	VADDPD          Z1, Z3, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z0, Z0, Z27
+	VMULPD          Z1, Z1, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K2
+	VPCMPQ          $0x05, Z25, Z27, K2, K2
+	VPCMPQ          $0x05, Z27, Z28, K2, K2
+	VADDPD          Z6, Z8, Z27
+	VADDPD          Z7, Z9, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z6, Z6, Z27
+	VMULPD          Z7, Z7, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K3
+	VPCMPQ          $0x05, Z25, Z27, K3, K3
+	VPCMPQ          $0x05, Z27, Z28, K3, K3
+	VADDPD          Z12, Z14, Z27
+	VADDPD          Z13, Z15, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z12, Z12, Z27
+	VMULPD          Z13, Z13, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K4
+	VPCMPQ          $0x05, Z25, Z27, K4, K4
+	VPCMPQ          $0x05, Z27, Z28, K4, K4
+	VADDPD          Z18, Z20, Z27
+	VADDPD          Z19, Z21, Z28
+	VMULPD          Z27, Z27, Z27
+	VMULPD          Z28, Z28, Z29
+	VADDPD          Z29, Z27, Z28
+	VMULPD          Z18, Z18, Z27
+	VMULPD          Z19, Z19, Z29
+	VADDPD          Z29, Z27, Z27
+	VCMPPD          $0x1a, Z24, Z28, K5
+	VPCMPQ          $0x05, Z25, Z27, K5, K5
+	VPCMPQ          $0x05, Z27, Z28, K5, K5
+	KORTESTB        K2, K2
+	JCC             slow
+	KORTESTB        K3, K3
+	JCC             slow
+	KORTESTB        K4, K4
+	JCC             slow
 	KORTESTB        K5, K5
 	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow
+	VMULPD          Z26, Z2, Z2
+	VADDPD          Z0, Z2, Z2
+	VMULPD          Z26, Z3, Z3
+	VADDPD          Z1, Z3, Z3
+	VMULPD          Z0, Z2, Z27
+	VMULPD          Z1, Z3, Z28
+	VMULPD          Z1, Z2, Z1
+	VMULPD          Z0, Z3, Z2
+	VSUBPD          Z28, Z27, Z27
+	VADDPD          512(AX), Z27, Z0
+	VADDPD          Z2, Z1, Z1
+	VADDPD          768(AX), Z1, Z1
+	VMULPD          Z26, Z8, Z2
+	VADDPD          Z6, Z2, Z2
+	VMULPD          Z26, Z9, Z3
+	VADDPD          Z7, Z3, Z3
+	VMULPD          Z6, Z2, Z8
+	VMULPD          Z7, Z3, Z9
+	VMULPD          Z7, Z2, Z2
+	VMULPD          Z6, Z3, Z3
+	VSUBPD          Z9, Z8, Z8
+	VADDPD          576(AX), Z8, Z6
+	VADDPD          Z3, Z2, Z2
+	VADDPD          832(AX), Z2, Z7
+	VMULPD          Z26, Z14, Z2
+	VADDPD          Z12, Z2, Z2
+	VMULPD          Z26, Z15, Z3
+	VADDPD          Z13, Z3, Z3
+	VMULPD          Z12, Z2, Z8
+	VMULPD          Z13, Z3, Z9
+	VMULPD          Z13, Z2, Z2
+	VMULPD          Z12, Z3, Z3
+	VSUBPD          Z9, Z8, Z8
+	VADDPD          640(AX), Z8, Z12
+	VADDPD          Z3, Z2, Z2
+	VADDPD          896(AX), Z2, Z13
+	VMULPD          Z26, Z20, Z2
+	VADDPD          Z18, Z2, Z2
+	VMULPD          Z26, Z21, Z3
+	VADDPD          Z19, Z3, Z3
+	VMULPD          Z18, Z2, Z8
+	VMULPD          Z19, Z3, Z9
+	VMULPD          Z19, Z2, Z2
+	VMULPD          Z18, Z3, Z3
+	VSUBPD          Z9, Z8, Z8
+	VADDPD          704(AX), Z8, Z18
+	VADDPD          Z3, Z2, Z2
+	VADDPD          960(AX), Z2, Z19
+	ADDQ            $0x00000010, SI
+	INCQ            DX
+	DECQ            DI
+	CMPQ            DX, limit+40(FP)
+	JGE             exit
+	VADDPD          Z0, Z4, Z2
+	VADDPD          Z1, Z5, Z3
+	VMULPD          Z2, Z2, Z2
+	VMULPD          Z3, Z3, Z8
+	VADDPD          Z8, Z2, Z3
+	VMULPD          Z0, Z0, Z2
+	VMULPD          Z1, Z1, Z8
+	VADDPD          Z8, Z2, Z2
+	VCMPPD          $0x1a, Z24, Z3, K2
+	VPCMPQ          $0x05, Z25, Z2, K2, K2
+	VPCMPQ          $0x05, Z2, Z3, K2, K2
+	VADDPD          Z6, Z10, Z2
+	VADDPD          Z7, Z11, Z3
+	VMULPD          Z2, Z2, Z2
+	VMULPD          Z3, Z3, Z8
+	VADDPD          Z8, Z2, Z3
+	VMULPD          Z6, Z6, Z2
+	VMULPD          Z7, Z7, Z8
+	VADDPD          Z8, Z2, Z2
+	VCMPPD          $0x1a, Z24, Z3, K3
+	VPCMPQ          $0x05, Z25, Z2, K3, K3
+	VPCMPQ          $0x05, Z2, Z3, K3, K3
+	VADDPD          Z12, Z16, Z2
+	VADDPD          Z13, Z17, Z3
+	VMULPD          Z2, Z2, Z2
+	VMULPD          Z3, Z3, Z8
+	VADDPD          Z8, Z2, Z3
+	VMULPD          Z12, Z12, Z2
+	VMULPD          Z13, Z13, Z8
+	VADDPD          Z8, Z2, Z2
+	VCMPPD          $0x1a, Z24, Z3, K4
+	VPCMPQ          $0x05, Z25, Z2, K4, K4
+	VPCMPQ          $0x05, Z2, Z3, K4, K4
+	VADDPD          Z18, Z22, Z2
+	VADDPD          Z19, Z23, Z3
+	VMULPD          Z2, Z2, Z2
+	VMULPD          Z3, Z3, Z8
+	VADDPD          Z8, Z2, Z3
+	VMULPD          Z18, Z18, Z2
+	VMULPD          Z19, Z19, Z8
+	VADDPD          Z8, Z2, Z2
+	VCMPPD          $0x1a, Z24, Z3, K5
+	VPCMPQ          $0x05, Z25, Z2, K5, K5
+	VPCMPQ          $0x05, Z2, Z3, K5, K5
+	KORTESTB        K2, K2
+	JCC             second
+	KORTESTB        K3, K3
+	JCC             second
+	KORTESTB        K4, K4
+	JCC             second
+	KORTESTB        K5, K5
+	JCC             second
+	TESTQ           DI, DI
+	JZ              second
+	VMULPD          Z26, Z4, Z2
+	VADDPD          Z0, Z2, Z2
+	VMULPD          Z26, Z5, Z3
+	VADDPD          Z1, Z3, Z3
+	VMULPD          Z0, Z2, Z4
+	VMULPD          Z1, Z3, Z5
+	VMULPD          Z1, Z2, Z1
+	VMULPD          Z0, Z3, Z2
+	VSUBPD          Z5, Z4, Z4
+	VADDPD          512(AX), Z4, Z0
+	VADDPD          Z2, Z1, Z1
+	VADDPD          768(AX), Z1, Z1
+	VMULPD          Z26, Z10, Z2
+	VADDPD          Z6, Z2, Z2
+	VMULPD          Z26, Z11, Z3
+	VADDPD          Z7, Z3, Z3
+	VMULPD          Z6, Z2, Z4
+	VMULPD          Z7, Z3, Z5
+	VMULPD          Z7, Z2, Z2
+	VMULPD          Z6, Z3, Z3
+	VSUBPD          Z5, Z4, Z4
+	VADDPD          576(AX), Z4, Z6
+	VADDPD          Z3, Z2, Z2
+	VADDPD          832(AX), Z2, Z7
+	VMULPD          Z26, Z16, Z2
+	VADDPD          Z12, Z2, Z2
+	VMULPD          Z26, Z17, Z3
+	VADDPD          Z13, Z3, Z3
+	VMULPD          Z12, Z2, Z4
+	VMULPD          Z13, Z3, Z5
+	VMULPD          Z13, Z2, Z2
+	VMULPD          Z12, Z3, Z3
+	VSUBPD          Z5, Z4, Z4
+	VADDPD          640(AX), Z4, Z12
+	VADDPD          Z3, Z2, Z2
+	VADDPD          896(AX), Z2, Z13
+	VMULPD          Z26, Z22, Z2
+	VADDPD          Z18, Z2, Z2
+	VMULPD          Z26, Z23, Z3
+	VADDPD          Z19, Z3, Z3
+	VMULPD          Z18, Z2, Z4
+	VMULPD          Z19, Z3, Z5
+	VMULPD          Z19, Z2, Z2
+	VMULPD          Z18, Z3, Z3
+	VSUBPD          Z5, Z4, Z4
+	VADDPD          704(AX), Z4, Z18
+	VADDPD          Z3, Z2, Z2
+	VADDPD          960(AX), Z2, Z19
+	ADDQ            $0x00000010, SI
+	INCQ            DX
+	DECQ            DI
+	JMP             loop
 
-step:
-	VMULPD Z22, Z3, Z3
-	VADDPD Z0, Z3, Z3
-	VMULPD Z22, Z4, Z4
-	VADDPD Z1, Z4, Z4
-	VMULPD Z0, Z3, Z25
-	VMULPD Z1, Z4, Z26
-	VMULPD Z1, Z3, Z1
-	VMULPD Z0, Z4, Z3
-	VSUBPD Z26, Z25, Z25
-	VADDPD 512(AX), Z25, Z0
-	VADDPD Z3, Z1, Z1
-	VADDPD 768(AX), Z1, Z1
-	VPADDQ Z23, Z2, Z2
-	VMULPD Z22, Z8, Z3
-	VADDPD Z5, Z3, Z3
-	VMULPD Z22, Z9, Z4
-	VADDPD Z6, Z4, Z4
-	VMULPD Z5, Z3, Z8
-	VMULPD Z6, Z4, Z9
-	VMULPD Z6, Z3, Z3
-	VMULPD Z5, Z4, Z4
-	VSUBPD Z9, Z8, Z8
-	VADDPD 576(AX), Z8, Z5
-	VADDPD Z4, Z3, Z3
-	VADDPD 832(AX), Z3, Z6
-	VPADDQ Z23, Z7, Z7
-	VMULPD Z22, Z13, Z3
-	VADDPD Z10, Z3, Z3
-	VMULPD Z22, Z14, Z4
-	VADDPD Z11, Z4, Z4
-	VMULPD Z10, Z3, Z8
-	VMULPD Z11, Z4, Z9
-	VMULPD Z11, Z3, Z3
-	VMULPD Z10, Z4, Z4
-	VSUBPD Z9, Z8, Z8
-	VADDPD 640(AX), Z8, Z10
-	VADDPD Z4, Z3, Z3
-	VADDPD 896(AX), Z3, Z11
-	VPADDQ Z23, Z12, Z12
-	VMULPD Z22, Z18, Z3
-	VADDPD Z15, Z3, Z3
-	VMULPD Z22, Z19, Z4
-	VADDPD Z16, Z4, Z4
-	VMULPD Z15, Z3, Z8
-	VMULPD Z16, Z4, Z9
-	VMULPD Z16, Z3, Z3
-	VMULPD Z15, Z4, Z4
-	VSUBPD Z9, Z8, Z8
-	VADDPD 704(AX), Z8, Z15
-	VADDPD Z4, Z3, Z3
-	VADDPD 960(AX), Z3, Z16
-	VPADDQ Z23, Z17, Z17
-	ADDQ   stride+24(FP), SI
-	INCQ   DX
-	DECQ   DI
-	JMP    loop
+second:
+	VMOVAPD Z4, Z2
+	VMOVAPD Z5, Z3
+	VMOVAPD Z10, Z8
+	VMOVAPD Z11, Z9
+	VMOVAPD Z16, Z14
+	VMOVAPD Z17, Z15
+	VMOVAPD Z22, Z20
+	VMOVAPD Z23, Z21
 
 slow:
 	XORQ  R8, R8
-	KMOVB K1, R9
-	ORQ   R9, R8
 	KMOVB K2, R9
-	SHLQ  $0x08, R9
 	ORQ   R9, R8
 	KMOVB K3, R9
-	SHLQ  $0x10, R9
+	SHLQ  $0x08, R9
 	ORQ   R9, R8
 	KMOVB K4, R9
+	SHLQ  $0x10, R9
+	ORQ   R9, R8
+	KMOVB K5, R9
 	SHLQ  $0x18, R9
 	ORQ   R9, R8
 	TESTQ DI, DI
@@ -292,113 +422,161 @@ slow:
 	XORQ  R8, R8
 
 slowMasks:
-	XORQ          R9, R9
-	XORQ          R10, R10
-	MOVQ          R8, R11
-	CMPB          R11, $0xff
-	JE            plainVector0
-	VADDPD        Z0, Z3, Z25
-	VADDPD        Z1, Z4, Z26
-	VMULPD        Z25, Z25, Z25
-	VMULPD        Z26, Z26, Z27
-	VADDPD        Z27, Z25, Z26
-	VMULPD        Z0, Z0, Z25
-	VMULPD        Z1, Z1, Z27
-	VADDPD        Z27, Z25, Z25
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R11
-	ORQ           R11, R9
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R11
-	ORQ           R11, BX
-	VCMPPD        $0x11, Z25, Z26, K1
-	VPCMPEQQ.BCST top+32(FP), Z2, K2
-	KORB          K2, K1, K1
-	KMOVB         K1, R11
-	ORQ           R11, R10
+	XORQ         R9, R9
+	XORQ         R10, R10
+	MOVQ         top+24(FP), R11
+	SHLQ         $0x04, R11
+	ADDQ         orbit+16(FP), R11
+	SUBQ         SI, R11
+	VPBROADCASTQ R11, Z4
+	MOVB         periodic+48(FP), R11
+	MOVQ         R8, R12
+	CMPB         R12, $0xff
+	JE           plainVector0
+	VADDPD       Z0, Z2, Z5
+	VADDPD       Z1, Z3, Z10
+	VMULPD       Z5, Z5, Z16
+	VMULPD       Z10, Z10, Z17
+	VADDPD       Z17, Z16, Z11
+	VMULPD       Z0, Z0, Z16
+	VMULPD       Z1, Z1, Z17
+	VADDPD       Z17, Z16, Z16
+	VCMPPD.BCST  $0x1e, escape2+32(FP), Z11, K2
+	KMOVB        K2, R12
+	ORQ          R12, R9
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB        K2, R12
+	ORQ          R12, BX
+	VCMPPD       $0x11, Z16, Z11, K2
+	VPCMPEQQ     512(CX), Z4, K3
+	KORB         K3, K2, K2
+	KMOVB        K2, R12
+	ORQ          R12, R10
+	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB        K3, R12
+	ORQ          R12, BX
+	TESTB        R11, R11
+	JZ           plainVector0
+	VCMPPD       $0x00, 1024(AX), Z5, K2, K2
+	VCMPPD       $0x00, 1280(AX), Z10, K2, K2
+	KMOVB        K2, R12
+	ORQ          R12, BX
 
 plainVector0:
-	MOVQ          R8, R11
-	SHRQ          $0x08, R11
-	CMPB          R11, $0xff
-	JE            plainVector1
-	VADDPD        Z5, Z8, Z25
-	VADDPD        Z6, Z9, Z26
-	VMULPD        Z25, Z25, Z25
-	VMULPD        Z26, Z26, Z27
-	VADDPD        Z27, Z25, Z26
-	VMULPD        Z5, Z5, Z25
-	VMULPD        Z6, Z6, Z27
-	VADDPD        Z27, Z25, Z25
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R11
-	SHLQ          $0x08, R11
-	ORQ           R11, R9
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R11
-	SHLQ          $0x08, R11
-	ORQ           R11, BX
-	VCMPPD        $0x11, Z25, Z26, K1
-	VPCMPEQQ.BCST top+32(FP), Z7, K2
-	KORB          K2, K1, K1
-	KMOVB         K1, R11
-	SHLQ          $0x08, R11
-	ORQ           R11, R10
+	MOVQ        R8, R12
+	SHRQ        $0x08, R12
+	CMPB        R12, $0xff
+	JE          plainVector1
+	VADDPD      Z6, Z8, Z5
+	VADDPD      Z7, Z9, Z10
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z6, Z6, Z16
+	VMULPD      Z7, Z7, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, R9
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
+	VCMPPD      $0x11, Z16, Z11, K2
+	VPCMPEQQ    576(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
+	TESTB       R11, R11
+	JZ          plainVector1
+	VCMPPD      $0x00, 1088(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1344(AX), Z10, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x08, R12
+	ORQ         R12, BX
 
 plainVector1:
-	MOVQ          R8, R11
-	SHRQ          $0x10, R11
-	CMPB          R11, $0xff
-	JE            plainVector2
-	VADDPD        Z10, Z13, Z25
-	VADDPD        Z11, Z14, Z26
-	VMULPD        Z25, Z25, Z25
-	VMULPD        Z26, Z26, Z27
-	VADDPD        Z27, Z25, Z26
-	VMULPD        Z10, Z10, Z25
-	VMULPD        Z11, Z11, Z27
-	VADDPD        Z27, Z25, Z25
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R11
-	SHLQ          $0x10, R11
-	ORQ           R11, R9
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R11
-	SHLQ          $0x10, R11
-	ORQ           R11, BX
-	VCMPPD        $0x11, Z25, Z26, K1
-	VPCMPEQQ.BCST top+32(FP), Z12, K2
-	KORB          K2, K1, K1
-	KMOVB         K1, R11
-	SHLQ          $0x10, R11
-	ORQ           R11, R10
+	MOVQ        R8, R12
+	SHRQ        $0x10, R12
+	CMPB        R12, $0xff
+	JE          plainVector2
+	VADDPD      Z12, Z14, Z5
+	VADDPD      Z13, Z15, Z10
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z12, Z12, Z16
+	VMULPD      Z13, Z13, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, R9
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
+	VCMPPD      $0x11, Z16, Z11, K2
+	VPCMPEQQ    640(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
+	TESTB       R11, R11
+	JZ          plainVector2
+	VCMPPD      $0x00, 1152(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1408(AX), Z10, K2, K2
+	KMOVB       K2, R12
+	SHLQ        $0x10, R12
+	ORQ         R12, BX
 
 plainVector2:
-	SHRQ          $0x18, R8
-	CMPB          R8, $0xff
-	JE            plainVector3
-	VADDPD        Z15, Z18, Z25
-	VADDPD        Z16, Z19, Z26
-	VMULPD        Z25, Z25, Z25
-	VMULPD        Z26, Z26, Z27
-	VADDPD        Z27, Z25, Z26
-	VMULPD        Z15, Z15, Z25
-	VMULPD        Z16, Z16, Z27
-	VADDPD        Z27, Z25, Z25
-	VCMPPD.BCST   $0x1e, escape2+40(FP), Z26, K1
-	KMOVB         K1, R8
-	SHLQ          $0x18, R8
-	ORQ           R8, R9
-	VCMPPD.BCST   $0x11, perturbSmall<>+0(SB), Z25, K1
-	KMOVB         K1, R8
-	SHLQ          $0x18, R8
-	ORQ           R8, BX
-	VCMPPD        $0x11, Z25, Z26, K1
-	VPCMPEQQ.BCST top+32(FP), Z17, K2
-	KORB          K2, K1, K1
-	KMOVB         K1, R8
-	SHLQ          $0x18, R8
-	ORQ           R8, R10
+	SHRQ        $0x18, R8
+	CMPB        R8, $0xff
+	JE          plainVector3
+	VADDPD      Z18, Z20, Z5
+	VADDPD      Z19, Z21, Z10
+	VMULPD      Z5, Z5, Z16
+	VMULPD      Z10, Z10, Z17
+	VADDPD      Z17, Z16, Z11
+	VMULPD      Z18, Z18, Z16
+	VMULPD      Z19, Z19, Z17
+	VADDPD      Z17, Z16, Z16
+	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, R9
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
+	VCMPPD      $0x11, Z16, Z11, K2
+	VPCMPEQQ    704(CX), Z4, K3
+	KORB        K3, K2, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, R10
+	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
+	KMOVB       K3, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
+	TESTB       R11, R11
+	JZ          plainVector3
+	VCMPPD      $0x00, 1216(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1472(AX), Z10, K2, K2
+	KMOVB       K2, R8
+	SHLQ        $0x18, R8
+	ORQ         R8, BX
 
 plainVector3:
 	MOVQ         R9, 1352(CX)
@@ -409,240 +587,236 @@ plainVector3:
 	JZ           rebase
 	POPCNTQ      R9, R8
 	ADDQ         1344(CX), R8
-	CMPQ         R8, rowLen+88(FP)
+	CMPQ         R8, rowLen+80(FP)
 	JG           allEvents
-	MOVQ         steps+64(FP), R8
+	MOVQ         steps+56(FP), R8
 	ADDQ         DX, R8
-	VPBROADCASTQ R8, Z25
+	VPBROADCASTQ R8, Z4
 	MOVQ         1344(CX), R8
 	CMPB         1352(CX), $0x00
 	JE           noescape0
-	VADDPD       Z0, Z3, Z3
-	VADDPD       Z1, Z4, Z4
-	VMULPD       Z3, Z3, Z3
-	VMULPD       Z4, Z4, Z26
-	VADDPD       Z26, Z3, Z4
-	VMULPD       Z0, Z0, Z3
-	VMULPD       Z1, Z1, Z26
-	VADDPD       Z26, Z3, Z3
-	KMOVB        1352(CX), K1
-	VPSUBQ       1024(CX), Z25, Z3
-	VMOVDQU64    768(CX), Z26
-	KMOVB        K1, K2
-	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R9
-	VPSCATTERQD  Y3, K2, (R9)(Z26*4)
-	VPSUBQ       1024(CX), Z25, Z3
-	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R9
-	VSCATTERQPD  Z4, K2, (R9)(Z26*8)
-	VMOVDQU64    1280(CX), Z4
-	VPADDQ       Z3, Z4, K1, Z4
-	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ R8, Z3
-	VPADDQ       perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ    Z3, K1, Z26
-	VMOVDQU64    Z26, 768(CX)
-	MOVQ         dcr+72(FP), R9
+	VADDPD       Z0, Z2, Z2
+	VADDPD       Z1, Z3, Z3
+	VMULPD       Z2, Z2, Z2
+	VMULPD       Z3, Z3, Z5
+	VADDPD       Z5, Z2, Z3
+	VMULPD       Z0, Z0, Z2
+	VMULPD       Z1, Z1, Z5
+	VADDPD       Z5, Z2, Z2
+	KMOVB        1352(CX), K2
+	VPSUBQ       1024(CX), Z4, Z2
+	VMOVDQU64    768(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       1024(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    1280(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 1280(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 768(CX)
+	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z0
-	VMOVUPD      512(AX), Z3
-	VEXPANDPD    (R9), K1, Z3
-	VMOVUPD      Z3, 512(AX)
-	VBROADCASTSD dci+80(FP), Z3
-	VMOVAPD      Z3, K1, Z1
-	VMOVUPD      Z3, K1, 768(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z3
-	VMOVDQA64    Z3, K1, Z2
-	VPSUBQ       Z3, Z25, Z3
-	VMOVDQU64    Z3, K1, 1024(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z3
-	VMOVDQU64    Z3, K1, 256(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z3
-	VMOVUPD      Z3, K1, 1024(AX)
-	VMOVUPD      Z3, K1, 1280(AX)
+	VEXPANDPD    (R9), K2, Z0
+	VMOVUPD      512(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 512(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z1
+	VMOVUPD      Z2, K2, 768(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 1024(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 256(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 1024(AX)
+	VMOVUPD      Z2, K2, 1280(AX)
 	MOVQ         orbit+16(FP), R9
-	ADDQ         stride+24(FP), R9
+	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z3
-	VMOVDQU64    512(CX), Z4
-	VMOVDQA64    Z3, K1, Z4
-	VMOVDQU64    Z4, 512(CX)
-	KMOVB        K1, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    512(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 512(CX)
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
 noescape0:
 	CMPB         1353(CX), $0x00
 	JE           noescape1
-	VADDPD       Z5, Z8, Z3
-	VADDPD       Z6, Z9, Z4
-	VMULPD       Z3, Z3, Z3
-	VMULPD       Z4, Z4, Z8
-	VADDPD       Z8, Z3, Z4
-	VMULPD       Z5, Z5, Z3
-	VMULPD       Z6, Z6, Z8
-	VADDPD       Z8, Z3, Z3
-	KMOVB        1353(CX), K1
-	VPSUBQ       1088(CX), Z25, Z3
-	VMOVDQU64    832(CX), Z8
-	KMOVB        K1, K2
-	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R9
-	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
-	VPSUBQ       1088(CX), Z25, Z3
-	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R9
-	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
-	VMOVDQU64    1280(CX), Z4
-	VPADDQ       Z3, Z4, K1, Z4
-	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ R8, Z3
-	VPADDQ       perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ    Z3, K1, Z8
-	VMOVDQU64    Z8, 832(CX)
-	MOVQ         dcr+72(FP), R9
+	VADDPD       Z6, Z8, Z2
+	VADDPD       Z7, Z9, Z3
+	VMULPD       Z2, Z2, Z2
+	VMULPD       Z3, Z3, Z5
+	VADDPD       Z5, Z2, Z3
+	VMULPD       Z6, Z6, Z2
+	VMULPD       Z7, Z7, Z5
+	VADDPD       Z5, Z2, Z2
+	KMOVB        1353(CX), K2
+	VPSUBQ       1088(CX), Z4, Z2
+	VMOVDQU64    832(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       1088(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    1280(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 1280(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 832(CX)
+	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z5
-	VMOVUPD      576(AX), Z3
-	VEXPANDPD    (R9), K1, Z3
-	VMOVUPD      Z3, 576(AX)
-	VBROADCASTSD dci+80(FP), Z3
-	VMOVAPD      Z3, K1, Z6
-	VMOVUPD      Z3, K1, 832(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z3
-	VMOVDQA64    Z3, K1, Z7
-	VPSUBQ       Z3, Z25, Z3
-	VMOVDQU64    Z3, K1, 1088(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z3
-	VMOVDQU64    Z3, K1, 320(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z3
-	VMOVUPD      Z3, K1, 1088(AX)
-	VMOVUPD      Z3, K1, 1344(AX)
+	VEXPANDPD    (R9), K2, Z6
+	VMOVUPD      576(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 576(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z7
+	VMOVUPD      Z2, K2, 832(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 1088(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 320(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 1088(AX)
+	VMOVUPD      Z2, K2, 1344(AX)
 	MOVQ         orbit+16(FP), R9
-	ADDQ         stride+24(FP), R9
+	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z3
-	VMOVDQU64    576(CX), Z4
-	VMOVDQA64    Z3, K1, Z4
-	VMOVDQU64    Z4, 576(CX)
-	KMOVB        K1, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    576(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 576(CX)
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
 noescape1:
 	CMPB         1354(CX), $0x00
 	JE           noescape2
-	VADDPD       Z10, Z13, Z3
-	VADDPD       Z11, Z14, Z4
-	VMULPD       Z3, Z3, Z3
-	VMULPD       Z4, Z4, Z8
-	VADDPD       Z8, Z3, Z4
-	VMULPD       Z10, Z10, Z3
-	VMULPD       Z11, Z11, Z8
-	VADDPD       Z8, Z3, Z3
-	KMOVB        1354(CX), K1
-	VPSUBQ       1152(CX), Z25, Z3
-	VMOVDQU64    896(CX), Z8
-	KMOVB        K1, K2
-	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R9
-	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
-	VPSUBQ       1152(CX), Z25, Z3
-	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R9
-	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
-	VMOVDQU64    1280(CX), Z4
-	VPADDQ       Z3, Z4, K1, Z4
-	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ R8, Z3
-	VPADDQ       perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ    Z3, K1, Z8
-	VMOVDQU64    Z8, 896(CX)
-	MOVQ         dcr+72(FP), R9
+	VADDPD       Z12, Z14, Z2
+	VADDPD       Z13, Z15, Z3
+	VMULPD       Z2, Z2, Z2
+	VMULPD       Z3, Z3, Z5
+	VADDPD       Z5, Z2, Z3
+	VMULPD       Z12, Z12, Z2
+	VMULPD       Z13, Z13, Z5
+	VADDPD       Z5, Z2, Z2
+	KMOVB        1354(CX), K2
+	VPSUBQ       1152(CX), Z4, Z2
+	VMOVDQU64    896(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       1152(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    1280(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 1280(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 896(CX)
+	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z10
-	VMOVUPD      640(AX), Z3
-	VEXPANDPD    (R9), K1, Z3
-	VMOVUPD      Z3, 640(AX)
-	VBROADCASTSD dci+80(FP), Z3
-	VMOVAPD      Z3, K1, Z11
-	VMOVUPD      Z3, K1, 896(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z3
-	VMOVDQA64    Z3, K1, Z12
-	VPSUBQ       Z3, Z25, Z3
-	VMOVDQU64    Z3, K1, 1152(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z3
-	VMOVDQU64    Z3, K1, 384(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z3
-	VMOVUPD      Z3, K1, 1152(AX)
-	VMOVUPD      Z3, K1, 1408(AX)
+	VEXPANDPD    (R9), K2, Z12
+	VMOVUPD      640(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 640(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z13
+	VMOVUPD      Z2, K2, 896(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 1152(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 384(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 1152(AX)
+	VMOVUPD      Z2, K2, 1408(AX)
 	MOVQ         orbit+16(FP), R9
-	ADDQ         stride+24(FP), R9
+	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z3
-	VMOVDQU64    640(CX), Z4
-	VMOVDQA64    Z3, K1, Z4
-	VMOVDQU64    Z4, 640(CX)
-	KMOVB        K1, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    640(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 640(CX)
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
 noescape2:
 	CMPB         1355(CX), $0x00
 	JE           noescape3
-	VADDPD       Z15, Z18, Z3
-	VADDPD       Z16, Z19, Z4
-	VMULPD       Z3, Z3, Z3
-	VMULPD       Z4, Z4, Z8
-	VADDPD       Z8, Z3, Z4
-	VMULPD       Z15, Z15, Z3
-	VMULPD       Z16, Z16, Z8
-	VADDPD       Z8, Z3, Z3
-	KMOVB        1355(CX), K1
-	VPSUBQ       1216(CX), Z25, Z3
-	VMOVDQU64    960(CX), Z8
-	KMOVB        K1, K2
-	VPMOVQD      Z3, Y3
-	MOVQ         iter+96(FP), R9
-	VPSCATTERQD  Y3, K2, (R9)(Z8*4)
-	VPSUBQ       1216(CX), Z25, Z3
-	KMOVB        K1, K2
-	MOVQ         mag2+104(FP), R9
-	VSCATTERQPD  Z4, K2, (R9)(Z8*8)
-	VMOVDQU64    1280(CX), Z4
-	VPADDQ       Z3, Z4, K1, Z4
-	VMOVDQU64    Z4, 1280(CX)
-	VPBROADCASTQ R8, Z3
-	VPADDQ       perturbIota<>+0(SB), Z3, Z3
-	VPEXPANDQ    Z3, K1, Z8
-	VMOVDQU64    Z8, 960(CX)
-	MOVQ         dcr+72(FP), R9
+	VADDPD       Z18, Z20, Z2
+	VADDPD       Z19, Z21, Z3
+	VMULPD       Z2, Z2, Z2
+	VMULPD       Z3, Z3, Z5
+	VADDPD       Z5, Z2, Z3
+	VMULPD       Z18, Z18, Z2
+	VMULPD       Z19, Z19, Z5
+	VADDPD       Z5, Z2, Z2
+	KMOVB        1355(CX), K2
+	VPSUBQ       1216(CX), Z4, Z2
+	VMOVDQU64    960(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       1216(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    1280(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 1280(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 960(CX)
+	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K1, Z15
-	VMOVUPD      704(AX), Z3
-	VEXPANDPD    (R9), K1, Z3
-	VMOVUPD      Z3, 704(AX)
-	VBROADCASTSD dci+80(FP), Z3
-	VMOVAPD      Z3, K1, Z16
-	VMOVUPD      Z3, K1, 960(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z3
-	VMOVDQA64    Z3, K1, Z17
-	VPSUBQ       Z3, Z25, Z3
-	VMOVDQU64    Z3, K1, 1216(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z3
-	VMOVDQU64    Z3, K1, 448(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z3
-	VMOVUPD      Z3, K1, 1216(AX)
-	VMOVUPD      Z3, K1, 1472(AX)
+	VEXPANDPD    (R9), K2, Z18
+	VMOVUPD      704(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 704(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z19
+	VMOVUPD      Z2, K2, 960(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 1216(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 448(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 1216(AX)
+	VMOVUPD      Z2, K2, 1472(AX)
 	MOVQ         orbit+16(FP), R9
-	ADDQ         stride+24(FP), R9
+	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z3
-	VMOVDQU64    704(CX), Z4
-	VMOVDQA64    Z3, K1, Z4
-	VMOVDQU64    Z4, 704(CX)
-	KMOVB        K1, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    704(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 704(CX)
+	KMOVB        K2, R9
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
@@ -655,228 +829,207 @@ allEvents:
 	JMP exit
 
 rebase:
-	MOVB        periodic+56(FP), R8
-	CMPB        1360(CX), $0x00
-	JE          norebase0
-	VADDPD      Z0, Z3, Z25
-	VADDPD      Z1, Z4, Z26
-	VMULPD      Z25, Z25, Z27
-	VMULPD      Z26, Z26, Z28
-	VADDPD      Z28, Z27, Z27
-	KMOVB       1360(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
-	KMOVB       K2, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase0
-	VCMPPD      $0x00, 1024(AX), Z25, K1, K1
-	VCMPPD      $0x00, 1280(AX), Z26, K1, K1
-	KMOVB       K1, R9
-	ORQ         R9, BX
-
-norebase0:
-	CMPB        1361(CX), $0x00
-	JE          norebase1
-	VADDPD      Z5, Z8, Z25
-	VADDPD      Z6, Z9, Z26
-	VMULPD      Z25, Z25, Z27
-	VMULPD      Z26, Z26, Z28
-	VADDPD      Z28, Z27, Z27
-	KMOVB       1361(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
-	KMOVB       K2, R9
-	SHLQ        $0x08, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase1
-	VCMPPD      $0x00, 1088(AX), Z25, K1, K1
-	VCMPPD      $0x00, 1344(AX), Z26, K1, K1
-	KMOVB       K1, R9
-	SHLQ        $0x08, R9
-	ORQ         R9, BX
-
-norebase1:
-	CMPB        1362(CX), $0x00
-	JE          norebase2
-	VADDPD      Z10, Z13, Z25
-	VADDPD      Z11, Z14, Z26
-	VMULPD      Z25, Z25, Z27
-	VMULPD      Z26, Z26, Z28
-	VADDPD      Z28, Z27, Z27
-	KMOVB       1362(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
-	KMOVB       K2, R9
-	SHLQ        $0x10, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase2
-	VCMPPD      $0x00, 1152(AX), Z25, K1, K1
-	VCMPPD      $0x00, 1408(AX), Z26, K1, K1
-	KMOVB       K1, R9
-	SHLQ        $0x10, R9
-	ORQ         R9, BX
-
-norebase2:
-	CMPB        1363(CX), $0x00
-	JE          norebase3
-	VADDPD      Z15, Z18, Z25
-	VADDPD      Z16, Z19, Z26
-	VMULPD      Z25, Z25, Z27
-	VMULPD      Z26, Z26, Z28
-	VADDPD      Z28, Z27, Z27
-	KMOVB       1363(CX), K1
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z27, K1, K2
-	KMOVB       K2, R9
-	SHLQ        $0x18, R9
-	ORQ         R9, BX
-	TESTB       R8, R8
-	JZ          norebase3
-	VCMPPD      $0x00, 1216(AX), Z25, K1, K1
-	VCMPPD      $0x00, 1472(AX), Z26, K1, K1
-	KMOVB       K1, R8
-	SHLQ        $0x18, R8
-	ORQ         R8, BX
-
-norebase3:
-	TESTQ        BX, BX
-	JNZ          exit
 	CMPB         1360(CX), $0x00
 	JE           norebaseApply0
-	VADDPD       Z0, Z3, Z25
-	VADDPD       Z1, Z4, Z26
-	KMOVB        1360(CX), K1
-	VMOVAPD      Z25, K1, Z0
-	VMOVAPD      Z26, K1, Z1
-	KNOTB        K1, K2
-	VMOVDQA64.Z  Z2, K2, Z2
-	VMOVAPD.Z    Z3, K2, Z3
-	VMOVAPD.Z    Z4, K2, Z4
+	VADDPD       Z0, Z2, Z4
+	VADDPD       Z1, Z3, Z5
+	KMOVB        1360(CX), K2
+	VMOVAPD      Z4, K2, Z0
+	VMOVAPD      Z5, K2, Z1
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z2, K3, Z2
+	VMOVAPD.Z    Z3, K3, Z3
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z25
-	VMOVDQU64    512(CX), Z26
-	VMOVDQA64    Z25, K1, Z26
-	VMOVDQU64    Z26, 512(CX)
-	VMOVDQU64    256(CX), Z25
-	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
-	VMOVDQU64    Z25, 256(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
-	VPTESTNMQ    Z26, Z25, K1, K1
-	VMOVUPD      Z0, K1, 1024(AX)
-	VMOVUPD      Z1, K1, 1280(AX)
+	VPBROADCASTQ R8, Z4
+	VMOVDQU64    512(CX), Z5
+	VMOVDQA64    Z4, K2, Z5
+	VMOVDQU64    Z5, 512(CX)
+	VMOVDQU64    256(CX), Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
+	VMOVDQU64    Z4, 256(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z0, K2, 1024(AX)
+	VMOVUPD      Z1, K2, 1280(AX)
 
 norebaseApply0:
 	CMPB         1361(CX), $0x00
 	JE           norebaseApply1
-	VADDPD       Z5, Z8, Z25
-	VADDPD       Z6, Z9, Z26
-	KMOVB        1361(CX), K1
-	VMOVAPD      Z25, K1, Z5
-	VMOVAPD      Z26, K1, Z6
-	KNOTB        K1, K2
-	VMOVDQA64.Z  Z7, K2, Z7
-	VMOVAPD.Z    Z8, K2, Z8
-	VMOVAPD.Z    Z9, K2, Z9
+	VADDPD       Z6, Z8, Z4
+	VADDPD       Z7, Z9, Z5
+	KMOVB        1361(CX), K2
+	VMOVAPD      Z4, K2, Z6
+	VMOVAPD      Z5, K2, Z7
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z8, K3, Z8
+	VMOVAPD.Z    Z9, K3, Z9
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z25
-	VMOVDQU64    576(CX), Z26
-	VMOVDQA64    Z25, K1, Z26
-	VMOVDQU64    Z26, 576(CX)
-	VMOVDQU64    320(CX), Z25
-	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
-	VMOVDQU64    Z25, 320(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
-	VPTESTNMQ    Z26, Z25, K1, K1
-	VMOVUPD      Z5, K1, 1088(AX)
-	VMOVUPD      Z6, K1, 1344(AX)
+	VPBROADCASTQ R8, Z4
+	VMOVDQU64    576(CX), Z5
+	VMOVDQA64    Z4, K2, Z5
+	VMOVDQU64    Z5, 576(CX)
+	VMOVDQU64    320(CX), Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
+	VMOVDQU64    Z4, 320(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z6, K2, 1088(AX)
+	VMOVUPD      Z7, K2, 1344(AX)
 
 norebaseApply1:
 	CMPB         1362(CX), $0x00
 	JE           norebaseApply2
-	VADDPD       Z10, Z13, Z25
-	VADDPD       Z11, Z14, Z26
-	KMOVB        1362(CX), K1
-	VMOVAPD      Z25, K1, Z10
-	VMOVAPD      Z26, K1, Z11
-	KNOTB        K1, K2
-	VMOVDQA64.Z  Z12, K2, Z12
-	VMOVAPD.Z    Z13, K2, Z13
-	VMOVAPD.Z    Z14, K2, Z14
+	VADDPD       Z12, Z14, Z4
+	VADDPD       Z13, Z15, Z5
+	KMOVB        1362(CX), K2
+	VMOVAPD      Z4, K2, Z12
+	VMOVAPD      Z5, K2, Z13
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z14, K3, Z14
+	VMOVAPD.Z    Z15, K3, Z15
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z25
-	VMOVDQU64    640(CX), Z26
-	VMOVDQA64    Z25, K1, Z26
-	VMOVDQU64    Z26, 640(CX)
-	VMOVDQU64    384(CX), Z25
-	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
-	VMOVDQU64    Z25, 384(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
-	VPTESTNMQ    Z26, Z25, K1, K1
-	VMOVUPD      Z10, K1, 1152(AX)
-	VMOVUPD      Z11, K1, 1408(AX)
+	VPBROADCASTQ R8, Z4
+	VMOVDQU64    640(CX), Z5
+	VMOVDQA64    Z4, K2, Z5
+	VMOVDQU64    Z5, 640(CX)
+	VMOVDQU64    384(CX), Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
+	VMOVDQU64    Z4, 384(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z12, K2, 1152(AX)
+	VMOVUPD      Z13, K2, 1408(AX)
 
 norebaseApply2:
 	CMPB         1363(CX), $0x00
 	JE           norebaseApply3
-	VADDPD       Z15, Z18, Z25
-	VADDPD       Z16, Z19, Z26
-	KMOVB        1363(CX), K1
-	VMOVAPD      Z25, K1, Z15
-	VMOVAPD      Z26, K1, Z16
-	KNOTB        K1, K2
-	VMOVDQA64.Z  Z17, K2, Z17
-	VMOVAPD.Z    Z18, K2, Z18
-	VMOVAPD.Z    Z19, K2, Z19
+	VADDPD       Z18, Z20, Z4
+	VADDPD       Z19, Z21, Z5
+	KMOVB        1363(CX), K2
+	VMOVAPD      Z4, K2, Z18
+	VMOVAPD      Z5, K2, Z19
+	KNOTB        K2, K3
+	VMOVAPD.Z    Z20, K3, Z20
+	VMOVAPD.Z    Z21, K3, Z21
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z25
-	VMOVDQU64    704(CX), Z26
-	VMOVDQA64    Z25, K1, Z26
-	VMOVDQU64    Z26, 704(CX)
-	VMOVDQU64    448(CX), Z25
-	VPADDQ.BCST  perturbOne<>+0(SB), Z25, K1, Z25
-	VMOVDQU64    Z25, 448(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z25, Z26
-	VPTESTNMQ    Z26, Z25, K1, K1
-	VMOVUPD      Z15, K1, 1216(AX)
-	VMOVUPD      Z16, K1, 1472(AX)
+	VPBROADCASTQ R8, Z4
+	VMOVDQU64    704(CX), Z5
+	VMOVDQA64    Z4, K2, Z5
+	VMOVDQU64    Z5, 704(CX)
+	VMOVDQU64    448(CX), Z4
+	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
+	VMOVDQU64    Z4, 448(CX)
+	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
+	VPTESTNMQ    Z5, Z4, K2, K2
+	VMOVUPD      Z18, K2, 1216(AX)
+	VMOVUPD      Z19, K2, 1472(AX)
 
 norebaseApply3:
 	TESTQ         DI, DI
-	JNZ           step
-	VPMAXSQ       Z2, Z2, Z25
-	VPMAXSQ       Z7, Z25, Z25
-	VPMAXSQ       Z12, Z25, Z25
-	VPMAXSQ       Z17, Z25, Z25
-	VSHUFI64X2    $0x4e, Z25, Z25, Z26
-	VPMAXSQ       Z26, Z25, Z25
-	VEXTRACTI64X2 $0x01, Y25, X26
-	VPMAXSQ       X26, X25, X25
-	VPSHUFD       $0x4e, X25, X26
-	VPMAXSQ       X26, X25, X25
-	VMOVQ         X25, R8
-	MOVQ          top+32(FP), DI
-	SUBQ          R8, DI
-	JMP           step
+	JNZ           stepOne
+	VMOVDQU64     512(CX), Z4
+	VPMAXSQ       576(CX), Z4, Z4
+	VPMAXSQ       640(CX), Z4, Z4
+	VPMAXSQ       704(CX), Z4, Z4
+	VSHUFI64X2    $0x4e, Z4, Z4, Z5
+	VPMAXSQ       Z5, Z4, Z4
+	VEXTRACTI64X2 $0x01, Y4, X5
+	VPMAXSQ       X5, X4, X4
+	VPSHUFD       $0x4e, X4, X5
+	VPMAXSQ       X5, X4, X4
+	VMOVQ         X4, DI
+	MOVQ          top+24(FP), R8
+	SHLQ          $0x04, R8
+	ADDQ          orbit+16(FP), R8
+	SUBQ          SI, R8
+	SUBQ          DI, R8
+	SARQ          $0x04, R8
+	MOVQ          R8, DI
+
+stepOne:
+	VMULPD Z26, Z2, Z2
+	VADDPD Z0, Z2, Z2
+	VMULPD Z26, Z3, Z3
+	VADDPD Z1, Z3, Z3
+	VMULPD Z0, Z2, Z4
+	VMULPD Z1, Z3, Z5
+	VMULPD Z1, Z2, Z1
+	VMULPD Z0, Z3, Z2
+	VSUBPD Z5, Z4, Z4
+	VADDPD 512(AX), Z4, Z0
+	VADDPD Z2, Z1, Z1
+	VADDPD 768(AX), Z1, Z1
+	VMULPD Z26, Z8, Z2
+	VADDPD Z6, Z2, Z2
+	VMULPD Z26, Z9, Z3
+	VADDPD Z7, Z3, Z3
+	VMULPD Z6, Z2, Z4
+	VMULPD Z7, Z3, Z5
+	VMULPD Z7, Z2, Z2
+	VMULPD Z6, Z3, Z3
+	VSUBPD Z5, Z4, Z4
+	VADDPD 576(AX), Z4, Z6
+	VADDPD Z3, Z2, Z2
+	VADDPD 832(AX), Z2, Z7
+	VMULPD Z26, Z14, Z2
+	VADDPD Z12, Z2, Z2
+	VMULPD Z26, Z15, Z3
+	VADDPD Z13, Z3, Z3
+	VMULPD Z12, Z2, Z4
+	VMULPD Z13, Z3, Z5
+	VMULPD Z13, Z2, Z2
+	VMULPD Z12, Z3, Z3
+	VSUBPD Z5, Z4, Z4
+	VADDPD 640(AX), Z4, Z12
+	VADDPD Z3, Z2, Z2
+	VADDPD 896(AX), Z2, Z13
+	VMULPD Z26, Z20, Z2
+	VADDPD Z18, Z2, Z2
+	VMULPD Z26, Z21, Z3
+	VADDPD Z19, Z3, Z3
+	VMULPD Z18, Z2, Z4
+	VMULPD Z19, Z3, Z5
+	VMULPD Z19, Z2, Z2
+	VMULPD Z18, Z3, Z3
+	VSUBPD Z5, Z4, Z4
+	VADDPD 704(AX), Z4, Z18
+	VADDPD Z3, Z2, Z2
+	VADDPD 960(AX), Z2, Z19
+	ADDQ   $0x00000010, SI
+	INCQ   DX
+	DECQ   DI
+	JMP    loop
 
 exit:
-	VMOVUPD   Z0, (AX)
-	VMOVUPD   Z1, 256(AX)
-	VMOVDQU64 Z2, (CX)
-	VMOVUPD   Z5, 64(AX)
-	VMOVUPD   Z6, 320(AX)
-	VMOVDQU64 Z7, 64(CX)
-	VMOVUPD   Z10, 128(AX)
-	VMOVUPD   Z11, 384(AX)
-	VMOVDQU64 Z12, 128(CX)
-	VMOVUPD   Z15, 192(AX)
-	VMOVUPD   Z16, 448(AX)
-	VMOVDQU64 Z17, 192(CX)
+	SUBQ         orbit+16(FP), SI
+	VPBROADCASTQ SI, Z2
+	VMOVUPD      Z0, (AX)
+	VMOVUPD      Z1, 256(AX)
+	VPADDQ       512(CX), Z2, Z0
+	VPSRLQ       $0x04, Z0, Z0
+	VMOVDQU64    Z0, (CX)
+	VMOVUPD      Z6, 64(AX)
+	VMOVUPD      Z7, 320(AX)
+	VPADDQ       576(CX), Z2, Z0
+	VPSRLQ       $0x04, Z0, Z0
+	VMOVDQU64    Z0, 64(CX)
+	VMOVUPD      Z12, 128(AX)
+	VMOVUPD      Z13, 384(AX)
+	VPADDQ       640(CX), Z2, Z0
+	VPSRLQ       $0x04, Z0, Z0
+	VMOVDQU64    Z0, 128(CX)
+	VMOVUPD      Z18, 192(AX)
+	VMOVUPD      Z19, 448(AX)
+	VPADDQ       704(CX), Z2, Z0
+	VPSRLQ       $0x04, Z0, Z0
+	VMOVDQU64    Z0, 192(CX)
 	VZEROUPPER
-	MOVQ      DX, done+112(FP)
-	MOVQ      BX, events+120(FP)
+	MOVQ         DX, done+104(FP)
+	MOVQ         BX, events+112(FP)
 	RET
 
 // func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64) (periods int, ok uint64)

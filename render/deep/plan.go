@@ -55,9 +55,13 @@ func Prec(spacing *big.Float) uint {
 // iteration. Row may be called from any number of goroutines at once.
 type Plan struct {
 	ref *Reference
-	// orbit is the reference orbit as the pixels' loop reads it: Z_m and
-	// the gate to BLA at m, together in one cache line's reach.
+	// orbit is the reference orbit as the pixels' loop reads it, Z_m
+	// (zr, zi) for each m, with one more point's room past its end: the
+	// SIMD lanes read Z_m and Z_{m+1} in one load, also at m = top. gate
+	// is each point's gate to BLA (all 0 without BLA): apart, so that the
+	// points are 16 bytes and two of them 32.
 	orbit       []orbitPoint
+	gate        []float64
 	bla         *blaTable
 	d           fx
 	maxIter     int
@@ -90,11 +94,11 @@ func (p *Plan) Periodic() (pixels, saved int64) {
 	return p.periodic.Load(), p.periodicSaved.Load()
 }
 
-// orbitPoint is Z_m, and gate, the squared radius below which a delta at m
-// can take a BLA run of 2 or more steps (0 where none starts at m): the
-// float64 loop's one test for BLA, inline.
+// orbitPoint is Z_m. Plan.gate[m] goes with it: the squared radius below
+// which a delta at m can take a BLA run of 2 or more steps (0 where none
+// starts at m), the float64 loop's one test for BLA.
 type orbitPoint struct {
-	zr, zi, gate float64
+	zr, zi float64
 }
 
 // NewPlan computes the reference orbit of cfg's centre and, with cfg.BLA,
@@ -121,12 +125,13 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	// Deltas of pixels spaced 2^-490 or more apart start above the
 	// rescaled loop's 2^-510, which the lanes leave to advance.
 	p.lanes = cfg.Lanes && rowLanesFunc != nil && p.bla == nil && p.d.e > -490
-	p.orbit = make([]orbitPoint, len(ref.Zr))
+	p.orbit = make([]orbitPoint, len(ref.Zr)+1)[:len(ref.Zr)]
+	p.gate = make([]float64, len(ref.Zr))
 	for m := range p.orbit {
 		p.orbit[m] = orbitPoint{zr: ref.Zr[m], zi: ref.Zi[m]}
 		if p.bla != nil && m > 0 {
 			if e, ok := p.bla.at(1, m-1); ok {
-				p.orbit[m].gate = e.r2
+				p.gate[m] = e.r2
 			}
 		}
 	}
@@ -145,7 +150,7 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	// The vector period loop takes m1Decided's shortcut and periodicity
 	// checking as given.
 	p.cycleLanes = cfg.Lanes && rowCycleFunc != nil && p.periodicity && p.bla != nil && p.bla.tail != nil &&
-		len(p.orbit) > 3 && p.bla.tail[0].fast && m1Decided(p.orbit[1], min(p.orbit[1].gate, p.bla.tail[0].r2), p.escape2)
+		len(p.orbit) > 3 && p.bla.tail[0].fast && m1Decided(p.orbit[1], min(p.gate[1], p.bla.tail[0].r2), p.escape2)
 	return p, nil
 }
 
@@ -340,7 +345,7 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 // the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
 // is exactly advance's plain step. It returns the steps taken.
 func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
-	orbit := p.orbit
+	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
 	maxIter, escape2 := p.maxIter, p.escape2
 	adr, adi, am, an := a.dr, a.di, a.m, a.n
@@ -357,7 +362,7 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		bmag := float64(bfr*bfr) + float64(bfi*bfi)
 		add := float64(adr*adr) + float64(adi*adi)
 		bdd := float64(bdr*bdr) + float64(bdi*bdi)
-		if amag > escape2 || bmag > escape2 || amag < add || bmag < bdd || add < oa.gate || bdd < ob.gate ||
+		if amag > escape2 || bmag > escape2 || amag < add || bmag < bdd || add < gate[am] || bdd < gate[bm] ||
 			(math.Abs(adr) < toSmall && math.Abs(adi) < toSmall) || (math.Abs(bdr) < toSmall && math.Abs(bdi) < toSmall) {
 			break
 		}
@@ -389,7 +394,7 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 // orbit of a pixel in a minibrot whose nucleus is the reference returns
 // once a period.
 func (p *Plan) advance(s *pixelState, passes int, greedy, paired bool) {
-	orbit := p.orbit
+	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
 	maxIter, escape2, de := p.maxIter, p.escape2, p.d.e
 	mr, mi, dcr, dci := s.mr, s.mi, s.dcr, s.dci
@@ -461,7 +466,7 @@ loop:
 				wr, wi, k, dcwr, dcwi, sq = rescaled(newCx(dr, di, 0), mr, mi, de)
 				continue
 			}
-			if dd < o.gate {
+			if dd < gate[m] {
 				if l, nr, ni := p.blaFloat(m, n, dd, dr, di, mr, mi); l > 0 {
 					dr, di = nr, ni
 					m += l
@@ -565,7 +570,7 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 	bdr, bdi := float64(tail.b0*mr)-float64(tail.b1*mi), float64(tail.b0*mi)+float64(tail.b1*mr)
 	// One test for advance's two at m = 1: a run of 2 or more steps (the
 	// gate) and the tail run both valid.
-	lim := min(o1.gate, tail.r2)
+	lim := min(p.gate[1], tail.r2)
 	m1 := m1Decided(o1, lim, escape2)
 	dr, di, n, skipped := s.dr, s.di, s.n, s.skipped
 	m := 1
@@ -658,7 +663,7 @@ func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
 	o1, ot, o0 := p.orbit[1], p.orbit[top], p.orbit[0]
 	maxIter, escape2, periodic := p.maxIter, p.escape2, p.periodicity
 	a0, a1 := tail.a0, tail.a1
-	lim := min(o1.gate, tail.r2)
+	lim := min(p.gate[1], tail.r2)
 	m1 := m1Decided(o1, lim, escape2)
 	// B dc of each pixel: applyFloat's arithmetic, once.
 	abr, abi := float64(tail.b0*a.mr)-float64(tail.b1*a.mi), float64(tail.b0*a.mi)+float64(tail.b1*a.mr)
