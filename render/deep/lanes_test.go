@@ -163,10 +163,12 @@ func testLanesRandomOffsets(t *testing.T, kind laneKind) {
 // (m = top, where a lane's load also reads the point past it) every few
 // steps, in either of the routine's two steps a load; the results are
 // the scalar loop's.
-func TestLanesShortReference(t *testing.T) {
+func TestLanesShortReference(t *testing.T) { forLaneKinds(t, testLanesShortReference) }
+
+func testLanesShortReference(t *testing.T, kind laneKind) {
 	v := testView{"-0.75", "0.1", "0.3", 40, 6, 400}
 	for _, periodicity := range []bool{false, true} {
-		lanes, scalar := lanePlans(t, v, periodicity)
+		lanes, scalar := lanePlansOf(t, v, periodicity, kind)
 		if top := len(lanes.orbit) - 1; top > 100 {
 			t.Fatalf("the reference runs to m = %d: not short", top)
 		}
