@@ -436,8 +436,7 @@ loop:
 			s.done, s.mag2, s.cut = true, float64(fr*fr)+float64(fi*fi), 0
 			break loop
 		}
-		o := &orbit[m]
-		zr, zi := o.zr, o.zi
+		zr, zi := orbit[m].zr, orbit[m].zi
 		if !small {
 			fr, fi := zr+dr, zi+di
 			mag := float64(fr*fr) + float64(fi*fi)
@@ -449,7 +448,6 @@ loop:
 			if mag < dd || m == top {
 				dr, di, m = fr, fi, 0
 				zr, zi = 0, 0
-				o = &orbit[0]
 				dd = mag
 				if s.rebases > 0 && !s.savedSmall && dr == s.savedR && di == s.savedI && periodic {
 					cut := int64(maxIter - n)
