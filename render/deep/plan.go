@@ -135,8 +135,14 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	// the test below reads cfg.Lanes.
 	if p.lanes {
 		p.lanesRow, p.laneKind = rowLanesFunc, widestLanes
-		if cfg.AVX2Lanes && rowLanesAVX2Func != nil {
+		if cfg.AVX2Lanes {
+			// AVX2's or none, never the widest's: --kernel avx2 runs
+			// no AVX-512 instruction, even on a CPU that has AVX-512
+			// but not the AVX2 lanes' features.
 			p.lanesRow, p.laneKind = rowLanesAVX2Func, "AVX2"
+			if rowLanesAVX2Func == nil {
+				p.lanes, p.laneKind = false, ""
+			}
 		}
 	}
 	if cfg.AVX2Lanes {
