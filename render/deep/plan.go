@@ -37,8 +37,9 @@ type Config struct {
 	// at spacings whose deltas are float64s.
 	Lanes bool
 	// AVX2Lanes, with Lanes, takes the AVX2 lanes even where the CPU has
-	// AVX-512's, and leaves BLA's periods (rowCycle, AVX-512) off: render's
-	// --kernel avx2.
+	// AVX-512's (and the scalar loop where it lacks AVX2's), and leaves
+	// BLA's periods (rowCycle, AVX-512) off: render's --kernel avx2, which
+	// runs no AVX-512 instruction.
 	AVX2Lanes bool
 }
 
