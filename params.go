@@ -12,6 +12,7 @@ import (
 	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/kfr"
+	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/shard"
 )
 
@@ -87,7 +88,9 @@ func readPNGParams(path string) ([]shard.Param, error) {
 
 // readKFR reads the Kalles Fraktaler location at path.
 func readKFR(path string) (*kfr.Location, error) {
-	return parseFile("--from", path, kfr.MaxSize, kfr.Parse)
+	return parseFile("--from", path, kfr.MaxSize, func(data []byte) (*kfr.Location, error) {
+		return kfr.Parse(data, render.MaxMaxIter)
+	})
 }
 
 // readParamsFile reads the parameter file at path.

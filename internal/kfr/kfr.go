@@ -19,14 +19,13 @@ import (
 	"strings"
 
 	"github.com/mandel-project/mandel/internal/decimal"
-	"github.com/mandel-project/mandel/render"
 )
 
 // Location is what mandel takes from a .kfr file.
 type Location struct {
 	Re, Im, Zoom decimal.Number
-	// Iterations is the file's iteration limit, in 1..render.MaxMaxIter,
-	// or 0 when it gives none.
+	// Iterations is the file's iteration limit, in 1..Parse's
+	// maxIterations, or 0 when it gives none.
 	Iterations int
 }
 
@@ -41,9 +40,11 @@ func Is(path string) bool {
 	return i >= 0 && !strings.ContainsRune(path[i:], '/') && strings.EqualFold(path[i:], ".kfr")
 }
 
-// Parse reads the location in the text of a .kfr file. Each error is one
-// line that names, where there is one, the file's line.
-func Parse(data []byte) (*Location, error) {
+// Parse reads the location in the text of a .kfr file, whose Iterations
+// may be at most maxIterations (render.MaxMaxIter, which the caller
+// passes: internal/ imports nothing above it). Each error is one line
+// that names, where there is one, the file's line.
+func Parse(data []byte, maxIterations int) (*Location, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("over %d KiB, too large for a Kalles Fraktaler location", MaxSize>>10)
 	}
@@ -90,8 +91,8 @@ func Parse(data []byte) (*Location, error) {
 	}
 	if v, ok := values["Iterations"]; ok {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > render.MaxMaxIter {
-			return nil, fmt.Errorf("line %d: Iterations %q: want an integer in 1..%d", lines["Iterations"], truncate(v, 20), render.MaxMaxIter)
+		if err != nil || n < 1 || n > maxIterations {
+			return nil, fmt.Errorf("line %d: Iterations %q: want an integer in 1..%d", lines["Iterations"], truncate(v, 20), maxIterations)
 		}
 		l.Iterations = n
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/mandel-project/mandel/internal/decimal"
 )
 
+// maxIter is the tests' limit on Iterations, render.MaxMaxIter's value.
+const maxIter = 1 << 30
+
 // TestParse reads the spiral location that the command's tests render:
 // its centre to every digit, its Zoom and Iterations; KF's other keys are
 // ignored.
@@ -17,7 +20,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := Parse(data)
+	l, err := Parse(data, maxIter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +41,7 @@ func TestParse(t *testing.T) {
 		t.Errorf("Iterations %d, want 3000", l.Iterations)
 	}
 	// Without Iterations, and with spaces and blank lines.
-	l, err = Parse([]byte("\n  Re:  0 \nIm:1\n\nZoom: 4\n"))
+	l, err = Parse([]byte("\n  Re:  0 \nIm:1\n\nZoom: 4\n"), maxIter)
 	if err != nil || l.Iterations != 0 || l.Im.String() != "1" {
 		t.Errorf("a minimal location: %+v, %v", l, err)
 	}
@@ -62,10 +65,14 @@ func TestParseRefuses(t *testing.T) {
 		{"long line", "Re " + strings.Repeat("9", 100), `got "Re 9999999999999999999999999999999999999..."`},
 		{"too large", strings.Repeat("\n", MaxSize+1), "over 64 KiB, too large for a Kalles Fraktaler location"},
 	} {
-		l, err := Parse([]byte(c.text))
+		l, err := Parse([]byte(c.text), maxIter)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %+v, %v; want one line with %q", c.name, l, err, c.want)
 		}
+	}
+	// The caller's limit, not a fixed one.
+	if _, err := Parse([]byte("Re: 0\nIm: 1\nZoom: 1\nIterations: 11\n"), 10); err == nil || !strings.Contains(err.Error(), `Iterations "11": want an integer in 1..10`) {
+		t.Errorf("Iterations 11 of at most 10: %v", err)
 	}
 }
 

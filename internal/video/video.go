@@ -131,7 +131,8 @@ func (e *Encoder) Close() error {
 	return nil
 }
 
-// Abort stops ffmpeg, if it runs, and waits for it.
+// Abort stops ffmpeg, if it runs, and waits for it. A Close or
+// WriteFrame after it fails: the video it stopped is not whole.
 func (e *Encoder) Abort() {
 	if e.cmd == nil {
 		return
@@ -142,6 +143,7 @@ func (e *Encoder) Abort() {
 	}
 	e.cmd.Wait()
 	e.cmd = nil
+	e.err = fmt.Errorf("video %s: ffmpeg was stopped before the video was whole", e.opts.Name)
 }
 
 // failed records and returns the error of an ffmpeg that exited with err

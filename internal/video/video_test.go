@@ -127,7 +127,7 @@ func TestEncoderFails(t *testing.T) {
 }
 
 // TestEncoderAbort: Abort stops an ffmpeg that would run for ever, and
-// waits for it; so does the end of the context.
+// waits for it, and Close then fails; so does the end of the context.
 func TestEncoderAbort(t *testing.T) {
 	e, err := Start(context.Background(), fakeFFmpeg(t, "exec sleep 1000\n"), outFile(t), opts)
 	if err != nil {
@@ -136,8 +136,10 @@ func TestEncoderAbort(t *testing.T) {
 	pid := e.cmd.Process.Pid
 	e.Abort()
 	e.Abort() // twice is harmless
-	if e.Close() != nil {
-		t.Error("Close after Abort failed")
+	// Close after Abort must not say the video was written: a caller
+	// would commit the half-written file.
+	if err := e.Close(); err == nil || !strings.Contains(err.Error(), "stopped before the video was whole") {
+		t.Errorf("Close after Abort: %v, want an error", err)
 	}
 	// Reaped: no such process, not even a zombie.
 	if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); err == nil {

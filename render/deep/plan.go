@@ -37,8 +37,9 @@ type Config struct {
 	// at spacings whose deltas are float64s.
 	Lanes bool
 	// AVX2Lanes, with Lanes, takes the AVX2 lanes even where the CPU has
-	// AVX-512's, and leaves BLA's periods (rowCycle, AVX-512) off: render's
-	// --kernel avx2.
+	// AVX-512's (and the scalar loop where it lacks AVX2's), and leaves
+	// BLA's periods (rowCycle, AVX-512) off: render's --kernel avx2, which
+	// runs no AVX-512 instruction.
 	AVX2Lanes bool
 }
 
@@ -140,8 +141,14 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 	// the test below reads cfg.Lanes.
 	if p.lanes {
 		p.lanesRow, p.laneKind = rowLanesFunc, widestLanes
-		if cfg.AVX2Lanes && rowLanesAVX2Func != nil {
+		if cfg.AVX2Lanes {
+			// AVX2's or none, never the widest's: --kernel avx2 runs
+			// no AVX-512 instruction, even on a CPU that has AVX-512
+			// but not the AVX2 lanes' features.
 			p.lanesRow, p.laneKind = rowLanesAVX2Func, "AVX2"
+			if rowLanesAVX2Func == nil {
+				p.lanes, p.laneKind = false, ""
+			}
 		}
 	}
 	if cfg.AVX2Lanes {
