@@ -56,36 +56,50 @@ var rowLanesFunc, widestLanes = func() (func(*Plan, []float64, float64, []uint32
 // iteration.
 const tailLanes = 7
 
-// laneRow is rowLanes's state: the routine's lanes (st and ln, laid out
-// as internal/perturbgen says: dr, di, dcr, dci, saved dr, saved di; m,
-// rebases, the routine's own addresses, each lane's pixel and start, the
-// work the routine stored, the next pixel) and, for each lane, the
-// pixel's full state as advance keeps it, which is current only for the
-// fields the routine does not carry.
+// laneRow is a lane driver's state, for either routine (AVX-512's
+// perturbBlocks512 or AVX2's perturbBlocksAVX2): the routine's lanes, st
+// and ln, laid out as its generator says (st: dr, di, dcr, dci, saved dr,
+// saved di, lanes values each; ln: m, rebases, the routine's own
+// addresses, each lane's pixel and start, then the work the routine
+// stored and the next pixel) and, for each lane, the pixel's full state
+// as advance keeps it, which is current only for the fields the routine
+// does not carry.
 type laneRow struct {
-	st [6 * perturbLanes]float64
-	ln [5*perturbLanes + 11]int
-	s  [perturbLanes]pixelState
+	// lanes is the routine's width; next is ln's index of the next pixel,
+	// after works counts of work; tail is the number of busy lanes below
+	// which, once the row has no pixel left to load, the driver finishes
+	// them in advance.
+	lanes, next, works, tail int
+	st                       []float64
+	ln                       []int
+	s                        []pixelState
 	// at is the pixel whose state s holds (-1: idle), and reb0 its
 	// rebases when the driver last put it.
-	at, reb0 [perturbLanes]int
+	at, reb0 []int
+	// run is the routine, over st and ln.
+	run func(orbit *float64, top int, escape2 float64, limit int, periodic bool,
+		steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 }
 
-// Offsets in laneRow.st and ln.
-const (
-	lDr, lDi, lDcr, lDci, lSr, lSi       = 0, perturbLanes, 2 * perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes
-	lM, lReb, lPix, lStart, lWork, lNext = 0, perturbLanes, 3 * perturbLanes, 4 * perturbLanes, 5 * perturbLanes, 5*perturbLanes + 8
-)
+// newLaneRow makes a laneRow of the given width over the routine's st and
+// ln.
+func newLaneRow(lanes, works, tail int, st []float64, ln []int) *laneRow {
+	return &laneRow{
+		lanes: lanes, next: 5*lanes + works, works: works, tail: tail,
+		st: st, ln: ln, s: make([]pixelState, lanes),
+		at: make([]int, lanes), reb0: make([]int, lanes),
+	}
+}
 
 // get brings lane l's pixelState up to date with the routine's lanes.
 func (r *laneRow) get(l, steps int) {
-	s := &r.s[l]
-	s.dr, s.di = r.st[lDr+l], r.st[lDi+l]
-	s.m, s.n = r.ln[lM+l], steps-r.ln[lStart+l]
-	reb := r.ln[lReb+l]
+	L, s := r.lanes, &r.s[l]
+	s.dr, s.di = r.st[l], r.st[L+l]
+	s.m, s.n = r.ln[l], steps-r.ln[4*L+l]
+	reb := r.ln[L+l]
 	// The routine saved the delta at each power of two it passed.
 	if bits.Len(uint(reb)) > bits.Len(uint(r.reb0[l])) {
-		s.savedR, s.savedI, s.savedSmall = r.st[lSr+l], r.st[lSi+l], false
+		s.savedR, s.savedI, s.savedSmall = r.st[4*L+l], r.st[5*L+l], false
 	}
 	s.rebases = reb
 }
@@ -93,24 +107,32 @@ func (r *laneRow) get(l, steps int) {
 // put gives lane l's pixelState to the routine's lanes. The saved delta
 // is NaN, which equals nothing, where advance would not compare with it.
 func (r *laneRow) put(l, steps int) {
-	s := &r.s[l]
-	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l] = s.dr, s.di, s.dcr, s.dci
-	r.st[lSr+l], r.st[lSi+l] = math.NaN(), math.NaN()
+	L, s := r.lanes, &r.s[l]
+	r.st[l], r.st[L+l], r.st[2*L+l], r.st[3*L+l] = s.dr, s.di, s.dcr, s.dci
+	r.st[4*L+l], r.st[5*L+l] = math.NaN(), math.NaN()
 	if s.rebases > 0 && !s.savedSmall {
-		r.st[lSr+l], r.st[lSi+l] = s.savedR, s.savedI
+		r.st[4*L+l], r.st[5*L+l] = s.savedR, s.savedI
 	}
-	r.ln[lM+l], r.ln[lReb+l] = s.m, s.rebases
-	r.ln[lPix+l], r.ln[lStart+l] = r.at[l], steps-s.n
+	r.ln[l], r.ln[L+l] = s.m, s.rebases
+	r.ln[3*L+l], r.ln[4*L+l] = r.at[l], steps-s.n
 	r.reb0[l] = s.rebases
 }
 
 // idle makes lane l idle: NaN deltas, which no test of the routine takes
 // for an event, cycling through the reference from m = 0.
 func (r *laneRow) idle(l int) {
-	nan := math.NaN()
-	r.at[l], r.ln[lPix+l] = -1, -1
-	r.st[lDr+l], r.st[lDi+l], r.st[lDcr+l], r.st[lDci+l], r.st[lSr+l], r.st[lSi+l] = nan, nan, nan, nan, nan, nan
-	r.ln[lM+l], r.ln[lReb+l] = 0, 0
+	L, nan := r.lanes, math.NaN()
+	r.at[l], r.ln[3*L+l] = -1, -1
+	for k := range 6 {
+		r.st[k*L+l] = nan
+	}
+	r.ln[l], r.ln[L+l] = 0, 0
+}
+
+// avx512Lanes is perturbBlocks512's st and ln.
+type avx512Lanes struct {
+	st [6 * perturbLanes]float64
+	ln [5*perturbLanes + 11]int
 }
 
 // rowLanes is Row on perturbBlocks512's lanes: the same results, bit for
@@ -119,10 +141,20 @@ func (r *laneRow) idle(l int) {
 // pixel is done takes the next, so the vectors never wait for the
 // slowest pixel.
 func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
+	b := new(avx512Lanes)
+	r := newLaneRow(perturbLanes, 8, tailLanes, b.st[:], b.ln[:])
+	r.run = func(orbit *float64, top int, escape2 float64, limit int, periodic bool,
+		steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (int, uint64) {
+		return runPerturbBlocks(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
+	}
+	return p.rowOnLanes(r, kx, ky, iter, mag2, stop)
+}
+
+// rowOnLanes is Row on r's routine (see rowLanes).
+func (p *Plan) rowOnLanes(r *laneRow, kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	if len(kx) == 0 {
 		return 0
 	}
-	var r laneRow
 	var t rowTotals
 	mi := float64(ky * p.d.m)
 	top := len(p.ref.Zr) - 1
@@ -157,23 +189,23 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			}
 			t.done(s, r.at[l], iter, mag2)
 			active--
-			next := r.ln[lNext]
+			next := r.ln[r.next]
 			if next >= len(kx) {
 				r.idle(l)
 				return true
 			}
 			r.at[l] = next
 			p.start(s, float64(kx[next]*p.d.m), mi)
-			r.ln[lNext]++
+			r.ln[r.next]++
 			active++
 		}
 	}
-	for l := range perturbLanes {
+	for l := range r.lanes {
 		r.idle(l)
-		if next := r.ln[lNext]; next < len(kx) {
+		if next := r.ln[r.next]; next < len(kx) {
 			r.at[l] = next
 			p.start(&r.s[l], float64(kx[next]*p.d.m), mi)
-			r.ln[lNext]++
+			r.ln[r.next]++
 			active++
 			if !settle(l) {
 				return p.rowEnd(t)
@@ -185,10 +217,10 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		if stop != nil && stop.Load() {
 			break
 		}
-		if active < tailLanes && r.ln[lNext] >= len(kx) {
+		if active < r.tail && r.ln[r.next] >= len(kx) {
 			// The row's last few pixels: the vectors would run mostly
 			// idle lanes, and advance alone is faster.
-			for l := range perturbLanes {
+			for l := range r.lanes {
 				if r.at[l] < 0 {
 					continue
 				}
@@ -208,29 +240,29 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		// No lane passes maxIter inside the routine: those it loads
 		// itself have as long as the lane they replace.
 		limit := stopCheckIters
-		for l := range perturbLanes {
+		for l := range r.lanes {
 			if r.at[l] >= 0 {
-				limit = min(limit, r.ln[lStart+l]+p.maxIter-steps)
+				limit = min(limit, r.ln[4*r.lanes+l]+p.maxIter-steps)
 			}
 		}
 		var events uint64
 		if limit > 0 {
 			var done int
-			done, events = runPerturbBlocks(&r.st, &r.ln, orbit, top, p.escape2, limit, p.periodicity,
+			done, events = r.run(orbit, top, p.escape2, limit, p.periodicity,
 				steps, &dcr[0], dci, rowLen, &iter[0], &mag2[0])
 			steps += done
-			for i := range 8 {
-				t.work += int64(r.ln[lWork+i])
-				r.ln[lWork+i] = 0
+			for i := range r.works {
+				t.work += int64(r.ln[5*r.lanes+i])
+				r.ln[5*r.lanes+i] = 0
 			}
 		}
-		for l := range perturbLanes {
-			if x := r.ln[lPix+l]; x != r.at[l] {
+		for l := range r.lanes {
+			if x := r.ln[3*r.lanes+l]; x != r.at[l] {
 				// The routine stored the lane's pixel and loaded x.
 				r.at[l], r.reb0[l] = x, 0
 				p.start(&r.s[l], float64(kx[x]*p.d.m), mi)
 			}
-			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.ln[lStart+l] < p.maxIter) {
+			if r.at[l] < 0 || (events&(1<<l) == 0 && steps-r.ln[4*r.lanes+l] < p.maxIter) {
 				continue
 			}
 			r.get(l, steps)

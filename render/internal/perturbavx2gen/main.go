@@ -205,7 +205,7 @@ func routine() {
 		"one Zr to the next; top is its last index; steps the driver's count of",
 		"steps. ln must follow st in memory. It needs AVX2 and POPCNT.",
 	)
-	// ln follows st in memory (the driver's laneRowAVX2 lays them out so,
+	// ln follows st in memory (the driver's avx2LanesState lays them out so,
 	// and checks it), and one register addresses both: the hot loop needs
 	// every general register it can have.
 	st := Mem{Base: Load(Param("st"), GP64())}
