@@ -7,8 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -22,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/render"
 )
 
@@ -483,35 +480,6 @@ type fakeSignal struct{}
 
 func (fakeSignal) String() string { return "fake" }
 func (fakeSignal) Signal()        {}
-
-// TestInterruptDuringEncoding: a signal while the image is encoded, which
-// the render's checks no longer see, stops the encoding and keeps the old
-// file.
-func TestInterruptDuringEncoding(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.png")
-	if err := os.WriteFile(path, []byte("precious"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := openOutput(path, false, new(bytes.Buffer), new(bytes.Buffer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.abort()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	img := image.NewGray(image.Rect(0, 0, 64, 64))
-	if err := out.writeWith(ctx, func(w io.Writer) error { return imageio.Encode(w, img, imageio.PNG) }); !errors.Is(err, context.Canceled) {
-		t.Errorf("write after cancellation: %v, want context.Canceled", err)
-	}
-	out.abort()
-	if got := readFile(t, path); got != "precious" {
-		t.Errorf("out.png changed to %q", got)
-	}
-	if entries := dirEntries(t, dir); len(entries) != 1 {
-		t.Errorf("directory holds %q", entries)
-	}
-}
 
 // TestWriteErrorNamesOutput renders more than the file size limit allows
 // (ulimit -f, whose EFBIG stands for a full disk's ENOSPC): the message

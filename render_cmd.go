@@ -19,6 +19,7 @@ import (
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/kfr"
+	"github.com/mandel-project/mandel/internal/output"
 	"github.com/mandel-project/mandel/internal/profiling"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/sysmem"
@@ -561,11 +562,11 @@ func unknownFormat(name string) error {
 // unwritable directory is reported at once; the file appears at its path
 // only when complete.
 func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
-	out, err := openOutput(cfg.output, cfg.force, a.stdout, a.stderr)
+	out, err := output.Open(cfg.output, cfg.force, a.stdout, a.stderr)
 	if err != nil {
 		return err
 	}
-	defer out.abort()
+	defer out.Abort()
 	job := cfg.job
 	if err := checkSpace(out, job); err != nil {
 		return err
@@ -584,7 +585,7 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 	}
 	var st pipeline.Stats
-	err = out.writeWith(ctx, func(w io.Writer) (err error) {
+	err = out.WriteWith(ctx, func(w io.Writer) (err error) {
 		st, err = pipeline.Run(ctx, w, job)
 		return err
 	})
@@ -602,8 +603,8 @@ func (a *app) renderImage(ctx context.Context, cfg *renderConfig) error {
 // checkSpace refuses, before rendering, a file whose size is known in
 // advance (imageio.MinFileSize) and more than its file system has free: a
 // 125 GB PBM would otherwise fill the disk before failing.
-func checkSpace(out *output, job pipeline.Job) error {
-	if out.file == nil {
+func checkSpace(out *output.Destination, job pipeline.Job) error {
+	if out.File() == nil {
 		return nil
 	}
 	lo, hi := job.Window()
@@ -611,12 +612,12 @@ func checkSpace(out *output, job pipeline.Job) error {
 	if !ok {
 		return nil
 	}
-	free, ok := out.file.Free()
+	free, ok := out.File().Free()
 	if !ok || size <= free {
 		return nil
 	}
 	return fmt.Errorf("%s: not enough space: the %dx%d %s takes %s; its file system has %s free",
-		out.file.Name(), job.View.Width, hi-lo, job.Format, sysmem.HumanBytes(float64(size)), sysmem.HumanBytes(float64(free)))
+		out.File().Name(), job.View.Width, hi-lo, job.Format, sysmem.HumanBytes(float64(size)), sysmem.HumanBytes(float64(free)))
 }
 
 // phaseTimes is the --verbose line that shows which step the time went to.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/output"
 	"github.com/mandel-project/mandel/shard"
 	"github.com/mandel-project/mandel/strategies"
 )
@@ -92,7 +93,7 @@ func (f *stitchFlags) check() ([]string, error) {
 	if f.output == "" {
 		return nil, cli.Usagef("missing -o OUTPUT, the whole image (e.g. mandel stitch -o big.png shard-*.png)")
 	}
-	if f.output != "-" && !isCharDevice(f.output) {
+	if f.output != "-" && !output.IsCharDevice(f.output) {
 		if format, err := imageio.FormatOf(f.output); err != nil || format != imageio.PNG {
 			return nil, cli.Usagef("%q: stitch writes a PNG; name the output .png (or - for stdout)", f.output)
 		}
@@ -134,12 +135,12 @@ func (a *app) stitch(ctx context.Context, f *stitchFlags, paths []string) error 
 			fmt.Fprintf(a.stderr, "shard %d/%d: rows %d-%d from %q\n", s.Header.Index, s.Header.Count, lo, hi-1, s.Path)
 		}
 	}
-	out, err := openOutput(f.output, f.force, a.stdout, a.stderr)
+	out, err := output.Open(f.output, f.force, a.stdout, a.stderr)
 	if err != nil {
 		return err
 	}
-	defer out.abort()
-	return out.writeWith(ctx, func(w io.Writer) error {
+	defer out.Abort()
+	return out.WriteWith(ctx, func(w io.Writer) error {
 		return set.Stitch(ctx, w, f.workers)
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mandel-project/mandel/imageio"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
+	"github.com/mandel-project/mandel/internal/output"
 	"github.com/mandel-project/mandel/internal/progress"
 	"github.com/mandel-project/mandel/internal/video"
 	"github.com/mandel-project/mandel/pipeline"
@@ -331,13 +332,13 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 
 // renderFrame renders and writes one frame, whole or not at all.
 func (a *app) renderFrame(ctx context.Context, f *frame) (pipeline.Stats, error) {
-	out, err := openOutput(f.path, f.cfg.force, a.stdout, a.stderr)
+	out, err := output.Open(f.path, f.cfg.force, a.stdout, a.stderr)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
-	defer out.abort()
+	defer out.Abort()
 	var st pipeline.Stats
-	err = out.writeWith(ctx, func(w io.Writer) (err error) {
+	err = out.WriteWith(ctx, func(w io.Writer) (err error) {
 		st, err = pipeline.Run(ctx, w, f.cfg.job)
 		return err
 	})
@@ -348,7 +349,7 @@ func (a *app) renderFrame(ctx context.Context, f *frame) (pipeline.Stats, error)
 // only once ffmpeg succeeded.
 type zoomVideo struct {
 	enc           *video.Encoder
-	out           *output
+	out           *output.Destination
 	buf           []byte
 	width, height int
 }
@@ -360,18 +361,18 @@ func (a *app) startVideo(ctx context.Context, cfg *zoomConfig) (*zoomVideo, erro
 	if err != nil {
 		return nil, fmt.Errorf("--video needs ffmpeg, which is not installed here (%v); install it (Debian: apt-get install ffmpeg) or leave --video out", err)
 	}
-	out, err := openOutput(cfg.video, cfg.render.force, a.stdout, a.stderr)
+	out, err := output.Open(cfg.video, cfg.render.force, a.stdout, a.stderr)
 	if err != nil {
 		return nil, err
 	}
-	if out.file == nil {
-		out.abort()
+	if out.File() == nil {
+		out.Abort()
 		return nil, fmt.Errorf("--video %q: not a file; ffmpeg writes an MP4 file", cfg.video)
 	}
 	v := cfg.render.job.View
-	enc, err := video.Start(ctx, path, out.file.Temp(), video.Options{Width: v.Width, Height: v.Height, FPS: cfg.fps, CRF: cfg.crf, Name: cfg.video})
+	enc, err := video.Start(ctx, path, out.File().Temp(), video.Options{Width: v.Width, Height: v.Height, FPS: cfg.fps, CRF: cfg.crf, Name: cfg.video})
 	if err != nil {
-		out.abort()
+		out.Abort()
 		return nil, err
 	}
 	return &zoomVideo{enc: enc, out: out, width: v.Width, height: v.Height}, nil
@@ -394,7 +395,7 @@ func (z *zoomVideo) finish() error {
 	if err := z.enc.Close(); err != nil {
 		return err
 	}
-	if err := z.out.file.Commit(); err != nil {
+	if err := z.out.File().Commit(); err != nil {
 		return fmt.Errorf("--video: %w", err)
 	}
 	return nil
@@ -403,7 +404,7 @@ func (z *zoomVideo) finish() error {
 // abort stops ffmpeg, if it runs, and removes the unfinished video.
 func (z *zoomVideo) abort() {
 	z.enc.Abort()
-	z.out.abort()
+	z.out.Abort()
 }
 
 func printZoomHelp(w io.Writer, fs *pflag.FlagSet) {

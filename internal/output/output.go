@@ -1,4 +1,10 @@
-package main
+// Package output opens where a command's result goes, before any work:
+// standard output, a character device such as /dev/null, or a file that
+// appears only when complete (internal/atomicfile). It refuses, with a
+// one-line reason, the destinations that would lose or garble the result:
+// a terminal, a closed standard output, standard error, a write-protected
+// file without force.
+package output
 
 import (
 	"bufio"
@@ -15,23 +21,24 @@ import (
 	"github.com/mandel-project/mandel/internal/cli"
 )
 
-// output is where the image goes: standard output, a character device, or
-// a file that appears only when complete.
-type output struct {
+// Destination is where the result goes: standard output, a character
+// device, or a file that appears only when complete.
+type Destination struct {
 	file   *atomicfile.File // nil for standard output or a device
 	stdout io.Writer        // standard output, or the device
 	dev    *os.File         // the device, closed after writing
 }
 
-// openOutput checks the destination before any rendering, and creates the
-// temporary file for a file path. A path that is standard output (/dev/stdout,
-// /proc/self/fd/1, or a file that the shell opened as standard output) is
-// written through the descriptor, as - is, so that mandel /dev/stdout >>log
-// appends rather than replaces log; standard error is refused. (Replacing
-// the file standard input reads is harmless: the reader keeps the old one;
-// /dev/stdin itself is refused by atomicfile, as a descriptor.) Another
-// character device, such as /dev/null, is written directly.
-func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, error) {
+// Open checks the destination path before any rendering, and creates the
+// temporary file for a file path; "-" is standard output. A path that is
+// standard output (/dev/stdout, /proc/self/fd/1, or a file that the shell
+// opened as standard output) is written through the descriptor, as - is,
+// so that mandel /dev/stdout >>log appends rather than replaces log;
+// standard error is refused. (Replacing the file standard input reads is
+// harmless: the reader keeps the old one; /dev/stdin itself is refused by
+// atomicfile, as a descriptor.) Another character device, such as
+// /dev/null, is written directly.
+func Open(path string, force bool, stdout, stderr io.Writer) (*Destination, error) {
 	toStdout := path == "-"
 	if !toStdout {
 		switch stdDescriptor(path, stdout, stderr) {
@@ -45,9 +52,9 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 		if err := checkStdout(stdout); err != nil {
 			return nil, err
 		}
-		return &output{stdout: stdout}, nil
+		return &Destination{stdout: stdout}, nil
 	}
-	if isCharDevice(path) {
+	if IsCharDevice(path) {
 		return openDevice(path)
 	}
 	f, err := atomicfile.Options{Force: force}.New(path)
@@ -57,20 +64,20 @@ func openOutput(path string, force bool, stdout, stderr io.Writer) (*output, err
 	if err != nil {
 		return nil, err
 	}
-	return &output{file: f}, nil
+	return &Destination{file: f}, nil
 }
 
-// isCharDevice reports whether path is, or links to, a character device,
+// IsCharDevice reports whether path is, or links to, a character device,
 // such as /dev/null: mandel -f png /dev/null is the usual way to time a
 // render, and renaming a file onto the device would replace its node.
-func isCharDevice(path string) bool {
+func IsCharDevice(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode()&fs.ModeCharDevice != 0
 }
 
 // openDevice opens the character device at path for writing through, as
 // the shell's > would, except a terminal, which binary data would garble.
-func openDevice(path string) (*output, error) {
+func openDevice(path string) (*Destination, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, err
@@ -79,7 +86,7 @@ func openDevice(path string) (*output, error) {
 		f.Close()
 		return nil, cli.Usagef("%s is a terminal; not writing binary image data to it (name an OUTPUT file)", path)
 	}
-	return &output{stdout: f, dev: f}, nil
+	return &Destination{stdout: f, dev: f}, nil
 }
 
 // stdDescriptor returns the output descriptor (1 or 2, looked for in that
@@ -122,10 +129,14 @@ func checkStdout(stdout io.Writer) error {
 	return nil
 }
 
-// writeWith writes what encode writes and, for a file, commits it. An
+// File is the file being written, for its size checks and its temporary
+// name, or nil for standard output or a device.
+func (o *Destination) File() *atomicfile.File { return o.file }
+
+// WriteWith writes what encode writes and, for a file, commits it. An
 // interruption during the encoding, which can take seconds, stops it and
 // keeps any old file.
-func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) error {
+func (o *Destination) WriteWith(ctx context.Context, encode func(io.Writer) error) error {
 	if o.file == nil {
 		buf := bufio.NewWriterSize(o.stdout, 1<<16)
 		err := encode(buf)
@@ -146,9 +157,9 @@ func (o *output) writeWith(ctx context.Context, encode func(io.Writer) error) er
 	return o.file.WriteWith(ctx, encode)
 }
 
-// abort removes the temporary file, if it was not committed, or closes the
+// Abort removes the temporary file, if it was not committed, or closes the
 // device.
-func (o *output) abort() {
+func (o *Destination) Abort() {
 	if o.file != nil {
 		o.file.Abort()
 	}

@@ -1,9 +1,9 @@
 //go:build !linux
 
-package main
+package output
 
 import "os"
 
 // closedStd reports whether f was closed when the process started; only
-// Linux is checked (see output_linux.go).
+// Linux is checked (see closed_linux.go).
 func closedStd(f *os.File) bool { return false }
