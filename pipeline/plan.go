@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/mandel-project/mandel/imageio"
@@ -138,8 +139,11 @@ func (j Job) Plan() (Plan, error) {
 		if m, err := j.Method.Resolve(v); err == nil && m == render.MethodPerturb {
 			deep = render.PerturbationMemory(v, !j.NoBLA)
 			if deep > deepShare*p.Budget {
-				return p, fmt.Errorf("%s: --memory %s is too small for perturbation at maxiter %d: its reference orbit and BLA table take up to %s; raise --memory or lower --maxiter",
-					what, sysmem.HumanBytes(p.Budget), v.MaxIter, sysmem.HumanBytes(deep))
+				// The budget can exceed the table and still be too small:
+				// say the share, and a budget that gives the table room,
+				// or the message reads "300 MiB is too small for 221 MiB".
+				return p, fmt.Errorf("%s: --memory %s is too small for perturbation at maxiter %d: its reference orbit and BLA table take up to %s, and may have %.0f%% of the budget; raise --memory to %dMiB or lower --maxiter",
+					what, sysmem.HumanBytes(p.Budget), v.MaxIter, sysmem.HumanBytes(deep), 100*deepShare, int(math.Ceil(deep/deepShare/(1<<20))))
 			}
 		}
 		var err error

@@ -226,9 +226,19 @@ func TestPlanCountsPerturbation(t *testing.T) {
 	v := render.View{Width: 100, Height: 100, MaxIter: 1000000}.WithDecimals(decimal.Number{}, one, scale)
 	j := Job{View: v, AA: 1, Workers: 2, Format: imageio.PNG, Memory: 64 << 20}
 	_, err := j.Plan()
-	want := "100x100 with --aa 1: --memory 64.0 MiB is too small for perturbation at maxiter 1000000: its reference orbit and BLA table take up to 221.3 MiB; raise --memory or lower --maxiter"
+	want := "100x100 with --aa 1: --memory 64.0 MiB is too small for perturbation at maxiter 1000000: its reference orbit and BLA table take up to 221.3 MiB, and may have 60% of the budget; raise --memory to 369MiB or lower --maxiter"
 	if err == nil || err.Error() != want {
 		t.Errorf("Plan: %v\n want %q", err, want)
+	}
+	// A budget larger than the table, but not by enough, is refused with
+	// the budget that would do, and that budget does.
+	j.Memory = 300 << 20
+	if _, err := j.Plan(); err == nil || !strings.Contains(err.Error(), "raise --memory to 369MiB") {
+		t.Errorf("--memory 300MiB: Plan: %v, want the budget that fits", err)
+	}
+	j.Memory = 369 << 20
+	if _, err := j.Plan(); err != nil {
+		t.Errorf("--memory 369MiB, which the message asks for: %v", err)
 	}
 	j.Memory = 1 << 30
 	p, err := j.Plan()
