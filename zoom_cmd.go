@@ -235,7 +235,26 @@ func (f *frame) done() (bool, error) {
 	if info.Width != v.Width || info.Height != v.Height || !slices.Equal(info.Text, want) {
 		return false, fmt.Errorf("%s exists but is not frame %d of this zoom (its size or mandel:* settings differ): remove it, or name the frames otherwise", f.path, f.index)
 	}
+	// Its settings are this zoom's, but a copy cut short or a bit flipped
+	// since would be kept as written: read it to its end, every CRC and
+	// the image data's checksum, which costs a decode, not a render.
+	for {
+		if _, err := d.ReadRow(); err == io.EOF {
+			break
+		} else if err != nil {
+			return false, damagedFrame(f, err)
+		}
+	}
+	if err := d.Finish(); err != nil {
+		return false, damagedFrame(f, err)
+	}
 	return true, nil
+}
+
+// damagedFrame is the error of a frame of this zoom whose file is damaged:
+// replacing it is the user's call, as with any file mandel did not write.
+func damagedFrame(f *frame, err error) error {
+	return fmt.Errorf("%s is frame %d of this zoom but damaged (%v): remove it and run the zoom again to render it", f.path, f.index, err)
 }
 
 // zoom renders the frames that are not yet written, in order, and with

@@ -100,6 +100,40 @@ func TestZoomResumes(t *testing.T) {
 	}
 }
 
+// TestZoomResumeDamagedFrame: a frame of this zoom cut short or with a
+// flipped bit in its image data is not taken as written: the zoom stops
+// with one line naming it, and leaves it as it is.
+func TestZoomResumeDamagedFrame(t *testing.T) {
+	dir := t.TempDir()
+	args := append(slices.Clone(zoomArgs), "DIR/f-%05d.png")
+	if code, _, stderr := mandel(t, dir, args...); code != 0 {
+		t.Fatalf("zoom: exit %d: %s", code, stderr)
+	}
+	path := filepath.Join(dir, "f-00002.png")
+	good := mustRead(t, path)
+	idat := bytes.Index(good, []byte("IDAT"))
+	if idat < 0 {
+		t.Fatal("no IDAT in the frame")
+	}
+	flipped := slices.Clone(good)
+	flipped[idat+8] ^= 0x40
+	for name, damaged := range map[string][]byte{
+		"cut short":   good[:idat+(len(good)-idat)*3/4],
+		"flipped bit": flipped,
+	} {
+		if err := os.WriteFile(path, damaged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := mandel(t, dir, args...)
+		if code != 1 || !strings.Contains(stderr, "f-00002.png is frame 2 of this zoom but damaged") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, %q; want exit 1 and one line saying frame 2 is damaged", name, code, stderr)
+		}
+		if !bytes.Equal(mustRead(t, path), damaged) {
+			t.Errorf("%s: the damaged frame was replaced", name)
+		}
+	}
+}
+
 // TestZoomBadInput: mistakes are one-line errors, before any frame is
 // written.
 func TestZoomBadInput(t *testing.T) {
