@@ -98,7 +98,35 @@ func (a *app) runZoom(ctx context.Context, args []string) int {
 	for _, n := range cfg.render.notes {
 		fmt.Fprintf(a.stderr, "mandel: note: %s\n", n)
 	}
-	return report(a.stderr, a.zoom(ctx, cfg))
+	err = a.zoom(ctx, cfg)
+	var stopped *zoomStopped
+	if errors.As(err, &stopped) && errors.Is(err, context.Canceled) && stopped.written > 0 {
+		// report's "no output written" would be false: the frames
+		// written are kept, to go on from.
+		fmt.Fprintf(a.stderr, "mandel: interrupted; %d of %d frames written and kept: run the same command to go on\n", stopped.written, stopped.total)
+		return exitInterrupted
+	}
+	return report(a.stderr, err)
+}
+
+// zoomStopped is the error of a zoom that stopped part way, with how many
+// of its frames are on disk.
+type zoomStopped struct {
+	err            error
+	written, total int
+}
+
+func (e *zoomStopped) Error() string { return e.err.Error() }
+func (e *zoomStopped) Unwrap() error { return e.err }
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // config checks the command line, before anything is rendered or written.
@@ -259,10 +287,15 @@ func damagedFrame(f *frame, err error) error {
 
 // zoom renders the frames that are not yet written, in order, and with
 // --video pipes every frame, new or read back, into ffmpeg.
-func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
+func (a *app) zoom(ctx context.Context, cfg *zoomConfig) (err error) {
 	// A frame's settings are built again when it is rendered, not kept:
 	// a long zoom would otherwise hold every frame's job at once.
 	written := make([]bool, len(cfg.scales))
+	defer func() {
+		if err != nil {
+			err = &zoomStopped{err: err, written: countTrue(written), total: len(written)}
+		}
+	}()
 	todo, perturbed := 0, false
 	for k := range written {
 		f, err := cfg.frame(k)
@@ -322,6 +355,7 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) error {
 			if err != nil {
 				return err
 			}
+			written[k] = true
 			rendered++
 			if rc.verbose {
 				prog.Stop()

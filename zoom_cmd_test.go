@@ -283,3 +283,28 @@ func TestZoomInterrupted(t *testing.T) {
 		t.Errorf("an interrupted zoom left %d files", len(entries))
 	}
 }
+
+// TestZoomInterruptedKeepsFrames: a zoom stopped after some of its frames
+// are on disk says so, not "no output written", and keeps them.
+func TestZoomInterruptedKeepsFrames(t *testing.T) {
+	dir := t.TempDir()
+	args := append(slices.Clone(zoomArgs), dir+"/f-%05d.png")
+	if code, _, stderr := mandel(t, dir, args...); code != 0 {
+		t.Fatalf("zoom: exit %d: %s", code, stderr)
+	}
+	if err := os.Remove(filepath.Join(dir, "f-00003.png")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stderr bytes.Buffer
+	if code := testApp(io.Discard, &stderr).run(ctx, slices.Clone(args)); code != exitInterrupted {
+		t.Errorf("exit %d, want %d: %s", code, exitInterrupted, stderr.String())
+	}
+	if want := "mandel: interrupted; 3 of 4 frames written and kept: run the same command to go on\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("%d files, want the 3 frames kept", len(entries))
+	}
+}
