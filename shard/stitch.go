@@ -85,6 +85,14 @@ func (s *Set) Files() []File { return slices.Clone(s.files) }
 // sameRender reports how f differs from first, other than in its rows.
 func sameRender(first, f *File) error {
 	differ := func(what, a, b string) error {
+		// A key that only one of them writes (mandel:reference) would
+		// read "mandel:reference 0,1, not " with an empty value.
+		switch {
+		case a == "":
+			return fmt.Errorf("%s: not a shard of the same render as %s: %s %s, which %s does not have", f.Path, first.Path, what, b, first.Path)
+		case b == "":
+			return fmt.Errorf("%s: not a shard of the same render as %s: %s missing, %s in %s", f.Path, first.Path, what, a, first.Path)
+		}
 		return fmt.Errorf("%s: not a shard of the same render as %s: %s %s, not %s", f.Path, first.Path, what, b, a)
 	}
 	a, b := textMap(first.Header.viewText()), textMap(f.Header.viewText())

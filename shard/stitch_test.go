@@ -222,6 +222,31 @@ func TestStitchRefusesAnotherRender(t *testing.T) {
 	}
 }
 
+// TestStitchRefusesKeyOfOne: a setting that only one of the shards
+// records (--method forced in one render only) is named with its value,
+// where the message read "mandel:method perturb, not " with the other's
+// empty one.
+func TestStitchRefusesKeyOfOne(t *testing.T) {
+	m := testImage("paletted", 40, 30)
+	dir := t.TempDir()
+	paths := writeShards(t, dir, m, 3) // shard-2, shard-1, shard-0
+	h := headerOf(m, 1, 3)
+	h.Method = render.MethodPerturb
+	forced := writeShard(t, t.TempDir(), m, h)
+	for _, c := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{paths[2], forced, paths[0]}, forced + ": not a shard of the same render as " + paths[2] + ": mandel:method perturb, which " + paths[2] + " does not have"},
+		{[]string{forced, paths[2], paths[0]}, paths[2] + ": not a shard of the same render as " + forced + ": mandel:method missing, perturb in " + forced},
+	} {
+		var out bytes.Buffer
+		if err := Stitch(context.Background(), &out, c.paths, 2); err == nil || err.Error() != c.want {
+			t.Errorf("error %v\n want %q", err, c.want)
+		}
+	}
+}
+
 // TestStitchRefuses gives Stitch sets of shards that are not one render's
 // each once, and shards that are not mandel's.
 func TestStitchRefuses(t *testing.T) {
