@@ -50,6 +50,10 @@ func Parse(data []byte, maxIterations int) (*Location, error) {
 	}
 	values := map[string]string{}
 	lines := map[string]int{}
+	// A Windows editor (Notepad before 2019) saves UTF-8 with a byte order
+	// mark, which would make the first key "\ufeffRe" and the file "no
+	// Re: line" although it has one.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), MaxSize+1)
 	for n := 1; sc.Scan(); n++ {

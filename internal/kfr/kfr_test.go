@@ -40,6 +40,11 @@ func TestParse(t *testing.T) {
 	if l.Iterations != 3000 {
 		t.Errorf("Iterations %d, want 3000", l.Iterations)
 	}
+	// Saved by an editor that writes a byte order mark first.
+	l, err = Parse(append([]byte("\xef\xbb\xbf"), data...), maxIter)
+	if err != nil || l.Re.String() != "-0.743643887037158704752191506114774" {
+		t.Errorf("with a byte order mark: %+v, %v", l, err)
+	}
 	// Without Iterations, and with spaces and blank lines.
 	l, err = Parse([]byte("\n  Re:  0 \nIm:1\n\nZoom: 4\n"), maxIter)
 	if err != nil || l.Iterations != 0 || l.Im.String() != "1" {
