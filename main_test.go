@@ -139,6 +139,7 @@ var badInputs = []struct {
 	{"huge escape", []string{"--escape", "1e200", "--aa", "2", "--size", "16", "DIR/o.png"}, 2},
 	{"huge scale", []string{"--scale", "1e308", "--size", "1x4", "DIR/o.png"}, 2},
 	{"far centre", []string{"--center", "1e308,1e308", "DIR/o.png"}, 2},
+	{"centre past float64", []string{"--center", "1e400,0", "DIR/o.png"}, 2},
 	{"scale below float64 precision", []string{"--method", "direct", "--scale", "1e-300", "DIR/o.png"}, 2},
 	{"scale past 1e-10000", []string{"--scale", "1e-10001", "DIR/o.png"}, 2},
 	{"hex centre", []string{"--center=0x1p-2,0", "DIR/o.png"}, 2},

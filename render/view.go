@@ -84,6 +84,15 @@ func (v View) Decimals() Decimals {
 	return Decimals{Re: finiteDecimal(real(v.Center)), Im: finiteDecimal(imag(v.Center)), Scale: finiteDecimal(v.Scale)}
 }
 
+// centreText is the centre for a message, as it was given: the float64
+// of a decimal such as 1e400 is +Inf, which the user did not write.
+func (v View) centreText() string {
+	if !v.Exact.Scale.IsZero() {
+		return v.Exact.Re.String() + "," + v.Exact.Im.String()
+	}
+	return fmt.Sprintf("%g,%g", real(v.Center), imag(v.Center))
+}
+
 // finiteDecimal is x's shortest decimal; NaN and infinities (which
 // Validate refuses) become 0 rather than a panic.
 func finiteDecimal(x float64) decimal.Number {
@@ -133,7 +142,7 @@ func (v View) Validate() error {
 		return bad("maxiter must be in 1..%d, got %d", MaxMaxIter, v.MaxIter)
 	case !finite(real(v.Center)) || !finite(imag(v.Center)) ||
 		math.Abs(real(v.Center)) > MaxCoordinate || math.Abs(imag(v.Center)) > MaxCoordinate:
-		return bad("center must be finite and within %g of 0, got %v", float64(MaxCoordinate), v.Center)
+		return bad("center must be finite and within %g of 0, got %s", float64(MaxCoordinate), v.centreText())
 	case !finite(v.Escape) || v.Escape < 0 || (v.Escape > 0 && v.Escape < 2) || v.Escape > MaxEscape:
 		return bad("escape radius must be in 2..%g (or 0 for the default), got %v", float64(MaxEscape), v.Escape)
 	case v.Mapping != Centres && v.Mapping != Corners:

@@ -83,6 +83,20 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateCentreAsGiven: a centre past float64's range is named as
+// the decimal it was given as, not as the +Inf it becomes.
+func TestValidateCentreAsGiven(t *testing.T) {
+	v := View{Width: 10, Height: 10, MaxIter: 10}.WithDecimals(dec("1e400"), dec("-0.5"), dec("1e-30"))
+	err := v.Validate()
+	if err == nil || !strings.HasSuffix(err.Error(), "got 1e+400,-0.5") {
+		t.Errorf("Validate = %v, want it to end with the centre given, 1e+400,-0.5", err)
+	}
+	v = View{Width: 10, Height: 10, MaxIter: 10, Scale: 1, Center: complex(2e6, 1)}
+	if err := v.Validate(); err == nil || !strings.HasSuffix(err.Error(), "got 2e+06,1") {
+		t.Errorf("Validate = %v, want it to end with 2e+06,1", err)
+	}
+}
+
 func TestPresets(t *testing.T) {
 	for _, name := range []string{"full", "seahorse", "elephant", "spiral", "interior", "tophalf", "benchgame", "dendrite", "deep"} {
 		p, err := LookupPreset(name)
