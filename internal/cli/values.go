@@ -174,7 +174,9 @@ func (f finiteValue) Set(v string) error {
 	case err != nil:
 		return err
 	case f.in != nil && !f.in(x):
-		return outOfRange(fmt.Sprintf("must be %s, got %v", f.want, x))
+		// As written: 1e-400 rounds to the float64 0, which the user
+		// did not write.
+		return outOfRange(fmt.Sprintf("must be %s, got %s", f.want, v))
 	}
 	*f.p = x
 	return nil

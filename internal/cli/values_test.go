@@ -132,7 +132,7 @@ func TestComplexAndFinite(t *testing.T) {
 	if err := fv.Set("2.5"); err != nil || f != 2.5 {
 		t.Errorf("Set(2.5): %v, %v", f, err)
 	}
-	for in, want := range map[string]string{"0": "must be positive, got 0", "-3": "must be positive, got -3", "NaN": `"NaN" is not a finite number`} {
+	for in, want := range map[string]string{"0": "must be positive, got 0", "-3": "must be positive, got -3", "1e-400": "must be positive, got 1e-400", "-0.0e5": "must be positive, got -0.0e5", "NaN": `"NaN" is not a finite number`} {
 		if err := fv.Set(in); err == nil || err.Error() != want || f != 2.5 {
 			t.Errorf("Set(%q): %v, %v; want %q and 2.5 kept", in, f, err, want)
 		}
