@@ -73,7 +73,8 @@ type zoomConfig struct {
 	render *renderConfig // the last frame's, the template of every frame
 	// pattern is OUTPUT, with a %d verb for the frame's number.
 	pattern string
-	scales  []decimal.Number
+	// scales are the frames' scales, each computed when it is needed.
+	scales decimal.Sequence
 	// point is the reference point of every frame that perturbation
 	// renders, its Scale the deepest frame's (or --reference-scale).
 	point render.ReferencePoint
@@ -159,8 +160,11 @@ func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
 	}
 	v := rc.job.View
 	end := v.Decimals()
-	cfg.scales = decimal.Geometric(z.fromScale, end.Scale, z.frames)
-	deepest := slices.MinFunc(cfg.scales, decimal.Number.Cmp)
+	cfg.scales = decimal.NewSequence(z.fromScale, end.Scale, z.frames)
+	// The scales lie between the ends, which are the shallowest and the
+	// deepest, and are all that need checking here.
+	from, to := cfg.scales.Ends()
+	deepest := slices.MinFunc([]decimal.Number{from, to}, decimal.Number.Cmp)
 	cfg.point = render.ReferencePoint{Re: end.Re, Im: end.Im, Scale: deepest}
 	if r := rc.job.Reference; r != nil {
 		cfg.point.Re, cfg.point.Im = r.Re, r.Im
@@ -171,7 +175,7 @@ func (z *zoomFlags) config(a *app) (*zoomConfig, error) {
 			cfg.point.Scale = r.Scale
 		}
 	}
-	for _, s := range cfg.scales {
+	for _, s := range []decimal.Number{from, to} {
 		if err := v.WithDecimals(end.Re, end.Im, s).Validate(); err != nil {
 			return nil, cli.UsageError{Err: fmt.Errorf("the frame of scale %s: %w", s, err)}
 		}
@@ -226,7 +230,7 @@ func (c *zoomConfig) frame(k int) (*frame, error) {
 	rc := *c.render
 	j := &rc.job
 	d := j.View.Decimals()
-	j.View = j.View.WithDecimals(d.Re, d.Im, c.scales[k])
+	j.View = j.View.WithDecimals(d.Re, d.Im, c.scales.At(k))
 	point := c.point
 	j.Reference = &point
 	rc.header.View = j.View
@@ -290,7 +294,7 @@ func damagedFrame(f *frame, err error) error {
 func (a *app) zoom(ctx context.Context, cfg *zoomConfig) (err error) {
 	// A frame's settings are built again when it is rendered, not kept:
 	// a long zoom would otherwise hold every frame's job at once.
-	written := make([]bool, len(cfg.scales))
+	written := make([]bool, cfg.scales.Len())
 	defer func() {
 		if err != nil {
 			err = &zoomStopped{err: err, written: countTrue(written), total: len(written)}
@@ -298,6 +302,15 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) (err error) {
 	}()
 	todo, perturbed := 0, false
 	for k := range written {
+		// A zoom of a million frames spends seconds here, before its
+		// first frame: a stop must not wait for the end of it. (Every
+		// 1024 frames, a few milliseconds' checks: a short zoom goes on
+		// to count the frames it has before it stops.)
+		if k%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		f, err := cfg.frame(k)
 		if err != nil {
 			return err

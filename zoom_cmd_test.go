@@ -308,3 +308,31 @@ func TestZoomInterruptedKeepsFrames(t *testing.T) {
 		t.Errorf("%d files, want the 3 frames kept", len(entries))
 	}
 }
+
+// TestZoomManyDeepFramesStop: a zoom of a million frames to 1e-10000
+// stops at once when told to, before its first frame. Its scales were all
+// computed before anything else, each printed by big.Float's Text at 12 ms
+// a number: hours in which a stop was not seen.
+func TestZoomManyDeepFramesStop(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- testApp(io.Discard, &stderr).run(ctx, []string{"zoom", "--center", "0,1", "--scale", "1e-10000", "--frames", "1000000",
+			"--size", "8x6", "-m", "100", dir + "/f-%07d.png"})
+	}()
+	select {
+	case code := <-done:
+		if code != exitInterrupted {
+			t.Errorf("exit %d, want %d: %s", code, exitInterrupted, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		// Not a timing: a stop that takes a minute was not seen.
+		t.Fatal("a stopped zoom of a million frames to 1e-10000 still runs after a minute")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a stopped zoom left %d files", len(entries))
+	}
+}

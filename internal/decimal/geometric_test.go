@@ -46,3 +46,53 @@ func TestGeometric(t *testing.T) {
 		t.Errorf("nthRoot(%s, %d)^%d is %s off q, relatively", q.Text('e', 5), m, m, back.Text('e', 3))
 	}
 }
+
+// TestSequenceAsMultipliedOut: each number, computed on its own, is the
+// one that multiplying by the ratio frame after frame and printing with
+// big.Float's Text gives, as mandel zoom's scales were made before (a
+// resumed zoom must find its frames' scales again); and the deep ends of
+// a long zoom cost no more than its shallow ones.
+func TestSequenceAsMultipliedOut(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		n    int
+	}{
+		{"4", "1e-30", 4}, {"4", "1e-300", 1000}, {"1e-3", "7", 333}, {"4", "2e-48", 720}, {"3.5", "1e-2000", 50},
+	} {
+		a, b := mustParse(t, c.a), mustParse(t, c.b)
+		seq := NewSequence(a, b, c.n)
+		s := a.Big(geometricPrec)
+		for k := range c.n {
+			if k > 0 {
+				s.Mul(s, seq.r)
+			}
+			want := mustParse(t, s.Text('e', 9))
+			if k == 0 || k == c.n-1 {
+				want = []Number{a, b}[min(k, 1)]
+			}
+			if got := seq.At(k); got.Cmp(want) != 0 {
+				t.Errorf("%s to %s in %d: number %d is %s, want %s", c.a, c.b, c.n, k, got, want)
+			}
+		}
+	}
+	// A million frames to 1e-10000: the numbers next to the deep end, as
+	// Text prints them (12 ms each), from a few multiplications.
+	a, b := mustParse(t, "4"), mustParse(t, "1e-10000")
+	seq := NewSequence(a, b, 1_000_000)
+	for _, k := range []int{999_998, 500_000} {
+		x := pow(seq.r, k, geometricPrec)
+		x.Mul(x, seq.aBig)
+		if got, want := seq.At(k), mustParse(t, x.Text('e', 9)); got.Cmp(want) != 0 {
+			t.Errorf("number %d of a million to 1e-10000: %s, want %s", k, got, want)
+		}
+	}
+}
+
+func mustParse(t *testing.T, s string) Number {
+	t.Helper()
+	n, err := Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
