@@ -188,8 +188,14 @@ func (v View) CheckDirect() error {
 		s = next
 	}
 	_, extent, ulp := v.directSpacing(v.Scale)
-	return fmt.Errorf("%w: scale %s is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart, and near %.3g a step is %.3g, so at width %d the smallest scale is %.3g; --method auto or perturb renders deeper",
-		ErrInvalidView, v.Decimals().Scale, extent, ulp, v.Width, s)
+	deeper := "--method auto or perturb renders deeper"
+	if v.Mapping == Corners {
+		// Perturbation refuses this mapping (Method.Resolve): pointing
+		// there sends the user to a second refusal.
+		deeper = "the Benchmarks Game's mapping has no deeper method (perturbation maps centres only)"
+	}
+	return fmt.Errorf("%w: scale %s is too deep for float64 (--method direct): pixels must be at least 4 float64 steps apart, and near %.3g a step is %.3g, so at width %d the smallest scale is %.3g; %s",
+		ErrInvalidView, v.Decimals().Scale, extent, ulp, v.Width, s, deeper)
 }
 
 // directSpacing reports whether pixels of a view at scale s are at least

@@ -183,6 +183,18 @@ func TestCheckDirect(t *testing.T) {
 	if err := p.View.CheckDirect(); err != nil {
 		t.Errorf("spiral preset: %v", err)
 	}
+	// The Benchmarks Game's mapping too deep: perturbation refuses it, so
+	// the message must not send the user there.
+	bg, _ := LookupPreset("benchgame")
+	v := bg.View
+	v.Width, v.Height, v.Scale = 16, 16, 1e-30
+	_, err := MethodAuto.Resolve(v)
+	if err == nil || strings.Contains(err.Error(), "perturb renders deeper") || !strings.Contains(err.Error(), "no deeper method") {
+		t.Errorf("benchgame at 1e-30: Resolve = %v, want it to say there is no deeper method", err)
+	}
+	if _, perr := MethodPerturb.Resolve(v); perr == nil {
+		t.Error("perturbation of the Benchmarks Game's mapping accepted")
+	}
 }
 
 func TestCheckSupersampling(t *testing.T) {
