@@ -33,10 +33,13 @@ type Param struct {
 // WriteParams writes them.
 var ParamKeys = []string{"view", "size", "center", "scale", "maxiter", "escape", "mapping", "aa", "palette", "method", "reference", "reference-scale", "version"}
 
-// MaxParamsFile bounds a parameter file, which is a dozen short lines;
+// MaxParamsFile bounds a parameter file, which is a dozen lines;
 // ParseParams refuses a longer one, so a reader need read no more than
-// one byte past it.
-const MaxParamsFile = 1 << 16
+// one byte past it. A centre may have any number of digits (the command
+// line takes 128 KiB an argument), and --save-params writes it whole: the
+// bound is a PNG text chunk's (imageio's maxTextChunk), so that every
+// picture's settings read back.
+const MaxParamsFile = 1 << 20
 
 // PNGParams is the settings in a PNG's text chunks as Header.Text writes
 // them, less a shard's place: a shard's settings are its whole picture's.
@@ -69,6 +72,8 @@ func ParseParams(data []byte) ([]Param, error) {
 	}
 	var ps []Param
 	sc := bufio.NewScanner(bytes.NewReader(data))
+	// The default 64 KiB line would stop the scan at a long centre.
+	sc.Buffer(make([]byte, 0, 4096), MaxParamsFile+1)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -81,6 +86,9 @@ func ParseParams(data []byte) ([]Param, error) {
 			return nil, fmt.Errorf("line %d: want key = value, got %q", n, line)
 		}
 		ps = append(ps, Param{Key: key, Value: strings.TrimSpace(value), Where: fmt.Sprintf("line %d: %s", n, key)})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("parameter file: %w", err)
 	}
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("no settings (want key = value lines: %s)", strings.Join(ParamKeys, ", "))

@@ -57,6 +57,36 @@ func TestParamsRoundTrip(t *testing.T) {
 	}
 }
 
+// TestParamsLongCentre: a centre of 100,000 digits, as the command line
+// takes one, reads back from the file WriteParams writes; the file was
+// refused as over 64 KiB, and a line over 64 KiB ended the scan unsaid.
+func TestParamsLongCentre(t *testing.T) {
+	h := testHeader()
+	d := h.View.Decimals()
+	re, err := decimal.Parse("0." + strings.Repeat("1234567890", 10000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.View = h.View.WithDecimals(re, d.Im, d.Scale)
+	var b strings.Builder
+	if err := WriteParams(&b, h); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := ParseParams([]byte(b.String()))
+	if err != nil {
+		t.Fatalf("ParseParams of a %d-byte file: %v", b.Len(), err)
+	}
+	found := false
+	for _, p := range ps {
+		if p.Key == "center" {
+			found = p.Value == re.String()+","+d.Im.String()
+		}
+	}
+	if !found {
+		t.Error("the long centre did not read back")
+	}
+}
+
 // TestParamsMethodAndReference: the settings that only some pictures
 // carry are written, in their place, when they are set.
 func TestParamsMethodAndReference(t *testing.T) {
@@ -101,7 +131,7 @@ func TestParamsRefuse(t *testing.T) {
 		{"empty", "# nothing\n\n", "no settings (want key = value lines: view, size, center, "},
 		{"unknown", "size = 8\nmaxiters = 3\n", `line 2: maxiters: unknown setting "maxiters": did you mean maxiter?`},
 		{"twice", "size = 8\nSize = 9\n", "line 2: size is given twice"},
-		{"too large", strings.Repeat("#\n", MaxParamsFile/2+1), "over 64 KiB, too large for a parameter file"},
+		{"too large", strings.Repeat("#\n", MaxParamsFile/2+1), "over 1024 KiB, too large for a parameter file"},
 	} {
 		_, err := ParseParams([]byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
