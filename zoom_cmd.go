@@ -498,8 +498,9 @@ of the deepest frame (or --reference-scale). Each frame builds its own BLA
 table. A frame is therefore the render of its view with --reference and
 --reference-scale set to the zoom's, which its PNG records.
 
-Resuming: a frame whose file exists with this zoom's settings is not
-rendered again; a file of other settings at a frame's name is an error.
+Resuming: a frame whose file exists with this zoom's settings, whole, is
+not rendered again; a file of other settings at a frame's name, or a
+frame cut short or damaged since, is an error.
 Stop a zoom at any time (Ctrl-C) and run the same command to go on.
 
 --video FILE.mp4 pipes every frame, rendered or read back from its PNG,
