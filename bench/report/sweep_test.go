@@ -387,6 +387,11 @@ func TestCancelledBeforeStart(t *testing.T) {
 	if !env.Partial {
 		t.Error("env.json is not marked partial")
 	}
+	// Stopped before the scenes were sized: runs.csv is there all the same,
+	// its header and no run.
+	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != 1 || !slices.Equal(rows[0], bench.RunsHeader) {
+		t.Errorf("runs.csv = %q, want its header alone", rows)
+	}
 }
 
 // Results that cannot be written after Ctrl-C are reported along with the
