@@ -392,6 +392,18 @@ func TestCancelledBeforeStart(t *testing.T) {
 	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != 1 || !slices.Equal(rows[0], bench.RunsHeader) {
 		t.Errorf("runs.csv = %q, want its header alone", rows)
 	}
+	// bench.txt too says that it is partial, and on which machine, with no
+	// run to follow.
+	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), 0, true, false)
+	txt, err := os.ReadFile(filepath.Join(cfg.Out, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"goos: ", "cpu: ", "commit: test", "partial: true"} {
+		if !bytes.Contains(txt, []byte("\n"+line)) {
+			t.Errorf("bench.txt has no %q line:\n%s", line, txt)
+		}
+	}
 }
 
 // Results that cannot be written after Ctrl-C are reported along with the
