@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -234,6 +235,13 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
 		return cfg, err
 	}
+	for _, p := range []struct{ flag, path string }{{"trace", f.trace}, {"cpuprofile", f.cpuProfile}} {
+		// The file is made while the sweep runs (under a temporary name), in
+		// a folder that must then be empty, and would be among its results.
+		if p.path != "" && inside(cfg.Out, p.path) {
+			return cfg, cli.Usagef("--%s %s is inside the results directory %s, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
+		}
+	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := guessNames(&cfg); err != nil {
 		return cfg, err
@@ -268,6 +276,17 @@ func guessNames(cfg *bench.Config) error {
 		}
 	}
 	return nil
+}
+
+// inside reports whether path is dir or lies under it.
+func inside(dir, path string) bool {
+	d, err1 := filepath.Abs(dir)
+	p, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
 }
 
 func joinInts(xs []int) string {

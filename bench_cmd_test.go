@@ -84,6 +84,11 @@ func TestBenchBadInput(t *testing.T) {
 		{"unknown kernel", []string{"--kernel", "gpu"}, "valid: auto, scalar, avx2"},
 		{"out is a file", []string{"--out", file}, "output directory"},
 		{"out not empty", []string{"--out", full}, "not empty"},
+		// The trace and the profile: found before the sweep, not after it.
+		{"trace inside out", []string{"--trace", filepath.Join(out, "t.out")}, "--trace " + filepath.Join(out, "t.out") + " is inside the results directory"},
+		{"profile is out", []string{"--cpuprofile", out}, "--cpuprofile " + out + " is inside the results directory"},
+		{"trace a directory", []string{"--trace", dir}, "--trace " + dir + " is a directory"},
+		{"trace and profile one file", []string{"--trace", filepath.Join(dir, "p"), "--cpuprofile", filepath.Join(dir, ".", "p")}, "name the same file"},
 	} {
 		args := append([]string{"--out", out}, tc.args...)
 		code, stdout, stderr := benchCmd(t, context.Background(), args...)
