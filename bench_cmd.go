@@ -184,8 +184,7 @@ func benchFailed(stderr io.Writer, res *bench.Result, err error) int {
 	if others > 0 { // an interruption stops the sweep, so the others are write errors
 		where = "in " + res.Dir + ", but some files could not be written (above)"
 	}
-	fmt.Fprintf(stderr, "mandel: interrupted; partial results (%d of %d runs) %s\n",
-		res.Env.Sweep.RunsDone, res.Env.Sweep.RunsPlanned, where)
+	fmt.Fprintf(stderr, "mandel: interrupted; partial results (%s) %s\n", res.Env.Sweep.RunsText(), where)
 	return exitInterrupted
 }
 

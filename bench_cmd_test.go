@@ -245,9 +245,9 @@ func TestBenchFailedReportsEveryError(t *testing.T) {
 		want []string
 	}{
 		{"interrupted", errors.Join(interrupted, nil), exitInterrupted,
-			[]string{"mandel: interrupted; partial results (3 of 10 runs) in DIR"}},
+			[]string{"mandel: interrupted; partial results (3 of 10 timed runs) in DIR"}},
 		{"interrupted, not written", errors.Join(interrupted, notWritten), exitInterrupted,
-			[]string{"mandel: " + notWritten.Error(), "mandel: interrupted; partial results (3 of 10 runs) in DIR, but some files could not be written (above)"}},
+			[]string{"mandel: " + notWritten.Error(), "mandel: interrupted; partial results (3 of 10 timed runs) in DIR, but some files could not be written (above)"}},
 		{"wrong strategy, not written", errors.Join(wrong, notWritten), exitFailure,
 			[]string{"mandel: " + wrong.Error(), "mandel: " + notWritten.Error()}},
 		{"not written", errors.Join(nil, notWritten), exitFailure,

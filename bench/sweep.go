@@ -514,7 +514,9 @@ func (s *sweep) warnNoisy(sums []Summary) {
 
 // interrupted wraps a cancellation with what was done.
 func (s *sweep) interrupted(err error) error {
-	return fmt.Errorf("bench: interrupted after %d of %d timed runs: %w", s.runsDone, s.env.Sweep.RunsPlanned, err)
+	info := s.env.Sweep
+	info.RunsDone = s.runsDone
+	return fmt.Errorf("bench: interrupted after %s: %w", info.RunsText(), err)
 }
 
 // warn records a warning and passes it on at once.

@@ -294,7 +294,7 @@ func (r *report) stamp() (word, reason string) {
 	var words, reasons []string
 	if e.Partial {
 		words = append(words, "PARTIAL")
-		reasons = append(reasons, fmt.Sprintf("the sweep stopped early (%s) after %d of %d runs", strings.TrimSpace(e.Error), e.Sweep.RunsDone, e.Sweep.RunsPlanned))
+		reasons = append(reasons, fmt.Sprintf("the sweep stopped early (%s) after %s", strings.TrimSpace(e.Error), e.Sweep.RunsText()))
 	}
 	var why []string
 	if maxW := r.maxWorkers(); maxW > 1 && e.Parallelism.Goroutines > 0 {

@@ -126,9 +126,13 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	e := &r.Env
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# mandel bench: %s, %s\n\n", e.Host, e.Started.Format("2006-01-02 15:04 MST"))
-	if e.Partial {
-		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %d of %d timed runs were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
-			e.Error, e.Sweep.RunsDone, e.Sweep.RunsPlanned)
+	switch {
+	case e.Partial && e.Sweep.RunsDone < e.Sweep.RunsPlanned:
+		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %s were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
+			e.Error, e.Sweep.RunsText())
+	case e.Partial:
+		fmt.Fprintf(bw, "**PARTIAL**: %s. Every configuration had its %d runs, and the extra rounds stopped early (%s): some CIs are wider than the sweep would have made them.\n\n",
+			e.Error, e.Sweep.Reps, e.Sweep.RunsText())
 	}
 	// The warnings come first: a reader who stops at the first screen
 	// must know what the numbers below are worth.
