@@ -396,7 +396,7 @@ func TestCancelInExtraRounds(t *testing.T) {
 	if res.Env.Sweep.RunsPlanned != planned || res.Env.Sweep.RunsDone != planned+2 {
 		t.Fatalf("runs planned %d, done %d; want %d and %d", res.Env.Sweep.RunsPlanned, res.Env.Sweep.RunsDone, planned, planned+2)
 	}
-	want := fmt.Sprintf("%d timed runs (the %d of the --reps rounds and 2 more)", planned+2, planned)
+	want := fmt.Sprintf("%d timed runs, the %d of the --reps rounds and 2 more", planned+2, planned)
 	bad := fmt.Sprintf("%d of %d", planned+2, planned)
 	var env bench.Env
 	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)

@@ -131,8 +131,8 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %s were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
 			e.Error, e.Sweep.RunsText())
 	case e.Partial:
-		fmt.Fprintf(bw, "**PARTIAL**: %s. Every configuration had its %d runs, and the extra rounds stopped early (%s): some CIs are wider than the sweep would have made them.\n\n",
-			e.Error, e.Sweep.Reps, e.Sweep.RunsText())
+		fmt.Fprintf(bw, "**PARTIAL**: %s. Every configuration had its %d runs, and %d more were made before the extra rounds stopped: some CIs are wider than the sweep would have made them.\n\n",
+			e.Error, e.Sweep.Reps, e.Sweep.RunsDone-e.Sweep.RunsPlanned)
 	}
 	// The warnings come first: a reader who stops at the first screen
 	// must know what the numbers below are worth.
