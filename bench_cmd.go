@@ -230,6 +230,12 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
+	if fs.Changed("seed") && f.seed == 0 {
+		// bench.Config takes seed 0 for "from the clock": --seed 0 would
+		// order two sweeps differently, which is what --seed is given to
+		// prevent.
+		return cfg, cli.Usagef("--seed must be positive (leave it out for a seed from the clock)")
+	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
 		return cfg, err

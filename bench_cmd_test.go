@@ -80,6 +80,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor must be in 1..64, got 0"},
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
+		{"seed zero", []string{"--seed", "0"}, "--seed must be positive"},
 		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
 		{"unknown kernel", []string{"--kernel", "gpu"}, "valid: auto, scalar, avx2"},
 		{"out is a file", []string{"--out", file}, "output directory"},
