@@ -348,3 +348,25 @@ func TestBenchTimeFlags(t *testing.T) {
 		t.Errorf("--sizes-from %s: %v (%v)", dir, cfg.SceneSizes, err)
 	}
 }
+
+// Every field of summary.json is named in docs/benchmarking.md, which says
+// what each means: spent_s and shortcuts were written but not explained.
+func TestSummaryJSONFieldsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("docs/benchmarking.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(bench.Summary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for f := range fields {
+		if !bytes.Contains(doc, []byte("`"+f+"`")) {
+			t.Errorf("summary.json's field %s is not in docs/benchmarking.md", f)
+		}
+	}
+}
