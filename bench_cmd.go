@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -183,8 +184,7 @@ func benchFailed(stderr io.Writer, res *bench.Result, err error) int {
 	if others > 0 { // an interruption stops the sweep, so the others are write errors
 		where = "in " + res.Dir + ", but some files could not be written (above)"
 	}
-	fmt.Fprintf(stderr, "mandel: interrupted; partial results (%d of %d runs) %s\n",
-		res.Env.Sweep.RunsDone, res.Env.Sweep.RunsPlanned, where)
+	fmt.Fprintf(stderr, "mandel: interrupted; partial results (%s) %s\n", res.Env.Sweep.RunsText(), where)
 	return exitInterrupted
 }
 
@@ -230,9 +230,22 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 	if fs.Changed("size") {
 		cfg.Width, cfg.Height = f.width, f.height
 	}
+	if fs.Changed("seed") && f.seed == 0 {
+		// bench.Config takes seed 0 for "from the clock": --seed 0 would
+		// order two sweeps differently, which is what --seed is given to
+		// prevent.
+		return cfg, cli.Usagef("--seed must be positive (leave it out for a seed from the clock)")
+	}
 	cfg.Seed, cfg.Commit, cfg.Shortcuts, cfg.Kernel = f.seed, f.commit, f.shortcuts, strings.ToLower(f.kernel)
 	if f.profiles, err = profileFiles(fs, f.trace, f.cpuProfile); err != nil {
 		return cfg, err
+	}
+	for _, p := range []struct{ flag, path string }{{"trace", f.trace}, {"cpuprofile", f.cpuProfile}} {
+		// The file is made while the sweep runs (under a temporary name), in
+		// a folder that must then be empty, and would be among its results.
+		if p.path != "" && inside(cfg.Out, p.path) {
+			return cfg, cli.Usagef("--%s %s is inside the results directory %s, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
+		}
 	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)
 	if err := guessNames(&cfg); err != nil {
@@ -268,6 +281,17 @@ func guessNames(cfg *bench.Config) error {
 		}
 	}
 	return nil
+}
+
+// inside reports whether path is dir or lies under it.
+func inside(dir, path string) bool {
+	d, err1 := filepath.Abs(dir)
+	p, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
 }
 
 func joinInts(xs []int) string {

@@ -80,10 +80,16 @@ func TestBenchBadInput(t *testing.T) {
 		{"zero size factor", []string{"--size-factor", "0"}, "--size-factor must be in 1..64, got 0"},
 		{"size beyond memory", []string{"--size", "300000x300000"}, "needs about"},
 		{"an argument", []string{"results"}, "no arguments"},
+		{"seed zero", []string{"--seed", "0"}, "--seed must be positive"},
 		{"unknown flag", []string{"--colour", "red"}, "unknown flag"},
 		{"unknown kernel", []string{"--kernel", "gpu"}, "valid: auto, scalar, avx2"},
 		{"out is a file", []string{"--out", file}, "output directory"},
 		{"out not empty", []string{"--out", full}, "not empty"},
+		// The trace and the profile: found before the sweep, not after it.
+		{"trace inside out", []string{"--trace", filepath.Join(out, "t.out")}, "--trace " + filepath.Join(out, "t.out") + " is inside the results directory"},
+		{"profile is out", []string{"--cpuprofile", out}, "--cpuprofile " + out + " is inside the results directory"},
+		{"trace a directory", []string{"--trace", dir}, "--trace " + dir + " is a directory"},
+		{"trace and profile one file", []string{"--trace", filepath.Join(dir, "p"), "--cpuprofile", filepath.Join(dir, ".", "p")}, "name the same file"},
 	} {
 		args := append([]string{"--out", out}, tc.args...)
 		code, stdout, stderr := benchCmd(t, context.Background(), args...)
@@ -240,9 +246,9 @@ func TestBenchFailedReportsEveryError(t *testing.T) {
 		want []string
 	}{
 		{"interrupted", errors.Join(interrupted, nil), exitInterrupted,
-			[]string{"mandel: interrupted; partial results (3 of 10 runs) in DIR"}},
+			[]string{"mandel: interrupted; partial results (3 of 10 timed runs) in DIR"}},
 		{"interrupted, not written", errors.Join(interrupted, notWritten), exitInterrupted,
-			[]string{"mandel: " + notWritten.Error(), "mandel: interrupted; partial results (3 of 10 runs) in DIR, but some files could not be written (above)"}},
+			[]string{"mandel: " + notWritten.Error(), "mandel: interrupted; partial results (3 of 10 timed runs) in DIR, but some files could not be written (above)"}},
 		{"wrong strategy, not written", errors.Join(wrong, notWritten), exitFailure,
 			[]string{"mandel: " + wrong.Error(), "mandel: " + notWritten.Error()}},
 		{"not written", errors.Join(nil, notWritten), exitFailure,
@@ -340,5 +346,27 @@ func TestBenchTimeFlags(t *testing.T) {
 	}
 	if cfg, err = f.config(nil); err != nil || cfg.SceneSizes["full"] != [2]int{2816, 2800} || len(cfg.SceneSizes) != 1 {
 		t.Errorf("--sizes-from %s: %v (%v)", dir, cfg.SceneSizes, err)
+	}
+}
+
+// Every field of summary.json is named in docs/benchmarking.md, which says
+// what each means: spent_s and shortcuts were written but not explained.
+func TestSummaryJSONFieldsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("docs/benchmarking.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(bench.Summary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for f := range fields {
+		if !bytes.Contains(doc, []byte("`"+f+"`")) {
+			t.Errorf("summary.json's field %s is not in docs/benchmarking.md", f)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -184,9 +185,22 @@ func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files,
 			return profiling.Files{}, cli.Usagef("--%s is empty; want a file name", f.flag)
 		case f.path == "-":
 			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
+		case f.path != "" && isDir(f.path):
+			// Found now, not when the file is put in place after the work.
+			return profiling.Files{}, cli.Usagef("--%s %s is a directory; want a file name", f.flag, f.path)
 		}
 	}
+	if trace != "" && filepath.Clean(trace) == filepath.Clean(cpuProfile) {
+		// Both would be written to one path, the second over the first.
+		return profiling.Files{}, cli.Usagef("--trace and --cpuprofile name the same file %s; give each its own", trace)
+	}
 	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
+}
+
+// isDir reports whether path names an existing directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // profiled runs work while recording the --trace and --cpuprofile files.

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -325,4 +326,15 @@ func commandIn(dir, name string, args ...string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// RunsText says how many timed runs were made against the RunsPlanned of
+// the --reps rounds: "46 of 50 timed runs", or, once the extra rounds have
+// begun, "122 timed runs, the 50 of the --reps rounds and 72 more", not
+// "122 of 50".
+func (i SweepInfo) RunsText() string {
+	if i.RunsDone <= i.RunsPlanned {
+		return fmt.Sprintf("%d of %d timed runs", i.RunsDone, i.RunsPlanned)
+	}
+	return fmt.Sprintf("%d timed runs, the %d of the --reps rounds and %d more", i.RunsDone, i.RunsPlanned, i.RunsDone-i.RunsPlanned)
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -217,16 +218,28 @@ func markdownTable(sums []Summary) string {
 // suits it.
 func FormatSeconds(s float64) string {
 	unit, scale := unitFor(s)
-	return fmt.Sprintf("%.3g %s", s*scale, unit)
+	return threeDigits(s*scale) + " " + unit
 }
 
 // durationRange writes lo-hi in the unit of hi.
 func durationRange(lo, hi float64) string {
 	unit, scale := unitFor(hi)
-	return fmt.Sprintf("%.3g-%.3g %s", lo*scale, hi*scale, unit)
+	return threeDigits(lo*scale) + "-" + threeDigits(hi*scale) + " " + unit
 }
 
+// threeDigits writes x with three significant digits, in plain notation:
+// %.3g writes 1234 as "1.23e+03".
+func threeDigits(x float64) string {
+	if math.Abs(x) >= 1000 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return fmt.Sprintf("%.3g", x)
+}
+
+// unitFor picks the unit for s after rounding it to the three digits shown,
+// so that 999.7 µs is "1 ms", not "1e+03 µs".
 func unitFor(s float64) (string, float64) {
+	s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'g', 3, 64), 64)
 	switch {
 	case s >= 1:
 		return "s", 1

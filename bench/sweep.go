@@ -129,6 +129,13 @@ func (s *sweep) measure(ctx context.Context) error {
 	if err := WriteJSON(s.path("env.json"), &s.env); err != nil {
 		return err
 	}
+	// Before anything can stop the sweep, so that every folder it leaves,
+	// one interrupted while sizing included, has runs.csv, if only its
+	// header: the file a reader (or a script) opens first.
+	var err error
+	if s.runs, err = newRunsLog(s.path("runs.csv")); err != nil {
+		return err
+	}
 	loop := s.cfg.ProbeLoop
 	if loop == 0 {
 		loop = defaultProbeLoop
@@ -154,10 +161,6 @@ func (s *sweep) measure(ctx context.Context) error {
 	// Again, with the sizes chosen and the references' hashes, so that a
 	// sweep killed from here on still says what it measured.
 	if err := WriteJSON(s.path("env.json"), &s.env); err != nil {
-		return err
-	}
-	var err error
-	if s.runs, err = newRunsLog(s.path("runs.csv")); err != nil {
 		return err
 	}
 	if err := s.traced(ctx); err != nil {
@@ -511,7 +514,9 @@ func (s *sweep) warnNoisy(sums []Summary) {
 
 // interrupted wraps a cancellation with what was done.
 func (s *sweep) interrupted(err error) error {
-	return fmt.Errorf("bench: interrupted after %d of %d timed runs: %w", s.runsDone, s.env.Sweep.RunsPlanned, err)
+	info := s.env.Sweep
+	info.RunsDone = s.runsDone
+	return fmt.Errorf("bench: interrupted after %s: %w", info.RunsText(), err)
 }
 
 // warn records a warning and passes it on at once.

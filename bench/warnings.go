@@ -62,9 +62,21 @@ func outlierWarning(sums []Summary, withGrain bool) string {
 	slices.SortStableFunc(with, func(a, b Summary) int {
 		return cmp.Compare(float64(b.Outliers)/float64(b.Runs), float64(a.Outliers)/float64(a.Runs))
 	})
-	return fmt.Sprintf("%s in %d of %d configurations are outliers by Tukey's rule (beyond 1.5 IQR outside the quartiles of the configuration's runs): %s; the medians and their CIs resist them, the means and CVs do not",
+	// An interval from order statistics resists an outlier only when its
+	// ends are not the extreme runs: below 9 runs they are (x(1), x(n)).
+	exposed := 0
+	for _, sum := range with {
+		if sum.CILowS != nil && (*sum.CILowS <= sum.MinS || *sum.CIHighS >= sum.MaxS) {
+			exposed++
+		}
+	}
+	resist := "the medians and their CIs resist them, the means and CVs do not"
+	if exposed > 0 {
+		resist = fmt.Sprintf("the medians resist them, the means and CVs do not, nor do the CIs of %d of these configurations, an end of which is the fastest or the slowest run (as it is below 9 runs)", exposed)
+	}
+	return fmt.Sprintf("%s in %d of %d configurations are outliers by Tukey's rule (beyond 1.5 IQR outside the quartiles of the configuration's runs): %s; %s",
 		plural(runs, "run", "runs"), len(with), len(sums),
-		worst(with, withGrain, func(sum Summary) string { return fmt.Sprintf("%d of %d", sum.Outliers, sum.Runs) }))
+		worst(with, withGrain, func(sum Summary) string { return fmt.Sprintf("%d of %d", sum.Outliers, sum.Runs) }), resist)
 }
 
 // ciWarning names the configurations whose median's 95% CI is wider than

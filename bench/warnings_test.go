@@ -58,3 +58,21 @@ func TestRunWarnings(t *testing.T) {
 		t.Errorf("seven short configurations: %q, want five named and 2 more", w)
 	}
 }
+
+// The outlier warning says the CIs resist the outliers only when no
+// interval ends at an extreme run: with 6 to 8 runs the interval is
+// [fastest, slowest], the outlier one of its ends.
+func TestOutlierWarningCIs(t *testing.T) {
+	sum := func(runs int, lo, hi float64) Summary {
+		return Summary{Scene: "tophalf", Strategy: "steal", Workers: 2, Grain: 1, UsesGrain: true,
+			MedianS: 0.011, MinS: 0.0108, MaxS: 0.0173, Runs: runs, Outliers: 1, CILowS: &lo, CIHighS: &hi}
+	}
+	// 7 runs: x(1) and x(7), the slowest an outlier.
+	if w := outlierWarning([]Summary{sum(7, 0.0108, 0.0173)}, false); strings.Contains(w, "their CIs resist them") || !strings.Contains(w, "nor do the CIs of 1 of these configurations") {
+		t.Errorf("outlier warning of a CI that ends at the outlier:\n%s", w)
+	}
+	// 20 runs: the interval lies inside the extremes.
+	if w := outlierWarning([]Summary{sum(20, 0.0109, 0.0115)}, false); !strings.Contains(w, "the medians and their CIs resist them") {
+		t.Errorf("outlier warning of CIs inside the extremes:\n%s", w)
+	}
+}

@@ -48,6 +48,7 @@ func (r *report) writeBenchfmt(w io.Writer) error {
 		}
 	}
 	res := &benchfmt.Result{Config: r.benchConfig(), Iters: 1}
+	wrote := false
 	for _, c := range r.Configs {
 		v := c.Scene.View
 		pixels := float64(v.Width * v.Height)
@@ -63,6 +64,17 @@ func (r *report) writeBenchfmt(w io.Writer) error {
 				benchfmt.Value{Value: float64(smp.Report.Overhead().Nanoseconds()), Unit: "overhead-ns/op"},
 			)
 			if err := bw.Write(res); err != nil {
+				return err
+			}
+			wrote = true
+		}
+	}
+	if !wrote {
+		// The Writer writes the configuration only before a result: a
+		// sweep stopped before its first run would leave a file without
+		// its machine and without "partial: true".
+		for _, cfg := range res.Config {
+			if _, err := fmt.Fprintf(w, "%s: %s\n", cfg.Key, cfg.Value); err != nil {
 				return err
 			}
 		}

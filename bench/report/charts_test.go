@@ -236,3 +236,18 @@ func TestRunsWords(t *testing.T) {
 		t.Errorf("one run: %q", got)
 	}
 }
+
+// A sweep of strategies without a grain has no grain chart, even with
+// several grains listed (the default): it would hold reference lines alone.
+func TestNoGrainChartWithoutGrains(t *testing.T) {
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.Scenes, cfg.Strategies, cfg.Grains = []string{"tophalf"}, []string{"bands"}, []int{1, 4}
+	res, err := bench.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &report{res}
+	if p, err := r.grainChart("tophalf", r.Summaries); p != nil || err != nil {
+		t.Errorf("grainChart drew a chart: %v (error %v); want none", p != nil, err)
+	}
+}

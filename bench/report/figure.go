@@ -294,7 +294,11 @@ func (r *report) stamp() (word, reason string) {
 	var words, reasons []string
 	if e.Partial {
 		words = append(words, "PARTIAL")
-		reasons = append(reasons, fmt.Sprintf("the sweep stopped early (%s) after %d of %d runs", strings.TrimSpace(e.Error), e.Sweep.RunsDone, e.Sweep.RunsPlanned))
+		reason := fmt.Sprintf("the sweep stopped early (%s) after %s", strings.TrimSpace(e.Error), e.Sweep.RunsText())
+		if strings.Contains(e.Error, e.Sweep.RunsText()) { // an interruption's error counts them already
+			reason = fmt.Sprintf("the sweep stopped early (%s)", strings.TrimSpace(e.Error))
+		}
+		reasons = append(reasons, reason)
 	}
 	var why []string
 	if maxW := r.maxWorkers(); maxW > 1 && e.Parallelism.Goroutines > 0 {

@@ -21,13 +21,18 @@ import (
 // grainChart shows, when the sweep measured several grains, the speedup
 // of each strategy that claims blocks against its grain at the largest
 // worker count, with the CI bars; the strategies without a grain are
-// horizontal lines for reference. nil with one grain.
+// horizontal lines for reference. nil with one grain, or when no strategy
+// measured has a grain (--strategies bands,rows keeps the default grains,
+// which none of them uses: the chart would be the reference lines alone).
 func (r *report) grainChart(scene string, sums []bench.Summary) (*plot.Plot, error) {
 	grains := r.Env.Sweep.Grains
 	if len(grains) < 2 {
 		return nil, nil
 	}
 	at, maxW := atMaxWorkers(sums)
+	if !slices.ContainsFunc(at, func(s bench.Summary) bool { return s.UsesGrain }) {
+		return nil, nil
+	}
 	serial := r.serialSummary(scene)
 	p := newPlot(fmt.Sprintf("speedup against grain at %d workers: %s", maxW, scene))
 	p.Y.Label.Text = "speedup = median(serial) / median"

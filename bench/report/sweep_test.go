@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -374,6 +375,43 @@ func TestCancelWritesPartialResults(t *testing.T) {
 	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), stopAfter, true, false)
 }
 
+// Stopped in the extra rounds, a sweep has made more runs than the --reps
+// rounds planned: its files count them so, not "30 of 28".
+func TestCancelInExtraRounds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := tinyConfig(filepath.Join(t.TempDir(), "res"))
+	cfg.MinTime, cfg.MaxTime = time.Hour, time.Hour // extra rounds until cancelled
+	cfg.Scenes = []string{"tophalf"}
+	configs := 1 + 3*2 // serial, and tinyConfig's 3 strategies at 2 worker counts
+	planned := configs * cfg.Reps
+	cfg.AfterRun = func(done int) {
+		if done == planned+2 {
+			cancel()
+		}
+	}
+	res, err := runAndWrite(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || res == nil {
+		t.Fatalf("Run = %v", err)
+	}
+	if res.Env.Sweep.RunsPlanned != planned || res.Env.Sweep.RunsDone != planned+2 {
+		t.Fatalf("runs planned %d, done %d; want %d and %d", res.Env.Sweep.RunsPlanned, res.Env.Sweep.RunsDone, planned, planned+2)
+	}
+	want := fmt.Sprintf("%d timed runs, the %d of the --reps rounds and 2 more", planned+2, planned)
+	bad := fmt.Sprintf("%d of %d", planned+2, planned)
+	var env bench.Env
+	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
+	if !strings.Contains(env.Error, want) {
+		t.Errorf("env.json error %q, want %q in it", env.Error, want)
+	}
+	for _, f := range []string{"summary.md", "report.md"} {
+		md, _ := os.ReadFile(filepath.Join(cfg.Out, f))
+		if bytes.Contains(md, []byte(bad)) || !bytes.Contains(md, []byte(want)) {
+			t.Errorf("%s says %q, or not %q:\n%.600s", f, bad, want, md)
+		}
+	}
+}
+
 func TestCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -386,6 +424,23 @@ func TestCancelledBeforeStart(t *testing.T) {
 	readJSON(t, filepath.Join(cfg.Out, "env.json"), &env)
 	if !env.Partial {
 		t.Error("env.json is not marked partial")
+	}
+	// Stopped before the scenes were sized: runs.csv is there all the same,
+	// its header and no run.
+	if rows := readCSV(t, filepath.Join(cfg.Out, "runs.csv")); len(rows) != 1 || !slices.Equal(rows[0], bench.RunsHeader) {
+		t.Errorf("runs.csv = %q, want its header alone", rows)
+	}
+	// bench.txt too says that it is partial, and on which machine, with no
+	// run to follow.
+	checkBenchfmt(t, filepath.Join(cfg.Out, "bench.txt"), 0, true, false)
+	txt, err := os.ReadFile(filepath.Join(cfg.Out, "bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"goos: ", "cpu: ", "commit: test", "partial: true"} {
+		if !bytes.Contains(txt, []byte("\n"+line)) {
+			t.Errorf("bench.txt has no %q line:\n%s", line, txt)
+		}
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mandel-project/mandel/bench"
 	"github.com/mandel-project/mandel/bench/stats"
@@ -125,9 +126,13 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	e := &r.Env
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# mandel bench: %s, %s\n\n", e.Host, e.Started.Format("2006-01-02 15:04 MST"))
-	if e.Partial {
-		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %d of %d timed runs were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
-			e.Error, e.Sweep.RunsDone, e.Sweep.RunsPlanned)
+	switch {
+	case e.Partial && e.Sweep.RunsDone < e.Sweep.RunsPlanned:
+		fmt.Fprintf(bw, "**PARTIAL**: %s. Only %s were made; configurations with fewer runs than asked are less certain, missing ones are absent.\n\n",
+			e.Error, e.Sweep.RunsText())
+	case e.Partial:
+		fmt.Fprintf(bw, "**PARTIAL**: %s. Every configuration had its %d runs, and %d more were made before the extra rounds stopped: some CIs are wider than the sweep would have made them.\n\n",
+			e.Error, e.Sweep.Reps, e.Sweep.RunsDone-e.Sweep.RunsPlanned)
 	}
 	// The warnings come first: a reader who stops at the first screen
 	// must know what the numbers below are worth.
@@ -156,7 +161,7 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	}
 	fmt.Fprint(bw, ".")
 	if e.Sweep.TargetTimeS > 0 {
-		fmt.Fprintf(bw, " Each scene was sized at the start for a serial render of %s (from its own size, recorded in env.json).", bench.FormatSeconds(e.Sweep.TargetTimeS))
+		fmt.Fprint(bw, sizingSentence(e))
 	}
 	fmt.Fprintf(bw, "\n\n%d timed runs per configuration after %d warm-up round(s), all configurations interleaved in a shuffled order (seed %d). ",
 		e.Sweep.Reps, e.Sweep.Warmup, e.Sweep.Seed)
@@ -181,4 +186,31 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// sizingSentence says which scenes the sweep sized for its target time.
+// Only those with a calibrated serial time were: the others kept the size
+// --sizes-from gave them, or the sweep stopped before it sized them.
+func sizingSentence(e *bench.Env) string {
+	var sized, kept []string
+	for _, sc := range e.Sweep.Scenes {
+		if sc.SerialS > 0 {
+			sized = append(sized, sc.Name)
+		} else {
+			kept = append(kept, sc.Name)
+		}
+	}
+	target := bench.FormatSeconds(e.Sweep.TargetTimeS)
+	why := "given by --sizes-from"
+	if e.Partial {
+		why = "given by --sizes-from, or not sized before the sweep stopped"
+	}
+	switch {
+	case len(kept) == 0:
+		return fmt.Sprintf(" Each scene was sized at the start for a serial render of %s (from its own size, recorded in env.json).", target)
+	case len(sized) == 0:
+		return fmt.Sprintf(" No scene was sized for the target time of %s: each kept the size shown (%s).", target, why)
+	}
+	return fmt.Sprintf(" Sized at the start for a serial render of %s (from their own sizes, recorded in env.json): %s; kept at the size shown (%s): %s.",
+		target, strings.Join(sized, ", "), why, strings.Join(kept, ", "))
 }
