@@ -174,6 +174,28 @@ func TestGrainNote(t *testing.T) {
 	}
 }
 
+// TestPerturbationOnlyNotes: --reference and --no-bla, which only the
+// perturbation method reads, are each said to change nothing where the
+// direct kernels render the view, and not where perturbation does.
+func TestPerturbationOnlyNotes(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		notes int
+	}{
+		{[]string{"--no-bla"}, 1},
+		{[]string{"--reference=-0.5,0", "--no-bla"}, 2},
+		{[]string{"--scale", "1e-20", "--center", "0,1", "--no-bla"}, 0},
+		{[]string{"--scale", "1e-20", "--center", "0,1", "--reference", "0,1"}, 0},
+		{[]string{"--method", "perturb", "--no-bla"}, 0},
+		{nil, 0},
+	} {
+		_, _, stderr := mandel(t, t.TempDir(), append(tc.args, "--size", "8", "-m", "50", "DIR/o.png")...)
+		if got := strings.Count(stderr, "changes nothing here"); got != tc.notes {
+			t.Errorf("%s: %d notes, want %d; stderr %q", strings.Join(tc.args, " "), got, tc.notes, stderr)
+		}
+	}
+}
+
 // TestPlural: one worker is one worker.
 func TestPlural(t *testing.T) {
 	for w, want := range map[string]string{"1": "strategy steal, 1 worker,", "2": "strategy steal, 2 workers,"} {

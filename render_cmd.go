@@ -283,6 +283,9 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	if refGiven && m == render.MethodDirect {
 		cfg.notes = append(cfg.notes, "--reference changes nothing here: float64 resolves this view, which the direct kernels render (--method perturb uses the reference)")
 	}
+	if f.noBLA && m == render.MethodDirect {
+		cfg.notes = append(cfg.notes, "--no-bla changes nothing here: float64 resolves this view, which the direct kernels render (BLA is --method perturb's)")
+	}
 	if j.Strategy, err = lookupName("strategy", f.strategy, strategies.Names(), strategies.Lookup); err != nil {
 		return nil, err
 	}
