@@ -74,8 +74,12 @@ func outlierWarning(sums []Summary, withGrain bool) string {
 	if exposed > 0 {
 		resist = fmt.Sprintf("the medians resist them, the means and CVs do not, nor do the CIs of %d of these configurations, an end of which is the fastest or the slowest run (as it is below 9 runs)", exposed)
 	}
-	return fmt.Sprintf("%s in %d of %d configurations are outliers by Tukey's rule (beyond 1.5 IQR outside the quartiles of the configuration's runs): %s; %s",
-		plural(runs, "run", "runs"), len(with), len(sums),
+	verb := "are outliers"
+	if runs == 1 {
+		verb = "is an outlier"
+	}
+	return fmt.Sprintf("%s in %d of %d configurations %s by Tukey's rule (beyond 1.5 IQR outside the quartiles of the configuration's runs): %s; %s",
+		plural(runs, "run", "runs"), len(with), len(sums), verb,
 		worst(with, withGrain, func(sum Summary) string { return fmt.Sprintf("%d of %d", sum.Outliers, sum.Runs) }), resist)
 }
 
@@ -111,9 +115,9 @@ func ciWarning(sums []Summary, goal float64, maxTime time.Duration, partial, wit
 		len(wide), len(sums), 100*goal, when,
 		worst(wide, withGrain, func(sum Summary) string {
 			if sum.CIHalfWidth == nil {
-				return fmt.Sprintf("n/a, %d runs", sum.Runs)
+				return "n/a, " + plural(sum.Runs, "run", "runs")
 			}
-			return fmt.Sprintf("±%.1f%%, %d runs", 100*(*sum.CIHalfWidth), sum.Runs)
+			return fmt.Sprintf("±%.1f%%, %s", 100*(*sum.CIHalfWidth), plural(sum.Runs, "run", "runs"))
 		}))
 }
 

@@ -46,6 +46,15 @@ func TestRunWarnings(t *testing.T) {
 		t.Errorf("CI warning of a partial sweep:\n%s", ci)
 	}
 
+	// One run, one configuration: singular throughout.
+	one := []Summary{sum("full", "steal", 2, 4, 0.004, 12, 1, ptr(0.05)), sum("full", "bands", 2, 1, 0.004, 1, 0, nil)}
+	if out := outlierWarning(one, true); !strings.HasPrefix(out, "1 run in 1 of 2 configurations is an outlier by Tukey's rule") {
+		t.Errorf("one outlier: %q", out)
+	}
+	if ci := ciWarning(one, 0.03, 8*time.Second, false, true); !strings.Contains(ci, "full/bands/2 (n/a, 1 run)") {
+		t.Errorf("a CI of one run: %q", ci)
+	}
+
 	quiet := sums[:1]
 	if w := shortWarning(quiet, 10*time.Millisecond, true) + outlierWarning(quiet, true) + ciWarning(quiet, 0.03, time.Second, false, true); w != "" {
 		t.Errorf("a clean configuration drew warnings: %q", w)
