@@ -1,5 +1,5 @@
 #!/bin/sh
-# deep-figures.sh [MANDEL]: issue 17's deep-zoom figures, as README.md
+# deep-figures.sh [MANDEL]: issue 17's deep-zoom figures, as docs/deep-zoom.md
 # quotes them: whole-process renders (wall and CPU time), the iteration
 # cost against the direct kernels, and the brute-force comparison. Run it
 # on an idle machine for wall times; on a shared one, read the CPU times.
