@@ -92,7 +92,10 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRenderFlags -fuzztime $(FUZZTIME) .
 	$(GO) test -run '^$$' -fuzz FuzzPBM -fuzztime $(FUZZTIME) ./imageio/
+	$(GO) test -run '^$$' -fuzz FuzzPNG -fuzztime $(FUZZTIME) ./imageio/
 	$(GO) test -run '^$$' -fuzz FuzzKernels -fuzztime $(FUZZTIME) ./render/
+	$(GO) test -run '^$$' -fuzz FuzzBitsKernels -fuzztime $(FUZZTIME) ./render/
+	$(GO) test -run '^$$' -fuzz FuzzScalarPeriodic -fuzztime $(FUZZTIME) ./render/
 	$(GO) test -run '^$$' -fuzz FuzzLookupPalette -fuzztime $(FUZZTIME) ./render/
 
 # bench runs the full default sweep into results/<date>-<host>/ (docs/benchmarking.md
