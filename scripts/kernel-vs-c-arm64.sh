@@ -12,11 +12,11 @@
 #   MANDEL   the mandel binary (default $MANDEL or bin/mandel; make build)
 #   MB       the yardstick, a program that prints Giter/s=X for
 #            "MB CKERNEL W1" (default $MB; none: mandel only). The C
-#            yardstick of the project's anchors builds on x86 only (its
-#            AVX kernels); on arm64 build its scalar kernel with
-#            -O3 -march=native -ffp-contract=off and mb.c without the AVX
-#            kernels, or a NEON kernel of your own, without FMA to compare
-#            like with like.
+#            yardstick, bench/yardstick, builds on x86 only (avx2.c and
+#            avx512.c); on arm64 build yardstick.c and scalar.c with
+#            -O3 -march=native -ffp-contract=off, the AVX tables taken out
+#            of yardstick.c's tables[], or a NEON kernel of your own,
+#            without FMA to compare like with like.
 #   N        runs of each (default $N or 5)
 # CKERNEL (default scalar) is the yardstick's kernel.
 set -eu
