@@ -184,3 +184,63 @@ func TestKubernetesJobs(t *testing.T) {
 		t.Error("the stitched picture differs from a single render")
 	}
 }
+
+// TestBenchManyCoreSizes runs scripts/bench-many-core.sh from a copy of it
+// beside a stand-in bin/mandel that records its arguments (no go.mod
+// there, so the script builds nothing). By default the sweep must size its
+// scenes by --target-time, which on many cores asks 10 ms a run at the
+// largest worker count, and not fix them (--size-factor), which left a run
+// on dozens of cores a fraction of a millisecond; SIZE_FACTOR still fixes
+// them.
+func TestBenchManyCoreSizes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the script needs a Unix shell and tar")
+	}
+	script, err := os.ReadFile("scripts/bench-many-core.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	for _, d := range []string{"scripts", "bin"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(path, text string) {
+		if err := os.WriteFile(filepath.Join(root, path), []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("scripts/bench-many-core.sh", string(script))
+	write("bin/mandel", `#!/bin/sh
+printf '%s\n' "$@" >"$ARGS_FILE"
+while [ $# -gt 0 ]; do
+	if [ "$1" = --out ]; then mkdir -p "$2"; fi
+	shift
+done
+`)
+	run := func(sizeFactor string) []string {
+		t.Helper()
+		argsFile := filepath.Join(root, "args")
+		cmd := exec.Command(filepath.Join(root, "scripts/bench-many-core.sh"), filepath.Join(root, "out"), "--scenes", "full")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ARGS_FILE=" + argsFile}
+		if sizeFactor != "" {
+			cmd.Env = append(cmd.Env, "SIZE_FACTOR="+sizeFactor)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("bench-many-core.sh: %v\n%s", err, out)
+		}
+		return strings.Fields(readFile(t, argsFile))
+	}
+	args := run("")
+	if slices.Contains(args, "--size-factor") || slices.Contains(args, "--size") {
+		t.Errorf("bench-many-core.sh fixes the scenes' sizes by default, so --target-time cannot size them for the cores: mandel %q", args)
+	}
+	if !slices.Contains(args, "bench") || !slices.Contains(args, "--simulate") {
+		t.Errorf("bench-many-core.sh ran mandel %q, want bench with the model (--simulate)", args)
+	}
+	args = run("3")
+	if i := slices.Index(args, "--size-factor"); i < 0 || i+1 >= len(args) || args[i+1] != "3" {
+		t.Errorf("SIZE_FACTOR=3: mandel %q, want --size-factor 3", args)
+	}
+}

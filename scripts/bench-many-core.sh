@@ -12,9 +12,12 @@
 #
 # It writes OUTDIR/<date>-<host>/ (the results, plus machine.txt from
 # scripts/env.sh) and OUTDIR/<date>-<host>.tar.gz. Extra arguments go to
-# `mandel bench`; the default doubles every scene's size (SIZE_FACTOR=2), so
-# that a render on dozens of cores still takes tens of milliseconds and
-# start-up costs do not dominate, and it runs the cost model to 256 workers
+# `mandel bench`. The sweep sizes every scene by --target-time, as any
+# sweep does: one serial render takes 0.3 s, or 10 ms per worker at the
+# largest worker count where that is more, so that a run on dozens of
+# cores still takes 10 ms and start-up costs do not dominate
+# (SIZE_FACTOR=N fixes the sizes at N times the scenes' own instead, which
+# on many cores makes runs far shorter). It runs the cost model to 256 workers
 # (SIMULATE=1,2,4,...,256; SIMULATE= turns it off), whose
 # model-validation.csv then checks the model at every worker count the
 # machine has. Close other programs first: the sweep
@@ -57,7 +60,10 @@ name=$(date '+%Y-%m-%d-%H%M%S')-$host
 mkdir -p "$outdir"
 results=$outdir/$name
 
-set -- --out "$results" --size-factor "${SIZE_FACTOR:-2}" "$@"
+set -- --out "$results" "$@"
+if [ -n "${SIZE_FACTOR:-}" ]; then
+	set -- --size-factor "$SIZE_FACTOR" "$@"
+fi
 simulate=${SIMULATE-1,2,4,8,16,32,64,128,256}
 if [ -n "$simulate" ]; then
 	set -- --simulate "$simulate" "$@"
