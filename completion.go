@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -48,12 +49,18 @@ func completionValues() map[string][]string {
 	}
 }
 
-// formatNames are the names --format takes: the formats and their other
-// extensions (jpg, tif).
+// formatNames are the names --format takes: the formats' extensions (jpg,
+// tif among them) and the formats that have none of their own (npy-smooth,
+// whose numbers share .npy).
 func formatNames() []string {
 	var names []string
 	for _, e := range imageio.Extensions() {
 		names = append(names, strings.TrimPrefix(e, "."))
+	}
+	for _, f := range imageio.Formats() {
+		if !slices.Contains(names, string(f)) {
+			names = append(names, string(f))
+		}
 	}
 	return names
 }

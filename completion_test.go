@@ -64,6 +64,7 @@ func TestCompletionBash(t *testing.T) {
 		{[]string{"mandel", "--pal"}, []string{"--palette", "--palette-density", "--palette-file", "--palette-offset"}},
 		{[]string{"mandel", "--palette-d"}, []string{"--palette-density"}},
 		{[]string{"mandel", "--sa"}, []string{"--save-params"}},
+		{[]string{"mandel", "-f", "np"}, []string{"npy", "npy-smooth"}},
 		{[]string{"mandel", "--from", "sea"}, []string{"sea.par", "sea.png"}},
 		{[]string{"mandel", "-V", "full", "se"}, []string{"sea.par", "sea.png"}},
 		{[]string{"mandel", "bench", "--stra"}, []string{"--strategies"}},
