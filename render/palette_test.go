@@ -140,6 +140,11 @@ func TestParsePaletteFile(t *testing.T) {
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("got %+v, want %+v", p, want)
 	}
+	// As an editor on Windows saves it: a byte order mark and CRLF.
+	windows := "\ufeff" + strings.ReplaceAll(good, "\n", "\r\n")
+	if p, err := ParsePaletteFile("uf.txt", []byte(windows)); err != nil || !reflect.DeepEqual(p, want) {
+		t.Errorf("with a byte order mark and CRLF: %+v, %v; want %+v", p, err, want)
+	}
 	for _, tc := range []struct{ in, msg string }{
 		{"", "f.txt: no stops"},
 		{"# only a comment\n", "f.txt: no stops"},
