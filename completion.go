@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -34,8 +33,7 @@ func (a *app) runCompletion(args []string) int {
 		// zsh runs bash's completion functions through bashcompinit.
 		script = "#compdef mandel\n(( $+functions[compdef] )) || { autoload -U +X compinit && compinit }\nautoload -U +X bashcompinit && bashcompinit\n" + script
 	}
-	io.WriteString(a.stdout, script)
-	return exitOK
+	return a.printOut(script)
 }
 
 // completionValues are the names that flags of these names take.

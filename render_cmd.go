@@ -146,14 +146,13 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
-		return exitOK
+		return a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
 	case f.showVersion:
-		fmt.Fprint(a.stdout, versionString())
-		return exitOK
+		return a.printOut(versionString())
 	case f.list:
-		printStrategies(a.stdout, f.verbose)
-		return exitOK
+		var b strings.Builder
+		printStrategies(&b, f.verbose)
+		return a.printOut(b.String())
 	}
 	cfg, err := f.config()
 	if err != nil {
@@ -218,11 +217,22 @@ func (a *app) profiled(files profiling.Files, work func() (bool, error)) error {
 	return err
 }
 
-// printHelp writes what print writes to stdout, wrapped to its width.
-func (a *app) printHelp(print func(io.Writer)) {
+// printHelp writes what print writes to stdout, wrapped to its width, and
+// returns the exit code (see printOut).
+func (a *app) printHelp(print func(io.Writer)) int {
 	var b strings.Builder
 	print(&b)
-	io.WriteString(a.stdout, cli.Wrap(b.String(), a.width()))
+	return a.printOut(cli.Wrap(b.String(), a.width()))
+}
+
+// printOut writes text to standard output and returns the exit code: a
+// failed write (a full disk, mandel completion bash > file) is a failure,
+// not a success with half the text lost.
+func (a *app) printOut(text string) int {
+	if _, err := io.WriteString(a.stdout, text); err != nil {
+		return report(a.stderr, fmt.Errorf("writing stdout: %w", err))
+	}
+	return exitOK
 }
 
 // config checks the flags and builds the configuration. Every check that does
