@@ -12,6 +12,7 @@ import (
 	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/kfr"
+	"github.com/mandel-project/mandel/internal/output"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/shard"
 )
@@ -171,7 +172,7 @@ func (a *app) saveParams(ctx context.Context, cfg *renderConfig) error {
 		return write(a.stdout)
 	}
 	if err := atomicfile.WriteFile(ctx, cfg.saveParams, write); err != nil {
-		return fmt.Errorf("--save-params: %w", err)
+		return fmt.Errorf("--save-params: %w", output.StdoutHint(err))
 	}
 	return nil
 }

@@ -62,9 +62,19 @@ func Open(path string, force bool, stdout, stderr io.Writer) (*Destination, erro
 		return nil, fmt.Errorf("cannot overwrite %q: write-protected (use --force)", path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, StdoutHint(err)
 	}
 	return &Destination{file: f}, nil
+}
+
+// StdoutHint adds to atomicfile's refusal of a pipe, a socket or a
+// descriptor that "-" writes standard output, for the flags that take "-";
+// other errors it returns as they are.
+func StdoutHint(err error) error {
+	if errors.Is(err, atomicfile.ErrNotRegular) || errors.Is(err, atomicfile.ErrDescriptor) {
+		return fmt.Errorf(`%w (write to "-" for standard output)`, err)
+	}
+	return err
 }
 
 // IsCharDevice reports whether path is, or links to, a character device,
