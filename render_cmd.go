@@ -277,8 +277,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, err
 	}
 	j.View = v
-	if j.Method, err = render.ParseMethod(f.method); err != nil {
-		return nil, cli.UsageError{Err: err}
+	if j.Method, err = lookupName("method", f.method, render.MethodNames(), render.ParseMethod); err != nil {
+		return nil, err
 	}
 	j.NoBLA = f.noBLA
 	if j.Reference, err = f.reference(v); err != nil {
