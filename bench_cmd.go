@@ -244,7 +244,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		// The file is made while the sweep runs (under a temporary name), in
 		// a folder that must then be empty, and would be among its results.
 		if p.path != "" && inside(cfg.Out, p.path) {
-			return cfg, cli.Usagef("--%s %s is inside the results directory %s, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
+			return cfg, cli.Usagef("--%s %q is inside the results directory %q, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
 		}
 	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)

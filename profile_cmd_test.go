@@ -155,3 +155,23 @@ func TestTraceFlagValues(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileFlagPathsQuoted: the refusals of --trace and --cpuprofile
+// quote the path, so a space or a newline in it shows as what it is and
+// the message stays one line (a newline once cut it short).
+func TestProfileFlagPathsQuoted(t *testing.T) {
+	dir := t.TempDir()
+	odd := "a\nb"
+	if err := os.Mkdir(filepath.Join(dir, odd), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--trace", "DIR/" + odd},
+		{"--trace", "DIR/" + odd + "/p", "--cpuprofile", "DIR/" + odd + "/p"},
+	} {
+		code, _, stderr := mandel(t, dir, append(args, "--size", "4", "DIR/o.png")...)
+		if code != exitUsage || !strings.Contains(stderr, `a\nb`) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, %q; want 2 and one line with the path quoted", args, code, stderr)
+		}
+	}
+}

@@ -186,12 +186,12 @@ func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files,
 			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
 		case f.path != "" && isDir(f.path):
 			// Found now, not when the file is put in place after the work.
-			return profiling.Files{}, cli.Usagef("--%s %s is a directory; want a file name", f.flag, f.path)
+			return profiling.Files{}, cli.Usagef("--%s %q is a directory; want a file name", f.flag, f.path)
 		}
 	}
 	if trace != "" && filepath.Clean(trace) == filepath.Clean(cpuProfile) {
 		// Both would be written to one path, the second over the first.
-		return profiling.Files{}, cli.Usagef("--trace and --cpuprofile name the same file %s; give each its own", trace)
+		return profiling.Files{}, cli.Usagef("--trace and --cpuprofile name the same file %q; give each its own", trace)
 	}
 	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
 }
