@@ -566,12 +566,16 @@ func TestFreeSpace(t *testing.T) {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	size := fmt.Sprintf("%dx%d", side, side)
-	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "big.ppm")}, &stdout, &stderr)
+	// A newline in the path, which the message quotes, keeps it one line.
+	if err := os.Mkdir(filepath.Join(dir, "a\nb"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "a\nb", "big.ppm")}, &stdout, &stderr)
 	if code != exitFailure {
 		t.Errorf("exit %d, want %d", code, exitFailure)
 	}
-	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), "DIR/big.ppm: not enough space: the "+size+" ppm takes ")
-	if entries := dirEntries(t, dir); len(entries) != 0 {
+	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), `"DIR/a\nb/big.ppm": not enough space: the `+size+" ppm takes ")
+	if entries := dirEntries(t, filepath.Join(dir, "a\nb")); len(entries) != 0 {
 		t.Errorf("left behind: %q", entries)
 	}
 }

@@ -643,7 +643,7 @@ func checkSpace(out *output.Destination, job pipeline.Job) error {
 	if !ok || size <= free {
 		return nil
 	}
-	return fmt.Errorf("%s: not enough space: the %dx%d %s takes %s; its file system has %s free",
+	return fmt.Errorf("%q: not enough space: the %dx%d %s takes %s; its file system has %s free",
 		out.File().Name(), job.View.Width, hi-lo, job.Format, sysmem.HumanBytes(float64(size)), sysmem.HumanBytes(float64(free)))
 }
 
