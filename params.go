@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -77,6 +79,10 @@ func readPNGParams(path string) ([]shard.Param, error) {
 	}
 	defer file.Close()
 	d, err := imageio.NewPNGReader(file)
+	var ioErr *fs.PathError
+	if errors.As(err, &ioErr) {
+		return nil, fmt.Errorf("--from: %w", err) // as open's errors
+	}
 	if err != nil {
 		return nil, cli.Usagef("--from %q: %v; --from reads the settings in a PNG that mandel wrote", path, err)
 	}

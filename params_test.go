@@ -269,3 +269,13 @@ func TestReproduceFormat(t *testing.T) {
 		t.Errorf("exit %d, reproduce line %q, want the output quoted", code, line)
 	}
 }
+
+// TestFromDirectory: --from a directory fails as a file that cannot be read
+// (exit 1, what failed), as --params does, not as a file that is no PNG.
+func TestFromDirectory(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--from", "DIR/", "DIR/o.png")
+	if code != exitFailure || stderr != "mandel: --from: read \"DIR/\": is a directory\n" {
+		t.Errorf("exit %d, %q; want 1 and the read's failure", code, stderr)
+	}
+}
