@@ -279,3 +279,17 @@ func TestFromDirectory(t *testing.T) {
 		t.Errorf("exit %d, %q; want 1 and the read's failure", code, stderr)
 	}
 }
+
+// TestSaveParamsCheckedFirst: a --save-params path that cannot be written
+// is refused before the render, as OUTPUT is; it was found after it, and
+// the command failed with the image written.
+func TestSaveParamsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--size", "4", "--save-params", "DIR/missing/p.txt", "DIR/o.png")
+	if code != exitFailure || !strings.HasPrefix(stderr, `mandel: --save-params: create "DIR/missing/p.txt": `) {
+		t.Errorf("exit %d, %q; want 1 and the path refused", code, stderr)
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("the refused command left %q", entries)
+	}
+}

@@ -161,14 +161,21 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	for _, n := range cfg.notes {
 		fmt.Fprintf(a.stderr, "mandel: note: %s\n", n)
 	}
+	params, err := openSaveParams(cfg)
+	if err != nil {
+		return report(a.stderr, err)
+	}
+	if params != nil {
+		defer params.Abort()
+	}
 	if cfg.paramsOnly {
-		return report(a.stderr, a.saveParams(ctx, cfg))
+		return report(a.stderr, a.saveParams(ctx, cfg, params))
 	}
 	return report(a.stderr, a.profiled(cfg.profiles, func() (bool, error) {
 		err := a.renderImage(ctx, cfg)
 		wrote := err == nil
 		if wrote && cfg.saveParams != "" {
-			err = a.saveParams(ctx, cfg)
+			err = a.saveParams(ctx, cfg, params)
 		}
 		return wrote, err
 	}))
