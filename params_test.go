@@ -293,3 +293,22 @@ func TestSaveParamsCheckedFirst(t *testing.T) {
 		t.Errorf("the refused command left %q", entries)
 	}
 }
+
+// TestSaveParamsLinkToOutput: --save-params through a symbolic link to
+// OUTPUT, existing or not yet, is refused as OUTPUT itself is; the settings
+// replaced the image.
+func TestSaveParamsLinkToOutput(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("o.png", filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip(err)
+	}
+	for _, exists := range []bool{false, true} {
+		if exists {
+			mustRender(t, dir, "DIR/o.png", "--size", "4")
+		}
+		code, _, stderr := mandel(t, dir, "--size", "4", "--save-params", "DIR/link.txt", "DIR/o.png")
+		if code != exitUsage || !strings.Contains(stderr, "is OUTPUT too") {
+			t.Errorf("o.png exists %v: exit %d, %q; want 2, the link refused", exists, code, stderr)
+		}
+	}
+}
