@@ -175,3 +175,23 @@ func TestProfileFlagPathsQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileFlagIsOutput: --trace or --cpuprofile naming OUTPUT or the
+// --save-params file is refused before the render; the trace replaced the
+// image, with exit 0.
+func TestProfileFlagIsOutput(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--trace", "DIR/o.png"},
+		{"--cpuprofile", "DIR/./o.png"},
+		{"--save-params", "DIR/p.txt", "--trace", "DIR/p.txt"},
+	} {
+		code, _, stderr := mandel(t, dir, append(args, "--size", "4", "DIR/o.png")...)
+		if code != exitUsage || !strings.Contains(stderr, "too; give each its own file") {
+			t.Errorf("%q: exit %d, %q; want 2 and the file refused", args, code, stderr)
+		}
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("refused commands left %q", entries)
+	}
+}

@@ -304,6 +304,15 @@ func (f *renderFlags) config() (*renderConfig, error) {
 	case f.saveParams != "" && output != "" && output != "-" && f.saveParams != "-" && samePath(f.saveParams, output):
 		return nil, cli.Usagef("--save-params %q is OUTPUT too; the settings would replace the image", f.saveParams)
 	}
+	// The trace and the profile are put in place after the image and the
+	// settings, and would replace either.
+	for _, p := range []struct{ flag, path string }{{"trace", f.trace}, {"cpuprofile", f.cpuProfile}} {
+		for _, o := range []struct{ what, path string }{{"OUTPUT", output}, {"--save-params", f.saveParams}} {
+			if p.path != "" && o.path != "" && o.path != "-" && samePath(p.path, o.path) {
+				return nil, cli.Usagef("--%s %q is %s too; give each its own file", p.flag, p.path, o.what)
+			}
+		}
+	}
 	src, err := f.readParams()
 	if err != nil {
 		return nil, err
