@@ -123,6 +123,8 @@ _mandel() {
         return
     fi
     if [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=($(compgen -W "` + strings.Join(commands, " ") + `" -- "$cur")); fi
+    # One name a line: a file name may hold blanks.
+    local IFS=$'\n'
     COMPREPLY+=($(compgen -f -- "$cur"))
 }
 complete -o filenames -F _mandel mandel
