@@ -86,10 +86,10 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
-		return exitOK
+		return a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 	case f.list:
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		var b strings.Builder
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, s := range bench.Scenes() {
 			def := ""
 			if s.Default {
@@ -98,8 +98,8 @@ func (a *app) runBench(ctx context.Context, args []string) int {
 			fmt.Fprintf(tw, "%s\t%dx%d\tmaxiter %d%s\t%s\n", s.Name, s.View.Width, s.View.Height, s.View.MaxIter, def, s.Description)
 		}
 		tw.Flush()
-		fmt.Fprintf(stdout, "\nThe sizes are the scenes' own: a sweep scales each so that one serial render takes --target-time (default %v), unless --size or --size-factor is given.\n", bench.DefaultTargetTime)
-		return exitOK
+		fmt.Fprintf(&b, "\nThe sizes are the scenes' own: a sweep scales each so that one serial render takes --target-time (default %v), unless --size or --size-factor is given.\n", bench.DefaultTargetTime)
+		return a.printOut(b.String())
 	}
 	cfg, err := f.config(args)
 	if err != nil {
@@ -244,7 +244,7 @@ func (f *benchFlags) config(args []string) (bench.Config, error) {
 		// The file is made while the sweep runs (under a temporary name), in
 		// a folder that must then be empty, and would be among its results.
 		if p.path != "" && inside(cfg.Out, p.path) {
-			return cfg, cli.Usagef("--%s %s is inside the results directory %s, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
+			return cfg, cli.Usagef("--%s %q is inside the results directory %q, which the sweep needs empty; write it beside it", p.flag, p.path, cfg.Out)
 		}
 	}
 	cfg.Args = append([]string{"mandel", "bench"}, args...)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,9 +87,9 @@ func TestBenchBadInput(t *testing.T) {
 		{"out is a file", []string{"--out", file}, "output directory"},
 		{"out not empty", []string{"--out", full}, "not empty"},
 		// The trace and the profile: found before the sweep, not after it.
-		{"trace inside out", []string{"--trace", filepath.Join(out, "t.out")}, "--trace " + filepath.Join(out, "t.out") + " is inside the results directory"},
-		{"profile is out", []string{"--cpuprofile", out}, "--cpuprofile " + out + " is inside the results directory"},
-		{"trace a directory", []string{"--trace", dir}, "--trace " + dir + " is a directory"},
+		{"trace inside out", []string{"--trace", filepath.Join(out, "t.out")}, "--trace " + strconv.Quote(filepath.Join(out, "t.out")) + " is inside the results directory"},
+		{"profile is out", []string{"--cpuprofile", out}, "--cpuprofile " + strconv.Quote(out) + " is inside the results directory"},
+		{"trace a directory", []string{"--trace", dir}, "--trace " + strconv.Quote(dir) + " is a directory"},
 		{"trace and profile one file", []string{"--trace", filepath.Join(dir, "p"), "--cpuprofile", filepath.Join(dir, ".", "p")}, "name the same file"},
 	} {
 		args := append([]string{"--out", out}, tc.args...)

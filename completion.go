@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -33,8 +33,7 @@ func (a *app) runCompletion(args []string) int {
 		// zsh runs bash's completion functions through bashcompinit.
 		script = "#compdef mandel\n(( $+functions[compdef] )) || { autoload -U +X compinit && compinit }\nautoload -U +X bashcompinit && bashcompinit\n" + script
 	}
-	io.WriteString(a.stdout, script)
-	return exitOK
+	return a.printOut(script)
 }
 
 // completionValues are the names that flags of these names take.
@@ -48,12 +47,18 @@ func completionValues() map[string][]string {
 	}
 }
 
-// formatNames are the names --format takes: the formats and their other
-// extensions (jpg, tif).
+// formatNames are the names --format takes: the formats' extensions (jpg,
+// tif among them) and the formats that have none of their own (npy-smooth,
+// whose numbers share .npy).
 func formatNames() []string {
 	var names []string
 	for _, e := range imageio.Extensions() {
 		names = append(names, strings.TrimPrefix(e, "."))
+	}
+	for _, f := range imageio.Formats() {
+		if !slices.Contains(names, string(f)) {
+			names = append(names, string(f))
+		}
 	}
 	return names
 }
@@ -118,6 +123,8 @@ _mandel() {
         return
     fi
     if [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=($(compgen -W "` + strings.Join(commands, " ") + `" -- "$cur")); fi
+    # One name a line: a file name may hold blanks.
+    local IFS=$'\n'
     COMPREPLY+=($(compgen -f -- "$cur"))
 }
 complete -o filenames -F _mandel mandel

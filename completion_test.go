@@ -30,7 +30,13 @@ func complete(t *testing.T, bash, script, dir string, words ...string) []string 
 	if err != nil {
 		t.Fatalf("bash: %v\n%s", err, out)
 	}
-	got := strings.Fields(string(out))
+	// One candidate a line: a file name may hold blanks.
+	var got []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if line != "" {
+			got = append(got, line)
+		}
+	}
 	slices.Sort(got)
 	return got
 }
@@ -47,7 +53,7 @@ func TestCompletionBash(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	dir := t.TempDir()
-	for _, name := range []string{"sea.png", "sea.par", "other.txt"} {
+	for _, name := range []string{"sea.png", "sea.par", "other.txt", "my sea.png"} {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -64,6 +70,9 @@ func TestCompletionBash(t *testing.T) {
 		{[]string{"mandel", "--pal"}, []string{"--palette", "--palette-density", "--palette-file", "--palette-offset"}},
 		{[]string{"mandel", "--palette-d"}, []string{"--palette-density"}},
 		{[]string{"mandel", "--sa"}, []string{"--save-params"}},
+		{[]string{"mandel", "-f", "np"}, []string{"npy", "npy-smooth"}},
+		{[]string{"mandel", "my"}, []string{"my sea.png"}},
+		{[]string{"mandel", "--from", "my"}, []string{"my sea.png"}},
 		{[]string{"mandel", "--from", "sea"}, []string{"sea.par", "sea.png"}},
 		{[]string{"mandel", "-V", "full", "se"}, []string{"sea.par", "sea.png"}},
 		{[]string{"mandel", "bench", "--stra"}, []string{"--strategies"}},

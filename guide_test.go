@@ -129,8 +129,8 @@ func TestGuides(t *testing.T) {
 // lower case.
 func TestNamesAnyCase(t *testing.T) {
 	dir := t.TempDir()
-	want := mustRender(t, dir, "DIR/a.png", "--size", "12", "-s", "steal", "-p", "fire", "-V", "seahorse", "--kernel", "scalar", "-f", "png")
-	if got := mustRender(t, dir, "DIR/b.png", "--size", "12", "-s", "Steal", "-p", "FIRE", "-V", "SeaHorse", "--kernel", "SCALAR", "-f", "PNG"); !bytes.Equal(got, want) {
+	want := mustRender(t, dir, "DIR/a.png", "--size", "12", "-s", "steal", "-p", "fire", "-V", "seahorse", "--kernel", "scalar", "--method", "direct", "-f", "png")
+	if got := mustRender(t, dir, "DIR/b.png", "--size", "12", "-s", "Steal", "-p", "FIRE", "-V", "SeaHorse", "--kernel", "SCALAR", "--method", "DIRECT", "-f", "PNG"); !bytes.Equal(got, want) {
 		t.Error("names in capitals: bytes differ")
 	}
 }

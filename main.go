@@ -107,18 +107,18 @@ func (a *app) runHelp(args []string) int {
 	switch strings.ToLower(command) {
 	case "mandel", "help", "render":
 		f := newRenderFlags(a)
-		a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
+		return a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
 	case "bench":
 		f := newBenchFlags()
-		a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
+		return a.printHelp(func(w io.Writer) { printBenchHelp(w, f.fs) })
 	case "stitch":
 		f := newStitchFlags()
-		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
+		return a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
 	case "zoom":
 		z := newZoomFlags(a)
-		a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
+		return a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
 	case "completion":
-		a.printHelp(func(w io.Writer) {
+		return a.printHelp(func(w io.Writer) {
 			fmt.Fprint(w, `mandel completion prints a script that completes mandel's commands, flags,
 and the names of strategies, views, palettes, kernels and formats.
 
@@ -130,5 +130,4 @@ Usage:
 	default:
 		return report(a.stderr, cli.Unknown("command", command, commands))
 	}
-	return exitOK
 }

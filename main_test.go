@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -521,4 +522,23 @@ func FuzzRenderFlags(f *testing.F) {
 			t.Fatalf("accepted an invalid config: %+v", cfg)
 		}
 	})
+}
+
+// fullWriter is standard output on a full disk.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestTextToFullStdout: help, --version, --list and the completion
+// scripts fail when standard output does (mandel completion bash > file on
+// a full disk); they once exited 0 with the text lost.
+func TestTextToFullStdout(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"help", "zoom"}, {"bench", "-h"}, {"bench", "--list"}, {"stitch", "-h"},
+		{"zoom", "-h"}, {"--version"}, {"--list"}, {"--list", "-v"}, {"completion", "bash"}} {
+		var stderr bytes.Buffer
+		code := testApp(fullWriter{}, &stderr).run(context.Background(), args)
+		if code != exitFailure || !strings.HasPrefix(stderr.String(), "mandel: writing stdout: ") || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want 1 and one line", args, code, stderr.String())
+		}
+	}
 }

@@ -53,3 +53,21 @@ func TestStdoutTerminal(t *testing.T) {
 		t.Errorf("run with a terminal: exit %d, want %d; stderr %q", code, exitUsage, stderr.String())
 	}
 }
+
+// TestDeviceHintOnlyWhereDashWorks: a device refused by --trace or
+// --cpuprofile, which do not take -, is not answered with "write to - for
+// standard output" (which they then refuse too); --save-params, which
+// takes -, is.
+func TestDeviceHintOnlyWhereDashWorks(t *testing.T) {
+	for _, tc := range []struct {
+		flag string
+		hint bool
+	}{{"--trace", false}, {"--cpuprofile", false}, {"--save-params", true}} {
+		dir := t.TempDir()
+		code, _, stderr := mandel(t, dir, "--size", "4", tc.flag, "/dev/null", "DIR/o.png")
+		if code != exitFailure || !bytes.Contains([]byte(stderr), []byte("not a regular file")) ||
+			bytes.Contains([]byte(stderr), []byte(`write to "-"`)) != tc.hint {
+			t.Errorf("%s /dev/null: exit %d, %q; want 1, and the hint about - %v", tc.flag, code, stderr, tc.hint)
+		}
+	}
+}

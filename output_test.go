@@ -566,12 +566,43 @@ func TestFreeSpace(t *testing.T) {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	size := fmt.Sprintf("%dx%d", side, side)
-	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "big.ppm")}, &stdout, &stderr)
+	// A newline in the path, which the message quotes, keeps it one line.
+	if err := os.Mkdir(filepath.Join(dir, "a\nb"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code := runContext(ctx, []string{"--size", size, filepath.Join(dir, "a\nb", "big.ppm")}, &stdout, &stderr)
 	if code != exitFailure {
 		t.Errorf("exit %d, want %d", code, exitFailure)
 	}
-	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), "DIR/big.ppm: not enough space: the "+size+" ppm takes ")
-	if entries := dirEntries(t, dir); len(entries) != 0 {
+	oneLine(t, strings.ReplaceAll(stderr.String(), dir, "DIR"), `"DIR/a\nb/big.ppm": not enough space: the `+size+" ppm takes ")
+	if entries := dirEntries(t, filepath.Join(dir, "a\nb")); len(entries) != 0 {
 		t.Errorf("left behind: %q", entries)
+	}
+}
+
+// cancelOnWrite is standard output that stops the command once the first
+// bytes reach it, as a Ctrl-C in the middle of mandel -f ppm - > out.ppm.
+type cancelOnWrite struct {
+	bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	c.cancel()
+	return c.Buffer.Write(p)
+}
+
+// TestInterruptedStdout: an interruption after part of the image went to
+// standard output says so, not "no output written".
+func TestInterruptedStdout(t *testing.T) {
+	forceStrips(t, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &cancelOnWrite{cancel: cancel}
+	var stderr bytes.Buffer
+	// 200x120 PPM is 72 kB: past the 64 kB buffer, in 30 strips.
+	code := runContext(ctx, []string{"--size", "200x120", "-m", "20", "-f", "ppm", "-"}, stdout, &stderr)
+	if code != exitInterrupted || stdout.Len() == 0 || stderr.String() != "mandel: interrupted; the image on standard output is incomplete\n" {
+		t.Errorf("exit %d, %d bytes out, stderr %q; want %d, some bytes and the image called incomplete", code, stdout.Len(), stderr.String(), exitInterrupted)
 	}
 }

@@ -35,7 +35,7 @@ func (p *paletteFlags) apply(fs *pflag.FlagSet, pal *render.Palette) error {
 		}
 		g, err := readPaletteFile(p.file)
 		if err != nil {
-			return cli.Usagef("--palette-file: %v", err)
+			return err
 		}
 		*pal = g
 	}
@@ -52,16 +52,22 @@ func (p *paletteFlags) apply(fs *pflag.FlagSet, pal *render.Palette) error {
 }
 
 // readPaletteFile reads and parses a palette file; a file too large to be
-// one is refused without reading it all.
+// one is refused without reading it all. A file that cannot be read is a
+// failure (exit 1, its path quoted, as --from's and --params'), and only
+// one that reads but is no palette is a bad command line.
 func readPaletteFile(name string) (render.Palette, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return render.Palette{}, err
+		return render.Palette{}, fmt.Errorf("--palette-file: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
 	if err != nil {
-		return render.Palette{}, fmt.Errorf("%q: %w", name, err)
+		return render.Palette{}, fmt.Errorf("--palette-file: %w", err)
 	}
-	return render.ParsePaletteFile(fmt.Sprintf("%q", name), data)
+	g, err := render.ParsePaletteFile(fmt.Sprintf("%q", name), data)
+	if err != nil {
+		return render.Palette{}, cli.Usagef("--palette-file: %v", err)
+	}
+	return g, nil
 }

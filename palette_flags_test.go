@@ -87,7 +87,6 @@ func TestPaletteFlagErrors(t *testing.T) {
 		{[]string{"-p", "gradient:0=#000764,0.16=#206bcb,0.42=#edfff"}, `mandel: palette "gradient:0=#000764,0.16=#206bcb,0.42=#edfff": stop 3 "0.42=#edfff": colour "#edfff" is not #RRGGBB (6 hex digits)`},
 		{[]string{"-p", "gradient:0.5=#000000,0.2=#ffffff"}, `mandel: palette "gradient:0.5=#000000,0.2=#ffffff": stop 2 "0.2=#ffffff": position 0.2 is before the previous stop's 0.5 (positions must not decrease)`},
 		{[]string{"--palette-file", bad}, `mandel: --palette-file: "DIR/bad.txt":3: "0.5 #ff00": colour "#ff00" is not #RRGGBB (6 hex digits)`},
-		{[]string{"--palette-file", "DIR/missing.txt"}, `mandel: --palette-file: open DIR/missing.txt: no such file or directory`},
 		{[]string{"-p", "fire", "--palette-file", bad}, `mandel: --palette and --palette-file both give the palette; give one`},
 		{[]string{"--palette-density", "0"}, `mandel: --palette-density must be in (0, 1e+06], got 0`},
 		{[]string{"--palette-offset", "inf"}, `mandel: invalid argument "inf" for "--palette-offset" flag`},
@@ -95,6 +94,16 @@ func TestPaletteFlagErrors(t *testing.T) {
 		code, stdout, stderr := mandel(t, dir, append(tc.args, "DIR/o.png")...)
 		if code != exitUsage || stdout != "" || !strings.HasPrefix(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+		}
+	}
+	// A file that cannot be read is a failure, as --from's and --params'
+	// are, and its path is quoted: a newline in it once cut the message
+	// short at "open DIR/a".
+	for _, missing := range []string{"DIR/missing.txt", "DIR/a\nb.txt", "DIR/"} {
+		code, _, stderr := mandel(t, dir, "--palette-file", missing, "DIR/o.png")
+		want := strconv.Quote(missing) + ": "
+		if code != exitFailure || !strings.HasPrefix(stderr, "mandel: --palette-file: ") || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("--palette-file %q: exit %d, stderr %q; want 1 and a line with %s", missing, code, stderr, want)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "o.png")); err == nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/kfr"
+	"github.com/mandel-project/mandel/internal/output"
 	"github.com/mandel-project/mandel/render"
 	"github.com/mandel-project/mandel/shard"
 )
@@ -76,6 +79,10 @@ func readPNGParams(path string) ([]shard.Param, error) {
 	}
 	defer file.Close()
 	d, err := imageio.NewPNGReader(file)
+	var ioErr *fs.PathError
+	if errors.As(err, &ioErr) {
+		return nil, fmt.Errorf("--from: %w", err) // as open's errors
+	}
 	if err != nil {
 		return nil, cli.Usagef("--from %q: %v; --from reads the settings in a PNG that mandel wrote", path, err)
 	}
@@ -163,14 +170,29 @@ func (src *paramSource) apply(f *renderFlags) (notes []string, err error) {
 	return notes, nil
 }
 
-// saveParams writes the parameter file of cfg's picture to its
-// --save-params path, whole or not at all (- is standard output).
-func (a *app) saveParams(ctx context.Context, cfg *renderConfig) error {
+// openSaveParams creates the temporary file of cfg's --save-params path
+// (nil for none or -) before any rendering, as OUTPUT's is: a missing
+// directory or a write-protected file is found at once, not after the
+// render, with the image already in place and the command failing.
+func openSaveParams(cfg *renderConfig) (*atomicfile.File, error) {
+	if cfg.saveParams == "" || cfg.saveParams == "-" {
+		return nil, nil
+	}
+	f, err := atomicfile.New(cfg.saveParams)
+	if err != nil {
+		return nil, fmt.Errorf("--save-params: %w", output.StdoutHint(err))
+	}
+	return f, nil
+}
+
+// saveParams writes the parameter file of cfg's picture to file, from
+// openSaveParams, whole or not at all, or for - to standard output.
+func (a *app) saveParams(ctx context.Context, cfg *renderConfig, file *atomicfile.File) error {
 	write := func(w io.Writer) error { return shard.WriteParams(w, cfg.header) }
 	if cfg.saveParams == "-" {
 		return write(a.stdout)
 	}
-	if err := atomicfile.WriteFile(ctx, cfg.saveParams, write); err != nil {
+	if err := file.WriteWith(ctx, write); err != nil {
 		return fmt.Errorf("--save-params: %w", err)
 	}
 	return nil

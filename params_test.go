@@ -269,3 +269,46 @@ func TestReproduceFormat(t *testing.T) {
 		t.Errorf("exit %d, reproduce line %q, want the output quoted", code, line)
 	}
 }
+
+// TestFromDirectory: --from a directory fails as a file that cannot be read
+// (exit 1, what failed), as --params does, not as a file that is no PNG.
+func TestFromDirectory(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--from", "DIR/", "DIR/o.png")
+	if code != exitFailure || stderr != "mandel: --from: read \"DIR/\": is a directory\n" {
+		t.Errorf("exit %d, %q; want 1 and the read's failure", code, stderr)
+	}
+}
+
+// TestSaveParamsCheckedFirst: a --save-params path that cannot be written
+// is refused before the render, as OUTPUT is; it was found after it, and
+// the command failed with the image written.
+func TestSaveParamsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := mandel(t, dir, "--size", "4", "--save-params", "DIR/missing/p.txt", "DIR/o.png")
+	if code != exitFailure || !strings.HasPrefix(stderr, `mandel: --save-params: create "DIR/missing/p.txt": `) {
+		t.Errorf("exit %d, %q; want 1 and the path refused", code, stderr)
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("the refused command left %q", entries)
+	}
+}
+
+// TestSaveParamsLinkToOutput: --save-params through a symbolic link to
+// OUTPUT, existing or not yet, is refused as OUTPUT itself is; the settings
+// replaced the image.
+func TestSaveParamsLinkToOutput(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("o.png", filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip(err)
+	}
+	for _, exists := range []bool{false, true} {
+		if exists {
+			mustRender(t, dir, "DIR/o.png", "--size", "4")
+		}
+		code, _, stderr := mandel(t, dir, "--size", "4", "--save-params", "DIR/link.txt", "DIR/o.png")
+		if code != exitUsage || !strings.Contains(stderr, "is OUTPUT too") {
+			t.Errorf("o.png exists %v: exit %d, %q; want 2, the link refused", exists, code, stderr)
+		}
+	}
+}

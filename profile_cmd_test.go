@@ -155,3 +155,43 @@ func TestTraceFlagValues(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileFlagPathsQuoted: the refusals of --trace and --cpuprofile
+// quote the path, so a space or a newline in it shows as what it is and
+// the message stays one line (a newline once cut it short).
+func TestProfileFlagPathsQuoted(t *testing.T) {
+	dir := t.TempDir()
+	odd := "a\nb"
+	if err := os.Mkdir(filepath.Join(dir, odd), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--trace", "DIR/" + odd},
+		{"--trace", "DIR/" + odd + "/p", "--cpuprofile", "DIR/" + odd + "/p"},
+	} {
+		code, _, stderr := mandel(t, dir, append(args, "--size", "4", "DIR/o.png")...)
+		if code != exitUsage || !strings.Contains(stderr, `a\nb`) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, %q; want 2 and one line with the path quoted", args, code, stderr)
+		}
+	}
+}
+
+// TestProfileFlagIsOutput: --trace or --cpuprofile naming OUTPUT or the
+// --save-params file is refused before the render; the trace replaced the
+// image, with exit 0.
+func TestProfileFlagIsOutput(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--trace", "DIR/o.png"},
+		{"--cpuprofile", "DIR/./o.png"},
+		{"--save-params", "DIR/p.txt", "--trace", "DIR/p.txt"},
+	} {
+		code, _, stderr := mandel(t, dir, append(args, "--size", "4", "DIR/o.png")...)
+		if code != exitUsage || !strings.Contains(stderr, "too; give each its own file") {
+			t.Errorf("%q: exit %d, %q; want 2 and the file refused", args, code, stderr)
+		}
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Errorf("refused commands left %q", entries)
+	}
+}

@@ -146,14 +146,13 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	}
 	switch {
 	case f.help:
-		a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
-		return exitOK
+		return a.printHelp(func(w io.Writer) { printHelp(w, f.fs) })
 	case f.showVersion:
-		fmt.Fprint(a.stdout, versionString())
-		return exitOK
+		return a.printOut(versionString())
 	case f.list:
-		printStrategies(a.stdout, f.verbose)
-		return exitOK
+		var b strings.Builder
+		printStrategies(&b, f.verbose)
+		return a.printOut(b.String())
 	}
 	cfg, err := f.config()
 	if err != nil {
@@ -162,14 +161,21 @@ func (a *app) runRender(ctx context.Context, args []string) int {
 	for _, n := range cfg.notes {
 		fmt.Fprintf(a.stderr, "mandel: note: %s\n", n)
 	}
+	params, err := openSaveParams(cfg)
+	if err != nil {
+		return report(a.stderr, err)
+	}
+	if params != nil {
+		defer params.Abort()
+	}
 	if cfg.paramsOnly {
-		return report(a.stderr, a.saveParams(ctx, cfg))
+		return report(a.stderr, a.saveParams(ctx, cfg, params))
 	}
 	return report(a.stderr, a.profiled(cfg.profiles, func() (bool, error) {
 		err := a.renderImage(ctx, cfg)
 		wrote := err == nil
 		if wrote && cfg.saveParams != "" {
-			err = a.saveParams(ctx, cfg)
+			err = a.saveParams(ctx, cfg, params)
 		}
 		return wrote, err
 	}))
@@ -187,14 +193,54 @@ func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files,
 			return profiling.Files{}, cli.Usagef("--%s -: want a file name; standard output is for the image or the results table", f.flag)
 		case f.path != "" && isDir(f.path):
 			// Found now, not when the file is put in place after the work.
-			return profiling.Files{}, cli.Usagef("--%s %s is a directory; want a file name", f.flag, f.path)
+			return profiling.Files{}, cli.Usagef("--%s %q is a directory; want a file name", f.flag, f.path)
 		}
 	}
 	if trace != "" && filepath.Clean(trace) == filepath.Clean(cpuProfile) {
 		// Both would be written to one path, the second over the first.
-		return profiling.Files{}, cli.Usagef("--trace and --cpuprofile name the same file %s; give each its own", trace)
+		return profiling.Files{}, cli.Usagef("--trace and --cpuprofile name the same file %q; give each its own", trace)
 	}
 	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
+}
+
+// samePath reports whether a and b name one file, also through symbolic
+// links (--save-params link.png where link.png leads to OUTPUT, which the
+// settings would replace once the image is in place), whether or not the
+// file exists yet.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ra, rb := realPath(a), realPath(b)
+	return ra != "" && ra == rb
+}
+
+// realPath is where path leads: its symbolic links followed, dangling ones
+// too, as atomicfile does to find the file it will replace; "" if unknown.
+func realPath(path string) string {
+	for range 40 { // the kernel's own limit on links followed
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return ""
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, filepath.Base(path)))
+	if err != nil {
+		return ""
+	}
+	return abs
 }
 
 // isDir reports whether path names an existing directory.
@@ -218,11 +264,22 @@ func (a *app) profiled(files profiling.Files, work func() (bool, error)) error {
 	return err
 }
 
-// printHelp writes what print writes to stdout, wrapped to its width.
-func (a *app) printHelp(print func(io.Writer)) {
+// printHelp writes what print writes to stdout, wrapped to its width, and
+// returns the exit code (see printOut).
+func (a *app) printHelp(print func(io.Writer)) int {
 	var b strings.Builder
 	print(&b)
-	io.WriteString(a.stdout, cli.Wrap(b.String(), a.width()))
+	return a.printOut(cli.Wrap(b.String(), a.width()))
+}
+
+// printOut writes text to standard output and returns the exit code: a
+// failed write (a full disk, mandel completion bash > file) is a failure,
+// not a success with half the text lost.
+func (a *app) printOut(text string) int {
+	if _, err := io.WriteString(a.stdout, text); err != nil {
+		return report(a.stderr, fmt.Errorf("writing stdout: %w", err))
+	}
+	return exitOK
 }
 
 // config checks the flags and builds the configuration. Every check that does
@@ -244,8 +301,17 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, cli.Usagef("--save-params is empty; give the file to write the settings to (- for stdout)")
 	case f.saveParams == "-" && output == "-":
 		return nil, cli.Usagef("the image and --save-params cannot both go to stdout (-)")
-	case f.saveParams != "" && filepath.Clean(f.saveParams) == filepath.Clean(output):
+	case f.saveParams != "" && output != "" && output != "-" && f.saveParams != "-" && samePath(f.saveParams, output):
 		return nil, cli.Usagef("--save-params %q is OUTPUT too; the settings would replace the image", f.saveParams)
+	}
+	// The trace and the profile are put in place after the image and the
+	// settings, and would replace either.
+	for _, p := range []struct{ flag, path string }{{"trace", f.trace}, {"cpuprofile", f.cpuProfile}} {
+		for _, o := range []struct{ what, path string }{{"OUTPUT", output}, {"--save-params", f.saveParams}} {
+			if p.path != "" && o.path != "" && o.path != "-" && samePath(p.path, o.path) {
+				return nil, cli.Usagef("--%s %q is %s too; give each its own file", p.flag, p.path, o.what)
+			}
+		}
 	}
 	src, err := f.readParams()
 	if err != nil {
@@ -267,8 +333,8 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, err
 	}
 	j.View = v
-	if j.Method, err = render.ParseMethod(f.method); err != nil {
-		return nil, cli.UsageError{Err: err}
+	if j.Method, err = lookupName("method", f.method, render.MethodNames(), render.ParseMethod); err != nil {
+		return nil, err
 	}
 	j.NoBLA = f.noBLA
 	if j.Reference, err = f.reference(v); err != nil {
@@ -633,7 +699,7 @@ func checkSpace(out *output.Destination, job pipeline.Job) error {
 	if !ok || size <= free {
 		return nil
 	}
-	return fmt.Errorf("%s: not enough space: the %dx%d %s takes %s; its file system has %s free",
+	return fmt.Errorf("%q: not enough space: the %dx%d %s takes %s; its file system has %s free",
 		out.File().Name(), job.View.Width, hi-lo, job.Format, sysmem.HumanBytes(float64(size)), sysmem.HumanBytes(float64(free)))
 }
 

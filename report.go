@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mandel-project/mandel/internal/cli"
+	"github.com/mandel-project/mandel/internal/output"
 )
 
 // Exit codes. A stop by a signal exits 128 + the signal's number, as a
@@ -29,6 +30,9 @@ func report(stderr io.Writer, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, context.Canceled) && errors.Is(err, output.ErrIncomplete):
+		fmt.Fprintln(stderr, "mandel: interrupted; the image on standard output is incomplete")
+		return exitInterrupted
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "mandel: interrupted; no output written")
 		return exitInterrupted

@@ -46,8 +46,7 @@ func (a *app) runStitch(ctx context.Context, args []string) int {
 		return report(a.stderr, err)
 	}
 	if f.help {
-		a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
-		return exitOK
+		return a.printHelp(func(w io.Writer) { printStitchHelp(w, f.fs) })
 	}
 	paths, err := f.check()
 	if err != nil {

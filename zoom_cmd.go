@@ -89,8 +89,7 @@ func (a *app) runZoom(ctx context.Context, args []string) int {
 		return report(a.stderr, err)
 	}
 	if z.r.help {
-		a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
-		return exitOK
+		return a.printHelp(func(w io.Writer) { printZoomHelp(w, z.fs) })
 	}
 	cfg, err := z.config(a)
 	if err != nil {

@@ -58,7 +58,11 @@ func pngErrorf(format string, args ...any) error {
 func NewPNGReader(r io.Reader) (*PNGReader, error) {
 	d := &PNGReader{br: bufio.NewReaderSize(r, 64<<10), crc: crc32.NewIEEE()}
 	sig := make([]byte, len(pngSignature))
-	if _, err := io.ReadFull(d.br, sig); err != nil || string(sig) != pngSignature {
+	if _, err := io.ReadFull(d.br, sig); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		// A failed read (a directory, an I/O error) is not a file that
+		// is no PNG: say what failed.
+		return nil, err
+	} else if err != nil || string(sig) != pngSignature {
 		return nil, pngErrorf("no PNG signature")
 	}
 	seenIHDR := false

@@ -199,6 +199,26 @@ func TestPNGReaderTruncated(t *testing.T) {
 	}
 }
 
+// TestPNGReaderReadError: a read that fails (a directory, an I/O error)
+// is that failure, not "no PNG signature", which blamed the file; an empty
+// or short file is still no PNG.
+func TestPNGReaderReadError(t *testing.T) {
+	failed := errors.New("read failed")
+	if _, err := NewPNGReader(io.MultiReader(bytes.NewReader([]byte("\x89P")), iotestErr{failed})); !errors.Is(err, failed) || errors.Is(err, errPNG) {
+		t.Errorf("a failed read: %v, want %v", err, failed)
+	}
+	for _, data := range []string{"", "\x89PN"} {
+		if _, err := NewPNGReader(bytes.NewReader([]byte(data))); !errors.Is(err, errPNG) {
+			t.Errorf("%q: %v, want no PNG signature", data, err)
+		}
+	}
+}
+
+// iotestErr is a reader that fails with its error.
+type iotestErr struct{ err error }
+
+func (r iotestErr) Read([]byte) (int, error) { return 0, r.err }
+
 // TestPNGReaderCorrupt changes a byte of each chunk: the CRC must catch
 // it; and with the CRC fixed, a byte of the image data: zlib must.
 func TestPNGReaderCorrupt(t *testing.T) {

@@ -126,7 +126,7 @@ const paletteSize = 255
 
 // position returns where on the palette cycle an escaped sample falls.
 func (p *Painter) position(n uint32, mag2 float64) float64 {
-	return math.Sqrt(Smooth(n, mag2))/p.period() + p.Palette.Offset
+	return math.Sqrt(Smooth(n, mag2))/p.period() + p.offset()
 }
 
 // index returns the paletted image's entry for an escaped sample: the
@@ -172,7 +172,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 		}
 	case *image.RGBA:
 		samples := float64(aa * aa)
-		period, offset := p.period(), p.Palette.Offset
+		period, offset := p.period(), p.offset()
 		in := p.inside()
 		maxIter := uint32(f.MaxIter)
 		for y := lo; y < hi; y++ {
@@ -208,7 +208,7 @@ func (p *Painter) paintRows(img image.Image, f *Frame, aa, lo, hi int, tab *inde
 // others, looked up in tab where it is certain (tab may be nil), computed
 // by exactIndex otherwise.
 func (p *Painter) indexRow(dst []uint8, iter []uint32, mag2 []float64, maxIter uint32, escape2 float64, tab *indexTable) {
-	period, offset := p.period(), p.Palette.Offset
+	period, offset := p.period(), p.offset()
 	var rows []atomic.Pointer[indexTableRow]
 	var key0 uint64
 	if tab != nil {
@@ -312,13 +312,13 @@ func tableKey(m float64) uint64 { return math.Float64bits(m) >> (52 - indexTable
 // where tableMargin would not be safe.
 func (p *Painter) newIndexTable(f *Frame) *indexTable {
 	period := p.period()
-	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) || !(math.Abs(p.Palette.Offset) <= 16) {
+	if !(period >= 1 && period <= math.MaxFloat64) || !(f.Escape2 >= 4 && f.Escape2 <= 1e13) || !(math.Abs(p.offset()) <= 16) {
 		return nil
 	}
 	counts := min(f.MaxIter+1, indexTableMaxCount)
 	return &indexTable{
 		period: period,
-		offset: p.Palette.Offset,
+		offset: p.offset(),
 		key0:   tableKey(f.Escape2),
 		rows:   make([]atomic.Pointer[indexTableRow], counts),
 		hits:   make([]atomic.Int32, counts),
@@ -437,6 +437,18 @@ func (c *Canvas) Task() func(worker, lo, hi int) (int64, error) {
 		c.paint(lo, hi)
 		return 0, nil
 	}
+}
+
+// offset is the palette's offset, less whole cycles where it is over 16
+// either way: a whole cycle changes no colour, and added as it is an
+// offset of 1e17 would round every place on the cycle to the same colour.
+// Offsets up to 16 are used as given, so their pictures keep their bytes.
+// math.Mod is exact, so the colours stay the same on every CPU.
+func (p *Painter) offset() float64 {
+	if o := p.Palette.Offset; !(math.Abs(o) <= 16) {
+		return math.Mod(o, 1)
+	}
+	return p.Palette.Offset
 }
 
 // period is p.Period, or DefaultPeriod where that is zero, divided by the

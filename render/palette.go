@@ -169,6 +169,9 @@ func ParsePaletteFile(name string, data []byte) (Palette, error) {
 	if len(data) > maxPaletteFile {
 		return Palette{}, fmt.Errorf("%s: over %d bytes, too large for a palette file", name, maxPaletteFile)
 	}
+	// Editors on Windows begin a UTF-8 file with a byte order mark, which
+	// would otherwise be read as part of the first position.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var g gradientBuilder
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, maxPaletteFile+1)

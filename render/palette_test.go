@@ -140,6 +140,11 @@ func TestParsePaletteFile(t *testing.T) {
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("got %+v, want %+v", p, want)
 	}
+	// As an editor on Windows saves it: a byte order mark and CRLF.
+	windows := "\ufeff" + strings.ReplaceAll(good, "\n", "\r\n")
+	if p, err := ParsePaletteFile("uf.txt", []byte(windows)); err != nil || !reflect.DeepEqual(p, want) {
+		t.Errorf("with a byte order mark and CRLF: %+v, %v; want %+v", p, err, want)
+	}
 	for _, tc := range []struct{ in, msg string }{
 		{"", "f.txt: no stops"},
 		{"# only a comment\n", "f.txt: no stops"},
@@ -304,18 +309,27 @@ func TestDensityAndOffset(t *testing.T) {
 			t.Fatalf("pixel %d: entry %d with offset 1, %d without", i, same.Pix[i], e)
 		}
 	}
+	// Past 16 whole cycles are dropped: added as they were, 1e17 rounded
+	// every escaped pixel to one colour.
+	for _, o := range []float64{17, 1e17, -1e300} {
+		far := classic
+		far.Offset = o
+		if got := paint(&Painter{Palette: far}); !bytes.Equal(got.Pix, base.Pix) {
+			t.Errorf("offset %g differs from 0 in %d pixels", o, differ(got.Pix, base.Pix))
+		}
+	}
 }
 
 // TestIndexTableWithDensityAndOffset: the look-up table gives the
-// reference's entries whatever the density and offset, and is not used
-// where an offset would break its margin.
+// reference's entries whatever the density and offset (one past 16 less its
+// whole cycles, within the table's margin).
 func TestIndexTableWithDensityAndOffset(t *testing.T) {
 	for _, name := range []string{"full", "seahorse"} {
 		preset, _ := LookupPreset(name)
 		v := preset.View
 		v.Width, v.Height = 150, 100
 		f := render(t, v, 1) // the mapping is the painter's: one frame for all
-		for _, mapping := range []struct{ density, offset float64 }{{2.5, 0.3}, {1, -7.25}, {0.3, 16}, {6, 0.999}} {
+		for _, mapping := range []struct{ density, offset float64 }{{2.5, 0.3}, {1, -7.25}, {0.3, 16}, {6, 0.999}, {1, 1e17 + 0.25}, {2, -40.5}} {
 			t.Run(fmt.Sprintf("%s/density=%g/offset=%g", name, mapping.density, mapping.offset), func(t *testing.T) {
 				pal := palettes[1]
 				pal.Density, pal.Offset = mapping.density, mapping.offset
@@ -323,11 +337,6 @@ func TestIndexTableWithDensityAndOffset(t *testing.T) {
 				checkIndexTable(t, p, f)
 			})
 		}
-	}
-	pal := palettes[0]
-	pal.Offset = 17
-	if (&Painter{Palette: pal}).newIndexTable(&Frame{MaxIter: 10, Escape2: 4}) != nil {
-		t.Error("a table for an offset of 17")
 	}
 }
 

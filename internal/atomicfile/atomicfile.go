@@ -52,17 +52,18 @@ const bufSize = 256 << 10
 // kernel's own limit (40 on Linux) bounds those it follows.
 const maxSymlinks = 40
 
-// errNotRegular refuses to write to devices, pipes and sockets: renaming onto
-// /dev/stdout would replace the device node (as root), not write to it.
-var errNotRegular = errors.New(`not a regular file (write to "-" for standard output)`)
+// ErrNotRegular refuses to write to devices, pipes and sockets: renaming onto
+// /dev/stdout would replace the device node (as root), not write to it. It
+// says no more: whether "-" writes standard output is the caller's to say.
+var ErrNotRegular = errors.New("not a regular file")
 
 var errIsDir = errors.New("is a directory")
 
-// errDescriptor refuses /dev/fd/N and /proc/self/fd/N: such a path names an
+// ErrDescriptor refuses /dev/fd/N and /proc/self/fd/N: such a path names an
 // open file of this process, which is written through its descriptor, and
 // replacing what it leads to would destroy a file the caller only meant to
 // append to (mandel /dev/fd/3 3>>log).
-var errDescriptor = errors.New(`an open file descriptor, not a file (write to "-" for standard output)`)
+var ErrDescriptor = errors.New("an open file descriptor, not a file")
 
 // ErrWriteProtected is returned by New for an existing file that the caller
 // may not write, unless Options.Force is set: renaming onto it would
@@ -196,7 +197,7 @@ func destination(path string) (target string, old fs.FileInfo, err error) {
 	if fd, err := viaDescriptor(path); err != nil {
 		return "", nil, err
 	} else if fd {
-		return "", nil, errDescriptor
+		return "", nil, ErrDescriptor
 	}
 	// Stat sees what the link leads to even where the link text does not
 	// name it: /dev/stdout -> /proc/self/fd/1 -> "pipe:[1234]".
@@ -333,7 +334,7 @@ func checkRegular(fi fs.FileInfo) error {
 	case mode.IsDir():
 		return errIsDir
 	case !mode.IsRegular():
-		return errNotRegular
+		return ErrNotRegular
 	}
 	return nil
 }

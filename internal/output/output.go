@@ -62,9 +62,19 @@ func Open(path string, force bool, stdout, stderr io.Writer) (*Destination, erro
 		return nil, fmt.Errorf("cannot overwrite %q: write-protected (use --force)", path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, StdoutHint(err)
 	}
 	return &Destination{file: f}, nil
+}
+
+// StdoutHint adds to atomicfile's refusal of a pipe, a socket or a
+// descriptor that "-" writes standard output, for the flags that take "-";
+// other errors it returns as they are.
+func StdoutHint(err error) error {
+	if errors.Is(err, atomicfile.ErrNotRegular) || errors.Is(err, atomicfile.ErrDescriptor) {
+		return fmt.Errorf(`%w (write to "-" for standard output)`, err)
+	}
+	return err
 }
 
 // IsCharDevice reports whether path is, or links to, a character device,
@@ -133,13 +143,22 @@ func checkStdout(stdout io.Writer) error {
 // name, or nil for standard output or a device.
 func (o *Destination) File() *atomicfile.File { return o.file }
 
+// ErrIncomplete is wrapped, with the cause, by WriteWith's error when an
+// interruption or a failure comes after part of the image went to standard
+// output: a file can be left alone, but those bytes cannot be taken back.
+var ErrIncomplete = errors.New("the image on standard output is incomplete")
+
 // WriteWith writes what encode writes and, for a file, commits it. An
 // interruption during the encoding, which can take seconds, stops it and
 // keeps any old file.
 func (o *Destination) WriteWith(ctx context.Context, encode func(io.Writer) error) error {
 	if o.file == nil {
-		buf := bufio.NewWriterSize(o.stdout, 1<<16)
+		counted := &countingWriter{w: o.stdout}
+		buf := bufio.NewWriterSize(counted, 1<<16)
 		err := encode(buf)
+		if err != nil && o.dev == nil && counted.n > 0 && errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w: %w", ErrIncomplete, err)
+		}
 		if err == nil {
 			if err = buf.Flush(); err != nil && o.dev == nil {
 				err = fmt.Errorf("writing stdout: %w", err)
@@ -155,6 +174,18 @@ func (o *Destination) WriteWith(ctx context.Context, encode func(io.Writer) erro
 		return err
 	}
 	return o.file.WriteWith(ctx, encode)
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Abort removes the temporary file, if it was not committed, or closes the
