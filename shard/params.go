@@ -71,6 +71,9 @@ func ParseParams(data []byte) ([]Param, error) {
 		return nil, fmt.Errorf("over %d KiB, too large for a parameter file", MaxParamsFile>>10)
 	}
 	var ps []Param
+	// A Windows editor (Notepad before 2019) saves UTF-8 with a byte order
+	// mark, which would make the first key "\ufeffview", an unknown one.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	// The default 64 KiB line would stop the scan at a long centre.
 	sc.Buffer(make([]byte, 0, 4096), MaxParamsFile+1)

@@ -123,6 +123,23 @@ func TestParseParamsByHand(t *testing.T) {
 	}
 }
 
+// TestParseParamsBOM: a file a Windows editor saved as UTF-8 begins with
+// a byte order mark, which is not part of its first key; and lines end in
+// CRLF.
+func TestParseParamsBOM(t *testing.T) {
+	ps, err := ParseParams([]byte("\ufeffview = seahorse\r\nsize = 8\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Param{
+		{Key: "view", Value: "seahorse", Where: "line 1: view"},
+		{Key: "size", Value: "8", Where: "line 2: size"},
+	}
+	if !slices.Equal(ps, want) {
+		t.Errorf("got %q, want %q", ps, want)
+	}
+}
+
 // TestParamsRefuse: each bad file or text is one error that says where.
 func TestParamsRefuse(t *testing.T) {
 	for _, c := range []struct{ name, text, want string }{
