@@ -730,9 +730,13 @@ func printReport(w io.Writer, cfg *renderConfig, st *pipeline.Stats) {
 	pixels := float64(v.Width) * float64(hi-lo)
 	secs := elapsed.Seconds()
 	// With shortcuts the iterations are those done, fewer than the frame's
-	// counts, so the header says which.
+	// counts, so the header says which. The bit path has no shortcuts at
+	// all, so --shortcuts changes nothing there.
 	shortcuts := "off"
-	if j.Shortcuts {
+	switch {
+	case st.Plan.Bits:
+		shortcuts = "none (bit path)"
+	case j.Shortcuts:
 		shortcuts = "on"
 	}
 	fmt.Fprintf(w, "reproduce: %s\n", reproduce(cfg))

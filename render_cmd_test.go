@@ -95,6 +95,10 @@ func TestBitPathToStdout(t *testing.T) {
 	if !strings.Contains(stderr, "bit path: 1 bit per pixel, "+render.AutoKernel()+" kernel") {
 		t.Errorf("--verbose does not name the bit path:\n%s", stderr)
 	}
+	// The bit path takes no shortcuts, whatever --shortcuts says.
+	if strings.Contains(stderr, "shortcuts on") || !strings.Contains(stderr, "shortcuts none (bit path)") {
+		t.Errorf("--verbose claims shortcuts on the bit path:\n%s", stderr)
+	}
 }
 
 // TestBitPathMemory checks that the memory check counts the bitmap, not a
