@@ -96,10 +96,18 @@ func LookupPalette(s string) (Palette, error) {
 		}
 	}
 	if hasOpts {
+		// A doubled option is refused, as a doubled key of --params is:
+		// the last one winning would hide the typo of a hand-edited string.
+		seen := map[string]bool{}
 		for opt := range strings.SplitSeq(opts, ";") {
 			if err := p.setOption(opt); err != nil {
 				return Palette{}, fmt.Errorf("palette %q: %w", s, err)
 			}
+			key, _, _ := strings.Cut(opt, "=")
+			if seen[key] {
+				return Palette{}, fmt.Errorf("palette %q: %s is given twice", s, key)
+			}
+			seen[key] = true
 		}
 	}
 	return p, nil

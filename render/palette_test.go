@@ -109,6 +109,9 @@ func TestLookupPaletteRefuses(t *testing.T) {
 		{"classic;offset=1_0", `offset "1_0" is not a decimal number`},
 		{"classic;hue=3", `unknown option "hue=3" (want density=D or offset=O)`},
 		{"classic;", `unknown option ""`},
+		{"fire;density=2;density=3", `palette "fire;density=2;density=3": density is given twice`},
+		{"fire;offset=0.5;density=2;offset=0.5", `offset is given twice`},
+		{"fire;density=1;density=1", `density is given twice`},
 		{"gradient:" + strings.Repeat("#000000,", MaxStops) + "#000000", fmt.Sprintf(`stop %d "#000000": more than %d stops`, MaxStops+1, MaxStops)},
 	} {
 		_, err := LookupPalette(tc.in)
