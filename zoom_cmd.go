@@ -259,12 +259,12 @@ func (f *frame) done() (bool, error) {
 	defer file.Close()
 	d, err := imageio.NewPNGReader(file)
 	if err != nil {
-		return false, fmt.Errorf("%s exists and is not a PNG (%v): remove it, or name the frames otherwise", f.path, err)
+		return false, fmt.Errorf("%q exists and is not a PNG (%v): remove it, or name the frames otherwise", f.path, err)
 	}
 	info, want := d.Info(), f.cfg.job.Text
 	v := f.cfg.job.View
 	if info.Width != v.Width || info.Height != v.Height || !slices.Equal(info.Text, want) {
-		return false, fmt.Errorf("%s exists but is not frame %d of this zoom (its size or mandel:* settings differ): remove it, or name the frames otherwise", f.path, f.index)
+		return false, fmt.Errorf("%q exists but is not frame %d of this zoom (its size or mandel:* settings differ): remove it, or name the frames otherwise", f.path, f.index)
 	}
 	// Its settings are this zoom's, but a copy cut short or a bit flipped
 	// since would be kept as written: read it to its end, every CRC and
@@ -285,7 +285,7 @@ func (f *frame) done() (bool, error) {
 // damagedFrame is the error of a frame of this zoom whose file is damaged:
 // replacing it is the user's call, as with any file mandel did not write.
 func damagedFrame(f *frame, err error) error {
-	return fmt.Errorf("%s is frame %d of this zoom but damaged (%v): remove it and run the zoom again to render it", f.path, f.index, err)
+	return fmt.Errorf("%q is frame %d of this zoom but damaged (%v): remove it and run the zoom again to render it", f.path, f.index, err)
 }
 
 // zoom renders the frames that are not yet written, in order, and with
@@ -371,11 +371,11 @@ func (a *app) zoom(ctx context.Context, cfg *zoomConfig) (err error) {
 			rendered++
 			if rc.verbose {
 				prog.Stop()
-				fmt.Fprintf(a.stderr, "frame %d/%d: %s, scale %s, method %s, %s\n", k+1, len(written), f.path,
+				fmt.Fprintf(a.stderr, "frame %d/%d: %q, scale %s, method %s, %s\n", k+1, len(written), f.path,
 					f.cfg.job.View.Decimals().Scale, st.Method, phaseTimes(&st))
 			}
 		} else if rc.verbose {
-			fmt.Fprintf(a.stderr, "frame %d/%d: %s, already written\n", k+1, len(written), f.path)
+			fmt.Fprintf(a.stderr, "frame %d/%d: %q, already written\n", k+1, len(written), f.path)
 		}
 		if video != nil {
 			if err := video.add(f.path); err != nil {
@@ -447,10 +447,10 @@ func (a *app) startVideo(ctx context.Context, cfg *zoomConfig) (*zoomVideo, erro
 func (z *zoomVideo) add(path string) error {
 	var err error
 	if z.buf, err = video.ReadPNG(path, z.buf); err != nil {
-		return fmt.Errorf("--video: reading frame %s: %w", path, err)
+		return fmt.Errorf("--video: reading frame %q: %w", path, err)
 	}
 	if len(z.buf) != 3*z.width*z.height {
-		return fmt.Errorf("--video: frame %s is not %dx%d", path, z.width, z.height)
+		return fmt.Errorf("--video: frame %q is not %dx%d", path, z.width, z.height)
 	}
 	return z.enc.WriteFrame(z.buf)
 }

@@ -92,7 +92,7 @@ func TestZoomResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = mandel(t, dir, args...)
-	if code != 1 || !strings.Contains(stderr, "f-00001.png exists but is not frame 1 of this zoom") || strings.Count(stderr, "\n") != 1 {
+	if code != 1 || !strings.Contains(stderr, `f-00001.png" exists but is not frame 1 of this zoom`) || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("a foreign frame: exit %d, %q; want exit 1 and one line", code, stderr)
 	}
 	if !bytes.Equal(mustRead(t, paths[1]), other) {
@@ -125,7 +125,7 @@ func TestZoomResumeDamagedFrame(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, _, stderr := mandel(t, dir, args...)
-		if code != 1 || !strings.Contains(stderr, "f-00002.png is frame 2 of this zoom but damaged") || strings.Count(stderr, "\n") != 1 {
+		if code != 1 || !strings.Contains(stderr, `f-00002.png" is frame 2 of this zoom but damaged`) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%s: exit %d, %q; want exit 1 and one line saying frame 2 is damaged", name, code, stderr)
 		}
 		if !bytes.Equal(mustRead(t, path), damaged) {
@@ -334,5 +334,22 @@ func TestZoomManyDeepFramesStop(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a stopped zoom left %d files", len(entries))
+	}
+}
+
+// TestZoomOddFrameName: a frame's path is quoted in the zoom's messages, so
+// that a newline in a folder's name cannot cut the message in two.
+func TestZoomOddFrameName(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "a\nb")
+	if err := os.Mkdir(odd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(odd, "f-00000.png"), []byte("not a png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := mandel(t, dir, append(slices.Clone(zoomArgs), "DIR/a\nb/f-%05d.png")...)
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `"DIR/a\nb/f-00000.png" exists and is not a PNG`) {
+		t.Errorf("exit %d, %q; want exit 1 and one line naming the frame quoted", code, stderr)
 	}
 }
