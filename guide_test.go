@@ -301,6 +301,11 @@ func TestStitchOddPath(t *testing.T) {
 	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `"DIR/bad\nname.png"`) {
 		t.Errorf("exit %d, stderr %q; want one line naming the shard quoted", code, stderr)
 	}
+	// Every path is quoted, as the render command's are, not only odd ones.
+	code, _, stderr = mandel(t, dir, "stitch", "-o", "DIR/out.png", ".")
+	if code != exitFailure || !strings.HasPrefix(stderr, `mandel: ".": `) {
+		t.Errorf("a folder as a shard: exit %d, stderr %q; want the folder quoted", code, stderr)
+	}
 }
 
 // letters returns text's non-space runes but shell continuations, sorted.

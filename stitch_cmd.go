@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -52,39 +50,8 @@ func (a *app) runStitch(ctx context.Context, args []string) int {
 	if err != nil {
 		return report(a.stderr, err)
 	}
-	return report(a.stderr, quoteOddPaths(a.stitch(ctx, f, paths), paths))
+	return report(a.stderr, a.stitch(ctx, f, paths))
 }
-
-// quoteOddPaths quotes, in err's message, the paths that hold a character
-// that %q would escape (a newline, a control character): the shard package
-// names its files as they are, which is clear for ordinary names, but a
-// newline in one would split the message.
-func quoteOddPaths(err error, paths []string) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	changed := false
-	for _, p := range paths {
-		if q := strconv.Quote(p); q != `"`+p+`"` && strings.Contains(msg, p) {
-			msg = strings.ReplaceAll(msg, p, q)
-			changed = true
-		}
-	}
-	if !changed {
-		return err
-	}
-	return quotedError{msg, err}
-}
-
-// quotedError is err with its message rewritten; errors.Is and As see err.
-type quotedError struct {
-	msg string
-	err error
-}
-
-func (e quotedError) Error() string { return e.msg }
-func (e quotedError) Unwrap() error { return e.err }
 
 // check checks the command line: an output, which is a PNG, and shard
 // files, none given twice nor the output itself.

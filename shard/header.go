@@ -306,7 +306,7 @@ func readFile(path string) (File, error) {
 	defer file.Close()
 	d, err := imageio.NewPNGReader(file)
 	if err != nil {
-		return File{}, fmt.Errorf("%s: %w", path, err)
+		return File{}, fmt.Errorf("%q: %w", path, err)
 	}
 	f := File{Path: path, info: d.Info()}
 	f.Header, err = Parse(f.info.Text)
@@ -316,18 +316,18 @@ func readFile(path string) (File, error) {
 		// copyShard compares.
 		after, terr := trailingText(path)
 		if terr != nil {
-			return File{}, fmt.Errorf("%s: %w", path, terr)
+			return File{}, fmt.Errorf("%q: %w", path, terr)
 		}
 		if len(after) > 0 {
 			f.Header, err = Parse(append(slices.Clone(f.info.Text), after...))
 		}
 	}
 	if err != nil {
-		return File{}, fmt.Errorf("%s: %w", path, err)
+		return File{}, fmt.Errorf("%q: %w", path, err)
 	}
 	w, h := f.Header.View.Width, f.Header.View.Height
 	if lo, hi := f.Header.Rows(); f.info.Width != w || f.info.Height != hi-lo {
-		return File{}, fmt.Errorf("%s: a %dx%d PNG cannot be rows %d-%d of a %dx%d image", path, f.info.Width, f.info.Height, lo, hi-1, w, h)
+		return File{}, fmt.Errorf("%q: a %dx%d PNG cannot be rows %d-%d of a %dx%d image", path, f.info.Width, f.info.Height, lo, hi-1, w, h)
 	}
 	return f, nil
 }

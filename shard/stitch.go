@@ -52,7 +52,7 @@ func ReadSet(paths []string) (*Set, error) {
 	for i := range files {
 		f := &files[i]
 		if prev := byIndex[f.Header.Index]; prev != nil {
-			return nil, fmt.Errorf("%s and %s are both shard %d of %d", prev.Path, f.Path, f.Header.Index, n)
+			return nil, fmt.Errorf("%q and %q are both shard %d of %d", prev.Path, f.Path, f.Header.Index, n)
 		}
 		byIndex[f.Header.Index] = f
 	}
@@ -89,11 +89,11 @@ func sameRender(first, f *File) error {
 		// read "mandel:reference 0,1, not " with an empty value.
 		switch {
 		case a == "":
-			return fmt.Errorf("%s: not a shard of the same render as %s: %s %s, which %s does not have", f.Path, first.Path, what, b, first.Path)
+			return fmt.Errorf("%q: not a shard of the same render as %q: %s %s, which %q does not have", f.Path, first.Path, what, b, first.Path)
 		case b == "":
-			return fmt.Errorf("%s: not a shard of the same render as %s: %s missing, %s in %s", f.Path, first.Path, what, a, first.Path)
+			return fmt.Errorf("%q: not a shard of the same render as %q: %s missing, %s in %q", f.Path, first.Path, what, a, first.Path)
 		}
-		return fmt.Errorf("%s: not a shard of the same render as %s: %s %s, not %s", f.Path, first.Path, what, b, a)
+		return fmt.Errorf("%q: not a shard of the same render as %q: %s %s, not %s", f.Path, first.Path, what, b, a)
 	}
 	a, b := textMap(first.Header.viewText()), textMap(f.Header.viewText())
 	keys := make([]string, 0, len(a))
@@ -210,11 +210,11 @@ func (s *Set) model() (color.Model, error) {
 	if f.info.ColourType == 6 {
 		// mandel writes no RGBA image, whole or shard, so an RGBA shard is
 		// not one of its renders, and there is no whole render to equal.
-		return nil, fmt.Errorf("%s: colour type %d (RGBA) is not stitched; mandel writes opaque shards", f.Path, f.info.ColourType)
+		return nil, fmt.Errorf("%q: colour type %d (RGBA) is not stitched; mandel writes opaque shards", f.Path, f.info.ColourType)
 	}
 	m, err := f.info.Model()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Path, err)
+		return nil, fmt.Errorf("%q: %w", f.Path, err)
 	}
 	return m, nil
 }
@@ -229,11 +229,11 @@ func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, strip []byte)
 	defer file.Close()
 	d, err := imageio.NewPNGReader(file)
 	if err != nil {
-		return fmt.Errorf("%s: %w", f.Path, err)
+		return fmt.Errorf("%q: %w", f.Path, err)
 	}
 	if info := d.Info(); info.Width != f.info.Width || info.Height != f.info.Height || !slices.Equal(info.Text, f.info.Text) ||
 		info.ColourType != f.info.ColourType || string(info.Palette) != string(f.info.Palette) {
-		return fmt.Errorf("%s: changed while being stitched", f.Path)
+		return fmt.Errorf("%q: changed while being stitched", f.Path)
 	}
 	for y := 0; y < f.info.Height; {
 		if err := ctx.Err(); err != nil {
@@ -243,7 +243,7 @@ func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, strip []byte)
 		for ; y < f.info.Height && len(strip) < cap(strip); y++ {
 			row, err := d.ReadRow()
 			if err != nil {
-				return fmt.Errorf("%s: %w", f.Path, err)
+				return fmt.Errorf("%q: %w", f.Path, err)
 			}
 			strip = append(strip, row...)
 		}
@@ -252,7 +252,7 @@ func copyShard(ctx context.Context, pw *imageio.PNGWriter, f File, strip []byte)
 		}
 	}
 	if err := d.Finish(); err != nil {
-		return fmt.Errorf("%s: %w", f.Path, err)
+		return fmt.Errorf("%q: %w", f.Path, err)
 	}
 	return nil
 }

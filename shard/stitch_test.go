@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -211,7 +212,7 @@ func TestStitchRefusesAnotherRender(t *testing.T) {
 			other := writeShard(t, t.TempDir(), testImage("paletted", 40, h.View.Height), h)
 			var out bytes.Buffer
 			err := Stitch(context.Background(), &out, []string{paths[2], other, paths[0]}, 2)
-			want := other + ": not a shard of the same render as " + paths[2] + ": " + c.key
+			want := strconv.Quote(other) + ": not a shard of the same render as " + strconv.Quote(paths[2]) + ": " + c.key
 			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Fatalf("error %v, want %q...", err, want)
 			}
@@ -237,8 +238,8 @@ func TestStitchRefusesKeyOfOne(t *testing.T) {
 		paths []string
 		want  string
 	}{
-		{[]string{paths[2], forced, paths[0]}, forced + ": not a shard of the same render as " + paths[2] + ": mandel:method perturb, which " + paths[2] + " does not have"},
-		{[]string{forced, paths[2], paths[0]}, paths[2] + ": not a shard of the same render as " + forced + ": mandel:method missing, perturb in " + forced},
+		{[]string{paths[2], forced, paths[0]}, strconv.Quote(forced) + ": not a shard of the same render as " + strconv.Quote(paths[2]) + ": mandel:method perturb, which " + strconv.Quote(paths[2]) + " does not have"},
+		{[]string{forced, paths[2], paths[0]}, strconv.Quote(paths[2]) + ": not a shard of the same render as " + strconv.Quote(forced) + ": mandel:method missing, perturb in " + strconv.Quote(forced)},
 	} {
 		var out bytes.Buffer
 		if err := Stitch(context.Background(), &out, c.paths, 2); err == nil || err.Error() != c.want {
@@ -292,14 +293,14 @@ func TestStitchRefuses(t *testing.T) {
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
-		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
-		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, filepath.Join(dir, "plain.png") + ": not a mandel shard"},
+		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, strconv.Quote(good[1]) + " and " + strconv.Quote(filepath.Join(dir, "copy.png")) + " are both shard 1 of 3"},
+		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, strconv.Quote(filepath.Join(dir, "plain.png")) + ": not a mandel shard"},
 		{"too tall for its rows", []string{good[2], write("tall.png", encode(t, testImage("paletted", 40, 11), headerOf(m, 1, 3).Text())), good[0]},
-			filepath.Join(dir, "tall.png") + ": a 40x11 PNG cannot be rows 10-19 of a 40x30 image"},
-		{"grey among paletted", []string{good[2], grey, good[0]}, grey + ": not a shard of the same render as " + good[2] + ": PNG colour type 0, not 3"},
-		{"another preset", []string{good[2], elsewhere, good[0]}, elsewhere + ": not a shard of the same render as " + good[2] + ": mandel:view full, not seahorse"},
-		{"rgba", []string{notOpaque}, notOpaque + ": colour type 6 (RGBA) is not stitched"},
-		{"truncated header", []string{good[2], write("t1.png", shard1[:30]), good[0]}, filepath.Join(dir, "t1.png") + ": not a valid PNG: truncated"},
+			strconv.Quote(filepath.Join(dir, "tall.png")) + ": a 40x11 PNG cannot be rows 10-19 of a 40x30 image"},
+		{"grey among paletted", []string{good[2], grey, good[0]}, strconv.Quote(grey) + ": not a shard of the same render as " + strconv.Quote(good[2]) + ": PNG colour type 0, not 3"},
+		{"another preset", []string{good[2], elsewhere, good[0]}, strconv.Quote(elsewhere) + ": not a shard of the same render as " + strconv.Quote(good[2]) + ": mandel:view full, not seahorse"},
+		{"rgba", []string{notOpaque}, strconv.Quote(notOpaque) + ": colour type 6 (RGBA) is not stitched"},
+		{"truncated header", []string{good[2], write("t1.png", shard1[:30]), good[0]}, strconv.Quote(filepath.Join(dir, "t1.png")) + ": not a valid PNG: truncated"},
 		{"no such file", []string{good[2], filepath.Join(dir, "nosuch.png"), good[0]}, "nosuch.png: no such file"},
 		{"none", nil, "no shard files"},
 	} {
@@ -339,7 +340,7 @@ func TestStitchStops(t *testing.T) {
 			if err := os.WriteFile(last, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "shard-3.png: "},
+		}, `shard-3.png": `},
 		{"truncated", func(t *testing.T, set *Set, _ func()) {
 			last := set.Files()[2].Path
 			data, err := os.ReadFile(last)
@@ -349,10 +350,10 @@ func TestStitchStops(t *testing.T) {
 			if err := os.WriteFile(last, data[:len(data)/2], 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "shard-2.png: png image data: not a valid PNG: truncated"},
+		}, `shard-2.png": png image data: not a valid PNG: truncated`},
 		{"changed", func(t *testing.T, set *Set, _ func()) {
 			writeShard(t, filepath.Dir(set.Files()[1].Path), testImage("rgb", 600, 500), headerOf(testImage("rgb", 600, 500), 1, 4))
-		}, "shard-1.png: changed while being stitched"},
+		}, `shard-1.png": changed while being stitched`},
 		{"removed", func(t *testing.T, set *Set, _ func()) {
 			if err := os.Remove(set.Files()[1].Path); err != nil {
 				t.Fatal(err)
