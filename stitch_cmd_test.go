@@ -396,7 +396,7 @@ func TestShardOutputNames(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("--shard 1/2 s.png: exit %d, want 2", code)
 	}
-	oneLine(t, stderr, "every shard would write")
+	oneLine(t, stderr, `every shard would write "DIR/s.png"`)
 	if _, err := os.Stat(filepath.Join(dir, "s.png")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("s.png was written: %v", err)
 	}

@@ -42,7 +42,7 @@ func (s *Spec) Output(name string) (string, error) {
 		return fmt.Sprintf(verb, s.Index)
 	})
 	if !index && s.Count > 1 && !slices.Contains(numbers.FindAllString(name, -1), strconv.Itoa(s.Index)) {
-		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, name)
+		return "", fmt.Errorf("%s: every shard would write %q: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, name)
 	}
 	return out, nil
 }

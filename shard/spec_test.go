@@ -2,6 +2,7 @@ package shard
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -115,7 +116,7 @@ func TestSpecOutputSameName(t *testing.T) {
 	for _, name := range []string{"s.png", "100%%d.png", "s-%x.png"} {
 		s := &Spec{Index: 1, Count: 2, From: "--shard 1/2"}
 		_, err := s.Output(name)
-		if err == nil || !strings.Contains(err.Error(), "--shard 1/2: every shard would write "+name+": put %d in OUTPUT") {
+		if err == nil || !strings.Contains(err.Error(), "--shard 1/2: every shard would write "+strconv.Quote(name)+": put %d in OUTPUT") {
 			t.Errorf("Output(%q): error %v, want the refusal", name, err)
 		}
 	}
