@@ -190,7 +190,9 @@ func (t *tailBuffer) String() string {
 }
 
 // ReadPNG reads the PNG at path as rows of 8-bit RGB, ffmpeg's rgb24,
-// into buf (reused when it has room): a frame for WriteFrame.
+// into buf (reused when it has room): a frame for WriteFrame. A decoding
+// error does not name path: the caller names the frame, quoted as its
+// messages quote paths.
 func ReadPNG(path string, buf []byte) ([]byte, error) {
 	file, err := os.Open(path)
 	if err != nil {
@@ -199,7 +201,7 @@ func ReadPNG(path string, buf []byte) ([]byte, error) {
 	defer file.Close()
 	img, err := png.Decode(file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return RGB(img, buf), nil
 }

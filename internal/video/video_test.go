@@ -214,4 +214,13 @@ func TestReadPNG(t *testing.T) {
 	if _, err := ReadPNG(filepath.Join(dir, "none.png"), nil); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing frame: %v", err)
 	}
+	// A bad frame's error leaves the path to the caller, which quotes it:
+	// a newline in it would otherwise cut the caller's one-line message.
+	odd := filepath.Join(dir, "a\nb.png")
+	if err := os.WriteFile(odd, []byte("not a png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadPNG(odd, nil); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("a bad frame: %q, want an error on one line", err)
+	}
 }
