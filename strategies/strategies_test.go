@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -278,4 +279,19 @@ func TestSerialReportsOneWorker(t *testing.T) {
 	if err != nil || len(rep.Workers) != 1 || rep.Workers[0].Items != 10 || rep.Imbalance() != 1 {
 		t.Errorf("serial with 4 workers: err %v, report %+v, imbalance %v", err, rep.Workers, rep.Imbalance())
 	}
+}
+
+// TestNilTask checks that a nil task is refused as the other invalid
+// arguments are, rather than reaching a worker as a nil call and coming back
+// as a *PanicError with a stack.
+func TestNilTask(t *testing.T) {
+	forEach(t, func(t *testing.T, s Strategy) {
+		for _, n := range []int{0, 5} {
+			rep, err := s.Run(context.Background(), n, Options{Workers: 2}, nil)
+			var pe *PanicError
+			if err == nil || errors.As(err, &pe) || !strings.Contains(err.Error(), s.Name()) || rep != nil {
+				t.Errorf("Run(n=%d, nil task) = %v, %v; want nil report and an error naming the strategy", n, rep, err)
+			}
+		}
+	})
 }

@@ -75,6 +75,11 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 	if n < 0 {
 		return nil, fmt.Errorf("strategies: %s: n must not be negative, got %d", s.name, n)
 	}
+	if task == nil {
+		// Caught here, not as a nil call on a worker: that would come back
+		// as a *PanicError, a stack for what is the caller's argument.
+		return nil, fmt.Errorf("strategies: %s: task must not be nil", s.name)
+	}
 	if opts.Grain < 0 {
 		return nil, fmt.Errorf("strategies: %s: grain must not be negative, got %d", s.name, opts.Grain)
 	}
