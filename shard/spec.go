@@ -3,6 +3,7 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -155,6 +156,10 @@ func fromEnv(env func(string) (string, bool), shards int, shardsSet bool) (*Spec
 		case loSet && hiSet:
 			if hi < lo || id < lo || id > hi {
 				return nil, fmt.Errorf("SLURM_ARRAY_TASK_ID=%d is not within SLURM_ARRAY_TASK_MIN=%d and _MAX=%d", id, lo, hi)
+			}
+			if hi-lo == math.MaxInt {
+				// hi-lo+1 would wrap to a negative count.
+				return nil, fmt.Errorf("the Slurm array %d-%d has too many tasks to count; give --shard i/n", lo, hi)
 			}
 			if countSet && count != hi-lo+1 {
 				return nil, fmt.Errorf("the Slurm array %d-%d has %d tasks, not %d: shards need an array without a step or gaps, e.g. --array=0-%d", lo, hi, count, hi-lo+1, count-1)
