@@ -285,12 +285,19 @@ func TestStitchRefuses(t *testing.T) {
 		}
 		write("rgba.png", buf.Bytes())
 	}
+	// A header claiming a size beyond any render's, cut into as many
+	// shards: ReadSet made a slice of one entry per shard and panicked
+	// (makeslice: len out of range).
+	huge := headerOf(m, 0, 1<<62)
+	huge.View.Height = 1 << 62
+	hugePath := write("huge.png", encode(t, testImage("paletted", 40, 1), huge.Text()))
 	for _, c := range []struct {
 		name  string
 		paths []string
 		want  string
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
+		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x4611686018427387904"`},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, filepath.Join(dir, "plain.png") + ": not a mandel shard"},
