@@ -290,6 +290,9 @@ func TestStitchRefuses(t *testing.T) {
 	// (makeslice: len out of range).
 	huge := headerOf(m, 0, 1<<62)
 	huge.View.Height = 1 << 62
+	many := headerOf(m, 0, 1000)
+	many.View.Height = 1000
+	manyPath := write("many.png", encode(t, testImage("paletted", 40, 1), many.Text()))
 	hugePath := write("huge.png", encode(t, testImage("paletted", 40, 1), huge.Text()))
 	for _, c := range []struct {
 		name  string
@@ -297,6 +300,9 @@ func TestStitchRefuses(t *testing.T) {
 		want  string
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
+		// Every missing index was listed: a header of 1<<20 shards gave an
+		// 8 MB line.
+		{"missing many", []string{manyPath}, "missing shard 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 989 more of 1000 (have 1 file)"},
 		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x4611686018427387904"`},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
@@ -313,8 +319,8 @@ func TestStitchRefuses(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
 			err := Stitch(context.Background(), &out, c.paths, 2)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("error %v, want one holding %q", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 400 {
+				t.Fatalf("error %.500v, want one holding %q (and under 400 bytes)", err, c.want)
 			}
 			if out.Len() != 0 {
 				t.Errorf("wrote %d bytes", out.Len())
