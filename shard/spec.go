@@ -33,7 +33,12 @@ var numbers = regexp.MustCompile(`[0-9]+`)
 // the shell or the kubelet: shard-$(JOB_COMPLETION_INDEX).png) is refused
 // when there are several shards: every shard would write it, the last one
 // winning, and only stitch would notice, after the whole cluster run.
+// "-", standard output, is each task's own and is kept as it is.
 func (s *Spec) Output(name string) (string, error) {
+	if name == "-" {
+		// Standard output is each task's own, not a file the shards share.
+		return name, nil
+	}
 	index := false
 	out := indexVerb.ReplaceAllStringFunc(name, func(verb string) string {
 		if verb == "%%" {

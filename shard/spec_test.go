@@ -136,6 +136,14 @@ func TestSpecOutputSameName(t *testing.T) {
 			t.Errorf("Output(%q) for shard 0: no error", name)
 		}
 	}
+	// Standard output is each task's own stream, not a file the shards
+	// share: mandel --shard 1/3 --format png - > mine.png was refused.
+	for i := range 3 {
+		s := &Spec{Index: i, Count: 3, From: "--shard 1/3"}
+		if got, err := s.Output("-"); err != nil || got != "-" {
+			t.Errorf("shard %d: Output(-) = %q, %v, want - as it is", i, got, err)
+		}
+	}
 	one := &Spec{Index: 0, Count: 1}
 	if got, err := one.Output("s.png"); err != nil || got != "s.png" {
 		t.Errorf("one shard: Output = %q, %v, want s.png", got, err)
