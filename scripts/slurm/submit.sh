@@ -19,6 +19,16 @@ while getopts n:c:w opt; do
 	esac
 done
 shift $((OPTIND - 1))
+# Checked before anything is submitted: -n 0 made --array=0--1, and a
+# word failed inside bash's arithmetic with bash's message.
+if [[ ! $shards =~ ^[1-9][0-9]*$ ]]; then
+	echo "submit.sh: -n wants the number of shards, a whole number of at least 1, got '$shards'" >&2
+	exit 2
+fi
+if [[ ! $cpus =~ ^[1-9][0-9]*$ ]]; then
+	echo "submit.sh: -c wants the CPUs of each task, a whole number of at least 1, got '$cpus'" >&2
+	exit 2
+fi
 if (($# < 1)); then
 	echo "usage: submit.sh [-n SHARDS] [-c CPUS] [-w] OUTPUT.png [mandel flags...]" >&2
 	exit 2
