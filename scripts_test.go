@@ -274,4 +274,20 @@ func TestSlurmSubmitRefuses(t *testing.T) {
 			t.Fatalf("submit.sh %s %q called sbatch", c[0], c[1])
 		}
 	}
+	// An OUTPUT that stitch would refuse only after the whole array ran,
+	// and a name without its extension.
+	for _, out := range []string{filepath.Join(dir, "out.tif"), filepath.Join(dir, "poster")} {
+		cmd := exec.Command("scripts/slurm/submit.sh", "-n", "2", out, "--size", "20")
+		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "MANDEL=/bin/true")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		msg := stderr.String()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "submit.sh: OUTPUT must name a .png") {
+			t.Errorf("submit.sh %q: %v, exit %d, stderr %q; want exit 2 and one line about OUTPUT", out, err, code, msg)
+		}
+		if _, err := os.Stat(called); err == nil {
+			t.Fatalf("submit.sh %q called sbatch", out)
+		}
+	}
 }

@@ -33,6 +33,12 @@ if (($# < 1)); then
 	echo "usage: submit.sh [-n SHARDS] [-c CPUS] [-w] OUTPUT.png [mandel flags...]" >&2
 	exit 2
 fi
+# stitch writes a PNG, and would refuse another name only after the
+# whole array had run.
+if [[ $1 != *.png ]]; then
+	echo "submit.sh: OUTPUT must name a .png, which mandel stitch writes, got '$1'" >&2
+	exit 2
+fi
 output=$(realpath -m "$1")
 shift
 export MANDEL=${MANDEL:-$(realpath "$here/../../bin/mandel")}
