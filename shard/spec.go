@@ -48,7 +48,11 @@ func (s *Spec) Output(name string) (string, error) {
 		return fmt.Sprintf(verb, s.Index)
 	})
 	if !index && s.Count > 1 && !slices.Contains(numbers.FindAllString(name, -1), strconv.Itoa(s.Index)) {
-		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, name)
+		shown := name
+		if q := strconv.Quote(name); q != `"`+name+`"` {
+			shown = q // a newline in the name would split the message
+		}
+		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, shown)
 	}
 	return out, nil
 }

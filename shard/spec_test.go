@@ -121,6 +121,11 @@ func TestSpecOutputSameName(t *testing.T) {
 			t.Errorf("Output(%q): error %v, want the refusal", name, err)
 		}
 	}
+	// A newline in the name split the message over two lines.
+	odd := &Spec{Index: 0, Count: 2, From: "--shard 0/2"}
+	if _, err := odd.Output("a\nb.png"); err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), `every shard would write "a\nb.png": put %d`) {
+		t.Errorf("Output(a\\nb.png): error %q, want the name quoted on one line", err)
+	}
 	// The index in the name already, put there by the shell or the
 	// kubelet: each shard's name is its own.
 	for _, name := range []string{"s-1.png", "1/s.png", "shard-$(X)-1.png"} {
