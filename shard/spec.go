@@ -48,11 +48,7 @@ func (s *Spec) Output(name string) (string, error) {
 		return fmt.Sprintf(verb, s.Index)
 	})
 	if !index && s.Count > 1 && !slices.Contains(numbers.FindAllString(name, -1), strconv.Itoa(s.Index)) {
-		shown := name
-		if q := strconv.Quote(name); q != `"`+name+`"` {
-			shown = q // a newline in the name would split the message
-		}
-		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, shown)
+		return "", fmt.Errorf("%s: every shard would write %s: put %%d in OUTPUT for the shard's index (e.g. shard-%%d.png)", s.From, shown(name))
 	}
 	return out, nil
 }
@@ -197,4 +193,14 @@ func fromEnv(env func(string) (string, bool), shards int, shardsSet bool) (*Spec
 		return nil, err
 	}
 	return &Spec{Index: index, Count: shards, From: fmt.Sprintf("JOB_COMPLETION_INDEX=%d with --shards %d", index, shards)}, nil
+}
+
+// shown is v as a message shows it: as it is, or quoted when it holds a
+// newline or another character that %q escapes, which would split the
+// one-line message or hide what follows.
+func shown(v string) string {
+	if q := strconv.Quote(v); q != `"`+v+`"` {
+		return q
+	}
+	return v
 }

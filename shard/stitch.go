@@ -94,6 +94,7 @@ func (s *Set) Files() []File { return slices.Clone(s.files) }
 // sameRender reports how f differs from first, other than in its rows.
 func sameRender(first, f *File) error {
 	differ := func(what, a, b string) error {
+		a, b = shown(a), shown(b)
 		// A key that only one of them writes (mandel:reference) would
 		// read "mandel:reference 0,1, not " with an empty value.
 		switch {
