@@ -1,7 +1,9 @@
 package shard
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,7 +60,7 @@ func TestResolve(t *testing.T) {
 		{"garbage min", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "a"}, nil, `SLURM_ARRAY_TASK_MIN="a"`},
 		{"garbage index", shards(3), []string{"JOB_COMPLETION_INDEX", "1.5"}, nil, `JOB_COMPLETION_INDEX="1.5"`},
 		// MAX-MIN+1 overflowed to a negative count: "shard count must be at least 1, got -9223372036854775808".
-		{"array span overflows", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", "9223372036854775807"}, nil, "the Slurm array 0-9223372036854775807 has too many tasks"},
+		{"array span overflows", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", strconv.Itoa(math.MaxInt)}, nil, "the Slurm array 0-" + strconv.Itoa(math.MaxInt) + " has too many tasks"},
 		{"id without count", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1"}, nil, "without SLURM_ARRAY_TASK_COUNT"},
 		{"id outside the array", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "9", "SLURM_ARRAY_TASK_MIN", "4", "SLURM_ARRAY_TASK_MAX", "7"}, nil, "SLURM_ARRAY_TASK_ID=9 is not within SLURM_ARRAY_TASK_MIN=4 and _MAX=7"},
 		{"array with a step", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", "12", "SLURM_ARRAY_TASK_COUNT", "4"}, nil, "the Slurm array 0-12 has 4 tasks, not 13: shards need an array without a step or gaps, e.g. --array=0-3"},

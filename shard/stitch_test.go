@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -287,14 +288,14 @@ func TestStitchRefuses(t *testing.T) {
 	}
 	// A header claiming a size beyond any render's, cut into as many
 	// shards: ReadSet made a slice of one entry per shard and panicked
-	// (makeslice: len out of range).
+	// (makeslice: len out of range) at 2^62.
 	// A preset with a newline: the message was cut at it, and read
 	// "mandel:view full" with nothing about the difference.
 	oddPreset := headerOf(m, 1, 3)
 	oddPreset.Preset = "full\nsecond"
 	odd := writeShard(t, t.TempDir(), m, oddPreset)
-	huge := headerOf(m, 0, 1<<62)
-	huge.View.Height = 1 << 62
+	huge := headerOf(m, 0, math.MaxInt)
+	huge.View.Height = math.MaxInt
 	many := headerOf(m, 0, 1000)
 	many.View.Height = 1000
 	manyPath := write("many.png", encode(t, testImage("paletted", 40, 1), many.Text()))
@@ -309,7 +310,7 @@ func TestStitchRefuses(t *testing.T) {
 		// 8 MB line.
 		{"missing many", []string{manyPath}, "missing shard 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 989 more of 1000 (have 1 file)"},
 		{"odd preset", []string{good[2], odd, good[0]}, odd + ": not a shard of the same render as " + good[2] + `: mandel:view "full\nsecond", not seahorse`},
-		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x4611686018427387904"`},
+		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x` + strconv.Itoa(math.MaxInt) + `"`},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, good[1] + " and " + filepath.Join(dir, "copy.png") + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, filepath.Join(dir, "plain.png") + ": not a mandel shard"},
