@@ -244,3 +244,50 @@ done
 		t.Errorf("SIZE_FACTOR=3: mandel %q, want --size-factor 3", args)
 	}
 }
+
+// TestSlurmSubmitRefuses gives submit.sh counts that no array can have: it
+// must say so in one line and exit 2 before submitting anything. -n 0
+// submitted --array=0--1, and -n x failed on bash's "x: unbound variable".
+func TestSlurmSubmitRefuses(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the scripts need bash")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	called := filepath.Join(dir, "sbatch-called")
+	if err := os.WriteFile(filepath.Join(dir, "sbatch"), []byte("#!/bin/sh\ntouch '"+called+"'\necho 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][]string{{"-n", "0"}, {"-n", "-2"}, {"-n", ""}, {"-n", "x"}, {"-n", "1.5"}, {"-n", "08"}, {"-c", "0"}, {"-c", "two"}} {
+		cmd := exec.Command("scripts/slurm/submit.sh", c[0], c[1], filepath.Join(dir, "out.png"), "--size", "20")
+		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "MANDEL=/bin/true")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		msg := stderr.String()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "submit.sh: "+c[0]+" ") {
+			t.Errorf("submit.sh %s %q: %v, exit %d, stderr %q; want exit 2 and one line naming %s", c[0], c[1], err, code, msg, c[0])
+		}
+		if _, err := os.Stat(called); err == nil {
+			t.Fatalf("submit.sh %s %q called sbatch", c[0], c[1])
+		}
+	}
+	// An OUTPUT that stitch would refuse only after the whole array ran,
+	// and a name without its extension.
+	for _, out := range []string{filepath.Join(dir, "out.tif"), filepath.Join(dir, "poster")} {
+		cmd := exec.Command("scripts/slurm/submit.sh", "-n", "2", out, "--size", "20")
+		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "MANDEL=/bin/true")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		msg := stderr.String()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "submit.sh: OUTPUT must name a .png") {
+			t.Errorf("submit.sh %q: %v, exit %d, stderr %q; want exit 2 and one line about OUTPUT", out, err, code, msg)
+		}
+		if _, err := os.Stat(called); err == nil {
+			t.Fatalf("submit.sh %q called sbatch", out)
+		}
+	}
+}

@@ -198,7 +198,9 @@ func Parse(texts []imageio.PNGText) (Header, error) {
 	var h Header
 	size := values[keySize]
 	w, ht, ok := parsePair(size, "x")
-	if !ok {
+	// Within what a render may be: the shard count is at most the height,
+	// and ReadSet keeps an entry per shard.
+	if !ok || w < 1 || ht < 1 || w > render.MaxSide || ht > render.MaxSide {
 		return Header{}, fmt.Errorf("bad %s %q", keySize, size)
 	}
 	h.View.Width, h.View.Height = w, ht

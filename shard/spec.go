@@ -3,6 +3,7 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -32,7 +33,12 @@ var numbers = regexp.MustCompile(`[0-9]+`)
 // the shell or the kubelet: shard-$(JOB_COMPLETION_INDEX).png) is refused
 // when there are several shards: every shard would write it, the last one
 // winning, and only stitch would notice, after the whole cluster run.
+// "-", standard output, is each task's own and is kept as it is.
 func (s *Spec) Output(name string) (string, error) {
+	if name == "-" {
+		// Standard output is each task's own, not a file the shards share.
+		return name, nil
+	}
 	index := false
 	out := indexVerb.ReplaceAllStringFunc(name, func(verb string) string {
 		if verb == "%%" {
@@ -156,6 +162,10 @@ func fromEnv(env func(string) (string, bool), shards int, shardsSet bool) (*Spec
 			if hi < lo || id < lo || id > hi {
 				return nil, fmt.Errorf("SLURM_ARRAY_TASK_ID=%d is not within SLURM_ARRAY_TASK_MIN=%d and _MAX=%d", id, lo, hi)
 			}
+			if hi-lo == math.MaxInt {
+				// hi-lo+1 would wrap to a negative count.
+				return nil, fmt.Errorf("the Slurm array %d-%d has too many tasks to count; give --shard i/n", lo, hi)
+			}
 			if countSet && count != hi-lo+1 {
 				return nil, fmt.Errorf("the Slurm array %d-%d has %d tasks, not %d: shards need an array without a step or gaps, e.g. --array=0-%d", lo, hi, count, hi-lo+1, count-1)
 			}
@@ -183,4 +193,14 @@ func fromEnv(env func(string) (string, bool), shards int, shardsSet bool) (*Spec
 		return nil, err
 	}
 	return &Spec{Index: index, Count: shards, From: fmt.Sprintf("JOB_COMPLETION_INDEX=%d with --shards %d", index, shards)}, nil
+}
+
+// shown is v as a message shows it: as it is, or quoted when it holds a
+// newline or another character that %q escapes, which would split the
+// one-line message or hide what follows.
+func shown(v string) string {
+	if q := strconv.Quote(v); q != `"`+v+`"` {
+		return q
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +59,8 @@ func TestResolve(t *testing.T) {
 		{"garbage count", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "-3"}, nil, `SLURM_ARRAY_TASK_COUNT="-3"`},
 		{"garbage min", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "a"}, nil, `SLURM_ARRAY_TASK_MIN="a"`},
 		{"garbage index", shards(3), []string{"JOB_COMPLETION_INDEX", "1.5"}, nil, `JOB_COMPLETION_INDEX="1.5"`},
+		// MAX-MIN+1 overflowed to a negative count: "shard count must be at least 1, got -9223372036854775808".
+		{"array span overflows", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", strconv.Itoa(math.MaxInt)}, nil, "the Slurm array 0-" + strconv.Itoa(math.MaxInt) + " has too many tasks"},
 		{"id without count", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "1"}, nil, "without SLURM_ARRAY_TASK_COUNT"},
 		{"id outside the array", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "9", "SLURM_ARRAY_TASK_MIN", "4", "SLURM_ARRAY_TASK_MAX", "7"}, nil, "SLURM_ARRAY_TASK_ID=9 is not within SLURM_ARRAY_TASK_MIN=4 and _MAX=7"},
 		{"array with a step", fromEnv, []string{"SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_MAX", "12", "SLURM_ARRAY_TASK_COUNT", "4"}, nil, "the Slurm array 0-12 has 4 tasks, not 13: shards need an array without a step or gaps, e.g. --array=0-3"},
@@ -120,6 +123,11 @@ func TestSpecOutputSameName(t *testing.T) {
 			t.Errorf("Output(%q): error %v, want the refusal", name, err)
 		}
 	}
+	// A newline in the name split the message over two lines.
+	odd := &Spec{Index: 0, Count: 2, From: "--shard 0/2"}
+	if _, err := odd.Output("a\nb.png"); err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), `every shard would write "a\nb.png": put %d`) {
+		t.Errorf("Output(a\\nb.png): error %q, want the name quoted on one line", err)
+	}
 	// The index in the name already, put there by the shell or the
 	// kubelet: each shard's name is its own.
 	for _, name := range []string{"s-1.png", "1/s.png", "shard-$(X)-1.png"} {
@@ -133,6 +141,14 @@ func TestSpecOutputSameName(t *testing.T) {
 		s := &Spec{Index: 0, Count: 2, From: "--shard 0/2"}
 		if _, err := s.Output(name); err == nil {
 			t.Errorf("Output(%q) for shard 0: no error", name)
+		}
+	}
+	// Standard output is each task's own stream, not a file the shards
+	// share: mandel --shard 1/3 --format png - > mine.png was refused.
+	for i := range 3 {
+		s := &Spec{Index: i, Count: 3, From: "--shard 1/3"}
+		if got, err := s.Output("-"); err != nil || got != "-" {
+			t.Errorf("shard %d: Output(-) = %q, %v, want - as it is", i, got, err)
 		}
 	}
 	one := &Spec{Index: 0, Count: 1}

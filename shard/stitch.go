@@ -67,7 +67,13 @@ func ReadSet(paths []string) (*Set, error) {
 		if len(files) == 1 {
 			have = "1 file"
 		}
-		return nil, fmt.Errorf("missing shard %s of %d (have %s)", strings.Join(missing, ", "), n, have)
+		// The first few name the gap; all of a thousand shards would
+		// bury the line.
+		list := strings.Join(missing[:min(len(missing), maxListed)], ", ")
+		if more := len(missing) - maxListed; more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
+		}
+		return nil, fmt.Errorf("missing shard %s of %d (have %s)", list, n, have)
 	}
 	s := &Set{files: make([]File, n)}
 	for i, f := range byIndex {
@@ -79,12 +85,16 @@ func ReadSet(paths []string) (*Set, error) {
 	return s, nil
 }
 
+// maxListed is how many missing shards ReadSet's error names.
+const maxListed = 10
+
 // Files returns the shards in order, the first rows first.
 func (s *Set) Files() []File { return slices.Clone(s.files) }
 
 // sameRender reports how f differs from first, other than in its rows.
 func sameRender(first, f *File) error {
 	differ := func(what, a, b string) error {
+		a, b = shown(a), shown(b)
 		// A key that only one of them writes (mandel:reference) would
 		// read "mandel:reference 0,1, not " with an empty value.
 		switch {

@@ -286,12 +286,31 @@ func TestStitchRefuses(t *testing.T) {
 		}
 		write("rgba.png", buf.Bytes())
 	}
+	// A header claiming a size beyond any render's, cut into as many
+	// shards: ReadSet made a slice of one entry per shard and panicked
+	// (makeslice: len out of range) at 2^62.
+	// A preset with a newline: the message was cut at it, and read
+	// "mandel:view full" with nothing about the difference.
+	oddPreset := headerOf(m, 1, 3)
+	oddPreset.Preset = "full\nsecond"
+	odd := writeShard(t, t.TempDir(), m, oddPreset)
+	huge := headerOf(m, 0, math.MaxInt)
+	huge.View.Height = math.MaxInt
+	many := headerOf(m, 0, 1000)
+	many.View.Height = 1000
+	manyPath := write("many.png", encode(t, testImage("paletted", 40, 1), many.Text()))
+	hugePath := write("huge.png", encode(t, testImage("paletted", 40, 1), huge.Text()))
 	for _, c := range []struct {
 		name  string
 		paths []string
 		want  string
 	}{
 		{"missing", []string{good[0], good[2]}, "missing shard 1 of 3 (have 2 files)"},
+		// Every missing index was listed: a header of 1<<20 shards gave an
+		// 8 MB line.
+		{"missing many", []string{manyPath}, "missing shard 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 989 more of 1000 (have 1 file)"},
+		{"odd preset", []string{good[2], odd, good[0]}, odd + ": not a shard of the same render as " + good[2] + `: mandel:view "full\nsecond", not seahorse`},
+		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x` + strconv.Itoa(math.MaxInt) + `"`},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, strconv.Quote(good[1]) + " and " + strconv.Quote(filepath.Join(dir, "copy.png")) + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, strconv.Quote(filepath.Join(dir, "plain.png")) + ": not a mandel shard"},
@@ -307,8 +326,8 @@ func TestStitchRefuses(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
 			err := Stitch(context.Background(), &out, c.paths, 2)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("error %v, want one holding %q", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || len(err.Error()) > 400 {
+				t.Fatalf("error %.500v, want one holding %q (and under 400 bytes)", err, c.want)
 			}
 			if out.Len() != 0 {
 				t.Errorf("wrote %d bytes", out.Len())

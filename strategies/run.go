@@ -34,7 +34,8 @@ type run struct {
 	n       int
 	workers int
 	// grain is the block size strategies use: Options.Grain clamped to n, so
-	// that block arithmetic such as lo += W*grain cannot overflow.
+	// that block arithmetic such as lo += W*grain cannot overflow (Run takes
+	// n only up to maxN).
 	grain int
 	trace bool
 	task  Task

@@ -2,7 +2,9 @@ package strategies
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -278,4 +280,49 @@ func TestSerialReportsOneWorker(t *testing.T) {
 	if err != nil || len(rep.Workers) != 1 || rep.Workers[0].Items != 10 || rep.Imbalance() != 1 {
 		t.Errorf("serial with 4 workers: err %v, report %+v, imbalance %v", err, rep.Workers, rep.Imbalance())
 	}
+}
+
+// TestNilTask checks that a nil task is refused as the other invalid
+// arguments are, rather than reaching a worker as a nil call and coming back
+// as a *PanicError with a stack.
+func TestNilTask(t *testing.T) {
+	forEach(t, func(t *testing.T, s Strategy) {
+		for _, n := range []int{0, 5} {
+			rep, err := s.Run(context.Background(), n, Options{Workers: 2}, nil)
+			var pe *PanicError
+			if err == nil || errors.As(err, &pe) || !strings.Contains(err.Error(), s.Name()) || rep != nil {
+				t.Errorf("Run(n=%d, nil task) = %v, %v; want nil report and an error naming the strategy", n, rep, err)
+			}
+		}
+	})
+}
+
+// TestHugeN runs every strategy over ranges whose block arithmetic (w*n in
+// bands and steal, w*grain in cyclic, next+grain in chan, mutex and atomic)
+// would overflow int: each call must lie within [0, n), or the run be
+// refused. A task that fails at once stops the run. Bands called the task
+// with a negative index at n = 2^62.
+func TestHugeN(t *testing.T) {
+	errStop := errors.New("stop")
+	const workers = 4
+	forEach(t, func(t *testing.T, s Strategy) {
+		limit := maxN(workersOf(s, workers))
+		for _, n := range []int{limit, limit + 1, math.MaxInt / 2, math.MaxInt} {
+			for _, grain := range []int{1, n} {
+				var bad atomic.Int64
+				_, err := s.Run(context.Background(), n, Options{Workers: workers, Grain: grain}, func(_, lo, hi int) (int64, error) {
+					if lo < 0 || hi > n || lo >= hi {
+						bad.Add(1)
+					}
+					return 0, errStop
+				})
+				if bad.Load() > 0 {
+					t.Errorf("n=%d grain=%d: %d calls outside [0, n)", n, grain, bad.Load())
+				}
+				if refused := err != nil && !errors.Is(err, errStop); refused != (n > limit) {
+					t.Errorf("n=%d grain=%d: err %v; want n refused only beyond %d", n, grain, err, limit)
+				}
+			}
+		}
+	})
 }

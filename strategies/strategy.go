@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -35,7 +36,8 @@ type Strategy interface {
 	// UsesGrain reports whether Options.Grain changes the schedule.
 	UsesGrain() bool
 	// Run calls task until every index in [0, n) has been processed exactly
-	// once, the context is cancelled, or a task fails. It returns the first
+	// once, the context is cancelled, or a task fails. n times
+	// Options.Workers+1 must fit in an int. It returns the first
 	// error (one that wraps ctx.Err() on cancellation) and the report of what
 	// was done; the report is nil only when the arguments were invalid.
 	// The report has one entry per worker: Options.Workers of them, except
@@ -75,6 +77,14 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 	if n < 0 {
 		return nil, fmt.Errorf("strategies: %s: n must not be negative, got %d", s.name, n)
 	}
+	if limit := maxN(opts.Workers); n > limit {
+		return nil, fmt.Errorf("strategies: %s: n must be at most %d with %d workers, got %d", s.name, limit, opts.Workers, n)
+	}
+	if task == nil {
+		// Caught here, not as a nil call on a worker: that would come back
+		// as a *PanicError, a stack for what is the caller's argument.
+		return nil, fmt.Errorf("strategies: %s: task must not be nil", s.name)
+	}
 	if opts.Grain < 0 {
 		return nil, fmt.Errorf("strategies: %s: grain must not be negative, got %d", s.name, opts.Grain)
 	}
@@ -88,6 +98,13 @@ func (s *scheduler) Run(ctx context.Context, n int, opts Options, task Task) (*R
 	}
 	return r.finish()
 }
+
+// maxN is the largest n that Run takes with w workers: the strategies'
+// block arithmetic, w*n in bands and steal's bands, up to n+w*grain in
+// atomic's counter with grain clamped to n, then stays within int. Beyond
+// it, at n = 2^62, bands called the task with a negative index. On 64 bits
+// it is over 10^14 whatever w, more task calls than any run makes.
+func maxN(w int) int { return math.MaxInt / (w + 1) }
 
 // MaxWorkers bounds Options.Workers: every run allocates per-worker state,
 // and far more workers than cores measure nothing but the allocation.

@@ -19,8 +19,24 @@ while getopts n:c:w opt; do
 	esac
 done
 shift $((OPTIND - 1))
+# Checked before anything is submitted: -n 0 made --array=0--1, and a
+# word failed inside bash's arithmetic with bash's message.
+if [[ ! $shards =~ ^[1-9][0-9]*$ ]]; then
+	echo "submit.sh: -n wants the number of shards, a whole number of at least 1, got '$shards'" >&2
+	exit 2
+fi
+if [[ ! $cpus =~ ^[1-9][0-9]*$ ]]; then
+	echo "submit.sh: -c wants the CPUs of each task, a whole number of at least 1, got '$cpus'" >&2
+	exit 2
+fi
 if (($# < 1)); then
 	echo "usage: submit.sh [-n SHARDS] [-c CPUS] [-w] OUTPUT.png [mandel flags...]" >&2
+	exit 2
+fi
+# stitch writes a PNG, and would refuse another name only after the
+# whole array had run.
+if [[ $1 != *.png ]]; then
+	echo "submit.sh: OUTPUT must name a .png, which mandel stitch writes, got '$1'" >&2
 	exit 2
 fi
 output=$(realpath -m "$1")
