@@ -309,8 +309,8 @@ func TestStitchRefuses(t *testing.T) {
 		// Every missing index was listed: a header of 1<<20 shards gave an
 		// 8 MB line.
 		{"missing many", []string{manyPath}, "missing shard 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 989 more of 1000 (have 1 file)"},
-		{"odd preset", []string{good[2], odd, good[0]}, odd + ": not a shard of the same render as " + good[2] + `: mandel:view "full\nsecond", not seahorse`},
-		{"size beyond any render", []string{hugePath}, hugePath + `: bad mandel:size "40x` + strconv.Itoa(math.MaxInt) + `"`},
+		{"odd preset", []string{good[2], odd, good[0]}, strconv.Quote(odd) + ": not a shard of the same render as " + strconv.Quote(good[2]) + `: mandel:view "full\nsecond", not seahorse`},
+		{"size beyond any render", []string{hugePath}, strconv.Quote(hugePath) + `: bad mandel:size "40x` + strconv.Itoa(math.MaxInt) + `"`},
 		{"missing two", []string{good[1]}, "missing shard 0, 2 of 3 (have 1 file)"},
 		{"doubled", []string{good[2], good[1], write("copy.png", shard1), good[0]}, strconv.Quote(good[1]) + " and " + strconv.Quote(filepath.Join(dir, "copy.png")) + " are both shard 1 of 3"},
 		{"not a shard", []string{good[2], write("plain.png", encode(t, m, nil)), good[0]}, strconv.Quote(filepath.Join(dir, "plain.png")) + ": not a mandel shard"},
