@@ -113,6 +113,76 @@ func gifImage(img image.Image) image.Image {
 	return img
 }
 
+// tiffImage returns what to give tiff.Encode for img. Its fast paths take
+// Stride bytes for every row, the last included, so they run off the pixels
+// of a sub-image that reaches its parent's bottom-right corner (a panic);
+// such an image is copied into one of its own.
+func tiffImage(img image.Image) image.Image {
+	switch m := img.(type) {
+	case *image.Gray:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewGray(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.Paletted:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewPaletted(m.Rect, m.Palette)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.Gray16:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewGray16(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.RGBA:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewRGBA(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.NRGBA:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewNRGBA(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.RGBA64:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewRGBA64(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	case *image.NRGBA64:
+		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
+			return m
+		}
+		c := image.NewNRGBA64(m.Rect)
+		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
+		return c
+	}
+	return img
+}
+
+// tight reports whether pix holds stride bytes for each of rows rows.
+func tight(pix, stride, rows int) bool { return pix >= stride*rows }
+
+// copyRows copies src's rows into dst, whose rows are dstStride bytes, all
+// of them pixels.
+func copyRows(dst []byte, dstStride int, src []byte, srcStride int) {
+	for y := 0; y*dstStride < len(dst); y++ {
+		copy(dst[y*dstStride:(y+1)*dstStride], src[y*srcStride:])
+	}
+}
+
 // exactPaletted returns img converted losslessly to a paletted image, or nil
 // if it has more than 256 distinct colours. The scan stops at the 257th
 // colour, which a smoothly coloured picture reaches within a few rows.

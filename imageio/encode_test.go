@@ -93,6 +93,10 @@ var small = image.Rect(0, 0, 13, 7)
 func testImages() map[string]image.Image {
 	big := image.Rect(-4, -3, 20, 12)
 	sub := image.Rect(2, 1, 15, 8) // 13x7 inside big
+	// corner is 13x7 in big's bottom-right corner: its last row ends where
+	// the pixel slice ends, so an encoder that takes Stride bytes a row
+	// runs off it.
+	corner := image.Rect(7, 5, 20, 12)
 	return map[string]image.Image{
 		"rgba":            gradientRGBA(small),
 		"gray":            gradientGray(small),
@@ -101,6 +105,9 @@ func testImages() map[string]image.Image {
 		"rgba-offset":     offset(gradientRGBA(big), sub),
 		"gray-offset":     offset(gradientGray(big), sub),
 		"paletted-offset": offset(patternPaletted(big), sub),
+		"rgba-corner":     offset(gradientRGBA(big), corner),
+		"gray-corner":     offset(gradientGray(big), corner),
+		"paletted-corner": offset(patternPaletted(big), corner),
 		"rgba-min":        gradientRGBA(image.Rect(5, 3, 18, 10)),
 		"1x1":             gradientRGBA(image.Rect(0, 0, 1, 1)),
 		"9x1":             patternPaletted(image.Rect(0, 0, 9, 1)),
@@ -510,4 +517,36 @@ func palette256() color.Palette {
 		p[i] = color.RGBA{uint8(i), uint8(255 - i), uint8(i * 3), 255}
 	}
 	return p
+}
+
+// TestTIFFCornerDeep covers the types, besides the 8-bit ones of testImages,
+// for which golang.org/x/image/tiff reads the pixel slice directly: a
+// sub-image in its parent's bottom-right corner must round-trip, not panic.
+func TestTIFFCornerDeep(t *testing.T) {
+	big, corner := image.Rect(-4, -3, 20, 12), image.Rect(7, 5, 20, 12)
+	g16, r64 := image.NewGray16(big), image.NewRGBA64(big)
+	n8, n64 := image.NewNRGBA(big), image.NewNRGBA64(big)
+	for y := big.Min.Y; y < big.Max.Y; y++ {
+		for x := big.Min.X; x < big.Max.X; x++ {
+			v := uint16(x*4099 + y*257)
+			g16.SetGray16(x, y, color.Gray16{Y: v})
+			r64.SetRGBA64(x, y, color.RGBA64{R: v, G: ^v, B: v / 3, A: 0xffff})
+			n8.SetNRGBA(x, y, color.NRGBA{R: uint8(v), G: uint8(v >> 8), B: 7, A: 255})
+			n64.SetNRGBA64(x, y, color.NRGBA64{R: ^v, G: v, B: v / 5, A: 0xffff})
+		}
+	}
+	for name, m := range map[string]subImager{"gray16": g16, "rgba64": r64, "nrgba": n8, "nrgba64": n64} {
+		t.Run(name, func(t *testing.T) {
+			img := offset(m, corner)
+			var buf bytes.Buffer
+			if err := Encode(&buf, img, TIFF); err != nil {
+				t.Fatal(err)
+			}
+			got, err := decode(TIFF, buf.Bytes())
+			if err != nil {
+				t.Fatalf("decoding: %v", err)
+			}
+			compare(t, img, got, 0)
+		})
+	}
 }

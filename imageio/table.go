@@ -98,7 +98,7 @@ func init() {
 	}, {
 		format: TIFF, exts: []string{".tif", ".tiff"}, ext: ".tiff",
 		encode: func(_ *Encoder, w io.Writer, img image.Image) error {
-			return tiff.Encode(w, img, &tiff.Options{Compression: tiff.Deflate})
+			return tiff.Encode(w, tiffImage(img), &tiff.Options{Compression: tiff.Deflate})
 		},
 		maxSide:  maxSide16,
 		fileSize: tiffFileSize,
