@@ -10,7 +10,9 @@ import (
 
 // Palette is a cyclic colour gradient of stops (see palette.go for its
 // text), with the mapping of escape times onto it: Density and Offset. The
-// zero Density means 1.
+// zero Density means 1. A Palette without stops, the zero Palette among them,
+// colours as the classic palette does, so that a zero Painter paints the
+// classic picture.
 type Palette struct {
 	// Name is the built-in palette's name, or "" for a user's gradient.
 	Name  string
@@ -49,6 +51,10 @@ func (p Palette) At(t float64) color.RGBA {
 		t = 0
 	}
 	t -= math.Floor(t)
+	if len(p.stops) == 0 {
+		// builtins lists classic first.
+		p.stops, p.pos = palettes[0].stops, palettes[0].pos
+	}
 	var a, b color.RGBA
 	var frac float64
 	if p.pos == nil {

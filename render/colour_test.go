@@ -154,6 +154,30 @@ func TestZeroPainterPaintsInsideOpaqueBlack(t *testing.T) {
 	}
 }
 
+// TestZeroPainterIsClassic: Painter's doc promises that its zero value
+// paints the classic picture; it divided by the zero Palette's count of
+// stops and panicked.
+func TestZeroPainterIsClassic(t *testing.T) {
+	classic, err := LookupPalette("classic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &Frame{Width: 3, Height: 1, MaxIter: 9, Escape2: 4, Iter: []uint32{1, 4, 9}, Mag2: []float64{5, 17, 1}}
+	want := (&Painter{Palette: classic}).NewImage(f, 1)
+	(&Painter{Palette: classic}).PaintRows(want, f, 1, 0, 1)
+	var zero Painter
+	got := zero.NewImage(f, 1)
+	zero.PaintRows(got, f, 1, 0, 1)
+	for x := range 3 {
+		if g, w := got.At(x, 0), want.At(x, 0); g != w {
+			t.Errorf("pixel %d: zero Painter %v, classic %v", x, g, w)
+		}
+	}
+	if g, w := (Palette{}).At(0.3), classic.At(0.3); g != w {
+		t.Errorf("zero Palette at 0.3: %v, classic %v", g, w)
+	}
+}
+
 func TestNonFiniteColourPositions(t *testing.T) {
 	p := palettes[0]
 	for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
