@@ -22,6 +22,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -121,6 +122,16 @@ type Stats struct {
 func Run(ctx context.Context, w io.Writer, job Job) (Stats, error) {
 	if job.Text != nil && job.Format != imageio.PNG {
 		return Stats{}, fmt.Errorf("pipeline: tEXt chunks need a png, not %s", job.Format)
+	}
+	// The strategy refuses these too, but only at the first strip, after
+	// the header is written: refused here, nothing is.
+	switch {
+	case job.Strategy == nil:
+		return Stats{}, errors.New("pipeline: no strategy")
+	case job.Workers < 1 || job.Workers > strategies.MaxWorkers:
+		return Stats{}, fmt.Errorf("pipeline: workers must be in 1..%d, got %d", strategies.MaxWorkers, job.Workers)
+	case job.Grain < 0:
+		return Stats{}, fmt.Errorf("pipeline: grain must not be negative, got %d", job.Grain)
 	}
 	plan, err := job.Plan()
 	if err != nil {

@@ -398,3 +398,40 @@ func TestDeepStripsSameBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRefusesBadJobs: a job that cannot run is an error before a byte
+// is written, never a panic (a nil Strategy, a zero view's empty window) nor
+// a header with no rows behind it (workers the strategy refuses).
+func TestRunRefusesBadJobs(t *testing.T) {
+	base := job(t, preset(t, "full", 8, 6), 1, imageio.PNG)
+	for name, mod := range map[string]func(*Job){
+		"zero job":     func(j *Job) { *j = Job{} },
+		"zero view":    func(j *Job) { j.View = render.View{} },
+		"nil strategy": func(j *Job) { j.Strategy = nil },
+		"no workers":   func(j *Job) { j.Workers = 0 },
+		"workers -3":   func(j *Job) { j.Workers = -3 },
+		"grain -1":     func(j *Job) { j.Grain = -1 },
+		"bmp workers":  func(j *Job) { j.Format, j.Workers = imageio.BMP, 0 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			j := base
+			mod(&j)
+			var buf bytes.Buffer
+			var err error
+			func() {
+				defer func() {
+					if e := recover(); e != nil {
+						t.Fatalf("panic: %v", e)
+					}
+				}()
+				_, err = Run(context.Background(), &buf, j)
+			}()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if buf.Len() != 0 {
+				t.Errorf("wrote %d bytes before the error %q", buf.Len(), err)
+			}
+		})
+	}
+}
