@@ -61,6 +61,9 @@ func (e *Encoder) encode(w io.Writer, img image.Image) error {
 			return err
 		}
 	}
+	if img == nil {
+		return fmt.Errorf("%s: %w, got nil", e.Format, ErrEmptyImage)
+	}
 	// Refuse what the format cannot hold before writing a byte: some
 	// encoders (bmp, tiff) would otherwise write a corrupt file.
 	b := img.Bounds()

@@ -550,3 +550,31 @@ func TestTIFFCornerDeep(t *testing.T) {
 		})
 	}
 }
+
+// TestNilImage: a nil image is an error, as an empty one is, from Encode
+// and from every row writer, not a nil dereference.
+func TestNilImage(t *testing.T) {
+	for _, f := range imageFormats() {
+		var buf bytes.Buffer
+		if err := Encode(&buf, nil, f); !errors.Is(err, ErrEmptyImage) {
+			t.Errorf("%s: Encode(nil) = %v, want ErrEmptyImage", f, err)
+		}
+		if buf.Len() != 0 {
+			t.Errorf("%s: wrote %d bytes for a nil image", f, buf.Len())
+		}
+		rw, err := (&Encoder{Format: f}).NewRowWriter(io.Discard, 3, 2, color.GrayModel)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		func() {
+			defer func() {
+				if e := recover(); e != nil {
+					t.Errorf("%s: WriteRows(nil) panicked: %v", f, e)
+				}
+			}()
+			if err := rw.WriteRows(nil); err == nil {
+				t.Errorf("%s: WriteRows(nil) took it", f)
+			}
+		}()
+	}
+}

@@ -31,7 +31,7 @@ type wholeWriter struct {
 }
 
 func (p *wholeWriter) WriteRows(m image.Image) error {
-	if p.written || m.Bounds().Dy() != p.height {
+	if p.written || m == nil || m.Bounds().Dy() != p.height {
 		return fmt.Errorf("imageio: %s needs the whole image, %d rows, in one strip", p.e.Format, p.height)
 	}
 	p.written = true
@@ -75,6 +75,10 @@ type rowCount struct {
 // take checks a strip of m's size and counts its rows.
 func (c *rowCount) take(m image.Image) error {
 	if c.err != nil {
+		return c.err
+	}
+	if m == nil {
+		c.err = fmt.Errorf("imageio: %s writer: a nil strip", c.format)
 		return c.err
 	}
 	if w := m.Bounds().Dx(); w != c.width {
@@ -208,6 +212,9 @@ func newBMPWriter(w io.Writer, width, height int, model color.Model) (*bmpWriter
 // WriteRows writes the strip m, which lies just above the rows written
 // before it: the strips go bottom to top.
 func (p *bmpWriter) WriteRows(m image.Image) error {
+	if m == nil {
+		return p.fail(errors.New("imageio: bmp writer: a nil strip"))
+	}
 	b := m.Bounds()
 	var fill func(y int)
 	switch m := m.(type) {
