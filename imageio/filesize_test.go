@@ -47,3 +47,15 @@ func TestMinFileSize(t *testing.T) {
 		}
 	}
 }
+
+// TestMinFileSizeEmpty: an empty or negative size has no file to take room
+// for; it wrapped round to 16 EiB (pgm, ppm, npy) or gave a bmp's header.
+func TestMinFileSizeEmpty(t *testing.T) {
+	for _, f := range Formats() {
+		for _, wh := range [][2]int{{0, 0}, {-3, 5}, {5, -3}, {0, 7}} {
+			if size, ok := MinFileSize(f, wh[0], wh[1]); ok {
+				t.Errorf("MinFileSize(%s, %d, %d) = %d, true; want ok false", f, wh[0], wh[1], size)
+			}
+		}
+	}
+}
