@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -77,5 +79,20 @@ func TestCheck(t *testing.T) {
 		if !errors.As(err, &ce) || ce.Setting != c.setting || !strings.Contains(err.Error(), c.want) || err.Error() != ce.Err.Error() {
 			t.Errorf("%s: %v, want a %s CheckError with %q", c.name, err, c.setting, c.want)
 		}
+	}
+}
+
+// TestCheckLeavesTheViewToTheRenderer: an invalid maxiter is no memory
+// setting; Check leaves it to render.NewRenderer, whose error Run returns
+// before writing.
+func TestCheckLeavesTheViewToTheRenderer(t *testing.T) {
+	j := job(t, preset(t, "full", 8, 6), 1, imageio.PNG)
+	j.View.MaxIter = 0
+	if _, _, err := j.Check(); err != nil {
+		t.Errorf("Check: %v, want nil", err)
+	}
+	var buf bytes.Buffer
+	if _, err := Run(context.Background(), &buf, j); !errors.Is(err, render.ErrInvalidView) || buf.Len() != 0 {
+		t.Errorf("Run: %v after %d bytes, want render.ErrInvalidView before any", err, buf.Len())
 	}
 }

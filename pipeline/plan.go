@@ -110,9 +110,11 @@ func (j Job) Plan() (Plan, error) {
 	}
 	p := Plan{Budget: budget, Bits: j.Format == imageio.PBM && j.Method != render.MethodPerturb && render.CanRenderBits(v, j.AA)}
 	what := fmt.Sprintf("%dx%d with --aa %d", v.Width, v.Height, j.AA)
-	if err := v.Validate(); err != nil {
-		// An empty window would divide by zero rows below.
-		return p, fmt.Errorf("%s: %w", what, err)
+	if v.Width <= 0 || v.Height <= 0 {
+		// An empty window would divide by zero rows below. The rest of
+		// the view is NewRenderer's to refuse: Check would otherwise call
+		// a bad maxiter a memory setting.
+		return p, fmt.Errorf("%s: %w", what, v.Validate())
 	}
 	if j.Lo < 0 || j.Hi < 0 || j.Hi > v.Height || (j.Hi > 0 && j.Lo >= j.Hi) || (j.Hi == 0 && j.Lo != 0) {
 		return p, fmt.Errorf("pipeline: rows %d to %d are not a window of the view's %d rows", j.Lo, j.Hi, v.Height)
