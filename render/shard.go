@@ -25,7 +25,8 @@ func CheckShard(height, i, n int) error {
 
 // ShardRows returns the output rows [lo, hi) of shard i of n of an image
 // height rows high, the rows split as evenly as they go: shards differ by at
-// most one row.
+// most one row. For a shard that CheckShard refuses it returns an empty
+// range, 0, 0: there is no such shard.
 //
 // Rows, not estimated cost, decide the cut. On the tophalf view at
 // 2048x2048, where nearly all the iterations are in the upper rows, cutting
@@ -40,6 +41,9 @@ func CheckShard(height, i, n int) error {
 // memory, and depend on nothing but the height, so no setting that leaves
 // the pixels alone (kernel, shortcuts) can move a cut.
 func ShardRows(height, i, n int) (lo, hi int) {
+	if CheckShard(height, i, n) != nil {
+		return 0, 0
+	}
 	return rowCut(height, i, n), rowCut(height, i+1, n)
 }
 

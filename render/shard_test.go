@@ -87,3 +87,22 @@ func TestShardWindowRows(t *testing.T) {
 		})
 	}
 }
+
+// TestShardRowsRefused: for a shard CheckShard refuses, ShardRows gives an
+// empty range inside the image rather than a divide by zero (n = 0) or rows
+// past the height (i >= n).
+func TestShardRowsRefused(t *testing.T) {
+	for _, c := range [][3]int{{10, 0, 0}, {10, 5, 2}, {10, -1, 2}, {3, 0, 5}, {10, 0, -2}} {
+		height, i, n := c[0], c[1], c[2]
+		func() {
+			defer func() {
+				if e := recover(); e != nil {
+					t.Errorf("ShardRows(%d, %d, %d) panicked: %v", height, i, n, e)
+				}
+			}()
+			if lo, hi := ShardRows(height, i, n); lo != hi || lo < 0 || hi > height {
+				t.Errorf("ShardRows(%d, %d, %d) = %d, %d; want an empty range in 0..%d", height, i, n, lo, hi, height)
+			}
+		}()
+	}
+}
