@@ -51,7 +51,9 @@ func kindOf(model color.Model) (stripKind, color.Palette) {
 // so that it serves for a canvas not yet painted; an RGBA image whose
 // pixels are not all opaque needs color.NRGBAModel, which only png takes.
 // For other types it returns img.ColorModel(): pgm, ppm and pbm take strips
-// of any type, png and bmp only those three.
+// of any type, png and bmp only those three. png takes a palette of 17 to
+// 256 colours only: image/png packs a smaller one into fewer bits a pixel,
+// which the row writer does not: write such an image with Encode.
 func ModelOf(img image.Image) color.Model {
 	switch m := img.(type) {
 	case *image.Paletted:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"testing"
 )
 
@@ -121,6 +122,26 @@ func TestPNGInfoModel(t *testing.T) {
 	} {
 		if m, err := info.Model(); err == nil {
 			t.Errorf("colour type %d, PLTE of %d bytes: %v, want an error", info.ColourType, len(info.Palette), m)
+		}
+	}
+}
+
+// TestModelOfSmallPalette holds ModelOf's doc to what the row writers do
+// with the palette of a paletted image of 16 colours or fewer: png refuses
+// it (image/png packs such a palette into fewer bits a pixel, which the row
+// writer does not), bmp and the netpbm formats take it.
+func TestModelOfSmallPalette(t *testing.T) {
+	for _, n := range []int{2, 16, 17} {
+		pal := make(color.Palette, n)
+		for i := range pal {
+			pal[i] = color.Gray{Y: uint8(i * 15)}
+		}
+		model := ModelOf(image.NewPaletted(image.Rect(0, 0, 4, 2), pal))
+		for _, f := range []Format{PNG, BMP, PGM, PPM} {
+			_, err := (&Encoder{Format: f}).NewRowWriter(io.Discard, 4, 2, model)
+			if refuse := f == PNG && n <= 16; (err != nil) != refuse {
+				t.Errorf("%s with a palette of %d: err = %v, want refused %v", f, n, err, refuse)
+			}
 		}
 	}
 }

@@ -48,7 +48,8 @@ func (p *wholeWriter) Close() error {
 // NewRowWriter writes the header of a width x height image in the
 // encoder's format to w, and returns a writer for its rows, which must
 // arrive in the order that Format.BottomUp says. model is what the rows are, as
-// for NewPNGWriter: a color.Palette (*image.Paletted rows), color.GrayModel
+// for NewPNGWriter: a color.Palette (*image.Paletted rows; for png, of 17
+// to 256 colours), color.GrayModel
 // (*image.Gray) or color.RGBAModel (opaque *image.RGBA), as ModelOf gives;
 // png also takes color.NRGBAModel; pgm, ppm and pbm take rows of any type.
 // The formats that do not stream (jpeg, gif, tiff) take the whole image as
