@@ -273,6 +273,10 @@ func formatPos(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // gives it back: the built-in's name, or its gradient, then the options
 // that are not their defaults.
 func (p Palette) String() string {
+	if len(p.stops) == 0 {
+		// It colours as classic (see Palette.At), so it is written so.
+		p.Name = palettes[0].Name
+	}
 	var b strings.Builder
 	if p.Name != "" {
 		b.WriteString(p.Name)
@@ -299,6 +303,9 @@ func (p Palette) String() string {
 
 // Stops returns the gradient's colours and their positions on the cycle.
 func (p Palette) Stops() ([]color.RGBA, []float64) {
+	if len(p.stops) == 0 {
+		p.stops, p.pos = palettes[0].stops, palettes[0].pos
+	}
 	pos := make([]float64, len(p.stops))
 	for i := range pos {
 		pos[i] = float64(i) / float64(len(p.stops))

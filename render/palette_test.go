@@ -395,3 +395,31 @@ func FuzzLookupPalette(f *testing.F) {
 		}
 	})
 }
+
+// TestZeroPaletteSaysClassic: the zero Palette colours as classic, so its
+// String and Stops say classic too, and String parses back to a palette
+// that colours the same.
+func TestZeroPaletteSaysClassic(t *testing.T) {
+	classic, err := LookupPalette("classic;density=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := Palette{Density: 2}
+	if got, want := zero.String(), classic.String(); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	back, err := LookupPalette(zero.String())
+	if err != nil {
+		t.Fatalf("LookupPalette(%q): %v", zero.String(), err)
+	}
+	for _, x := range []float64{0, 0.3, 0.71} {
+		if back.At(x) != zero.At(x) {
+			t.Errorf("at %v: parsed back %v, zero %v", x, back.At(x), zero.At(x))
+		}
+	}
+	zs, zp := zero.Stops()
+	cs, cp := classic.Stops()
+	if !reflect.DeepEqual(zs, cs) || !reflect.DeepEqual(zp, cp) {
+		t.Errorf("Stops() = %v %v, want classic's %v %v", zs, zp, cs, cp)
+	}
+}
