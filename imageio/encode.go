@@ -119,71 +119,50 @@ func gifImage(img image.Image) image.Image {
 // tiffImage returns what to give tiff.Encode for img. Its fast paths take
 // Stride bytes for every row, the last included, so they run off the pixels
 // of a sub-image that reaches its parent's bottom-right corner (a panic);
-// such an image is copied into one of its own.
+// such an image gets pixels of its own, with room for the whole last row.
 func tiffImage(img image.Image) image.Image {
 	switch m := img.(type) {
 	case *image.Gray:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewGray(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.Paletted:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewPaletted(m.Rect, m.Palette)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.Gray16:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewGray16(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.RGBA:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewRGBA(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.NRGBA:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewNRGBA(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.RGBA64:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewRGBA64(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	case *image.NRGBA64:
-		if tight(len(m.Pix), m.Stride, m.Rect.Dy()) {
-			return m
-		}
-		c := image.NewNRGBA64(m.Rect)
-		copyRows(c.Pix, c.Stride, m.Pix, m.Stride)
-		return c
+		c := *m
+		c.Pix = padded(m.Pix, m.Stride, m.Rect.Dy())
+		return &c
 	}
 	return img
 }
 
-// tight reports whether pix holds stride bytes for each of rows rows.
-func tight(pix, stride, rows int) bool { return pix >= stride*rows }
-
-// copyRows copies src's rows into dst, whose rows are dstStride bytes, all
-// of them pixels.
-func copyRows(dst []byte, dstStride int, src []byte, srcStride int) {
-	for y := 0; y*dstStride < len(dst); y++ {
-		copy(dst[y*dstStride:(y+1)*dstStride], src[y*srcStride:])
+// padded returns pix if it holds stride bytes for each of rows rows, else
+// a copy that does; the bytes past the last row's pixels are not pixels.
+func padded(pix []byte, stride, rows int) []byte {
+	if len(pix) >= stride*rows {
+		return pix
 	}
+	c := make([]byte, stride*rows)
+	copy(c, pix)
+	return c
 }
 
 // exactPaletted returns img converted losslessly to a paletted image, or nil
