@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mandel-project/mandel/imageio"
+	"github.com/mandel-project/mandel/internal/atomicfile"
 	"github.com/mandel-project/mandel/internal/cli"
 	"github.com/mandel-project/mandel/internal/decimal"
 	"github.com/mandel-project/mandel/internal/kfr"
@@ -203,46 +204,6 @@ func profileFiles(fs *pflag.FlagSet, trace, cpuProfile string) (profiling.Files,
 	return profiling.Files{Trace: trace, CPUProfile: cpuProfile}, nil
 }
 
-// samePath reports whether a and b name one file, also through symbolic
-// links (--save-params link.png where link.png leads to OUTPUT, which the
-// settings would replace once the image is in place), whether or not the
-// file exists yet.
-func samePath(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	ra, rb := realPath(a), realPath(b)
-	return ra != "" && ra == rb
-}
-
-// realPath is where path leads: its symbolic links followed, dangling ones
-// too, as atomicfile does to find the file it will replace; "" if unknown.
-func realPath(path string) string {
-	for range 40 { // the kernel's own limit on links followed
-		fi, err := os.Lstat(path)
-		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			break
-		}
-		target, err := os.Readlink(path)
-		if err != nil {
-			return ""
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
-		}
-		path = target
-	}
-	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
-	if err != nil {
-		return ""
-	}
-	abs, err := filepath.Abs(filepath.Join(dir, filepath.Base(path)))
-	if err != nil {
-		return ""
-	}
-	return abs
-}
-
 // isDir reports whether path names an existing directory.
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
@@ -301,14 +262,14 @@ func (f *renderFlags) config() (*renderConfig, error) {
 		return nil, cli.Usagef("--save-params is empty; give the file to write the settings to (- for stdout)")
 	case f.saveParams == "-" && output == "-":
 		return nil, cli.Usagef("the image and --save-params cannot both go to stdout (-)")
-	case f.saveParams != "" && output != "" && output != "-" && f.saveParams != "-" && samePath(f.saveParams, output):
+	case f.saveParams != "" && output != "" && output != "-" && f.saveParams != "-" && atomicfile.SameTarget(f.saveParams, output):
 		return nil, cli.Usagef("--save-params %q is OUTPUT too; the settings would replace the image", f.saveParams)
 	}
 	// The trace and the profile are put in place after the image and the
 	// settings, and would replace either.
 	for _, p := range []struct{ flag, path string }{{"trace", f.trace}, {"cpuprofile", f.cpuProfile}} {
 		for _, o := range []struct{ what, path string }{{"OUTPUT", output}, {"--save-params", f.saveParams}} {
-			if p.path != "" && o.path != "" && o.path != "-" && samePath(p.path, o.path) {
+			if p.path != "" && o.path != "" && o.path != "-" && atomicfile.SameTarget(p.path, o.path) {
 				return nil, cli.Usagef("--%s %q is %s too; give each its own file", p.flag, p.path, o.what)
 			}
 		}

@@ -228,6 +228,36 @@ func destination(path string) (target string, old fs.FileInfo, err error) {
 	return target, fi, nil
 }
 
+// SameTarget reports whether Files for a and b would write one file: the
+// same path, or paths whose symbolic links (dangling ones too, as New
+// follows them) lead to one file, existing or new. A path New would refuse
+// (a directory, a descriptor) is the same only as itself.
+func SameTarget(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ta, tb := resolved(a), resolved(b)
+	return ta != "" && ta == tb
+}
+
+// resolved is the absolute path of the file a File for path writes, its
+// directory's links resolved too; "" if New would refuse path.
+func resolved(path string) string {
+	target, _, err := destination(path)
+	if err != nil {
+		return ""
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(target))
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, filepath.Base(target)))
+	if err != nil {
+		return ""
+	}
+	return abs
+}
+
 // danglingTarget returns the missing file that the symbolic link at link
 // leads to, perhaps through further links. Each link's text is resolved
 // relative to the link's own directory, after resolving links in that

@@ -250,3 +250,36 @@ func TestFileLongName(t *testing.T) {
 	commitString(t, filepath.Join(dir, name), "long", dir)
 	wantEntries(t, dir, name)
 }
+
+// TestSameTarget: paths that lead to one file through symbolic links, to
+// an existing file or a new one, and through a linked directory, are the
+// same; different files, and a directory, are not.
+func TestSameTarget(t *testing.T) {
+	dir := t.TempDir()
+	at := func(name string) string { return filepath.Join(dir, name) }
+	if err := os.WriteFile(at("out.png"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(at("real"), 0o755)
+	for _, l := range [][2]string{{"out.png", "link.png"}, {"new.png", "dangling.png"}, {"real", "linked"}} {
+		if err := os.Symlink(l[0], at(l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{at("out.png"), at("./out.png"), true},
+		{at("link.png"), at("out.png"), true},
+		{at("dangling.png"), at("new.png"), true},
+		{at("linked/x.png"), at("real/x.png"), true},
+		{at("out.png"), at("new.png"), false},
+		{at("link.png"), at("dangling.png"), false},
+		{at("real"), at("linked"), false},
+	} {
+		if got := SameTarget(c.a, c.b); got != c.same {
+			t.Errorf("SameTarget(%s, %s) = %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}
