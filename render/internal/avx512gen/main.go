@@ -128,6 +128,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
 
 // The shape. The defaults must match the avx512 constants of
@@ -252,9 +254,9 @@ func blocks(two, one, iota Mem, periodic bool) {
 	MOVQ(ln.Offset(8*lnSteps), steps)
 
 	ci, twos, e2 := vec(), vec(), vec()
-	VBROADCASTSD(paramAddr("ci"), ci)
+	VBROADCASTSD(avoutil.ParamAddr("ci"), ci)
 	VBROADCASTSD(two, twos)
-	VBROADCASTSD(paramAddr("escape2"), e2)
+	VBROADCASTSD(avoutil.ParamAddr("escape2"), e2)
 	zr := make([]VecVirtual, *vectors)
 	zi := make([]VecVirtual, *vectors)
 	cr := make([]Op, *vectors)
@@ -740,16 +742,6 @@ func step(tmem Mem, ci, twos, zr, zi VecVirtual, cr Op, acc VecVirtual, u int) {
 	VADDPD(cr, zr, zr)
 }
 
-// paramAddr is the stack address of a float64 argument, for instructions
-// that broadcast it straight from memory.
-func paramAddr(name string) Mem {
-	b, err := Param(name).Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return b.Addr
-}
-
 // bulkEscaped emits the handling of the escaped lanes, those in mask,
 // vector by vector and without a loop over lanes: each escaped lane's
 // count and final |z|^2 are found under masks from the |z|^2 the block
@@ -935,10 +927,10 @@ func lastUnsafe() {
 	n := Load(Param("cr").Len(), GP64())
 	SHRQ(U8(3), n)
 	ci2, lo, hi, big := ZMM(), ZMM(), ZMM(), ZMM()
-	VBROADCASTSD(paramAddr("ci2"), ci2)
-	VBROADCASTSD(paramAddr("lo"), lo)
-	VBROADCASTSD(paramAddr("hi"), hi)
-	VBROADCASTSD(paramAddr("big"), big)
+	VBROADCASTSD(avoutil.ParamAddr("ci2"), ci2)
+	VBROADCASTSD(avoutil.ParamAddr("lo"), lo)
+	VBROADCASTSD(avoutil.ParamAddr("hi"), hi)
+	VBROADCASTSD(avoutil.ParamAddr("big"), big)
 	all := K()
 	KXNORW(all, all, all) // every lane safe so far
 	Label("unsafeLoop")

@@ -20,6 +20,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
 
 // These must match the avx2 constants of kernel_amd64.go, and the offsets
@@ -149,7 +151,7 @@ func blocks(periodic bool) {
 	MOVQ(ln.Offset(8*lnSteps), steps)
 
 	ci := YMM()
-	VBROADCASTSD(paramAddr("ci"), ci)
+	VBROADCASTSD(avoutil.ParamAddr("ci"), ci)
 	zr := make([]VecVirtual, vectors)
 	zi := make([]VecVirtual, vectors)
 	acc := make([]VecVirtual, vectors)
@@ -213,7 +215,7 @@ func blocks(periodic bool) {
 	// have stopped; and acc is one of the lane's |z|^2, so the search below
 	// finds the first that exceeds escape2.
 	e2 := YMM()
-	VBROADCASTSD(paramAddr("escape2"), e2)
+	VBROADCASTSD(avoutil.ParamAddr("escape2"), e2)
 	mask := make([]VecVirtual, vectors)
 	for k := range acc {
 		mask[k] = YMM()
@@ -408,7 +410,7 @@ func blocks(periodic bool) {
 	MOVQ(U32(1), alive)
 	for i := 0; i < unroll-1; i++ {
 		VMOVSD(Mem{Base: st.Base, Index: l, Scale: 8, Disp: 8 * (offT + i*lanes)}, t)
-		VUCOMISD(paramAddr("escape2"), t)
+		VUCOMISD(avoutil.ParamAddr("escape2"), t)
 		SETLS(le.As8()) // t <= escape2
 		MOVBQZX(le.As8(), le)
 		ANDQ(le, alive)
@@ -418,7 +420,7 @@ func blocks(periodic bool) {
 	SHLQ(U8(mathbits.TrailingZeros(8*lanes)), u) // u*8*lanes
 	ADDQ(st.Base, u)
 	VMOVSD(Mem{Base: u, Index: l, Scale: 8, Disp: 8 * offT}, t)
-	VUCOMISD(paramAddr("escape2"), t)
+	VUCOMISD(avoutil.ParamAddr("escape2"), t)
 	JA(LabelRef("found"))
 	UD2() // unreachable (see above): better a crash than a wrong count
 	Label("found")
@@ -582,14 +584,4 @@ func step(st Mem, ci, zr, zi, acc VecVirtual, k, u int) {
 	VADDPD(ci, zi, zi)
 	VSUBPD(zi2, zr2, zr) // zr2 - zi2: Go assembly puts the subtrahend first
 	VADDPD(st.Offset(8*(offCr+4*k)), zr, zr)
-}
-
-// paramAddr is the stack address of a float64 argument, for instructions
-// that broadcast it straight from memory.
-func paramAddr(name string) Mem {
-	b, err := Param(name).Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return b.Addr
 }

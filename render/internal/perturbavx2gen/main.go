@@ -92,6 +92,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
 
 // vectors must match avx2Vectors in render/deep/lanes_avx2_amd64.go.
@@ -180,16 +182,6 @@ func vec4(name string, bits uint64) Mem {
 	return m
 }
 
-// paramAddr is the stack address of an argument, for instructions that
-// read it straight from memory.
-func paramAddr(name string) Mem {
-	b, err := Param(name).Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return b.Addr
-}
-
 func routine() {
 	TEXT("perturbBlocksAVX2", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", stSize, lnSize))
 	Pragma("noescape")
@@ -210,7 +202,7 @@ func routine() {
 	// every general register it can have.
 	st := Mem{Base: Load(Param("st"), GP64())}
 	ln := st.Offset(8 * stSize)
-	orbitP, strideP, topP := paramAddr("orbit"), paramAddr("stride"), paramAddr("top")
+	orbitP, strideP, topP := avoutil.ParamAddr("orbit"), avoutil.ParamAddr("stride"), avoutil.ParamAddr("top")
 	done, sb := GP64(), GP64()
 	XORQ(done, done)
 	XORQ(sb, sb)
@@ -273,7 +265,7 @@ func routine() {
 	findTop()
 	// The hot loop's constants, in registers.
 	e2R, smallR, twoR := YMM(), YMM(), YMM()
-	VBROADCASTSD(paramAddr("escape2"), e2R)
+	VBROADCASTSD(avoutil.ParamAddr("escape2"), e2R)
 	VMOVUPD(smallC, smallR)
 	VMOVUPD(twoC, twoR)
 
@@ -337,7 +329,7 @@ func routine() {
 	}
 
 	Label("loop")
-	CMPQ(done, paramAddr("limit"))
+	CMPQ(done, avoutil.ParamAddr("limit"))
 	JGE(LabelRef("exitPlain"))
 	// One vector, ORed through every test of every vector, says whether
 	// some lane has more to do than a plain step; then the slow path
@@ -375,21 +367,7 @@ func routine() {
 
 	Label("step")
 	for k := range V {
-		tr, ti := YMM(), YMM()
-		// 2 Zr + dr; 2 Zr, exact, on the multipliers.
-		VMULPD(twoR, zr[k], tr)
-		VADDPD(dr[k], tr, tr)
-		VMULPD(twoR, zi[k], ti)
-		VADDPD(di[k], ti, ti)
-		a, b, c, d := YMM(), YMM(), YMM(), YMM()
-		VMULPD(dr[k], tr, a)
-		VMULPD(di[k], ti, b)
-		VMULPD(di[k], tr, c)
-		VMULPD(dr[k], ti, d)
-		VSUBPD(b, a, a) // tr*dr - ti*di: Go assembly puts the subtrahend first
-		VADDPD(st.Offset(vOff(offDcr, k)), a, dr[k])
-		VADDPD(d, c, c)
-		VADDPD(st.Offset(vOff(offDci, k)), c, di[k])
+		avoutil.PerturbStep(YMM, twoR, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
 	}
 	ADDQ(strideP, sb)
 	INCQ(done)
@@ -458,7 +436,7 @@ func routine() {
 		cnt := GP64()
 		POPCNTQ(es, cnt)
 		ADDQ(ln.Offset(8*lnNext), cnt)
-		CMPQ(cnt, paramAddr("rowLen"))
+		CMPQ(cnt, avoutil.ParamAddr("rowLen"))
 		JG(LabelRef("allEvents"))
 	}
 	{
@@ -468,7 +446,7 @@ func routine() {
 		}
 		next, cur := GP64(), GP64()
 		MOVQ(ln.Offset(8*lnNext), next)
-		MOVQ(paramAddr("steps"), cur)
+		MOVQ(avoutil.ParamAddr("steps"), cur)
 		ADDQ(done, cur)
 		Label("escLane")
 		l := GP64()
@@ -478,20 +456,20 @@ func routine() {
 		MOVQ(cur, n)
 		SUBQ(lane(ln, lnStart, l), n)
 		MOVQ(lane(ln, lnPix, l), pix)
-		MOVQ(paramAddr("iter"), p)
+		MOVQ(avoutil.ParamAddr("iter"), p)
 		MOVL(n.As32(), Mem{Base: p, Index: pix, Scale: 4})
 		ADDQ(n, ln.Offset(8*lnWork))
 		t := GP64()
 		MOVQ(lane(st, offMag, l), t)
-		MOVQ(paramAddr("mag2"), p)
+		MOVQ(avoutil.ParamAddr("mag2"), p)
 		MOVQ(t, Mem{Base: p, Index: pix, Scale: 8})
 		// Load the next: delta = dc, m = n = 1.
 		MOVQ(next, lane(ln, lnPix, l))
-		MOVQ(paramAddr("dcr"), p)
+		MOVQ(avoutil.ParamAddr("dcr"), p)
 		MOVQ(Mem{Base: p, Index: next, Scale: 8}, t)
 		MOVQ(t, lane(st, offDr, l))
 		MOVQ(t, lane(st, offDcr, l))
-		MOVQ(paramAddr("dci"), t)
+		MOVQ(avoutil.ParamAddr("dci"), t)
 		MOVQ(t, lane(st, offDi, l))
 		MOVQ(t, lane(st, offDci, l))
 		MOVQ(U32(1), t)

@@ -114,6 +114,8 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
+
+	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
 
 // vectors must match perturbVectors in render/deep/lanes_amd64.go.
@@ -205,12 +207,12 @@ func routine(small, one, two Mem) {
 	ln := Mem{Base: Load(Param("ln"), GP64())}
 	// Few general registers are free: orbit and limit stay in the
 	// arguments.
-	orbitP := paramAddr("orbit")
+	orbitP := avoutil.ParamAddr("orbit")
 	done := GP64()
 	XORQ(done, done)
 	events := GP64()
-	e2 := paramAddr("escape2")
-	top := paramAddr("top")
+	e2 := avoutil.ParamAddr("escape2")
+	top := avoutil.ParamAddr("top")
 
 	V := *vectors
 	// dr, di: the deltas; zr, zi: Z_m, and zr1, zi1 Z_{m+1}, which the
@@ -382,21 +384,7 @@ func routine(small, one, two Mem) {
 	// step takes the plain step of every vector at Z (zr, zi).
 	step := func(zr, zi []VecVirtual) {
 		for k := range V {
-			tr, ti := ZMM(), ZMM()
-			// 2 Zr + dr; 2 Zr, exact, on the multipliers, which have room.
-			VMULPD(twoR, zr[k], tr)
-			VADDPD(dr[k], tr, tr)
-			VMULPD(twoR, zi[k], ti)
-			VADDPD(di[k], ti, ti)
-			a, b, c, d := ZMM(), ZMM(), ZMM(), ZMM()
-			VMULPD(dr[k], tr, a)
-			VMULPD(di[k], ti, b)
-			VMULPD(di[k], tr, c)
-			VMULPD(dr[k], ti, d)
-			VSUBPD(b, a, a) // tr*dr - ti*di: Go assembly puts the subtrahend first
-			VADDPD(st.Offset(vOff(offDcr, k)), a, dr[k])
-			VADDPD(d, c, c)
-			VADDPD(st.Offset(vOff(offDci, k)), c, di[k])
+			avoutil.PerturbStep(ZMM, twoR, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
 		}
 		ADDQ(U32(stride), sb)
 		INCQ(done)
@@ -410,7 +398,7 @@ func routine(small, one, two Mem) {
 	// (zr, zi), so the second step's tests move Z_m+1 there before they
 	// go to it.
 	Label("loop")
-	CMPQ(done, paramAddr("limit"))
+	CMPQ(done, avoutil.ParamAddr("limit"))
 	JGE(LabelRef("exit"))
 	// Every load first: they wait for nothing, and the tests wait for
 	// them (their latency was the larger part of the time in perf's
@@ -431,7 +419,7 @@ func routine(small, one, two Mem) {
 	TESTQ(untilTop, untilTop)
 	JZ(LabelRef("slow"))
 	step(zr, zi)
-	CMPQ(done, paramAddr("limit"))
+	CMPQ(done, avoutil.ParamAddr("limit"))
 	JGE(LabelRef("exit"))
 	for k := range V {
 		hotTests(k, zr1, zi1)
@@ -524,13 +512,13 @@ func routine(small, one, two Mem) {
 		cnt := GP64()
 		POPCNTQ(es, cnt)
 		ADDQ(ln.Offset(8*lnNext), cnt)
-		CMPQ(cnt, paramAddr("rowLen"))
+		CMPQ(cnt, avoutil.ParamAddr("rowLen"))
 		JG(LabelRef("allEvents"))
 	}
 	{
 		stepsV := ZMM()
 		t := GP64()
-		MOVQ(paramAddr("steps"), t)
+		MOVQ(avoutil.ParamAddr("steps"), t)
 		ADDQ(done, t)
 		VPBROADCASTQ(t, stepsV)
 		next := GP64()
@@ -563,7 +551,7 @@ func routine(small, one, two Mem) {
 			VPEXPANDQ(idx, esc, pix)
 			VMOVDQU64(pix, ln.Offset(vOff(lnPix, k)))
 			src := GP64()
-			MOVQ(paramAddr("dcr"), src)
+			MOVQ(avoutil.ParamAddr("dcr"), src)
 			LEAQ(Mem{Base: src, Index: next, Scale: 8}, src)
 			VEXPANDPD(Mem{Base: src}, esc, dr[k])
 			c := ZMM()
@@ -571,7 +559,7 @@ func routine(small, one, two Mem) {
 			VEXPANDPD(Mem{Base: src}, esc, c)
 			VMOVUPD(c, st.Offset(vOff(offDcr, k)))
 			ci := ZMM()
-			VBROADCASTSD(paramAddr("dci"), ci)
+			VBROADCASTSD(avoutil.ParamAddr("dci"), ci)
 			VMOVAPD(ci, esc, di[k])
 			VMOVUPD(ci, esc, st.Offset(vOff(offDci, k)))
 			ones, zero, nan := ZMM(), ZMM(), ZMM()
@@ -673,16 +661,6 @@ func routine(small, one, two Mem) {
 	RET()
 }
 
-// paramAddr is the stack address of an argument, for instructions that
-// broadcast it straight from memory.
-func paramAddr(name string) Mem {
-	b, err := Param(name).Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return b.Addr
-}
-
 // cycleRoutine generates cyclePeriods512: deep's Plan.cycle2 on
 // cycleVectors vectors of 8 pixels, each at m = 1 in the float64 loop of a
 // plan whose tail run is valid there (m1Decided). A period of a lane is
@@ -738,7 +716,7 @@ func cycleRoutine(small, one Mem) {
 	Load(Param("active"), act)
 	Label("cycleLoop")
 	XORQ(okw, okw)
-	CMPQ(periods, paramAddr("budget"))
+	CMPQ(periods, avoutil.ParamAddr("budget"))
 	JGE(LabelRef("cycleExit"))
 	for k := range V {
 		ok := K()
