@@ -14,7 +14,7 @@ import (
 // The AVX-512 perturbation loop's shape; internal/perturbgen generates
 // perturbBlocks512 with the same number (its flag's default).
 const (
-	perturbVectors = 4
+	perturbVectors = 3
 	perturbLanes   = 8 * perturbVectors
 )
 

@@ -17,9 +17,10 @@ const (
 )
 
 // avx2LanesAvailable reports whether this CPU runs perturbBlocksAVX2:
-// AVX2 (which x/sys/cpu reports only where the OS saves the YMM state)
-// and POPCNT.
-var avx2LanesAvailable = cpu.X86.HasAVX2 && cpu.X86.HasPOPCNT
+// AVX2 (which x/sys/cpu reports only where the OS saves the YMM state),
+// FMA (the loop without BLA rounds with fused multiply-adds; every CPU
+// with AVX2 so far has it) and POPCNT.
+var avx2LanesAvailable = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasPOPCNT
 
 // rowLanesAVX2Func is rowLanesAVX2 where the CPU has it.
 var rowLanesAVX2Func = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {

@@ -66,7 +66,7 @@ func lanePlansOf(t *testing.T, v testView, periodicity bool, kind laneKind) (lan
 		if lanes.LaneKind() == kind.name {
 			t.Fatalf("a CPU without %s lanes runs them", kind.name)
 		}
-		t.Skipf("this CPU has no %s perturbation loop (on amd64: AVX-512F, DQ, VL and POPCNT; AVX2 and POPCNT): nothing to compare (lanes %q)", kind.name, lanes.LaneKind())
+		t.Skipf("this CPU has no %s perturbation loop (on amd64: AVX-512F, DQ, VL and POPCNT; AVX2, FMA and POPCNT): nothing to compare (lanes %q)", kind.name, lanes.LaneKind())
 	}
 	if lanes.LaneKind() != kind.name {
 		t.Fatalf("a CPU with %s lanes, asked for them, runs lanes %q", kind.name, lanes.LaneKind())

@@ -4,12 +4,6 @@
 
 #include "textflag.h"
 
-DATA perturbAVX2Two<>+0(SB)/8, $0x4000000000000000
-DATA perturbAVX2Two<>+8(SB)/8, $0x4000000000000000
-DATA perturbAVX2Two<>+16(SB)/8, $0x4000000000000000
-DATA perturbAVX2Two<>+24(SB)/8, $0x4000000000000000
-GLOBL perturbAVX2Two<>(SB), RODATA|NOPTR, $32
-
 DATA perturbAVX2Small<>+0(SB)/8, $0x0050000000000000
 DATA perturbAVX2Small<>+8(SB)/8, $0x0050000000000000
 DATA perturbAVX2Small<>+16(SB)/8, $0x0050000000000000
@@ -28,8 +22,20 @@ DATA perturbAVX2Zero<>+16(SB)/8, $0x0000000000000000
 DATA perturbAVX2Zero<>+24(SB)/8, $0x0000000000000000
 GLOBL perturbAVX2Zero<>(SB), RODATA|NOPTR, $32
 
+DATA perturbAVX2RebaseFactor<>+0(SB)/8, $0x4030000000000000
+DATA perturbAVX2RebaseFactor<>+8(SB)/8, $0x4030000000000000
+DATA perturbAVX2RebaseFactor<>+16(SB)/8, $0x4030000000000000
+DATA perturbAVX2RebaseFactor<>+24(SB)/8, $0x4030000000000000
+GLOBL perturbAVX2RebaseFactor<>(SB), RODATA|NOPTR, $32
+
+DATA perturbAVX2RebaseExp<>+0(SB)/8, $0x0040000000000000
+DATA perturbAVX2RebaseExp<>+8(SB)/8, $0x0040000000000000
+DATA perturbAVX2RebaseExp<>+16(SB)/8, $0x0040000000000000
+DATA perturbAVX2RebaseExp<>+24(SB)/8, $0x0040000000000000
+GLOBL perturbAVX2RebaseExp<>(SB), RODATA|NOPTR, $32
+
 // func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
-// Requires: AVX, AVX2, CMOV, POPCNT
+// Requires: AVX, AVX2, CMOV, FMA3, POPCNT
 TEXT ·perturbBlocksAVX2(SB), NOSPLIT, $0-128
 	MOVQ         st+0(FP), AX
 	XORQ         CX, CX
@@ -73,7 +79,6 @@ TEXT ·perturbBlocksAVX2(SB), NOSPLIT, $0-128
 	SUBQ         BX, SI
 	VBROADCASTSD escape2+40(FP), Y8
 	VMOVUPD      perturbAVX2Small<>+0(SB), Y9
-	VMOVUPD      perturbAVX2Two<>+0(SB), Y10
 	MOVQ         640(AX), BX
 	MOVQ         648(AX), DI
 	MOVQ         656(AX), R8
@@ -94,80 +99,74 @@ loop:
 	VUNPCKHPD      Y6, Y3, Y3
 	VADDPD         Y0, Y2, Y6
 	VADDPD         Y1, Y3, Y7
-	VMULPD         Y6, Y6, Y6
 	VMULPD         Y7, Y7, Y7
-	VADDPD         Y7, Y6, Y6
-	VMULPD         Y0, Y0, Y7
-	VMULPD         Y1, Y1, Y11
-	VADDPD         Y11, Y7, Y7
-	VCMPPD         $0x1e, Y8, Y6, Y11
-	VPCMPGTQ       Y7, Y9, Y12
-	VPCMPGTQ       Y6, Y7, Y6
-	VPOR           Y12, Y11, Y11
-	VPOR           Y6, Y11, Y11
+	VFMADD231PD    Y6, Y6, Y7
+	VMULPD         Y1, Y1, Y6
+	VFMADD231PD    Y0, Y0, Y6
+	VCMPPD         $0x1e, Y8, Y7, Y10
+	VPCMPGTQ       Y6, Y9, Y11
+	VPSUBQ         perturbAVX2RebaseExp<>+0(SB), Y6, Y6
+	VPCMPGTQ       Y7, Y6, Y6
+	VPOR           Y11, Y10, Y10
+	VPOR           Y6, Y10, Y10
 	VBROADCASTF128 (R10)(DX*1), Y7
 	VINSERTF128    $0x01, (R13)(DX*1), Y7, Y7
-	VBROADCASTF128 (R12)(DX*1), Y12
-	VINSERTF128    $0x01, (R14)(DX*1), Y12, Y12
-	VUNPCKLPD      Y12, Y7, Y6
-	VUNPCKHPD      Y12, Y7, Y7
-	VADDPD         Y4, Y6, Y12
-	VADDPD         Y5, Y7, Y13
+	VBROADCASTF128 (R12)(DX*1), Y11
+	VINSERTF128    $0x01, (R14)(DX*1), Y11, Y11
+	VUNPCKLPD      Y11, Y7, Y6
+	VUNPCKHPD      Y11, Y7, Y7
+	VADDPD         Y4, Y6, Y11
+	VADDPD         Y5, Y7, Y12
 	VMULPD         Y12, Y12, Y12
-	VMULPD         Y13, Y13, Y13
-	VADDPD         Y13, Y12, Y12
-	VMULPD         Y4, Y4, Y13
-	VMULPD         Y5, Y5, Y14
-	VADDPD         Y14, Y13, Y13
-	VCMPPD         $0x1e, Y8, Y12, Y14
-	VPCMPGTQ       Y13, Y9, Y15
-	VPCMPGTQ       Y12, Y13, Y12
-	VPOR           Y15, Y14, Y14
-	VPOR           Y12, Y14, Y12
-	VPOR           Y12, Y11, Y13
-	VPTEST         Y13, Y13
+	VFMADD231PD    Y11, Y11, Y12
+	VMULPD         Y5, Y5, Y11
+	VFMADD231PD    Y4, Y4, Y11
+	VCMPPD         $0x1e, Y8, Y12, Y13
+	VPCMPGTQ       Y11, Y9, Y14
+	VPSUBQ         perturbAVX2RebaseExp<>+0(SB), Y11, Y11
+	VPCMPGTQ       Y12, Y11, Y11
+	VPOR           Y14, Y13, Y13
+	VPOR           Y11, Y13, Y11
+	VPOR           Y11, Y10, Y12
+	VPTEST         Y12, Y12
 	JNZ            slow
 	TESTQ          SI, SI
 	JLE            slow
 
 step:
-	VMULPD Y10, Y2, Y2
-	VADDPD Y0, Y2, Y2
-	VMULPD Y10, Y3, Y3
-	VADDPD Y1, Y3, Y3
-	VMULPD Y0, Y2, Y11
-	VMULPD Y1, Y3, Y12
-	VMULPD Y1, Y2, Y1
-	VMULPD Y0, Y3, Y2
-	VSUBPD Y12, Y11, Y11
-	VADDPD 128(AX), Y11, Y0
-	VADDPD Y2, Y1, Y1
-	VADDPD 192(AX), Y1, Y1
-	VMULPD Y10, Y6, Y2
-	VADDPD Y4, Y2, Y2
-	VMULPD Y10, Y7, Y3
-	VADDPD Y5, Y3, Y3
-	VMULPD Y4, Y2, Y6
-	VMULPD Y5, Y3, Y7
-	VMULPD Y5, Y2, Y2
-	VMULPD Y4, Y3, Y3
-	VSUBPD Y7, Y6, Y6
-	VADDPD 160(AX), Y6, Y4
-	VADDPD Y3, Y2, Y2
-	VADDPD 224(AX), Y2, Y5
-	ADDQ   stride+24(FP), DX
-	INCQ   CX
-	DECQ   SI
-	JMP    loop
+	VADDPD       Y0, Y2, Y10
+	VADDPD       Y1, Y3, Y11
+	VADDPD       Y2, Y10, Y2
+	VADDPD       Y3, Y11, Y3
+	VMOVUPD      128(AX), Y10
+	VFNMADD231PD Y1, Y3, Y10
+	VMOVUPD      192(AX), Y11
+	VFMADD231PD  Y0, Y3, Y11
+	VFMADD213PD  Y10, Y2, Y0
+	VFMADD213PD  Y11, Y2, Y1
+	VADDPD       Y4, Y6, Y2
+	VADDPD       Y5, Y7, Y3
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VMOVUPD      160(AX), Y6
+	VFNMADD231PD Y5, Y3, Y6
+	VMOVUPD      224(AX), Y7
+	VFMADD231PD  Y4, Y3, Y7
+	VFMADD213PD  Y6, Y2, Y4
+	VFMADD213PD  Y7, Y2, Y5
+	ADDQ         stride+24(FP), DX
+	INCQ         CX
+	DECQ         SI
+	JMP          loop
 
 slow:
 	XORQ      BX, BX
 	XORQ      DI, DI
 	XORQ      R8, R8
 	XORQ      R9, R9
-	VMOVMSKPD Y11, R10
+	VMOVMSKPD Y10, R10
 	ORQ       R10, R9
-	VMOVMSKPD Y12, R10
+	VMOVMSKPD Y11, R10
 	SHLQ      $0x04, R10
 	ORQ       R10, R9
 	TESTQ     SI, SI
@@ -177,59 +176,57 @@ slow:
 slowMasks:
 	MOVQ         top+32(FP), R10
 	SUBQ         CX, R10
-	VMOVQ        R10, X11
-	VPBROADCASTQ X11, Y11
+	VMOVQ        R10, X10
+	VPBROADCASTQ X10, Y10
 	TESTQ        $0x0000000f, R9
 	JZ           plainVector0
-	VADDPD       Y0, Y2, Y12
-	VADDPD       Y1, Y3, Y13
+	VADDPD       Y0, Y2, Y11
+	VADDPD       Y1, Y3, Y12
 	VMULPD       Y12, Y12, Y12
-	VMULPD       Y13, Y13, Y13
-	VADDPD       Y13, Y12, Y12
-	VMULPD       Y0, Y0, Y13
-	VMULPD       Y1, Y1, Y14
-	VADDPD       Y14, Y13, Y13
-	VCMPPD       $0x1e, Y8, Y12, Y14
-	VMOVMSKPD    Y14, R10
-	ORQ          R10, DI
-	VCMPPD       $0x11, Y9, Y13, Y14
-	VMOVMSKPD    Y14, R10
-	ORQ          R10, BX
-	VCMPPD       $0x11, Y13, Y12, Y13
-	VPCMPEQQ     512(AX), Y11, Y14
-	VPOR         Y14, Y13, Y13
-	VMOVUPD      Y13, 448(AX)
+	VFMADD231PD  Y11, Y11, Y12
+	VMULPD       Y1, Y1, Y11
+	VFMADD231PD  Y0, Y0, Y11
+	VCMPPD       $0x1e, Y8, Y12, Y13
 	VMOVMSKPD    Y13, R10
+	ORQ          R10, DI
+	VCMPPD       $0x11, Y9, Y11, Y13
+	VMOVMSKPD    Y13, R10
+	ORQ          R10, BX
+	VMULPD       perturbAVX2RebaseFactor<>+0(SB), Y12, Y13
+	VCMPPD       $0x11, Y11, Y13, Y11
+	VPCMPEQQ     512(AX), Y10, Y13
+	VPOR         Y13, Y11, Y11
+	VMOVUPD      Y11, 448(AX)
+	VMOVMSKPD    Y11, R10
 	ORQ          R10, R8
 	VMOVUPD      Y12, 384(AX)
 
 plainVector0:
-	TESTQ     $0x000000f0, R9
-	JZ        plainVector1
-	VADDPD    Y4, Y6, Y12
-	VADDPD    Y5, Y7, Y13
-	VMULPD    Y12, Y12, Y12
-	VMULPD    Y13, Y13, Y13
-	VADDPD    Y13, Y12, Y12
-	VMULPD    Y4, Y4, Y13
-	VMULPD    Y5, Y5, Y14
-	VADDPD    Y14, Y13, Y13
-	VCMPPD    $0x1e, Y8, Y12, Y14
-	VMOVMSKPD Y14, R9
-	SHLQ      $0x04, R9
-	ORQ       R9, DI
-	VCMPPD    $0x11, Y9, Y13, Y14
-	VMOVMSKPD Y14, R9
-	SHLQ      $0x04, R9
-	ORQ       R9, BX
-	VCMPPD    $0x11, Y13, Y12, Y13
-	VPCMPEQQ  544(AX), Y11, Y11
-	VPOR      Y11, Y13, Y13
-	VMOVUPD   Y13, 480(AX)
-	VMOVMSKPD Y13, R9
-	SHLQ      $0x04, R9
-	ORQ       R9, R8
-	VMOVUPD   Y12, 416(AX)
+	TESTQ       $0x000000f0, R9
+	JZ          plainVector1
+	VADDPD      Y4, Y6, Y11
+	VADDPD      Y5, Y7, Y12
+	VMULPD      Y12, Y12, Y12
+	VFMADD231PD Y11, Y11, Y12
+	VMULPD      Y5, Y5, Y11
+	VFMADD231PD Y4, Y4, Y11
+	VCMPPD      $0x1e, Y8, Y12, Y13
+	VMOVMSKPD   Y13, R9
+	SHLQ        $0x04, R9
+	ORQ         R9, DI
+	VCMPPD      $0x11, Y9, Y11, Y13
+	VMOVMSKPD   Y13, R9
+	SHLQ        $0x04, R9
+	ORQ         R9, BX
+	VMULPD      perturbAVX2RebaseFactor<>+0(SB), Y12, Y13
+	VCMPPD      $0x11, Y11, Y13, Y11
+	VPCMPEQQ    544(AX), Y10, Y10
+	VPOR        Y10, Y11, Y11
+	VMOVUPD     Y11, 480(AX)
+	VMOVMSKPD   Y11, R9
+	SHLQ        $0x04, R9
+	ORQ         R9, R8
+	VMOVUPD     Y12, 416(AX)
 
 plainVector1:
 	TESTQ   BX, BX
@@ -304,121 +301,119 @@ allEvents:
 	JMP exit
 
 rebase:
-	MOVB      periodic+56(FP), DI
-	TESTQ     $0x0000000f, R8
-	JZ        norebase0
-	VADDPD    Y0, Y2, Y11
-	VADDPD    Y1, Y3, Y12
-	VMULPD    Y11, Y11, Y13
-	VMULPD    Y12, Y12, Y14
-	VADDPD    Y14, Y13, Y13
-	VMOVUPD   448(AX), Y14
-	VCMPPD    $0x11, Y9, Y13, Y13
-	VANDPD    Y14, Y13, Y13
-	VMOVMSKPD Y13, R9
-	ORQ       R9, BX
-	TESTB     DI, DI
-	JZ        norebase0
-	VCMPPD    $0x00, 256(AX), Y11, Y11
-	VCMPPD    $0x00, 320(AX), Y12, Y12
-	VANDPD    Y12, Y11, Y11
-	VANDPD    Y14, Y11, Y11
-	VMOVMSKPD Y11, R9
-	ORQ       R9, BX
+	MOVB        periodic+56(FP), DI
+	TESTQ       $0x0000000f, R8
+	JZ          norebase0
+	VADDPD      Y0, Y2, Y10
+	VADDPD      Y1, Y3, Y11
+	VMULPD      Y11, Y11, Y12
+	VFMADD231PD Y10, Y10, Y12
+	VMOVUPD     448(AX), Y13
+	VCMPPD      $0x11, Y9, Y12, Y12
+	VANDPD      Y13, Y12, Y12
+	VMOVMSKPD   Y12, R9
+	ORQ         R9, BX
+	TESTB       DI, DI
+	JZ          norebase0
+	VCMPPD      $0x00, 256(AX), Y10, Y10
+	VCMPPD      $0x00, 320(AX), Y11, Y11
+	VANDPD      Y11, Y10, Y10
+	VANDPD      Y13, Y10, Y10
+	VMOVMSKPD   Y10, R9
+	ORQ         R9, BX
 
 norebase0:
-	TESTQ     $0x000000f0, R8
-	JZ        norebase1
-	VADDPD    Y4, Y6, Y11
-	VADDPD    Y5, Y7, Y12
-	VMULPD    Y11, Y11, Y13
-	VMULPD    Y12, Y12, Y14
-	VADDPD    Y14, Y13, Y13
-	VMOVUPD   480(AX), Y14
-	VCMPPD    $0x11, Y9, Y13, Y13
-	VANDPD    Y14, Y13, Y13
-	VMOVMSKPD Y13, R9
-	SHLQ      $0x04, R9
-	ORQ       R9, BX
-	TESTB     DI, DI
-	JZ        norebase1
-	VCMPPD    $0x00, 288(AX), Y11, Y11
-	VCMPPD    $0x00, 352(AX), Y12, Y12
-	VANDPD    Y12, Y11, Y11
-	VANDPD    Y14, Y11, Y11
-	VMOVMSKPD Y11, DI
-	SHLQ      $0x04, DI
-	ORQ       DI, BX
+	TESTQ       $0x000000f0, R8
+	JZ          norebase1
+	VADDPD      Y4, Y6, Y10
+	VADDPD      Y5, Y7, Y11
+	VMULPD      Y11, Y11, Y12
+	VFMADD231PD Y10, Y10, Y12
+	VMOVUPD     480(AX), Y13
+	VCMPPD      $0x11, Y9, Y12, Y12
+	VANDPD      Y13, Y12, Y12
+	VMOVMSKPD   Y12, R9
+	SHLQ        $0x04, R9
+	ORQ         R9, BX
+	TESTB       DI, DI
+	JZ          norebase1
+	VCMPPD      $0x00, 288(AX), Y10, Y10
+	VCMPPD      $0x00, 352(AX), Y11, Y11
+	VANDPD      Y11, Y10, Y10
+	VANDPD      Y13, Y10, Y10
+	VMOVMSKPD   Y10, DI
+	SHLQ        $0x04, DI
+	ORQ         DI, BX
 
 norebase1:
 	TESTQ        BX, BX
 	JNZ          exit
 	XORQ         BX, BX
 	SUBQ         CX, BX
-	VMOVQ        BX, X11
-	VPBROADCASTQ X11, Y11
+	VMOVQ        BX, X10
+	VPBROADCASTQ X10, Y10
 	MOVQ         orbit+16(FP), BX
 	SUBQ         DX, BX
-	VMOVQ        BX, X12
-	VPBROADCASTQ X12, Y12
+	VMOVQ        BX, X11
+	VPBROADCASTQ X11, Y11
 	TESTQ        $0x0000000f, R8
 	JZ           norebaseApply0
-	VMOVUPD      448(AX), Y14
-	VADDPD       Y0, Y2, Y13
-	VBLENDVPD    Y14, Y13, Y0, Y0
-	VADDPD       Y1, Y3, Y13
-	VBLENDVPD    Y14, Y13, Y1, Y1
-	VANDNPD      Y2, Y14, Y2
-	VANDNPD      Y3, Y14, Y3
-	VMOVDQU      512(AX), Y13
-	VBLENDVPD    Y14, Y11, Y13, Y13
-	VMOVDQU      Y13, 512(AX)
-	VMOVDQU      640(AX), Y13
-	VBLENDVPD    Y14, Y12, Y13, Y13
-	VMOVDQU      Y13, 640(AX)
-	VMOVDQU      576(AX), Y13
-	VPSUBQ       Y14, Y13, Y13
-	VMOVDQU      Y13, 576(AX)
-	VPADDQ       perturbAVX2MinusOne<>+0(SB), Y13, Y15
-	VPAND        Y15, Y13, Y15
-	VPCMPEQQ     perturbAVX2Zero<>+0(SB), Y15, Y15
-	VPAND        Y14, Y15, Y15
-	VMOVUPD      256(AX), Y13
-	VBLENDVPD    Y15, Y0, Y13, Y13
-	VMOVUPD      Y13, 256(AX)
-	VMOVUPD      320(AX), Y13
-	VBLENDVPD    Y15, Y1, Y13, Y13
-	VMOVUPD      Y13, 320(AX)
+	VMOVUPD      448(AX), Y13
+	VADDPD       Y0, Y2, Y12
+	VBLENDVPD    Y13, Y12, Y0, Y0
+	VADDPD       Y1, Y3, Y12
+	VBLENDVPD    Y13, Y12, Y1, Y1
+	VANDNPD      Y2, Y13, Y2
+	VANDNPD      Y3, Y13, Y3
+	VMOVDQU      512(AX), Y12
+	VBLENDVPD    Y13, Y10, Y12, Y12
+	VMOVDQU      Y12, 512(AX)
+	VMOVDQU      640(AX), Y12
+	VBLENDVPD    Y13, Y11, Y12, Y12
+	VMOVDQU      Y12, 640(AX)
+	VMOVDQU      576(AX), Y12
+	VPSUBQ       Y13, Y12, Y12
+	VMOVDQU      Y12, 576(AX)
+	VPADDQ       perturbAVX2MinusOne<>+0(SB), Y12, Y14
+	VPAND        Y14, Y12, Y14
+	VPCMPEQQ     perturbAVX2Zero<>+0(SB), Y14, Y14
+	VPAND        Y13, Y14, Y14
+	VMOVUPD      256(AX), Y12
+	VBLENDVPD    Y14, Y0, Y12, Y12
+	VMOVUPD      Y12, 256(AX)
+	VMOVUPD      320(AX), Y12
+	VBLENDVPD    Y14, Y1, Y12, Y12
+	VMOVUPD      Y12, 320(AX)
 
 norebaseApply0:
 	TESTQ     $0x000000f0, R8
 	JZ        norebaseApply1
-	VMOVUPD   480(AX), Y14
-	VADDPD    Y4, Y6, Y13
-	VBLENDVPD Y14, Y13, Y4, Y4
-	VADDPD    Y5, Y7, Y13
-	VBLENDVPD Y14, Y13, Y5, Y5
-	VANDNPD   Y6, Y14, Y6
-	VANDNPD   Y7, Y14, Y7
-	VMOVDQU   544(AX), Y13
-	VBLENDVPD Y14, Y11, Y13, Y13
-	VMOVDQU   Y13, 544(AX)
-	VMOVDQU   672(AX), Y13
-	VBLENDVPD Y14, Y12, Y13, Y13
-	VMOVDQU   Y13, 672(AX)
-	VMOVDQU   608(AX), Y12
-	VPSUBQ    Y14, Y12, Y12
-	VMOVDQU   Y12, 608(AX)
-	VPADDQ    perturbAVX2MinusOne<>+0(SB), Y12, Y11
-	VPAND     Y11, Y12, Y11
-	VPCMPEQQ  perturbAVX2Zero<>+0(SB), Y11, Y11
-	VPAND     Y14, Y11, Y11
-	VMOVUPD   288(AX), Y13
-	VBLENDVPD Y11, Y4, Y13, Y13
-	VMOVUPD   Y13, 288(AX)
-	VMOVUPD   352(AX), Y13
-	VBLENDVPD Y11, Y5, Y13, Y13
-	VMOVUPD   Y13, 352(AX)
+	VMOVUPD   480(AX), Y13
+	VADDPD    Y4, Y6, Y12
+	VBLENDVPD Y13, Y12, Y4, Y4
+	VADDPD    Y5, Y7, Y12
+	VBLENDVPD Y13, Y12, Y5, Y5
+	VANDNPD   Y6, Y13, Y6
+	VANDNPD   Y7, Y13, Y7
+	VMOVDQU   544(AX), Y12
+	VBLENDVPD Y13, Y10, Y12, Y12
+	VMOVDQU   Y12, 544(AX)
+	VMOVDQU   672(AX), Y12
+	VBLENDVPD Y13, Y11, Y12, Y12
+	VMOVDQU   Y12, 672(AX)
+	VMOVDQU   608(AX), Y11
+	VPSUBQ    Y13, Y11, Y11
+	VMOVDQU   Y11, 608(AX)
+	VPADDQ    perturbAVX2MinusOne<>+0(SB), Y11, Y10
+	VPAND     Y10, Y11, Y10
+	VPCMPEQQ  perturbAVX2Zero<>+0(SB), Y10, Y10
+	VPAND     Y13, Y10, Y10
+	VMOVUPD   288(AX), Y12
+	VBLENDVPD Y10, Y4, Y12, Y12
+	VMOVUPD   Y12, 288(AX)
+	VMOVUPD   352(AX), Y12
+	VBLENDVPD Y10, Y5, Y12, Y12
+	VMOVUPD   Y12, 352(AX)
 
 norebaseApply1:
 	TESTQ   SI, SI

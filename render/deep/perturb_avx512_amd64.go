@@ -5,7 +5,7 @@
 package deep
 
 // perturbBlocks512 runs up to limit passes of Plan.advance's float64 loop,
-// without BLA, on 32 lanes in 4 vectors of 8: plain steps, rebases with
+// without BLA, on 24 lanes in 3 vectors of 8: plain steps, rebases with
 // periodicity checking, and escapes, whose pixels it stores and replaces
 // with the next of the row (dcr, dci, rowLen; iter and mag2 the row's
 // results). It stops before the pass of any lane with another event and
@@ -16,7 +16,7 @@ package deep
 // steps. It needs AVX-512F, DQ and VL, and POPCNT.
 //
 //go:noescape
-func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 
 // cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of
 // 16 in 2 vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,

@@ -10,14 +10,17 @@ GLOBL perturbSmall<>(SB), RODATA|NOPTR, $8
 DATA perturbOne<>+0(SB)/8, $0x0000000000000001
 GLOBL perturbOne<>(SB), RODATA|NOPTR, $8
 
-DATA perturbTwo<>+0(SB)/8, $0x4000000000000000
-GLOBL perturbTwo<>(SB), RODATA|NOPTR, $8
-
 DATA perturbZero<>+0(SB)/8, $0x0000000000000000
 GLOBL perturbZero<>(SB), RODATA|NOPTR, $8
 
 DATA perturbNaN<>+0(SB)/8, $0x7ff8000000000001
 GLOBL perturbNaN<>(SB), RODATA|NOPTR, $8
+
+DATA perturbRebaseFactor<>+0(SB)/8, $0x4030000000000000
+GLOBL perturbRebaseFactor<>(SB), RODATA|NOPTR, $8
+
+DATA perturbRebaseExp<>+0(SB)/8, $0x0040000000000000
+GLOBL perturbRebaseExp<>(SB), RODATA|NOPTR, $8
 
 DATA perturbIota<>+0(SB)/8, $0x0000000000000000
 DATA perturbIota<>+8(SB)/8, $0x0000000000000001
@@ -29,38 +32,32 @@ DATA perturbIota<>+48(SB)/8, $0x0000000000000006
 DATA perturbIota<>+56(SB)/8, $0x0000000000000007
 GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
 
-// func perturbBlocks512(st *[192]float64, ln *[171]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VL, POPCNT
 TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
 	MOVQ          st+0(FP), AX
 	MOVQ          ln+8(FP), CX
 	XORQ          DX, DX
 	VMOVUPD       (AX), Z0
-	VMOVUPD       256(AX), Z1
+	VMOVUPD       192(AX), Z1
 	VMOVUPD       64(AX), Z6
-	VMOVUPD       320(AX), Z7
+	VMOVUPD       256(AX), Z7
 	VMOVUPD       128(AX), Z12
-	VMOVUPD       384(AX), Z13
-	VMOVUPD       192(AX), Z18
-	VMOVUPD       448(AX), Z19
+	VMOVUPD       320(AX), Z13
 	XORQ          SI, SI
 	VPBROADCASTQ  orbit+16(FP), Z2
 	VPSLLQ        $0x04, (CX), Z3
 	VPADDQ        Z2, Z3, Z3
-	VMOVDQU64     Z3, 512(CX)
+	VMOVDQU64     Z3, 384(CX)
 	VPSLLQ        $0x04, 64(CX), Z3
 	VPADDQ        Z2, Z3, Z3
-	VMOVDQU64     Z3, 576(CX)
+	VMOVDQU64     Z3, 448(CX)
 	VPSLLQ        $0x04, 128(CX), Z3
 	VPADDQ        Z2, Z3, Z3
-	VMOVDQU64     Z3, 640(CX)
-	VPSLLQ        $0x04, 192(CX), Z3
-	VPADDQ        Z2, Z3, Z3
-	VMOVDQU64     Z3, 704(CX)
-	VMOVDQU64     512(CX), Z2
-	VPMAXSQ       576(CX), Z2, Z2
-	VPMAXSQ       640(CX), Z2, Z2
-	VPMAXSQ       704(CX), Z2, Z2
+	VMOVDQU64     Z3, 512(CX)
+	VMOVDQU64     384(CX), Z2
+	VPMAXSQ       448(CX), Z2, Z2
+	VPMAXSQ       512(CX), Z2, Z2
 	VSHUFI64X2    $0x4e, Z2, Z2, Z3
 	VPMAXSQ       Z3, Z2, Z2
 	VEXTRACTI64X2 $0x01, Y2, X3
@@ -74,9 +71,8 @@ TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
 	SUBQ          SI, DI
 	SUBQ          BX, DI
 	SARQ          $0x04, DI
-	VBROADCASTSD  escape2+32(FP), Z24
-	VBROADCASTSD  perturbSmall<>+0(SB), Z25
-	VBROADCASTSD  perturbTwo<>+0(SB), Z26
+	VBROADCASTSD  escape2+32(FP), Z18
+	VBROADCASTSD  perturbSmall<>+0(SB), Z19
 	MOVL          $0x000000f0, BX
 	KMOVB         BX, K1
 	XORQ          BX, BX
@@ -84,21 +80,21 @@ TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
 loop:
 	CMPQ            DX, limit+40(FP)
 	JGE             exit
-	MOVQ            512(CX), R8
+	MOVQ            384(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z4
-	MOVQ            528(CX), R8
+	MOVQ            400(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z4
-	MOVQ            520(CX), R8
+	MOVQ            392(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z5
-	MOVQ            536(CX), R8
+	MOVQ            408(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z5
-	MOVQ            544(CX), R8
+	MOVQ            416(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z2
-	MOVQ            560(CX), R8
+	MOVQ            432(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z2
-	MOVQ            552(CX), R8
+	MOVQ            424(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z8
-	MOVQ            568(CX), R8
+	MOVQ            440(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
 	VUNPCKLPD       Z5, Z4, Z3
 	VUNPCKHPD       Z5, Z4, Z5
@@ -108,21 +104,21 @@ loop:
 	VSHUFF64X2      $0xdd, Z4, Z3, Z4
 	VSHUFF64X2      $0x88, Z8, Z5, Z3
 	VSHUFF64X2      $0xdd, Z8, Z5, Z5
-	MOVQ            576(CX), R8
+	MOVQ            448(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z10
-	MOVQ            592(CX), R8
+	MOVQ            464(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z10
-	MOVQ            584(CX), R8
+	MOVQ            456(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z11
-	MOVQ            600(CX), R8
+	MOVQ            472(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z11
-	MOVQ            608(CX), R8
+	MOVQ            480(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z8
-	MOVQ            624(CX), R8
+	MOVQ            496(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z8
-	MOVQ            616(CX), R8
+	MOVQ            488(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z14
-	MOVQ            632(CX), R8
+	MOVQ            504(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
 	VUNPCKLPD       Z11, Z10, Z9
 	VUNPCKHPD       Z11, Z10, Z11
@@ -132,21 +128,21 @@ loop:
 	VSHUFF64X2      $0xdd, Z10, Z9, Z10
 	VSHUFF64X2      $0x88, Z14, Z11, Z9
 	VSHUFF64X2      $0xdd, Z14, Z11, Z11
-	MOVQ            640(CX), R8
+	MOVQ            512(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z16
-	MOVQ            656(CX), R8
+	MOVQ            528(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z16
-	MOVQ            648(CX), R8
+	MOVQ            520(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z17
-	MOVQ            664(CX), R8
+	MOVQ            536(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z17
-	MOVQ            672(CX), R8
+	MOVQ            544(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z14
-	MOVQ            688(CX), R8
+	MOVQ            560(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z14
-	MOVQ            680(CX), R8
+	MOVQ            552(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), Z20
-	MOVQ            696(CX), R8
+	MOVQ            568(CX), R8
 	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
 	VUNPCKLPD       Z17, Z16, Z15
 	VUNPCKHPD       Z17, Z16, Z17
@@ -156,132 +152,68 @@ loop:
 	VSHUFF64X2      $0xdd, Z16, Z15, Z16
 	VSHUFF64X2      $0x88, Z20, Z17, Z15
 	VSHUFF64X2      $0xdd, Z20, Z17, Z17
-	MOVQ            704(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), Z22
-	MOVQ            720(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), K1, Z22
-	MOVQ            712(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), Z23
-	MOVQ            728(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), K1, Z23
-	MOVQ            736(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), Z20
-	MOVQ            752(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), K1, Z20
-	MOVQ            744(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), Z27
-	MOVQ            760(CX), R8
-	VBROADCASTF64X4 (R8)(SI*1), K1, Z27
-	VUNPCKLPD       Z23, Z22, Z21
-	VUNPCKHPD       Z23, Z22, Z23
-	VUNPCKLPD       Z27, Z20, Z22
-	VUNPCKHPD       Z27, Z20, Z27
-	VSHUFF64X2      $0x88, Z22, Z21, Z20
-	VSHUFF64X2      $0xdd, Z22, Z21, Z22
-	VSHUFF64X2      $0x88, Z27, Z23, Z21
-	VSHUFF64X2      $0xdd, Z27, Z23, Z23
-	VADDPD          Z0, Z2, Z27
-	VADDPD          Z1, Z3, Z28
-	VMULPD          Z27, Z27, Z27
-	VMULPD          Z28, Z28, Z29
-	VADDPD          Z29, Z27, Z28
-	VMULPD          Z0, Z0, Z27
-	VMULPD          Z1, Z1, Z29
-	VADDPD          Z29, Z27, Z27
-	VCMPPD          $0x1a, Z24, Z28, K2
-	VPCMPQ          $0x05, Z25, Z27, K2, K2
-	VPCMPQ          $0x05, Z27, Z28, K2, K2
-	VADDPD          Z6, Z8, Z27
-	VADDPD          Z7, Z9, Z28
-	VMULPD          Z27, Z27, Z27
-	VMULPD          Z28, Z28, Z29
-	VADDPD          Z29, Z27, Z28
-	VMULPD          Z6, Z6, Z27
-	VMULPD          Z7, Z7, Z29
-	VADDPD          Z29, Z27, Z27
-	VCMPPD          $0x1a, Z24, Z28, K3
-	VPCMPQ          $0x05, Z25, Z27, K3, K3
-	VPCMPQ          $0x05, Z27, Z28, K3, K3
-	VADDPD          Z12, Z14, Z27
-	VADDPD          Z13, Z15, Z28
-	VMULPD          Z27, Z27, Z27
-	VMULPD          Z28, Z28, Z29
-	VADDPD          Z29, Z27, Z28
-	VMULPD          Z12, Z12, Z27
-	VMULPD          Z13, Z13, Z29
-	VADDPD          Z29, Z27, Z27
-	VCMPPD          $0x1a, Z24, Z28, K4
-	VPCMPQ          $0x05, Z25, Z27, K4, K4
-	VPCMPQ          $0x05, Z27, Z28, K4, K4
-	VADDPD          Z18, Z20, Z27
-	VADDPD          Z19, Z21, Z28
-	VMULPD          Z27, Z27, Z27
-	VMULPD          Z28, Z28, Z29
-	VADDPD          Z29, Z27, Z28
-	VMULPD          Z18, Z18, Z27
-	VMULPD          Z19, Z19, Z29
-	VADDPD          Z29, Z27, Z27
-	VCMPPD          $0x1a, Z24, Z28, K5
-	VPCMPQ          $0x05, Z25, Z27, K5, K5
-	VPCMPQ          $0x05, Z27, Z28, K5, K5
+	VADDPD          Z0, Z2, Z20
+	VADDPD          Z1, Z3, Z21
+	VMULPD          Z21, Z21, Z22
+	VFMADD231PD     Z20, Z20, Z22
+	VMULPD          Z1, Z1, Z23
+	VFMADD231PD     Z0, Z0, Z23
+	VCMPPD          $0x1a, Z18, Z22, K2
+	VPCMPQ          $0x05, Z19, Z23, K2, K2
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z23, Z23
+	VPCMPQ          $0x05, Z23, Z22, K2, K2
+	VADDPD          Z6, Z8, Z22
+	VADDPD          Z7, Z9, Z23
+	VMULPD          Z23, Z23, Z24
+	VFMADD231PD     Z22, Z22, Z24
+	VMULPD          Z7, Z7, Z25
+	VFMADD231PD     Z6, Z6, Z25
+	VCMPPD          $0x1a, Z18, Z24, K3
+	VPCMPQ          $0x05, Z19, Z25, K3, K3
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z25, Z25
+	VPCMPQ          $0x05, Z25, Z24, K3, K3
+	VADDPD          Z12, Z14, Z24
+	VADDPD          Z13, Z15, Z25
+	VMULPD          Z25, Z25, Z26
+	VFMADD231PD     Z24, Z24, Z26
+	VMULPD          Z13, Z13, Z27
+	VFMADD231PD     Z12, Z12, Z27
+	VCMPPD          $0x1a, Z18, Z26, K4
+	VPCMPQ          $0x05, Z19, Z27, K4, K4
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z27, Z27
+	VPCMPQ          $0x05, Z27, Z26, K4, K4
 	KORTESTB        K2, K2
 	JCC             slow
 	KORTESTB        K3, K3
 	JCC             slow
 	KORTESTB        K4, K4
 	JCC             slow
-	KORTESTB        K5, K5
-	JCC             slow
 	TESTQ           DI, DI
 	JZ              slow
-	VMULPD          Z26, Z2, Z2
-	VADDPD          Z0, Z2, Z2
-	VMULPD          Z26, Z3, Z3
-	VADDPD          Z1, Z3, Z3
-	VMULPD          Z0, Z2, Z27
-	VMULPD          Z1, Z3, Z28
-	VMULPD          Z1, Z2, Z1
-	VMULPD          Z0, Z3, Z2
-	VSUBPD          Z28, Z27, Z27
-	VADDPD          512(AX), Z27, Z0
-	VADDPD          Z2, Z1, Z1
-	VADDPD          768(AX), Z1, Z1
-	VMULPD          Z26, Z8, Z2
-	VADDPD          Z6, Z2, Z2
-	VMULPD          Z26, Z9, Z3
-	VADDPD          Z7, Z3, Z3
-	VMULPD          Z6, Z2, Z8
-	VMULPD          Z7, Z3, Z9
-	VMULPD          Z7, Z2, Z2
-	VMULPD          Z6, Z3, Z3
-	VSUBPD          Z9, Z8, Z8
-	VADDPD          576(AX), Z8, Z6
-	VADDPD          Z3, Z2, Z2
-	VADDPD          832(AX), Z2, Z7
-	VMULPD          Z26, Z14, Z2
-	VADDPD          Z12, Z2, Z2
-	VMULPD          Z26, Z15, Z3
-	VADDPD          Z13, Z3, Z3
-	VMULPD          Z12, Z2, Z8
-	VMULPD          Z13, Z3, Z9
-	VMULPD          Z13, Z2, Z2
-	VMULPD          Z12, Z3, Z3
-	VSUBPD          Z9, Z8, Z8
-	VADDPD          640(AX), Z8, Z12
-	VADDPD          Z3, Z2, Z2
-	VADDPD          896(AX), Z2, Z13
-	VMULPD          Z26, Z20, Z2
-	VADDPD          Z18, Z2, Z2
-	VMULPD          Z26, Z21, Z3
-	VADDPD          Z19, Z3, Z3
-	VMULPD          Z18, Z2, Z8
-	VMULPD          Z19, Z3, Z9
-	VMULPD          Z19, Z2, Z2
-	VMULPD          Z18, Z3, Z3
-	VSUBPD          Z9, Z8, Z8
-	VADDPD          704(AX), Z8, Z18
-	VADDPD          Z3, Z2, Z2
-	VADDPD          960(AX), Z2, Z19
+	VADDPD          Z2, Z20, Z2
+	VADDPD          Z3, Z21, Z3
+	VMOVUPD         384(AX), Z20
+	VFNMADD231PD    Z1, Z3, Z20
+	VMOVUPD         576(AX), Z21
+	VFMADD231PD     Z0, Z3, Z21
+	VFMADD213PD     Z20, Z2, Z0
+	VFMADD213PD     Z21, Z2, Z1
+	VADDPD          Z8, Z22, Z2
+	VADDPD          Z9, Z23, Z3
+	VMOVUPD         448(AX), Z8
+	VFNMADD231PD    Z7, Z3, Z8
+	VMOVUPD         640(AX), Z9
+	VFMADD231PD     Z6, Z3, Z9
+	VFMADD213PD     Z8, Z2, Z6
+	VFMADD213PD     Z9, Z2, Z7
+	VADDPD          Z14, Z24, Z2
+	VADDPD          Z15, Z25, Z3
+	VMOVUPD         512(AX), Z8
+	VFNMADD231PD    Z13, Z3, Z8
+	VMOVUPD         704(AX), Z9
+	VFMADD231PD     Z12, Z3, Z9
+	VFMADD213PD     Z8, Z2, Z12
+	VFMADD213PD     Z9, Z2, Z13
 	ADDQ            $0x00000010, SI
 	INCQ            DX
 	DECQ            DI
@@ -289,106 +221,66 @@ loop:
 	JGE             exit
 	VADDPD          Z0, Z4, Z2
 	VADDPD          Z1, Z5, Z3
-	VMULPD          Z2, Z2, Z2
 	VMULPD          Z3, Z3, Z8
-	VADDPD          Z8, Z2, Z3
-	VMULPD          Z0, Z0, Z2
-	VMULPD          Z1, Z1, Z8
-	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K2
-	VPCMPQ          $0x05, Z25, Z2, K2, K2
-	VPCMPQ          $0x05, Z2, Z3, K2, K2
-	VADDPD          Z6, Z10, Z2
-	VADDPD          Z7, Z11, Z3
-	VMULPD          Z2, Z2, Z2
-	VMULPD          Z3, Z3, Z8
-	VADDPD          Z8, Z2, Z3
-	VMULPD          Z6, Z6, Z2
-	VMULPD          Z7, Z7, Z8
-	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K3
-	VPCMPQ          $0x05, Z25, Z2, K3, K3
-	VPCMPQ          $0x05, Z2, Z3, K3, K3
-	VADDPD          Z12, Z16, Z2
-	VADDPD          Z13, Z17, Z3
-	VMULPD          Z2, Z2, Z2
-	VMULPD          Z3, Z3, Z8
-	VADDPD          Z8, Z2, Z3
-	VMULPD          Z12, Z12, Z2
-	VMULPD          Z13, Z13, Z8
-	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K4
-	VPCMPQ          $0x05, Z25, Z2, K4, K4
-	VPCMPQ          $0x05, Z2, Z3, K4, K4
-	VADDPD          Z18, Z22, Z2
-	VADDPD          Z19, Z23, Z3
-	VMULPD          Z2, Z2, Z2
-	VMULPD          Z3, Z3, Z8
-	VADDPD          Z8, Z2, Z3
-	VMULPD          Z18, Z18, Z2
-	VMULPD          Z19, Z19, Z8
-	VADDPD          Z8, Z2, Z2
-	VCMPPD          $0x1a, Z24, Z3, K5
-	VPCMPQ          $0x05, Z25, Z2, K5, K5
-	VPCMPQ          $0x05, Z2, Z3, K5, K5
+	VFMADD231PD     Z2, Z2, Z8
+	VMULPD          Z1, Z1, Z9
+	VFMADD231PD     Z0, Z0, Z9
+	VCMPPD          $0x1a, Z18, Z8, K2
+	VPCMPQ          $0x05, Z19, Z9, K2, K2
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z9, Z9
+	VPCMPQ          $0x05, Z9, Z8, K2, K2
+	VADDPD          Z6, Z10, Z8
+	VADDPD          Z7, Z11, Z9
+	VMULPD          Z9, Z9, Z14
+	VFMADD231PD     Z8, Z8, Z14
+	VMULPD          Z7, Z7, Z15
+	VFMADD231PD     Z6, Z6, Z15
+	VCMPPD          $0x1a, Z18, Z14, K3
+	VPCMPQ          $0x05, Z19, Z15, K3, K3
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z15, Z15
+	VPCMPQ          $0x05, Z15, Z14, K3, K3
+	VADDPD          Z12, Z16, Z14
+	VADDPD          Z13, Z17, Z15
+	VMULPD          Z15, Z15, Z20
+	VFMADD231PD     Z14, Z14, Z20
+	VMULPD          Z13, Z13, Z21
+	VFMADD231PD     Z12, Z12, Z21
+	VCMPPD          $0x1a, Z18, Z20, K4
+	VPCMPQ          $0x05, Z19, Z21, K4, K4
+	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z21, Z21
+	VPCMPQ          $0x05, Z21, Z20, K4, K4
 	KORTESTB        K2, K2
 	JCC             second
 	KORTESTB        K3, K3
 	JCC             second
 	KORTESTB        K4, K4
 	JCC             second
-	KORTESTB        K5, K5
-	JCC             second
 	TESTQ           DI, DI
 	JZ              second
-	VMULPD          Z26, Z4, Z2
-	VADDPD          Z0, Z2, Z2
-	VMULPD          Z26, Z5, Z3
-	VADDPD          Z1, Z3, Z3
-	VMULPD          Z0, Z2, Z4
-	VMULPD          Z1, Z3, Z5
-	VMULPD          Z1, Z2, Z1
-	VMULPD          Z0, Z3, Z2
-	VSUBPD          Z5, Z4, Z4
-	VADDPD          512(AX), Z4, Z0
-	VADDPD          Z2, Z1, Z1
-	VADDPD          768(AX), Z1, Z1
-	VMULPD          Z26, Z10, Z2
-	VADDPD          Z6, Z2, Z2
-	VMULPD          Z26, Z11, Z3
-	VADDPD          Z7, Z3, Z3
-	VMULPD          Z6, Z2, Z4
-	VMULPD          Z7, Z3, Z5
-	VMULPD          Z7, Z2, Z2
-	VMULPD          Z6, Z3, Z3
-	VSUBPD          Z5, Z4, Z4
-	VADDPD          576(AX), Z4, Z6
-	VADDPD          Z3, Z2, Z2
-	VADDPD          832(AX), Z2, Z7
-	VMULPD          Z26, Z16, Z2
-	VADDPD          Z12, Z2, Z2
-	VMULPD          Z26, Z17, Z3
-	VADDPD          Z13, Z3, Z3
-	VMULPD          Z12, Z2, Z4
-	VMULPD          Z13, Z3, Z5
-	VMULPD          Z13, Z2, Z2
-	VMULPD          Z12, Z3, Z3
-	VSUBPD          Z5, Z4, Z4
-	VADDPD          640(AX), Z4, Z12
-	VADDPD          Z3, Z2, Z2
-	VADDPD          896(AX), Z2, Z13
-	VMULPD          Z26, Z22, Z2
-	VADDPD          Z18, Z2, Z2
-	VMULPD          Z26, Z23, Z3
-	VADDPD          Z19, Z3, Z3
-	VMULPD          Z18, Z2, Z4
-	VMULPD          Z19, Z3, Z5
-	VMULPD          Z19, Z2, Z2
-	VMULPD          Z18, Z3, Z3
-	VSUBPD          Z5, Z4, Z4
-	VADDPD          704(AX), Z4, Z18
-	VADDPD          Z3, Z2, Z2
-	VADDPD          960(AX), Z2, Z19
+	VADDPD          Z4, Z2, Z2
+	VADDPD          Z5, Z3, Z3
+	VMOVUPD         384(AX), Z4
+	VFNMADD231PD    Z1, Z3, Z4
+	VMOVUPD         576(AX), Z5
+	VFMADD231PD     Z0, Z3, Z5
+	VFMADD213PD     Z4, Z2, Z0
+	VFMADD213PD     Z5, Z2, Z1
+	VADDPD          Z10, Z8, Z2
+	VADDPD          Z11, Z9, Z3
+	VMOVUPD         448(AX), Z4
+	VFNMADD231PD    Z7, Z3, Z4
+	VMOVUPD         640(AX), Z5
+	VFMADD231PD     Z6, Z3, Z5
+	VFMADD213PD     Z4, Z2, Z6
+	VFMADD213PD     Z5, Z2, Z7
+	VADDPD          Z16, Z14, Z2
+	VADDPD          Z17, Z15, Z3
+	VMOVUPD         512(AX), Z4
+	VFNMADD231PD    Z13, Z3, Z4
+	VMOVUPD         704(AX), Z5
+	VFMADD231PD     Z12, Z3, Z5
+	VFMADD213PD     Z4, Z2, Z12
+	VFMADD213PD     Z5, Z2, Z13
 	ADDQ            $0x00000010, SI
 	INCQ            DX
 	DECQ            DI
@@ -401,8 +293,6 @@ second:
 	VMOVAPD Z11, Z9
 	VMOVAPD Z16, Z14
 	VMOVAPD Z17, Z15
-	VMOVAPD Z22, Z20
-	VMOVAPD Z23, Z21
 
 slow:
 	XORQ  R8, R8
@@ -413,9 +303,6 @@ slow:
 	ORQ   R9, R8
 	KMOVB K4, R9
 	SHLQ  $0x10, R9
-	ORQ   R9, R8
-	KMOVB K5, R9
-	SHLQ  $0x18, R9
 	ORQ   R9, R8
 	TESTQ DI, DI
 	JNZ   slowMasks
@@ -435,20 +322,19 @@ slowMasks:
 	JE           plainVector0
 	VADDPD       Z0, Z2, Z5
 	VADDPD       Z1, Z3, Z10
-	VMULPD       Z5, Z5, Z16
-	VMULPD       Z10, Z10, Z17
-	VADDPD       Z17, Z16, Z11
-	VMULPD       Z0, Z0, Z16
-	VMULPD       Z1, Z1, Z17
-	VADDPD       Z17, Z16, Z16
+	VMULPD       Z10, Z10, Z11
+	VFMADD231PD  Z5, Z5, Z11
+	VMULPD       Z1, Z1, Z16
+	VFMADD231PD  Z0, Z0, Z16
 	VCMPPD.BCST  $0x1e, escape2+32(FP), Z11, K2
 	KMOVB        K2, R12
 	ORQ          R12, R9
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z16, K2
 	KMOVB        K2, R12
 	ORQ          R12, BX
-	VCMPPD       $0x11, Z16, Z11, K2
-	VPCMPEQQ     512(CX), Z4, K3
+	VMULPD.BCST  perturbRebaseFactor<>+0(SB), Z11, Z17
+	VCMPPD       $0x11, Z16, Z17, K2
+	VPCMPEQQ     384(CX), Z4, K3
 	KORB         K3, K2, K2
 	KMOVB        K2, R12
 	ORQ          R12, R10
@@ -457,8 +343,8 @@ slowMasks:
 	ORQ          R12, BX
 	TESTB        R11, R11
 	JZ           plainVector0
-	VCMPPD       $0x00, 1024(AX), Z5, K2, K2
-	VCMPPD       $0x00, 1280(AX), Z10, K2, K2
+	VCMPPD       $0x00, 768(AX), Z5, K2, K2
+	VCMPPD       $0x00, 960(AX), Z10, K2, K2
 	KMOVB        K2, R12
 	ORQ          R12, BX
 
@@ -469,12 +355,10 @@ plainVector0:
 	JE          plainVector1
 	VADDPD      Z6, Z8, Z5
 	VADDPD      Z7, Z9, Z10
-	VMULPD      Z5, Z5, Z16
-	VMULPD      Z10, Z10, Z17
-	VADDPD      Z17, Z16, Z11
-	VMULPD      Z6, Z6, Z16
-	VMULPD      Z7, Z7, Z17
-	VADDPD      Z17, Z16, Z16
+	VMULPD      Z10, Z10, Z11
+	VFMADD231PD Z5, Z5, Z11
+	VMULPD      Z7, Z7, Z16
+	VFMADD231PD Z6, Z6, Z16
 	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
 	KMOVB       K2, R12
 	SHLQ        $0x08, R12
@@ -483,8 +367,9 @@ plainVector0:
 	KMOVB       K2, R12
 	SHLQ        $0x08, R12
 	ORQ         R12, BX
-	VCMPPD      $0x11, Z16, Z11, K2
-	VPCMPEQQ    576(CX), Z4, K3
+	VMULPD.BCST perturbRebaseFactor<>+0(SB), Z11, Z17
+	VCMPPD      $0x11, Z16, Z17, K2
+	VPCMPEQQ    448(CX), Z4, K3
 	KORB        K3, K2, K2
 	KMOVB       K2, R12
 	SHLQ        $0x08, R12
@@ -495,149 +380,217 @@ plainVector0:
 	ORQ         R12, BX
 	TESTB       R11, R11
 	JZ          plainVector1
-	VCMPPD      $0x00, 1088(AX), Z5, K2, K2
-	VCMPPD      $0x00, 1344(AX), Z10, K2, K2
+	VCMPPD      $0x00, 832(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1024(AX), Z10, K2, K2
 	KMOVB       K2, R12
 	SHLQ        $0x08, R12
 	ORQ         R12, BX
 
 plainVector1:
-	MOVQ        R8, R12
-	SHRQ        $0x10, R12
-	CMPB        R12, $0xff
+	SHRQ        $0x10, R8
+	CMPB        R8, $0xff
 	JE          plainVector2
 	VADDPD      Z12, Z14, Z5
 	VADDPD      Z13, Z15, Z10
-	VMULPD      Z5, Z5, Z16
-	VMULPD      Z10, Z10, Z17
-	VADDPD      Z17, Z16, Z11
-	VMULPD      Z12, Z12, Z16
-	VMULPD      Z13, Z13, Z17
-	VADDPD      Z17, Z16, Z16
-	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
-	KMOVB       K2, R12
-	SHLQ        $0x10, R12
-	ORQ         R12, R9
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
-	KMOVB       K2, R12
-	SHLQ        $0x10, R12
-	ORQ         R12, BX
-	VCMPPD      $0x11, Z16, Z11, K2
-	VPCMPEQQ    640(CX), Z4, K3
-	KORB        K3, K2, K2
-	KMOVB       K2, R12
-	SHLQ        $0x10, R12
-	ORQ         R12, R10
-	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
-	KMOVB       K3, R12
-	SHLQ        $0x10, R12
-	ORQ         R12, BX
-	TESTB       R11, R11
-	JZ          plainVector2
-	VCMPPD      $0x00, 1152(AX), Z5, K2, K2
-	VCMPPD      $0x00, 1408(AX), Z10, K2, K2
-	KMOVB       K2, R12
-	SHLQ        $0x10, R12
-	ORQ         R12, BX
-
-plainVector2:
-	SHRQ        $0x18, R8
-	CMPB        R8, $0xff
-	JE          plainVector3
-	VADDPD      Z18, Z20, Z5
-	VADDPD      Z19, Z21, Z10
-	VMULPD      Z5, Z5, Z16
-	VMULPD      Z10, Z10, Z17
-	VADDPD      Z17, Z16, Z11
-	VMULPD      Z18, Z18, Z16
-	VMULPD      Z19, Z19, Z17
-	VADDPD      Z17, Z16, Z16
+	VMULPD      Z10, Z10, Z11
+	VFMADD231PD Z5, Z5, Z11
+	VMULPD      Z13, Z13, Z16
+	VFMADD231PD Z12, Z12, Z16
 	VCMPPD.BCST $0x1e, escape2+32(FP), Z11, K2
 	KMOVB       K2, R8
-	SHLQ        $0x18, R8
+	SHLQ        $0x10, R8
 	ORQ         R8, R9
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z16, K2
 	KMOVB       K2, R8
-	SHLQ        $0x18, R8
+	SHLQ        $0x10, R8
 	ORQ         R8, BX
-	VCMPPD      $0x11, Z16, Z11, K2
-	VPCMPEQQ    704(CX), Z4, K3
+	VMULPD.BCST perturbRebaseFactor<>+0(SB), Z11, Z17
+	VCMPPD      $0x11, Z16, Z17, K2
+	VPCMPEQQ    512(CX), Z4, K3
 	KORB        K3, K2, K2
 	KMOVB       K2, R8
-	SHLQ        $0x18, R8
+	SHLQ        $0x10, R8
 	ORQ         R8, R10
 	VCMPPD.BCST $0x11, perturbSmall<>+0(SB), Z11, K2, K3
 	KMOVB       K3, R8
-	SHLQ        $0x18, R8
+	SHLQ        $0x10, R8
 	ORQ         R8, BX
 	TESTB       R11, R11
-	JZ          plainVector3
-	VCMPPD      $0x00, 1216(AX), Z5, K2, K2
-	VCMPPD      $0x00, 1472(AX), Z10, K2, K2
+	JZ          plainVector2
+	VCMPPD      $0x00, 896(AX), Z5, K2, K2
+	VCMPPD      $0x00, 1088(AX), Z10, K2, K2
 	KMOVB       K2, R8
-	SHLQ        $0x18, R8
+	SHLQ        $0x10, R8
 	ORQ         R8, BX
 
-plainVector3:
-	MOVQ         R9, 1352(CX)
-	MOVQ         R10, 1360(CX)
+plainVector2:
+	MOVQ         R9, 1032(CX)
+	MOVQ         R10, 1040(CX)
 	TESTQ        BX, BX
 	JNZ          allEvents
 	TESTQ        R9, R9
 	JZ           rebase
 	POPCNTQ      R9, R8
-	ADDQ         1344(CX), R8
+	ADDQ         1024(CX), R8
 	CMPQ         R8, rowLen+80(FP)
 	JG           allEvents
 	MOVQ         steps+56(FP), R8
 	ADDQ         DX, R8
 	VPBROADCASTQ R8, Z4
-	MOVQ         1344(CX), R8
-	CMPB         1352(CX), $0x00
+	MOVQ         1024(CX), R8
+	CMPB         1032(CX), $0x00
 	JE           noescape0
 	VADDPD       Z0, Z2, Z2
 	VADDPD       Z1, Z3, Z3
-	VMULPD       Z2, Z2, Z2
-	VMULPD       Z3, Z3, Z5
-	VADDPD       Z5, Z2, Z3
-	VMULPD       Z0, Z0, Z2
-	VMULPD       Z1, Z1, Z5
-	VADDPD       Z5, Z2, Z2
-	KMOVB        1352(CX), K2
-	VPSUBQ       1024(CX), Z4, Z2
-	VMOVDQU64    768(CX), Z5
+	VMULPD       Z3, Z3, Z3
+	VFMADD231PD  Z2, Z2, Z3
+	VMULPD       Z1, Z1, Z2
+	VFMADD231PD  Z0, Z0, Z2
+	KMOVB        1032(CX), K2
+	VPSUBQ       768(CX), Z4, Z2
+	VMOVDQU64    576(CX), Z5
 	KMOVB        K2, K3
 	VPMOVQD      Z2, Y2
 	MOVQ         iter+88(FP), R9
 	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
-	VPSUBQ       1024(CX), Z4, Z2
+	VPSUBQ       768(CX), Z4, Z2
 	KMOVB        K2, K3
 	MOVQ         mag2+96(FP), R9
 	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
-	VMOVDQU64    1280(CX), Z3
+	VMOVDQU64    960(CX), Z3
 	VPADDQ       Z2, Z3, K2, Z3
-	VMOVDQU64    Z3, 1280(CX)
+	VMOVDQU64    Z3, 960(CX)
 	VPBROADCASTQ R8, Z2
 	VPADDQ       perturbIota<>+0(SB), Z2, Z2
 	VPEXPANDQ    Z2, K2, Z5
-	VMOVDQU64    Z5, 768(CX)
+	VMOVDQU64    Z5, 576(CX)
 	MOVQ         dcr+64(FP), R9
 	LEAQ         (R9)(R8*8), R9
 	VEXPANDPD    (R9), K2, Z0
+	VMOVUPD      384(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 384(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z1
+	VMOVUPD      Z2, K2, 576(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 768(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 192(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 768(AX)
+	VMOVUPD      Z2, K2, 960(AX)
+	MOVQ         orbit+16(FP), R9
+	ADDQ         $0x00000010, R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    384(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 384(CX)
+	KMOVB        K2, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
+
+noescape0:
+	CMPB         1033(CX), $0x00
+	JE           noescape1
+	VADDPD       Z6, Z8, Z2
+	VADDPD       Z7, Z9, Z3
+	VMULPD       Z3, Z3, Z3
+	VFMADD231PD  Z2, Z2, Z3
+	VMULPD       Z7, Z7, Z2
+	VFMADD231PD  Z6, Z6, Z2
+	KMOVB        1033(CX), K2
+	VPSUBQ       832(CX), Z4, Z2
+	VMOVDQU64    640(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       832(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    960(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 960(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 640(CX)
+	MOVQ         dcr+64(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K2, Z6
+	VMOVUPD      448(AX), Z2
+	VEXPANDPD    (R9), K2, Z2
+	VMOVUPD      Z2, 448(AX)
+	VBROADCASTSD dci+72(FP), Z2
+	VMOVAPD      Z2, K2, Z7
+	VMOVUPD      Z2, K2, 640(AX)
+	VPBROADCASTQ perturbOne<>+0(SB), Z2
+	VPSUBQ       Z2, Z4, Z2
+	VMOVDQU64    Z2, K2, 832(CX)
+	VPBROADCASTQ perturbZero<>+0(SB), Z2
+	VMOVDQU64    Z2, K2, 256(CX)
+	VBROADCASTSD perturbNaN<>+0(SB), Z2
+	VMOVUPD      Z2, K2, 832(AX)
+	VMOVUPD      Z2, K2, 1024(AX)
+	MOVQ         orbit+16(FP), R9
+	ADDQ         $0x00000010, R9
+	SUBQ         SI, R9
+	VPBROADCASTQ R9, Z2
+	VMOVDQU64    448(CX), Z3
+	VMOVDQA64    Z2, K2, Z3
+	VMOVDQU64    Z3, 448(CX)
+	KMOVB        K2, R9
+	POPCNTL      R9, R9
+	ADDQ         R9, R8
+
+noescape1:
+	CMPB         1034(CX), $0x00
+	JE           noescape2
+	VADDPD       Z12, Z14, Z2
+	VADDPD       Z13, Z15, Z3
+	VMULPD       Z3, Z3, Z3
+	VFMADD231PD  Z2, Z2, Z3
+	VMULPD       Z13, Z13, Z2
+	VFMADD231PD  Z12, Z12, Z2
+	KMOVB        1034(CX), K2
+	VPSUBQ       896(CX), Z4, Z2
+	VMOVDQU64    704(CX), Z5
+	KMOVB        K2, K3
+	VPMOVQD      Z2, Y2
+	MOVQ         iter+88(FP), R9
+	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
+	VPSUBQ       896(CX), Z4, Z2
+	KMOVB        K2, K3
+	MOVQ         mag2+96(FP), R9
+	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
+	VMOVDQU64    960(CX), Z3
+	VPADDQ       Z2, Z3, K2, Z3
+	VMOVDQU64    Z3, 960(CX)
+	VPBROADCASTQ R8, Z2
+	VPADDQ       perturbIota<>+0(SB), Z2, Z2
+	VPEXPANDQ    Z2, K2, Z5
+	VMOVDQU64    Z5, 704(CX)
+	MOVQ         dcr+64(FP), R9
+	LEAQ         (R9)(R8*8), R9
+	VEXPANDPD    (R9), K2, Z12
 	VMOVUPD      512(AX), Z2
 	VEXPANDPD    (R9), K2, Z2
 	VMOVUPD      Z2, 512(AX)
 	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K2, Z1
-	VMOVUPD      Z2, K2, 768(AX)
+	VMOVAPD      Z2, K2, Z13
+	VMOVUPD      Z2, K2, 704(AX)
 	VPBROADCASTQ perturbOne<>+0(SB), Z2
 	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K2, 1024(CX)
+	VMOVDQU64    Z2, K2, 896(CX)
 	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K2, 256(CX)
+	VMOVDQU64    Z2, K2, 320(CX)
 	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K2, 1024(AX)
-	VMOVUPD      Z2, K2, 1280(AX)
+	VMOVUPD      Z2, K2, 896(AX)
+	VMOVUPD      Z2, K2, 1088(AX)
 	MOVQ         orbit+16(FP), R9
 	ADDQ         $0x00000010, R9
 	SUBQ         SI, R9
@@ -649,191 +602,20 @@ plainVector3:
 	POPCNTL      R9, R9
 	ADDQ         R9, R8
 
-noescape0:
-	CMPB         1353(CX), $0x00
-	JE           noescape1
-	VADDPD       Z6, Z8, Z2
-	VADDPD       Z7, Z9, Z3
-	VMULPD       Z2, Z2, Z2
-	VMULPD       Z3, Z3, Z5
-	VADDPD       Z5, Z2, Z3
-	VMULPD       Z6, Z6, Z2
-	VMULPD       Z7, Z7, Z5
-	VADDPD       Z5, Z2, Z2
-	KMOVB        1353(CX), K2
-	VPSUBQ       1088(CX), Z4, Z2
-	VMOVDQU64    832(CX), Z5
-	KMOVB        K2, K3
-	VPMOVQD      Z2, Y2
-	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
-	VPSUBQ       1088(CX), Z4, Z2
-	KMOVB        K2, K3
-	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
-	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K2, Z3
-	VMOVDQU64    Z3, 1280(CX)
-	VPBROADCASTQ R8, Z2
-	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K2, Z5
-	VMOVDQU64    Z5, 832(CX)
-	MOVQ         dcr+64(FP), R9
-	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K2, Z6
-	VMOVUPD      576(AX), Z2
-	VEXPANDPD    (R9), K2, Z2
-	VMOVUPD      Z2, 576(AX)
-	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K2, Z7
-	VMOVUPD      Z2, K2, 832(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z2
-	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K2, 1088(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K2, 320(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K2, 1088(AX)
-	VMOVUPD      Z2, K2, 1344(AX)
-	MOVQ         orbit+16(FP), R9
-	ADDQ         $0x00000010, R9
-	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z2
-	VMOVDQU64    576(CX), Z3
-	VMOVDQA64    Z2, K2, Z3
-	VMOVDQU64    Z3, 576(CX)
-	KMOVB        K2, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-
-noescape1:
-	CMPB         1354(CX), $0x00
-	JE           noescape2
-	VADDPD       Z12, Z14, Z2
-	VADDPD       Z13, Z15, Z3
-	VMULPD       Z2, Z2, Z2
-	VMULPD       Z3, Z3, Z5
-	VADDPD       Z5, Z2, Z3
-	VMULPD       Z12, Z12, Z2
-	VMULPD       Z13, Z13, Z5
-	VADDPD       Z5, Z2, Z2
-	KMOVB        1354(CX), K2
-	VPSUBQ       1152(CX), Z4, Z2
-	VMOVDQU64    896(CX), Z5
-	KMOVB        K2, K3
-	VPMOVQD      Z2, Y2
-	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
-	VPSUBQ       1152(CX), Z4, Z2
-	KMOVB        K2, K3
-	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
-	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K2, Z3
-	VMOVDQU64    Z3, 1280(CX)
-	VPBROADCASTQ R8, Z2
-	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K2, Z5
-	VMOVDQU64    Z5, 896(CX)
-	MOVQ         dcr+64(FP), R9
-	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K2, Z12
-	VMOVUPD      640(AX), Z2
-	VEXPANDPD    (R9), K2, Z2
-	VMOVUPD      Z2, 640(AX)
-	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K2, Z13
-	VMOVUPD      Z2, K2, 896(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z2
-	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K2, 1152(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K2, 384(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K2, 1152(AX)
-	VMOVUPD      Z2, K2, 1408(AX)
-	MOVQ         orbit+16(FP), R9
-	ADDQ         $0x00000010, R9
-	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z2
-	VMOVDQU64    640(CX), Z3
-	VMOVDQA64    Z2, K2, Z3
-	VMOVDQU64    Z3, 640(CX)
-	KMOVB        K2, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-
 noescape2:
-	CMPB         1355(CX), $0x00
-	JE           noescape3
-	VADDPD       Z18, Z20, Z2
-	VADDPD       Z19, Z21, Z3
-	VMULPD       Z2, Z2, Z2
-	VMULPD       Z3, Z3, Z5
-	VADDPD       Z5, Z2, Z3
-	VMULPD       Z18, Z18, Z2
-	VMULPD       Z19, Z19, Z5
-	VADDPD       Z5, Z2, Z2
-	KMOVB        1355(CX), K2
-	VPSUBQ       1216(CX), Z4, Z2
-	VMOVDQU64    960(CX), Z5
-	KMOVB        K2, K3
-	VPMOVQD      Z2, Y2
-	MOVQ         iter+88(FP), R9
-	VPSCATTERQD  Y2, K3, (R9)(Z5*4)
-	VPSUBQ       1216(CX), Z4, Z2
-	KMOVB        K2, K3
-	MOVQ         mag2+96(FP), R9
-	VSCATTERQPD  Z3, K3, (R9)(Z5*8)
-	VMOVDQU64    1280(CX), Z3
-	VPADDQ       Z2, Z3, K2, Z3
-	VMOVDQU64    Z3, 1280(CX)
-	VPBROADCASTQ R8, Z2
-	VPADDQ       perturbIota<>+0(SB), Z2, Z2
-	VPEXPANDQ    Z2, K2, Z5
-	VMOVDQU64    Z5, 960(CX)
-	MOVQ         dcr+64(FP), R9
-	LEAQ         (R9)(R8*8), R9
-	VEXPANDPD    (R9), K2, Z18
-	VMOVUPD      704(AX), Z2
-	VEXPANDPD    (R9), K2, Z2
-	VMOVUPD      Z2, 704(AX)
-	VBROADCASTSD dci+72(FP), Z2
-	VMOVAPD      Z2, K2, Z19
-	VMOVUPD      Z2, K2, 960(AX)
-	VPBROADCASTQ perturbOne<>+0(SB), Z2
-	VPSUBQ       Z2, Z4, Z2
-	VMOVDQU64    Z2, K2, 1216(CX)
-	VPBROADCASTQ perturbZero<>+0(SB), Z2
-	VMOVDQU64    Z2, K2, 448(CX)
-	VBROADCASTSD perturbNaN<>+0(SB), Z2
-	VMOVUPD      Z2, K2, 1216(AX)
-	VMOVUPD      Z2, K2, 1472(AX)
-	MOVQ         orbit+16(FP), R9
-	ADDQ         $0x00000010, R9
-	SUBQ         SI, R9
-	VPBROADCASTQ R9, Z2
-	VMOVDQU64    704(CX), Z3
-	VMOVDQA64    Z2, K2, Z3
-	VMOVDQU64    Z3, 704(CX)
-	KMOVB        K2, R9
-	POPCNTL      R9, R9
-	ADDQ         R9, R8
-
-noescape3:
-	MOVQ R8, 1344(CX)
+	MOVQ R8, 1024(CX)
 	JMP  loop
 
 allEvents:
-	ORQ 1352(CX), BX
+	ORQ 1032(CX), BX
 	JMP exit
 
 rebase:
-	CMPB         1360(CX), $0x00
+	CMPB         1040(CX), $0x00
 	JE           norebaseApply0
 	VADDPD       Z0, Z2, Z4
 	VADDPD       Z1, Z3, Z5
-	KMOVB        1360(CX), K2
+	KMOVB        1040(CX), K2
 	VMOVAPD      Z4, K2, Z0
 	VMOVAPD      Z5, K2, Z1
 	KNOTB        K2, K3
@@ -842,23 +624,23 @@ rebase:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
-	VMOVDQU64    512(CX), Z5
+	VMOVDQU64    384(CX), Z5
 	VMOVDQA64    Z4, K2, Z5
-	VMOVDQU64    Z5, 512(CX)
-	VMOVDQU64    256(CX), Z4
+	VMOVDQU64    Z5, 384(CX)
+	VMOVDQU64    192(CX), Z4
 	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
-	VMOVDQU64    Z4, 256(CX)
+	VMOVDQU64    Z4, 192(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
 	VPTESTNMQ    Z5, Z4, K2, K2
-	VMOVUPD      Z0, K2, 1024(AX)
-	VMOVUPD      Z1, K2, 1280(AX)
+	VMOVUPD      Z0, K2, 768(AX)
+	VMOVUPD      Z1, K2, 960(AX)
 
 norebaseApply0:
-	CMPB         1361(CX), $0x00
+	CMPB         1041(CX), $0x00
 	JE           norebaseApply1
 	VADDPD       Z6, Z8, Z4
 	VADDPD       Z7, Z9, Z5
-	KMOVB        1361(CX), K2
+	KMOVB        1041(CX), K2
 	VMOVAPD      Z4, K2, Z6
 	VMOVAPD      Z5, K2, Z7
 	KNOTB        K2, K3
@@ -867,23 +649,23 @@ norebaseApply0:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
-	VMOVDQU64    576(CX), Z5
+	VMOVDQU64    448(CX), Z5
 	VMOVDQA64    Z4, K2, Z5
-	VMOVDQU64    Z5, 576(CX)
-	VMOVDQU64    320(CX), Z4
+	VMOVDQU64    Z5, 448(CX)
+	VMOVDQU64    256(CX), Z4
 	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
-	VMOVDQU64    Z4, 320(CX)
+	VMOVDQU64    Z4, 256(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
 	VPTESTNMQ    Z5, Z4, K2, K2
-	VMOVUPD      Z6, K2, 1088(AX)
-	VMOVUPD      Z7, K2, 1344(AX)
+	VMOVUPD      Z6, K2, 832(AX)
+	VMOVUPD      Z7, K2, 1024(AX)
 
 norebaseApply1:
-	CMPB         1362(CX), $0x00
+	CMPB         1042(CX), $0x00
 	JE           norebaseApply2
 	VADDPD       Z12, Z14, Z4
 	VADDPD       Z13, Z15, Z5
-	KMOVB        1362(CX), K2
+	KMOVB        1042(CX), K2
 	VMOVAPD      Z4, K2, Z12
 	VMOVAPD      Z5, K2, Z13
 	KNOTB        K2, K3
@@ -892,49 +674,23 @@ norebaseApply1:
 	MOVQ         orbit+16(FP), R8
 	SUBQ         SI, R8
 	VPBROADCASTQ R8, Z4
-	VMOVDQU64    640(CX), Z5
+	VMOVDQU64    512(CX), Z5
 	VMOVDQA64    Z4, K2, Z5
-	VMOVDQU64    Z5, 640(CX)
-	VMOVDQU64    384(CX), Z4
+	VMOVDQU64    Z5, 512(CX)
+	VMOVDQU64    320(CX), Z4
 	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
-	VMOVDQU64    Z4, 384(CX)
+	VMOVDQU64    Z4, 320(CX)
 	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
 	VPTESTNMQ    Z5, Z4, K2, K2
-	VMOVUPD      Z12, K2, 1152(AX)
-	VMOVUPD      Z13, K2, 1408(AX)
+	VMOVUPD      Z12, K2, 896(AX)
+	VMOVUPD      Z13, K2, 1088(AX)
 
 norebaseApply2:
-	CMPB         1363(CX), $0x00
-	JE           norebaseApply3
-	VADDPD       Z18, Z20, Z4
-	VADDPD       Z19, Z21, Z5
-	KMOVB        1363(CX), K2
-	VMOVAPD      Z4, K2, Z18
-	VMOVAPD      Z5, K2, Z19
-	KNOTB        K2, K3
-	VMOVAPD.Z    Z20, K3, Z20
-	VMOVAPD.Z    Z21, K3, Z21
-	MOVQ         orbit+16(FP), R8
-	SUBQ         SI, R8
-	VPBROADCASTQ R8, Z4
-	VMOVDQU64    704(CX), Z5
-	VMOVDQA64    Z4, K2, Z5
-	VMOVDQU64    Z5, 704(CX)
-	VMOVDQU64    448(CX), Z4
-	VPADDQ.BCST  perturbOne<>+0(SB), Z4, K2, Z4
-	VMOVDQU64    Z4, 448(CX)
-	VPSUBQ.BCST  perturbOne<>+0(SB), Z4, Z5
-	VPTESTNMQ    Z5, Z4, K2, K2
-	VMOVUPD      Z18, K2, 1216(AX)
-	VMOVUPD      Z19, K2, 1472(AX)
-
-norebaseApply3:
 	TESTQ         DI, DI
 	JNZ           stepOne
-	VMOVDQU64     512(CX), Z4
-	VPMAXSQ       576(CX), Z4, Z4
-	VPMAXSQ       640(CX), Z4, Z4
-	VPMAXSQ       704(CX), Z4, Z4
+	VMOVDQU64     384(CX), Z4
+	VPMAXSQ       448(CX), Z4, Z4
+	VPMAXSQ       512(CX), Z4, Z4
 	VSHUFI64X2    $0x4e, Z4, Z4, Z5
 	VPMAXSQ       Z5, Z4, Z4
 	VEXTRACTI64X2 $0x01, Y4, X5
@@ -951,82 +707,59 @@ norebaseApply3:
 	MOVQ          R8, DI
 
 stepOne:
-	VMULPD Z26, Z2, Z2
-	VADDPD Z0, Z2, Z2
-	VMULPD Z26, Z3, Z3
-	VADDPD Z1, Z3, Z3
-	VMULPD Z0, Z2, Z4
-	VMULPD Z1, Z3, Z5
-	VMULPD Z1, Z2, Z1
-	VMULPD Z0, Z3, Z2
-	VSUBPD Z5, Z4, Z4
-	VADDPD 512(AX), Z4, Z0
-	VADDPD Z2, Z1, Z1
-	VADDPD 768(AX), Z1, Z1
-	VMULPD Z26, Z8, Z2
-	VADDPD Z6, Z2, Z2
-	VMULPD Z26, Z9, Z3
-	VADDPD Z7, Z3, Z3
-	VMULPD Z6, Z2, Z4
-	VMULPD Z7, Z3, Z5
-	VMULPD Z7, Z2, Z2
-	VMULPD Z6, Z3, Z3
-	VSUBPD Z5, Z4, Z4
-	VADDPD 576(AX), Z4, Z6
-	VADDPD Z3, Z2, Z2
-	VADDPD 832(AX), Z2, Z7
-	VMULPD Z26, Z14, Z2
-	VADDPD Z12, Z2, Z2
-	VMULPD Z26, Z15, Z3
-	VADDPD Z13, Z3, Z3
-	VMULPD Z12, Z2, Z4
-	VMULPD Z13, Z3, Z5
-	VMULPD Z13, Z2, Z2
-	VMULPD Z12, Z3, Z3
-	VSUBPD Z5, Z4, Z4
-	VADDPD 640(AX), Z4, Z12
-	VADDPD Z3, Z2, Z2
-	VADDPD 896(AX), Z2, Z13
-	VMULPD Z26, Z20, Z2
-	VADDPD Z18, Z2, Z2
-	VMULPD Z26, Z21, Z3
-	VADDPD Z19, Z3, Z3
-	VMULPD Z18, Z2, Z4
-	VMULPD Z19, Z3, Z5
-	VMULPD Z19, Z2, Z2
-	VMULPD Z18, Z3, Z3
-	VSUBPD Z5, Z4, Z4
-	VADDPD 704(AX), Z4, Z18
-	VADDPD Z3, Z2, Z2
-	VADDPD 960(AX), Z2, Z19
-	ADDQ   $0x00000010, SI
-	INCQ   DX
-	DECQ   DI
-	JMP    loop
+	VADDPD       Z0, Z2, Z4
+	VADDPD       Z1, Z3, Z5
+	VADDPD       Z2, Z4, Z2
+	VADDPD       Z3, Z5, Z3
+	VMOVUPD      384(AX), Z4
+	VFNMADD231PD Z1, Z3, Z4
+	VMOVUPD      576(AX), Z5
+	VFMADD231PD  Z0, Z3, Z5
+	VFMADD213PD  Z4, Z2, Z0
+	VFMADD213PD  Z5, Z2, Z1
+	VADDPD       Z6, Z8, Z2
+	VADDPD       Z7, Z9, Z3
+	VADDPD       Z8, Z2, Z2
+	VADDPD       Z9, Z3, Z3
+	VMOVUPD      448(AX), Z4
+	VFNMADD231PD Z7, Z3, Z4
+	VMOVUPD      640(AX), Z5
+	VFMADD231PD  Z6, Z3, Z5
+	VFMADD213PD  Z4, Z2, Z6
+	VFMADD213PD  Z5, Z2, Z7
+	VADDPD       Z12, Z14, Z2
+	VADDPD       Z13, Z15, Z3
+	VADDPD       Z14, Z2, Z2
+	VADDPD       Z15, Z3, Z3
+	VMOVUPD      512(AX), Z4
+	VFNMADD231PD Z13, Z3, Z4
+	VMOVUPD      704(AX), Z5
+	VFMADD231PD  Z12, Z3, Z5
+	VFMADD213PD  Z4, Z2, Z12
+	VFMADD213PD  Z5, Z2, Z13
+	ADDQ         $0x00000010, SI
+	INCQ         DX
+	DECQ         DI
+	JMP          loop
 
 exit:
 	SUBQ         orbit+16(FP), SI
 	VPBROADCASTQ SI, Z2
 	VMOVUPD      Z0, (AX)
-	VMOVUPD      Z1, 256(AX)
-	VPADDQ       512(CX), Z2, Z0
+	VMOVUPD      Z1, 192(AX)
+	VPADDQ       384(CX), Z2, Z0
 	VPSRLQ       $0x04, Z0, Z0
 	VMOVDQU64    Z0, (CX)
 	VMOVUPD      Z6, 64(AX)
-	VMOVUPD      Z7, 320(AX)
-	VPADDQ       576(CX), Z2, Z0
+	VMOVUPD      Z7, 256(AX)
+	VPADDQ       448(CX), Z2, Z0
 	VPSRLQ       $0x04, Z0, Z0
 	VMOVDQU64    Z0, 64(CX)
 	VMOVUPD      Z12, 128(AX)
-	VMOVUPD      Z13, 384(AX)
-	VPADDQ       640(CX), Z2, Z0
+	VMOVUPD      Z13, 320(AX)
+	VPADDQ       512(CX), Z2, Z0
 	VPSRLQ       $0x04, Z0, Z0
 	VMOVDQU64    Z0, 128(CX)
-	VMOVUPD      Z18, 192(AX)
-	VMOVUPD      Z19, 448(AX)
-	VPADDQ       704(CX), Z2, Z0
-	VPSRLQ       $0x04, Z0, Z0
-	VMOVDQU64    Z0, 192(CX)
 	VZEROUPPER
 	MOVQ         DX, done+104(FP)
 	MOVQ         BX, events+112(FP)

@@ -68,6 +68,9 @@ type Plan struct {
 	maxIter     int
 	escape2     float64
 	periodicity bool
+	// fused says whether the float64 loop rounds with fused multiply-adds
+	// (norm2, stepFMA): without BLA, where the SIMD lanes run it too.
+	fused bool
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
@@ -118,7 +121,7 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 			return nil, err
 		}
 	}
-	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity}
+	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity, fused: !cfg.BLA}
 	if cfg.BLA {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
 		p.bla = newBLATable(ref, dcMax, e)
@@ -285,6 +288,19 @@ func (p *Plan) rowEnd(t rowTotals) int64 {
 	return t.work
 }
 
+// rebaseFactor sets when a pixel rebases: once |Z_m + z|^2 times it is
+// under |z|^2, that is once the pixel's orbit is a quarter as far from 0
+// as its delta is long. Zhuoran's rule rebases at the first of these
+// (factor 1); a delta 4 times the orbit loses at most 2 bits of the
+// orbit's precision, where the usual glitch tests allow about 10, and a
+// pixel then rebases a quarter as often: on the spiral of render's
+// BenchmarkIteration, every 2,800 iterations instead of every 290, and
+// each rebase is a trip out of the SIMD lanes' plain steps. A power of
+// two, so that mag*rebaseFactor is exact and the lanes may test it as
+// integers (dd's exponent less 4). The lane generators in
+// render/internal (perturbgen, perturbavx2gen) hold the same factor.
+const rebaseFactor = 16
+
 // Thresholds between the two loops of advance. Below 2^-500 a delta is kept
 // as a mantissa near 1 and an exponent (the rescaled loop), above it as
 // a float64: squares of deltas down to 2^-500 are still normal float64s,
@@ -354,6 +370,15 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
+	if p.fused {
+		// Each pixel's plain steps in the CPU's own FMA, one after the
+		// other: a pixel's bits do not depend on its partner's. Without
+		// FMA, none: advance takes them, in math.FMA's software.
+		if plainFMAFunc == nil {
+			return 0
+		}
+		return min(p.plainAlone(a, limit), p.plainAlone(b, limit))
+	}
 	maxIter, escape2 := p.maxIter, p.escape2
 	adr, adi, am, an := a.dr, a.di, a.m, a.n
 	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
@@ -369,12 +394,12 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		bmag := float64(bfr*bfr) + float64(bfi*bfi)
 		add := float64(adr*adr) + float64(adi*adi)
 		bdd := float64(bdr*bdr) + float64(bdi*bdi)
-		if amag > escape2 || bmag > escape2 || amag < add || bmag < bdd || add < gate[am] || bdd < gate[bm] ||
+		if amag > escape2 || bmag > escape2 || amag*rebaseFactor < add || bmag*rebaseFactor < bdd || add < gate[am] || bdd < gate[bm] ||
 			(math.Abs(adr) < toSmall && math.Abs(adi) < toSmall) || (math.Abs(bdr) < toSmall && math.Abs(bdi) < toSmall) {
 			break
 		}
-		atr, ati := 2*azr+adr, 2*azi+adi
-		btr, bti := 2*bzr+bdr, 2*bzi+bdi
+		atr, ati := afr+azr, afi+azi
+		btr, bti := bfr+bzr, bfi+bzi
 		adr, adi = float64(atr*adr)-float64(ati*adi)+adcr, float64(atr*adi)+float64(ati*adr)+adci
 		bdr, bdi = float64(btr*bdr)-float64(bti*bdi)+bdcr, float64(btr*bdi)+float64(bti*bdr)+bdci
 		am++
@@ -385,6 +410,21 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	}
 	a.dr, a.di, a.m, a.n = adr, adi, am, an
 	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
+	return steps
+}
+
+// plainAlone is plain2's work for one pixel on plainFMA, which must be
+// there: it takes s's plain steps, at most limit, and returns how many.
+func (p *Plan) plainAlone(s *pixelState, limit int) int {
+	top := len(p.orbit) - 1
+	l := min(limit, p.maxIter-s.n, top-s.m)
+	if s.small || s.done || l <= 0 {
+		return 0
+	}
+	steps, dr, di := plainFMAFunc(&p.orbit[s.m].zr, l, p.escape2, s.dr, s.di, s.dcr, s.dci)
+	s.dr, s.di = dr, di
+	s.m += steps
+	s.n += steps
 	return steps
 }
 
@@ -408,7 +448,7 @@ func (p *Plan) advance(s *pixelState, passes int, greedy, paired bool) {
 	dr, di, wr, wi, dcwr, dcwi, sq := s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq
 	k, m, n, small := s.k, s.m, s.n, s.small
 	skipped := s.skipped
-	periodic := p.periodicity
+	periodic, fused := p.periodicity, p.fused
 loop:
 	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
 		if m == 1 && !small && greedy && p.bla != nil && p.bla.tail != nil && !p.noCycle {
@@ -440,19 +480,37 @@ loop:
 				dr, di = math.Ldexp(wr, k), math.Ldexp(wi, k)
 			}
 			fr, fi := zr+dr, zi+di
-			s.done, s.mag2, s.cut = true, float64(fr*fr)+float64(fi*fi), 0
+			s.done, s.mag2, s.cut = true, norm2(fused, fr, fi), 0
 			break loop
+		}
+		if fused && !small && plainFMAFunc != nil {
+			// The plain steps in the CPU's own FMA, up to the next pass
+			// that is anything else, which this pass then takes.
+			budget := 1
+			if greedy {
+				budget = passes - pass
+			}
+			if l := min(budget, maxIter-n, top-m); l > 0 {
+				steps, ndr, ndi := plainFMAFunc(&orbit[m].zr, l, escape2, dr, di, dcr, dci)
+				if steps > 0 {
+					dr, di = ndr, ndi
+					m += steps
+					n += steps
+					pass += steps - 1
+					continue
+				}
+			}
 		}
 		zr, zi := orbit[m].zr, orbit[m].zi
 		if !small {
 			fr, fi := zr+dr, zi+di
-			mag := float64(fr*fr) + float64(fi*fi)
+			mag := norm2(fused, fr, fi)
 			if mag > escape2 {
 				s.done, s.mag2, s.cut = true, mag, 0
 				break loop
 			}
-			dd := float64(dr*dr) + float64(di*di)
-			if mag < dd || m == top {
+			dd := norm2(fused, dr, di)
+			if mag*rebaseFactor < dd || m == top {
 				dr, di, m = fr, fi, 0
 				zr, zi = 0, 0
 				dd = mag
@@ -480,8 +538,12 @@ loop:
 					continue
 				}
 			}
-			tr, ti := 2*zr+dr, 2*zi+di
-			dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+			tr, ti := fr+zr, fi+zi // 2Z + d, one addition
+			if fused {
+				dr, di = stepFMA(tr, ti, dr, di, dcr, dci)
+			} else {
+				dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+			}
 			m++
 			n++
 			continue
@@ -490,7 +552,7 @@ loop:
 		// The rescaled loop: |delta| < 2^-500 next to |Z_m|, so |z|^2 is
 		// |Z_m|^2 to float64's precision unless Z_m is as small.
 		mag := float64(zr*zr) + float64(zi*zi)
-		if mag > escape2 || m == top || (m > 0 && mag < 0x1p-900 && mag < math.Ldexp(float64(wr*wr)+float64(wi*wi), 2*k)) {
+		if mag > escape2 || m == top || (m > 0 && mag < 0x1p-900 && mag*rebaseFactor < math.Ldexp(float64(wr*wr)+float64(wi*wi), 2*k)) {
 			// Escape, the reference's end or rebasing: all need the
 			// whole z = Z_m + delta, which is large or which the float64
 			// loop, or a rescaled delta from m = 0, carries on with.
@@ -592,7 +654,7 @@ func (p *Plan) cycle(s *pixelState, budget int) (passes int) {
 		}
 		if !m1 {
 			fr, fi := o1.zr+dr, o1.zi+di
-			if mag := float64(fr*fr) + float64(fi*fi); mag > escape2 || mag < dd {
+			if mag := float64(fr*fr) + float64(fi*fi); mag > escape2 || mag*rebaseFactor < dd {
 				break
 			}
 		}
@@ -692,7 +754,7 @@ func (p *Plan) cycle2(a, b *pixelState, budget int) (periods int) {
 			bfr, bfi := o1.zr+bdr, o1.zi+bdi
 			amag := float64(afr*afr) + float64(afi*afi)
 			bmag := float64(bfr*bfr) + float64(bfi*bfi)
-			if amag > escape2 || amag < add || bmag > escape2 || bmag < bdd {
+			if amag > escape2 || amag*rebaseFactor < add || bmag > escape2 || bmag*rebaseFactor < bdd {
 				break
 			}
 		}
@@ -815,4 +877,17 @@ func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de i
 	az := newCx(float64(a.re*wr)-float64(a.im*wi), float64(a.re*wi)+float64(a.im*wr), a.e+k)
 	bz := newCx(float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr), b.e+de)
 	return 1 << j, az.add(bz)
+}
+
+// norm2 is |x + y i|^2 as the float64 loop computes it. fused (the loop
+// without BLA, which the SIMD lanes and plainFMA run too) fuses x*x with
+// the rounded y*y: one rounding and one operation fewer, and math.FMA
+// gives the same bits on every CPU, in software where the CPU has no
+// FMA. Otherwise (with BLA, whose loop stays in Go) each product is
+// rounded on its own.
+func norm2(fused bool, x, y float64) float64 {
+	if fused {
+		return norm2FMA(x, y)
+	}
+	return float64(x*x) + float64(y*y)
 }

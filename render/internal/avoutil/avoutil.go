@@ -20,25 +20,38 @@ func ParamAddr(name string) Mem {
 	return b.Addr
 }
 
-// PerturbStep emits one vector's plain step of the perturbation loop,
-// d = (2Z + d) d + dc, as render/deep's Plan.advance rounds it: t = 2Z + d
-// (2Z exact, on the multipliers, which have room), then
-// dr = (tr*dr - ti*di) + dcr and di = (tr*di + ti*dr) + dci, each product
-// rounded on its own (no FMA). vec makes a vector register of the
-// routine's width; two holds 2 in every lane.
-func PerturbStep(vec func() VecVirtual, two, zr, zi, dr, di VecVirtual, dcr, dci Op) {
+// PerturbStep emits one vector's plain step of the perturbation loop
+// without BLA, d = (2Z + d) d + dc, as render/deep's Plan.advance rounds
+// it (stepFMA): t = f + Z, where f = Z + d is the tests' sum (an
+// addition where 2Z + d would take a multiplication too), then
+// dr = fma(tr, dr, fma(-ti, di, dcr)) and di = fma(tr, di, fma(ti, dr, dci)),
+// four fused multiply-adds where rounding each product took eight
+// operations. fr and fi are f where the caller still holds it; nil, the
+// step adds Z + d again. vec makes a vector register of the routine's
+// width; dcr and dci may be in memory.
+func PerturbStep(vec func() VecVirtual, fr, fi, zr, zi, dr, di VecVirtual, dcr, dci Op) {
+	if fr == nil {
+		fr, fi = vec(), vec()
+		VADDPD(dr, zr, fr)
+		VADDPD(di, zi, fi)
+	}
 	tr, ti := vec(), vec()
-	VMULPD(two, zr, tr)
-	VADDPD(dr, tr, tr)
-	VMULPD(two, zi, ti)
-	VADDPD(di, ti, ti)
-	a, b, c, d := vec(), vec(), vec(), vec()
-	VMULPD(dr, tr, a)
-	VMULPD(di, ti, b)
-	VMULPD(di, tr, c)
-	VMULPD(dr, ti, d)
-	VSUBPD(b, a, a) // tr*dr - ti*di: Go assembly puts the subtrahend first
-	VADDPD(dcr, a, dr)
-	VADDPD(d, c, c)
-	VADDPD(dci, c, di)
+	VADDPD(zr, fr, tr)
+	VADDPD(zi, fi, ti)
+	a, b := vec(), vec()
+	VMOVUPD(dcr, a)
+	VFNMADD231PD(di, ti, a) // a = dcr - ti*di, one rounding (uses the old di)
+	VMOVUPD(dci, b)
+	VFMADD231PD(dr, ti, b) // b = dci + ti*dr (the old dr)
+	VFMADD213PD(a, tr, dr) // dr = tr*dr + a
+	VFMADD213PD(b, tr, di) // di = tr*di + b
+}
+
+// Norm2 emits |x + y i|^2 into a new register as render/deep's norm2
+// computes it without BLA: fma(x, x, y*y).
+func Norm2(vec func() VecVirtual, x, y VecVirtual) VecVirtual {
+	n := vec()
+	VMULPD(y, y, n)
+	VFMADD231PD(x, x, n)
+	return n
 }

@@ -7,20 +7,22 @@
 // perturbBlocks512 for CPUs with AVX2 but no AVX-512 (AMD Zen 2 and 3,
 // Intel desktop parts before Ice Lake): deep's Plan.advance without BLA on
 // vectors of 4 pixels' deltas, each lane with its own place m in the
-// reference orbit, and each iteration advance's pass, operation for
-// operation and each rounded on its own (no FMA):
+// reference orbit, and each iteration advance's pass without BLA,
+// operation for operation, with its fused multiply-adds (FMA3, which
+// every CPU with AVX2 so far has; the lanes ask for it):
 //
-//	Z = Z_m; f = Z + d; mag = fr*fr + fi*fi; dd = dr*dr + di*di
+//	Z = Z_m; f = Z + d; mag = fma(fr, fr, fi*fi); dd = fma(dr, dr, di*di)
 //	escape (mag > escape2), possibly small (dd < 2^-1018): an event
-//	rebase (mag < dd, or m = top): d = f, m = 0, Z = 0
-//	t = 2Z + d; dr = (tr*dr - ti*di) + dcr; di = (tr*di + ti*dr) + dci; m++
+//	rebase (mag*16 < dd, or m = top): d = f, m = 0, Z = 0
+//	t = (Z + d) + Z; dr = fma(tr, dr, fma(-ti, di, dcr)); di = fma(tr, di, fma(ti, dr, dci)); m++
 //
 // The design is perturbBlocks512's (see its comment); what AVX2 lacks
 // changes the details:
 //
 //   - 16 vector registers, not 32: the deltas, the Z_m just loaded and the
-//     three constants of 2 vectors fill them, so the routine runs 2
-//     vectors of 4 (or 1, with the flag).
+//     constants of 2 vectors fill them, so the routine runs 2 vectors of 4
+//     (or 1, with the flag), and adds Z + d again for the step where
+//     perturbBlocks512 keeps the tests' sum.
 //   - No mask registers: the hot loop ORs the vectors' compares (as
 //     integers, as perturbBlocks512 does, and the escape as floats) into
 //     one vector and VPTEST says whether any lane is not plain; the slow
@@ -86,6 +88,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"regexp"
 
@@ -123,7 +126,11 @@ const (
 )
 
 // Constants in memory, 4 copies each for whole-vector operands.
-var twoC, smallC, minusOneC, zeroC Mem
+var smallC, minusOneC, zeroC, rebaseC, rebaseExpC Mem
+
+// rebaseFactor must match render/deep's: a lane rebases once
+// |Z + d|^2 * rebaseFactor < |d|^2. A power of two.
+const rebaseFactor = 16
 
 func main() {
 	flag.Parse()
@@ -136,10 +143,11 @@ func main() {
 	offDr, offDi, offDcr, offDci, offSr, offSi, offMag, offRb, stSize = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes, 6*lanes, 7*lanes, 8*lanes
 	lnM, lnReb, lnQ, lnPix, lnStart, lnWork, lnNext, lnSize = 0, lanes, 2*lanes, 3*lanes, 4*lanes, 5*lanes, 5*lanes+1, 5*lanes+2
 	ConstraintExpr("amd64")
-	twoC = vec4("perturbAVX2Two", math.Float64bits(2))
 	smallC = vec4("perturbAVX2Small", math.Float64bits(smallDD))
 	minusOneC = vec4("perturbAVX2MinusOne", math.MaxUint64)
 	zeroC = vec4("perturbAVX2Zero", 0)
+	rebaseC = vec4("perturbAVX2RebaseFactor", math.Float64bits(rebaseFactor))
+	rebaseExpC = vec4("perturbAVX2RebaseExp", uint64(bits.TrailingZeros(rebaseFactor))<<52)
 	routine()
 	Generate()
 	if err := checkVEX(flag.Lookup("out").Value.String()); err != nil {
@@ -264,10 +272,9 @@ func routine() {
 	}
 	findTop()
 	// The hot loop's constants, in registers.
-	e2R, smallR, twoR := YMM(), YMM(), YMM()
+	e2R, smallR := YMM(), YMM()
 	VBROADCASTSD(avoutil.ParamAddr("escape2"), e2R)
 	VMOVUPD(smallC, smallR)
-	VMOVUPD(twoC, twoR)
 
 	// The lanes' load addresses q stay in general registers in the hot
 	// loop (ln holds them too); every way back to it from the slow path,
@@ -299,23 +306,16 @@ func routine() {
 	}
 	// fmag computes f and mag of vector k as advance does.
 	fmag := func(k int) (fr, fi, mag VecVirtual) {
-		fr, fi, mag = YMM(), YMM(), YMM()
-		a, b := YMM(), YMM()
+		fr, fi = YMM(), YMM()
 		VADDPD(dr[k], zr[k], fr)
 		VADDPD(di[k], zi[k], fi)
-		VMULPD(fr, fr, a)
-		VMULPD(fi, fi, b)
-		VADDPD(b, a, mag)
+		mag = avoutil.Norm2(YMM, fr, fi)
 		return
 	}
 	// tests computes f, mag and dd of vector k as advance does.
 	tests := func(k int) (fr, fi, mag, dd VecVirtual) {
 		fr, fi, mag = fmag(k)
-		dd = YMM()
-		a, b := YMM(), YMM()
-		VMULPD(dr[k], dr[k], a)
-		VMULPD(di[k], di[k], b)
-		VADDPD(b, a, dd)
+		dd = avoutil.Norm2(YMM, dr[k], di[k])
 		return
 	}
 	// maskBits ORs the sign bits of vector k's mask v into b at bits 4k.
@@ -349,7 +349,12 @@ func routine() {
 		a, b, c := YMM(), YMM(), YMM()
 		VCMPPD(U8(cmpGT), e2R, mag, a) // mag > escape2
 		VPCMPGTQ(dd, smallR, b)        // 2^-1018 > dd
-		VPCMPGTQ(mag, dd, c)           // dd > mag
+		// dd > mag * rebaseFactor: for dd >= 2^-1018, whose quotient by
+		// the factor is normal, subtracting the factor's exponent from
+		// dd's divides it exactly.
+		ddq := YMM()
+		VPSUBQ(rebaseExpC, dd, ddq)
+		VPCMPGTQ(mag, ddq, c)
 		VPOR(b, a, a)
 		bad[k] = YMM()
 		VPOR(c, a, bad[k])
@@ -367,7 +372,7 @@ func routine() {
 
 	Label("step")
 	for k := range V {
-		avoutil.PerturbStep(YMM, twoR, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
+		avoutil.PerturbStep(YMM, nil, nil, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
 	}
 	ADDQ(strideP, sb)
 	INCQ(done)
@@ -419,7 +424,9 @@ func routine() {
 			maskBits(k, a, es)
 			VCMPPD(U8(cmpLT), smallR, dd, b) // dd < 2^-1018
 			maskBits(k, b, events)
-			VCMPPD(U8(cmpLT), dd, mag, c) // mag < dd
+			magF := YMM()
+			VMULPD(rebaseC, mag, magF)
+			VCMPPD(U8(cmpLT), dd, magF, c) // mag * rebaseFactor < dd
 			VPCMPEQQ(ln.Offset(vOff(lnM, k)), topV, d)
 			VPOR(d, c, c)
 			VMOVUPD(c, st.Offset(vOff(offRb, k)))

@@ -4,17 +4,17 @@
 // are what it produces.
 //
 // The routine, perturbBlocks512, is the float64 loop of deep's
-// Plan.advance without BLA, on 4 vectors of 8 pixels' deltas at once.
+// Plan.advance without BLA, on 3 vectors of 8 pixels' deltas at once.
 // Each lane has its own place m in the reference orbit, so each reads its
 // own Z_m: one 32-byte load from the orbit's interleaved points per lane
 // gives Z_m and Z_m+1 (see load), and the loop takes two steps a load.
-// An iteration of a vector is advance's pass, operation for operation and
-// each rounded on its own (no FMA):
+// An iteration of a vector is advance's pass without BLA, operation for
+// operation, with its fused multiply-adds (render/deep's norm2, stepFMA):
 //
-//	Z = Z_m; f = Z + d; mag = fr*fr + fi*fi; dd = dr*dr + di*di
+//	Z = Z_m; f = Z + d; mag = fma(fr, fr, fi*fi); dd = fma(dr, dr, di*di)
 //	escape (mag > escape2), possibly small (dd < 2^-1018): an event
-//	rebase (mag < dd, or m = top): d = f, m = 0, Z = 0
-//	t = 2Z + d; dr = (tr*dr - ti*di) + dcr; di = (tr*di + ti*dr) + dci; m++
+//	rebase (mag*16 < dd, or m = top): d = f, m = 0, Z = 0
+//	t = f + Z; dr = fma(tr, dr, fma(-ti, di, dcr)); di = fma(tr, di, fma(ti, dr, dci)); m++
 //
 // The hot loop tests every lane of a vector into one mask and takes plain
 // steps while every vector's is all plain; the slow path finds which
@@ -87,6 +87,22 @@
 //	the escape test on integers, idle lanes' NaNs negative       0.982 against 0.990 (cold)
 //	2 or 3 vectors, also with dc in registers                    the same
 //
+// A later session changed the loop's arithmetic, for the lanes and the
+// scalar loop alike (new pinned frame hashes, the same under GOAMD64=v1,
+// v3 and arm64): a rebase only once |Z + d| < |d| / 4, 2Z + d as f + Z
+// (f is the tests'), and fused multiply-adds, 12 floating-point
+// operations a lane and iteration where there were 21. Each sub-
+// benchmark's second run in its process, interleaved with main's, lanes
+// then direct, CPU ns an iteration (load 1-2; 5 to 7 rounds each):
+//
+//	rebase under a quarter (4 vectors): a tenth as many rebases  0.941 against 1.021, direct 0.21
+//	and t = f + Z (2 vectors: f held for the step)               0.916 against 1.021
+//	and FMA, 2 vectors                                           0.787 against 0.960
+//	and FMA, 3 vectors (fewer temporaries: 3 fit again)          0.750 against 0.960, direct 0.215
+//	and the scalar steps in plainFMA (see render/deep)           0.733 against 0.962, direct 0.201: 3.65x
+//
+// Before that (main's loop of 21 operations):
+//
 // So the plain steps are 3.7x the direct kernel (0.66 against 0.18 ns),
 // and the events (a slow path visit every ~190 lane-iterations) were the
 // other 29%, most of it the mispredicted branch: the bound that jumps
@@ -110,6 +126,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -119,7 +136,7 @@ import (
 )
 
 // vectors must match perturbVectors in render/deep/lanes_amd64.go.
-var vectors = flag.Int("vectors", 4, "independent vectors of 8 lanes in flight, to hide latency")
+var vectors = flag.Int("vectors", 3, "independent vectors of 8 lanes in flight, to hide latency")
 
 // cycleVectors must match cycleVectors in render/deep/cycle_amd64.go.
 var cycleVectors = flag.Int("cyclevectors", 2, "vectors of 8 lanes in cyclePeriods512")
@@ -137,7 +154,11 @@ var (
 )
 
 // Constants in memory.
-var zeroC, nanC, iota Mem
+var zeroC, nanC, iota, rebaseF, rebaseExp Mem
+
+// rebaseFactor must match render/deep's: a lane rebases once
+// |Z + d|^2 * rebaseFactor < |d|^2. A power of two.
+const rebaseFactor = 16
 
 const (
 	// smallDD bounds dd for a delta that advance may take to the
@@ -173,22 +194,24 @@ func main() {
 	DATA(0, U64(math.Float64bits(smallDD)))
 	one := GLOBL("perturbOne", RODATA|NOPTR)
 	DATA(0, U64(1))
-	two := GLOBL("perturbTwo", RODATA|NOPTR)
-	DATA(0, U64(math.Float64bits(2)))
 	zeroC = GLOBL("perturbZero", RODATA|NOPTR)
 	DATA(0, U64(0))
 	nanC = GLOBL("perturbNaN", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(math.NaN())))
+	rebaseF = GLOBL("perturbRebaseFactor", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(rebaseFactor)))
+	rebaseExp = GLOBL("perturbRebaseExp", RODATA|NOPTR)
+	DATA(0, U64(uint64(bits.TrailingZeros(rebaseFactor))<<52))
 	iota = GLOBL("perturbIota", RODATA|NOPTR)
 	for i := range 8 {
 		DATA(8*i, U64(i))
 	}
-	routine(small, one, two)
+	routine(small, one)
 	cycleRoutine(small, one)
 	Generate()
 }
 
-func routine(small, one, two Mem) {
+func routine(small, one Mem) {
 	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", 6*lanes, lnSize))
 	Pragma("noescape")
 	Doc(
@@ -278,10 +301,9 @@ func routine(small, one, two Mem) {
 	}
 	findTop()
 	// The hot loop's constants, in registers.
-	e2R, smallR, twoR := ZMM(), ZMM(), ZMM()
+	e2R, smallR := ZMM(), ZMM()
 	VBROADCASTSD(e2, e2R)
 	VBROADCASTSD(small, smallR)
-	VBROADCASTSD(two, twoR)
 	// storeQ sets the load addresses of vector k's lanes in mask to q's
 	// with one whole store: the loads' 8-byte reads of a masked store
 	// would wait for it to retire (no store-to-load forwarding).
@@ -338,16 +360,11 @@ func routine(small, one, two Mem) {
 	// tests computes f, mag and dd of vector k at Z (zr, zi) as advance
 	// does.
 	tests := func(k int, zr, zi []VecVirtual) (fr, fi, mag, dd VecVirtual) {
-		fr, fi, mag, dd = ZMM(), ZMM(), ZMM(), ZMM()
-		a, b := ZMM(), ZMM()
+		fr, fi = ZMM(), ZMM()
 		VADDPD(dr[k], zr[k], fr)
 		VADDPD(di[k], zi[k], fi)
-		VMULPD(fr, fr, a)
-		VMULPD(fi, fi, b)
-		VADDPD(b, a, mag)
-		VMULPD(dr[k], dr[k], a)
-		VMULPD(di[k], di[k], b)
-		VADDPD(b, a, dd)
+		mag = avoutil.Norm2(ZMM, fr, fi)
+		dd = avoutil.Norm2(ZMM, dr[k], di[k])
 		return
 	}
 	// bitsOf ORs mask k into b at bits 8k.
@@ -375,16 +392,29 @@ func routine(small, one, two Mem) {
 	for k := range V {
 		vm[k] = K()
 	}
+	// hotF holds each vector's f = Z + d from its hot tests, for its step.
+	hotFr, hotFi := make([]VecVirtual, V), make([]VecVirtual, V)
 	hotTests := func(k int, zr, zi []VecVirtual) {
-		_, _, mag, dd := tests(k, zr, zi)
+		fr, fi, mag, dd := tests(k, zr, zi)
+		hotFr[k], hotFi[k] = fr, fi
 		VCMPPD(U8(cmpNGT), e2R, mag, vm[k])          // not mag > escape2
 		VPCMPQ(U8(intNLT), smallR, dd, vm[k], vm[k]) // dd >= 2^-1018
-		VPCMPQ(U8(intNLT), dd, mag, vm[k], vm[k])    // mag >= dd
+		// mag * rebaseFactor >= dd: for dd >= 2^-1018, whose quotient by
+		// the factor is normal, subtracting the factor's exponent from dd's
+		// divides it exactly.
+		ddq := ZMM()
+		VPSUBQ_BCST(rebaseExp, dd, ddq)
+		VPCMPQ(U8(intNLT), ddq, mag, vm[k], vm[k])
 	}
-	// step takes the plain step of every vector at Z (zr, zi).
-	step := func(zr, zi []VecVirtual) {
+	// step takes the plain step of every vector at Z (zr, zi), with the
+	// hot tests' f where hot, else adding Z + d again.
+	step := func(zr, zi []VecVirtual, hot bool) {
 		for k := range V {
-			avoutil.PerturbStep(ZMM, twoR, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
+			fr, fi := hotFr[k], hotFi[k]
+			if !hot {
+				fr, fi = nil, nil
+			}
+			avoutil.PerturbStep(ZMM, fr, fi, zr[k], zi[k], dr[k], di[k], st.Offset(vOff(offDcr, k)), st.Offset(vOff(offDci, k)))
 		}
 		ADDQ(U32(stride), sb)
 		INCQ(done)
@@ -418,7 +448,7 @@ func routine(small, one, two Mem) {
 	}
 	TESTQ(untilTop, untilTop)
 	JZ(LabelRef("slow"))
-	step(zr, zi)
+	step(zr, zi, true)
 	CMPQ(done, avoutil.ParamAddr("limit"))
 	JGE(LabelRef("exit"))
 	for k := range V {
@@ -430,7 +460,7 @@ func routine(small, one, two Mem) {
 	}
 	TESTQ(untilTop, untilTop)
 	JZ(LabelRef("second"))
-	step(zr1, zi1)
+	step(zr1, zi1, true)
 	JMP(LabelRef("loop"))
 	Label("second")
 	for k := range V {
@@ -486,8 +516,10 @@ func routine(small, one, two Mem) {
 			bitsOf(k, a, es)
 			VCMPPD_BCST(U8(cmpLT), small, dd, b)
 			bitsOf(k, b, events)
-			// Rebases: mag < dd, or m = top.
-			VCMPPD(U8(cmpLT), dd, mag, c)
+			// Rebases: mag * rebaseFactor < dd, or m = top.
+			magF := ZMM()
+			VMULPD_BCST(rebaseF, mag, magF)
+			VCMPPD(U8(cmpLT), dd, magF, c)
 			VPCMPEQQ(ln.Offset(vOff(lnQ, k)), topV, t2)
 			KORB(t2, c, c)
 			bitsOf(k, c, rbw)
@@ -635,7 +667,7 @@ func routine(small, one, two Mem) {
 	JNZ(LabelRef("stepOne"))
 	findTop()
 	Label("stepOne")
-	step(zr, zi)
+	step(zr, zi, false)
 	JMP(LabelRef("loop"))
 
 	Label("exit")

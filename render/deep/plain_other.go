@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package deep
+
+import "math"
+
+// plainFMAFunc is nil: the Go loop takes the steps (math.FMA is an
+// instruction on arm64).
+var plainFMAFunc func(orbit *float64, limit int, escape2, dr, di, dcr, dci float64) (int, float64, float64)
+
+// norm2FMA is norm2's fused arithmetic, and stepFMA the fused step t d + dc
+// of the loop without BLA, in complex numbers, two fused multiply-adds a
+// part as amd64's SIMD lanes take it: dr = fma(tr, dr, fma(-ti, di, dcr)),
+// di the same way. Inline here: math.FMA is an instruction on arm64.
+func norm2FMA(x, y float64) float64 { return math.FMA(x, x, y*y) }
+
+func stepFMA(tr, ti, dr, di, dcr, dci float64) (float64, float64) {
+	return math.FMA(tr, dr, math.FMA(-ti, di, dcr)), math.FMA(tr, di, math.FMA(ti, dr, dci))
+}
