@@ -17,7 +17,7 @@ func TestVerboseLanes(t *testing.T) {
 		has          bool // the CPU has the lanes where it has the kernel
 	}{
 		{"scalar", "", true},
-		{"avx2", "pixels on AVX2 lanes", cpu.X86.HasPOPCNT},
+		{"avx2", "pixels on AVX2 lanes", cpu.X86.HasFMA && cpu.X86.HasPOPCNT},
 		{"avx512", "pixels on AVX-512 lanes", cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL && cpu.X86.HasPOPCNT},
 	} {
 		t.Run(c.kernel, func(t *testing.T) {

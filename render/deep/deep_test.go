@@ -243,6 +243,15 @@ func TestPeriodicity(t *testing.T) {
 	checkPeriodicity(t, testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
 		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
 		"5e-49", 24, 16, 20000}, 2)
+	// The same minibrot round render's deep preset's centre, 3e-50 off the
+	// nucleus: a reference that runs to maxiter, so the inside pixels
+	// rebase only where their orbit passes nearer 0 than their delta
+	// (once a period), never at the reference's end. A rebase test that
+	// waits for a quarter of the delta let nearly none of them rebase,
+	// and periodicity checking stopped none.
+	checkPeriodicity(t, testView{"-0.00000000000000000000000052665278316273884958721806185947024054772085722785701901498359511",
+		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
+		"5e-49", 24, 16, 20000}, 4)
 	// The rescaled loop's check: 75 periods give few samples the time to
 	// repeat bit for bit, but some do.
 	checkPeriodicity(t, testView{mini530re, mini530im, "5e-398", 24, 16, 40000}, 384)

@@ -13,7 +13,7 @@ package deep
 // (internal/perturbavx2gen says which). orbit is the reference orbit's
 // first Zr, each Zi the float64 after its Zr, and stride the bytes from
 // one Zr to the next; top is its last index; steps the driver's count of
-// steps. ln must follow st in memory. It needs AVX2 and POPCNT.
+// steps. ln must follow st in memory. It needs AVX2, FMA and POPCNT.
 //
 //go:noescape
 func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)

@@ -6,9 +6,10 @@
 //	z_{n+1} = 2 Z_m z_n + z_n^2 + dc,  and m = m + 1
 //
 // Rebasing (Zhuoran, 2021) replaces glitch detection: when the pixel's
-// orbit Z_m + z_n comes nearer 0 than z_n is, or the reference ends
-// (escapes, or reaches maxiter), the pixel continues from z = Z_m + z_n
-// with m = 0, so one reference serves every pixel. Bivariate linear
+// orbit Z_m + z_n comes nearer 0 than z_n is (without BLA, a quarter as
+// near: rebaseFactor), or the reference ends (escapes, or reaches
+// maxiter), the pixel continues from z = Z_m + z_n with m = 0, so one
+// reference serves every pixel. Bivariate linear
 // approximation (BLA) skips runs of iterations while z_n is small enough
 // that z_n^2 is below float64's resolution next to 2 Z_m z_n: then
 // l steps from m are z_{m+l} = A z_m + B dc, and a table merged level by

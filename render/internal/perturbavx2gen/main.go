@@ -203,7 +203,7 @@ func routine() {
 		"(internal/perturbavx2gen says which). orbit is the reference orbit's",
 		"first Zr, each Zi the float64 after its Zr, and stride the bytes from",
 		"one Zr to the next; top is its last index; steps the driver's count of",
-		"steps. ln must follow st in memory. It needs AVX2 and POPCNT.",
+		"steps. ln must follow st in memory. It needs AVX2, FMA and POPCNT.",
 	)
 	// ln follows st in memory (the driver's avx2LanesState lays them out so,
 	// and checks it), and one register addresses both: the hot loop needs
