@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/big"
+	"math/bits"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -242,26 +243,31 @@ func TestPeriodicity(t *testing.T) {
 	// by Newton's method in 600 bits.
 	checkPeriodicity(t, testView{"-0.00000000000000000000000052665278316273884958721809185947024054772085722785701901498359511",
 		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
-		"5e-49", 24, 16, 20000}, 2)
+		"5e-49", 24, 16, 20000}, 2, true)
 	// The same minibrot round render's deep preset's centre, 3e-50 off the
 	// nucleus: a reference that runs to maxiter, so the inside pixels
 	// rebase only where their orbit passes nearer 0 than their delta
 	// (once a period), never at the reference's end. A rebase test that
 	// waits for a quarter of the delta let nearly none of them rebase,
 	// and periodicity checking stopped none.
-	checkPeriodicity(t, testView{"-0.00000000000000000000000052665278316273884958721806185947024054772085722785701901498359511",
+	offNucleus := testView{"-0.00000000000000000000000052665278316273884958721806185947024054772085722785701901498359511",
 		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
-		"5e-49", 24, 16, 20000}, 4)
+		"5e-49", 24, 16, 20000}
+	checkPeriodicity(t, offNucleus, 4, true)
+	// Without BLA too: there the rebase test waits for a quarter only
+	// where the reference ends (Plan.rebase), which this one does not.
+	checkPeriodicity(t, offNucleus, 4, false)
 	// The rescaled loop's check: 75 periods give few samples the time to
 	// repeat bit for bit, but some do.
-	checkPeriodicity(t, testView{mini530re, mini530im, "5e-398", 24, 16, 40000}, 384)
+	checkPeriodicity(t, testView{mini530re, mini530im, "5e-398", 24, 16, 40000}, 384, true)
 }
 
 // checkPeriodicity wants the counts of v with periodicity checking equal
-// to those without, and at least 1/frac of the inside samples stopped.
-func checkPeriodicity(t *testing.T, v testView, frac int) {
-	want, _ := v.perturb(t, true)
-	cfg := v.config(t, true)
+// to those without, and at least 1/frac of the inside samples stopped,
+// with BLA or without it.
+func checkPeriodicity(t *testing.T, v testView, frac int, bla bool) {
+	want, _ := v.perturb(t, bla)
+	cfg := v.config(t, bla)
 	cfg.Periodicity = true
 	p, err := NewPlan(context.Background(), cfg)
 	if err != nil {
@@ -289,5 +295,36 @@ func checkPeriodicity(t *testing.T, v testView, frac int) {
 	t.Logf("%d of %d samples inside; periodicity stopped %d, saving %d iterations", inside, len(want), pixels, saved)
 	if pixels == 0 || pixels < int64(inside)/int64(frac) {
 		t.Errorf("periodicity stopped %d of %d inside samples", pixels, inside)
+	}
+}
+
+// TestRebaseRule: without BLA a pixel rebases at a quarter (rebaseFactor)
+// only where the reference ends before maxIter (c = i's ends where every
+// pixel has left it; the spiral's at a nucleus within a sample); where it
+// runs to maxIter (the deep preset's centre, inside a minibrot), and
+// with BLA everywhere, at Zhuoran's |Z + z| < |z|.
+func TestRebaseRule(t *testing.T) {
+	offNucleus := testView{"-0.00000000000000000000000052665278316273884958721806185947024054772085722785701901498359511",
+		"0.99999999999999999999999956570121112277830657366399307209268555887564383949019384970914",
+		"5e-49", 24, 16, 20000}
+	for _, c := range []struct {
+		name string
+		v    testView
+		bla  bool
+		want float64
+	}{
+		{"c=i", testView{"0", "1", "1e-30", 8, 8, 2000}, false, rebaseFactor},
+		{"c=i with BLA", testView{"0", "1", "1e-30", 8, 8, 2000}, true, 1},
+		{"spiral", testView{"-0.743643887037151", "0.131825904205330", "1e-9", 512, 16, 5000}, false, rebaseFactor},
+		{"inside a minibrot", offNucleus, false, 1},
+		{"inside a minibrot with BLA", offNucleus, true, 1},
+	} {
+		p, err := NewPlan(context.Background(), c.v.config(t, c.bla))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.rebase != c.want || p.rebaseExp != uint64(bits.TrailingZeros64(uint64(c.want)))<<52 {
+			t.Errorf("%s: rebase %v (exponent bits %#x), want %v (reference of %d iterations, maxiter %d)", c.name, p.rebase, p.rebaseExp, c.want, p.ref.M(), c.v.maxIter)
+		}
 	}
 }

@@ -145,7 +145,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 	r := newLaneRow(perturbLanes, 8, tailLanes, b.st[:], b.ln[:])
 	r.run = func(orbit *float64, top int, escape2 float64, limit int, periodic bool,
 		steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (int, uint64) {
-		return runPerturbBlocks(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
+		return runPerturbBlocks(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, p.rebase, p.rebaseExp)
 	}
 	return p.rowOnLanes(r, kx, ky, iter, mag2, stop)
 }
@@ -283,6 +283,6 @@ func (p *Plan) rowOnLanes(r *laneRow, kx []float64, ky float64, iter []uint32, m
 //
 //go:noinline
 func runPerturbBlocks(st *[6 * perturbLanes]float64, ln *[5*perturbLanes + 11]int, orbit *float64, top int, escape2 float64, limit int, periodic bool,
-	steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64) {
-	return perturbBlocks512(st, ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2)
+	steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64) {
+	return perturbBlocks512(st, ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, rebase, rebaseExp)
 }

@@ -16,4 +16,4 @@ package deep
 // steps. ln must follow st in memory. It needs AVX2, FMA and POPCNT.
 //
 //go:noescape
-func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)

@@ -22,21 +22,9 @@ DATA perturbAVX2Zero<>+16(SB)/8, $0x0000000000000000
 DATA perturbAVX2Zero<>+24(SB)/8, $0x0000000000000000
 GLOBL perturbAVX2Zero<>(SB), RODATA|NOPTR, $32
 
-DATA perturbAVX2RebaseFactor<>+0(SB)/8, $0x4030000000000000
-DATA perturbAVX2RebaseFactor<>+8(SB)/8, $0x4030000000000000
-DATA perturbAVX2RebaseFactor<>+16(SB)/8, $0x4030000000000000
-DATA perturbAVX2RebaseFactor<>+24(SB)/8, $0x4030000000000000
-GLOBL perturbAVX2RebaseFactor<>(SB), RODATA|NOPTR, $32
-
-DATA perturbAVX2RebaseExp<>+0(SB)/8, $0x0040000000000000
-DATA perturbAVX2RebaseExp<>+8(SB)/8, $0x0040000000000000
-DATA perturbAVX2RebaseExp<>+16(SB)/8, $0x0040000000000000
-DATA perturbAVX2RebaseExp<>+24(SB)/8, $0x0040000000000000
-GLOBL perturbAVX2RebaseExp<>(SB), RODATA|NOPTR, $32
-
-// func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// func perturbBlocksAVX2(st *[64]float64, ln *[42]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)
 // Requires: AVX, AVX2, CMOV, FMA3, POPCNT
-TEXT ·perturbBlocksAVX2(SB), NOSPLIT, $0-128
+TEXT ·perturbBlocksAVX2(SB), NOSPLIT, $0-144
 	MOVQ         st+0(FP), AX
 	XORQ         CX, CX
 	XORQ         DX, DX
@@ -105,7 +93,8 @@ loop:
 	VFMADD231PD    Y0, Y0, Y6
 	VCMPPD         $0x1e, Y8, Y7, Y10
 	VPCMPGTQ       Y6, Y9, Y11
-	VPSUBQ         perturbAVX2RebaseExp<>+0(SB), Y6, Y6
+	VPBROADCASTQ   rebaseExp+120(FP), Y12
+	VPSUBQ         Y12, Y6, Y6
 	VPCMPGTQ       Y7, Y6, Y6
 	VPOR           Y11, Y10, Y10
 	VPOR           Y6, Y10, Y10
@@ -123,7 +112,8 @@ loop:
 	VFMADD231PD    Y4, Y4, Y11
 	VCMPPD         $0x1e, Y8, Y12, Y13
 	VPCMPGTQ       Y11, Y9, Y14
-	VPSUBQ         perturbAVX2RebaseExp<>+0(SB), Y11, Y11
+	VPBROADCASTQ   rebaseExp+120(FP), Y15
+	VPSUBQ         Y15, Y11, Y11
 	VPCMPGTQ       Y12, Y11, Y11
 	VPOR           Y14, Y13, Y13
 	VPOR           Y11, Y13, Y11
@@ -192,7 +182,8 @@ slowMasks:
 	VCMPPD       $0x11, Y9, Y11, Y13
 	VMOVMSKPD    Y13, R10
 	ORQ          R10, BX
-	VMULPD       perturbAVX2RebaseFactor<>+0(SB), Y12, Y13
+	VBROADCASTSD rebase+112(FP), Y13
+	VMULPD       Y12, Y13, Y13
 	VCMPPD       $0x11, Y11, Y13, Y11
 	VPCMPEQQ     512(AX), Y10, Y13
 	VPOR         Y13, Y11, Y11
@@ -202,31 +193,32 @@ slowMasks:
 	VMOVUPD      Y12, 384(AX)
 
 plainVector0:
-	TESTQ       $0x000000f0, R9
-	JZ          plainVector1
-	VADDPD      Y4, Y6, Y11
-	VADDPD      Y5, Y7, Y12
-	VMULPD      Y12, Y12, Y12
-	VFMADD231PD Y11, Y11, Y12
-	VMULPD      Y5, Y5, Y11
-	VFMADD231PD Y4, Y4, Y11
-	VCMPPD      $0x1e, Y8, Y12, Y13
-	VMOVMSKPD   Y13, R9
-	SHLQ        $0x04, R9
-	ORQ         R9, DI
-	VCMPPD      $0x11, Y9, Y11, Y13
-	VMOVMSKPD   Y13, R9
-	SHLQ        $0x04, R9
-	ORQ         R9, BX
-	VMULPD      perturbAVX2RebaseFactor<>+0(SB), Y12, Y13
-	VCMPPD      $0x11, Y11, Y13, Y11
-	VPCMPEQQ    544(AX), Y10, Y10
-	VPOR        Y10, Y11, Y11
-	VMOVUPD     Y11, 480(AX)
-	VMOVMSKPD   Y11, R9
-	SHLQ        $0x04, R9
-	ORQ         R9, R8
-	VMOVUPD     Y12, 416(AX)
+	TESTQ        $0x000000f0, R9
+	JZ           plainVector1
+	VADDPD       Y4, Y6, Y11
+	VADDPD       Y5, Y7, Y12
+	VMULPD       Y12, Y12, Y12
+	VFMADD231PD  Y11, Y11, Y12
+	VMULPD       Y5, Y5, Y11
+	VFMADD231PD  Y4, Y4, Y11
+	VCMPPD       $0x1e, Y8, Y12, Y13
+	VMOVMSKPD    Y13, R9
+	SHLQ         $0x04, R9
+	ORQ          R9, DI
+	VCMPPD       $0x11, Y9, Y11, Y13
+	VMOVMSKPD    Y13, R9
+	SHLQ         $0x04, R9
+	ORQ          R9, BX
+	VBROADCASTSD rebase+112(FP), Y13
+	VMULPD       Y12, Y13, Y13
+	VCMPPD       $0x11, Y11, Y13, Y11
+	VPCMPEQQ     544(AX), Y10, Y10
+	VPOR         Y10, Y11, Y11
+	VMOVUPD      Y11, 480(AX)
+	VMOVMSKPD    Y11, R9
+	SHLQ         $0x04, R9
+	ORQ          R9, R8
+	VMOVUPD      Y12, 416(AX)
 
 plainVector1:
 	TESTQ   BX, BX
@@ -470,6 +462,6 @@ exit:
 	VPADDQ       544(AX), Y2, Y0
 	VMOVDQU      Y0, 544(AX)
 	VZEROUPPER
-	MOVQ         CX, done+112(FP)
-	MOVQ         BX, events+120(FP)
+	MOVQ         CX, done+128(FP)
+	MOVQ         BX, events+136(FP)
 	RET

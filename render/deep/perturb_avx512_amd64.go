@@ -16,7 +16,7 @@ package deep
 // steps. It needs AVX-512F, DQ and VL, and POPCNT.
 //
 //go:noescape
-func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)
 
 // cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of
 // 16 in 2 vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,

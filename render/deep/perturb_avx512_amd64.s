@@ -16,12 +16,6 @@ GLOBL perturbZero<>(SB), RODATA|NOPTR, $8
 DATA perturbNaN<>+0(SB)/8, $0x7ff8000000000001
 GLOBL perturbNaN<>(SB), RODATA|NOPTR, $8
 
-DATA perturbRebaseFactor<>+0(SB)/8, $0x4030000000000000
-GLOBL perturbRebaseFactor<>(SB), RODATA|NOPTR, $8
-
-DATA perturbRebaseExp<>+0(SB)/8, $0x0040000000000000
-GLOBL perturbRebaseExp<>(SB), RODATA|NOPTR, $8
-
 DATA perturbIota<>+0(SB)/8, $0x0000000000000000
 DATA perturbIota<>+8(SB)/8, $0x0000000000000001
 DATA perturbIota<>+16(SB)/8, $0x0000000000000002
@@ -32,9 +26,9 @@ DATA perturbIota<>+48(SB)/8, $0x0000000000000006
 DATA perturbIota<>+56(SB)/8, $0x0000000000000007
 GLOBL perturbIota<>(SB), RODATA|NOPTR, $64
 
-// func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)
+// func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)
 // Requires: AVX, AVX512DQ, AVX512F, AVX512VL, POPCNT
-TEXT ·perturbBlocks512(SB), NOSPLIT, $0-120
+TEXT ·perturbBlocks512(SB), NOSPLIT, $0-136
 	MOVQ          st+0(FP), AX
 	MOVQ          ln+8(FP), CX
 	XORQ          DX, DX
@@ -160,7 +154,7 @@ loop:
 	VFMADD231PD     Z0, Z0, Z23
 	VCMPPD          $0x1a, Z18, Z22, K2
 	VPCMPQ          $0x05, Z19, Z23, K2, K2
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z23, Z23
+	VPSUBQ.BCST     rebaseExp+112(FP), Z23, Z23
 	VPCMPQ          $0x05, Z23, Z22, K2, K2
 	VADDPD          Z6, Z8, Z22
 	VADDPD          Z7, Z9, Z23
@@ -170,7 +164,7 @@ loop:
 	VFMADD231PD     Z6, Z6, Z25
 	VCMPPD          $0x1a, Z18, Z24, K3
 	VPCMPQ          $0x05, Z19, Z25, K3, K3
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z25, Z25
+	VPSUBQ.BCST     rebaseExp+112(FP), Z25, Z25
 	VPCMPQ          $0x05, Z25, Z24, K3, K3
 	VADDPD          Z12, Z14, Z24
 	VADDPD          Z13, Z15, Z25
@@ -180,7 +174,7 @@ loop:
 	VFMADD231PD     Z12, Z12, Z27
 	VCMPPD          $0x1a, Z18, Z26, K4
 	VPCMPQ          $0x05, Z19, Z27, K4, K4
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z27, Z27
+	VPSUBQ.BCST     rebaseExp+112(FP), Z27, Z27
 	VPCMPQ          $0x05, Z27, Z26, K4, K4
 	KORTESTB        K2, K2
 	JCC             slow
@@ -227,7 +221,7 @@ loop:
 	VFMADD231PD     Z0, Z0, Z9
 	VCMPPD          $0x1a, Z18, Z8, K2
 	VPCMPQ          $0x05, Z19, Z9, K2, K2
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z9, Z9
+	VPSUBQ.BCST     rebaseExp+112(FP), Z9, Z9
 	VPCMPQ          $0x05, Z9, Z8, K2, K2
 	VADDPD          Z6, Z10, Z8
 	VADDPD          Z7, Z11, Z9
@@ -237,7 +231,7 @@ loop:
 	VFMADD231PD     Z6, Z6, Z15
 	VCMPPD          $0x1a, Z18, Z14, K3
 	VPCMPQ          $0x05, Z19, Z15, K3, K3
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z15, Z15
+	VPSUBQ.BCST     rebaseExp+112(FP), Z15, Z15
 	VPCMPQ          $0x05, Z15, Z14, K3, K3
 	VADDPD          Z12, Z16, Z14
 	VADDPD          Z13, Z17, Z15
@@ -247,7 +241,7 @@ loop:
 	VFMADD231PD     Z12, Z12, Z21
 	VCMPPD          $0x1a, Z18, Z20, K4
 	VPCMPQ          $0x05, Z19, Z21, K4, K4
-	VPSUBQ.BCST     perturbRebaseExp<>+0(SB), Z21, Z21
+	VPSUBQ.BCST     rebaseExp+112(FP), Z21, Z21
 	VPCMPQ          $0x05, Z21, Z20, K4, K4
 	KORTESTB        K2, K2
 	JCC             second
@@ -332,7 +326,7 @@ slowMasks:
 	VCMPPD.BCST  $0x11, perturbSmall<>+0(SB), Z16, K2
 	KMOVB        K2, R12
 	ORQ          R12, BX
-	VMULPD.BCST  perturbRebaseFactor<>+0(SB), Z11, Z17
+	VMULPD.BCST  rebase+104(FP), Z11, Z17
 	VCMPPD       $0x11, Z16, Z17, K2
 	VPCMPEQQ     384(CX), Z4, K3
 	KORB         K3, K2, K2
@@ -367,7 +361,7 @@ plainVector0:
 	KMOVB       K2, R12
 	SHLQ        $0x08, R12
 	ORQ         R12, BX
-	VMULPD.BCST perturbRebaseFactor<>+0(SB), Z11, Z17
+	VMULPD.BCST rebase+104(FP), Z11, Z17
 	VCMPPD      $0x11, Z16, Z17, K2
 	VPCMPEQQ    448(CX), Z4, K3
 	KORB        K3, K2, K2
@@ -404,7 +398,7 @@ plainVector1:
 	KMOVB       K2, R8
 	SHLQ        $0x10, R8
 	ORQ         R8, BX
-	VMULPD.BCST perturbRebaseFactor<>+0(SB), Z11, Z17
+	VMULPD.BCST rebase+104(FP), Z11, Z17
 	VCMPPD      $0x11, Z16, Z17, K2
 	VPCMPEQQ    512(CX), Z4, K3
 	KORB        K3, K2, K2
@@ -761,8 +755,8 @@ exit:
 	VPSRLQ       $0x04, Z0, Z0
 	VMOVDQU64    Z0, 128(CX)
 	VZEROUPPER
-	MOVQ         DX, done+104(FP)
-	MOVQ         BX, events+112(FP)
+	MOVQ         DX, done+120(FP)
+	MOVQ         BX, events+128(FP)
 	RET
 
 // func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64) (periods int, ok uint64)

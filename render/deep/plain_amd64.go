@@ -11,7 +11,7 @@ import (
 // plainFMAFunc is plainFMA where the CPU has FMA (x/sys/cpu reports it
 // only where the OS saves the vector state), else nil, and the Go loop,
 // whose math.FMA is exact in software, takes the steps.
-var plainFMAFunc = func() func(orbit *float64, limit int, escape2, dr, di, dcr, dci float64) (int, float64, float64) {
+var plainFMAFunc = func() func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (int, float64, float64) {
 	if cpu.X86.HasFMA {
 		return plainFMA
 	}

@@ -95,7 +95,7 @@ func TestPlainFMAStops(t *testing.T) {
 		{"escape", []orbitPoint{{1, 0}, {2.5, 0}, {0, 0}}, 2, 0x1p-20, 0, 0, 0, 1},
 		{"limit", zero, 2, 0x1p-3, 0x1p-4, 0x1p-6, 0x1p-7, 2},
 	} {
-		steps, dr, di := plainFMAFunc(&c.orbit[0].zr, c.limit, 4, c.dr, c.di, c.cr, c.ci)
+		steps, dr, di := plainFMAFunc(&c.orbit[0].zr, c.limit, 4, rebaseFactor, c.dr, c.di, c.cr, c.ci)
 		wr, wi := c.dr, c.di
 		for m := range steps {
 			z := c.orbit[m]

@@ -8,8 +8,9 @@ package deep
 // without BLA, fused, for one pixel whose delta is (dr, di) and whose
 // place in the reference orbit is orbit (its Zr, each Zi the float64
 // after, the next point 16 bytes on), and stops before the first pass
-// that escapes, rebases or takes the delta to the rescaled loop. It
+// that escapes, rebases (|Z + d|^2 x rebase < |d|^2) or takes the delta
+// to the rescaled loop. It
 // returns the steps taken and the delta after them. It needs FMA.
 //
 //go:noescape
-func plainFMA(orbit *float64, limit int, escape2 float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
+func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)

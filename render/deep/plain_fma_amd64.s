@@ -4,23 +4,20 @@
 
 #include "textflag.h"
 
-DATA plainRebaseFactor<>+0(SB)/8, $0x4030000000000000
-GLOBL plainRebaseFactor<>(SB), RODATA|NOPTR, $8
-
 DATA plainToSmall<>+0(SB)/8, $0x2010000000000000
 GLOBL plainToSmall<>(SB), RODATA|NOPTR, $8
 
 DATA plainAbsMask<>+0(SB)/8, $0x7fffffffffffffff
 GLOBL plainAbsMask<>(SB), RODATA|NOPTR, $8
 
-// func plainFMA(orbit *float64, limit int, escape2 float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
+// func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
 // Requires: AVX, FMA3, SSE2
-TEXT ·plainFMA(SB), NOSPLIT, $0-80
+TEXT ·plainFMA(SB), NOSPLIT, $0-88
 	MOVQ  orbit+0(FP), AX
 	MOVQ  limit+8(FP), CX
 	MOVSD escape2+16(FP), X0
-	MOVSD dr+24(FP), X1
-	MOVSD di+32(FP), X2
+	MOVSD dr+32(FP), X1
+	MOVSD di+40(FP), X2
 	XORQ  DX, DX
 
 loop:
@@ -36,7 +33,7 @@ loop:
 	JA           done
 	VMULSD       X2, X2, X8
 	VFMADD231SD  X1, X1, X8
-	VMULSD       plainRebaseFactor<>+0(SB), X7, X7
+	VMULSD       rebase+24(FP), X7, X7
 	UCOMISD      X7, X8
 	JA           done
 	VANDPD       plainAbsMask<>+0(SB), X1, X7
@@ -46,9 +43,9 @@ loop:
 	JCS          done
 	VADDSD       X3, X5, X3
 	VADDSD       X4, X6, X4
-	MOVSD        dcr+40(FP), X5
+	MOVSD        dcr+48(FP), X5
 	VFNMADD231SD X2, X4, X5
-	MOVSD        dci+48(FP), X6
+	MOVSD        dci+56(FP), X6
 	VFMADD231SD  X1, X4, X6
 	VFMADD213SD  X5, X3, X1
 	VFMADD213SD  X6, X3, X2
@@ -57,7 +54,7 @@ loop:
 	JMP          loop
 
 done:
-	MOVQ  DX, steps+56(FP)
-	MOVSD X1, ndr+64(FP)
-	MOVSD X2, ndi+72(FP)
+	MOVQ  DX, steps+64(FP)
+	MOVSD X1, ndr+72(FP)
+	MOVSD X2, ndi+80(FP)
 	RET

@@ -6,7 +6,7 @@ import "math"
 
 // plainFMAFunc is nil: the Go loop takes the steps (math.FMA is an
 // instruction on arm64).
-var plainFMAFunc func(orbit *float64, limit int, escape2, dr, di, dcr, dci float64) (int, float64, float64)
+var plainFMAFunc func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (int, float64, float64)
 
 // norm2FMA is norm2's fused arithmetic, and stepFMA the fused step t d + dc
 // of the loop without BLA, in complex numbers, two fused multiply-adds a

@@ -6,8 +6,8 @@
 //	z_{n+1} = 2 Z_m z_n + z_n^2 + dc,  and m = m + 1
 //
 // Rebasing (Zhuoran, 2021) replaces glitch detection: when the pixel's
-// orbit Z_m + z_n comes nearer 0 than z_n is (without BLA, a quarter as
-// near: rebaseFactor), or the reference ends (escapes, or reaches
+// orbit Z_m + z_n comes nearer 0 than z_n is (without BLA where the
+// reference ends early, a quarter as near: rebaseFactor), or the reference ends (escapes, or reaches
 // maxiter), the pixel continues from z = Z_m + z_n with m = 0, so one
 // reference serves every pixel. Bivariate linear
 // approximation (BLA) skips runs of iterations while z_n is small enough

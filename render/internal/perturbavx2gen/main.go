@@ -88,7 +88,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/bits"
 	"os"
 	"regexp"
 
@@ -126,11 +125,7 @@ const (
 )
 
 // Constants in memory, 4 copies each for whole-vector operands.
-var smallC, minusOneC, zeroC, rebaseC, rebaseExpC Mem
-
-// rebaseFactor must match render/deep's: a lane rebases once
-// |Z + d|^2 * rebaseFactor < |d|^2. A power of two.
-const rebaseFactor = 16
+var smallC, minusOneC, zeroC Mem
 
 func main() {
 	flag.Parse()
@@ -146,8 +141,6 @@ func main() {
 	smallC = vec4("perturbAVX2Small", math.Float64bits(smallDD))
 	minusOneC = vec4("perturbAVX2MinusOne", math.MaxUint64)
 	zeroC = vec4("perturbAVX2Zero", 0)
-	rebaseC = vec4("perturbAVX2RebaseFactor", math.Float64bits(rebaseFactor))
-	rebaseExpC = vec4("perturbAVX2RebaseExp", uint64(bits.TrailingZeros(rebaseFactor))<<52)
 	routine()
 	Generate()
 	if err := checkVEX(flag.Lookup("out").Value.String()); err != nil {
@@ -191,7 +184,7 @@ func vec4(name string, bits uint64) Mem {
 }
 
 func routine() {
-	TEXT("perturbBlocksAVX2", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", stSize, lnSize))
+	TEXT("perturbBlocksAVX2", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, stride int, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)", stSize, lnSize))
 	Pragma("noescape")
 	Doc(
 		"perturbBlocksAVX2 runs up to limit passes of Plan.advance's float64 loop,",
@@ -349,11 +342,12 @@ func routine() {
 		a, b, c := YMM(), YMM(), YMM()
 		VCMPPD(U8(cmpGT), e2R, mag, a) // mag > escape2
 		VPCMPGTQ(dd, smallR, b)        // 2^-1018 > dd
-		// dd > mag * rebaseFactor: for dd >= 2^-1018, whose quotient by
-		// the factor is normal, subtracting the factor's exponent from
-		// dd's divides it exactly.
-		ddq := YMM()
-		VPSUBQ(rebaseExpC, dd, ddq)
+		// dd > mag * rebase: for dd >= 2^-1018, whose quotient by the
+		// factor (a power of two up to 16) is normal, subtracting the
+		// factor's exponent (rebaseExp) from dd's divides it exactly.
+		ddq, e := YMM(), YMM()
+		VPBROADCASTQ(avoutil.ParamAddr("rebaseExp"), e)
+		VPSUBQ(e, dd, ddq)
 		VPCMPGTQ(mag, ddq, c)
 		VPOR(b, a, a)
 		bad[k] = YMM()
@@ -425,8 +419,9 @@ func routine() {
 			VCMPPD(U8(cmpLT), smallR, dd, b) // dd < 2^-1018
 			maskBits(k, b, events)
 			magF := YMM()
-			VMULPD(rebaseC, mag, magF)
-			VCMPPD(U8(cmpLT), dd, magF, c) // mag * rebaseFactor < dd
+			VBROADCASTSD(avoutil.ParamAddr("rebase"), magF)
+			VMULPD(mag, magF, magF)
+			VCMPPD(U8(cmpLT), dd, magF, c) // mag * rebase < dd
 			VPCMPEQQ(ln.Offset(vOff(lnM, k)), topV, d)
 			VPOR(d, c, c)
 			VMOVUPD(c, st.Offset(vOff(offRb, k)))

@@ -126,7 +126,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -154,11 +153,7 @@ var (
 )
 
 // Constants in memory.
-var zeroC, nanC, iota, rebaseF, rebaseExp Mem
-
-// rebaseFactor must match render/deep's: a lane rebases once
-// |Z + d|^2 * rebaseFactor < |d|^2. A power of two.
-const rebaseFactor = 16
+var zeroC, nanC, iota Mem
 
 const (
 	// smallDD bounds dd for a delta that advance may take to the
@@ -198,10 +193,6 @@ func main() {
 	DATA(0, U64(0))
 	nanC = GLOBL("perturbNaN", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(math.NaN())))
-	rebaseF = GLOBL("perturbRebaseFactor", RODATA|NOPTR)
-	DATA(0, U64(math.Float64bits(rebaseFactor)))
-	rebaseExp = GLOBL("perturbRebaseExp", RODATA|NOPTR)
-	DATA(0, U64(uint64(bits.TrailingZeros(rebaseFactor))<<52))
 	iota = GLOBL("perturbIota", RODATA|NOPTR)
 	for i := range 8 {
 		DATA(8*i, U64(i))
@@ -212,7 +203,7 @@ func main() {
 }
 
 func routine(small, one Mem) {
-	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (done int, events uint64)", 6*lanes, lnSize))
+	TEXT("perturbBlocks512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, ln *[%d]int, orbit *float64, top int, escape2 float64, limit int, periodic bool, steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64, rebase float64, rebaseExp uint64) (done int, events uint64)", 6*lanes, lnSize))
 	Pragma("noescape")
 	Doc(
 		"perturbBlocks512 runs up to limit passes of Plan.advance's float64 loop,",
@@ -399,11 +390,11 @@ func routine(small, one Mem) {
 		hotFr[k], hotFi[k] = fr, fi
 		VCMPPD(U8(cmpNGT), e2R, mag, vm[k])          // not mag > escape2
 		VPCMPQ(U8(intNLT), smallR, dd, vm[k], vm[k]) // dd >= 2^-1018
-		// mag * rebaseFactor >= dd: for dd >= 2^-1018, whose quotient by
-		// the factor is normal, subtracting the factor's exponent from dd's
-		// divides it exactly.
+		// mag * rebase >= dd: for dd >= 2^-1018, whose quotient by the
+		// factor (a power of two up to 16) is normal, subtracting the
+		// factor's exponent (rebaseExp) from dd's divides it exactly.
 		ddq := ZMM()
-		VPSUBQ_BCST(rebaseExp, dd, ddq)
+		VPSUBQ_BCST(avoutil.ParamAddr("rebaseExp"), dd, ddq)
 		VPCMPQ(U8(intNLT), ddq, mag, vm[k], vm[k])
 	}
 	// step takes the plain step of every vector at Z (zr, zi), with the
@@ -516,9 +507,9 @@ func routine(small, one Mem) {
 			bitsOf(k, a, es)
 			VCMPPD_BCST(U8(cmpLT), small, dd, b)
 			bitsOf(k, b, events)
-			// Rebases: mag * rebaseFactor < dd, or m = top.
+			// Rebases: mag * rebase < dd, or m = top.
 			magF := ZMM()
-			VMULPD_BCST(rebaseF, mag, magF)
+			VMULPD_BCST(avoutil.ParamAddr("rebase"), mag, magF)
 			VCMPPD(U8(cmpLT), dd, magF, c)
 			VPCMPEQQ(ln.Offset(vOff(lnQ, k)), topV, t2)
 			KORB(t2, c, c)

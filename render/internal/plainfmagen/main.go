@@ -8,7 +8,7 @@
 // as long as its passes are plain steps:
 //
 //	Z = Z_m; f = Z + d; mag = fma(fr, fr, fi*fi); dd = fma(dr, dr, di*di)
-//	stop if mag > escape2, mag*rebaseFactor < dd, or |dr| and |di| < 2^-510
+//	stop if mag > escape2, mag*rebase < dd, or |dr| and |di| < 2^-510
 //	t = f + Z; dr = fma(tr, dr, fma(-ti, di, dcr)); di = fma(tr, di, fma(ti, dr, dci))
 //
 // It stops before the first pass that is anything else, which advance
@@ -30,31 +30,29 @@ import (
 	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
 
-// rebaseFactor and toSmall must match render/deep's.
+// toSmall must match render/deep's.
 const (
-	rebaseFactor = 16
-	toSmall      = 0x1p-510
+	toSmall = 0x1p-510
 	// stride is the bytes from one orbit point to the next.
 	stride = 16
 )
 
 func main() {
 	ConstraintExpr("amd64")
-	factor := GLOBL("plainRebaseFactor", RODATA|NOPTR)
-	DATA(0, U64(math.Float64bits(rebaseFactor)))
 	small := GLOBL("plainToSmall", RODATA|NOPTR)
 	DATA(0, U64(math.Float64bits(toSmall)))
 	absMask := GLOBL("plainAbsMask", RODATA|NOPTR)
 	DATA(0, U64(math.MaxInt64))
 
-	TEXT("plainFMA", NOSPLIT, "func(orbit *float64, limit int, escape2, dr, di, dcr, dci float64) (steps int, ndr, ndi float64)")
+	TEXT("plainFMA", NOSPLIT, "func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (steps int, ndr, ndi float64)")
 	Pragma("noescape")
 	Doc(
 		"plainFMA takes up to limit plain steps of Plan.advance's float64 loop",
 		"without BLA, fused, for one pixel whose delta is (dr, di) and whose",
 		"place in the reference orbit is orbit (its Zr, each Zi the float64",
 		"after, the next point 16 bytes on), and stops before the first pass",
-		"that escapes, rebases or takes the delta to the rescaled loop. It",
+		"that escapes, rebases (|Z + d|^2 x rebase < |d|^2) or takes the delta",
+		"to the rescaled loop. It",
 		"returns the steps taken and the delta after them. It needs FMA.",
 	)
 	z := Load(Param("orbit"), GP64())
@@ -84,9 +82,9 @@ func main() {
 	VMULSD(di, di, dd)
 	VFMADD231SD(dr, dr, dd)
 	magF := XMM()
-	VMULSD(factor, mag, magF)
+	VMULSD(avoutil.ParamAddr("rebase"), mag, magF)
 	UCOMISD(magF, dd)
-	JA(LabelRef("done")) // rebases: dd > mag*rebaseFactor
+	JA(LabelRef("done")) // rebases: dd > mag*rebase
 	ar, ai := XMM(), XMM()
 	VANDPD(absMask, dr, ar)
 	VANDPD(absMask, di, ai)
