@@ -51,10 +51,11 @@ var rowLanesFunc, widestLanes = func() (func(*Plan, []float64, float64, []uint32
 
 // tailLanes is the number of busy lanes below which, once the row has no
 // pixel left to load, rowLanes finishes them in advance: the routine costs
-// the same whatever its lanes hold, about 32 lane-iterations of time
-// for a loop, and advance takes about 4 to 5 times a lane's time for an
-// iteration.
-const tailLanes = 7
+// the same whatever its lanes hold, perturbLanes lane-iterations of time
+// for a loop, and advance takes about 6 times a lane's time for an
+// iteration (plainFMA's 4.4 ns against the lanes' 0.73 on Zen 4), which
+// puts the break-even at 4 busy lanes.
+const tailLanes = 4
 
 // laneRow is a lane driver's state, for either routine (AVX-512's
 // perturbBlocks512 or AVX2's perturbBlocksAVX2): the routine's lanes, st
