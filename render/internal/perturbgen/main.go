@@ -746,18 +746,30 @@ func cycleRoutine(small, one Mem) {
 	periods, okw, act := GP64(), GP64(), GP64()
 	XORQ(periods, periods)
 	Load(Param("active"), act)
+	// Each vector's active lanes, and its deltas before the period: the
+	// new deltas are merged into the active lanes, not the lanes that go
+	// on, so that no step waits for the period's tests (a third of its
+	// chain); where a lane does not go on, the routine returns, and its
+	// delta from before the period is put back.
+	actK, pr, pi := make([]OpmaskVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
+	for k := range V {
+		actK[k], pr[k], pi[k] = K(), ZMM(), ZMM()
+		t := GP64()
+		MOVQ(act, t)
+		if k > 0 {
+			SHRQ(U8(8*k), t)
+		}
+		KMOVB(t.As32(), actK[k])
+	}
 	Label("cycleLoop")
 	XORQ(okw, okw)
 	CMPQ(periods, avoutil.ParamAddr("budget"))
 	JGE(LabelRef("cycleExit"))
 	for k := range V {
 		ok := K()
-		t := GP64()
-		MOVQ(act, t)
-		if k > 0 {
-			SHRQ(U8(8*k), t)
-		}
-		KMOVB(t.As32(), ok)
+		KMOVB(actK[k], ok)
+		VMOVAPD(dr[k], pr[k])
+		VMOVAPD(di[k], pi[k])
 		x, y, dd := ZMM(), ZMM(), ZMM()
 		VMULPD(dr[k], dr[k], x)
 		VMULPD(di[k], di[k], y)
@@ -794,11 +806,11 @@ func cycleRoutine(small, one Mem) {
 		VMULPD(fr, tr, x)
 		VMULPD(fi, ti, y)
 		VSUBPD(y, x, x)
-		VADDPD(off(2, k), x, ok, dr[k]) // not taken where ok is 0: merged
+		VADDPD(off(2, k), x, actK[k], dr[k])
 		VMULPD(fi, tr, u)
 		VMULPD(fr, ti, v)
 		VADDPD(v, u, u)
-		VADDPD(off(3, k), u, ok, di[k])
+		VADDPD(off(3, k), u, actK[k], di[k])
 		// rebases++, and at a power of two the rebased delta is saved.
 		low := ZMM()
 		VPADDQ(oneR, rv[k], ok, rv[k])
@@ -815,9 +827,24 @@ func cycleRoutine(small, one Mem) {
 		ORQ(w, okw)
 	}
 	CMPQ(okw, act)
-	JNE(LabelRef("cycleExit"))
+	JNE(LabelRef("cycleStop"))
 	INCQ(periods)
 	JMP(LabelRef("cycleLoop"))
+	// Some lane would not go on: the lanes not in okw get their deltas
+	// from before the period back.
+	Label("cycleStop")
+	for k := range V {
+		back, t := K(), GP64()
+		MOVQ(okw, t)
+		NOTQ(t)
+		ANDQ(act, t)
+		if k > 0 {
+			SHRQ(U8(8*k), t)
+		}
+		KMOVB(t.As32(), back)
+		VMOVAPD(pr[k], back, dr[k])
+		VMOVAPD(pi[k], back, di[k])
+	}
 	Label("cycleExit")
 	for k := range V {
 		VMOVUPD(dr[k], off(0, k))
