@@ -765,9 +765,9 @@ exit:
 	MOVQ         BX, events+112(FP)
 	RET
 
-// func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64) (periods int, ok uint64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·cyclePeriods512(SB), NOSPLIT, $0-56
+// func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64, stopAfter int) (periods int, going uint64)
+// Requires: AVX, AVX512DQ, AVX512F, POPCNT
+TEXT ·cyclePeriods512(SB), NOSPLIT, $0-64
 	MOVQ         st+0(FP), AX
 	MOVQ         reb+8(FP), CX
 	MOVQ         c+16(FP), DX
@@ -789,6 +789,7 @@ TEXT ·cyclePeriods512(SB), NOSPLIT, $0-56
 	VMOVDQU64    64(CX), Z15
 	XORQ         DX, DX
 	MOVQ         active+32(FP), SI
+	MOVQ         SI, DI
 	MOVQ         SI, BX
 	KMOVB        BX, K1
 	MOVQ         SI, BX
@@ -799,7 +800,11 @@ cycleLoop:
 	XORQ      BX, BX
 	CMPQ      DX, budget+24(FP)
 	JGE       cycleExit
-	KMOVB     K1, K3
+	MOVQ      DI, R8
+	TESTB     $0xff, R8
+	JZ        cycleSkip0
+	KMOVB     R8, K3
+	KMOVB     R8, K4
 	VMOVAPD   Z10, Z16
 	VMOVAPD   Z11, Z17
 	VMULPD    Z10, Z10, Z18
@@ -822,9 +827,9 @@ cycleLoop:
 	VADDPD    Z19, Z18, Z18
 	VCMPPD    $0x1a, Z5, Z18, K3, K3
 	VCMPPD    $0x1e, Z8, Z18, K3, K3
-	VCMPPD    $0x00, 768(AX), Z20, K3, K4
-	VCMPPD    $0x00, 896(AX), Z21, K4, K4
-	KANDNB    K3, K4, K3
+	VCMPPD    $0x00, 768(AX), Z20, K3, K5
+	VCMPPD    $0x00, 896(AX), Z21, K5, K5
+	KANDNB    K3, K5, K3
 	VADDPD    Z20, Z6, Z22
 	VADDPD    Z21, Z7, Z23
 	VMULPD    Z20, Z22, Z18
@@ -837,83 +842,92 @@ cycleLoop:
 	VADDPD    384(AX), Z18, K1, Z11
 	VPADDQ    Z9, Z12, K3, Z12
 	VPSUBQ    Z9, Z12, Z18
-	VPTESTNMQ Z18, Z12, K3, K4
-	VMOVUPD   Z20, K4, 768(AX)
-	VMOVUPD   Z21, K4, 896(AX)
-	KMOVB     K3, DI
-	ORQ       DI, BX
-	KMOVB     K2, K3
-	VMOVAPD   Z13, Z18
-	VMOVAPD   Z14, Z19
-	VMULPD    Z13, Z13, Z20
-	VMULPD    Z14, Z14, Z21
-	VADDPD    Z21, Z20, Z20
-	VCMPPD    $0x11, Z2, Z20, K3, K3
-	VCMPPD    $0x1e, Z8, Z20, K3, K3
-	VMULPD    Z13, Z0, Z20
-	VMULPD    Z14, Z1, Z21
-	VSUBPD    Z21, Z20, Z20
-	VADDPD    576(AX), Z20, Z22
-	VMULPD    Z14, Z0, Z20
-	VMULPD    Z13, Z1, Z21
-	VADDPD    Z21, Z20, Z20
-	VADDPD    704(AX), Z20, Z20
-	VADDPD    Z22, Z3, Z22
-	VADDPD    Z20, Z4, Z23
-	VMULPD    Z22, Z22, Z20
-	VMULPD    Z23, Z23, Z21
-	VADDPD    Z21, Z20, Z20
-	VCMPPD    $0x1a, Z5, Z20, K3, K3
-	VCMPPD    $0x1e, Z8, Z20, K3, K3
-	VCMPPD    $0x00, 832(AX), Z22, K3, K4
-	VCMPPD    $0x00, 960(AX), Z23, K4, K4
-	KANDNB    K3, K4, K3
-	VADDPD    Z22, Z6, Z24
-	VADDPD    Z23, Z7, Z25
-	VMULPD    Z22, Z24, Z20
-	VMULPD    Z23, Z25, Z21
-	VSUBPD    Z21, Z20, Z20
-	VADDPD    320(AX), Z20, K2, Z13
-	VMULPD    Z23, Z24, Z20
-	VMULPD    Z22, Z25, Z21
-	VADDPD    Z21, Z20, Z20
-	VADDPD    448(AX), Z20, K2, Z14
+	VPTESTNMQ Z18, Z12, K3, K5
+	VMOVUPD   Z20, K5, 768(AX)
+	VMOVUPD   Z21, K5, 896(AX)
+	KANDNB    K4, K3, K4
+	VMOVUPD   Z16, K4, (AX)
+	VMOVUPD   Z17, K4, 128(AX)
+	KMOVB     K3, R8
+	ORQ       R8, BX
+
+cycleSkip0:
+	SHRQ      $0x08, DI
+	TESTB     $0xff, DI
+	JZ        cycleSkip1
+	KMOVB     DI, K3
+	KMOVB     DI, K4
+	VMOVAPD   Z13, Z16
+	VMOVAPD   Z14, Z17
+	VMULPD    Z13, Z13, Z18
+	VMULPD    Z14, Z14, Z19
+	VADDPD    Z19, Z18, Z18
+	VCMPPD    $0x11, Z2, Z18, K3, K3
+	VCMPPD    $0x1e, Z8, Z18, K3, K3
+	VMULPD    Z13, Z0, Z18
+	VMULPD    Z14, Z1, Z19
+	VSUBPD    Z19, Z18, Z18
+	VADDPD    576(AX), Z18, Z20
+	VMULPD    Z14, Z0, Z18
+	VMULPD    Z13, Z1, Z19
+	VADDPD    Z19, Z18, Z18
+	VADDPD    704(AX), Z18, Z18
+	VADDPD    Z20, Z3, Z20
+	VADDPD    Z18, Z4, Z21
+	VMULPD    Z20, Z20, Z18
+	VMULPD    Z21, Z21, Z19
+	VADDPD    Z19, Z18, Z18
+	VCMPPD    $0x1a, Z5, Z18, K3, K3
+	VCMPPD    $0x1e, Z8, Z18, K3, K3
+	VCMPPD    $0x00, 832(AX), Z20, K3, K5
+	VCMPPD    $0x00, 960(AX), Z21, K5, K5
+	KANDNB    K3, K5, K3
+	VADDPD    Z20, Z6, Z22
+	VADDPD    Z21, Z7, Z23
+	VMULPD    Z20, Z22, Z18
+	VMULPD    Z21, Z23, Z19
+	VSUBPD    Z19, Z18, Z18
+	VADDPD    320(AX), Z18, K2, Z13
+	VMULPD    Z21, Z22, Z18
+	VMULPD    Z20, Z23, Z19
+	VADDPD    Z19, Z18, Z18
+	VADDPD    448(AX), Z18, K2, Z14
 	VPADDQ    Z9, Z15, K3, Z15
-	VPSUBQ    Z9, Z15, Z20
-	VPTESTNMQ Z20, Z15, K3, K4
-	VMOVUPD   Z22, K4, 832(AX)
-	VMOVUPD   Z23, K4, 960(AX)
+	VPSUBQ    Z9, Z15, Z18
+	VPTESTNMQ Z18, Z15, K3, K5
+	VMOVUPD   Z20, K5, 832(AX)
+	VMOVUPD   Z21, K5, 960(AX)
+	KANDNB    K4, K3, K4
+	VMOVUPD   Z16, K4, 64(AX)
+	VMOVUPD   Z17, K4, 192(AX)
 	KMOVB     K3, DI
 	SHLQ      $0x08, DI
 	ORQ       DI, BX
-	CMPQ      BX, SI
-	JNE       cycleStop
-	INCQ      DX
-	JMP       cycleLoop
 
-cycleStop:
+cycleSkip1:
+	INCQ    DX
 	MOVQ    BX, DI
-	NOTQ    DI
-	ANDQ    SI, DI
-	KMOVB   DI, K1
-	VMOVAPD Z16, K1, Z10
-	VMOVAPD Z17, K1, Z11
-	MOVQ    BX, DI
-	NOTQ    DI
-	ANDQ    SI, DI
-	SHRQ    $0x08, DI
-	KMOVB   DI, K1
-	VMOVAPD Z18, K1, Z13
-	VMOVAPD Z19, K1, Z14
+	MOVQ    SI, BX
+	XORQ    DI, BX
+	POPCNTQ BX, BX
+	CMPQ    BX, stopAfter+40(FP)
+	JGE     cycleExit
+	TESTQ   DI, DI
+	JNZ     cycleLoop
 
 cycleExit:
-	VMOVUPD   Z10, (AX)
-	VMOVUPD   Z11, 128(AX)
+	MOVQ      DI, BX
+	KMOVB     BX, K1
+	VMOVUPD   Z10, K1, (AX)
+	VMOVUPD   Z11, K1, 128(AX)
 	VMOVDQU64 Z12, (CX)
-	VMOVUPD   Z13, 64(AX)
-	VMOVUPD   Z14, 192(AX)
+	MOVQ      DI, BX
+	SHRQ      $0x08, BX
+	KMOVB     BX, K1
+	VMOVUPD   Z13, K1, 64(AX)
+	VMOVUPD   Z14, K1, 192(AX)
 	VMOVDQU64 Z15, 64(CX)
 	VZEROUPPER
-	MOVQ      DX, periods+40(FP)
-	MOVQ      BX, ok+48(FP)
+	MOVQ      DX, periods+48(FP)
+	MOVQ      DI, going+56(FP)
 	RET

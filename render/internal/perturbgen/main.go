@@ -713,15 +713,17 @@ func routine(small, one Mem) {
 func cycleRoutine(small, one Mem) {
 	V := *cycleVectors
 	L := 8 * V
-	TEXT("cyclePeriods512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, reb *[%d]int, c *[%d]float64, budget int, active uint64) (periods int, ok uint64)", 8*L, L, cycleConsts))
+	TEXT("cyclePeriods512", NOSPLIT, fmt.Sprintf("func(st *[%d]float64, reb *[%d]int, c *[%d]float64, budget int, active uint64, stopAfter int) (periods int, going uint64)", 8*L, L, cycleConsts))
 	Pragma("noescape")
 	Doc(
 		"cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of",
 		fmt.Sprintf("%d in %d vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,", L, V),
 		"saved di; reb: rebases; c: cycle's constants, internal/perturbgen says",
-		"which), at most budget, until some lane would not go on. It returns",
-		"the periods every lane of active took and the lanes that took one",
-		"more, bit l for lane l. It needs AVX-512F and DQ.",
+		"which), at most budget. A lane that would not go on leaves the others",
+		"with its state from before that period; the routine returns once",
+		"stopAfter lanes have left, or none is left. It returns the periods",
+		"it ran and the lanes still going, bit l for lane l; a lane's rebases",
+		"(reb) grew by the periods it took. It needs AVX-512F and DQ.",
 	)
 	st := Mem{Base: Load(Param("st"), GP64())}
 	rb := Mem{Base: Load(Param("reb"), GP64())}
@@ -743,14 +745,15 @@ func cycleRoutine(small, one Mem) {
 		VMOVUPD(off(1, k), di[k])
 		VMOVDQU64(rb.Offset(64*k), rv[k])
 	}
-	periods, okw, act := GP64(), GP64(), GP64()
+	periods, okw, act, cur, left := GP64(), GP64(), GP64(), GP64(), GP64()
 	XORQ(periods, periods)
 	Load(Param("active"), act)
-	// Each vector's active lanes, and its deltas before the period: the
-	// new deltas are merged into the active lanes, not the lanes that go
-	// on, so that no step waits for the period's tests (a third of its
-	// chain); where a lane does not go on, the routine returns, and its
-	// delta from before the period is put back.
+	MOVQ(act, cur)
+	// Each vector's lanes active at the start, into which the new deltas
+	// are merged, rather than the lanes that go on, so that no step waits
+	// for the period's tests (a third of its chain). A lane that does not
+	// go on has its delta from before the period stored, and the one in
+	// its register runs on unread.
 	actK, pr, pi := make([]OpmaskVirtual, V), make([]VecVirtual, V), make([]VecVirtual, V)
 	for k := range V {
 		actK[k], pr[k], pi[k] = K(), ZMM(), ZMM()
@@ -766,8 +769,19 @@ func cycleRoutine(small, one Mem) {
 	CMPQ(periods, avoutil.ParamAddr("budget"))
 	JGE(LabelRef("cycleExit"))
 	for k := range V {
-		ok := K()
-		KMOVB(actK[k], ok)
+		skip := fmt.Sprintf("cycleSkip%d", k)
+		t := GP64()
+		MOVQ(cur, t)
+		if k > 0 {
+			SHRQ(U8(8*k), t)
+		}
+		// A vector without lanes going on (the driver puts them first)
+		// has no work.
+		TESTB(U8(0xff), t.As8())
+		JZ(LabelRef(skip))
+		ok, was := K(), K()
+		KMOVB(t.As32(), ok)
+		KMOVB(t.As32(), was)
 		VMOVAPD(dr[k], pr[k])
 		VMOVAPD(di[k], pi[k])
 		x, y, dd := ZMM(), ZMM(), ZMM()
@@ -819,41 +833,45 @@ func cycleRoutine(small, one Mem) {
 		VPTESTNMQ(low, rv[k], ok, sv)
 		VMOVUPD(fr, sv, off(6, k))
 		VMOVUPD(fi, sv, off(7, k))
+		// The lanes that leave: their deltas from before the period.
+		gone := K()
+		KANDNB(was, ok, gone) // was and not ok
+		VMOVUPD(pr[k], gone, off(0, k))
+		VMOVUPD(pi[k], gone, off(1, k))
 		w := GP64()
 		KMOVB(ok, w.As32())
 		if k > 0 {
 			SHLQ(U8(8*k), w)
 		}
 		ORQ(w, okw)
+		Label(skip)
 	}
-	CMPQ(okw, act)
-	JNE(LabelRef("cycleStop"))
 	INCQ(periods)
-	JMP(LabelRef("cycleLoop"))
-	// Some lane would not go on: the lanes not in okw get their deltas
-	// from before the period back.
-	Label("cycleStop")
+	MOVQ(okw, cur)
+	// Return once stopAfter lanes have left (or all have).
+	MOVQ(act, left)
+	XORQ(cur, left)
+	POPCNTQ(left, left)
+	CMPQ(left, avoutil.ParamAddr("stopAfter"))
+	JGE(LabelRef("cycleExit"))
+	TESTQ(cur, cur)
+	JNZ(LabelRef("cycleLoop"))
+	Label("cycleExit")
+	// The lanes still going: their deltas from the registers.
 	for k := range V {
-		back, t := K(), GP64()
-		MOVQ(okw, t)
-		NOTQ(t)
-		ANDQ(act, t)
+		going, t := K(), GP64()
+		MOVQ(cur, t)
 		if k > 0 {
 			SHRQ(U8(8*k), t)
 		}
-		KMOVB(t.As32(), back)
-		VMOVAPD(pr[k], back, dr[k])
-		VMOVAPD(pi[k], back, di[k])
-	}
-	Label("cycleExit")
-	for k := range V {
-		VMOVUPD(dr[k], off(0, k))
-		VMOVUPD(di[k], off(1, k))
+		KMOVB(t.As32(), going)
+		VMOVUPD(dr[k], going, off(0, k))
+		VMOVUPD(di[k], going, off(1, k))
 		VMOVDQU64(rv[k], rb.Offset(64*k))
 	}
 	VZEROUPPER()
 	Store(periods, Return("periods"))
-	Store(okw, Return("ok"))
+	Store(cur, Return("going"))
 	RET()
 }
 
