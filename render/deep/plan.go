@@ -380,6 +380,19 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		return min(p.plainAlone(a, limit), p.plainAlone(b, limit))
 	}
 	maxIter, escape2 := p.maxIter, p.escape2
+	if hasPlainPair {
+		// The same steps and tests, in assembly, which keeps both
+		// pixels' values in registers.
+		l := min(limit, top-a.m, top-b.m, maxIter-a.n, maxIter-b.n)
+		if l <= 0 {
+			return 0
+		}
+		st := [8]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci}
+		steps = plainPairBLA(&orbit[0].zr, &gate[0], a.m, b.m, l, escape2, &st)
+		a.dr, a.di, b.dr, b.di = st[0], st[1], st[2], st[3]
+		a.m, a.n, b.m, b.n = a.m+steps, a.n+steps, b.m+steps, b.n+steps
+		return steps
+	}
 	adr, adi, am, an := a.dr, a.di, a.m, a.n
 	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
 	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
@@ -452,15 +465,17 @@ func (p *Plan) floatRun(passes, m, n int, dr, di, mr, mi, dcr, dci float64) (too
 	maxIter, escape2 := p.maxIter, p.escape2
 	tail, ladder, rungs := p.bla.tail, p.bla.ladder, p.bla.rungs
 	levels := p.bla.levels
-	for ; took < passes; took++ {
-		if n >= maxIter || m >= top {
-			break
-		}
+	// m and n grow together, so m reaches end when n reaches maxIter or
+	// m the reference's end, whichever is first.
+	end := m + min(maxIter-n, top-m)
+	for ; took < passes && m < end; took++ {
 		zr, zi := orbit[m].zr, orbit[m].zi
 		fr, fi := zr+dr, zi+di
 		mag := float64(fr*fr) + float64(fi*fi)
 		dd := float64(dr*dr) + float64(di*di)
-		if mag > escape2 || mag*rebaseFactor < dd || (math.Abs(dr) < toSmall && math.Abs(di) < toSmall) {
+		// |dr| and |di| both under 2^-510 make dd at most 2^-1019: a
+		// larger dd rules the rescaled loop out without the test.
+		if mag > escape2 || mag*rebaseFactor < dd || (!(dd > 0x1p-1018) && math.Abs(dr) < toSmall && math.Abs(di) < toSmall) {
 			break
 		}
 		if dd < gate[m] {
