@@ -141,17 +141,28 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		took, ran, n := p.cycleVec(&lanes, active, cyclePasses/2)
 		vec += n
 		busy := active &^ took
-		for pair := 0; pair < cycleLanes; pair += 2 {
-			a, b := &lanes[pair], &lanes[pair+1]
-			both := busy>>pair&3 == 3
-			alone := !both
-			if both && !a.small && !b.small {
+		// The lanes the vector lanes did not take, in pairs as they
+		// come (a pixel's bits do not depend on its partner's).
+		pending := -1
+		for l := 0; l < cycleLanes; l++ {
+			if busy>>l&1 == 0 {
+				continue
+			}
+			if pending < 0 && busy>>(l+1) != 0 {
+				pending = l
+				continue
+			}
+			x, y := pending, l
+			if x < 0 {
+				x = l
+			}
+			pending = -1
+			a, b := &lanes[x], &lanes[y]
+			alone := x == y
+			if !alone && !a.small && !b.small {
 				alone = p.plain2(a, b, stopCheckIters) < 4
 			}
-			for l := pair; l < pair+2; l++ {
-				if busy>>l&1 == 0 {
-					continue
-				}
+			for _, l := range [2]int{x, y} {
 				s := &lanes[l]
 				// A lane the vector lanes ran takes its period here and
 				// returns to them (paired); the others, whose deltas the
@@ -160,11 +171,13 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				if !s.done {
 					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
 				}
-				if !s.done {
-					continue
+				if s.done {
+					t.done(s, at[l], iter, mag2)
+					load(l)
 				}
-				t.done(s, at[l], iter, mag2)
-				load(l)
+				if x == y {
+					break
+				}
 			}
 		}
 	}
