@@ -109,10 +109,10 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 const cycleStopShare = 4
 
 // rowCycle is Row for a plan with cyclePeriods512: the same results, bit
-// for bit. It keeps cycleLanes pixels in pairs as Row keeps two, and
-// before each round the lanes at m = 1 round a nucleus reference take
-// their periods together on the vector lanes, where one period costs
-// far less than cycle2's.
+// for bit. It keeps cycleLanes pixels; before each round the lanes at
+// m = 1 round a nucleus reference take their periods together on the
+// vector lanes, where one period costs far less than cycle2's, and the
+// others go on in pairs as Row's two do, paired as they come.
 func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	var t rowTotals
 	var vec int64
