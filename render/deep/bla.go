@@ -90,6 +90,13 @@ type blaTable struct {
 	// runs of 2^j steps would need a run and a few single steps (the
 	// period is rarely a power of 2 plus 1), each a pass of the loop.
 	tail []blaEntry
+	// ladder, in a dense table, holds each m's radii level by level,
+	// ladder[(m-1)*rungs + j-1] = levels[j][m-1].r2 for j = 1 up to
+	// rungs, 0 where level j has no run from m: the float64 loop's search
+	// for the longest run (floatRun) reads one m's radii from one or two
+	// cache lines rather than one line of each level.
+	ladder []float64
+	rungs  int
 }
 
 // denseMax is the longest orbit whose table is dense: 2^14 steps make
@@ -122,12 +129,13 @@ const blaEntryBytes = unsafe.Sizeof(blaEntry{})
 // at its peak: about 2m packed entries, and while it is built two levels
 // of full runs, m/2 and m/4 of them; or, where the reference may be short
 // enough for a dense table (up to denseMax steps, whatever m), its levels
-// of up to n entries each, log2 n + 1 of them and the tail, and two
-// levels of full runs.
+// of up to n entries each, log2 n + 1 of them and the tail, two levels of
+// full runs, and the ladder, log2 n radii for each of n steps.
 func BLABytes(m int) float64 {
 	aligned := 2*float64(m)*float64(blaEntryBytes) + 0.75*float64(m)*float64(unsafe.Sizeof(blaRun{}))
 	n := min(m, denseMax)
-	dense := float64(n)*float64(bits.Len(uint(n))+2)*float64(blaEntryBytes) + 2*float64(n)*float64(unsafe.Sizeof(blaRun{}))
+	dense := float64(n)*float64(bits.Len(uint(n))+2)*float64(blaEntryBytes) + 2*float64(n)*float64(unsafe.Sizeof(blaRun{})) +
+		float64(n)*float64(bits.Len(uint(n)))*8
 	return max(aligned, dense)
 }
 
@@ -173,6 +181,13 @@ func newBLATable(ref *Reference, dcMax fx, de int) *blaTable {
 			}
 			t.levels = append(t.levels, packed(next))
 			level = next
+		}
+		t.rungs = len(t.levels) - 1
+		t.ladder = make([]float64, (m-1)*t.rungs)
+		for j := 1; j < len(t.levels); j++ {
+			for i, e := range t.levels[j] {
+				t.ladder[i*t.rungs+j-1] = e.r2
+			}
 		}
 		t.tail = make([]blaEntry, m-1)
 		run := single(m - 2)
@@ -231,5 +246,5 @@ func (t *blaTable) bytes() float64 {
 	for _, l := range t.levels {
 		n += len(l)
 	}
-	return float64(n) * float64(blaEntryBytes)
+	return float64(n)*float64(blaEntryBytes) + float64(len(t.ladder))*8
 }

@@ -32,7 +32,8 @@ var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *
 // lanes of ls in want that can take them (cycles, with a period left
 // before maxIter), at most budget. A lane's periods are cycle's, bit for
 // bit, and each stops where cycle would go on, at m = 1, for advance to
-// take that period. It returns the lanes that took periods and need no
+// take that period; the others run on without it until a quarter of
+// them have stopped. It returns the lanes that took periods and need no
 // pass of advance's now, and those it ran.
 func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took, active uint64, periods int64) {
 	tail := &p.bla.tail[0]
@@ -43,6 +44,11 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 	c := [cycleConsts]float64{tail.a0, tail.a1, lim, ot.zr, ot.zi, p.escape2, 2 * o0.zr, 2 * o0.zi}
 	var st [8 * cycleLanes]float64
 	var reb [cycleLanes]int
+	// The lanes that take periods go to the routine's first slots, q for
+	// lane slot[q]: with 8 or fewer, its second vector has none and it
+	// skips that vector's work.
+	var slot [cycleLanes]int
+	q := 0
 	nan := math.NaN()
 	for j := range ls {
 		s := &ls[j]
@@ -58,50 +64,55 @@ func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (to
 		}
 		budget = min(budget, allowed)
 		active |= 1 << j
-		st[j], st[cycleLanes+j], st[2*cycleLanes+j], st[3*cycleLanes+j] = s.dr, s.di, s.dcr, s.dci
+		slot[q] = j
+		st[q], st[cycleLanes+q], st[2*cycleLanes+q], st[3*cycleLanes+q] = s.dr, s.di, s.dcr, s.dci
 		// B dc: cycle's arithmetic.
-		st[4*cycleLanes+j], st[5*cycleLanes+j] = float64(tail.b0*s.mr)-float64(tail.b1*s.mi), float64(tail.b0*s.mi)+float64(tail.b1*s.mr)
+		st[4*cycleLanes+q], st[5*cycleLanes+q] = float64(tail.b0*s.mr)-float64(tail.b1*s.mi), float64(tail.b0*s.mi)+float64(tail.b1*s.mr)
 		// NaN equals nothing: where cycle would not compare.
-		st[6*cycleLanes+j], st[7*cycleLanes+j] = nan, nan
+		st[6*cycleLanes+q], st[7*cycleLanes+q] = nan, nan
 		if s.rebases > 0 && !s.savedSmall {
-			st[6*cycleLanes+j], st[7*cycleLanes+j] = s.savedR, s.savedI
+			st[6*cycleLanes+q], st[7*cycleLanes+q] = s.savedR, s.savedI
 		}
-		reb[j] = s.rebases
+		reb[q] = s.rebases
+		q++
 	}
 	if active == 0 {
 		return 0, 0, 0
 	}
-	done, ok := cyclePeriods512(&st, &reb, &c, budget, active)
-	for j := range ls {
-		if active>>j&1 == 0 {
-			continue
+	_, going := cyclePeriods512(&st, &reb, &c, budget, 1<<q-1, max(1, q/cycleStopShare))
+	for q, j := range slot[:q] {
+		if going>>q&1 == 1 {
+			took |= 1 << j
 		}
-		k := done + int(ok>>j&1)
+		s := &ls[j]
+		k := reb[q] - s.rebases // one rebase a period
 		if k == 0 {
 			continue
 		}
 		periods += int64(k)
-		s := &ls[j]
-		s.dr, s.di = st[j], st[cycleLanes+j]
+		s.dr, s.di = st[q], st[cycleLanes+q]
 		s.n += k * (l + 1)
 		s.skipped += int64(k * l)
-		s.rebases = reb[j]
-		if sr := st[6*cycleLanes+j]; !math.IsNaN(sr) {
-			s.savedR, s.savedI, s.savedSmall = sr, st[7*cycleLanes+j], false
+		s.rebases = reb[q]
+		if sr := st[6*cycleLanes+q]; !math.IsNaN(sr) {
+			s.savedR, s.savedI, s.savedSmall = sr, st[7*cycleLanes+q], false
 		}
 	}
-	if done >= budget {
-		return active, active, periods
-	}
-	// The lanes that would not take the last period are advance's now.
-	return ok, active, periods
+	// The lanes that stopped are advance's now.
+	return took, active, periods
 }
 
+// cycleStopShare: cyclePeriods512 returns once 1/cycleStopShare of its
+// lanes (at least one) have stopped, for advance to take them and Row to
+// bring new pixels, rather than at the first, which left a vector
+// running a handful of lanes most of the time.
+const cycleStopShare = 4
+
 // rowCycle is Row for a plan with cyclePeriods512: the same results, bit
-// for bit. It keeps cycleLanes pixels in pairs as Row keeps two, and
-// before each round the lanes at m = 1 round a nucleus reference take
-// their periods together on the vector lanes, where one period costs
-// far less than cycle2's.
+// for bit. It keeps cycleLanes pixels; before each round the lanes at
+// m = 1 round a nucleus reference take their periods together on the
+// vector lanes, where one period costs far less than cycle2's, and the
+// others go on in pairs as Row's two do, paired as they come.
 func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64, stop *atomic.Bool) int64 {
 	var t rowTotals
 	var vec int64
@@ -130,17 +141,28 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 		took, ran, n := p.cycleVec(&lanes, active, cyclePasses/2)
 		vec += n
 		busy := active &^ took
-		for pair := 0; pair < cycleLanes; pair += 2 {
-			a, b := &lanes[pair], &lanes[pair+1]
-			both := busy>>pair&3 == 3
-			alone := !both
-			if both && !a.small && !b.small {
+		// The lanes the vector lanes did not take, in pairs as they
+		// come (a pixel's bits do not depend on its partner's).
+		pending := -1
+		for l := 0; l < cycleLanes; l++ {
+			if busy>>l&1 == 0 {
+				continue
+			}
+			if pending < 0 && busy>>(l+1) != 0 {
+				pending = l
+				continue
+			}
+			x, y := pending, l
+			if x < 0 {
+				x = l
+			}
+			pending = -1
+			a, b := &lanes[x], &lanes[y]
+			alone := x == y
+			if !alone && !a.small && !b.small {
 				alone = p.plain2(a, b, stopCheckIters) < 4
 			}
-			for l := pair; l < pair+2; l++ {
-				if busy>>l&1 == 0 {
-					continue
-				}
+			for _, l := range [2]int{x, y} {
 				s := &lanes[l]
 				// A lane the vector lanes ran takes its period here and
 				// returns to them (paired); the others, whose deltas the
@@ -149,11 +171,13 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 				if !s.done {
 					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
 				}
-				if !s.done {
-					continue
+				if s.done {
+					t.done(s, at[l], iter, mag2)
+					load(l)
 				}
-				t.done(s, at[l], iter, mag2)
-				load(l)
+				if x == y {
+					break
+				}
 			}
 		}
 	}

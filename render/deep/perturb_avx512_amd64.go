@@ -21,9 +21,11 @@ func perturbBlocks512(st *[144]float64, ln *[131]int, orbit *float64, top int, e
 // cyclePeriods512 runs Plan.cycle's periods on the lanes of active, of
 // 16 in 2 vectors of 8 (st: dr, di, dcr, dci, bdr, bdi, saved dr,
 // saved di; reb: rebases; c: cycle's constants, internal/perturbgen says
-// which), at most budget, until some lane would not go on. It returns
-// the periods every lane of active took and the lanes that took one
-// more, bit l for lane l. It needs AVX-512F and DQ.
+// which), at most budget. A lane that would not go on leaves the others
+// with its state from before that period; the routine returns once
+// stopAfter lanes have left, or none is left. It returns the periods
+// it ran and the lanes still going, bit l for lane l; a lane's rebases
+// (reb) grew by the periods it took. It needs AVX-512F and DQ.
 //
 //go:noescape
-func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64) (periods int, ok uint64)
+func cyclePeriods512(st *[128]float64, reb *[16]int, c *[8]float64, budget int, active uint64, stopAfter int) (periods int, going uint64)

@@ -18,6 +18,10 @@ var plainFMAFunc = func() func(orbit *float64, limit int, escape2, rebase, dr, d
 	return nil
 }()
 
+// hasPlainPair says whether the CPU runs plainPairBLA (AVX, for its VEX
+// encodings); else Go's loop takes BLA's paired plain steps.
+var hasPlainPair = cpu.X86.HasAVX
+
 // norm2FMA is norm2's fused arithmetic, and stepFMA the fused step t d + dc
 // of the loop without BLA, in complex numbers, two fused multiply-adds a
 // part as the SIMD lanes take it: dr = fma(tr, dr, fma(-ti, di, dcr)), di

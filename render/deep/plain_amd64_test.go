@@ -107,3 +107,97 @@ func TestPlainFMAStops(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainPairMatchesGo: with BLA, the same counts and final |z|^2, bit
+// for bit, with the paired plain steps in plainPairBLA as in plain2's Go
+// loop, on views that rebase, escape, take BLA runs and periods, with
+// and without the period lanes.
+func TestPlainPairMatchesGo(t *testing.T) {
+	if !hasPlainPair {
+		t.Skip("this CPU has no AVX: plainPairBLA does not run")
+	}
+	defer func() { hasPlainPair = true }()
+	for _, v := range []testView{
+		{"0", "1", "1e-20", 24, 6, 600},
+		{mini66.re, mini66.im, "5e-49", 24, 6, 3000},
+		{mini248re, mini248im, "5e-49", 24, 6, 3000},
+		{"-0.743643887037151", "0.131825904205330", "1e-9", 24, 6, 3000},
+	} {
+		for _, lanes := range []bool{false, true} {
+			cfg := v.config(t, true)
+			cfg.Periodicity = true
+			cfg.Lanes = lanes
+			kx, ky := v.offsets()
+			render := func(asm bool) ([]uint32, []float64, int64) {
+				hasPlainPair = asm
+				p, err := NewPlan(t.Context(), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := len(kx)
+				iter, mag2 := make([]uint32, w*len(ky)), make([]float64, w*len(ky))
+				var work int64
+				for y, k := range ky {
+					work += p.Row(kx, k, iter[y*w:(y+1)*w], mag2[y*w:(y+1)*w], nil)
+				}
+				return iter, mag2, work
+			}
+			gi, gm, gw := render(true)
+			wi, wm, ww := render(false)
+			bad := 0
+			for i := range wi {
+				if gi[i] != wi[i] || math.Float64bits(gm[i]) != math.Float64bits(wm[i]) {
+					if bad++; bad <= 3 {
+						t.Errorf("%s %s (lanes %v): sample %d: plainPairBLA %d iterations, |z|^2 %v; Go %d, %v", v.re, v.scale, lanes, i, gi[i], gm[i], wi[i], wm[i])
+					}
+				}
+			}
+			if gw != ww {
+				t.Errorf("%s %s (lanes %v): work %d with plainPairBLA, %d in Go", v.re, v.scale, lanes, gw, ww)
+			}
+		}
+	}
+}
+
+// TestPlainPairStops holds plainPairBLA to plain2's Go loop at each
+// reason to stop, for either pixel: an escape, a rebase, the rescaled
+// loop, BLA's gate, the reference's end and limit.
+func TestPlainPairStops(t *testing.T) {
+	if !hasPlainPair {
+		t.Skip("this CPU has no AVX: plainPairBLA does not run")
+	}
+	defer func() { hasPlainPair = true }()
+	orbit := []orbitPoint{{0.1, 0.2}, {0.3, -0.1}, {-0.2, 0.25}, {2.1, 0}, {-1, 0}, {0.5, 0.5}, {0.2, 0.1}, {0.1, 0.3}, {-0.3, 0.2}, {0, 0}, {0, 0}}
+	gate := make([]float64, len(orbit))
+	gate[8] = 0.01 // a BLA run from m = 8 for deltas under 0.1
+	p := &Plan{orbit: orbit, gate: gate, maxIter: 100, escape2: 4, rebase: 1} // with BLA: Zhuoran's rebase test
+	type px struct {
+		m                int
+		dr, di, dcr, dci float64
+	}
+	for _, c := range []struct {
+		name        string
+		a, b        px
+		limit, want int
+	}{
+		{"limit", px{0, 0x1p-3, 0x1p-4, 0x1p-6, 0x1p-7}, px{1, 0x1p-5, 0, 0x1p-8, 0}, 2, 2},
+		{"escape at m = 3", px{0, 0x1p-3, 0x1p-4, 0x1p-6, 0x1p-7}, px{0, 0x1p-20, 0, 0, 0}, 10, 3},
+		{"b rebases at m = 4", px{0, 0x1p-20, 0x1p-20, 0, 0}, px{4, 1 - 0x1p-6, 0, 0, 0}, 10, 0},
+		{"a to the rescaled loop", px{1, 0x1p-520, 0x1p-530, 0x1p-600, 0}, px{1, 0x1p-3, 0, 0, 0}, 10, 0},
+		{"b at the gate", px{4, 0x1p-30, 0, 0, 0}, px{5, 0x1p-12, 0x1p-12, 0x1p-40, 0}, 10, 3},
+		{"the reference's end", px{7, 0.2, 0.3, 0, 0}, px{7, 0.3, 0.2, 0, 0}, 10, 3},
+	} {
+		run := func(asm bool) (pixelState, pixelState, int) {
+			hasPlainPair = asm
+			a := pixelState{m: c.a.m, n: c.a.m, dr: c.a.dr, di: c.a.di, dcr: c.a.dcr, dci: c.a.dci}
+			b := pixelState{m: c.b.m, n: c.b.m, dr: c.b.dr, di: c.b.di, dcr: c.b.dcr, dci: c.b.dci}
+			steps := p.plain2(&a, &b, c.limit)
+			return a, b, steps
+		}
+		ga, gb, gs := run(true)
+		wa, wb, ws := run(false)
+		if gs != c.want || gs != ws || ga != wa || gb != wb {
+			t.Errorf("%s: plainPairBLA %d steps, %+v, %+v; Go %d, %+v, %+v; want %d steps", c.name, gs, ga, gb, ws, wa, wb, c.want)
+		}
+	}
+}

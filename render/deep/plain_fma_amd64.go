@@ -14,3 +14,14 @@ package deep
 //
 //go:noescape
 func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
+
+// plainPairBLA takes up to limit rounds of plain steps of Plan.advance's
+// float64 loop with BLA (unfused) for two pixels, a at m = ma and b at
+// m = mb of orbit (Zr, Zi, 16 bytes a point) and gate (8 bytes a point),
+// st their deltas and dc (dra, dia, drb, dib, dcra, dcia, dcrb, dcib),
+// and stops before the first round in which either pixel's pass
+// escapes, rebases, goes to the rescaled loop or may take a BLA run. It
+// updates the deltas in st and returns the rounds taken. It needs AVX.
+//
+//go:noescape
+func plainPairBLA(orbit *float64, gate *float64, ma int, mb int, limit int, escape2 float64, st *[8]float64) int

@@ -58,3 +58,109 @@ done:
 	MOVSD X1, ndr+72(FP)
 	MOVSD X2, ndi+80(FP)
 	RET
+
+// func plainPairBLA(orbit *float64, gate *float64, ma int, mb int, limit int, escape2 float64, st *[8]float64) int
+// Requires: AVX, SSE2
+TEXT ·plainPairBLA(SB), NOSPLIT, $0-64
+	MOVQ  orbit+0(FP), AX
+	MOVQ  gate+8(FP), CX
+	MOVQ  ma+16(FP), DX
+	MOVQ  mb+24(FP), BX
+	MOVQ  limit+32(FP), SI
+	MOVSD escape2+40(FP), X0
+	MOVQ  st+48(FP), DI
+	MOVQ  DX, R8
+	SHLQ  $0x04, R8
+	ADDQ  AX, R8
+	LEAQ  (CX)(DX*8), R9
+	MOVQ  BX, DX
+	SHLQ  $0x04, DX
+	ADDQ  AX, DX
+	LEAQ  (CX)(BX*8), AX
+	MOVSD (DI), X1
+	MOVSD 8(DI), X2
+	MOVSD 16(DI), X3
+	MOVSD 24(DI), X4
+	XORQ  CX, CX
+
+pairLoop:
+	CMPQ    CX, SI
+	JGE     pairDone
+	MOVSD   (R8), X5
+	MOVSD   8(R8), X6
+	VADDSD  X1, X5, X5
+	VADDSD  X2, X6, X6
+	VMULSD  X5, X5, X7
+	VMULSD  X6, X6, X8
+	VADDSD  X8, X7, X9
+	UCOMISD X0, X9
+	JA      pairDone
+	VMULSD  X1, X1, X7
+	VMULSD  X2, X2, X8
+	VADDSD  X8, X7, X10
+	UCOMISD X9, X10
+	JA      pairDone
+	VANDPD  plainAbsMask<>+0(SB), X1, X7
+	VANDPD  plainAbsMask<>+0(SB), X2, X8
+	VMAXSD  X8, X7, X7
+	UCOMISD plainToSmall<>+0(SB), X7
+	JCS     pairDone
+	MOVSD   (R9), X7
+	UCOMISD X10, X7
+	JA      pairDone
+	MOVSD   (DX), X7
+	MOVSD   8(DX), X8
+	VADDSD  X3, X7, X7
+	VADDSD  X4, X8, X8
+	VMULSD  X7, X7, X9
+	VMULSD  X8, X8, X10
+	VADDSD  X10, X9, X11
+	UCOMISD X0, X11
+	JA      pairDone
+	VMULSD  X3, X3, X9
+	VMULSD  X4, X4, X10
+	VADDSD  X10, X9, X12
+	UCOMISD X11, X12
+	JA      pairDone
+	VANDPD  plainAbsMask<>+0(SB), X3, X9
+	VANDPD  plainAbsMask<>+0(SB), X4, X10
+	VMAXSD  X10, X9, X9
+	UCOMISD plainToSmall<>+0(SB), X9
+	JCS     pairDone
+	MOVSD   (AX), X9
+	UCOMISD X12, X9
+	JA      pairDone
+	VADDSD  (R8), X5, X5
+	VADDSD  8(R8), X6, X6
+	VMULSD  X1, X5, X9
+	VMULSD  X2, X6, X10
+	VSUBSD  X10, X9, X9
+	VMULSD  X2, X5, X2
+	VMULSD  X1, X6, X1
+	VADDSD  X1, X2, X2
+	VADDSD  32(DI), X9, X1
+	VADDSD  40(DI), X2, X2
+	ADDQ    $0x00000010, R8
+	ADDQ    $0x00000008, R9
+	VADDSD  (DX), X7, X5
+	VADDSD  8(DX), X8, X6
+	VMULSD  X3, X5, X7
+	VMULSD  X4, X6, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X4, X5, X4
+	VMULSD  X3, X6, X3
+	VADDSD  X3, X4, X4
+	VADDSD  48(DI), X7, X3
+	VADDSD  56(DI), X4, X4
+	ADDQ    $0x00000010, DX
+	ADDQ    $0x00000008, AX
+	INCQ    CX
+	JMP     pairLoop
+
+pairDone:
+	MOVSD X1, (DI)
+	MOVSD X2, 8(DI)
+	MOVSD X3, 16(DI)
+	MOVSD X4, 24(DI)
+	MOVQ  CX, ret+56(FP)
+	RET

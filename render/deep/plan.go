@@ -403,6 +403,19 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		return min(p.plainAlone(a, limit), p.plainAlone(b, limit))
 	}
 	maxIter, escape2, rebase := p.maxIter, p.escape2, p.rebase
+	if hasPlainPair {
+		// The same steps and tests, in assembly, which keeps both
+		// pixels' values in registers.
+		l := min(limit, top-a.m, top-b.m, maxIter-a.n, maxIter-b.n)
+		if l <= 0 {
+			return 0
+		}
+		st := [8]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci}
+		steps = plainPairBLA(&orbit[0].zr, &gate[0], a.m, b.m, l, escape2, &st)
+		a.dr, a.di, b.dr, b.di = st[0], st[1], st[2], st[3]
+		a.m, a.n, b.m, b.n = a.m+steps, a.n+steps, b.m+steps, b.n+steps
+		return steps
+	}
 	adr, adi, am, an := a.dr, a.di, a.m, a.n
 	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
 	adcr, adci, bdcr, bdci := a.dcr, a.dci, b.dcr, b.dci
@@ -434,6 +447,98 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	a.dr, a.di, a.m, a.n = adr, adi, am, an
 	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
 	return steps
+}
+
+// plainBLA takes plain steps of advance's float64 loop with BLA
+// (unfused: each product rounded) for one pixel with delta dr + di i at
+// orbit[0], gate[0], one a step, at most len(orbit), and stops before
+// the first pass that is anything else (an escape, a rebase, the
+// rescaled loop, a BLA run), which advance takes. It returns the steps
+// taken and the delta after them: advance's own arithmetic and tests
+// (with BLA, Zhuoran's rebase test: Plan.rebase is 1), in a loop that
+// keeps them in registers.
+func plainBLA(orbit []orbitPoint, gate []float64, escape2, dr, di, dcr, dci float64) (steps int, ndr, ndi float64) {
+	gate = gate[:len(orbit)]
+	for i := range orbit {
+		zr, zi := orbit[i].zr, orbit[i].zi
+		fr, fi := zr+dr, zi+di
+		mag := float64(fr*fr) + float64(fi*fi)
+		dd := float64(dr*dr) + float64(di*di)
+		if mag > escape2 || mag < dd || dd < gate[i] || (math.Abs(dr) < toSmall && math.Abs(di) < toSmall) {
+			return i, dr, di
+		}
+		tr, ti := fr+zr, fi+zi
+		dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+	}
+	return len(orbit), dr, di
+}
+
+// floatRun takes up to passes passes of advance's float64 loop with BLA,
+// in a dense table (its ladder), for one pixel with delta dr + di i at m,
+// n: plain steps and runs whose A and B are float64s (fast), for as long
+// as each pass is one of these, with advance's tests and arithmetic (its
+// blaFloat's search and applyFloat's products, the ladder's radii being
+// the levels' own), so that the bits are advance's. It stops before the
+// first pass that is anything else (an escape, a rebase, the reference's
+// end, the rescaled loop, maxIter, a run that is not fast), which advance
+// takes. It returns the passes taken, the pixel's m, n, the iterations
+// its runs skipped, and the delta. With BLA the rebase test is Zhuoran's
+// (Plan.rebase is 1).
+func (p *Plan) floatRun(passes, m, n int, dr, di, mr, mi, dcr, dci float64) (took, nm, nn int, skipped int64, ndr, ndi float64) {
+	orbit, gate := p.orbit, p.gate
+	top := len(orbit) - 1
+	maxIter, escape2 := p.maxIter, p.escape2
+	tail, ladder, rungs := p.bla.tail, p.bla.ladder, p.bla.rungs
+	levels := p.bla.levels
+	// m and n grow together, so m reaches end when n reaches maxIter or
+	// m the reference's end, whichever is first.
+	end := m + min(maxIter-n, top-m)
+	for ; took < passes && m < end; took++ {
+		zr, zi := orbit[m].zr, orbit[m].zi
+		fr, fi := zr+dr, zi+di
+		mag := float64(fr*fr) + float64(fi*fi)
+		dd := float64(dr*dr) + float64(di*di)
+		// |dr| and |di| both under 2^-510 make dd at most 2^-1019: a
+		// larger dd rules the rescaled loop out without the test.
+		if mag > escape2 || mag < dd || (!(dd > 0x1p-1018) && math.Abs(dr) < toSmall && math.Abs(di) < toSmall) {
+			break
+		}
+		if dd < gate[m] {
+			// blaFloat's search: the tail run, else the longest run of
+			// 2^j steps that is valid and ends by maxIter.
+			i := m - 1
+			var e *blaEntry
+			l := 0
+			if i < len(tail) && n+len(tail)-i <= maxIter && dd < tail[i].r2 {
+				e, l = &tail[i], len(tail)-i
+			} else {
+				rs := ladder[i*rungs : i*rungs+rungs]
+				j := 0
+				for j < rungs && n+1<<(j+1) <= maxIter && dd < rs[j] {
+					j++
+				}
+				if j > 0 {
+					e, l = &levels[j][i], 1<<j
+				}
+			}
+			if e != nil {
+				if !e.fast {
+					break
+				}
+				dr, di = (float64(e.a0*dr)-float64(e.a1*di))+(float64(e.b0*mr)-float64(e.b1*mi)),
+					(float64(e.a0*di)+float64(e.a1*dr))+(float64(e.b0*mi)+float64(e.b1*mr))
+				m += l
+				n += l
+				skipped += int64(l)
+				continue
+			}
+		}
+		tr, ti := fr+zr, fi+zi
+		dr, di = float64(tr*dr)-float64(ti*di)+dcr, float64(tr*di)+float64(ti*dr)+dci
+		m++
+		n++
+	}
+	return took, m, n, skipped, dr, di
 }
 
 // plainAlone is plain2's work for one pixel on plainFMA, which must be
@@ -516,6 +621,25 @@ loop:
 			if l := min(budget, maxIter-n, top-m); l > 0 {
 				steps, ndr, ndi := plainFMAFunc(&orbit[m].zr, l, escape2, rebase, dr, di, dcr, dci)
 				if steps > 0 {
+					dr, di = ndr, ndi
+					m += steps
+					n += steps
+					pass += steps - 1
+					continue
+				}
+			}
+		}
+		if !fused && !small && greedy {
+			// BLA's plain steps in a loop of their own, up to the next
+			// pass that is anything else, which this pass then takes.
+			if l := min(passes-pass, maxIter-n, top-m); l > 1 {
+				if p.bla.ladder != nil {
+					if took, nm, nn, ns, ndr, ndi := p.floatRun(l, m, n, dr, di, mr, mi, dcr, dci); took > 0 {
+						dr, di, m, n, skipped = ndr, ndi, nm, nn, skipped+ns
+						pass += took - 1
+						continue
+					}
+				} else if steps, ndr, ndi := plainBLA(orbit[m:m+l], gate[m:m+l], escape2, dr, di, dcr, dci); steps > 0 {
 					dr, di = ndr, ndi
 					m += steps
 					n += steps

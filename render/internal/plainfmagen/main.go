@@ -19,6 +19,9 @@
 // allocator keeps the loop's values on the stack: that loop took 1.5 to
 // 2 times as long as the one rounding each product. Here the
 // instructions are the CPU's own, and the bits are math.FMA's.
+//
+// The second, plainPairBLA (see plainPair), is Plan.plain2's loop with
+// BLA: two pixels' plain steps, each product rounded on its own.
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/mandel-project/mandel/render/internal/avoutil"
 )
@@ -111,5 +115,132 @@ func main() {
 	Store(dr, ReturnIndex(1))
 	Store(di, ReturnIndex(2))
 	RET()
+
+	plainPair(small, absMask)
 	Generate()
+}
+
+// plainPair generates plainPairBLA: the float64 loop's plain steps with
+// BLA (each product rounded on its own, in Go's order of operations) for
+// two pixels at once, a step of each a round, with the loop's tests in
+// its order (escape, rebase, the rescaled loop, then BLA's gate: a run of
+// 2 or more steps there, dd < gate[m]), stopping before the first round
+// in which either pixel's pass is anything but a plain step:
+//
+//	Z = Z_m; f = Z + d; mag = fr*fr + fi*fi; dd = dr*dr + di*di
+//	stop if mag > escape2, mag < dd, |dr| and |di| < 2^-510,
+//	or dd < gate[m]
+//	t = f + Z; dr = (tr*dr - ti*di) + dcr; di = (tr*di + ti*dr) + dci
+//
+// One pixel's step is a chain of dependent operations that leaves the
+// CPU idle most of the time; two chains fill it, as Go's plain2 meant to,
+// without the values Go's register allocator kept on the stack.
+func plainPair(small, absMask Mem) {
+	TEXT("plainPairBLA", NOSPLIT, "func(orbit *float64, gate *float64, ma, mb, limit int, escape2 float64, st *[8]float64) int")
+	Pragma("noescape")
+	Doc(
+		"plainPairBLA takes up to limit rounds of plain steps of Plan.advance's",
+		"float64 loop with BLA (unfused) for two pixels, a at m = ma and b at",
+		"m = mb of orbit (Zr, Zi, 16 bytes a point) and gate (8 bytes a point),",
+		"st their deltas and dc (dra, dia, drb, dib, dcra, dcia, dcrb, dcib),",
+		"and stops before the first round in which either pixel's pass",
+		"escapes, rebases, goes to the rescaled loop or may take a BLA run. It",
+		"updates the deltas in st and returns the rounds taken. It needs AVX.",
+	)
+	orbit := Load(Param("orbit"), GP64())
+	gate := Load(Param("gate"), GP64())
+	ma := Load(Param("ma"), GP64())
+	mb := Load(Param("mb"), GP64())
+	limit := Load(Param("limit"), GP64())
+	e2 := Load(Param("escape2"), XMM())
+	st := Mem{Base: Load(Param("st"), GP64())}
+	za, zb, ga, gb := GP64(), GP64(), GP64(), GP64()
+	// za = orbit + 16 ma, ga = gate + 8 ma; the same for b.
+	MOVQ(ma, za)
+	SHLQ(U8(4), za)
+	ADDQ(orbit, za)
+	LEAQ(Mem{Base: gate, Index: ma, Scale: 8}, ga)
+	MOVQ(mb, zb)
+	SHLQ(U8(4), zb)
+	ADDQ(orbit, zb)
+	LEAQ(Mem{Base: gate, Index: mb, Scale: 8}, gb)
+	dra, dia, drb, dib := XMM(), XMM(), XMM(), XMM()
+	MOVSD(st.Offset(0), dra)
+	MOVSD(st.Offset(8), dia)
+	MOVSD(st.Offset(16), drb)
+	MOVSD(st.Offset(24), dib)
+	steps := GP64()
+	XORQ(steps, steps)
+
+	Label("pairLoop")
+	CMPQ(steps, limit)
+	JGE(LabelRef("pairDone"))
+	type pix struct {
+		z, g     GPVirtual
+		dr, di   VecVirtual
+		fr, fi   VecVirtual
+		dcr, dci Mem
+	}
+	px := []*pix{{z: za, g: ga, dr: dra, di: dia, dcr: st.Offset(32), dci: st.Offset(40)},
+		{z: zb, g: gb, dr: drb, di: dib, dcr: st.Offset(48), dci: st.Offset(56)}}
+	// The tests of both, in the loop's order for each.
+	for _, q := range px {
+		stop := LabelRef("pairDone")
+		// Z is read again for the step: X0 to X15 hold the loop (VEX
+		// encodings only, no AVX-512 register).
+		q.fr, q.fi = XMM(), XMM()
+		MOVSD(Mem{Base: q.z}, q.fr)
+		MOVSD(Mem{Base: q.z, Disp: 8}, q.fi)
+		VADDSD(q.dr, q.fr, q.fr)
+		VADDSD(q.di, q.fi, q.fi)
+		x, y, mag := XMM(), XMM(), XMM()
+		VMULSD(q.fr, q.fr, x)
+		VMULSD(q.fi, q.fi, y)
+		VADDSD(y, x, mag)
+		UCOMISD(e2, mag)
+		JA(stop) // escapes
+		dd := XMM()
+		VMULSD(q.dr, q.dr, x)
+		VMULSD(q.di, q.di, y)
+		VADDSD(y, x, dd)
+		UCOMISD(mag, dd)
+		JA(stop) // rebases: dd > mag, Zhuoran's rule, as with BLA
+		VANDPD(absMask, q.dr, x)
+		VANDPD(absMask, q.di, y)
+		VMAXSD(y, x, x)
+		UCOMISD(small, x)
+		JCS(stop) // both parts under 2^-510: the rescaled loop's
+		g := XMM()
+		MOVSD(Mem{Base: q.g}, g)
+		UCOMISD(dd, g)
+		JA(stop) // dd < gate[m]: a BLA run may start here
+	}
+	// The steps of both.
+	for _, q := range px {
+		tr, ti := XMM(), XMM()
+		VADDSD(Mem{Base: q.z}, q.fr, tr)
+		VADDSD(Mem{Base: q.z, Disp: 8}, q.fi, ti)
+		x, y := XMM(), XMM()
+		VMULSD(q.dr, tr, x)
+		VMULSD(q.di, ti, y)
+		VSUBSD(y, x, x)
+		u, v := XMM(), XMM()
+		VMULSD(q.di, tr, u)
+		VMULSD(q.dr, ti, v)
+		VADDSD(v, u, u)
+		VADDSD(q.dcr, x, q.dr)
+		VADDSD(q.dci, u, q.di)
+		ADDQ(U32(16), q.z)
+		ADDQ(U32(8), q.g)
+	}
+	INCQ(steps)
+	JMP(LabelRef("pairLoop"))
+
+	Label("pairDone")
+	MOVSD(dra, st.Offset(0))
+	MOVSD(dia, st.Offset(8))
+	MOVSD(drb, st.Offset(16))
+	MOVSD(dib, st.Offset(24))
+	Store(steps, ReturnIndex(0))
+	RET()
 }
