@@ -8,11 +8,13 @@ import (
 
 //go:generate go run ../internal/plainfmagen -out plain_fma_amd64.s -stubs plain_fma_amd64.go -pkg deep
 
-// plainFMAFunc is plainFMA where the CPU has FMA (x/sys/cpu reports it
-// only where the OS saves the vector state), else nil, and the Go loop,
-// whose math.FMA is exact in software, takes the steps.
+// plainFMAFunc is plainFMA where the CPU has FMA and AVX, for the VEX
+// encodings (x/sys/cpu reports FMA where the OS saves the vector state,
+// without asking for AVX: qemu's -cpu Haswell,-avx has FMA alone, and
+// plainFMA faulted there), else nil, and the Go loop, whose math.FMA is
+// exact in software, takes the steps.
 var plainFMAFunc = func() func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (int, float64, float64) {
-	if cpu.X86.HasFMA {
+	if cpu.X86.HasFMA && cpu.X86.HasAVX {
 		return plainFMA
 	}
 	return nil
