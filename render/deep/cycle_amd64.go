@@ -17,8 +17,9 @@ const (
 )
 
 // cycleLanesAvailable reports whether this CPU runs cyclePeriods512
-// (AVX-512F, and DQ for the byte masks).
-var cycleLanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+// (AVX-512F, DQ for the byte masks, and POPCNT to count the lanes that
+// have left).
+var cycleLanesAvailable = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasPOPCNT
 
 // rowCycleFunc is rowCycle where the CPU has it.
 var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *atomic.Bool) int64 {
