@@ -13,12 +13,14 @@ import (
 var kernelTable = []Kernel{
 	scalarKernel,
 	{
-		Name:      "avx2",
-		Summary:   "AVX2 assembly, 16 points at a time, for amd64 CPUs with AVX2",
-		Row:       avx2Kernel,
-		Periodic:  avx2Periodic,
-		Bits:      bitsAVX2,
-		Available: cpu.X86.HasAVX2,
+		Name:     "avx2",
+		Summary:  "AVX2 assembly, 16 points at a time, for amd64 CPUs with AVX2",
+		Row:      avx2Kernel,
+		Periodic: avx2Periodic,
+		Bits:     bitsAVX2,
+		// The periodic routine uses BMI1's ANDN; every CPU with AVX2 so
+		// far has BMI1, but a VM may hide it (TestKernelGates).
+		Available: cpu.X86.HasAVX2 && cpu.X86.HasBMI1,
 	},
 	{
 		Name:     "avx512",
@@ -29,8 +31,8 @@ var kernelTable = []Kernel{
 		// HasAVX512F is set only where the OS saves the opmask and ZMM
 		// state too (XCR0 bits 5 to 7); every such CPU has POPCNT, which
 		// the refill counts lanes with, and AVX2, which short rows go to
-		// (avx512ShortRow), but it costs nothing to ask.
-		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT && cpu.X86.HasAVX2,
+		// (avx512ShortRow), with BMI1, but it costs nothing to ask.
+		Available: cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT && cpu.X86.HasAVX2 && cpu.X86.HasBMI1,
 	},
 }
 
