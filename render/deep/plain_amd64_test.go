@@ -3,6 +3,7 @@ package deep
 import (
 	"math"
 	"testing"
+	"unsafe"
 )
 
 // TestPlainFMAMatchesGo: the loop without BLA gives the same counts and
@@ -109,9 +110,10 @@ func TestPlainFMAStops(t *testing.T) {
 }
 
 // TestPlainPairMatchesGo: with BLA, the same counts and final |z|^2, bit
-// for bit, with the paired plain steps in plainPairBLA as in plain2's Go
-// loop, on views that rebase, escape, take BLA runs and periods, with
-// and without the period lanes.
+// for bit, with the paired steps in assembly (plainPairBLA, and
+// floatPairBLA where the table is dense) as in plain2's Go loop, on
+// views that rebase, escape, take BLA runs and periods, with and without
+// the period lanes.
 func TestPlainPairMatchesGo(t *testing.T) {
 	if !hasPlainPair {
 		t.Skip("this CPU has no AVX: plainPairBLA does not run")
@@ -200,5 +202,68 @@ func TestPlainPairStops(t *testing.T) {
 		if gs != c.want || gs != ws || ga != wa || gb != wb {
 			t.Errorf("%s: plainPairBLA %d steps, %+v, %+v; Go %d, %+v, %+v; want %d steps", c.name, gs, ga, gb, ws, wa, wb, c.want)
 		}
+	}
+}
+
+// TestFloatPairMatchesFloatRun holds each pixel of floatPairBLA's pairs
+// to floatRun's passes, one at a time, bit for bit: pairs of the
+// minibrots' pixels, each round of the pair followed by advance's pass
+// of each (its event), as Row takes them. It also checks that the pairs
+// took BLA runs and plain steps, and blaEntry's layout, which the
+// assembly reads at fixed offsets.
+func TestFloatPairMatchesFloatRun(t *testing.T) {
+	if !hasPlainPair {
+		t.Skip("this CPU has no AVX: floatPairBLA does not run")
+	}
+	var e blaEntry
+	if unsafe.Offsetof(e.a1) != 8 || unsafe.Offsetof(e.b0) != 16 || unsafe.Offsetof(e.b1) != 24 || unsafe.Offsetof(e.r2) != 40 ||
+		unsafe.Offsetof(e.fast) != 60 || unsafe.Sizeof(e) != 64 || unsafe.Sizeof([]blaEntry{}) != 24 {
+		t.Fatal("blaEntry's layout is not floatPairBLA's")
+	}
+	var runs, plain int64
+	for _, v := range []testView{
+		{mini66.re, mini66.im, "5e-49", 24, 6, 3000},
+		{mini248re, mini248im, "5e-49", 24, 6, 3000},
+	} {
+		p, err := NewPlan(t.Context(), v.config(t, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		top := len(p.orbit) - 1
+		// check takes s0 by floatRun's passes to where floatPair left s.
+		check := func(s0, s pixelState) {
+			t.Helper()
+			m, n, dr, di, skipped := s0.m, s0.n, s0.dr, s0.di, s0.skipped
+			for n < s.n {
+				took, nm, nn, ns, ndr, ndi := p.floatRun(1, m, n, dr, di, s0.mr, s0.mi, s0.dcr, s0.dci)
+				if took != 1 {
+					t.Fatalf("%s: floatRun stops at m = %d, n = %d; floatPair went on to n = %d", v.re, m, n, s.n)
+				}
+				m, n, dr, di, skipped = nm, nn, ndr, ndi, skipped+ns
+			}
+			if m != s.m || n != s.n || skipped != s.skipped || math.Float64bits(dr) != math.Float64bits(s.dr) || math.Float64bits(di) != math.Float64bits(s.di) {
+				t.Fatalf("%s: floatPair to m = %d, n = %d, skipped %d, (%v, %v); floatRun to %d, %d, %d, (%v, %v)",
+					v.re, s.m, s.n, s.skipped, s.dr, s.di, m, n, skipped, dr, di)
+			}
+			runs += s.skipped - s0.skipped
+			plain += int64(s.n-s0.n) - (s.skipped - s0.skipped)
+		}
+		kx, ky := v.offsets()
+		for x := 0; x+1 < len(kx); x += 2 {
+			var a, b pixelState
+			p.start(&a, float64(kx[x]*p.d.m), float64(ky[2]*p.d.m))
+			p.start(&b, float64(kx[x+1]*p.d.m), float64(ky[2]*p.d.m))
+			for !a.done && !b.done && !a.small && !b.small && p.maxIter-a.n >= top && p.maxIter-b.n >= top {
+				a0, b0 := a, b
+				p.floatPair(&a, &b, 16)
+				check(a0, a)
+				check(b0, b)
+				p.advance(&a, 1, false, true)
+				p.advance(&b, 1, false, true)
+			}
+		}
+	}
+	if runs == 0 || plain == 0 {
+		t.Errorf("the pairs skipped %d steps in BLA runs and took %d plain steps: want both", runs, plain)
 	}
 }

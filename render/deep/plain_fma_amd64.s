@@ -164,3 +164,237 @@ pairDone:
 	MOVSD X4, 24(DI)
 	MOVQ  CX, ret+56(FP)
 	RET
+
+// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tailR2 *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int
+// Requires: AVX, SSE2
+TEXT ·floatPairBLA(SB), NOSPLIT, $0-104
+	MOVQ  orbit+0(FP), AX
+	MOVQ  gate+8(FP), CX
+	MOVQ  ladder+16(FP), DX
+	MOVQ  tailR2+32(FP), BX
+	MOVSD escape2+72(FP), X0
+	MOVQ  st+80(FP), SI
+	MOVQ  ms+88(FP), DI
+	MOVQ  (DI), R8
+	MOVQ  8(DI), R9
+	MOVSD (SI), X1
+	MOVSD 8(SI), X2
+	MOVSD 16(SI), X3
+	MOVSD 24(SI), X4
+	XORQ  R10, R10
+
+floatLoop:
+	CMPQ    R10, limit+64(FP)
+	JGE     floatDone
+	CMPQ    R8, top+56(FP)
+	JGE     floatDone
+	MOVQ    R8, R11
+	SHLQ    $0x04, R11
+	MOVSD   (AX)(R11*1), X5
+	MOVSD   8(AX)(R11*1), X6
+	VADDSD  X1, X5, X5
+	VADDSD  X2, X6, X6
+	VMULSD  X5, X5, X7
+	VMULSD  X6, X6, X8
+	VADDSD  X8, X7, X9
+	UCOMISD X0, X9
+	JA      floatDone
+	VMULSD  X1, X1, X7
+	VMULSD  X2, X2, X8
+	VADDSD  X8, X7, X10
+	UCOMISD X9, X10
+	JA      floatDone
+	VANDPD  plainAbsMask<>+0(SB), X1, X7
+	VANDPD  plainAbsMask<>+0(SB), X2, X8
+	VMAXSD  X8, X7, X7
+	UCOMISD plainToSmall<>+0(SB), X7
+	JCS     floatDone
+	MOVSD   (CX)(R8*8), X7
+	UCOMISD X10, X7
+	JA      floatARun
+
+floatAPlain:
+	VADDSD (AX)(R11*1), X5, X5
+	VADDSD 8(AX)(R11*1), X6, X6
+	VMULSD X1, X5, X7
+	VMULSD X2, X6, X8
+	VSUBSD X8, X7, X7
+	VMULSD X2, X5, X2
+	VMULSD X1, X6, X1
+	VADDSD X1, X2, X2
+	VADDSD 32(SI), X7, X1
+	VADDSD 40(SI), X2, X2
+	INCQ   R8
+	JMP    floatANext
+
+floatARun:
+	MOVQ    R8, R12
+	DECQ    R12
+	CMPQ    R12, tailLen+40(FP)
+	JGE     floatALadder
+	MOVQ    R12, R13
+	SHLQ    $0x06, R13
+	MOVSD   (BX)(R13*1), X7
+	UCOMISD X10, X7
+	JA      floatDone
+
+floatALadder:
+	MOVQ  R12, R13
+	IMULQ rungs+48(FP), R13
+	LEAQ  (DX)(R13*8), R13
+	XORQ  R14, R14
+	MOVQ  $0x00000001, R15
+
+floatARung:
+	CMPQ    R14, rungs+48(FP)
+	JGE     floatAFound
+	MOVSD   (R13)(R14*8), X7
+	UCOMISD X10, X7
+	JBE     floatAFound
+	INCQ    R14
+	SHLQ    $0x01, R15
+	JMP     floatARung
+
+floatAFound:
+	TESTQ  R14, R14
+	JZ     floatAPlain
+	MOVQ   levels+24(FP), R11
+	LEAQ   (R14)(R14*2), R14
+	MOVQ   (R11)(R14*8), R11
+	SHLQ   $0x06, R12
+	ADDQ   R12, R11
+	CMPB   60(R11), $0x00
+	JE     floatDone
+	VMULSD (R11), X1, X7
+	VMULSD 8(R11), X2, X8
+	VSUBSD X8, X7, X7
+	MOVSD  64(SI), X5
+	MOVSD  72(SI), X6
+	VMULSD 16(R11), X5, X8
+	VMULSD 24(R11), X6, X9
+	VSUBSD X9, X8, X8
+	VADDSD X8, X7, X7
+	VMULSD (R11), X2, X8
+	VMULSD 8(R11), X1, X9
+	VADDSD X9, X8, X8
+	VMULSD 16(R11), X6, X9
+	VMULSD 24(R11), X5, X6
+	VADDSD X6, X9, X9
+	VADDSD X9, X8, X2
+	MOVSD  X7, X1
+	ADDQ   R15, R8
+	ADDQ   R15, 16(DI)
+
+floatANext:
+	CMPQ    R9, top+56(FP)
+	JGE     floatDone
+	MOVQ    R9, R11
+	SHLQ    $0x04, R11
+	MOVSD   (AX)(R11*1), X5
+	MOVSD   8(AX)(R11*1), X6
+	VADDSD  X3, X5, X5
+	VADDSD  X4, X6, X6
+	VMULSD  X5, X5, X7
+	VMULSD  X6, X6, X8
+	VADDSD  X8, X7, X9
+	UCOMISD X0, X9
+	JA      floatDone
+	VMULSD  X3, X3, X7
+	VMULSD  X4, X4, X8
+	VADDSD  X8, X7, X10
+	UCOMISD X9, X10
+	JA      floatDone
+	VANDPD  plainAbsMask<>+0(SB), X3, X7
+	VANDPD  plainAbsMask<>+0(SB), X4, X8
+	VMAXSD  X8, X7, X7
+	UCOMISD plainToSmall<>+0(SB), X7
+	JCS     floatDone
+	MOVSD   (CX)(R9*8), X7
+	UCOMISD X10, X7
+	JA      floatBRun
+
+floatBPlain:
+	VADDSD (AX)(R11*1), X5, X5
+	VADDSD 8(AX)(R11*1), X6, X6
+	VMULSD X3, X5, X7
+	VMULSD X4, X6, X8
+	VSUBSD X8, X7, X7
+	VMULSD X4, X5, X4
+	VMULSD X3, X6, X3
+	VADDSD X3, X4, X4
+	VADDSD 48(SI), X7, X3
+	VADDSD 56(SI), X4, X4
+	INCQ   R9
+	JMP    floatBNext
+
+floatBRun:
+	MOVQ    R9, R12
+	DECQ    R12
+	CMPQ    R12, tailLen+40(FP)
+	JGE     floatBLadder
+	MOVQ    R12, R13
+	SHLQ    $0x06, R13
+	MOVSD   (BX)(R13*1), X7
+	UCOMISD X10, X7
+	JA      floatDone
+
+floatBLadder:
+	MOVQ  R12, R13
+	IMULQ rungs+48(FP), R13
+	LEAQ  (DX)(R13*8), R13
+	XORQ  R14, R14
+	MOVQ  $0x00000001, R15
+
+floatBRung:
+	CMPQ    R14, rungs+48(FP)
+	JGE     floatBFound
+	MOVSD   (R13)(R14*8), X7
+	UCOMISD X10, X7
+	JBE     floatBFound
+	INCQ    R14
+	SHLQ    $0x01, R15
+	JMP     floatBRung
+
+floatBFound:
+	TESTQ  R14, R14
+	JZ     floatBPlain
+	MOVQ   levels+24(FP), R11
+	LEAQ   (R14)(R14*2), R14
+	MOVQ   (R11)(R14*8), R11
+	SHLQ   $0x06, R12
+	ADDQ   R12, R11
+	CMPB   60(R11), $0x00
+	JE     floatDone
+	VMULSD (R11), X3, X7
+	VMULSD 8(R11), X4, X8
+	VSUBSD X8, X7, X7
+	MOVSD  80(SI), X5
+	MOVSD  88(SI), X6
+	VMULSD 16(R11), X5, X8
+	VMULSD 24(R11), X6, X9
+	VSUBSD X9, X8, X8
+	VADDSD X8, X7, X7
+	VMULSD (R11), X4, X8
+	VMULSD 8(R11), X3, X9
+	VADDSD X9, X8, X8
+	VMULSD 16(R11), X6, X9
+	VMULSD 24(R11), X5, X6
+	VADDSD X6, X9, X9
+	VADDSD X9, X8, X4
+	MOVSD  X7, X3
+	ADDQ   R15, R9
+	ADDQ   R15, 24(DI)
+
+floatBNext:
+	INCQ R10
+	JMP  floatLoop
+
+floatDone:
+	MOVSD X1, (SI)
+	MOVSD X2, 8(SI)
+	MOVSD X3, 16(SI)
+	MOVSD X4, 24(SI)
+	MOVQ  R8, (DI)
+	MOVQ  R9, 8(DI)
+	MOVQ  R10, ret+96(FP)
+	RET

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/bits"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Config is what a Plan needs of an image.
@@ -389,7 +390,11 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 // plain2 takes plain float64 steps of two pixels in the float64 loop at
 // once, for as long as neither needs anything else (an escape, a rebase,
 // the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
-// is exactly advance's plain step. It returns the steps taken.
+// is exactly advance's plain step. It returns the steps taken. Where the
+// CPU has the assembly and the table is dense, it takes floatRun's
+// passes instead (floatPair), BLA runs among them, and returns the
+// rounds: in a minibrot a pixel takes a run every few steps, and pairs
+// that stopped at each went alone, one dependent chain at a time.
 func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
@@ -409,6 +414,9 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		l := min(limit, top-a.m, top-b.m, maxIter-a.n, maxIter-b.n)
 		if l <= 0 {
 			return 0
+		}
+		if t := p.bla; t != nil && t.ladder != nil && maxIter-a.n >= top && maxIter-b.n >= top {
+			return p.floatPair(a, b, limit)
 		}
 		st := [8]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci}
 		steps = plainPairBLA(&orbit[0].zr, &gate[0], a.m, b.m, l, escape2, &st)
@@ -447,6 +455,28 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	a.dr, a.di, a.m, a.n = adr, adi, am, an
 	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
 	return steps
+}
+
+// floatPair is floatRun for two pixels at once, in assembly (see
+// floatPairBLA): up to limit rounds of a pass of each, plain steps and
+// the dense table's fast ladder runs, stopping before the first pass of
+// either that is anything else, which advance takes. Both must be in
+// the float64 loop, at least the reference's length from maxIter, so
+// that no pass nears it. It returns the full rounds taken.
+func (p *Plan) floatPair(a, b *pixelState, limit int) int {
+	t := p.bla
+	st := [12]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci, a.mr, a.mi, b.mr, b.mi}
+	ms := [4]int{a.m, b.m}
+	rounds := floatPairBLA(&p.orbit[0].zr, &p.gate[0], &t.ladder[0], (*uintptr)(unsafe.Pointer(&t.levels[0])),
+		&t.tail[0].r2, len(t.tail), t.rungs, len(p.orbit)-1, limit, p.escape2, &st, &ms)
+	a.dr, a.di, b.dr, b.di = st[0], st[1], st[2], st[3]
+	// m and n grow together.
+	a.n += ms[0] - a.m
+	b.n += ms[1] - b.m
+	a.m, b.m = ms[0], ms[1]
+	a.skipped += int64(ms[2])
+	b.skipped += int64(ms[3])
+	return rounds
 }
 
 // plainBLA takes plain steps of advance's float64 loop with BLA

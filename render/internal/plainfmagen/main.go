@@ -21,7 +21,9 @@
 // instructions are the CPU's own, and the bits are math.FMA's.
 //
 // The second, plainPairBLA (see plainPair), is Plan.plain2's loop with
-// BLA: two pixels' plain steps, each product rounded on its own.
+// BLA: two pixels' plain steps, each product rounded on its own. The
+// third, floatPairBLA (see floatPair), is Plan.floatRun for two pixels:
+// their plain steps and BLA runs from a dense table, for plain2.
 package main
 
 import (
@@ -117,6 +119,7 @@ func main() {
 	RET()
 
 	plainPair(small, absMask)
+	floatPair(small, absMask)
 	Generate()
 }
 
@@ -242,5 +245,201 @@ func plainPair(small, absMask Mem) {
 	MOVSD(drb, st.Offset(16))
 	MOVSD(dib, st.Offset(24))
 	Store(steps, ReturnIndex(0))
+	RET()
+}
+
+// floatPair generates floatPairBLA: Plan.floatRun's passes (plain steps
+// and BLA runs from its dense table whose A and B are float64s) for two
+// pixels at once, a pass of each a round, each pixel at its own m. Its
+// tests and arithmetic are floatRun's, in its order, so a pixel's bits
+// are floatRun's and advance's; it stops before the first pass of either
+// pixel that is anything else (an escape, a rebase, the rescaled loop,
+// the reference's end, the tail run, a run that is not fast), which Go
+// then takes. A lone pixel's passes in floatRun are a chain of dependent
+// operations, most of each a wait; two chains fill it. The caller keeps
+// both pixels maxIter - n >= top from maxIter, so that no run (which
+// lands by the reference's end, top) needs floatRun's test of maxIter.
+func floatPair(small, absMask Mem) {
+	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tailR2 *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int")
+	Pragma("noescape")
+	Doc(
+		"floatPairBLA takes up to limit rounds of Plan.floatRun's passes for two",
+		"pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi, 16 bytes a",
+		"point) and gate (8 bytes a point), with the dense table's ladder",
+		"(rungs radii a point), levels (the levels' slice headers, 24 bytes",
+		"each) and tail (tailR2: the tail runs' R^2, an entry's 64 bytes",
+		"apart, tailLen of them); st holds their deltas, dc and dc's",
+		"mantissas (dra, dia, drb, dib, dcra, dcia, dcrb, dcib, mra, mia,",
+		"mrb, mib). It stops before the first pass of either that is anything",
+		"but a plain step or a fast ladder run, or that starts at top. It",
+		"updates the deltas, each m in ms[0:2] and adds the steps each",
+		"skipped to ms[2:4]; it returns the full rounds taken. It needs AVX.",
+	)
+	orbit := Load(Param("orbit"), GP64())
+	gate := Load(Param("gate"), GP64())
+	ladder := Load(Param("ladder"), GP64())
+	tailR2 := Load(Param("tailR2"), GP64())
+	e2 := Load(Param("escape2"), XMM())
+	stp := Load(Param("st"), GP64())
+	st := Mem{Base: stp}
+	msp := Load(Param("ms"), GP64())
+	ms := Mem{Base: msp}
+	ma, mb := GP64(), GP64()
+	MOVQ(ms.Offset(0), ma)
+	MOVQ(ms.Offset(8), mb)
+	dra, dia, drb, dib := XMM(), XMM(), XMM(), XMM()
+	MOVSD(st.Offset(0), dra)
+	MOVSD(st.Offset(8), dia)
+	MOVSD(st.Offset(16), drb)
+	MOVSD(st.Offset(24), dib)
+	rounds := GP64()
+	XORQ(rounds, rounds)
+
+	type pix struct {
+		name             string
+		m                GPVirtual
+		dr, di           VecVirtual
+		dcr, dci, mr, mi Mem
+		skipped          Mem
+	}
+	px := []pix{
+		{"A", ma, dra, dia, st.Offset(32), st.Offset(40), st.Offset(64), st.Offset(72), ms.Offset(16)},
+		{"B", mb, drb, dib, st.Offset(48), st.Offset(56), st.Offset(80), st.Offset(88), ms.Offset(24)},
+	}
+	stop := LabelRef("floatDone")
+	Label("floatLoop")
+	CMPQ(rounds, avoutil.ParamAddr("limit"))
+	JGE(stop)
+	for _, q := range px {
+		// floatRun's pass, from its loop's test of m on.
+		CMPQ(q.m, avoutil.ParamAddr("top"))
+		JGE(stop) // the reference's end: a rebase
+		zo := GP64()
+		MOVQ(q.m, zo)
+		SHLQ(U8(4), zo)
+		zr := Mem{Base: orbit, Index: zo, Scale: 1}
+		zi := zr.Offset(8)
+		fr, fi := XMM(), XMM()
+		MOVSD(zr, fr)
+		MOVSD(zi, fi)
+		VADDSD(q.dr, fr, fr)
+		VADDSD(q.di, fi, fi)
+		x, y, mag := XMM(), XMM(), XMM()
+		VMULSD(fr, fr, x)
+		VMULSD(fi, fi, y)
+		VADDSD(y, x, mag)
+		UCOMISD(e2, mag)
+		JA(stop) // escapes
+		dd := XMM()
+		VMULSD(q.dr, q.dr, x)
+		VMULSD(q.di, q.di, y)
+		VADDSD(y, x, dd)
+		UCOMISD(mag, dd)
+		JA(stop) // rebases: dd > mag, Zhuoran's rule
+		VANDPD(absMask, q.dr, x)
+		VANDPD(absMask, q.di, y)
+		VMAXSD(y, x, x)
+		UCOMISD(small, x)
+		JCS(stop) // both parts under 2^-510: the rescaled loop's
+		g := XMM()
+		MOVSD(Mem{Base: gate, Index: q.m, Scale: 8}, g)
+		UCOMISD(dd, g)
+		JA(LabelRef("float" + q.name + "Run")) // dd < gate[m]: a run may start here
+
+		Label("float" + q.name + "Plain")
+		tr, ti := XMM(), XMM()
+		VADDSD(zr, fr, tr)
+		VADDSD(zi, fi, ti)
+		VMULSD(q.dr, tr, x)
+		VMULSD(q.di, ti, y)
+		VSUBSD(y, x, x)
+		u, v := XMM(), XMM()
+		VMULSD(q.di, tr, u)
+		VMULSD(q.dr, ti, v)
+		VADDSD(v, u, u)
+		VADDSD(q.dcr, x, q.dr)
+		VADDSD(q.dci, u, q.di)
+		INCQ(q.m)
+		JMP(LabelRef("float" + q.name + "Next"))
+
+		// blaFloat's search: the tail run (Go's), else the longest run
+		// of 2^j steps that is valid (ends by maxIter: the caller's).
+		Label("float" + q.name + "Run")
+		i := GP64()
+		MOVQ(q.m, i)
+		DECQ(i)
+		CMPQ(i, avoutil.ParamAddr("tailLen"))
+		JGE(LabelRef("float" + q.name + "Ladder"))
+		to := GP64()
+		MOVQ(i, to)
+		SHLQ(U8(6), to)
+		t := XMM()
+		MOVSD(Mem{Base: tailR2, Index: to, Scale: 1}, t)
+		UCOMISD(dd, t)
+		JA(stop) // the tail run is valid: Go's
+		Label("float" + q.name + "Ladder")
+		rs := GP64()
+		MOVQ(i, rs)
+		IMULQ(avoutil.ParamAddr("rungs"), rs)
+		LEAQ(Mem{Base: ladder, Index: rs, Scale: 8}, rs)
+		j, l := GP64(), GP64()
+		XORQ(j, j)
+		MOVQ(U32(1), l)
+		Label("float" + q.name + "Rung")
+		CMPQ(j, avoutil.ParamAddr("rungs"))
+		JGE(LabelRef("float" + q.name + "Found"))
+		MOVSD(Mem{Base: rs, Index: j, Scale: 8}, t)
+		UCOMISD(dd, t)
+		JBE(LabelRef("float" + q.name + "Found")) // not dd < rs[j]
+		INCQ(j)
+		SHLQ(U8(1), l)
+		JMP(LabelRef("float" + q.name + "Rung"))
+		Label("float" + q.name + "Found")
+		TESTQ(j, j)
+		JZ(LabelRef("float" + q.name + "Plain")) // no run: a plain step
+		// e = &levels[j][i]: a slice header is 24 bytes, an entry 64.
+		lv := GP64()
+		MOVQ(avoutil.ParamAddr("levels"), lv)
+		LEAQ(Mem{Base: j, Index: j, Scale: 2}, j)
+		MOVQ(Mem{Base: lv, Index: j, Scale: 8}, lv)
+		SHLQ(U8(6), i)
+		ADDQ(i, lv)
+		CMPB(Mem{Base: lv, Disp: 60}, U8(0))
+		JE(stop) // not fast: Go's
+		// (a0 dr - a1 di) + (b0 mr - b1 mi), (a0 di + a1 dr) + (b0 mi + b1 mr)
+		a0, a1, b0, b1 := Mem{Base: lv}, Mem{Base: lv, Disp: 8}, Mem{Base: lv, Disp: 16}, Mem{Base: lv, Disp: 24}
+		p, r, h := XMM(), XMM(), XMM()
+		VMULSD(a0, q.dr, x)
+		VMULSD(a1, q.di, y)
+		VSUBSD(y, x, x)
+		MOVSD(q.mr, p)
+		MOVSD(q.mi, r)
+		VMULSD(b0, p, y)
+		VMULSD(b1, r, h)
+		VSUBSD(h, y, y)
+		VADDSD(y, x, x) // the new dr
+		VMULSD(a0, q.di, y)
+		VMULSD(a1, q.dr, h)
+		VADDSD(h, y, y)
+		VMULSD(b0, r, h)
+		VMULSD(b1, p, r)
+		VADDSD(r, h, h)
+		VADDSD(h, y, q.di)
+		MOVSD(x, q.dr)
+		ADDQ(l, q.m)
+		ADDQ(l, q.skipped)
+		Label("float" + q.name + "Next")
+	}
+	INCQ(rounds)
+	JMP(LabelRef("floatLoop"))
+
+	Label("floatDone")
+	MOVSD(dra, st.Offset(0))
+	MOVSD(dia, st.Offset(8))
+	MOVSD(drb, st.Offset(16))
+	MOVSD(dib, st.Offset(24))
+	MOVQ(ma, ms.Offset(0))
+	MOVQ(mb, ms.Offset(8))
+	Store(rounds, ReturnIndex(0))
 	RET()
 }
