@@ -30,13 +30,13 @@ func plainPairBLA(orbit *float64, gate *float64, ma int, mb int, limit int, esca
 // pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi, 16 bytes a
 // point) and gate (8 bytes a point), with the dense table's ladder
 // (rungs radii a point), levels (the levels' slice headers, 24 bytes
-// each) and tail (tailR2: the tail runs' R^2, an entry's 64 bytes
-// apart, tailLen of them); st holds their deltas, dc and dc's
+// each) and tail (the tail runs' entries, 64 bytes each, tailLen of
+// them); st holds their deltas, dc and dc's
 // mantissas (dra, dia, drb, dib, dcra, dcia, dcrb, dcib, mra, mia,
 // mrb, mib). It stops before the first pass of either that is anything
-// but a plain step or a fast ladder run, or that starts at top. It
+// but a plain step or a fast run, or that starts at top. It
 // updates the deltas, each m in ms[0:2] and adds the steps each
 // skipped to ms[2:4]; it returns the full rounds taken. It needs AVX.
 //
 //go:noescape
-func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tailR2 *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int
+func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int

@@ -165,13 +165,13 @@ pairDone:
 	MOVQ  CX, ret+56(FP)
 	RET
 
-// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tailR2 *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int
+// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int
 // Requires: AVX, SSE2
 TEXT ·floatPairBLA(SB), NOSPLIT, $0-104
 	MOVQ  orbit+0(FP), AX
 	MOVQ  gate+8(FP), CX
 	MOVQ  ladder+16(FP), DX
-	MOVQ  tailR2+32(FP), BX
+	MOVQ  tail+32(FP), BX
 	MOVSD escape2+72(FP), X0
 	MOVQ  st+80(FP), SI
 	MOVQ  ms+88(FP), DI
@@ -234,56 +234,62 @@ floatARun:
 	JGE     floatALadder
 	MOVQ    R12, R13
 	SHLQ    $0x06, R13
-	MOVSD   (BX)(R13*1), X7
+	ADDQ    BX, R13
+	MOVSD   40(R13), X7
 	UCOMISD X10, X7
-	JA      floatDone
+	JBE     floatALadder
+	MOVQ    tailLen+40(FP), R14
+	SUBQ    R12, R14
+	JMP     floatAApply
 
 floatALadder:
 	MOVQ  R12, R13
 	IMULQ rungs+48(FP), R13
 	LEAQ  (DX)(R13*8), R13
-	XORQ  R14, R14
-	MOVQ  $0x00000001, R15
+	XORQ  R15, R15
+	MOVQ  $0x00000001, R14
 
 floatARung:
-	CMPQ    R14, rungs+48(FP)
+	CMPQ    R15, rungs+48(FP)
 	JGE     floatAFound
-	MOVSD   (R13)(R14*8), X7
+	MOVSD   (R13)(R15*8), X7
 	UCOMISD X10, X7
 	JBE     floatAFound
-	INCQ    R14
-	SHLQ    $0x01, R15
+	INCQ    R15
+	SHLQ    $0x01, R14
 	JMP     floatARung
 
 floatAFound:
-	TESTQ  R14, R14
-	JZ     floatAPlain
-	MOVQ   levels+24(FP), R11
-	LEAQ   (R14)(R14*2), R14
-	MOVQ   (R11)(R14*8), R11
-	SHLQ   $0x06, R12
-	ADDQ   R12, R11
-	CMPB   60(R11), $0x00
+	TESTQ R15, R15
+	JZ    floatAPlain
+	MOVQ  levels+24(FP), R13
+	LEAQ  (R15)(R15*2), R15
+	MOVQ  (R13)(R15*8), R13
+	SHLQ  $0x06, R12
+	ADDQ  R12, R13
+
+floatAApply:
+	CMPB   60(R13), $0x00
 	JE     floatDone
-	VMULSD (R11), X1, X7
-	VMULSD 8(R11), X2, X8
+	VMULSD (R13), X1, X7
+	VMULSD 8(R13), X2, X8
 	VSUBSD X8, X7, X7
 	MOVSD  64(SI), X5
 	MOVSD  72(SI), X6
-	VMULSD 16(R11), X5, X8
-	VMULSD 24(R11), X6, X9
+	VMULSD 16(R13), X5, X8
+	VMULSD 24(R13), X6, X9
 	VSUBSD X9, X8, X8
 	VADDSD X8, X7, X7
-	VMULSD (R11), X2, X8
-	VMULSD 8(R11), X1, X9
+	VMULSD (R13), X2, X8
+	VMULSD 8(R13), X1, X9
 	VADDSD X9, X8, X8
-	VMULSD 16(R11), X6, X9
-	VMULSD 24(R11), X5, X6
+	VMULSD 16(R13), X6, X9
+	VMULSD 24(R13), X5, X6
 	VADDSD X6, X9, X9
 	VADDSD X9, X8, X2
 	MOVSD  X7, X1
-	ADDQ   R15, R8
-	ADDQ   R15, 16(DI)
+	ADDQ   R14, R8
+	ADDQ   R14, 16(DI)
 
 floatANext:
 	CMPQ    R9, top+56(FP)
@@ -334,56 +340,62 @@ floatBRun:
 	JGE     floatBLadder
 	MOVQ    R12, R13
 	SHLQ    $0x06, R13
-	MOVSD   (BX)(R13*1), X7
+	ADDQ    BX, R13
+	MOVSD   40(R13), X7
 	UCOMISD X10, X7
-	JA      floatDone
+	JBE     floatBLadder
+	MOVQ    tailLen+40(FP), R14
+	SUBQ    R12, R14
+	JMP     floatBApply
 
 floatBLadder:
 	MOVQ  R12, R13
 	IMULQ rungs+48(FP), R13
 	LEAQ  (DX)(R13*8), R13
-	XORQ  R14, R14
-	MOVQ  $0x00000001, R15
+	XORQ  R15, R15
+	MOVQ  $0x00000001, R14
 
 floatBRung:
-	CMPQ    R14, rungs+48(FP)
+	CMPQ    R15, rungs+48(FP)
 	JGE     floatBFound
-	MOVSD   (R13)(R14*8), X7
+	MOVSD   (R13)(R15*8), X7
 	UCOMISD X10, X7
 	JBE     floatBFound
-	INCQ    R14
-	SHLQ    $0x01, R15
+	INCQ    R15
+	SHLQ    $0x01, R14
 	JMP     floatBRung
 
 floatBFound:
-	TESTQ  R14, R14
-	JZ     floatBPlain
-	MOVQ   levels+24(FP), R11
-	LEAQ   (R14)(R14*2), R14
-	MOVQ   (R11)(R14*8), R11
-	SHLQ   $0x06, R12
-	ADDQ   R12, R11
-	CMPB   60(R11), $0x00
+	TESTQ R15, R15
+	JZ    floatBPlain
+	MOVQ  levels+24(FP), R13
+	LEAQ  (R15)(R15*2), R15
+	MOVQ  (R13)(R15*8), R13
+	SHLQ  $0x06, R12
+	ADDQ  R12, R13
+
+floatBApply:
+	CMPB   60(R13), $0x00
 	JE     floatDone
-	VMULSD (R11), X3, X7
-	VMULSD 8(R11), X4, X8
+	VMULSD (R13), X3, X7
+	VMULSD 8(R13), X4, X8
 	VSUBSD X8, X7, X7
 	MOVSD  80(SI), X5
 	MOVSD  88(SI), X6
-	VMULSD 16(R11), X5, X8
-	VMULSD 24(R11), X6, X9
+	VMULSD 16(R13), X5, X8
+	VMULSD 24(R13), X6, X9
 	VSUBSD X9, X8, X8
 	VADDSD X8, X7, X7
-	VMULSD (R11), X4, X8
-	VMULSD 8(R11), X3, X9
+	VMULSD (R13), X4, X8
+	VMULSD 8(R13), X3, X9
 	VADDSD X9, X8, X8
-	VMULSD 16(R11), X6, X9
-	VMULSD 24(R11), X5, X6
+	VMULSD 16(R13), X6, X9
+	VMULSD 24(R13), X5, X6
 	VADDSD X6, X9, X9
 	VADDSD X9, X8, X4
 	MOVSD  X7, X3
-	ADDQ   R15, R9
-	ADDQ   R15, 24(DI)
+	ADDQ   R14, R9
+	ADDQ   R14, 24(DI)
 
 floatBNext:
 	INCQ R10

@@ -459,7 +459,7 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 
 // floatPair is floatRun for two pixels at once, in assembly (see
 // floatPairBLA): up to limit rounds of a pass of each, plain steps and
-// the dense table's fast ladder runs, stopping before the first pass of
+// the dense table's fast runs, stopping before the first pass of
 // either that is anything else, which advance takes. Both must be in
 // the float64 loop, at least the reference's length from maxIter, so
 // that no pass nears it. It returns the full rounds taken.
@@ -468,7 +468,7 @@ func (p *Plan) floatPair(a, b *pixelState, limit int) int {
 	st := [12]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci, a.mr, a.mi, b.mr, b.mi}
 	ms := [4]int{a.m, b.m}
 	rounds := floatPairBLA(&p.orbit[0].zr, &p.gate[0], &t.ladder[0], (*uintptr)(unsafe.Pointer(&t.levels[0])),
-		&t.tail[0].r2, len(t.tail), t.rungs, len(p.orbit)-1, limit, p.escape2, &st, &ms)
+		&t.tail[0].a0, len(t.tail), t.rungs, len(p.orbit)-1, limit, p.escape2, &st, &ms)
 	a.dr, a.di, b.dr, b.di = st[0], st[1], st[2], st[3]
 	// m and n grow together.
 	a.n += ms[0] - a.m

@@ -254,31 +254,31 @@ func plainPair(small, absMask Mem) {
 // tests and arithmetic are floatRun's, in its order, so a pixel's bits
 // are floatRun's and advance's; it stops before the first pass of either
 // pixel that is anything else (an escape, a rebase, the rescaled loop,
-// the reference's end, the tail run, a run that is not fast), which Go
+// the reference's end, a run that is not fast), which Go
 // then takes. A lone pixel's passes in floatRun are a chain of dependent
 // operations, most of each a wait; two chains fill it. The caller keeps
 // both pixels maxIter - n >= top from maxIter, so that no run (which
 // lands by the reference's end, top) needs floatRun's test of maxIter.
 func floatPair(small, absMask Mem) {
-	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tailR2 *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int")
+	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int")
 	Pragma("noescape")
 	Doc(
 		"floatPairBLA takes up to limit rounds of Plan.floatRun's passes for two",
 		"pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi, 16 bytes a",
 		"point) and gate (8 bytes a point), with the dense table's ladder",
 		"(rungs radii a point), levels (the levels' slice headers, 24 bytes",
-		"each) and tail (tailR2: the tail runs' R^2, an entry's 64 bytes",
-		"apart, tailLen of them); st holds their deltas, dc and dc's",
+		"each) and tail (the tail runs' entries, 64 bytes each, tailLen of",
+		"them); st holds their deltas, dc and dc's",
 		"mantissas (dra, dia, drb, dib, dcra, dcia, dcrb, dcib, mra, mia,",
 		"mrb, mib). It stops before the first pass of either that is anything",
-		"but a plain step or a fast ladder run, or that starts at top. It",
+		"but a plain step or a fast run, or that starts at top. It",
 		"updates the deltas, each m in ms[0:2] and adds the steps each",
 		"skipped to ms[2:4]; it returns the full rounds taken. It needs AVX.",
 	)
 	orbit := Load(Param("orbit"), GP64())
 	gate := Load(Param("gate"), GP64())
 	ladder := Load(Param("ladder"), GP64())
-	tailR2 := Load(Param("tailR2"), GP64())
+	tail := Load(Param("tail"), GP64())
 	e2 := Load(Param("escape2"), XMM())
 	stp := Load(Param("st"), GP64())
 	st := Mem{Base: stp}
@@ -362,27 +362,31 @@ func floatPair(small, absMask Mem) {
 		INCQ(q.m)
 		JMP(LabelRef("float" + q.name + "Next"))
 
-		// blaFloat's search: the tail run (Go's), else the longest run
-		// of 2^j steps that is valid (ends by maxIter: the caller's).
+		// blaFloat's search: the tail run, else the longest run of 2^j
+		// steps that is valid (each ends by maxIter: the caller's).
 		Label("float" + q.name + "Run")
-		i := GP64()
+		i, e, l := GP64(), GP64(), GP64()
 		MOVQ(q.m, i)
 		DECQ(i)
+		t := XMM()
 		CMPQ(i, avoutil.ParamAddr("tailLen"))
 		JGE(LabelRef("float" + q.name + "Ladder"))
-		to := GP64()
-		MOVQ(i, to)
-		SHLQ(U8(6), to)
-		t := XMM()
-		MOVSD(Mem{Base: tailR2, Index: to, Scale: 1}, t)
+		// e = &tail[i], 64 bytes an entry; its R^2 at 40.
+		MOVQ(i, e)
+		SHLQ(U8(6), e)
+		ADDQ(tail, e)
+		MOVSD(Mem{Base: e, Disp: 40}, t)
 		UCOMISD(dd, t)
-		JA(stop) // the tail run is valid: Go's
+		JBE(LabelRef("float" + q.name + "Ladder")) // not dd < R^2
+		MOVQ(avoutil.ParamAddr("tailLen"), l)
+		SUBQ(i, l) // to the reference's end
+		JMP(LabelRef("float" + q.name + "Apply"))
 		Label("float" + q.name + "Ladder")
 		rs := GP64()
 		MOVQ(i, rs)
 		IMULQ(avoutil.ParamAddr("rungs"), rs)
 		LEAQ(Mem{Base: ladder, Index: rs, Scale: 8}, rs)
-		j, l := GP64(), GP64()
+		j := GP64()
 		XORQ(j, j)
 		MOVQ(U32(1), l)
 		Label("float" + q.name + "Rung")
@@ -398,16 +402,16 @@ func floatPair(small, absMask Mem) {
 		TESTQ(j, j)
 		JZ(LabelRef("float" + q.name + "Plain")) // no run: a plain step
 		// e = &levels[j][i]: a slice header is 24 bytes, an entry 64.
-		lv := GP64()
-		MOVQ(avoutil.ParamAddr("levels"), lv)
+		MOVQ(avoutil.ParamAddr("levels"), e)
 		LEAQ(Mem{Base: j, Index: j, Scale: 2}, j)
-		MOVQ(Mem{Base: lv, Index: j, Scale: 8}, lv)
+		MOVQ(Mem{Base: e, Index: j, Scale: 8}, e)
 		SHLQ(U8(6), i)
-		ADDQ(i, lv)
-		CMPB(Mem{Base: lv, Disp: 60}, U8(0))
+		ADDQ(i, e)
+		Label("float" + q.name + "Apply")
+		CMPB(Mem{Base: e, Disp: 60}, U8(0))
 		JE(stop) // not fast: Go's
 		// (a0 dr - a1 di) + (b0 mr - b1 mi), (a0 di + a1 dr) + (b0 mi + b1 mr)
-		a0, a1, b0, b1 := Mem{Base: lv}, Mem{Base: lv, Disp: 8}, Mem{Base: lv, Disp: 16}, Mem{Base: lv, Disp: 24}
+		a0, a1, b0, b1 := Mem{Base: e}, Mem{Base: e, Disp: 8}, Mem{Base: e, Disp: 16}, Mem{Base: e, Disp: 24}
 		p, r, h := XMM(), XMM(), XMM()
 		VMULSD(a0, q.dr, x)
 		VMULSD(a1, q.di, y)
