@@ -10,6 +10,9 @@ GLOBL plainToSmall<>(SB), RODATA|NOPTR, $8
 DATA plainAbsMask<>+0(SB)/8, $0x7fffffffffffffff
 GLOBL plainAbsMask<>(SB), RODATA|NOPTR, $8
 
+DATA floatDDSmall<>+0(SB)/8, $0x0050000000000000
+GLOBL floatDDSmall<>(SB), RODATA|NOPTR, $8
+
 // func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
 // Requires: AVX, FMA3, SSE2
 TEXT ·plainFMA(SB), NOSPLIT, $0-88
@@ -201,95 +204,88 @@ floatLoop:
 	JA      floatDone
 	VMULSD  X1, X1, X7
 	VMULSD  X2, X2, X8
-	VADDSD  X8, X7, X10
-	UCOMISD X9, X10
+	VADDSD  X8, X7, X7
+	UCOMISD X9, X7
 	JA      floatDone
-	VANDPD  plainAbsMask<>+0(SB), X1, X7
-	VANDPD  plainAbsMask<>+0(SB), X2, X8
-	VMAXSD  X8, X7, X7
-	UCOMISD plainToSmall<>+0(SB), X7
-	JCS     floatDone
-	MOVSD   (CX)(R8*8), X7
-	UCOMISD X10, X7
+	UCOMISD floatDDSmall<>+0(SB), X7
+	JBE     floatDone
+	MOVSD   (CX)(R8*8), X8
+	UCOMISD X7, X8
 	JA      floatARun
-
-floatAPlain:
-	VADDSD (AX)(R11*1), X5, X5
-	VADDSD 8(AX)(R11*1), X6, X6
-	VMULSD X1, X5, X7
-	VMULSD X2, X6, X8
-	VSUBSD X8, X7, X7
-	VMULSD X2, X5, X2
-	VMULSD X1, X6, X1
-	VADDSD X1, X2, X2
-	VADDSD 32(SI), X7, X1
-	VADDSD 40(SI), X2, X2
-	INCQ   R8
-	JMP    floatANext
+	VADDSD  (AX)(R11*1), X5, X5
+	VADDSD  8(AX)(R11*1), X6, X6
+	VMULSD  X1, X5, X7
+	VMULSD  X2, X6, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X2, X5, X2
+	VMULSD  X1, X6, X1
+	VADDSD  X1, X2, X2
+	VADDSD  32(SI), X7, X1
+	VADDSD  40(SI), X2, X2
+	INCQ    R8
+	JMP     floatANext
 
 floatARun:
-	MOVQ    R8, R12
-	DECQ    R12
-	CMPQ    R12, tailLen+40(FP)
+	MOVQ    R8, R11
+	DECQ    R11
+	CMPQ    R11, tailLen+40(FP)
 	JGE     floatALadder
-	MOVQ    R12, R13
-	SHLQ    $0x06, R13
-	ADDQ    BX, R13
-	MOVSD   40(R13), X7
-	UCOMISD X10, X7
+	MOVQ    R11, R12
+	SHLQ    $0x06, R12
+	ADDQ    BX, R12
+	MOVSD   40(R12), X5
+	UCOMISD X7, X5
 	JBE     floatALadder
-	MOVQ    tailLen+40(FP), R14
-	SUBQ    R12, R14
+	MOVQ    tailLen+40(FP), R13
+	SUBQ    R11, R13
 	JMP     floatAApply
 
 floatALadder:
-	MOVQ  R12, R13
-	IMULQ rungs+48(FP), R13
-	LEAQ  (DX)(R13*8), R13
-	XORQ  R15, R15
+	MOVQ  R11, R12
+	IMULQ rungs+48(FP), R12
+	LEAQ  (DX)(R12*8), R12
 	MOVQ  $0x00000001, R14
+	MOVQ  $0x00000002, R13
 
 floatARung:
-	CMPQ    R15, rungs+48(FP)
+	CMPQ    R14, rungs+48(FP)
 	JGE     floatAFound
-	MOVSD   (R13)(R15*8), X7
-	UCOMISD X10, X7
+	MOVSD   (R12)(R14*8), X5
+	UCOMISD X7, X5
 	JBE     floatAFound
-	INCQ    R15
-	SHLQ    $0x01, R14
+	INCQ    R14
+	SHLQ    $0x01, R13
 	JMP     floatARung
 
 floatAFound:
-	TESTQ R15, R15
-	JZ    floatAPlain
-	MOVQ  levels+24(FP), R13
-	LEAQ  (R15)(R15*2), R15
-	MOVQ  (R13)(R15*8), R13
-	SHLQ  $0x06, R12
-	ADDQ  R12, R13
+	MOVQ levels+24(FP), R12
+	LEAQ (R14)(R14*2), R14
+	MOVQ (R12)(R14*8), R12
+	SHLQ $0x06, R11
+	ADDQ R11, R12
 
 floatAApply:
-	CMPB   60(R13), $0x00
+	CMPB   60(R12), $0x00
 	JE     floatDone
-	VMULSD (R13), X1, X7
-	VMULSD 8(R13), X2, X8
+	VMULSD (R12), X1, X7
+	VMULSD 8(R12), X2, X8
 	VSUBSD X8, X7, X7
 	MOVSD  64(SI), X5
 	MOVSD  72(SI), X6
-	VMULSD 16(R13), X5, X8
-	VMULSD 24(R13), X6, X9
+	VMULSD 16(R12), X5, X8
+	VMULSD 24(R12), X6, X9
 	VSUBSD X9, X8, X8
 	VADDSD X8, X7, X7
-	VMULSD (R13), X2, X8
-	VMULSD 8(R13), X1, X9
+	VMULSD (R12), X2, X8
+	VMULSD 8(R12), X1, X9
 	VADDSD X9, X8, X8
-	VMULSD 16(R13), X6, X9
-	VMULSD 24(R13), X5, X6
+	VMULSD 16(R12), X6, X9
+	VMULSD 24(R12), X5, X6
 	VADDSD X6, X9, X9
 	VADDSD X9, X8, X2
 	MOVSD  X7, X1
-	ADDQ   R14, R8
-	ADDQ   R14, 16(DI)
+	ADDQ   R13, R8
+	ADDQ   R13, 16(DI)
 
 floatANext:
 	CMPQ    R9, top+56(FP)
@@ -307,95 +303,88 @@ floatANext:
 	JA      floatDone
 	VMULSD  X3, X3, X7
 	VMULSD  X4, X4, X8
-	VADDSD  X8, X7, X10
-	UCOMISD X9, X10
+	VADDSD  X8, X7, X7
+	UCOMISD X9, X7
 	JA      floatDone
-	VANDPD  plainAbsMask<>+0(SB), X3, X7
-	VANDPD  plainAbsMask<>+0(SB), X4, X8
-	VMAXSD  X8, X7, X7
-	UCOMISD plainToSmall<>+0(SB), X7
-	JCS     floatDone
-	MOVSD   (CX)(R9*8), X7
-	UCOMISD X10, X7
+	UCOMISD floatDDSmall<>+0(SB), X7
+	JBE     floatDone
+	MOVSD   (CX)(R9*8), X8
+	UCOMISD X7, X8
 	JA      floatBRun
-
-floatBPlain:
-	VADDSD (AX)(R11*1), X5, X5
-	VADDSD 8(AX)(R11*1), X6, X6
-	VMULSD X3, X5, X7
-	VMULSD X4, X6, X8
-	VSUBSD X8, X7, X7
-	VMULSD X4, X5, X4
-	VMULSD X3, X6, X3
-	VADDSD X3, X4, X4
-	VADDSD 48(SI), X7, X3
-	VADDSD 56(SI), X4, X4
-	INCQ   R9
-	JMP    floatBNext
+	VADDSD  (AX)(R11*1), X5, X5
+	VADDSD  8(AX)(R11*1), X6, X6
+	VMULSD  X3, X5, X7
+	VMULSD  X4, X6, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X4, X5, X4
+	VMULSD  X3, X6, X3
+	VADDSD  X3, X4, X4
+	VADDSD  48(SI), X7, X3
+	VADDSD  56(SI), X4, X4
+	INCQ    R9
+	JMP     floatBNext
 
 floatBRun:
-	MOVQ    R9, R12
-	DECQ    R12
-	CMPQ    R12, tailLen+40(FP)
+	MOVQ    R9, R11
+	DECQ    R11
+	CMPQ    R11, tailLen+40(FP)
 	JGE     floatBLadder
-	MOVQ    R12, R13
-	SHLQ    $0x06, R13
-	ADDQ    BX, R13
-	MOVSD   40(R13), X7
-	UCOMISD X10, X7
+	MOVQ    R11, R12
+	SHLQ    $0x06, R12
+	ADDQ    BX, R12
+	MOVSD   40(R12), X5
+	UCOMISD X7, X5
 	JBE     floatBLadder
-	MOVQ    tailLen+40(FP), R14
-	SUBQ    R12, R14
+	MOVQ    tailLen+40(FP), R13
+	SUBQ    R11, R13
 	JMP     floatBApply
 
 floatBLadder:
-	MOVQ  R12, R13
-	IMULQ rungs+48(FP), R13
-	LEAQ  (DX)(R13*8), R13
-	XORQ  R15, R15
+	MOVQ  R11, R12
+	IMULQ rungs+48(FP), R12
+	LEAQ  (DX)(R12*8), R12
 	MOVQ  $0x00000001, R14
+	MOVQ  $0x00000002, R13
 
 floatBRung:
-	CMPQ    R15, rungs+48(FP)
+	CMPQ    R14, rungs+48(FP)
 	JGE     floatBFound
-	MOVSD   (R13)(R15*8), X7
-	UCOMISD X10, X7
+	MOVSD   (R12)(R14*8), X5
+	UCOMISD X7, X5
 	JBE     floatBFound
-	INCQ    R15
-	SHLQ    $0x01, R14
+	INCQ    R14
+	SHLQ    $0x01, R13
 	JMP     floatBRung
 
 floatBFound:
-	TESTQ R15, R15
-	JZ    floatBPlain
-	MOVQ  levels+24(FP), R13
-	LEAQ  (R15)(R15*2), R15
-	MOVQ  (R13)(R15*8), R13
-	SHLQ  $0x06, R12
-	ADDQ  R12, R13
+	MOVQ levels+24(FP), R12
+	LEAQ (R14)(R14*2), R14
+	MOVQ (R12)(R14*8), R12
+	SHLQ $0x06, R11
+	ADDQ R11, R12
 
 floatBApply:
-	CMPB   60(R13), $0x00
+	CMPB   60(R12), $0x00
 	JE     floatDone
-	VMULSD (R13), X3, X7
-	VMULSD 8(R13), X4, X8
+	VMULSD (R12), X3, X7
+	VMULSD 8(R12), X4, X8
 	VSUBSD X8, X7, X7
 	MOVSD  80(SI), X5
 	MOVSD  88(SI), X6
-	VMULSD 16(R13), X5, X8
-	VMULSD 24(R13), X6, X9
+	VMULSD 16(R12), X5, X8
+	VMULSD 24(R12), X6, X9
 	VSUBSD X9, X8, X8
 	VADDSD X8, X7, X7
-	VMULSD (R13), X4, X8
-	VMULSD 8(R13), X3, X9
+	VMULSD (R12), X4, X8
+	VMULSD 8(R12), X3, X9
 	VADDSD X9, X8, X8
-	VMULSD 16(R13), X6, X9
-	VMULSD 24(R13), X5, X6
+	VMULSD 16(R12), X6, X9
+	VMULSD 24(R12), X5, X6
 	VADDSD X6, X9, X9
 	VADDSD X9, X8, X4
 	MOVSD  X7, X3
-	ADDQ   R14, R9
-	ADDQ   R14, 24(DI)
+	ADDQ   R13, R9
+	ADDQ   R13, 24(DI)
 
 floatBNext:
 	INCQ R10

@@ -49,6 +49,8 @@ func main() {
 	DATA(0, U64(math.Float64bits(toSmall)))
 	absMask := GLOBL("plainAbsMask", RODATA|NOPTR)
 	DATA(0, U64(math.MaxInt64))
+	ddSmall := GLOBL("floatDDSmall", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(0x1p-1018)))
 
 	TEXT("plainFMA", NOSPLIT, "func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (steps int, ndr, ndi float64)")
 	Pragma("noescape")
@@ -119,7 +121,7 @@ func main() {
 	RET()
 
 	plainPair(small, absMask)
-	floatPair(small, absMask)
+	floatPair(ddSmall)
 	Generate()
 }
 
@@ -259,7 +261,7 @@ func plainPair(small, absMask Mem) {
 // operations, most of each a wait; two chains fill it. The caller keeps
 // both pixels maxIter - n >= top from maxIter, so that no run (which
 // lands by the reference's end, top) needs floatRun's test of maxIter.
-func floatPair(small, absMask Mem) {
+func floatPair(ddSmall Mem) {
 	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int")
 	Pragma("noescape")
 	Doc(
@@ -336,11 +338,11 @@ func floatPair(small, absMask Mem) {
 		VADDSD(y, x, dd)
 		UCOMISD(mag, dd)
 		JA(stop) // rebases: dd > mag, Zhuoran's rule
-		VANDPD(absMask, q.dr, x)
-		VANDPD(absMask, q.di, y)
-		VMAXSD(y, x, x)
-		UCOMISD(small, x)
-		JCS(stop) // both parts under 2^-510: the rescaled loop's
+		// |dr| and |di| both under 2^-510 make dd at most 2^-1019: a
+		// larger dd rules the rescaled loop out, as in floatRun, and a
+		// smaller one stops (Go's test).
+		UCOMISD(ddSmall, dd)
+		JBE(stop)
 		g := XMM()
 		MOVSD(Mem{Base: gate, Index: q.m, Scale: 8}, g)
 		UCOMISD(dd, g)
@@ -386,9 +388,11 @@ func floatPair(small, absMask Mem) {
 		MOVQ(i, rs)
 		IMULQ(avoutil.ParamAddr("rungs"), rs)
 		LEAQ(Mem{Base: ladder, Index: rs, Scale: 8}, rs)
+		// The first rung, levels[1][i]'s R^2, is gate[m], which dd is
+		// under: the search starts at the second.
 		j := GP64()
-		XORQ(j, j)
-		MOVQ(U32(1), l)
+		MOVQ(U32(1), j)
+		MOVQ(U32(2), l)
 		Label("float" + q.name + "Rung")
 		CMPQ(j, avoutil.ParamAddr("rungs"))
 		JGE(LabelRef("float" + q.name + "Found"))
@@ -399,8 +403,6 @@ func floatPair(small, absMask Mem) {
 		SHLQ(U8(1), l)
 		JMP(LabelRef("float" + q.name + "Rung"))
 		Label("float" + q.name + "Found")
-		TESTQ(j, j)
-		JZ(LabelRef("float" + q.name + "Plain")) // no run: a plain step
 		// e = &levels[j][i]: a slice header is 24 bytes, an entry 64.
 		MOVQ(avoutil.ParamAddr("levels"), e)
 		LEAQ(Mem{Base: j, Index: j, Scale: 2}, j)
