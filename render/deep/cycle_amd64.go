@@ -36,6 +36,16 @@ var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *
 // them have stopped. It returns the lanes that took periods and need no
 // pass of advance's now, and those it ran.
 func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took, active uint64, periods int64) {
+	// Most rounds have no lane at m = 1: they return before the
+	// routine's state (over a kilobyte, zeroed) is made.
+	for j := range ls {
+		if want>>j&1 == 1 && ls[j].m == 1 {
+			break
+		}
+		if j == len(ls)-1 {
+			return 0, 0, 0
+		}
+	}
 	tail := &p.bla.tail[0]
 	top := len(p.orbit) - 1
 	l := top - 1
