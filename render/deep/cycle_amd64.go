@@ -169,16 +169,21 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			pending = -1
 			a, b := &lanes[x], &lanes[y]
 			alone := x == y
+			var free uint8
 			if !alone && !a.small && !b.small {
-				alone = p.plain2(a, b, stopCheckIters) < 4
+				var steps int
+				steps, free = p.plain2(a, b, stopCheckIters)
+				alone = steps < 4
 			}
-			for _, l := range [2]int{x, y} {
+			for k, l := range [2]int{x, y} {
 				s := &lanes[l]
 				// A lane the vector lanes ran takes its period here and
 				// returns to them (paired); the others, whose deltas the
 				// tail run does not take, go on as in Row, where cycle
-				// takes the periods of a lane that comes back to it.
-				if !s.done {
+				// takes the periods of a lane that comes back to it. A
+				// lane the pair left after its pass, at m = 1 for the
+				// vector lanes, takes none.
+				if !s.done && (alone || free>>k&1 == 0) {
 					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
 				}
 				if s.done {

@@ -194,7 +194,7 @@ func TestPlainPairStops(t *testing.T) {
 			hasPlainPair = asm
 			a := pixelState{m: c.a.m, n: c.a.m, dr: c.a.dr, di: c.a.di, dcr: c.a.dcr, dci: c.a.dci}
 			b := pixelState{m: c.b.m, n: c.b.m, dr: c.b.dr, di: c.b.di, dcr: c.b.dcr, dci: c.b.dci}
-			steps := p.plain2(&a, &b, c.limit)
+			steps, _ := p.plain2(&a, &b, c.limit)
 			return a, b, steps
 		}
 		ga, gb, gs := run(true)
@@ -205,13 +205,15 @@ func TestPlainPairStops(t *testing.T) {
 	}
 }
 
-// TestFloatPairMatchesFloatRun holds each pixel of floatPairBLA's pairs
-// to floatRun's passes, one at a time, bit for bit: pairs of the
-// minibrots' pixels, each round of the pair followed by advance's pass
-// of each (its event), as Row takes them. It also checks that the pairs
-// took BLA runs and plain steps, and blaEntry's layout, which the
-// assembly reads at fixed offsets.
-func TestFloatPairMatchesFloatRun(t *testing.T) {
+// TestFloatPairMatchesAdvance holds each pixel of floatPairBLA's pairs
+// to advance's passes, one at a time, bit for bit (state, counts and
+// Brent's saved rebase): pairs of the minibrots' pixels, each call of
+// the pair followed by advance's pass of each pixel that it did not
+// leave after a pass, as Row takes them, with and without periodicity
+// checking. It also checks that the pairs took BLA runs, plain steps
+// and rebases, and blaEntry's layout, which the assembly reads at fixed
+// offsets.
+func TestFloatPairMatchesAdvance(t *testing.T) {
 	if !hasPlainPair {
 		t.Skip("this CPU has no AVX: floatPairBLA does not run")
 	}
@@ -220,50 +222,53 @@ func TestFloatPairMatchesFloatRun(t *testing.T) {
 		unsafe.Offsetof(e.fast) != 60 || unsafe.Sizeof(e) != 64 || unsafe.Sizeof([]blaEntry{}) != 24 {
 		t.Fatal("blaEntry's layout is not floatPairBLA's")
 	}
-	var runs, plain int64
+	var runs, plain, rebases int64
 	for _, v := range []testView{
 		{mini66.re, mini66.im, "5e-49", 24, 6, 3000},
 		{mini248re, mini248im, "5e-49", 24, 6, 3000},
 	} {
-		p, err := NewPlan(t.Context(), v.config(t, true))
-		if err != nil {
-			t.Fatal(err)
-		}
-		top := len(p.orbit) - 1
-		// check takes s0 by floatRun's passes to where floatPair left s.
-		check := func(s0, s pixelState) {
-			t.Helper()
-			m, n, dr, di, skipped := s0.m, s0.n, s0.dr, s0.di, s0.skipped
-			for n < s.n {
-				took, nm, nn, ns, ndr, ndi := p.floatRun(1, m, n, dr, di, s0.mr, s0.mi, s0.dcr, s0.dci)
-				if took != 1 {
-					t.Fatalf("%s: floatRun stops at m = %d, n = %d; floatPair went on to n = %d", v.re, m, n, s.n)
+		for _, periodicity := range []bool{true, false} {
+			cfg := v.config(t, true)
+			cfg.Periodicity = periodicity
+			p, err := NewPlan(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			top := len(p.orbit) - 1
+			// check takes s0 by advance's passes to where floatPair left s.
+			check := func(s0, s pixelState) {
+				t.Helper()
+				w := s0
+				for w.n < s.n && !w.done {
+					p.advance(&w, 1, false, true)
 				}
-				m, n, dr, di, skipped = nm, nn, ndr, ndi, skipped+ns
+				if w != s {
+					t.Fatalf("%s: floatPair to %+v; advance to %+v", v.re, s, w)
+				}
+				runs += s.skipped - s0.skipped
+				plain += int64(s.n-s0.n) - (s.skipped - s0.skipped)
+				rebases += int64(s.rebases - s0.rebases)
 			}
-			if m != s.m || n != s.n || skipped != s.skipped || math.Float64bits(dr) != math.Float64bits(s.dr) || math.Float64bits(di) != math.Float64bits(s.di) {
-				t.Fatalf("%s: floatPair to m = %d, n = %d, skipped %d, (%v, %v); floatRun to %d, %d, %d, (%v, %v)",
-					v.re, s.m, s.n, s.skipped, s.dr, s.di, m, n, skipped, dr, di)
-			}
-			runs += s.skipped - s0.skipped
-			plain += int64(s.n-s0.n) - (s.skipped - s0.skipped)
-		}
-		kx, ky := v.offsets()
-		for x := 0; x+1 < len(kx); x += 2 {
-			var a, b pixelState
-			p.start(&a, float64(kx[x]*p.d.m), float64(ky[2]*p.d.m))
-			p.start(&b, float64(kx[x+1]*p.d.m), float64(ky[2]*p.d.m))
-			for !a.done && !b.done && !a.small && !b.small && p.maxIter-a.n >= top && p.maxIter-b.n >= top {
-				a0, b0 := a, b
-				p.floatPair(&a, &b, 16)
-				check(a0, a)
-				check(b0, b)
-				p.advance(&a, 1, false, true)
-				p.advance(&b, 1, false, true)
+			kx, ky := v.offsets()
+			for x := 0; x+1 < len(kx); x += 2 {
+				var a, b pixelState
+				p.start(&a, float64(kx[x]*p.d.m), float64(ky[2]*p.d.m))
+				p.start(&b, float64(kx[x+1]*p.d.m), float64(ky[2]*p.d.m))
+				for !a.done && !b.done && !a.small && !b.small && p.maxIter-a.n >= top && p.maxIter-b.n >= top {
+					a0, b0 := a, b
+					_, free := p.floatPair(&a, &b, 16)
+					check(a0, a)
+					check(b0, b)
+					for k, s := range [2]*pixelState{&a, &b} {
+						if free>>k&1 == 0 {
+							p.advance(s, 1, false, true)
+						}
+					}
+				}
 			}
 		}
 	}
-	if runs == 0 || plain == 0 {
-		t.Errorf("the pairs skipped %d steps in BLA runs and took %d plain steps: want both", runs, plain)
+	if runs == 0 || plain == 0 || rebases == 0 {
+		t.Errorf("the pairs skipped %d steps in BLA runs, took %d plain steps and %d rebases: want all", runs, plain, rebases)
 	}
 }

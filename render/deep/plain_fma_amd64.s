@@ -168,7 +168,7 @@ pairDone:
 	MOVQ  CX, ret+56(FP)
 	RET
 
-// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[12]float64, ms *[4]int) int
+// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[17]float64, ms *[9]int) int
 // Requires: AVX, SSE2
 TEXT ·floatPairBLA(SB), NOSPLIT, $0-104
 	MOVQ  orbit+0(FP), AX
@@ -189,8 +189,8 @@ TEXT ·floatPairBLA(SB), NOSPLIT, $0-104
 floatLoop:
 	CMPQ    R10, limit+64(FP)
 	JGE     floatDone
-	CMPQ    R8, top+56(FP)
-	JGE     floatDone
+	CMPQ    48(DI), $0x00
+	JL      floatDone
 	MOVQ    R8, R11
 	SHLQ    $0x04, R11
 	MOVSD   (AX)(R11*1), X5
@@ -204,26 +204,76 @@ floatLoop:
 	JA      floatDone
 	VMULSD  X1, X1, X7
 	VMULSD  X2, X2, X8
-	VADDSD  X8, X7, X7
-	UCOMISD X9, X7
-	JA      floatDone
-	UCOMISD floatDDSmall<>+0(SB), X7
+	VADDSD  X8, X7, X8
+	UCOMISD X9, X8
+	JA      floatARebase
+	CMPQ    R8, top+56(FP)
+	JGE     floatARebase
+	UCOMISD floatDDSmall<>+0(SB), X8
 	JBE     floatDone
-	MOVSD   (CX)(R8*8), X8
-	UCOMISD X7, X8
+	MOVSD   (CX)(R8*8), X7
+	UCOMISD X8, X7
 	JA      floatARun
-	VADDSD  (AX)(R11*1), X5, X5
-	VADDSD  8(AX)(R11*1), X6, X6
-	VMULSD  X1, X5, X7
-	VMULSD  X2, X6, X8
+	VADDSD  (AX)(R11*1), X5, X9
+	VADDSD  8(AX)(R11*1), X6, X10
+	VMULSD  X1, X9, X7
+	VMULSD  X2, X10, X8
 	VSUBSD  X8, X7, X7
-	VMULSD  X2, X5, X2
-	VMULSD  X1, X6, X1
+	VMULSD  X2, X9, X2
+	VMULSD  X1, X10, X1
 	VADDSD  X1, X2, X2
 	VADDSD  32(SI), X7, X1
 	VADDSD  40(SI), X2, X2
 	INCQ    R8
+	DECQ    48(DI)
 	JMP     floatANext
+
+floatARebase:
+	UCOMISD floatDDSmall<>+0(SB), X9
+	JBE     floatDone
+	UCOMISD 96(SI), X5
+	JNE     floatANew
+	JPS     floatANew
+	UCOMISD 104(SI), X6
+	JNE     floatANew
+	JPS     floatANew
+	JMP     floatDone
+
+floatANew:
+	MOVQ  32(DI), R8
+	INCQ  R8
+	MOVQ  R8, 32(DI)
+	LEAQ  -1(R8), R11
+	TESTQ R8, R11
+	JNZ   floatAStep0
+	MOVSD X5, 96(SI)
+	MOVSD X6, 104(SI)
+	ORQ   $0x01, 64(DI)
+
+floatAStep0:
+	VXORPD  X1, X1, X1
+	VADDSD  X1, X5, X9
+	VADDSD  X1, X6, X10
+	VMULSD  X5, X9, X7
+	VMULSD  X6, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X6, X9, X2
+	VMULSD  X5, X10, X1
+	VADDSD  X1, X2, X2
+	VADDSD  32(SI), X7, X1
+	VADDSD  40(SI), X2, X2
+	MOVQ    $0x00000001, R8
+	DECQ    48(DI)
+	VMULSD  X1, X1, X7
+	VMULSD  X2, X2, X8
+	VADDSD  X8, X7, X8
+	MOVSD   128(SI), X7
+	UCOMISD X8, X7
+	JBE     floatANext
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatANext
+	ORQ     $0x04, 64(DI)
+	JMP     floatDone
 
 floatARun:
 	MOVQ    R8, R11
@@ -234,7 +284,7 @@ floatARun:
 	SHLQ    $0x06, R12
 	ADDQ    BX, R12
 	MOVSD   40(R12), X5
-	UCOMISD X7, X5
+	UCOMISD X8, X5
 	JBE     floatALadder
 	MOVQ    tailLen+40(FP), R13
 	SUBQ    R11, R13
@@ -251,7 +301,7 @@ floatARung:
 	CMPQ    R14, rungs+48(FP)
 	JGE     floatAFound
 	MOVSD   (R12)(R14*8), X5
-	UCOMISD X7, X5
+	UCOMISD X8, X5
 	JBE     floatAFound
 	INCQ    R14
 	SHLQ    $0x01, R13
@@ -286,10 +336,11 @@ floatAApply:
 	MOVSD  X7, X1
 	ADDQ   R13, R8
 	ADDQ   R13, 16(DI)
+	SUBQ   R13, 48(DI)
 
 floatANext:
-	CMPQ    R9, top+56(FP)
-	JGE     floatDone
+	CMPQ    56(DI), $0x00
+	JL      floatDone
 	MOVQ    R9, R11
 	SHLQ    $0x04, R11
 	MOVSD   (AX)(R11*1), X5
@@ -303,26 +354,76 @@ floatANext:
 	JA      floatDone
 	VMULSD  X3, X3, X7
 	VMULSD  X4, X4, X8
-	VADDSD  X8, X7, X7
-	UCOMISD X9, X7
-	JA      floatDone
-	UCOMISD floatDDSmall<>+0(SB), X7
+	VADDSD  X8, X7, X8
+	UCOMISD X9, X8
+	JA      floatBRebase
+	CMPQ    R9, top+56(FP)
+	JGE     floatBRebase
+	UCOMISD floatDDSmall<>+0(SB), X8
 	JBE     floatDone
-	MOVSD   (CX)(R9*8), X8
-	UCOMISD X7, X8
+	MOVSD   (CX)(R9*8), X7
+	UCOMISD X8, X7
 	JA      floatBRun
-	VADDSD  (AX)(R11*1), X5, X5
-	VADDSD  8(AX)(R11*1), X6, X6
-	VMULSD  X3, X5, X7
-	VMULSD  X4, X6, X8
+	VADDSD  (AX)(R11*1), X5, X9
+	VADDSD  8(AX)(R11*1), X6, X10
+	VMULSD  X3, X9, X7
+	VMULSD  X4, X10, X8
 	VSUBSD  X8, X7, X7
-	VMULSD  X4, X5, X4
-	VMULSD  X3, X6, X3
+	VMULSD  X4, X9, X4
+	VMULSD  X3, X10, X3
 	VADDSD  X3, X4, X4
 	VADDSD  48(SI), X7, X3
 	VADDSD  56(SI), X4, X4
 	INCQ    R9
+	DECQ    56(DI)
 	JMP     floatBNext
+
+floatBRebase:
+	UCOMISD floatDDSmall<>+0(SB), X9
+	JBE     floatDone
+	UCOMISD 112(SI), X5
+	JNE     floatBNew
+	JPS     floatBNew
+	UCOMISD 120(SI), X6
+	JNE     floatBNew
+	JPS     floatBNew
+	JMP     floatDone
+
+floatBNew:
+	MOVQ  40(DI), R9
+	INCQ  R9
+	MOVQ  R9, 40(DI)
+	LEAQ  -1(R9), R11
+	TESTQ R9, R11
+	JNZ   floatBStep0
+	MOVSD X5, 112(SI)
+	MOVSD X6, 120(SI)
+	ORQ   $0x02, 64(DI)
+
+floatBStep0:
+	VXORPD  X3, X3, X3
+	VADDSD  X3, X5, X9
+	VADDSD  X3, X6, X10
+	VMULSD  X5, X9, X7
+	VMULSD  X6, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X6, X9, X4
+	VMULSD  X5, X10, X3
+	VADDSD  X3, X4, X4
+	VADDSD  48(SI), X7, X3
+	VADDSD  56(SI), X4, X4
+	MOVQ    $0x00000001, R9
+	DECQ    56(DI)
+	VMULSD  X3, X3, X7
+	VMULSD  X4, X4, X8
+	VADDSD  X8, X7, X8
+	MOVSD   128(SI), X7
+	UCOMISD X8, X7
+	JBE     floatBNext
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatBNext
+	ORQ     $0x08, 64(DI)
+	JMP     floatDone
 
 floatBRun:
 	MOVQ    R9, R11
@@ -333,7 +434,7 @@ floatBRun:
 	SHLQ    $0x06, R12
 	ADDQ    BX, R12
 	MOVSD   40(R12), X5
-	UCOMISD X7, X5
+	UCOMISD X8, X5
 	JBE     floatBLadder
 	MOVQ    tailLen+40(FP), R13
 	SUBQ    R11, R13
@@ -350,7 +451,7 @@ floatBRung:
 	CMPQ    R14, rungs+48(FP)
 	JGE     floatBFound
 	MOVSD   (R12)(R14*8), X5
-	UCOMISD X7, X5
+	UCOMISD X8, X5
 	JBE     floatBFound
 	INCQ    R14
 	SHLQ    $0x01, R13
@@ -385,6 +486,7 @@ floatBApply:
 	MOVSD  X7, X3
 	ADDQ   R13, R9
 	ADDQ   R13, 24(DI)
+	SUBQ   R13, 56(DI)
 
 floatBNext:
 	INCQ R10

@@ -17,7 +17,7 @@ func plainPairBLA(orbit *float64, gate *float64, ma, mb, limit int, escape2 floa
 }
 
 // floatPairBLA is never called here (hasPlainPair); it takes no passes.
-func floatPairBLA(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int {
+func floatPairBLA(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[17]float64, ms *[9]int) int {
 	return 0
 }
 

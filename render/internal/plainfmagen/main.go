@@ -22,8 +22,9 @@
 //
 // The second, plainPairBLA (see plainPair), is Plan.plain2's loop with
 // BLA: two pixels' plain steps, each product rounded on its own. The
-// third, floatPairBLA (see floatPair), is Plan.floatRun for two pixels:
-// their plain steps and BLA runs from a dense table, for plain2.
+// third, floatPairBLA (see floatPair), is Plan.advance's float64 loop
+// with a dense BLA table for two pixels (plain steps, runs and
+// rebases), for plain2.
 package main
 
 import (
@@ -250,32 +251,39 @@ func plainPair(small, absMask Mem) {
 	RET()
 }
 
-// floatPair generates floatPairBLA: Plan.floatRun's passes (plain steps
-// and BLA runs from its dense table whose A and B are float64s) for two
-// pixels at once, a pass of each a round, each pixel at its own m. Its
-// tests and arithmetic are floatRun's, in its order, so a pixel's bits
-// are floatRun's and advance's; it stops before the first pass of either
-// pixel that is anything else (an escape, a rebase, the rescaled loop,
-// the reference's end, a run that is not fast), which Go
-// then takes. A lone pixel's passes in floatRun are a chain of dependent
-// operations, most of each a wait; two chains fill it. The caller keeps
-// both pixels maxIter - n >= top from maxIter, so that no run (which
-// lands by the reference's end, top) needs floatRun's test of maxIter.
+// floatPair generates floatPairBLA: Plan.advance's float64 loop with
+// BLA (Zhuoran's rebase test) for two pixels at once, a pass of each a
+// round, each pixel at its own m: plain steps, runs from the dense table
+// whose A and B are float64s (floatRun's search: the tail run, else the
+// longest run of the ladder), and rebases, with Brent's saved state. Its
+// tests and arithmetic are advance's, in its order, so a pixel's bits
+// are advance's; it stops before the first pass of either pixel that is
+// anything else (an escape, the rescaled loop, a run that is not fast,
+// periodicity's cut, n within top of maxIter), which Go then takes, and
+// after a rebase that leaves a pixel at m = 1 where the period lanes
+// take it. A lone pixel's passes are a chain of dependent operations,
+// most of each a wait; two chains fill it, and with the rebases in it a
+// pair goes on for periods of the reference where it went back to Go
+// at each.
 func floatPair(ddSmall Mem) {
-	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[12]float64, ms *[4]int) int")
+	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[17]float64, ms *[9]int) int")
 	Pragma("noescape")
 	Doc(
-		"floatPairBLA takes up to limit rounds of Plan.floatRun's passes for two",
-		"pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi, 16 bytes a",
-		"point) and gate (8 bytes a point), with the dense table's ladder",
-		"(rungs radii a point), levels (the levels' slice headers, 24 bytes",
-		"each) and tail (the tail runs' entries, 64 bytes each, tailLen of",
-		"them); st holds their deltas, dc and dc's",
-		"mantissas (dra, dia, drb, dib, dcra, dcia, dcrb, dcib, mra, mia,",
-		"mrb, mib). It stops before the first pass of either that is anything",
-		"but a plain step or a fast run, or that starts at top. It",
-		"updates the deltas, each m in ms[0:2] and adds the steps each",
-		"skipped to ms[2:4]; it returns the full rounds taken. It needs AVX.",
+		"floatPairBLA takes up to limit rounds of Plan.advance's passes with",
+		"BLA for two pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi,",
+		"16 bytes a point) and gate (8 bytes a point), with the dense table's",
+		"ladder (rungs radii a point), levels (the levels' slice headers, 24",
+		"bytes each) and tail (the tail runs' entries, 64 bytes each, tailLen",
+		"of them); st holds their deltas, dc, dc's mantissas and the saved",
+		"rebase states (NaN: none) (dra, dia, drb, dib, dcra, dcia, dcrb,",
+		"dcib, mra, mia, mrb, mib, sra, sia, srb, sib) and lim, the |z|^2 at",
+		"m = 1 under which a pixel stops after a rebase; ms their m, the steps",
+		"each skipped (added to), their rebases, and maxIter - n - top for",
+		"each, and flags: bit 0 (a) and 1 (b) where the saved state is new,",
+		"bits 2 and 3 where the pixel stopped after its pass. It stops before",
+		"the first pass of either that is not a plain step, a fast run or a",
+		"rebase, or where maxIter - n - top < 0, and returns the full rounds",
+		"taken. It needs AVX.",
 	)
 	orbit := Load(Param("orbit"), GP64())
 	gate := Load(Param("gate"), GP64())
@@ -298,24 +306,27 @@ func floatPair(ddSmall Mem) {
 	XORQ(rounds, rounds)
 
 	type pix struct {
-		name             string
-		m                GPVirtual
-		dr, di           VecVirtual
-		dcr, dci, mr, mi Mem
-		skipped          Mem
+		name                         string
+		bit                          uint8
+		m                            GPVirtual
+		dr, di                       VecVirtual
+		dcr, dci, mr, mi, savR, savI Mem
+		skipped, rebases, left       Mem
 	}
 	px := []pix{
-		{"A", ma, dra, dia, st.Offset(32), st.Offset(40), st.Offset(64), st.Offset(72), ms.Offset(16)},
-		{"B", mb, drb, dib, st.Offset(48), st.Offset(56), st.Offset(80), st.Offset(88), ms.Offset(24)},
+		{"A", 1, ma, dra, dia, st.Offset(32), st.Offset(40), st.Offset(64), st.Offset(72), st.Offset(96), st.Offset(104), ms.Offset(16), ms.Offset(32), ms.Offset(48)},
+		{"B", 2, mb, drb, dib, st.Offset(48), st.Offset(56), st.Offset(80), st.Offset(88), st.Offset(112), st.Offset(120), ms.Offset(24), ms.Offset(40), ms.Offset(56)},
 	}
+	flags := ms.Offset(64)
 	stop := LabelRef("floatDone")
 	Label("floatLoop")
 	CMPQ(rounds, avoutil.ParamAddr("limit"))
 	JGE(stop)
 	for _, q := range px {
-		// floatRun's pass, from its loop's test of m on.
-		CMPQ(q.m, avoutil.ParamAddr("top"))
-		JGE(stop) // the reference's end: a rebase
+		// advance's pass: n under maxIter - top (left >= 0), so that no
+		// run nears maxIter.
+		CMPQ(q.left, U8(0))
+		JL(stop)
 		zo := GP64()
 		MOVQ(q.m, zo)
 		SHLQ(U8(4), zo)
@@ -337,7 +348,9 @@ func floatPair(ddSmall Mem) {
 		VMULSD(q.di, q.di, y)
 		VADDSD(y, x, dd)
 		UCOMISD(mag, dd)
-		JA(stop) // rebases: dd > mag, Zhuoran's rule
+		JA(LabelRef("float" + q.name + "Rebase")) // dd > mag, Zhuoran's rule
+		CMPQ(q.m, avoutil.ParamAddr("top"))
+		JGE(LabelRef("float" + q.name + "Rebase")) // the reference's end
 		// |dr| and |di| both under 2^-510 make dd at most 2^-1019: a
 		// larger dd rules the rescaled loop out, as in floatRun, and a
 		// smaller one stops (Go's test).
@@ -362,7 +375,65 @@ func floatPair(ddSmall Mem) {
 		VADDSD(q.dcr, x, q.dr)
 		VADDSD(q.dci, u, q.di)
 		INCQ(q.m)
+		DECQ(q.left)
 		JMP(LabelRef("float" + q.name + "Next"))
+
+		// The rebase: z = f from m = 0, then the step from there (Z_0
+		// = 0, no run at m = 0), as advance takes it. The pass is Go's
+		// where z goes to the rescaled loop (a smaller |z|^2 stops, as
+		// above) or where z is the saved state (periodicity's cut; the
+		// saved state is NaN, equal to nothing, where advance would not
+		// compare).
+		Label("float" + q.name + "Rebase")
+		UCOMISD(ddSmall, mag)
+		JBE(stop)
+		UCOMISD(q.savR, fr)
+		JNE(LabelRef("float" + q.name + "New"))
+		JPS(LabelRef("float" + q.name + "New"))
+		UCOMISD(q.savI, fi)
+		JNE(LabelRef("float" + q.name + "New"))
+		JPS(LabelRef("float" + q.name + "New"))
+		JMP(stop)
+		Label("float" + q.name + "New")
+		// Brent's method saves the 2^k-th rebase's state.
+		rb, rb1 := GP64(), GP64()
+		MOVQ(q.rebases, rb)
+		INCQ(rb)
+		MOVQ(rb, q.rebases)
+		LEAQ(Mem{Base: rb, Disp: -1}, rb1)
+		TESTQ(rb, rb1)
+		JNZ(LabelRef("float" + q.name + "Step0"))
+		MOVSD(fr, q.savR)
+		MOVSD(fi, q.savI)
+		ORQ(U8(q.bit), flags)
+		Label("float" + q.name + "Step0")
+		zero := XMM()
+		VXORPD(zero, zero, zero)
+		VADDSD(zero, fr, tr)
+		VADDSD(zero, fi, ti)
+		VMULSD(fr, tr, x)
+		VMULSD(fi, ti, y)
+		VSUBSD(y, x, x)
+		VMULSD(fi, tr, u)
+		VMULSD(fr, ti, v)
+		VADDSD(v, u, u)
+		VADDSD(q.dcr, x, q.dr)
+		VADDSD(q.dci, u, q.di)
+		MOVQ(U32(1), q.m)
+		DECQ(q.left)
+		// Where the period lanes would take the pixel at m = 1 (the
+		// tail run valid, |z|^2 under lim, and no rescaled loop), it
+		// stops after this pass, for them.
+		VMULSD(q.dr, q.dr, x)
+		VMULSD(q.di, q.di, y)
+		VADDSD(y, x, dd)
+		MOVSD(st.Offset(128), x)
+		UCOMISD(dd, x)
+		JBE(LabelRef("float" + q.name + "Next"))
+		UCOMISD(ddSmall, dd)
+		JBE(LabelRef("float" + q.name + "Next"))
+		ORQ(U8(q.bit<<2), flags)
+		JMP(stop)
 
 		// blaFloat's search: the tail run, else the longest run of 2^j
 		// steps that is valid (each ends by maxIter: the caller's).
@@ -434,6 +505,7 @@ func floatPair(ddSmall Mem) {
 		MOVSD(x, q.dr)
 		ADDQ(l, q.m)
 		ADDQ(l, q.skipped)
+		SUBQ(l, q.left)
 		Label("float" + q.name + "Next")
 	}
 	INCQ(rounds)
