@@ -37,6 +37,16 @@ var rowCycleFunc = func() func(*Plan, []float64, float64, []uint32, []float64, *
 // them have stopped. It returns the lanes that took periods and need no
 // pass of advance's now, and those it ran.
 func (p *Plan) cycleVec(ls *[cycleLanes]pixelState, want uint64, budget int) (took, active uint64, periods int64) {
+	// Most rounds have no lane at m = 1: they return before the
+	// routine's state (over a kilobyte, zeroed) is made.
+	for j := range ls {
+		if want>>j&1 == 1 && ls[j].m == 1 {
+			break
+		}
+		if j == len(ls)-1 {
+			return 0, 0, 0
+		}
+	}
 	tail := &p.bla.tail[0]
 	top := len(p.orbit) - 1
 	l := top - 1
@@ -160,16 +170,21 @@ func (p *Plan) rowCycle(kx []float64, ky float64, iter []uint32, mag2 []float64,
 			pending = -1
 			a, b := &lanes[x], &lanes[y]
 			alone := x == y
+			var free uint8
 			if !alone && !a.small && !b.small {
-				alone = p.plain2(a, b, stopCheckIters) < 4
+				var steps int
+				steps, free = p.plain2(a, b, stopCheckIters)
+				alone = steps < 4
 			}
-			for _, l := range [2]int{x, y} {
+			for k, l := range [2]int{x, y} {
 				s := &lanes[l]
 				// A lane the vector lanes ran takes its period here and
 				// returns to them (paired); the others, whose deltas the
 				// tail run does not take, go on as in Row, where cycle
-				// takes the periods of a lane that comes back to it.
-				if !s.done {
+				// takes the periods of a lane that comes back to it. A
+				// lane the pair left after its pass, at m = 1 for the
+				// vector lanes, takes none.
+				if !s.done && (alone || free>>k&1 == 0) {
 					p.advance(s, aloneIters(alone), alone, ran>>l&1 == 1)
 				}
 				if s.done {

@@ -3,6 +3,7 @@ package deep
 import (
 	"math"
 	"testing"
+	"unsafe"
 )
 
 // TestPlainFMAMatchesGo: the loop without BLA gives the same counts and
@@ -109,9 +110,10 @@ func TestPlainFMAStops(t *testing.T) {
 }
 
 // TestPlainPairMatchesGo: with BLA, the same counts and final |z|^2, bit
-// for bit, with the paired plain steps in plainPairBLA as in plain2's Go
-// loop, on views that rebase, escape, take BLA runs and periods, with
-// and without the period lanes.
+// for bit, with the paired steps in assembly (plainPairBLA, and
+// floatPairBLA where the table is dense) as in plain2's Go loop, on
+// views that rebase, escape, take BLA runs and periods, with and without
+// the period lanes.
 func TestPlainPairMatchesGo(t *testing.T) {
 	if !hasPlainPair {
 		t.Skip("this CPU has no AVX: plainPairBLA does not run")
@@ -192,7 +194,7 @@ func TestPlainPairStops(t *testing.T) {
 			hasPlainPair = asm
 			a := pixelState{m: c.a.m, n: c.a.m, dr: c.a.dr, di: c.a.di, dcr: c.a.dcr, dci: c.a.dci}
 			b := pixelState{m: c.b.m, n: c.b.m, dr: c.b.dr, di: c.b.di, dcr: c.b.dcr, dci: c.b.dci}
-			steps := p.plain2(&a, &b, c.limit)
+			steps, _ := p.plain2(&a, &b, c.limit)
 			return a, b, steps
 		}
 		ga, gb, gs := run(true)
@@ -200,5 +202,73 @@ func TestPlainPairStops(t *testing.T) {
 		if gs != c.want || gs != ws || ga != wa || gb != wb {
 			t.Errorf("%s: plainPairBLA %d steps, %+v, %+v; Go %d, %+v, %+v; want %d steps", c.name, gs, ga, gb, ws, wa, wb, c.want)
 		}
+	}
+}
+
+// TestFloatPairMatchesAdvance holds each pixel of floatPairBLA's pairs
+// to advance's passes, one at a time, bit for bit (state, counts and
+// Brent's saved rebase): pairs of the minibrots' pixels, each call of
+// the pair followed by advance's pass of each pixel that it did not
+// leave after a pass, as Row takes them, with and without periodicity
+// checking. It also checks that the pairs took BLA runs, plain steps
+// and rebases, and blaEntry's layout, which the assembly reads at fixed
+// offsets.
+func TestFloatPairMatchesAdvance(t *testing.T) {
+	if !hasPlainPair {
+		t.Skip("this CPU has no AVX: floatPairBLA does not run")
+	}
+	var e blaEntry
+	if unsafe.Offsetof(e.a1) != 8 || unsafe.Offsetof(e.b0) != 16 || unsafe.Offsetof(e.b1) != 24 || unsafe.Offsetof(e.r2) != 40 ||
+		unsafe.Offsetof(e.fast) != 60 || unsafe.Sizeof(e) != 64 || unsafe.Sizeof([]blaEntry{}) != 24 {
+		t.Fatal("blaEntry's layout is not floatPairBLA's")
+	}
+	var runs, plain, rebases int64
+	for _, v := range []testView{
+		{mini66.re, mini66.im, "5e-49", 24, 6, 3000},
+		{mini248re, mini248im, "5e-49", 24, 6, 3000},
+	} {
+		for _, periodicity := range []bool{true, false} {
+			cfg := v.config(t, true)
+			cfg.Periodicity = periodicity
+			p, err := NewPlan(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			top := len(p.orbit) - 1
+			// check takes s0 by advance's passes to where floatPair left s.
+			check := func(s0, s pixelState) {
+				t.Helper()
+				w := s0
+				for w.n < s.n && !w.done {
+					p.advance(&w, 1, false, true)
+				}
+				if w != s {
+					t.Fatalf("%s: floatPair to %+v; advance to %+v", v.re, s, w)
+				}
+				runs += s.skipped - s0.skipped
+				plain += int64(s.n-s0.n) - (s.skipped - s0.skipped)
+				rebases += int64(s.rebases - s0.rebases)
+			}
+			kx, ky := v.offsets()
+			for x := 0; x+1 < len(kx); x += 2 {
+				var a, b pixelState
+				p.start(&a, float64(kx[x]*p.d.m), float64(ky[2]*p.d.m))
+				p.start(&b, float64(kx[x+1]*p.d.m), float64(ky[2]*p.d.m))
+				for !a.done && !b.done && !a.small && !b.small && p.maxIter-a.n >= top && p.maxIter-b.n >= top {
+					a0, b0 := a, b
+					_, free := p.floatPair(&a, &b, 16)
+					check(a0, a)
+					check(b0, b)
+					for k, s := range [2]*pixelState{&a, &b} {
+						if free>>k&1 == 0 {
+							p.advance(s, 1, false, true)
+						}
+					}
+				}
+			}
+		}
+	}
+	if runs == 0 || plain == 0 || rebases == 0 {
+		t.Errorf("the pairs skipped %d steps in BLA runs, took %d plain steps and %d rebases: want all", runs, plain, rebases)
 	}
 }

@@ -25,3 +25,22 @@ func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr flo
 //
 //go:noescape
 func plainPairBLA(orbit *float64, gate *float64, ma int, mb int, limit int, escape2 float64, st *[8]float64) int
+
+// floatPairBLA takes up to limit rounds of Plan.advance's passes with
+// BLA for two pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi,
+// 16 bytes a point) and gate (8 bytes a point), with the dense table's
+// ladder (rungs radii a point), levels (the levels' slice headers, 24
+// bytes each) and tail (the tail runs' entries, 64 bytes each, tailLen
+// of them); st holds their deltas, dc, dc's mantissas and the saved
+// rebase states (NaN: none) (dra, dia, drb, dib, dcra, dcia, dcrb,
+// dcib, mra, mia, mrb, mib, sra, sia, srb, sib) and lim, the |z|^2 at
+// m = 1 under which a pixel stops after a rebase; ms their m, the steps
+// each skipped (added to), their rebases, and maxIter - n - top for
+// each, and flags: bit 0 (a) and 1 (b) where the saved state is new,
+// bits 2 and 3 where the pixel stopped after its pass. It stops before
+// the first pass of either that is not a plain step, a fast run or a
+// rebase, or where maxIter - n - top < 0, and returns the full rounds
+// taken. It needs AVX.
+//
+//go:noescape
+func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[17]float64, ms *[9]int) int

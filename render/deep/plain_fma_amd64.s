@@ -10,6 +10,9 @@ GLOBL plainToSmall<>(SB), RODATA|NOPTR, $8
 DATA plainAbsMask<>+0(SB)/8, $0x7fffffffffffffff
 GLOBL plainAbsMask<>(SB), RODATA|NOPTR, $8
 
+DATA floatDDSmall<>+0(SB)/8, $0x0050000000000000
+GLOBL floatDDSmall<>(SB), RODATA|NOPTR, $8
+
 // func plainFMA(orbit *float64, limit int, escape2 float64, rebase float64, dr float64, di float64, dcr float64, dci float64) (steps int, ndr float64, ndi float64)
 // Requires: AVX, FMA3, SSE2
 TEXT ·plainFMA(SB), NOSPLIT, $0-88
@@ -163,4 +166,338 @@ pairDone:
 	MOVSD X3, 16(DI)
 	MOVSD X4, 24(DI)
 	MOVQ  CX, ret+56(FP)
+	RET
+
+// func floatPairBLA(orbit *float64, gate *float64, ladder *float64, levels *uintptr, tail *float64, tailLen int, rungs int, top int, limit int, escape2 float64, st *[17]float64, ms *[9]int) int
+// Requires: AVX, SSE2
+TEXT ·floatPairBLA(SB), NOSPLIT, $0-104
+	MOVQ  orbit+0(FP), AX
+	MOVQ  gate+8(FP), CX
+	MOVQ  ladder+16(FP), DX
+	MOVQ  tail+32(FP), BX
+	MOVSD escape2+72(FP), X0
+	MOVQ  st+80(FP), SI
+	MOVQ  ms+88(FP), DI
+	MOVQ  (DI), R8
+	MOVQ  8(DI), R9
+	MOVSD (SI), X1
+	MOVSD 8(SI), X2
+	MOVSD 16(SI), X3
+	MOVSD 24(SI), X4
+	XORQ  R10, R10
+
+floatLoop:
+	CMPQ    R10, limit+64(FP)
+	JGE     floatDone
+	CMPQ    48(DI), $0x00
+	JL      floatDone
+	MOVQ    R8, R11
+	SHLQ    $0x04, R11
+	MOVSD   (AX)(R11*1), X5
+	MOVSD   8(AX)(R11*1), X6
+	VADDSD  X1, X5, X5
+	VADDSD  X2, X6, X6
+	VMULSD  X5, X5, X7
+	VMULSD  X6, X6, X8
+	VADDSD  X8, X7, X9
+	UCOMISD X0, X9
+	JA      floatDone
+	VMULSD  X1, X1, X7
+	VMULSD  X2, X2, X8
+	VADDSD  X8, X7, X8
+	UCOMISD X9, X8
+	JA      floatARebase
+	CMPQ    R8, top+56(FP)
+	JGE     floatARebase
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatDone
+	MOVSD   (CX)(R8*8), X7
+	UCOMISD X8, X7
+	JA      floatARun
+	VADDSD  (AX)(R11*1), X5, X9
+	VADDSD  8(AX)(R11*1), X6, X10
+	VMULSD  X1, X9, X7
+	VMULSD  X2, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X2, X9, X2
+	VMULSD  X1, X10, X1
+	VADDSD  X1, X2, X2
+	VADDSD  32(SI), X7, X1
+	VADDSD  40(SI), X2, X2
+	INCQ    R8
+	DECQ    48(DI)
+	JMP     floatANext
+
+floatARebase:
+	UCOMISD floatDDSmall<>+0(SB), X9
+	JBE     floatDone
+	UCOMISD 96(SI), X5
+	JNE     floatANew
+	JPS     floatANew
+	UCOMISD 104(SI), X6
+	JNE     floatANew
+	JPS     floatANew
+	JMP     floatDone
+
+floatANew:
+	MOVQ  32(DI), R8
+	INCQ  R8
+	MOVQ  R8, 32(DI)
+	LEAQ  -1(R8), R11
+	TESTQ R8, R11
+	JNZ   floatAStep0
+	MOVSD X5, 96(SI)
+	MOVSD X6, 104(SI)
+	ORQ   $0x01, 64(DI)
+
+floatAStep0:
+	VXORPD  X1, X1, X1
+	VADDSD  X1, X5, X9
+	VADDSD  X1, X6, X10
+	VMULSD  X5, X9, X7
+	VMULSD  X6, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X6, X9, X2
+	VMULSD  X5, X10, X1
+	VADDSD  X1, X2, X2
+	VADDSD  32(SI), X7, X1
+	VADDSD  40(SI), X2, X2
+	MOVQ    $0x00000001, R8
+	DECQ    48(DI)
+	VMULSD  X1, X1, X7
+	VMULSD  X2, X2, X8
+	VADDSD  X8, X7, X8
+	MOVSD   128(SI), X7
+	UCOMISD X8, X7
+	JBE     floatANext
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatANext
+	ORQ     $0x04, 64(DI)
+	JMP     floatDone
+
+floatARun:
+	MOVQ    R8, R11
+	DECQ    R11
+	CMPQ    R11, tailLen+40(FP)
+	JGE     floatALadder
+	MOVQ    R11, R12
+	SHLQ    $0x06, R12
+	ADDQ    BX, R12
+	MOVSD   40(R12), X5
+	UCOMISD X8, X5
+	JBE     floatALadder
+	MOVQ    tailLen+40(FP), R13
+	SUBQ    R11, R13
+	JMP     floatAApply
+
+floatALadder:
+	MOVQ  R11, R12
+	IMULQ rungs+48(FP), R12
+	LEAQ  (DX)(R12*8), R12
+	MOVQ  $0x00000001, R14
+	MOVQ  $0x00000002, R13
+
+floatARung:
+	CMPQ    R14, rungs+48(FP)
+	JGE     floatAFound
+	MOVSD   (R12)(R14*8), X5
+	UCOMISD X8, X5
+	JBE     floatAFound
+	INCQ    R14
+	SHLQ    $0x01, R13
+	JMP     floatARung
+
+floatAFound:
+	MOVQ levels+24(FP), R12
+	LEAQ (R14)(R14*2), R14
+	MOVQ (R12)(R14*8), R12
+	SHLQ $0x06, R11
+	ADDQ R11, R12
+
+floatAApply:
+	CMPB   60(R12), $0x00
+	JE     floatDone
+	VMULSD (R12), X1, X7
+	VMULSD 8(R12), X2, X8
+	VSUBSD X8, X7, X7
+	MOVSD  64(SI), X5
+	MOVSD  72(SI), X6
+	VMULSD 16(R12), X5, X8
+	VMULSD 24(R12), X6, X9
+	VSUBSD X9, X8, X8
+	VADDSD X8, X7, X7
+	VMULSD (R12), X2, X8
+	VMULSD 8(R12), X1, X9
+	VADDSD X9, X8, X8
+	VMULSD 16(R12), X6, X9
+	VMULSD 24(R12), X5, X6
+	VADDSD X6, X9, X9
+	VADDSD X9, X8, X2
+	MOVSD  X7, X1
+	ADDQ   R13, R8
+	ADDQ   R13, 16(DI)
+	SUBQ   R13, 48(DI)
+
+floatANext:
+	CMPQ    56(DI), $0x00
+	JL      floatDone
+	MOVQ    R9, R11
+	SHLQ    $0x04, R11
+	MOVSD   (AX)(R11*1), X5
+	MOVSD   8(AX)(R11*1), X6
+	VADDSD  X3, X5, X5
+	VADDSD  X4, X6, X6
+	VMULSD  X5, X5, X7
+	VMULSD  X6, X6, X8
+	VADDSD  X8, X7, X9
+	UCOMISD X0, X9
+	JA      floatDone
+	VMULSD  X3, X3, X7
+	VMULSD  X4, X4, X8
+	VADDSD  X8, X7, X8
+	UCOMISD X9, X8
+	JA      floatBRebase
+	CMPQ    R9, top+56(FP)
+	JGE     floatBRebase
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatDone
+	MOVSD   (CX)(R9*8), X7
+	UCOMISD X8, X7
+	JA      floatBRun
+	VADDSD  (AX)(R11*1), X5, X9
+	VADDSD  8(AX)(R11*1), X6, X10
+	VMULSD  X3, X9, X7
+	VMULSD  X4, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X4, X9, X4
+	VMULSD  X3, X10, X3
+	VADDSD  X3, X4, X4
+	VADDSD  48(SI), X7, X3
+	VADDSD  56(SI), X4, X4
+	INCQ    R9
+	DECQ    56(DI)
+	JMP     floatBNext
+
+floatBRebase:
+	UCOMISD floatDDSmall<>+0(SB), X9
+	JBE     floatDone
+	UCOMISD 112(SI), X5
+	JNE     floatBNew
+	JPS     floatBNew
+	UCOMISD 120(SI), X6
+	JNE     floatBNew
+	JPS     floatBNew
+	JMP     floatDone
+
+floatBNew:
+	MOVQ  40(DI), R9
+	INCQ  R9
+	MOVQ  R9, 40(DI)
+	LEAQ  -1(R9), R11
+	TESTQ R9, R11
+	JNZ   floatBStep0
+	MOVSD X5, 112(SI)
+	MOVSD X6, 120(SI)
+	ORQ   $0x02, 64(DI)
+
+floatBStep0:
+	VXORPD  X3, X3, X3
+	VADDSD  X3, X5, X9
+	VADDSD  X3, X6, X10
+	VMULSD  X5, X9, X7
+	VMULSD  X6, X10, X8
+	VSUBSD  X8, X7, X7
+	VMULSD  X6, X9, X4
+	VMULSD  X5, X10, X3
+	VADDSD  X3, X4, X4
+	VADDSD  48(SI), X7, X3
+	VADDSD  56(SI), X4, X4
+	MOVQ    $0x00000001, R9
+	DECQ    56(DI)
+	VMULSD  X3, X3, X7
+	VMULSD  X4, X4, X8
+	VADDSD  X8, X7, X8
+	MOVSD   128(SI), X7
+	UCOMISD X8, X7
+	JBE     floatBNext
+	UCOMISD floatDDSmall<>+0(SB), X8
+	JBE     floatBNext
+	ORQ     $0x08, 64(DI)
+	JMP     floatDone
+
+floatBRun:
+	MOVQ    R9, R11
+	DECQ    R11
+	CMPQ    R11, tailLen+40(FP)
+	JGE     floatBLadder
+	MOVQ    R11, R12
+	SHLQ    $0x06, R12
+	ADDQ    BX, R12
+	MOVSD   40(R12), X5
+	UCOMISD X8, X5
+	JBE     floatBLadder
+	MOVQ    tailLen+40(FP), R13
+	SUBQ    R11, R13
+	JMP     floatBApply
+
+floatBLadder:
+	MOVQ  R11, R12
+	IMULQ rungs+48(FP), R12
+	LEAQ  (DX)(R12*8), R12
+	MOVQ  $0x00000001, R14
+	MOVQ  $0x00000002, R13
+
+floatBRung:
+	CMPQ    R14, rungs+48(FP)
+	JGE     floatBFound
+	MOVSD   (R12)(R14*8), X5
+	UCOMISD X8, X5
+	JBE     floatBFound
+	INCQ    R14
+	SHLQ    $0x01, R13
+	JMP     floatBRung
+
+floatBFound:
+	MOVQ levels+24(FP), R12
+	LEAQ (R14)(R14*2), R14
+	MOVQ (R12)(R14*8), R12
+	SHLQ $0x06, R11
+	ADDQ R11, R12
+
+floatBApply:
+	CMPB   60(R12), $0x00
+	JE     floatDone
+	VMULSD (R12), X3, X7
+	VMULSD 8(R12), X4, X8
+	VSUBSD X8, X7, X7
+	MOVSD  80(SI), X5
+	MOVSD  88(SI), X6
+	VMULSD 16(R12), X5, X8
+	VMULSD 24(R12), X6, X9
+	VSUBSD X9, X8, X8
+	VADDSD X8, X7, X7
+	VMULSD (R12), X4, X8
+	VMULSD 8(R12), X3, X9
+	VADDSD X9, X8, X8
+	VMULSD 16(R12), X6, X9
+	VMULSD 24(R12), X5, X6
+	VADDSD X6, X9, X9
+	VADDSD X9, X8, X4
+	MOVSD  X7, X3
+	ADDQ   R13, R9
+	ADDQ   R13, 24(DI)
+	SUBQ   R13, 56(DI)
+
+floatBNext:
+	INCQ R10
+	JMP  floatLoop
+
+floatDone:
+	MOVSD X1, (SI)
+	MOVSD X2, 8(SI)
+	MOVSD X3, 16(SI)
+	MOVSD X4, 24(SI)
+	MOVQ  R8, (DI)
+	MOVQ  R9, 8(DI)
+	MOVQ  R10, ret+96(FP)
 	RET

@@ -16,6 +16,11 @@ func plainPairBLA(orbit *float64, gate *float64, ma, mb, limit int, escape2 floa
 	return 0
 }
 
+// floatPairBLA is never called here (hasPlainPair); it takes no passes.
+func floatPairBLA(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[17]float64, ms *[9]int) int {
+	return 0
+}
+
 // norm2FMA is norm2's fused arithmetic, and stepFMA the fused step t d + dc
 // of the loop without BLA, in complex numbers, two fused multiply-adds a
 // part as amd64's SIMD lanes take it: dr = fma(tr, dr, fma(-ti, di, dcr)),

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/bits"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Config is what a Plan needs of an image.
@@ -252,8 +253,11 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 		// steps, as in a minibrot) gain nothing from pairing and lose a
 		// pass's overhead per step: they run alone for a while.
 		alone := !both
+		var free uint8
 		if both && !a.small && !b.small {
-			alone = p.plain2(a, b, stopCheckIters) < 4
+			var steps int
+			steps, free = p.plain2(a, b, stopCheckIters)
+			alone = steps < 4
 		}
 		for l := range lanes {
 			if !active[l] {
@@ -261,8 +265,9 @@ func (p *Plan) Row(kx []float64, ky float64, iter []uint32, mag2 []float64, stop
 			}
 			s := &lanes[l]
 			// Alone, a lane runs on; paired, it takes one pass (its event)
-			// and goes back to the pair, unless it is in the rescaled loop.
-			if !s.done { // cycle2 may have finished it
+			// and goes back to the pair, unless it is in the rescaled loop
+			// or the pair left it after its pass (free).
+			if !s.done && (alone || free>>l&1 == 0) { // cycle2 may have finished it
 				p.advance(s, aloneIters(alone), alone, both)
 			}
 			if !s.done {
@@ -389,8 +394,14 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 // plain2 takes plain float64 steps of two pixels in the float64 loop at
 // once, for as long as neither needs anything else (an escape, a rebase,
 // the rescaled loop, a BLA run, maxIter) and at most limit steps. A step
-// is exactly advance's plain step. It returns the steps taken.
-func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
+// is exactly advance's plain step. It returns the steps taken, and the
+// pixels that need no pass of advance now (bit 0 a, bit 1 b; none but
+// after floatPair). Where the CPU has the assembly and the table is
+// dense, it takes advance's passes instead (floatPair), BLA runs and
+// rebases among them, and returns the rounds: in a minibrot a pixel
+// takes a run every few steps, and pairs that stopped at each went
+// alone, one dependent chain at a time.
+func (p *Plan) plain2(a, b *pixelState, limit int) (steps int, free uint8) {
 	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
 	if p.fused {
@@ -398,9 +409,9 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		// other: a pixel's bits do not depend on its partner's. Without
 		// FMA, none: advance takes them, in math.FMA's software.
 		if plainFMAFunc == nil {
-			return 0
+			return 0, 0
 		}
-		return min(p.plainAlone(a, limit), p.plainAlone(b, limit))
+		return min(p.plainAlone(a, limit), p.plainAlone(b, limit)), 0
 	}
 	maxIter, escape2, rebase := p.maxIter, p.escape2, p.rebase
 	if hasPlainPair {
@@ -408,13 +419,16 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 		// pixels' values in registers.
 		l := min(limit, top-a.m, top-b.m, maxIter-a.n, maxIter-b.n)
 		if l <= 0 {
-			return 0
+			return 0, 0
+		}
+		if t := p.bla; t != nil && t.ladder != nil && maxIter-a.n >= top && maxIter-b.n >= top {
+			return p.floatPair(a, b, limit)
 		}
 		st := [8]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci}
 		steps = plainPairBLA(&orbit[0].zr, &gate[0], a.m, b.m, l, escape2, &st)
 		a.dr, a.di, b.dr, b.di = st[0], st[1], st[2], st[3]
 		a.m, a.n, b.m, b.n = a.m+steps, a.n+steps, b.m+steps, b.n+steps
-		return steps
+		return steps, 0
 	}
 	adr, adi, am, an := a.dr, a.di, a.m, a.n
 	bdr, bdi, bm, bn := b.dr, b.di, b.m, b.n
@@ -446,7 +460,52 @@ func (p *Plan) plain2(a, b *pixelState, limit int) (steps int) {
 	}
 	a.dr, a.di, a.m, a.n = adr, adi, am, an
 	b.dr, b.di, b.m, b.n = bdr, bdi, bm, bn
-	return steps
+	return steps, 0
+}
+
+// floatPair is advance's float64 loop with BLA for two pixels at once,
+// in assembly (see floatPairBLA): up to limit rounds of a pass of each,
+// plain steps, the dense table's fast runs and rebases (with Brent's
+// bookkeeping), stopping before the first pass of either that is
+// anything else, which advance takes, or after a rebase that leaves a
+// pixel where the period lanes take it. Both must be in the float64
+// loop, at least the reference's length from maxIter. It returns the
+// full rounds taken and the pixels (bit 0 a, bit 1 b) that stopped
+// after their pass and need none of advance now.
+func (p *Plan) floatPair(a, b *pixelState, limit int) (rounds int, free uint8) {
+	t := p.bla
+	top := len(p.orbit) - 1
+	// lim: where cycleVec would take a pixel at m = 1; 0 takes none.
+	lim := 0.0
+	if p.cycles(&pixelState{m: 1}) {
+		lim = min(p.gate[1], t.tail[0].r2)
+	}
+	// The state a rebase compares with: NaN, equal to nothing, where
+	// advance would not compare.
+	nan := math.NaN()
+	saved := func(s *pixelState) (float64, float64) {
+		if s.rebases > 0 && !s.savedSmall {
+			return s.savedR, s.savedI
+		}
+		return nan, nan
+	}
+	asr, asi := saved(a)
+	bsr, bsi := saved(b)
+	st := [17]float64{a.dr, a.di, b.dr, b.di, a.dcr, a.dci, b.dcr, b.dci, a.mr, a.mi, b.mr, b.mi, asr, asi, bsr, bsi, lim}
+	ms := [9]int{a.m, b.m, 0, 0, a.rebases, b.rebases, p.maxIter - a.n - top, p.maxIter - b.n - top, 0}
+	rounds = floatPairBLA(&p.orbit[0].zr, &p.gate[0], &t.ladder[0], (*uintptr)(unsafe.Pointer(&t.levels[0])),
+		&t.tail[0].a0, len(t.tail), t.rungs, top, limit, p.escape2, &st, &ms)
+	for k, s := range [2]*pixelState{a, b} {
+		s.dr, s.di = st[2*k], st[2*k+1]
+		s.m = ms[k]
+		s.n = p.maxIter - top - ms[6+k]
+		s.skipped += int64(ms[2+k])
+		s.rebases = ms[4+k]
+		if ms[8]>>k&1 == 1 {
+			s.savedR, s.savedI, s.savedSmall = st[12+2*k], st[13+2*k], false
+		}
+	}
+	return rounds, uint8(ms[8] >> 2 & 3)
 }
 
 // plainBLA takes plain steps of advance's float64 loop with BLA

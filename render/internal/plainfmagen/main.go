@@ -21,7 +21,10 @@
 // instructions are the CPU's own, and the bits are math.FMA's.
 //
 // The second, plainPairBLA (see plainPair), is Plan.plain2's loop with
-// BLA: two pixels' plain steps, each product rounded on its own.
+// BLA: two pixels' plain steps, each product rounded on its own. The
+// third, floatPairBLA (see floatPair), is Plan.advance's float64 loop
+// with a dense BLA table for two pixels (plain steps, runs and
+// rebases), for plain2.
 package main
 
 import (
@@ -47,6 +50,8 @@ func main() {
 	DATA(0, U64(math.Float64bits(toSmall)))
 	absMask := GLOBL("plainAbsMask", RODATA|NOPTR)
 	DATA(0, U64(math.MaxInt64))
+	ddSmall := GLOBL("floatDDSmall", RODATA|NOPTR)
+	DATA(0, U64(math.Float64bits(0x1p-1018)))
 
 	TEXT("plainFMA", NOSPLIT, "func(orbit *float64, limit int, escape2, rebase, dr, di, dcr, dci float64) (steps int, ndr, ndi float64)")
 	Pragma("noescape")
@@ -117,6 +122,7 @@ func main() {
 	RET()
 
 	plainPair(small, absMask)
+	floatPair(ddSmall)
 	Generate()
 }
 
@@ -242,5 +248,276 @@ func plainPair(small, absMask Mem) {
 	MOVSD(drb, st.Offset(16))
 	MOVSD(dib, st.Offset(24))
 	Store(steps, ReturnIndex(0))
+	RET()
+}
+
+// floatPair generates floatPairBLA: Plan.advance's float64 loop with
+// BLA (Zhuoran's rebase test) for two pixels at once, a pass of each a
+// round, each pixel at its own m: plain steps, runs from the dense table
+// whose A and B are float64s (floatRun's search: the tail run, else the
+// longest run of the ladder), and rebases, with Brent's saved state. Its
+// tests and arithmetic are advance's, in its order, so a pixel's bits
+// are advance's; it stops before the first pass of either pixel that is
+// anything else (an escape, the rescaled loop, a run that is not fast,
+// periodicity's cut, n within top of maxIter), which Go then takes, and
+// after a rebase that leaves a pixel at m = 1 where the period lanes
+// take it. A lone pixel's passes are a chain of dependent operations,
+// most of each a wait; two chains fill it, and with the rebases in it a
+// pair goes on for periods of the reference where it went back to Go
+// at each.
+func floatPair(ddSmall Mem) {
+	TEXT("floatPairBLA", NOSPLIT, "func(orbit, gate, ladder *float64, levels *uintptr, tail *float64, tailLen, rungs, top, limit int, escape2 float64, st *[17]float64, ms *[9]int) int")
+	Pragma("noescape")
+	Doc(
+		"floatPairBLA takes up to limit rounds of Plan.advance's passes with",
+		"BLA for two pixels, a at m = ms[0] and b at m = ms[1] of orbit (Zr, Zi,",
+		"16 bytes a point) and gate (8 bytes a point), with the dense table's",
+		"ladder (rungs radii a point), levels (the levels' slice headers, 24",
+		"bytes each) and tail (the tail runs' entries, 64 bytes each, tailLen",
+		"of them); st holds their deltas, dc, dc's mantissas and the saved",
+		"rebase states (NaN: none) (dra, dia, drb, dib, dcra, dcia, dcrb,",
+		"dcib, mra, mia, mrb, mib, sra, sia, srb, sib) and lim, the |z|^2 at",
+		"m = 1 under which a pixel stops after a rebase; ms their m, the steps",
+		"each skipped (added to), their rebases, and maxIter - n - top for",
+		"each, and flags: bit 0 (a) and 1 (b) where the saved state is new,",
+		"bits 2 and 3 where the pixel stopped after its pass. It stops before",
+		"the first pass of either that is not a plain step, a fast run or a",
+		"rebase, or where maxIter - n - top < 0, and returns the full rounds",
+		"taken. It needs AVX.",
+	)
+	orbit := Load(Param("orbit"), GP64())
+	gate := Load(Param("gate"), GP64())
+	ladder := Load(Param("ladder"), GP64())
+	tail := Load(Param("tail"), GP64())
+	e2 := Load(Param("escape2"), XMM())
+	stp := Load(Param("st"), GP64())
+	st := Mem{Base: stp}
+	msp := Load(Param("ms"), GP64())
+	ms := Mem{Base: msp}
+	ma, mb := GP64(), GP64()
+	MOVQ(ms.Offset(0), ma)
+	MOVQ(ms.Offset(8), mb)
+	dra, dia, drb, dib := XMM(), XMM(), XMM(), XMM()
+	MOVSD(st.Offset(0), dra)
+	MOVSD(st.Offset(8), dia)
+	MOVSD(st.Offset(16), drb)
+	MOVSD(st.Offset(24), dib)
+	rounds := GP64()
+	XORQ(rounds, rounds)
+
+	type pix struct {
+		name                         string
+		bit                          uint8
+		m                            GPVirtual
+		dr, di                       VecVirtual
+		dcr, dci, mr, mi, savR, savI Mem
+		skipped, rebases, left       Mem
+	}
+	px := []pix{
+		{"A", 1, ma, dra, dia, st.Offset(32), st.Offset(40), st.Offset(64), st.Offset(72), st.Offset(96), st.Offset(104), ms.Offset(16), ms.Offset(32), ms.Offset(48)},
+		{"B", 2, mb, drb, dib, st.Offset(48), st.Offset(56), st.Offset(80), st.Offset(88), st.Offset(112), st.Offset(120), ms.Offset(24), ms.Offset(40), ms.Offset(56)},
+	}
+	flags := ms.Offset(64)
+	stop := LabelRef("floatDone")
+	Label("floatLoop")
+	CMPQ(rounds, avoutil.ParamAddr("limit"))
+	JGE(stop)
+	for _, q := range px {
+		// advance's pass: n under maxIter - top (left >= 0), so that no
+		// run nears maxIter.
+		CMPQ(q.left, U8(0))
+		JL(stop)
+		zo := GP64()
+		MOVQ(q.m, zo)
+		SHLQ(U8(4), zo)
+		zr := Mem{Base: orbit, Index: zo, Scale: 1}
+		zi := zr.Offset(8)
+		fr, fi := XMM(), XMM()
+		MOVSD(zr, fr)
+		MOVSD(zi, fi)
+		VADDSD(q.dr, fr, fr)
+		VADDSD(q.di, fi, fi)
+		x, y, mag := XMM(), XMM(), XMM()
+		VMULSD(fr, fr, x)
+		VMULSD(fi, fi, y)
+		VADDSD(y, x, mag)
+		UCOMISD(e2, mag)
+		JA(stop) // escapes
+		dd := XMM()
+		VMULSD(q.dr, q.dr, x)
+		VMULSD(q.di, q.di, y)
+		VADDSD(y, x, dd)
+		UCOMISD(mag, dd)
+		JA(LabelRef("float" + q.name + "Rebase")) // dd > mag, Zhuoran's rule
+		CMPQ(q.m, avoutil.ParamAddr("top"))
+		JGE(LabelRef("float" + q.name + "Rebase")) // the reference's end
+		// |dr| and |di| both under 2^-510 make dd at most 2^-1019: a
+		// larger dd rules the rescaled loop out, as in floatRun, and a
+		// smaller one stops (Go's test).
+		UCOMISD(ddSmall, dd)
+		JBE(stop)
+		g := XMM()
+		MOVSD(Mem{Base: gate, Index: q.m, Scale: 8}, g)
+		UCOMISD(dd, g)
+		JA(LabelRef("float" + q.name + "Run")) // dd < gate[m]: a run may start here
+
+		Label("float" + q.name + "Plain")
+		tr, ti := XMM(), XMM()
+		VADDSD(zr, fr, tr)
+		VADDSD(zi, fi, ti)
+		VMULSD(q.dr, tr, x)
+		VMULSD(q.di, ti, y)
+		VSUBSD(y, x, x)
+		u, v := XMM(), XMM()
+		VMULSD(q.di, tr, u)
+		VMULSD(q.dr, ti, v)
+		VADDSD(v, u, u)
+		VADDSD(q.dcr, x, q.dr)
+		VADDSD(q.dci, u, q.di)
+		INCQ(q.m)
+		DECQ(q.left)
+		JMP(LabelRef("float" + q.name + "Next"))
+
+		// The rebase: z = f from m = 0, then the step from there (Z_0
+		// = 0, no run at m = 0), as advance takes it. The pass is Go's
+		// where z goes to the rescaled loop (a smaller |z|^2 stops, as
+		// above) or where z is the saved state (periodicity's cut; the
+		// saved state is NaN, equal to nothing, where advance would not
+		// compare).
+		Label("float" + q.name + "Rebase")
+		UCOMISD(ddSmall, mag)
+		JBE(stop)
+		UCOMISD(q.savR, fr)
+		JNE(LabelRef("float" + q.name + "New"))
+		JPS(LabelRef("float" + q.name + "New"))
+		UCOMISD(q.savI, fi)
+		JNE(LabelRef("float" + q.name + "New"))
+		JPS(LabelRef("float" + q.name + "New"))
+		JMP(stop)
+		Label("float" + q.name + "New")
+		// Brent's method saves the 2^k-th rebase's state.
+		rb, rb1 := GP64(), GP64()
+		MOVQ(q.rebases, rb)
+		INCQ(rb)
+		MOVQ(rb, q.rebases)
+		LEAQ(Mem{Base: rb, Disp: -1}, rb1)
+		TESTQ(rb, rb1)
+		JNZ(LabelRef("float" + q.name + "Step0"))
+		MOVSD(fr, q.savR)
+		MOVSD(fi, q.savI)
+		ORQ(U8(q.bit), flags)
+		Label("float" + q.name + "Step0")
+		zero := XMM()
+		VXORPD(zero, zero, zero)
+		VADDSD(zero, fr, tr)
+		VADDSD(zero, fi, ti)
+		VMULSD(fr, tr, x)
+		VMULSD(fi, ti, y)
+		VSUBSD(y, x, x)
+		VMULSD(fi, tr, u)
+		VMULSD(fr, ti, v)
+		VADDSD(v, u, u)
+		VADDSD(q.dcr, x, q.dr)
+		VADDSD(q.dci, u, q.di)
+		MOVQ(U32(1), q.m)
+		DECQ(q.left)
+		// Where the period lanes would take the pixel at m = 1 (the
+		// tail run valid, |z|^2 under lim, and no rescaled loop), it
+		// stops after this pass, for them.
+		VMULSD(q.dr, q.dr, x)
+		VMULSD(q.di, q.di, y)
+		VADDSD(y, x, dd)
+		MOVSD(st.Offset(128), x)
+		UCOMISD(dd, x)
+		JBE(LabelRef("float" + q.name + "Next"))
+		UCOMISD(ddSmall, dd)
+		JBE(LabelRef("float" + q.name + "Next"))
+		ORQ(U8(q.bit<<2), flags)
+		JMP(stop)
+
+		// blaFloat's search: the tail run, else the longest run of 2^j
+		// steps that is valid (each ends by maxIter: the caller's).
+		Label("float" + q.name + "Run")
+		i, e, l := GP64(), GP64(), GP64()
+		MOVQ(q.m, i)
+		DECQ(i)
+		t := XMM()
+		CMPQ(i, avoutil.ParamAddr("tailLen"))
+		JGE(LabelRef("float" + q.name + "Ladder"))
+		// e = &tail[i], 64 bytes an entry; its R^2 at 40.
+		MOVQ(i, e)
+		SHLQ(U8(6), e)
+		ADDQ(tail, e)
+		MOVSD(Mem{Base: e, Disp: 40}, t)
+		UCOMISD(dd, t)
+		JBE(LabelRef("float" + q.name + "Ladder")) // not dd < R^2
+		MOVQ(avoutil.ParamAddr("tailLen"), l)
+		SUBQ(i, l) // to the reference's end
+		JMP(LabelRef("float" + q.name + "Apply"))
+		Label("float" + q.name + "Ladder")
+		rs := GP64()
+		MOVQ(i, rs)
+		IMULQ(avoutil.ParamAddr("rungs"), rs)
+		LEAQ(Mem{Base: ladder, Index: rs, Scale: 8}, rs)
+		// The first rung, levels[1][i]'s R^2, is gate[m], which dd is
+		// under: the search starts at the second.
+		j := GP64()
+		MOVQ(U32(1), j)
+		MOVQ(U32(2), l)
+		Label("float" + q.name + "Rung")
+		CMPQ(j, avoutil.ParamAddr("rungs"))
+		JGE(LabelRef("float" + q.name + "Found"))
+		MOVSD(Mem{Base: rs, Index: j, Scale: 8}, t)
+		UCOMISD(dd, t)
+		JBE(LabelRef("float" + q.name + "Found")) // not dd < rs[j]
+		INCQ(j)
+		SHLQ(U8(1), l)
+		JMP(LabelRef("float" + q.name + "Rung"))
+		Label("float" + q.name + "Found")
+		// e = &levels[j][i]: a slice header is 24 bytes, an entry 64.
+		MOVQ(avoutil.ParamAddr("levels"), e)
+		LEAQ(Mem{Base: j, Index: j, Scale: 2}, j)
+		MOVQ(Mem{Base: e, Index: j, Scale: 8}, e)
+		SHLQ(U8(6), i)
+		ADDQ(i, e)
+		Label("float" + q.name + "Apply")
+		CMPB(Mem{Base: e, Disp: 60}, U8(0))
+		JE(stop) // not fast: Go's
+		// (a0 dr - a1 di) + (b0 mr - b1 mi), (a0 di + a1 dr) + (b0 mi + b1 mr)
+		a0, a1, b0, b1 := Mem{Base: e}, Mem{Base: e, Disp: 8}, Mem{Base: e, Disp: 16}, Mem{Base: e, Disp: 24}
+		p, r, h := XMM(), XMM(), XMM()
+		VMULSD(a0, q.dr, x)
+		VMULSD(a1, q.di, y)
+		VSUBSD(y, x, x)
+		MOVSD(q.mr, p)
+		MOVSD(q.mi, r)
+		VMULSD(b0, p, y)
+		VMULSD(b1, r, h)
+		VSUBSD(h, y, y)
+		VADDSD(y, x, x) // the new dr
+		VMULSD(a0, q.di, y)
+		VMULSD(a1, q.dr, h)
+		VADDSD(h, y, y)
+		VMULSD(b0, r, h)
+		VMULSD(b1, p, r)
+		VADDSD(r, h, h)
+		VADDSD(h, y, q.di)
+		MOVSD(x, q.dr)
+		ADDQ(l, q.m)
+		ADDQ(l, q.skipped)
+		SUBQ(l, q.left)
+		Label("float" + q.name + "Next")
+	}
+	INCQ(rounds)
+	JMP(LabelRef("floatLoop"))
+
+	Label("floatDone")
+	MOVSD(dra, st.Offset(0))
+	MOVSD(dia, st.Offset(8))
+	MOVSD(drb, st.Offset(16))
+	MOVSD(dib, st.Offset(24))
+	MOVQ(ma, ms.Offset(0))
+	MOVQ(mb, ms.Offset(8))
+	Store(rounds, ReturnIndex(0))
 	RET()
 }
