@@ -28,6 +28,7 @@ func TestRoutineGates(t *testing.T) {
 	for _, c := range []struct{ asm, routine, gofile, gate string }{
 		{"plain_fma_amd64.s", "plainFMA", "plain_amd64.go", "plainFMAFunc"},
 		{"plain_fma_amd64.s", "plainPairBLA", "plain_amd64.go", "hasPlainPair"},
+		{"plain_fma_amd64.s", "floatPairBLA", "plain_amd64.go", "hasPlainPair"},
 		{"perturb_avx512_amd64.s", "perturbBlocks512", "lanes_amd64.go", "lanesAvailable"},
 		{"perturb_avx2_amd64.s", "perturbBlocksAVX2", "lanes_avx2_amd64.go", "avx2LanesAvailable"},
 		{"perturb_avx512_amd64.s", "cyclePeriods512", "cycle_amd64.go", "cycleLanesAvailable"},
