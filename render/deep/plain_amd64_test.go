@@ -1,6 +1,7 @@
 package deep
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"unsafe"
@@ -34,35 +35,11 @@ func TestPlainFMAMatchesGo(t *testing.T) {
 		for _, periodicity := range []bool{false, true} {
 			cfg := c.v.config(t, false)
 			cfg.Periodicity = periodicity
-			kx, ky := c.v.offsets()
-			render := func() ([]uint32, []float64, int64) {
-				p, err := NewPlan(t.Context(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				w := len(kx)
-				iter, mag2 := make([]uint32, w*len(ky)), make([]float64, w*len(ky))
-				var work int64
-				for y, k := range ky {
-					work += p.Row(kx, k, iter[y*w:(y+1)*w], mag2[y*w:(y+1)*w], nil)
-				}
-				return iter, mag2, work
-			}
-			gi, gm, gw := render()
+			got := renderPlan(t, cfg, c.v)
 			plainFMAFunc = nil
-			wi, wm, ww := render()
+			want := renderPlan(t, cfg, c.v)
 			plainFMAFunc = asm
-			bad := 0
-			for i := range wi {
-				if gi[i] != wi[i] || math.Float64bits(gm[i]) != math.Float64bits(wm[i]) {
-					if bad++; bad <= 3 {
-						t.Errorf("%s (periodicity %v): sample %d: plainFMA %d iterations, |z|^2 %v; Go %d, %v", c.name, periodicity, i, gi[i], gm[i], wi[i], wm[i])
-					}
-				}
-			}
-			if gw != ww {
-				t.Errorf("%s (periodicity %v): work %d with plainFMA, %d in Go", c.name, periodicity, gw, ww)
-			}
+			sameResults(t, fmt.Sprintf("%s (periodicity %v), plainFMA against Go", c.name, periodicity), got, want)
 		}
 	}
 }
@@ -129,34 +106,11 @@ func TestPlainPairMatchesGo(t *testing.T) {
 			cfg := v.config(t, true)
 			cfg.Periodicity = true
 			cfg.Lanes = lanes
-			kx, ky := v.offsets()
-			render := func(asm bool) ([]uint32, []float64, int64) {
-				hasPlainPair = asm
-				p, err := NewPlan(t.Context(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				w := len(kx)
-				iter, mag2 := make([]uint32, w*len(ky)), make([]float64, w*len(ky))
-				var work int64
-				for y, k := range ky {
-					work += p.Row(kx, k, iter[y*w:(y+1)*w], mag2[y*w:(y+1)*w], nil)
-				}
-				return iter, mag2, work
-			}
-			gi, gm, gw := render(true)
-			wi, wm, ww := render(false)
-			bad := 0
-			for i := range wi {
-				if gi[i] != wi[i] || math.Float64bits(gm[i]) != math.Float64bits(wm[i]) {
-					if bad++; bad <= 3 {
-						t.Errorf("%s %s (lanes %v): sample %d: plainPairBLA %d iterations, |z|^2 %v; Go %d, %v", v.re, v.scale, lanes, i, gi[i], gm[i], wi[i], wm[i])
-					}
-				}
-			}
-			if gw != ww {
-				t.Errorf("%s %s (lanes %v): work %d with plainPairBLA, %d in Go", v.re, v.scale, lanes, gw, ww)
-			}
+			hasPlainPair = true
+			got := renderPlan(t, cfg, v)
+			hasPlainPair = false
+			want := renderPlan(t, cfg, v)
+			sameResults(t, fmt.Sprintf("%s %s (lanes %v), plainPairBLA against Go", v.re, v.scale, lanes), got, want)
 		}
 	}
 }
@@ -270,5 +224,44 @@ func TestFloatPairMatchesAdvance(t *testing.T) {
 	}
 	if runs == 0 || plain == 0 || rebases == 0 {
 		t.Errorf("the pairs skipped %d steps in BLA runs, took %d plain steps and %d rebases: want all", runs, plain, rebases)
+	}
+}
+
+// planResults are a plan's rows of a view: counts, final |z|^2 and work.
+type planResults struct {
+	iter []uint32
+	mag2 []float64
+	work int64
+}
+
+// renderPlan renders every row of v with a plan made from cfg.
+func renderPlan(t *testing.T, cfg Config, v testView) planResults {
+	t.Helper()
+	p, err := NewPlan(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kx, ky := v.offsets()
+	w := len(kx)
+	r := planResults{iter: make([]uint32, w*len(ky)), mag2: make([]float64, w*len(ky))}
+	for y, k := range ky {
+		r.work += p.Row(kx, k, r.iter[y*w:(y+1)*w], r.mag2[y*w:(y+1)*w], nil)
+	}
+	return r
+}
+
+// sameResults wants got and want equal, counts, |z|^2 bit for bit, and work.
+func sameResults(t *testing.T, name string, got, want planResults) {
+	t.Helper()
+	bad := 0
+	for i := range want.iter {
+		if got.iter[i] != want.iter[i] || math.Float64bits(got.mag2[i]) != math.Float64bits(want.mag2[i]) {
+			if bad++; bad <= 3 {
+				t.Errorf("%s: sample %d: %d iterations, |z|^2 %v; want %d, %v", name, i, got.iter[i], got.mag2[i], want.iter[i], want.mag2[i])
+			}
+		}
+	}
+	if got.work != want.work {
+		t.Errorf("%s: work %d, want %d", name, got.work, want.work)
 	}
 }
