@@ -20,8 +20,9 @@ var plainFMAFunc = func() func(orbit *float64, limit int, escape2, rebase, dr, d
 	return nil
 }()
 
-// hasPlainPair says whether the CPU runs plainPairBLA (AVX, for its VEX
-// encodings); else Go's loop takes BLA's paired plain steps.
+// hasPlainPair says whether the CPU runs plainPairBLA and floatPairBLA
+// (AVX, for their VEX encodings); else Go's loops take BLA's paired
+// passes.
 var hasPlainPair = cpu.X86.HasAVX
 
 // norm2FMA is norm2's fused arithmetic, and stepFMA the fused step t d + dc
