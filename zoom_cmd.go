@@ -246,8 +246,10 @@ func (c *zoomConfig) frame(k int) (*frame, error) {
 }
 
 // done reports whether f's file exists as this zoom wrote it: a PNG of
-// f's size whose settings are f's. Another file there is an error, not
-// replaced: it may be another zoom's.
+// f's size whose settings are f's, read to its end (imageio.CheckPNG: a
+// copy cut short or a bit flipped since would otherwise be kept as
+// written). Another file there is an error, not replaced: it may be
+// another zoom's; so is a damaged frame: replacing it is the user's call.
 func (f *frame) done() (bool, error) {
 	file, err := os.Open(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -257,35 +259,20 @@ func (f *frame) done() (bool, error) {
 		return false, err
 	}
 	defer file.Close()
-	d, err := imageio.NewPNGReader(file)
-	if err != nil {
-		return false, fmt.Errorf("%q exists and is not a PNG (%v): remove it, or name the frames otherwise", f.path, err)
-	}
-	info, want := d.Info(), f.cfg.job.Text
 	v := f.cfg.job.View
-	if info.Width != v.Width || info.Height != v.Height || !slices.Equal(info.Text, want) {
+	var bad *imageio.PNGCheckError
+	switch err := imageio.CheckPNG(file, v.Width, v.Height, f.cfg.job.Text); {
+	case err == nil:
+		return true, nil
+	case !errors.As(err, &bad):
+		return false, err
+	case bad.Problem == imageio.NotPNG:
+		return false, fmt.Errorf("%q exists and is not a PNG (%v): remove it, or name the frames otherwise", f.path, bad.Err)
+	case bad.Problem == imageio.OtherPNG:
 		return false, fmt.Errorf("%q exists but is not frame %d of this zoom (its size or mandel:* settings differ): remove it, or name the frames otherwise", f.path, f.index)
+	default:
+		return false, fmt.Errorf("%q is frame %d of this zoom but damaged (%v): remove it and run the zoom again to render it", f.path, f.index, bad.Err)
 	}
-	// Its settings are this zoom's, but a copy cut short or a bit flipped
-	// since would be kept as written: read it to its end, every CRC and
-	// the image data's checksum, which costs a decode, not a render.
-	for {
-		if _, err := d.ReadRow(); err == io.EOF {
-			break
-		} else if err != nil {
-			return false, damagedFrame(f, err)
-		}
-	}
-	if err := d.Finish(); err != nil {
-		return false, damagedFrame(f, err)
-	}
-	return true, nil
-}
-
-// damagedFrame is the error of a frame of this zoom whose file is damaged:
-// replacing it is the user's call, as with any file mandel did not write.
-func damagedFrame(f *frame, err error) error {
-	return fmt.Errorf("%q is frame %d of this zoom but damaged (%v): remove it and run the zoom again to render it", f.path, f.index, err)
 }
 
 // zoom renders the frames that are not yet written, in order, and with

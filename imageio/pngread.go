@@ -10,6 +10,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"slices"
 )
 
 // PNGReader reads a PNG a row at a time, holding two rows, so that images
@@ -372,6 +373,67 @@ func unfilter(cur, prev []byte, bpp int) error {
 		}
 	default:
 		return pngErrorf("bad filter type %d", ft)
+	}
+	return nil
+}
+
+// PNGCheckError is CheckPNG's error: why the PNG read is not the one
+// asked for. Err is the reader's error where there is one.
+type PNGCheckError struct {
+	// Problem is NotPNG, OtherPNG or Damaged.
+	Problem PNGProblem
+	Err     error
+}
+
+// PNGProblem says what CheckPNG found wrong.
+type PNGProblem int
+
+const (
+	// NotPNG: the data does not start as a PNG does.
+	NotPNG PNGProblem = iota
+	// OtherPNG: a sound start of a PNG, of another size or with other
+	// text chunks.
+	OtherPNG
+	// Damaged: the PNG asked for, cut short or with a chunk that fails
+	// its CRC or image data that fails its checksum.
+	Damaged
+)
+
+func (e *PNGCheckError) Error() string {
+	switch e.Problem {
+	case NotPNG:
+		return fmt.Sprintf("not a PNG: %v", e.Err)
+	case OtherPNG:
+		return "a PNG of another size or with other text"
+	}
+	return fmt.Sprintf("a damaged PNG: %v", e.Err)
+}
+
+func (e *PNGCheckError) Unwrap() error { return e.Err }
+
+// CheckPNG reads the PNG in r to its end and reports whether it is whole
+// and the one asked for: width x height, with exactly the text chunks
+// text, every chunk's CRC and the image data's
+// checksum sound. Anything else is a *PNGCheckError. It decodes every row,
+// which costs what reading the image costs, not what making it did.
+func CheckPNG(r io.Reader, width, height int, text []PNGText) error {
+	d, err := NewPNGReader(r)
+	if err != nil {
+		return &PNGCheckError{Problem: NotPNG, Err: err}
+	}
+	info := d.Info()
+	if info.Width != width || info.Height != height || !slices.Equal(info.Text, text) {
+		return &PNGCheckError{Problem: OtherPNG}
+	}
+	for {
+		if _, err := d.ReadRow(); err == io.EOF {
+			break
+		} else if err != nil {
+			return &PNGCheckError{Problem: Damaged, Err: err}
+		}
+	}
+	if err := d.Finish(); err != nil {
+		return &PNGCheckError{Problem: Damaged, Err: err}
 	}
 	return nil
 }

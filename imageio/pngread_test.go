@@ -274,3 +274,40 @@ func TestPNGReaderRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPNG: the PNG asked for, whole, passes; another size or text is
+// OtherPNG; a truncated copy or a flipped bit anywhere past the header is
+// Damaged; something else is NotPNG.
+func TestCheckPNG(t *testing.T) {
+	data := shardPNG(t)
+	other := append(slices.Clone(testText[:len(testText)-1]), PNGText{Key: "k", Value: "other"})
+	flipped := slices.Clone(data)
+	flipped[len(flipped)/2] ^= 0x10
+	for _, c := range []struct {
+		name          string
+		data          []byte
+		width, height int
+		text          []PNGText
+		want          PNGProblem // -1: no error
+	}{
+		{"whole", data, 200, 50, testText, -1},
+		{"another width", data, 201, 50, testText, OtherPNG},
+		{"another height", data, 200, 49, testText, OtherPNG},
+		{"other text", data, 200, 50, other, OtherPNG},
+		{"no text", data, 200, 50, nil, OtherPNG},
+		{"cut short", data[:len(data)-20], 200, 50, testText, Damaged},
+		{"a bit flipped", flipped, 200, 50, testText, Damaged},
+		{"not a PNG", []byte("P5 200 50 255\n"), 200, 50, testText, NotPNG},
+	} {
+		err := CheckPNG(bytes.NewReader(c.data), c.width, c.height, c.text)
+		var bad *PNGCheckError
+		switch {
+		case c.want < 0 && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want >= 0 && !errors.As(err, &bad):
+			t.Errorf("%s: %v, want a PNGCheckError", c.name, err)
+		case c.want >= 0 && bad.Problem != c.want:
+			t.Errorf("%s: %v (problem %d), want problem %d", c.name, err, bad.Problem, c.want)
+		}
+	}
+}
