@@ -199,18 +199,13 @@ func plainPair(small, absMask Mem) {
 		MOVSD(Mem{Base: q.z, Disp: 8}, q.fi)
 		VADDSD(q.dr, q.fr, q.fr)
 		VADDSD(q.di, q.fi, q.fi)
-		x, y, mag := XMM(), XMM(), XMM()
-		VMULSD(q.fr, q.fr, x)
-		VMULSD(q.fi, q.fi, y)
-		VADDSD(y, x, mag)
+		mag := sqSum(q.fr, q.fi)
 		UCOMISD(e2, mag)
 		JA(stop) // escapes
-		dd := XMM()
-		VMULSD(q.dr, q.dr, x)
-		VMULSD(q.di, q.di, y)
-		VADDSD(y, x, dd)
+		dd := sqSum(q.dr, q.di)
 		UCOMISD(mag, dd)
 		JA(stop) // rebases: dd > mag, Zhuoran's rule, as with BLA
+		x, y := XMM(), XMM()
 		VANDPD(absMask, q.dr, x)
 		VANDPD(absMask, q.di, y)
 		VMAXSD(y, x, x)
@@ -226,16 +221,7 @@ func plainPair(small, absMask Mem) {
 		tr, ti := XMM(), XMM()
 		VADDSD(Mem{Base: q.z}, q.fr, tr)
 		VADDSD(Mem{Base: q.z, Disp: 8}, q.fi, ti)
-		x, y := XMM(), XMM()
-		VMULSD(q.dr, tr, x)
-		VMULSD(q.di, ti, y)
-		VSUBSD(y, x, x)
-		u, v := XMM(), XMM()
-		VMULSD(q.di, tr, u)
-		VMULSD(q.dr, ti, v)
-		VADDSD(v, u, u)
-		VADDSD(q.dcr, x, q.dr)
-		VADDSD(q.dci, u, q.di)
+		stepRounded(tr, ti, q.dr, q.di, q.dcr, q.dci, q.dr, q.di)
 		ADDQ(U32(16), q.z)
 		ADDQ(U32(8), q.g)
 	}
@@ -337,16 +323,10 @@ func floatPair(ddSmall Mem) {
 		MOVSD(zi, fi)
 		VADDSD(q.dr, fr, fr)
 		VADDSD(q.di, fi, fi)
-		x, y, mag := XMM(), XMM(), XMM()
-		VMULSD(fr, fr, x)
-		VMULSD(fi, fi, y)
-		VADDSD(y, x, mag)
+		mag := sqSum(fr, fi)
 		UCOMISD(e2, mag)
 		JA(stop) // escapes
-		dd := XMM()
-		VMULSD(q.dr, q.dr, x)
-		VMULSD(q.di, q.di, y)
-		VADDSD(y, x, dd)
+		dd := sqSum(q.dr, q.di)
 		UCOMISD(mag, dd)
 		JA(LabelRef("float" + q.name + "Rebase")) // dd > mag, Zhuoran's rule
 		CMPQ(q.m, avoutil.ParamAddr("top"))
@@ -365,15 +345,7 @@ func floatPair(ddSmall Mem) {
 		tr, ti := XMM(), XMM()
 		VADDSD(zr, fr, tr)
 		VADDSD(zi, fi, ti)
-		VMULSD(q.dr, tr, x)
-		VMULSD(q.di, ti, y)
-		VSUBSD(y, x, x)
-		u, v := XMM(), XMM()
-		VMULSD(q.di, tr, u)
-		VMULSD(q.dr, ti, v)
-		VADDSD(v, u, u)
-		VADDSD(q.dcr, x, q.dr)
-		VADDSD(q.dci, u, q.di)
+		stepRounded(tr, ti, q.dr, q.di, q.dcr, q.dci, q.dr, q.di)
 		INCQ(q.m)
 		DECQ(q.left)
 		JMP(LabelRef("float" + q.name + "Next"))
@@ -411,24 +383,16 @@ func floatPair(ddSmall Mem) {
 		VXORPD(zero, zero, zero)
 		VADDSD(zero, fr, tr)
 		VADDSD(zero, fi, ti)
-		VMULSD(fr, tr, x)
-		VMULSD(fi, ti, y)
-		VSUBSD(y, x, x)
-		VMULSD(fi, tr, u)
-		VMULSD(fr, ti, v)
-		VADDSD(v, u, u)
-		VADDSD(q.dcr, x, q.dr)
-		VADDSD(q.dci, u, q.di)
+		stepRounded(tr, ti, fr, fi, q.dcr, q.dci, q.dr, q.di)
 		MOVQ(U32(1), q.m)
 		DECQ(q.left)
 		// Where the period lanes would take the pixel at m = 1 (the
 		// tail run valid, |z|^2 under lim, and no rescaled loop), it
 		// stops after this pass, for them.
-		VMULSD(q.dr, q.dr, x)
-		VMULSD(q.di, q.di, y)
-		VADDSD(y, x, dd)
+		dd1 := sqSum(q.dr, q.di)
+		x := XMM()
 		MOVSD(st.Offset(128), x)
-		UCOMISD(dd, x)
+		UCOMISD(dd1, x)
 		JBE(LabelRef("float" + q.name + "Next"))
 		UCOMISD(ddSmall, dd)
 		JBE(LabelRef("float" + q.name + "Next"))
@@ -485,7 +449,7 @@ func floatPair(ddSmall Mem) {
 		JE(stop) // not fast: Go's
 		// (a0 dr - a1 di) + (b0 mr - b1 mi), (a0 di + a1 dr) + (b0 mi + b1 mr)
 		a0, a1, b0, b1 := Mem{Base: e}, Mem{Base: e, Disp: 8}, Mem{Base: e, Disp: 16}, Mem{Base: e, Disp: 24}
-		p, r, h := XMM(), XMM(), XMM()
+		x, y, p, r, h := XMM(), XMM(), XMM(), XMM(), XMM()
 		VMULSD(a0, q.dr, x)
 		VMULSD(a1, q.di, y)
 		VSUBSD(y, x, x)
@@ -520,4 +484,30 @@ func floatPair(ddSmall Mem) {
 	MOVQ(mb, ms.Offset(8))
 	Store(rounds, ReturnIndex(0))
 	RET()
+}
+
+// sqSum emits x*x + y*y into a new register, each product rounded on its
+// own: |z|^2 as Go's loop with BLA computes it.
+func sqSum(x, y VecVirtual) VecVirtual {
+	a, b, n := XMM(), XMM(), XMM()
+	VMULSD(x, x, a)
+	VMULSD(y, y, b)
+	VADDSD(b, a, n)
+	return n
+}
+
+// stepRounded emits the step of Go's loop with BLA, d = t d + dc in
+// complex numbers with each product rounded on its own, into (nr, ni):
+// nr = (tr*dr - ti*di) + dcr, ni = (tr*di + ti*dr) + dci. It reads dr and
+// di before it writes nr and ni, which may be the same registers.
+func stepRounded(tr, ti, dr, di VecVirtual, dcr, dci Op, nr, ni VecVirtual) {
+	x, y, u, v := XMM(), XMM(), XMM(), XMM()
+	VMULSD(dr, tr, x)
+	VMULSD(di, ti, y)
+	VSUBSD(y, x, x)
+	VMULSD(di, tr, u)
+	VMULSD(dr, ti, v)
+	VADDSD(v, u, u)
+	VADDSD(dcr, x, nr)
+	VADDSD(dci, u, ni)
 }
