@@ -323,8 +323,8 @@ func TestRebaseRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.rebase != c.want || p.rebaseExp != uint64(bits.TrailingZeros64(uint64(c.want)))<<52 {
-			t.Errorf("%s: rebase %v (exponent bits %#x), want %v (reference of %d iterations, maxiter %d)", c.name, p.rebase, p.rebaseExp, c.want, p.ref.M(), c.v.maxIter)
+		if p.rebase != c.want || p.rebaseExp() != uint64(bits.TrailingZeros64(uint64(c.want)))<<52 {
+			t.Errorf("%s: rebase %v (exponent bits %#x), want %v (reference of %d iterations, maxiter %d)", c.name, p.rebase, p.rebaseExp(), c.want, p.ref.M(), c.v.maxIter)
 		}
 	}
 }

@@ -146,7 +146,7 @@ func (p *Plan) rowLanes(kx []float64, ky float64, iter []uint32, mag2 []float64,
 	r := newLaneRow(perturbLanes, 8, tailLanes, b.st[:], b.ln[:])
 	r.run = func(orbit *float64, top int, escape2 float64, limit int, periodic bool,
 		steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (int, uint64) {
-		return runPerturbBlocks(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, p.rebase, p.rebaseExp)
+		return runPerturbBlocks(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, p.rebase, p.rebaseExp())
 	}
 	return p.rowOnLanes(r, kx, ky, iter, mag2, stop)
 }

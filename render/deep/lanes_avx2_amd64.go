@@ -61,7 +61,7 @@ func (p *Plan) rowLanesAVX2(kx []float64, ky float64, iter []uint32, mag2 []floa
 	r := newLaneRow(avx2Lanes, 1, tailLanesAVX2, b.st[:], b.ln[:])
 	r.run = func(orbit *float64, top int, escape2 float64, limit int, periodic bool,
 		steps int, dcr *float64, dci float64, rowLen int, iter *uint32, mag2 *float64) (int, uint64) {
-		return runPerturbBlocksAVX2(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, p.rebase, p.rebaseExp)
+		return runPerturbBlocksAVX2(&b.st, &b.ln, orbit, top, escape2, limit, periodic, steps, dcr, dci, rowLen, iter, mag2, p.rebase, p.rebaseExp())
 	}
 	return p.rowOnLanes(r, kx, ky, iter, mag2, stop)
 }

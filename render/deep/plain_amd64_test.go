@@ -126,8 +126,9 @@ func TestPlainPairStops(t *testing.T) {
 	orbit := []orbitPoint{{0.1, 0.2}, {0.3, -0.1}, {-0.2, 0.25}, {2.1, 0}, {-1, 0}, {0.5, 0.5}, {0.2, 0.1}, {0.1, 0.3}, {-0.3, 0.2}, {0, 0}, {0, 0}}
 	gate := make([]float64, len(orbit))
 	gate[8] = 0.01 // a BLA run from m = 8 for deltas under 0.1
-	// A plan with BLA: Zhuoran's rebase test.
-	p := &Plan{orbit: orbit, gate: gate, maxIter: 100, escape2: 4, rebase: 1}
+	// A plan with BLA (a table with no runs, so that plain2 takes its
+	// plain steps): Zhuoran's rebase test.
+	p := &Plan{orbit: orbit, gate: gate, maxIter: 100, escape2: 4, rebase: 1, bla: &blaTable{}}
 	type px struct {
 		m                int
 		dr, di, dcr, dci float64

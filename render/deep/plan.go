@@ -70,16 +70,11 @@ type Plan struct {
 	maxIter     int
 	escape2     float64
 	periodicity bool
-	// fused says whether the float64 loop rounds with fused multiply-adds
-	// (norm2, stepFMA): without BLA, where the SIMD lanes run it too.
-	fused bool
 	// rebase is the factor of the rebase test, |Z_m + z|^2 x rebase <
 	// |z|^2: rebaseFactor without BLA where the reference ends before
 	// maxIter, else 1, Zhuoran's own rule (see rebaseFactor); the lanes
-	// and plainFMA take it as an argument, and rebaseExp, its exponent
-	// in a float64's bits, for the lanes' integer test.
-	rebase    float64
-	rebaseExp uint64
+	// and plainFMA take it as an argument.
+	rebase float64
 	// noCycle turns cycle off, for the test that holds it to advance's
 	// bits.
 	noCycle bool
@@ -130,9 +125,9 @@ func NewPlan(ctx context.Context, cfg Config) (*Plan, error) {
 			return nil, err
 		}
 	}
-	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity, fused: !cfg.BLA, rebase: 1}
-	if p.fused && (ref.Escaped || ref.Ended) {
-		p.rebase, p.rebaseExp = rebaseFactor, uint64(bits.TrailingZeros(rebaseFactor))<<52
+	p := &Plan{ref: ref, d: newFx(m, e), maxIter: cfg.MaxIter, escape2: cfg.Escape2, periodicity: cfg.Periodicity, rebase: 1}
+	if !cfg.BLA && (ref.Escaped || ref.Ended) {
+		p.rebase = rebaseFactor
 	}
 	if cfg.BLA {
 		dcMax := p.d.mul(newFx(math.Hypot(cfg.HalfWidth, cfg.HalfHeight), 0))
@@ -404,7 +399,7 @@ func (p *Plan) start(s *pixelState, mr, mi float64) {
 func (p *Plan) plain2(a, b *pixelState, limit int) (steps int, free uint8) {
 	orbit, gate := p.orbit, p.gate
 	top := len(orbit) - 1
-	if p.fused {
+	if p.fused() {
 		// Each pixel's plain steps in the CPU's own FMA, one after the
 		// other: a pixel's bits do not depend on its partner's. Without
 		// FMA, none: advance takes them, in math.FMA's software.
@@ -635,7 +630,7 @@ func (p *Plan) advance(s *pixelState, passes int, greedy, paired bool) {
 	dr, di, wr, wi, dcwr, dcwi, sq := s.dr, s.di, s.wr, s.wi, s.dcwr, s.dcwi, s.sq
 	k, m, n, small := s.k, s.m, s.n, s.small
 	skipped := s.skipped
-	periodic, fused, rebase := p.periodicity, p.fused, p.rebase
+	periodic, fused, rebase := p.periodicity, p.fused(), p.rebase
 loop:
 	for pass := 0; pass < passes && (pass == 0 || greedy || small); pass++ {
 		if m == 1 && !small && greedy && p.bla != nil && p.bla.tail != nil && !p.noCycle {
@@ -1083,6 +1078,16 @@ func (p *Plan) blaRescaled(m, n int, wr, wi float64, k int, mr, mi float64, de i
 	az := newCx(float64(a.re*wr)-float64(a.im*wi), float64(a.re*wi)+float64(a.im*wr), a.e+k)
 	bz := newCx(float64(b.re*mr)-float64(b.im*mi), float64(b.re*mi)+float64(b.im*mr), b.e+de)
 	return 1 << j, az.add(bz)
+}
+
+// fused says whether the float64 loop rounds with fused multiply-adds
+// (norm2, stepFMA): without BLA, where the SIMD lanes run it too.
+func (p *Plan) fused() bool { return p.bla == nil }
+
+// rebaseExp is p.rebase's exponent in a float64's bits, for the lanes'
+// integer rebase test (dd's bits less it are dd / p.rebase).
+func (p *Plan) rebaseExp() uint64 {
+	return uint64(bits.TrailingZeros64(uint64(p.rebase))) << 52
 }
 
 // norm2 is |x + y i|^2 as the float64 loop computes it. fused (the loop
